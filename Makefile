@@ -1,0 +1,71 @@
+# Readiness — two commands matter:
+#   make run    set everything up, then serve the app with demo data on http://127.0.0.1:8000/
+#   make test   set everything up, then run the whole test suite
+# Both need only Python 3.11+ on the machine: the virtualenv is created on first use.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when the project's dependencies change.
+STAMP := $(VENV)/.installed-stamp
+DEMO_PASSWORD := readiness-demo
+BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
+
+.PHONY: help install run test lint migrate seed clean distclean
+
+help:  ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# XStatic-Bootstrap's sdist needs setuptools<81 to build: build-constraints.txt says so.
+$(STAMP): pyproject.toml build-constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --build-constraint build-constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)  ## Create .venv and install the project with its dev tools.
+
+migrate: $(STAMP)  ## Apply database migrations.
+	@mkdir -p $(BROKER_DIRS)
+	$(BIN)/python manage.py migrate --noinput
+
+# The demo data goes in once (seed_demo run again would reset the demo logins' passwords).
+seed: migrate  ## Load the demo organization (only when the database has none yet).
+	@if $(BIN)/python manage.py shell --no-imports -c "import sys; \
+	from assessments.demo import demo_organization_exists; \
+	sys.exit(0 if demo_organization_exists() else 1)"; \
+	then echo "Demo data already loaded."; \
+	else $(BIN)/python manage.py seed_demo; fi
+
+run: seed  ## Serve the app with a Celery worker and beat (Ctrl-C stops all).
+	@echo
+	@echo "  Readiness is starting on http://127.0.0.1:8000/"
+	@echo "  Demo logins (password: $(DEMO_PASSWORD)):"
+	@echo "    admin     superuser, Django admin"
+	@echo "    lead      leadership / plan owner"
+	@echo "    curator   curates skills and the training catalog"
+	@echo "    manager   manages a team"
+	@echo "    employee  self-assesses, follows a learning plan"
+	@echo "  Press Ctrl-C to stop the web server and the worker."
+	@echo
+	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 exec $(BIN)/honcho -f Procfile.dev start
+
+test: $(STAMP)  ## Run the whole test suite (DATABASE_URL picks PostgreSQL).
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)  ## ruff, and no model change without its migration.
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:  ## Remove the local database, broker folders, caches and test output.
+	rm -rf var test-results screenshots .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean  ## clean, and remove the virtualenv too.
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,141 @@
+"""Admin for cycles, ratings, learning plans, reminders and snapshots.
+
+Skill ratings are append-only: the admin can add and view them, never change or delete them.
+Submissions, reminders and snapshots are written by the application, so the admin only shows
+them (a reminder step may be deleted to let it be sent again).
+"""
+
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils import timezone
+
+from assessments.models import (
+    AssessmentCycle,
+    AssessmentSubmission,
+    LearningPlanItem,
+    ReadinessSnapshot,
+    Reminder,
+    SkillRating,
+)
+from readiness.admin import ReadOnlyAdmin
+
+# Find a person's records by their login, name or email.
+PERSON_SEARCH_FIELDS = [
+    "person__user__username",
+    "person__user__first_name",
+    "person__user__last_name",
+    "person__user__email",
+]
+
+
+@admin.register(AssessmentCycle)
+class AssessmentCycleAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "status", "opens_on", "due_on", "include_subteams"]
+    list_filter = ["status", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["name", "plan__name"]
+    autocomplete_fields = ["plan"]
+    filter_horizontal = ["audiences", "teams"]
+    ordering = ["-opens_on", "name"]
+    date_hierarchy = "opens_on"
+    readonly_fields = ["closed_at", "created_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "plan", "status", "opens_on", "due_on"]}),
+        ("Scope", {"fields": ["audiences", "teams", "include_subteams"]}),
+        ("History", {"fields": ["closed_at", "created_at"]}),
+    ]
+
+
+@admin.register(SkillRating)
+class SkillRatingAdmin(admin.ModelAdmin):
+    list_display = ["rated_at", "person", "skill", "level", "source", "rated_by"]
+    list_filter = ["source", "level", "skill__category", "cycle"]
+    list_select_related = ["person__user", "skill", "rated_by", "cycle"]
+    search_fields = [*PERSON_SEARCH_FIELDS, "skill__name"]
+    autocomplete_fields = ["person", "skill", "rated_by", "cycle"]
+    ordering = ["-created_at", "-id"]
+    date_hierarchy = "created_at"
+    fields = [
+        "person",
+        "skill",
+        "level",
+        "source",
+        "rated_by",
+        "cycle",
+        "interest",
+        "note",
+        "evidence_url",
+        "created_at",
+    ]
+
+    def has_change_permission(self, request: HttpRequest, obj: SkillRating | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: SkillRating | None = None) -> bool:
+        return False
+
+    @admin.display(description="rated at", ordering="created_at")
+    def rated_at(self, obj: SkillRating) -> str:
+        return timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M")
+
+    def save_model(self, request: HttpRequest, obj: SkillRating, form, change: bool) -> None:  # noqa: ANN001
+        if not change and obj.rated_by_id is None:
+            obj.rated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AssessmentSubmission)
+class AssessmentSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["submitted_at", "person", "kind", "changed_skills", "cycle"]
+    list_filter = ["kind", "cycle"]
+    list_select_related = ["person__user", "cycle"]
+    search_fields = PERSON_SEARCH_FIELDS
+    ordering = ["-submitted_at"]
+    date_hierarchy = "submitted_at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(LearningPlanItem)
+class LearningPlanItemAdmin(admin.ModelAdmin):
+    list_display = ["person", "resource", "skill", "status", "due_date", "assigned_by"]
+    list_filter = ["status", "resource__provider", "skill__category"]
+    list_select_related = ["person__user", "resource", "skill", "assigned_by"]
+    search_fields = [*PERSON_SEARCH_FIELDS, "resource__title", "skill__name"]
+    autocomplete_fields = ["person", "resource", "skill", "assigned_by"]
+    ordering = ["status", "due_date", "-created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "person", "kind", "sequence", "period", "cycle", "sent_at"]
+    list_filter = ["kind", "cycle"]
+    list_select_related = ["person__user", "cycle"]
+    search_fields = [*PERSON_SEARCH_FIELDS, "period"]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReadinessSnapshot)
+class ReadinessSnapshotAdmin(ReadOnlyAdmin):
+    list_display = [
+        "date",
+        "team",
+        "audience",
+        "skill",
+        "people_in_scope",
+        "people_at_target",
+        "mean_gap",
+        "people_assessed_within_cadence",
+    ]
+    list_filter = ["audience", "team", "skill__category"]
+    list_select_related = ["team", "audience", "skill"]
+    search_fields = ["team__name", "skill__name", "audience__name"]
+    ordering = ["-date"]
+    date_hierarchy = "date"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

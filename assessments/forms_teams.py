@@ -1,0 +1,256 @@
+"""Forms of the manager's side.
+
+The grid editor is one HTML form of up to thousands of selects: it is parsed by
+``grid_edits_parse`` rather than by a Django ``Form`` with a field per cell (which would cost a
+field object, a validation pass and a widget render per cell).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from assessments.selectors_teams import SORTS, MapFilters
+from assessments.services_teams import CellEdit
+from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
+
+SORT_PATTERN = re.compile(r"^(?:name|readiness|gap|skill-\d{1,9})$")
+CELL_FIELD = re.compile(r"^c-(\d{1,12})-(\d{1,12})$")
+ROW_VERSION_FIELD = re.compile(r"^v-(\d{1,12})$")
+RESOLVE_PREFIX = "resolve-"
+
+
+class TeamMapFilterForm(forms.Form):
+    """Query parameters of the map, the editor and the exports. Bad values fall back to the
+    defaults (a hand-edited URL still shows a map)."""
+
+    audience = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    category = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
+    sort = forms.CharField(required=False)
+    dir = forms.ChoiceField(
+        required=False, choices=[("", "Default"), ("asc", "Ascending"), ("desc", "Descending")]
+    )
+    skills = forms.ChoiceField(
+        required=False,
+        choices=[("", "Skills the team needs or has"), ("all", "All skills")],
+        label="Columns",
+    )
+
+    def __init__(
+        self,
+        data: Mapping | None,
+        *,
+        audiences: Iterable[Audience],
+        categories: Iterable[SkillCategory],
+    ) -> None:
+        super().__init__(data)
+        self.fields["audience"].choices = [("", "All audiences")] + [
+            (a.pk, a.name) for a in audiences
+        ]
+        self.fields["category"].choices = [("", "All categories")] + [
+            (c.pk, c.name) for c in categories
+        ]
+
+    def filters(self) -> MapFilters:
+        if not self.is_valid():
+            # Keep what is valid, drop the rest.
+            cleaned = {k: v for k, v in self.cleaned_data.items() if k not in self.errors}
+        else:
+            cleaned = self.cleaned_data
+        sort = cleaned.get("sort") or "name"
+        if not SORT_PATTERN.match(sort):
+            sort = "name"
+        direction = cleaned.get("dir") or ""
+        # Readiness, gaps and skills read best worst-first; names A to Z.
+        descending = direction == "desc" or (not direction and sort in SORTS[2:])
+        return MapFilters(
+            audience_id=cleaned.get("audience"),
+            category_id=cleaned.get("category"),
+            sort=sort,
+            descending=descending,
+            all_skills=cleaned.get("skills") == "all",
+        )
+
+
+# --- The grid editor and the review list ------------------------------------------------------
+
+
+def _level(raw: str) -> int | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not LEVEL_MIN <= int(raw) <= LEVEL_MAX:
+        raise ValidationError(f"“{raw}” is not a level from {LEVEL_MIN} to {LEVEL_MAX}.")
+    return int(raw)
+
+
+def row_versions(data: Mapping[str, str], field_name: str) -> dict[int, tuple[int | None, str]]:
+    """Parse one row token ("skill:seen level:version,…") into {skill: (seen level, version)}."""
+    seen: dict[int, tuple[int | None, str]] = {}
+    for part in (data.get(field_name) or "").split(","):
+        pieces = part.split(":")
+        if len(pieces) != 3 or not pieces[0].isdigit():
+            continue
+        try:
+            seen[int(pieces[0])] = (_level(pieces[1]), pieces[2])
+        except ValidationError:
+            continue
+    return seen
+
+
+def grid_edits_parse(
+    data: Mapping[str, str], *, editable: set[int]
+) -> tuple[list[CellEdit], list[str], dict[tuple[int, int], int]]:
+    """Read the editor's POST: the cells whose level differs from what the form showed.
+
+    Returns (edits, errors, every chosen value). A cell left blank records nothing (ratings
+    are never deleted); cells of people the manager may not rate are errors.
+    """
+    versions: dict[int, dict[int, tuple[int | None, str]]] = {}
+    for name in data:
+        match = ROW_VERSION_FIELD.match(name)
+        if match:
+            versions[int(match[1])] = row_versions(data, name)
+    edits, errors, values = [], [], {}
+    for name in data:
+        match = CELL_FIELD.match(name)
+        if not match:
+            continue
+        person_id, skill_id = int(match[1]), int(match[2])
+        if person_id not in editable:
+            errors.append("The form names someone you cannot rate: reload the page.")
+            continue
+        try:
+            level = _level(data[name])
+        except ValidationError as error:
+            errors.extend(error.messages)
+            continue
+        if level is None:
+            continue
+        values[(person_id, skill_id)] = level
+        seen_level, version = versions.get(person_id, {}).get(skill_id, (None, ""))
+        if level != seen_level:
+            edits.append(CellEdit(person_id, skill_id, level, seen_level, version))
+    return edits, list(dict.fromkeys(errors)), values
+
+
+def conflict_decisions(
+    data: Mapping[str, str],
+) -> tuple[dict[tuple[int, int], str], list[tuple[int, int]]]:
+    """The manager's decisions on the cells of a previous conflict: ({cell: "mine" | "theirs"},
+    cells still undecided)."""
+    listed = []
+    for part in (data.get("conflicts") or "").split(","):
+        pieces = part.split("-")
+        if len(pieces) == 2 and all(p.isdigit() for p in pieces):
+            listed.append((int(pieces[0]), int(pieces[1])))
+    decisions, undecided = {}, []
+    for person_id, skill_id in listed:
+        choice = data.get(f"{RESOLVE_PREFIX}{person_id}-{skill_id}")
+        if choice in ("mine", "theirs"):
+            decisions[(person_id, skill_id)] = choice
+        else:
+            undecided.append((person_id, skill_id))
+    return decisions, undecided
+
+
+def review_edits_parse(
+    data: Mapping[str, str], *, editable: set[int]
+) -> tuple[list[CellEdit], list[str]]:
+    """Read the review form: "accept_all", "accept=<person>-<skill>" (the self level) or
+    "adjust=<person>-<skill>" (the level chosen in that row)."""
+    rows: dict[tuple[int, int], tuple[int | None, int | None, str]] = {}
+    for key in (data.get("pending") or "").split(","):
+        pieces = key.split("-")
+        if len(pieces) != 2 or not all(p.isdigit() for p in pieces):
+            continue
+        person_id, skill_id = int(pieces[0]), int(pieces[1])
+        try:
+            self_level = _level(data.get(f"self-{key}", ""))
+            seen_level = _level(data.get(f"seen-{key}", ""))
+        except ValidationError:
+            continue
+        rows[(person_id, skill_id)] = (self_level, seen_level, data.get(f"ver-{key}", ""))
+    if "accept_all" in data:
+        chosen = {key: rows[key][0] for key in rows}
+    else:
+        action, raw = ("accept", data.get("accept")) if data.get("accept") else (
+            "adjust", data.get("adjust") or ""
+        )
+        pieces = raw.split("-")
+        if len(pieces) != 2 or not all(p.isdigit() for p in pieces):
+            return [], ["Choose a self-rating to accept or adjust."]
+        key = (int(pieces[0]), int(pieces[1]))
+        if key not in rows:
+            return [], ["This self-rating is no longer in the list: reload the page."]
+        if action == "accept":
+            chosen = {key: rows[key][0]}
+        else:
+            try:
+                chosen = {key: _level(data.get(f"level-{raw}", ""))}
+            except ValidationError as error:
+                return [], error.messages
+    edits, errors = [], []
+    for (person_id, skill_id), level in chosen.items():
+        if person_id not in editable:
+            errors.append("The form names someone you cannot rate: reload the page.")
+            continue
+        if level is None:
+            errors.append("Choose a level.")
+            continue
+        _, seen_level, version = rows[(person_id, skill_id)]
+        edits.append(CellEdit(person_id, skill_id, level, seen_level, version))
+    return edits, list(dict.fromkeys(errors))
+
+
+# --- Assignment -------------------------------------------------------------------------------
+
+
+class AssignForm(forms.Form):
+    """Assign one resource to chosen members of the team, with a due date."""
+
+    resource = forms.IntegerField(widget=forms.HiddenInput)
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Members",
+        error_messages={"required": "Choose at least one member."},
+    )
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+
+    def __init__(self, *args, members, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = members
+
+    def clean_due_date(self):  # noqa: ANN201
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise ValidationError("The due date cannot be in the past.")
+        return due
+
+
+# --- Import -----------------------------------------------------------------------------------
+
+MAX_IMPORT_BYTES = 1024 * 1024
+
+
+class RatingsImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, with the header email,skill,level (comma or semicolon separated).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError("The file is larger than 1 MB: split it.")
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationError("The file is not UTF-8 text: save it as “CSV UTF-8”.") from error

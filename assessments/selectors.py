@@ -1,0 +1,454 @@
+"""The rules of DESIGN.md, each written once, as set-based SQL over any set of people.
+
+- ``STATES_SQL`` holds effective level, gap, not-assessed, awaiting review and the calibration
+  flag for every (person, skill) pair of a set of people, in one statement.
+- ``skill_states`` reads those rows; ``people_readiness`` and ``group_readiness`` aggregate them
+  in the database; ``people_reassessment`` applies the due rule.
+
+Every page, export, API endpoint and task calls these functions: there is no second copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from assessments.models import AssessmentCycle, CycleStatus
+from readiness.models import Person, Team
+from readiness.selectors import TARGETS_SQL, people_sql
+
+#: One row per (person, skill) that is required of the person or that they were rated on.
+#: Effective level: the most recent rating, a manager rating winning a tie. Gap: max(0, T - L),
+#: a required skill that is not assessed counting as a gap of T.
+STATES_SQL = f"""
+WITH people(id) AS ({{people}}),
+targets AS ({TARGETS_SQL}),
+ranked AS (
+    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
+           ROW_NUMBER() OVER (
+               PARTITION BY r.person_id, r.skill_id, r.source
+               ORDER BY r.created_at DESC, r.id DESC
+           ) AS rn
+      FROM people
+      JOIN assessments_skillrating r ON r.person_id = people.id
+      JOIN readiness_skill s ON s.id = r.skill_id
+     WHERE s.is_active
+),
+latest AS (
+    SELECT person_id, skill_id,
+           MAX(CASE WHEN source = 'self' THEN level END) AS self_level,
+           MAX(CASE WHEN source = 'self' THEN created_at END) AS self_at,
+           MAX(CASE WHEN source = 'self' THEN interest END) AS interest,
+           MAX(CASE WHEN source = 'manager' THEN level END) AS manager_level,
+           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at
+      FROM ranked
+     WHERE rn = 1
+     GROUP BY person_id, skill_id
+),
+pairs AS (
+    SELECT person_id, skill_id FROM targets
+    UNION
+    SELECT person_id, skill_id FROM latest
+),
+effective AS (
+    SELECT k.person_id, k.skill_id, t.target_level AS target,
+           l.self_level, l.self_at, l.manager_level, l.manager_at, l.interest,
+           CASE WHEN l.manager_at IS NOT NULL
+                     AND (l.self_at IS NULL OR l.manager_at >= l.self_at)
+                THEN l.manager_level ELSE l.self_level END AS level,
+           CASE WHEN l.self_at IS NOT NULL
+                     AND (l.manager_at IS NULL OR l.self_at > l.manager_at)
+                THEN 1 ELSE 0 END AS awaiting_review,
+           CASE WHEN l.self_level IS NOT NULL AND l.manager_level IS NOT NULL
+                     AND ABS(l.self_level - l.manager_level) >= 2
+                THEN 1 ELSE 0 END AS calibration_flag
+      FROM pairs k
+      LEFT JOIN targets t ON t.person_id = k.person_id AND t.skill_id = k.skill_id
+      LEFT JOIN latest l ON l.person_id = k.person_id AND l.skill_id = k.skill_id
+),
+states AS (
+    SELECT e.*,
+           CASE WHEN e.target IS NULL THEN 0
+                WHEN e.level IS NULL THEN e.target
+                WHEN e.target > e.level THEN e.target - e.level
+                ELSE 0 END AS gap,
+           CASE WHEN e.target IS NOT NULL AND e.level IS NULL THEN 1 ELSE 0 END AS not_assessed,
+           CASE WHEN e.target IS NOT NULL AND e.level >= e.target THEN 1 ELSE 0 END AS at_target
+      FROM effective e
+)
+"""
+
+_STATE_COLUMNS = (
+    "person_id, skill_id, target, level, self_level, self_at, manager_level, manager_at, "
+    "interest, gap, not_assessed, at_target, awaiting_review, calibration_flag"
+)
+
+
+def _run(sql: str, params: Iterable) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
+def _with_people(people: QuerySet[Person], tail: str) -> tuple[str, tuple]:
+    inner, params = people_sql(people)
+    # The people CTE is referenced several times but declared once: one parameter set.
+    return STATES_SQL.replace("{people}", inner) + tail, params
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    """SQLite hands timestamps back as text from raw SQL; PostgreSQL as aware datetimes."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, dt.UTC)
+    return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class SkillState:
+    """Where one person stands on one skill."""
+
+    person_id: int
+    skill_id: int
+    target: int | None
+    level: int | None
+    self_level: int | None
+    self_at: dt.datetime | None
+    manager_level: int | None
+    manager_at: dt.datetime | None
+    interest: int | None
+    gap: int
+    not_assessed: bool
+    at_target: bool
+    awaiting_review: bool
+    calibration_flag: bool
+
+    @property
+    def required(self) -> bool:
+        return self.target is not None
+
+    @property
+    def assessed(self) -> bool:
+        return self.level is not None
+
+
+def skill_states(*, people: QuerySet[Person]) -> list[SkillState]:
+    """Every required or rated (person, skill) of ``people``, in one query."""
+    sql, params = _with_people(
+        people, f"SELECT {_STATE_COLUMNS} FROM states ORDER BY person_id, skill_id"
+    )
+    return [
+        SkillState(
+            person_id=row[0],
+            skill_id=row[1],
+            target=row[2],
+            level=row[3],
+            self_level=row[4],
+            self_at=_as_datetime(row[5]),
+            manager_level=row[6],
+            manager_at=_as_datetime(row[7]),
+            interest=row[8],
+            gap=row[9],
+            not_assessed=bool(row[10]),
+            at_target=bool(row[11]),
+            awaiting_review=bool(row[12]),
+            calibration_flag=bool(row[13]),
+        )
+        for row in _run(sql, params)
+    ]
+
+
+def person_skill_states(*, person: Person) -> dict[int, SkillState]:
+    """One person's states keyed by skill id."""
+    return {
+        state.skill_id: state
+        for state in skill_states(people=Person.objects.filter(pk=person.pk))
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Readiness of a person or a group: share of required pairs at target, people fully ready."""
+
+    people: int
+    people_ready: int
+    required: int
+    at_target: int
+    not_assessed: int
+    total_gap: int
+
+    @property
+    def share(self) -> float | None:
+        """Share of (person, required skill) pairs at target, 0..1; None when nothing is required."""
+        return self.at_target / self.required if self.required else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(self.share * 100)
+
+    @property
+    def people_ready_share(self) -> float | None:
+        return self.people_ready / self.people if self.people else None
+
+    @property
+    def mean_gap(self) -> float | None:
+        return self.total_gap / self.required if self.required else None
+
+
+EMPTY_READINESS = Readiness(0, 0, 0, 0, 0, 0)
+
+_PER_PERSON_SQL = """
+, per_person AS (
+    SELECT person_id, COUNT(*) AS required, SUM(at_target) AS at_target,
+           SUM(not_assessed) AS not_assessed, SUM(gap) AS total_gap
+      FROM states
+     WHERE target IS NOT NULL
+     GROUP BY person_id
+)
+"""
+
+
+def people_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
+    """Readiness of each person in ``people`` (one query). People with no requirement get
+    a Readiness with ``required == 0``."""
+    sql, params = _with_people(
+        people,
+        _PER_PERSON_SQL
+        + "SELECT person_id, required, at_target, not_assessed, total_gap FROM per_person",
+    )
+    result = {
+        person_id: Readiness(
+            people=1,
+            people_ready=int(at_target == required),
+            required=required,
+            at_target=int(at_target),
+            not_assessed=int(not_assessed),
+            total_gap=int(total_gap),
+        )
+        for person_id, required, at_target, not_assessed, total_gap in _run(sql, params)
+    }
+    return result
+
+
+def person_readiness(*, person: Person) -> Readiness:
+    return people_readiness(people=Person.objects.filter(pk=person.pk)).get(
+        person.pk, EMPTY_READINESS
+    )
+
+
+_GROUP_KEYS = {
+    "team": "p.team_id",
+    "audience": "ro.audience_id",
+    "role": "p.role_id",
+    "all": "0",
+}
+
+
+def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | None, Readiness]:
+    """Readiness of ``people`` grouped by their team, their role's audience, their role, or all
+    together (``by="all"``, key 0), aggregated in the database in one query.
+
+    People with no required skill are not counted. Callers hide groups under
+    ``settings.MIN_AGGREGATE_PEOPLE`` people on leadership views.
+    """
+    key = _GROUP_KEYS[by]
+    grouping = "HAVING COUNT(*) > 0" if by == "all" else f"GROUP BY {key}"
+    sql, params = _with_people(
+        people,
+        _PER_PERSON_SQL
+        + f"""
+        SELECT {key} AS group_key, COUNT(*) AS people,
+               SUM(CASE WHEN pp.at_target = pp.required THEN 1 ELSE 0 END) AS people_ready,
+               SUM(pp.required), SUM(pp.at_target), SUM(pp.not_assessed), SUM(pp.total_gap)
+          FROM per_person pp
+          JOIN readiness_person p ON p.id = pp.person_id
+          LEFT JOIN readiness_role ro ON ro.id = p.role_id
+         {grouping}
+        """,
+    )
+    return {
+        group_key: Readiness(*(int(v) for v in values))
+        for group_key, *values in _run(sql, params)
+    }
+
+
+def skill_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
+    """Per skill: how many of ``people`` it is required of, how many are at target, the gap."""
+    sql, params = _with_people(
+        people,
+        """
+        SELECT skill_id, COUNT(*), SUM(at_target), COUNT(*), SUM(at_target),
+               SUM(not_assessed), SUM(gap)
+          FROM states
+         WHERE target IS NOT NULL
+         GROUP BY skill_id
+        """,
+    )
+    return {skill_id: Readiness(*(int(v) for v in values)) for skill_id, *values in _run(sql, params)}
+
+
+# --- Due for reassessment --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reassessment:
+    """When a person should next self-assess, and why."""
+
+    person_id: int
+    due_on: dt.date | None
+    is_due: bool
+    last_assessed_at: dt.datetime | None
+    cycle_id: int | None = None
+
+    @property
+    def reason(self) -> str:
+        if self.cycle_id is not None:
+            return "cycle"
+        if self.last_assessed_at is None:
+            return "never assessed" if self.due_on else "nothing required"
+        return "cadence"
+
+
+_CADENCE_SQL = """
+, last_submission AS (
+    SELECT sub.person_id, MAX(sub.submitted_at) AS submitted_at
+      FROM people JOIN assessments_assessmentsubmission sub ON sub.person_id = people.id
+     GROUP BY sub.person_id
+),
+assessed AS (
+    SELECT st.person_id, st.skill_id,
+           CASE WHEN ls.submitted_at IS NULL THEN st.self_at
+                WHEN st.self_at IS NULL OR ls.submitted_at > st.self_at THEN ls.submitted_at
+                ELSE st.self_at END AS assessed_at,
+           COALESCE(sk.reassessment_interval_days, %s) AS interval_days
+      FROM states st
+      JOIN readiness_skill sk ON sk.id = st.skill_id
+      LEFT JOIN last_submission ls ON ls.person_id = st.person_id
+     WHERE st.target IS NOT NULL
+)
+SELECT person_id, interval_days, MIN(assessed_at),
+       SUM(CASE WHEN assessed_at IS NULL THEN 1 ELSE 0 END)
+  FROM assessed
+ GROUP BY person_id, interval_days
+"""
+
+
+def open_cycles_by_person(
+    *, people: QuerySet[Person], today: dt.date
+) -> dict[int, AssessmentCycle]:
+    """For each person, the open cycle in scope with the earliest due date that they have not
+    submitted yet. One query per open cycle (cycles are few; people are many)."""
+    cycles = list(
+        AssessmentCycle.objects.filter(status=CycleStatus.OPEN, opens_on__lte=today)
+        .prefetch_related("audiences", "teams")
+        .order_by("due_on", "pk")
+    )
+    pending: dict[int, AssessmentCycle] = {}
+    for cycle in cycles:
+        in_scope = cycle_scope(cycle=cycle, people=people)
+        for person_id in in_scope.exclude(submissions__cycle=cycle).values_list("id", flat=True):
+            pending.setdefault(person_id, cycle)
+    return pending
+
+
+def cycle_scope(*, cycle: AssessmentCycle, people: QuerySet[Person] | None = None) -> QuerySet:
+    """Active people a cycle covers: its audiences (Everyone covers all) and its teams (with
+    their sub-teams unless the cycle says otherwise)."""
+    people = Person.objects.all() if people is None else people
+    audiences = list(cycle.audiences.all())
+    teams = list(cycle.teams.all())
+    if not audiences and not teams:
+        return people.filter(is_active=True)
+    condition = Q()
+    if any(a.is_everyone for a in audiences):
+        condition |= Q(pk__isnull=False)
+    elif audiences:
+        condition |= Q(role__audience__in=audiences)
+    for team in teams:
+        condition |= (
+            Q(team__path__startswith=team.path) if cycle.include_subteams else Q(team=team)
+        )
+    return people.filter(condition, is_active=True)
+
+
+def people_reassessment(
+    *, people: QuerySet[Person], today: dt.date | None = None
+) -> dict[int, Reassessment]:
+    """Due for reassessment: the last self-assessment of a required skill is older than the
+    cadence (``REASSESSMENT_INTERVAL_DAYS``; a skill's own interval overrides it), or an open
+    cycle in scope has no submission from the person. A required skill never self-assessed
+    makes the person due at once. People with no requirement and no open cycle are never due.
+    """
+    today = today or timezone.localdate()
+    sql, params = _with_people(people, _CADENCE_SQL)
+    params = (*params, settings.REASSESSMENT_INTERVAL_DAYS)
+    earliest: dict[int, dt.date] = {}
+    last_assessed: dict[int, dt.datetime | None] = {}
+    never: set[int] = set()
+    for person_id, interval_days, assessed_at, unassessed in _run(sql, params):
+        assessed_at = _as_datetime(assessed_at)
+        if unassessed:
+            never.add(person_id)
+        if assessed_at is not None:
+            due = timezone.localdate(assessed_at) + dt.timedelta(days=int(interval_days))
+            earliest[person_id] = min(due, earliest.get(person_id, due))
+            previous = last_assessed.get(person_id)
+            last_assessed[person_id] = max(assessed_at, previous) if previous else assessed_at
+    cycles = open_cycles_by_person(people=people, today=today)
+    result: dict[int, Reassessment] = {}
+    for person_id in set(earliest) | never | set(cycles):
+        due_on = today if person_id in never else earliest.get(person_id)
+        cycle = cycles.get(person_id)
+        if cycle is not None:
+            due_on = min(due_on, cycle.due_on) if due_on else cycle.due_on
+        result[person_id] = Reassessment(
+            person_id=person_id,
+            due_on=due_on,
+            is_due=cycle is not None or (due_on is not None and due_on <= today),
+            last_assessed_at=last_assessed.get(person_id),
+            cycle_id=cycle.pk if cycle else None,
+        )
+    return result
+
+
+def person_reassessment(*, person: Person, today: dt.date | None = None) -> Reassessment:
+    return people_reassessment(people=Person.objects.filter(pk=person.pk), today=today).get(
+        person.pk, Reassessment(person.pk, None, False, None)
+    )
+
+
+def team_rollup(
+    *, teams: Iterable[Team], per_team: dict[int | None, Readiness]
+) -> dict[int, Readiness]:
+    """Roll readiness up the team tree: a team's figure covers its whole sub-tree."""
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    teams = list(teams)
+    for team in teams:
+        ancestors = [int(part) for part in team.path.strip("/").split("/") if part]
+        figures = per_team.get(team.pk)
+        if figures is None:
+            continue
+        for ancestor in ancestors:
+            bucket = totals[ancestor]
+            for index, value in enumerate(
+                (
+                    figures.people,
+                    figures.people_ready,
+                    figures.required,
+                    figures.at_target,
+                    figures.not_assessed,
+                    figures.total_gap,
+                )
+            ):
+                bucket[index] += value
+    return {team.pk: Readiness(*totals[team.pk]) for team in teams}

@@ -1,0 +1,297 @@
+"""Reads of one person's own pages: their readiness overview, learning plan and rating history.
+
+Every number comes from the rules in ``assessments.selectors`` and the ranking in
+``assessments.recommendations``; this module only puts them next to the skills and resources
+a page shows, with a constant number of queries whatever the number of skills and ratings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+
+from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus, SkillRating
+from assessments.recommendations import Candidate, PlanSuggestion, gap_candidates, plan_cover
+from assessments.selectors import (
+    Readiness,
+    Reassessment,
+    SkillState,
+    person_readiness,
+    person_reassessment,
+    person_skill_states,
+)
+from catalog.models import ResourceSkill
+from readiness.models import Person, Skill
+from readiness.selectors import everyone_audience
+
+#: How many ranked resources the overview shows for each gap (the rest are counted).
+RECOMMENDATIONS_PER_GAP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SkillRow:
+    """A skill and where the person stands on it."""
+
+    skill: Skill
+    state: SkillState
+
+
+@dataclass(frozen=True, slots=True)
+class GapRecommendations:
+    row: SkillRow
+    candidates: list[Candidate]
+    more: int
+
+
+@dataclass
+class ReadinessOverview:
+    """What "My readiness" (and a manager's read-only view of it) shows."""
+
+    person: Person
+    readiness: Readiness
+    reassessment: Reassessment
+    gaps: list[SkillRow]
+    at_target: list[SkillRow]
+    optional: list[SkillRow]
+    recommendations: list[GapRecommendations]
+    #: resource id → status of the person's open plan item for it
+    planned: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def awaiting_review(self) -> int:
+        return sum(1 for row in (*self.gaps, *self.at_target) if row.state.awaiting_review)
+
+    @property
+    def calibration_flags(self) -> int:
+        return sum(1 for row in (*self.gaps, *self.at_target) if row.state.calibration_flag)
+
+
+def _skill_sort_key(skill: Skill) -> tuple:
+    return (skill.category.order, skill.category.name, skill.order, skill.name)
+
+
+def _skills_for(skill_ids: Iterable[int]) -> dict[int, Skill]:
+    return Skill.objects.select_related("category").in_bulk(list(skill_ids))
+
+
+def person_gap_candidates(
+    *,
+    person: Person,
+    states: Mapping[int, SkillState],
+    effectiveness: Mapping[int, float] | None = None,
+) -> dict[int, list[Candidate]]:
+    """The ranked candidate resources for each of ``person``'s gaps (see DESIGN: mapping gaps
+    to learning). ``person`` needs its role loaded (``readiness.selectors.person_get``)."""
+    if not any(state.gap > 0 for state in states.values()):
+        return {}
+    everyone = everyone_audience()
+    return gap_candidates(
+        person=person,
+        states=states.values(),
+        everyone_id=everyone.pk if everyone else None,
+        effectiveness=effectiveness,
+    )
+
+
+def person_open_plan_resources(*, person: Person) -> dict[int, str]:
+    """Resource id → status, for the person's open (suggested, planned, in progress) items."""
+    return dict(
+        LearningPlanItem.objects.filter(person=person, status__in=OPEN_PLAN_STATUSES).values_list(
+            "resource_id", "status"
+        )
+    )
+
+
+def person_readiness_overview(
+    *, person: Person, effectiveness: Mapping[int, float] | None = None
+) -> ReadinessOverview:
+    """Readiness, gaps (largest first), skills at target, optional skills the person rated,
+    the next reassessment and, for every gap, the ranked resources that close it.
+
+    Queries: states, readiness, cadence, open cycles (+2 prefetches and 1 per open cycle when
+    cycles are open), skills, and when there are gaps: Everyone audience, resource links,
+    their audiences, open plan items.
+    """
+    states = person_skill_states(person=person)
+    readiness = person_readiness(person=person)
+    reassessment = person_reassessment(person=person)
+    skills = _skills_for(states)
+    rows = sorted(
+        (SkillRow(skills[skill_id], state) for skill_id, state in states.items()),
+        key=lambda row: _skill_sort_key(row.skill),
+    )
+    gaps = sorted(
+        (row for row in rows if row.state.gap > 0), key=lambda row: -row.state.gap
+    )  # stable: equal gaps keep the framework's order
+    candidates = person_gap_candidates(person=person, states=states, effectiveness=effectiveness)
+    recommendations = [
+        GapRecommendations(
+            row=row,
+            candidates=candidates.get(row.skill.pk, [])[:RECOMMENDATIONS_PER_GAP],
+            more=max(0, len(candidates.get(row.skill.pk, [])) - RECOMMENDATIONS_PER_GAP),
+        )
+        for row in gaps
+    ]
+    return ReadinessOverview(
+        person=person,
+        readiness=readiness,
+        reassessment=reassessment,
+        gaps=gaps,
+        at_target=[row for row in rows if row.state.required and row.state.gap == 0],
+        optional=[row for row in rows if not row.state.required],
+        recommendations=recommendations,
+        planned=person_open_plan_resources(person=person) if gaps else {},
+    )
+
+
+def person_plan_suggestion(
+    *, person: Person, effectiveness: Mapping[int, float] | None = None
+) -> PlanSuggestion:
+    """The smallest-in-hours set of resources covering all of ``person``'s gaps."""
+    states = person_skill_states(person=person)
+    candidates = person_gap_candidates(person=person, states=states, effectiveness=effectiveness)
+    return plan_cover(
+        candidates=candidates,
+        gap_skill_ids=[state.skill_id for state in states.values() if state.gap > 0],
+    )
+
+
+# --- Learning plan ----------------------------------------------------------------------------
+
+_STATUS_ORDER = Case(
+    When(status=PlanItemStatus.IN_PROGRESS, then=Value(0)),
+    When(status=PlanItemStatus.PLANNED, then=Value(1)),
+    When(status=PlanItemStatus.SUGGESTED, then=Value(2)),
+    When(status=PlanItemStatus.COMPLETED, then=Value(3)),
+    default=Value(4),
+    output_field=IntegerField(),
+)
+
+#: Statuses whose hours count as planned: the person accepted the item (suggestions do not count
+#: until planned; dropped items never do).
+PLANNED_STATUSES = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS, PlanItemStatus.COMPLETED)
+
+
+def person_plan_items(*, person: Person) -> QuerySet[LearningPlanItem]:
+    """The person's plan, open items first (in progress, planned, suggested), then completed
+    and dropped ones; with resource, provider, skill, assigner and the skills each resource
+    builds (two queries)."""
+    return (
+        LearningPlanItem.objects.filter(person=person)
+        .select_related("resource__provider", "skill", "assigned_by")
+        .prefetch_related(
+            Prefetch(
+                "resource__skill_links",
+                queryset=ResourceSkill.objects.select_related("skill").order_by(
+                    "skill__category__order", "skill__order", "skill__name"
+                ),
+            )
+        )
+        .annotate(status_order=_STATUS_ORDER)
+        .order_by("status_order", "due_date", "-completed_at", "-created_at", "pk")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PlanProgress:
+    """Hours completed out of hours planned (items without a duration counted as unknown)."""
+
+    minutes_done: int
+    minutes_planned: int
+    unknown_duration: int
+    items_planned: int
+    items_done: int
+
+    @property
+    def percent(self) -> int:
+        if not self.minutes_planned:
+            return 0
+        return round(100 * self.minutes_done / self.minutes_planned)
+
+    @property
+    def hours_done(self) -> float:
+        return round(self.minutes_done / 60, 1)
+
+    @property
+    def hours_planned(self) -> float:
+        return round(self.minutes_planned / 60, 1)
+
+
+def plan_progress(*, items: Iterable[LearningPlanItem]) -> PlanProgress:
+    """Progress of a plan: durations of completed items over durations of planned, in-progress
+    and completed ones. Items of unknown duration are counted apart (never guessed)."""
+    done = planned = unknown = items_planned = items_done = 0
+    for item in items:
+        if item.status not in PLANNED_STATUSES:
+            continue
+        items_planned += 1
+        items_done += item.status == PlanItemStatus.COMPLETED
+        minutes = item.resource.duration_minutes
+        if minutes is None:
+            unknown += 1
+            continue
+        planned += minutes
+        if item.status == PlanItemStatus.COMPLETED:
+            done += minutes
+    return PlanProgress(done, planned, unknown, items_planned, items_done)
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RatingPoint:
+    at: dt.datetime
+    level: int
+    source: str
+    rated_by: str
+    note: str
+    evidence_url: str
+
+
+@dataclass
+class SkillHistory:
+    skill: Skill
+    state: SkillState | None
+    points: list[RatingPoint]
+
+    @property
+    def target(self) -> int | None:
+        return self.state.target if self.state else None
+
+
+def person_rating_history(*, person: Person) -> list[SkillHistory]:
+    """Every rating of the person, oldest first, grouped by skill (framework order), and each
+    required skill never rated (three queries: states, ratings, skills)."""
+    states = person_skill_states(person=person)
+    ratings = (
+        SkillRating.objects.filter(person=person, skill__is_active=True)
+        .select_related("rated_by")
+        .order_by("created_at", "pk")
+    )
+    points: dict[int, list[RatingPoint]] = {}
+    for rating in ratings:
+        rater = ""
+        if rating.rated_by is not None:
+            rater = rating.rated_by.get_full_name() or rating.rated_by.get_username()
+        points.setdefault(rating.skill_id, []).append(
+            RatingPoint(
+                at=rating.created_at,
+                level=rating.level,
+                source=rating.source,
+                rated_by=rater,
+                note=rating.note,
+                evidence_url=rating.evidence_url,
+            )
+        )
+    skills = _skills_for(set(points) | set(states))
+    history = [
+        SkillHistory(skill=skill, state=states.get(skill.pk), points=points.get(skill.pk, []))
+        for skill in skills.values()
+    ]
+    history.sort(key=lambda h: _skill_sort_key(h.skill))
+    return history
+

@@ -1,0 +1,386 @@
+"""Reads of the manager's side: who may read or change a team, and the team skill map.
+
+``team_map_build`` is the one place that turns the rules (``assessments.selectors``) into the
+members × skills grid. The map page, the grid editor, the review page and both exports draw
+from it, so the numbers on the screen and in a downloaded file are the same numbers.
+Every figure comes from a rule function over the whole team in one statement: building the
+map costs the same handful of queries for 3 people or 50.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from assessments.selectors import (
+    EMPTY_READINESS,
+    Readiness,
+    SkillState,
+    group_readiness,
+    people_readiness,
+    skill_readiness,
+    skill_states,
+)
+from readiness.models import Level, Person, Skill, SkillCategory, Team
+from readiness.permissions import is_admin, is_leadership
+from readiness.selectors import teams_visible_to
+
+# --- Access ----------------------------------------------------------------------------------
+
+
+def teams_readable_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """Teams whose skill map ``user`` may read: every team for leadership and admins, the
+    sub-trees they manage for managers, and their own team for members when
+    ``settings.TEAM_MAP_VISIBLE_TO_MEMBERS`` is on."""
+    visible = teams_visible_to(user=user)
+    if is_leadership(user) or not settings.TEAM_MAP_VISIBLE_TO_MEMBERS:
+        return visible
+    return Team.objects.filter(
+        Q(pk__in=visible.values("pk"))
+        | Q(pk__in=Person.objects.filter(user=user, is_active=True).values("team_id"))
+    )
+
+
+def team_can_edit(*, user: AbstractBaseUser, team: Team) -> bool:
+    """Only the team's own managers (not the managers above them) and admins change ratings."""
+    if is_admin(user):
+        return True
+    return team.managers.filter(pk=user.pk).exists()
+
+
+def team_members(*, team: Team) -> QuerySet[Person]:
+    """Active direct members of ``team`` with what the grid shows about them."""
+    return (
+        Person.objects.filter(team=team, is_active=True)
+        .select_related("user", "role", "role__audience")
+        .order_by("user__last_name", "user__first_name", "user__username", "pk")
+    )
+
+
+# --- Cell versions (stale-form check) ---------------------------------------------------------
+
+
+def state_version(state: SkillState | None) -> str:
+    """A token naming the latest rating of a cell, self or manager ("" when never rated).
+
+    A form carries the token of every cell it showed; a different token at save time means
+    someone rated the cell in between.
+    """
+    if state is None:
+        return ""
+    moments = [moment for moment in (state.self_at, state.manager_at) if moment is not None]
+    if not moments:
+        return ""
+    return format(int(max(moments).timestamp() * 1_000_000), "x")
+
+
+# --- The grid --------------------------------------------------------------------------------
+
+SORTS = ("name", "readiness", "gap")
+CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
+CELL_NOT_ASSESSED, CELL_OPTIONAL = "hm-na", "hm-opt"
+#: Legend of the heatmap: class, marker, words. The template and the tests read it from here.
+LEGEND = (
+    (CELL_AT_TARGET, "✓", "At or above target"),
+    (CELL_GAP_1, "−1", "1 level below target"),
+    (CELL_GAP_2, "−2", "2 or more levels below target"),
+    (CELL_NOT_ASSESSED, "?", "Required, not assessed"),
+    (CELL_OPTIONAL, "", "Not required (level shown when rated)"),
+)
+AWAITING_MARK, CALIBRATION_MARK = "*", "!"
+
+
+@dataclass(frozen=True, slots=True)
+class MapFilters:
+    audience_id: int | None = None
+    category_id: int | None = None
+    sort: str = "name"
+    descending: bool = False
+    all_skills: bool = False
+
+    @property
+    def sort_skill_id(self) -> int | None:
+        if self.sort.startswith("skill-"):
+            return int(self.sort.removeprefix("skill-"))
+        return None
+
+
+@dataclass(slots=True)
+class MapCell:
+    person_id: int
+    skill_id: int
+    state: SkillState | None
+    css: str
+    text: str
+    marker: str
+    words: str
+    tip: str
+    # Editor only: the manager level the form shows, its token, and the rendered options.
+    seen_level: int | None = None
+    options: SafeString | str = ""
+    changed: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"{self.person_id}-{self.skill_id}"
+
+    @property
+    def target(self) -> int | None:
+        return self.state.target if self.state else None
+
+
+@dataclass(slots=True)
+class MapColumn:
+    skill: Skill
+    readiness: Readiness
+    interested: int
+
+    @property
+    def mean_gap(self) -> float | None:
+        """Mean gap over the people the skill is required of, as shown (one decimal)."""
+        mean = self.readiness.mean_gap
+        return None if mean is None else round(mean, 1)
+
+
+@dataclass(slots=True)
+class MapRow:
+    person: Person
+    readiness: Readiness
+    cells: list[MapCell]
+    version: str = ""  # editor: "skill:level:token" per rated cell, the row's stale-form check
+
+    @property
+    def percent(self) -> int | None:
+        return self.readiness.percent
+
+
+@dataclass
+class TeamMap:
+    team: Team
+    filters: MapFilters
+    columns: list[MapColumn]
+    rows: list[MapRow]
+    team_readiness: Readiness
+    pending_reviews: int
+    states: dict[tuple[int, int], SkillState] = field(default_factory=dict)
+
+    @property
+    def categories(self) -> list[tuple[SkillCategory, int]]:
+        """Column groups: each category with the number of its columns, in column order."""
+        groups: list[tuple[SkillCategory, int]] = []
+        for column in self.columns:
+            category = column.skill.category
+            if groups and groups[-1][0].pk == category.pk:
+                groups[-1] = (category, groups[-1][1] + 1)
+            else:
+                groups.append((category, 1))
+        return groups
+
+    @property
+    def cell_count(self) -> int:
+        return len(self.rows) * len(self.columns)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return date_format(timezone.localtime(moment), "j M Y") if moment else ""
+
+
+def _describe(state: SkillState | None) -> tuple[str, str, str, str]:
+    """(css class, cell text, marker, status in words) of one cell."""
+    if state is None or state.target is None:
+        text = "" if state is None or state.level is None else str(state.level)
+        return CELL_OPTIONAL, text, "", "not required"
+    if state.not_assessed:
+        return CELL_NOT_ASSESSED, "–", "?", f"not assessed, target {state.target}"
+    if state.gap == 0:
+        return CELL_AT_TARGET, str(state.level), "✓", f"at target {state.target}"
+    css = CELL_GAP_1 if state.gap == 1 else CELL_GAP_2
+    below = "1 level" if state.gap == 1 else f"{state.gap} levels"
+    return css, str(state.level), f"−{state.gap}", f"{below} below target {state.target}"
+
+
+def _tip(state: SkillState | None, words: str) -> str:
+    parts = [words[:1].upper() + words[1:]]
+    if state is not None:
+        if state.self_level is not None:
+            parts.append(f"self {state.self_level} ({_when(state.self_at)})")
+        if state.manager_level is not None:
+            parts.append(f"manager {state.manager_level} ({_when(state.manager_at)})")
+        if state.awaiting_review:
+            parts.append("awaiting manager review")
+        if state.calibration_flag:
+            parts.append("calibration: self and manager 2+ apart")
+        if state.interest:
+            parts.append("wants to grow this" if state.interest == 2 else "interested")
+    if len(parts) == 1 and (state is None or state.level is None):
+        parts.append("no rating")
+    return " · ".join(parts)
+
+
+def _cell(person_id: int, skill_id: int, state: SkillState | None) -> MapCell:
+    css, text, marker, words = _describe(state)
+    if state is not None and state.awaiting_review:
+        marker += AWAITING_MARK
+    if state is not None and state.calibration_flag:
+        marker += CALIBRATION_MARK
+    return MapCell(person_id, skill_id, state, css, text, marker, words, _tip(state, words))
+
+
+def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]):  # noqa: ANN202
+    skill_id = filters.sort_skill_id
+
+    def name(row: MapRow) -> tuple:
+        return (row.person.display_name.casefold(), row.person.pk)
+
+    if skill_id is not None:
+
+        def by_skill(row: MapRow) -> tuple:
+            state = states.get((row.person.pk, skill_id))
+            gap = state.gap if state and state.target is not None else -1
+            level = state.level if state and state.level is not None else -1
+            return (gap, -level, *name(row))
+
+        return by_skill
+    if filters.sort == "readiness":
+        return lambda row: (
+            -1 if row.readiness.percent is None else row.readiness.percent,
+            *name(row),
+        )
+    if filters.sort == "gap":
+        return lambda row: (row.readiness.total_gap, *name(row))
+    return name
+
+
+def team_map_build(
+    *,
+    team: Team,
+    filters: MapFilters | None = None,
+    skills: list[Skill] | None = None,
+    exclude_user: AbstractBaseUser | None = None,
+) -> TeamMap:
+    """The team skill map: active direct members as rows (filtered by their role's audience),
+    active skills as columns (those required of or rated by a member, or all with
+    ``all_skills``; filtered by category), every cell's state, and the totals.
+
+    Queries: members, skills (unless given), states, per-person readiness, per-skill
+    readiness, team readiness — six, whatever the size of the team.
+    """
+    filters = filters or MapFilters()
+    members = team_members(team=team)
+    if filters.audience_id:
+        members = members.filter(role__audience_id=filters.audience_id)
+    if exclude_user is not None:
+        members = members.exclude(user=exclude_user)
+    people = list(members)
+    scope = Person.objects.filter(pk__in=members.values("pk"))
+    states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope)}
+    per_person = people_readiness(people=scope)
+    per_skill = skill_readiness(people=scope)
+    overall = group_readiness(people=scope, by="all").get(0, EMPTY_READINESS)
+
+    if skills is None:
+        skills = list(Skill.objects.filter(is_active=True).select_related("category"))
+    if not filters.all_skills:
+        relevant = {skill_id for _, skill_id in states}
+        skills = [skill for skill in skills if skill.pk in relevant]
+    if filters.category_id:
+        skills = [skill for skill in skills if skill.category_id == filters.category_id]
+    skills.sort(key=lambda s: (s.category.order, s.category.name, s.order, s.name))
+
+    interested: dict[int, int] = defaultdict(int)
+    pending = 0
+    for state in states.values():
+        if state.interest:
+            interested[state.skill_id] += 1
+        pending += state.awaiting_review
+    columns = [
+        MapColumn(skill, per_skill.get(skill.pk, EMPTY_READINESS), interested[skill.pk])
+        for skill in skills
+    ]
+    rows = [
+        MapRow(
+            person=person,
+            readiness=per_person.get(person.pk, EMPTY_READINESS),
+            cells=[_cell(person.pk, s.pk, states.get((person.pk, s.pk))) for s in skills],
+        )
+        for person in people
+    ]
+    rows.sort(key=_row_sort_key(filters, states), reverse=filters.descending)
+    return TeamMap(
+        team=team,
+        filters=filters,
+        columns=columns,
+        rows=rows,
+        team_readiness=overall,
+        pending_reviews=pending,
+        states=states,
+    )
+
+
+# --- The editor's cells ------------------------------------------------------------------------
+
+
+def _options(selected: int | None, blank: bool) -> SafeString:
+    choices = [("", "–")] if blank else []
+    choices += [(str(level.value), str(level.value)) for level in Level]
+    chosen = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if value == chosen else "", label)
+         for value, label in choices),
+    )
+
+
+# Six possible values × with or without the blank choice: render each <option> list once.
+_OPTIONS = {
+    (selected, blank): _options(selected, blank)
+    for selected in (None, *Level.values)
+    for blank in (True, False)
+}
+
+
+def team_map_prepare_editor(
+    *, team_map: TeamMap, values: dict[tuple[int, int], int] | None = None
+) -> TeamMap:
+    """Give every cell of ``team_map`` its select: pre-filled with the current manager rating
+    (or ``values``, the manager's own unsaved choices after a conflict), and every row its
+    stale-form token."""
+    values = values or {}
+    for row in team_map.rows:
+        tokens = []
+        for cell in row.cells:
+            state = cell.state
+            cell.seen_level = state.manager_level if state else None
+            chosen = values.get((cell.person_id, cell.skill_id), cell.seen_level)
+            cell.changed = chosen != cell.seen_level
+            cell.options = _OPTIONS[(chosen, cell.seen_level is None)]
+            version = state_version(state)
+            if version:
+                seen = "" if cell.seen_level is None else str(cell.seen_level)
+                tokens.append(f"{cell.skill_id}:{seen}:{version}")
+        row.version = ",".join(tokens)
+    return team_map
+
+
+def pending_reviews(*, team_map: TeamMap) -> list[tuple[Person, Skill, SkillState]]:
+    """Every self-rating newer than the last manager rating in the map's rows (all skills,
+    whatever the column filter), oldest first: the manager's review queue."""
+    people = {row.person.pk: row.person for row in team_map.rows}
+    waiting = [
+        state
+        for (person_id, _), state in team_map.states.items()
+        if state.awaiting_review and person_id in people
+    ]
+    skills = Skill.objects.select_related("category").in_bulk({s.skill_id for s in waiting})
+    waiting.sort(key=lambda s: (s.self_at, s.person_id, s.skill_id))
+    return [(people[s.person_id], skills[s.skill_id], s) for s in waiting if s.skill_id in skills]

@@ -1,0 +1,285 @@
+"""Writes of the person side: ratings (append-only), submissions and learning-plan items.
+
+Every form, API endpoint and import goes through these functions, so that the same bad input
+gets the same refusal everywhere and nothing is ever half-saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    OPEN_PLAN_STATUSES,
+    AssessmentCycle,
+    AssessmentSubmission,
+    LearningPlanItem,
+    PlanItemStatus,
+    RatingSource,
+    SkillRating,
+    SubmissionKind,
+)
+from assessments.selectors import person_skill_states
+from catalog.models import TrainingResource
+from readiness.models import Person, Skill
+
+
+@dataclass(frozen=True, slots=True)
+class RatingInput:
+    """One rating to record; ``person_id`` is implied for self-assessments."""
+
+    skill_id: int
+    level: int
+    person_id: int | None = None
+    interest: int | None = None
+    note: str = ""
+    evidence_url: str = ""
+
+
+def _validated_ratings(
+    *,
+    inputs: Iterable[RatingInput],
+    default_person_id: int | None,
+    source: str,
+    rated_by: AbstractBaseUser | None,
+    cycle: AssessmentCycle | None,
+    at: dt.datetime,
+) -> list[SkillRating]:
+    """Build rating rows and validate them all, raising one ValidationError for every bad row.
+
+    Foreign keys are checked in one query per kind (not one per row): only active skills.
+    """
+    inputs = list(inputs)
+    active_skills = set(
+        Skill.objects.filter(
+            pk__in={i.skill_id for i in inputs}, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    rows, errors = [], {}
+    for index, entry in enumerate(inputs):
+        person_id = entry.person_id or default_person_id
+        rating = SkillRating(
+            person_id=person_id,
+            skill_id=entry.skill_id,
+            level=entry.level,
+            source=source,
+            rated_by=rated_by,
+            cycle=cycle,
+            interest=entry.interest,
+            note=entry.note or "",
+            evidence_url=entry.evidence_url or "",
+            created_at=at,
+        )
+        try:
+            if entry.skill_id not in active_skills:
+                raise ValidationError({"skill": "This skill is not in the skills framework."})
+            rating.full_clean(exclude=["person", "skill", "rated_by", "cycle"])
+        except ValidationError as error:
+            errors[(person_id, entry.skill_id, index)] = error
+            continue
+        rows.append(rating)
+    if errors:
+        raise RatingsInvalid(errors)
+    return rows
+
+
+class RatingsInvalid(ValidationError):
+    """Several ratings failed validation; ``errors_by_key`` maps (person, skill, index) to each."""
+
+    def __init__(self, errors: dict) -> None:
+        self.errors_by_key = errors
+        messages = []
+        for error in errors.values():
+            messages.extend(error.messages)
+        super().__init__(messages)
+
+
+def self_assessment_version(*, person: Person) -> int:
+    """A token that changes whenever the person's self-assessment changes (stale-form check)."""
+    latest = (
+        AssessmentSubmission.objects.filter(person=person).order_by("-pk").values("pk").first()
+    )
+    return latest["pk"] if latest else 0
+
+
+@transaction.atomic
+def self_assessment_submit(
+    *,
+    person: Person,
+    entries: Iterable[RatingInput],
+    user: AbstractBaseUser,
+    cycle: AssessmentCycle | None = None,
+    version: int | None = None,
+) -> AssessmentSubmission:
+    """Record a self-assessment: append ratings for the skills that changed (all of them when
+    submitted inside an open cycle) and a submission, which restarts the cadence.
+
+    ``version`` is the token the form was rendered with; a stale form is refused.
+    """
+    if version is not None and version != self_assessment_version(person=person):
+        raise ValidationError(
+            "Your ratings changed since this form was opened (perhaps in another tab). "
+            "Review the current values and save again.",
+            code="stale",
+        )
+    entries = list(entries)
+    states = person_skill_states(person=person)
+    if cycle is None:
+        entries = [
+            e
+            for e in entries
+            if e.skill_id not in states
+            or states[e.skill_id].self_level != e.level
+            or states[e.skill_id].interest != e.interest
+            or e.note
+            or e.evidence_url
+        ]
+    now = timezone.now()
+    rows = _validated_ratings(
+        inputs=entries,
+        default_person_id=person.pk,
+        source=RatingSource.SELF,
+        rated_by=user,
+        cycle=cycle,
+        at=now,
+    )
+    SkillRating.objects.bulk_create(rows)
+    return AssessmentSubmission.objects.create(
+        person=person,
+        cycle=cycle,
+        kind=SubmissionKind.FULL,
+        changed_skills=len(rows),
+        submitted_at=now,
+    )
+
+
+@transaction.atomic
+def self_assessment_confirm(
+    *, person: Person, user: AbstractBaseUser, cycle: AssessmentCycle | None = None
+) -> AssessmentSubmission:
+    """"Nothing changed": record the same self levels again so the cadence restarts."""
+    now = timezone.now()
+    states = person_skill_states(person=person)
+    entries = [
+        RatingInput(skill_id=s.skill_id, level=s.self_level, interest=s.interest)
+        for s in states.values()
+        if s.self_level is not None
+    ]
+    rows = _validated_ratings(
+        inputs=entries,
+        default_person_id=person.pk,
+        source=RatingSource.SELF,
+        rated_by=user,
+        cycle=cycle,
+        at=now,
+    )
+    SkillRating.objects.bulk_create(rows)
+    return AssessmentSubmission.objects.create(
+        person=person, cycle=cycle, kind=SubmissionKind.QUICK_REVIEW, submitted_at=now
+    )
+
+
+@transaction.atomic
+def manager_ratings_record(
+    *, manager: AbstractBaseUser, entries: Iterable[RatingInput]
+) -> list[SkillRating]:
+    """Append manager ratings (each entry names its person). The caller checks that ``manager``
+    manages every person named (``readiness.selectors.people_managed_by``)."""
+    rows = _validated_ratings(
+        inputs=entries,
+        default_person_id=None,
+        source=RatingSource.MANAGER,
+        rated_by=manager,
+        cycle=None,
+        at=timezone.now(),
+    )
+    return SkillRating.objects.bulk_create(rows)
+
+
+# --- Learning plan ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_item_add(
+    *,
+    person: Person,
+    resource: TrainingResource,
+    skill: Skill | None = None,
+    assigned_by: AbstractBaseUser | None = None,
+    due_date: dt.date | None = None,
+    status: str = PlanItemStatus.PLANNED,
+) -> tuple[LearningPlanItem, bool]:
+    """Put ``resource`` in ``person``'s plan; returns (item, created). An open item for the same
+    resource is reused (an assignment then records who assigned it and the due date)."""
+    if not resource.is_active:
+        raise ValidationError({"resource": "This resource is retired and cannot be planned."})
+    existing = (
+        LearningPlanItem.objects.select_for_update()
+        .filter(person=person, resource=resource, status__in=OPEN_PLAN_STATUSES)
+        .first()
+    )
+    if existing is not None:
+        changed = []
+        if assigned_by is not None and existing.assigned_by_id != assigned_by.pk:
+            existing.assigned_by = assigned_by
+            changed.append("assigned_by")
+        if due_date is not None and existing.due_date != due_date:
+            existing.due_date = due_date
+            changed.append("due_date")
+        if existing.status == PlanItemStatus.SUGGESTED and status != PlanItemStatus.SUGGESTED:
+            existing.status = status
+            changed.append("status")
+        if changed:
+            existing.save(update_fields=changed)
+        return existing, False
+    item = LearningPlanItem(
+        person=person,
+        resource=resource,
+        skill=skill,
+        assigned_by=assigned_by,
+        due_date=due_date,
+        status=status,
+    )
+    item.full_clean(exclude=["person", "resource", "skill", "assigned_by"])
+    item.save()
+    return item, True
+
+
+_PAST_TENSE = {"plan": "planned", "start": "started", "complete": "completed", "drop": "dropped"}
+_TRANSITIONS = {
+    "plan": ({PlanItemStatus.SUGGESTED}, PlanItemStatus.PLANNED),
+    "start": ({PlanItemStatus.SUGGESTED, PlanItemStatus.PLANNED}, PlanItemStatus.IN_PROGRESS),
+    "complete": (set(OPEN_PLAN_STATUSES), PlanItemStatus.COMPLETED),
+    "drop": (set(OPEN_PLAN_STATUSES), PlanItemStatus.DROPPED),
+}
+
+
+@transaction.atomic
+def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlanItem:
+    """Move a plan item along its life: plan, start, complete or drop."""
+    if action not in _TRANSITIONS:
+        raise ValidationError({"action": f"Unknown action “{action}”."})
+    allowed_from, target = _TRANSITIONS[action]
+    item = LearningPlanItem.objects.select_for_update().get(pk=item.pk)
+    if item.status not in allowed_from:
+        raise ValidationError(
+            {
+                "status": f"An item that is {item.get_status_display().lower()} "
+                f"cannot be {_PAST_TENSE[action]}."
+            }
+        )
+    now = timezone.now()
+    item.status = target
+    if target == PlanItemStatus.IN_PROGRESS:
+        item.started_at = now
+    elif target == PlanItemStatus.COMPLETED:
+        item.started_at = item.started_at or now
+        item.completed_at = now
+    item.save(update_fields=["status", "started_at", "completed_at"])
+    return item

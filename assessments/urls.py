@@ -1,0 +1,12 @@
+"""URLs of the person side. Each area keeps its own ``urlpatterns`` beside its views."""
+
+from assessments.views import cycles, dashboard, me, teams
+
+app_name = "assessments"
+
+urlpatterns = [
+    *me.urlpatterns,
+    *teams.urlpatterns,
+    *cycles.urlpatterns,
+    *dashboard.urlpatterns,
+]

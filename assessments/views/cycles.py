@@ -1,0 +1,3 @@
+"""Views of this area; filled in by its issue."""
+
+urlpatterns: list = []

@@ -1,0 +1,66 @@
+"""The home page: what each persona needs first, with real numbers from the rules."""
+
+from django.conf import settings
+from django.views.generic import TemplateView
+
+from assessments.selectors import (
+    Readiness,
+    group_readiness,
+    person_readiness,
+    person_reassessment,
+    person_skill_states,
+    team_rollup,
+)
+from readiness.models import Audience, Person, Skill, Team
+from readiness.permissions import is_leadership
+from readiness.selectors import in_subtrees, person_get, teams_managed_by
+
+TOP_GAPS = 5
+
+
+class HomeView(TemplateView):
+    template_name = "assessments/home.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        person = person_get(user=user)
+        context["person"] = person
+        if person is not None:
+            context.update(self._employee(person))
+        teams = list(teams_managed_by(user=user).order_by("path"))
+        if teams:
+            context["managed_teams"] = self._managed_teams(teams)
+        if is_leadership(user):
+            context["audiences"] = self._audiences()
+        context["min_people"] = settings.MIN_AGGREGATE_PEOPLE
+        return context
+
+    def _employee(self, person: Person) -> dict:
+        states = person_skill_states(person=person)
+        gaps = sorted(
+            (s for s in states.values() if s.gap > 0), key=lambda s: (-s.gap, s.skill_id)
+        )
+        skills = Skill.objects.in_bulk([s.skill_id for s in gaps[:TOP_GAPS]])
+        return {
+            "readiness": person_readiness(person=person),
+            "reassessment": person_reassessment(person=person),
+            "gap_count": len(gaps),
+            "top_gaps": [(skills[s.skill_id], s) for s in gaps[:TOP_GAPS]],
+        }
+
+    def _managed_teams(self, teams: list[Team]) -> list[tuple[Team, Readiness]]:
+        paths = [team.path for team in teams]
+        people = Person.objects.filter(in_subtrees(paths, field="team__path"), is_active=True)
+        per_team = group_readiness(people=people, by="team")
+        rolled = team_rollup(teams=Team.objects.filter(in_subtrees(paths)), per_team=per_team)
+        return [(team, rolled[team.pk]) for team in teams]
+
+    def _audiences(self) -> list:
+        per_audience = group_readiness(
+            people=Person.objects.filter(is_active=True), by="audience"
+        )
+        return [
+            (audience, per_audience.get(audience.pk))
+            for audience in Audience.objects.filter(is_everyone=False)
+        ]

@@ -1,0 +1,432 @@
+"""The employee's own pages (``/me/…``) and the read-only view of one person that their
+managers, leadership and admins get (``/people/<id>/``).
+
+Only the person edits their self-assessment and plan: every write finds the person from the
+signed-in user, never from the URL, and plan items are looked up among the person's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+
+from assessments.charts import chart_domain, level_chart
+from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
+from assessments.models import AssessmentCycle, LearningPlanItem, PlanItemStatus
+from assessments.selectors import open_cycles_by_person, person_skill_states
+from assessments.selectors_me import (
+    person_plan_items,
+    person_plan_suggestion,
+    person_rating_history,
+    person_readiness_overview,
+    plan_progress,
+)
+from assessments.services import (
+    RatingsInvalid,
+    plan_item_add,
+    plan_item_transition,
+    self_assessment_confirm,
+    self_assessment_submit,
+    self_assessment_version,
+)
+from catalog.models import TrainingResource
+from readiness.models import Person, Skill
+from readiness.selectors import person_get, people_visible_to
+
+PLAN_ACTIONS = ("plan", "start", "complete", "drop")
+
+
+def resource_effectiveness() -> Mapping[int, float] | None:
+    """Mean level gain by resource id, when the catalog's effectiveness selector exists."""
+    return None
+
+
+def _own_person(request: HttpRequest) -> Person:
+    person = person_get(user=request.user)
+    if person is None:
+        raise Http404("Your account is not linked to a person in the organization.")
+    return person
+
+
+def _visible_person(request: HttpRequest, pk: int) -> Person:
+    """A person the signed-in user may read (themself, their teams, everybody for leadership);
+    anyone else is a 404, as if the person did not exist."""
+    return get_object_or_404(
+        people_visible_to(user=request.user).select_related(
+            "user", "team", "role", "role__audience"
+        ),
+        pk=pk,
+    )
+
+
+class OwnPersonMixin:
+    """Pages about the signed-in user's own person record; a friendly page when there is none."""
+
+    person: Person
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        person = person_get(user=request.user) if request.user.is_authenticated else None
+        if person is None:
+            return render(request, "assessments/me_no_person.html", status=404)
+        self.person = person
+        return super().dispatch(request, *args, **kwargs)
+
+
+# --- My readiness -----------------------------------------------------------------------------
+
+
+class MyReadinessView(OwnPersonMixin, TemplateView):
+    template_name = "assessments/me_readiness.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["overview"] = person_readiness_overview(
+            person=self.person, effectiveness=resource_effectiveness()
+        )
+        context["person"] = self.person
+        context["is_self"] = True
+        context["tab"] = "readiness"
+        return context
+
+
+class PersonDetailView(TemplateView):
+    """One person's readiness, read-only, for their managers, leadership and admins."""
+
+    template_name = "assessments/me_readiness.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.person = _visible_person(request, kwargs["pk"])
+        if self.person.user_id == request.user.pk:
+            return redirect("assessments:my-readiness")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["overview"] = person_readiness_overview(
+            person=self.person, effectiveness=resource_effectiveness()
+        )
+        context["person"] = self.person
+        context["is_self"] = False
+        return context
+
+
+# --- Self-assessment --------------------------------------------------------------------------
+
+
+def _highlight(request: HttpRequest) -> set[int]:
+    """``?highlight=3,7``: skills to reassess after learning."""
+    ids = set()
+    for part in request.GET.get("highlight", "").split(","):
+        if part.strip().isdigit():
+            ids.add(int(part))
+    return ids
+
+
+def _pending_cycle(person: Person) -> AssessmentCycle | None:
+    return open_cycles_by_person(
+        people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
+    ).get(person.pk)
+
+
+class MyAssessmentView(OwnPersonMixin, View):
+    template_name = "assessments/me_assessment.html"
+
+    def _form(self, data: Mapping | None = None) -> SelfAssessmentForm:
+        states = person_skill_states(person=self.person)
+        posted = posted_skill_ids(data) if data is not None else set()
+        # The active framework, and any skill the submitted data names, so that a skill
+        # retired meanwhile gets its message at its own field.
+        skills = Skill.objects.filter(Q(is_active=True) | Q(pk__in=posted)).select_related(
+            "category"
+        )
+        return SelfAssessmentForm(
+            data,
+            skills=skills,
+            states=states,
+            highlight=_highlight(self.request),
+            initial={"version": self_assessment_version(person=self.person)},
+        )
+
+    def _render(
+        self, form: SelfAssessmentForm, cycle: AssessmentCycle | None, **extra
+    ) -> HttpResponse:
+        has_self_ratings = any(s.self_level is not None for s in form.states.values())
+        not_assessed = sum(1 for s in form.states.values() if s.not_assessed)
+        context = {
+            "form": form,
+            "person": self.person,
+            "cycle": cycle,
+            "has_self_ratings": has_self_ratings,
+            "not_assessed": not_assessed,
+            "highlighted": [s for s in form.skills if s.pk in form.highlight],
+            "tab": "assessment",
+            **extra,
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(self._form(), _pending_cycle(self.person))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = self._form(request.POST)
+        cycle = _pending_cycle(self.person)
+        if form.is_valid():
+            try:
+                submission = self_assessment_submit(
+                    person=self.person,
+                    entries=form.entries(),
+                    user=request.user,
+                    cycle=cycle,
+                    version=form.cleaned_data["version"],
+                )
+            except RatingsInvalid as error:
+                form.add_service_errors(error.errors_by_key)
+            except ValidationError as error:
+                if error.code != "stale":
+                    raise
+                # Show what is saved now, not the stale values, so nothing is overwritten
+                # unseen; the person reviews and saves again.
+                return self._render(self._form(), cycle, stale_message=error.messages[0])
+            else:
+                if submission.changed_skills:
+                    messages.success(
+                        request,
+                        f"Your self-assessment is saved: {submission.changed_skills} "
+                        f"skill{'s' if submission.changed_skills != 1 else ''} recorded.",
+                    )
+                else:
+                    messages.success(
+                        request,
+                        "Your self-assessment is saved. Nothing changed, and your "
+                        "reassessment date starts again from today.",
+                    )
+                return redirect("assessments:my-readiness")
+        return self._render(form, cycle)
+
+
+@require_POST
+def my_assessment_confirm(request: HttpRequest) -> HttpResponse:
+    """"Nothing changed — confirm my ratings": the same levels again, the cadence restarts."""
+    person = _own_person(request)
+    states = person_skill_states(person=person)
+    if not any(state.self_level is not None for state in states.values()):
+        messages.warning(request, "You have no ratings to confirm yet: rate your skills first.")
+        return redirect("assessments:my-assessment")
+    self_assessment_confirm(person=person, user=request.user, cycle=_pending_cycle(person))
+    messages.success(
+        request, "Thank you: your ratings are confirmed and your reassessment date starts again."
+    )
+    return redirect("assessments:my-readiness")
+
+
+# --- Learning plan ----------------------------------------------------------------------------
+
+
+class MyPlanView(OwnPersonMixin, TemplateView):
+    template_name = "assessments/me_plan.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        items = list(person_plan_items(person=self.person))
+        completed = None
+        completed_pk = self.request.GET.get("completed", "")
+        if completed_pk.isdigit():
+            completed = next(
+                (i for i in items if i.pk == int(completed_pk)
+                 and i.status == PlanItemStatus.COMPLETED),
+                None,
+            )
+        reassess_url = None
+        if completed is not None:
+            skill_ids = [link.skill_id for link in completed.resource.skill_links.all()]
+            if completed.skill_id and completed.skill_id not in skill_ids:
+                skill_ids.append(completed.skill_id)
+            if skill_ids:
+                reassess_url = (
+                    reverse("assessments:my-assessment")
+                    + "?highlight="
+                    + ",".join(str(pk) for pk in skill_ids)
+                    + "#reassess"
+                )
+        context.update(
+            person=self.person,
+            current=[i for i in items if i.status in _OPEN],
+            past=[i for i in items if i.status not in _OPEN],
+            progress=plan_progress(items=items),
+            completed=completed,
+            reassess_url=reassess_url,
+            tab="plan",
+        )
+        return context
+
+
+_OPEN = {PlanItemStatus.SUGGESTED, PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS}
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+@require_POST
+def my_plan_add(request: HttpRequest) -> HttpResponse:
+    """"Add to my plan" on a recommended resource."""
+    person = _own_person(request)
+    back = _next_url(request, reverse("assessments:my-plan"))
+    resource_id, skill_id = request.POST.get("resource", ""), request.POST.get("skill", "")
+    if not resource_id.isdigit():
+        messages.error(request, "Choose a resource to add to your plan.")
+        return HttpResponseRedirect(back)
+    resource = get_object_or_404(TrainingResource, pk=int(resource_id))
+    skill = None
+    if skill_id.isdigit():
+        skill = Skill.objects.filter(pk=int(skill_id), is_active=True).first()
+    try:
+        _item, created = plan_item_add(
+            person=person, resource=resource, skill=skill, status=PlanItemStatus.PLANNED
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(back)
+    if created:
+        messages.success(request, f"“{resource.title}” is now in your learning plan.")
+    else:
+        messages.info(request, f"“{resource.title}” was already in your learning plan.")
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+def my_plan_item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Plan, start, complete or drop one of the person's own plan items."""
+    if action not in PLAN_ACTIONS:
+        raise Http404("Unknown action.")
+    person = _own_person(request)
+    item = get_object_or_404(
+        LearningPlanItem.objects.filter(person=person).select_related("resource"), pk=pk
+    )
+    try:
+        item = plan_item_transition(item=item, action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("assessments:my-plan")
+    title = item.resource.title
+    if action == "complete":
+        messages.success(request, f"Well done: “{title}” is completed.")
+        return HttpResponseRedirect(
+            reverse("assessments:my-plan") + f"?completed={item.pk}#completed"
+        )
+    done = {"plan": "is planned", "start": "is in progress", "drop": "is dropped"}[action]
+    messages.success(request, f"“{title}” {done}.")
+    return redirect("assessments:my-plan")
+
+
+@require_POST
+def my_plan_suggest(request: HttpRequest) -> HttpResponse:
+    """"Suggest a plan for all my gaps": the smallest-in-hours set of resources covering every
+    gap the catalog can close, added to the plan as suggestions."""
+    person = _own_person(request)
+    suggestion = person_plan_suggestion(person=person, effectiveness=resource_effectiveness())
+    if not suggestion.resources and not suggestion.uncovered:
+        messages.info(request, "You have no gaps to cover: every required skill is at target.")
+        return redirect("assessments:my-plan")
+    skills = Skill.objects.in_bulk(
+        [skill_ids[0] for skill_ids in suggestion.covers.values() if skill_ids]
+    )
+    created = 0
+    with transaction.atomic():
+        for resource in suggestion.resources:
+            covered = suggestion.covers.get(resource.pk) or [None]
+            _item, was_created = plan_item_add(
+                person=person,
+                resource=resource,
+                skill=skills.get(covered[0]),
+                status=PlanItemStatus.SUGGESTED,
+            )
+            created += was_created
+    if suggestion.resources:
+        covered_count = len({s for ids in suggestion.covers.values() for s in ids})
+        text = (
+            f"Suggested plan: {len(suggestion.resources)} "
+            f"resource{'s' if len(suggestion.resources) != 1 else ''}, about "
+            f"{round(suggestion.minutes / 60, 1):g} hours, covering {covered_count} "
+            f"gap{'s' if covered_count != 1 else ''}."
+        )
+        if created < len(suggestion.resources):
+            text += f" {len(suggestion.resources) - created} of them already were in your plan."
+        messages.success(request, text)
+    if suggestion.uncovered:
+        names = Skill.objects.filter(pk__in=suggestion.uncovered).values_list("name", flat=True)
+        messages.warning(
+            request,
+            "No resource in the catalog closes these gaps yet: "
+            + ", ".join(names)
+            + ". Ask your manager about other ways to learn them.",
+        )
+    return redirect("assessments:my-plan")
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+def _history_context(person: Person) -> dict:
+    history = person_rating_history(person=person)
+    start, end = chart_domain(p for h in history for p in h.points)
+    charts = [
+        (entry, level_chart(points=entry.points, target=entry.target, start=start, end=end))
+        for entry in history
+    ]
+    return {"person": person, "charts": charts}
+
+
+class MyHistoryView(OwnPersonMixin, TemplateView):
+    template_name = "assessments/me_history.html"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(_history_context(self.person), is_self=True, tab="history")
+        return context
+
+
+class PersonHistoryView(TemplateView):
+    template_name = "assessments/me_history.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.person = _visible_person(request, kwargs["pk"])
+        if self.person.user_id == request.user.pk:
+            return redirect("assessments:my-history")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(_history_context(self.person), is_self=False)
+        return context
+
+
+urlpatterns = [
+    path("me/", MyReadinessView.as_view(), name="my-readiness"),
+    path("me/assessment/", MyAssessmentView.as_view(), name="my-assessment"),
+    path("me/assessment/confirm/", my_assessment_confirm, name="my-assessment-confirm"),
+    path("me/plan/", MyPlanView.as_view(), name="my-plan"),
+    path("me/plan/add/", my_plan_add, name="my-plan-add"),
+    path("me/plan/suggest/", my_plan_suggest, name="my-plan-suggest"),
+    path("me/plan/<int:pk>/<slug:action>/", my_plan_item_action, name="my-plan-item-action"),
+    path("me/history/", MyHistoryView.as_view(), name="my-history"),
+    path("people/<int:pk>/", PersonDetailView.as_view(), name="person-detail"),
+    path("people/<int:pk>/history/", PersonHistoryView.as_view(), name="person-history"),
+]

@@ -1,0 +1,414 @@
+"""Both Learn shapes → one ``LearnItem``; whatever is malformed becomes a ``Rejection``.
+
+Tolerant by design (``shared/data/learn/README.md``): unknown fields are ignored, optional ones
+default, ``uid`` or ``id``, snake_case or camelCase, taxonomy values as strings or
+``{id, name}`` objects. Only a document that is not a catalog at all raises.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import nh3
+
+from catalog.learn.errors import LearnFormatError
+from catalog.models import ResourceKind
+
+#: Learn difficulty → the level a learner should have to start (DESIGN: Microsoft Learn).
+DIFFICULTY_LEVELS = {"beginner": 1, "intermediate": 2, "advanced": 3}
+
+#: Legacy top-level keys (both spellings) → our kind. Units, exams and the taxonomies are
+#: not resources of their own and are ignored.
+LEGACY_COLLECTIONS = {
+    "modules": ResourceKind.MODULE,
+    "learningPaths": ResourceKind.LEARNING_PATH,
+    "learning_paths": ResourceKind.LEARNING_PATH,
+    "appliedSkills": ResourceKind.APPLIED_SKILL,
+    "applied_skills": ResourceKind.APPLIED_SKILL,
+    "certifications": ResourceKind.CERTIFICATION,
+    "mergedCertifications": ResourceKind.CERTIFICATION,
+    "merged_certifications": ResourceKind.CERTIFICATION,
+    "courses": ResourceKind.COURSE,
+}
+IGNORED_KEYS = {"units", "exams", "levels", "products", "roles", "subjects"}
+
+#: The ``type`` values seen in either API.
+TYPE_KINDS = {
+    "module": ResourceKind.MODULE,
+    "learningpath": ResourceKind.LEARNING_PATH,
+    "learning-path": ResourceKind.LEARNING_PATH,
+    "learning_path": ResourceKind.LEARNING_PATH,
+    "path": ResourceKind.LEARNING_PATH,
+    "appliedskill": ResourceKind.APPLIED_SKILL,
+    "applied-skill": ResourceKind.APPLIED_SKILL,
+    "applied_skill": ResourceKind.APPLIED_SKILL,
+    "cert": ResourceKind.CERTIFICATION,
+    "certification": ResourceKind.CERTIFICATION,
+    "mergedcertification": ResourceKind.CERTIFICATION,
+    "course": ResourceKind.COURSE,
+}
+
+#: Kinds that cost money (an exam fee, an instructor-led class); the rest of Learn is free.
+PAID_KINDS = {ResourceKind.CERTIFICATION, ResourceKind.COURSE}
+
+TITLE_MAX = 300
+URL_MAX = 500
+UID_MAX = 300
+DURATION_MAX = 100_000
+#: Query parameters that only track where a click came from.
+TRACKING_PARAM = re.compile(r"^(wt\..+|utm_.+|ocid|mc_id|icid|trk|sharingid|cid)$", re.IGNORECASE)
+LEARN_HOSTS = {"learn.microsoft.com"}
+LOCALE_SEGMENT = re.compile(r"^/[a-z]{2}-[a-z]{2,4}(?=/)", re.IGNORECASE)
+BLOCK_END = re.compile(r"<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/tr|/ul|/ol)\s*>", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class LearnItem:
+    """One catalog item, normalised: what the importer compares and writes."""
+
+    uid: str
+    kind: str
+    title: str
+    url: str
+    summary: str = ""
+    duration_minutes: int | None = None
+    level: int | None = None
+    is_free: bool = True
+    locale: str = ""
+    upstream_modified_at: dt.datetime | None = None
+    learn_levels: list[str] = field(default_factory=list)
+    learn_roles: list[str] = field(default_factory=list)
+    learn_products: list[str] = field(default_factory=list)
+    learn_subjects: list[str] = field(default_factory=list)
+    children_uids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An item left out of an otherwise valid import, and why."""
+
+    reason: str
+    uid: str = ""
+    title: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"uid": self.uid, "title": self.title, "reason": self.reason}
+
+
+@dataclass
+class ParsedCatalog:
+    items: list[LearnItem]
+    rejections: list[Rejection]
+    #: The kinds the input covered: only resources of these kinds can go missing.
+    kinds: set[str]
+    #: Uids present upstream even if their item was rejected (never retire those).
+    seen_uids: set[str]
+
+
+class RejectedItem(Exception):  # noqa: N818 - internal control flow, never escapes this module
+    pass
+
+
+# --- Small normalisers ------------------------------------------------------------------------
+
+
+def _pick(raw: dict, *names: str) -> Any:
+    """The first present value among ``names`` and their camelCase / snake_case spellings."""
+    for name in names:
+        for candidate in (name, _camel(name), _snake(name)):
+            if candidate in raw and raw[candidate] is not None:
+                return raw[candidate]
+    return None
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def taxonomy_ids(value: Any) -> list[str]:
+    """Taxonomy values as a list of ids: strings, ``{id, name}`` objects, or a mix."""
+    if value is None:
+        return []
+    if isinstance(value, str | dict):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    ids: list[str] = []
+    for entry in value:
+        if isinstance(entry, dict):
+            entry = entry.get("id") or entry.get("uid") or entry.get("name")
+        if isinstance(entry, str) and entry.strip() and entry.strip() not in ids:
+            ids.append(entry.strip())
+    return ids
+
+
+def child_uids(value: Any) -> list[str]:
+    """Child references as uids: strings (legacy) or ``{id|uid, …}`` objects (Platform)."""
+    if not isinstance(value, list):
+        return []
+    uids: list[str] = []
+    for entry in value:
+        if isinstance(entry, dict):
+            entry = entry.get("uid") or entry.get("id")
+        if isinstance(entry, str) and entry.strip():
+            uids.append(entry.strip())
+    return uids
+
+
+def plain_text(value: Any) -> str:
+    """HTML (or plain text) → safe plain text: no tags, entities decoded, spaces tidied.
+
+    Templates escape it again on output; this only removes markup, never trusts it.
+    """
+    if not isinstance(value, str):
+        return ""
+    marked = BLOCK_END.sub("\n", value)
+    stripped = nh3.clean(marked, tags=set(), attributes={}, strip_comments=True)
+    text = html.unescape(stripped).replace("\xa0", " ")
+    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def canonical_url(value: Any) -> str:
+    """The URL we store and match on: tracking parameters and fragment gone, Learn's locale
+    segment dropped (Learn redirects to the reader's own), a trailing slash on Learn paths."""
+    if not isinstance(value, str) or not value.strip():
+        raise RejectedItem("it has no URL")
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise RejectedItem(f"its URL is not an http(s) address: {value[:120]!r}")
+    host = parts.netloc.lower()
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not TRACKING_PARAM.match(k)]
+    )
+    path = parts.path or "/"
+    if parts.hostname.lower() in LEARN_HOSTS:
+        path = LOCALE_SEGMENT.sub("", path) or "/"
+        if not path.endswith("/"):
+            path += "/"
+    url = urlunsplit(("https" if parts.hostname.lower() in LEARN_HOSTS else parts.scheme.lower(),
+                      host, path, query, ""))
+    if len(url) > URL_MAX:
+        raise RejectedItem(f"its URL is longer than {URL_MAX} characters")
+    return url
+
+
+def _duration(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise RejectedItem("its duration is not a number of minutes")
+    try:
+        minutes = float(value)
+    except (TypeError, ValueError):
+        raise RejectedItem(f"its duration is not a number of minutes: {str(value)[:40]!r}") from None
+    if minutes != minutes or minutes < 0 or minutes > DURATION_MAX:  # NaN, negative, absurd
+        raise RejectedItem(f"its duration is out of range: {value!r}")
+    return round(minutes)
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None  # an unreadable date is not worth rejecting the item for
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.astimezone(dt.UTC)
+
+
+def _kind(raw: dict, hint: str | None) -> str:
+    declared = raw.get("type")
+    if isinstance(declared, str):
+        kind = TYPE_KINDS.get(declared.strip().lower().replace(" ", ""))
+        if kind:
+            return kind
+    if hint:
+        return hint
+    raise RejectedItem(f"its type is unknown: {str(declared)[:40]!r}")
+
+
+def normalize_item(raw: Any, *, hint: str | None = None) -> LearnItem:
+    """One raw item of either API → a ``LearnItem``; raises ``RejectedItem`` with the reason."""
+    if not isinstance(raw, dict):
+        raise RejectedItem(f"it is a {type(raw).__name__}, not an object")
+    uid = _pick(raw, "uid", "id")
+    if not isinstance(uid, str | int) or isinstance(uid, bool) or not str(uid).strip():
+        raise RejectedItem("it has no uid")
+    uid = str(uid).strip()
+    if len(uid) > UID_MAX:
+        raise RejectedItem(f"its uid is longer than {UID_MAX} characters")
+    title = plain_text(_pick(raw, "title", "name")).replace("\n", " ")
+    if not title:
+        raise RejectedItem("it has no title")
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rstrip() + "…"
+    url = canonical_url(_pick(raw, "url"))
+    kind = _kind(raw, hint)
+    levels = taxonomy_ids(_pick(raw, "levels"))
+    known = [DIFFICULTY_LEVELS[lv.lower()] for lv in levels if lv.lower() in DIFFICULTY_LEVELS]
+    summary = _pick(raw, "summary", "description") or _pick(raw, "subtitle")
+    if kind == ResourceKind.LEARNING_PATH:
+        children = child_uids(_pick(raw, "modules"))
+    elif kind == ResourceKind.CERTIFICATION:
+        children = child_uids(_pick(raw, "study_guide"))
+    else:
+        children = child_uids(_pick(raw, "units"))
+    locale = _pick(raw, "locale")
+    return LearnItem(
+        uid=uid,
+        kind=kind,
+        title=title,
+        url=url,
+        summary=plain_text(summary),
+        duration_minutes=_duration(_pick(raw, "duration_in_minutes", "duration_minutes")),
+        level=min(known) if known else None,
+        is_free=kind not in PAID_KINDS,
+        locale=locale.strip()[:20] if isinstance(locale, str) else "",
+        upstream_modified_at=_datetime(_pick(raw, "last_modified", "updated_at")),
+        learn_levels=levels,
+        learn_roles=taxonomy_ids(_pick(raw, "roles")),
+        learn_products=taxonomy_ids(_pick(raw, "products")),
+        learn_subjects=taxonomy_ids(_pick(raw, "subjects")),
+        children_uids=children,
+    )
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+def load_json(data: bytes | str) -> Any:
+    """Decode a catalog file; a file that is not JSON is a clear error."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise LearnFormatError(f"The file is not UTF-8 text ({exc.reason}).") from None
+    try:
+        return json.loads(data)
+    except json.JSONDecodeError as exc:
+        raise LearnFormatError(
+            f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+        ) from None
+
+
+def legacy_collections(document: Any) -> Iterator[tuple[str, str, list]]:
+    """(key, kind, items) of a legacy Catalog API document (or a saved Platform page)."""
+    if not isinstance(document, dict):
+        raise LearnFormatError(
+            "The file must hold one JSON object with keys such as \"modules\" and "
+            f"\"learningPaths\" (the Catalog API shape); it holds a {_json_type(document)}."
+        )
+    found = [key for key in document if key in LEGACY_COLLECTIONS]
+    if not found and isinstance(document.get("value"), list):
+        # One saved page of the Platform API: the kind comes from each item's type.
+        yield "value", "", document["value"]
+        return
+    if not found:
+        keys = ", ".join(sorted(document)[:8]) or "none"
+        raise LearnFormatError(
+            "The file is not a Learn catalog: it has none of the keys modules, learningPaths, "
+            f"appliedSkills, certifications, courses (its keys: {keys})."
+        )
+    for key in found:
+        if not isinstance(document[key], list):
+            raise LearnFormatError(
+                f"\"{key}\" must be a list of items; it is a {_json_type(document[key])}."
+            )
+    # Certifications before their merged list, so the older shape never overrides the newer.
+    for key in sorted(found, key=lambda k: k.lower().startswith("merged")):
+        yield key, LEGACY_COLLECTIONS[key], document[key]
+
+
+def _json_type(value: Any) -> str:
+    return {dict: "object", list: "list", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
+
+
+def parse_items(
+    batches: Iterable[tuple[str, str, list]],
+    *,
+    progress: Any = None,
+) -> ParsedCatalog:
+    """Normalise every item of ``batches`` ((key, kind hint, items)); reject, never raise.
+
+    ``progress(done)`` is called as items are read (the caller throttles its writes).
+    """
+    items: list[LearnItem] = []
+    rejections: list[Rejection] = []
+    kinds: set[str] = set()
+    seen: dict[str, LearnItem] = {}
+    seen_uids: set[str] = set()
+    urls: dict[str, str] = {}
+    done = 0
+    for key, hint, raw_items in batches:
+        if hint:
+            kinds.add(hint)
+        merged = key.lower().startswith("merged")
+        for raw in raw_items:
+            done += 1
+            raw_uid = _pick(raw, "uid", "id") if isinstance(raw, dict) else None
+            raw_title = _pick(raw, "title") if isinstance(raw, dict) else None
+            try:
+                item = normalize_item(raw, hint=hint or None)
+            except RejectedItem as exc:
+                uid = str(raw_uid).strip() if isinstance(raw_uid, str | int) else ""
+                if uid:
+                    seen_uids.add(uid)
+                rejections.append(
+                    Rejection(
+                        reason=f"Rejected: {exc}.",
+                        uid=uid[:UID_MAX],
+                        title=plain_text(raw_title)[:TITLE_MAX] if raw_title else "",
+                    )
+                )
+            else:
+                kinds.add(item.kind)
+                seen_uids.add(item.uid)
+                if item.uid in seen:
+                    if not merged:
+                        rejections.append(
+                            Rejection("Rejected: its uid appears twice in the input.",
+                                      item.uid, item.title)
+                        )
+                elif item.url in urls:
+                    rejections.append(
+                        Rejection(
+                            f"Rejected: its URL is also the URL of {urls[item.url]}.",
+                            item.uid,
+                            item.title,
+                        )
+                    )
+                else:
+                    seen[item.uid] = item
+                    urls[item.url] = item.uid
+                    items.append(item)
+            if progress is not None:
+                progress(done)
+    return ParsedCatalog(items=items, rejections=rejections, kinds=kinds, seen_uids=seen_uids)
+
+
+def parse_catalog_document(data: bytes | str, *, progress: Any = None) -> ParsedCatalog:
+    """A legacy Catalog API file (bytes or text) → items, rejections and covered kinds."""
+    return parse_items(legacy_collections(load_json(data)), progress=progress)
+
+
+def count_items(data: Any) -> int:
+    """How many items a decoded document holds (for the progress bar's total)."""
+    return sum(len(items) for _, _, items in legacy_collections(data))

@@ -1,0 +1,118 @@
+"""Reads of the organization: scoped querysets and the target-level rule.
+
+The target rule lives here, once, as SQL: every page, export, API endpoint and task that needs
+targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from readiness.models import Audience, Person, Skill, Team
+from readiness.permissions import is_leadership
+
+#: Target level T(person, skill): the highest target among the person's role requirements,
+#: their role's audience requirements and the Everyone requirements, over active skills.
+#: Expects a CTE named ``people(id)``; yields (person_id, skill_id, target_level).
+TARGETS_SQL = """
+    SELECT q.person_id, q.skill_id, MAX(q.target_level) AS target_level
+      FROM (
+        SELECT p.id AS person_id, rr.skill_id, rr.target_level
+          FROM people JOIN readiness_person p ON p.id = people.id
+          JOIN readiness_rolerequirement rr ON rr.role_id = p.role_id
+        UNION ALL
+        SELECT p.id, ar.skill_id, ar.target_level
+          FROM people JOIN readiness_person p ON p.id = people.id
+          JOIN readiness_role ro ON ro.id = p.role_id
+          JOIN readiness_audiencerequirement ar ON ar.audience_id = ro.audience_id
+        UNION ALL
+        SELECT people.id, ar.skill_id, ar.target_level
+          FROM people CROSS JOIN readiness_audiencerequirement ar
+          JOIN readiness_audience a ON a.id = ar.audience_id
+         WHERE a.is_everyone
+      ) q
+      JOIN readiness_skill s ON s.id = q.skill_id
+     WHERE s.is_active
+     GROUP BY q.person_id, q.skill_id
+"""
+
+
+def people_sql(people: QuerySet[Person]) -> tuple[str, tuple]:
+    """The SQL (and its parameters) selecting the ids of ``people``, for a ``people(id)`` CTE."""
+    sql, params = people.order_by().values("id").query.sql_with_params()
+    return sql, tuple(params)
+
+
+def person_get(*, user: AbstractBaseUser) -> Person | None:
+    """The person record of ``user`` with what every page shows about them, or None."""
+    return (
+        Person.objects.select_related("user", "team", "role", "role__audience")
+        .filter(user=user)
+        .first()
+    )
+
+
+def active_people() -> QuerySet[Person]:
+    return Person.objects.filter(is_active=True)
+
+
+def teams_managed_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """Teams ``user`` manages directly."""
+    return Team.objects.filter(managers=user)
+
+
+def in_subtrees(paths: list[str], *, field: str = "path") -> Q:
+    """A condition matching teams (or, with ``field="team__path"``, people) under ``paths``."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+def managed_paths(*, user: AbstractBaseUser) -> list[str]:
+    return list(teams_managed_by(user=user).values_list("path", flat=True))
+
+
+def teams_managed_subtree(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """The teams ``user`` manages and every team below them."""
+    return Team.objects.filter(in_subtrees(managed_paths(user=user)))
+
+
+def teams_visible_to(*, user: AbstractBaseUser) -> QuerySet[Team]:
+    """Teams ``user`` may read: all for leadership and admins, else the sub-trees they manage."""
+    if is_leadership(user):
+        return Team.objects.all()
+    return teams_managed_subtree(user=user)
+
+
+def people_managed_by(*, user: AbstractBaseUser) -> QuerySet[Person]:
+    """Active people in the teams ``user`` manages, including their sub-teams (not themself)."""
+    return Person.objects.filter(
+        in_subtrees(managed_paths(user=user), field="team__path"), is_active=True
+    ).exclude(user=user)
+
+
+def person_managers(*, person: Person) -> QuerySet:
+    """The users who manage ``person``: managers of their team."""
+    from django.contrib.auth import get_user_model
+
+    if person.team_id is None:
+        return get_user_model().objects.none()
+    return get_user_model().objects.filter(managed_teams=person.team_id).exclude(pk=person.user_id)
+
+
+def everyone_audience() -> Audience | None:
+    return Audience.objects.filter(is_everyone=True).first()
+
+
+def skills_active() -> QuerySet[Skill]:
+    return Skill.objects.filter(is_active=True).select_related("category")
+
+
+def people_visible_to(*, user: AbstractBaseUser) -> QuerySet[Person]:
+    """People whose skills ``user`` may read: themself, the people in the teams they manage
+    (with sub-teams), and everybody for leadership and admins."""
+    if is_leadership(user):
+        return Person.objects.all()
+    return Person.objects.filter(
+        Q(user=user) | in_subtrees(managed_paths(user=user), field="team__path")
+    )

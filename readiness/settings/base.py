@@ -1,0 +1,218 @@
+"""Settings shared by every environment; every value that varies comes from the environment.
+
+`make run` uses this module as it is: SQLite under var/, an embedded filesystem broker for
+Celery, mail on the console. Production overrides live in `production.py`.
+"""
+
+from pathlib import Path
+
+import environ
+import xstatic.pkg.bootstrap
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+SECRET_KEY = env.str("SECRET_KEY", default="insecure-local-development-key-change-me")
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_celery_beat",
+    "readiness",
+    "catalog",
+    "assessments",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "readiness.urls"
+WSGI_APPLICATION = "readiness.wsgi.application"
+ASGI_APPLICATION = "readiness.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "readiness.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'readiness.sqlite3'}"),
+}
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server, the worker and beat share the file without "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="Europe/Paris")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Readiness <readiness@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- The product's own settings -------------------------------------------------------------
+# Days after which a self-assessment is stale; a skill's own interval overrides it.
+REASSESSMENT_INTERVAL_DAYS = env.int("REASSESSMENT_INTERVAL_DAYS", default=90)
+# Leadership views hide aggregates over fewer people than this (privacy).
+MIN_AGGREGATE_PEOPLE = env.int("MIN_AGGREGATE_PEOPLE", default=5)
+# Whether members may read their own team's skill map.
+TEAM_MAP_VISIBLE_TO_MEMBERS = env.bool("TEAM_MAP_VISIBLE_TO_MEMBERS", default=False)
+
+# --- Celery ---------------------------------------------------------------------------------
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        # Exchange tables (the worker's broadcast queues); kombu's default is ./control.
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=None)
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 30 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- REST framework -------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Token first: an anonymous request then gets 401 with "WWW-Authenticate: Token".
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "EXCEPTION_HANDLER": "readiness.api.exceptions.exception_handler",
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "readiness.api.schema.AutoSchema",
+}
+# API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
+KNOX_TOKEN_MODEL = "readiness.ApiToken"
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Readiness API",
+    "DESCRIPTION": "Generative-AI skills readiness: skills framework, people, ratings, gaps, "
+    "training catalog and plans.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- Microsoft Learn importer ---------------------------------------------------------------
+# The Learn Platform API sync runs only when the three credentials are set.
+LEARN_API_BASE = env.str("LEARN_API_BASE", default="https://learn.microsoft.com/api/v1").rstrip("/")
+LEARN_TOKEN_URL = env.str(
+    "LEARN_TOKEN_URL", default="https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+)
+LEARN_TOKEN_SCOPE = env.str("LEARN_TOKEN_SCOPE", default="https://learn.microsoft.com/.default")
+LEARN_TENANT_ID = env.str("LEARN_TENANT_ID", default="")
+LEARN_CLIENT_ID = env.str("LEARN_CLIENT_ID", default="")
+LEARN_CLIENT_SECRET = env.str("LEARN_CLIENT_SECRET", default="")
+LEARN_API_VERSION = env.str("LEARN_API_VERSION", default="2023-11-01-preview")
+LEARN_HTTP_TIMEOUT = env.float("LEARN_HTTP_TIMEOUT", default=30.0)
+LEARN_MAX_RETRIES = env.int("LEARN_MAX_RETRIES", default=5)
+# The longest wait a Retry-After header (or the back-off) may impose, in seconds.
+LEARN_RETRY_MAX_WAIT = env.float("LEARN_RETRY_MAX_WAIT", default=120.0)
+
+# SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
+# the snapshot service replaces a date's rows in one transaction on either database.
+SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# Django 6 behaviour now: a URL typed without a scheme is taken as https.
+FORMS_URLFIELD_ASSUME_HTTPS = True

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from assessments.views.home import HomeView
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("readiness.urls_org")),
+    path("", include("catalog.urls")),
+    path("", include("assessments.urls")),
+]

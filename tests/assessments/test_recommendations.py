@@ -1,0 +1,108 @@
+"""Mapping gaps to learning: ranking, the smallest plan, the team ranking."""
+
+import pytest
+
+from assessments.recommendations import gap_candidates, plan_cover, team_resource_ranking
+from assessments.selectors import person_skill_states, skill_states
+from readiness.models import AudienceRequirement, Person, RoleRequirement
+from tests.factories import (
+    AudienceFactory,
+    PersonFactory,
+    ProviderFactory,
+    ResourceSkillFactory,
+    RoleRequirementFactory,
+    SkillFactory,
+    SkillRatingFactory,
+    TeamFactory,
+    TrainingResourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def blank_framework():
+    AudienceRequirement.objects.all().delete()
+    RoleRequirement.objects.all().delete()
+
+
+def resource(minutes, *links, audiences=(), title=None, preference=50):
+    provider = ProviderFactory(preference=preference)
+    res = TrainingResourceFactory(duration_minutes=minutes, provider=provider, **({"title": title} if title else {}))
+    res.audiences.set(audiences)
+    for skill, level in links:
+        ResourceSkillFactory(resource=res, skill=skill, level=level)
+    return res
+
+
+def test_candidates_rank_full_closers_then_closeness_then_duration():
+    person = PersonFactory()
+    skill = SkillFactory()
+    RoleRequirementFactory(role=person.role, skill=skill, target_level=2)
+    SkillRatingFactory(person=person, skill=skill, level=1)
+    partial = resource(30, (skill, 1))  # not above level 1: excluded
+    overshoot = resource(30, (skill, 4))
+    exact_long = resource(120, (skill, 2))
+    exact_short = resource(60, (skill, 2))
+    other_audience = resource(10, (skill, 2), audiences=[AudienceFactory()])
+
+    ranked = gap_candidates(
+        person=person, states=person_skill_states(person=person).values(), everyone_id=None
+    )[skill.pk]
+    assert [c.resource for c in ranked] == [exact_short, exact_long, overshoot]
+    assert partial not in [c.resource for c in ranked]
+    assert other_audience not in [c.resource for c in ranked]
+
+
+def test_resource_for_the_persons_audience_fits():
+    person = PersonFactory()
+    skill = SkillFactory()
+    RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
+    mine = resource(10, (skill, 1), audiences=[person.role.audience])
+    ranked = gap_candidates(
+        person=person, states=person_skill_states(person=person).values(), everyone_id=None
+    )
+    assert [c.resource for c in ranked[skill.pk]] == [mine]
+
+
+def test_plan_cover_prefers_one_resource_building_several_skills():
+    person = PersonFactory()
+    a, b, c = SkillFactory(), SkillFactory(), SkillFactory()
+    for skill in (a, b, c):
+        RoleRequirementFactory(role=person.role, skill=skill, target_level=2)
+    bundle = resource(150, (a, 2), (b, 2))
+    only_a = resource(100, (a, 2))
+    only_b = resource(100, (b, 2))
+    only_c = resource(30, (c, 3))
+    states = person_skill_states(person=person).values()
+    candidates = gap_candidates(person=person, states=states, everyone_id=None)
+    plan = plan_cover(candidates=candidates, gap_skill_ids=[a.pk, b.pk, c.pk])
+    assert set(plan.resources) == {bundle, only_c}
+    assert plan.minutes == 180 and plan.uncovered == []
+    assert only_a not in plan.resources and only_b not in plan.resources
+
+
+def test_plan_cover_reports_gaps_nothing_can_close():
+    person = PersonFactory()
+    lonely = SkillFactory()
+    RoleRequirementFactory(role=person.role, skill=lonely, target_level=2)
+    plan = plan_cover(candidates={}, gap_skill_ids=[lonely.pk])
+    assert plan.resources == [] and plan.uncovered == [lonely.pk]
+
+
+def test_team_ranking_by_gap_closed_per_hour():
+    team = TeamFactory()
+    skill = SkillFactory()
+    people = PersonFactory.create_batch(3, team=team)
+    for person in people:
+        RoleRequirementFactory(role=person.role, skill=skill, target_level=2)
+    SkillRatingFactory(person=people[0], skill=skill, level=2)  # no gap
+    quick = resource(60, (skill, 2))  # closes 2 + 2 = 4 per hour
+    slow = resource(240, (skill, 3))  # closes 4 in 4 hours = 1 per hour
+    scope = Person.objects.filter(team=team)
+    ranking = team_resource_ranking(
+        people=scope.select_related("role"), states=skill_states(people=scope), everyone_id=None
+    )
+    assert [r.resource for r in ranking] == [quick, slow]
+    assert ranking[0].gap_closed == 4 and ranking[0].members == {people[1].pk, people[2].pk}
+    assert ranking[0].gap_closed_per_hour == 4.0

@@ -1,0 +1,207 @@
+"""Property: the set-based SQL rules equal a naive per-person computation on random data."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assessments.models import SkillRating
+from assessments.selectors import group_readiness, people_readiness, skill_states
+from readiness.models import (
+    Audience,
+    AudienceRequirement,
+    Person,
+    Role,
+    RoleRequirement,
+    Skill,
+    SkillCategory,
+    Team,
+)
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BASE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+levels = st.integers(min_value=0, max_value=4)
+targets = st.none() | st.integers(min_value=1, max_value=4)
+
+organization = st.fixed_dictionaries(
+    {
+        "skills_active": st.lists(st.booleans(), min_size=1, max_size=4),
+        "audiences": st.integers(min_value=1, max_value=2),
+        # per role: audience index, then a target (or None) per skill slot
+        "roles": st.lists(
+            st.tuples(st.integers(0, 1), st.lists(targets, min_size=4, max_size=4)),
+            min_size=1,
+            max_size=3,
+        ),
+        "audience_targets": st.lists(
+            st.lists(targets, min_size=4, max_size=4), min_size=2, max_size=2
+        ),
+        "everyone_targets": st.lists(targets, min_size=4, max_size=4),
+        # per person: role index or None, team index
+        "people": st.lists(
+            st.tuples(st.none() | st.integers(0, 2), st.integers(0, 1)), min_size=1, max_size=6
+        ),
+        # ratings: person slot, skill slot, level, source, minute offset (small: ties happen)
+        "ratings": st.lists(
+            st.tuples(
+                st.integers(0, 5),
+                st.integers(0, 3),
+                levels,
+                st.sampled_from(["self", "manager"]),
+                st.integers(0, 3),
+            ),
+            max_size=25,
+        ),
+    }
+)
+
+
+def naive_states(people, skills, role_targets, audience_targets, everyone_targets, ratings):
+    """DESIGN.md's rules read literally, one person at a time."""
+    result = {}
+    for person in people:
+        for skill in skills:
+            if not skill.is_active:
+                continue
+            candidates = [everyone_targets.get(skill.pk)]
+            if person.role_id is not None:
+                candidates.append(role_targets.get((person.role_id, skill.pk)))
+                candidates.append(audience_targets.get((person.role.audience_id, skill.pk)))
+            candidates = [c for c in candidates if c is not None]
+            target = max(candidates) if candidates else None
+            mine = [r for r in ratings if r.person_id == person.pk and r.skill_id == skill.pk]
+            latest = {}
+            for source in ("self", "manager"):
+                of_source = [r for r in mine if r.source == source]
+                latest[source] = max(of_source, key=lambda r: (r.created_at, r.pk), default=None)
+            if target is None and not mine:
+                continue
+            self_r, manager_r = latest["self"], latest["manager"]
+            if manager_r and (self_r is None or manager_r.created_at >= self_r.created_at):
+                level = manager_r.level
+            else:
+                level = self_r.level if self_r else None
+            if target is None:
+                gap = 0
+            elif level is None:
+                gap = target
+            else:
+                gap = max(0, target - level)
+            result[(person.pk, skill.pk)] = (
+                target,
+                level,
+                gap,
+                target is not None and level is None,
+                target is not None and level is not None and level >= target,
+                bool(self_r and (manager_r is None or self_r.created_at > manager_r.created_at)),
+                bool(self_r and manager_r and abs(self_r.level - manager_r.level) >= 2),
+            )
+    return result
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(org=organization)
+def test_set_based_rules_equal_naive_rules(org):
+    with transaction.atomic():
+        # Start from a blank framework inside this example's savepoint.
+        AudienceRequirement.objects.all().delete()
+        RoleRequirement.objects.all().delete()
+        category = SkillCategory.objects.create(name="P", slug="p-cat")
+        skills = [
+            Skill.objects.create(name=f"P{i}", slug=f"p-{i}", category=category, is_active=active)
+            for i, active in enumerate(org["skills_active"])
+        ]
+        everyone = Audience.objects.filter(is_everyone=True).first() or Audience.objects.create(
+            name="Everyone", slug="everyone", is_everyone=True
+        )
+        audiences = [
+            Audience.objects.create(name=f"PA{i}", slug=f"pa-{i}") for i in range(org["audiences"])
+        ]
+        roles = [
+            Role.objects.create(
+                name=f"PR{i}", slug=f"pr-{i}", audience=audiences[a % len(audiences)]
+            )
+            for i, (a, _) in enumerate(org["roles"])
+        ]
+        role_targets, audience_targets, everyone_targets = {}, {}, {}
+        for role, (_, per_skill) in zip(roles, org["roles"], strict=True):
+            for skill, target in zip(skills, per_skill, strict=False):
+                if target is not None:
+                    RoleRequirement.objects.create(role=role, skill=skill, target_level=target)
+                    role_targets[(role.pk, skill.pk)] = target
+        for audience, per_skill in zip(audiences, org["audience_targets"], strict=False):
+            for skill, target in zip(skills, per_skill, strict=False):
+                if target is not None:
+                    AudienceRequirement.objects.create(
+                        audience=audience, skill=skill, target_level=target
+                    )
+                    audience_targets[(audience.pk, skill.pk)] = target
+        for skill, target in zip(skills, org["everyone_targets"], strict=False):
+            if target is not None:
+                AudienceRequirement.objects.create(
+                    audience=everyone, skill=skill, target_level=target
+                )
+                everyone_targets[skill.pk] = target
+        teams = [Team.objects.create(name=f"PT{i}") for i in range(2)]
+        people = []
+        for i, (role_index, team_index) in enumerate(org["people"]):
+            role = roles[role_index % len(roles)] if role_index is not None else None
+            user = UserFactory(username=f"prop-{i}")
+            people.append(Person.objects.create(user=user, role=role, team=teams[team_index]))
+        ratings = []
+        for person_slot, skill_slot, level, source, minutes in org["ratings"]:
+            if person_slot >= len(people) or skill_slot >= len(skills):
+                continue
+            ratings.append(
+                SkillRating.objects.create(
+                    person=people[person_slot],
+                    skill=skills[skill_slot],
+                    level=level,
+                    source=source,
+                    created_at=BASE + dt.timedelta(minutes=minutes),
+                )
+            )
+
+        scope = Person.objects.filter(pk__in=[p.pk for p in people])
+        expected = naive_states(
+            people, skills, role_targets, audience_targets, everyone_targets, ratings
+        )
+        actual = {
+            (s.person_id, s.skill_id): (
+                s.target,
+                s.level,
+                s.gap,
+                s.not_assessed,
+                s.at_target,
+                s.awaiting_review,
+                s.calibration_flag,
+            )
+            for s in skill_states(people=scope)
+        }
+        assert actual == expected
+
+        # Aggregates agree with the naive pairs too.
+        per_person = people_readiness(people=scope)
+        for person in people:
+            required = [v for (pid, _), v in expected.items() if pid == person.pk and v[0]]
+            if not required:
+                assert person.pk not in per_person
+                continue
+            figures = per_person[person.pk]
+            assert figures.required == len(required)
+            assert figures.at_target == sum(v[4] for v in required)
+            assert figures.total_gap == sum(v[2] for v in required)
+            assert figures.not_assessed == sum(v[3] for v in required)
+        overall = group_readiness(people=scope, by="all").get(0)
+        ready_people = sum(f.people_ready for f in per_person.values())
+        assert (overall.people_ready if overall else 0) == ready_people
+        transaction.set_rollback(True)

@@ -1,0 +1,176 @@
+"""``manage.py seed_demo``: the demo organization and its five logins."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+from django.utils import timezone
+
+from assessments.models import AssessmentCycle, LearningPlanItem, SkillRating
+from readiness.models import (
+    Audience,
+    AudienceRequirement,
+    Concern,
+    Person,
+    PlanGoal,
+    PlanPartner,
+    ReadinessPlan,
+    RoleRequirement,
+    Team,
+)
+from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
+
+pytestmark = pytest.mark.usefixtures("seed_content")
+
+PEOPLE = 30
+PASSWORD = "demo-pass-123"
+
+
+def _seed(password: str = PASSWORD) -> str:
+    out = StringIO()
+    call_command("seed_demo", people=PEOPLE, password=password, seed=7, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def demo() -> str:
+    return _seed()
+
+
+def _counts() -> dict[str, int]:
+    User = get_user_model()
+    models = [User, Person, Team, Team.managers.through, AssessmentCycle, SkillRating,
+              LearningPlanItem, Concern, ReadinessPlan, PlanGoal, PlanPartner]
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_the_five_logins(demo):
+    users = get_user_model().objects.in_bulk(
+        ["admin", "lead", "curator", "manager", "employee"], field_name="username")
+
+    assert len(users) == 5
+    assert all(u.check_password(PASSWORD) and u.email.endswith("@example.com")
+               and u.get_full_name() for u in users.values())
+    assert users["admin"].is_superuser and users["admin"].is_staff
+    assert not any(users[name].is_superuser for name in ("lead", "curator", "manager", "employee"))
+    assert list(users["lead"].groups.values_list("name", flat=True)) == [LEADERSHIP_GROUP]
+    assert list(users["curator"].groups.values_list("name", flat=True)) == [CURATORS_GROUP]
+    assert ReadinessPlan.objects.get(status="active").owner == users["lead"]
+    for name in ("admin", "lead", "curator", "manager", "employee"):
+        assert name in demo
+
+
+def test_the_manager_manages_the_employee_in_a_team_of_at_least_six(demo):
+    manager = get_user_model().objects.get(username="manager")
+    employee = Person.objects.get(user__username="employee")
+    team = manager.managed_teams.annotate(n=Count("members")).get()
+
+    assert hasattr(manager, "person")
+    assert manager.person.team != team  # a manager is not their own manager
+    assert team.n >= 6
+    assert employee.team == team
+    assert employee.role.requirements.count() >= 4
+
+
+def test_an_organization_every_audience_is_represented_in(demo):
+    represented = set(Person.objects.values_list("role__audience__slug", flat=True))
+
+    assert Person.objects.count() == PEOPLE
+    assert represented >= {"leadership", "tech-specialists", "end-users"}
+    assert Audience.objects.filter(is_everyone=True).exists()
+    assert Team.objects.filter(parent=None).count() == 3
+    assert Team.objects.annotate(n=Count("managers")).filter(n=0).count() == 0
+    assert not Team.objects.filter(path="").exists()
+
+
+def test_three_closed_cycles_with_self_and_manager_ratings(demo):
+    today = timezone.localdate()
+    cycles = list(AssessmentCycle.objects.order_by("opens_on"))
+
+    assert len(cycles) == 3
+    assert all(c.status == "closed" and c.due_on < today for c in cycles)
+    assert cycles[0].opens_on >= today - timedelta(days=300)
+    assert all(c.ratings.filter(source="self").exists() for c in cycles)
+    assert all(c.ratings.filter(source="manager").exists() for c in cycles)
+    assert not SkillRating.objects.filter(created_at__gt=timezone.now()).exists()
+    assert SkillRating.objects.filter(level=0).exists()
+    assert SkillRating.objects.filter(level=4).exists()
+
+
+def test_the_plan_learning_and_concerns(demo):
+    plan = ReadinessPlan.objects.get()
+    statuses = set(LearningPlanItem.objects.values_list("status", flat=True))
+
+    assert plan.goals.count() == 2
+    assert plan.partners.exists()
+    assert {"planned", "in_progress", "completed"} <= statuses
+    assert not LearningPlanItem.objects.filter(status="completed", completed_at=None).exists()
+    assert not LearningPlanItem.objects.filter(status="in_progress", started_at=None).exists()
+    assert Concern.objects.filter(plan=plan).exists()
+
+
+def _latest(person: Person) -> dict[int, SkillRating]:
+    latest: dict[int, SkillRating] = {}
+    # Oldest first, manager after self at the same instant: the last one seen wins.
+    for rating in person.ratings.order_by("created_at", "-source"):
+        latest[rating.skill_id] = rating
+    return latest
+
+
+def test_the_employee_has_gaps_a_calibration_flag_and_a_rating_awaiting_review(demo):
+    employee = Person.objects.get(user__username="employee")
+    targets: dict[int, int] = {}
+    for skill_id, target in [
+        *RoleRequirement.objects.filter(role=employee.role).values_list("skill_id", "target_level"),
+        *AudienceRequirement.objects.filter(audience__in=[employee.role.audience_id]).values_list(
+            "skill_id", "target_level"),
+        *AudienceRequirement.objects.filter(audience__is_everyone=True).values_list(
+            "skill_id", "target_level"),
+    ]:
+        targets[skill_id] = max(targets.get(skill_id, 0), target)
+    latest = _latest(employee)
+    gaps = {s: t - (latest[s].level if s in latest else 0) for s, t in targets.items()}
+
+    assert any(gap > 0 for gap in gaps.values())
+    assert any(s not in latest for s in targets)  # a required skill never assessed
+    assert any(s in latest and gap <= 0 for s, gap in gaps.items())  # and some at target
+    by_source = {(r.skill_id, r.source): r for r in employee.ratings.order_by("created_at")}
+    assert any(abs(r.level - by_source[(s, "manager")].level) >= 2
+               for (s, source), r in by_source.items()
+               if source == "self" and (s, "manager") in by_source)
+    assert any(latest[s].source == "self" and (s, "manager") in by_source for s in latest)
+
+
+def test_some_people_await_review_and_some_disagree_with_their_manager(demo):
+    awaiting = disagreeing = 0
+    for person in Person.objects.prefetch_related("ratings"):
+        self_latest: dict[int, SkillRating] = {}
+        manager_latest: dict[int, SkillRating] = {}
+        for rating in sorted(person.ratings.all(), key=lambda r: r.created_at):
+            (self_latest if rating.source == "self" else manager_latest)[rating.skill_id] = rating
+        awaiting += any(s in manager_latest and r.created_at > manager_latest[s].created_at
+                        for s, r in self_latest.items())
+        disagreeing += any(abs(r.level - manager_latest[s].level) >= 2
+                           for s, r in self_latest.items() if s in manager_latest)
+
+    assert awaiting >= 2
+    assert disagreeing >= 2
+
+
+def test_running_it_again_adds_nothing_and_resets_the_passwords(demo):
+    before = _counts()
+
+    out = _seed(password="another-pass-456")
+
+    assert _counts() == before
+    assert "already exists" in out
+    assert get_user_model().objects.get(username="employee").check_password("another-pass-456")
+
+
+def test_too_few_people_is_refused():
+    with pytest.raises(CommandError, match="at least"):
+        call_command("seed_demo", people=5, stdout=StringIO())
+    assert not Person.objects.exists()

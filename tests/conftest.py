@@ -1,0 +1,108 @@
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from tests.factories import PASSWORD  # noqa: E402
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+# --- Real services: skipped on a bare laptop, required in CI ----------------------------------
+# .ci/run exports REQUIRE_SERVICES=1 (and CI=true): there a test that needs PostgreSQL, Redis or
+# Chromium must fail when the service is missing, never pass quietly as a skip.
+CHROMIUM = "/usr/bin/chromium"
+# The flags this machine needs: no sandbox as root, and no background calls to Google's hosts
+# (the network is closed; without these Chromium retries refused connections at every start).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def services_required() -> bool:
+    return os.environ.get("REQUIRE_SERVICES") == "1" or os.environ.get("CI", "").lower() == "true"
+
+
+def _service_missing(reason: str) -> None:
+    if services_required():
+        pytest.fail(f"{reason} (services are required here: REQUIRE_SERVICES=1 or CI=true)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres() -> None:
+    """Use in tests that need PostgreSQL itself (e.g. SQL that SQLite does not run)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        _service_missing(
+            "needs PostgreSQL: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/readiness"
+        )
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The URL of a Redis server that answers PING (CELERY_BROKER_URL when it is a Redis URL)."""
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith(("redis://", "rediss://")):
+        url = "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        _service_missing(f"needs Redis at {url}: {exc}")
+    finally:
+        client.close()
+    return url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright launches Debian's Chromium: Playwright's own browser download is
+    neither needed nor possible here."""
+    if not os.path.exists(CHROMIUM):
+        _service_missing(f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Any test that drives a page is a browser test, so `-m "not browser"` leaves them all out.
+    drives_a_page = {"page", "context", "browser"}
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if drives_a_page & fixtures and item.get_closest_marker("browser") is None:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture
+def seed_content(db) -> None:
+    """The seeded skills framework, catalog and groups (the 0002 data migrations), applied again:
+    a transactional test's flush deletes migration data, and the seeds are re-runnable upserts."""
+    import importlib
+
+    from django.apps import apps
+
+    framework = importlib.import_module("readiness.migrations.0002_seed_framework")
+    resources = importlib.import_module("catalog.migrations.0002_seed_resources")
+    framework.seed_framework(apps, None)
+    resources.seed_resources(apps, None)
+    resources.grant_curator_permissions(apps, None)

@@ -1,0 +1,109 @@
+"""The settings modules, each loaded in a fresh interpreter with the environment under test.
+
+Settings are read once per process, so every case runs `python` in a subprocess.
+"""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+GOOD_SECRET_KEY = secrets.token_urlsafe(48)  # 64 characters
+SETUP = "import django; django.setup()"
+# Variables of the calling shell (or CI) that would change what is under test.
+SCRUBBED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY",
+            "ALLOWED_HOSTS", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE")  # tests/conftest.py sets it for Playwright
+
+
+def run_python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=environ, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+
+
+def production(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    # SECRET_KEY is always passed, empty for "missing", so that a developer's .env (read with
+    # overwrite=False) cannot supply one.
+    env = {"DJANGO_SETTINGS_MODULE": "readiness.settings.production",
+           "ALLOWED_HOSTS": "example.com", "SECRET_KEY": GOOD_SECRET_KEY, **env}
+    return run_python(*args, **env)
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        pytest.param("", id="missing"),
+        pytest.param("too-short-" * 4, id="short"),
+        pytest.param("insecure-local-development-key-change-me" + "x" * 30, id="insecure-default"),
+        pytest.param("django-insecure-" + "y" * 50, id="django-insecure"),
+    ],
+)
+def test_production_refuses_to_start_without_a_real_secret_key(secret_key: str) -> None:
+    result = production("-c", SETUP, SECRET_KEY=secret_key)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = production("-c", SETUP, ALLOWED_HOSTS="")
+
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_a_random_secret_key() -> None:
+    result = production(
+        "-c", SETUP + "; from django.conf import settings; print(settings.DEBUG)"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_production_passes_the_deploy_check_without_a_single_warning() -> None:
+    result = production("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    output = result.stdout + result.stderr
+
+    assert result.returncode == 0, output
+    assert "WARNINGS" not in output
+    assert "System check identified no issues" in output
+
+
+def test_local_defaults_use_sqlite_under_var_and_the_filesystem_broker() -> None:
+    dot_env = BASE_DIR / ".env"
+    if dot_env.exists() and any(
+        line.startswith(("DATABASE_URL=", "CELERY_BROKER_URL="))
+        for line in dot_env.read_text().splitlines()
+    ):
+        pytest.skip(".env overrides DATABASE_URL or CELERY_BROKER_URL for this checkout")
+    show = (
+        SETUP + "; import json; from django.conf import settings as s; print(json.dumps({"
+        "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+        "'broker': s.CELERY_BROKER_URL, 'folders': s.CELERY_BROKER_TRANSPORT_OPTIONS,"
+        "'debug': s.DEBUG}))"
+    )
+
+    result = run_python("-c", show, DJANGO_SETTINGS_MODULE="readiness.settings.base")
+
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout.strip().splitlines()[-1])
+    var = BASE_DIR / "var"
+    assert settings["engine"] == "django.db.backends.sqlite3"
+    assert Path(settings["name"]) == var / "readiness.sqlite3"
+    assert settings["broker"] == "filesystem://"
+    assert settings["folders"]["data_folder_in"] == str(var / "broker" / "queue")
+    assert settings["folders"]["data_folder_out"] == settings["folders"]["data_folder_in"]
+    assert settings["folders"]["processed_folder"] == str(var / "broker" / "processed")
+    assert settings["folders"]["control_folder"] == str(var / "broker" / "control")
+    assert settings["debug"] is True
