@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 
-.PHONY: help install run test lint migrate seed clean distclean
+.PHONY: help install run test lint migrate seed bench clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,9 @@ run: seed  ## Serve the app with a Celery worker and beat (Ctrl-C stops all).
 
 test: $(STAMP)  ## Run the whole test suite (DATABASE_URL picks PostgreSQL).
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)  ## Benchmark at 10,000 people on PostgreSQL (BENCH_ARGS=--help).
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .

@@ -13,11 +13,13 @@ from django.utils import timezone
 from assessments.models import (
     AssessmentCycle,
     AssessmentSubmission,
+    CycleStatus,
     LearningPlanItem,
     ReadinessSnapshot,
     Reminder,
     SkillRating,
 )
+from assessments.services_cycles import cycle_close
 from readiness.admin import ReadOnlyAdmin
 
 # Find a person's records by their login, name or email.
@@ -45,6 +47,13 @@ class AssessmentCycleAdmin(admin.ModelAdmin):
         ("Scope", {"fields": ["audiences", "teams", "include_subteams"]}),
         ("History", {"fields": ["closed_at", "created_at"]}),
     ]
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:  # noqa: ANN001
+        super().save_related(request, form, formsets, change)
+        cycle = form.instance
+        if cycle.status == CycleStatus.CLOSED and cycle.closed_at is None:
+            # Closed here rather than on the cycle page: freeze it the same way.
+            cycle_close(cycle=cycle)
 
 
 @admin.register(SkillRating)
@@ -111,9 +120,12 @@ class LearningPlanItemAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "person", "kind", "sequence", "period", "cycle", "sent_at"]
+    list_display = [
+        "created_at", "person", "kind", "sequence", "recipient", "due_on", "period", "cycle",
+        "sent_at",
+    ]
     list_filter = ["kind", "cycle"]
-    list_select_related = ["person__user", "cycle"]
+    list_select_related = ["person__user", "cycle", "recipient"]
     search_fields = [*PERSON_SEARCH_FIELDS, "period"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"

@@ -14,14 +14,16 @@ from assessments.models import RatingSource
 from assessments.selectors_me import RatingPoint
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Level
 
-WIDTH, HEIGHT = 640, 210
-LEFT, RIGHT, TOP, BOTTOM = 122, 18, 10, 30
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 134, 18, 10, 32
 #: Room above the top level and below the bottom one, so markers are never clipped.
 PAD_LEVELS = 0.35
 #: The shortest span a chart covers, so that a single rating is not drawn on the y axis.
 MIN_SPAN = dt.timedelta(days=30)
 
 SERIES_NAMES = {RatingSource.SELF: "Self", RatingSource.MANAGER: "Manager"}
+#: Self and manager often agree: nudge the two lines apart so that both stay visible.
+SERIES_OFFSET = {RatingSource.SELF: -2.0, RatingSource.MANAGER: 2.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,10 @@ class LevelChart:
     target_y: float | None
     series: list[Series] = field(default_factory=list)
     summary: str = ""
+
+    @property
+    def plot_width(self) -> int:
+        return self.right - self.left
 
 
 def chart_domain(
@@ -117,7 +123,7 @@ def level_chart(
         coordinates: list[tuple[float, float]] = []
         markers = []
         for point in own:
-            x, y = _x(point.at, start, end), _y(point.level)
+            x, y = _x(point.at, start, end), _y(point.level) + SERIES_OFFSET[source]
             if coordinates:
                 coordinates.append((x, coordinates[-1][1]))
             coordinates.append((x, y))

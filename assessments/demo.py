@@ -19,15 +19,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from assessments.models import (
     AssessmentCycle,
+    AssessmentSubmission,
     CycleStatus,
     LearningPlanItem,
     PlanItemStatus,
     RatingSource,
     SkillRating,
+    SubmissionKind,
 )
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import (
@@ -378,7 +381,28 @@ class _DemoBuilder:
         generated = (s for s in specs if s is not employee)
         self._flush(itertools.chain.from_iterable(self._history(s) for s in generated))
         self._flush(self._employee_history(employee))
+        self._create_submissions()
         self._create_concerns(specs)
+
+    def _create_submissions(self) -> None:
+        """One submission per person and cycle they self-assessed in, at their last self rating
+        of that cycle: what the self-assessment form would have recorded."""
+        per_cycle = (
+            SkillRating.objects.filter(source=RatingSource.SELF, cycle__isnull=False)
+            .order_by()
+            .values_list("person_id", "cycle_id")
+            .annotate(at=Max("created_at"), changed=Count("id"))
+        )
+        batch: list[AssessmentSubmission] = []
+        for person_id, cycle_id, at, changed in per_cycle.iterator(chunk_size=BATCH_SIZE):
+            batch.append(AssessmentSubmission(
+                person_id=person_id, cycle_id=cycle_id, kind=SubmissionKind.FULL,
+                changed_skills=min(changed, 32767), submitted_at=at,
+            ))
+            if len(batch) >= BATCH_SIZE:
+                AssessmentSubmission.objects.bulk_create(batch)
+                batch = []
+        AssessmentSubmission.objects.bulk_create(batch)
 
     def _create_teams(self) -> None:
         for depth in (0, 1, 2):

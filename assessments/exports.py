@@ -220,8 +220,11 @@ def ratings_csv_read(text: str) -> tuple[list[list], list[str]]:
                 )
                 return [], errors
             continue
-        cell = lambda name: values[header[name]].strip() if header[name] < len(values) else ""  # noqa: E731
-        rows.append([reader.line_num, cell("email"), cell("skill"), cell("level")])
+        cells = [
+            values[header[name]].strip() if header[name] < len(values) else ""
+            for name in ("email", "skill", "level")
+        ]
+        rows.append([reader.line_num, *cells])
         if len(rows) > MAX_IMPORT_ROWS:
             return [], [f"The file has more than {MAX_IMPORT_ROWS} rows: split it."]
     if header is None or not rows:

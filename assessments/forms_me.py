@@ -232,7 +232,8 @@ class SelfAssessmentForm(forms.Form):
             match = re.match(r"^s(\d+)-\w+$", name)
             if match and int(match.group(1)) in skills:
                 skill = skills[int(match.group(1))]
-                summary.append((f"skill-{skill.slug}", skill.name, errors[0]))
+                anchor = f"id_{name}_0" if name.endswith("-level") else f"id_{name}"
+                summary.append((anchor, skill.name, errors[0]))
         return summary
 
     def _block(self, skill: Skill) -> SkillBlock:

@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments.selectors_teams import SORTS, MapFilters
+from assessments.selectors_teams import MapFilters
 from assessments.services_teams import CellEdit
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
 
@@ -65,8 +65,9 @@ class TeamMapFilterForm(forms.Form):
         if not SORT_PATTERN.match(sort):
             sort = "name"
         direction = cleaned.get("dir") or ""
-        # Readiness, gaps and skills read best worst-first; names A to Z.
-        descending = direction == "desc" or (not direction and sort in SORTS[2:])
+        # By default the members who need most attention come first; names run A to Z.
+        worst_first_descending = sort == "gap" or sort.startswith("skill-")
+        descending = direction == "desc" or (not direction and worst_first_descending)
         return MapFilters(
             audience_id=cleaned.get("audience"),
             category_id=cleaned.get("category"),
@@ -103,12 +104,12 @@ def row_versions(data: Mapping[str, str], field_name: str) -> dict[int, tuple[in
 
 
 def grid_edits_parse(
-    data: Mapping[str, str], *, editable: set[int]
+    data: Mapping[str, str],
 ) -> tuple[list[CellEdit], list[str], dict[tuple[int, int], int]]:
     """Read the editor's POST: the cells whose level differs from what the form showed.
 
     Returns (edits, errors, every chosen value). A cell left blank records nothing (ratings
-    are never deleted); cells of people the manager may not rate are errors.
+    are never deleted). Whether the manager may rate each person is the service's check.
     """
     versions: dict[int, dict[int, tuple[int | None, str]]] = {}
     for name in data:
@@ -121,9 +122,6 @@ def grid_edits_parse(
         if not match:
             continue
         person_id, skill_id = int(match[1]), int(match[2])
-        if person_id not in editable:
-            errors.append("The form names someone you cannot rate: reload the page.")
-            continue
         try:
             level = _level(data[name])
         except ValidationError as error:
@@ -158,9 +156,7 @@ def conflict_decisions(
     return decisions, undecided
 
 
-def review_edits_parse(
-    data: Mapping[str, str], *, editable: set[int]
-) -> tuple[list[CellEdit], list[str]]:
+def review_edits_parse(data: Mapping[str, str]) -> tuple[list[CellEdit], list[str]]:
     """Read the review form: "accept_all", "accept=<person>-<skill>" (the self level) or
     "adjust=<person>-<skill>" (the level chosen in that row)."""
     rows: dict[tuple[int, int], tuple[int | None, int | None, str]] = {}
@@ -196,9 +192,6 @@ def review_edits_parse(
                 return [], error.messages
     edits, errors = [], []
     for (person_id, skill_id), level in chosen.items():
-        if person_id not in editable:
-            errors.append("The form names someone you cannot rate: reload the page.")
-            continue
         if level is None:
             errors.append("Choose a level.")
             continue

@@ -43,6 +43,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from assessments.batching import in_batches
 from assessments.emails import absolute_reverse, email_build, message_id
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.selectors import Reassessment, people_reassessment
@@ -149,21 +150,14 @@ def reminders_send(
 
 
 def _active_people_batches(size: int) -> Iterator[list[Person]]:
-    """Active people who can receive mail, in id order, one query per batch (keyset paging)."""
+    """Active people who can receive mail, in id order, one query per batch."""
     people = (
         Person.objects.filter(is_active=True, user__is_active=True)
         .exclude(user__email="")
         .select_related("user", "team")
         .order_by("pk")
     )
-    last = 0
-    while True:
-        batch = list(people.filter(pk__gt=last)[:size])
-        if batch:
-            yield batch
-        if len(batch) < size:
-            return
-        last = batch[-1].pk
+    return in_batches(people, size=size)
 
 
 class _Run:
@@ -407,6 +401,11 @@ class _Run:
                     if row.cycle_id
                     else None
                 ),
+                "team_url": (
+                    absolute_reverse("assessments:team-detail", args=(row.person.team_id,))
+                    if row.person.team_id
+                    else None
+                ),
             }
             for row in sorted(rows, key=lambda r: (r.person.display_name.lower(), r.pk))
         ]
@@ -417,7 +416,8 @@ class _Run:
             "today": self.today,
             "overdue_steps": OVERDUE_STEPS,
             "step_days": STEP_DAYS,
-            "home_url": absolute_reverse("home", fallback="/"),
+            "teams_url": absolute_reverse("assessments:team-list")
+            or absolute_reverse("home", fallback="/"),
         }
         message = email_build(
             name="escalation_digest",

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
 from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus, SkillRating
-from assessments.recommendations import Candidate, PlanSuggestion, gap_candidates, plan_cover
+from assessments.recommendations import (
+    Candidate,
+    PlanSuggestion,
+    gap_candidates,
+    plan_cover,
+    rank_key,
+)
 from assessments.selectors import (
     Readiness,
     Reassessment,
@@ -23,6 +29,7 @@ from assessments.selectors import (
     person_reassessment,
     person_skill_states,
 )
+from assessments.selectors_catalog import resources_mean_gain
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience
@@ -78,22 +85,31 @@ def _skills_for(skill_ids: Iterable[int]) -> dict[int, Skill]:
 
 
 def person_gap_candidates(
-    *,
-    person: Person,
-    states: Mapping[int, SkillState],
-    effectiveness: Mapping[int, float] | None = None,
+    *, person: Person, states: Mapping[int, SkillState]
 ) -> dict[int, list[Candidate]]:
     """The ranked candidate resources for each of ``person``'s gaps (see DESIGN: mapping gaps
-    to learning). ``person`` needs its role loaded (``readiness.selectors.person_get``)."""
+    to learning), measured effectiveness included. ``person`` needs its role loaded
+    (``readiness.selectors.person_get``).
+
+    Effectiveness is measured for the candidates only (one query), then the candidates are
+    ranked again with it by the one ranking rule, ``recommendations.rank_key``.
+    """
     if not any(state.gap > 0 for state in states.values()):
         return {}
     everyone = everyone_audience()
-    return gap_candidates(
-        person=person,
-        states=states.values(),
-        everyone_id=everyone.pk if everyone else None,
-        effectiveness=effectiveness,
+    candidates = gap_candidates(
+        person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
     )
+    resource_ids = {c.resource.pk for ranked in candidates.values() for c in ranked}
+    if not resource_ids:
+        return candidates
+    effectiveness = resources_mean_gain(resource_ids=resource_ids)
+    if not effectiveness:
+        return candidates
+    return {
+        skill_id: sorted(ranked, key=lambda c: rank_key(c, effectiveness))
+        for skill_id, ranked in candidates.items()
+    }
 
 
 def person_open_plan_resources(*, person: Person) -> dict[int, str]:
@@ -105,15 +121,13 @@ def person_open_plan_resources(*, person: Person) -> dict[int, str]:
     )
 
 
-def person_readiness_overview(
-    *, person: Person, effectiveness: Mapping[int, float] | None = None
-) -> ReadinessOverview:
+def person_readiness_overview(*, person: Person) -> ReadinessOverview:
     """Readiness, gaps (largest first), skills at target, optional skills the person rated,
     the next reassessment and, for every gap, the ranked resources that close it.
 
     Queries: states, readiness, cadence, open cycles (+2 prefetches and 1 per open cycle when
     cycles are open), skills, and when there are gaps: Everyone audience, resource links,
-    their audiences, open plan items.
+    their audiences, their measured effectiveness, open plan items.
     """
     states = person_skill_states(person=person)
     readiness = person_readiness(person=person)
@@ -126,7 +140,7 @@ def person_readiness_overview(
     gaps = sorted(
         (row for row in rows if row.state.gap > 0), key=lambda row: -row.state.gap
     )  # stable: equal gaps keep the framework's order
-    candidates = person_gap_candidates(person=person, states=states, effectiveness=effectiveness)
+    candidates = person_gap_candidates(person=person, states=states)
     recommendations = [
         GapRecommendations(
             row=row,
@@ -147,12 +161,10 @@ def person_readiness_overview(
     )
 
 
-def person_plan_suggestion(
-    *, person: Person, effectiveness: Mapping[int, float] | None = None
-) -> PlanSuggestion:
+def person_plan_suggestion(*, person: Person) -> PlanSuggestion:
     """The smallest-in-hours set of resources covering all of ``person``'s gaps."""
     states = person_skill_states(person=person)
-    candidates = person_gap_candidates(person=person, states=states, effectiveness=effectiveness)
+    candidates = person_gap_candidates(person=person, states=states)
     return plan_cover(
         candidates=candidates,
         gap_skill_ids=[state.skill_id for state in states.values() if state.gap > 0],

@@ -1,8 +1,8 @@
 """Reads of the manager's side: who may read or change a team, and the team skill map.
 
 ``team_map_build`` is the one place that turns the rules (``assessments.selectors``) into the
-members × skills grid. The map page, the grid editor, the review page and both exports draw
-from it, so the numbers on the screen and in a downloaded file are the same numbers.
+members × skills grid. The map page, the grid editor and both exports draw from it, so the
+numbers on the screen and in a downloaded file are the same numbers.
 Every figure comes from a rule function over the whole team in one statement: building the
 map costs the same handful of queries for 3 people or 50.
 """
@@ -10,6 +10,7 @@ map costs the same handful of queries for 3 people or 50.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,8 +19,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from assessments.selectors import (
     EMPTY_READINESS,
@@ -85,16 +86,15 @@ def state_version(state: SkillState | None) -> str:
 
 # --- The grid --------------------------------------------------------------------------------
 
-SORTS = ("name", "readiness", "gap")
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
 CELL_NOT_ASSESSED, CELL_OPTIONAL = "hm-na", "hm-opt"
-#: Legend of the heatmap: class, marker, words. The template and the tests read it from here.
+#: Legend of the heatmap: class, a sample cell, its marker, words. Templates read it from here.
 LEGEND = (
-    (CELL_AT_TARGET, "✓", "At or above target"),
-    (CELL_GAP_1, "−1", "1 level below target"),
-    (CELL_GAP_2, "−2", "2 or more levels below target"),
-    (CELL_NOT_ASSESSED, "?", "Required, not assessed"),
-    (CELL_OPTIONAL, "", "Not required (level shown when rated)"),
+    (CELL_AT_TARGET, "3", "✓", "At or above target"),
+    (CELL_GAP_1, "1", "−1", "1 level below target"),
+    (CELL_GAP_2, "0", "−2", "2 or more levels below target (the marker gives how many)"),
+    (CELL_NOT_ASSESSED, "–", "?", "Required, not assessed"),
+    (CELL_OPTIONAL, "2", "", "Not required (the level shows when rated)"),
 )
 AWAITING_MARK, CALIBRATION_MARK = "*", "!"
 
@@ -143,6 +143,7 @@ class MapColumn:
     skill: Skill
     readiness: Readiness
     interested: int
+    sort: dict[str, str] = field(default_factory=dict)  # the header's sort link and state
 
     @property
     def mean_gap(self) -> float | None:
@@ -191,7 +192,13 @@ class TeamMap:
 
 
 def _when(moment: dt.datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "j M Y") if moment else ""
+    return _day_label(timezone.localtime(moment).date(), get_language()) if moment else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_label(day: dt.date, language: str | None) -> str:
+    """A map shows thousands of dates but few distinct days: format each day once."""
+    return date_format(day, "j M Y")
 
 
 def _describe(state: SkillState | None) -> tuple[str, str, str, str]:
@@ -200,29 +207,30 @@ def _describe(state: SkillState | None) -> tuple[str, str, str, str]:
         text = "" if state is None or state.level is None else str(state.level)
         return CELL_OPTIONAL, text, "", "not required"
     if state.not_assessed:
-        return CELL_NOT_ASSESSED, "–", "?", f"not assessed, target {state.target}"
+        return CELL_NOT_ASSESSED, "–", "?", "not assessed"
     if state.gap == 0:
-        return CELL_AT_TARGET, str(state.level), "✓", f"at target {state.target}"
+        return CELL_AT_TARGET, str(state.level), "✓", "at or above target"
     css = CELL_GAP_1 if state.gap == 1 else CELL_GAP_2
-    below = "1 level" if state.gap == 1 else f"{state.gap} levels"
-    return css, str(state.level), f"−{state.gap}", f"{below} below target {state.target}"
+    return css, str(state.level), f"−{state.gap}", f"{state.gap} below target"
 
 
 def _tip(state: SkillState | None, words: str) -> str:
-    parts = [words[:1].upper() + words[1:]]
+    """The cell's detail in words: level, target, status, self and manager ratings, flags."""
+    parts = ["No rating" if state is None or state.level is None else f"Level {state.level}"]
+    if state is not None and state.target is not None:
+        parts.append(f"target {state.target}")
+    parts.append(words)
     if state is not None:
         if state.self_level is not None:
-            parts.append(f"self {state.self_level} ({_when(state.self_at)})")
+            parts.append(f"self {state.self_level} on {_when(state.self_at)}")
         if state.manager_level is not None:
-            parts.append(f"manager {state.manager_level} ({_when(state.manager_at)})")
+            parts.append(f"manager {state.manager_level} on {_when(state.manager_at)}")
         if state.awaiting_review:
             parts.append("awaiting manager review")
         if state.calibration_flag:
-            parts.append("calibration: self and manager 2+ apart")
+            parts.append("calibration flag: self and manager 2+ levels apart")
         if state.interest:
             parts.append("wants to grow this" if state.interest == 2 else "interested")
-    if len(parts) == 1 and (state is None or state.level is None):
-        parts.append("no rating")
     return " · ".join(parts)
 
 
@@ -251,8 +259,10 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
 
         return by_skill
     if filters.sort == "readiness":
+        # Members with no required skill have no readiness: after everyone else.
         return lambda row: (
-            -1 if row.readiness.percent is None else row.readiness.percent,
+            row.readiness.percent is None,
+            row.readiness.percent or 0,
             *name(row),
         )
     if filters.sort == "gap":
@@ -264,15 +274,14 @@ def team_map_build(
     *,
     team: Team,
     filters: MapFilters | None = None,
-    skills: list[Skill] | None = None,
     exclude_user: AbstractBaseUser | None = None,
 ) -> TeamMap:
     """The team skill map: active direct members as rows (filtered by their role's audience),
     active skills as columns (those required of or rated by a member, or all with
     ``all_skills``; filtered by category), every cell's state, and the totals.
 
-    Queries: members, skills (unless given), states, per-person readiness, per-skill
-    readiness, team readiness — six, whatever the size of the team.
+    Queries: members, states, per-person readiness, per-skill readiness, team readiness,
+    skills — six, whatever the size of the team.
     """
     filters = filters or MapFilters()
     members = team_members(team=team)
@@ -287,8 +296,7 @@ def team_map_build(
     per_skill = skill_readiness(people=scope)
     overall = group_readiness(people=scope, by="all").get(0, EMPTY_READINESS)
 
-    if skills is None:
-        skills = list(Skill.objects.filter(is_active=True).select_related("category"))
+    skills = list(Skill.objects.filter(is_active=True).select_related("category"))
     if not filters.all_skills:
         relevant = {skill_id for _, skill_id in states}
         skills = [skill for skill in skills if skill.pk in relevant]
@@ -330,15 +338,15 @@ def team_map_build(
 
 
 def _options(selected: int | None, blank: bool) -> SafeString:
-    choices = [("", "–")] if blank else []
-    choices += [(str(level.value), str(level.value)) for level in Level]
+    # An <option> without a value submits its text: the digits need no value attribute.
     chosen = "" if selected is None else str(selected)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((value, mark_safe(" selected") if value == chosen else "", label)
-         for value, label in choices),
-    )
+
+    def flag(value: str) -> str:
+        return " selected" if value == chosen else ""
+
+    options = [f'<option value=""{flag("")}>–</option>'] if blank else []
+    options += [f"<option{flag(str(level))}>{level}</option>" for level in Level.values]
+    return mark_safe("".join(options))  # noqa: S308 - digits and fixed markup only
 
 
 # Six possible values × with or without the blank choice: render each <option> list once.
@@ -372,15 +380,22 @@ def team_map_prepare_editor(
     return team_map
 
 
-def pending_reviews(*, team_map: TeamMap) -> list[tuple[Person, Skill, SkillState]]:
-    """Every self-rating newer than the last manager rating in the map's rows (all skills,
-    whatever the column filter), oldest first: the manager's review queue."""
-    people = {row.person.pk: row.person for row in team_map.rows}
-    waiting = [
-        state
-        for (person_id, _), state in team_map.states.items()
-        if state.awaiting_review and person_id in people
-    ]
+def pending_reviews(
+    *, team: Team, exclude_user: AbstractBaseUser | None = None
+) -> list[tuple[Person, Skill, SkillState]]:
+    """Every self-rating of an active member newer than their last manager rating of the same
+    skill: the manager's review queue, member by member, skills in framework order. Three
+    queries."""
+    members = team_members(team=team)
+    if exclude_user is not None:
+        members = members.exclude(user=exclude_user)
+    people = {person.pk: person for person in members}
+    scope = Person.objects.filter(pk__in=list(people))
+    waiting = [state for state in skill_states(people=scope) if state.awaiting_review]
     skills = Skill.objects.select_related("category").in_bulk({s.skill_id for s in waiting})
-    waiting.sort(key=lambda s: (s.self_at, s.person_id, s.skill_id))
-    return [(people[s.person_id], skills[s.skill_id], s) for s in waiting if s.skill_id in skills]
+    rows = [(people[s.person_id], skills[s.skill_id], s) for s in waiting if s.skill_id in skills]
+    rows.sort(key=lambda row: (
+        row[0].display_name.casefold(), row[0].pk,
+        row[1].category.order, row[1].category.name, row[1].order, row[1].name,
+    ))
+    return rows

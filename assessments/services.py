@@ -79,7 +79,11 @@ def _validated_ratings(
         try:
             if entry.skill_id not in active_skills:
                 raise ValidationError({"skill": "This skill is not in the skills framework."})
-            rating.full_clean(exclude=["person", "skill", "rated_by", "cycle"])
+            # The check constraints repeat the field validators (level, interest, source) and
+            # Django validates each with one query per row: skip them, keep saves constant.
+            rating.full_clean(
+                exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
+            )
         except ValidationError as error:
             errors[(person_id, entry.skill_id, index)] = error
             continue
@@ -283,3 +287,35 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
         item.completed_at = now
     item.save(update_fields=["status", "started_at", "completed_at"])
     return item
+
+
+# --- Assessment cycles ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    name: str,
+    opens_on: dt.date,
+    due_on: dt.date,
+    plan: object | None = None,
+    audiences: Iterable = (),
+    teams: Iterable = (),
+    include_subteams: bool = True,
+    status: str = "draft",
+) -> AssessmentCycle:
+    """Create an assessment cycle with its scope (audiences and/or teams; neither means every
+    active person)."""
+    cycle = AssessmentCycle(
+        name=name,
+        plan=plan,
+        include_subteams=include_subteams,
+        opens_on=opens_on,
+        due_on=due_on,
+        status=status,
+    )
+    cycle.full_clean()
+    cycle.save()
+    cycle.audiences.set(list(audiences))
+    cycle.teams.set(list(teams))
+    return cycle

@@ -109,7 +109,8 @@ def team_ratings_record(
     outsiders = person_ids - allowed
     if outsiders:
         raise ValidationError(
-            f"{len(outsiders)} of these people are not members of {team.name} you may rate."
+            f"You cannot rate {len(outsiders)} of these people: only active members of "
+            f"{team.name}, and never yourself."
         )
     if not edits:
         return TeamRatingsResult()

@@ -1,6 +1,6 @@
 """URLs of the person side. Each area keeps its own ``urlpatterns`` beside its views."""
 
-from assessments.views import cycles, dashboard, me, teams
+from assessments.views import cycles, dashboard, me, plans, teams
 
 app_name = "assessments"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *teams.urlpatterns,
     *cycles.urlpatterns,
     *dashboard.urlpatterns,
+    *plans.urlpatterns,
 ]

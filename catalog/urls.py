@@ -1,5 +1,27 @@
-"""URLs of the training catalog; filled in by its issue."""
+"""URLs of the training catalog: browsing for everyone, curation and import for curators."""
+
+from django.urls import path
+
+from catalog.views import browse, curate, imports
 
 app_name = "catalog"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("catalog/", browse.CatalogListView.as_view(), name="list"),
+    path("catalog/<int:pk>/", browse.ResourceDetailView.as_view(), name="detail"),
+    path("catalog/curate/", curate.CurateHomeView.as_view(), name="curate"),
+    path("catalog/curate/new/", curate.ResourceEditView.as_view(), name="resource-create"),
+    path("catalog/curate/<int:pk>/edit/", curate.ResourceEditView.as_view(),
+         name="resource-edit"),
+    path("catalog/curate/<int:pk>/retire/", curate.ResourceRetireView.as_view(),
+         name="resource-retire"),
+    path("catalog/curate/unmapped/", curate.UnmappedQueueView.as_view(), name="unmapped"),
+    path("catalog/curate/rules/", curate.RuleListView.as_view(), name="rules"),
+    path("catalog/curate/rules/<int:pk>/", curate.RuleEditView.as_view(), name="rule-edit"),
+    path("catalog/curate/rules/apply/", curate.RulesApplyView.as_view(), name="rules-apply"),
+    path("catalog/curate/import/", imports.ImportView.as_view(), name="import"),
+    path("catalog/curate/import/<int:pk>/", imports.ImportDetailView.as_view(),
+         name="import-detail"),
+    path("catalog/curate/import/<int:pk>/status/", imports.ImportStatusView.as_view(),
+         name="import-status"),
+]

@@ -435,6 +435,44 @@ class Concern(models.Model):
         return f"{self.get_category_display()}: {self.text[:60]}"
 
 
+class GapRemedyKind(models.TextChoices):
+    TRAIN = "train", "Train"
+    HIRE = "hire", "Hire"
+    PARTNER = "partner", "Partner"
+
+
+class GapRemedy(models.Model):
+    """The gap register of a plan: how it closes an organization-wide shortfall on a skill."""
+
+    plan = models.ForeignKey(ReadinessPlan, on_delete=models.CASCADE, related_name="gap_remedies")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="gap_remedies")
+    remedy = models.CharField(max_length=10, choices=GapRemedyKind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_gap_remedies",
+    )
+    deadline = models.DateField()
+    notes = models.TextField(blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["plan", "deadline", "skill"]
+        verbose_name = "gap remedy"
+        verbose_name_plural = "gap remedies"
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "skill"], name="one_remedy_per_plan_skill"),
+            models.CheckConstraint(
+                condition=Q(remedy__in=["train", "hire", "partner"]), name="gap_remedy_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill}: {self.get_remedy_display()} by {self.deadline} ({self.plan})"
+
+
 class ApiToken(AbstractAuthToken):
     """A named API token (django-rest-knox stores only its hash). A person's own tokens act as
     that person; service tokens, made by an admin for an integration, act as a service account

@@ -1,7 +1,10 @@
-"""Who may do what. Every view and API endpoint asks these functions, never the groups directly."""
+"""Who may do what. Every view and API endpoint asks these functions, never the groups directly.
+
+What a user is (leadership, curator, manager, has a person record) is read in ONE query the
+first time any of these functions is asked, and kept on the user object for the request.
+"""
 
 from dataclasses import dataclass
-from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
@@ -9,11 +12,57 @@ LEADERSHIP_GROUP = "Leadership"
 CURATORS_GROUP = "Curators"
 
 
-def _group_names(user: AbstractBaseUser) -> set[str]:
-    # Cached on the user object: one query per request at most.
-    if not hasattr(user, "_readiness_groups"):
-        user._readiness_groups = set(user.groups.values_list("name", flat=True))
-    return user._readiness_groups
+@dataclass(frozen=True, slots=True)
+class PersonaFlags:
+    admin: bool
+    leadership: bool
+    curator: bool
+    manager: bool
+    has_person: bool
+
+
+_NOBODY = PersonaFlags(False, False, False, False, False)
+
+
+def persona_flags(user: AbstractBaseUser | AnonymousUser) -> PersonaFlags:
+    """Everything the navigation and the permission checks need about ``user``, one query."""
+    if not user.is_authenticated:
+        return _NOBODY
+    cached = getattr(user, "_persona_flags", None)
+    if cached is not None:
+        return cached
+    from django.contrib.auth import get_user_model
+    from django.db.models import Exists, OuterRef
+
+    from readiness.models import Person, Team
+
+    User = get_user_model()
+    memberships = User.groups.through.objects.filter(user_id=OuterRef("pk"))
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            _leadership=Exists(memberships.filter(group__name=LEADERSHIP_GROUP)),
+            _curator=Exists(memberships.filter(group__name=CURATORS_GROUP)),
+            _manager=Exists(Team.managers.through.objects.filter(user_id=OuterRef("pk"))),
+            _person=Exists(Person.objects.filter(user_id=OuterRef("pk"))),
+        )
+        .values("_leadership", "_curator", "_manager", "_person")
+        .first()
+    ) or {"_leadership": False, "_curator": False, "_manager": False, "_person": False}
+    flags = PersonaFlags(
+        admin=bool(user.is_superuser),
+        leadership=bool(user.is_superuser or row["_leadership"]),
+        curator=bool(user.is_superuser or row["_curator"]),
+        manager=bool(row["_manager"]),
+        has_person=bool(row["_person"]),
+    )
+    user._persona_flags = flags
+    return flags
+
+
+def forget_persona(user: AbstractBaseUser) -> None:
+    """Drop the cached flags (after changing a user's groups or teams in the same request)."""
+    user.__dict__.pop("_persona_flags", None)
 
 
 def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
@@ -21,45 +70,12 @@ def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 def is_leadership(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or LEADERSHIP_GROUP in _group_names(user)))
+    return persona_flags(user).leadership
 
 
 def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and (user.is_superuser or CURATORS_GROUP in _group_names(user)))
+    return persona_flags(user).curator
 
 
 def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_readiness_manages"):
-        user._readiness_manages = user.managed_teams.exists()
-    return user._readiness_manages
-
-
-@dataclass
-class PersonaFlags:
-    user: AbstractBaseUser
-
-    @cached_property
-    def admin(self) -> bool:
-        return is_admin(self.user)
-
-    @cached_property
-    def leadership(self) -> bool:
-        return is_leadership(self.user)
-
-    @cached_property
-    def curator(self) -> bool:
-        return is_curator(self.user)
-
-    @cached_property
-    def manager(self) -> bool:
-        return is_manager(self.user)
-
-    @cached_property
-    def has_person(self) -> bool:
-        return hasattr(self.user, "person")
-
-
-def persona_flags(user: AbstractBaseUser) -> PersonaFlags:
-    return PersonaFlags(user)
+    return persona_flags(user).manager

@@ -7,7 +7,7 @@ targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from readiness.models import Audience, Person, Skill, Team
+from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Skill, Team
 from readiness.permissions import is_leadership
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
@@ -115,4 +115,14 @@ def people_visible_to(*, user: AbstractBaseUser) -> QuerySet[Person]:
         return Person.objects.all()
     return Person.objects.filter(
         Q(user=user) | in_subtrees(managed_paths(user=user), field="team__path")
+    )
+
+
+def readiness_plan_active() -> ReadinessPlan | None:
+    """The plan whose concerns register takes new concerns: the active plan, the most recently
+    started when several are active; None when no plan is active."""
+    return (
+        ReadinessPlan.objects.filter(status=PlanStatus.ACTIVE)
+        .order_by("-start_date", "-created_at", "-pk")
+        .first()
     )

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include("readiness.api_urls")),
     path("", include("readiness.urls_org")),
     path("", include("catalog.urls")),
     path("", include("assessments.urls")),

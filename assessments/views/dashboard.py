@@ -1,3 +1,45 @@
-"""Views of this area; filled in by its issue."""
+"""``/dashboard/``: organization readiness for leadership (every team), and for managers the
+same page over the teams they manage; its tables as XLSX. Anyone else gets a 403."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views import View
+
+from assessments.exports_dashboard import dashboard_xlsx
+from assessments.selectors_dashboard import DashboardScope, dashboard_build, dashboard_scope
+from readiness.selectors import readiness_plan_active
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(request: HttpRequest) -> DashboardScope:
+    scope = dashboard_scope(user=request.user)
+    if scope is None:
+        raise PermissionDenied("The dashboard is for leadership and team managers.")
+    return scope
+
+
+class DashboardView(View):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        dashboard = dashboard_build(scope=_scope(request))
+        plan = readiness_plan_active() if dashboard.scope.leadership else None
+        return render(request, "assessments/dashboard.html", {"d": dashboard, "plan": plan})
+
+
+def dashboard_export_view(request: HttpRequest) -> HttpResponse:
+    dashboard = dashboard_build(scope=_scope(request))
+    response = HttpResponse(dashboard_xlsx(dashboard), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f'attachment; filename="readiness-dashboard-{dashboard.today:%Y-%m-%d}.xlsx"'
+    )
+    return response
+
+
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("dashboard/export.xlsx", dashboard_export_view, name="dashboard-export"),
+]

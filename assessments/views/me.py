@@ -24,7 +24,12 @@ from django.views.generic import TemplateView
 
 from assessments.charts import chart_domain, level_chart
 from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
-from assessments.models import AssessmentCycle, LearningPlanItem, PlanItemStatus
+from assessments.models import (
+    OPEN_PLAN_STATUSES,
+    AssessmentCycle,
+    LearningPlanItem,
+    PlanItemStatus,
+)
 from assessments.selectors import open_cycles_by_person, person_skill_states
 from assessments.selectors_me import (
     person_plan_items,
@@ -43,14 +48,9 @@ from assessments.services import (
 )
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
-from readiness.selectors import person_get, people_visible_to
+from readiness.selectors import people_visible_to, person_get
 
 PLAN_ACTIONS = ("plan", "start", "complete", "drop")
-
-
-def resource_effectiveness() -> Mapping[int, float] | None:
-    """Mean level gain by resource id, when the catalog's effectiveness selector exists."""
-    return None
 
 
 def _own_person(request: HttpRequest) -> Person:
@@ -92,9 +92,7 @@ class MyReadinessView(OwnPersonMixin, TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["overview"] = person_readiness_overview(
-            person=self.person, effectiveness=resource_effectiveness()
-        )
+        context["overview"] = person_readiness_overview(person=self.person)
         context["person"] = self.person
         context["is_self"] = True
         context["tab"] = "readiness"
@@ -114,9 +112,7 @@ class PersonDetailView(TemplateView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["overview"] = person_readiness_overview(
-            person=self.person, effectiveness=resource_effectiveness()
-        )
+        context["overview"] = person_readiness_overview(person=self.person)
         context["person"] = self.person
         context["is_self"] = False
         return context
@@ -248,31 +244,29 @@ class MyPlanView(OwnPersonMixin, TemplateView):
                  and i.status == PlanItemStatus.COMPLETED),
                 None,
             )
-        reassess_url = None
+        reassess_url, reassess_skills = None, []
         if completed is not None:
-            skill_ids = [link.skill_id for link in completed.resource.skill_links.all()]
-            if completed.skill_id and completed.skill_id not in skill_ids:
-                skill_ids.append(completed.skill_id)
-            if skill_ids:
+            reassess_skills = [link.skill for link in completed.resource.skill_links.all()]
+            if completed.skill and completed.skill not in reassess_skills:
+                reassess_skills.append(completed.skill)
+            if reassess_skills:
                 reassess_url = (
                     reverse("assessments:my-assessment")
                     + "?highlight="
-                    + ",".join(str(pk) for pk in skill_ids)
+                    + ",".join(str(skill.pk) for skill in reassess_skills)
                     + "#reassess"
                 )
         context.update(
             person=self.person,
-            current=[i for i in items if i.status in _OPEN],
-            past=[i for i in items if i.status not in _OPEN],
+            current=[i for i in items if i.status in OPEN_PLAN_STATUSES],
+            past=[i for i in items if i.status not in OPEN_PLAN_STATUSES],
             progress=plan_progress(items=items),
             completed=completed,
             reassess_url=reassess_url,
+            reassess_skills=reassess_skills,
             tab="plan",
         )
         return context
-
-
-_OPEN = {PlanItemStatus.SUGGESTED, PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS}
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -327,7 +321,7 @@ def my_plan_item_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
         return redirect("assessments:my-plan")
     title = item.resource.title
     if action == "complete":
-        messages.success(request, f"Well done: “{title}” is completed.")
+        # The plan page congratulates and asks to reassess (it knows the skills).
         return HttpResponseRedirect(
             reverse("assessments:my-plan") + f"?completed={item.pk}#completed"
         )
@@ -341,7 +335,7 @@ def my_plan_suggest(request: HttpRequest) -> HttpResponse:
     """"Suggest a plan for all my gaps": the smallest-in-hours set of resources covering every
     gap the catalog can close, added to the plan as suggestions."""
     person = _own_person(request)
-    suggestion = person_plan_suggestion(person=person, effectiveness=resource_effectiveness())
+    suggestion = person_plan_suggestion(person=person)
     if not suggestion.resources and not suggestion.uncovered:
         messages.info(request, "You have no gaps to cover: every required skill is at target.")
         return redirect("assessments:my-plan")

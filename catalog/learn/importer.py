@@ -14,7 +14,6 @@ The rules (issue 5, DESIGN "Microsoft Learn"):
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -36,8 +35,6 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-
-logger = logging.getLogger(__name__)
 
 LEARN_PROVIDER_SLUG = "microsoft-learn"
 LEARN_SOURCES = (ResourceSource.LEARN_CATALOG, ResourceSource.LEARN_PLATFORM)
@@ -77,16 +74,6 @@ class ImportSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-    def lines(self) -> list[str]:
-        head = "Dry run (nothing written): " if self.dry_run else ""
-        lines = [
-            f"{head}created {self.created}, updated {self.updated}, unchanged "
-            f"{self.unchanged}, retired {self.retired}, unmapped {self.unmapped}, rejected "
-            f"{len(self.rejected)}"
-        ]
-        lines += [f"  rejected {r['uid'] or '(no uid)'}: {r['reason']}" for r in self.rejected]
-        return lines
 
 
 # --- Skill mapping -------------------------------------------------------------------------------
@@ -357,8 +344,7 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
     bulk.insert_rows(
         TrainingResource,
         create_fields,
-        [{("provider_id" if n == "provider" else n): row[_key(n)] for n in create_fields}
-         for row in plan.creates],
+        [{_key(n): row[_key(n)] for n in create_fields} for row in plan.creates],
     )
     new_ids: dict[str, int] = {}
     if plan.creates:
@@ -391,6 +377,7 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
 
 
 def _key(name: str) -> str:
+    """A row's key for a field: its attname (a foreign key's ``_id``)."""
     return "provider_id" if name == "provider" else name
 
 

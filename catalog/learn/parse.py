@@ -12,7 +12,7 @@ import html
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -401,7 +401,22 @@ def parse_items(
                     items.append(item)
             if progress is not None:
                 progress(done)
-    return ParsedCatalog(items=items, rejections=rejections, kinds=kinds, seen_uids=seen_uids)
+    return ParsedCatalog(
+        items=_path_durations(items), rejections=rejections, kinds=kinds, seen_uids=seen_uids
+    )
+
+
+def _path_durations(items: list[LearnItem]) -> list[LearnItem]:
+    """A learning path without a duration lasts as long as its modules, when all are known."""
+    minutes = {item.uid: item.duration_minutes for item in items}
+    result = []
+    for item in items:
+        if item.kind == ResourceKind.LEARNING_PATH and item.duration_minutes is None:
+            parts = [minutes.get(uid) for uid in item.children_uids]
+            if parts and all(part is not None for part in parts):
+                item = replace(item, duration_minutes=sum(parts))
+        result.append(item)
+    return result
 
 
 def parse_catalog_document(data: bytes | str, *, progress: Any = None) -> ParsedCatalog:

@@ -1,6 +1,7 @@
 """django-filter filter sets of the organization's lists."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet, Subquery
 
 from readiness.models import (
@@ -16,6 +17,18 @@ from readiness.models import (
     Skill,
     Team,
 )
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id or a count: an integer (django-filter's NumberFilter takes any decimal, which
+    SQLite cannot bind when it is huge)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
 
 
 class SkillFilter(django_filters.FilterSet):
@@ -51,7 +64,8 @@ class AudienceRequirementFilter(django_filters.FilterSet):
 
 
 class TeamFilter(django_filters.FilterSet):
-    parent = django_filters.NumberFilter(field_name="parent_id", label="Parent team id")
+    parent = IdFilter(field_name="parent_id", label="Parent team id")
+    depth = IdFilter(label="Depth in the tree (0: departments)")
     departments = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", label="Only teams without a parent"
     )
@@ -63,8 +77,8 @@ class TeamFilter(django_filters.FilterSet):
 
 
 class PersonFilter(django_filters.FilterSet):
-    team = django_filters.NumberFilter(field_name="team_id", label="Direct members of this team")
-    within_team = django_filters.NumberFilter(
+    team = IdFilter(field_name="team_id", label="Direct members of this team")
+    within_team = IdFilter(
         method="in_subtree", label="Members of this team and of every team below it"
     )
     role = django_filters.CharFilter(field_name="role__slug", label="Role slug")

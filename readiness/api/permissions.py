@@ -16,7 +16,7 @@ class CuratorWriteOrReadOnly(BasePermission):
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         if request.method in SAFE_METHODS:
-            return True
+            return bool(request.user and request.user.is_authenticated)
         return is_curator(request.user)
 
 

@@ -12,17 +12,20 @@ from rest_framework import serializers
 
 from readiness.models import Level
 
+#: Targets and the levels a resource brings a learner to: 1 to 4 (0 is no target).
+TARGET_LEVEL_CHOICES = Level.choices[1:]
+
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-#: A 400: each field (or "non_field_errors") maps to its messages; a list field maps to one
-#: entry per item, in the order given.
+#: A 400: each field (or "non_field_errors") maps to its messages; a list field maps the
+#: index of each refused item to that item's field errors.
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
-    "description": "Field errors: each field maps to its messages (or, for a list, to one "
-    "object of field errors per item).",
+    "description": "Field errors: each field maps to its messages; a list field maps the "
+    'index of each refused item to its field errors, e.g. {"ratings": {"1": {"level": [...]}}}.',
     "additionalProperties": {},
 }
 
@@ -38,10 +41,12 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        errors = {"401": "Not authenticated.", "403": "Not allowed for this person."}
-        has_path_params = "{" in self.path
-        if has_path_params or (self.method == "GET" and self._is_list_view()):
-            errors["404"] = "Not found, or not visible to this person (or past the last page)."
+        errors = {
+            "401": "Not authenticated.",
+            "403": "Not allowed for this person.",
+            "404": "Not found, or not visible to this person (past the last page; an account "
+            "without a person record on /me/ endpoints).",
+        }
         if self.method in {"POST", "PUT", "PATCH"} or (
             self.method == "GET" and self._is_list_view()
         ):

@@ -6,9 +6,12 @@ from rest_framework import serializers
 
 from readiness.api.exceptions import validation_detail
 from readiness.models import (
+    ApiToken,
     Audience,
     AudienceRequirement,
     Concern,
+    ConcernArea,
+    ConcernCategory,
     Person,
     PlanGoal,
     PlanPartner,
@@ -19,6 +22,7 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
+from readiness.tokens import DEFAULT_EXPIRY_DAYS, PERSONAL_EXPIRY_CHOICES
 
 
 class FullCleanModelSerializer(serializers.ModelSerializer):
@@ -200,7 +204,10 @@ class ReadinessPlanSerializer(serializers.ModelSerializer):
 
 
 class ConcernSerializer(serializers.ModelSerializer):
-    raised_by = serializers.SerializerMethodField()
+    # Declared: a read-only model field loses ``allow_blank``, and the schema the blank value.
+    addressable_by = serializers.ChoiceField(
+        choices=ConcernArea.choices, allow_blank=True, read_only=True
+    )
     raised_by_me = serializers.SerializerMethodField()
 
     class Meta:
@@ -223,17 +230,130 @@ class ConcernSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_raised_by(self, concern: Concern) -> int | None:
-        """Who raised it, unless they asked to stay anonymous."""
-        return None if concern.anonymous_to_manager else concern.raised_by_id
-
     def get_raised_by_me(self, concern: Concern) -> bool:
         request = self.context.get("request")
         return bool(request and concern.raised_by_id == request.user.pk)
 
 
 class ConcernRaiseSerializer(serializers.Serializer):
-    category = serializers.CharField()
-    text = serializers.CharField(allow_blank=True)
-    impact = serializers.CharField(required=False, allow_blank=True, default="")
+    """The fields of the "raise a concern" form (``readiness.forms.ConcernForm``), which
+    validates them."""
+
+    category = serializers.ChoiceField(choices=ConcernCategory.choices)
+    text = serializers.CharField(max_length=4000)
+    impact = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    addressable_by = serializers.ChoiceField(
+        choices=ConcernArea.choices, required=False, allow_blank=True
+    )
     anonymous_to_manager = serializers.BooleanField(required=False, default=False)
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    account = serializers.CharField(source="user.get_username", read_only=True)
+
+    class Meta:
+        model = ApiToken
+        fields = ["token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert"]
+        read_only_fields = fields
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    token = serializers.CharField(
+        read_only=True, help_text="The secret: shown this once, never again."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = [*ApiTokenSerializer.Meta.fields, "token"]
+        read_only_fields = fields
+
+
+class ApiTokenInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, help_text="What the token is for.")
+    expires_in_days = serializers.ChoiceField(
+        choices=[days for days, _label in PERSONAL_EXPIRY_CHOICES], default=DEFAULT_EXPIRY_DAYS
+    )
+
+
+class ServiceTokenInput(serializers.Serializer):
+    account = serializers.CharField(
+        allow_blank=True, help_text="Username of the service account (created when missing)."
+    )
+    name = serializers.CharField(allow_blank=True)
+    can_hr_upsert = serializers.BooleanField(default=False)
+    expires_in_days = serializers.IntegerField(allow_null=True, default=365)
+
+
+# --- HR bulk upsert ---------------------------------------------------------------------------
+
+HR_MAX_TEAMS = 2_000
+HR_MAX_PEOPLE = 20_000
+
+
+class HrTeamInput(serializers.Serializer):
+    name = serializers.CharField(allow_blank=True, trim_whitespace=True)
+    parent = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text='Path of names of the parent team from the top, e.g. "Engineering/Platform"; '
+        "none for a department.",
+    )
+    description = serializers.CharField(required=False, allow_blank=True)
+    managers = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Emails of the team's managers (replaces them).",
+    )
+
+
+class HrPersonInput(serializers.Serializer):
+    email = serializers.CharField(help_text="Identifies the person.")
+    first_name = serializers.CharField(required=False, allow_blank=True)
+    last_name = serializers.CharField(required=False, allow_blank=True)
+    team = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Team path; null: no team."
+    )
+    role = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Role slug; null: no role."
+    )
+    job_title = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+    start_date = serializers.DateField(required=False)
+
+
+class HrUpsertInput(serializers.Serializer):
+    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)
+    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)
+
+
+class HrUpsertParams(serializers.Serializer):
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text="Report what would change; write nothing."
+    )
+
+
+class HrChangeSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Team path or person email.")
+    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
+    changes = serializers.ListField(child=serializers.CharField(), help_text="Fields changed.")
+
+
+class HrCountsSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+
+
+class HrSummarySerializer(serializers.Serializer):
+    teams = HrCountsSerializer()
+    people = HrCountsSerializer()
+
+
+class HrUpsertResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    summary = HrSummarySerializer(source="summary_data")
+    teams = HrChangeSerializer(many=True)
+    people = HrChangeSerializer(many=True)

@@ -7,37 +7,52 @@ person cannot see in the browser is a 404 here too.
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.api import filters
-from readiness.api.permissions import CuratorWriteOrReadOnly, IsLeadership
+from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin, IsLeadership
 from readiness.api.serializers import (
+    ApiTokenCreatedSerializer,
+    ApiTokenInput,
+    ApiTokenSerializer,
     AudienceRequirementSerializer,
     AudienceSerializer,
     ConcernRaiseSerializer,
     ConcernSerializer,
+    HrUpsertInput,
+    HrUpsertParams,
+    HrUpsertResultSerializer,
     PersonSerializer,
     ReadinessPlanSerializer,
     RoleRequirementSerializer,
     RoleSerializer,
+    ServiceTokenInput,
     SkillCategorySerializer,
     SkillSerializer,
     TeamSerializer,
 )
+from readiness.forms import ConcernForm
+from readiness.hr import hr_upsert
 from readiness.models import (
+    ApiToken,
     Audience,
     AudienceRequirement,
     Concern,
+    Person,
     ReadinessPlan,
     Role,
     RoleRequirement,
     Skill,
     SkillCategory,
+    Team,
 )
 from readiness.permissions import is_leadership
 from readiness.selectors import people_visible_to, teams_visible_to
 from readiness.services import concern_raise
+from readiness.tokens import service_token_create, service_tokens, token_create, tokens_of
 
 
 class CreateUpdateReadViewSet(
@@ -113,6 +128,8 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     """Teams the person may read: all for leadership and admins, the sub-trees they manage
     for managers (``readiness.selectors.teams_visible_to``)."""
 
+    queryset = Team.objects.none()  # for the schema; see get_queryset
+
     serializer_class = TeamSerializer
     filterset_class = filters.TeamFilter
     ordering_fields = ["path", "name", "depth", "id"]
@@ -125,6 +142,8 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """People whose skills the person may read: themself, the people in the teams they manage
     (with sub-teams), everybody for leadership (``readiness.selectors.people_visible_to``)."""
+
+    queryset = Person.objects.none()  # for the schema; see get_queryset
 
     serializer_class = PersonSerializer
     filterset_class = filters.PersonFilter
@@ -161,6 +180,8 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Concerns: leadership and admins read the whole register; everybody else reads the
     concerns they raised, and anybody may raise one."""
 
+    queryset = Concern.objects.none()  # for the schema; see get_queryset
+
     serializer_class = ConcernSerializer
     filterset_class = filters.ConcernFilter
     ordering_fields = ["created_at", "status", "id"]
@@ -173,10 +194,119 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return concerns.filter(raised_by=self.request.user)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        data = ConcernRaiseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        concern = concern_raise(user=request.user, **data.validated_data)
+        # The form of the "raise a concern" page checks the input: the same refusals.
+        form = ConcernForm(data=_form_data(request.data, ConcernRaiseSerializer))
+        if not form.is_valid():
+            raise ValidationError(
+                {field: [e["message"] for e in errors]
+                 for field, errors in form.errors.get_json_data().items()}
+            )
+        concern = concern_raise(user=request.user, **form.cleaned_data)
         return Response(
             ConcernSerializer(concern, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+def _form_data(data: object, serializer_class: type) -> dict:
+    """The request's values of the serializer's fields, as a form's ``data`` (a form takes no
+    JSON: anything but a mapping is no data at all)."""
+    if not hasattr(data, "get"):
+        return {}
+    fields = serializer_class().fields
+    return {name: data.get(name) for name in fields if data.get(name) is not None}
+
+
+# --- API tokens -------------------------------------------------------------------------------
+
+
+class TokenViewSetBase(mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
+    lookup_field = "token_key"
+    lookup_value_regex = r"[A-Za-z0-9_]+"
+    serializer_class = ApiTokenSerializer
+    filterset_fields = ["name"]
+    ordering_fields = ["created", "expiry", "name"]
+    ordering = ["-created", "token_key"]
+
+    def perform_destroy(self, instance: ApiToken) -> None:
+        # Every token with that key (there is practically one) goes.
+        self.get_queryset().filter(token_key=instance.token_key).delete()
+
+    def get_object(self) -> ApiToken:
+        token = self.get_queryset().filter(token_key=self.kwargs["token_key"]).first()
+        if token is None:
+            raise NotFound("No such token.")
+        return token
+
+
+@extend_schema_view(
+    create=extend_schema(request=ApiTokenInput, responses={201: ApiTokenCreatedSerializer}),
+    destroy=extend_schema(description="Revoke one of my tokens."),
+)
+class ApiTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
+    """My API tokens: list, create (the secret is returned once) and revoke."""
+
+    queryset = ApiToken.objects.none()  # for the schema; see get_queryset
+
+    def get_queryset(self) -> QuerySet:
+        return tokens_of(user=self.request.user).select_related("user")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = ApiTokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = token_create(user=request.user, **data.validated_data)
+        token.token = secret
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    create=extend_schema(request=ServiceTokenInput, responses={201: ApiTokenCreatedSerializer}),
+    destroy=extend_schema(description="Revoke a service token."),
+)
+class ServiceTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
+    """Service tokens for integrations (admins): each acts as its service account; the HR
+    upsert right belongs to the token."""
+
+    queryset = ApiToken.objects.none()  # for the schema; see get_queryset
+
+    permission_classes = [IsAdmin]
+
+    def get_queryset(self) -> QuerySet:
+        return service_tokens()
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = ServiceTokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, secret = service_token_create(admin=request.user, **data.validated_data)
+        token.token = secret
+        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+
+
+# --- HR bulk upsert ---------------------------------------------------------------------------
+
+
+class HrUpsertView(GenericAPIView):
+    """Upsert teams (by path of names) and people (by email) from an HR system, all or
+    nothing; ``?dry_run=1`` reports what would change and writes nothing."""
+
+    permission_classes = [CanHrUpsert]
+    serializer_class = HrUpsertInput
+
+    @extend_schema(
+        parameters=[HrUpsertParams],
+        request=HrUpsertInput,
+        responses={200: HrUpsertResultSerializer},
+        operation_id="hr_upsert",
+    )
+    def post(self, request: Request) -> Response:
+        params = HrUpsertParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = HrUpsertInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = hr_upsert(
+            teams=data.validated_data.get("teams", []),
+            people=data.validated_data.get("people", []),
+            dry_run=params.validated_data["dry_run"],
+        )
+        result.summary_data = result.summary()
+        return Response(HrUpsertResultSerializer(result).data)

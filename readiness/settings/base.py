@@ -4,10 +4,12 @@
 Celery, mail on the console. Production overrides live in `production.py`.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 import xstatic.pkg.bootstrap
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "csp",
+    "axes",
     "readiness",
     "catalog",
     "assessments",
@@ -53,6 +57,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a lock-out signalled by the backend into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "readiness.urls"
@@ -70,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "readiness.context_processors.navigation",
+                "assessments.context_processors.cycle_banner",
             ],
         },
     },
@@ -94,6 +102,46 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out username+IP before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: 5 failures for one username from one IP lock that pair out for 15 minutes.
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# Behind the compose proxy the client address is in X-Forwarded-For.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Sessions end after 12 hours (and when the browser closes nothing is kept longer).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from this site, plus the nonce the Swagger
+# UI page puts on its one inline script. Styles allow 'unsafe-inline' because progress bars
+# and Bootstrap components set widths with style="" attributes; scripts never do.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -130,6 +178,9 @@ REASSESSMENT_INTERVAL_DAYS = env.int("REASSESSMENT_INTERVAL_DAYS", default=90)
 MIN_AGGREGATE_PEOPLE = env.int("MIN_AGGREGATE_PEOPLE", default=5)
 # Whether members may read their own team's skill map.
 TEAM_MAP_VISIBLE_TO_MEMBERS = env.bool("TEAM_MAP_VISIBLE_TO_MEMBERS", default=False)
+# The team grid editor posts one select per (member, skill): 50 × 40 is 2,000 fields, above
+# Django's default limit of 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10_000)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -185,6 +236,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "LevelEnum": "readiness.models.Level",
+        "TargetLevelEnum": "readiness.api.schema.TARGET_LEVEL_CHOICES",
+        "ResourceKindEnum": "catalog.models.ResourceKind",
+        "SubmissionKindEnum": "assessments.models.SubmissionKind",
+    },
 }
 
 LOGGING = {
@@ -216,3 +273,7 @@ LEARN_RETRY_MAX_WAIT = env.float("LEARN_RETRY_MAX_WAIT", default=120.0)
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 # Django 6 behaviour now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
+# knox's own migrations create its default token table even though readiness.ApiToken replaces
+# it (the model is swapped); that orphan table references auth_user and blocks TRUNCATE in the
+# transactional tests on PostgreSQL. Without migrations, Django skips the swapped model.
+MIGRATION_MODULES = {"knox": None}

@@ -1,0 +1,42 @@
+"""django-filter filter sets of the person side's lists."""
+
+import django_filters
+
+from assessments.models import (
+    AssessmentCycle,
+    CycleStatus,
+    LearningPlanItem,
+    PlanItemStatus,
+    RatingSource,
+    SkillRating,
+)
+
+
+class SkillRatingFilter(django_filters.FilterSet):
+    source = django_filters.ChoiceFilter(choices=RatingSource.choices)
+    skill_slug = django_filters.CharFilter(field_name="skill__slug", label="Skill slug")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+
+    class Meta:
+        model = SkillRating
+        fields = ["person", "skill", "skill_slug", "source", "cycle", "level"]
+
+
+class PlanItemFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=PlanItemStatus.choices)
+    assigned = django_filters.BooleanFilter(
+        field_name="assigned_by", lookup_expr="isnull", exclude=True, label="Assigned by a manager"
+    )
+
+    class Meta:
+        model = LearningPlanItem
+        fields = ["person", "resource", "skill", "status", "assigned_by", "assigned"]
+
+
+class AssessmentCycleFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CycleStatus.choices)
+
+    class Meta:
+        model = AssessmentCycle
+        fields = ["status", "plan"]

@@ -1,0 +1,114 @@
+"""What the person side knows about training resources: the catalog pages read it from here.
+
+The catalog app may not import assessments (readiness ← catalog ← assessments), so its detail
+view imports these functions inside its body — the one place the catalog reaches right.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+
+from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
+from catalog.models import TrainingResource
+from readiness.selectors import people_managed_by
+
+#: Training effectiveness (DESIGN): per completed plan item, on each skill the resource builds,
+#: the first rating after completion minus the last rating before the start (the effective
+#: level then: the most recent rating, a manager rating winning a tie). A person's gain is the
+#: mean over those skills (and over their completions of the resource); the resource's is the
+#: mean over people, with how many people it stands on.
+EFFECTIVENESS_SQL = """
+WITH done AS (
+    SELECT i.id AS item_id, i.person_id, i.resource_id,
+           COALESCE(i.started_at, i.created_at) AS started, i.completed_at AS completed
+      FROM assessments_learningplanitem i
+     WHERE i.status = %s AND i.completed_at IS NOT NULL {only}
+),
+pairs AS (
+    SELECT d.item_id, d.person_id, d.resource_id, rs.skill_id, d.started, d.completed
+      FROM done d JOIN catalog_resourceskill rs ON rs.resource_id = d.resource_id
+),
+levels AS (
+    -- Correlated LIMIT 1 look-ups ride the (person, skill, …, created_at) index; window
+    -- functions joined to each other made PostgreSQL nest loops (16 s on 10,000 people).
+    SELECT p.person_id, p.resource_id,
+           (SELECT r.level FROM assessments_skillrating r
+             WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id
+               AND r.created_at < p.started
+             ORDER BY r.created_at DESC, CASE WHEN r.source = 'manager' THEN 0 ELSE 1 END,
+                      r.id DESC
+             LIMIT 1) AS before_level,
+           (SELECT r.level FROM assessments_skillrating r
+             WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id
+               AND r.created_at > p.completed
+             ORDER BY r.created_at ASC, CASE WHEN r.source = 'manager' THEN 0 ELSE 1 END,
+                      r.id ASC
+             LIMIT 1) AS after_level
+      FROM pairs p
+),
+per_person AS (
+    SELECT resource_id, person_id, AVG(1.0 * (after_level - before_level)) AS gain
+      FROM levels
+     WHERE before_level IS NOT NULL AND after_level IS NOT NULL
+     GROUP BY resource_id, person_id
+)
+SELECT resource_id, AVG(gain), COUNT(*) FROM per_person GROUP BY resource_id
+"""
+
+
+@dataclass(frozen=True)
+class Effectiveness:
+    mean_gain: float
+    people: int
+
+
+def resources_effectiveness(
+    *, resource_ids: Iterable[int] | None = None
+) -> dict[int, Effectiveness]:
+    """Measured effectiveness of each resource that has data, in one query.
+
+    ``resource_ids`` limits the set; None measures every resource (for ranking candidates).
+    """
+    params: list = [PlanItemStatus.COMPLETED]
+    only = ""
+    if resource_ids is not None:
+        ids = [int(pk) for pk in resource_ids]
+        if not ids:
+            return {}
+        only = f"AND i.resource_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    with connection.cursor() as cursor:
+        cursor.execute(EFFECTIVENESS_SQL.format(only=only), params)
+        rows = cursor.fetchall()
+    return {
+        resource_id: Effectiveness(mean_gain=round(float(gain), 2), people=int(people))
+        for resource_id, gain, people in rows
+    }
+
+
+def resources_mean_gain(*, resource_ids: Iterable[int] | None = None) -> dict[int, float]:
+    """Resource id → mean level gain: the "better measured effectiveness" of the ranking."""
+    return {pk: e.mean_gain for pk, e in resources_effectiveness(resource_ids=resource_ids).items()}
+
+
+def resource_effectiveness(*, resource: TrainingResource) -> Effectiveness | None:
+    return resources_effectiveness(resource_ids=[resource.pk]).get(resource.pk)
+
+
+def resource_team_plan_items(
+    *, resource: TrainingResource, user: AbstractBaseUser
+) -> list[LearningPlanItem]:
+    """For a manager: their people who have ``resource`` in a plan (open) or completed it."""
+    return list(
+        LearningPlanItem.objects.filter(
+            resource=resource,
+            person__in=people_managed_by(user=user),
+            status__in=[*OPEN_PLAN_STATUSES, PlanItemStatus.COMPLETED],
+        )
+        .select_related("person__user", "person__team")
+        .order_by("person__user__last_name", "person__user__first_name", "-created_at")
+    )

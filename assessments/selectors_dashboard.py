@@ -1,0 +1,629 @@
+"""Organization readiness for leadership (``/dashboard/``), and the same figures for the plan
+report and the XLSX export.
+
+Every "now" figure comes from ``readiness_cube`` (the rules of ``selectors.py`` aggregated in
+the database); trends come from the nightly ``ReadinessSnapshot`` rows written by the same
+rules; training effectiveness from ``selectors_catalog.resources_effectiveness``. Nothing here
+walks people one by one: the Python below adds up groups (teams × roles, at most a few
+thousand rows for 10,000 people).
+
+Privacy: every aggregate over fewer than ``settings.MIN_AGGREGATE_PEOPLE`` people is marked
+``hidden`` and shown as "fewer than 5" (concern counts only on managers' dashboards:
+leadership read the register itself, names included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from assessments.charts_dashboard import (
+    BarChart,
+    LineChart,
+    SeriesData,
+    bar_chart,
+    percent_line_chart,
+)
+from assessments.models import LearningPlanItem, PlanItemStatus, ReadinessSnapshot
+from assessments.selectors import (
+    EMPTY_CALIBRATION,
+    EMPTY_READINESS,
+    Calibration,
+    Readiness,
+    ReadinessCube,
+    readiness_cube,
+)
+from assessments.selectors_catalog import resources_effectiveness
+from catalog.models import TrainingResource
+from readiness.models import (
+    Audience,
+    Concern,
+    ConcernCategory,
+    ConcernStatus,
+    Person,
+    Role,
+    Skill,
+    Team,
+)
+from readiness.permissions import is_leadership
+from readiness.selectors import in_subtrees, teams_managed_by
+
+TREND_DAYS = 365
+#: The KPI cards compare "now" with the snapshot about this many days ago.
+DELTA_DAYS = 30
+TOP_TEAMS = 10
+OPEN_CONCERN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
+NO_TEAM, NO_ROLE = "No team", "No role"
+
+
+def min_people() -> int:
+    return settings.MIN_AGGREGATE_PEOPLE
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+# --- Who sees what ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """What a viewer's dashboard covers: the whole organization for leadership and admins,
+    the teams they manage (with the teams below) for managers."""
+
+    leadership: bool
+    roots: list[Team]
+    people: QuerySet[Person]
+    #: team id → the root (department, or managed team) its figures roll up to.
+    root_of: dict[int, int]
+    team_names: dict[int, str]
+
+    @property
+    def label(self) -> str:
+        if self.leadership:
+            return "The whole organization"
+        return "Your teams: " + ", ".join(team.name for team in self.roots)
+
+    def concerns(self) -> QuerySet[Concern]:
+        if self.leadership:
+            return Concern.objects.all()
+        return Concern.objects.filter(in_subtrees([t.path for t in self.roots], field="team__path"))
+
+
+def dashboard_scope(*, user: AbstractBaseUser) -> DashboardScope | None:
+    """The scope of ``user``'s dashboard, or None when they may not see one (employees)."""
+    if is_leadership(user):
+        return organization_scope()
+    managed = list(teams_managed_by(user=user).order_by("path"))
+    if not managed:
+        return None
+    roots = [t for t in managed if not any(
+        t.path != other.path and t.path.startswith(other.path) for other in managed)]
+    paths = [team.path for team in roots]
+    teams = list(Team.objects.filter(in_subtrees(paths)).order_by("path")
+                 .only("pk", "name", "path", "depth"))
+    people = Person.objects.filter(in_subtrees(paths, field="team__path"), is_active=True)
+    return _scope(leadership=False, roots=roots, teams=teams, people=people)
+
+
+def organization_scope() -> DashboardScope:
+    """Every active person, rolled up to departments (what leadership and plans read)."""
+    teams = list(Team.objects.order_by("path").only("pk", "name", "path", "depth"))
+    roots = [team for team in teams if team.depth == 0]
+    return _scope(leadership=True, roots=roots, teams=teams,
+                  people=Person.objects.filter(is_active=True))
+
+
+def _scope(*, leadership: bool, roots: list[Team], teams: list[Team],
+           people: QuerySet[Person]) -> DashboardScope:
+    root_of = {}
+    for team in teams:
+        root = next((r for r in roots if team.path.startswith(r.path)), None)
+        if root is not None:
+            root_of[team.pk] = root.pk
+    names = {team.pk: team.name for team in teams}
+    # Team names repeat across departments ("Customer Service 4"): say whose team it is.
+    labels = {}
+    for team in teams:
+        ids = [int(part) for part in team.path.strip("/").split("/")]
+        parent = names.get(ids[-2]) if len(ids) > 1 else None
+        labels[team.pk] = f"{parent} › {team.name}" if parent else team.name
+    return DashboardScope(
+        leadership=leadership, roots=roots, people=people, root_of=root_of, team_names=labels,
+    )
+
+
+# --- Figures ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Readiness and assessment compliance of one group of people."""
+
+    key: object
+    label: str
+    readiness: Readiness
+    within_cadence: int
+    hidden: bool
+
+    @property
+    def people(self) -> int:
+        return self.readiness.people
+
+    @property
+    def readiness_percent(self) -> int | None:
+        return self.readiness.percent
+
+    @property
+    def ready_percent(self) -> int | None:
+        return _percent(self.readiness.people_ready, self.readiness.people)
+
+    @property
+    def compliance_percent(self) -> int | None:
+        return _percent(self.within_cadence, self.readiness.people)
+
+
+def _group_row(key: object, label: str, readiness: Readiness, within: int) -> GroupRow:
+    return GroupRow(key, label, readiness, within, readiness.people < min_people())
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    skill_id: int
+    readiness: Readiness
+    hidden: bool
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.hidden else self.readiness.percent
+
+    @property
+    def band(self) -> str:
+        """A colour band; always shown with the number itself."""
+        if self.percent is None:
+            return "hm-na"
+        return f"heat-{min(self.percent // 20, 4)}"
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    """One skill: a cell per audience column (None where the skill is required of nobody in
+    that audience), the last one for everyone in scope."""
+
+    skill: Skill
+    cells: list[HeatCell | None]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    columns: list[str]
+    rows: list[HeatRow]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One date of the trend: a nightly snapshot, or today's live figures."""
+
+    date: dt.date
+    people: int
+    people_at_target: int
+    pairs: int
+    pairs_at_target: int
+    within_cadence: int
+    live: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.people < min_people()
+
+    @property
+    def readiness_percent(self) -> int | None:
+        return None if self.hidden else _percent(self.pairs_at_target, self.pairs)
+
+    @property
+    def ready_percent(self) -> int | None:
+        return None if self.hidden else _percent(self.people_at_target, self.people)
+
+    @property
+    def compliance_percent(self) -> int | None:
+        return None if self.hidden else _percent(self.within_cadence, self.people)
+
+
+@dataclass(frozen=True)
+class Trend:
+    points: list[TrendPoint]
+    chart: LineChart
+    table: list[TrendPoint]
+    sampled: bool
+    baseline: TrendPoint | None
+
+    @property
+    def snapshots(self) -> list[TrendPoint]:
+        return [p for p in self.points if not p.live]
+
+    @property
+    def first_snapshot(self) -> TrendPoint | None:
+        return next((p for p in self.points if not p.live), None)
+
+    @property
+    def last_snapshot(self) -> TrendPoint | None:
+        return next((p for p in reversed(self.points) if not p.live), None)
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    status: str
+    label: str
+    items: int
+    people: int
+    hours: float
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class EffectivenessRow:
+    resource: TrainingResource
+    mean_gain: float
+    people: int
+    hidden: bool
+
+    @property
+    def gain_text(self) -> str:
+        return f"{self.mean_gain:+.2f}"
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    label: str
+    calibration: Calibration
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class ConcernRow:
+    category: str
+    label: str
+    open: int
+    in_review: int
+    raisers: int
+    hidden: bool
+
+    @property
+    def total(self) -> int:
+        return self.open + self.in_review
+
+
+@dataclass
+class Dashboard:
+    scope: DashboardScope
+    today: dt.date
+    as_of: dt.datetime
+    total: GroupRow
+    audiences: list[GroupRow]
+    departments: list[GroupRow]
+    heatmap: Heatmap
+    trend: Trend
+    activity: list[ActivityRow]
+    effectiveness: list[EffectivenessRow]
+    calibration_total: CalibrationRow
+    calibration_departments: list[CalibrationRow]
+    calibration_teams: list[CalibrationRow]
+    concerns: list[ConcernRow]
+    charts: dict[str, BarChart | LineChart | None] = field(default_factory=dict)
+
+    @property
+    def min_people(self) -> int:
+        return min_people()
+
+    @property
+    def open_concerns(self) -> int:
+        """Open concerns in the categories shown (hidden categories are not added in)."""
+        return sum(row.total for row in self.concerns if not row.hidden)
+
+    @property
+    def hidden_concern_categories(self) -> int:
+        return sum(1 for row in self.concerns if row.hidden)
+
+    @property
+    def deltas(self) -> dict[str, Delta | None]:
+        """Change of each headline figure since the trend's baseline snapshot."""
+        base, now = self.trend.baseline, self.total
+        result: dict[str, Delta | None] = {}
+        for name, then, current in (
+            ("readiness", base and base.readiness_percent, now.readiness_percent),
+            ("ready", base and base.ready_percent, now.ready_percent),
+            ("compliance", base and base.compliance_percent, now.compliance_percent),
+        ):
+            hidden = base is None or then is None or current is None or now.hidden
+            result[name] = None if hidden else Delta(current - then, base.date)
+        return result
+
+
+@dataclass(frozen=True)
+class Delta:
+    points: int
+    since: dt.date
+
+    @property
+    def direction(self) -> str:
+        return "up" if self.points > 0 else "down" if self.points < 0 else "flat"
+
+
+def audience_of_roles() -> dict[int | None, int | None]:
+    """Role id → its audience id (one query); people without a role map to None."""
+    mapping: dict[int | None, int | None] = dict(Role.objects.values_list("pk", "audience_id"))
+    mapping[None] = None
+    return mapping
+
+
+def audience_rows(
+    cube: ReadinessCube, audiences: list[Audience], audience_of: dict
+) -> list[GroupRow]:
+    """Readiness per audience of the people's roles, then "no role" (when anyone has none)."""
+    readiness = cube.readiness_by(lambda team, role: audience_of.get(role))
+    within = cube.within_cadence_by(lambda team, role: audience_of.get(role))
+    rows = [
+        _group_row(a.pk, a.name, readiness.get(a.pk, EMPTY_READINESS), within.get(a.pk, 0))
+        for a in audiences if not a.is_everyone
+    ]
+    if None in readiness:
+        rows.append(_group_row(None, NO_ROLE, readiness[None], within.get(None, 0)))
+    return rows
+
+
+def department_rows(cube: ReadinessCube, scope: DashboardScope) -> list[GroupRow]:
+    """Readiness per department (per managed team for managers), sub-teams included."""
+    readiness = cube.readiness_by(lambda team, role: scope.root_of.get(team))
+    within = cube.within_cadence_by(lambda team, role: scope.root_of.get(team))
+    rows = [
+        _group_row(r.pk, r.name, readiness.get(r.pk, EMPTY_READINESS), within.get(r.pk, 0))
+        for r in scope.roots
+    ]
+    if scope.leadership and None in readiness:
+        rows.append(_group_row(None, NO_TEAM, readiness[None], within.get(None, 0)))
+    return rows
+
+
+def total_row(cube: ReadinessCube, label: str = "Everyone in scope") -> GroupRow:
+    return _group_row("all", label, cube.total, cube.total_within_cadence)
+
+
+def heatmap_build(
+    cube: ReadinessCube, audiences: list[Audience], audience_of: dict
+) -> Heatmap:
+    """Share at target per audience × skill, over the skills required of someone in scope:
+    a row per skill (names are long), a column per audience, then everyone in scope."""
+    by_audience = cube.skills_by(lambda role: audience_of.get(role))
+    by_audience.update(cube.skills_by(lambda role: "all"))
+    skill_ids = {skill_id for key, skill_id in by_audience if key == "all"}
+    skills = list(
+        Skill.objects.filter(pk__in=skill_ids)
+        .select_related("category")
+        .order_by("category__order", "category__name", "order", "name")
+    )
+    present = {key for key, _ in by_audience}
+    columns = [(a.pk, a.name) for a in audiences if not a.is_everyone and a.pk in present]
+    if None in present:
+        columns.append((None, NO_ROLE))
+    columns.append(("all", "Everyone in scope"))
+    rows = []
+    for skill in skills:
+        cells: list[HeatCell | None] = []
+        for key, _ in columns:
+            figures = by_audience.get((key, skill.pk))
+            cells.append(None if figures is None else HeatCell(
+                skill.pk, figures, figures.people < min_people()))
+        rows.append(HeatRow(skill, cells))
+    return Heatmap([label for _, label in columns], rows)
+
+
+def snapshot_points(
+    *, scope: DashboardScope, since: dt.date, until: dt.date,
+    audience: Audience | None = None, skill: Skill | None = None,
+) -> list[TrendPoint]:
+    """Snapshot figures per date for the scope (one query): the organization's rows for
+    leadership, the sum of the managed teams' rows for managers."""
+    rows = ReadinessSnapshot.objects.filter(
+        date__gte=since, date__lte=until, audience=audience, skill=skill
+    )
+    rows = rows.filter(team=None) if scope.leadership else rows.filter(team__in=scope.roots)
+    totals = (
+        rows.order_by("date").values("date").annotate(
+            people=Sum("people_in_scope"), people_at_target=Sum("people_at_target"),
+            pairs=Sum("pairs_in_scope"), pairs_at_target=Sum("pairs_at_target"),
+            within=Sum("people_assessed_within_cadence"),
+        )
+    )
+    return [
+        TrendPoint(row["date"], row["people"], row["people_at_target"], row["pairs"],
+                   row["pairs_at_target"], row["within"])
+        for row in totals
+    ]
+
+
+def trend_build(*, scope: DashboardScope, cube: ReadinessCube, today: dt.date) -> Trend:
+    points = snapshot_points(scope=scope, since=today - dt.timedelta(days=TREND_DAYS),
+                             until=today)
+    points = [p for p in points if p.date < today]
+    total = cube.total
+    live = TrendPoint(today, total.people, total.people_ready, total.required, total.at_target,
+                      cube.total_within_cadence, live=True)
+    everything = [*points, live]
+    start = min(everything[0].date, today - dt.timedelta(days=30))
+    chart = percent_line_chart(
+        series=[
+            SeriesData("readiness", "Skills at target",
+                       [(p.date, p.readiness_percent) for p in everything], live_on=today),
+            SeriesData("ready", "People fully ready",
+                       [(p.date, p.ready_percent) for p in everything], live_on=today),
+            SeriesData("compliance", "Assessed within cadence",
+                       [(p.date, p.compliance_percent) for p in everything], live_on=today),
+        ],
+        start=start, end=today, subject="Readiness over time",
+    )
+    sampled = len(points) > 31
+    if sampled:
+        # One row per month (its last snapshot) keeps the table readable; the export has all.
+        last_of_month: dict[tuple[int, int], TrendPoint] = {}
+        for point in points:
+            last_of_month[(point.date.year, point.date.month)] = point
+        table = [*last_of_month.values(), live]
+    else:
+        table = everything
+    cutoff = today - dt.timedelta(days=DELTA_DAYS)
+    earlier = [p for p in points if p.date <= cutoff]
+    baseline = earlier[-1] if earlier else (points[0] if points else None)
+    return Trend(everything, chart, table, sampled, baseline)
+
+
+def activity_rows(*, scope: DashboardScope) -> list[ActivityRow]:
+    """Learning plan items of the people in scope, by status: items, people, hours."""
+    statuses = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS, PlanItemStatus.COMPLETED)
+    figures = {
+        row["status"]: row
+        for row in LearningPlanItem.objects.filter(person__in=scope.people, status__in=statuses)
+        .order_by().values("status")
+        .annotate(items=Count("pk"), people=Count("person", distinct=True),
+                  minutes=Sum("resource__duration_minutes"))
+    }
+    rows = []
+    for status in statuses:
+        row = figures.get(status, {"items": 0, "people": 0, "minutes": 0})
+        rows.append(ActivityRow(
+            status=str(status), label=status.label, items=row["items"], people=row["people"],
+            hours=round((row["minutes"] or 0) / 60, 1), hidden=row["people"] < min_people(),
+        ))
+    return rows
+
+
+def effectiveness_rows() -> list[EffectivenessRow]:
+    """Training effectiveness of every resource with measurements (organization-wide: it
+    describes the resource), most effective first, hidden under the privacy threshold."""
+    measured = resources_effectiveness()
+    if not measured:
+        return []
+    resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
+    rows = [
+        EffectivenessRow(resources[pk], e.mean_gain, e.people, e.people < min_people())
+        for pk, e in measured.items() if pk in resources
+    ]
+    rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))
+    return rows
+
+
+def calibration_rows(
+    cube: ReadinessCube, scope: DashboardScope
+) -> tuple[CalibrationRow, list[CalibrationRow], list[CalibrationRow]]:
+    """Calibration overall, per department (root), and the teams where self and manager
+    ratings disagree most (share of pairs rated by both that differ by 2+ levels)."""
+
+    def row(label: str, figures: Calibration) -> CalibrationRow:
+        return CalibrationRow(label, figures, figures.people < min_people())
+
+    per_root: dict[int | None, Calibration] = defaultdict(lambda: EMPTY_CALIBRATION)
+    total = EMPTY_CALIBRATION
+    for team_id, figures in cube.calibration.items():
+        per_root[scope.root_of.get(team_id)] += figures
+        total += figures
+    departments = [row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION)) for r in scope.roots]
+    if scope.leadership and None in per_root:
+        departments.append(row(NO_TEAM, per_root[None]))
+    teams = [
+        row(scope.team_names.get(team_id, NO_TEAM), figures)
+        for team_id, figures in cube.calibration.items()
+        if figures.compared
+    ]
+    shown = sorted((r for r in teams if not r.hidden),
+                   key=lambda r: (-(r.calibration.share or 0), r.label))
+    return row("Everyone in scope", total), departments, shown[:TOP_TEAMS]
+
+
+def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
+    """Open concerns (open or in review) per category, most raised first; on a manager's
+    dashboard, categories raised by fewer than the privacy threshold are hidden."""
+    figures = {
+        row["category"]: row
+        for row in scope.concerns().filter(status__in=OPEN_CONCERN_STATUSES)
+        .order_by().values("category")
+        .annotate(
+            open=Count("pk", filter=Q(status=ConcernStatus.OPEN)),
+            in_review=Count("pk", filter=Q(status=ConcernStatus.IN_REVIEW)),
+            raisers=Count("raised_by", distinct=True),
+        )
+    }
+    # Leadership run the register and read every concern with its author: nothing to hide
+    # from them. A manager must not tell who in a small team raised what.
+    hide = not scope.leadership
+    rows = [
+        ConcernRow(category, label, figures[category]["open"], figures[category]["in_review"],
+                   figures[category]["raisers"],
+                   hide and figures[category]["raisers"] < min_people())
+        for category, label in ConcernCategory.choices if category in figures
+    ]
+    rows.sort(key=lambda r: (r.hidden, -r.total, r.label))
+    return rows
+
+
+def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> Dashboard:
+    """Every figure of the dashboard for ``scope``. Queries do not grow with the number of
+    people or teams: teams (in the scope), the cube (cadences, open cycles past due, the
+    statement), roles, audiences, skills, snapshots, learning activity, effectiveness and its
+    resources, concerns."""
+    today = today or timezone.localdate()
+    cube = readiness_cube(people=scope.people, today=today)
+    audience_of = audience_of_roles()
+    audiences = list(Audience.objects.order_by("order", "name"))
+    calibration_total, calibration_departments, calibration_teams = calibration_rows(cube, scope)
+    dashboard = Dashboard(
+        scope=scope,
+        today=today,
+        as_of=timezone.localtime(),
+        total=total_row(cube),
+        audiences=audience_rows(cube, audiences, audience_of),
+        departments=department_rows(cube, scope),
+        heatmap=heatmap_build(cube, audiences, audience_of),
+        trend=trend_build(scope=scope, cube=cube, today=today),
+        activity=activity_rows(scope=scope),
+        effectiveness=effectiveness_rows(),
+        calibration_total=calibration_total,
+        calibration_departments=calibration_departments,
+        calibration_teams=calibration_teams,
+        concerns=concern_rows(scope=scope),
+    )
+    dashboard.charts = {
+        "audiences": group_chart(dashboard.audiences, subject="Readiness by audience"),
+        "departments": group_chart(
+            dashboard.departments,
+            subject="Readiness by department" if scope.leadership else "Readiness by team"),
+        "effectiveness": effectiveness_chart(dashboard.effectiveness),
+    }
+    return dashboard
+
+
+def group_chart(rows: list[GroupRow], *, subject: str) -> BarChart:
+    return bar_chart(
+        rows=[(row.label, None if row.hidden else row.readiness_percent) for row in rows],
+        hidden_text=f"fewer than {min_people()} people", subject=subject,
+    )
+
+
+def effectiveness_chart(rows: list[EffectivenessRow]) -> BarChart | None:
+    """Bars for the resources measured on enough people; None when there is none."""
+    shown = [r for r in rows if not r.hidden]
+    if not shown:
+        return None
+    low = min([0.0, *(r.mean_gain for r in shown)])
+    high = max([1.0, *(r.mean_gain for r in shown)])
+    return bar_chart(
+        rows=[(r.resource.title, r.mean_gain) for r in shown],
+        domain=(float(int(low) - (1 if low < int(low) else 0)), float(-int(-high))),
+        unit="", decimals=1, label_width=260, width=620,
+        hidden_text=f"fewer than {min_people()} people", subject="Mean level gain",
+    )

@@ -1,0 +1,261 @@
+"""The figures of a readiness plan: each goal's current value and trend, and the gap register.
+
+"Now" comes from ``readiness_cube`` over every active person (the rules, aggregated in the
+database); trends from the nightly snapshots of the same rules. A goal on a skill measures the
+share of the audience's people the skill is required of who are at target on it; a goal on
+"all their required skills" the share of the audience's people who are fully ready — the very
+figures the snapshot rows hold (``people_at_target / people_in_scope``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from assessments.charts_dashboard import LineChart, SeriesData, percent_line_chart
+from assessments.models import ReadinessSnapshot
+from assessments.selectors import EMPTY_READINESS, Readiness, ReadinessCube, readiness_cube
+from assessments.selectors_dashboard import audience_of_roles, min_people
+from readiness.models import GapRemedy, Person, PlanGoal, ReadinessPlan, Role, Skill
+
+#: How far before the plan's start the goal charts look (the baseline).
+BASELINE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    goal: PlanGoal
+    people: int
+    at_target: int
+    today: dt.date
+    chart: LineChart
+    points: list[tuple[dt.date, int | None]]
+    baseline: int | None
+
+    @property
+    def statement(self) -> str:
+        return goal_statement(self.goal)
+
+    @property
+    def table_points(self) -> list[tuple[dt.date, int | None, bool]]:
+        """The chart's figures as rows (date, percent or None if hidden, live?): every point,
+        or the last snapshot of each month when there are many, then today."""
+        snapshots, live = self.points[:-1], self.points[-1]
+        if len(snapshots) > 31:
+            by_month = {(day.year, day.month): (day, value) for day, value in snapshots}
+            snapshots = list(by_month.values())
+        return [(day, value, False) for day, value in snapshots] + [(*live, True)]
+
+    @property
+    def chart_id(self) -> str:
+        return f"goal-chart-{self.goal.pk}"
+
+    @property
+    def hidden(self) -> bool:
+        return self.people < min_people()
+
+    @property
+    def percent(self) -> int | None:
+        if self.hidden or not self.people:
+            return None
+        return round(100 * self.at_target / self.people)
+
+    @property
+    def met(self) -> bool:
+        return self.percent is not None and self.percent >= self.goal.target_share
+
+    @property
+    def expected(self) -> int | None:
+        """Where the goal should stand today on a straight line from its baseline (the first
+        snapshot from the plan's start) to the target at the due date; None without one."""
+        start = self.goal.plan.start_date
+        if self.baseline is None or self.today <= start or self.goal.due_date <= start:
+            return None
+        elapsed = min(1.0, (self.today - start).days / (self.goal.due_date - start).days)
+        return round(self.baseline + (self.goal.target_share - self.baseline) * elapsed)
+
+    @property
+    def status(self) -> str:
+        if self.percent is None:
+            return "hidden" if self.people else "no data"
+        if self.met:
+            return "met"
+        if self.today > self.goal.due_date:
+            return "missed"
+        expected = self.expected
+        if expected is None:
+            return "not met yet"
+        return "behind" if self.percent < expected else "on track"
+
+    @property
+    def status_label(self) -> str:
+        return {
+            "hidden": f"Fewer than {min_people()} people",
+            "no data": "Nobody in scope yet",
+            "met": "Met",
+            "missed": "Missed",
+            "behind": "Behind",
+            "on track": "On track",
+            "not met yet": "Not met yet",
+        }[self.status]
+
+
+def goal_statement(goal: PlanGoal) -> str:
+    """"70% of Tech specialists at target on Prompt engineering by 1 Jun 2026"."""
+    what = goal.skill.name if goal.skill_id else "all their required skills"
+    return (f"{goal.target_share}% of {goal.audience.name} at target on {what} "
+            f"by {date_format(goal.due_date, 'j M Y')}")
+
+
+def _goal_key(goal: PlanGoal, audience_everyone: bool) -> tuple[int | None, int | None]:
+    """The snapshot scope of a goal: (audience id, skill id), None meaning "all"."""
+    return (None if audience_everyone else goal.audience_id, goal.skill_id)
+
+
+def goals_progress(
+    *, plan: ReadinessPlan, goals: list[PlanGoal], cube: ReadinessCube, today: dt.date,
+    audience_of: dict[int | None, int | None],
+) -> list[GoalProgress]:
+    """Current value and trend of each goal (one snapshot query for all of them)."""
+    by_audience = cube.readiness_by(lambda team, role: audience_of.get(role))
+    skills_by_audience = cube.skills_by(lambda role: audience_of.get(role))
+    skills_all = cube.skills_by(lambda role: "all")
+    start = plan.start_date - dt.timedelta(days=BASELINE_DAYS)
+    keys = {_goal_key(goal, goal.audience.is_everyone) for goal in goals}
+    condition = Q(pk__in=[])
+    for audience_id, skill_id in keys:
+        condition |= Q(audience_id=audience_id, skill_id=skill_id)
+    series: dict[tuple, list[ReadinessSnapshot]] = {key: [] for key in keys}
+    if keys:
+        for row in ReadinessSnapshot.objects.filter(
+            condition, team=None, date__gte=start, date__lt=today
+        ).order_by("date"):
+            series[(row.audience_id, row.skill_id)].append(row)
+    result = []
+    for goal in goals:
+        everyone = goal.audience.is_everyone
+        if goal.skill_id is None:
+            figures = cube.total if everyone else by_audience.get(goal.audience_id,
+                                                                  EMPTY_READINESS)
+            people, at_target = figures.people, figures.people_ready
+        else:
+            figures = (skills_all.get(("all", goal.skill_id)) if everyone
+                       else skills_by_audience.get((goal.audience_id, goal.skill_id)))
+            figures = figures or EMPTY_READINESS
+            people, at_target = figures.required, figures.at_target
+        points = [
+            (row.date, None if row.people_in_scope < min_people() else
+             round(100 * row.people_at_target / row.people_in_scope))
+            for row in series[_goal_key(goal, everyone)] if row.people_in_scope
+        ]
+        live = None if people < min_people() or not people else round(100 * at_target / people)
+        baseline = next((v for d, v in points if d >= plan.start_date and v is not None), None)
+        end = max(goal.due_date, today)
+        chart = percent_line_chart(
+            series=[SeriesData("goal", "At target", [*points, (today, live)], live_on=today)],
+            start=min(start, today - dt.timedelta(days=30)), end=end,
+            goal=goal.target_share, due=goal.due_date, today=today,
+            width=420, height=150, subject=goal_statement(goal),
+        )
+        result.append(GoalProgress(goal, people, at_target, today, chart,
+                                   [*points, (today, live)], baseline))
+    return result
+
+
+@dataclass(frozen=True)
+class RoleShortfall:
+    role: str
+    short: int
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One skill on which people across the organization are below target."""
+
+    skill: Skill
+    figures: Readiness
+    roles: list[RoleShortfall]
+    remedy: GapRemedy | None
+
+    @property
+    def short(self) -> int:
+        return self.figures.required - self.figures.at_target
+
+    @property
+    def hidden(self) -> bool:
+        return 0 < self.short < min_people()
+
+    @property
+    def not_assessed(self) -> int:
+        return self.figures.not_assessed
+
+    @property
+    def counted_roles(self) -> list[RoleShortfall]:
+        return [role for role in self.roles if not role.hidden]
+
+    @property
+    def small_roles(self) -> list[RoleShortfall]:
+        """Roles where fewer people than the privacy threshold are short: named, not counted."""
+        return [role for role in self.roles if role.hidden]
+
+
+def gap_register(*, plan: ReadinessPlan, cube: ReadinessCube) -> list[GapRow]:
+    """Every skill someone is short on (below target or not assessed), most people short
+    first, with the roles concerned and the remedy the plan chose; plus skills with a remedy
+    that nobody is short on any more."""
+    per_role = cube.skills_by(lambda role: role)
+    per_skill = cube.skills_by(lambda role: "all")
+    role_names = dict(Role.objects.values_list("pk", "name"))
+    remedies = {
+        r.skill_id: r for r in GapRemedy.objects.filter(plan=plan).select_related("owner")
+    }
+    short_ids = {skill for (_, skill), f in per_skill.items() if f.required > f.at_target}
+    skills = Skill.objects.select_related("category").in_bulk(short_ids | set(remedies))
+    rows = []
+    for skill_id, skill in skills.items():
+        figures = per_skill.get(("all", skill_id), EMPTY_READINESS)
+        roles = sorted(
+            (
+                RoleShortfall(role_names.get(role_id, "No role"),
+                              f.required - f.at_target, f.required - f.at_target < min_people())
+                for (role_id, sid), f in per_role.items()
+                if sid == skill_id and f.required > f.at_target
+            ),
+            key=lambda r: (r.hidden, -r.short, r.role),
+        )
+        rows.append(GapRow(skill, figures, roles, remedies.get(skill_id)))
+    rows.sort(key=lambda r: (r.short == 0, r.hidden, -r.short, r.skill.name))
+    return rows
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    today: dt.date
+    as_of: dt.datetime
+    goals: list[GoalProgress]
+    gaps: list[GapRow]
+    cube: ReadinessCube
+    audience_of: dict[int | None, int | None]
+
+
+def plan_figures(
+    *, plan: ReadinessPlan, goals: list[PlanGoal], today: dt.date | None = None
+) -> PlanFigures:
+    """Goals and gap register of ``plan`` over every active person."""
+    today = today or timezone.localdate()
+    cube = readiness_cube(people=Person.objects.filter(is_active=True), today=today)
+    audience_of = audience_of_roles()
+    return PlanFigures(
+        today=today,
+        as_of=timezone.localtime(),
+        goals=goals_progress(plan=plan, goals=goals, cube=cube, today=today,
+                             audience_of=audience_of),
+        gaps=gap_register(plan=plan, cube=cube),
+        cube=cube,
+        audience_of=audience_of,
+    )

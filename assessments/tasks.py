@@ -1,0 +1,48 @@
+"""Periodic work of the person side. Each task takes ids or ISO dates and calls one service.
+
+The schedule lives in the database (django-celery-beat, created by migration
+``0003_periodic_tasks``): admins change or pause it in the Django admin.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+
+from celery import shared_task
+
+from assessments.reminders import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
+from assessments.reminders import reminders_send
+from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT
+from assessments.snapshots import snapshots_write
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@shared_task(
+    acks_late=True,
+    # The hard limit is also the lease after which another run takes over unsent steps.
+    time_limit=REMINDERS_TIME_LIMIT,
+    soft_time_limit=REMINDERS_TIME_LIMIT - 60,
+    # A mail server that is down: try again later; what was sent is recorded, the rest waits.
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=300,
+    retry_backoff_max=3600,
+    max_retries=5,
+)
+def send_reminders(today: str | None = None) -> dict:
+    """Send the reminder steps due today (or on ``today``, an ISO date)."""
+    return reminders_send(today=_date(today)).as_dict()
+
+
+@shared_task(
+    acks_late=True,
+    time_limit=SNAPSHOTS_TIME_LIMIT,
+    soft_time_limit=SNAPSHOTS_TIME_LIMIT - 60,
+)
+def write_snapshots(date: str | None = None) -> dict:
+    """Write (or replace) the readiness snapshot of ``date`` (ISO; default today)."""
+    result = snapshots_write(date=_date(date))
+    return {"date": result.date.isoformat(), "rows": result.rows, "people": result.people}

@@ -1,0 +1,31 @@
+"""Settings of the benchmark: production-like (DEBUG off, persistent connections) on loopback.
+
+No TLS on 127.0.0.1, so no SSL redirect and no secure-only session cookie; mail goes to the
+locmem backend; the URLconf adds a trivial view, the framework floor.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench")
+
+from readiness.settings.base import *  # noqa: E402, F403
+from readiness.settings.base import DATABASES  # noqa: E402
+
+DEBUG = False
+SECRET_KEY = "bench-only-" + "x" * 60  # noqa: S105 - loopback benchmark, never deployed
+ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
+ROOT_URLCONF = "bench.urls"
+DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,73 @@
+"""Serializers of the training catalog."""
+
+from rest_framework import serializers
+
+from catalog.models import Provider, ResourceKind, ResourceSkill, TrainingResource
+from readiness.api.serializers import FullCleanModelSerializer
+
+
+class ProviderSerializer(FullCleanModelSerializer):
+    class Meta:
+        model = Provider
+        fields = ["id", "name", "slug", "url", "preference"]
+
+
+class ResourceSkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ResourceSkill
+        fields = ["skill", "level"]
+        read_only_fields = fields
+
+
+class TrainingResourceSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    skills = ResourceSkillSerializer(source="skill_links", many=True, read_only=True)
+
+    class Meta:
+        model = TrainingResource
+        fields = [
+            "id",
+            "title",
+            "url",
+            "kind",
+            "provider",
+            "provider_name",
+            "summary",
+            "duration_minutes",
+            "level",
+            "is_free",
+            "audiences",
+            "skills",
+            "external_uid",
+            "source",
+            "locale",
+            "is_active",
+            "retired_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SkillLevelInput(serializers.Serializer):
+    skill = serializers.IntegerField(help_text="Skill id.")
+    level = serializers.IntegerField(help_text="The level (1–4) the resource brings a learner to.")
+
+
+class TrainingResourceInput(serializers.Serializer):
+    """What a curator sets on a resource. On an update every field is optional; ``skills``
+    given replaces the resource's skill mappings, omitted leaves them as they are."""
+
+    title = serializers.CharField(allow_blank=True)
+    url = serializers.CharField(allow_blank=True)
+    kind = serializers.ChoiceField(choices=ResourceKind.choices)
+    provider = serializers.IntegerField(help_text="Provider id.")
+    summary = serializers.CharField(required=False, allow_blank=True)
+    duration_minutes = serializers.IntegerField(required=False, allow_null=True)
+    level = serializers.IntegerField(required=False, allow_null=True)
+    is_free = serializers.BooleanField(required=False)
+    audiences = serializers.ListField(child=serializers.IntegerField(), required=False)
+    skills = SkillLevelInput(many=True, required=False)
+    locale = serializers.CharField(required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+    curator_notes = serializers.CharField(required=False, allow_blank=True)

@@ -1,0 +1,1 @@
+"""Views of the catalog: browsing (everyone), curation and the Learn import (curators)."""

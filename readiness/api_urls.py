@@ -1,0 +1,109 @@
+"""The REST API: ``/api/v1/`` (one router), the OpenAPI schema and its Swagger UI.
+
+API views answer token clients that have no session, so they are exempt from
+``LoginRequiredMiddleware`` (DRF ≥ 3.15 marks its views so; ``_without_login_page`` says it
+here too): DRF's ``IsAuthenticated`` refuses anonymous requests with a 401 JSON body instead
+of a redirect to the login page. The Swagger UI is a page for people: it stays behind the
+login page.
+"""
+
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from assessments.api import views as assessments_api
+from catalog.api import views as catalog_api
+from readiness.api import views as readiness_api
+
+router = SimpleRouter()
+# The skills framework
+router.register("audiences", readiness_api.AudienceViewSet, basename="audience")
+router.register("skill-categories", readiness_api.SkillCategoryViewSet, basename="skill-category")
+router.register("skills", readiness_api.SkillViewSet, basename="skill")
+router.register("roles", readiness_api.RoleViewSet, basename="role")
+router.register("role-requirements", readiness_api.RoleRequirementViewSet, basename="role-requirement")
+router.register(
+    "audience-requirements", readiness_api.AudienceRequirementViewSet,
+    basename="audience-requirement",
+)
+# The organization
+router.register("teams", readiness_api.TeamViewSet, basename="team")
+router.register("people", readiness_api.PersonViewSet, basename="person")
+router.register("plans", readiness_api.ReadinessPlanViewSet, basename="plan")
+router.register("concerns", readiness_api.ConcernViewSet, basename="concern")
+# The catalog
+router.register("providers", catalog_api.ProviderViewSet, basename="provider")
+router.register("resources", catalog_api.TrainingResourceViewSet, basename="resource")
+# The person side
+router.register("ratings", assessments_api.SkillRatingViewSet, basename="rating")
+router.register("plan-items", assessments_api.PlanItemViewSet, basename="plan-item")
+router.register("cycles", assessments_api.AssessmentCycleViewSet, basename="cycle")
+# Access
+router.register("tokens", readiness_api.ApiTokenViewSet, basename="token")
+router.register("service-tokens", readiness_api.ServiceTokenViewSet, basename="service-token")
+
+v1 = [
+    # Before the router: "teams/readiness/" is not team "readiness".
+    path("me/", assessments_api.MeView.as_view(), name="me"),
+    path("me/skills/", assessments_api.MySkillsView.as_view(), name="me-skills"),
+    path("people/<int:person_id>/skills/", assessments_api.PersonSkillsView.as_view(),
+         name="person-skills"),
+    path("people/<int:person_id>/readiness/", assessments_api.PersonReadinessView.as_view(),
+         name="person-readiness"),
+    path("teams/readiness/", assessments_api.TeamReadinessListView.as_view(),
+         name="team-readiness-list"),
+    path("teams/<int:team_id>/readiness/", assessments_api.TeamReadinessView.as_view(),
+         name="team-readiness"),
+    path("teams/<int:team_id>/skills/", assessments_api.TeamSkillsView.as_view(),
+         name="team-skills"),
+    path("teams/<int:team_id>/gaps/", assessments_api.TeamGapsView.as_view(), name="team-gaps"),
+    path("audiences/readiness/", assessments_api.AudienceReadinessListView.as_view(),
+         name="audience-readiness-list"),
+    path("audiences/<int:audience_id>/readiness/",
+         assessments_api.AudienceReadinessView.as_view(), name="audience-readiness"),
+    path("hr/upsert/", readiness_api.HrUpsertView.as_view(), name="hr-upsert"),
+    *router.urls,
+]
+
+
+def _without_login_page(patterns: list) -> list:
+    """Let DRF, not the login page, answer anonymous requests to these views."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _without_login_page(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            login_not_required(pattern.callback)
+    return patterns
+
+
+app_name = "api"
+
+class NotFoundView(APIView):
+    """Anything else under /api/: a JSON 404 (not the HTML page), e.g. an id that is no id."""
+
+    schema = None  # not an operation
+    permission_classes = [AllowAny]
+
+    def dispatch(self, request, *args, **kwargs):  # noqa: ANN001, ANN201
+        return super().dispatch(request)
+
+    def get(self, request: Request) -> Response:
+        raise NotFound("No such API endpoint or object.")
+
+    post = put = patch = delete = head = options = get
+
+
+urlpatterns = [
+    path("v1/", include(_without_login_page(v1))),
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    # DRF marks its views login-not-required; the docs are a page: back to the login page.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+         name="docs"),
+    re_path(r"", NotFoundView.as_view(), name="not-found"),
+]

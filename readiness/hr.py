@@ -1,0 +1,363 @@
+"""HR-system integration: upsert teams and people from one payload, all or nothing.
+
+Teams are known by their path of names from the top ("Engineering/Platform"); people by their
+email. ``hr_upsert`` first works out what would change, checking every entry; when any entry
+is wrong it raises ``HrUpsertInvalid`` with the errors of each entry and writes nothing. A dry
+run stops there and returns the plan. Otherwise it applies the plan in one transaction with
+bulk statements: the number of queries depends on the depth of the team tree, never on the
+number of teams or people.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+
+from readiness.models import Person, Role, Team
+
+PATH_SEPARATOR = "/"
+BATCH_SIZE = 500
+_USER_FIELDS = ("first_name", "last_name")
+_PERSON_FIELDS = ("team", "role", "job_title", "is_active", "start_date")
+
+
+class HrUpsertInvalid(ValidationError):
+    """Some entries are wrong. ``api_detail`` maps "teams" and "people" to the field errors of
+    each wrong entry, keyed by its index (as DRF lays out errors of a list)."""
+
+    def __init__(self, detail: dict[str, dict[int, dict]]) -> None:
+        self.api_detail = detail
+        messages = [
+            f"{kind}[{index}].{name}: {message}"
+            for kind, entries in detail.items()
+            for index, errors in entries.items()
+            for name, problems in errors.items()
+            for message in problems
+        ]
+        super().__init__(messages)
+
+
+@dataclass
+class Change:
+    """What the upsert does (or would do) to one entry."""
+
+    key: str
+    action: str  # created / updated / unchanged
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class HrUpsertResult:
+    dry_run: bool
+    teams: list[Change]
+    people: list[Change]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        def count(changes: list[Change]) -> dict[str, int]:
+            totals = {"created": 0, "updated": 0, "unchanged": 0}
+            for change in changes:
+                totals[change.action] += 1
+            return totals
+
+        return {"teams": count(self.teams), "people": count(self.people)}
+
+
+def _team_paths(teams: list[Team]) -> dict[str, Team]:
+    """Each team's path of names ("Engineering/Platform"), from one read of every team."""
+    by_id = {team.pk: team for team in teams}
+    names: dict[int, str] = {}
+
+    def name_path(team: Team) -> str:
+        if team.pk not in names:
+            parent = by_id.get(team.parent_id)
+            names[team.pk] = (
+                f"{name_path(parent)}{PATH_SEPARATOR}{team.name}" if parent else team.name
+            )
+        return names[team.pk]
+
+    paths: dict[str, Team] = {}
+    for team in sorted(teams, key=lambda t: t.pk):
+        paths.setdefault(name_path(team), team)
+    return paths
+
+
+def _norm_path(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = [part.strip() for part in value.split(PATH_SEPARATOR)]
+    return PATH_SEPARATOR.join(parts) if all(parts) else ""
+
+
+@transaction.atomic
+def hr_upsert(*, teams: list[dict], people: list[dict], dry_run: bool = False) -> HrUpsertResult:
+    """Create or update ``teams`` (name, parent path, description, manager emails) and
+    ``people`` (email, first and last name, team path, role slug, job title, active flag,
+    start date). A field left out of an entry is left as it is."""
+    User = get_user_model()
+    team_errors: list[dict] = [{} for _ in teams]
+    people_errors: list[dict] = [{} for _ in people]
+
+    existing_teams = _team_paths(list(Team.objects.only("id", "name", "parent_id", "path", "description")))
+    max_name = Team._meta.get_field("name").max_length
+
+    # --- Teams: resolve paths (parents may come later in the payload) -----------------------
+    wanted_teams: dict[str, int] = {}
+    for index, entry in enumerate(teams):
+        name = entry["name"].strip()
+        parent = _norm_path(entry.get("parent"))
+        if not name:
+            team_errors[index]["name"] = ["Give the team a name."]
+        elif PATH_SEPARATOR in name:
+            team_errors[index]["name"] = [f"A team name cannot contain “{PATH_SEPARATOR}”."]
+        elif len(name) > max_name:
+            team_errors[index]["name"] = [f"Use at most {max_name} characters."]
+        if parent == "":
+            team_errors[index]["parent"] = ["An empty name in the parent's path."]
+        if team_errors[index]:
+            continue
+        path = f"{parent}{PATH_SEPARATOR}{name}" if parent else name
+        if path in wanted_teams:
+            team_errors[index]["name"] = ["This team is listed twice."]
+            continue
+        wanted_teams[path] = index
+    known_paths = set(existing_teams) | set(wanted_teams)
+    for index in wanted_teams.values():
+        parent = _norm_path(teams[index].get("parent"))
+        if parent and parent not in known_paths:
+            team_errors[index]["parent"] = [
+                f"No team “{parent}”: list it in teams (or create it) first."
+            ]
+
+    # --- Accounts: every email named, in one read -------------------------------------------
+    emails = {e["email"].strip().lower() for e in people if e.get("email")}
+    manager_emails = {
+        m.strip().lower() for e in teams for m in e.get("managers") or [] if isinstance(m, str)
+    }
+    users_by_email: dict[str, list] = defaultdict(list)
+    for user in User.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=emails | manager_emails
+    ):
+        users_by_email[user.email_lower].append(user)
+    taken_usernames = set(
+        User.objects.filter(username__in=emails).values_list("username", flat=True)
+    )
+    persons_by_user = {
+        person.user_id: person
+        for person in Person.objects.filter(
+            user__in=[u for users in users_by_email.values() for u in users]
+        )
+    }
+    roles = {
+        role.slug: role
+        for role in Role.objects.filter(slug__in={e["role"] for e in people if e.get("role")})
+    }
+
+    # --- People ------------------------------------------------------------------------------
+    person_plans: list[tuple[int, str, object | None, dict, dict]] = []
+    seen_emails: set[str] = set()
+    for index, entry in enumerate(people):
+        errors = people_errors[index]
+        email = entry["email"].strip()
+        key = email.lower()
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            errors["email"] = error.messages
+            continue
+        if key in seen_emails:
+            errors["email"] = ["This person is listed twice."]
+            continue
+        seen_emails.add(key)
+        matches = users_by_email.get(key, [])
+        if len(matches) > 1:
+            errors["email"] = ["Several accounts have this email: merge them first."]
+            continue
+        user = matches[0] if matches else None
+        if user is None and key in taken_usernames:
+            errors["email"] = ["Another account uses this email as its username."]
+            continue
+        user_values = {name: entry[name].strip() for name in _USER_FIELDS if name in entry}
+        person_values: dict = {}
+        if "team" in entry:
+            path = _norm_path(entry["team"])
+            if path and path not in known_paths:
+                errors["team"] = [f"No team “{path}”: list it in teams first."]
+            person_values["team"] = path or None
+        if "role" in entry:
+            if entry["role"] and entry["role"] not in roles:
+                errors["role"] = [f"No role with the slug “{entry['role']}”."]
+            person_values["role"] = roles.get(entry["role"]) if entry["role"] else None
+        for name in ("job_title", "is_active", "start_date"):
+            if name in entry:
+                person_values[name] = entry[name]
+        for name, limit in (("first_name", 150), ("last_name", 150)):
+            if len(user_values.get(name, "")) > limit:
+                errors[name] = [f"Use at most {limit} characters."]
+        if len(person_values.get("job_title", "")) > 120:
+            errors["job_title"] = ["Use at most 120 characters."]
+        if not errors:
+            person_plans.append((index, email, user, user_values, person_values))
+
+    # --- Managers ----------------------------------------------------------------------------
+    for index in wanted_teams.values():
+        missing = [
+            m for m in teams[index].get("managers") or []
+            if m.strip().lower() not in users_by_email and m.strip().lower() not in seen_emails
+        ]
+        if missing:
+            team_errors[index]["managers"] = [
+                f"No account with the email “{m}”: add them to people." for m in missing
+            ]
+
+    if any(team_errors) or any(people_errors):
+        raise HrUpsertInvalid(
+            {
+                kind: {index: errors for index, errors in enumerate(entries) if errors}
+                for kind, entries in (("teams", team_errors), ("people", people_errors))
+                if any(entries)
+            }
+        )
+
+    # --- What changes ------------------------------------------------------------------------
+    current_managers: dict[int, set[int]] = defaultdict(set)
+    changing_team_ids = [
+        existing_teams[path].pk for path in wanted_teams if path in existing_teams
+    ]
+    for team_id, user_id in Team.managers.through.objects.filter(
+        team_id__in=changing_team_ids
+    ).values_list("team_id", "user_id"):
+        current_managers[team_id].add(user_id)
+
+    team_changes: list[Change] = []
+    for path, index in wanted_teams.items():
+        entry = teams[index]
+        team = existing_teams.get(path)
+        if team is None:
+            team_changes.append(Change(path, "created"))
+            continue
+        changed = []
+        if "description" in entry and entry["description"] != team.description:
+            changed.append("description")
+        if "managers" in entry:
+            wanted = {m.strip().lower() for m in entry["managers"]}
+            have = {u.pk for key in wanted for u in users_by_email.get(key, [])}
+            if wanted - set(users_by_email) or have != current_managers[team.pk]:
+                changed.append("managers")
+        team_changes.append(Change(path, "updated" if changed else "unchanged", changed))
+
+    path_by_team_id = {team.pk: path for path, team in existing_teams.items()}
+    person_changes: list[Change] = []
+    for _index, email, user, user_values, person_values in person_plans:
+        person = persons_by_user.get(user.pk) if user else None
+        if person is None:
+            person_changes.append(Change(email, "created"))
+            continue
+        changed = [name for name, value in user_values.items() if getattr(user, name) != value]
+        for name, value in person_values.items():
+            if name == "team":
+                if path_by_team_id.get(person.team_id) != value:
+                    changed.append("team")
+            elif name == "role":
+                if person.role_id != (value.pk if value else None):
+                    changed.append("role")
+            elif getattr(person, name) != value:
+                changed.append(name)
+        person_changes.append(Change(email, "updated" if changed else "unchanged", changed))
+
+    result = HrUpsertResult(dry_run=dry_run, teams=team_changes, people=person_changes)
+    if dry_run:
+        return result
+
+    # --- Apply -------------------------------------------------------------------------------
+    teams_by_path = dict(existing_teams)
+    new_paths = [c.key for c in team_changes if c.action == "created"]
+    for depth in sorted({path.count(PATH_SEPARATOR) for path in new_paths}):
+        level = [path for path in new_paths if path.count(PATH_SEPARATOR) == depth]
+        objs = []
+        for path in level:
+            entry = teams[wanted_teams[path]]
+            parent = _norm_path(entry.get("parent"))
+            objs.append(
+                Team(
+                    name=entry["name"].strip(),
+                    parent=teams_by_path[parent] if parent else None,
+                    description=entry.get("description", ""),
+                )
+            )
+        Team.objects.bulk_create(objs, batch_size=BATCH_SIZE)
+        for path, team in zip(level, objs, strict=True):
+            parent_path = team.parent.path if team.parent_id else PATH_SEPARATOR
+            team.path = f"{parent_path}{team.pk}/"
+            team.depth = team.path.count("/") - 2
+            teams_by_path[path] = team
+    Team.objects.bulk_update(
+        [teams_by_path[path] for path in new_paths], ["path", "depth"], batch_size=BATCH_SIZE
+    )
+    described = []
+    for change in team_changes:
+        if "description" in change.changes:
+            team = teams_by_path[change.key]
+            team.description = teams[wanted_teams[change.key]]["description"]
+            described.append(team)
+    Team.objects.bulk_update(described, ["description"], batch_size=BATCH_SIZE)
+
+    new_users = []
+    for _index, email, user, user_values, _person_values in person_plans:
+        if user is None:
+            user = User(username=email.lower(), email=email, **user_values)
+            user.set_unusable_password()
+            new_users.append(user)
+            users_by_email[email.lower()] = [user]
+    User.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
+    changed_users = []
+    new_people, changed_people = [], []
+    for (_index, email, user, user_values, person_values), change in zip(
+        person_plans, person_changes, strict=True
+    ):
+        if change.action == "unchanged":
+            continue
+        user = user or users_by_email[email.lower()][0]
+        values = {
+            **person_values,
+            **(
+                {"team": teams_by_path[person_values["team"]] if person_values["team"] else None}
+                if "team" in person_values
+                else {}
+            ),
+        }
+        person = persons_by_user.get(user.pk)
+        if person is None:
+            new_people.append(Person(user=user, **values))
+            continue
+        if any(getattr(user, name) != value for name, value in user_values.items()):
+            for name, value in user_values.items():
+                setattr(user, name, value)
+            changed_users.append(user)
+        for name, value in values.items():
+            setattr(person, name, value)
+        changed_people.append(person)
+    User.objects.bulk_update(changed_users, list(_USER_FIELDS), batch_size=BATCH_SIZE)
+    Person.objects.bulk_create(new_people, batch_size=BATCH_SIZE)
+    Person.objects.bulk_update(changed_people, list(_PERSON_FIELDS), batch_size=BATCH_SIZE)
+
+    managed = {
+        teams_by_path[path].pk: {
+            users_by_email[m.strip().lower()][0].pk for m in teams[index]["managers"]
+        }
+        for path, index in wanted_teams.items()
+        if "managers" in teams[index]
+    }
+    through = Team.managers.through
+    through.objects.filter(team_id__in=list(managed)).delete()
+    through.objects.bulk_create(
+        [through(team_id=team_id, user_id=user_id)
+         for team_id, user_ids in managed.items() for user_id in sorted(user_ids)],
+        batch_size=BATCH_SIZE,
+    )
+    return result

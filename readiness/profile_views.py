@@ -1,0 +1,168 @@
+"""The "API tokens" profile page: a person creates and revokes their own tokens; admins also
+create and revoke service tokens for integrations. Writes go through ``readiness.tokens``."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout, Submit
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from readiness.models import ApiToken
+from readiness.permissions import is_admin
+from readiness.tokens import (
+    DEFAULT_EXPIRY_DAYS,
+    PERSONAL_EXPIRY_CHOICES,
+    service_token_create,
+    service_token_revoke,
+    service_tokens,
+    token_create,
+    token_revoke,
+    tokens_of,
+)
+
+#: The secret of a token just created, kept in the session until the page shows it once.
+NEW_SECRET_KEY = "readiness_new_api_token"
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        max_length=ApiToken._meta.get_field("name").max_length,
+        help_text="What will use it, e.g. “BI dashboard” or “my scripts”.",
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=PERSONAL_EXPIRY_CHOICES,
+        coerce=int,
+        initial=DEFAULT_EXPIRY_DAYS,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("name"), Field("expires_in_days"), Submit("create", "Create a token")
+        )
+
+
+class ServiceTokenForm(forms.Form):
+    account = forms.CharField(
+        label="Service account",
+        max_length=150,
+        help_text="A login of its own for the integration (created when missing). It sees "
+        "what its groups allow, like anybody.",
+    )
+    name = forms.CharField(label="Token name", max_length=100)
+    can_hr_upsert = forms.BooleanField(
+        label="May bulk-upsert teams and people (HR system)", required=False
+    )
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires after",
+        choices=[*PERSONAL_EXPIRY_CHOICES, ("", "Never")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial=365,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("account"),
+            Field("name"),
+            Field("can_hr_upsert"),
+            Field("expires_in_days"),
+            Submit("create-service", "Create a service token"),
+        )
+
+
+def _page(
+    request: HttpRequest,
+    *,
+    form: TokenForm | None = None,
+    service_form: ServiceTokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    admin = is_admin(request.user)
+    context = {
+        "tokens": list(tokens_of(user=request.user)),
+        "form": form or TokenForm(),
+        "new_secret": request.session.pop(NEW_SECRET_KEY, None),
+        "admin": admin,
+        "service_tokens": list(service_tokens()) if admin else [],
+        "service_form": (service_form or ServiceTokenForm()) if admin else None,
+    }
+    return render(request, "readiness/profile_tokens.html", context, status=status)
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    """List my tokens; POST creates one and shows its secret once."""
+    if request.method != "POST":
+        return _page(request)
+    form = TokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = token_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            request.session[NEW_SECRET_KEY] = secret
+            messages.success(request, f"Token “{token.name}” created. Copy it now: it is shown once.")
+            return redirect("readiness:tokens")
+    return _page(request, form=form, status=400)
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+    if token_revoke(user=request.user, token_key=token_key):
+        messages.success(request, "The token is revoked: it no longer works.")
+    else:
+        messages.error(request, "No such token.")
+    return redirect("readiness:tokens")
+
+
+@require_POST
+def service_token_create_view(request: HttpRequest) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied
+    form = ServiceTokenForm(request.POST)
+    if form.is_valid():
+        try:
+            token, secret = service_token_create(admin=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            request.session[NEW_SECRET_KEY] = secret
+            messages.success(
+                request,
+                f"Service token “{token.name}” for {token.user.get_username()} created. Copy "
+                "it now: it is shown once.",
+            )
+            return redirect("readiness:tokens")
+    return _page(request, service_form=form, status=400)
+
+
+@require_POST
+def service_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied
+    if service_token_revoke(token_key=token_key):
+        messages.success(request, "The service token is revoked.")
+    else:
+        messages.error(request, "No such token.")
+    return redirect("readiness:tokens")

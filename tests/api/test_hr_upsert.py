@@ -1,0 +1,187 @@
+"""The HR bulk upsert: teams by path, people by email, all or nothing, with a dry run."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from readiness.models import Person, Team
+from readiness.tokens import service_token_create
+
+pytestmark = pytest.mark.django_db
+
+UPSERT = "/api/v1/hr/upsert/"
+
+
+def payload(org, *, people=3, prefix="new", analytics="Analytics"):
+    return {
+        "teams": [
+            {"name": analytics, "parent": "Engineering", "managers": [f"{prefix}boss@example.com"]},
+            {"name": "Dashboards", "parent": f"Engineering/{analytics}", "description": "BI"},
+            {"name": "Platform", "parent": "Engineering", "description": f"Runs {prefix}"},
+        ],
+        "people": [
+            {"email": f"{prefix}boss@example.com", "first_name": "Bo", "last_name": "Ss",
+             "team": "Engineering", "role": org.role.slug},
+            *[
+                {"email": f"{prefix}{n}@example.com", "first_name": f"First{n}",
+                 "last_name": f"Last{n}", "team": f"Engineering/{analytics}/Dashboards",
+                 "role": org.role.slug, "start_date": "2026-01-05", "job_title": "Analyst"}
+                for n in range(people)
+            ],
+            {"email": "EMPLOYEE@example.com", "team": f"Engineering/{analytics}", "is_active": True},
+        ],
+    }
+
+
+def service_client(org, *, can_hr_upsert: bool) -> APIClient:
+    _token, secret = service_token_create(
+        admin=org.admin, account="hr-sync", name="HR", can_hr_upsert=can_hr_upsert
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return client
+
+
+def snapshot():
+    return (
+        sorted(Team.objects.values_list("path", "name", "description")),
+        sorted(Person.objects.values_list("user__email", "team_id", "role_id", "is_active")),
+        sorted(Team.managers.through.objects.values_list("team_id", "user_id")),
+    )
+
+
+def test_dry_run_reports_and_writes_nothing(api, org):
+    before = snapshot()
+    response = api("admin").post(f"{UPSERT}?dry_run=1", payload(org), format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["dry_run"] is True
+    assert body["summary"] == {
+        "teams": {"created": 2, "updated": 1, "unchanged": 0},
+        "people": {"created": 4, "updated": 1, "unchanged": 0},
+    }
+    assert {t["key"]: t["action"] for t in body["teams"]} == {
+        "Engineering/Analytics": "created",
+        "Engineering/Analytics/Dashboards": "created",
+        "Engineering/Platform": "updated",
+    }
+    employee = next(p for p in body["people"] if p["key"] == "EMPLOYEE@example.com")
+    assert employee == {"key": "EMPLOYEE@example.com", "action": "updated", "changes": ["team"]}
+    assert snapshot() == before
+
+
+def test_upsert_creates_updates_and_is_idempotent(api, org):
+    client = api("admin")
+    response = client.post(UPSERT, payload(org), format="json")
+    assert response.status_code == 200
+    assert response.json()["dry_run"] is False
+    dashboards = Team.objects.get(name="Dashboards")
+    analytics = Team.objects.get(name="Analytics")
+    assert dashboards.parent == analytics and analytics.parent == org.dept
+    assert dashboards.path == f"{org.dept.path}{analytics.pk}/{dashboards.pk}/"
+    assert dashboards.depth == 2 and dashboards.description == "BI"
+    boss = get_user_model().objects.get(email="newboss@example.com")
+    assert list(analytics.managers.all()) == [boss]
+    assert not boss.has_usable_password()
+    new0 = Person.objects.select_related("user").get(user__email="new0@example.com")
+    assert (new0.user.first_name, new0.team, new0.role, new0.start_date, new0.job_title) == (
+        "First0", dashboards, org.role, dt.date(2026, 1, 5), "Analyst"
+    )
+    org.employee.refresh_from_db()
+    assert org.employee.team == analytics
+    assert Team.objects.get(pk=org.platform.pk).description == "Runs new"
+
+    again = client.post(UPSERT, payload(org), format="json").json()
+    assert again["summary"] == {
+        "teams": {"created": 0, "updated": 0, "unchanged": 3},
+        "people": {"created": 0, "updated": 0, "unchanged": 5},
+    }
+    moved = payload(org)
+    moved["people"][1]["is_active"] = False
+    moved["teams"][0]["managers"] = []
+    third = client.post(UPSERT, moved, format="json").json()
+    assert [p["changes"] for p in third["people"] if p["action"] == "updated"] == [["is_active"]]
+    assert [t["changes"] for t in third["teams"] if t["action"] == "updated"] == [["managers"]]
+    assert not Person.objects.get(user__email="new0@example.com").is_active
+    assert not analytics.managers.exists()
+
+
+def test_one_bad_entry_writes_nothing(api, org):
+    bad = payload(org)
+    bad["people"][2]["role"] = "astronaut"
+    bad["people"][3]["email"] = "not-an-email"
+    bad["teams"][1]["parent"] = "Nowhere/At all"
+    before = snapshot()
+    response = api("admin").post(UPSERT, bad, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["people"]["2"]["role"] == ["No role with the slug “astronaut”."]
+    assert list(errors["people"]["3"]) == ["email"]
+    assert "Nowhere/At all" in errors["teams"]["1"]["parent"][0]
+    assert snapshot() == before
+
+
+def test_entries_that_contradict_each_other_are_refused(api, org):
+    bad = {
+        "teams": [{"name": "A/B"}, {"name": "Twice"}, {"name": "Twice"}],
+        "people": [{"email": "x@example.com"}, {"email": "X@example.com"},
+                   {"email": "y@example.com", "team": "Ghost"}],
+    }
+    errors = api("admin").post(UPSERT, bad, format="json").json()
+    assert set(errors["teams"]) == {"0", "2"} and set(errors["people"]) == {"1", "2"}
+
+
+def test_a_service_token_with_the_right_may_upsert(org):
+    response = service_client(org, can_hr_upsert=True).post(UPSERT, payload(org), format="json")
+    assert response.status_code == 200
+
+
+def test_a_service_token_without_the_right_may_not(org):
+    before = snapshot()
+    response = service_client(org, can_hr_upsert=False).post(UPSERT, payload(org), format="json")
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("persona", ["employee", "manager", "curator", "lead"])
+def test_people_other_than_admins_may_not(api, org, persona):
+    assert api(persona).post(UPSERT, payload(org), format="json").status_code == 403
+
+
+def test_anonymous_may_not(api, org):
+    assert api(None).post(UPSERT, payload(org), format="json").status_code == 401
+
+
+def test_bad_shapes_are_400(api, org):
+    client = api("admin")
+    assert client.post(UPSERT, {"people": "everyone"}, format="json").status_code == 400
+    assert client.post(UPSERT, {"people": [{"first_name": "No email"}]},
+                       format="json").status_code == 400
+    assert client.post(f"{UPSERT}?dry_run=maybe", {}, format="json").status_code == 400
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_queries_do_not_grow_with_the_payload(api, org, dry_run):
+    """5 people or 60, the same statements (two new levels of teams each time).
+
+    Always (10): token, the account's other tokens (knox), savepoint; teams, accounts by
+    email, taken usernames, people of those accounts, roles, current managers; release.
+    Writing adds (9): one insert per new level of teams (2), team paths, team descriptions,
+    users, people, people updated, managers delete and insert (one statement per 500 rows).
+    """
+    client = api("admin")
+    url = f"{UPSERT}?dry_run=1" if dry_run else UPSERT
+    counts = []
+    for size, prefix in ((5, "small"), (60, "large")):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                url, payload(org, people=size, prefix=prefix, analytics=f"Analytics {prefix}"),
+                format="json",
+            )
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert counts == ([10, 10] if dry_run else [19, 19])

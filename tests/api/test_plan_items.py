@@ -1,0 +1,113 @@
+"""Learning-plan items: my own (add, move along), a manager's assignments to their people."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import LearningPlanItem
+from tests.factories import LearningPlanItemFactory, TrainingResourceFactory
+
+pytestmark = pytest.mark.django_db
+
+ITEMS = "/api/v1/plan-items/"
+
+
+def test_i_add_a_resource_to_my_plan_once(api, org):
+    resource = TrainingResourceFactory()
+    client = api("employee")
+    first = client.post(ITEMS, {"resource": resource.pk, "skill": org.skill_a.pk}, format="json")
+    assert first.status_code == 201
+    assert first.json()["status"] == "planned" and first.json()["person"] == org.employee.pk
+    again = client.post(ITEMS, {"resource": resource.pk}, format="json")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+
+
+def test_a_retired_resource_is_refused_as_the_page_does(api, org):
+    resource = TrainingResourceFactory(is_active=False)
+    response = api("employee").post(ITEMS, {"resource": resource.pk}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"resource": ["This resource is retired and cannot be planned."]}
+    unknown = api("employee").post(ITEMS, {"resource": 999999}, format="json")
+    assert unknown.status_code == 400 and "resource" in unknown.json()
+    assert not LearningPlanItem.objects.exists()
+
+
+def test_i_move_my_item_along(api, org):
+    item = LearningPlanItemFactory(person=org.employee)
+    client = api("employee")
+    started = client.post(f"{ITEMS}{item.pk}/transition/", {"action": "start"}, format="json")
+    assert started.status_code == 200 and started.json()["status"] == "in_progress"
+    done = client.post(f"{ITEMS}{item.pk}/transition/", {"action": "complete"}, format="json")
+    assert done.json()["status"] == "completed" and done.json()["completed_at"]
+    refused = client.post(f"{ITEMS}{item.pk}/transition/", {"action": "start"}, format="json")
+    assert refused.status_code == 400
+    assert refused.json() == {"status": ["An item that is completed cannot be started."]}
+
+
+def test_only_the_person_moves_their_items(api, org):
+    item = LearningPlanItemFactory(person=org.employee)
+    path = f"{ITEMS}{item.pk}/transition/"
+    assert api("manager").post(path, {"action": "drop"}, format="json").status_code == 403
+    for persona in ("colleague", "outsider", "other_manager", "curator"):
+        assert api(persona).post(path, {"action": "drop"}, format="json").status_code == 404
+    assert api(None).post(path, {"action": "drop"}, format="json").status_code == 401
+    item.refresh_from_db()
+    assert item.status == "planned"
+
+
+@pytest.mark.parametrize(
+    ("persona", "visible"),
+    [("employee", 1), ("colleague", 0), ("manager", 1), ("other_manager", 0), ("lead", 1),
+     ("curator", 0)],
+)
+def test_who_reads_a_plan_item(api, org, persona, visible):
+    item = LearningPlanItemFactory(person=org.employee)
+    assert api(persona).get(ITEMS).json()["count"] == visible
+    assert api(persona).get(f"{ITEMS}{item.pk}/").status_code == (200 if visible else 404)
+
+
+def test_a_manager_assigns_learning_to_team_members(api, org):
+    resource = TrainingResourceFactory()
+    due = timezone.localdate() + dt.timedelta(days=30)
+    response = api("manager").post(
+        f"{ITEMS}assign/",
+        {"team": org.platform.pk, "resource": resource.pk,
+         "people": [org.employee.pk, org.colleague.pk], "due_date": due.isoformat()},
+        format="json",
+    )
+    assert response.status_code == 201
+    created = response.json()["created"]
+    assert {row["person"] for row in created} == {org.employee.pk, org.colleague.pk}
+    assert all(row["assigned_by"] == org.manager.pk for row in created)
+    mine = api("employee").get(f"{ITEMS}?assigned=true").json()["results"]
+    assert [row["assigned_by"] for row in mine] == [org.manager.pk]
+
+
+def test_assignment_refusals(api, org):
+    resource = TrainingResourceFactory()
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    payload = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
+               "due_date": due}
+    # Another team's manager and employees do not reach the team.
+    for persona in ("other_manager", "employee", "curator"):
+        response = api(persona).post(f"{ITEMS}assign/", payload, format="json")
+        assert response.status_code == 400 and "team" in response.json()
+    # Only members of the team.
+    outsider = {**payload, "people": [org.outsider.pk]}
+    assert "people" in api("manager").post(f"{ITEMS}assign/", outsider, format="json").json()
+    # The page's own rules: no due date in the past.
+    past = {**payload, "due_date": "2000-01-01"}
+    response = api("manager").post(f"{ITEMS}assign/", past, format="json")
+    assert response.json() == {"due_date": ["The due date cannot be in the past."]}
+    assert not LearningPlanItem.objects.exists()
+
+
+def test_leadership_reads_a_team_but_only_its_managers_assign(api, org):
+    resource = TrainingResourceFactory()
+    due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    payload = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
+               "due_date": due}
+    response = api("lead").post(f"{ITEMS}assign/", payload, format="json")
+    assert response.status_code == 403
+    assert not LearningPlanItem.objects.exists()

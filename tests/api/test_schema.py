@@ -1,0 +1,50 @@
+"""The OpenAPI schema is complete and valid; schema and docs need a signed-in person."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_validates_without_a_warning(tmp_path):
+    # --fail-on-warn: an operation, parameter or response whose type had to be guessed fails.
+    out = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out), stderr=StringIO())
+    text = out.read_text()
+    assert "/api/v1/hr/upsert/" in text
+    assert "knoxApiToken" in text
+
+
+def test_schema_needs_authentication(api):
+    anonymous = api(None).get("/api/schema/")
+    assert anonymous.status_code == 401
+    assert b"Authentication credentials were not provided." in anonymous.content
+    response = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    assert "/api/v1/me/skills/" in response.json()["paths"]
+
+
+def test_every_operation_documents_its_refusals(api):
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"401", "403"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
+            if method in {"post", "put", "patch"}:
+                assert "400" in codes, (method, path)
+
+
+def test_docs_are_a_page_behind_the_login_and_load_nothing_from_a_cdn(client, org):
+    docs = reverse("api:docs")
+    assert client.get(docs)["Location"].startswith(reverse("login"))
+    client.force_login(org.employee.user)
+    page = client.get(docs)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()

@@ -1,0 +1,129 @@
+"""What reminder emails say: subject, both parts, the absolute link, why they were sent."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from assessments.reminders import reminders_send
+from readiness.models import Team
+from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.factories import AssessmentCycleFactory
+
+pytestmark = pytest.mark.django_db
+
+ASSESSED = at(dt.date(2026, 1, 5), 9)
+DUE = dt.date(2026, 4, 5)
+LINK = "https://readiness.example.com/me/assessment/"
+
+
+@pytest.fixture(autouse=True)
+def _setup(settings):
+    clear_framework()
+    settings.REASSESSMENT_INTERVAL_DAYS = 90
+    settings.SITE_URL = "https://readiness.example.com"
+
+
+@pytest.fixture
+def org():
+    return build_org()
+
+
+def send_on(day: dt.date) -> None:
+    with time_machine.travel(at(day), tick=False):
+        reminders_send()
+
+
+def parts(message) -> tuple[str, str]:
+    assert len(message.alternatives) == 1
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    return message.body, html
+
+
+def test_due_email_says_what_is_due_by_when_and_links_to_the_assessment(org, mailoutbox):
+    ana = add_person(org, "ana", assessed_at=ASSESSED)
+
+    send_on(DUE)
+
+    (message,) = mailoutbox
+    assert message.to == [ana.email]
+    assert message.subject == "Your skills self-assessment is due today (5 April 2026)"
+    text, html = parts(message)
+    for body in (text, html):
+        assert "Hello Ana Tester" in body
+        assert "Sunday 5 April 2026" in body
+        assert LINK in body
+        assert "Why you got this email" in body
+        assert "your last self-assessment was on 5 January 2026" in body
+        assert "every 90 days" in body
+    assert f'href="{LINK}"' in html
+    assert "<html" not in text and "&quot;" not in text
+    assert message.extra_headers["Message-ID"].endswith("@readiness.example.com>")
+
+
+def test_cycle_due_email_names_the_cycle_and_its_due_date(org, mailoutbox):
+    add_person(org, "ana", assessed_at=at(dt.date(2026, 5, 20)))
+    cycle = AssessmentCycleFactory(
+        name="H1 review", opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 15)
+    )
+    cycle.teams.add(org.department)
+
+    send_on(dt.date(2026, 6, 1))
+
+    (message,) = mailoutbox
+    assert message.subject == "H1 review: your skills self-assessment is due by 15 June 2026"
+    text, html = parts(message)
+    assert 'The assessment cycle "H1 review" is open' in text
+    assert "by Monday 15 June 2026" in text
+    assert "<strong>H1 review</strong>" in html
+    for body in (text, html):
+        assert LINK in body
+        assert "in the scope of the assessment cycle" in body
+
+
+def test_overdue_email_counts_the_reminders_and_warns_before_escalating(org, mailoutbox):
+    add_person(org, "ana", assessed_at=ASSESSED)
+    for offset in (0, 7, 14, 21):
+        send_on(DUE + dt.timedelta(days=offset))
+
+    due, first, second, last = mailoutbox
+    assert first.subject == "Reminder 1 of 3: your skills self-assessment was due on 5 April 2026"
+    assert last.subject.startswith("Reminder 3 of 3")
+    text, html = parts(first)
+    assert "(7 days ago)" in text and "(7 days ago)" in html
+    assert "manager will be told" not in text
+    text, html = parts(last)
+    assert "This is the last reminder" in text and "This is the last reminder" in html
+    assert LINK in text and LINK in html
+
+
+def test_escalation_digest_lists_each_overdue_person_once(org, mailoutbox):
+    add_person(org, "ana", assessed_at=ASSESSED)
+    add_person(org, "ben", assessed_at=ASSESSED)
+    for offset in (0, 7, 14, 21, 28):
+        send_on(DUE + dt.timedelta(days=offset))
+
+    digest = mailoutbox[-1]
+    assert digest.to == [org.manager.email]
+    assert digest.subject == "2 people in your teams are overdue with their skills self-assessment"
+    text, html = parts(digest)
+    for body in (text, html):
+        assert "Hello Maya Manager" in body
+        assert body.count("Ana Tester") == 1 and body.count("Ben Tester") == 1
+        assert "Platform" in body
+        assert "28 days overdue" in body
+        assert "you manage the teams of these people" in body
+
+
+def test_names_are_escaped_in_html_and_plain_in_text(org, mailoutbox):
+    ana = add_person(org, "ana", assessed_at=ASSESSED)
+    ana.user.first_name, ana.user.last_name = "<b>Ana</b>", "O'Neil"
+    ana.user.save()
+    Team.objects.filter(pk=org.team.pk).update(name="R&D <lab>")
+
+    send_on(DUE)
+
+    text, html = parts(mailoutbox[0])
+    assert "Hello <b>Ana</b> O'Neil" in text
+    assert "&lt;b&gt;Ana&lt;/b&gt; O&#x27;Neil" in html

@@ -1,0 +1,161 @@
+"""Who may open the team pages: the manager, read-only readers, and everyone refused.
+
+The rule, the same on every page: a team outside what the user may read is a 404 (its
+existence is not confirmed); a team they may read but not change is a 403 on pages that change
+it; anonymous visitors go to the login page.
+"""
+
+import pytest
+from django.urls import reverse
+
+from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.factories import PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+READ_PAGES = ["team-detail", "team-gaps", "team-export"]
+WRITE_PAGES = ["team-edit", "team-review", "team-import"]
+ALL_PAGES = READ_PAGES + WRITE_PAGES
+
+
+@pytest.fixture
+def org():
+    clear_framework()
+    return build_team(people=3, skills=3)
+
+
+def url(name: str, team) -> str:  # noqa: ANN001
+    return reverse(f"assessments:{name}", args=[team.pk])
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_manager_opens_every_page_of_their_team(client, org, name):
+    client.force_login(org.manager)
+    assert client.get(url(name, org.team)).status_code == 200
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_manager_of_another_team_gets_404(client, org, name):
+    other = build_team(people=1, skills=1, rated=False)
+    client.force_login(other.manager)
+    assert client.get(url(name, org.team)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["team-edit", "team-review", "team-import", "team-gaps"])
+def test_manager_of_another_team_cannot_post_either(client, org, name):
+    other = build_team(people=1, skills=1, rated=False)
+    client.force_login(other.manager)
+    person, skill = org.people[0], org.skills[0]
+    response = client.post(url(name, org.team), {f"c-{person.pk}-{skill.pk}": "4"})
+    assert response.status_code == 404
+    assert not person.ratings.filter(source="manager", level=4).exists()
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_employee_is_refused_by_default(client, org, name):
+    client.force_login(org.people[0].user)
+    assert client.get(url(name, org.team)).status_code == 404
+
+
+def test_employee_without_a_team_to_read_cannot_open_the_list(client, org):
+    client.force_login(org.people[0].user)
+    assert client.get(reverse("assessments:team-list")).status_code == 403
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_employee_reads_own_team_when_the_setting_allows(client, org, name, settings):
+    settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
+    client.force_login(org.people[0].user)
+    response = client.get(url(name, org.team))
+    assert response.status_code == 200
+
+
+def test_employee_map_is_read_only_with_the_setting(client, org, settings):
+    settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
+    client.force_login(org.people[0].user)
+    body = client.get(url("team-detail", org.team)).content.decode()
+    assert "Read-only" in body
+    assert url("team-edit", org.team) not in body
+    assert url("team-import", org.team) not in body
+    assert client.get(reverse("assessments:team-list")).status_code == 200
+
+
+@pytest.mark.parametrize("name", WRITE_PAGES)
+def test_employee_cannot_change_own_team_even_with_the_setting(client, org, name, settings):
+    settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
+    employee = org.people[0]
+    client.force_login(employee.user)
+    assert client.get(url(name, org.team)).status_code == 403
+    response = client.post(url(name, org.team), {f"c-{org.people[1].pk}-{org.skills[0].pk}": "4"})
+    assert response.status_code == 403
+    assert not org.people[1].ratings.filter(level=4, source="manager").exists()
+
+
+def test_employee_with_the_setting_still_cannot_read_another_team(client, org, settings):
+    settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
+    other = build_team(people=1, skills=1, rated=False)
+    client.force_login(org.people[0].user)
+    assert client.get(url("team-detail", other.team)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ALL_PAGES + ["team-list"])
+def test_anonymous_goes_to_login(client, org, name):
+    target = reverse("assessments:team-list") if name == "team-list" else url(name, org.team)
+    response = client.get(target)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_leadership_reads_every_team(client, org, name):
+    client.force_login(leadership_user())
+    assert client.get(url(name, org.team)).status_code == 200
+
+
+@pytest.mark.parametrize("name", WRITE_PAGES)
+def test_leadership_does_not_edit(client, org, name):
+    client.force_login(leadership_user())
+    assert client.get(url(name, org.team)).status_code == 403
+
+
+def test_leadership_sees_no_assign_form_and_cannot_assign(client, org):
+    client.force_login(leadership_user())
+    body = client.get(url("team-gaps", org.team)).content.decode()
+    assert 'name="people"' not in body
+    response = client.post(url("team-gaps", org.team), {"resource": "1", "people": [org.people[0].pk]})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", ALL_PAGES)
+def test_admin_reads_and_edits(client, org, name):
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    assert client.get(url(name, org.team)).status_code == 200
+
+
+def test_manager_reads_sub_teams_read_only(client, org):
+    sub = build_team(people=2, skills=2, parent=org.team)
+    client.force_login(org.manager)
+    assert client.get(url("team-detail", sub.team)).status_code == 200
+    assert client.get(url("team-gaps", sub.team)).status_code == 200
+    for name in WRITE_PAGES:
+        assert client.get(url(name, sub.team)).status_code == 403
+    # ... and the sub-team's own manager sees nothing of the parent.
+    client.force_login(sub.manager)
+    assert client.get(url("team-detail", org.team)).status_code == 404
+
+
+def test_manager_who_is_a_member_of_their_team_is_not_a_row_of_the_editor(client, org):
+    me = PersonFactory(team=org.team, user=org.manager, role=org.people[0].role)
+    client.force_login(org.manager)
+    body = client.get(url("team-edit", org.team)).content.decode()
+    assert f'name="v-{me.pk}"' not in body
+    response = client.post(url("team-edit", org.team), {f"c-{me.pk}-{org.skills[0].pk}": "4"})
+    assert response.status_code == 200
+    assert "You cannot rate 1 of these people" in response.content.decode()
+    assert not me.ratings.filter(source="manager").exists()
+
+
+def test_unknown_team_is_404(client, org):
+    client.force_login(org.manager)
+    assert client.get(reverse("assessments:team-detail", args=[999999])).status_code == 404

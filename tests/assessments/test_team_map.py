@@ -1,0 +1,185 @@
+"""The team skill map: cells, markers, totals, filters, sorting, and constant queries."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.selectors import people_readiness, skill_states
+from assessments.selectors_teams import LEGEND, MapFilters, team_map_build
+from readiness.models import Person, RoleRequirement
+from tests.assessments.team_org import build_team, clear_framework
+from tests.factories import (
+    AudienceFactory,
+    PersonFactory,
+    RoleFactory,
+    SkillFactory,
+    SkillRatingFactory,
+)
+
+pytestmark = pytest.mark.django_db
+NOW = timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def blank_framework():
+    clear_framework()
+
+
+def cell_html(body: str, person, skill) -> str:  # noqa: ANN001
+    match = re.search(rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body)
+    assert match, f"no cell for {person} / {skill}"
+    return match.group(0)
+
+
+def test_cells_show_level_colour_marker_and_words(client):
+    org = build_team(people=1, skills=0, rated=False)
+    person = org.people[0]
+    at, one, two, unrated, optional = SkillFactory.create_batch(5)
+    for skill, target in ((at, 2), (one, 3), (two, 3), (unrated, 2)):
+        RoleRequirement.objects.create(role=person.role, skill=skill, target_level=target)
+    day = NOW - dt.timedelta(days=3)
+    SkillRatingFactory(person=person, skill=at, level=3, source="self", created_at=day)
+    SkillRatingFactory(person=person, skill=one, level=2, source="manager", created_at=day)
+    SkillRatingFactory(person=person, skill=two, level=1, source="manager", created_at=day)
+    # Self-rated higher after the manager's rating: awaiting review, and 2 apart: calibration.
+    SkillRatingFactory(person=person, skill=two, level=3, source="self", created_at=NOW)
+    SkillRatingFactory(person=person, skill=optional, level=1, source="self", created_at=day)
+    client.force_login(org.manager)
+
+    body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+
+    cell = cell_html(body, person, at)
+    assert "hm-ok" in cell and ">3<" in cell and "✓" in cell and "at or above target" in cell
+    cell = cell_html(body, person, one)
+    assert "hm-g1" in cell and "−1" in cell and "1 below target" in cell
+    cell = cell_html(body, person, two)
+    # Level 3 (the newest rating is the self one), target 3: at target, but awaiting review
+    # and flagged for calibration.
+    assert "hm-ok" in cell and "✓*!" in cell
+    assert "awaiting manager review" in cell and "calibration flag" in cell
+    assert f"self 3 on {timezone.localtime(NOW):%-d %b %Y}" in cell
+    assert f"manager 1 on {timezone.localtime(day):%-d %b %Y}" in cell
+    cell = cell_html(body, person, unrated)
+    assert "hm-na" in cell and "?" in cell and "not assessed" in cell
+    cell = cell_html(body, person, optional)
+    assert "hm-opt" in cell and ">1<" in cell and "not required" in cell
+    # Every colour of the legend is explained in words.
+    for _, _, _, words in LEGEND:
+        assert words in body
+    assert "A self-rating awaits manager review" in body
+    assert "Calibration flag" in body
+
+
+def test_row_and_column_totals_come_from_the_rules(client):
+    org = build_team(people=4, skills=3)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+
+    readiness = people_readiness(people=Person.objects.filter(team=org.team))
+    shown = re.findall(r'data-testid="row-readiness">(\d+)%<', body)
+    rows = team_map_build(team=org.team).rows
+    assert [int(v) for v in shown] == [readiness[r.person.pk].percent for r in rows]
+    team_map = team_map_build(team=org.team)
+    for column in team_map.columns:
+        states = [s for s in skill_states(people=Person.objects.filter(team=org.team))
+                  if s.skill_id == column.skill.pk]
+        assert column.readiness.at_target == sum(s.at_target for s in states)
+        assert column.readiness.required == len(states)
+        assert column.interested == sum(1 for s in states if s.interest)
+    assert "Required of" in body and "At target" in body and "Mean gap" in body
+    assert "Interested" in body
+
+
+def test_filter_by_audience_and_category_without_javascript(client):
+    org = build_team(people=2, skills=4, categories=2)
+    other_audience = AudienceFactory()
+    outsider = PersonFactory(team=org.team, role=RoleFactory(audience=other_audience))
+    SkillRatingFactory(person=outsider, skill=org.skills[0], level=1)
+    client.force_login(org.manager)
+    url = reverse("assessments:team-detail", args=[org.team.pk])
+
+    body = client.get(url, {"audience": other_audience.pk}).content.decode()
+    assert f'id="p{outsider.pk}"' in body
+    assert f'id="p{org.people[0].pk}"' not in body
+
+    category = org.skills[0].category
+    body = client.get(url, {"category": category.pk}).content.decode()
+    shown = set(map(int, re.findall(r'id="s(\d+)"', body)))
+    assert shown == {s.pk for s in org.skills if s.category_id == category.pk}
+
+    # A bad value is ignored, not an error.
+    assert client.get(url, {"category": "nope", "sort": "x;drop"}).status_code == 200
+
+
+def test_all_skills_shows_skills_nobody_needs(client):
+    org = build_team(people=1, skills=1)
+    unused = SkillFactory()
+    client.force_login(org.manager)
+    url = reverse("assessments:team-detail", args=[org.team.pk])
+    assert f'id="s{unused.pk}"' not in client.get(url).content.decode()
+    assert f'id="s{unused.pk}"' in client.get(url, {"skills": "all"}).content.decode()
+
+
+def test_sorting_by_readiness_and_by_one_skill(client):
+    org = build_team(people=3, skills=2, rated=False)
+    low, mid, high = org.people
+    skill_a, skill_b = org.skills
+    for person, level in ((low, 0), (mid, 1), (high, 3)):
+        SkillRatingFactory(person=person, skill=skill_a, level=level, source="manager")
+    SkillRatingFactory(person=low, skill=skill_b, level=2, source="manager")
+    client.force_login(org.manager)
+    url = reverse("assessments:team-detail", args=[org.team.pk])
+
+    def order(params: dict) -> list[int]:
+        body = client.get(url, params).content.decode()
+        return [int(pk) for pk in re.findall(r'<th scope="row" id="p(\d+)"', body)]
+
+    # Readiness: mid 0 %, low and high 50 % (then by name); least ready first by default.
+    assert order({"sort": "readiness"})[0] == mid.pk
+    assert order({"sort": "readiness", "dir": "desc"})[-1] == mid.pk
+    assert order({"sort": f"skill-{skill_a.pk}"}) == [low.pk, mid.pk, high.pk]  # worst first
+    assert order({"sort": f"skill-{skill_a.pk}", "dir": "asc"}) == [high.pk, mid.pk, low.pk]
+    body = client.get(url, {"sort": f"skill-{skill_a.pk}"}).content.decode()
+    assert re.search(rf'id="s{skill_a.pk}" class="hm-skill" aria-sort="descending"', body)
+
+
+def test_map_offers_the_review_queue_and_exports(client):
+    org = build_team(people=2, skills=2)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+    team_map = team_map_build(team=org.team, filters=MapFilters())
+    assert f'data-testid="pending-count">{team_map.pending_reviews}<' in body
+    assert reverse("assessments:team-review", args=[org.team.pk]) in body
+    assert "format=csv" in body and "format=xlsx" in body
+    # No inline script: the enhancement is a file.
+    assert re.findall(r"<script(?![^>]*\bsrc=)", body) == []
+    assert "/static/js/team_map.js" in body and "/static/css/heatmap.css" in body
+    assert "style=" not in body.split('<main id="main"')[1]
+
+
+def map_queries(client, org) -> int:  # noqa: ANN001
+    client.force_login(org.manager)
+    url = reverse("assessments:team-detail", args=[org.team.pk])
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_map_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
+    small = build_team(people=3, skills=4)
+    big = build_team(people=50, skills=40, categories=5)
+    assert team_map_build(team=big.team).cell_count == 2000
+    # session, user, persona flags (leadership, manager…: one query), managed paths, team,
+    # can-edit, audiences, categories, members, states, per-person readiness, per-skill
+    # readiness, team readiness, skills; base.html's cycle banner: open cycles (none here)
+    for org in (small, big):
+        map_queries(client, org)  # warm
+        with django_assert_num_queries(15):
+            client.get(reverse("assessments:team-detail", args=[org.team.pk]))

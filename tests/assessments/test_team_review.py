@@ -1,0 +1,112 @@
+"""Review of pending self-ratings: accept, adjust, accept all, and the stale-list case."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import SkillRating
+from assessments.selectors import skill_states
+from readiness.models import Person
+from tests.assessments.team_org import build_team, clear_framework
+from tests.factories import SkillRatingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def blank_framework():
+    clear_framework()
+
+
+def pending(team) -> set[tuple[int, int]]:  # noqa: ANN001
+    return {
+        (s.person_id, s.skill_id)
+        for s in skill_states(people=Person.objects.filter(team=team))
+        if s.awaiting_review
+    }
+
+
+def review_form(client, team) -> dict[str, str]:  # noqa: ANN001
+    body = client.get(reverse("assessments:team-review", args=[team.pk])).content.decode()
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', body))
+    data.pop("csrfmiddlewaretoken", None)
+    return data
+
+
+def test_review_lists_every_pending_self_rating(client):
+    org = build_team(people=3, skills=4)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
+    shown = set(re.findall(r'data-pending="(\d+)-(\d+)"', body))
+    assert {(int(p), int(s)) for p, s in shown} == pending(org.team)
+    assert f"Accept all {len(shown)}" in body
+
+
+def test_accept_records_a_manager_rating_at_the_self_level(client):
+    org = build_team(people=1, skills=2)
+    person, key = org.people[0], sorted(pending(org.team))[0]
+    self_level = SkillRating.objects.filter(
+        person_id=key[0], skill_id=key[1], source="self").first().level
+    client.force_login(org.manager)
+    data = review_form(client, org.team) | {"accept": f"{key[0]}-{key[1]}"}
+
+    response = client.post(reverse("assessments:team-review", args=[org.team.pk]), data)
+
+    assert response.status_code == 302
+    latest = person.ratings.filter(skill_id=key[1], source="manager").first()
+    assert latest.level == self_level and latest.rated_by == org.manager
+    assert key not in pending(org.team)
+
+
+def test_adjust_records_the_chosen_level(client):
+    org = build_team(people=1, skills=2)
+    key = sorted(pending(org.team))[0]
+    raw = f"{key[0]}-{key[1]}"
+    client.force_login(org.manager)
+    data = review_form(client, org.team) | {"adjust": raw, f"level-{raw}": "4"}
+    client.post(reverse("assessments:team-review", args=[org.team.pk]), data)
+    latest = SkillRating.objects.filter(
+        person_id=key[0], skill_id=key[1], source="manager").first()
+    assert latest.level == 4
+    assert key not in pending(org.team)
+
+
+def test_accept_all_in_one_click(client):
+    org = build_team(people=3, skills=4)
+    before = pending(org.team)
+    assert len(before) >= 3
+    client.force_login(org.manager)
+    data = review_form(client, org.team) | {"accept_all": "1"}
+    response = client.post(reverse("assessments:team-review", args=[org.team.pk]), data,
+                           follow=True)
+    assert f"Recorded {len(before)} manager ratings." in response.content.decode()
+    assert pending(org.team) == set()
+    assert 'data-testid="no-pending"' in response.content.decode()
+
+
+def test_a_newer_self_rating_since_the_page_loaded_stops_accept_all(client):
+    org = build_team(people=2, skills=2)
+    client.force_login(org.manager)
+    data = review_form(client, org.team) | {"accept_all": "1"}
+    person_id, skill_id = sorted(pending(org.team))[0]
+    SkillRatingFactory(person_id=person_id, skill_id=skill_id, level=4, source="self",
+                       created_at=timezone.now() + dt.timedelta(seconds=1))
+    before = SkillRating.objects.count()
+    response = client.post(reverse("assessments:team-review", args=[org.team.pk]), data)
+    assert response.status_code == 200
+    assert "changed since you opened the page" in response.content.decode()
+    assert SkillRating.objects.count() == before
+
+
+def test_review_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
+    for org in (build_team(people=3, skills=4), build_team(people=50, skills=40, categories=5)):
+        client.force_login(org.manager)
+        url = reverse("assessments:team-review", args=[org.team.pk])
+        client.get(url)
+        # session, user, persona flags, managed paths, team, can-edit, members, states, skills of
+        # the pending ratings; the cycle banner
+        with django_assert_num_queries(10):
+            client.get(url)

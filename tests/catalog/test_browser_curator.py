@@ -1,0 +1,162 @@
+"""The demo curator in a real Chromium: upload a Learn catalog file, watch the import's progress
+bar reach 100 % (a real Celery worker runs it), map an unmapped item to a skill — and the demo
+employee then sees it recommended for the matching gap. Every page is photographed to
+var/screenshots/ and checked with axe-core."""
+
+import json
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from assessments.selectors import person_skill_states
+from catalog.models import ImportRun, ImportStatus, ResourceSkill, TrainingResource
+from readiness.celery import app as celery_app
+from readiness.models import Person, Skill
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("seed_content"),
+]
+
+PASSWORD = "curator-browser-pass"
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
+AXE = Axe()
+NEW_UID = "learn.wwl.browser-test-quick-start"
+NEW_TITLE = "A ten-minute quick start nobody has mapped yet"
+
+
+def check_page(page: Page, name: str) -> None:
+    """Photograph the page and fail on any serious or critical accessibility violation."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"curator-{name}.png"), full_page=True)
+    violations = AXE.run(page).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{name}: " + "\n".join(serious)
+
+
+@pytest.fixture(scope="module")
+def celery_worker():
+    """A real Celery worker in a thread, on the test settings' in-memory broker."""
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, loglevel="WARNING"):
+        yield
+
+
+def catalog_file(tmp_path: Path) -> Path:
+    """A Catalog API file: 400 modules a rule maps (prompting) and one nobody maps."""
+    modules = [
+        {
+            "uid": f"learn.browser.prompt-{n}",
+            "type": "module",
+            "title": f"Prompt patterns, part {n}",
+            "summary": "<p>Patterns for <b>better prompts</b>.</p>",
+            "levels": ["beginner"],
+            "products": ["azure-openai"],
+            "duration_in_minutes": 30 + n % 40,
+            "url": f"https://learn.microsoft.com/en-us/training/modules/prompt-{n}/?WT.mc_id=api",
+        }
+        for n in range(400)
+    ]
+    modules.append({
+        "uid": NEW_UID,
+        "type": "module",
+        "title": NEW_TITLE,
+        "summary": "Start here: <em>ten minutes</em>.",
+        "levels": ["beginner"],
+        "products": ["some-product-no-rule-knows"],
+        "duration_in_minutes": 10,
+        "url": "https://learn.microsoft.com/en-us/training/modules/quick-start/?WT.mc_id=api",
+    })
+    path = tmp_path / "learn-catalog.json"
+    path.write_text(json.dumps({"modules": modules}))
+    return path
+
+
+def employee_gap() -> tuple[Skill, int]:
+    """A skill the demo employee has a gap on: (skill, target level)."""
+    person = Person.objects.select_related("role").get(user__username="employee")
+    gaps = sorted(
+        (s for s in person_skill_states(person=person).values() if s.gap > 0),
+        key=lambda s: (-s.gap, s.skill_id),
+    )
+    assert gaps, "the demo employee should have a gap"
+    return Skill.objects.get(pk=gaps[0].skill_id), gaps[0].target
+
+
+def sign_in(page: Page, base: str, username: str, next_url: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={next_url}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_curator_imports_watches_progress_maps_and_the_employee_gets_it(
+    live_server, page: Page, celery_worker, tmp_path
+):
+    call_command("seed_demo", people=20, password=PASSWORD)
+    skill, target = employee_gap()
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # --- The import page: upload a file -----------------------------------------------------
+    sign_in(page, live_server.url, "curator", "/catalog/curate/import/")
+    expect(page.get_by_role("heading", name="Microsoft Learn import", level=1)).to_be_visible()
+    check_page(page, "1-import")
+    page.get_by_label("Catalog JSON file").set_input_files(str(catalog_file(tmp_path)))
+    # A partial file: keep the rest of the catalog.
+    page.get_by_label("This file is the whole catalog").uncheck()
+    page.get_by_role("button", name="Upload and import").click()
+
+    # --- The run page: the bar moves to 100 % without a reload, then the summary ----------
+    expect(page.get_by_role("heading", name="Import #", level=1)).to_be_visible()
+    bar = page.get_by_test_id("progress")
+    expect(bar).to_have_attribute("aria-valuenow", "100", timeout=30_000)
+    expect(page.get_by_test_id("import-summary")).to_be_visible(timeout=10_000)
+    expect(page.get_by_test_id("created")).to_have_text("401")
+    check_page(page, "2-import-finished")
+    run = ImportRun.objects.get()
+    assert run.status == ImportStatus.SUCCEEDED and run.summary["unmapped"] == 1
+
+    # --- The unmapped queue: map the new item to the employee's gap skill -------------------
+    page.get_by_role("link", name="Map the 1 unmapped item").click()
+    expect(page.get_by_role("heading", name="Unmapped queue", level=1)).to_be_visible()
+    check_page(page, "3-unmapped-queue")
+    page.get_by_role("checkbox", name=NEW_TITLE).check()
+    page.get_by_label("Skill they build").select_option(label=skill.name)
+    page.get_by_label("Level it brings").select_option(value=str(target))
+    page.get_by_role("button", name="Map to this skill").click()
+    expect(page.get_by_text(f"1 item mapped to “{skill.name}”.")).to_be_visible()
+    expect(page.get_by_test_id("queue-empty")).to_be_visible()
+    check_page(page, "4-unmapped-queue-empty")
+    resource = TrainingResource.objects.get(external_uid=NEW_UID)
+    assert ResourceSkill.objects.filter(resource=resource, skill=skill, level=target).exists()
+
+    # --- The catalog and the resource's page ---------------------------------------------------
+    page.goto(f"{live_server.url}/catalog/?q=quick+start")
+    expect(page.get_by_role("link", name=NEW_TITLE)).to_be_visible()
+    check_page(page, "5-catalog")
+    page.get_by_role("link", name=NEW_TITLE).click()
+    expect(page.get_by_role("heading", name=NEW_TITLE, level=1)).to_be_visible()
+    expect(page.get_by_role("cell", name=skill.name)).to_be_visible()
+    check_page(page, "6-resource")
+    page.goto(f"{live_server.url}/catalog/curate/rules/")
+    check_page(page, "7-rules")
+    page.goto(f"{live_server.url}/catalog/curate/{resource.pk}/edit/")
+    check_page(page, "8-resource-edit")
+
+    # --- The employee: it is recommended for the matching gap --------------------------------
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "employee", "/me/")
+    expect(page.get_by_role("heading", name="My readiness", level=1)).to_be_visible()
+    card = page.locator(f'#recommended .card[data-skill="{skill.slug}"]')
+    expect(card.get_by_role("link", name=NEW_TITLE)).to_be_visible()
+    check_page(page, "9-employee-recommended")

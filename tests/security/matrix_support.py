@@ -1,0 +1,87 @@
+"""Filling URL keywords from the security org and naming what a response amounts to."""
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+
+# Which org object each URL name points at (by name; "*" patterns match name prefixes).
+OBJECT_OF_NAME = {
+    "api:audience-detail": "audience", "api:skill-category-detail": "category",
+    "api:skill-detail": "skill", "api:role-detail": "role",
+    "api:role-requirement-detail": "role_requirement", "api:audience-requirement-detail": None,
+    "api:team-detail": "team", "api:person-detail": "person", "api:plan-detail": "plan",
+    "api:concern-detail": "concern", "api:provider-detail": "provider",
+    "api:resource-detail": "resource", "api:rating-detail": "rating",
+    "api:plan-item-detail": "item", "api:plan-item-transition": "item",
+    "api:cycle-detail": "cycle", "api:token-detail": "token",
+    "api:service-token-detail": "service_token",
+    "catalog:rule-edit": "rule", "catalog:import-detail": "import",
+    "catalog:import-status": "import", "readiness:token-revoke": "token",
+    "readiness:service-token-revoke": "service_token",
+    "assessments:my-plan-item-action": "item",
+}
+OBJECT_OF_PREFIX = {
+    "catalog:": "resource", "assessments:team-": "team", "assessments:person-": "person",
+    "assessments:cycle-": "cycle", "assessments:plan-": "plan",
+}
+OBJECT_OF_KEYWORD = {
+    "person_id": "person", "team_id": "team", "audience_id": "audience", "goal_pk": "goal",
+    "partner_pk": "partner", "skill_pk": "skill", "concern_pk": "concern",
+}
+FIXED_KEYWORDS = {
+    "uidb64": "MQ", "token": "set-password", "app_label": "readiness", "url": "no-such-page/",
+    "action": "start", "object_id": "999999", "content_type_id": "1", "id": "999999",
+}
+# The pages the admin makes for every registered model: one row covers them all.
+ADMIN_MODEL_PAGE = re.compile(
+    r"^admin:(\w+?_\w+_(changelist|add|change|delete|history)"
+    r"|<unnamed admin/\w+/\w+/<path:object_id>/>)$"
+)
+
+
+def to_url(route: str, kwargs: dict[str, Any]) -> str:
+    """The URL of ``route`` (the concatenated route text of path() and re_path()) with its
+    keywords filled in; reverse() cannot do it for unnamed patterns."""
+
+    def fill(match: re.Match) -> str:
+        return str(kwargs[match.group("name")])
+
+    route = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", fill, route)
+    route = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", fill, route)
+    return "/" + route.replace("^", "").replace("$", "")
+
+
+def route_keywords(route: str) -> list[str]:
+    return re.findall(r"<(?:\w+:)?(\w+)>", route.replace("(?P<", "<"))
+
+
+def url_kwargs(name: str, keywords: list[str], objects: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for keyword in keywords:
+        if keyword in OBJECT_OF_KEYWORD:
+            kwargs[keyword] = objects[OBJECT_OF_KEYWORD[keyword]]
+        elif keyword in ("pk", "token_key"):
+            kind = OBJECT_OF_NAME.get(name, "missing")
+            if kind == "missing":
+                kind = next((k for p, k in OBJECT_OF_PREFIX.items() if name.startswith(p)), None)
+            kwargs[keyword] = objects[kind] if kind else 999999
+        else:
+            kwargs[keyword] = FIXED_KEYWORDS[keyword]
+    return kwargs
+
+
+def outcome(response: HttpResponse) -> str | int:
+    """What a response amounts to, for the table."""
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code in (301, 302, 303):
+        location = response.headers["Location"]
+        if location.startswith(reverse("admin:login")):
+            return "admin-login"
+        if location.startswith(reverse(settings.LOGIN_URL)):
+            return "login"
+        return "redirect"
+    return response.status_code

@@ -1,0 +1,117 @@
+"""One small organization for the security tests: two teams, a person of each persona, and one
+object of every kind a URL can point at, owned by the "home" side (team A) so that the
+"other" personas (team B) must not reach it."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from catalog.models import ImportRun, SkillMappingRule
+from readiness.models import ApiToken, GapRemedy, PlanGoal, PlanPartner
+from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
+from tests.factories import (
+    AssessmentCycleFactory,
+    AudienceFactory,
+    ConcernFactory,
+    LearningPlanItemFactory,
+    PersonFactory,
+    ProviderFactory,
+    ReadinessPlanFactory,
+    ResourceSkillFactory,
+    RoleFactory,
+    RoleRequirementFactory,
+    SkillFactory,
+    SkillRatingFactory,
+    TeamFactory,
+    TrainingResourceFactory,
+    UserFactory,
+)
+
+PERSONAS = (
+    "anonymous", "employee", "employee_other", "manager", "manager_other",
+    "curator", "leadership", "admin",
+)
+
+
+@dataclass
+class Org:
+    users: dict[str, Any] = field(default_factory=dict)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+
+def build_org() -> Org:
+    org = Org()
+    audience = AudienceFactory(slug="sec-audience", name="Security audience")
+    role = RoleFactory(audience=audience)
+    skill = SkillFactory()
+    RoleRequirementFactory(role=role, skill=skill, target_level=2)
+    team_a, team_b, team_c = TeamFactory(name="Home team"), TeamFactory(name="Other team"), TeamFactory()
+    employee = PersonFactory(user__username="sec-employee", team=team_a, role=role)
+    employee_other = PersonFactory(user__username="sec-employee-other", team=team_b, role=role)
+    manager = UserFactory(username="sec-manager")
+    PersonFactory(user=manager, team=team_a, role=role)
+    team_a.managers.add(manager)
+    manager_other = UserFactory(username="sec-manager-other")
+    PersonFactory(user=manager_other, team=team_b, role=role)
+    team_b.managers.add(manager_other)
+    curator = PersonFactory(user__username="sec-curator", team=team_c, role=role).user
+    curator.groups.add(Group.objects.get_or_create(name=CURATORS_GROUP)[0])
+    leadership = PersonFactory(user__username="sec-leadership", team=team_c, role=role).user
+    leadership.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
+    admin = UserFactory(username="sec-admin", is_staff=True, is_superuser=True)
+    org.users = {
+        "anonymous": None,
+        "employee": employee.user,
+        "employee_other": employee_other.user,
+        "manager": manager,
+        "manager_other": manager_other,
+        "curator": curator,
+        "leadership": leadership,
+        "admin": admin,
+    }
+    rating = SkillRatingFactory(person=employee, skill=skill, level=1)
+    resource = TrainingResourceFactory(provider=ProviderFactory(slug="sec-provider"))
+    resource.audiences.add(audience)
+    ResourceSkillFactory(resource=resource, skill=skill, level=2)
+    rule = SkillMappingRule.objects.create(skill=skill, field="keyword", value="copilot")
+    run = ImportRun.objects.create(source="catalog", requested_by=curator, status="succeeded")
+    item = LearningPlanItemFactory(person=employee, resource=resource, status="planned")
+    cycle = AssessmentCycleFactory()
+    plan = ReadinessPlanFactory(owner=leadership)
+    goal = PlanGoal.objects.create(plan=plan, audience=audience, target_share=80,
+                                   due_date=plan.target_date)
+    partner = PlanPartner.objects.create(plan=plan, name="HR", contribution="Training days")
+    GapRemedy.objects.create(plan=plan, skill=skill, remedy="train", deadline=plan.target_date)
+    concern = ConcernFactory(plan=plan, raised_by=employee.user, team=team_a)
+    token, _secret = ApiToken.objects.create(user=employee.user, name="Employee laptop")
+    service, _secret = ApiToken.objects.create(
+        user=UserFactory(username="sec-service"), name="HR sync", is_service=True
+    )
+    # URL keyword → value, by URL name first, then by keyword alone.
+    org.kwargs = {
+        "team": team_a.pk, "person": employee.pk, "resource": resource.pk, "rule": rule.pk,
+        "import": run.pk, "item": item.pk, "cycle": cycle.pk, "plan": plan.pk, "goal": goal.pk,
+        "partner": partner.pk, "skill": skill.pk, "concern": concern.pk,
+        "token": token.token_key, "service_token": service.token_key, "audience": audience.pk,
+        "role": role.pk, "category": skill.category_id, "provider": resource.provider_id,
+        "rating": rating.pk, "role_requirement": role.requirements.first().pk,
+    }
+    return org
+
+
+def walk_urls(patterns=None, prefix: str = "", namespace: str = ""):
+    """Every URL pattern of the site as (route text, full name, pattern)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (
+                pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
+            yield prefix + str(pattern.pattern), name, pattern

@@ -1,0 +1,50 @@
+"""Every state-changing request is a POST with CSRF: no page changes data on GET."""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from tests.security.matrix_support import route_keywords, to_url, url_kwargs
+from tests.security.org import build_org, walk_urls
+
+# Signing in writes a session and django-axes' access log: bookkeeping, not data.
+BOOKKEEPING = {"sessions", "axes"}
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in BOOKKEEPING and model._meta.managed
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["admin", "employee"])
+def test_no_page_changes_the_database_on_get(persona: str) -> None:
+    org = build_org()
+    client = Client()
+    client.force_login(org.users[persona])
+    changed = []
+    for route, name, _pattern in walk_urls():
+        if name.startswith(("admin:", "api:")) or name.endswith("logout"):
+            continue
+        url = to_url(route, url_kwargs(name, route_keywords(route), org.kwargs))
+        before = _row_counts()
+        response = client.get(url)
+        after = _row_counts()
+        assert response.status_code < 500, url
+        if after != before:
+            changed.append((url, {k: (before[k], after[k]) for k in after if after[k] != before[k]}))
+    assert changed == []
+
+
+@pytest.mark.django_db
+def test_a_post_without_the_csrf_token_is_refused() -> None:
+    org = build_org()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.users["employee"])
+
+    response = client.post("/me/assessment/confirm/")
+
+    assert response.status_code == 403
