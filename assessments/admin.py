@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 
+from assessments import admin_privacy  # noqa: F401  (export and erase actions on people)
 from assessments.models import (
     AssessmentCycle,
     AssessmentSubmission,

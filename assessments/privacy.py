@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
 from django.db.models import Model, QuerySet
+from django.dispatch import Signal
 from django.utils import timezone
 
 from assessments.models import (
@@ -23,6 +24,10 @@ from assessments.models import (
     SkillRating,
 )
 from readiness.models import ApiToken, Concern, Person, Team
+
+# Sent inside the erasing transaction with ``user_id``: apps that keep copies of personal data
+# (the audit history) wipe theirs.
+person_erased = Signal()
 
 EXPORT_FORMAT = "readiness-person"
 EXPORT_VERSION = 1
@@ -144,5 +149,6 @@ def person_erase(*, person: Person) -> None:
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=old_username).delete()
+    person_erased.send(sender=Person, user_id=user.pk)
     person.refresh_from_db()
     person.user = user

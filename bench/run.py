@@ -34,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "readiness_bench"
+ISSUE_SCALE = "--issue-scale" in sys.argv[1:]
+BENCH_DB = "readiness_bench_issue" if ISSUE_SCALE else "readiness_bench"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 sys.path.insert(0, str(ROOT))
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 import django  # noqa: E402
 
 TEAM_SIZE = 50
-OUT = ROOT / "var" / "bench" / "latest.json"
+OUT = ROOT / "var" / "bench" / ("latest-issue-scale.json" if ISSUE_SCALE else "latest.json")
 
 
 def log(message: str) -> None:
@@ -53,6 +54,17 @@ def log(message: str) -> None:
 
 
 def database_ensure(*, people: int, extra_args: list[str]) -> dict[str, Any]:
+    info = _database_seed(people=people, extra_args=extra_args)
+    if ISSUE_SCALE:
+        from bench.scale import organization_scale_up
+
+        log("Scaling up to the issue's size (40 skills, ~1.7 million ratings) …")
+        info["scale_up"] = organization_scale_up(skills=40)
+        log(f"  {info['scale_up']}")
+    return info
+
+
+def _database_seed(*, people: int, extra_args: list[str]) -> dict[str, Any]:
     """Create, migrate and seed the bench database unless it already holds ``people``."""
     created = subprocess.run(  # noqa: S603
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB],  # noqa: S607
@@ -295,6 +307,15 @@ class _Rollback(Exception):
     pass
 
 
+def vacuum(*tables: str) -> None:
+    """Clear what a rolled-back run left behind (dead rows, stale statistics): otherwise the
+    next measurement, and the planner's choices, depend on the bench's own leftovers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE " + ", ".join(tables))
+
+
 def reminder_rows(runs: int) -> list[dict]:
     from django.conf import settings
     from django.core import mail
@@ -329,6 +350,7 @@ def reminder_rows(runs: int) -> list[dict]:
                 raise _Rollback
         except _Rollback:
             pass
+        vacuum("assessments_reminder")
         return outcome
 
     floor_ms, floor_count = median_of(runs, floor)
@@ -346,6 +368,10 @@ def reminder_rows(runs: int) -> list[dict]:
 
 
 # --- (6) the Learn import ------------------------------------------------------------------
+
+
+CATALOG_TABLES = ("catalog_provider", "catalog_trainingresource",
+                  "catalog_trainingresource_audiences", "catalog_resourceskill")
 
 
 def import_rows(runs: int, size: int = 5000) -> list[dict]:
@@ -381,6 +407,7 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
                 raise _Rollback
         except _Rollback:
             pass
+        vacuum(*CATALOG_TABLES)
         return outcome
 
     columns = list(IMPORTED_FIELDS)
@@ -569,6 +596,9 @@ def main(argv: list[str] | None = None) -> int:
                         default=int(os.environ.get("BENCH_LOAD_SECONDS", 20)))
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
+    parser.add_argument("--issue-scale", action="store_true",
+                        help="use readiness_bench_issue: seed_demo plus bench.scale (40 skills, "
+                        "~1.7 million ratings)")
     parser.add_argument("--only", default="", help="comma-separated: pages,gap,reminders,"
                         "import,load")
     args = parser.parse_args(argv)

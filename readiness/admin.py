@@ -13,6 +13,7 @@ from readiness.models import (
     Audience,
     AudienceRequirement,
     Concern,
+    GapRemedy,
     Person,
     PlanGoal,
     PlanPartner,
@@ -252,6 +253,12 @@ class PlanGoalInline(admin.TabularInline):
     autocomplete_fields = ["skill"]
 
 
+class GapRemedyInline(admin.TabularInline):
+    model = GapRemedy
+    extra = 0
+    autocomplete_fields = ["skill", "owner"]
+
+
 class PlanPartnerInline(admin.StackedInline):
     model = PlanPartner
     extra = 0
@@ -268,7 +275,7 @@ class ReadinessPlanAdmin(admin.ModelAdmin):
     ordering = ["-start_date", "name"]
     date_hierarchy = "start_date"
     readonly_fields = ["created_at", "updated_at"]
-    inlines = [PlanGoalInline, PlanPartnerInline]
+    inlines = [PlanGoalInline, PlanPartnerInline, GapRemedyInline]
 
 
 @admin.register(PlanGoal)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("readiness.urls_org")),
     path("", include("catalog.urls")),
     path("", include("assessments.urls")),
+    path("", include("audit.urls")),
 ]

@@ -11,7 +11,6 @@ from django.views import View
 
 from assessments.exports_dashboard import dashboard_xlsx
 from assessments.selectors_dashboard import DashboardScope, dashboard_build, dashboard_scope
-from readiness.selectors import readiness_plan_active
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -26,8 +25,7 @@ def _scope(request: HttpRequest) -> DashboardScope:
 class DashboardView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         dashboard = dashboard_build(scope=_scope(request))
-        plan = readiness_plan_active() if dashboard.scope.leadership else None
-        return render(request, "assessments/dashboard.html", {"d": dashboard, "plan": plan})
+        return render(request, "assessments/dashboard.html", {"d": dashboard})
 
 
 def dashboard_export_view(request: HttpRequest) -> HttpResponse:

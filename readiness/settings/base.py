@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "readiness",
     "catalog",
     "assessments",
+    "simple_history",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Who made a change, for the audit history.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lock-out signalled by the backend into the page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -114,6 +118,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Lock-outs are still logged as warnings; no start-up banner on every manage.py command.
+AXES_VERBOSE = False
 # Behind the compose proxy the client address is in X-Forwarded-For.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Sessions end after 12 hours (and when the browser closes nothing is kept longer).

@@ -325,11 +325,30 @@ def test_queries_do_not_grow_with_the_organization(client, django_assert_num_que
     client.get(URL)
     # session, user, groups; teams; cube: cadences, open cycles past due, the statement;
     # roles; audiences; skills of the heatmap; snapshots; learning activity; effectiveness;
-    # concerns; the active plan; the open-cycle banner of every page
-    with django_assert_num_queries(16):
+    # concerns; the open-cycle banner of every page
+    with django_assert_num_queries(15):
         client.get(URL)
     for _ in range(4):
         department = build_team(people=6, skills=3)
         build_team(people=5, skills=2, parent=department.team)
+    with django_assert_num_queries(15):
+        client.get(URL)
+
+
+def test_a_managers_dashboard_keeps_its_queries_as_their_teams_grow(
+    client, django_assert_num_queries
+):
+    clear_framework()
+    mine = build_team(people=3, skills=2)
+    client.force_login(mine.manager)
+    client.get(URL)
+    # session, user, groups; managed teams, their sub-trees; cube (3); roles; audiences;
+    # skills; snapshots; learning activity; effectiveness; concerns; the cycle banner
     with django_assert_num_queries(16):
         client.get(URL)
+    for _ in range(3):
+        build_team(people=5, skills=2, parent=mine.team)
+    build_team(people=5, skills=2)  # not theirs
+    with django_assert_num_queries(16):
+        response = client.get(URL)
+    assert "Your teams: " + mine.team.name in response.content.decode()

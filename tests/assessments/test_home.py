@@ -2,8 +2,8 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from readiness.models import AudienceRequirement, RoleRequirement

@@ -159,7 +159,8 @@ def test_goals_show_their_current_value_from_the_rules(client, plan, lead, org):
                              "due_date": "2026-07-01"}).status_code == 302
     assert client.post(url, {"audience": users.pk, "skill": "", "target_share": 60,
                              "due_date": "2026-07-01"}).status_code == 302
-    everyone = Audience.objects.get(is_everyone=True)
+    everyone, _ = Audience.objects.get_or_create(  # seeded, unless a browser test flushed it
+        is_everyone=True, defaults={"name": "Everyone", "slug": "everyone"})
     assert client.post(url, {"audience": everyone.pk, "skill": org.rag.pk, "target_share": 80,
                              "due_date": "2026-05-01"}).status_code == 302
     prompting, ready, small, rag = PlanGoal.objects.order_by("pk")

@@ -28,6 +28,10 @@ VIEW_ONLY = {
     "assessments.reminder",
     "assessments.readinesssnapshot",
     "catalog.importrun",
+    # django-axes' sign-in records (an admin unlocks an account by deleting its attempts).
+    "axes.accessattempt",
+    "axes.accessfailurelog",
+    "axes.accesslog",
 }
 REGISTERED = sorted(
     (model._meta.app_label, model._meta.model_name) for model in admin.site._registry

@@ -77,6 +77,7 @@ def test_five_wrong_passwords_lock_the_account_out(client) -> None:
 
     assert response.status_code == 429
     assert "Sign-in temporarily locked" in response.content.decode()
+    assert "paused for 15 minutes" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # A lock-out is per username and address: another account still signs in.
     other = UserFactory(username="innocent-bystander")

@@ -174,6 +174,7 @@ EXPECTED: dict[str, tuple] = {
     "assessments:plan-remedy-edit": (LOGIN, 403, 403, 403, 403, 403, OK, OK),
     "assessments:plan-remedy-delete": POST_ONLY,
     "assessments:plan-concern-triage": (LOGIN, 403, 403, 403, 403, 403, OK, OK),
+    "audit:list": (LOGIN,) + (403,) * 6 + (OK,),
 }
 
 # POST-only endpoints, posted with an empty body: refused personas must be refused on POST
