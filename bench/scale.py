@@ -40,8 +40,8 @@ managers AS (SELECT team_id, MIN(user_id) AS user_id FROM readiness_team_manager
 pairs AS (
     SELECT p.id AS person_id, p.user_id, m.user_id AS manager_id, s.id AS skill_id,
            LEAST(4, GREATEST(0, ((p.id * 7 + s.id * 13 + %s) %% 5)))::smallint AS level,
-           random() AS roll, (c.opens_on + make_interval(days => (p.id %% 14)))::timestamptz
-               + make_interval(hours => 9 + (s.id %% 8)) AS at
+           random() AS roll, (c.opens_on + make_interval(days => (p.id %% 14)::int))::timestamptz
+               + make_interval(hours => (9 + s.id %% 8)::int) AS at
       FROM readiness_person p
       CROSS JOIN readiness_skill s
       CROSS JOIN cycle c
@@ -69,7 +69,7 @@ def organization_scale_up(*, skills: int = 40) -> dict[str, float]:
         if missing <= 0:
             return {"skills_added": 0, "ratings_added": 0, "seconds": 0.0}
         cursor.execute(SKILLS_SQL, [missing])
-        cursor.execute(REQUIREMENTS_SQL)
+        cursor.execute(REQUIREMENTS_SQL, [])
         cursor.execute("SELECT id FROM assessments_assessmentcycle WHERE status = 'closed' "
                        "ORDER BY opens_on")
         added = 0
