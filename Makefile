@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 
-.PHONY: help install run test lint migrate seed bench clean distclean
+.PHONY: help install run test lint migrate seed bench loadtest clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ test: $(STAMP)  ## Run the whole test suite (DATABASE_URL picks PostgreSQL).
 
 bench: $(STAMP)  ## Benchmark at 10,000 people on PostgreSQL (BENCH_ARGS=--help).
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+loadtest: $(STAMP)  ## wrk on gunicorn: zero 5xx, zero lost ratings (LOADTEST_ARGS=--help).
+	$(BIN)/python -m bench.load_ratings $(LOADTEST_ARGS)
 
 lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .

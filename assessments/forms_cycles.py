@@ -10,20 +10,21 @@ from django import forms
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleStatus
+from readiness.forms import IdsChoiceField
 from readiness.models import Audience, ReadinessPlan, Team
 
 DEFAULT_LENGTH_DAYS = 21
 EM_SPACE = "\u2003"
 
 
-class TeamChoiceField(forms.ModelMultipleChoiceField):
+class TeamChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: Team) -> str:
         # Indented under their parent: the queryset is ordered by path.
         return f"{EM_SPACE * obj.depth}{obj.name}"
 
 
 class CycleCreateForm(forms.ModelForm):
-    audiences = forms.ModelMultipleChoiceField(
+    audiences = IdsChoiceField(
         queryset=Audience.objects.order_by("order", "name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

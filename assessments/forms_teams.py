@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.selectors_teams import MapFilters
 from assessments.services_teams import CellEdit
+from readiness.forms import IdsChoiceField
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
 
 SORT_PATTERN = re.compile(r"^(?:name|readiness|gap|skill-\d{1,9})$")
@@ -207,7 +208,7 @@ class AssignForm(forms.Form):
     """Assign one resource to chosen members of the team, with a due date."""
 
     resource = forms.IntegerField(widget=forms.HiddenInput)
-    people = forms.ModelMultipleChoiceField(
+    people = IdsChoiceField(
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Members",

@@ -54,7 +54,9 @@ logger = logging.getLogger(__name__)
 STEP_DAYS = 7
 OVERDUE_STEPS = 3
 ESCALATION_STEP = OVERDUE_STEPS + 1
-BATCH_SIZE = 200
+#: People per batch. 1,000 rather than 200 on 10,000 people (bench): the sweep that sends
+#: nothing 5.9 → 4.1 s, the one that sends 3,203 mails 14.1 → 12.6 s, peak RSS +3 MB.
+BATCH_SIZE = 1000
 #: The reminder task's hard time limit; a claim older than this belongs to a dead run.
 TIME_LIMIT_SECONDS = 20 * 60
 LEASE = dt.timedelta(seconds=TIME_LIMIT_SECONDS)

@@ -32,9 +32,11 @@ pairs AS (
     SELECT d.item_id, d.person_id, d.resource_id, rs.skill_id, d.started, d.completed
       FROM done d JOIN catalog_resourceskill rs ON rs.resource_id = d.resource_id
 ),
-levels AS (
+levels AS MATERIALIZED (
     -- Correlated LIMIT 1 look-ups ride the (person, skill, …, created_at) index; window
     -- functions joined to each other made PostgreSQL nest loops (16 s on 10,000 people).
+    -- MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): inlined, each look-up ran twice, once in
+    -- per_person's filter and once in its average (bench: 134 → 48 ms over every resource).
     SELECT p.person_id, p.resource_id,
            (SELECT r.level FROM assessments_skillrating r
              WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id

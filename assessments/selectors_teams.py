@@ -13,6 +13,7 @@ import datetime as dt
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -162,6 +163,20 @@ class MapRow:
     @property
     def percent(self) -> int | None:
         return self.readiness.percent
+
+    @property
+    def cells_html(self) -> SafeString:
+        """The map page's cells of this row as markup: one template variable per row instead of
+        six per cell (a 50-person map has 800 cells; the template loop was half its time).
+        ``html.escape`` is what the template's autoescape applies, without Django's lazy wrapper.
+        """
+        return mark_safe("".join([  # noqa: S308 - every value is escaped here
+            f'<td class="hm {escape(c.css)}" tabindex="0" data-cell="{c.person_id}-{c.skill_id}">'
+            f'<span class="hm-v">{escape(c.text)}</span>'
+            f'<span class="hm-m" aria-hidden="true">{escape(c.marker)}</span>'
+            f'<span class="hm-tip">{escape(c.tip)}</span></td>'
+            for c in self.cells
+        ]))
 
 
 @dataclass

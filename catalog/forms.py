@@ -18,6 +18,7 @@ from catalog.models import (
     TrainingResource,
 )
 from catalog.selectors import DURATION_BANDS, CatalogFilters
+from readiness.forms import IdsChoiceField
 from readiness.models import Audience, Level, Skill
 
 LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in Level if level.value]
@@ -252,7 +253,7 @@ class MappingRuleForm(forms.ModelForm):
 class UnmappedMapForm(forms.Form):
     """The bulk action of the unmapped queue: map the ticked items to a skill, or retire them."""
 
-    resources = forms.ModelMultipleChoiceField(
+    resources = IdsChoiceField(
         queryset=TrainingResource.objects.none(), widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one item."},
     )

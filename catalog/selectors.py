@@ -144,14 +144,17 @@ def mapping_rules() -> QuerySet[SkillMappingRule]:
     )
 
 
+def import_runs() -> QuerySet[ImportRun]:
+    """Every import run, newest first, without its uploaded file."""
+    return ImportRun.objects.defer("payload").select_related("requested_by")
+
+
 def import_runs_recent(*, limit: int = 10) -> list[ImportRun]:
-    return list(
-        ImportRun.objects.defer("payload").select_related("requested_by")[:limit]
-    )
+    return list(import_runs()[:limit])
 
 
 def import_run_get(*, pk: int) -> ImportRun:
-    return ImportRun.objects.defer("payload").select_related("requested_by").get(pk=pk)
+    return import_runs().get(pk=pk)
 
 
 def catalog_counts() -> dict[str, int]:

@@ -17,7 +17,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from assessments.api import me as me_api
+from assessments.api import plans as plans_api
 from assessments.api import views as assessments_api
+from catalog.api import curation as curation_api
 from catalog.api import views as catalog_api
 from readiness.api import views as readiness_api
 
@@ -35,11 +38,15 @@ router.register(
 # The organization
 router.register("teams", readiness_api.TeamViewSet, basename="team")
 router.register("people", readiness_api.PersonViewSet, basename="person")
-router.register("plans", readiness_api.ReadinessPlanViewSet, basename="plan")
+router.register("plans", plans_api.ReadinessPlanViewSet, basename="plan")
 router.register("concerns", readiness_api.ConcernViewSet, basename="concern")
 # The catalog
 router.register("providers", catalog_api.ProviderViewSet, basename="provider")
 router.register("resources", catalog_api.TrainingResourceViewSet, basename="resource")
+router.register("mapping-rules", curation_api.MappingRuleViewSet, basename="mapping-rule")
+router.register("unmapped-resources", curation_api.UnmappedResourceViewSet,
+                basename="unmapped-resource")
+router.register("import-runs", curation_api.ImportRunViewSet, basename="import-run")
 # The person side
 router.register("ratings", assessments_api.SkillRatingViewSet, basename="rating")
 router.register("plan-items", assessments_api.PlanItemViewSet, basename="plan-item")
@@ -52,6 +59,11 @@ v1 = [
     # Before the router: "teams/readiness/" is not team "readiness".
     path("me/", assessments_api.MeView.as_view(), name="me"),
     path("me/skills/", assessments_api.MySkillsView.as_view(), name="me-skills"),
+    path("me/confirm/", me_api.MyConfirmView.as_view(), name="me-confirm"),
+    path("me/recommendations/", me_api.MyRecommendationsView.as_view(),
+         name="me-recommendations"),
+    path("me/plan-suggestion/", me_api.MyPlanSuggestionView.as_view(),
+         name="me-plan-suggestion"),
     path("people/<int:person_id>/skills/", assessments_api.PersonSkillsView.as_view(),
          name="person-skills"),
     path("people/<int:person_id>/readiness/", assessments_api.PersonReadinessView.as_view(),

@@ -1,10 +1,33 @@
 """Forms of the organization app."""
 
+from collections.abc import Iterable
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 
 from readiness.models import ConcernArea, ConcernCategory
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids outside the database's 64-bit integer range as invalid choices: Django
+    looks the chosen ids up with ``pk__in``, where SQLite raises OverflowError on them (a 500)."""
+
+    def _check_values(self, value: Iterable[object]) -> QuerySet:
+        for pk in value:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number: Django's own check refuses it
+            if not -(2**63) <= number < 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class ConcernForm(forms.Form):

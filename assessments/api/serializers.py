@@ -350,6 +350,28 @@ class AssessmentCycleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CompletionSerializer(serializers.Serializer):
+    submitted = serializers.IntegerField()
+    in_scope = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True, help_text="Null: nobody in scope.")
+
+
+class TeamCompletionSerializer(CompletionSerializer):
+    team = serializers.IntegerField(source="team_id", allow_null=True,
+                                    help_text="Null: people without a team.")
+    label = serializers.CharField(help_text='"Department › Team".')
+    depth = serializers.IntegerField()
+
+
+class CycleCompletionSerializer(serializers.Serializer):
+    """Who submitted of who is in scope, overall and per team (frozen once the cycle is
+    closed); a manager counts the people of the teams they manage only."""
+
+    cycle = AssessmentCycleSerializer()
+    completion = CompletionSerializer()
+    teams = TeamCompletionSerializer(many=True)
+
+
 class AssessmentCycleInput(serializers.Serializer):
     name = serializers.CharField(allow_blank=True)
     plan = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -27,6 +27,7 @@ from assessments.api.serializers import (
     AssessmentCycleInput,
     AssessmentCycleSerializer,
     AudienceReadinessSerializer,
+    CycleCompletionSerializer,
     ManagerRatingsInput,
     MemberSkillsSerializer,
     MeSerializer,
@@ -60,6 +61,13 @@ from assessments.selectors import (
     skill_states,
     team_rollup,
 )
+from assessments.selectors_cycles import (
+    CycleViewer,
+    cycle_team_completion,
+    cycle_viewer,
+    cycles_completion,
+    cycles_visible_to,
+)
 from assessments.selectors_teams import team_members, teams_readable_by
 from assessments.services import (
     RatingInput,
@@ -71,6 +79,7 @@ from assessments.services import (
     self_assessment_submit,
     self_assessment_version,
 )
+from assessments.services_cycles import cycle_close, cycle_open
 from assessments.services_teams import team_resource_assign
 from catalog.models import TrainingResource
 from readiness.api.permissions import IsLeadership, LeadershipWriteOrManagerRead
@@ -651,6 +660,51 @@ class AssessmentCycleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         data.is_valid(raise_exception=True)
         cycle = cycle_create(**_cycle_relations(dict(data.validated_data)))
         return Response(AssessmentCycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
+
+    def _visible_cycle(self, *, manage: bool) -> tuple[AssessmentCycle, CycleViewer]:
+        """The cycle of the URL as the cycle pages find it (``cycles_visible_to``): refused
+        without a viewer (or, to change it, without leadership); 404 when out of reach."""
+        viewer = cycle_viewer(user=self.request.user)
+        if viewer is None or (manage and not viewer.can_manage):
+            raise exceptions.PermissionDenied("Only leadership and admins manage cycles.")
+        cycles = cycles_visible_to(viewer=viewer).prefetch_related("audiences", "teams")
+        return get_object_or_404(cycles, pk=self.kwargs["pk"]), viewer
+
+    @extend_schema(request=None, responses={200: AssessmentCycleSerializer},
+                   description="Open a draft cycle (leadership and admins).")
+    @action(detail=True, methods=["post"], url_path="open", url_name="open",
+            filter_backends=[], pagination_class=None)
+    def open_cycle(self, request: Request, pk: str | None = None) -> Response:
+        cycle, _viewer = self._visible_cycle(manage=True)
+        cycle = cycle_open(cycle=cycle)
+        return Response(AssessmentCycleSerializer(self.get_queryset().get(pk=cycle.pk)).data)
+
+    @extend_schema(request=None, responses={200: AssessmentCycleSerializer},
+                   description="Close the cycle and freeze who was in scope and who submitted "
+                   "(leadership and admins); closing a closed cycle changes nothing.")
+    @action(detail=True, methods=["post"], url_path="close", url_name="close",
+            filter_backends=[], pagination_class=None)
+    def close(self, request: Request, pk: str | None = None) -> Response:
+        cycle, _viewer = self._visible_cycle(manage=True)
+        cycle = cycle_close(cycle=cycle)
+        return Response(AssessmentCycleSerializer(self.get_queryset().get(pk=cycle.pk)).data)
+
+    @extend_schema(responses={200: CycleCompletionSerializer})
+    @action(detail=True, methods=["get"], url_path="completion", url_name="completion",
+            filter_backends=[], pagination_class=None)
+    def completion(self, request: Request, pk: str | None = None) -> Response:
+        """Completion of the cycle, overall and per team (leadership: everybody; a manager:
+        the people of the teams they manage)."""
+        cycle, viewer = self._visible_cycle(manage=False)
+        overall = cycles_completion(cycles=[cycle], viewer=viewer)[cycle.pk]
+        teams = [
+            {"team_id": row.team_id, "label": row.label, "depth": row.depth,
+             "submitted": row.completion.submitted, "in_scope": row.completion.in_scope,
+             "percent": row.completion.percent}
+            for row in cycle_team_completion(cycle=cycle, viewer=viewer)
+        ]
+        return Response(CycleCompletionSerializer(
+            {"cycle": cycle, "completion": overall, "teams": teams}).data)
 
 
 def _cycle_relations(values: dict) -> dict:

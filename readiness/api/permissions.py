@@ -20,6 +20,13 @@ class CuratorWriteOrReadOnly(BasePermission):
         return is_curator(request.user)
 
 
+class IsCurator(BasePermission):
+    message = "Only curators and admins may use this."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        return is_curator(request.user)
+
+
 class IsLeadership(BasePermission):
     message = "Only leadership and admins may use this."
 

@@ -1,4 +1,5 @@
-"""API views of the organization: the skills framework, teams, people, plans and concerns.
+"""API views of the organization: the skills framework, teams, people and concerns (plans:
+``assessments.api.plans``, which needs the plan figures of ``assessments``).
 
 Querysets come from readiness.selectors (the same functions as the pages), so an object a
 person cannot see in the browser is a 404 here too.
@@ -13,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.api import filters
-from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin, IsLeadership
+from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin
 from readiness.api.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInput,
@@ -26,7 +27,6 @@ from readiness.api.serializers import (
     HrUpsertParams,
     HrUpsertResultSerializer,
     PersonSerializer,
-    ReadinessPlanSerializer,
     RoleRequirementSerializer,
     RoleSerializer,
     ServiceTokenInput,
@@ -42,7 +42,6 @@ from readiness.models import (
     AudienceRequirement,
     Concern,
     Person,
-    ReadinessPlan,
     Role,
     RoleRequirement,
     Skill,
@@ -155,17 +154,6 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 # --- Plans and concerns -----------------------------------------------------------------------
-
-
-class ReadinessPlanViewSet(viewsets.ReadOnlyModelViewSet):
-    """Readiness plans with their goals and partner teams (leadership and admins)."""
-
-    queryset = ReadinessPlan.objects.prefetch_related("goals", "partners")
-    serializer_class = ReadinessPlanSerializer
-    permission_classes = [IsLeadership]
-    filterset_class = filters.ReadinessPlanFilter
-    ordering_fields = ["start_date", "target_date", "name", "id"]
-    ordering = ["-start_date", "name", "id"]
 
 
 @extend_schema_view(

@@ -247,6 +247,8 @@ SPECTACULAR_SETTINGS = {
         "TargetLevelEnum": "readiness.api.schema.TARGET_LEVEL_CHOICES",
         "ResourceKindEnum": "catalog.models.ResourceKind",
         "SubmissionKindEnum": "assessments.models.SubmissionKind",
+        "PlanStatusEnum": "readiness.models.PlanStatus",
+        "ConcernStatusEnum": "readiness.models.ConcernStatus",
     },
 }
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from catalog.models import ImportRun, SkillMappingRule
 from readiness.tokens import service_token_create, token_create
 from tests.factories import (
     AssessmentCycleFactory,
@@ -82,6 +83,18 @@ def _cycles(org, n):
         cycle.teams.add(org.platform)
 
 
+def _rules(org, n):
+    for i in range(n):
+        SkillMappingRule.objects.create(skill=SkillFactory(category=org.skill_a.category),
+                                        field="product", value=f"api-rule-{i}-{n}",
+                                        level_rule="difficulty")
+
+
+def _imports(org, n):
+    for _ in range(n):
+        ImportRun.objects.create(source="file", file_name="catalog.json", requested_by=org.curator)
+
+
 def _plans(org, n):
     for _ in range(n):
         ReadinessPlanFactory(owner=org.lead)
@@ -129,6 +142,14 @@ CASES = {
                        lambda o, n: [LearningPlanItemFactory(person=o.employee) for _ in range(n)], 6),
     # token(2) + groups, count, page, audiences, teams
     "cycles": Case("lead", lambda o: "/api/v1/cycles/", _cycles, 7),
+    # token(2) + groups, count, page (with skill and category)
+    "mapping rules": Case("curator", lambda o: "/api/v1/mapping-rules/", _rules, 5),
+    # token(2) + groups, count, page (with provider)
+    "unmapped resources": Case(
+        "curator", lambda o: "/api/v1/unmapped-resources/",
+        lambda o, n: [TrainingResourceFactory(source="learn_catalog") for _ in range(n)], 5),
+    # token(2) + groups, count, page (with requester)
+    "import runs": Case("curator", lambda o: "/api/v1/import-runs/", _imports, 5),
     # token(2), count, page (with user)
     "tokens": Case("employee", lambda o: "/api/v1/tokens/",
                    lambda o, n: [token_create(user=o.employee.user, name=f"t{i}")

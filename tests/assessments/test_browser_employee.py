@@ -3,16 +3,14 @@ rise, plan a recommended resource, complete it, watch the progress bar move. Eve
 photographed to var/screenshots/ and checked with axe-core."""
 
 import re
-from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from catalog.models import Provider, ResourceSkill, TrainingResource
 from readiness.models import Audience, Skill
+from tests.browser import page_checker
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,22 +19,9 @@ pytestmark = [
 ]
 
 PASSWORD = "employee-browser-pass"
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-AXE = Axe()
 
 
-def check_page(page: Page, name: str) -> None:
-    """Photograph the page and fail on any serious or critical accessibility violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"employee-{name}.png"), full_page=True)
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"{name}: " + "\n".join(serious)
+check_page = page_checker("employee")
 
 
 def curator_adds_a_course() -> None:

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -16,6 +15,7 @@ from playwright.sync_api import Page, expect
 from assessments.models import ReadinessSnapshot
 from assessments.snapshots import snapshots_write
 from readiness.models import Concern, PlanGoal, ReadinessPlan, Skill
+from tests.browser import page_checker
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,21 +25,9 @@ pytestmark = [
 
 PASSWORD = "leadership-browser-pass"
 SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-AXE = Axe()
 
 
-def check_page(page: Page, name: str) -> None:
-    """Photograph the page and fail on any serious or critical accessibility violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"leadership-{name}.png"), full_page=True)
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"{name}: " + "\n".join(serious)
+check_page = page_checker("leadership")
 
 
 def sign_in(page: Page, base: str, username: str, next_url: str) -> None:

@@ -12,8 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -23,6 +21,7 @@ from assessments.models import LearningPlanItem
 from assessments.selectors import people_readiness, skill_states
 from readiness.models import Person, Skill, Team
 from tests.assessments.team_org import build_team, clear_framework
+from tests.browser import page_checker, photograph
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,26 +30,11 @@ pytestmark = [
 ]
 
 PASSWORD = "manager-browser-pass"
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-AXE = Axe()
 
 
-def photograph(page: Page, name: str, *, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"manager-{name}.png"), full_page=full_page)
 
 
-def check_page(page: Page, name: str, *, full_page: bool = True) -> None:
-    """Photograph the page and fail on any serious or critical accessibility violation."""
-    photograph(page, name, full_page=full_page)
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"{name}: " + "\n".join(serious)
+check_page = page_checker("manager")
 
 
 def sign_in(page: Page, base: str, username: str, password: str) -> None:
@@ -210,7 +194,7 @@ def test_a_50_by_40_grid_stays_readable(live_server, page: Page):
     page.locator("tbody td.hm").last.hover()
     # axe takes seconds per run on 2,000 cells: the same templates are checked on the demo
     # team above, so the other views of the big grid are only photographed.
-    photograph(page, "big-map-scrolled", full_page=False)
+    photograph(page, "manager-big-map-scrolled", full_page=False)
 
     # Keyboard: focus a cell, its detail shows; arrow keys move.
     page.locator("tbody td.hm").first.focus()
@@ -218,8 +202,8 @@ def test_a_50_by_40_grid_stays_readable(live_server, page: Page):
     focused = page.evaluate("document.activeElement.dataset.cell")
     assert focused == f"{page.locator('tbody td.hm').nth(1).get_attribute('data-cell')}"
     expect(page.locator("tbody td.hm").nth(1).locator(".hm-tip")).to_be_visible()
-    photograph(page, "big-map-focus", full_page=False)
+    photograph(page, "manager-big-map-focus", full_page=False)
 
     page.goto(f"{live_server.url}/teams/{org.team.pk}/edit/")
     expect(page.locator("td.hm select")).to_have_count(2000)
-    photograph(page, "big-editor", full_page=False)
+    photograph(page, "manager-big-editor", full_page=False)

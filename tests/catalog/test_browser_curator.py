@@ -7,9 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
@@ -17,6 +15,7 @@ from assessments.selectors import person_skill_states
 from catalog.models import ImportRun, ImportStatus, ResourceSkill, TrainingResource
 from readiness.celery import app as celery_app
 from readiness.models import Person, Skill
+from tests.browser import page_checker
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,24 +24,11 @@ pytestmark = [
 ]
 
 PASSWORD = "curator-browser-pass"
-SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-AXE = Axe()
 NEW_UID = "learn.wwl.browser-test-quick-start"
 NEW_TITLE = "A ten-minute quick start nobody has mapped yet"
 
 
-def check_page(page: Page, name: str) -> None:
-    """Photograph the page and fail on any serious or critical accessibility violation."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"curator-{name}.png"), full_page=True)
-    violations = AXE.run(page).response["violations"]
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(node["target"][0] for node in v["nodes"][:5])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not serious, f"{name}: " + "\n".join(serious)
+check_page = page_checker("curator")
 
 
 @pytest.fixture(scope="module")

@@ -18,6 +18,8 @@ OBJECT_OF_NAME = {
     "api:plan-item-detail": "item", "api:plan-item-transition": "item",
     "api:cycle-detail": "cycle", "api:token-detail": "token",
     "api:service-token-detail": "service_token",
+    "api:cycle-open": "cycle", "api:cycle-close": "cycle", "api:cycle-completion": "cycle",
+    "api:mapping-rule-detail": "rule", "api:import-run-detail": "import",
     "catalog:rule-edit": "rule", "catalog:import-detail": "import",
     "catalog:import-status": "import", "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",
@@ -25,7 +27,7 @@ OBJECT_OF_NAME = {
 }
 OBJECT_OF_PREFIX = {
     "catalog:": "resource", "assessments:team-": "team", "assessments:person-": "person",
-    "assessments:cycle-": "cycle", "assessments:plan-": "plan",
+    "assessments:cycle-": "cycle", "assessments:plan-": "plan", "api:plan-": "plan",
 }
 OBJECT_OF_KEYWORD = {
     "person_id": "person", "team_id": "team", "audience_id": "audience", "goal_pk": "goal",

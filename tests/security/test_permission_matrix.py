@@ -66,6 +66,9 @@ EXPECTED: dict[str, tuple] = {
     # The API: 401 without credentials; object-level refusals are 404.
     "api:me": (401,) + (OK,) * 6 + (404,),
     "api:me-skills": (401,) + (OK,) * 6 + (404,),
+    "api:me-confirm": (401,) + (405,) * 7,  # POST only
+    "api:me-recommendations": (401,) + (OK,) * 6 + (404,),
+    "api:me-plan-suggestion": (401,) + (OK,) * 6 + (404,),
     "api:person-skills": (401, OK, 404, OK, 404, 404, OK, OK),
     "api:person-readiness": (401, OK, 404, OK, 404, 404, OK, OK),
     "api:team-readiness-list": (401,) + (OK,) * 7,
@@ -93,6 +96,13 @@ EXPECTED: dict[str, tuple] = {
     "api:person-detail": (401, OK, 404, OK, 404, 404, OK, OK),
     "api:plan-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:plan-detail": (401, 403, 403, 403, 403, 403, OK, OK),
+    # Plan writes (POST/PUT/DELETE only): refused before the method to all but leadership.
+    "api:plan-goals": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-goal": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-partners": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-partner": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-remedy": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-concern-triage": (401,) + (403,) * 5 + (405, 405),
     "api:concern-list": (401,) + (OK,) * 7,
     "api:concern-detail": (401, OK, 404, 404, 404, 404, OK, OK),  # the raiser and leadership
     "api:provider-list": (401,) + (OK,) * 7,
@@ -109,6 +119,17 @@ EXPECTED: dict[str, tuple] = {
     "api:plan-item-transition": (401,) + (405,) * 7,
     "api:cycle-list": (401, 403, 403, OK, OK, 403, OK, OK),
     "api:cycle-detail": (401, 403, 403, OK, OK, 403, OK, OK),
+    # POST only: managers may read cycles (405), not open or close them (403 on POST).
+    "api:cycle-open": (401, 403, 403, 405, 405, 403, 405, 405),
+    "api:cycle-close": (401, 403, 403, 405, 405, 403, 405, 405),
+    # An organization-wide cycle: every manager sees the completion of their teams.
+    "api:cycle-completion": (401, 403, 403, OK, OK, 403, OK, OK),
+    # The curators' API: curators and admins only.
+    "api:mapping-rule-list": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:mapping-rule-detail": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:unmapped-resource-list": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:import-run-list": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:import-run-detail": (401, 403, 403, 403, 403, OK, 403, OK),
     "api:token-list": (401,) + (OK,) * 7,  # each lists their own
     "api:token-detail": (401, OK, 404, 404, 404, 404, 404, 404),  # only its owner
     "api:service-token-list": (401,) + (403,) * 6 + (OK,),
@@ -187,6 +208,14 @@ POST_EXPECTED: dict[str, tuple] = {
     "api:rating-manager": (401,) + (ANYONE,) * 7,
     "api:rating-self-assessment": (401,) + (ANYONE,) * 7,
     "api:plan-item-assign": (401,) + (ANYONE,) * 7,
+    # Anyone with a person record confirms their own ratings (the admin has none: 404).
+    "api:me-confirm": (401,) + (ANYONE,) * 6 + (404,),
+    "api:cycle-open": (401, 403, 403, 403, 403, 403, ANYONE, ANYONE),
+    "api:cycle-close": (401, 403, 403, 403, 403, 403, ANYONE, ANYONE),
+    # The plan's owner (leadership) and admins; everybody else is refused.
+    "api:plan-goals": (401,) + (403,) * 5 + (ANYONE, ANYONE),
+    "api:plan-partners": (401,) + (403,) * 5 + (ANYONE, ANYONE),
+    "api:plan-concern-triage": (401,) + (403,) * 5 + (ANYONE, ANYONE),
     "api:plan-item-transition": (401, ANYONE, 404, 403, 404, 404, 403, 403),
     # Revoking filters on the signed-in user: another's key revokes nothing (then redirects).
     "readiness:token-revoke": (LOGIN,) + (ANYONE,) * 7,

@@ -1,0 +1,396 @@
+"""API of readiness plans: read (the detail with each goal's current value), create and change
+a plan, its goals, partner teams and gap remedies, and triage the concerns of its register.
+
+The same rules as the plan pages (``assessments.views.plans``): who may do what comes from
+``readiness.selectors_plans``; the input goes through the pages' forms
+(``readiness.forms_plans``) and the writes through ``readiness.services_plans``. The
+serializers below only check the shape of the input (and document it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from assessments.selectors_plans import GoalProgress, plan_figures
+from readiness.api import filters
+from readiness.api.serializers import (
+    ConcernSerializer,
+    PlanGoalSerializer,
+    PlanPartnerSerializer,
+    ReadinessPlanSerializer,
+)
+from readiness.forms_plans import (
+    ConcernTriageForm,
+    GapRemedyForm,
+    PlanForm,
+    PlanGoalForm,
+    PlanPartnerForm,
+)
+from readiness.models import (
+    Concern,
+    ConcernArea,
+    ConcernStatus,
+    GapRemedy,
+    GapRemedyKind,
+    PlanGoal,
+    PlanPartner,
+    PlanStatus,
+    ReadinessPlan,
+    Skill,
+)
+from readiness.selectors_plans import (
+    concern_can_triage,
+    concern_shows_raiser,
+    plan_can_create,
+    plan_can_edit,
+    plans_visible_to,
+)
+from readiness.services_plans import (
+    PLAN_FIELDS,
+    concern_triage,
+    gap_remedy_delete,
+    gap_remedy_set,
+    plan_create,
+    plan_goal_create,
+    plan_goal_delete,
+    plan_goal_update,
+    plan_partner_create,
+    plan_partner_delete,
+    plan_partner_update,
+    plan_update,
+)
+
+#: Ids in the input: bounded, so that no database is asked about an integer it cannot store.
+MAX_ID = 2**31 - 1
+
+
+def _id(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+#: Plan dates the figures can count back and forward from (the goal charts start 30 days
+#: before the plan).
+PLAN_YEARS = (1900, 2999)
+
+
+def _plan_date(value: dt.date) -> dt.date:
+    if not PLAN_YEARS[0] <= value.year <= PLAN_YEARS[1]:
+        raise serializers.ValidationError(
+            f"Choose a date between the years {PLAN_YEARS[0]} and {PLAN_YEARS[1]}.")
+    return value
+
+
+class PlanInput(serializers.Serializer):
+    """The fields of the plan form (``readiness.forms_plans.PlanForm``), which validates them."""
+
+    name = serializers.CharField(max_length=160)
+    business_scenario = serializers.CharField()
+    owner = _id(help_text="User id of the owner: a member of Leadership or an admin.")
+    start_date = serializers.DateField(validators=[_plan_date])
+    target_date = serializers.DateField(validators=[_plan_date])
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+
+
+class PlanGoalInput(serializers.Serializer):
+    audience = _id()
+    skill = _id(required=False, allow_null=True,
+                help_text="Null: all their required skills (people fully ready).")
+    target_share = serializers.IntegerField(min_value=0, max_value=100)
+    due_date = serializers.DateField(validators=[_plan_date])
+
+
+class PlanPartnerInput(serializers.Serializer):
+    team = _id(required=False, allow_null=True, help_text="One of our teams, or null.")
+    name = serializers.CharField(max_length=160, required=False, allow_blank=True,
+                                 help_text="Defaults to the team's name.")
+    contribution = serializers.CharField()
+    due_date = serializers.DateField(required=False, allow_null=True)
+
+
+class GapRemedyInput(serializers.Serializer):
+    remedy = serializers.ChoiceField(choices=GapRemedyKind.choices)
+    owner = _id(required=False, allow_null=True,
+                help_text="User id: leadership, an admin or a team manager.")
+    deadline = serializers.DateField()
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ConcernTriageInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ConcernStatus.choices)
+    owner = _id(required=False, allow_null=True,
+                help_text="User id of who follows it up: leadership, an admin or a manager.")
+    addressable_by = serializers.ChoiceField(
+        choices=ConcernArea.choices, required=False, allow_blank=True
+    )
+    response = serializers.CharField(
+        max_length=4000, required=False, allow_blank=True,
+        help_text="Read by the person who raised it; needed to mark it addressed or closed.",
+    )
+
+
+class GapRemedySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GapRemedy
+        fields = ["id", "plan", "skill", "remedy", "owner", "deadline", "notes", "updated_at"]
+        read_only_fields = fields
+
+
+class GoalProgressSerializer(serializers.Serializer):
+    """A goal and where it stands today (``assessments.selectors_plans.goals_progress``)."""
+
+    id = serializers.IntegerField(source="goal.pk")
+    audience = serializers.IntegerField(source="goal.audience_id")
+    skill = serializers.IntegerField(source="goal.skill_id", allow_null=True)
+    target_share = serializers.IntegerField(source="goal.target_share")
+    due_date = serializers.DateField(source="goal.due_date")
+    statement = serializers.CharField()
+    people = serializers.IntegerField(help_text="People in the goal's scope.")
+    percent = serializers.IntegerField(
+        allow_null=True, help_text="Share at target now; null when too few people to show."
+    )
+    expected = serializers.IntegerField(
+        allow_null=True, help_text="Where the goal should stand today (straight line from the "
+        "baseline to the target); null without a baseline."
+    )
+    status = serializers.CharField(
+        help_text='One of "hidden", "no data", "met", "missed", "behind", "on track", '
+        '"not met yet".'
+    )
+    status_label = serializers.CharField()
+
+
+class PlanDetailSerializer(ReadinessPlanSerializer):
+    goals = serializers.SerializerMethodField()
+
+    class Meta(ReadinessPlanSerializer.Meta):
+        pass
+
+    @extend_schema_field(GoalProgressSerializer(many=True))
+    def get_goals(self, plan: ReadinessPlan) -> list[dict]:
+        progress: list[GoalProgress] = self.context["goals_progress"]
+        return GoalProgressSerializer(progress, many=True).data
+
+
+class TriagedConcernSerializer(ConcernSerializer):
+    """A concern after triage; who raised it is null when the triager may not see it."""
+
+    raised_by = serializers.SerializerMethodField()
+
+    def get_raised_by(self, concern: Concern) -> int | None:
+        request = self.context["request"]
+        if concern_shows_raiser(user=request.user, concern=concern):
+            return concern.raised_by_id
+        return None
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+
+class CanUsePlans(BasePermission):
+    """Leadership and admins (every plan), and the owner of a plan (theirs)."""
+
+    message = "Only leadership, admins and a plan's owner may use plans."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        return plan_can_create(user=user) or plans_visible_to(user=user).exists()
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+def _form_errors(form: forms.Form) -> exceptions.ValidationError:
+    return exceptions.ValidationError(
+        {("non_field_errors" if field == "__all__" else field): [e["message"] for e in errors]
+         for field, errors in form.errors.get_json_data().items()}
+    )
+
+
+def _valid(form: forms.Form) -> dict:
+    """The form's cleaned data, or a 400 with its messages."""
+    if not form.is_valid():
+        raise _form_errors(form)
+    return form.cleaned_data
+
+
+def _input(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return dict(data.validated_data)
+
+
+@extend_schema_view(
+    create=extend_schema(request=PlanInput, responses={201: ReadinessPlanSerializer},
+                         description="Create a plan (leadership and admins)."),
+    update=extend_schema(request=PlanInput, responses={200: ReadinessPlanSerializer},
+                         description="Change the plan (its owner and admins)."),
+    retrieve=extend_schema(responses={200: PlanDetailSerializer},
+                           description="The plan, each goal with its current value."),
+)
+class ReadinessPlanViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """Readiness plans with their goals and partner teams: leadership and admins read every
+    plan, an owner theirs (``readiness.selectors_plans``); the owner and admins change it."""
+
+    queryset = ReadinessPlan.objects.none()  # for the schema; see get_queryset
+    serializer_class = ReadinessPlanSerializer
+    permission_classes = [CanUsePlans]
+    filterset_class = filters.ReadinessPlanFilter
+    ordering_fields = ["start_date", "target_date", "name", "id"]
+    ordering = ["-start_date", "name", "id"]
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        return plans_visible_to(user=self.request.user).prefetch_related("goals", "partners")
+
+    def _editable(self) -> ReadinessPlan:
+        plan = self.get_object()
+        if not plan_can_edit(user=self.request.user, plan=plan):
+            raise exceptions.PermissionDenied(
+                "Only the plan's owner (or an admin) changes this plan.")
+        return plan
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        plan = self.get_object()
+        goals = list(plan.goals.select_related("audience", "skill").order_by("due_date", "pk"))
+        figures = plan_figures(plan=plan, goals=goals)
+        serializer = PlanDetailSerializer(
+            plan, context={**self.get_serializer_context(), "goals_progress": figures.goals}
+        )
+        return Response(serializer.data)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        if not plan_can_create(user=request.user):
+            raise exceptions.PermissionDenied("Only leadership and admins create plans.")
+        data = _input(PlanInput, request)
+        plan = plan_create(**_valid(PlanForm(data=data, current_owner=request.user)))
+        return Response(ReadinessPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        plan = self._editable()
+        data = _input(PlanInput, request)
+        cleaned = _valid(PlanForm(data=data, current_owner=plan.owner))
+        plan = plan_update(plan=plan, **{name: cleaned[name] for name in PLAN_FIELDS})
+        plan = self.get_queryset().get(pk=plan.pk)
+        return Response(ReadinessPlanSerializer(plan).data)
+
+    # --- Goals ---
+
+    @extend_schema(request=PlanGoalInput, responses={201: PlanGoalSerializer},
+                   description="Add a goal to the plan.")
+    @action(detail=True, methods=["post"], url_path="goals", url_name="goals",
+            filter_backends=[], pagination_class=None)
+    def goal_create(self, request: Request, pk: str | None = None) -> Response:
+        plan = self._editable()
+        data = _input(PlanGoalInput, request)
+        goal = plan_goal_create(plan=plan, **_valid(PlanGoalForm(data=data)))
+        return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["PUT"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
+                   description="Change a goal of the plan.")
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
+                   description="Remove a goal of the plan.")
+    @action(detail=True, methods=["put", "delete"], url_path=r"goals/(?P<goal_pk>[0-9]+)",
+            url_name="goal", filter_backends=[], pagination_class=None)
+    def goal(self, request: Request, pk: str | None = None, goal_pk: str = "") -> Response:
+        plan = self._editable()
+        goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+        if request.method == "DELETE":
+            plan_goal_delete(goal=goal)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = _input(PlanGoalInput, request)
+        goal = plan_goal_update(goal=goal, **_valid(PlanGoalForm(data=data)))
+        return Response(PlanGoalSerializer(goal).data)
+
+    # --- Partners ---
+
+    @extend_schema(request=PlanPartnerInput, responses={201: PlanPartnerSerializer},
+                   description="Add a partner team to the plan.")
+    @action(detail=True, methods=["post"], url_path="partners", url_name="partners",
+            filter_backends=[], pagination_class=None)
+    def partner_create(self, request: Request, pk: str | None = None) -> Response:
+        plan = self._editable()
+        data = _input(PlanPartnerInput, request)
+        partner = plan_partner_create(plan=plan, **_valid(PlanPartnerForm(data=data)))
+        return Response(PlanPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["PUT"], request=PlanPartnerInput,
+                   responses={200: PlanPartnerSerializer}, description="Change a partner.")
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
+                   description="Remove a partner of the plan.")
+    @action(detail=True, methods=["put", "delete"], url_path=r"partners/(?P<partner_pk>[0-9]+)",
+            url_name="partner", filter_backends=[], pagination_class=None)
+    def partner(self, request: Request, pk: str | None = None, partner_pk: str = "") -> Response:
+        plan = self._editable()
+        partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=plan)
+        if request.method == "DELETE":
+            plan_partner_delete(partner=partner)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = _input(PlanPartnerInput, request)
+        partner = plan_partner_update(partner=partner, **_valid(PlanPartnerForm(data=data)))
+        return Response(PlanPartnerSerializer(partner).data)
+
+    # --- Gap remedies ---
+
+    @extend_schema(methods=["PUT"], request=GapRemedyInput, responses={200: GapRemedySerializer},
+                   description="Set how the plan closes the gap on a skill: train, hire or "
+                   "partner, by a deadline (one remedy per skill).")
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
+                   description="Remove the plan's remedy for the gap on a skill.")
+    @action(detail=True, methods=["put", "delete"],
+            url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy", url_name="remedy",
+            filter_backends=[], pagination_class=None)
+    def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
+        plan = self._editable()
+        skill = get_object_or_404(Skill, pk=skill_pk)
+        if request.method == "DELETE":
+            gap_remedy_delete(remedy=get_object_or_404(GapRemedy, plan=plan, skill=skill))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
+        data = _input(GapRemedyInput, request)
+        form = GapRemedyForm(data=data, current_owner=current.owner if current else None)
+        entry = gap_remedy_set(plan=plan, skill=skill, **_valid(form))
+        return Response(GapRemedySerializer(entry).data)
+
+    # --- Concerns ---
+
+    @extend_schema(request=ConcernTriageInput, responses={200: TriagedConcernSerializer},
+                   description="Triage a concern of the plan's register: status, owner, area "
+                   "and the response its raiser reads (the plan's owner, admins, and the "
+                   "concern's owner).")
+    @action(detail=True, methods=["post"],
+            url_path=r"concerns/(?P<concern_pk>[0-9]+)/triage", url_name="concern-triage",
+            filter_backends=[], pagination_class=None)
+    def concern_triage(
+        self, request: Request, pk: str | None = None, concern_pk: str = ""
+    ) -> Response:
+        plan = self.get_object()
+        concern = get_object_or_404(
+            Concern.objects.select_related("owner"), pk=concern_pk, plan=plan
+        )
+        if not concern_can_triage(user=request.user, plan=plan, concern=concern):
+            raise exceptions.PermissionDenied(
+                "Only the plan's owner or the concern's owner triages it.")
+        data = _input(ConcernTriageInput, request)
+        form = ConcernTriageForm(data=data, current_owner=concern.owner)
+        concern = concern_triage(concern=concern, **_valid(form))
+        return Response(
+            TriagedConcernSerializer(concern, context=self.get_serializer_context()).data
+        )

@@ -1,0 +1,167 @@
+"""API of the curators' pages (curators and admins only, as ``catalog.views.curate`` and
+``catalog.views.imports``): the mapping rules (the rule form ``catalog.forms.MappingRuleForm``
+validates and saves them), the unmapped queue (``catalog.selectors.unmapped_resources``) and
+the import runs (read only: uploads stay on the import page)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from catalog.forms import MappingRuleForm
+from catalog.models import (
+    ImportRun,
+    LevelRule,
+    MappingField,
+    SkillMappingRule,
+    TrainingResource,
+)
+from catalog.selectors import import_runs, mapping_rules, unmapped_resources
+from readiness.api.permissions import IsCurator
+from readiness.models import Level
+
+MAX_ID = 2**31 - 1
+
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class MappingRuleSerializer(serializers.ModelSerializer):
+    skill_name = serializers.CharField(source="skill.name", read_only=True)
+
+    class Meta:
+        model = SkillMappingRule
+        fields = ["id", "skill", "skill_name", "field", "value", "level_rule", "fixed_level",
+                  "is_active"]
+        read_only_fields = fields
+
+
+class MappingRuleInput(serializers.Serializer):
+    """The fields of the rule form (``catalog.forms.MappingRuleForm``), which validates them."""
+
+    skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An active skill.")
+    field = serializers.ChoiceField(choices=MappingField.choices)
+    value = serializers.CharField(max_length=200,
+                                  help_text="A Learn id such as azure-openai, or a title word.")
+    level_rule = serializers.ChoiceField(choices=LevelRule.choices)
+    fixed_level = serializers.IntegerField(
+        min_value=Level.FOUNDATIONAL, max_value=Level.EXPERT,
+        required=False, allow_null=True, help_text="Needed when level_rule is fixed.",
+    )
+    is_active = serializers.BooleanField(required=False, default=True)
+
+
+class UnmappedResourceSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+
+    class Meta:
+        model = TrainingResource
+        fields = ["id", "title", "url", "kind", "provider", "provider_name", "external_uid",
+                  "learn_products", "learn_subjects", "learn_roles", "upstream_modified_at"]
+        read_only_fields = fields
+
+
+class ImportRunSerializer(serializers.ModelSerializer):
+    requested_by_username = serializers.CharField(
+        source="requested_by.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = ImportRun
+        fields = ["id", "source", "status", "dry_run", "retire_missing", "file_name",
+                  "requested_by", "requested_by_username", "phase", "total", "processed",
+                  "summary", "rejections", "error", "created_at", "started_at", "finished_at"]
+        read_only_fields = fields
+
+
+class UnmappedParams(serializers.Serializer):
+    q = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+def _saved_rule(data: dict, rule: SkillMappingRule | None = None) -> SkillMappingRule:
+    form = MappingRuleForm(data=data, instance=rule)
+    if not form.is_valid():
+        raise exceptions.ValidationError(
+            {("non_field_errors" if field == "__all__" else field): [e["message"] for e in errs]
+             for field, errs in form.errors.get_json_data().items()}
+        )
+    return form.save()
+
+
+@extend_schema_view(
+    create=extend_schema(request=MappingRuleInput, responses={201: MappingRuleSerializer}),
+    update=extend_schema(request=MappingRuleInput, responses={200: MappingRuleSerializer}),
+)
+class MappingRuleViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
+    """The rules that attach imported catalog items to skills (curators and admins). A change
+    applies from the next import (or "Apply the rules now" on the rules page)."""
+
+    queryset = SkillMappingRule.objects.none()  # for the schema; see get_queryset
+    serializer_class = MappingRuleSerializer
+    permission_classes = [IsCurator]
+    filter_backends: list = []
+    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet:
+        return mapping_rules()
+
+    def _input(self, request: Request) -> dict:
+        data = MappingRuleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if values.get("fixed_level") is None:
+            values["fixed_level"] = ""
+        return values
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        rule = _saved_rule(self._input(request))
+        rule = self.get_queryset().get(pk=rule.pk)
+        return Response(MappingRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        rule = _saved_rule(self._input(request), rule=self.get_object())
+        rule = self.get_queryset().get(pk=rule.pk)
+        return Response(MappingRuleSerializer(rule).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[
+        OpenApiParameter("q", str, description="Words of the title, Learn id, product, "
+                         "subject or role (all of them).")
+    ])
+)
+class UnmappedResourceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The unmapped queue: active imported resources that build no skill yet, newest first
+    (curators and admins). Map one with ``PUT /resources/{id}/``."""
+
+    queryset = TrainingResource.objects.none()  # for the schema; see get_queryset
+    serializer_class = UnmappedResourceSerializer
+    permission_classes = [IsCurator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        params = UnmappedParams(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        return unmapped_resources(q=params.validated_data["q"])
+
+
+class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
+    """Catalog import runs, newest first, with their progress, summary and rejections
+    (curators and admins; start one on the import page)."""
+
+    queryset = ImportRun.objects.none()  # for the schema; see get_queryset
+    serializer_class = ImportRunSerializer
+    permission_classes = [IsCurator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet:
+        return import_runs()
