@@ -34,8 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-ISSUE_SCALE = "--issue-scale" in sys.argv[1:]
-BENCH_DB = "readiness_bench_issue" if ISSUE_SCALE else "readiness_bench"
+BENCH_DB = "readiness_bench"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 sys.path.insert(0, str(ROOT))
@@ -43,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import django  # noqa: E402
 
 TEAM_SIZE = 50
-OUT = ROOT / "var" / "bench" / ("latest-issue-scale.json" if ISSUE_SCALE else "latest.json")
+OUT = ROOT / "var" / "bench" / "latest.json"
 
 
 def log(message: str) -> None:
@@ -55,12 +54,14 @@ def log(message: str) -> None:
 
 def database_ensure(*, people: int, extra_args: list[str]) -> dict[str, Any]:
     info = _database_seed(people=people, extra_args=extra_args)
-    if ISSUE_SCALE:
-        from bench.scale import organization_scale_up
+    from bench.scale import organization_scale_up
 
-        log("Scaling up to the issue's size (40 skills, ~1.7 million ratings) …")
-        info["scale_up"] = organization_scale_up(skills=40)
-        log(f"  {info['scale_up']}")
+    started = time.perf_counter()
+    info["scale_up"] = organization_scale_up(skills=40)
+    if info["scale_up"]["skills_added"]:
+        log(f"Scaled up to the issue's size (40 skills, ~2 million ratings): {info['scale_up']}")
+        info["generation_seconds"] = round(
+            info.get("generation_seconds", 0) + time.perf_counter() - started, 1)
     return info
 
 
@@ -596,9 +597,6 @@ def main(argv: list[str] | None = None) -> int:
                         default=int(os.environ.get("BENCH_LOAD_SECONDS", 20)))
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
-    parser.add_argument("--issue-scale", action="store_true",
-                        help="use readiness_bench_issue: seed_demo plus bench.scale (40 skills, "
-                        "~1.7 million ratings)")
     parser.add_argument("--only", default="", help="comma-separated: pages,gap,reminders,"
                         "import,load")
     args = parser.parse_args(argv)

@@ -1,9 +1,9 @@
-"""The issue's organization size on top of ``seed_demo``: 40 skills and ~1.7 million ratings.
+"""The issue's organization size on top of ``seed_demo``: 40 skills and ~2 million ratings.
 
 ``seed_demo --people 10000`` gives 16 skills and ~300,000 ratings. ``organization_scale_up``
 adds skills up to ``skills`` (each required of some roles) and, in set-based SQL (one
 ``INSERT … SELECT`` per cycle), self and manager ratings of every active person on every
-added skill in each of the three closed cycles. Bench databases only: never the demo's.
+skill they have not rated in each of the three closed cycles. Bench databases only.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ SELECT 1 + (s.id + r.id) %% 3, 'essential', r.id, s.id
 ON CONFLICT DO NOTHING
 """
 
-#: One cycle's ratings on the added skills: a self rating from 90% of the people, a manager
+#: One cycle's ratings on every skill a person has not rated in it: a self rating from 90% of the people, a manager
 #: rating (by a manager of their team) for 85% of those, a few days later.
 RATINGS_SQL = """
 WITH cycle AS (SELECT id, opens_on FROM assessments_assessmentcycle WHERE id = %s),
@@ -46,7 +46,9 @@ pairs AS (
       CROSS JOIN readiness_skill s
       CROSS JOIN cycle c
       LEFT JOIN managers m ON m.team_id = p.team_id
-     WHERE p.is_active AND s.slug LIKE 'bench-skill-%%'
+     WHERE p.is_active AND s.is_active
+       AND NOT EXISTS (SELECT 1 FROM assessments_skillrating r
+                        WHERE r.person_id = p.id AND r.skill_id = s.id AND r.cycle_id = c.id)
 )
 INSERT INTO assessments_skillrating (level, source, interest, note, evidence_url, created_at,
                                      cycle_id, person_id, rated_by_id, skill_id)

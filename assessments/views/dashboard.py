@@ -11,6 +11,9 @@ from django.views import View
 
 from assessments.exports_dashboard import dashboard_xlsx
 from assessments.selectors_dashboard import DashboardScope, dashboard_build, dashboard_scope
+from readiness.caching import cached_html
+from readiness.permissions import is_leadership
+from readiness.selectors import teams_managed_by
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,10 +25,25 @@ def _scope(request: HttpRequest) -> DashboardScope:
     return scope
 
 
+def _viewer(request: HttpRequest) -> tuple:
+    """Who the dashboard is built for, as a cache key part: one organization-wide page for
+    leadership, one per manager. Refuses everyone else before anything is computed."""
+    user = request.user
+    if is_leadership(user):
+        return ("organization",)
+    if not teams_managed_by(user=user).exists():
+        raise PermissionDenied("The dashboard is for leadership and team managers.")
+    return ("manager", user.pk)
+
+
 class DashboardView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        dashboard = dashboard_build(scope=_scope(request))
-        return render(request, "assessments/dashboard.html", {"d": dashboard})
+        def context() -> dict:
+            return {"d": dashboard_build(scope=_scope(request))}
+
+        content = cached_html("dashboard", *_viewer(request), request=request,
+                              template_name="assessments/dashboard_content.html", context=context)
+        return render(request, "assessments/dashboard.html", {"content": content})
 
 
 def dashboard_export_view(request: HttpRequest) -> HttpResponse:

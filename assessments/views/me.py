@@ -47,6 +47,7 @@ from assessments.services import (
     self_assessment_version,
 )
 from catalog.models import TrainingResource
+from readiness.caching import cached_html
 from readiness.models import Person, Skill
 from readiness.selectors import people_visible_to, person_get
 
@@ -87,16 +88,24 @@ class OwnPersonMixin:
 # --- My readiness -----------------------------------------------------------------------------
 
 
+def _readiness_context(request: HttpRequest, person: Person, *, is_self: bool) -> dict:
+    """The readiness page of ``person``: its body kept until the data changes."""
+
+    def context() -> dict:
+        return {"overview": person_readiness_overview(person=person), "person": person,
+                "is_self": is_self, "tab": "readiness"}
+
+    content = cached_html("person-readiness", person.pk, is_self, request.path,
+                          request=request, template_name="assessments/me_readiness_content.html",
+                          context=context)
+    return {"person": person, "is_self": is_self, "content": content}
+
+
 class MyReadinessView(OwnPersonMixin, TemplateView):
     template_name = "assessments/me_readiness.html"
 
     def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["overview"] = person_readiness_overview(person=self.person)
-        context["person"] = self.person
-        context["is_self"] = True
-        context["tab"] = "readiness"
-        return context
+        return _readiness_context(self.request, self.person, is_self=True)
 
 
 class PersonDetailView(TemplateView):
@@ -111,11 +120,7 @@ class PersonDetailView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        context["overview"] = person_readiness_overview(person=self.person)
-        context["person"] = self.person
-        context["is_self"] = False
-        return context
+        return _readiness_context(self.request, self.person, is_self=False)
 
 
 # --- Self-assessment --------------------------------------------------------------------------

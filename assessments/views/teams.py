@@ -64,6 +64,7 @@ from assessments.services_teams import (
     team_resource_assign,
 )
 from catalog.models import TrainingResource
+from readiness.caching import cached_html, query_key
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.selectors import everyone_audience, managed_paths
@@ -187,11 +188,17 @@ class TeamListView(View):
 class TeamDetailView(TeamAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
-        form, filters = _filters(request)
-        team_map = team_map_build(team=team, filters=filters)
-        context = _map_context(request, team, team_map, form)
-        context["can_edit"] = self.can_edit
-        return render(request, "assessments/team_detail.html", context)
+
+        def context() -> dict:
+            form, filters = _filters(request)
+            team_map = team_map_build(team=team, filters=filters)
+            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit}
+
+        content = cached_html(
+            "team-map", team.pk, self.can_edit, query_key(request), request=request,
+            template_name="assessments/team_detail_content.html", context=context,
+        )
+        return render(request, "assessments/team_detail.html", {"team": team, "content": content})
 
 
 # --- /teams/<id>/edit/ ------------------------------------------------------------------------

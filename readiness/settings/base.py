@@ -100,6 +100,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Pages and figures kept until the data changes (readiness/caching.py): in-process memory by
+# default; a shared cache in production, e.g. CACHE_URL=redis://127.0.0.1:6379/1.
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://readiness"),
+}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
+READINESS_CACHE = env.bool("READINESS_CACHE", default=True)
+READINESS_CACHE_SECONDS = env.int("READINESS_CACHE_SECONDS", default=15 * 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

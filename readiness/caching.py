@@ -1,0 +1,104 @@
+"""Pages and figures kept until the database changes.
+
+Every entry's key carries the *data version*: PostgreSQL's current snapshot
+(``pg_current_snapshot()``, which lists the transactions committed so far). It changes the
+moment any transaction that wrote to the database commits — whoever wrote and however (a form,
+a bulk insert, raw SQL, the Celery worker, the admin) — so nothing has to remember to
+invalidate anything, and an entry can never be served after the data it was computed from
+changed. Writes come in bursts and pages are read far more often than data changes: in a
+quiet minute the tenth manager opening a team map gets it from the cache.
+
+The version is read *before* the data, so an entry is at worst fresher than its key, never
+older. Nothing is cached:
+
+- when the current transaction has itself written (its own changes are not part of the
+  snapshot: ``pg_current_xact_id_if_assigned()`` is set) — a request that saves and then
+  renders in one transaction, or a test inside its transaction;
+- on databases without a snapshot to read (SQLite: the local demo computes every page);
+- with ``READINESS_CACHE = False``.
+
+Keys also carry today's date (pages say "overdue" and "3 days ago") and whatever the caller
+passes (who is looking, the filters). Rendered HTML is stored with its CSRF tokens replaced
+by a placeholder and gets the visitor's own token when served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+T = TypeVar("T")
+
+VERSION_SQL = "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()"
+CSRF_PLACEHOLDER = "__readiness_csrf_token__"
+CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_MISSING = object()
+
+
+def data_version() -> str | None:
+    """A string that changes whenever a transaction that wrote to the database commits, or
+    ``None`` when nothing may be cached (see the module's docstring)."""
+    if not settings.READINESS_CACHE or connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL)
+        snapshot, own_transaction = cursor.fetchone()
+    return None if own_transaction is not None else snapshot
+
+
+def _key(name: str, parts: tuple[Hashable, ...], version: str) -> str:
+    digest = hashlib.blake2b(
+        repr((parts, timezone.localdate().isoformat(), version)).encode(), digest_size=16
+    ).hexdigest()
+    return f"readiness:{name}:{digest}"
+
+
+def cached(name: str, *parts: Hashable, build: Callable[[], T]) -> T:
+    """``build()``'s result, from the cache when the data has not changed since it was kept.
+
+    ``name`` and ``parts`` say what the result depends on besides the data and the date."""
+    version = data_version()
+    if version is None:
+        return build()
+    key = _key(name, parts, version)
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(key, value, settings.READINESS_CACHE_SECONDS)
+    return value
+
+
+def cached_html(
+    name: str,
+    *parts: Hashable,
+    request: HttpRequest,
+    template_name: str,
+    context: Callable[[], dict[str, Any]],
+) -> SafeString:
+    """``template_name`` rendered with ``context()``, kept like :func:`cached`; its forms get
+    the visitor's CSRF token."""
+
+    def render() -> str:
+        html = render_to_string(template_name, context(), request=request)
+        return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
+
+    html = cached(name, *parts, build=render)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
+def query_key(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The request's query string as a key part (order of parameters ignored)."""
+    return tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))
