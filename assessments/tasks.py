@@ -15,6 +15,7 @@ from assessments.reminders import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
 from assessments.reminders import reminders_send
 from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT
 from assessments.snapshots import snapshots_write
+from readiness.data_version import data_changes_compact
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -45,4 +46,6 @@ def send_reminders(today: str | None = None) -> dict:
 def write_snapshots(date: str | None = None) -> dict:
     """Write (or replace) the readiness snapshot of ``date`` (ISO; default today)."""
     result = snapshots_write(date=_date(date))
-    return {"date": result.date.isoformat(), "rows": result.rows, "people": result.people}
+    compacted = data_changes_compact()
+    return {"date": result.date.isoformat(), "rows": result.rows, "people": result.people,
+            "data_changes_compacted": compacted}

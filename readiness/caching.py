@@ -1,21 +1,16 @@
-"""Pages and figures kept until the database changes.
+"""Pages and figures kept until the data changes.
 
-Every entry's key carries the *data version*: PostgreSQL's current snapshot
-(``pg_current_snapshot()``, which lists the transactions committed so far). It changes the
-moment any transaction that wrote to the database commits — whoever wrote and however (a form,
-a bulk insert, raw SQL, the Celery worker, the admin) — so nothing has to remember to
-invalidate anything, and an entry can never be served after the data it was computed from
-changed. Writes come in bursts and pages are read far more often than data changes: in a
-quiet minute the tenth manager opening a team map gets it from the cache.
+Every entry's key carries the *data version* (``readiness/data_version.py``), which database
+triggers move whenever a transaction that changed the data commits — whoever wrote and however
+(a form, a bulk insert, raw SQL, the Celery worker, the admin) — so nothing has to remember to
+invalidate anything, and an entry is never served after the data it was computed from changed.
+Writes come in bursts and pages are read far more often than data changes: in a quiet minute
+the tenth manager opening a team map gets it from the cache.
 
 The version is read *before* the data, so an entry is at worst fresher than its key, never
-older. Nothing is cached:
-
-- when the current transaction has itself written (its own changes are not part of the
-  snapshot: ``pg_current_xact_id_if_assigned()`` is set) — a request that saves and then
-  renders in one transaction, or a test inside its transaction;
-- on databases without a snapshot to read (SQLite: the local demo computes every page);
-- with ``READINESS_CACHE = False``.
+older. Nothing is cached inside a transaction (``atomic``): it may have written, and its own
+changes are not yet part of any version others see — a request that saves and then renders
+in one transaction, or a test inside its transaction. Nor with ``READINESS_CACHE = False``.
 
 Keys also carry today's date (pages say "overdue" and "3 days ago") and whatever the caller
 passes (who is looking, the filters). Rendered HTML is stored with its CSRF tokens replaced
@@ -38,23 +33,20 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from readiness.data_version import current as data_version_current
+
 T = TypeVar("T")
 
-VERSION_SQL = "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()"
 CSRF_PLACEHOLDER = "__readiness_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _MISSING = object()
 
 
 def data_version() -> str | None:
-    """A string that changes whenever a transaction that wrote to the database commits, or
-    ``None`` when nothing may be cached (see the module's docstring)."""
-    if not settings.READINESS_CACHE or connection.vendor != "postgresql":
+    """The data version, or ``None`` when nothing may be cached (see the module's docstring)."""
+    if not settings.READINESS_CACHE or connection.in_atomic_block:
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(VERSION_SQL)
-        snapshot, own_transaction = cursor.fetchone()
-    return None if own_transaction is not None else snapshot
+    return data_version_current(connection)
 
 
 def _key(name: str, parts: tuple[Hashable, ...], version: str) -> str:
@@ -85,15 +77,34 @@ def cached_html(
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict[str, Any]],
+    max_age: int = 0,
 ) -> SafeString:
     """``template_name`` rendered with ``context()``, kept like :func:`cached`; its forms get
-    the visitor's CSRF token."""
+    the visitor's CSRF token.
+
+    With ``max_age`` (seconds), the latest rendering is also served after the data changed,
+    for that long after it was built — for pages too costly to rebuild at every write that say
+    when their figures date from. ``?refresh=1`` asks for the figures of the data as it is now.
+    """
 
     def render() -> str:
         html = render_to_string(template_name, context(), request=request)
         return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
 
-    html = cached(name, *parts, build=render)
+    version = data_version()
+    if version is None:
+        html = render()
+    else:
+        exact = _key(name, parts, version)
+        html = cache.get(exact)
+        recent = _key(name, parts, "recent")
+        if html is None and max_age and not request.GET.get("refresh"):
+            html = cache.get(recent)
+        if html is None:
+            html = render()
+            cache.set(exact, html, settings.READINESS_CACHE_SECONDS)
+            if max_age:
+                cache.set(recent, html, max_age)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there

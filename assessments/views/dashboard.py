@@ -3,6 +3,7 @@ same page over the teams they manage; its tables as XLSX. Anyone else gets a 403
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -42,7 +43,8 @@ class DashboardView(View):
             return {"d": dashboard_build(scope=_scope(request))}
 
         content = cached_html("dashboard", *_viewer(request), request=request,
-                              template_name="assessments/dashboard_content.html", context=context)
+                              template_name="assessments/dashboard_content.html", context=context,
+                              max_age=settings.READINESS_DASHBOARD_MAX_AGE)
         return render(request, "assessments/dashboard.html", {"content": content})
 
 

@@ -1,30 +1,33 @@
-"""readiness.caching: pages kept until the database changes, on PostgreSQL.
+"""readiness.caching and readiness.data_version: pages kept until the data changes.
 
-These tests commit (``transaction=True``): the data version is PostgreSQL's snapshot, which
-only moves when a writing transaction commits.
+These tests commit (``transaction=True``): nothing is cached inside a transaction. They run on
+both databases (the triggers differ).
 """
 
 import datetime as dt
 import re
+from contextlib import suppress
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
+from django.db.models import Sum
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import SkillRating
+from assessments.models import Reminder, SkillRating
 from readiness.caching import data_version
-from readiness.models import SkillCategory
+from readiness.data_version import data_changes_compact, tracked_tables
+from readiness.models import DataChange, SkillCategory
 from readiness.permissions import LEADERSHIP_GROUP
 from tests.assessments.me_helpers import build_org
 from tests.assessments.team_org import build_team, clear_framework
 from tests.assessments.test_team_edit import editor_form, post
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("require_postgres")]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -42,13 +45,43 @@ def test_the_version_moves_when_a_write_commits_and_only_then():
     assert first is not None
     assert data_version() == first  # reading moves nothing
     with transaction.atomic():
+        assert data_version() is None  # inside a transaction nothing is cached
         SkillCategory.objects.create(name="Caching", slug="caching")
-        assert data_version() is None  # this transaction's own writes: nothing is cached
     after_orm = data_version()
     assert after_orm not in (None, first)
     with connection.cursor() as cursor:  # however the data is written
         cursor.execute("UPDATE readiness_skillcategory SET name = 'Renamed' WHERE slug = 'caching'")
-    assert data_version() not in (None, first, after_orm)
+    after_sql = data_version()
+    assert after_sql not in (None, first, after_orm)
+    with suppress(RuntimeError), transaction.atomic():  # a rolled-back write moves nothing
+        SkillCategory.objects.create(name="Gone", slug="gone")
+        raise RuntimeError
+    assert data_version() == after_sql
+
+
+def test_untracked_tables_do_not_move_it():
+    org = build_org(skills=1)
+    before = data_version()
+    Reminder.objects.create(person=org.person, kind="due", period="cadence:never",
+                            due_on=dt.date(2026, 1, 1))
+    assert data_version() == before
+    assert "assessments_reminder" not in tracked_tables()
+    assert {"assessments_skillrating", "readiness_person", "auth_user",
+            "readiness_team_managers"} <= set(tracked_tables())
+
+
+def test_compacting_keeps_the_weight_and_moves_the_version_once():
+    for n in range(3):
+        SkillCategory.objects.create(name=f"C{n}", slug=f"c{n}")
+    weight = DataChange.objects.aggregate(total=Sum("weight"))["total"]
+    before = data_version()
+    compacted = data_changes_compact()
+    after = data_version()
+    assert after.split(":")[0] == before.split(":")[0] == str(weight)
+    if connection.vendor == "postgresql":  # one row per transaction, folded into one
+        assert compacted > 1 and DataChange.objects.count() == 1 and after != before
+    else:  # SQLite keeps a single counting row: nothing to fold
+        assert compacted == 0 and DataChange.objects.count() == 1 and after == before
 
 
 def test_nothing_is_cached_when_turned_off(settings):
@@ -81,7 +114,11 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(client):
     assert level_shown(fresh) == new_level != level_shown(body)
 
 
-def test_the_dashboard_is_kept_per_viewer_and_refreshed_by_any_commit(client):
+def kpi_readiness(page: str) -> str:
+    return re.search(r'data-testid="kpi-readiness"[^>]*>\s*([^<]*?)\s*<', page).group(1)
+
+
+def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(client):
     clear_framework()
     org = build_team(people=6, skills=2)
     lead = UserFactory()
@@ -96,13 +133,30 @@ def test_the_dashboard_is_kept_per_viewer_and_refreshed_by_any_commit(client):
     manager.force_login(org.manager)
     _, theirs = queries_of(manager, url)
     assert "Readiness of your teams" in theirs and "Readiness of your teams" not in body
-    # Every person now meets every target: readiness moves to 100%.
+    # Every person now meets every target. For READINESS_DASHBOARD_MAX_AGE after it was
+    # built, the page keeps its figures and says as of when; "Refresh" rebuilds it.
     SkillRating.objects.bulk_create(
         SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
         for person in org.people for skill in org.skills)
-    _, fresh = queries_of(client, url)
-    assert re.search(r'data-testid="kpi-readiness"[^>]*>\s*100%', fresh)
-    assert not re.search(r'data-testid="kpi-readiness"[^>]*>\s*100%', body)
+    assert kpi_readiness(body) != "100%"
+    _, recent = queries_of(client, url)
+    assert recent == body and 'data-testid="as-of"' in recent
+    _, fresh = queries_of(client, url + "?refresh=1")
+    assert kpi_readiness(fresh) == "100%"
+    assert kpi_readiness(queries_of(client, url)[1]) == "100%"  # the fresh one is kept
+
+
+def test_without_a_max_age_the_dashboard_follows_every_commit(client, settings):
+    settings.READINESS_DASHBOARD_MAX_AGE = 0
+    clear_framework()
+    org = build_team(people=6, skills=2)
+    client.force_login(org.manager)
+    url = reverse("assessments:dashboard")
+    before = kpi_readiness(queries_of(client, url)[1])
+    SkillRating.objects.bulk_create(
+        SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
+        for person in org.people for skill in org.skills)
+    assert before != "100%" == kpi_readiness(queries_of(client, url)[1])
 
 
 def test_a_kept_page_carries_each_visitors_own_csrf_token():
