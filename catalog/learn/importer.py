@@ -14,6 +14,7 @@ The rules (issue 5, DESIGN "Microsoft Learn"):
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -112,15 +113,41 @@ def compiled_rules() -> list[CompiledRule]:
     ]
 
 
+#: The item attribute each non-keyword rule field matches against.
+_RULE_VALUES = {
+    MappingField.PRODUCT: "learn_products",
+    MappingField.SUBJECT: "learn_subjects",
+    MappingField.ROLE: "learn_roles",
+}
+
+
 def rule_links(items: Iterable[LearnItem], rules: list[CompiledRule]) -> dict[str, dict[int, int]]:
-    """uid → {skill id: level} that the rules attach; a path adds its modules' skills."""
+    """uid → {skill id: level} that the rules attach; a path adds its modules' skills.
+
+    Matches exactly as ``CompiledRule.matches``, but an item's values are lowered once and
+    looked up among the rules, rather than each rule scanning every item.
+    """
+    # (position, rule): matches are applied in the rules' order, as a scan of them would.
+    keyword_rules = [(i, rule) for i, rule in enumerate(rules)
+                     if rule.field == MappingField.KEYWORD]
+    by_value: dict[str, dict[str, list[tuple[int, CompiledRule]]]] = {}
+    for i, rule in enumerate(rules):
+        if rule.field != MappingField.KEYWORD:
+            by_value.setdefault(rule.field, {}).setdefault(rule.value, []).append((i, rule))
     links: dict[str, dict[int, int]] = {}
     items = list(items)
     for item in items:
+        matched: list[tuple[int, CompiledRule]] = []
+        if keyword_rules:
+            title = item.title.lower()
+            matched += [pair for pair in keyword_rules if pair[1].value in title]
+        for rule_field, rules_by_value in by_value.items():
+            for value in {v.lower() for v in getattr(item, _RULE_VALUES[rule_field])}:
+                matched += rules_by_value.get(value, ())
+        matched.sort(key=lambda pair: pair[0])
         found: dict[int, int] = {}
-        for rule in rules:
-            if rule.matches(item):
-                found[rule.skill_id] = max(found.get(rule.skill_id, 0), rule.level_for(item))
+        for _, rule in matched:
+            found[rule.skill_id] = max(found.get(rule.skill_id, 0), rule.level_for(item))
         links[item.uid] = found
     for item in items:
         if item.kind == ResourceKind.LEARNING_PATH:
@@ -146,6 +173,24 @@ class _Plan:
 
 def _values(item: LearnItem) -> dict[str, Any]:
     return {name: getattr(item, name) for name in IMPORTED_FIELDS}
+
+
+#: What the plan reads of an existing resource: plain rows, not model instances (building
+#: thousands of instances costs more than the query that reads them).
+_EXISTING_FIELDS = ["id", "external_uid", "source", "is_active", "retired_at", "curated_fields",
+                    *IMPORTED_FIELDS]
+_Existing = namedtuple("_Existing", ["pk", *_EXISTING_FIELDS[1:]])  # noqa: PYI024
+_LINK_FIELDS = ["id", "resource_id", "skill_id", "level", "origin"]
+_Link = namedtuple("_Link", ["pk", *_LINK_FIELDS[1:]])  # noqa: PYI024
+
+
+def _links_by_resource(links: Iterable[tuple]) -> dict[int, list[_Link]]:
+    """The rule and curator links of resources, by resource id (rows of ``_LINK_FIELDS``)."""
+    by_resource: dict[int, list[_Link]] = {}
+    for row in links:
+        link = _Link._make(row)
+        by_resource.setdefault(link.resource_id, []).append(link)
+    return by_resource
 
 
 def learn_items_import(
@@ -197,22 +242,24 @@ def _plan(
     items = parsed.items
     urls = [item.url for item in items]
 
-    existing = list(
-        TrainingResource.objects.filter(Q(external_uid__isnull=False) | Q(url__in=urls)).only(
-            "id", "external_uid", "source", "provider_id", "is_active", "retired_at",
-            "curated_fields", *IMPORTED_FIELDS,
+    existing = [
+        _Existing._make(row)
+        for row in bulk.values_rows(
+            TrainingResource.objects.filter(
+                Q(external_uid__isnull=False) | Q(bulk.among("url", urls))
+            ).order_by(),
+            _EXISTING_FIELDS,
         )
-    )
+    ]
     by_uid = {r.external_uid: r for r in existing if r.external_uid}
     by_url = {r.url: r for r in existing}
-    links_by_resource: dict[int, list[ResourceSkill]] = {}
+    links_by_resource: dict[int, list[_Link]] = {}
     if existing:
-        for link in ResourceSkill.objects.filter(
-            resource__in=TrainingResource.objects.filter(
-                Q(external_uid__isnull=False) | Q(url__in=urls)
-            )
-        ).only("id", "resource_id", "skill_id", "level", "origin"):
-            links_by_resource.setdefault(link.resource_id, []).append(link)
+        links_by_resource = _links_by_resource(
+            ResourceSkill.objects.filter(
+                bulk.among("resource_id", [r.pk for r in existing])
+            ).order_by().values_list(*_LINK_FIELDS)
+        )
 
     wanted = rule_links(items, compiled_rules())
     kept: list[LearnItem] = []
@@ -281,7 +328,7 @@ def _plan(
 
 
 def _resource_changes(
-    resource: TrainingResource, item: LearnItem, *, source: str, plan: _Plan, now: dt.datetime
+    resource: _Existing, item: LearnItem, *, source: str, plan: _Plan, now: dt.datetime
 ) -> bool:
     owned = set(resource.curated_fields or [])
     row = {name: getattr(resource, name) for name in IMPORTED_FIELDS}
@@ -311,9 +358,9 @@ def _resource_changes(
 
 
 def _link_changes(
-    resource: TrainingResource,
+    resource: TrainingResource | _Existing,
     skills: dict[int, int],
-    links: list[ResourceSkill],
+    links: list[_Link],
     plan: _Plan,
 ) -> tuple[bool, bool]:
     """Plan the rule links of one resource; (whether they change, whether it has any skill)."""
@@ -341,18 +388,10 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
     """Write the plan: a fixed number of statements, however many items."""
     create_fields = [*IMPORTED_FIELDS, "provider", "external_uid", "source", "is_active",
                      "retired_at", "curator_notes", "curated_fields", "created_at", "updated_at"]
-    bulk.insert_rows(
-        TrainingResource,
-        create_fields,
-        [{_key(n): row[_key(n)] for n in create_fields} for row in plan.creates],
+    new_ids: dict[str, int] = dict(
+        bulk.insert_rows(TrainingResource, create_fields, plan.creates,
+                         returning=["external_uid", "id"])
     )
-    new_ids: dict[str, int] = {}
-    if plan.creates:
-        new_ids = dict(
-            TrainingResource.objects.filter(
-                external_uid__in=[row["external_uid"] for row in plan.creates]
-            ).values_list("external_uid", "id")
-        )
     bulk.update_rows(TrainingResource, [*IMPORTED_FIELDS, *BOOKKEEPING_FIELDS], plan.updates)
     if plan.retire_ids:
         TrainingResource.objects.filter(pk__in=plan.retire_ids).update(
@@ -376,11 +415,6 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
     )
 
 
-def _key(name: str) -> str:
-    """A row's key for a field: its attname (a foreign key's ``_id``)."""
-    return "provider_id" if name == "provider" else name
-
-
 def rules_apply_to_catalog(*, resources: Iterable[TrainingResource] | None = None) -> int:
     """Re-run the mapping rules over imported resources already in the catalog (no fetch).
 
@@ -391,9 +425,9 @@ def rules_apply_to_catalog(*, resources: Iterable[TrainingResource] | None = Non
     items = [_as_item(resource) for resource in resources]
     wanted = rule_links(items, compiled_rules())
     plan = _Plan()
-    links_by_resource: dict[int, list[ResourceSkill]] = {}
-    for link in ResourceSkill.objects.filter(resource__in=queryset):
-        links_by_resource.setdefault(link.resource_id, []).append(link)
+    links_by_resource = _links_by_resource(
+        ResourceSkill.objects.filter(resource__in=queryset).order_by().values_list(*_LINK_FIELDS)
+    )
     touched = 0
     for resource, item in zip(resources, items, strict=True):
         changed, _ = _link_changes(
