@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from assessments.selectors_cycles import person_pending_cycle
+from readiness.caching import cached
 
 
 def cycle_banner(request: HttpRequest) -> dict:
@@ -19,6 +20,9 @@ def cycle_banner(request: HttpRequest) -> dict:
         return {"pending_cycle": None}
 
     def pending():  # noqa: ANN202
-        return person_pending_cycle(user=user, today=timezone.localdate())
+        today = timezone.localdate()
+        # Every page asks: kept until the data changes (cycles, submissions, people).
+        return cached("pending-cycle", user.pk,
+                      build=lambda: person_pending_cycle(user=user, today=today))
 
     return {"pending_cycle": SimpleLazyObject(pending)}

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -42,11 +43,39 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _MISSING = object()
 
 
+#: The data version read during the current GET or HEAD request (see DataVersionMiddleware).
+_request_version: ContextVar[dict[str, str] | None] = ContextVar("readiness_version", default=None)
+
+
 def data_version() -> str | None:
     """The data version, or ``None`` when nothing may be cached (see the module's docstring)."""
     if not settings.READINESS_CACHE or connection.in_atomic_block:
         return None
-    return data_version_current(connection)
+    memo = _request_version.get()
+    if memo:
+        return memo["version"]
+    version = data_version_current(connection)
+    if memo is not None:
+        memo["version"] = version
+    return version
+
+
+class DataVersionMiddleware:
+    """Reads the data version once per GET or HEAD request, whatever asks for it (navigation,
+    permission checks, the page): those requests write nothing (a test holds every page to
+    it), so the data cannot change under them because of themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:  # noqa: ANN401
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        token = _request_version.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
 
 
 def _key(name: str, parts: tuple[Hashable, ...], version: str) -> str:

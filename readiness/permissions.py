@@ -1,7 +1,8 @@
 """Who may do what. Every view and API endpoint asks these functions, never the groups directly.
 
 What a user is (leadership, curator, manager, has a person record) is read in ONE query the
-first time any of these functions is asked, and kept on the user object for the request.
+first time any of these functions is asked, and kept on the user object for the request —
+and in the cache until the data changes (``readiness.caching``).
 """
 
 from dataclasses import dataclass
@@ -28,9 +29,20 @@ def persona_flags(user: AbstractBaseUser | AnonymousUser) -> PersonaFlags:
     """Everything the navigation and the permission checks need about ``user``, one query."""
     if not user.is_authenticated:
         return _NOBODY
-    cached = getattr(user, "_persona_flags", None)
-    if cached is not None:
-        return cached
+    known = getattr(user, "_persona_flags", None)
+    if known is not None:
+        return known
+    from readiness.caching import cached
+
+    # Kept until the data changes (group, team or person rows): a cached page then reads no
+    # more than the data version.
+    flags = cached("persona-flags", user.pk, bool(user.is_superuser),
+                   build=lambda: _persona_flags_read(user))
+    user._persona_flags = flags
+    return flags
+
+
+def _persona_flags_read(user: AbstractBaseUser) -> PersonaFlags:
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef
 
@@ -49,15 +61,13 @@ def persona_flags(user: AbstractBaseUser | AnonymousUser) -> PersonaFlags:
         .values("_leadership", "_curator", "_manager", "_person")
         .first()
     ) or {"_leadership": False, "_curator": False, "_manager": False, "_person": False}
-    flags = PersonaFlags(
+    return PersonaFlags(
         admin=bool(user.is_superuser),
         leadership=bool(user.is_superuser or row["_leadership"]),
         curator=bool(user.is_superuser or row["_curator"]),
         manager=bool(row["_manager"]),
         has_person=bool(row["_person"]),
     )
-    user._persona_flags = flags
-    return flags
 
 
 def forget_persona(user: AbstractBaseUser) -> None:

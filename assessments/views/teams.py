@@ -14,8 +14,8 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -64,7 +64,7 @@ from assessments.services_teams import (
     team_resource_assign,
 )
 from catalog.models import TrainingResource
-from readiness.caching import cached_html, query_key
+from readiness.caching import cached, cached_html, query_key
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.selectors import everyone_audience, managed_paths
@@ -80,8 +80,16 @@ class TeamAccessMixin:
     needs_edit = False
 
     def get_team(self, pk: int) -> Team:
-        team = get_object_or_404(teams_readable_by(user=self.request.user), pk=pk)
-        self.can_edit = team_can_edit(user=self.request.user, team=team)
+        user = self.request.user
+
+        def access() -> tuple[Team | None, bool]:
+            team = teams_readable_by(user=user).filter(pk=pk).first()
+            return team, team is not None and team_can_edit(user=user, team=team)
+
+        # Every team page asks: kept until the data changes (teams, managers, groups).
+        team, self.can_edit = cached("team-access", user.pk, pk, build=access)
+        if team is None:
+            raise Http404("No such team, or not one of yours.")
         if self.needs_edit and not self.can_edit:
             raise PermissionDenied("Only the team's managers can change its skill map.")
         return team
