@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.api import filters
+from readiness.api.caching import CachedListMixin
 from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin
 from readiness.api.serializers import (
     ApiTokenCreatedSerializer,
@@ -55,12 +56,13 @@ from readiness.tokens import service_token_create, service_tokens, token_create,
 
 
 class CreateUpdateReadViewSet(
+    CachedListMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
-    """Read for everyone signed in; create and update for curators (no delete: history and
-    plans point at these objects)."""
+    """Read for everyone signed in (lists kept until the data changes); create and update for
+    curators (no delete: history and plans point at these objects)."""
 
     permission_classes = [CuratorWriteOrReadOnly]
 
@@ -68,7 +70,7 @@ class CreateUpdateReadViewSet(
 # --- The skills framework ---------------------------------------------------------------------
 
 
-class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
+class AudienceViewSet(CachedListMixin, viewsets.ReadOnlyModelViewSet):
     """The four audiences of the guidance (seeded; changed in the Django admin)."""
 
     queryset = Audience.objects.all()

@@ -1,15 +1,26 @@
 """``manage.py seed_demo``: the demo organization and its five logins."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from assessments.models import AssessmentCycle, LearningPlanItem, SkillRating
+from assessments.demo.trend import snapshots_backfill
+from assessments.models import (
+    AssessmentCycle,
+    AssessmentSubmission,
+    LearningPlanItem,
+    ReadinessSnapshot,
+    SkillRating,
+)
+from assessments.snapshots import snapshots_write
 from readiness.models import (
     Audience,
     AudienceRequirement,
@@ -22,6 +33,14 @@ from readiness.models import (
     Team,
 )
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
+from tests.assessments.reminder_helpers import clear_framework
+from tests.factories import (
+    PersonFactory,
+    RoleFactory,
+    RoleRequirementFactory,
+    SkillFactory,
+    SkillRatingFactory,
+)
 
 pytestmark = pytest.mark.usefixtures("seed_content")
 
@@ -43,7 +62,7 @@ def demo() -> str:
 def _counts() -> dict[str, int]:
     User = get_user_model()
     models = [User, Person, Team, Team.managers.through, AssessmentCycle, SkillRating,
-              LearningPlanItem, Concern, ReadinessPlan, PlanGoal, PlanPartner]
+              LearningPlanItem, Concern, ReadinessPlan, PlanGoal, PlanPartner, ReadinessSnapshot]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -174,3 +193,85 @@ def test_too_few_people_is_refused():
     with pytest.raises(CommandError, match="at least"):
         call_command("seed_demo", people=5, stdout=StringIO())
     assert not Person.objects.exists()
+
+
+def _organization_snapshots() -> list[ReadinessSnapshot]:
+    return list(ReadinessSnapshot.objects.filter(team=None, audience=None, skill=None)
+                .order_by("date"))
+
+
+def test_a_snapshot_at_the_close_of_each_cycle_with_readiness_rising(demo):
+    closes = [timezone.localdate(c.closed_at) for c in AssessmentCycle.objects.order_by("opens_on")]
+    totals = _organization_snapshots()
+    readiness = [t.pairs_at_target / t.pairs_in_scope for t in totals]
+
+    assert [t.date for t in totals] == closes and len(set(closes)) >= 3
+    assert all(t.date < timezone.localdate() for t in totals)
+    assert readiness == sorted(readiness) and readiness[0] < readiness[-1]
+    assert [t.people_in_scope for t in totals] == sorted(t.people_in_scope for t in totals)
+    # Rows for teams, audiences and skills too, as the nightly task writes them.
+    assert ReadinessSnapshot.objects.filter(date=closes[0], team__isnull=False).exists()
+    assert ReadinessSnapshot.objects.filter(date=closes[0], skill__isnull=False).exists()
+    assert all(Person.objects.values_list("is_active", flat=True))
+
+
+def test_the_dashboard_trend_draws_the_demo_snapshots(demo, client):
+    client.force_login(get_user_model().objects.get(username="lead"))
+    response = client.get(reverse("assessments:dashboard"))
+    body = response.content.decode()
+    totals = _organization_snapshots()
+
+    assert response.status_code == 200
+    chart = body[body.index('id="chart-trend-title"'):]
+    chart = chart[:chart.index("</svg>")]
+    # Three series, a full marker per snapshot (today's live one is hollow).
+    assert chart.count('class="marker"') == 3 * len(totals) >= 9
+    for total in totals:
+        percent = round(100 * total.pairs_at_target / total.pairs_in_scope)
+        assert f"Skills at target: {percent}% on {date_format(total.date, 'j M Y')}" in chart
+
+
+def test_a_past_snapshot_counts_only_the_ratings_and_people_of_that_day():
+    """Ratings and submissions stamped after the day (its end in the organization's time
+    zone) and people who joined after it are left out; the database is the same afterwards."""
+    day, today = date(2026, 3, 10), date(2026, 6, 1)
+    zone = timezone.get_default_timezone()
+
+    def at(when: date, hour: int, minute: int = 0) -> datetime:
+        return datetime(when.year, when.month, when.day, hour, minute, tzinfo=zone)
+
+    clear_framework()  # only the requirement below
+    skill, role = SkillFactory(), RoleFactory()
+    RoleRequirementFactory(role=role, skill=skill, target_level=2)
+    long_ago = date(2025, 1, 6)
+    rated = PersonFactory(role=role, start_date=long_ago)
+    SkillRatingFactory(person=rated, skill=skill, level=1, created_at=at(day, 9) - timedelta(days=5))
+    SkillRatingFactory(person=rated, skill=skill, level=2, created_at=at(day, 23, 30))
+    SkillRatingFactory(person=rated, skill=skill, level=0, created_at=at(day + timedelta(days=1), 0, 30))
+    late = PersonFactory(role=role, start_date=long_ago)  # assessed only after the day
+    SkillRatingFactory(person=late, skill=skill, level=3, created_at=at(day, 9) + timedelta(days=9))
+    AssessmentSubmission.objects.create(person=late, kind="full", changed_skills=1,
+                                        submitted_at=at(day, 9) + timedelta(days=9))
+    joiner = PersonFactory(role=role, start_date=day + timedelta(days=1))
+    SkillRatingFactory(person=joiner, skill=skill, level=2, created_at=at(day, 9) + timedelta(days=20))
+
+    def everything() -> tuple:
+        return (sorted(SkillRating.objects.values_list()),
+                sorted(AssessmentSubmission.objects.values_list()),
+                sorted(Person.objects.values_list("pk", "is_active")))
+
+    before = everything()
+    with time_machine.travel(at(today, 12), tick=False):
+        [result] = snapshots_backfill([day])
+        snapshots_write(date=today)
+    then, now = (ReadinessSnapshot.objects.get(date=d, team=None, audience=None, skill=None)
+                 for d in (day, today))
+
+    assert everything() == before
+    assert (result.date, result.people) == (day, 2)  # not the joiner
+    # rated: level 2 on the day (the 0 came after midnight); late: not assessed yet.
+    assert (then.people_in_scope, then.people_at_target, then.mean_gap) == (2, 1, 1.0)
+    assert then.people_assessed_within_cadence == 1
+    # Today the nightly task counts all three: rated is at 0, late and joiner at target.
+    assert (now.people_in_scope, now.people_at_target) == (3, 2)
+    assert now.people_assessed_within_cadence == 3

@@ -21,7 +21,7 @@ from assessments.models import Reminder, SkillRating
 from readiness.caching import data_version
 from readiness.data_version import data_changes_compact, tracked_tables
 from readiness.models import DataChange, SkillCategory
-from readiness.permissions import LEADERSHIP_GROUP
+from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from tests.assessments.me_helpers import build_org
 from tests.assessments.team_org import build_team, clear_framework
 from tests.assessments.test_team_edit import editor_form, post
@@ -176,3 +176,22 @@ def test_a_kept_page_carries_each_visitors_own_csrf_token():
         response = second.post(reverse("assessments:my-assessment-confirm"),
                                {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
+
+
+def test_framework_lists_of_the_api_are_kept_until_the_framework_changes(client):
+    curator = UserFactory()
+    curator.groups.add(Group.objects.get_or_create(name=CURATORS_GROUP)[0])
+    client.force_login(curator)
+    url = reverse("api:skill-list") + "?page_size=100"
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(url).json()
+    assert len(queries) == 3  # session, user, data version
+    category = SkillCategory.objects.first() or SkillCategory.objects.create(name="C", slug="c")
+    response = client.post(reverse("api:skill-list"), {
+        "name": "Prompt caching", "slug": "prompt-caching", "category": category.pk,
+    }, content_type="application/json")
+    assert response.status_code == 201, response.content
+    fresh = client.get(url).json()
+    assert fresh["count"] == kept["count"] + 1
+    assert "prompt-caching" in {skill["slug"] for skill in fresh["results"]}

@@ -1,0 +1,152 @@
+"""Skill ratings: reads, the self-assessment and manager ratings."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments.api import filters
+from assessments.api.serializers import (
+    ManagerRatingsInput,
+    SelfAssessmentInput,
+    SelfAssessmentResultSerializer,
+    SkillRatingSerializer,
+)
+from assessments.api.views.common import _invalid, _own_person
+from assessments.models import RatingSource, SkillRating
+from assessments.selectors import open_cycles_by_person
+from assessments.services import (
+    RatingInput,
+    RatingsInvalid,
+    manager_ratings_record,
+    self_assessment_submit,
+)
+from readiness.models import Person
+from readiness.selectors import people_managed_by, people_visible_to
+
+
+def _rating_errors(error: RatingsInvalid, inputs: list[dict], *, by_index: bool) -> dict:
+    """The service's errors per rating, laid out as DRF lays out errors of a list: an object
+    keyed by the index of each refused input. The self-assessment service drops unchanged
+    ratings before validating, so its errors are matched to inputs by skill."""
+    per_input: dict[int, dict] = {}
+    for (_person_id, skill_id, index), problem in error.errors_by_key.items():
+        targets = (
+            [index]
+            if by_index
+            else [i for i, entry in enumerate(inputs) if entry["skill"] == skill_id]
+        )
+        detail = (
+            problem.message_dict
+            if hasattr(problem, "error_dict")
+            else {"non_field_errors": problem.messages}
+        )
+        for target in targets:
+            for field, messages in detail.items():
+                per_input.setdefault(target, {}).setdefault(field, []).extend(messages)
+    return {"ratings": per_input}
+
+
+def _entries(ratings: list[dict]) -> list[RatingInput]:
+    return [
+        RatingInput(
+            skill_id=entry["skill"],
+            level=entry["level"],
+            person_id=entry.get("person"),
+            interest=entry.get("interest"),
+            note=entry.get("note", ""),
+            evidence_url=entry.get("evidence_url", ""),
+        )
+        for entry in ratings
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(description="Ratings of the people you may read, newest first."),
+)
+class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Skill ratings (append-only). Read: ratings of the people the requester may read.
+    Write: a self-assessment for oneself; manager ratings for the people one manages."""
+
+    queryset = SkillRating.objects.none()  # for the schema; see get_queryset
+
+    serializer_class = SkillRatingSerializer
+    filterset_class = filters.SkillRatingFilter
+    ordering_fields = ["created_at", "id", "level"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self) -> QuerySet:
+        return SkillRating.objects.filter(person__in=people_visible_to(user=self.request.user))
+
+    @extend_schema(
+        request=SelfAssessmentInput,
+        responses={201: SelfAssessmentResultSerializer},
+        description="Submit my self-assessment (as the self-assessment page does): ratings are "
+        "appended for the skills that changed (all of them inside an open cycle), and the "
+        "submission restarts my reassessment cadence.",
+    )
+    @action(detail=False, methods=["post"], url_path="self-assessment", filter_backends=[],
+            pagination_class=None)
+    def self_assessment(self, request: Request) -> Response:
+        person = _own_person(request)
+        data = SelfAssessmentInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ratings = data.validated_data["ratings"]
+        cycle = open_cycles_by_person(
+            people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
+        ).get(person.pk)
+        try:
+            submission = self_assessment_submit(
+                person=person,
+                entries=_entries(ratings),
+                user=request.user,
+                cycle=cycle,
+                version=data.validated_data["version"],
+            )
+        except RatingsInvalid as error:
+            raise _invalid(_rating_errors(error, ratings, by_index=False)) from error
+        except ValidationError as error:
+            if error.code == "stale":
+                raise _invalid({"version": error.messages}) from error
+            raise
+        created = SkillRating.objects.filter(
+            person=person, source=RatingSource.SELF, created_at=submission.submitted_at
+        ).order_by("skill_id", "pk")
+        result = {"submission": submission, "ratings": created}
+        return Response(SelfAssessmentResultSerializer(result).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ManagerRatingsInput,
+        responses={201: SkillRatingSerializer(many=True)},
+        description="Record manager ratings of people you manage (your teams and the teams "
+        "below them), all or nothing.",
+    )
+    @action(detail=False, methods=["post"], url_path="manager", filter_backends=[],
+            pagination_class=None)
+    def manager(self, request: Request) -> Response:
+        data = ManagerRatingsInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        ratings = data.validated_data["ratings"]
+        managed = set(
+            people_managed_by(user=request.user)
+            .filter(pk__in={entry["person"] for entry in ratings})
+            .values_list("pk", flat=True)
+        )
+        refused = {
+            index: {"person": ["You do not manage this person."]}
+            for index, entry in enumerate(ratings)
+            if entry["person"] not in managed
+        }
+        if refused:
+            raise _invalid({"ratings": refused})
+        try:
+            rows = manager_ratings_record(manager=request.user, entries=_entries(ratings))
+        except RatingsInvalid as error:
+            raise _invalid(_rating_errors(error, ratings, by_index=True)) from error
+        return Response(SkillRatingSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,43 @@
+"""The demo organization: a believable company to explore, demonstrate and load-test Readiness.
+
+``demo_organization_create`` builds departments and teams, people with roles, three closed
+assessment cycles with self and manager ratings, learning plans, concerns, an active
+readiness plan and the readiness snapshots of the cycles' close dates (the dashboard's trend),
+plus five known logins. Everything is written with ``bulk_create`` in batches
+and ratings are generated person by person, so 10,000 people fit in bounded memory.
+
+Modules: ``data`` (what the organization is made of), ``organization`` (teams and people),
+``plans`` (the readiness plan, cycles and concerns), ``history`` (ratings, learning and
+submissions), ``trend`` (past snapshots), ``builder`` (runs the steps) and ``create`` (the
+entry points re-exported here).
+"""
+
+from assessments.demo.create import (
+    DemoSummary,
+    demo_logins_ensure,
+    demo_organization_create,
+    demo_organization_exists,
+    demo_organization_summary,
+)
+from assessments.demo.data import (
+    DEFAULT_PASSWORD,
+    DEFAULT_PEOPLE,
+    DEMO_LOGINS,
+    MIN_PEOPLE,
+    PLAN_NAME,
+    DemoLogin,
+)
+
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "DEFAULT_PEOPLE",
+    "DEMO_LOGINS",
+    "MIN_PEOPLE",
+    "PLAN_NAME",
+    "DemoLogin",
+    "DemoSummary",
+    "demo_logins_ensure",
+    "demo_organization_create",
+    "demo_organization_exists",
+    "demo_organization_summary",
+]

@@ -1,0 +1,28 @@
+"""API lists kept until the data changes (``readiness.caching``).
+
+For lists that read the same for everyone allowed to read them (the skills framework, the
+catalog's providers): the serialized page is kept under its full URL (host, path, filters,
+ordering, page — the pagination links are absolute) and the data version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from readiness.caching import cached
+
+
+class CachedListMixin:
+    """``list()`` from the cache while the data is unchanged."""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # noqa: ANN401
+        parent = super()
+
+        def build() -> Any:  # noqa: ANN401
+            return parent.list(request, *args, **kwargs).data
+
+        return Response(cached("api-list", type(self).__name__, request.build_absolute_uri(),
+                               build=build))
