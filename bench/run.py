@@ -165,7 +165,7 @@ def row(name: str, ms: float, floor_ms: float, target: float | None, **extra: An
 def page_rows(runs: int) -> list[dict]:
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.urls import NoReverseMatch, reverse
 
     User = get_user_model()
@@ -191,18 +191,30 @@ def page_rows(runs: int) -> list[dict]:
             return response
 
         floor_ms, _ = median_of(runs * 3, lambda client=client: client.get("/bench/trivial/"))
+        layout_ms, _ = median_of(runs * 3, lambda client=client: client.get("/bench/layout/"))
         queries: list[str] = []
 
         def counter(execute, sql, params, many, context, queries=queries):
             queries.append(sql)
             return execute(sql, params, many, context)
 
-        # The test client resets connection.queries at each request: count with a wrapper.
+        # Built from scratch, as after any change to the data (readiness.caching off) …
+        with override_settings(READINESS_CACHE=False):
+            with connection.execute_wrapper(counter):
+                response = get()
+            built_queries = len(queries)
+            built_ms, _ = median_of(runs, get)
+        # … then as every later visitor gets it until the data changes.
+        queries.clear()
         with connection.execute_wrapper(counter):
-            response = get()
+            get()
         ms, _ = median_of(runs, get)
         rows.append(row(name, ms, floor_ms, 5.0, queries=len(queries), url=url,
-                        bytes=len(response.content)))
+                        bytes=len(response.content), layout_ms=round(layout_ms, 2),
+                        layout_ratio=round(ms / layout_ms, 2), built_ms=round(built_ms, 1),
+                        built_ratio=round(built_ms / floor_ms, 1), built_queries=built_queries))
+    rows.append(row("    the layout around an empty page", layout_ms, floor_ms, None,
+                    url="/bench/layout/"))
     return rows
 
 
@@ -573,7 +585,7 @@ def print_table(result: dict) -> None:
         extra = {k: v for k, v in item.items()
                  if k not in ("name", "ms", "floor_ms", "ratio", "target", "ok", "url")}
         target = f"{item['target']:.0f}x" if item["target"] else "-"
-        ok = "yes" if item["ok"] else "NO"
+        ok = "-" if item["ok"] is None else "yes" if item["ok"] else "NO"
         log(f"{item['name']:<44}{item['ms']:>11.1f}{item['floor_ms']:>10.1f}"
             f"{item['ratio']:>7.1f}x{target:>8}  {ok:<3} {extra}")
     if result["load"]:
