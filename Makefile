@@ -60,6 +60,9 @@ test: $(STAMP)  ## Run the whole test suite (DATABASE_URL picks PostgreSQL).
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)  ## Benchmark at 10,000 people on PostgreSQL (BENCH_ARGS=--help).
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; } \
+		>/dev/null 2>&1; } || echo "wrk is missing (apt-get install wrk): the load run is skipped"
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 loadtest: $(STAMP)  ## wrk on gunicorn: zero 5xx, zero lost ratings (LOADTEST_ARGS=--help).
