@@ -146,13 +146,14 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp): scripts only from this site, plus the nonce the Swagger
-# UI page puts on its one inline script. Styles allow 'unsafe-inline' because progress bars
-# and Bootstrap components set widths with style="" attributes; scripts never do.
+# UI page puts on its one inline script. Styles only from this site, no 'unsafe-inline':
+# templates use no style="" attribute nor <style> element (widths are classes of
+# static/css/widths.css); scripts may still set element.style, which the policy allows.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF, "'unsafe-inline'"],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
