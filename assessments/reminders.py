@@ -1,8 +1,9 @@
 """Reassessment reminders: "due", then "overdue" every 7 days up to 3 times, then one escalation
 digest per manager. Each step is sent exactly once.
 
-Who is due, and by when, is ``people_reassessment`` (the one implementation of the rule). This
-module only walks each due person through the steps of a *sequence*:
+Who is due, and by when, is ``people_reassessment`` (the one implementation of the rule), run
+once per run over everyone who can receive mail (one set-based statement); only the due — a
+minority — are then walked, in batches, through the steps of a *sequence*:
 
 - A sequence is identified by its ``period``: ``cycle:<id>`` while an open cycle in scope has no
   submission from the person, else ``cadence:since:<last assessment>`` (``cadence:never`` when
@@ -40,11 +41,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from assessments.batching import in_batches
-from assessments.emails import absolute_reverse, email_build, message_id
+from assessments.emails import EmailBatch, absolute_reverse, email_build, message_id
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.selectors import Reassessment, people_reassessment
 from readiness.models import Person, Team
@@ -54,8 +54,7 @@ logger = logging.getLogger(__name__)
 STEP_DAYS = 7
 OVERDUE_STEPS = 3
 ESCALATION_STEP = OVERDUE_STEPS + 1
-#: People per batch. 1,000 rather than 200 on 10,000 people (bench): the sweep that sends
-#: nothing 5.9 → 4.1 s, the one that sends 3,203 mails 14.1 → 12.6 s, peak RSS +3 MB.
+#: Due people per batch (plan, claim, send): the due rule itself runs once over everyone.
 BATCH_SIZE = 1000
 #: The reminder task's hard time limit; a claim older than this belongs to a dead run.
 TIME_LIMIT_SECONDS = 20 * 60
@@ -125,7 +124,7 @@ class _Outgoing:
 
 @dataclass(frozen=True, slots=True)
 class _Sequence:
-    person: Person
+    person_id: int
     period: str
     due_on: dt.date
     cycle: AssessmentCycle | None
@@ -142,8 +141,8 @@ def reminders_send(
     """
     run = _Run(today=today or timezone.localdate())
     try:
-        for people in _active_people_batches(batch_size):
-            run.remind_batch(people)
+        for statuses in run.due_batches(batch_size):
+            run.remind_batch(statuses)
         run.send_digests()
     except BaseException:
         run.release()
@@ -151,15 +150,9 @@ def reminders_send(
     return run.result
 
 
-def _active_people_batches(size: int) -> Iterator[list[Person]]:
-    """Active people who can receive mail, in id order, one query per batch."""
-    people = (
-        Person.objects.filter(is_active=True, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user", "team")
-        .order_by("pk")
-    )
-    return in_batches(people, size=size)
+def _reachable_people() -> QuerySet[Person]:
+    """Active people who can receive mail."""
+    return Person.objects.filter(is_active=True, user__is_active=True).exclude(user__email="")
 
 
 class _Run:
@@ -169,41 +162,54 @@ class _Run:
         self.result = ReminderRunResult(today=today)
         self.cycles: dict[int, AssessmentCycle] = {}
         self.my_assessment_url = my_assessment_url()
+        self.emails = EmailBatch()
 
-    # --- one batch of people: compute, claim, send ----------------------------------------
+    # --- who is due: the rule once over everyone, then batches of the due -----------------
 
-    def remind_batch(self, people: list[Person]) -> None:
-        self.result.people_checked += len(people)
-        by_id = {person.pk: person for person in people}
-        statuses = people_reassessment(people=Person.objects.filter(pk__in=by_id), today=self.today)
-        sequences = {
-            person_id: self._sequence(by_id[person_id], status)
-            for person_id, status in statuses.items()
-            if status.is_due
-        }
-        if not sequences:
-            return
-        self.result.people_due += len(sequences)
+    def due_batches(self, size: int) -> Iterator[list[Reassessment]]:
+        """The due people's statuses in batches of ``size``, in id order. The rule runs once
+        over everyone reachable (one statement, then the open cycles): set-based, it costs
+        about the same for 10,000 people as for 1,000, and the due are a minority."""
+        people = _reachable_people()
+        self.result.people_checked = people.count()
+        statuses = people_reassessment(people=people, today=self.today)
+        due = sorted(person_id for person_id, status in statuses.items() if status.is_due)
+        self.result.people_due = len(due)
+        for start in range(0, len(due), size):
+            yield [statuses[person_id] for person_id in due[start : start + size]]
+
+    # --- one batch of due people: plan, claim, send ---------------------------------------
+
+    def remind_batch(self, statuses: list[Reassessment]) -> None:
+        sequences = {status.person_id: self._sequence(status) for status in statuses}
         new_rows, retry_ids, escalating = self._plan(sequences)
         if escalating:
             new_rows += self._escalation_rows(escalating)
-        if new_rows or retry_ids:
-            self._claim(new_rows, retry_ids)
+        if not new_rows and not retry_ids:
+            return  # nothing claimed: this run holds no row of these people
+        self._claim(new_rows, retry_ids)
         claimed = list(
             Reminder.objects.filter(
-                claimed_by=self.token, sent_at__isnull=True, person_id__in=by_id
+                claimed_by=self.token, sent_at__isnull=True, person_id__in=sequences
             )
             .exclude(kind=ReminderKind.ESCALATION)
+            .select_related("person__user")
+            # What the message needs (any other field would load on access, one query each).
+            .only(
+                "person_id", "kind", "sequence", "due_on", "person__user__first_name",
+                "person__user__last_name", "person__user__username", "person__user__email",
+            )
             .order_by("person_id", "sequence")
         )
         self._deliver([self._person_message(sequences[row.person_id], row) for row in claimed])
 
-    def _sequence(self, person: Person, status: Reassessment) -> _Sequence:
+    def _sequence(self, status: Reassessment) -> _Sequence:
+        person_id = status.person_id
         if status.cycle_id is not None:
             cycle = self._cycle(status.cycle_id)
-            return _Sequence(person, f"cycle:{cycle.pk}", cycle.due_on, cycle, status)
+            return _Sequence(person_id, f"cycle:{cycle.pk}", cycle.due_on, cycle, status)
         period = cadence_period(status.last_assessed_at)
-        return _Sequence(person, period, status.due_on or self.today, None, status)
+        return _Sequence(person_id, period, status.due_on or self.today, None, status)
 
     def _cycle(self, cycle_id: int) -> AssessmentCycle:
         if cycle_id not in self.cycles:
@@ -266,7 +272,7 @@ class _Run:
     ) -> Reminder:
         now = timezone.now()
         return Reminder(
-            person=seq.person,
+            person_id=seq.person_id,
             kind=step_kind(step),
             period=seq.period,
             cycle=seq.cycle,
@@ -281,7 +287,15 @@ class _Run:
     def _escalation_rows(self, escalating: list[tuple[_Sequence, dt.date]]) -> list[Reminder]:
         """One row per (person, manager). A person's managers are the managers of their team;
         a team with none (or only the person themself) hands over to the nearest team above."""
-        chains = {seq.person.pk: _team_and_ancestors(seq.person.team) for seq, _ in escalating}
+        people = {
+            person_id: (user_id, path)
+            for person_id, user_id, path in Person.objects.filter(
+                pk__in=[seq.person_id for seq, _ in escalating]
+            ).values_list("pk", "user_id", "team__path")
+        }
+        chains = {
+            person_id: _team_and_ancestors(path) for person_id, (_, path) in people.items()
+        }
         team_ids = {team_id for chain in chains.values() for team_id in chain}
         managers: dict[int, set[int]] = defaultdict(set)
         for team_id, user_id in (
@@ -292,15 +306,18 @@ class _Run:
             managers[team_id].add(user_id)
         rows: list[Reminder] = []
         for seq, deadline in escalating:
-            for team_id in chains[seq.person.pk]:
-                recipients = sorted(managers[team_id] - {seq.person.user_id})
+            user_id = people.get(seq.person_id, (None, None))[0]
+            for team_id in chains.get(seq.person_id, ()):
+                recipients = sorted(managers[team_id] - {user_id})
                 if recipients:
                     rows += [
-                        self._row(seq, ESCALATION_STEP, deadline, user_id) for user_id in recipients
+                        self._row(seq, ESCALATION_STEP, deadline, manager_id)
+                        for manager_id in recipients
                     ]
                     break
             else:
-                logger.warning("No manager to escalate %s to (%s)", seq.person, seq.period)
+                logger.warning("No manager to escalate person %s to (%s)", seq.person_id,
+                               seq.period)
         return rows
 
     def _claim(self, new_rows: list[Reminder], retry_ids: list[int]) -> None:
@@ -338,10 +355,11 @@ class _Run:
             return
         sent_ids: list[int] = []
         try:
+            # One connection for the batch; one message per call, so that a failure leaves
+            # exactly the messages before it marked sent.
             with get_connection() as connection:
                 for item in outgoing:
-                    item.message.connection = connection
-                    item.message.send()
+                    connection.send_messages([item.message])
                     sent_ids += item.reminder_ids
                     self.result.sent.append(item.record)
         finally:
@@ -360,7 +378,7 @@ class _Run:
             logger.exception("Could not release reminder claims of run %s", self.token)
 
     def _person_message(self, seq: _Sequence, row: Reminder) -> _Outgoing:
-        person = seq.person
+        person = row.person
         due_on = row.due_on or seq.due_on
         context = {
             "person": person,
@@ -380,10 +398,12 @@ class _Run:
             "action_url": self.my_assessment_url,
         }
         name = "reminder_due" if row.kind == ReminderKind.DUE else "reminder_overdue"
-        message = email_build(
+        # Rendered once per distinct context: only the name differs between most of them.
+        message = self.emails.build(
             name=name,
             to=[person.email],
             context=context,
+            own={"person": ("display_name",)},
             headers={"Message-ID": message_id(f"reminder-{row.pk}")},
         )
         record = SentEmail(row.kind, person.email, message.subject, (person.pk,))
@@ -436,9 +456,10 @@ class _Run:
         return _Outgoing(message, [row.pk for row in rows], record)
 
 
-def _team_and_ancestors(team: Team | None) -> list[int]:
-    """The team and the teams above it, nearest first (from its materialized path)."""
-    if team is None:
+def _team_and_ancestors(path: str | None) -> list[int]:
+    """A team and the teams above it, nearest first, from its materialized path (None: no
+    team)."""
+    if not path:
         return []
-    return [int(part) for part in reversed(team.path.strip("/").split("/")) if part]
+    return [int(part) for part in reversed(path.strip("/").split("/")) if part]
 

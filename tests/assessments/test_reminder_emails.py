@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from assessments.emails import EmailBatch, email_build
 from assessments.reminders import reminders_send
-from readiness.models import Team
+from readiness.models import Person, Team
 from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
 from tests.factories import AssessmentCycleFactory
 
@@ -127,3 +128,85 @@ def test_names_are_escaped_in_html_and_plain_in_text(org, mailoutbox):
     text, html = parts(mailoutbox[0])
     assert "Hello <b>Ana</b> O'Neil" in text
     assert "&lt;b&gt;Ana&lt;/b&gt; O&#x27;Neil" in html
+
+
+# --- Rendered once per context: the same messages as rendered one by one ----------------------
+
+
+def test_a_batch_of_reminders_equals_each_rendered_alone(org, mailoutbox):
+    # Three people, one context: only the first message is rendered in full in the run, the
+    # others are the shared render with their own (escaped) names put in.
+    names = [("Ana", "Tester"), ("<b>Zoë</b>", "O'Neil & Co"), ('"Quoted"', "<script>")]
+    for index, (first, last) in enumerate(names):
+        person = add_person(org, f"p{index}", assessed_at=ASSESSED)
+        person.user.first_name, person.user.last_name = first, last
+        person.user.save()
+
+    send_on(DUE)
+
+    assert len(mailoutbox) == 3
+    for message in mailoutbox:
+        person = Person.objects.select_related("user").get(user__email=message.to[0])
+        alone = email_build(
+            name="reminder_due",
+            to=message.to,
+            context=reminder_context(person),
+            headers=message.extra_headers,
+        )
+        assert (message.subject, *parts(message)) == (alone.subject, *parts(alone))
+    _, html = parts(mailoutbox[1])
+    assert "Hello &lt;b&gt;Zoë&lt;/b&gt; O&#x27;Neil &amp; Co," in html
+
+
+def reminder_context(person):
+    return {
+        "person": person,
+        "cycle": None,
+        "due_on": DUE,
+        "today": DUE,
+        "days_overdue": 0,
+        "step": 0,
+        "overdue_steps": 3,
+        "reason": "cadence",
+        "last_assessed_on": ASSESSED.date(),
+        "cadence_days": 90,
+        "action_url": LINK,
+    }
+
+
+def test_a_template_that_uses_more_than_the_declared_values_is_rendered_in_full(org):
+    ana = add_person(org, "ana", assessed_at=ASSESSED)
+    ben = add_person(org, "ben", assessed_at=ASSESSED)
+    batch = EmailBatch()
+    # Only the email is declared the person's own, but the templates print the name: the
+    # shared render cannot be made, each message is rendered in full.
+    for person in (ana, ben, ana):
+        context = reminder_context(person)
+        message = batch.build(name="reminder_due", to=[person.email], context=context,
+                              own={"person": ("email",)})
+        alone = email_build(name="reminder_due", to=[person.email], context=context)
+        assert parts(message) == parts(alone)
+        assert f"Hello {person.display_name}" in message.body
+
+
+def test_a_template_that_transforms_an_own_value_is_rendered_in_full(org, settings):
+    settings.TEMPLATES = [{
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {
+            "emails/shout-subject.html": "Hi {{ person.display_name|upper }}",
+            "emails/shout-body-text.html": "{{ person.display_name|truncatechars:6 }}",
+            "emails/shout-body-html.html": "<p>{{ person.display_name }}</p>",
+        })]},
+    }]
+    ana = add_person(org, "ana", assessed_at=ASSESSED)
+    ben = add_person(org, "ben", assessed_at=ASSESSED)
+    batch = EmailBatch()
+
+    messages = [
+        batch.build(name="shout", to=[p.email], context={"person": p}, own={"person": ("display_name",)})
+        for p in (ana, ben)
+    ]
+
+    assert [m.subject for m in messages] == ["Hi ANA TESTER", "Hi BEN TESTER"]
+    assert [m.body for m in messages] == ["Ana T…", "Ben T…"]
+    assert parts(messages[1])[1] == "<p>Ben Tester</p>"

@@ -364,9 +364,10 @@ def test_queries_per_batch_do_not_grow_with_people(org, size, mailoutbox):
         result = reminders_send(batch_size=50)
 
     assert len(mailoutbox) == size
-    # 1 the batch of people (with user and team); the due rule: 1 cadence statement, 1 open
-    # cycles + 2 prefetches (audiences, teams) + 1 per open cycle; 1 the open cycles for the
-    # emails; 1 the steps already recorded; 1 insert (claim); 1 read back this run's claims;
+    # 1 count the people who can receive mail; the due rule, once for all of them: 1 due-date
+    # statement, 1 open cycles + 2 prefetches (audiences, teams) + 1 per open cycle; then per
+    # batch of due people: 1 the open cycles for the emails (first batch only), 1 the steps
+    # already recorded, 1 insert (claim), 1 read back this run's claims (with the people),
     # 1 mark sent; 1 this run's escalation claims (none). Savepoints left out.
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == 12, "\n".join(statements)

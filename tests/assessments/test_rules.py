@@ -16,6 +16,7 @@ from assessments.selectors import (
     person_skill_states,
     skill_readiness,
     skill_states,
+    skill_states_iter,
     team_rollup,
 )
 from readiness.models import Person, Team
@@ -387,6 +388,8 @@ def test_states_and_aggregates_cost_one_query_each(clean_framework, size, django
     # One statement each: the states CTE (targets, latest ratings, gaps) and its aggregates.
     with django_assert_num_queries(1):
         assert len(skill_states(people=people)) == size * 4
+    with django_assert_num_queries(1):  # streamed in chunks, still one statement
+        assert sum(1 for _ in skill_states_iter(people=people, chunk_size=5)) == size * 4
     with django_assert_num_queries(1):
         assert len(people_readiness(people=people)) == size
     with django_assert_num_queries(1):

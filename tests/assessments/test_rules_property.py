@@ -8,7 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments.models import SkillRating
-from assessments.selectors import group_readiness, people_readiness, skill_states
+from assessments.selectors import (
+    group_readiness,
+    people_readiness,
+    skill_states,
+    skill_states_iter,
+)
 from readiness.models import (
     Audience,
     AudienceRequirement,
@@ -46,7 +51,8 @@ organization = st.fixed_dictionaries(
         "people": st.lists(
             st.tuples(st.none() | st.integers(0, 2), st.integers(0, 1)), min_size=1, max_size=6
         ),
-        # ratings: person slot, skill slot, level, source, minute offset (small: ties happen)
+        # ratings: person slot, skill slot, level, source, minute offset (small: ties happen),
+        # microseconds (the states carry the timestamps: they must come back exact), interest
         "ratings": st.lists(
             st.tuples(
                 st.integers(0, 5),
@@ -54,6 +60,8 @@ organization = st.fixed_dictionaries(
                 levels,
                 st.sampled_from(["self", "manager"]),
                 st.integers(0, 3),
+                st.sampled_from([0, 1, 999_999]),
+                st.none() | st.integers(0, 2),
             ),
             max_size=25,
         ),
@@ -100,6 +108,12 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
                 target is not None and level is not None and level >= target,
                 bool(self_r and (manager_r is None or self_r.created_at > manager_r.created_at)),
                 bool(self_r and manager_r and abs(self_r.level - manager_r.level) >= 2),
+                # What the states carry of the latest ratings themselves.
+                self_r.level if self_r else None,
+                self_r.created_at if self_r else None,
+                self_r.interest if self_r else None,
+                manager_r.level if manager_r else None,
+                manager_r.created_at if manager_r else None,
             )
     return result
 
@@ -158,7 +172,7 @@ def test_set_based_rules_equal_naive_rules(org):
             user = UserFactory(username=f"prop-{i}")
             people.append(Person.objects.create(user=user, role=role, team=teams[team_index]))
         ratings = []
-        for person_slot, skill_slot, level, source, minutes in org["ratings"]:
+        for person_slot, skill_slot, level, source, minutes, micros, interest in org["ratings"]:
             if person_slot >= len(people) or skill_slot >= len(skills):
                 continue
             ratings.append(
@@ -167,7 +181,8 @@ def test_set_based_rules_equal_naive_rules(org):
                     skill=skills[skill_slot],
                     level=level,
                     source=source,
-                    created_at=BASE + dt.timedelta(minutes=minutes),
+                    interest=interest,
+                    created_at=BASE + dt.timedelta(minutes=minutes, microseconds=micros),
                 )
             )
 
@@ -175,6 +190,7 @@ def test_set_based_rules_equal_naive_rules(org):
         expected = naive_states(
             people, skills, role_targets, audience_targets, everyone_targets, ratings
         )
+        states = skill_states(people=scope)
         actual = {
             (s.person_id, s.skill_id): (
                 s.target,
@@ -184,10 +200,27 @@ def test_set_based_rules_equal_naive_rules(org):
                 s.at_target,
                 s.awaiting_review,
                 s.calibration_flag,
+                s.self_level,
+                s.self_at,
+                s.interest,
+                s.manager_level,
+                s.manager_at,
             )
-            for s in skill_states(people=scope)
+            for s in states
         }
         assert actual == expected
+        assert all(
+            moment is None or moment.utcoffset() == dt.timedelta(0)
+            for s in states
+            for moment in (s.self_at, s.manager_at)
+        )
+        # Ordered by person then skill; the streamed states are the same, required-only the
+        # required ones.
+        assert [(s.person_id, s.skill_id) for s in states] == sorted(actual)
+        assert list(skill_states_iter(people=scope, chunk_size=2)) == states
+        assert skill_states(people=scope, required_only=True) == [
+            s for s in states if s.target is not None
+        ]
 
         # Aggregates agree with the naive pairs too.
         per_person = people_readiness(people=scope)
