@@ -111,9 +111,8 @@ def _accumulate(
     ids = [person_id for person_id, _, _ in batch]
     people = Person.objects.filter(pk__in=ids)
     required: dict[int, list[tuple[int, bool, int]]] = defaultdict(list)
-    for state in skill_states(people=people):
-        if state.required:
-            required[state.person_id].append((state.skill_id, state.at_target, state.gap))
+    for state in skill_states(people=people, required_only=True):
+        required[state.person_id].append((state.skill_id, state.at_target, state.gap))
     reassessment = people_reassessment(people=people, today=date)
     for person_id, team_id, audience_id in batch:
         pairs = required.get(person_id)
