@@ -229,10 +229,40 @@ def _valid(form: forms.Form) -> dict:
     return form.cleaned_data
 
 
-def _input(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    data = serializer_class(data=request.data)
+def _input(
+    serializer_class: type[serializers.Serializer], request: Request, current: dict | None = None
+) -> dict:
+    """The validated input of a PUT or POST; of a PATCH (``current``: the object's values, in
+    the shape of the input), the fields sent over the current values — then checked by the same
+    form and written by the same service as a PUT."""
+    data = serializer_class(data=request.data, partial=current is not None)
     data.is_valid(raise_exception=True)
-    return dict(data.validated_data)
+    return {**(current or {}), **data.validated_data}
+
+
+def _partial(request: Request) -> bool:
+    return request.method == "PATCH"
+
+
+def _plan_values(plan: ReadinessPlan) -> dict:
+    return {"name": plan.name, "business_scenario": plan.business_scenario,
+            "owner": plan.owner_id, "start_date": plan.start_date,
+            "target_date": plan.target_date, "status": plan.status}
+
+
+def _goal_values(goal: PlanGoal) -> dict:
+    return {"audience": goal.audience_id, "skill": goal.skill_id,
+            "target_share": goal.target_share, "due_date": goal.due_date}
+
+
+def _partner_values(partner: PlanPartner) -> dict:
+    return {"team": partner.team_id, "name": partner.name,
+            "contribution": partner.contribution, "due_date": partner.due_date}
+
+
+def _remedy_values(remedy: GapRemedy) -> dict:
+    return {"remedy": remedy.remedy, "owner": remedy.owner_id, "deadline": remedy.deadline,
+            "notes": remedy.notes}
 
 
 @extend_schema_view(
@@ -240,6 +270,10 @@ def _input(serializer_class: type[serializers.Serializer], request: Request) -> 
                          description="Create a plan (leadership and admins)."),
     update=extend_schema(request=PlanInput, responses={200: ReadinessPlanSerializer},
                          description="Change the plan (its owner and admins)."),
+    partial_update=extend_schema(
+        request=PlanInput, responses={200: ReadinessPlanSerializer},
+        description="Change some fields of the plan (its owner and admins): the others keep "
+        "their values; checked as a PUT."),
     retrieve=extend_schema(responses={200: PlanDetailSerializer},
                            description="The plan, each goal with its current value."),
 )
@@ -255,7 +289,7 @@ class ReadinessPlanViewSet(
     filterset_class = filters.ReadinessPlanFilter
     ordering_fields = ["start_date", "target_date", "name", "id"]
     ordering = ["-start_date", "name", "id"]
-    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
         return plans_visible_to(user=self.request.user).prefetch_related("goals", "partners")
@@ -285,7 +319,7 @@ class ReadinessPlanViewSet(
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         plan = self._editable()
-        data = _input(PlanInput, request)
+        data = _input(PlanInput, request, _plan_values(plan) if kwargs.get("partial") else None)
         cleaned = _valid(PlanForm(data=data, current_owner=plan.owner))
         plan = plan_update(plan=plan, **{name: cleaned[name] for name in PLAN_FIELDS})
         plan = self.get_queryset().get(pk=plan.pk)
@@ -305,9 +339,12 @@ class ReadinessPlanViewSet(
 
     @extend_schema(methods=["PUT"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
                    description="Change a goal of the plan.")
+    @extend_schema(methods=["PATCH"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
+                   description="Change some fields of a goal of the plan (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a goal of the plan.")
-    @action(detail=True, methods=["put", "delete"], url_path=r"goals/(?P<goal_pk>[0-9]+)",
+    @action(detail=True, methods=["put", "patch", "delete"],
+            url_path=r"goals/(?P<goal_pk>[0-9]+)",
             url_name="goal", filter_backends=[], pagination_class=None)
     def goal(self, request: Request, pk: str | None = None, goal_pk: str = "") -> Response:
         plan = self._editable()
@@ -315,7 +352,7 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_goal_delete(goal=goal)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanGoalInput, request)
+        data = _input(PlanGoalInput, request, _goal_values(goal) if _partial(request) else None)
         goal = plan_goal_update(goal=goal, **_valid(PlanGoalForm(data=data)))
         return Response(PlanGoalSerializer(goal).data)
 
@@ -333,9 +370,13 @@ class ReadinessPlanViewSet(
 
     @extend_schema(methods=["PUT"], request=PlanPartnerInput,
                    responses={200: PlanPartnerSerializer}, description="Change a partner.")
+    @extend_schema(methods=["PATCH"], request=PlanPartnerInput,
+                   responses={200: PlanPartnerSerializer},
+                   description="Change some fields of a partner (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a partner of the plan.")
-    @action(detail=True, methods=["put", "delete"], url_path=r"partners/(?P<partner_pk>[0-9]+)",
+    @action(detail=True, methods=["put", "patch", "delete"],
+            url_path=r"partners/(?P<partner_pk>[0-9]+)",
             url_name="partner", filter_backends=[], pagination_class=None)
     def partner(self, request: Request, pk: str | None = None, partner_pk: str = "") -> Response:
         plan = self._editable()
@@ -343,7 +384,8 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_partner_delete(partner=partner)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanPartnerInput, request)
+        data = _input(PlanPartnerInput, request,
+                      _partner_values(partner) if _partial(request) else None)
         partner = plan_partner_update(partner=partner, **_valid(PlanPartnerForm(data=data)))
         return Response(PlanPartnerSerializer(partner).data)
 
@@ -352,9 +394,12 @@ class ReadinessPlanViewSet(
     @extend_schema(methods=["PUT"], request=GapRemedyInput, responses={200: GapRemedySerializer},
                    description="Set how the plan closes the gap on a skill: train, hire or "
                    "partner, by a deadline (one remedy per skill).")
+    @extend_schema(methods=["PATCH"], request=GapRemedyInput, responses={200: GapRemedySerializer},
+                   description="Change some fields of the plan's remedy for the gap on a skill "
+                   "(checked as a PUT; 404 when the skill has no remedy yet: PUT one).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove the plan's remedy for the gap on a skill.")
-    @action(detail=True, methods=["put", "delete"],
+    @action(detail=True, methods=["put", "patch", "delete"],
             url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy", url_name="remedy",
             filter_backends=[], pagination_class=None)
     def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
@@ -364,7 +409,10 @@ class ReadinessPlanViewSet(
             gap_remedy_delete(remedy=get_object_or_404(GapRemedy, plan=plan, skill=skill))
             return Response(status=status.HTTP_204_NO_CONTENT)
         current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
-        data = _input(GapRemedyInput, request)
+        if _partial(request) and current is None:
+            raise exceptions.NotFound("The plan has no remedy for this skill yet: PUT one.")
+        data = _input(GapRemedyInput, request,
+                      _remedy_values(current) if _partial(request) else None)
         form = GapRemedyForm(data=data, current_owner=current.owner if current else None)
         entry = gap_remedy_set(plan=plan, skill=skill, **_valid(form))
         return Response(GapRemedySerializer(entry).data)

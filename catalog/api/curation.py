@@ -97,6 +97,10 @@ def _saved_rule(data: dict, rule: SkillMappingRule | None = None) -> SkillMappin
 @extend_schema_view(
     create=extend_schema(request=MappingRuleInput, responses={201: MappingRuleSerializer}),
     update=extend_schema(request=MappingRuleInput, responses={200: MappingRuleSerializer}),
+    partial_update=extend_schema(
+        request=MappingRuleInput, responses={200: MappingRuleSerializer},
+        description="Change some fields of the rule: the others keep their values; checked "
+        "as a PUT."),
 )
 class MappingRuleViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
@@ -109,15 +113,22 @@ class MappingRuleViewSet(
     serializer_class = MappingRuleSerializer
     permission_classes = [IsCurator]
     filter_backends: list = []
-    http_method_names = ["get", "post", "put", "delete", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
         return mapping_rules()
 
-    def _input(self, request: Request) -> dict:
-        data = MappingRuleInput(data=request.data)
+    def _input(self, request: Request, rule: SkillMappingRule | None = None) -> dict:
+        """The input of a PUT or POST; of a PATCH (``rule``), the fields sent over the rule's
+        current values — then checked by the rule form as a PUT."""
+        data = MappingRuleInput(data=request.data, partial=rule is not None)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        current = {} if rule is None else {
+            "skill": rule.skill_id, "field": rule.field, "value": rule.value,
+            "level_rule": rule.level_rule, "fixed_level": rule.fixed_level,
+            "is_active": rule.is_active,
+        }
+        values = {**current, **data.validated_data}
         if values.get("fixed_level") is None:
             values["fixed_level"] = ""
         return values
@@ -128,7 +139,9 @@ class MappingRuleViewSet(
         return Response(MappingRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
-        rule = _saved_rule(self._input(request), rule=self.get_object())
+        rule = self.get_object()
+        data = self._input(request, rule if kwargs.get("partial") else None)
+        rule = _saved_rule(data, rule=rule)
         rule = self.get_queryset().get(pk=rule.pk)
         return Response(MappingRuleSerializer(rule).data)
 

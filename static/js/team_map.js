@@ -110,6 +110,48 @@
     recolour(cell, select.value);
     count();
   });
+
+  /* Conflicts after a save: a decision shows in the grid at once. "Keep theirs" puts the level
+     the page now holds (theirs) back in the cell, which is then unchanged; "Use mine" puts the
+     manager's level back. On submit the server decides the same way, with or without this. */
+  form.querySelectorAll("tr[data-conflict]").forEach(function (row) {
+    var select = form.querySelector('select[name="c-' + row.dataset.conflict + '"]');
+    if (!select) { return; }
+    var cell = select.closest("td");
+    var loaded = { value: select.value, css: cell.className };
+    var unchanged = loaded.css.replace(/(^|\s)is-changed(?=\s|$)/, " ").trim();
+    var mine = row.dataset.mine !== undefined ? row.dataset.mine : select.value;
+
+    function show(value) {
+      select.value = value;
+      if (select.value === select.dataset.seen) {
+        cell.className = unchanged;
+      } else if (select.value === loaded.value) {
+        cell.className = loaded.css;  /* as the page showed it */
+      } else {
+        cell.classList.add("is-changed");
+        recolour(cell, select.value);
+      }
+      count();
+    }
+
+    row.addEventListener("change", function (event) {
+      var radio = event.target;
+      if (radio.type !== "radio" || !radio.checked) { return; }
+      show(radio.value === "theirs" ? select.dataset.seen : mine);
+    });
+    /* A level picked in the cell itself after a decision: the decision follows the cell. */
+    select.addEventListener("change", function () {
+      var theirs = select.value === select.dataset.seen;
+      if (!theirs) { mine = select.value; }
+      if (theirs) { cell.className = unchanged; }
+      if (row.querySelector("input[type=radio]:checked")) {
+        var follow = row.querySelector('input[type=radio][value="' + (theirs ? "theirs" : "mine") + '"]');
+        if (follow) { follow.checked = true; }
+      }
+    });
+  });
+
   form.addEventListener("submit", function () { dirty = false; });
   window.addEventListener("beforeunload", function (event) {
     if (dirty) { event.preventDefault(); event.returnValue = ""; }
