@@ -106,3 +106,12 @@ def seed_content(db) -> None:
     framework.seed_framework(apps, None)
     resources.seed_resources(apps, None)
     resources.grant_curator_permissions(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Every test starts with an empty cache: what one test kept (the dashboard's recent
+    figures outlive data changes for READINESS_DASHBOARD_MAX_AGE) must not show in the next."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,359 +1,47 @@
-"""Organization readiness for leadership (``/dashboard/``), and the same figures for the plan
-report and the XLSX export.
-
-Every "now" figure comes from ``readiness_cube`` (the rules of ``selectors.py`` aggregated in
-the database); trends come from the nightly ``ReadinessSnapshot`` rows written by the same
-rules; training effectiveness from ``selectors_catalog.resources_effectiveness``. Nothing here
-walks people one by one: the Python below adds up groups (teams × roles, at most a few
-thousand rows for 10,000 people).
-
-Privacy: every aggregate over fewer than ``settings.MIN_AGGREGATE_PEOPLE`` people is marked
-``hidden`` and shown as "fewer than 5" (concern counts only on managers' dashboards:
-leadership read the register itself, names included).
-"""
+"""The figures built from ``readiness_cube``, the snapshots, learning plans and concerns."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from assessments.charts_dashboard import (
-    BarChart,
-    LineChart,
-    SeriesData,
-    bar_chart,
-    percent_line_chart,
-)
+from assessments.charts_dashboard import BarChart, SeriesData, bar_chart, percent_line_chart
 from assessments.models import LearningPlanItem, PlanItemStatus, ReadinessSnapshot
 from assessments.selectors import (
     EMPTY_CALIBRATION,
     EMPTY_READINESS,
     Calibration,
-    Readiness,
     ReadinessCube,
     readiness_cube,
 )
 from assessments.selectors_catalog import resources_effectiveness
-from catalog.models import TrainingResource
-from readiness.models import (
-    Audience,
-    Concern,
-    ConcernCategory,
-    ConcernStatus,
-    Person,
-    Role,
-    Skill,
-    Team,
+from assessments.selectors_dashboard.figures import (
+    DELTA_DAYS,
+    NO_ROLE,
+    NO_TEAM,
+    OPEN_CONCERN_STATUSES,
+    TOP_TEAMS,
+    TREND_DAYS,
+    ActivityRow,
+    CalibrationRow,
+    ConcernRow,
+    Dashboard,
+    EffectivenessRow,
+    GroupRow,
+    HeatCell,
+    Heatmap,
+    HeatRow,
+    Trend,
+    TrendPoint,
+    _group_row,
+    min_people,
 )
-from readiness.permissions import is_leadership
-from readiness.selectors import in_subtrees, teams_managed_by
-
-TREND_DAYS = 365
-#: The KPI cards compare "now" with the snapshot about this many days ago.
-DELTA_DAYS = 30
-TOP_TEAMS = 10
-OPEN_CONCERN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
-NO_TEAM, NO_ROLE = "No team", "No role"
-
-
-def min_people() -> int:
-    return settings.MIN_AGGREGATE_PEOPLE
-
-
-def _percent(part: int, whole: int) -> int | None:
-    return round(100 * part / whole) if whole else None
-
-
-# --- Who sees what ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DashboardScope:
-    """What a viewer's dashboard covers: the whole organization for leadership and admins,
-    the teams they manage (with the teams below) for managers."""
-
-    leadership: bool
-    roots: list[Team]
-    people: QuerySet[Person]
-    #: team id → the root (department, or managed team) its figures roll up to.
-    root_of: dict[int, int]
-    team_names: dict[int, str]
-
-    @property
-    def label(self) -> str:
-        if self.leadership:
-            return "The whole organization"
-        return "Your teams: " + ", ".join(team.name for team in self.roots)
-
-    def concerns(self) -> QuerySet[Concern]:
-        if self.leadership:
-            return Concern.objects.all()
-        return Concern.objects.filter(in_subtrees([t.path for t in self.roots], field="team__path"))
-
-
-def dashboard_scope(*, user: AbstractBaseUser) -> DashboardScope | None:
-    """The scope of ``user``'s dashboard, or None when they may not see one (employees)."""
-    if is_leadership(user):
-        return organization_scope()
-    managed = list(teams_managed_by(user=user).order_by("path"))
-    if not managed:
-        return None
-    roots = [t for t in managed if not any(
-        t.path != other.path and t.path.startswith(other.path) for other in managed)]
-    paths = [team.path for team in roots]
-    teams = list(Team.objects.filter(in_subtrees(paths)).order_by("path")
-                 .only("pk", "name", "path", "depth"))
-    people = Person.objects.filter(in_subtrees(paths, field="team__path"), is_active=True)
-    return _scope(leadership=False, roots=roots, teams=teams, people=people)
-
-
-def organization_scope() -> DashboardScope:
-    """Every active person, rolled up to departments (what leadership and plans read)."""
-    teams = list(Team.objects.order_by("path").only("pk", "name", "path", "depth"))
-    roots = [team for team in teams if team.depth == 0]
-    return _scope(leadership=True, roots=roots, teams=teams,
-                  people=Person.objects.filter(is_active=True))
-
-
-def _scope(*, leadership: bool, roots: list[Team], teams: list[Team],
-           people: QuerySet[Person]) -> DashboardScope:
-    root_of = {}
-    for team in teams:
-        root = next((r for r in roots if team.path.startswith(r.path)), None)
-        if root is not None:
-            root_of[team.pk] = root.pk
-    names = {team.pk: team.name for team in teams}
-    # Team names repeat across departments ("Customer Service 4"): say whose team it is.
-    labels = {}
-    for team in teams:
-        ids = [int(part) for part in team.path.strip("/").split("/")]
-        parent = names.get(ids[-2]) if len(ids) > 1 else None
-        labels[team.pk] = f"{parent} › {team.name}" if parent else team.name
-    return DashboardScope(
-        leadership=leadership, roots=roots, people=people, root_of=root_of, team_names=labels,
-    )
-
-
-# --- Figures ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    """Readiness and assessment compliance of one group of people."""
-
-    key: object
-    label: str
-    readiness: Readiness
-    within_cadence: int
-    hidden: bool
-
-    @property
-    def people(self) -> int:
-        return self.readiness.people
-
-    @property
-    def readiness_percent(self) -> int | None:
-        return self.readiness.percent
-
-    @property
-    def ready_percent(self) -> int | None:
-        return _percent(self.readiness.people_ready, self.readiness.people)
-
-    @property
-    def compliance_percent(self) -> int | None:
-        return _percent(self.within_cadence, self.readiness.people)
-
-
-def _group_row(key: object, label: str, readiness: Readiness, within: int) -> GroupRow:
-    return GroupRow(key, label, readiness, within, readiness.people < min_people())
-
-
-@dataclass(frozen=True)
-class HeatCell:
-    skill_id: int
-    readiness: Readiness
-    hidden: bool
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.hidden else self.readiness.percent
-
-    @property
-    def band(self) -> str:
-        """A colour band; always shown with the number itself."""
-        if self.percent is None:
-            return "hm-na"
-        return f"heat-{min(self.percent // 20, 4)}"
-
-
-@dataclass(frozen=True)
-class HeatRow:
-    """One skill: a cell per audience column (None where the skill is required of nobody in
-    that audience), the last one for everyone in scope."""
-
-    skill: Skill
-    cells: list[HeatCell | None]
-
-
-@dataclass(frozen=True)
-class Heatmap:
-    columns: list[str]
-    rows: list[HeatRow]
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    """One date of the trend: a nightly snapshot, or today's live figures."""
-
-    date: dt.date
-    people: int
-    people_at_target: int
-    pairs: int
-    pairs_at_target: int
-    within_cadence: int
-    live: bool = False
-
-    @property
-    def hidden(self) -> bool:
-        return self.people < min_people()
-
-    @property
-    def readiness_percent(self) -> int | None:
-        return None if self.hidden else _percent(self.pairs_at_target, self.pairs)
-
-    @property
-    def ready_percent(self) -> int | None:
-        return None if self.hidden else _percent(self.people_at_target, self.people)
-
-    @property
-    def compliance_percent(self) -> int | None:
-        return None if self.hidden else _percent(self.within_cadence, self.people)
-
-
-@dataclass(frozen=True)
-class Trend:
-    points: list[TrendPoint]
-    chart: LineChart
-    table: list[TrendPoint]
-    sampled: bool
-    baseline: TrendPoint | None
-
-    @property
-    def snapshots(self) -> list[TrendPoint]:
-        return [p for p in self.points if not p.live]
-
-    @property
-    def first_snapshot(self) -> TrendPoint | None:
-        return next((p for p in self.points if not p.live), None)
-
-    @property
-    def last_snapshot(self) -> TrendPoint | None:
-        return next((p for p in reversed(self.points) if not p.live), None)
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    status: str
-    label: str
-    items: int
-    people: int
-    hours: float
-    hidden: bool
-
-
-@dataclass(frozen=True)
-class EffectivenessRow:
-    resource: TrainingResource
-    mean_gain: float
-    people: int
-    hidden: bool
-
-    @property
-    def gain_text(self) -> str:
-        return f"{self.mean_gain:+.2f}"
-
-
-@dataclass(frozen=True)
-class CalibrationRow:
-    label: str
-    calibration: Calibration
-    hidden: bool
-
-
-@dataclass(frozen=True)
-class ConcernRow:
-    category: str
-    label: str
-    open: int
-    in_review: int
-    raisers: int
-    hidden: bool
-
-    @property
-    def total(self) -> int:
-        return self.open + self.in_review
-
-
-@dataclass
-class Dashboard:
-    scope: DashboardScope
-    today: dt.date
-    as_of: dt.datetime
-    total: GroupRow
-    audiences: list[GroupRow]
-    departments: list[GroupRow]
-    heatmap: Heatmap
-    trend: Trend
-    activity: list[ActivityRow]
-    effectiveness: list[EffectivenessRow]
-    calibration_total: CalibrationRow
-    calibration_departments: list[CalibrationRow]
-    calibration_teams: list[CalibrationRow]
-    concerns: list[ConcernRow]
-    charts: dict[str, BarChart | LineChart | None] = field(default_factory=dict)
-
-    @property
-    def min_people(self) -> int:
-        return min_people()
-
-    @property
-    def open_concerns(self) -> int:
-        """Open concerns in the categories shown (hidden categories are not added in)."""
-        return sum(row.total for row in self.concerns if not row.hidden)
-
-    @property
-    def hidden_concern_categories(self) -> int:
-        return sum(1 for row in self.concerns if row.hidden)
-
-    @property
-    def deltas(self) -> dict[str, Delta | None]:
-        """Change of each headline figure since the trend's baseline snapshot."""
-        base, now = self.trend.baseline, self.total
-        result: dict[str, Delta | None] = {}
-        for name, then, current in (
-            ("readiness", base and base.readiness_percent, now.readiness_percent),
-            ("ready", base and base.ready_percent, now.ready_percent),
-            ("compliance", base and base.compliance_percent, now.compliance_percent),
-        ):
-            hidden = base is None or then is None or current is None or now.hidden
-            result[name] = None if hidden else Delta(current - then, base.date)
-        return result
-
-
-@dataclass(frozen=True)
-class Delta:
-    points: int
-    since: dt.date
-
-    @property
-    def direction(self) -> str:
-        return "up" if self.points > 0 else "down" if self.points < 0 else "flat"
+from assessments.selectors_dashboard.scope import DashboardScope
+from catalog.models import TrainingResource
+from readiness.models import Audience, ConcernCategory, ConcernStatus, Role, Skill
 
 
 def audience_of_roles() -> dict[int | None, int | None]:

@@ -1,0 +1,214 @@
+"""The organization at a glance: the rules' figures aggregated to small groups in one
+statement (``readiness_cube``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import AssessmentCycle, CycleStatus
+from assessments.selectors.aggregates import _PER_PERSON_SQL, EMPTY_READINESS, Readiness
+from assessments.selectors.reassessment import _ASSESSED_SQL
+from assessments.selectors.scope import cycle_scope
+from assessments.selectors.states import _run, _with_people
+from readiness.models import Person
+from readiness.selectors import people_sql
+
+
+def readiness_add(*figures: Readiness) -> Readiness:
+    """The readiness of the union of disjoint groups: every count adds up."""
+    return Readiness(
+        people=sum(f.people for f in figures),
+        people_ready=sum(f.people_ready for f in figures),
+        required=sum(f.required for f in figures),
+        at_target=sum(f.at_target for f in figures),
+        not_assessed=sum(f.not_assessed for f in figures),
+        total_gap=sum(f.total_gap for f in figures),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """How often the latest self and manager ratings of a group differ by 2 levels or more."""
+
+    people: int
+    compared: int
+    flagged: int
+
+    @property
+    def share(self) -> float | None:
+        """Share of (person, skill) pairs rated by both whose ratings carry the flag."""
+        return self.flagged / self.compared if self.compared else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.share is None else round(self.share * 100)
+
+    def __add__(self, other: Calibration) -> Calibration:
+        return Calibration(
+            self.people + other.people, self.compared + other.compared,
+            self.flagged + other.flagged,
+        )
+
+
+EMPTY_CALIBRATION = Calibration(0, 0, 0)
+
+
+@dataclass(frozen=True)
+class ReadinessCube:
+    """The rules' figures for a set of people, aggregated in the database to small groups that
+    callers add up to any view (by audience, department, skill…) without touching a person:
+
+    - ``groups[(team_id, role_id)]``: readiness of the people of that team and role;
+    - ``within_cadence[(team_id, role_id)]``: how many of them are assessed within cadence;
+    - ``pairs[(role_id, skill_id)]``: per skill, the people it is required of (``required``)
+      and those at target, with their gaps;
+    - ``calibration[team_id]``: pairs rated by both self and manager, and those flagged.
+
+    Only people with a required skill are counted in ``groups`` (as in ``group_readiness``).
+    """
+
+    groups: dict[tuple[int | None, int | None], Readiness]
+    within_cadence: dict[tuple[int | None, int | None], int]
+    pairs: dict[tuple[int | None, int], Readiness]
+    calibration: dict[int | None, Calibration]
+
+    def readiness_by(self, key: Callable[[int | None, int | None], object]) -> dict:
+        """Readiness per ``key(team_id, role_id)``."""
+        result: dict = defaultdict(lambda: EMPTY_READINESS)
+        for (team_id, role_id), figures in self.groups.items():
+            group = key(team_id, role_id)
+            result[group] = readiness_add(result[group], figures)
+        return dict(result)
+
+    def within_cadence_by(self, key: Callable[[int | None, int | None], object]) -> dict:
+        """People assessed within cadence per ``key(team_id, role_id)``."""
+        result: dict = defaultdict(int)
+        for (team_id, role_id), count in self.within_cadence.items():
+            result[key(team_id, role_id)] += count
+        return dict(result)
+
+    def skills_by(self, key: Callable[[int | None], object]) -> dict:
+        """Readiness per (``key(role_id)``, skill id)."""
+        result: dict = defaultdict(lambda: EMPTY_READINESS)
+        for (role_id, skill_id), figures in self.pairs.items():
+            cell = (key(role_id), skill_id)
+            result[cell] = readiness_add(result[cell], figures)
+        return dict(result)
+
+    @property
+    def total(self) -> Readiness:
+        return readiness_add(*self.groups.values())
+
+    @property
+    def total_within_cadence(self) -> int:
+        return sum(self.within_cadence.values())
+
+
+_CUBE_SQL = """
+, cadence AS (
+    SELECT person_id,
+           SUM(CASE WHEN assessed_at IS NULL OR assessed_at < {cutoff} THEN 1 ELSE 0 END)
+               AS lapsed
+      FROM assessed
+     GROUP BY person_id
+){overdue_cte}
+SELECT 'group', p.team_id, p.role_id, COUNT(*),
+       SUM(CASE WHEN pp.at_target = pp.required THEN 1 ELSE 0 END),
+       SUM(pp.required), SUM(pp.at_target), SUM(pp.not_assessed), SUM(pp.total_gap),
+       SUM(CASE WHEN c.lapsed = 0 {not_overdue} THEN 1 ELSE 0 END)
+  FROM per_person pp
+  JOIN readiness_person p ON p.id = pp.person_id
+  LEFT JOIN cadence c ON c.person_id = pp.person_id
+ GROUP BY p.team_id, p.role_id
+UNION ALL
+SELECT 'pair', p.role_id, st.skill_id, COUNT(*), SUM(st.at_target), COUNT(*),
+       SUM(st.at_target), SUM(st.not_assessed), SUM(st.gap), 0
+  FROM states st
+  JOIN readiness_person p ON p.id = st.person_id
+ WHERE st.target IS NOT NULL
+ GROUP BY p.role_id, st.skill_id
+UNION ALL
+SELECT 'calibration', p.team_id, NULL, COUNT(DISTINCT st.person_id), COUNT(*),
+       SUM(st.calibration_flag), 0, 0, 0, 0
+  FROM states st
+  JOIN readiness_person p ON p.id = st.person_id
+ WHERE st.self_level IS NOT NULL AND st.manager_level IS NOT NULL
+ GROUP BY p.team_id
+"""
+
+
+def _cadence_cutoffs(today: dt.date) -> tuple[str, list]:
+    """A SQL expression giving, for each cadence in use, the earliest assessment time that is
+    still within it on ``today`` (``localdate(at) + interval > today``, the due rule), with
+    its parameters. Local midnights are computed here, so time zones and DST stay exact."""
+    from readiness.models import Skill
+
+    intervals = {settings.REASSESSMENT_INTERVAL_DAYS} | set(
+        Skill.objects.exclude(reassessment_interval_days=None)
+        .order_by()
+        .values_list("reassessment_interval_days", flat=True)
+        .distinct()
+    )
+    whens, params = [], []
+    for days in sorted(intervals):
+        first_day = today - dt.timedelta(days=days - 1)
+        cutoff = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+        whens.append("WHEN %s THEN %s")
+        params += [days, connection.ops.adapt_datetimefield_value(cutoff)]
+    return f"(CASE interval_days {' '.join(whens)} END)", params
+
+
+def _overdue_cycle_people(*, today: dt.date) -> QuerySet[Person] | None:
+    """People in scope of an open cycle past its due date who have not submitted for it."""
+    cycles = AssessmentCycle.objects.filter(
+        status=CycleStatus.OPEN, opens_on__lte=today, due_on__lte=today
+    ).prefetch_related("audiences", "teams")
+    condition = Q()
+    for cycle in cycles:
+        pending = cycle_scope(cycle=cycle).exclude(submissions__cycle=cycle)
+        condition |= Q(pk__in=pending.values("pk"))
+    return Person.objects.filter(condition) if condition else None
+
+
+def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) -> ReadinessCube:
+    """Everything an organization view needs about ``people``, in one statement over the
+    states of ``STATES_SQL`` (computed once): readiness per team and role, assessment
+    compliance per team and role, per-skill readiness per role, calibration per team.
+
+    Assessed within cadence is ``Reassessment.within_cadence`` evaluated in the database, so
+    that 10,000 people are never walked in Python. Queries: skills' cadences, open cycles past
+    due (with their audiences and teams), then the statement itself."""
+    today = today or timezone.localdate()
+    cutoff, cutoff_params = _cadence_cutoffs(today)
+    overdue = _overdue_cycle_people(today=today)
+    overdue_cte, not_overdue, overdue_params = "", "", ()
+    if overdue is not None:
+        inner, overdue_params = people_sql(overdue)
+        overdue_cte = f", overdue(id) AS ({inner})"
+        not_overdue = "AND pp.person_id NOT IN (SELECT id FROM overdue)"
+    sql, params = _with_people(
+        people,
+        _PER_PERSON_SQL
+        + _ASSESSED_SQL
+        + _CUBE_SQL.format(cutoff=cutoff, overdue_cte=overdue_cte, not_overdue=not_overdue),
+    )
+    params = (*params, settings.REASSESSMENT_INTERVAL_DAYS, *cutoff_params, *overdue_params)
+    groups, within, pairs, calibration = {}, {}, {}, {}
+    for kind, first, second, *values in _run(sql, params):
+        values = [int(v or 0) for v in values]
+        if kind == "group":
+            groups[(first, second)] = Readiness(*values[:6])
+            within[(first, second)] = values[6]
+        elif kind == "pair":
+            pairs[(first, second)] = Readiness(*values[:6])
+        else:
+            calibration[first] = Calibration(*values[:3])
+    return ReadinessCube(groups, within, pairs, calibration)

@@ -1,0 +1,71 @@
+"""``/teams/<id>/review/``: self-ratings newer than the last manager rating, to accept or
+adjust (access as in ``assessments.views.teams``)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.views import View
+
+from assessments.forms_teams import review_edits_parse
+from assessments.selectors_teams import pending_reviews, state_version
+from assessments.services_teams import team_ratings_record
+from assessments.views.teams import TeamAccessMixin
+from readiness.models import Level, Team
+
+
+class TeamReviewView(TeamAccessMixin, View):
+    """Self-ratings newer than the last manager rating: accept, adjust, or accept all."""
+
+    needs_edit = True
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self.get_team(pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        team = self.get_team(pk)
+        edits, errors = review_edits_parse(request.POST)
+        if errors:
+            return self._render(request, team, errors=errors)
+        try:
+            result = team_ratings_record(manager=request.user, team=team, edits=edits)
+        except ValidationError as error:
+            return self._render(request, team, errors=error.messages)
+        if result.conflicts:
+            count = len(result.conflicts)
+            return self._render(request, team, errors=[
+                f"{count} of these self-ratings changed since you opened the page; nothing was "
+                "recorded. The list below is up to date: check them again."
+            ])
+        recorded = len(result.saved) + result.unchanged
+        messages.success(
+            request, f"Recorded {recorded} manager rating{'s' if recorded != 1 else ''}."
+        )
+        return redirect("assessments:team-review", pk=team.pk)
+
+    def _render(self, request: HttpRequest, team: Team, errors: list[str] | None = None):  # noqa: ANN202
+        pending = [
+            {
+                "person": person,
+                "skill": skill,
+                "state": state,
+                "key": f"{person.pk}-{skill.pk}",
+                "version": state_version(state),
+            }
+            for person, skill, state in pending_reviews(team=team, exclude_user=request.user)
+        ]
+        return render(request, "assessments/team_review.html", {
+            "team": team,
+            "pending": pending,
+            "pending_field": ",".join(p["key"] for p in pending),
+            "levels": Level.choices,
+            "errors": errors or [],
+        })
+
+
+urlpatterns = [
+    path("teams/<int:pk>/review/", TeamReviewView.as_view(), name="team-review"),
+]

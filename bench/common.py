@@ -1,0 +1,59 @@
+"""What every step of the benchmark shares: the bench database and settings (set here, before
+Django starts), logging, the median timer and the result row."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "readiness_bench"
+os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+sys.path.insert(0, str(ROOT))
+
+TEAM_SIZE = 50
+OUT = ROOT / "var" / "bench" / "latest.json"
+
+
+def log(message: str) -> None:
+    print(message, flush=True)  # noqa: T201
+
+
+# --- timing helpers ------------------------------------------------------------------------
+
+
+def median_of(runs: int, call: Callable[[], Any]) -> tuple[float, Any]:
+    """Median wall time in ms of ``runs`` calls after one warm-up, and the last result."""
+    result = call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = call()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def row(name: str, ms: float, floor_ms: float, target: float | None, **extra: Any) -> dict:
+    ratio = ms / floor_ms if floor_ms else float("inf")
+    return {"name": name, "ms": round(ms, 2), "floor_ms": round(floor_ms, 2),
+            "ratio": round(ratio, 2), "target": target,
+            "ok": None if target is None else ratio <= target, **extra}
+
+
+class _Rollback(Exception):
+    pass
+
+
+def vacuum(*tables: str) -> None:
+    """Clear what a rolled-back run left behind (dead rows, stale statistics): otherwise the
+    next measurement, and the planner's choices, depend on the bench's own leftovers."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE " + ", ".join(tables))

@@ -1,0 +1,115 @@
+"""The load run: the app served by gunicorn (2 workers) and loaded with ``wrk`` (loopback
+only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.common import ROOT, log
+from bench.database import team_of_fifty
+
+WRK_LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, header: str, seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-H", header, url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    latency = {m[0]: float(m[1]) * UNIT[m[2]] for m in WRK_LATENCY.findall(output)}
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {"rps": round(rps, 1), "p50_ms": round(latency.get("50", 0), 2),
+            "p99_ms": round(latency.get("99", 0), 2),
+            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def load_rows(seconds: int, connections: int) -> list[dict]:
+    if not shutil.which("wrk"):
+        log("Load run skipped: wrk is not installed (apt-get install wrk).")
+        return []
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from readiness.models import ApiToken
+
+    User = get_user_model()
+    team, manager = team_of_fifty()
+
+    def cookie(user) -> str:
+        client = Client()
+        client.force_login(user)
+        return f"Cookie: sessionid={client.cookies['sessionid'].value}"
+
+    employee = User.objects.get(username="employee")
+    _, token = ApiToken.objects.create(user=employee, name="bench",
+                                       expiry=dt.timedelta(hours=2))
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    targets = [
+        ("trivial view", "/bench/trivial/", cookie(employee)),
+        ("/me/", reverse("assessments:my-readiness"), cookie(employee)),
+        ("team skill map (50)", reverse("assessments:team-detail", args=[team.pk]),
+         cookie(manager)),
+        ("API /api/v1/skills/", "/api/v1/skills/", f"Authorization: Token {token}"),
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    server = subprocess.Popen(  # noqa: S603
+        [str(Path(sys.executable).parent / "gunicorn"), "readiness.wsgi:application",
+         "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    rows = []
+    try:
+        _wait_for_port(port, server)
+        import urllib.request
+
+        for name, path, header in targets:
+            key, value = header.split(": ", 1)
+            request = urllib.request.Request(base + path, headers={key: value})
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                assert response.status == 200 and response.url == base + path, (path,
+                                                                               response.url)
+            wrk(base + path, header, 2, connections)  # warm both workers
+            result = wrk(base + path, header, seconds, connections)
+            rows.append({"name": name, "url": path, **result})
+            log(f"  load {name}: {result}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        ApiToken.objects.filter(user=employee, name="bench").delete()
+    trivial = rows[0]["rps"] if rows else 0
+    for item in rows:
+        item["share_of_trivial"] = round(item["rps"] / trivial, 3) if trivial else None
+        item["ok"] = (item["name"] == "trivial view" or item["share_of_trivial"] >= 0.25) and (
+            item["non_2xx"] == 0 and not item["socket_errors"]
+            and item["p99_ms"] < 5 * item["p50_ms"])
+    return rows
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not listen on 127.0.0.1:{port}")
