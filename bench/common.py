@@ -39,6 +39,23 @@ def median_of(runs: int, call: Callable[[], Any]) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def interleaved(rounds: int, calls: dict[str, Callable[[], Any]], per_round: int = 10
+                ) -> dict[str, float]:
+    """Median wall time in ms of one call of each of ``calls``, measured in alternating
+    rounds (``per_round`` calls of each, one after the other) after a warm-up: on a shared
+    machine the noise of a moment then weighs on a figure and its floor alike."""
+    for call in calls.values():
+        call()
+    samples: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(rounds):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            for _ in range(per_round):
+                call()
+            samples[name].append((time.perf_counter() - started) * 1000 / per_round)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
 def row(name: str, ms: float, floor_ms: float, target: float | None, **extra: Any) -> dict:
     ratio = ms / floor_ms if floor_ms else float("inf")
     return {"name": name, "ms": round(ms, 2), "floor_ms": round(floor_ms, 2),

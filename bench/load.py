@@ -76,6 +76,7 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         _wait_for_port(port, server)
         import urllib.request
 
+        trivial_runs = []
         for name, path, header in targets:
             key, value = header.split(": ", 1)
             request = urllib.request.Request(base + path, headers={key: value})
@@ -83,16 +84,26 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
                 assert response.status == 200 and response.url == base + path, (path,
                                                                                response.url)
             wrk(base + path, header, 2, connections)  # warm both workers
+            if name == "trivial view":
+                continue
+            # The trivial view right before each page: its share is measured against the
+            # machine as it is at that moment (the machine is shared and noisy).
+            _, trivial_path, trivial_header = targets[0]
+            trivial = wrk(base + trivial_path, trivial_header, seconds, connections)
+            trivial_runs.append(trivial)
             result = wrk(base + path, header, seconds, connections)
+            result["share_of_trivial"] = round(result["rps"] / trivial["rps"], 3)
             rows.append({"name": name, "url": path, **result})
-            log(f"  load {name}: {result}")
+            log(f"  load {name}: {result} (trivial view: {trivial['rps']} req/s)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         ApiToken.objects.filter(user=employee, name="bench").delete()
-    trivial = rows[0]["rps"] if rows else 0
+    if trivial_runs:
+        middle = sorted(trivial_runs, key=lambda run: run["rps"])[len(trivial_runs) // 2]
+        rows.insert(0, {"name": "trivial view", "url": targets[0][1], **middle,
+                        "share_of_trivial": 1.0})
     for item in rows:
-        item["share_of_trivial"] = round(item["rps"] / trivial, 3) if trivial else None
         item["ok"] = (item["name"] == "trivial view" or item["share_of_trivial"] >= 0.25) and (
             item["non_2xx"] == 0 and not item["socket_errors"]
             and item["p99_ms"] < 5 * item["p50_ms"])

@@ -3,7 +3,7 @@ authenticated view (the framework floor)."""
 
 from __future__ import annotations
 
-from bench.common import log, median_of, row
+from bench.common import interleaved, log, row
 from bench.database import team_of_fifty
 
 
@@ -35,8 +35,12 @@ def page_rows(runs: int) -> list[dict]:
             assert response.status_code == 200, (url, response.status_code)
             return response
 
-        floor_ms, _ = median_of(runs * 3, lambda client=client: client.get("/bench/trivial/"))
-        layout_ms, _ = median_of(runs * 3, lambda client=client: client.get("/bench/layout/"))
+        def trivial(client=client):
+            return client.get("/bench/trivial/")
+
+        def layout(client=client):
+            return client.get("/bench/layout/")
+
         queries: list[str] = []
 
         def counter(execute, sql, params, many, context, queries=queries):
@@ -48,16 +52,20 @@ def page_rows(runs: int) -> list[dict]:
             with connection.execute_wrapper(counter):
                 response = get()
             built_queries = len(queries)
-            built_ms, _ = median_of(runs, get)
-        # … then as every later visitor gets it until the data changes.
+            built = interleaved(runs, {"trivial": trivial, "page": get}, per_round=1)
+        # … then as every later visitor gets it until the data changes (kept by the first).
+        get()
         queries.clear()
         with connection.execute_wrapper(counter):
             get()
-        ms, _ = median_of(runs, get)
+        kept = interleaved(runs, {"trivial": trivial, "layout": layout, "page": get})
+        floor_ms, layout_ms, ms = kept["trivial"], kept["layout"], kept["page"]
         rows.append(row(name, ms, floor_ms, 5.0, queries=len(queries), url=url,
                         bytes=len(response.content), layout_ms=round(layout_ms, 2),
-                        layout_ratio=round(ms / layout_ms, 2), built_ms=round(built_ms, 1),
-                        built_ratio=round(built_ms / floor_ms, 1), built_queries=built_queries))
+                        layout_ratio=round(ms / layout_ms, 2),
+                        built_ms=round(built["page"], 1),
+                        built_ratio=round(built["page"] / built["trivial"], 1),
+                        built_queries=built_queries))
     rows.append(row("    the layout around an empty page", layout_ms, floor_ms, None,
                     url="/bench/layout/"))
     return rows
