@@ -11,11 +11,15 @@ import smtplib
 
 from celery import shared_task
 
+from assessments.dashboard_page import dashboard_keep
 from assessments.reminders import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
 from assessments.reminders import reminders_send
 from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT
 from assessments.snapshots import snapshots_write
 from readiness.data_version import data_changes_compact
+
+#: Seconds one dashboard rebuild may take (10,000 people: a few seconds).
+DASHBOARD_TIME_LIMIT = 300
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -49,3 +53,10 @@ def write_snapshots(date: str | None = None) -> dict:
     compacted = data_changes_compact()
     return {"date": result.date.isoformat(), "rows": result.rows, "people": result.people,
             "data_changes_compacted": compacted}
+
+
+@shared_task(time_limit=DASHBOARD_TIME_LIMIT, soft_time_limit=DASHBOARD_TIME_LIMIT - 30)
+def refresh_dashboard(viewer: list) -> bool:
+    """Rebuild the dashboard body of ``viewer`` (``["organization"]`` or ``["manager", id]``)
+    and keep it: queued when a visitor was served figures older than the data."""
+    return dashboard_keep(tuple(viewer))

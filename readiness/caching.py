@@ -41,6 +41,8 @@ T = TypeVar("T")
 CSRF_PLACEHOLDER = "__readiness_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _MISSING = object()
+#: At most one background rebuild of a page a minute.
+REFRESH_LOCK_SECONDS = 60
 
 
 #: The data version read during the current GET or HEAD request (see DataVersionMiddleware).
@@ -107,18 +109,20 @@ def cached_html(
     template_name: str,
     context: Callable[[], dict[str, Any]],
     max_age: int = 0,
+    refresh: Callable[[], None] | None = None,
 ) -> SafeString:
     """``template_name`` rendered with ``context()``, kept like :func:`cached`; its forms get
     the visitor's CSRF token.
 
     With ``max_age`` (seconds), the latest rendering is also served after the data changed,
     for that long after it was built — for pages too costly to rebuild at every write that say
-    when their figures date from. ``?refresh=1`` asks for the figures of the data as it is now.
+    when their figures date from; ``refresh()`` is then called to have them rebuilt in the
+    background (see :func:`html_keep`). ``?refresh=1`` asks for the figures of the data as it
+    is now.
     """
 
     def render() -> str:
-        html = render_to_string(template_name, context(), request=request)
-        return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
+        return _placeholders(render_to_string(template_name, context(), request=request))
 
     version = data_version()
     if version is None:
@@ -126,17 +130,39 @@ def cached_html(
     else:
         exact = _key(name, parts, version)
         html = cache.get(exact)
-        recent = _key(name, parts, "recent")
         if html is None and max_age and not request.GET.get("refresh"):
-            html = cache.get(recent)
+            html = cache.get(_key(name, parts, "recent"))
+            # Served older than the data: have it rebuilt in the background (once a minute at
+            # most), so that the next visitor gets today's figures without waiting for them.
+            if (html is not None and refresh is not None
+                    and cache.add(_key(name, parts, "refreshing"), True, REFRESH_LOCK_SECONDS)):
+                refresh()
         if html is None:
             html = render()
-            cache.set(exact, html, settings.READINESS_CACHE_SECONDS)
-            if max_age:
-                cache.set(recent, html, max_age)
+            _keep(name, parts, version, html, max_age)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
+def html_keep(name: str, *parts: Hashable, render: Callable[[], str], max_age: int = 0) -> bool:
+    """Build ``render()`` now and keep it as :func:`cached_html` would have (a background
+    refresh; rendered without a request). False when nothing may be cached."""
+    version = data_version()
+    if version is None:
+        return False
+    _keep(name, parts, version, _placeholders(render()), max_age)
+    return True
+
+
+def _placeholders(html: str) -> str:
+    return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
+
+
+def _keep(name: str, parts: tuple[Hashable, ...], version: str, html: str, max_age: int) -> None:
+    cache.set(_key(name, parts, version), html, settings.READINESS_CACHE_SECONDS)
+    if max_age:
+        cache.set(_key(name, parts, "recent"), html, max_age)
 
 
 def query_key(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:

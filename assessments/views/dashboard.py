@@ -10,6 +10,13 @@ from django.shortcuts import render
 from django.urls import path
 from django.views import View
 
+from assessments.dashboard_page import (
+    NAME,
+    ORGANIZATION,
+    TEMPLATE,
+    dashboard_context,
+    dashboard_refresh_later,
+)
 from assessments.exports_dashboard import dashboard_xlsx
 from assessments.selectors_dashboard import DashboardScope, dashboard_build, dashboard_scope
 from readiness.caching import cached_html
@@ -31,7 +38,7 @@ def _viewer(request: HttpRequest) -> tuple:
     leadership, one per manager. Refuses everyone else before anything is computed."""
     user = request.user
     if is_leadership(user):
-        return ("organization",)
+        return ORGANIZATION
     if not teams_managed_by(user=user).exists():
         raise PermissionDenied("The dashboard is for leadership and team managers.")
     return ("manager", user.pk)
@@ -39,12 +46,13 @@ def _viewer(request: HttpRequest) -> tuple:
 
 class DashboardView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
-        def context() -> dict:
-            return {"d": dashboard_build(scope=_scope(request))}
-
-        content = cached_html("dashboard", *_viewer(request), request=request,
-                              template_name="assessments/dashboard_content.html", context=context,
-                              max_age=settings.READINESS_DASHBOARD_MAX_AGE)
+        viewer = _viewer(request)
+        content = cached_html(
+            NAME, *viewer, request=request, template_name=TEMPLATE,
+            context=lambda: dashboard_context(_scope(request)),
+            max_age=settings.READINESS_DASHBOARD_MAX_AGE,
+            refresh=lambda: dashboard_refresh_later(viewer),
+        )
         return render(request, "assessments/dashboard.html", {"content": content})
 
 

@@ -7,6 +7,7 @@ both databases (the triggers differ).
 import datetime as dt
 import re
 from contextlib import suppress
+from unittest import mock
 
 import pytest
 import time_machine
@@ -18,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Reminder, SkillRating
+from assessments.tasks import refresh_dashboard
 from readiness.caching import data_version
 from readiness.data_version import data_changes_compact, tracked_tables
 from readiness.models import DataChange, SkillCategory
@@ -140,11 +142,30 @@ def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(client):
         SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
         for person in org.people for skill in org.skills)
     assert kpi_readiness(body) != "100%"
-    _, recent = queries_of(client, url)
-    assert recent == body and 'data-testid="as-of"' in recent
+    with mock.patch.object(refresh_dashboard, "delay") as queued:
+        _, recent = queries_of(client, url)
+        assert recent == body and 'data-testid="as-of"' in recent
+        queries_of(client, url)  # queued once, not at every visit
+    queued.assert_called_once_with(["organization"])
     _, fresh = queries_of(client, url + "?refresh=1")
     assert kpi_readiness(fresh) == "100%"
     assert kpi_readiness(queries_of(client, url)[1]) == "100%"  # the fresh one is kept
+
+
+def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(client):
+    clear_framework()
+    org = build_team(people=6, skills=2)
+    client.force_login(org.manager)
+    url = reverse("assessments:dashboard")
+    before = kpi_readiness(queries_of(client, url)[1])
+    SkillRating.objects.bulk_create(
+        SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
+        for person in org.people for skill in org.skills)
+    assert refresh_dashboard(["manager", org.manager.pk]) is True  # what the worker runs
+    kept, page = queries_of(client, url)
+    assert before != "100%" == kpi_readiness(page)
+    assert kept < 8  # not rebuilt in the request
+    assert refresh_dashboard(["manager", 0]) is False  # nobody: nothing to build
 
 
 def test_without_a_max_age_the_dashboard_follows_every_commit(client, settings):
