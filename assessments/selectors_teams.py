@@ -27,9 +27,7 @@ from assessments.selectors import (
     EMPTY_READINESS,
     Readiness,
     SkillState,
-    group_readiness,
-    people_readiness,
-    skill_readiness,
+    readiness_figures,
     skill_states,
 )
 from readiness.models import Level, Person, Skill, SkillCategory, Team
@@ -295,8 +293,8 @@ def team_map_build(
     active skills as columns (those required of or rated by a member, or all with
     ``all_skills``; filtered by category), every cell's state, and the totals.
 
-    Queries: members, states, per-person readiness, per-skill readiness, team readiness,
-    skills — six, whatever the size of the team.
+    Queries: members, states, readiness (per person, per skill and the team's, in one
+    statement), skills — four, whatever the size of the team.
     """
     filters = filters or MapFilters()
     members = team_members(team=team)
@@ -307,9 +305,7 @@ def team_map_build(
     people = list(members)
     scope = Person.objects.filter(pk__in=members.values("pk"))
     states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope)}
-    per_person = people_readiness(people=scope)
-    per_skill = skill_readiness(people=scope)
-    overall = group_readiness(people=scope, by="all").get(0, EMPTY_READINESS)
+    per_person, per_skill, overall = readiness_figures(people=scope)
 
     skills = list(Skill.objects.filter(is_active=True).select_related("category"))
     if not filters.all_skills:

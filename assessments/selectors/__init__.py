@@ -9,7 +9,7 @@ Every page, export, API endpoint and task calls these functions: there is no sec
 
 The modules: ``states`` (``STATES_SQL``, ``SkillState``, ``skill_states*``), ``aggregates``
 (``Readiness``, ``people_readiness``, ``group_readiness``, ``skill_readiness``,
-``team_rollup``), ``reassessment`` (the due rule), ``scope`` (who a cycle covers) and ``cube``
+``readiness_figures``, ``team_rollup``), ``reassessment`` (the due rule), ``scope`` (who a cycle covers) and ``cube``
 (``readiness_cube``, the organization at a glance). Import from this package: it re-exports
 the public names below and, under their old names, the building blocks (``_with_people``,
 ``_ASSESSED_SQL``…) that lived in the one ``selectors.py`` before.
@@ -23,6 +23,7 @@ from assessments.selectors.aggregates import (
     group_readiness,
     people_readiness,
     person_readiness,
+    readiness_figures,
     skill_readiness,
     team_rollup,
 )
@@ -59,6 +60,7 @@ from assessments.selectors.states import _states as _states
 from assessments.selectors.states import _with_people as _with_people
 
 __all__ = [
+    "readiness_figures",
     "EMPTY_CALIBRATION",
     "EMPTY_READINESS",
     "STATES_SQL",

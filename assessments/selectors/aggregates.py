@@ -58,23 +58,8 @@ _PER_PERSON_SQL = """
 def people_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Readiness of each person in ``people`` (one query). People with no requirement get
     a Readiness with ``required == 0``."""
-    sql, params = _with_people(
-        people,
-        _PER_PERSON_SQL
-        + "SELECT person_id, required, at_target, not_assessed, total_gap FROM per_person",
-    )
-    result = {
-        person_id: Readiness(
-            people=1,
-            people_ready=int(at_target == required),
-            required=required,
-            at_target=int(at_target),
-            not_assessed=int(not_assessed),
-            total_gap=int(total_gap),
-        )
-        for person_id, required, at_target, not_assessed, total_gap in _run(sql, params)
-    }
-    return result
+    sql, params = _with_people(people, _PER_PERSON_SQL + _PERSON_FIGURES)
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(sql, params)}
 
 
 def person_readiness(*, person: Person) -> Readiness:
@@ -82,6 +67,31 @@ def person_readiness(*, person: Person) -> Readiness:
         person.pk, EMPTY_READINESS
     )
 
+
+#: One row per person: (person, people, people ready, required, at target, not assessed, gap).
+_PERSON_FIGURES = """
+SELECT person_id, 1, CASE WHEN at_target = required THEN 1 ELSE 0 END, required, at_target,
+       not_assessed, total_gap
+  FROM per_person
+"""
+#: One row per skill required of someone: its people are the pairs.
+_SKILL_FIGURES = """
+SELECT skill_id, COUNT(*), SUM(at_target), COUNT(*), SUM(at_target), SUM(not_assessed), SUM(gap)
+  FROM states
+ WHERE target IS NOT NULL
+ GROUP BY skill_id
+"""
+#: One row per group of people with a required skill (``key``: see _GROUP_KEYS).
+_GROUP_FIGURES = """
+SELECT {key} AS group_key, COUNT(*) AS people,
+       SUM(CASE WHEN pp.at_target = pp.required THEN 1 ELSE 0 END) AS people_ready,
+       SUM(pp.required), SUM(pp.at_target), SUM(pp.not_assessed), SUM(pp.total_gap)
+  FROM per_person pp
+  JOIN readiness_person p ON p.id = pp.person_id
+  LEFT JOIN readiness_role ro ON ro.id = p.role_id
+ {grouping}
+"""
+_ALL = "HAVING COUNT(*) > 0"
 
 _GROUP_KEYS = {
     "team": "p.team_id",
@@ -99,19 +109,9 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
     ``settings.MIN_AGGREGATE_PEOPLE`` people on leadership views.
     """
     key = _GROUP_KEYS[by]
-    grouping = "HAVING COUNT(*) > 0" if by == "all" else f"GROUP BY {key}"
+    grouping = _ALL if by == "all" else f"GROUP BY {key}"
     sql, params = _with_people(
-        people,
-        _PER_PERSON_SQL
-        + f"""
-        SELECT {key} AS group_key, COUNT(*) AS people,
-               SUM(CASE WHEN pp.at_target = pp.required THEN 1 ELSE 0 END) AS people_ready,
-               SUM(pp.required), SUM(pp.at_target), SUM(pp.not_assessed), SUM(pp.total_gap)
-          FROM per_person pp
-          JOIN readiness_person p ON p.id = pp.person_id
-          LEFT JOIN readiness_role ro ON ro.id = p.role_id
-         {grouping}
-        """,
+        people, _PER_PERSON_SQL + _GROUP_FIGURES.format(key=key, grouping=grouping)
     )
     return {
         group_key: Readiness(*(int(v) for v in values))
@@ -121,17 +121,26 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
 
 def skill_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Per skill: how many of ``people`` it is required of, how many are at target, the gap."""
+    sql, params = _with_people(people, _SKILL_FIGURES)
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(sql, params)}
+
+
+def readiness_figures(
+    *, people: QuerySet[Person]
+) -> tuple[dict[int, Readiness], dict[int, Readiness], Readiness]:
+    """``people_readiness``, ``skill_readiness`` and ``group_readiness(by="all")`` of the same
+    people from ONE statement (the states computed once): what a team map shows."""
     sql, params = _with_people(
         people,
-        """
-        SELECT skill_id, COUNT(*), SUM(at_target), COUNT(*), SUM(at_target),
-               SUM(not_assessed), SUM(gap)
-          FROM states
-         WHERE target IS NOT NULL
-         GROUP BY skill_id
-        """,
+        _PER_PERSON_SQL
+        + f"SELECT 'person', q.* FROM ({_PERSON_FIGURES}) q"
+        + f" UNION ALL SELECT 'skill', q.* FROM ({_SKILL_FIGURES}) q"
+        + f" UNION ALL SELECT 'all', q.* FROM ({_GROUP_FIGURES.format(key='0', grouping=_ALL)}) q",
     )
-    return {skill_id: Readiness(*(int(v) for v in values)) for skill_id, *values in _run(sql, params)}
+    figures: dict[str, dict] = {"person": {}, "skill": {}, "all": {}}
+    for kind, key, *values in _run(sql, params):
+        figures[kind][key] = Readiness(*(int(v) for v in values))
+    return figures["person"], figures["skill"], figures["all"].get(0, EMPTY_READINESS)
 
 
 def team_rollup(

@@ -9,8 +9,11 @@ from hypothesis import strategies as st
 
 from assessments.models import SkillRating
 from assessments.selectors import (
+    EMPTY_READINESS,
     group_readiness,
     people_readiness,
+    readiness_figures,
+    skill_readiness,
     skill_states,
     skill_states_iter,
 )
@@ -237,4 +240,7 @@ def test_set_based_rules_equal_naive_rules(org):
         overall = group_readiness(people=scope, by="all").get(0)
         ready_people = sum(f.people_ready for f in per_person.values())
         assert (overall.people_ready if overall else 0) == ready_people
+        # The team map's one statement gives the same three figures.
+        assert readiness_figures(people=scope) == (
+            per_person, skill_readiness(people=scope), overall or EMPTY_READINESS)
         transaction.set_rollback(True)
