@@ -20,6 +20,8 @@ from assessments.selectors_dashboard import (
     dashboard_scope,
     organization_scope,
 )
+from readiness.permissions import is_leadership
+from readiness.selectors import teams_managed_by
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +31,19 @@ ORGANIZATION = ("organization",)
 
 
 def viewer_scope(viewer: tuple) -> DashboardScope | None:
-    """The scope of a viewer key: ``("organization",)`` or ``("manager", user id)``."""
+    """The scope of a viewer key — ``("organization",)``, or ``("manager", user id, the ids
+    of the teams they manage)`` — or None when it no longer describes anyone (a manager who
+    became leadership or manages other teams now)."""
     if viewer == ORGANIZATION:
         return organization_scope()
-    user = get_user_model().objects.filter(pk=viewer[1]).first()
-    return dashboard_scope(user=user) if user is not None else None
+    _, user_id, managed = viewer
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or is_leadership(user):
+        return None
+    now = tuple(teams_managed_by(user=user).order_by("pk").values_list("pk", flat=True))
+    if now != tuple(managed):
+        return None
+    return dashboard_scope(user=user)
 
 
 def dashboard_context(scope: DashboardScope) -> dict:
@@ -41,14 +51,15 @@ def dashboard_context(scope: DashboardScope) -> dict:
 
 
 def dashboard_keep(viewer: tuple) -> bool:
-    """Rebuild and keep the body of ``viewer``'s dashboard now."""
+    """Rebuild and keep the body of ``viewer``'s dashboard now (the data version is read
+    before the scope and the figures)."""
     from readiness.caching import html_keep
 
-    scope = viewer_scope(viewer)
-    if scope is None:
-        return False
-    return html_keep(NAME, *viewer, max_age=settings.READINESS_DASHBOARD_MAX_AGE,
-                     render=lambda: render_to_string(TEMPLATE, dashboard_context(scope)))
+    def render() -> str | None:
+        scope = viewer_scope(viewer)
+        return None if scope is None else render_to_string(TEMPLATE, dashboard_context(scope))
+
+    return html_keep(NAME, *viewer, max_age=settings.READINESS_DASHBOARD_MAX_AGE, render=render)
 
 
 def dashboard_refresh_later(viewer: tuple) -> None:
@@ -57,6 +68,7 @@ def dashboard_refresh_later(viewer: tuple) -> None:
     from assessments.tasks import refresh_dashboard
 
     try:
-        refresh_dashboard.delay(list(viewer))
+        refresh_dashboard.delay([list(part) if isinstance(part, tuple) else part
+                                 for part in viewer])
     except Exception:  # noqa: BLE001 - kombu raises several kinds; the page must not fail
         logger.warning("Could not queue the dashboard refresh of %s", viewer, exc_info=True)

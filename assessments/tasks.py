@@ -57,6 +57,8 @@ def write_snapshots(date: str | None = None) -> dict:
 
 @shared_task(time_limit=DASHBOARD_TIME_LIMIT, soft_time_limit=DASHBOARD_TIME_LIMIT - 30)
 def refresh_dashboard(viewer: list) -> bool:
-    """Rebuild the dashboard body of ``viewer`` (``["organization"]`` or ``["manager", id]``)
-    and keep it: queued when a visitor was served figures older than the data."""
-    return dashboard_keep(tuple(viewer))
+    """Rebuild the dashboard body of ``viewer`` (``["organization"]``, or ``["manager", user
+    id, [team ids]]``) and keep it: queued when a visitor was served figures older than the
+    data."""
+    return dashboard_keep(tuple(tuple(part) if isinstance(part, list) else part
+                                for part in viewer))

@@ -19,10 +19,12 @@ by a placeholder and gets the visitor's own token when served.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -40,6 +42,11 @@ T = TypeVar("T")
 
 CSRF_PLACEHOLDER = "__readiness_csrf_token__"
 CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+#: The placeholder is only ever replaced inside this exact attribute pair, which escaped data
+#: cannot produce (autoescape turns " into &quot;): a page showing the placeholder's text
+#: elsewhere (a title, a URL) never gets a token there.
+CSRF_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"'
+
 _MISSING = object()
 #: At most one background rebuild of a page a minute.
 REFRESH_LOCK_SECONDS = 60
@@ -56,16 +63,40 @@ def data_version() -> str | None:
     memo = _request_version.get()
     if memo:
         return memo["version"]
-    version = data_version_current(connection)
+    version = f"{_fingerprint()}:{data_version_current(connection)}"
     if memo is not None:
         memo["version"] = version
     return version
 
 
+@functools.cache
+def _fingerprint() -> str:
+    """What else a kept page depends on, fixed for the life of the process: the code and
+    templates (a deploy), the settings that change what pages show, and the database (two
+    databases sharing one cache). After restoring a database backup, clear the cache."""
+    digest = hashlib.blake2b(digest_size=8)
+    database = settings.DATABASES["default"]
+    digest.update(repr((
+        database.get("NAME"), database.get("HOST"), database.get("PORT"),
+        settings.MIN_AGGREGATE_PEOPLE, settings.TEAM_MAP_VISIBLE_TO_MEMBERS,
+        settings.REASSESSMENT_INTERVAL_DAYS, settings.TIME_ZONE, settings.LANGUAGE_CODE,
+        settings.READINESS_DASHBOARD_MAX_AGE,
+    )).encode())
+    root = Path(settings.BASE_DIR)
+    for folder in ("templates", "readiness", "catalog", "assessments"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in (".py", ".html", ".txt") and "migrations" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 class DataVersionMiddleware:
-    """Reads the data version once per GET or HEAD request, whatever asks for it (navigation,
-    permission checks, the page): those requests write nothing (a test holds every page to
-    it), so the data cannot change under them because of themselves."""
+    """Reads the data version once per GET or HEAD request, first — before the session, the
+    user or anything else is read, so that nothing kept during the request is older than its
+    key — for whatever asks for it (navigation, permission checks, the page). Those requests
+    write nothing (a test holds every page to it), so the data cannot change under them
+    because of themselves. Placed early in ``MIDDLEWARE``."""
 
     def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
         self.get_response = get_response
@@ -75,6 +106,7 @@ class DataVersionMiddleware:
             return self.get_response(request)
         token = _request_version.set({})
         try:
+            data_version()
             return self.get_response(request)
         finally:
             _request_version.reset(token)
@@ -140,19 +172,30 @@ def cached_html(
         if html is None:
             html = render()
             _keep(name, parts, version, html, max_age)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if CSRF_FIELD in html:
+        html = csrf_filled(html, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
-def html_keep(name: str, *parts: Hashable, render: Callable[[], str], max_age: int = 0) -> bool:
+def html_keep(
+    name: str, *parts: Hashable, render: Callable[[], str | None], max_age: int = 0
+) -> bool:
     """Build ``render()`` now and keep it as :func:`cached_html` would have (a background
-    refresh; rendered without a request). False when nothing may be cached."""
+    refresh; rendered without a request). The version is read first, then everything
+    ``render`` reads. False when nothing may be cached or ``render()`` gives None."""
     version = data_version()
     if version is None:
         return False
-    _keep(name, parts, version, _placeholders(render()), max_age)
+    html = render()
+    if html is None:
+        return False
+    _keep(name, parts, version, _placeholders(html), max_age)
     return True
+
+
+def csrf_filled(html: str, token: str) -> str:
+    """``html`` kept with placeholders, with the visitor's CSRF token in its forms."""
+    return html.replace(CSRF_FIELD, f'name="csrfmiddlewaretoken" value="{token}"')
 
 
 def _placeholders(html: str) -> str:
@@ -163,8 +206,3 @@ def _keep(name: str, parts: tuple[Hashable, ...], version: str, html: str, max_a
     cache.set(_key(name, parts, version), html, settings.READINESS_CACHE_SECONDS)
     if max_age:
         cache.set(_key(name, parts, "recent"), html, max_age)
-
-
-def query_key(request: HttpRequest) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The request's query string as a key part (order of parameters ignored)."""
-    return tuple(sorted((key, tuple(values)) for key, values in request.GET.lists()))

@@ -16,7 +16,8 @@ session — and nothing in the application has to remember to invalidate anythin
 
 Tracked: every table of the ``readiness``, ``assessments`` and ``catalog`` apps and the user
 and group tables, except those that do not change what pages show and are written all the
-time (reminders sent, import progress, API tokens) and the audit history. The triggers are
+time (reminders sent, import progress, API tokens), the audit history, and the users' last
+sign-in time. ``TRUNCATE`` counts too (PostgreSQL). The triggers are
 (re)installed after every ``migrate`` (``post_migrate``), so a new model is tracked without
 anyone writing a migration for it.
 """
@@ -24,10 +25,11 @@ anyone writing a migration for it.
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import connections
+from django.db import connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
+#: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
 UNTRACKED_MODELS = {
     "readiness.datachange", "readiness.apitoken", "assessments.reminder", "catalog.importrun",
     "auth.permission",
@@ -47,8 +49,8 @@ END
 $$
 """
 POSTGRES_TRIGGER = (
-    "CREATE OR REPLACE TRIGGER {trigger} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-    "FOR EACH STATEMENT EXECUTE FUNCTION {trigger}()"
+    "CREATE OR REPLACE TRIGGER {trigger} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
+    "ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {trigger}()"
 )
 SQLITE_TRIGGER = (
     "CREATE TRIGGER IF NOT EXISTS {name} AFTER {operation} ON {table} BEGIN "
@@ -57,8 +59,13 @@ SQLITE_TRIGGER = (
 )
 COMPACT_SQL = f"""
 WITH gone AS (DELETE FROM {TABLE} WHERE id <= %s RETURNING weight)
-INSERT INTO {TABLE} (weight) SELECT SUM(weight) FROM gone HAVING COUNT(*) > 1
+INSERT INTO {TABLE} (weight) SELECT SUM(weight) FROM gone HAVING COUNT(*) > 0
 """  # noqa: S608
+#: Compactions one at a time (two at once could each fold part of the rows).
+COMPACT_LOCK = 7_201_453_118
+#: Columns whose change alone does not move the version: written at every sign-in, shown on
+#: no kept page (a sign-in would otherwise drop every kept page).
+IGNORED_COLUMNS = {"auth_user": {"last_login"}}
 
 
 def tracked_tables() -> list[str]:
@@ -76,6 +83,18 @@ def tracked_tables() -> list[str]:
     return sorted(tables)
 
 
+def _update_of(connection: BaseDatabaseWrapper, table: str) -> str:
+    """``UPDATE``, or ``UPDATE OF`` every column but the ignored ones of ``table``."""
+    ignored = IGNORED_COLUMNS.get(table)
+    if not ignored:
+        return "UPDATE"
+    with connection.cursor() as cursor:
+        columns = [column.name for column in
+                   connection.introspection.get_table_description(cursor, table)]
+    return "UPDATE OF " + ", ".join(
+        connection.ops.quote_name(column) for column in columns if column not in ignored)
+
+
 def triggers_install(connection: BaseDatabaseWrapper) -> int:
     """Create (or replace) the triggers on every tracked table; returns how many tables."""
     tables = [t for t in tracked_tables() if t in connection.introspection.table_names()]
@@ -84,13 +103,15 @@ def triggers_install(connection: BaseDatabaseWrapper) -> int:
             cursor.execute(POSTGRES_FUNCTION)
             for table in tables:
                 cursor.execute(POSTGRES_TRIGGER.format(
-                    trigger=TRIGGER, table=connection.ops.quote_name(table)))
+                    trigger=TRIGGER, table=connection.ops.quote_name(table),
+                    update=_update_of(connection, table)))
         elif connection.vendor == "sqlite":
             for table in tables:
-                for operation in ("INSERT", "UPDATE", "DELETE"):
+                for operation in ("INSERT", _update_of(connection, table), "DELETE"):
+                    name = f"{TRIGGER}_{table}_{operation.split()[0].lower()}"
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                     cursor.execute(SQLITE_TRIGGER.format(
-                        name=f"{TRIGGER}_{table}_{operation.lower()}", operation=operation,
-                        table=connection.ops.quote_name(table)))
+                        name=name, operation=operation, table=connection.ops.quote_name(table)))
         else:
             return 0
     return len(tables)
@@ -112,11 +133,13 @@ def current(connection: BaseDatabaseWrapper) -> str:
 
 
 def data_changes_compact(using: str = "default") -> int:
-    """Fold the change rows into one of the same total weight (the version does not move)."""
+    """Fold the change rows into one of the same total weight: the sum stays, the version
+    moves once. One compaction at a time (an advisory lock)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
-    with connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMPACT_LOCK])
         cursor.execute(f"SELECT MAX(id), COUNT(*) FROM {TABLE}")  # noqa: S608
         last, rows = cursor.fetchone()
         if rows < 2:

@@ -39,9 +39,12 @@ def _viewer(request: HttpRequest) -> tuple:
     user = request.user
     if is_leadership(user):
         return ORGANIZATION
-    if not teams_managed_by(user=user).exists():
+    managed = tuple(teams_managed_by(user=user).order_by("pk").values_list("pk", flat=True))
+    if not managed:
         raise PermissionDenied("The dashboard is for leadership and team managers.")
-    return ("manager", user.pk)
+    # The teams are part of the key: a manager moved to other teams never gets the page of
+    # their former ones, not even its recent copy.
+    return ("manager", user.pk, managed)
 
 
 class DashboardView(View):

@@ -43,7 +43,7 @@ from assessments.services_teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import cached, cached_html, query_key
+from readiness.caching import cached, cached_html
 from readiness.models import Audience, Level, Person, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.selectors import managed_paths
@@ -63,7 +63,7 @@ class TeamAccessMixin:
             return team, team is not None and team_can_edit(user=user, team=team)
 
         # Every team page asks: kept until the data changes (teams, managers, groups).
-        team, self.can_edit = cached("team-access", user.pk, pk, build=access)
+        team, self.can_edit = cached("team-access", user.pk, user.is_superuser, pk, build=access)
         if team is None:
             raise Http404("No such team, or not one of yours.")
         if self.needs_edit and not self.can_edit:
@@ -80,10 +80,19 @@ def _filters(request: HttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
     return form, form.filters()
 
 
+#: The map's query parameters (the filter form's fields): the only ones its links carry on,
+#: and the only ones its kept copy is keyed by (other parameters change nothing).
+MAP_PARAMS = ("audience", "category", "skills", "sort", "dir")
+
+
+def _map_params(request: HttpRequest) -> tuple[str, ...]:
+    return tuple(request.GET.get(key, "") for key in MAP_PARAMS)
+
+
 def _query(request: HttpRequest, **changes: str) -> str:
     """The current query string with ``changes`` (an empty value drops the parameter); "?"
     when nothing is left, so that a link to it resets the page's parameters."""
-    params = {k: v for k, v in request.GET.items() if k != "format"}
+    params = {k: v for k, v in request.GET.items() if k in MAP_PARAMS}
     params.update(changes)
     params = {k: v for k, v in params.items() if v}
     return f"?{urlencode(params)}" if params else "?"
@@ -179,7 +188,7 @@ class TeamDetailView(TeamAccessMixin, View):
             return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit}
 
         content = cached_html(
-            "team-map", team.pk, self.can_edit, query_key(request), request=request,
+            "team-map", team.pk, self.can_edit, _map_params(request), request=request,
             template_name="assessments/team_detail_content.html", context=context,
         )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
