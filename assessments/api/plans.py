@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -230,39 +232,16 @@ def _valid(form: forms.Form) -> dict:
 
 
 def _input(
-    serializer_class: type[serializers.Serializer], request: Request, current: dict | None = None
+    serializer_class: type[serializers.Serializer], request: Request,
+    instance: models.Model | None = None,
 ) -> dict:
-    """The validated input of a PUT or POST; of a PATCH (``current``: the object's values, in
-    the shape of the input), the fields sent over the current values — then checked by the same
-    form and written by the same service as a PUT."""
-    data = serializer_class(data=request.data, partial=current is not None)
+    """The validated input of a PUT or POST; of a PATCH, the fields sent over ``instance``'s
+    current values — then checked by the same form and written by the same service as a PUT."""
+    partial = request.method == "PATCH"
+    data = serializer_class(data=request.data, partial=partial)
     data.is_valid(raise_exception=True)
-    return {**(current or {}), **data.validated_data}
-
-
-def _partial(request: Request) -> bool:
-    return request.method == "PATCH"
-
-
-def _plan_values(plan: ReadinessPlan) -> dict:
-    return {"name": plan.name, "business_scenario": plan.business_scenario,
-            "owner": plan.owner_id, "start_date": plan.start_date,
-            "target_date": plan.target_date, "status": plan.status}
-
-
-def _goal_values(goal: PlanGoal) -> dict:
-    return {"audience": goal.audience_id, "skill": goal.skill_id,
-            "target_share": goal.target_share, "due_date": goal.due_date}
-
-
-def _partner_values(partner: PlanPartner) -> dict:
-    return {"team": partner.team_id, "name": partner.name,
-            "contribution": partner.contribution, "due_date": partner.due_date}
-
-
-def _remedy_values(remedy: GapRemedy) -> dict:
-    return {"remedy": remedy.remedy, "owner": remedy.owner_id, "deadline": remedy.deadline,
-            "notes": remedy.notes}
+    current = model_to_dict(instance, fields=list(data.fields)) if partial and instance else {}
+    return {**current, **data.validated_data}
 
 
 @extend_schema_view(
@@ -319,7 +298,7 @@ class ReadinessPlanViewSet(
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         plan = self._editable()
-        data = _input(PlanInput, request, _plan_values(plan) if kwargs.get("partial") else None)
+        data = _input(PlanInput, request, plan)
         cleaned = _valid(PlanForm(data=data, current_owner=plan.owner))
         plan = plan_update(plan=plan, **{name: cleaned[name] for name in PLAN_FIELDS})
         plan = self.get_queryset().get(pk=plan.pk)
@@ -352,7 +331,7 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_goal_delete(goal=goal)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanGoalInput, request, _goal_values(goal) if _partial(request) else None)
+        data = _input(PlanGoalInput, request, goal)
         goal = plan_goal_update(goal=goal, **_valid(PlanGoalForm(data=data)))
         return Response(PlanGoalSerializer(goal).data)
 
@@ -384,8 +363,7 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_partner_delete(partner=partner)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanPartnerInput, request,
-                      _partner_values(partner) if _partial(request) else None)
+        data = _input(PlanPartnerInput, request, partner)
         partner = plan_partner_update(partner=partner, **_valid(PlanPartnerForm(data=data)))
         return Response(PlanPartnerSerializer(partner).data)
 
@@ -409,10 +387,9 @@ class ReadinessPlanViewSet(
             gap_remedy_delete(remedy=get_object_or_404(GapRemedy, plan=plan, skill=skill))
             return Response(status=status.HTTP_204_NO_CONTENT)
         current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
-        if _partial(request) and current is None:
+        if request.method == "PATCH" and current is None:
             raise exceptions.NotFound("The plan has no remedy for this skill yet: PUT one.")
-        data = _input(GapRemedyInput, request,
-                      _remedy_values(current) if _partial(request) else None)
+        data = _input(GapRemedyInput, request, current)
         form = GapRemedyForm(data=data, current_owner=current.owner if current else None)
         entry = gap_remedy_set(plan=plan, skill=skill, **_valid(form))
         return Response(GapRemedySerializer(entry).data)

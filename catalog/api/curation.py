@@ -6,6 +6,7 @@ the import runs (read only: uploads stay on the import page)."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.forms.models import model_to_dict
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
@@ -123,11 +124,7 @@ class MappingRuleViewSet(
         current values — then checked by the rule form as a PUT."""
         data = MappingRuleInput(data=request.data, partial=rule is not None)
         data.is_valid(raise_exception=True)
-        current = {} if rule is None else {
-            "skill": rule.skill_id, "field": rule.field, "value": rule.value,
-            "level_rule": rule.level_rule, "fixed_level": rule.fixed_level,
-            "is_active": rule.is_active,
-        }
+        current = {} if rule is None else model_to_dict(rule, fields=list(data.fields))
         values = {**current, **data.validated_data}
         if values.get("fixed_level") is None:
             values["fixed_level"] = ""
