@@ -233,3 +233,13 @@ def test_dashboard_workbook(client, hostile_org):
     effectiveness = {row[0].value: row for row in sheets["Training effectiveness"][1:]}
     gain, people = effectiveness["'" + DDE][2:4]
     assert isinstance(gain.value, (int, float)) and people.value == 5
+
+
+def test_manager_dashboard_workbook(client, hostile_org):
+    client.force_login(hostile_org.manager)
+    response = client.get(reverse("assessments:dashboard-export"))
+    assert response.status_code == 200
+    sheets = assert_xlsx_safe(response.content)
+    values = {c.value for rows in sheets.values() for row in rows for c in row}
+    assert any(isinstance(v, str) and v.startswith(("'" + HYPERLINK, "'" + DDE))
+               for v in values)
