@@ -320,6 +320,17 @@ class ImportPreview:
     def to_record(self) -> list[ImportRow]:
         return [row for row in self.rows if not row.errors and not row.unchanged]
 
+    @property
+    def quiet_rows(self) -> list[ImportRow]:
+        """Valid rows that change nothing (unchanged, or without a level): the preview folds
+        them away, so the lines that matter in a whole exported file stand out."""
+        return [row for row in self.rows if not row.errors and row.unchanged]
+
+    @property
+    def loud_rows(self) -> list[ImportRow]:
+        """Rows with an error, and rows to record."""
+        return [row for row in self.rows if row.errors or not row.unchanged]
+
     def raw(self) -> list[list]:
         """The rows as read (line, email, skill, level), to carry to the confirmation step."""
         return [[r.line, r.email, r.skill_slug, r.level_text] for r in self.rows]

@@ -382,6 +382,10 @@ def test_ratings_round_trip_records_exactly_the_edited_line(client, org, fmt):
         edited = out.getvalue()
     preview = upload_file(client, org.team, edited, f"ratings.{fmt}").content.decode()
     assert "1 rating to record" in preview
+    # The preview shows that line; the others are folded away.
+    shown = preview.split('data-testid="import-preview"')[1].split("</table>")[0]
+    assert shown.count("<tr") == 2 and "Will be recorded" in shown and slug in shown
+    assert f"{len(rows) - 2} rows that change nothing" in preview
     payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
     response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
                            {"payload": payload}, follow=True)
