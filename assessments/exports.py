@@ -1,8 +1,10 @@
-"""The team skill map as CSV and XLSX, and the CSV import of manager ratings.
+"""The team skill map as CSV and XLSX, the manager ratings one per line (the "long" shape,
+which the import reads as it is), and the CSV or XLSX import of manager ratings.
 
 Exports write exactly the grid the map page shows (same rows, columns, order, filters and
-totals): both come from ``selectors_teams.team_map_build``. Imports are parsed and checked
-here, row by row; recording goes through ``services_teams.team_ratings_record``.
+totals): all come from ``selectors_teams.team_map_build``, and every value goes through
+``readiness.spreadsheets`` (never a formula). Imports are parsed and checked here, row by row;
+recording goes through ``services_teams.team_ratings_record``.
 """
 
 from __future__ import annotations
@@ -397,6 +399,7 @@ def ratings_csv_read(text: str) -> tuple[list[list], list[str]]:
 
 XLSX_MAX_UNPACKED = 16 * 1024 * 1024  # bytes of XML a workbook may unpack to
 XLSX_MAX_COLUMNS = 64
+XLSX_MAX_LINES = 2 * MAX_IMPORT_ROWS  # rows read, blank ones included
 XLSX_UNREADABLE = "The file is not a readable XLSX workbook: save it again as .xlsx or as CSV."
 
 
@@ -432,6 +435,8 @@ def ratings_xlsx_read(data: bytes) -> tuple[list[list], list[str]]:
             for line, raw in enumerate(
                 sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS), start=1
             ):
+                if line > XLSX_MAX_LINES:
+                    return [], [f"The sheet has more than {XLSX_MAX_LINES} lines: split it."]
                 values = [_xlsx_text(value) for value in raw]
                 if not any(value.strip() for value in values):
                     continue

@@ -470,6 +470,22 @@ def test_import_refuses_a_broken_or_oversized_workbook(client, org, monkeypatch)
     assert SkillRating.objects.count() == before
 
 
+def test_import_stops_reading_a_sheet_of_blank_lines(client, org):
+    from openpyxl import Workbook
+
+    from assessments.exports import XLSX_MAX_LINES
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["email", "skill", "level"])
+    sheet.cell(row=1_000_000, column=1).value = org.people[0].email  # a million rows apart
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(org.manager)
+    body = upload_file(client, org.team, out.getvalue(), "ratings.xlsx").content.decode()
+    assert f"more than {XLSX_MAX_LINES} lines" in body and 'name="payload"' not in body
+
+
 def test_ratings_export_is_refused_like_the_map(client, org):
     params = {"format": "csv", "shape": "long"}
     url = export_url(org.team)
