@@ -1,8 +1,10 @@
-"""The team skill map as CSV and XLSX, and the CSV import of manager ratings.
+"""The team skill map as CSV and XLSX, the manager ratings one per line (the "long" shape,
+which the import reads as it is), and the CSV or XLSX import of manager ratings.
 
 Exports write exactly the grid the map page shows (same rows, columns, order, filters and
-totals): both come from ``selectors_teams.team_map_build``. Imports are parsed and checked
-here, row by row; recording goes through ``services_teams.team_ratings_record``.
+totals): all come from ``selectors_teams.team_map_build``, and every value goes through
+``readiness.spreadsheets`` (never a formula). Imports are parsed and checked here, row by row;
+recording goes through ``services_teams.team_ratings_record``.
 """
 
 from __future__ import annotations
@@ -15,9 +17,15 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from assessments.selectors import SkillState
-from assessments.selectors_teams import TeamMap, state_version
+from assessments.selectors_teams import (
+    AWAITING_MARK,
+    CALIBRATION_MARK,
+    TeamMap,
+    state_version,
+)
 from assessments.services_teams import CellEdit
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Person, Skill
+from readiness.spreadsheets import csv_text, spreadsheet_text_read, xlsx_row_append
 
 NOT_ASSESSED = "not assessed"
 MAX_IMPORT_ROWS = 5000
@@ -66,26 +74,74 @@ def team_map_table(team_map: TeamMap) -> Iterator[list]:
 
 
 def team_map_csv(team_map: TeamMap) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in team_map_table(team_map):
-        writer.writerow(row)
-    return buffer.getvalue()
+    return csv_text(team_map_table(team_map))
+
+
+#: The XLSX map's cell fills and font colours: the screen's heatmap colours
+#: (``static/css/heatmap.css``), chosen from the same gap as the screen's.
+XLSX_COLOURS = {
+    "at target": ("CFE9D8", "0B3D20"),
+    "1 below": ("FFE7A0", "4A3500"),
+    "2+ below": ("F6C3BE", "5A1008"),
+    "not assessed": ("F1F3F5", "212529"),
+}
+
+
+def _xlsx_band(state: SkillState | None) -> str | None:
+    """Which colour a cell gets, from its state: none for a skill not required of the member."""
+    if state is None or state.target is None:
+        return None
+    if state.not_assessed:
+        return "not assessed"
+    if state.gap == 0:
+        return "at target"
+    return "1 below" if state.gap == 1 else "2+ below"
+
+
+def _xlsx_marker_format(marker: str) -> str:
+    """A number format that shows the level followed by the map's marker, so the cell keeps its
+    marker and its value stays a number."""
+    return f'0" {marker}"' if marker else "0"
 
 
 def team_map_xlsx(team_map: TeamMap) -> bytes:
-    """The same table in a workbook: frozen header and first column, plus a "Cells" sheet with
-    one row per (member, skill) for pivot tables."""
+    """The same table in a workbook: frozen header and first column, each level coloured and
+    marked as on the map (a required skill not assessed is an empty cell with a note), plus a
+    "Cells" sheet with one row per (member, skill) for pivot tables and a "Legend" sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    fills = {band: PatternFill("solid", start_color=f"FF{bg}", end_color=f"FF{bg}")
+             for band, (bg, _) in XLSX_COLOURS.items()}
+    fonts = {band: Font(color=f"FF{fg}") for band, (_, fg) in XLSX_COLOURS.items()}
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Skill map"
     rows = list(team_map_table(team_map))
-    for values in rows:
-        sheet.append(values)
+    first_skill = 4
+    for index, values in enumerate(rows):
+        member = team_map.rows[index - 1] if 0 < index <= len(team_map.rows) else None
+        if member is not None:
+            values = list(values)
+            for offset, cell in enumerate(member.cells):
+                if cell.state is not None and cell.state.not_assessed:
+                    values[first_skill - 1 + offset] = None  # empty, with a note
+        written = xlsx_row_append(sheet, values)
+        if member is None:
+            continue
+        for cell, target in zip(member.cells, written[first_skill - 1:], strict=False):
+            band = _xlsx_band(cell.state)
+            if band is not None:
+                target.fill, target.font = fills[band], fonts[band]
+            if band == "not assessed":
+                target.comment = Comment(
+                    f"Required, not assessed (target {cell.state.target}).", "Readiness",
+                    width=220, height=50,
+                )
+            elif cell.marker:
+                target.number_format = _xlsx_marker_format(cell.marker)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index in range(len(team_map.rows) + 2, len(rows) + 1):
@@ -94,13 +150,15 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 30
     sheet.column_dimensions["C"].width = 22
-    for index in range(4, 4 + len(team_map.columns)):
+    for index in range(first_skill, first_skill + len(team_map.columns)):
         sheet.column_dimensions[get_column_letter(index)].width = 14
 
     cells = workbook.create_sheet("Cells")
-    cells.append(["Member", "Email", "Skill", "Skill slug", "Category", "Target", "Level",
-                  "Gap", "Status", "Self level", "Self rated", "Manager level", "Manager rated",
-                  "Awaiting review", "Calibration flag"])
+    xlsx_row_append(cells, [
+        "Member", "Email", "Skill", "Skill slug", "Category", "Target", "Level", "Gap",
+        "Status", "Self level", "Self rated", "Manager level", "Manager rated",
+        "Awaiting review", "Calibration flag",
+    ])
     for cell in cells[1]:
         cell.font = Font(bold=True)
     skills = {column.skill.pk: column.skill for column in team_map.columns}
@@ -109,7 +167,7 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
             state, skill = cell.state, skills[cell.skill_id]
             if state is None:
                 continue
-            cells.append([
+            xlsx_row_append(cells, [
                 row.person.display_name, row.person.email, skill.name, skill.slug,
                 skill.category.name, state.target, state.level,
                 state.gap if state.required else None, cell.words,
@@ -117,6 +175,69 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
                 _naive(state.manager_at), state.awaiting_review, state.calibration_flag,
             ])
     cells.freeze_panes = "A2"
+
+    legend = workbook.create_sheet("Legend")
+    xlsx_row_append(legend, ["Cell", "Means"])
+    for cell in legend[1]:
+        cell.font = Font(bold=True)
+    for band, sample, marker, words in (
+        ("at target", 3, "✓", "At or above target"),
+        ("1 below", 1, "−1", "1 level below target"),
+        ("2+ below", 0, "−2", "2 or more levels below target (the marker gives how many)"),
+        ("not assessed", None, "", "Required, not assessed (empty, with a note)"),
+        (None, 2, "", "Not required (the level shows when rated)"),
+    ):
+        swatch, _ = xlsx_row_append(legend, [sample, words])
+        if band is not None:
+            swatch.fill, swatch.font = fills[band], fonts[band]
+        swatch.number_format = _xlsx_marker_format(marker)
+    xlsx_row_append(legend, [None, f"{AWAITING_MARK} after a level: a self-rating awaits "
+                                   "manager review"])
+    xlsx_row_append(legend, [None, f"{CALIBRATION_MARK} after a level: self and manager "
+                                   "ratings 2 or more levels apart"])
+    legend.column_dimensions["B"].width = 70
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- Export of the ratings, one per line (to edit and import again) ------------------------
+
+LONG_HEADER = ("email", "skill", "level")
+
+
+def team_ratings_table(team_map: TeamMap) -> Iterator[list]:
+    """The map's cells one per line, as the import reads them: the member's email, the skill's
+    slug and the current manager rating (empty when no manager has rated the cell; the import
+    skips a line without a level). Exported, edited and imported again, a file records exactly
+    the lines whose level was changed."""
+    yield list(LONG_HEADER)
+    skills = [column.skill for column in team_map.columns]
+    for row in team_map.rows:
+        for skill, cell in zip(skills, row.cells, strict=True):
+            state = cell.state
+            level = state.manager_level if state is not None else None
+            yield [row.person.email, skill.slug, level]
+
+
+def team_ratings_csv(team_map: TeamMap) -> str:
+    return csv_text(team_ratings_table(team_map))
+
+
+def team_ratings_xlsx(team_map: TeamMap) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Ratings"
+    for values in team_ratings_table(team_map):
+        xlsx_row_append(sheet, values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 30
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -154,14 +275,23 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
 
     @property
+    def skipped(self) -> bool:
+        """A line without a level (the long export writes one for every cell no manager has
+        rated): nothing to record, nothing to check."""
+        return not self.level_text.strip()
+
+    @property
     def unchanged(self) -> bool:
-        """The member's manager rating already has this level and awaits no review."""
+        """The member's current manager rating already has this level: nothing to record, as
+        when a cell of the grid editor is left as it is. A newer self-rating stays in the
+        review queue (accept or adjust it on the review page)."""
         state = self.current
-        return bool(
-            state is not None
-            and state.manager_level == self.level
-            and not state.awaiting_review
-        )
+        return self.skipped or bool(state is not None and state.manager_level == self.level)
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Unchanged, while a newer self-rating of the member waits for the manager."""
+        return bool(not self.skipped and self.unchanged and self.current.awaiting_review)
 
     @property
     def edit(self) -> CellEdit:
@@ -192,42 +322,137 @@ class ImportPreview:
     def to_record(self) -> list[ImportRow]:
         return [row for row in self.rows if not row.errors and not row.unchanged]
 
+    @property
+    def quiet_rows(self) -> list[ImportRow]:
+        """Valid rows that change nothing (unchanged, or without a level): the preview folds
+        them away, so the lines that matter in a whole exported file stand out."""
+        return [row for row in self.rows if not row.errors and row.unchanged]
+
+    @property
+    def loud_rows(self) -> list[ImportRow]:
+        """Rows with an error, and rows to record."""
+        return [row for row in self.rows if row.errors or not row.unchanged]
+
     def raw(self) -> list[list]:
         """The rows as read (line, email, skill, level), to carry to the confirmation step."""
         return [[r.line, r.email, r.skill_slug, r.level_text] for r in self.rows]
+
+
+HEADER_ERROR = (
+    "The first line must name the columns email, skill and level "
+    "(for example: email,skill,level)."
+)
+
+
+def _ratings_header(values: list[str]) -> dict[str, int] | None:
+    """The column of email, skill and level in a header line; None when one is missing."""
+    names = [HEADER_ALIASES.get(spreadsheet_text_read(v.strip()).casefold()) for v in values]
+    header = {name: index for index, name in enumerate(names) if name}
+    return header if set(header) == {"email", "skill", "level"} else None
+
+
+def _ratings_cells(header: dict[str, int], values: list[str]) -> list[str]:
+    """[email, skill slug, level] of one line, with the text mark of our exports taken off."""
+    return [
+        spreadsheet_text_read(values[header[name]].strip()) if header[name] < len(values)
+        else ""
+        for name in ("email", "skill", "level")
+    ]
+
+
+def ratings_file_read(content: str | bytes) -> tuple[list[list], list[str]]:
+    """Rows and file-level errors of an uploaded file: CSV text, or the bytes of an XLSX
+    workbook (``RatingsImportForm`` tells them apart)."""
+    if isinstance(content, bytes):
+        return ratings_xlsx_read(content)
+    return ratings_csv_read(content)
 
 
 def ratings_csv_read(text: str) -> tuple[list[list], list[str]]:
     """Split CSV text into (rows of [line, email, skill slug, level], file-level errors)."""
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+        delimiter = ","
+    # Only the delimiter is guessed: the quote is always '"' (the apostrophe our exports put
+    # before text that would start a formula would otherwise pass for a quote character).
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header: dict[str, int] | None = None
     rows, errors = [], []
     for values in reader:
         if not any(value.strip() for value in values):
             continue
         if header is None:
-            names = [HEADER_ALIASES.get(v.strip().casefold()) for v in values]
-            header = {name: index for index, name in enumerate(names) if name}
-            if set(header) != {"email", "skill", "level"}:
-                errors.append(
-                    "The first line must name the columns email, skill and level "
-                    "(for example: email,skill,level)."
-                )
+            header = _ratings_header(values)
+            if header is None:
+                errors.append(HEADER_ERROR)
                 return [], errors
             continue
-        cells = [
-            values[header[name]].strip() if header[name] < len(values) else ""
-            for name in ("email", "skill", "level")
-        ]
-        rows.append([reader.line_num, *cells])
+        rows.append([reader.line_num, *_ratings_cells(header, values)])
         if len(rows) > MAX_IMPORT_ROWS:
             return [], [f"The file has more than {MAX_IMPORT_ROWS} rows: split it."]
     if header is None or not rows:
+        errors.append("The file has no ratings.")
+    return rows, errors
+
+
+XLSX_MAX_UNPACKED = 16 * 1024 * 1024  # bytes of XML a workbook may unpack to
+XLSX_MAX_COLUMNS = 64
+XLSX_MAX_LINES = 2 * MAX_IMPORT_ROWS  # rows read, blank ones included
+XLSX_UNREADABLE = "The file is not a readable XLSX workbook: save it again as .xlsx or as CSV."
+
+
+def _xlsx_text(value: object) -> str:
+    """A cell of an uploaded workbook as the text a CSV would hold (3.0 → "3")."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def ratings_xlsx_read(data: bytes) -> tuple[list[list], list[str]]:
+    """Split the first sheet of an XLSX workbook into (rows of [line, email, skill slug,
+    level], file-level errors), as ``ratings_csv_read`` does for CSV; a line is a sheet row."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return [], [XLSX_UNREADABLE]
+    if unpacked > XLSX_MAX_UNPACKED:
+        return [], ["The workbook is too large once unpacked: split it, or save it as CSV."]
+    rows, errors = [], []
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            header: dict[str, int] | None = None
+            sheet = workbook.worksheets[0]
+            for line, raw in enumerate(
+                sheet.iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS), start=1
+            ):
+                if line > XLSX_MAX_LINES:
+                    return [], [f"The sheet has more than {XLSX_MAX_LINES} lines: split it."]
+                values = [_xlsx_text(value) for value in raw]
+                if not any(value.strip() for value in values):
+                    continue
+                if header is None:
+                    header = _ratings_header(values)
+                    if header is None:
+                        return [], [HEADER_ERROR]
+                    continue
+                rows.append([line, *_ratings_cells(header, values)])
+                if len(rows) > MAX_IMPORT_ROWS:
+                    return [], [f"The file has more than {MAX_IMPORT_ROWS} rows: split it."]
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - any damage in an uploaded workbook is the same answer
+        return [], [XLSX_UNREADABLE]
+    if not rows:
         errors.append("The file has no ratings.")
     return rows, errors
 
@@ -237,7 +462,8 @@ def ratings_import_check(
     states: dict[tuple[int, int], SkillState], team_name: str,
 ) -> ImportPreview:
     """Check every row: a member of the team (by email), an active skill (by slug), a level
-    from 0 to 4, no cell twice. One query (the skills), whatever the number of rows."""
+    from 0 to 4, no cell twice; a row without a level is skipped. One query (the skills),
+    whatever the number of rows."""
     by_email: dict[str, Person] = {}
     for person in members:
         if person.email:
@@ -249,6 +475,10 @@ def ratings_import_check(
     for line, email, slug, level_text in raw_rows:
         row = ImportRow(line=int(line), email=email, skill_slug=slug, level_text=level_text)
         row.person = by_email.get(email.casefold()) if email else None
+        if row.skipped:  # no level: nothing will be written, whoever and whatever it names
+            row.skill = skills.get(slug)
+            preview.rows.append(row)
+            continue
         if not email:
             row.errors.append("The email is missing.")
         elif row.person is None:

@@ -1,5 +1,6 @@
 """The dashboard's tables as an XLSX workbook: one sheet per table, with the very figures the
 page shows (both read one ``Dashboard``), hidden aggregates written as "fewer than 5 people".
+Every cell goes through ``readiness.spreadsheets`` (names never become formulas).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from assessments.selectors_dashboard import Dashboard, GroupRow
+from readiness.spreadsheets import xlsx_row_append
 
 PERCENT_NOTE = "Percentages are rounded to whole numbers."
 
@@ -147,14 +149,14 @@ def dashboard_xlsx(dashboard: Dashboard) -> bytes:
     workbook.remove(workbook.active)
     for sheet in dashboard_tables(dashboard):
         ws = workbook.create_sheet(sheet.title[:31])
-        ws.append(sheet.header)
+        xlsx_row_append(ws, sheet.header)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for row in sheet.rows:
-            ws.append(row)
+            xlsx_row_append(ws, row)
         if sheet.note:
-            ws.append([])
-            ws.append([sheet.note])
+            xlsx_row_append(ws, [])
+            xlsx_row_append(ws, [sheet.note])
         ws.freeze_panes = "B2"
         for index, title in enumerate(sheet.header, start=1):
             width = max([len(str(title)), *(len(str(r[index - 1])) for r in sheet.rows

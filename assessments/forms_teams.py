@@ -232,18 +232,26 @@ class AssignForm(forms.Form):
 MAX_IMPORT_BYTES = 1024 * 1024
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP_MAGIC = b"PK\x03\x04"  # an XLSX workbook is a zip archive
+
+
 class RatingsImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, with the header email,skill,level (comma or semicolon separated).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        label="CSV or XLSX file",
+        help_text="CSV in UTF-8 (comma or semicolon separated) or an XLSX workbook (its first "
+        "sheet), with the header email,skill,level.",
+        widget=forms.ClearableFileInput(attrs={"accept": f".csv,text/csv,.xlsx,{XLSX_TYPE}"}),
     )
 
-    def clean_file(self) -> str:
+    def clean_file(self) -> str | bytes:
+        """The CSV text, or the bytes of an XLSX workbook (read by ``ratings_file_read``)."""
         upload = self.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
             raise ValidationError("The file is larger than 1 MB: split it.")
         raw = upload.read()
+        if raw.startswith(ZIP_MAGIC):
+            return raw
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:

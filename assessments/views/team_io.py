@@ -1,5 +1,6 @@
-"""A team's skill map in and out: ``/teams/<id>/export/`` (CSV, XLSX) and
-``/teams/<id>/import/`` (a CSV of manager ratings, previewed then confirmed); access as in
+"""A team's skill map in and out: ``/teams/<id>/export/`` (CSV, XLSX; ``shape=long`` for the
+manager ratings one per line, as the import reads them) and ``/teams/<id>/import/`` (a CSV or
+XLSX file of manager ratings, previewed then confirmed); access as in
 ``assessments.views.teams``."""
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from django.utils.text import slugify
 from django.views import View
 
 from assessments.exports import (
-    ratings_csv_read,
+    ratings_file_read,
     ratings_import_check,
     team_map_csv,
     team_map_xlsx,
+    team_ratings_csv,
+    team_ratings_xlsx,
 )
 from assessments.forms_teams import RatingsImportForm
 from assessments.selectors import skill_states
@@ -39,16 +42,34 @@ class TeamExportView(TeamAccessMixin, View):
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
 
+    WRITERS = {
+        ("map", "csv"): team_map_csv,
+        ("map", "xlsx"): team_map_xlsx,
+        ("long", "csv"): team_ratings_csv,
+        ("long", "xlsx"): team_ratings_xlsx,
+    }
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         kind = request.GET.get("format", "csv")
+        shape = request.GET.get("shape", "map")
         if kind not in self.CONTENT_TYPES:
             return HttpResponseBadRequest("Choose format=csv or format=xlsx.")
+        if shape not in ("map", "long"):
+            return HttpResponseBadRequest("Choose shape=map or shape=long.")
         _, filters = _filters(request)
-        team_map = team_map_build(team=team, filters=filters)
-        body = team_map_csv(team_map) if kind == "csv" else team_map_xlsx(team_map)
-        response = HttpResponse(body, content_type=self.CONTENT_TYPES[kind])
-        name = f"{slugify(team.name) or 'team'}-skill-map-{timezone.localdate():%Y-%m-%d}.{kind}"
+        if shape == "long":
+            # The ratings to edit and import again: the reader's own row is left out (nobody
+            # rates themself), and so are members without an email (the import finds people
+            # by email).
+            team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+            team_map.rows = [row for row in team_map.rows if row.person.email]
+        else:
+            team_map = team_map_build(team=team, filters=filters)
+        response = HttpResponse(self.WRITERS[shape, kind](team_map),
+                                content_type=self.CONTENT_TYPES[kind])
+        what = "ratings" if shape == "long" else "skill-map"
+        name = f"{slugify(team.name) or 'team'}-{what}-{timezone.localdate():%Y-%m-%d}.{kind}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
@@ -57,8 +78,8 @@ class TeamExportView(TeamAccessMixin, View):
 
 
 class TeamImportView(TeamAccessMixin, View):
-    """Upload a CSV of manager ratings, see every row checked, then confirm: nothing is written
-    unless every row is valid."""
+    """Upload a CSV or XLSX file of manager ratings (the long export is one, as it is), see every
+    row checked, then confirm: nothing is written unless every row is valid."""
 
     needs_edit = True
 
@@ -77,7 +98,7 @@ class TeamImportView(TeamAccessMixin, View):
             return render(request, "assessments/team_import.html", {
                 "team": team, "form": form, "levels": Level.choices,
             })
-        raw_rows, file_errors = ratings_csv_read(form.cleaned_data["file"])
+        raw_rows, file_errors = ratings_file_read(form.cleaned_data["file"])
         return self._preview(request, team, raw_rows, file_errors)
 
     def _signer(self, request: HttpRequest, team: Team) -> signing.TimestampSigner:

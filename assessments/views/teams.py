@@ -127,6 +127,8 @@ def _map_context(request: HttpRequest, team: Team, team_map: TeamMap, form) -> d
         "query": _query(request).rstrip("?"),
         "export_csv": _query(request, format="csv"),
         "export_xlsx": _query(request, format="xlsx"),
+        "export_long_csv": _query(request, format="csv", shape="long"),
+        "export_long_xlsx": _query(request, format="xlsx", shape="long"),
         "filtered": any(request.GET.get(k) for k in ("audience", "category", "skills")),
     }
 

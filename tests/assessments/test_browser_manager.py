@@ -6,6 +6,7 @@ var/screenshots/ and checked with axe-core (no serious or critical violation).
 A second test photographs a 50 × 40 grid to check it stays readable (sticky header and first
 column, compact cells)."""
 
+import csv
 import datetime as dt
 import io
 import re
@@ -52,7 +53,7 @@ def row_readiness(page: Page, person_id: int) -> str:
     return page.locator(f"tr:has(th#p{person_id}) [data-testid=row-readiness]").inner_text()
 
 
-def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page):
+def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page, tmp_path):
     call_command("seed_demo", people=30, password=PASSWORD)
     team = Team.objects.get(managers__username="manager", members__user__username="employee")
     members = Person.objects.filter(team=team, is_active=True)
@@ -163,13 +164,38 @@ def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page):
         for name, value in zip(skill_names, values[3:-2], strict=True):
             state = states.get((person.pk, skill_ids[name]))
             if state is not None and state.not_assessed:
-                assert value == "not assessed"
+                assert value is None  # an empty cell, with a note
             else:
                 assert value == (None if state is None or state.level is None else state.level)
     employee_row = next(r for r in member_rows if r[1] == employee.email)
     names = {skill_id: name for name, skill_id in skill_ids.items()}
     for state in gaps:
         assert employee_row[header.index(names[state.skill_id])] == state.target
+
+    # --- Ratings to edit: download, change one level, import the file as it is ------------------
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ratings to edit (CSV)").click()
+    lines = list(csv.reader(io.StringIO(Path(download.value.path()).read_text())))
+    assert lines[0] == ["email", "skill", "level"]
+    index = next(i for i, line in enumerate(lines) if line[0] == employee.email and line[2])
+    _, slug, level = lines[index]
+    lines[index][2] = str((int(level) + 1) % 5)
+    edited = tmp_path / "ratings.csv"
+    with edited.open("w", newline="") as file:
+        csv.writer(file).writerows(lines)
+    page.get_by_role("link", name="Import").click()
+    page.get_by_label("CSV or XLSX file", exact=True).set_input_files(str(edited))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_test_id("import-ready")).to_contain_text("1 rating to record")
+    expect(page.get_by_test_id("import-preview").locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_test_id("import-quiet-rows")).not_to_be_visible()  # folded away
+    check_page(page, "import-preview", full_page=False)
+    page.get_by_test_id("confirm-import").click()
+    expect(page.get_by_text("Imported 1 manager rating ")).to_be_visible()
+    skill = Skill.objects.get(slug=slug)
+    now = {(s.person_id, s.skill_id): s for s in skill_states(people=members)}
+    assert now[(employee.pk, skill.pk)].manager_level == int(lines[index][2])
+    assert sum(now[k] != states[k] for k in states) == 1
 
 
 def test_a_50_by_40_grid_stays_readable(live_server, page: Page):

@@ -4,6 +4,7 @@ written all or nothing."""
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,8 +13,8 @@ from openpyxl import load_workbook
 from assessments.models import SkillRating
 from assessments.selectors import people_readiness, skill_readiness, skill_states
 from readiness.models import Person
-from tests.assessments.team_org import build_team, clear_framework
-from tests.factories import SkillFactory, UserFactory
+from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.factories import PersonFactory, SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,7 @@ def test_xlsx_holds_the_same_values_as_numbers(client, org):
     skills = len(org.skills)
     for got, want in zip(values[1:], expected, strict=True):
         got = [v if v is not None else "" for v in got]
+        want = ["" if v == "not assessed" else v for v in want]  # an empty cell with a note
         if want[0] in ("Required of", "At target", "Mean gap", "Interested"):
             assert [got[0], *got[3:3 + skills]] == want
         else:
@@ -117,16 +119,17 @@ def test_unknown_format_is_a_bad_request(client, org):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("shape", ["map", "long"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_queries_do_not_grow_with_the_team(client, fmt, django_assert_num_queries):
+def test_export_queries_do_not_grow_with_the_team(client, fmt, shape, django_assert_num_queries):
     for org in (build_team(people=3, skills=4), build_team(people=50, skills=40, categories=5)):
         client.force_login(org.manager)
         url = reverse("assessments:team-export", args=[org.team.pk])
-        client.get(url, {"format": fmt})
+        client.get(url, {"format": fmt, "shape": shape})
         # session, user, persona flags, managed paths, team, can-edit, audiences, categories,
         # members, states, readiness (per person, per skill, the team's: one statement), skills
         with django_assert_num_queries(12):
-            client.get(url, {"format": fmt})
+            client.get(url, {"format": fmt, "shape": shape})
 
 
 # --- Import ----------------------------------------------------------------------------------
@@ -228,3 +231,281 @@ def test_import_refuses_a_retired_skill(client, org):
     body = upload(client, org.team,
                   f"email,skill,level\n{org.people[0].email},{retired.slug},2\n").content.decode()
     assert "No active skill has this slug." in body
+
+
+# --- XLSX map: colours, markers, notes -------------------------------------------------------
+
+HEATMAP_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "heatmap.css"
+
+
+def screen_colours() -> dict[str, tuple[str, str]]:
+    """(fill, font) of each heatmap class, read from the stylesheet the map page uses."""
+    css = HEATMAP_CSS.read_text()
+
+    def var(name: str) -> str:
+        return re.search(rf"--{name}:\s*#([0-9a-fA-F]{{6}})", css).group(1).upper()
+
+    not_assessed = re.search(r"\.hm-na\s*\{[^}]*?#([0-9a-fA-F]{6})", css).group(1).upper()
+    return {
+        "ok": (var("hm-ok-bg"), var("hm-ok-fg")),
+        "g1": (var("hm-g1-bg"), var("hm-g1-fg")),
+        "g2": (var("hm-g2-bg"), var("hm-g2-fg")),
+        "na": (not_assessed, var("hm-na-fg")),
+    }
+
+
+def test_xlsx_map_keeps_the_heatmap_colours_and_markers(client, org):
+    person, skills = org.people[0], org.skills
+    SkillRating.objects.filter(person=person, skill=skills[1]).delete()  # not assessed
+    # Self 2, then manager 0: two levels below target, and a calibration flag.
+    SkillRating.objects.create(person=person, skill=skills[2], level=0, source="manager",
+                               rated_by=org.manager)
+    states = {(s.person_id, s.skill_id): s
+              for s in skill_states(people=Person.objects.filter(team=org.team))}
+    colours = screen_colours()
+    client.force_login(org.manager)
+    url = reverse("assessments:team-export", args=[org.team.pk])
+    sheet = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))["Skill map"]
+    header = [cell.value for cell in sheet[1]]
+    by_name = {s.name: s for s in skills}
+    people = {p.display_name: p for p in org.people}
+    seen_bands, seen_markers = set(), set()
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(org.people)):
+        member = people[row[0].value]
+        for cell, name in zip(row[3:3 + len(skills)], header[3:3 + len(skills)], strict=True):
+            state = states[(member.pk, by_name[name].pk)]
+            if state.level is None:
+                band = "na"
+            else:
+                band = "ok" if state.gap == 0 else "g1" if state.gap == 1 else "g2"
+            seen_bands.add(band)
+            assert cell.fill.fill_type == "solid"
+            assert (cell.fill.fgColor.rgb[-6:], cell.font.color.rgb[-6:]) == colours[band]
+            if band == "na":
+                assert cell.value is None
+                assert "not assessed" in cell.comment.text
+                continue
+            marker = "✓" if state.gap == 0 else f"−{state.gap}"
+            marker += "*" * state.awaiting_review + "!" * state.calibration_flag
+            seen_markers.update(marker)
+            assert cell.value == state.level and cell.comment is None
+            assert cell.number_format == f'0" {marker}"'
+    assert seen_bands == {"ok", "g1", "g2", "na"}
+    assert {"✓", "−", "*", "!"} <= seen_markers
+    # The CSV keeps the words.
+    rows = list(csv.reader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
+    assert "not assessed" in next(r for r in rows if r[0] == person.display_name)
+
+
+# --- Ratings one per line: export, edit, import ----------------------------------------------
+
+
+def export_url(team) -> str:  # noqa: ANN001
+    return reverse("assessments:team-export", args=[team.pk])
+
+
+def long_export(client, org, fmt: str = "csv") -> bytes:  # noqa: ANN001
+    response = client.get(export_url(org.team), {"format": fmt, "shape": "long"})
+    assert response.status_code == 200
+    assert "-ratings-" in response["Content-Disposition"]
+    return response.content
+
+
+def read_long(content: bytes, fmt: str) -> list[list]:
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(content.decode())))
+    sheet = load_workbook(io.BytesIO(content))["Ratings"]
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def upload_file(client, team, content: bytes, name: str):  # noqa: ANN001, ANN201
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(reverse("assessments:team-import", args=[team.pk]), {"file": file})
+
+
+def all_states(org) -> dict:  # noqa: ANN001
+    return {(s.person_id, s.skill_id): s
+            for s in skill_states(people=Person.objects.filter(team=org.team))}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_ratings_export_holds_the_manager_rating_of_every_cell(client, org, fmt):
+    SkillRating.objects.filter(person=org.people[0], skill=org.skills[0]).delete()
+    states = all_states(org)
+    client.force_login(org.manager)
+    rows = read_long(long_export(client, org, fmt), fmt)
+    skills = sorted(org.skills, key=lambda s: (s.category.order, s.category.name, s.order, s.name))
+    members = sorted(org.people, key=lambda p: (p.display_name.casefold(), p.pk))
+    expected = []
+    for person in members:
+        for skill in skills:
+            level = states[(person.pk, skill.pk)].manager_level
+            if fmt == "csv":
+                level = "" if level is None else str(level)
+            expected.append([person.email, skill.slug, level])
+    assert rows[0] == ["email", "skill", "level"]
+    assert rows[1:] == expected
+    assert any(row[2] in ("", None) for row in rows[1:])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_ratings_round_trip_records_exactly_the_edited_line(client, org, fmt):
+    client.force_login(org.manager)
+    before = all_states(org)
+    ratings = SkillRating.objects.count()
+    content = long_export(client, org, fmt)
+
+    # As it is: nothing to record, self-ratings awaiting review stay in the queue.
+    preview = upload_file(client, org.team, content, f"ratings.{fmt}").content.decode()
+    assert 'data-testid="import-ready"' in preview and "0 ratings to record" in preview
+    assert any(s.awaiting_review for s in before.values())
+
+    # One level changed (a cell the manager rated, no self-rating waiting).
+    rows = read_long(content, fmt)
+    index = next(i for i, row in enumerate(rows[1:], start=1) if row[2] not in ("", None)
+                 and not before[(Person.objects.get(user__email=row[0]).pk,
+                                 next(s.pk for s in org.skills if s.slug == row[1]))]
+                 .awaiting_review)
+    email, slug, level = rows[index]
+    new_level = (int(level) + 1) % 5
+    if fmt == "csv":
+        rows[index][2] = str(new_level)
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        edited = buffer.getvalue().encode()
+    else:
+        book = load_workbook(io.BytesIO(content))
+        book["Ratings"].cell(row=index + 1, column=3).value = new_level
+        out = io.BytesIO()
+        book.save(out)
+        edited = out.getvalue()
+    preview = upload_file(client, org.team, edited, f"ratings.{fmt}").content.decode()
+    assert "1 rating to record" in preview
+    # The preview shows that line; the others are folded away.
+    shown = preview.split('data-testid="import-preview"')[1].split("</table>")[0]
+    assert shown.count("<tr") == 2 and "Will be recorded" in shown and slug in shown
+    assert f"{len(rows) - 2} rows that change nothing" in preview
+    payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
+    response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
+                           {"payload": payload}, follow=True)
+    assert "Imported 1 manager rating " in response.content.decode()
+
+    assert SkillRating.objects.count() == ratings + 1
+    person = Person.objects.get(user__email=email)
+    skill = next(s for s in org.skills if s.slug == slug)
+    after = all_states(org)
+    assert after[(person.pk, skill.pk)].manager_level == new_level
+    for key, state in before.items():
+        if key != (person.pk, skill.pk):
+            assert after[key] == state
+
+
+def test_ratings_export_leaves_out_the_exporter_and_members_without_email(client, org):
+    me = PersonFactory(team=org.team, user=org.manager, role=org.people[0].role)
+    org.people[1].user.email = ""
+    org.people[1].user.save()
+    client.force_login(org.manager)
+    emails = {row[0] for row in read_long(long_export(client, org), "csv")[1:]}
+    assert emails == {p.email for p in org.people if p != org.people[1]}
+    assert me.email not in emails
+
+
+def test_import_skips_lines_without_a_level(client, org):
+    first, second = org.people[:2]
+    text = "\n".join([
+        "email,skill,level",
+        f"{first.email},{org.skills[0].slug},",
+        "nobody@example.com,no-such-skill,",
+        f"{second.email},{org.skills[1].slug},4",
+    ])
+    client.force_login(org.manager)
+    body = upload(client, org.team, text).content.decode()
+    assert 'data-testid="import-ready"' in body and "1 rating to record" in body
+    assert body.count("No level (skipped)") == 2
+
+
+def test_import_of_the_manager_level_leaves_a_newer_self_rating_awaiting_review(client, org):
+    person, skill = org.people[0], org.skills[0]  # self 0, then manager 0
+    SkillRating.objects.create(person=person, skill=skill, level=3, source="self",
+                               rated_by=person.user)
+    client.force_login(org.manager)
+    body = upload(client, org.team, f"email,skill,level\n{person.email},{skill.slug},0\n"
+                  ).content.decode()
+    assert "0 ratings to record" in body
+    assert "stays in" in body and reverse("assessments:team-review", args=[org.team.pk]) in body
+    assert all_states(org)[(person.pk, skill.pk)].awaiting_review
+
+
+def test_import_reads_an_xlsx_workbook(client, org):
+    from openpyxl import Workbook
+
+    person, skill = org.people[0], org.skills[1]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Email", "Skill slug", "Level", "Note"])
+    sheet.append([])
+    sheet.append([person.email, skill.slug, 4.0, "promoted"])
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(org.manager)
+    preview = upload_file(client, org.team, out.getvalue(), "ratings.xlsx").content.decode()
+    assert "1 rating to record" in preview
+    assert '<th scope="row" class="fw-normal">3</th>' in preview  # the sheet's row number
+    payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
+    client.post(reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload})
+    assert person.ratings.filter(skill=skill, source="manager").first().level == 4
+
+
+def test_import_refuses_a_broken_or_oversized_workbook(client, org, monkeypatch):
+    client.force_login(org.manager)
+    before = SkillRating.objects.count()
+    body = upload_file(client, org.team, b"PK\x03\x04 not really a zip", "ratings.xlsx"
+                       ).content.decode()
+    assert "not a readable XLSX workbook" in body and 'name="payload"' not in body
+    monkeypatch.setattr("assessments.exports.XLSX_MAX_UNPACKED", 100)
+    content = long_export(client, org, "xlsx")
+    body = upload_file(client, org.team, content, "ratings.xlsx").content.decode()
+    assert "too large once unpacked" in body and 'name="payload"' not in body
+    assert SkillRating.objects.count() == before
+
+
+def test_import_stops_reading_a_sheet_of_blank_lines(client, org):
+    from openpyxl import Workbook
+
+    from assessments.exports import XLSX_MAX_LINES
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["email", "skill", "level"])
+    sheet.cell(row=1_000_000, column=1).value = org.people[0].email  # a million rows apart
+    out = io.BytesIO()
+    book.save(out)
+    client.force_login(org.manager)
+    body = upload_file(client, org.team, out.getvalue(), "ratings.xlsx").content.decode()
+    assert f"more than {XLSX_MAX_LINES} lines" in body and 'name="payload"' not in body
+
+
+def test_ratings_export_is_refused_like_the_map(client, org):
+    params = {"format": "csv", "shape": "long"}
+    url = export_url(org.team)
+    client.force_login(build_team(people=1, skills=1).manager)
+    assert client.get(url, params).status_code == 404
+    client.force_login(org.people[0].user)
+    assert client.get(url, params).status_code == 404
+    client.force_login(leadership_user())
+    assert client.get(url, params).status_code == 200
+    client.logout()
+    response = client.get(url, params)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    client.force_login(org.manager)
+    assert client.get(url, {"format": "csv", "shape": "wide"}).status_code == 400
+
+
+def test_team_page_and_import_page_link_to_the_ratings_export(client, org):
+    client.force_login(org.manager)
+    page = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+    assert "?format=csv&amp;shape=long" in page and "?format=xlsx&amp;shape=long" in page
+    page = client.get(reverse("assessments:team-import", args=[org.team.pk])).content.decode()
+    assert "download the current ratings as a file to edit" in page
+    assert f"{export_url(org.team)}?format=csv&amp;shape=long" in page
