@@ -135,8 +135,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # Lock-outs are still logged as warnings; no start-up banner on every manage.py command.
 AXES_VERBOSE = False
-# Behind the compose proxy the client address is in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The lock-out key's address: X-Forwarded-For is read only through this many reverse proxies
+# of ours in front of the app (0: gunicorn faces the clients and the header is ignored), so a
+# client can never choose the address it is counted under (readiness/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "readiness.client_address.client_ip_address"
 # Sessions end after 12 hours (and when the browser closes nothing is kept longer).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
