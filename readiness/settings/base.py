@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The data version, read once per GET before anything else (readiness/caching.py).
     "readiness.caching.DataVersionMiddleware",
+    # A body declared larger than REQUEST_MAX_BYTES is refused before it is read.
+    "readiness.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -206,6 +208,13 @@ TEAM_MAP_VISIBLE_TO_MEMBERS = env.bool("TEAM_MAP_VISIBLE_TO_MEMBERS", default=Fa
 # The team grid editor posts one select per (member, skill): 50 × 40 is 2,000 fields, above
 # Django's default limit of 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10_000)
+# Memory an upload may take: form fields up to 2.5 MB; a file past 2.5 MB streams to a temporary
+# file (the Learn import reads its file only once its size is known to be within 64 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Any request body declared larger than this is refused (413) before it is read
+# (readiness/uploads.py): the 64 MB Learn catalog file plus 1 MB for its form.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=65 * 2**20)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
