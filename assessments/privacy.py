@@ -154,7 +154,7 @@ def person_erase(*, person: Person) -> None:
     table = SkillRating._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {connection.ops.quote_name(table)} SET note = %s, evidence_url = %s "  # noqa: S608
+            f"UPDATE {connection.ops.quote_name(table)} SET note = %s, evidence_url = %s "  # noqa: S608  # nosec B608 # table name from the model, quoted; values as parameters
             "WHERE person_id = %s",
             ["", "", person.pk],
         )

@@ -262,8 +262,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "readiness.api.schema.AutoSchema",
 }
 # API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
-KNOX_TOKEN_MODEL = "readiness.ApiToken"
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}
+KNOX_TOKEN_MODEL = "readiness.ApiToken"  # nosec B105 # a model label and a token prefix, not secrets
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}  # nosec B105 # a model label and a token prefix, not secrets
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness API",
     "DESCRIPTION": "Generative-AI skills readiness: skills framework, people, ratings, gaps, "
