@@ -1,5 +1,6 @@
 """Signal handlers of the audit app."""
 
+from collections.abc import Sequence
 from functools import reduce
 from operator import or_
 
@@ -20,7 +21,7 @@ def record_last_login(sender, user, **kwargs) -> None:  # noqa: ANN001, ARG001
 
 @receiver(person_erased, dispatch_uid="audit_anonymize_erased_user")
 def anonymize_user_history(
-    sender, user_id: int, names: list[str] = (), replacement: str = "",  # noqa: ANN001, ARG001
+    sender, user_id: int, names: Sequence[str] = (), replacement: str = "",  # noqa: ANN001, ARG001
     **kwargs,
 ) -> None:
     """The user's past versions named them: an erased person is erased from the audit too
