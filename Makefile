@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 
-.PHONY: help install run test lint migrate seed bench loadtest clean distclean
+.PHONY: help install run test lint security audit migrate seed bench loadtest clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -71,6 +71,15 @@ loadtest: $(STAMP)  ## wrk on gunicorn: zero 5xx, zero lost ratings (LOADTEST_AR
 lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
+	$(BIN)/bandit -r readiness catalog assessments audit -x '*/migrations/*' -q
+
+# pip-audit asks PyPI's and OSV's vulnerability services: run it where they answer (not in CI,
+# whose machine cannot reach them). --strict fails when a package could not be audited, so an
+# offline run fails instead of passing silently.
+audit: $(STAMP)  ## pip-audit: known vulnerabilities in the installed dependencies (needs internet).
+	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
 
 clean:  ## Remove the local database, broker folders, caches and test output.
 	rm -rf var test-results screenshots .pytest_cache .ruff_cache

@@ -7,6 +7,8 @@ field object, a validation pass and a widget render per cell).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterable, Mapping
 
@@ -253,6 +255,27 @@ class RatingsImportForm(forms.Form):
         if raw.startswith(ZIP_MAGIC):
             return raw
         try:
-            return raw.decode("utf-8-sig")
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError("The file is not UTF-8 text: save it as “CSV UTF-8”.") from error
+        if "\x00" in text:
+            # No text column of the database takes a NUL: refuse it here, naming where it is.
+            line = text.count("\n", 0, text.index("\x00")) + 1
+            raise ValidationError(
+                f"Line {line} contains a NUL character: this is not a CSV text file."
+            )
+        # Read it once as the import will (same dialect sniffing as ratings_csv_read), so a
+        # value over csv.field_size_limit() or a broken quote is refused here, naming the line.
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.reader(io.StringIO(text), dialect)
+        try:
+            for _values in reader:
+                pass
+        except csv.Error as error:
+            raise ValidationError(
+                f"Line {reader.line_num} cannot be read as CSV: {error}."
+            ) from error
+        return text

@@ -7,12 +7,18 @@ and plan items (readiness may not import assessments).
 """
 
 import datetime as dt
+import json
+import re
 from typing import Any
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, Q, QuerySet, Value
+from django.db.models.functions import Left, Replace
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -25,9 +31,13 @@ from assessments.models import (
 )
 from readiness.models import ApiToken, Concern, Person, Team
 
-# Sent inside the erasing transaction with ``user_id``: apps that keep copies of personal data
-# (the audit history) wipe theirs.
+# Sent inside the erasing transaction with ``user_id``, ``names`` (the strings that named the
+# person: full name, email) and ``replacement`` (what to put in their place): apps that keep
+# copies of personal data (the audit history) wipe theirs.
 person_erased = Signal()
+
+#: What a person's name or email becomes inside text someone wrote (their concerns).
+REDACTED = "[name withheld]"
 
 EXPORT_FORMAT = "readiness-person"
 EXPORT_VERSION = 1
@@ -116,6 +126,11 @@ def person_erase(*, person: Person) -> None:
     ratings is blanked; concerns they raised stay, no longer linked to them."""
     user: AbstractBaseUser = get_user_model().objects.select_for_update().get(pk=person.user_id)
     old_username = user.get_username()
+    # What named them, to be taken out of the copies: the full name and the email are specific
+    # enough to replace wherever they appear; a first or last name alone only in their own text.
+    names = _distinct(user.get_full_name().strip(), user.email.strip())
+    own_words = _distinct(*names, old_username, user.first_name.strip(), user.last_name.strip())
+    raised = list(Concern.objects.filter(raised_by=user))
     user.username = f"erased-{user.pk}"
     user.first_name = ""
     user.last_name = ""
@@ -139,16 +154,83 @@ def person_erase(*, person: Person) -> None:
     table = SkillRating._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {connection.ops.quote_name(table)} SET note = %s, evidence_url = %s "  # noqa: S608
+            f"UPDATE {connection.ops.quote_name(table)} SET note = %s, evidence_url = %s "  # noqa: S608  # nosec B608 # table name from the model, quoted; values as parameters
             "WHERE person_id = %s",
             ["", "", person.pk],
         )
     Concern.objects.filter(raised_by=user).update(raised_by=None)
+    _concerns_redact(raised, words=own_words)
+    _admin_log_redact(person=person, user=user, names=names, old_username=old_username)
     # Sign-in attempts recorded by django-axes carry the old username.
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=old_username).delete()
-    person_erased.send(sender=Person, user_id=user.pk)
+    person_erased.send(
+        sender=Person, user_id=user.pk, names=names, replacement=user.get_username()
+    )
+    # Kept pages and exports (readiness/caching.py) are never served once the data changed, but
+    # stay in the cache until they expire, names and all: drop them once the erasure commits.
+    transaction.on_commit(cache.clear)
     person.refresh_from_db()
     person.user = user
+
+
+def _distinct(*values: str) -> list[str]:
+    """The non-empty values, longest first (so "Ada Lovelace" goes before "Ada"), once each."""
+    return sorted({v for v in values if v}, key=lambda v: (-len(v), v))
+
+
+def _concerns_redact(concerns: list[Concern], *, words: list[str]) -> None:
+    """Concerns they raised keep their text, with their own name and email taken out."""
+    if not concerns or not words:
+        return
+    pattern = re.compile(
+        "|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words), re.IGNORECASE
+    )
+    changed = []
+    for concern in concerns:
+        before = (concern.text, concern.impact, concern.response)
+        concern.text, concern.impact, concern.response = (
+            pattern.sub(REDACTED, value) for value in before
+        )
+        if (concern.text, concern.impact, concern.response) != before:
+            changed.append(concern)
+    Concern.objects.bulk_update(changed, ["text", "impact", "response"])
+
+
+def _admin_log_redact(
+    *, person: Person, user: AbstractBaseUser, names: list[str], old_username: str
+) -> None:
+    """The admin's change log (shown on /audit/) keeps each object's name as it was then: the
+    person's and their login's rows take their erased names, and the rows of their ratings,
+    plan items and reminders lose the username they were shown by; their full name and email
+    are replaced wherever else they appear (an object named after them, an inline's message)."""
+    replacement = user.get_username()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(user)), object_id=str(user.pk)
+    ).update(object_repr=replacement)
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ).update(object_repr=replacement)
+    # A username alone may be a common word ("al"): replaced only in the rows of their objects.
+    own = Q(pk__in=[])
+    for model in (SkillRating, AssessmentSubmission, CycleParticipation, LearningPlanItem,
+                  Reminder):
+        ids = [str(pk) for pk in model.objects.filter(person=person).values_list("pk", flat=True)]
+        if ids:
+            own |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    LogEntry.objects.filter(own).update(
+        object_repr=Left(Replace(F("object_repr"), Value(old_username), Value(replacement)), 200)
+    )
+    for name in names:
+        # change_message is JSON: a name with accents is stored as \u escapes there.
+        for variant in _distinct(name, json.dumps(name)[1:-1]):
+            LogEntry.objects.filter(
+                Q(object_repr__contains=variant) | Q(change_message__contains=variant)
+            ).update(
+                object_repr=Left(
+                    Replace(F("object_repr"), Value(variant), Value(replacement)), 200
+                ),
+                change_message=Replace(F("change_message"), Value(variant), Value(replacement)),
+            )

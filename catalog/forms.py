@@ -18,6 +18,7 @@ from catalog.models import (
     TrainingResource,
 )
 from catalog.selectors import DURATION_BANDS, CatalogFilters
+from catalog.services import IMPORT_MAX_BYTES
 from readiness.forms import IdsChoiceField
 from readiness.models import Audience, Level, Skill
 
@@ -295,6 +296,14 @@ class ImportFileForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean_file(self):  # noqa: ANN201
+        """Refuse an oversized file by its size, before anything reads it into memory (Django
+        has streamed it to a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE)."""
+        upload = self.cleaned_data["file"]
+        if upload is not None and upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(f"The file is larger than {IMPORT_MAX_BYTES // 2**20} MB.")
+        return upload
 
 
 class ImportPlatformForm(forms.Form):

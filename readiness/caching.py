@@ -174,7 +174,7 @@ def cached_html(
             _keep(name, parts, version, html, max_age)
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))
-    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
 
 
 def html_keep(

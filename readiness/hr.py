@@ -185,10 +185,14 @@ def hr_upsert(*, teams: list[dict], people: list[dict], dry_run: bool = False) -
         user_values = {name: entry[name].strip() for name in _USER_FIELDS if name in entry}
         person_values: dict = {}
         if "team" in entry:
+            # Only an explicit null takes a person out of their team: a malformed path ("A/B/",
+            # "/", "") is refused like an unknown one, never read as "no team".
             path = _norm_path(entry["team"])
-            if path and path not in known_paths:
+            if path == "":
+                errors["team"] = ["An empty name in the team's path (null removes the team)."]
+            elif path is not None and path not in known_paths:
                 errors["team"] = [f"No team “{path}”: list it in teams first."]
-            person_values["team"] = path or None
+            person_values["team"] = path
         if "role" in entry:
             if entry["role"] and entry["role"] not in roles:
                 errors["role"] = [f"No role with the slug “{entry['role']}”."]

@@ -24,7 +24,7 @@ from readiness.tokens import (
 )
 
 #: The secret of a token just created, kept in the session until the page shows it once.
-NEW_SECRET_KEY = "readiness_new_api_token"
+NEW_SECRET_KEY = "readiness_new_api_token"  # nosec B105 # a session key name, not a password
 
 
 class TokenForm(forms.Form):

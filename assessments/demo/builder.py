@@ -20,7 +20,7 @@ class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
     """One demo organization: the lookups here, the steps in the modules of each mixin."""
 
     def __init__(self, *, people: int, seed: int, users: dict, password: str) -> None:
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # nosec B311 # demo data, not a secret
         self.people = people
         self.users = users
         self.password_hash = make_password(password)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 DEFAULT_PEOPLE = 60
-DEFAULT_PASSWORD = "readiness-demo"  # noqa: S105 - a documented demo password
+DEFAULT_PASSWORD = "readiness-demo"  # noqa: S105 - a documented demo password  # nosec B105 # the documented demo password
 MIN_PEOPLE = 12
 PEOPLE_PER_TEAM = 40
 TEAMS_PER_DIVISION = 10

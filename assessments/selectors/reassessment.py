@@ -97,7 +97,7 @@ SELECT person_id, interval_days, CAST(MIN(assessed_at) AS TEXT),
        SUM(CASE WHEN assessed_at IS NULL THEN 1 ELSE 0 END)
   FROM assessed
  GROUP BY person_id, interval_days
-"""
+"""  # nosec B608 # module-constant SQL fragments; values as parameters
 
 
 def _due_timestamp(value: str | dt.datetime) -> dt.datetime:

@@ -74,7 +74,7 @@ states AS (
            CASE WHEN e.target IS NOT NULL AND e.level >= e.target THEN 1 ELSE 0 END AS at_target
       FROM effective e
 )
-"""
+"""  # nosec B608 # module-constant SQL fragments; values as parameters
 
 #: The timestamps travel as text (PostgreSQL writes them as ISO 8601 in the connection's time
 #: zone, UTC): ``datetime.fromisoformat`` reads one in ~0.2 µs, where Django's time-zone-aware
@@ -142,7 +142,7 @@ def _states(
 ) -> Iterator[SkillState]:
     where = " WHERE target IS NOT NULL" if required_only else ""
     sql, params = _with_people(
-        people, f"SELECT {_STATE_COLUMNS} FROM states{where} ORDER BY person_id, skill_id"
+        people, f"SELECT {_STATE_COLUMNS} FROM states{where} ORDER BY person_id, skill_id"  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     # Timestamps arrive as ISO text (see ``_STATE_COLUMNS``): aware from PostgreSQL, naive UTC
     # from SQLite. Parsed inline: a function call per value costs more than the parse.

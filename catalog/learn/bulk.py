@@ -126,10 +126,10 @@ def among(column: str, values: Sequence[Any]) -> Q | RawSQL:
     """
     values = list(values)
     if connection.vendor == "postgresql":
-        return RawSQL(f"{_quote(column)} = ANY(%s)", (values,), output_field=models.BooleanField())
+        return RawSQL(f"{_quote(column)} = ANY(%s)", (values,), output_field=models.BooleanField())  # nosec B611 # quoted column name; values as parameters
     if connection.vendor == "sqlite":
-        return RawSQL(
-            f"{_quote(column)} IN (SELECT value FROM json_each(%s))",
+        return RawSQL(  # nosec B611 # quoted column name; values as parameters
+            f"{_quote(column)} IN (SELECT value FROM json_each(%s))",  # nosec B608 # quoted names from the models; values as parameters
             (json.dumps(values),),
             output_field=models.BooleanField(),
         )
@@ -231,7 +231,7 @@ def insert_rows(
     else:
         values = ", ".join(_pg_value(f, i) for i, f in enumerate(fields))
         source = _PG_ROWS
-    sql = f"INSERT INTO {table} ({target}) SELECT {values} FROM {source}"  # noqa: S608
+    sql = f"INSERT INTO {table} ({target}) SELECT {values} FROM {source}"  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
     if returning:
         sql += " RETURNING " + ", ".join(_quote(_field(model, n).column) for n in returning)
     with connection.cursor() as cursor:
@@ -254,14 +254,14 @@ def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         assignments = ", ".join(
             f"{_quote(f.column)} = {_sqlite_value(f, i)}" for i, f in enumerate(fields, 1))
         sql = (
-            f"UPDATE {table} SET {assignments} FROM json_each(%s) AS j "  # noqa: S608
+            f"UPDATE {table} SET {assignments} FROM json_each(%s) AS j "  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
             f"WHERE {table}.{_quote(pk.column)} = {_sqlite_value(pk, 0)}"
         )
     else:
         assignments = ", ".join(
             f"{_quote(f.column)} = {_pg_value(f, i)}" for i, f in enumerate(fields, 1))
         sql = (
-            f"UPDATE {table} SET {assignments} FROM {_PG_ROWS} "  # noqa: S608
+            f"UPDATE {table} SET {assignments} FROM {_PG_ROWS} "  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
             f"WHERE {table}.{_quote(pk.column)} = {_pg_value(pk, 0)}"
         )
     with connection.cursor() as cursor:

@@ -305,6 +305,8 @@ def load_json(data: bytes | str) -> Any:
         raise LearnFormatError(
             f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
         ) from None
+    except RecursionError:
+        raise LearnFormatError("The file is not a catalog: it is nested too deeply.") from None
 
 
 def legacy_collections(document: Any) -> Iterator[tuple[str, str, list]]:

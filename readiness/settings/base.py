@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The data version, read once per GET before anything else (readiness/caching.py).
     "readiness.caching.DataVersionMiddleware",
+    # A body declared larger than REQUEST_MAX_BYTES is refused before it is read.
+    "readiness.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -135,8 +137,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 # Lock-outs are still logged as warnings; no start-up banner on every manage.py command.
 AXES_VERBOSE = False
-# Behind the compose proxy the client address is in X-Forwarded-For.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The lock-out key's address: X-Forwarded-For is read only through this many reverse proxies
+# of ours in front of the app (0: gunicorn faces the clients and the header is ignored), so a
+# client can never choose the address it is counted under (readiness/client_address.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "readiness.client_address.client_ip_address"
 # Sessions end after 12 hours (and when the browser closes nothing is kept longer).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
@@ -203,6 +208,13 @@ TEAM_MAP_VISIBLE_TO_MEMBERS = env.bool("TEAM_MAP_VISIBLE_TO_MEMBERS", default=Fa
 # The team grid editor posts one select per (member, skill): 50 × 40 is 2,000 fields, above
 # Django's default limit of 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10_000)
+# Memory an upload may take: form fields up to 2.5 MB; a file past 2.5 MB streams to a temporary
+# file (the Learn import reads its file only once its size is known to be within 64 MB).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+# Any request body declared larger than this is refused (413) before it is read
+# (readiness/uploads.py): the 64 MB Learn catalog file plus 1 MB for its form.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=65 * 2**20)
 
 # --- Celery ---------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -234,6 +246,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "readiness.api.exceptions.exception_handler",
+    # DRF's three, with a JSON parser that answers a too deeply nested body with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "readiness.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -244,8 +262,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "readiness.api.schema.AutoSchema",
 }
 # API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
-KNOX_TOKEN_MODEL = "readiness.ApiToken"
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}
+KNOX_TOKEN_MODEL = "readiness.ApiToken"  # nosec B105 # a model label and a token prefix, not secrets
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}  # nosec B105 # a model label and a token prefix, not secrets
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness API",
     "DESCRIPTION": "Generative-AI skills readiness: skills framework, people, ratings, gaps, "

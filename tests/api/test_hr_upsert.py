@@ -185,3 +185,38 @@ def test_queries_do_not_grow_with_the_payload(api, org, dry_run):
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts == ([10, 10] if dry_run else [19, 19])
+
+
+@pytest.mark.parametrize("path", ["Engineering/", "Engineering//Platform", "//", "/", " / ", ""])
+def test_a_malformed_team_path_is_refused_never_read_as_no_team(api, org, path):
+    """Issue 15: "Engineering/" used to answer 200 and take the person out of every team."""
+    person = org.employee
+    before = snapshot()
+    response = api("admin").post(
+        UPSERT, {"people": [{"email": person.user.email, "team": path}]}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["people"]["0"]) == ["team"]
+    assert snapshot() == before
+    person.refresh_from_db()
+    assert person.team_id is not None
+
+
+@pytest.mark.parametrize("path", ["Engineering/", "//", "/", " / ", ""])
+def test_a_malformed_parent_path_is_refused(api, org, path):
+    before = snapshot()
+    response = api("admin").post(
+        UPSERT, {"teams": [{"name": "Analytics", "parent": path}]}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert list(response.json()["teams"]["0"]) == ["parent"]
+    assert snapshot() == before
+
+
+def test_only_an_explicit_null_removes_the_team(api, org):
+    response = api("admin").post(
+        UPSERT, {"people": [{"email": org.employee.user.email, "team": None}]}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    org.employee.refresh_from_db()
+    assert org.employee.team_id is None

@@ -39,6 +39,15 @@ def test_the_policy_allows_styles_from_this_site_only() -> None:
     assert not any("unsafe" in source for source in directives["style-src"])
 
 
+def test_the_readme_describes_the_style_policy_the_header_sends() -> None:
+    """Issue 15: the README said style-src allowed 'unsafe-inline' when the header did not."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| Content-Security-Policy"))
+    claims = row[row.index("`style-src") :]
+    assert "`style-src 'self'` without `'unsafe-inline'`" in claims
+    assert "allows `'unsafe-inline'`" not in claims
+
+
 def test_no_template_served_to_a_browser_has_an_inline_style() -> None:
     offenders = [
         f"{path.relative_to(TEMPLATES)}: {match.group()!r}"
