@@ -368,16 +368,20 @@ def ratings_file_read(content: str | bytes) -> tuple[list[list], list[str]]:
     return ratings_csv_read(content)
 
 
-def ratings_csv_read(text: str) -> tuple[list[list], list[str]]:
-    """Split CSV text into (rows of [line, email, skill slug, level], file-level errors)."""
-    sample = text[:4096]
+def ratings_csv_reader(text: str):  # -> the csv module's reader object (not a public type)
+    """A CSV reader over ``text`` as the ratings import reads it: only the delimiter is guessed;
+    the quote is always '"' (the apostrophe our exports put before text that would start a
+    formula would otherwise pass for a quote character)."""
     try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    # Only the delimiter is guessed: the quote is always '"' (the apostrophe our exports put
-    # before text that would start a formula would otherwise pass for a quote character).
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    return csv.reader(io.StringIO(text), delimiter=delimiter)
+
+
+def ratings_csv_read(text: str) -> tuple[list[list], list[str]]:
+    """Split CSV text into (rows of [line, email, skill slug, level], file-level errors)."""
+    reader = ratings_csv_reader(text)
     header: dict[str, int] | None = None
     rows, errors = [], []
     for values in reader:

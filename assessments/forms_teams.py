@@ -8,7 +8,6 @@ field object, a validation pass and a widget render per cell).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Mapping
 
@@ -16,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from assessments.exports import ratings_csv_reader
 from assessments.selectors_teams import MapFilters
 from assessments.services_teams import CellEdit
 from readiness.forms import IdsChoiceField
@@ -264,13 +264,9 @@ class RatingsImportForm(forms.Form):
             raise ValidationError(
                 f"Line {line} contains a NUL character: this is not a CSV text file."
             )
-        # Read it once as the import will (same dialect sniffing as ratings_csv_read), so a
-        # value over csv.field_size_limit() or a broken quote is refused here, naming the line.
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        reader = csv.reader(io.StringIO(text), dialect)
+        # Read it once as the import will, so a value over csv.field_size_limit() or a broken
+        # quote is refused here, naming the line.
+        reader = ratings_csv_reader(text)
         try:
             for _values in reader:
                 pass
