@@ -109,7 +109,10 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
                 gap,
                 target is not None and level is None,
                 target is not None and level is not None and level >= target,
-                bool(self_r and (manager_r is None or self_r.created_at > manager_r.created_at)),
+                # Awaiting review: a self level newer than the manager's and different.
+                bool(self_r and (manager_r is None or (
+                    self_r.created_at > manager_r.created_at and self_r.level != manager_r.level
+                ))),
                 bool(self_r and manager_r and abs(self_r.level - manager_r.level) >= 2),
                 # What the states carry of the latest ratings themselves.
                 self_r.level if self_r else None,
