@@ -178,12 +178,12 @@ class HistorySteps:
         ]
         # Since their last submission the manager adjusted one level: pending the employee's
         # look (and "Nothing changed — confirm my ratings" keeps it counting).
-        if "rag" in self.skills:
+        if "data-privacy-ai" in self.skills:
             yield SkillRating(
-                person_id=spec.person_id, skill=self.skills["rag"], level=2,
+                person_id=spec.person_id, skill=self.skills["data-privacy-ai"], level=2,
                 source=RatingSource.MANAGER, rated_by_id=manager,
-                note="You built the retrieval prototype for the support bot on your own: "
-                "that is practitioner level.", created_at=self.now - timedelta(days=2),
+                note="You led the data-handling review of the support bot: that is "
+                "practitioner level.", created_at=self.now - timedelta(days=2),
             )
         for slug, index, source, level, day, note in script:
             if slug not in self.skills:  # a curator retired it
