@@ -67,7 +67,7 @@ def team_map_table(team_map: TeamMap) -> Iterator[list]:
         ("Required of", lambda c: c.readiness.required),
         ("At target", lambda c: c.readiness.at_target),
         ("Mean gap", lambda c: "" if c.mean_gap is None else c.mean_gap),
-        ("Interested", lambda c: c.interested),
+        ("Wants to grow", lambda c: c.interested),
     )
     for label, value in footers:
         yield [label, "", "", *(value(column) for column in team_map.columns), "", ""]

@@ -160,8 +160,9 @@ def conflict_decisions(
 
 
 def review_edits_parse(data: Mapping[str, str]) -> tuple[list[CellEdit], list[str]]:
-    """Read the review form: "accept_all", "accept=<person>-<skill>" (the self level) or
-    "adjust=<person>-<skill>" (the level chosen in that row)."""
+    """Read the review form: "accept_all", "accept_member=<person>" (every self level of that
+    member), "accept=<person>-<skill>" (the self level) or "adjust=<person>-<skill>" (the level
+    chosen in that row)."""
     rows: dict[tuple[int, int], tuple[int | None, int | None, str]] = {}
     for key in (data.get("pending") or "").split(","):
         pieces = key.split("-")
@@ -176,6 +177,11 @@ def review_edits_parse(data: Mapping[str, str]) -> tuple[list[CellEdit], list[st
         rows[(person_id, skill_id)] = (self_level, seen_level, data.get(f"ver-{key}", ""))
     if "accept_all" in data:
         chosen = {key: rows[key][0] for key in rows}
+    elif "accept_member" in data:
+        member = data.get("accept_member") or ""
+        chosen = {key: rows[key][0] for key in rows if str(key[0]) == member}
+        if not chosen:
+            return [], ["This member has no self-rating in the list any more: reload the page."]
     else:
         action, raw = ("accept", data.get("accept")) if data.get("accept") else (
             "adjust", data.get("adjust") or ""

@@ -55,9 +55,13 @@ class RatingSource(models.TextChoices):
 
 
 class Interest(models.IntegerChoices):
+    """Whether the person wants to grow the skill: one name everywhere ("wants to grow"). The
+    self-assessment switch records 2 or 0; 1, a milder wish, arrives through the API and counts
+    as wanting to grow too."""
+
     NONE = 0, "Not now"
-    SOME = 1, "Interested"
-    STRONG = 2, "Wants to grow this"
+    SOME = 1, "Wants to grow, later"
+    STRONG = 2, "Wants to grow"
 
 
 class SkillRatingQuerySet(models.QuerySet):

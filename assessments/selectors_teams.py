@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from assessments.models import RatingSource, SkillRating
 from assessments.selectors import (
     EMPTY_READINESS,
     Readiness,
@@ -243,7 +246,7 @@ def _tip(state: SkillState | None, words: str) -> str:
         if state.calibration_flag:
             parts.append("calibration flag: self and manager 2+ levels apart")
         if state.interest:
-            parts.append("wants to grow this" if state.interest == 2 else "interested")
+            parts.append("wants to grow")
     return " · ".join(parts)
 
 
@@ -410,3 +413,54 @@ def pending_reviews(
         row[1].category.order, row[1].category.name, row[1].order, row[1].name,
     ))
     return rows
+
+
+@dataclass(frozen=True, slots=True)
+class SelfRatingDetail:
+    """What the manager reads before accepting a self level: the person's note and evidence
+    link on their latest self rating, and the self level before it (None: the first)."""
+
+    note: str
+    evidence_url: str
+    previous_level: int | None
+
+
+def self_rating_details(
+    *, pairs: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], SelfRatingDetail]:
+    """The latest two self ratings of each (person, skill) of ``pairs``, in one query (a window
+    ranks each pair's history; only two rows per pair leave the database)."""
+    pairs = set(pairs)
+    if not pairs:
+        return {}
+    ranked = (
+        SkillRating.objects.filter(
+            source=RatingSource.SELF,
+            person_id__in={p for p, _ in pairs},
+            skill_id__in={s for _, s in pairs},
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("person_id"), F("skill_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .order_by("person_id", "skill_id", "rank")
+        .values_list("person_id", "skill_id", "rank", "level", "note", "evidence_url")
+    )
+    latest: dict[tuple[int, int], tuple[str, str]] = {}
+    previous: dict[tuple[int, int], int] = {}
+    for person_id, skill_id, rank, level, note, evidence_url in ranked:
+        key = (person_id, skill_id)
+        if key not in pairs:
+            continue
+        if rank == 1:
+            latest[key] = (note, evidence_url)
+        else:
+            previous[key] = level
+    return {
+        key: SelfRatingDetail(note, evidence_url, previous.get(key))
+        for key, (note, evidence_url) in latest.items()
+    }

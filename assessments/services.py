@@ -112,6 +112,26 @@ def self_assessment_version(*, person: Person) -> int:
     return latest["pk"] if latest else 0
 
 
+def _self_changes(
+    *, person: Person, entries: Iterable[RatingInput]
+) -> list[RatingInput]:
+    """The entries that change something of the person's self rating of their skill: the
+    level, the interest, or a note or evidence link given. A rating is a change, a
+    confirmation is not (DESIGN.md): an entry repeating the latest self level and interest with
+    no note is never a row — it could only undo a later manager rating and put an unchanged
+    level back in the manager's review queue."""
+    states = person_skill_states(person=person)
+    return [
+        e
+        for e in entries
+        if e.skill_id not in states
+        or states[e.skill_id].self_level != e.level
+        or states[e.skill_id].interest != e.interest
+        or e.note
+        or e.evidence_url
+    ]
+
+
 @transaction.atomic
 def self_assessment_submit(
     *,
@@ -121,8 +141,8 @@ def self_assessment_submit(
     cycle: AssessmentCycle | None = None,
     version: int | None = None,
 ) -> AssessmentSubmission:
-    """Record a self-assessment: append ratings for the skills that changed (all of them when
-    submitted inside an open cycle) and a submission, which restarts the cadence.
+    """Record a self-assessment: append ratings for the skills that changed only (inside a
+    cycle too) and a submission, which restarts the cadence and counts for ``cycle``.
 
     ``version`` is the token the form was rendered with; a stale form is refused.
     """
@@ -132,21 +152,9 @@ def self_assessment_submit(
             "Review the current values and save again.",
             code="stale",
         )
-    entries = list(entries)
-    states = person_skill_states(person=person)
-    if cycle is None:
-        entries = [
-            e
-            for e in entries
-            if e.skill_id not in states
-            or states[e.skill_id].self_level != e.level
-            or states[e.skill_id].interest != e.interest
-            or e.note
-            or e.evidence_url
-        ]
     now = timezone.now()
     rows = _validated_ratings(
-        inputs=entries,
+        inputs=_self_changes(person=person, entries=entries),
         default_person_id=person.pk,
         source=RatingSource.SELF,
         rated_by=user,
@@ -167,25 +175,11 @@ def self_assessment_submit(
 def self_assessment_confirm(
     *, person: Person, user: AbstractBaseUser, cycle: AssessmentCycle | None = None
 ) -> AssessmentSubmission:
-    """"Nothing changed": record the same self levels again so the cadence restarts."""
-    now = timezone.now()
-    states = person_skill_states(person=person)
-    entries = [
-        RatingInput(skill_id=s.skill_id, level=s.self_level, interest=s.interest)
-        for s in states.values()
-        if s.self_level is not None
-    ]
-    rows = _validated_ratings(
-        inputs=entries,
-        default_person_id=person.pk,
-        source=RatingSource.SELF,
-        rated_by=user,
-        cycle=cycle,
-        at=now,
-    )
-    SkillRating.objects.bulk_create(rows)
+    """"Nothing changed": record a submission only — it restarts the cadence and counts for
+    ``cycle`` — and no rating, so that a confirmation never undoes a manager's adjustment nor
+    refills the manager's review queue."""
     return AssessmentSubmission.objects.create(
-        person=person, cycle=cycle, kind=SubmissionKind.QUICK_REVIEW, submitted_at=now
+        person=person, cycle=cycle, kind=SubmissionKind.QUICK_REVIEW, submitted_at=timezone.now()
     )
 
 

@@ -82,8 +82,8 @@ class ConfirmResultSerializer(serializers.Serializer):
 
 
 class MyConfirmView(APIView):
-    """"Nothing changed": record my self levels again so that my reassessment date starts
-    again (counts for the assessment cycle I am in, if one is open)."""
+    """"Nothing changed": record a submission (no rating) so that my reassessment date starts
+    again; it counts for the assessment cycle I am in, if one is open."""
 
     @extend_schema(request=None, responses={201: ConfirmResultSerializer},
                    operation_id="me_confirm")

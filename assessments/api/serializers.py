@@ -46,12 +46,15 @@ class SkillStateSerializer(serializers.Serializer):
     self_at = serializers.DateTimeField(allow_null=True)
     manager_level = serializers.IntegerField(allow_null=True)
     manager_at = serializers.DateTimeField(allow_null=True)
-    interest = serializers.IntegerField(allow_null=True)
+    interest = serializers.IntegerField(
+        allow_null=True, help_text="Wants to grow: 2 wants to grow, 1 later, 0 not now."
+    )
     gap = serializers.IntegerField(help_text="max(0, target − level); target when not assessed.")
     not_assessed = serializers.BooleanField()
     at_target = serializers.BooleanField()
     awaiting_review = serializers.BooleanField(
-        help_text="The latest rating is a self rating newer than the last manager rating."
+        help_text="The latest self rating is newer than the last manager rating and differs "
+        "from it (or the manager has not rated the skill): in the manager's review queue."
     )
     calibration_flag = serializers.BooleanField(
         help_text="Self and manager ratings differ by 2 levels or more."
@@ -234,7 +237,9 @@ class SelfRatingInput(serializers.Serializer):
     skill = serializers.IntegerField(help_text="Skill id.")
     level = LevelInputField()
     interest = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="0 not now, 1 interested, 2 wants to grow."
+        required=False, allow_null=True, default=None,
+        help_text="Wants to grow this skill: 2 wants to grow (the self-assessment switch), "
+        "1 wants to grow later, 0 not now; 1 and 2 both count as wants to grow.",
     )
     # The service does not check the note's length (a TextField); the form does, with
     # Django's own validator, whose message this repeats.

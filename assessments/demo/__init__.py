@@ -1,7 +1,8 @@
 """The demo organization: a believable company to explore, demonstrate and load-test Readiness.
 
 ``demo_organization_create`` builds departments and teams, people with roles, three closed
-assessment cycles with self and manager ratings, learning plans, concerns, an active
+assessment cycles with self and manager ratings and one open cycle (some people have confirmed
+in it, the employee has not), learning plans, concerns, an active
 readiness plan and the readiness snapshots of the cycles' close dates (the dashboard's trend),
 plus five known logins. Everything is written with ``bulk_create`` in batches
 and ratings are generated person by person, so 10,000 people fit in bounded memory.

@@ -10,6 +10,7 @@ from assessments.demo.data import (
     CALIBRATION_NOTES,
     CYCLE_LENGTH_DAYS,
     MANAGER_REVIEW,
+    OPEN_CYCLE_SUBMITTED,
     PARTICIPATION,
     RATING_BATCH_SIZE,
     SELF_BIAS,
@@ -175,6 +176,15 @@ class HistorySteps:
             ("copilots-daily-work", 2, "self", 3, 3, ""),
             # ai-agents is required (desirable) and never assessed.
         ]
+        # Since their last submission the manager adjusted one level: pending the employee's
+        # look (and "Nothing changed — confirm my ratings" keeps it counting).
+        if "data-privacy-ai" in self.skills:
+            yield SkillRating(
+                person_id=spec.person_id, skill=self.skills["data-privacy-ai"], level=2,
+                source=RatingSource.MANAGER, rated_by_id=manager,
+                note="You led the data-handling review of the support bot: that is "
+                "practitioner level.", created_at=self.now - timedelta(days=2),
+            )
         for slug, index, source, level, day, note in script:
             if slug not in self.skills:  # a curator retired it
                 continue
@@ -232,3 +242,25 @@ class HistorySteps:
                 AssessmentSubmission.objects.bulk_create(batch)
                 batch = []
         AssessmentSubmission.objects.bulk_create(batch)
+        self._open_cycle_submissions()
+
+    def _open_cycle_submissions(self) -> None:
+        """Some people have already confirmed their ratings in the open cycle (a submission,
+        no rating: nothing changed); the demo employee has not, so they see the banner."""
+        cycle, rng = self.open_cycle, self.rng
+        opened = _aware(cycle.opens_on)
+        people = (
+            SkillRating.objects.filter(source=RatingSource.SELF)
+            .exclude(person__user__username="employee")
+            .order_by("person_id").values_list("person_id", flat=True).distinct()
+        )
+        batch = [
+            AssessmentSubmission(
+                person_id=person_id, cycle=cycle, kind=SubmissionKind.QUICK_REVIEW,
+                submitted_at=min(opened + timedelta(days=rng.uniform(0, 5)),
+                                 self.now - timedelta(hours=1)),
+            )
+            for person_id in people.iterator(chunk_size=BATCH_SIZE)
+            if rng.random() < OPEN_CYCLE_SUBMITTED
+        ]
+        AssessmentSubmission.objects.bulk_create(batch, batch_size=BATCH_SIZE)

@@ -7,6 +7,7 @@ from assessments.demo.data import (
     CONCERNS,
     CYCLE_LENGTH_DAYS,
     CYCLE_OFFSETS_DAYS,
+    OPEN_CYCLE_OPENED_DAYS,
     PLAN_NAME,
 )
 from assessments.demo.organization import _aware, _PersonSpec
@@ -62,6 +63,14 @@ class PlanSteps:
             )
             cycle.audiences.set(Audience.objects.all())
             self.cycles.append(cycle)
+        # One cycle open now, so that the banner and live completion can be seen; not in
+        # ``self.cycles`` (the closed ones the history and the trend are built from).
+        opens = self.today - timedelta(days=OPEN_CYCLE_OPENED_DAYS)
+        self.open_cycle = AssessmentCycle.objects.create(
+            name=f"Skills check-in ({opens:%B %Y})", plan=self.plan, opens_on=opens,
+            due_on=opens + timedelta(days=CYCLE_LENGTH_DAYS), status=CycleStatus.OPEN,
+        )
+        self.open_cycle.audiences.set(Audience.objects.all())
 
     def _create_concerns(self, specs: list[_PersonSpec]) -> None:
         rng, lead = self.rng, self.users["lead"]

@@ -16,7 +16,8 @@ from readiness.selectors import TARGETS_SQL, people_sql
 
 #: One row per (person, skill) that is required of the person or that they were rated on.
 #: Effective level: the most recent rating, a manager rating winning a tie. Gap: max(0, T - L),
-#: a required skill that is not assessed counting as a gap of T.
+#: a required skill that is not assessed counting as a gap of T. Awaiting review: the latest
+#: self level is newer than the manager's latest and differs from it (or there is none).
 STATES_SQL = f"""
 WITH people(id) AS ({{people}}),
 targets AS ({TARGETS_SQL}),
@@ -56,8 +57,11 @@ effective AS (
            CASE WHEN k.manager_at IS NOT NULL
                      AND (k.self_at IS NULL OR k.manager_at >= k.self_at)
                 THEN k.manager_level ELSE k.self_level END AS level,
+           -- Awaiting review: a self level the manager has not seen and does not already
+           -- hold (a self rating newer than theirs but equal to it asks nothing of them).
            CASE WHEN k.self_at IS NOT NULL
-                     AND (k.manager_at IS NULL OR k.self_at > k.manager_at)
+                     AND (k.manager_at IS NULL
+                          OR (k.self_at > k.manager_at AND k.self_level <> k.manager_level))
                 THEN 1 ELSE 0 END AS awaiting_review,
            CASE WHEN k.self_level IS NOT NULL AND k.manager_level IS NOT NULL
                      AND ABS(k.self_level - k.manager_level) >= 2

@@ -219,7 +219,8 @@ class MyAssessmentView(OwnPersonMixin, View):
 
 @require_POST
 def my_assessment_confirm(request: HttpRequest) -> HttpResponse:
-    """"Nothing changed — confirm my ratings": the same levels again, the cadence restarts."""
+    """"Nothing changed — confirm my ratings": a submission and no rating; the cadence
+    restarts and a manager's adjustment keeps counting."""
     person = _own_person(request)
     states = person_skill_states(person=person)
     if not any(state.self_level is not None for state in states.values()):

@@ -1,5 +1,5 @@
-"""``/teams/<id>/review/``: self-ratings newer than the last manager rating, to accept or
-adjust (access as in ``assessments.views.teams``)."""
+"""``/teams/<id>/review/``: self levels that differ from the manager's latest (and are newer),
+member by member, to accept or adjust (access as in ``assessments.views.teams``)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,15 @@ from django.urls import path
 from django.views import View
 
 from assessments.forms_teams import review_edits_parse
-from assessments.selectors_teams import pending_reviews, state_version
+from assessments.selectors_teams import pending_reviews, self_rating_details, state_version
 from assessments.services_teams import team_ratings_record
 from assessments.views.teams import TeamAccessMixin
 from readiness.models import Level, Team
 
 
 class TeamReviewView(TeamAccessMixin, View):
-    """Self-ratings newer than the last manager rating: accept, adjust, or accept all."""
+    """Pending self levels grouped by member, each with its note, evidence, the previous self
+    and the manager's level and both descriptors: accept, adjust, accept a member's, or all."""
 
     needs_edit = True
 
@@ -47,18 +48,29 @@ class TeamReviewView(TeamAccessMixin, View):
         return redirect("assessments:team-review", pk=team.pk)
 
     def _render(self, request: HttpRequest, team: Team, errors: list[str] | None = None):  # noqa: ANN202
-        pending = [
-            {
+        rows = pending_reviews(team=team, exclude_user=request.user)
+        details = self_rating_details(pairs=[(p.pk, skill.pk) for p, skill, _ in rows])
+        members: dict[int, dict] = {}
+        for person, skill, state in rows:
+            key = f"{person.pk}-{skill.pk}"
+            member = members.setdefault(person.pk, {"person": person, "items": []})
+            member["items"].append({
                 "person": person,
                 "skill": skill,
                 "state": state,
-                "key": f"{person.pk}-{skill.pk}",
+                "key": key,
                 "version": state_version(state),
-            }
-            for person, skill, state in pending_reviews(team=team, exclude_user=request.user)
-        ]
+                "detail": details.get((person.pk, skill.pk)),
+                "self_descriptor": skill.descriptor(state.self_level),
+                "manager_descriptor": (
+                    skill.descriptor(state.manager_level)
+                    if state.manager_level is not None else ""
+                ),
+            })
+        pending = [item for member in members.values() for item in member["items"]]
         return render(request, "assessments/team_review.html", {
             "team": team,
+            "members": list(members.values()),
             "pending": pending,
             "pending_field": ",".join(p["key"] for p in pending),
             "levels": Level.choices,

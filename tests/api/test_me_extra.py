@@ -19,7 +19,8 @@ def test_i_confirm_my_ratings(api, org):
     assert response.status_code == 201, response.content
     submission = AssessmentSubmission.objects.get(pk=response.json()["submission"]["id"])
     assert submission.person == org.employee and submission.kind == "quick_review"
-    assert SkillRating.objects.filter(person=org.employee, skill=org.skill_a).count() == 2
+    # A confirmation is not a rating: the one rating stays the only one.
+    assert SkillRating.objects.filter(person=org.employee, skill=org.skill_a).count() == 1
 
 
 def test_nothing_to_confirm_is_refused(api, org):

@@ -79,14 +79,16 @@ def test_self_assessment_appends_ratings_and_a_submission(api, org):
     assert AssessmentSubmission.objects.filter(person=org.employee).count() == 3
 
 
-def test_self_assessment_inside_an_open_cycle_records_the_whole_set(api, org):
+def test_self_assessment_inside_an_open_cycle_records_only_changes(api, org):
     cycle = AssessmentCycleFactory()
     SkillRatingFactory(person=org.employee, skill=org.skill_a, level=2)
     response = api("employee").post(
-        SELF, {"ratings": [{"skill": org.skill_a.pk, "level": 2}]}, format="json"
+        SELF,
+        {"ratings": [{"skill": org.skill_a.pk, "level": 2}, {"skill": org.skill_b.pk, "level": 1}]},
+        format="json",
     )
     assert response.json()["submission"]["cycle"] == cycle.pk
-    assert len(response.json()["ratings"]) == 1
+    assert [r["skill"] for r in response.json()["ratings"]] == [org.skill_b.pk]
 
 
 def test_a_stale_version_is_refused(api, org):

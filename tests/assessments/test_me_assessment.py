@@ -90,14 +90,15 @@ def test_saving_appends_changed_skills_and_returns_to_me(client):
     assert "Your self-assessment is saved: 2 skills recorded." in follow
 
 
-def test_saving_inside_an_open_cycle_records_every_rated_skill(client):
+def test_saving_inside_an_open_cycle_records_only_changes_and_counts_for_it(client):
     org = build_org(skills=3)
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
     assert cycle.name in client.get(URL).content.decode()
-    data = form_data(org.person, dict.fromkeys(org.skills, 1))
-    assert client.post(URL, data).status_code == 302
-    assert SkillRating.objects.filter(person=org.person, cycle=cycle).count() == 3
+    levels = dict.fromkeys(org.skills, 1) | {org.skills[0]: 2}
+    assert client.post(URL, form_data(org.person, levels)).status_code == 302
+    recorded = SkillRating.objects.filter(person=org.person, cycle=cycle)
+    assert [(r.skill_id, r.level) for r in recorded] == [(org.skills[0].pk, 2)]
     assert AssessmentSubmission.objects.get(person=org.person).cycle == cycle
 
 
@@ -210,16 +211,17 @@ def test_highlight_marks_the_skills_to_reassess(client):
     assert "skill-highlight" in body[block - 120: block]
 
 
-def test_quick_review_records_the_same_levels_again(client):
+def test_quick_review_records_a_submission_and_no_rating(client):
     org = build_org(skills=3)
+    cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
     assert "Nothing changed — confirm my ratings" in client.get(URL).content.decode()
-    before = SkillRating.objects.filter(person=org.person, source="self").count()
+    before = list(SkillRating.objects.values_list("pk", flat=True))
     response = client.post(CONFIRM)
     assert response.status_code == 302 and response["Location"] == reverse("assessments:my-readiness")
     submission = AssessmentSubmission.objects.get(person=org.person)
-    assert submission.kind == SubmissionKind.QUICK_REVIEW
-    assert SkillRating.objects.filter(person=org.person, source="self").count() == before + 3
+    assert (submission.kind, submission.cycle) == (SubmissionKind.QUICK_REVIEW, cycle)
+    assert list(SkillRating.objects.values_list("pk", flat=True)) == before
 
 
 def test_quick_review_without_ratings_sends_to_the_form(client):

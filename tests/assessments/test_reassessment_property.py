@@ -19,6 +19,7 @@ from assessments.selectors import (
     people_reassessment,
     skill_states,
 )
+from assessments.services import self_assessment_confirm
 from readiness.models import (
     Audience,
     AudienceRequirement,
@@ -64,9 +65,10 @@ organization = st.fixed_dictionaries(
             ),
             max_size=20,
         ),
-        # submissions: person slot, hours after BASE, for the cycle (if there is one)
+        # submissions: person slot, hours after BASE, for the cycle (if there is one), made by
+        # "Nothing changed — confirm my ratings" (the service) or as a saved form's record
         "submissions": st.lists(
-            st.tuples(st.integers(0, 5), moments, st.booleans()), max_size=6
+            st.tuples(st.integers(0, 5), moments, st.booleans(), st.booleans()), max_size=6
         ),
         # an open cycle: None, or (team index or None for everybody, days from TODAY to due)
         "cycle": st.none() | st.tuples(st.none() | st.integers(0, 1), st.integers(-10, 20)),
@@ -126,7 +128,7 @@ def reference(scope, people, skills, submissions, today) -> dict[int, Reassessme
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(org=organization)
-def test_people_reassessment_equals_the_rule_on_full_states(org):
+def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
     with transaction.atomic():
         AudienceRequirement.objects.all().delete()
         RoleRequirement.objects.all().delete()
@@ -180,15 +182,25 @@ def test_people_reassessment_equals_the_rule_on_full_states(org):
                     person=people[person_slot], skill=skills[skill_slot], level=2,
                     source=source, created_at=BASE + dt.timedelta(hours=hours),
                 )
-        submissions = [
-            AssessmentSubmission.objects.create(
-                person=people[person_slot], kind="full",
-                cycle=cycle if for_cycle else None,
-                submitted_at=BASE + dt.timedelta(hours=hours),
-            )
-            for person_slot, hours, for_cycle in org["submissions"]
-            if person_slot < len(people)
-        ]
+        ratings_before = SkillRating.objects.count()
+        submissions = []
+        for person_slot, hours, for_cycle, confirmed in org["submissions"]:
+            if person_slot >= len(people):
+                continue
+            at = BASE + dt.timedelta(hours=hours)
+            if confirmed:
+                # A confirmation is a submission and never a rating.
+                time_machine.move_to(at, tick=False)
+                submissions.append(self_assessment_confirm(
+                    person=people[person_slot], user=people[person_slot].user,
+                    cycle=cycle if for_cycle else None,
+                ))
+            else:
+                submissions.append(AssessmentSubmission.objects.create(
+                    person=people[person_slot], kind="full",
+                    cycle=cycle if for_cycle else None, submitted_at=at,
+                ))
+        assert SkillRating.objects.count() == ratings_before
 
         scope = Person.objects.filter(pk__in=[p.pk for p in people])
         expected = reference(scope, people, skills, submissions, TODAY)

@@ -7,11 +7,12 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessments.models import SkillRating
+from assessments.models import AssessmentSubmission, SkillRating
 from assessments.selectors import (
     EMPTY_READINESS,
     group_readiness,
     people_readiness,
+    person_skill_states,
     readiness_figures,
     skill_readiness,
     skill_states,
@@ -109,7 +110,10 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
                 gap,
                 target is not None and level is None,
                 target is not None and level is not None and level >= target,
-                bool(self_r and (manager_r is None or self_r.created_at > manager_r.created_at)),
+                # Awaiting review: a self level newer than the manager's and different.
+                bool(self_r and (manager_r is None or (
+                    self_r.created_at > manager_r.created_at and self_r.level != manager_r.level
+                ))),
                 bool(self_r and manager_r and abs(self_r.level - manager_r.level) >= 2),
                 # What the states carry of the latest ratings themselves.
                 self_r.level if self_r else None,
@@ -243,4 +247,117 @@ def test_set_based_rules_equal_naive_rules(org):
         # The team map's one statement gives the same three figures.
         assert readiness_figures(people=scope) == (
             per_person, skill_readiness(people=scope), overall or EMPTY_READINESS)
+        transaction.set_rollback(True)
+
+
+# --- Confirmations and re-saves change nothing -------------------------------------------------
+
+#: One step of a person's life: a self-assessment of one skill (level, interest), a manager
+#: rating, "nothing changed", a re-save of the form as it stands, or that re-save inside an
+#: open cycle. Each step happens 0 or 1 minute after the previous (ties happen).
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["self", "manager", "confirm", "resave", "cycle"]),
+        st.integers(0, 1),
+        levels,
+        st.none() | st.integers(0, 2),
+        st.integers(0, 1),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+def naive_after(history):
+    """(effective level, awaiting review) per skill from the rows the rule lets be written:
+    DESIGN.md read literally."""
+    result = {}
+    for skill_id, rows in history.items():
+        latest = {}
+        for source in ("self", "manager"):
+            latest[source] = max(
+                (r for r in rows if r[0] == source), key=lambda r: (r[3], r[4]), default=None
+            )
+        self_r, manager_r = latest["self"], latest["manager"]
+        if manager_r and (self_r is None or manager_r[3] >= self_r[3]):
+            level = manager_r[1]
+        else:
+            level = self_r[1] if self_r else None
+        awaiting = bool(self_r and (manager_r is None or (
+            self_r[3] > manager_r[3] and self_r[1] != manager_r[1])))
+        result[skill_id] = (level, awaiting)
+    return result
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=steps)
+def test_confirmations_and_resaves_change_no_level_and_no_review(sequence, time_machine):
+    from assessments.services import (
+        RatingInput,
+        manager_ratings_record,
+        self_assessment_confirm,
+        self_assessment_submit,
+    )
+    from tests.factories import AssessmentCycleFactory, PersonFactory, SkillFactory
+
+    with transaction.atomic():
+        person, manager = PersonFactory(), UserFactory()
+        skills = [SkillFactory(), SkillFactory()]
+        cycle = AssessmentCycleFactory()
+        history: dict[int, list] = {skill.pk: [] for skill in skills}  # (source, level, ...)
+        now = BASE
+        for index, (kind, slot, level, interest, minutes) in enumerate(sequence):
+            now += dt.timedelta(minutes=minutes)
+            time_machine.move_to(now, tick=False)
+            skill = skills[slot]
+            before = naive_after(history)
+            rows_before = SkillRating.objects.count()
+            current = [
+                (skill_id, latest[1], latest[2])
+                for skill_id, rows in history.items()
+                if (latest := max((r for r in rows if r[0] == "self"),
+                                  key=lambda r: (r[3], r[4]), default=None))
+            ]
+            if kind == "self":
+                self_assessment_submit(
+                    person=person, user=person.user,
+                    entries=[RatingInput(skill.pk, level, interest=interest)],
+                )
+                mine = [r for r in history[skill.pk] if r[0] == "self"]
+                last = max(mine, key=lambda r: (r[3], r[4]), default=None)
+                if last is None or (last[1], last[2]) != (level, interest):
+                    history[skill.pk].append(("self", level, interest, now, index))
+            elif kind == "manager":
+                manager_ratings_record(
+                    manager=manager,
+                    entries=[RatingInput(skill.pk, level, person_id=person.pk)],
+                )
+                history[skill.pk].append(("manager", level, None, now, index))
+            elif kind == "confirm":
+                self_assessment_confirm(person=person, user=person.user, cycle=cycle)
+            else:
+                self_assessment_submit(
+                    person=person, user=person.user,
+                    cycle=cycle if kind == "cycle" else None,
+                    entries=[RatingInput(pk, lvl, interest=i) for pk, lvl, i in current],
+                )
+            expected = naive_after(history)
+            states = person_skill_states(person=person)
+            actual = {
+                pk: (states[pk].level, states[pk].awaiting_review) if pk in states else
+                (None, False)
+                for pk in history
+            }
+            assert actual == expected
+            if kind in ("confirm", "resave", "cycle"):
+                # Nothing of the effective levels nor of the review queue moved, and no row.
+                assert expected == before
+                assert SkillRating.objects.count() == rows_before
+        assert AssessmentSubmission.objects.filter(person=person).count() == sum(
+            kind != "manager" for kind, *_ in sequence
+        )
         transaction.set_rollback(True)

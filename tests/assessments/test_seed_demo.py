@@ -107,7 +107,7 @@ def test_an_organization_every_audience_is_represented_in(demo):
 
 def test_three_closed_cycles_with_self_and_manager_ratings(demo):
     today = timezone.localdate()
-    cycles = list(AssessmentCycle.objects.order_by("opens_on"))
+    cycles = list(AssessmentCycle.objects.filter(status="closed").order_by("opens_on"))
 
     assert len(cycles) == 3
     assert all(c.status == "closed" and c.due_on < today for c in cycles)
@@ -163,6 +163,36 @@ def test_the_employee_has_gaps_a_calibration_flag_and_a_rating_awaiting_review(d
     assert any(latest[s].source == "self" and (s, "manager") in by_source for s in latest)
 
 
+def test_one_cycle_is_open_some_have_submitted_and_the_employee_sees_the_banner(demo, client):
+    cycle = AssessmentCycle.objects.get(status="open")
+    today = timezone.localdate()
+    assert cycle.opens_on <= today <= cycle.due_on
+    assert cycle.opens_on > AssessmentCycle.objects.filter(status="closed").latest(
+        "due_on").due_on
+    submitted = AssessmentSubmission.objects.filter(cycle=cycle)
+    assert 0 < submitted.values("person").distinct().count() < Person.objects.count()
+    # Confirmations: nothing changed, so no rating belongs to the open cycle.
+    assert not SkillRating.objects.filter(cycle=cycle).exists()
+    assert not submitted.filter(person__user__username="employee").exists()
+    client.force_login(get_user_model().objects.get(username="employee"))
+    assert cycle.name in client.get(reverse("assessments:my-readiness")).content.decode()
+
+
+def test_the_employee_has_one_manager_adjustment_since_their_last_submission(demo):
+    employee = Person.objects.get(user__username="employee")
+    last_submission = employee.submissions.latest("submitted_at").submitted_at
+    latest = {}
+    for rating in employee.ratings.order_by("created_at", "pk"):
+        latest[(rating.skill_id, rating.source)] = rating
+    pending_their_look = [
+        rating for (skill, source), rating in latest.items()
+        if source == "manager" and rating.created_at > last_submission
+        and (skill, "self") in latest and latest[(skill, "self")].level != rating.level
+    ]
+    assert len(pending_their_look) == 1
+    assert pending_their_look[0].note  # the manager says why
+
+
 def test_some_people_await_review_and_some_disagree_with_their_manager(demo):
     awaiting = disagreeing = 0
     for person in Person.objects.prefetch_related("ratings"):
@@ -171,6 +201,7 @@ def test_some_people_await_review_and_some_disagree_with_their_manager(demo):
         for rating in sorted(person.ratings.all(), key=lambda r: r.created_at):
             (self_latest if rating.source == "self" else manager_latest)[rating.skill_id] = rating
         awaiting += any(s in manager_latest and r.created_at > manager_latest[s].created_at
+                        and r.level != manager_latest[s].level
                         for s, r in self_latest.items())
         disagreeing += any(abs(r.level - manager_latest[s].level) >= 2
                            for s, r in self_latest.items() if s in manager_latest)
@@ -201,7 +232,8 @@ def _organization_snapshots() -> list[ReadinessSnapshot]:
 
 
 def test_a_snapshot_at_the_close_of_each_cycle_with_readiness_rising(demo):
-    closes = [timezone.localdate(c.closed_at) for c in AssessmentCycle.objects.order_by("opens_on")]
+    closes = [timezone.localdate(c.closed_at)
+              for c in AssessmentCycle.objects.filter(status="closed").order_by("opens_on")]
     totals = _organization_snapshots()
     readiness = [t.pairs_at_target / t.pairs_in_scope for t in totals]
 

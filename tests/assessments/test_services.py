@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments.models import AssessmentSubmission, LearningPlanItem, SkillRating
+from assessments.selectors import person_skill_states
 from assessments.services import (
     RatingInput,
     RatingsInvalid,
@@ -48,16 +49,43 @@ def test_normal_save_appends_only_changed_skills():
     assert SkillRating.objects.filter(person=person, skill=changed).count() == 2
 
 
-def test_save_inside_a_cycle_records_the_whole_set():
+def test_save_inside_a_cycle_records_only_changes_and_counts_for_the_cycle():
+    person = PersonFactory()
+    same, changed = SkillFactory(), SkillFactory()
+    SkillRatingFactory(person=person, skill=same, level=2)
+    SkillRatingFactory(person=person, skill=changed, level=1)
+    cycle = AssessmentCycleFactory()
+    submission = self_assessment_submit(
+        person=person,
+        user=person.user,
+        cycle=cycle,
+        entries=[RatingInput(same.pk, 2), RatingInput(changed.pk, 3)],
+    )
+    assert [(r.skill_id, r.level) for r in SkillRating.objects.filter(cycle=cycle)] == [
+        (changed.pk, 3)
+    ]
+    assert submission.changed_skills == 1
+    assert AssessmentSubmission.objects.get(person=person).cycle == cycle
+
+
+def test_resaving_the_same_levels_writes_no_rating():
     person = PersonFactory()
     skill = SkillFactory()
-    SkillRatingFactory(person=person, skill=skill, level=2)
-    cycle = AssessmentCycleFactory()
-    self_assessment_submit(
-        person=person, user=person.user, cycle=cycle, entries=[RatingInput(skill.pk, 2)]
+    SkillRatingFactory(person=person, skill=skill, level=3, interest=2)
+    before = SkillRating.objects.count()
+    submission = self_assessment_submit(
+        person=person, user=person.user, entries=[RatingInput(skill.pk, 3, interest=2)]
     )
-    assert SkillRating.objects.filter(person=person, cycle=cycle).count() == 1
-    assert AssessmentSubmission.objects.get(person=person).cycle == cycle
+    assert submission.changed_skills == 0 and submission.kind == "full"
+    assert SkillRating.objects.count() == before
+    # A changed interest, or a note, is a change: a row at the same level.
+    self_assessment_submit(
+        person=person, user=person.user, entries=[RatingInput(skill.pk, 3, interest=0)]
+    )
+    self_assessment_submit(
+        person=person, user=person.user, entries=[RatingInput(skill.pk, 3, interest=0, note="n")]
+    )
+    assert SkillRating.objects.count() == before + 2
 
 
 def test_bad_input_saves_nothing():
@@ -90,16 +118,18 @@ def test_stale_form_is_refused():
     assert SkillRating.objects.filter(person=person).count() == 1
 
 
-def test_quick_review_records_the_same_levels_again():
+def test_quick_review_records_a_submission_and_no_rating():
     person = PersonFactory()
     a, b = SkillFactory(), SkillFactory()
     SkillRatingFactory(person=person, skill=a, level=2, interest=1)
     SkillRatingFactory(person=person, skill=b, level=3, source="manager")
-    submission = self_assessment_confirm(person=person, user=person.user)
-    assert submission.kind == "quick_review"
-    again = SkillRating.objects.filter(person=person, source="self").order_by("-created_at")
-    assert [(r.skill_id, r.level, r.interest) for r in again[:1]] == [(a.pk, 2, 1)]
-    assert again.count() == 2  # only self-rated skills are re-confirmed
+    before = list(SkillRating.objects.values_list("pk", flat=True))
+    cycle = AssessmentCycleFactory()
+    submission = self_assessment_confirm(person=person, user=person.user, cycle=cycle)
+    assert (submission.kind, submission.cycle, submission.changed_skills) == (
+        "quick_review", cycle, 0
+    )
+    assert list(SkillRating.objects.values_list("pk", flat=True)) == before
 
 
 def test_ratings_are_append_only():
@@ -144,3 +174,30 @@ def test_plan_item_lifecycle_and_idempotent_add():
 def test_retired_resource_cannot_be_planned():
     with pytest.raises(ValidationError):
         plan_item_add(person=PersonFactory(), resource=TrainingResourceFactory(is_active=False))
+
+
+def test_a_confirmation_never_undoes_a_manager_adjustment(time_machine):
+    person, manager = PersonFactory(), UserFactory()
+    skill = SkillFactory()
+    time_machine.move_to("2026-03-01 09:00Z", tick=False)
+    self_assessment_submit(person=person, user=person.user, entries=[RatingInput(skill.pk, 3)])
+    assert person_skill_states(person=person)[skill.pk].awaiting_review
+    time_machine.move_to("2026-03-02 09:00Z", tick=False)
+    manager_ratings_record(
+        manager=manager, entries=[RatingInput(skill.pk, 2, person_id=person.pk)]
+    )
+    for step, act in enumerate((
+        lambda: self_assessment_confirm(person=person, user=person.user),
+        lambda: self_assessment_submit(
+            person=person, user=person.user, entries=[RatingInput(skill.pk, 3)]
+        ),
+    )):
+        time_machine.move_to(f"2026-03-0{3 + step} 09:00Z", tick=False)
+        act()
+        state = person_skill_states(person=person)[skill.pk]
+        assert (state.level, state.self_level, state.awaiting_review) == (2, 3, False)
+    # The employee agrees with the manager: a self rating equal to theirs asks no review.
+    time_machine.move_to("2026-03-09 09:00Z", tick=False)
+    self_assessment_submit(person=person, user=person.user, entries=[RatingInput(skill.pk, 2)])
+    state = person_skill_states(person=person)[skill.pk]
+    assert (state.level, state.self_level, state.awaiting_review) == (2, 2, False)

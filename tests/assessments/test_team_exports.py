@@ -52,7 +52,7 @@ def expected_table(org) -> list[list]:  # noqa: ANN001
     rows.append(["Required of", *(per_skill[s.pk].required for s in skills)])
     rows.append(["At target", *(per_skill[s.pk].at_target for s in skills)])
     rows.append(["Mean gap", *(round(per_skill[s.pk].mean_gap, 1) for s in skills)])
-    rows.append(["Interested", *(sum(1 for k, st in states.items()
+    rows.append(["Wants to grow", *(sum(1 for k, st in states.items()
                                      if k[1] == s.pk and st.interest) for s in skills)])
     return rows
 
@@ -67,7 +67,7 @@ def test_csv_equals_the_rules_and_the_screen(client, org):
     expected = expected_table(org)
     skills = len(org.skills)
     for got, want in zip(rows[1:], expected, strict=True):
-        if want[0] in ("Required of", "At target", "Mean gap", "Interested"):
+        if want[0] in ("Required of", "At target", "Mean gap", "Wants to grow"):
             assert [got[0], *got[3:3 + skills]] == [str(v) for v in want]
         else:
             assert [got[0], *got[3:]] == [str(v) for v in want]
@@ -96,7 +96,7 @@ def test_xlsx_holds_the_same_values_as_numbers(client, org):
     for got, want in zip(values[1:], expected, strict=True):
         got = [v if v is not None else "" for v in got]
         want = ["" if v == "not assessed" else v for v in want]  # an empty cell with a note
-        if want[0] in ("Required of", "At target", "Mean gap", "Interested"):
+        if want[0] in ("Required of", "At target", "Mean gap", "Wants to grow"):
             assert [got[0], *got[3:3 + skills]] == want
         else:
             assert [got[0], *got[3:]] == want

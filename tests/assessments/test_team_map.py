@@ -92,7 +92,7 @@ def test_row_and_column_totals_come_from_the_rules(client):
         assert column.readiness.required == len(states)
         assert column.interested == sum(1 for s in states if s.interest)
     assert "Required of" in body and "At target" in body and "Mean gap" in body
-    assert "Interested" in body
+    assert "Wants to grow" in body and "Interested" not in body
 
 
 def test_filter_by_audience_and_category_without_javascript(client):

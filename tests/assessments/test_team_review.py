@@ -11,7 +11,7 @@ from assessments.models import SkillRating
 from assessments.selectors import skill_states
 from readiness.models import Person
 from tests.assessments.team_org import build_team, clear_framework
-from tests.factories import SkillRatingFactory
+from tests.factories import SkillRatingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +107,80 @@ def test_review_queries_do_not_grow_with_the_team(client, django_assert_num_quer
         url = reverse("assessments:team-review", args=[org.team.pk])
         client.get(url)
         # session, user, persona flags, managed paths, team, can-edit, members, states, skills of
-        # the pending ratings; the cycle banner
-        with django_assert_num_queries(10):
+        # the pending ratings, the latest two self ratings of each pending pair (note, evidence,
+        # previous level); the cycle banner
+        with django_assert_num_queries(11):
             client.get(url)
+
+
+def _team_with_history():  # noqa: ANN202
+    """Two members: Ann raised one skill (with a note and evidence) over the manager's level and
+    rated another the first time; Bob's newer self level equals the manager's (not pending)."""
+    org = build_team(people=2, skills=2, rated=False)
+    ann, bob = org.people
+    first, second = org.skills
+    day = dt.timedelta(days=1)
+    t0 = timezone.now() - 10 * day
+    first.descriptor_2, first.descriptor_3 = "Applies prompts with a checklist", "Designs prompts"
+    first.save()
+    SkillRatingFactory(person=ann, skill=first, level=2, created_at=t0)
+    SkillRatingFactory(person=ann, skill=first, level=2, source="manager", rated_by=org.manager,
+                       created_at=t0 + day)
+    SkillRatingFactory(person=ann, skill=first, level=3, created_at=t0 + 2 * day,
+                       note="Shipped the prompt library", evidence_url="https://example.com/lib")
+    SkillRatingFactory(person=ann, skill=second, level=1, created_at=t0 + 2 * day)
+    SkillRatingFactory(person=bob, skill=first, level=1, source="manager", rated_by=org.manager,
+                       created_at=t0)
+    SkillRatingFactory(person=bob, skill=first, level=1, created_at=t0 + day)
+    return org, ann, bob
+
+
+def test_review_groups_by_member_with_note_evidence_previous_levels_and_descriptors(client):
+    org, ann, bob = _team_with_history()
+    first, second = org.skills
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
+
+    # A self level newer than the manager's but equal to it is not pending.
+    assert pending(org.team) == {(ann.pk, first.pk), (ann.pk, second.pk)}
+    assert f'data-member="{ann.pk}"' in body and f'data-member="{bob.pk}"' not in body
+    assert f"Accept all 2 for {ann.display_name}" in body
+    row = body[body.index(f'data-pending="{ann.pk}-{first.pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert "“Shipped the prompt library”" in row
+    assert 'href="https://example.com/lib"' in row
+    assert "Designs prompts" in row  # the self level's descriptor
+    assert "Applies prompts with a checklist" in row  # the manager level's descriptor
+    assert re.search(r'data-testid="previous-self">2<', row)
+    first_time = body[body.index(f'data-pending="{ann.pk}-{second.pk}"'):]
+    assert "first rating" in first_time[:first_time.index("</tr>")]
+
+
+def test_accept_all_for_a_member_records_only_theirs(client):
+    org, ann, _bob = _team_with_history()
+    carl = org.people[0].__class__.objects.create(
+        user=UserFactory(), team=org.team, role=ann.role)
+    SkillRatingFactory(person=carl, skill=org.skills[0], level=4)
+    client.force_login(org.manager)
+    assert len(pending(org.team)) == 3
+    data = review_form(client, org.team) | {"accept_member": str(ann.pk)}
+    response = client.post(reverse("assessments:team-review", args=[org.team.pk]), data,
+                           follow=True)
+    assert "Recorded 2 manager ratings." in response.content.decode()
+    assert pending(org.team) == {(carl.pk, org.skills[0].pk)}
+    assert set(ann.ratings.filter(source="manager", rated_by=org.manager)
+               .values_list("level", flat=True)) == {3, 1, 2}
+
+
+@pytest.mark.parametrize("who", ["other_manager", "member"])
+def test_accept_member_is_refused_to_others(client, who):
+    org, ann, _bob = _team_with_history()
+    user = build_team(people=1, skills=1, rated=False).manager if who == "other_manager" \
+        else ann.user
+    client.force_login(user)
+    data = {"pending": f"{ann.pk}-{org.skills[1].pk}", f"self-{ann.pk}-{org.skills[1].pk}": "1",
+            "accept_member": str(ann.pk)}
+    response = client.post(reverse("assessments:team-review", args=[org.team.pk]), data)
+    assert response.status_code == 404
+    assert not SkillRating.objects.filter(person=ann, skill=org.skills[1],
+                                          source="manager").exists()

@@ -88,8 +88,9 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         request=SelfAssessmentInput,
         responses={201: SelfAssessmentResultSerializer},
         description="Submit my self-assessment (as the self-assessment page does): ratings are "
-        "appended for the skills that changed (all of them inside an open cycle), and the "
-        "submission restarts my reassessment cadence.",
+        "appended only for the skills whose level or interest changed (or that carry a note or "
+        "evidence link); the submission restarts my reassessment cadence and counts for the "
+        "open cycle I am in.",
     )
     @action(detail=False, methods=["post"], url_path="self-assessment", filter_backends=[],
             pagination_class=None)

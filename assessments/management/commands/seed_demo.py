@@ -12,7 +12,8 @@ from assessments.demo import (
 
 class Command(BaseCommand):
     help = (
-        "Create a believable demo organization (teams, people, three closed assessment cycles, "
+        "Create a believable demo organization (teams, people, three closed assessment cycles "
+        "and one open, "
         "learning plans, concerns, a readiness plan) and the logins admin, lead, curator, "
         "manager and employee. Running it again only resets those five logins."
     )
