@@ -130,7 +130,7 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
             else:
                 skill = form.cleaned_data["skill"]
                 resources_map_to_skill(resource_ids=ids, skill=skill,
-                                       level=form.cleaned_data["level"])
+                                       level=form.cleaned_data["level"], user=request.user)
                 messages.success(
                     request,
                     f"{len(ids)} item{'s' if len(ids) != 1 else ''} mapped to “{skill}”.",
@@ -201,7 +201,7 @@ class RulesApplyView(CuratorRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
-            touched = rules_apply_to_catalog()
+            touched = rules_apply_to_catalog(user=request.user)
         messages.success(
             request, f"Rules applied: {touched} resource{'s' if touched != 1 else ''} changed."
         )

@@ -294,7 +294,7 @@ def test_an_unexpected_error_fails_the_run_and_writes_nothing(rules, monkeypatch
         TrainingResource.objects.all().delete()  # a half-done write…
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("catalog.learn.importer._apply", lambda plan, now: explode())
+    monkeypatch.setattr("catalog.learn.importer._apply", lambda plan, **kwargs: explode())
     run = run_file("learn_catalog_v1.json")
     assert run.status == ImportStatus.FAILED
     assert "unexpected error (RuntimeError)" in run.error
