@@ -146,3 +146,71 @@ def test_curator_imports_watches_progress_maps_and_the_employee_gets_it(
     card = page.locator(f'#recommended .card[data-skill="{skill.slug}"]')
     expect(card.get_by_role("link", name=NEW_TITLE)).to_be_visible()
     check_page(page, "9-employee-recommended")
+
+
+def learn_modules(numbers: range, *, title: str = "Catalog module") -> list[dict]:
+    return [
+        {
+            "uid": f"learn.browser.catalog-{n}",
+            "type": "module",
+            "title": f"{title} {n}",
+            "levels": ["beginner"],
+            "products": ["azure-openai"],
+            "duration_in_minutes": 20,
+            "url": f"https://learn.microsoft.com/en-us/training/modules/catalog-{n}/",
+        }
+        for n in numbers
+    ]
+
+
+def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
+    live_server, page: Page, celery_worker, tmp_path
+):
+    call_command("seed_demo", people=12, password=PASSWORD)
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps({"modules": learn_modules(range(60))}))
+    call_command("import_learn", file=whole)
+    catalog = TrainingResource.objects.filter(external_uid__startswith="learn.browser.catalog-")
+    assert catalog.filter(is_active=True).count() == 60
+    # Five items: two of the catalog's, renamed upstream, and three new ones.
+    five = learn_modules(range(2), title="Renamed module") + learn_modules(range(60, 63))
+    partial = tmp_path / "five-items.json"
+    partial.write_text(json.dumps({"modules": five}))
+    titles = [item["title"] for item in five]
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # --- Upload with the defaults: the box is unticked ---------------------------------------
+    sign_in(page, live_server.url, "curator", "/catalog/curate/import/")
+    expect(page.get_by_label("This file is the whole catalog")).not_to_be_checked()
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_test_id("progress")).to_have_attribute("aria-valuenow", "100",
+                                                             timeout=30_000)
+    summary = page.get_by_test_id("import-summary")
+    expect(summary).to_be_visible(timeout=10_000)
+    for title in titles:
+        expect(summary.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-created").get_by_role("link", name="Catalog module 61",
+                                                             exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-updated").get_by_role("link", name="Renamed module 0",
+                                                             exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-retired")).to_have_count(0)
+    check_page(page, "10-five-items-default")
+    assert catalog.filter(is_active=True).count() == 63  # nothing retired
+
+    # --- Ticked: a dry run names how many would go; nothing goes without the confirmation ------
+    page.goto(f"{live_server.url}/catalog/curate/import/")
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_label("This file is the whole catalog").check()
+    page.get_by_role("button", name="Upload and import").click()
+    confirmation = page.get_by_test_id("retire-confirmation")
+    expect(confirmation).to_be_visible(timeout=30_000)
+    expect(confirmation).to_contain_text("retires 58 items")
+    expect(confirmation.get_by_role("button", name="Retire 58 items and import")).to_be_visible()
+    expect(page.get_by_test_id("outcome-retired").get_by_role("link", name="Catalog module 59",
+                                                             exact=True)).to_be_visible()
+    check_page(page, "11-whole-catalog-confirmation")
+    assert catalog.filter(is_active=True).count() == 63  # still nothing retired
+    confirmation.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", name="Microsoft Learn import", level=1)).to_be_visible()
+    assert catalog.filter(is_active=True).count() == 63
