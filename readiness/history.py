@@ -69,3 +69,47 @@ def history_snapshot(
         params.append(id_param)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def change_log_record(
+    model: type[models.Model],
+    entries: Sequence[tuple[int, str]],
+    *,
+    user: Any,
+    reason: str,
+    action_flag: int,
+    when: dt.datetime | None = None,
+) -> None:
+    """Record bulk writes of a model that keeps no history table (people, teams, ratings) in
+    Django's change log, one entry per object — ``entries`` are (id, how the object reads) —
+    in one INSERT, however many. ``/audit/`` lists them with ``reason`` as their detail.
+
+    The change log needs a user: without one (a command, a task) nothing is recorded.
+    """
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if not entries or user is None or not getattr(user, "is_authenticated", False):
+        return
+    content_type = ContentType.objects.get_for_model(model)  # cached after the first call
+    quote = connection.ops.quote_name
+    meta = LogEntry._meta
+    columns = ", ".join(
+        quote(meta.get_field(name).column)
+        for name in ("action_time", "user", "content_type", "action_flag", "change_message",
+                     "object_id", "object_repr")
+    )
+    repr_max = meta.get_field("object_repr").max_length
+    payload = json.dumps([[str(pk), str(text)[:repr_max]] for pk, text in entries])
+    if connection.vendor == "postgresql":
+        values, source = "r.e->>0, r.e->>1", "jsonb_array_elements(%s::jsonb) AS r(e)"
+    else:
+        values = "json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')"
+        source = "json_each(%s) AS j"
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"SELECT %s, %s, %s, %s, %s, {values} FROM {source}"
+    )
+    moment = connection.ops.adapt_datetimefield_value(when or timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [moment, user.pk, content_type.pk, action_flag, reason, payload])

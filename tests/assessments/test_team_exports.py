@@ -228,3 +228,19 @@ def test_import_refuses_a_retired_skill(client, org):
     body = upload(client, org.team,
                   f"email,skill,level\n{org.people[0].email},{retired.slug},2\n").content.decode()
     assert "No active skill has this slug." in body
+
+
+def test_a_csv_import_leaves_one_audit_entry_per_rating(client, org):
+    from django.contrib.admin.models import LogEntry
+
+    person, skill = org.people[0], org.skills[0]
+    client.force_login(org.manager)
+    preview = upload(client, org.team, f"email,skill,level\n{person.email},{skill.slug},4\n")
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
+    client.post(reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload})
+
+    rating = person.ratings.filter(skill=skill, source="manager").first()
+    entry = LogEntry.objects.get(change_message="via CSV import")
+    assert (entry.user, entry.object_id, entry.content_type.model) == (
+        org.manager, str(rating.pk), "skillrating")
+    assert entry.object_repr == f"{person} · {skill} → Expert (4)"

@@ -190,3 +190,56 @@ def test_the_command_still_retires_by_default_and_keep_missing_keeps(rules, caps
     assert TrainingResource.objects.get(external_uid=STORAGE_UID).is_active
     call_command("import_learn", file=tmp_path / "learn_catalog_v2.json")
     assert not TrainingResource.objects.get(external_uid=STORAGE_UID).is_active
+
+
+# --- Audit history of bulk writes ----------------------------------------------------------------
+
+
+def test_an_import_leaves_audit_history_per_resource_and_link_by_its_curator(client, catalog_v1):
+    from catalog.models import ResourceSkill
+
+    curator = ImportRun.objects.get().requested_by
+    created = TrainingResource.history.filter(history_type="+")
+    assert created.count() == 7
+    assert set(created.values_list("history_user", "history_change_reason")) == {
+        (curator.pk, "via Learn import")}
+    links = ResourceSkill.history.filter(history_change_reason="via Learn import")
+    assert links.count() == ResourceSkill.objects.count() > 0
+
+    versions = TrainingResource.history.count()
+    upload(client, "learn_catalog_v2.json", retire_missing="on")
+    dry = run_latest()
+    assert TrainingResource.history.count() == versions  # a dry run writes no history
+    client.post(reverse("catalog:import-confirm", args=[dry.pk]), {"retire_count": "1"})
+    run_latest()
+    retired = TrainingResource.history.filter(id=catalog_v1.pk).order_by("history_date").last()
+    assert (retired.history_type, retired.is_active, retired.history_change_reason) == (
+        "~", False, "via Learn import")
+    # Updated resources get a version with their new title.
+    assert TrainingResource.history.filter(
+        title="Implement RAG with Azure OpenAI Service", history_type="~").exists()
+
+    admin = curator.__class__.objects.create_superuser("root-audit", "root@example.com", "x")
+    client.force_login(admin)
+    body = client.get("/audit/?kind=catalog.trainingresource").content.decode()
+    assert "via Learn import" in body and STORAGE_TITLE in body and curator.username in body
+
+
+def test_rules_applied_and_the_unmapped_queue_leave_audit_history(client, catalog_v1, rules):
+    from catalog.models import ResourceSkill, SkillMappingRule
+
+    curator = ImportRun.objects.get().requested_by
+    SkillMappingRule.objects.create(skill=rules["rag"], field="product", value="azure-storage")
+    client.post(reverse("catalog:rules-apply"), {})
+    link = ResourceSkill.objects.get(resource=catalog_v1)
+    version = ResourceSkill.history.filter(id=link.pk).get()
+    assert (version.history_type, version.history_user, version.history_change_reason) == (
+        "+", curator, "via mapping rules")
+
+    unmapped = TrainingResource.objects.exclude(skill_links__isnull=False).first()
+    client.post(reverse("catalog:unmapped"), {
+        "action": "map", "resources": [unmapped.pk], "skill": rules["llm"].pk, "level": "2"})
+    link = ResourceSkill.objects.get(resource=unmapped)
+    version = ResourceSkill.history.filter(id=link.pk).get()
+    assert (version.history_user, version.history_change_reason) == (
+        curator, "via the unmapped queue")
