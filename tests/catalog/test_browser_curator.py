@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from assessments.models import LearningPlanItem
 from assessments.selectors import person_skill_states
 from catalog.models import ImportRun, ImportStatus, ResourceSkill, TrainingResource
 from readiness.celery import app as celery_app
@@ -198,6 +199,15 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     check_page(page, "10-five-items-default")
     assert catalog.filter(is_active=True).count() == 63  # nothing retired
 
+    # The demo employee has one of the items the whole-catalog file lacks in their plan.
+    skill, target = employee_gap()
+    employee = Person.objects.get(user__username="employee")
+    doomed = catalog.get(title="Catalog module 59")
+    ResourceSkill.objects.update_or_create(resource=doomed, skill=skill,
+                                           defaults={"level": target})
+    LearningPlanItem.objects.create(person=employee, resource=doomed, skill=skill,
+                                    status="planned")
+
     # --- Ticked: a dry run names how many would go; nothing goes without the confirmation ------
     page.goto(f"{live_server.url}/catalog/curate/import/")
     page.get_by_label("Catalog JSON file").set_input_files(str(partial))
@@ -206,6 +216,7 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     confirmation = page.get_by_test_id("retire-confirmation")
     expect(confirmation).to_be_visible(timeout=30_000)
     expect(confirmation).to_contain_text("retires 58 items")
+    expect(confirmation).to_contain_text("active learning plans of 1 person")
     expect(confirmation.get_by_role("button", name="Retire 58 items and import")).to_be_visible()
     expect(page.get_by_test_id("outcome-retired").get_by_role("link", name="Catalog module 59",
                                                              exact=True)).to_be_visible()
@@ -214,3 +225,21 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     confirmation.get_by_role("link", name="Cancel").click()
     expect(page.get_by_role("heading", name="Microsoft Learn import", level=1)).to_be_visible()
     assert catalog.filter(is_active=True).count() == 63
+
+    # --- Confirmed: the 58 go, and the employee's plan says so with a replacement -------------
+    page.goto(f"{live_server.url}/catalog/curate/import/")
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_label("This file is the whole catalog").check()
+    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_role("button", name="Retire 58 items and import").click(timeout=30_000)
+    expect(page.get_by_test_id("outcome-retired")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("outcome-retired")).to_contain_text("in 1 learning plan")
+    check_page(page, "12-whole-catalog-confirmed")
+    assert catalog.filter(is_active=True).count() == 5
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "employee", "/me/plan/")
+    retired = page.get_by_test_id("retired-upstream")
+    expect(retired).to_contain_text("Retired upstream")
+    expect(retired).to_contain_text(f"Replacement for {skill.name}:")
+    check_page(page, "13-employee-plan-retired-upstream")
