@@ -243,3 +243,17 @@ def test_rules_applied_and_the_unmapped_queue_leave_audit_history(client, catalo
     version = ResourceSkill.history.filter(id=link.pk).get()
     assert (version.history_user, version.history_change_reason) == (
         curator, "via the unmapped queue")
+
+
+def test_the_command_names_what_it_retired_and_with_v2_the_rest(rules, capsys, tmp_path):
+    from django.core.management import call_command
+
+    for name in ("learn_catalog_v1.json", "learn_catalog_v2.json"):
+        (tmp_path / name).write_bytes(fixture_bytes(name))
+    call_command("import_learn", file=tmp_path / "learn_catalog_v1.json")
+    assert "created 'Manage Azure storage accounts'" not in capsys.readouterr().out
+    call_command("import_learn", file=tmp_path / "learn_catalog_v2.json", dry_run=True,
+                 verbosity=2)
+    out = capsys.readouterr().out
+    assert f"retired '{STORAGE_TITLE}' https://learn.microsoft.com/" in out
+    assert "updated 'Implement RAG with Azure OpenAI Service'" in out
