@@ -25,6 +25,7 @@ from catalog.services import (
     resource_save,
     resources_map_to_skill,
     resources_retire,
+    retirement_impact,
 )
 from catalog.views.mixins import CuratorRequiredMixin
 
@@ -88,6 +89,18 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
                                                              resource=resource))
 
 
+def _plans_note(resource_ids: list[int]) -> str:
+    """What retiring these resources means for the learning plans that hold them."""
+    people = int(retirement_impact(resource_ids=resource_ids)["people"])  # type: ignore[call-overload]
+    it = "it" if len(resource_ids) == 1 else "them"
+    if not people:
+        return f"No active learning plan holds {it}."
+    return (f"{it.capitalize()} stay{'s' if it == 'it' else ''} in the active learning plans "
+            f"of {people} "
+            f"{'person' if people == 1 else 'people'}, marked retired upstream with a "
+            "replacement for the same gap.")
+
+
 class ResourceRetireView(CuratorRequiredMixin, View):
     """POST: retire (hide from the catalog and recommendations) or restore a resource."""
 
@@ -101,7 +114,7 @@ class ResourceRetireView(CuratorRequiredMixin, View):
             messages.success(
                 request,
                 f"“{resource.title}” is retired: hidden from the catalog and from "
-                "recommendations. Plans that hold it keep it.",
+                f"recommendations. {_plans_note([resource.pk])}",
             )
         return redirect(resource)
 
@@ -126,7 +139,8 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
             ids = [r.pk for r in form.cleaned_data["resources"]]
             if form.cleaned_data["action"] == "retire":
                 count = resources_retire(resource_ids=ids)
-                messages.success(request, f"{count} item{'s' if count != 1 else ''} retired.")
+                messages.success(request, f"{count} item{'s' if count != 1 else ''} retired. "
+                                 f"{_plans_note(ids)}")
             else:
                 skill = form.cleaned_data["skill"]
                 resources_map_to_skill(resource_ids=ids, skill=skill,

@@ -257,3 +257,14 @@ def test_the_command_names_what_it_retired_and_with_v2_the_rest(rules, capsys, t
     out = capsys.readouterr().out
     assert f"retired '{STORAGE_TITLE}' https://learn.microsoft.com/" in out
     assert "updated 'Implement RAG with Azure OpenAI Service'" in out
+
+
+def test_retiring_by_hand_says_how_many_plans_hold_it(client, catalog_v1):
+    LearningPlanItemFactory(resource=catalog_v1, status=PlanItemStatus.IN_PROGRESS)
+    url = reverse("catalog:resource-retire", args=[catalog_v1.pk])
+    body = client.post(url, {"action": "retire"}, follow=True).content.decode()
+    assert "It stays in the active learning plans of 1 person" in body
+    other = TrainingResource.objects.get(external_uid="learn.wwl.use-own-data-azure-openai")
+    body = client.post(reverse("catalog:resource-retire", args=[other.pk]), {"action": "retire"},
+                       follow=True).content.decode()
+    assert "No active learning plan holds it." in body
