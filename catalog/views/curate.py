@@ -92,11 +92,10 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
 def _plans_note(resource_ids: list[int]) -> str:
     """What retiring these resources means for the learning plans that hold them."""
     people = int(retirement_impact(resource_ids=resource_ids)["people"])  # type: ignore[call-overload]
-    it = "it" if len(resource_ids) == 1 else "them"
+    one = len(resource_ids) == 1
     if not people:
-        return f"No active learning plan holds {it}."
-    return (f"{it.capitalize()} stay{'s' if it == 'it' else ''} in the active learning plans "
-            f"of {people} "
+        return f"No active learning plan holds {'it' if one else 'them'}."
+    return (f"{'It stays' if one else 'They stay'} in the active learning plans of {people} "
             f"{'person' if people == 1 else 'people'}, marked retired upstream with a "
             "replacement for the same gap.")
 
