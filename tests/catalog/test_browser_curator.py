@@ -243,3 +243,12 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     expect(retired).to_contain_text("Retired upstream")
     expect(retired).to_contain_text(f"Replacement for {skill.name}:")
     check_page(page, "13-employee-plan-retired-upstream")
+
+    # --- The audit: each resource the import wrote, by the curator, "via Learn import" --------
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "admin", "/audit/?kind=catalog.trainingresource")
+    expect(page.get_by_role("heading", name="Audit trail", level=1)).to_be_visible()
+    retired_row = page.get_by_test_id("audit-entry").filter(has_text="Catalog module 59").first
+    expect(retired_row).to_contain_text("curator")
+    expect(retired_row).to_contain_text("via Learn import")
+    check_page(page, "14-audit-import")
