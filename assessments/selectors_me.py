@@ -207,6 +207,50 @@ def person_plan_items(*, person: Person) -> QuerySet[LearningPlanItem]:
     )
 
 
+
+@dataclass(frozen=True, slots=True)
+class RetiredItem:
+    """An open plan item whose resource was retired upstream, and what replaces it."""
+
+    skill: Skill | None  # the gap it served (or a gap its resource builds)
+    replacement: Candidate | None  # the best active resource for that gap, if any
+    replacement_planned: bool  # the replacement is already an open item of the plan
+
+
+def plan_retired_replacements(
+    *, person: Person, items: Iterable[LearningPlanItem]
+) -> dict[int, RetiredItem]:
+    """Plan item id → its replacement, for the open items whose resource is retired: the
+    best-ranked active resource for the same gap (``recommendations.rank_key``, as on
+    ``/me/``). The gap is the item's skill, else the first gap among the skills its resource
+    builds. Needs ``person_plan_items``' prefetch; no query when nothing is retired, a fixed
+    number otherwise (the person's states and candidates), however many items.
+    """
+    items = list(items)
+    retired = [i for i in items if i.status in OPEN_PLAN_STATUSES and not i.resource.is_active]
+    if not retired:
+        return {}
+    states = person_skill_states(person=person)
+    candidates = person_gap_candidates(person=person, states=states)
+    open_resources = {i.resource_id for i in items if i.status in OPEN_PLAN_STATUSES}
+    result = {}
+    for item in retired:
+        skills = [item.skill] if item.skill else [
+            link.skill for link in item.resource.skill_links.all()
+        ]
+        skill, best = (skills[0] if skills else None), None
+        for candidate_skill in skills:
+            ranked = candidates.get(candidate_skill.pk)
+            if ranked:
+                skill, best = candidate_skill, ranked[0]
+                break
+        result[item.pk] = RetiredItem(
+            skill=skill,
+            replacement=best,
+            replacement_planned=best is not None and best.resource.pk in open_resources,
+        )
+    return result
+
 @dataclass(frozen=True, slots=True)
 class PlanProgress:
     """Hours completed out of hours planned (items without a duration counted as unknown)."""

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.admin.models import ADDITION
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,7 +24,8 @@ from assessments.selectors import SkillState, skill_states
 from assessments.selectors_teams import state_version, team_can_edit, team_members
 from assessments.services import RatingInput, manager_ratings_record, plan_item_add
 from catalog.models import ResourceSkill, TrainingResource
-from readiness.models import Person, Skill, Team
+from readiness.history import change_log_record
+from readiness.models import Level, Person, Skill, Team
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,3 +209,26 @@ def team_resource_assign(
         )
         (result.created if created else result.updated).append(item)
     return result
+
+
+# --- Audit of bulk rating writes ------------------------------------------------------------
+
+CSV_IMPORT_REASON = "via CSV import"
+
+
+def ratings_change_log_record(
+    *, ratings: Iterable[SkillRating], labels: dict[tuple[int, int], str],
+    user: AbstractBaseUser, reason: str,
+) -> None:
+    """Record manager ratings written in bulk (a CSV import) in the change log, one entry per
+    rating — "<person> · <skill> → <level>" — so ``/audit/`` lists them with who and how.
+    ``labels`` names each (person id, skill id). One statement."""
+    change_log_record(
+        SkillRating,
+        [
+            (r.pk, f"{labels.get((r.person_id, r.skill_id), f'#{r.pk}')} → "
+                   f"{Level(r.level).label} ({r.level})")
+            for r in ratings
+        ],
+        user=user, reason=reason, action_flag=ADDITION,
+    )

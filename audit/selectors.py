@@ -100,10 +100,12 @@ def audit_entries(
         if action in ACTIONS:
             log = log.filter(action_flag={v: k for k, v in _ADMIN_ACTIONS.items()}[action])
         for row in log[:limit]:
+            name = row.content_type.name if row.content_type else "—"
             entries.append(AuditEntry(
                 when=row.action_time,
                 who=row.user.get_username(),
-                kind=f"admin: {row.content_type.name if row.content_type else '—'}",
+                # A bulk write (an upsert, an import) says "via …"; the rest is the admin's.
+                kind=name if row.change_message.startswith("via ") else f"admin: {name}",
                 action=ACTIONS[_ADMIN_ACTIONS.get(row.action_flag, "~")],
                 what=row.object_repr,
                 detail=row.get_change_message(),

@@ -5,14 +5,18 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Left, Replace
+from django.db.models.functions import Cast, Left, Replace
 from django.dispatch import receiver
 from django.utils import timezone
 
+from assessments.models import SkillRating
 from assessments.privacy import person_erased
+from readiness.models import Person
 
 
 def record_last_login(sender, user, **kwargs) -> None:  # noqa: ANN001, ARG001
@@ -31,6 +35,20 @@ def anonymize_user_history(
     get_user_model().history.model.objects.filter(id=user_id).update(
         username=f"erased-{user_id}", first_name="", last_name="", email=""
     )
+    # Bulk writes (HR upsert, CSV import) name the person in the change log: by the email
+    # of their person entry, by their name on their ratings.
+    ratings = SkillRating.objects.filter(person__user_id=user_id).values(
+        pk_text=Cast("pk", output_field=models.CharField())
+    )
+    people_ids = Person.objects.filter(user_id=user_id).values(
+        pk_text=Cast("pk", output_field=models.CharField())
+    )
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id__in=people_ids
+    ).update(object_repr=f"erased-{user_id}")
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(SkillRating), object_id__in=ratings
+    ).update(object_repr=f"rating of erased-{user_id}")
     for model in _history_models():
         fields = [
             f for f in model._meta.concrete_fields

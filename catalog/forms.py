@@ -287,7 +287,9 @@ class ImportFileForm(forms.Form):
     )
     retire_missing = forms.BooleanField(
         label="This file is the whole catalog: retire Learn items of its kinds that it lacks",
-        required=False, initial=True,
+        help_text="Off: the file adds and updates items and retires none. On: a dry run "
+        "first lists what would be retired, and nothing is retired until you confirm it.",
+        required=False, initial=False,
     )
     dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
                                  required=False)

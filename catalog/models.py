@@ -189,6 +189,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+#: How many items of each outcome an import run keeps by title (the counts are all there).
+OUTCOME_LIMIT = 500
+
+
 class ImportRun(models.Model):
     """One run of the Microsoft Learn importer: its progress while it runs, its summary after."""
 
@@ -216,6 +220,19 @@ class ImportRun(models.Model):
     processed = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     rejections = models.JSONField(default=list, blank=True)
+    # What happened to which item, by title: {"created": [{"id", "title", "url", "plans"}...],
+    # "updated", "retired", "unmapped"} (each list cut at OUTCOME_LIMIT; the summary has the
+    # counts), "retire_ids" (every id, for the confirmation) and "plans" (how many people's
+    # active learning plans hold an item to retire).
+    outcomes = models.JSONField(default=dict, blank=True)
+    # A dry run of a whole-catalog file keeps its file until a curator confirms it: the
+    # confirmed run then retires only ``retire_only`` (the ids the curator was shown).
+    awaiting_confirmation = models.BooleanField(default=False)
+    confirms = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The dry run this run confirms.",
+    )
+    retire_only = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

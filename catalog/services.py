@@ -31,6 +31,8 @@ from catalog.models import (
     ResourceSource,
     TrainingResource,
 )
+from catalog.signals import resources_retiring
+from readiness.history import history_snapshot
 from readiness.models import Audience, Skill
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,10 @@ IMPORT_STALE_AFTER = dt.timedelta(minutes=45)
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
 #: Progress is written at most once per this many percent (a bounded number of writes).
 PROGRESS_STEP = 5
+
+
+#: The change reason of the audit history that mapping from the unmapped queue leaves.
+UNMAPPED_QUEUE_REASON = "via the unmapped queue"
 
 
 # --- Curation ---------------------------------------------------------------------------------
@@ -92,6 +98,7 @@ def _links_replace(*, resource: TrainingResource, skill_levels: dict[Skill, int]
             link.level, link.origin = level, LinkOrigin.CURATOR
             changed.append(link)
     ResourceSkill.objects.bulk_update(changed, ["level", "origin"])
+    history_snapshot(ResourceSkill, [link.pk for link in changed], history_type="~")
 
 
 def resource_retire(*, resource: TrainingResource) -> TrainingResource:
@@ -117,7 +124,8 @@ def resource_restore(*, resource: TrainingResource) -> TrainingResource:
 
 
 def resources_map_to_skill(
-    *, resource_ids: Iterable[int], skill: Skill, level: int | None = None
+    *, resource_ids: Iterable[int], skill: Skill, level: int | None = None,
+    user: AbstractBaseUser | None = None,
 ) -> int:
     """Map resources (typically from the unmapped queue) to ``skill`` as the curator's links.
 
@@ -145,6 +153,11 @@ def resources_map_to_skill(
                 updates.append(link)
         ResourceSkill.objects.bulk_create(creates)
         ResourceSkill.objects.bulk_update(updates, ["level", "origin"])
+        # bulk_create and bulk_update skip save(): their audit history, written here.
+        history_snapshot(ResourceSkill, [link.pk for link in creates], history_type="+",
+                         user=user, reason=UNMAPPED_QUEUE_REASON)
+        history_snapshot(ResourceSkill, [link.pk for link in updates], history_type="~",
+                         user=user, reason=UNMAPPED_QUEUE_REASON)
     return len(creates) + len(updates)
 
 
@@ -179,9 +192,14 @@ def import_run_create(
     file_name: str = "",
     dry_run: bool = False,
     retire_missing: bool = True,
+    awaiting_confirmation: bool = False,
     enqueue: bool = True,
 ) -> ImportRun:
     """Record an import and, once the transaction commits, queue it for a worker.
+
+    ``awaiting_confirmation`` (a file that is the whole catalog, uploaded on the page): the
+    run is a dry run that keeps its file, so that a curator can confirm what it would retire
+    (``import_run_confirm``); nothing is retired before that.
 
     Refuses while another import is queued or running, a file import without a file, and a
     Platform sync without credentials.
@@ -200,6 +218,7 @@ def import_run_create(
                 "LEARN_CLIENT_ID and LEARN_CLIENT_SECRET."
             )
         retire_missing = True  # the API is the whole catalog
+        awaiting_confirmation = False
     else:
         raise ValidationError(f"Unknown import source {source!r}.")
     with transaction.atomic():
@@ -209,13 +228,18 @@ def import_run_create(
                 f"Import #{running.pk} is still {running.get_status_display().lower()}; "
                 "wait for it to finish."
             )
+        # A new import supersedes dry runs still waiting for a confirmation: drop their files.
+        ImportRun.objects.filter(awaiting_confirmation=True).update(
+            awaiting_confirmation=False, payload=None
+        )
         run = ImportRun(
             source=source,
             requested_by=user if user is not None and user.is_authenticated else None,
             payload=data if source == ImportSource.FILE else None,
             file_name=file_name[:255],
-            dry_run=dry_run,
+            dry_run=dry_run or awaiting_confirmation,
             retire_missing=retire_missing,
+            awaiting_confirmation=awaiting_confirmation and retire_missing,
             phase="Waiting for a worker",
         )
         run.full_clean(exclude=["payload"])
@@ -225,6 +249,71 @@ def import_run_create(
 
             transaction.on_commit(lambda: run_import.delay(run.pk))
     return run
+
+
+def import_run_confirm(
+    *, run_id: int, user: AbstractBaseUser | None, retire_count: int, enqueue: bool = True
+) -> ImportRun:
+    """Import, for real, the file of a dry run that awaits confirmation, retiring only the
+    items that dry run listed (``retire_count`` is how many the curator was shown: when the
+    dry run's count differs, the page was stale and nothing is queued)."""
+    with transaction.atomic():
+        dry = ImportRun.objects.select_for_update().filter(pk=run_id).first()
+        if (
+            dry is None
+            or not dry.awaiting_confirmation
+            or dry.status != ImportStatus.SUCCEEDED
+            or not dry.payload
+        ):
+            raise ValidationError(
+                "This dry run can no longer be confirmed (a newer import replaced it, or it "
+                "was confirmed already): upload the file again."
+            )
+        retire_ids = list(dry.outcomes.get("retire_ids", []))
+        if retire_count != len(retire_ids):
+            raise ValidationError(
+                f"The dry run would retire {len(retire_ids)} items, not {retire_count}: "
+                "review its list and confirm again."
+            )
+        running = import_blocking_run()
+        if running is not None:
+            raise ValidationError(
+                f"Import #{running.pk} is still {running.get_status_display().lower()}; "
+                "wait for it to finish."
+            )
+        run = ImportRun(
+            source=dry.source,
+            requested_by=user if user is not None and user.is_authenticated else None,
+            payload=bytes(dry.payload),
+            file_name=dry.file_name,
+            dry_run=False,
+            retire_missing=True,
+            retire_only=retire_ids,
+            confirms=dry,
+            phase="Waiting for a worker",
+        )
+        run.full_clean(exclude=["payload", "confirms"])
+        run.save()
+        ImportRun.objects.filter(pk=dry.pk).update(awaiting_confirmation=False, payload=None)
+        if enqueue:
+            from catalog.tasks import run_import
+
+            transaction.on_commit(lambda: run_import.delay(run.pk))
+    return run
+
+
+def retirement_impact(*, resource_ids: list[int]) -> dict[str, object]:
+    """How many people's active learning plans hold these resources: ``{"people": n,
+    "by_resource": {id: n}}`` (as the apps that keep plans answer ``resources_retiring``)."""
+    impact: dict[str, object] = {"people": 0, "by_resource": {}}
+    if not resource_ids:
+        return impact
+    for _receiver, answer in resources_retiring.send(sender=TrainingResource,
+                                                     resource_ids=resource_ids):
+        if answer:
+            impact["people"] = int(impact["people"]) + answer["people"]  # type: ignore[call-overload]
+            impact["by_resource"].update(answer["by_resource"])  # type: ignore[union-attr]
+    return impact
 
 
 class _Progress:
@@ -285,7 +374,7 @@ def import_run_execute(
     if not _claim(run_id):
         logger.info("Import #%s is not queued (already running or done); skipped.", run_id)
         return ImportRun.objects.defer("payload").get(pk=run_id)
-    run = ImportRun.objects.get(pk=run_id)
+    run = ImportRun.objects.select_related("requested_by").get(pk=run_id)
     progress = _Progress(run_id, echo=echo)
     try:
         summary = _execute(run, data=data, progress=progress, client_factory=client_factory)
@@ -297,13 +386,27 @@ def import_run_execute(
                 error=f"The import stopped on an unexpected error ({type(exc).__name__}); "
                 "nothing was written. The server log has the details.")
     else:
+        outcomes = summary.outcomes
+        impact = retirement_impact(resource_ids=outcomes.get("retire_ids", []))
+        by_resource = impact["by_resource"]
+        for entry in outcomes.get("retired", []):
+            entry["plans"] = by_resource.get(entry["id"], 0)  # type: ignore[union-attr]
+        outcomes["plans"] = impact["people"]
+        if run.awaiting_confirmation:
+            phase = "Dry run finished: confirm to import"
+        elif run.dry_run:
+            phase = "Dry run finished: nothing was written"
+        else:
+            phase = "Finished"
         _finish(
             run_id,
             status=ImportStatus.SUCCEEDED,
-            phase="Dry run finished: nothing was written" if run.dry_run else "Finished",
-            summary={k: v for k, v in summary.as_dict().items() if k != "rejected"},
+            phase=phase,
+            summary=summary.counts(),
             rejections=summary.rejected,
+            outcomes=outcomes,
             processed=progress.total,
+            keep_payload=run.awaiting_confirmation,
         )
     return ImportRun.objects.defer("payload").get(pk=run_id)
 
@@ -338,15 +441,17 @@ def _execute(
     progress.phase(f"Writing {len(parsed.items)} items to the catalog", processed=total,
                    total=total)
     summary = learn_items_import(
-        parsed=parsed, source=source, retire_missing=run.retire_missing, dry_run=run.dry_run
+        parsed=parsed, source=source, retire_missing=run.retire_missing, dry_run=run.dry_run,
+        retire_only=run.retire_only, user=run.requested_by,
     )
     return summary
 
 
-def _finish(run_id: int, **fields: object) -> None:
-    ImportRun.objects.filter(pk=run_id).update(
-        payload=None, finished_at=timezone.now(), **fields
-    )
+def _finish(run_id: int, *, keep_payload: bool = False, **fields: object) -> None:
+    if not keep_payload:
+        fields["payload"] = None
+        fields["awaiting_confirmation"] = False
+    ImportRun.objects.filter(pk=run_id).update(finished_at=timezone.now(), **fields)
 
 
 @dataclass(frozen=True)

@@ -24,4 +24,6 @@ urlpatterns = [
          name="import-detail"),
     path("catalog/curate/import/<int:pk>/status/", imports.ImportStatusView.as_view(),
          name="import-status"),
+    path("catalog/curate/import/<int:pk>/confirm/", imports.ImportConfirmView.as_view(),
+         name="import-confirm"),
 ]

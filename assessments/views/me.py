@@ -37,6 +37,7 @@ from assessments.selectors_me import (
     person_rating_history,
     person_readiness_overview,
     plan_progress,
+    plan_retired_replacements,
 )
 from assessments.services import (
     RatingsInvalid,
@@ -242,6 +243,10 @@ class MyPlanView(OwnPersonMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         items = list(person_plan_items(person=self.person))
+        # Items retired upstream show it, with the best replacement for the same gap.
+        replacements = plan_retired_replacements(person=self.person, items=items)
+        for item in items:
+            item.retired_upstream = replacements.get(item.pk)
         completed = None
         completed_pk = self.request.GET.get("completed", "")
         if completed_pk.isdigit():

@@ -26,7 +26,12 @@ from assessments.exports import (
 from assessments.forms_teams import RatingsImportForm
 from assessments.selectors import skill_states
 from assessments.selectors_teams import team_map_build, team_members
-from assessments.services_teams import CellEdit, team_ratings_record
+from assessments.services_teams import (
+    CSV_IMPORT_REASON,
+    CellEdit,
+    ratings_change_log_record,
+    team_ratings_record,
+)
 from assessments.views.teams import TeamAccessMixin, _filters
 from readiness.models import Level, Person, Team
 
@@ -166,6 +171,11 @@ class TeamImportView(TeamAccessMixin, View):
                 "nothing was imported. The preview below is up to date; confirm again to "
                 "record your ratings over theirs.",
             )
+        ratings_change_log_record(
+            ratings=result.saved, user=request.user, reason=CSV_IMPORT_REASON,
+            labels={(r.person.pk, r.skill.pk): f"{r.person} · {r.skill}"
+                    for r in preview.to_record},
+        )
         saved = len(result.saved)
         messages.success(
             request, f"Imported {saved} manager rating{'s' if saved != 1 else ''} "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import namedtuple
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.utils import timezone
 from catalog.learn import bulk
 from catalog.learn.parse import DIFFICULTY_LEVELS, LearnItem, ParsedCatalog, Rejection
 from catalog.models import (
+    OUTCOME_LIMIT,
     LevelRule,
     LinkOrigin,
     MappingField,
@@ -36,6 +37,7 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
+from readiness.history import history_snapshot
 
 LEARN_PROVIDER_SLUG = "microsoft-learn"
 LEARN_SOURCES = (ResourceSource.LEARN_CATALOG, ResourceSource.LEARN_PLATFORM)
@@ -72,9 +74,15 @@ class ImportSummary:
     unmapped: int = 0
     rejected: list[dict[str, str]] = field(default_factory=list)
     dry_run: bool = False
+    #: By title: see ``ImportRun.outcomes``.
+    outcomes: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def counts(self) -> dict[str, Any]:
+        """What ``ImportRun.summary`` keeps: the counts and whether it was a dry run."""
+        return {k: v for k, v in self.as_dict().items() if k not in ("rejected", "outcomes")}
 
 
 # --- Skill mapping -------------------------------------------------------------------------------
@@ -169,6 +177,11 @@ class _Plan:
     link_creates: list[tuple[str | int, int, int]] = field(default_factory=list)  # key, skill, lvl
     link_updates: list[dict] = field(default_factory=list)
     link_delete_ids: list[int] = field(default_factory=list)
+    # (resource id, or the uid of a resource to create; title; upstream URL) per outcome.
+    created: list[tuple[str | int, str, str]] = field(default_factory=list)
+    updated: list[tuple[str | int, str, str]] = field(default_factory=list)
+    retired: list[tuple[str | int, str, str]] = field(default_factory=list)
+    unmapped: list[tuple[str | int, str, str]] = field(default_factory=list)
 
 
 def _values(item: LearnItem) -> dict[str, Any]:
@@ -198,24 +211,53 @@ def learn_items_import(
     parsed: ParsedCatalog,
     source: str,
     retire_missing: bool = True,
+    retire_only: Collection[int] | None = None,
     dry_run: bool = False,
     now: dt.datetime | None = None,
+    user: Any = None,
 ) -> ImportSummary:
     """Upsert ``parsed`` into the catalog in one transaction and return what happened.
 
-    ``dry_run`` computes the very same summary and writes nothing.
+    ``dry_run`` computes the very same summary and writes nothing. ``retire_only`` limits
+    the retirements to these resource ids (the ones a curator confirmed after a dry run).
+    Every write leaves audit history "via Learn import" by ``user``.
     """
     now = now or timezone.now()
     with transaction.atomic():
         provider = _learn_provider(dry_run=dry_run)
         plan, summary = _plan(
             parsed=parsed, source=source, provider=provider, retire_missing=retire_missing,
-            now=now,
+            retire_only=retire_only, now=now,
         )
         summary.dry_run = dry_run
+        new_ids: dict[str, int] = {}
         if not dry_run:
-            _apply(plan, now=now)
+            new_ids = _apply(plan, now=now, user=user, reason=LEARN_IMPORT_REASON)
+        summary.outcomes = _outcomes(plan, new_ids)
     return summary
+
+
+#: The change reason of the audit history an import writes.
+LEARN_IMPORT_REASON = "via Learn import"
+RULES_REASON = "via mapping rules"
+
+
+def _outcomes(plan: _Plan, new_ids: dict[str, int]) -> dict[str, Any]:
+    """The plan's items by title, each list cut at ``OUTCOME_LIMIT``; every id to retire."""
+
+    def entries(rows: list[tuple[str | int, str, str]]) -> list[dict[str, Any]]:
+        return [
+            {"id": new_ids.get(key) if isinstance(key, str) else key, "title": title, "url": url}
+            for key, title, url in rows[:OUTCOME_LIMIT]
+        ]
+
+    return {
+        "created": entries(plan.created),
+        "updated": entries(plan.updated),
+        "retired": entries(plan.retired),
+        "unmapped": entries(plan.unmapped),
+        "retire_ids": list(plan.retire_ids),
+    }
 
 
 def _learn_provider(*, dry_run: bool) -> Provider:
@@ -235,6 +277,7 @@ def _plan(
     source: str,
     provider: Provider,
     retire_missing: bool,
+    retire_only: Collection[int] | None = None,
     now: dt.datetime,
 ) -> tuple[_Plan, ImportSummary]:
     plan = _Plan()
@@ -297,22 +340,28 @@ def _plan(
             )
             plan.link_creates += [(item.uid, s, lv) for s, lv in skills.items()]
             summary.created += 1
+            plan.created.append((item.uid, item.title, item.url))
             if not skills:
                 summary.unmapped += 1
+                plan.unmapped.append((item.uid, item.title, item.url))
             continue
 
         changed = _resource_changes(resource, item, source=source, plan=plan, now=now)
         links_changed, has_skills = _link_changes(
             resource, skills, links_by_resource.get(resource.pk, []), plan
         )
+        title = resource.title if "title" in (resource.curated_fields or []) else item.title
         if changed or links_changed:
             summary.updated += 1
+            plan.updated.append((resource.pk, title, item.url))
         else:
             summary.unchanged += 1
         if not has_skills:
             summary.unmapped += 1
+            plan.unmapped.append((resource.pk, title, item.url))
 
     if retire_missing:
+        confirmed = None if retire_only is None else set(retire_only)
         for resource in existing:
             if (
                 resource.external_uid
@@ -321,8 +370,10 @@ def _plan(
                 and resource.kind in parsed.kinds
                 and resource.external_uid not in parsed.seen_uids
                 and "is_active" not in resource.curated_fields
+                and (confirmed is None or resource.pk in confirmed)
             ):
                 plan.retire_ids.append(resource.pk)
+                plan.retired.append((resource.pk, resource.title, resource.url))
         summary.retired = len(plan.retire_ids)
     return plan, summary
 
@@ -384,8 +435,9 @@ def _link_changes(
     return changed, has_skills
 
 
-def _apply(plan: _Plan, *, now: dt.datetime) -> None:
-    """Write the plan: a fixed number of statements, however many items."""
+def _apply(plan: _Plan, *, now: dt.datetime, user: Any = None, reason: str) -> dict[str, int]:
+    """Write the plan and its audit history: a fixed number of statements, however many
+    items. Returns the ids of the created resources by uid."""
     create_fields = [*IMPORTED_FIELDS, "provider", "external_uid", "source", "is_active",
                      "retired_at", "curator_notes", "curated_fields", "created_at", "updated_at"]
     new_ids: dict[str, int] = dict(
@@ -397,10 +449,18 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
         TrainingResource.objects.filter(pk__in=plan.retire_ids).update(
             is_active=False, retired_at=now, updated_at=now
         )
+    history = {"user": user, "reason": reason, "when": now}
+    history_snapshot(TrainingResource, list(new_ids.values()), history_type="+", **history)
+    history_snapshot(TrainingResource, [row["id"] for row in plan.updates] + plan.retire_ids,
+                     history_type="~", **history)
     if plan.link_delete_ids:
+        # The deleted links' last state, before they go.
+        history_snapshot(ResourceSkill, plan.link_delete_ids, history_type="-", **history)
         ResourceSkill.objects.filter(pk__in=plan.link_delete_ids).delete()
     bulk.update_rows(ResourceSkill, ["level"], plan.link_updates)
-    bulk.insert_rows(
+    history_snapshot(ResourceSkill, [row["id"] for row in plan.link_updates],
+                     history_type="~", **history)
+    created_links = bulk.insert_rows(
         ResourceSkill,
         ["resource", "skill", "level", "origin"],
         [
@@ -412,10 +472,16 @@ def _apply(plan: _Plan, *, now: dt.datetime) -> None:
             }
             for key, skill_id, level in plan.link_creates
         ],
+        returning=["id"],
     )
+    history_snapshot(ResourceSkill, [row[0] for row in created_links], history_type="+",
+                     **history)
+    return new_ids
 
 
-def rules_apply_to_catalog(*, resources: Iterable[TrainingResource] | None = None) -> int:
+def rules_apply_to_catalog(
+    *, resources: Iterable[TrainingResource] | None = None, user: Any = None
+) -> int:
     """Re-run the mapping rules over imported resources already in the catalog (no fetch).
 
     Returns how many resources gained or lost rule links. Used after a curator adds a rule.
@@ -435,7 +501,7 @@ def rules_apply_to_catalog(*, resources: Iterable[TrainingResource] | None = Non
         )
         touched += changed
     with transaction.atomic():
-        _apply(plan, now=timezone.now())
+        _apply(plan, now=timezone.now(), user=user, reason=RULES_REASON)
     return touched
 
 

@@ -25,6 +25,7 @@ from catalog.services import (
     resource_save,
     resources_map_to_skill,
     resources_retire,
+    retirement_impact,
 )
 from catalog.views.mixins import CuratorRequiredMixin
 
@@ -88,6 +89,17 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
                                                              resource=resource))
 
 
+def _plans_note(resource_ids: list[int]) -> str:
+    """What retiring these resources means for the learning plans that hold them."""
+    people = int(retirement_impact(resource_ids=resource_ids)["people"])  # type: ignore[call-overload]
+    one = len(resource_ids) == 1
+    if not people:
+        return f"No active learning plan holds {'it' if one else 'them'}."
+    return (f"{'It stays' if one else 'They stay'} in the active learning plans of {people} "
+            f"{'person' if people == 1 else 'people'}, marked retired upstream with a "
+            "replacement for the same gap.")
+
+
 class ResourceRetireView(CuratorRequiredMixin, View):
     """POST: retire (hide from the catalog and recommendations) or restore a resource."""
 
@@ -101,7 +113,7 @@ class ResourceRetireView(CuratorRequiredMixin, View):
             messages.success(
                 request,
                 f"“{resource.title}” is retired: hidden from the catalog and from "
-                "recommendations. Plans that hold it keep it.",
+                f"recommendations. {_plans_note([resource.pk])}",
             )
         return redirect(resource)
 
@@ -126,11 +138,12 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
             ids = [r.pk for r in form.cleaned_data["resources"]]
             if form.cleaned_data["action"] == "retire":
                 count = resources_retire(resource_ids=ids)
-                messages.success(request, f"{count} item{'s' if count != 1 else ''} retired.")
+                messages.success(request, f"{count} item{'s' if count != 1 else ''} retired. "
+                                 f"{_plans_note(ids)}")
             else:
                 skill = form.cleaned_data["skill"]
                 resources_map_to_skill(resource_ids=ids, skill=skill,
-                                       level=form.cleaned_data["level"])
+                                       level=form.cleaned_data["level"], user=request.user)
                 messages.success(
                     request,
                     f"{len(ids)} item{'s' if len(ids) != 1 else ''} mapped to “{skill}”.",
@@ -201,7 +214,7 @@ class RulesApplyView(CuratorRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
-            touched = rules_apply_to_catalog()
+            touched = rules_apply_to_catalog(user=request.user)
         messages.success(
             request, f"Rules applied: {touched} resource{'s' if touched != 1 else ''} changed."
         )

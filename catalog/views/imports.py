@@ -4,6 +4,8 @@ The run page works without JavaScript (it refreshes itself while the import runs
 static/js/import-progress.js polls the JSON status and moves the bar in place.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -14,7 +16,12 @@ from django.views.generic import TemplateView
 from catalog.forms import ImportFileForm, ImportPlatformForm
 from catalog.models import ImportRun, ImportSource
 from catalog.selectors import import_run_get, import_runs_recent
-from catalog.services import import_blocking_run, import_run_create, learn_platform_status
+from catalog.services import (
+    import_blocking_run,
+    import_run_confirm,
+    import_run_create,
+    learn_platform_status,
+)
 from catalog.views.mixins import CuratorRequiredMixin
 
 #: Seconds between two refreshes of the run page when JavaScript is off.
@@ -38,6 +45,9 @@ class ImportView(CuratorRequiredMixin, TemplateView):
             form, source = file_form, ImportSource.FILE
         if form.is_valid():
             upload = form.cleaned_data.get("file")
+            # A whole-catalog file retires what it lacks: never before a curator has seen the
+            # list and confirmed it, so the upload runs as a dry run that awaits confirmation.
+            whole = source == ImportSource.FILE and form.cleaned_data.get("retire_missing", False)
             try:
                 run = import_run_create(
                     source=source,
@@ -45,12 +55,17 @@ class ImportView(CuratorRequiredMixin, TemplateView):
                     data=upload.read() if upload else None,
                     file_name=upload.name if upload else "",
                     dry_run=form.cleaned_data["dry_run"],
-                    retire_missing=form.cleaned_data.get("retire_missing", True),
+                    retire_missing=whole or source == ImportSource.PLATFORM,
+                    awaiting_confirmation=whole,
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.info(request, f"Import #{run.pk} is queued.")
+                if whole:
+                    messages.info(request, f"Import #{run.pk} is a dry run: it lists what the "
+                                  "file would retire, for you to confirm.")
+                else:
+                    messages.info(request, f"Import #{run.pk} is queued.")
                 return redirect(run)
         context = self.get_context_data(file_form=file_form, platform_form=platform_form)
         return self.render_to_response(context, status=400)
@@ -74,8 +89,58 @@ class ImportDetailView(CuratorRequiredMixin, TemplateView):
             run = import_run_get(pk=self.kwargs["pk"])
         except ImportRun.DoesNotExist:
             raise Http404("No such import.") from None
-        context.update(run=run, refresh_seconds=REFRESH_SECONDS)
+        context.update(run=run, refresh_seconds=REFRESH_SECONDS,
+                       outcome_sections=import_outcome_sections(run))
         return context
+
+
+@dataclass(frozen=True)
+class OutcomeSection:
+    key: str
+    heading: str
+    entries: list[dict]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.entries))
+
+
+def import_outcome_sections(run: ImportRun) -> list[OutcomeSection]:
+    """The run's items by outcome, as the summary lists them (only the non-empty ones)."""
+    would = run.dry_run
+    headings = {
+        "created": "Would be created" if would else "Created",
+        "updated": "Would be updated" if would else "Updated",
+        "retired": "Would be retired" if would else "Retired",
+        "unmapped": "Would have no skill (unmapped)" if would else "Unmapped (no skill yet)",
+    }
+    outcomes = run.outcomes or {}
+    sections = []
+    for key, heading in headings.items():
+        entries = outcomes.get(key) or []
+        total = int((run.summary or {}).get(key, len(entries)))
+        if entries or total:
+            sections.append(OutcomeSection(key, heading, entries, total))
+    return sections
+
+
+class ImportConfirmView(CuratorRequiredMixin, View):
+    """POST: import, for real, the file of a dry run awaiting confirmation."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        try:
+            retire_count = int(request.POST.get("retire_count", ""))
+        except ValueError:
+            retire_count = -1
+        try:
+            run = import_run_confirm(run_id=pk, user=request.user, retire_count=retire_count)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("catalog:import-detail", pk=pk)
+        messages.info(request, f"Import #{run.pk} is queued: it imports the file and retires "
+                      f"the {retire_count} item{'s' if retire_count != 1 else ''} listed.")
+        return redirect(run)
 
 
 class ImportStatusView(CuratorRequiredMixin, View):

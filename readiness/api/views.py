@@ -297,6 +297,7 @@ class HrUpsertView(GenericAPIView):
             teams=data.validated_data.get("teams", []),
             people=data.validated_data.get("people", []),
             dry_run=params.validated_data["dry_run"],
+            changed_by=request.user,
         )
         result.summary_data = result.summary()
         return Response(HrUpsertResultSerializer(result).data)

@@ -172,6 +172,8 @@ def test_queries_do_not_grow_with_the_payload(api, org, dry_run):
     email, taken usernames, people of those accounts, roles, current managers; release.
     Writing adds (9): one insert per new level of teams (2), team paths, team descriptions,
     users, people, people updated, managers delete and insert (one statement per 500 rows).
+    Its audit history adds (5): the new accounts' versions; change-log entries of the teams
+    created, the teams updated, the people created and the people updated.
     """
     client = api("admin")
     url = f"{UPSERT}?dry_run=1" if dry_run else UPSERT
@@ -184,7 +186,7 @@ def test_queries_do_not_grow_with_the_payload(api, org, dry_run):
             )
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts == ([10, 10] if dry_run else [19, 19])
+    assert counts == ([10, 10] if dry_run else [24, 24])
 
 
 @pytest.mark.parametrize("path", ["Engineering/", "Engineering//Platform", "//", "/", " / ", ""])
@@ -220,3 +222,40 @@ def test_only_an_explicit_null_removes_the_team(api, org):
     assert response.status_code == 200, response.json()
     org.employee.refresh_from_db()
     assert org.employee.team_id is None
+
+
+
+
+def test_the_upsert_leaves_audit_history_per_object_by_who_did_it(api, org, client):
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.auth import get_user_model
+
+    response = api("admin").post(UPSERT, payload(org), format="json")
+    assert response.status_code == 200
+
+    created = get_user_model().history.filter(username="newboss@example.com").get()
+    assert (created.history_type, created.history_user, created.history_change_reason) == (
+        "+", org.admin, "via HR upsert")
+    entries = {
+        (e.content_type.model, e.object_repr, e.action_flag)
+        for e in LogEntry.objects.filter(change_message="via HR upsert", user=org.admin)
+    }
+    assert ("team", "Engineering/Analytics", 1) in entries
+    assert ("team", "Engineering/Platform", 2) in entries
+    assert ("person", "newboss@example.com", 1) in entries
+    assert ("person", "employee@example.com", 2) in entries
+    person = Person.objects.get(user__email="newboss@example.com")
+    assert LogEntry.objects.get(object_repr="newboss@example.com").object_id == str(person.pk)
+
+    # /audit/ shows them, with who and how.
+    client.force_login(org.admin)
+    body = client.get("/audit/?username=" + org.admin.username).content.decode()
+    assert "Engineering/Analytics" in body and "newboss@example.com" in body
+    assert "via HR upsert" in body and "admin: person" not in body
+
+
+def test_a_dry_run_leaves_no_audit_history(api, org):
+    from django.contrib.admin.models import LogEntry
+
+    api("admin").post(f"{UPSERT}?dry_run=1", payload(org), format="json")
+    assert not LogEntry.objects.filter(change_message="via HR upsert").exists()

@@ -509,3 +509,19 @@ def test_team_page_and_import_page_link_to_the_ratings_export(client, org):
     page = client.get(reverse("assessments:team-import", args=[org.team.pk])).content.decode()
     assert "download the current ratings as a file to edit" in page
     assert f"{export_url(org.team)}?format=csv&amp;shape=long" in page
+
+
+def test_a_csv_import_leaves_one_audit_entry_per_rating(client, org):
+    from django.contrib.admin.models import LogEntry
+
+    person, skill = org.people[0], org.skills[0]
+    client.force_login(org.manager)
+    preview = upload(client, org.team, f"email,skill,level\n{person.email},{skill.slug},4\n")
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode()).group(1)
+    client.post(reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload})
+
+    rating = person.ratings.filter(skill=skill, source="manager").first()
+    entry = LogEntry.objects.get(change_message="via CSV import")
+    assert (entry.user, entry.object_id, entry.content_type.model) == (
+        org.manager, str(rating.pk), "skillrating")
+    assert entry.object_repr == f"{person} · {skill} → Expert (4)"

@@ -11,6 +11,7 @@ from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
+from assessments.models import LearningPlanItem
 from assessments.selectors import person_skill_states
 from catalog.models import ImportRun, ImportStatus, ResourceSkill, TrainingResource
 from readiness.celery import app as celery_app
@@ -146,3 +147,108 @@ def test_curator_imports_watches_progress_maps_and_the_employee_gets_it(
     card = page.locator(f'#recommended .card[data-skill="{skill.slug}"]')
     expect(card.get_by_role("link", name=NEW_TITLE)).to_be_visible()
     check_page(page, "9-employee-recommended")
+
+
+def learn_modules(numbers: range, *, title: str = "Catalog module") -> list[dict]:
+    return [
+        {
+            "uid": f"learn.browser.catalog-{n}",
+            "type": "module",
+            "title": f"{title} {n}",
+            "levels": ["beginner"],
+            "products": ["azure-openai"],
+            "duration_in_minutes": 20,
+            "url": f"https://learn.microsoft.com/en-us/training/modules/catalog-{n}/",
+        }
+        for n in numbers
+    ]
+
+
+def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
+    live_server, page: Page, celery_worker, tmp_path
+):
+    call_command("seed_demo", people=12, password=PASSWORD)
+    whole = tmp_path / "whole.json"
+    whole.write_text(json.dumps({"modules": learn_modules(range(60))}))
+    call_command("import_learn", file=whole)
+    catalog = TrainingResource.objects.filter(external_uid__startswith="learn.browser.catalog-")
+    assert catalog.filter(is_active=True).count() == 60
+    # Five items: two of the catalog's, renamed upstream, and three new ones.
+    five = learn_modules(range(2), title="Renamed module") + learn_modules(range(60, 63))
+    partial = tmp_path / "five-items.json"
+    partial.write_text(json.dumps({"modules": five}))
+    titles = [item["title"] for item in five]
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # --- Upload with the defaults: the box is unticked ---------------------------------------
+    sign_in(page, live_server.url, "curator", "/catalog/curate/import/")
+    expect(page.get_by_label("This file is the whole catalog")).not_to_be_checked()
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_role("button", name="Upload and import").click()
+    expect(page.get_by_test_id("progress")).to_have_attribute("aria-valuenow", "100",
+                                                             timeout=30_000)
+    summary = page.get_by_test_id("import-summary")
+    expect(summary).to_be_visible(timeout=10_000)
+    for title in titles:
+        expect(summary.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-created").get_by_role("link", name="Catalog module 61",
+                                                             exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-updated").get_by_role("link", name="Renamed module 0",
+                                                             exact=True)).to_be_visible()
+    expect(page.get_by_test_id("outcome-retired")).to_have_count(0)
+    check_page(page, "10-five-items-default")
+    assert catalog.filter(is_active=True).count() == 63  # nothing retired
+
+    # The demo employee has one of the items the whole-catalog file lacks in their plan.
+    skill, target = employee_gap()
+    employee = Person.objects.get(user__username="employee")
+    doomed = catalog.get(title="Catalog module 59")
+    ResourceSkill.objects.update_or_create(resource=doomed, skill=skill,
+                                           defaults={"level": target})
+    LearningPlanItem.objects.create(person=employee, resource=doomed, skill=skill,
+                                    status="planned")
+
+    # --- Ticked: a dry run names how many would go; nothing goes without the confirmation ------
+    page.goto(f"{live_server.url}/catalog/curate/import/")
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_label("This file is the whole catalog").check()
+    page.get_by_role("button", name="Upload and import").click()
+    confirmation = page.get_by_test_id("retire-confirmation")
+    expect(confirmation).to_be_visible(timeout=30_000)
+    expect(confirmation).to_contain_text("retires 58 items")
+    expect(confirmation).to_contain_text("active learning plans of 1 person")
+    expect(confirmation.get_by_role("button", name="Retire 58 items and import")).to_be_visible()
+    expect(page.get_by_test_id("outcome-retired").get_by_role("link", name="Catalog module 59",
+                                                             exact=True)).to_be_visible()
+    check_page(page, "11-whole-catalog-confirmation")
+    assert catalog.filter(is_active=True).count() == 63  # still nothing retired
+    confirmation.get_by_role("link", name="Cancel").click()
+    expect(page.get_by_role("heading", name="Microsoft Learn import", level=1)).to_be_visible()
+    assert catalog.filter(is_active=True).count() == 63
+
+    # --- Confirmed: the 58 go, and the employee's plan says so with a replacement -------------
+    page.goto(f"{live_server.url}/catalog/curate/import/")
+    page.get_by_label("Catalog JSON file").set_input_files(str(partial))
+    page.get_by_label("This file is the whole catalog").check()
+    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_role("button", name="Retire 58 items and import").click(timeout=30_000)
+    expect(page.get_by_test_id("outcome-retired")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("outcome-retired")).to_contain_text("in 1 learning plan")
+    check_page(page, "12-whole-catalog-confirmed")
+    assert catalog.filter(is_active=True).count() == 5
+
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "employee", "/me/plan/")
+    retired = page.get_by_test_id("retired-upstream")
+    expect(retired).to_contain_text("Retired upstream")
+    expect(retired).to_contain_text(f"Replacement for {skill.name}:")
+    check_page(page, "13-employee-plan-retired-upstream")
+
+    # --- The audit: each resource the import wrote, by the curator, "via Learn import" --------
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, "admin", "/audit/?kind=catalog.trainingresource")
+    expect(page.get_by_role("heading", name="Audit trail", level=1)).to_be_visible()
+    retired_row = page.get_by_test_id("audit-entry").filter(has_text="Catalog module 59").first
+    expect(retired_row).to_contain_text("curator")
+    expect(retired_row).to_contain_text("via Learn import")
+    check_page(page, "14-audit-import")

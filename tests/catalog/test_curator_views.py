@@ -324,7 +324,7 @@ def test_applying_the_rules_now_maps_matching_items(client, curator, imported, r
 
 def upload(client, name: str = "learn_catalog_v1.json", **fields):
     data = {"file": SimpleUploadedFile(name, fixture_bytes(name), "application/json"),
-            "retire_missing": "on", **fields}
+            **fields}
     return client.post(reverse("catalog:import"), data)
 
 

@@ -294,7 +294,7 @@ def test_an_unexpected_error_fails_the_run_and_writes_nothing(rules, monkeypatch
         TrainingResource.objects.all().delete()  # a half-done write…
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("catalog.learn.importer._apply", lambda plan, now: explode())
+    monkeypatch.setattr("catalog.learn.importer._apply", lambda plan, **kwargs: explode())
     run = run_file("learn_catalog_v1.json")
     assert run.status == ImportStatus.FAILED
     assert "unexpected error (RuntimeError)" in run.error
@@ -363,8 +363,12 @@ def test_a_large_import_costs_the_same_number_of_queries_as_a_small_one(rules):
 
     assert big_run.summary["created"] == 5050, big_run.error
     assert TrainingResource.objects.count() == 5050
+    # One audit version per resource written, in the same constant number of statements.
+    assert TrainingResource.history.filter(
+        history_change_reason="via Learn import", history_type="+").count() == 505 + 5050
     assert ResourceSkill.objects.filter(resource__kind="module").count() == 1667 + 1000  # "prompt" every 3rd, azure-openai every 5th
-    # Claim, read + 21 progress steps, the writes, the summary: the same at 500 and at 5,000.
+    # Claim, read + 21 progress steps, the writes and their audit history, the summary: the
+    # same at 500 and at 5,000.
     assert big == small
     assert big <= 45
     print(f"\n5,000-item first import: {big} queries, {seconds:.2f} s")  # noqa: T201

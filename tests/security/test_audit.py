@@ -91,3 +91,27 @@ def test_erasing_a_person_erases_their_names_from_the_audit_too():
 
     names = set(person.user.history.values_list("username", "email", "first_name"))
     assert names == {(f"erased-{person.user_id}", "", "")}
+
+
+def test_erasing_a_person_erases_them_from_bulk_write_entries_too():
+    from django.contrib.admin.models import ADDITION, LogEntry
+
+    from assessments.models import SkillRating
+    from readiness.history import change_log_record
+    from readiness.models import Person
+    from tests.factories import SkillRatingFactory
+
+    person = PersonFactory(user__username="bulk-leaver", user__email="bulk@example.com")
+    other = PersonFactory(user__email="stays@example.com")
+    admin = UserFactory(username="hr-admin")
+    rating = SkillRatingFactory(person=person)
+    change_log_record(Person, [(person.pk, "bulk@example.com"), (other.pk, "stays@example.com")],
+                      user=admin, reason="via HR upsert", action_flag=ADDITION)
+    change_log_record(SkillRating, [(rating.pk, "Bulk Leaver · Prompting → Expert (4)")],
+                      user=admin, reason="via CSV import", action_flag=ADDITION)
+
+    person_erase(person=person)
+
+    reprs = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert reprs == {f"erased-{person.user_id}", "stays@example.com",
+                     f"rating of erased-{person.user_id}"}

@@ -80,6 +80,7 @@ POSTERS: dict[str, str | None] = {
     "catalog:rule-edit": "curator",
     "catalog:rules-apply": "curator",
     "catalog:import": "curator",
+    "catalog:import-confirm": "curator",
     "assessments:my-assessment": "employee",
     "assessments:my-assessment-confirm": "employee",
     "assessments:my-plan-add": "employee",

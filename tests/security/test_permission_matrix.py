@@ -157,6 +157,7 @@ EXPECTED: dict[str, tuple] = {
     "catalog:import": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:import-detail": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:import-status": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
+    "catalog:import-confirm": (LOGIN, 403, 403, 403, 403, 405, 403, 405),  # POST only
     "assessments:my-readiness": (LOGIN,) + (OK,) * 6 + (404,),  # the admin is no person
     "assessments:my-assessment": (LOGIN,) + (OK,) * 6 + (404,),
     "assessments:my-assessment-confirm": POST_ONLY,
@@ -223,6 +224,7 @@ POST_EXPECTED: dict[str, tuple] = {
     "readiness:service-token-revoke": (LOGIN,) + (403,) * 6 + (ANYONE,),
     "catalog:resource-retire": (LOGIN, 403, 403, 403, 403, ANYONE, 403, ANYONE),
     "catalog:rules-apply": (LOGIN, 403, 403, 403, 403, ANYONE, 403, ANYONE),
+    "catalog:import-confirm": (LOGIN, 403, 403, 403, 403, ANYONE, 403, ANYONE),
     "assessments:my-assessment-confirm": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-add": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-suggest": (LOGIN,) + (ANYONE,) * 6 + (404,),

@@ -63,6 +63,15 @@ class Command(BaseCommand):
             f"{head}created {s['created']}, updated {s['updated']}, unchanged {s['unchanged']}, "
             f"retired {s['retired']}, unmapped {s['unmapped']}, rejected {len(run.rejections)}"
         )
+        # By title: what was (or would be) retired always, the rest with -v 2.
+        shown = ["retired"] + (["created", "updated", "unmapped"]
+                               if int(options["verbosity"]) > 1 else [])
+        for outcome in shown:
+            entries = run.outcomes.get(outcome, [])
+            for entry in entries:
+                self.stdout.write(f"  {outcome} {entry['title']!r} {entry['url']}")
+            if s[outcome] > len(entries):
+                self.stdout.write(f"  … and {s[outcome] - len(entries)} more {outcome}")
         for rejection in run.rejections:
             self.stdout.write(f"  rejected {rejection['uid'] or '(no uid)'} "
                               f"{rejection['title']!r}: {rejection['reason']}")
