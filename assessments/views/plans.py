@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -51,7 +50,9 @@ from readiness.models import (
     ReadinessPlan,
     Skill,
 )
+from readiness.privacy_floor import min_people
 from readiness.selectors_plans import (
+    CONCERN_RAISER_RELATED,
     OPEN_STATUSES,
     concern_can_triage,
     concern_shows_raiser,
@@ -185,7 +186,7 @@ class PlanDetailView(View):
             "concern_rows": rows,
             "page_query": query.urlencode(),
             "concern_summary": _concern_summary(plan),
-            "min_people": settings.MIN_AGGREGATE_PEOPLE,
+            "min_people": min_people(),
         })
 
 
@@ -227,7 +228,7 @@ class PlanReportView(View):
             "trend": trend_build(scope=scope, cube=figures.cube, today=figures.today),
             "concern_summary": _concern_summary(plan),
             "concerns": concerns,
-            "min_people": settings.MIN_AGGREGATE_PEOPLE,
+            "min_people": min_people(),
         })
 
 
@@ -419,7 +420,7 @@ class ConcernTriageView(PlanPartView):
     def load(self, request: HttpRequest, **kwargs) -> None:
         self.plan = _plan(request, kwargs["pk"])
         self.concern = get_object_or_404(
-            Concern.objects.select_related("raised_by", "team", "owner"),
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
             pk=kwargs["concern_pk"], plan=self.plan,
         )
         if not concern_can_triage(user=request.user, plan=self.plan, concern=self.concern):
