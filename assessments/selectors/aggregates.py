@@ -106,8 +106,8 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
     """Readiness of ``people`` grouped by their team, their role's audience, their role, or all
     together (``by="all"``, key 0), aggregated in the database in one query.
 
-    People with no required skill are not counted. Callers hide groups under
-    ``settings.MIN_AGGREGATE_PEOPLE`` people on leadership views.
+    People with no required skill are not counted. Callers hide groups on leadership views
+    as ``readiness.privacy_floor`` decides.
     """
     key = _GROUP_KEYS[by]
     grouping = _ALL if by == "all" else f"GROUP BY {key}"

@@ -3,6 +3,7 @@
 from django.views.generic import TemplateView
 
 from assessments.selectors import (
+    EMPTY_READINESS,
     Readiness,
     audiences_hidden,
     group_readiness,
@@ -13,7 +14,7 @@ from assessments.selectors import (
 )
 from readiness.models import Audience, Person, Skill, Team
 from readiness.permissions import is_leadership
-from readiness.privacy_floor import min_people
+from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import in_subtrees, person_get, teams_managed_by
 
 TOP_GAPS = 5
@@ -66,6 +67,8 @@ class HomeView(TemplateView):
         hidden = audiences_hidden(
             per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
         return [
-            (audience, per_audience.get(audience.pk), audience.pk in hidden)
+            (audience, figures, None if audience.pk not in hidden
+             else "small" if aggregate_hidden(figures.people) else "reveals")
             for audience in audiences if not audience.is_everyone
+            for figures in [per_audience.get(audience.pk, EMPTY_READINESS)]
         ]
