@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from assessments.selectors_dashboard import (
     audience_rows,
     department_rows,
+    groups_suppress,
     heatmap_build,
     organization_scope,
     total_row,
@@ -217,13 +218,18 @@ class PlanReportView(View):
         audience_of = figures.audience_of
         audiences = list(Audience.objects.order_by("order", "name"))
         concerns = list(plan_concerns(plan=plan))
+        # The dashboard's rows, under the same privacy floor (complements hidden too).
+        total, audience_figures, department_figures = groups_suppress(
+            figures.cube, scope, total_row(figures.cube),
+            audience_rows(figures.cube, audiences, audience_of),
+            department_rows(figures.cube, scope))
         return render(request, "assessments/plan_report.html", {
             "plan": plan,
             "figures": figures,
             "partners": _partners(plan),
-            "audiences": audience_rows(figures.cube, audiences, audience_of),
-            "departments": department_rows(figures.cube, scope),
-            "total": total_row(figures.cube),
+            "audiences": audience_figures,
+            "departments": department_figures,
+            "total": total,
             "heatmap": heatmap_build(figures.cube, audiences, audience_of),
             "trend": trend_build(scope=scope, cube=figures.cube, today=figures.today),
             "concern_summary": _concern_summary(plan),

@@ -24,9 +24,7 @@ from assessments.forms_teams import (
     grid_edits_parse,
 )
 from assessments.models import SkillRating
-from assessments.selectors import (
-    EMPTY_READINESS,
-)
+from assessments.selectors import EMPTY_READINESS
 from assessments.selectors_teams import (
     LEGEND,
     MapFilters,

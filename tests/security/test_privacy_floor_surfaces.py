@@ -163,3 +163,62 @@ def test_plan_goal_current_value(client, org, lead, n, hidden):
     current = body.split('data-testid="goal-current"')[1].split("</")[0]
     assert ("Fewer than 5 people" in current) is hidden
     assert current.lstrip(">").rstrip().endswith("%") is not hidden
+    live = body.split(" (live)</th>")[1].split("</tr>")[0]
+    assert ("fewer than 5 people" in live) is hidden
+
+
+# --- Complementary suppression: a figure that would give a hidden one back ----------------------
+
+
+def test_audiences_api_hides_the_audience_that_would_reveal_a_small_one(org, lead):
+    small = org(MIN - 2).people[0].role.audience  # 3 people
+    large = org(MIN + 1).people[0].role.audience  # 6: everyone (9) minus 6 would give the 3
+    client = _api(lead)
+    rows = {row["audience"]["id"]: row["readiness"]
+            for row in client.get("/api/v1/audiences/readiness/").json()["results"]}
+    assert rows[small.pk]["people"] is None and rows[large.pk]["people"] is None
+    everyone = next(r for r in client.get("/api/v1/audiences/readiness/").json()["results"]
+                    if r["audience"]["is_everyone"])
+    assert everyone["readiness"]["people"] == 2 * MIN - 1
+
+
+def test_team_list_api_and_report_hide_the_sub_team_that_would_reveal_a_small_one(
+        client, lead):
+    clear_framework()
+    department = build_team(people=0, skills=1).team
+    small = build_team(people=MIN - 2, skills=1, parent=department).team
+    large = build_team(people=MIN + 1, skills=1, parent=department).team
+    client.force_login(lead)
+    body = client.get(reverse("assessments:team-list")).content.decode()
+
+    def row(team) -> str:  # noqa: ANN001
+        return body.split(f'data-team="{team.pk}"')[1].split("</tr>")[0]
+
+    assert "Fewer than 5 people" in row(small)
+    assert "it would reveal a smaller group" in row(large)
+    assert 'data-testid="rollup-readiness"' in row(department)
+    rows = {r["team"]["id"]: r["readiness"]["people"]
+            for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]}
+    assert rows == {department.pk: 2 * MIN - 1, small.pk: None, large.pk: None}
+    page = client.get(reverse("assessments:team-detail", args=[large.pk])).content.decode()
+    assert "Hidden for privacy" in page.split('data-testid="direct-figures"')[1]
+    # A leader who manages the large team sees it in full, and the small one stays hidden.
+    large.managers.add(lead)
+    rows = {r["team"]["id"]: r["readiness"]["people"]
+            for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]}
+    assert rows[large.pk] == MIN + 1 and rows[small.pk] is None
+
+
+def test_plan_report_hides_the_complement_like_the_dashboard(client, lead):
+    from tests.factories import ReadinessPlanFactory
+
+    clear_framework()
+    small = build_team(people=MIN - 2, skills=1).team
+    large = build_team(people=MIN + 1, skills=1).team
+    plan = ReadinessPlanFactory(owner=lead)
+    client.force_login(lead)
+    body = client.get(reverse("assessments:plan-report", args=[plan.pk])).content.decode()
+    departments = body.split('data-testid="report-departments"')[1].split("</table>")[0]
+    assert "fewer than 5 people" in departments.split(f'data-row="{small.name}"')[1]
+    assert "it would reveal a smaller group" in departments.split(
+        f'data-row="{large.name}"')[1].split("</tr>")[0]
