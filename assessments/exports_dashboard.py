@@ -1,5 +1,6 @@
 """The dashboard's tables as an XLSX workbook: one sheet per table, with the very figures the
-page shows (both read one ``Dashboard``), hidden aggregates written as "fewer than 5 people".
+page shows (both read one ``Dashboard``), hidden aggregates written as "hidden: fewer than 5
+people, or revealing such a group".
 Every cell goes through ``readiness.spreadsheets`` (names never become formulas).
 """
 
@@ -25,7 +26,8 @@ class Sheet:
 
 
 def _hidden(dashboard: Dashboard) -> str:
-    return f"fewer than {dashboard.min_people} people"
+    # The privacy floor (readiness.privacy_floor): small, or revealing a small group.
+    return f"hidden: fewer than {dashboard.min_people} people, or revealing such a group"
 
 
 def _group_rows(dashboard: Dashboard, rows: list[GroupRow]) -> list[list]:

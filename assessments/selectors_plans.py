@@ -19,8 +19,9 @@ from django.utils.dateformat import format as date_format
 from assessments.charts_dashboard import LineChart, SeriesData, percent_line_chart
 from assessments.models import ReadinessSnapshot
 from assessments.selectors import EMPTY_READINESS, Readiness, ReadinessCube, readiness_cube
-from assessments.selectors_dashboard import audience_of_roles, min_people
+from assessments.selectors_dashboard import audience_of_roles
 from readiness.models import GapRemedy, Person, PlanGoal, ReadinessPlan, Role, Skill
+from readiness.privacy_floor import aggregate_hidden, min_people
 
 #: How far before the plan's start the goal charts look (the baseline).
 BASELINE_DAYS = 30
@@ -56,7 +57,7 @@ class GoalProgress:
 
     @property
     def hidden(self) -> bool:
-        return self.people < min_people()
+        return aggregate_hidden(self.people)
 
     @property
     def percent(self) -> int | None:
@@ -148,11 +149,11 @@ def goals_progress(
             figures = figures or EMPTY_READINESS
             people, at_target = figures.required, figures.at_target
         points = [
-            (row.date, None if row.people_in_scope < min_people() else
+            (row.date, None if aggregate_hidden(row.people_in_scope) else
              round(100 * row.people_at_target / row.people_in_scope))
             for row in series[_goal_key(goal, everyone)] if row.people_in_scope
         ]
-        live = None if people < min_people() or not people else round(100 * at_target / people)
+        live = None if aggregate_hidden(people) or not people else round(100 * at_target / people)
         baseline = next((v for d, v in points if d >= plan.start_date and v is not None), None)
         end = max(goal.due_date, today)
         chart = percent_line_chart(
@@ -188,7 +189,7 @@ class GapRow:
 
     @property
     def hidden(self) -> bool:
-        return 0 < self.short < min_people()
+        return self.short > 0 and aggregate_hidden(self.short)
 
     @property
     def not_assessed(self) -> int:
@@ -222,7 +223,8 @@ def gap_register(*, plan: ReadinessPlan, cube: ReadinessCube) -> list[GapRow]:
         roles = sorted(
             (
                 RoleShortfall(role_names.get(role_id, "No role"),
-                              f.required - f.at_target, f.required - f.at_target < min_people())
+                              f.required - f.at_target,
+                              aggregate_hidden(f.required - f.at_target))
                 for (role_id, sid), f in per_role.items()
                 if sid == skill_id and f.required > f.at_target
             ),

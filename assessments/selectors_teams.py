@@ -18,8 +18,9 @@ from html import escape
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import F, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import StartsWith
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -30,12 +31,15 @@ from assessments.selectors import (
     EMPTY_READINESS,
     Readiness,
     SkillState,
+    group_readiness,
     readiness_figures,
     skill_states,
+    team_rollup,
 )
 from readiness.models import Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_admin, is_leadership
-from readiness.selectors import teams_visible_to
+from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
+from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
 
 # --- Access ----------------------------------------------------------------------------------
 
@@ -51,6 +55,73 @@ def teams_readable_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
         Q(pk__in=visible.values("pk"))
         | Q(pk__in=Person.objects.filter(user=user, is_active=True).values("team_id"))
     )
+
+
+def team_shows_members(*, user: AbstractBaseUser, team: Team) -> bool:
+    """Whether ``user`` sees the members of ``team`` one by one (the map's rows, its exports,
+    the team gaps with its assignments, the member API): admins, the managers of the team or
+    of a team above it, and its members when ``settings.TEAM_MAP_VISIBLE_TO_MEMBERS`` is on.
+    Leadership reads every other team as its figures only, under the privacy floor."""
+    if is_admin(user) or not is_leadership(user):
+        # Anyone else reads a team only as its manager (or member): ``teams_readable_by``.
+        return True
+    if Team.objects.filter(managers=user).filter(StartsWith(Value(team.path), F("path"))).exists():
+        return True
+    return bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS) and Person.objects.filter(
+        user=user, team=team, is_active=True
+    ).exists()
+
+
+@dataclass(frozen=True)
+class TeamTreeFigures:
+    """Readiness of teams, over their direct members and over their sub-trees, with the
+    figures the privacy floor hides from the reader (``readiness.privacy_floor``)."""
+
+    direct: dict[int | None, Readiness]
+    rollup: dict[int, Readiness]
+    hidden: set[tuple[str, int]]
+
+    def rollup_of(self, team_id: int) -> Readiness | None:
+        """The team's figure over its sub-tree; None when hidden."""
+        if (ROLLUP, team_id) in self.hidden:
+            return None
+        return self.rollup.get(team_id, EMPTY_READINESS)
+
+    def direct_of(self, team_id: int) -> Readiness | None:
+        """The team's figure over its direct members; None when hidden."""
+        if (DIRECT, team_id) in self.hidden:
+            return None
+        return self.direct.get(team_id, EMPTY_READINESS)
+
+
+def team_tree_figures(
+    *, user: AbstractBaseUser, teams: list[Team] | None = None,
+    managed: list[str] | None = None,
+) -> TeamTreeFigures:
+    """Every team's readiness and what of it ``user`` may not see (two queries, plus the
+    managed paths for leadership, plus the teams unless ``teams`` — all the teams ``user``
+    may read — are given, and the paths of the teams ``user`` manages unless ``managed``
+    gives them). What a figure hides depends on its parent and siblings, so
+    leadership's figures are decided over the whole organization (and the people in no team,
+    whom the dashboard adds in); anyone else reads only teams they manage, shown in full."""
+    leadership = is_leadership(user)
+    if teams is None:
+        teams = list(teams_visible_to(user=user).only("pk", "path"))
+    if leadership:
+        people = Person.objects.filter(is_active=True)
+    else:
+        people = Person.objects.filter(
+            in_subtrees([team.path for team in teams], field="team__path"), is_active=True)
+    direct = group_readiness(people=people, by="team")
+    rollup = team_rollup(teams=teams, per_team=direct)
+    if not leadership or is_admin(user):
+        return TeamTreeFigures(direct, rollup, set())
+    hidden = team_tree_hidden(
+        teams=teams, direct_people={pk: r.people for pk, r in direct.items() if pk},
+        exempt_paths=managed_paths(user=user) if managed is None else managed,
+        unteamed=direct.get(None, EMPTY_READINESS).people,
+    )
+    return TeamTreeFigures(direct, rollup, hidden)
 
 
 def team_can_edit(*, user: AbstractBaseUser, team: Team) -> bool:

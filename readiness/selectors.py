@@ -5,10 +5,11 @@ targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
 """
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.lookups import StartsWith
 
 from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Skill, Team
-from readiness.permissions import is_leadership
+from readiness.permissions import is_admin, is_leadership
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
 #: their role's audience requirements and the Everyone requirements, over active skills.
@@ -109,10 +110,17 @@ def skills_active() -> QuerySet[Skill]:
 
 
 def people_visible_to(*, user: AbstractBaseUser) -> QuerySet[Person]:
-    """People whose skills ``user`` may read: themself, the people in the teams they manage
-    (with sub-teams), and everybody for leadership and admins."""
-    if is_leadership(user):
+    """People whose skills ``user`` may read individually: themself, the people in the teams
+    they manage (with sub-teams), and everybody for admins. Leadership reads everybody else
+    only as figures over groups, under the privacy floor (``readiness.privacy_floor``)."""
+    if is_admin(user):
         return Person.objects.all()
+    if is_leadership(user):
+        # The same people as below, in the statement itself: leadership lists read no
+        # managed paths first.
+        managed = Team.objects.filter(managers=user).filter(
+            StartsWith(OuterRef("team__path"), F("path")))
+        return Person.objects.filter(Q(user=user) | Q(Exists(managed)))
     return Person.objects.filter(
         Q(user=user) | in_subtrees(managed_paths(user=user), field="team__path")
     )

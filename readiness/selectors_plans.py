@@ -14,7 +14,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from readiness.models import Concern, ConcernStatus, ReadinessPlan, Team
-from readiness.permissions import LEADERSHIP_GROUP, is_admin, is_leadership
+from readiness.permissions import LEADERSHIP_GROUP, is_admin, is_leadership, persona_flags
+from readiness.selectors import managed_paths
 
 OPEN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
 STATUS_ORDER = (*OPEN_STATUSES, ConcernStatus.ADDRESSED, ConcernStatus.CLOSED)
@@ -48,10 +49,47 @@ def concern_can_triage(
     )
 
 
+#: What a concern list selects so that ``concern_shows_raiser`` reads no more rows.
+CONCERN_RAISER_RELATED = ("raised_by", "team", "raised_by__person__team")
+
+
+def _managed_paths(user: AbstractBaseUser) -> list[str]:
+    """The paths of the teams ``user`` manages, read once per request (none for a user the
+    persona flags say manages nothing: no query)."""
+    known = getattr(user, "_concern_managed_paths", None)
+    if known is None:
+        known = managed_paths(user=user) if persona_flags(user).manager else []
+        user._concern_managed_paths = known
+    return known
+
+
+def concern_raiser_chain_paths(concern: Concern) -> list[str]:
+    """The team paths whose managers (and the managers of every team above them) manage the
+    person who raised ``concern``: the team it was raised from, and the raiser's team now."""
+    paths = [concern.team.path] if concern.team_id else []
+    person = getattr(concern.raised_by, "person", None) if concern.raised_by_id else None
+    if person is not None and person.team_id:
+        paths.append(person.team.path)
+    return paths
+
+
 def concern_shows_raiser(*, user: AbstractBaseUser, concern: Concern) -> bool:
-    """Whether ``user`` sees who raised ``concern``: leadership always (they run the register
-    and follow up); anyone else only when it was not raised anonymously to managers."""
-    return is_leadership(user) or not concern.anonymous_to_manager
+    """Whether ``user`` sees who raised ``concern``. A concern raised with "hide my name from
+    my manager" hides its raiser from every manager in the raiser's chain — the managers of
+    their team and of every team above it — whatever else they are (leadership and admins
+    included), and from anyone who is not leadership. Otherwise leadership (who run the
+    register and follow up) and the raiser's own concerns show it."""
+    if not concern.anonymous_to_manager:
+        return True
+    if concern.raised_by_id is not None and concern.raised_by_id == user.pk:
+        return True
+    if not is_leadership(user):
+        return False
+    mine = _managed_paths(user)
+    return not any(
+        path.startswith(managed) for path in concern_raiser_chain_paths(concern)
+        for managed in mine
+    )
 
 
 def plan_owner_candidates() -> QuerySet:
@@ -87,7 +125,7 @@ def plan_concerns(
 ) -> QuerySet[Concern]:
     """The concerns register of ``plan``, filtered by category, status and team (a team
     includes its sub-teams); open ones first, then newest first."""
-    concerns = Concern.objects.filter(plan=plan).select_related("raised_by", "team", "owner")
+    concerns = Concern.objects.filter(plan=plan).select_related(*CONCERN_RAISER_RELATED, "owner")
     if category:
         concerns = concerns.filter(category=category)
     if status:

@@ -52,8 +52,8 @@ from readiness.models import (
     Skill,
 )
 from readiness.selectors_plans import (
+    CONCERN_RAISER_RELATED,
     concern_can_triage,
-    concern_shows_raiser,
     plan_can_create,
     plan_can_edit,
     plans_visible_to,
@@ -188,15 +188,8 @@ class PlanDetailSerializer(ReadinessPlanSerializer):
 
 
 class TriagedConcernSerializer(ConcernSerializer):
-    """A concern after triage; who raised it is null when the triager may not see it."""
-
-    raised_by = serializers.SerializerMethodField()
-
-    def get_raised_by(self, concern: Concern) -> int | None:
-        request = self.context["request"]
-        if concern_shows_raiser(user=request.user, concern=concern):
-            return concern.raised_by_id
-        return None
+    """A concern after triage; who raised it is null when the triager may not see it
+    (``ConcernSerializer.get_raised_by``)."""
 
 
 # --- Permissions ------------------------------------------------------------------------------
@@ -408,7 +401,8 @@ class ReadinessPlanViewSet(
     ) -> Response:
         plan = self.get_object()
         concern = get_object_or_404(
-            Concern.objects.select_related("owner"), pk=concern_pk, plan=plan
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"), pk=concern_pk,
+            plan=plan
         )
         if not concern_can_triage(user=request.user, plan=plan, concern=concern):
             raise exceptions.PermissionDenied(

@@ -5,7 +5,6 @@ Output serializers read the dataclasses the rule functions return (``SkillState`
 shape of a request and hand it to a service, which decides.
 """
 
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,6 +21,7 @@ from assessments.selectors import Readiness
 from readiness.api.schema import LevelField
 from readiness.api.serializers import PersonSerializer
 from readiness.models import Audience, Level, Skill, Team
+from readiness.privacy_floor import min_people
 
 # --- Rule results -----------------------------------------------------------------------------
 
@@ -66,9 +66,10 @@ class SkillStateSerializer(serializers.Serializer):
 
 
 class ReadinessSerializer(serializers.Serializer):
-    """Readiness figures (``assessments.selectors.Readiness``). On a leadership view of a group
-    of fewer than ``MIN_AGGREGATE_PEOPLE`` people every figure is null and ``hidden_reason``
-    says why."""
+    """Readiness figures (``assessments.selectors.Readiness``). On a leadership view, a figure
+    the privacy floor hides (``readiness.privacy_floor``: a group of fewer than
+    ``MIN_AGGREGATE_PEOPLE`` people, or one subtracting shown figures would reveal) has every
+    field null and ``hidden_reason`` says why."""
 
     people = serializers.IntegerField(allow_null=True)
     people_ready = serializers.IntegerField(allow_null=True)
@@ -91,8 +92,8 @@ class ReadinessSerializer(serializers.Serializer):
         if hidden:
             return {
                 **dict.fromkeys(fields),
-                "hidden_reason": f"Fewer than {settings.MIN_AGGREGATE_PEOPLE} people: "
-                "hidden for privacy.",
+                "hidden_reason": f"Fewer than {min_people()} people, or a figure that would "
+                "reveal such a group: hidden for privacy.",
             }
         if readiness is None:
             readiness = Readiness(0, 0, 0, 0, 0, 0)

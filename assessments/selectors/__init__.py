@@ -20,6 +20,7 @@ from assessments.selectors.aggregates import _PER_PERSON_SQL as _PER_PERSON_SQL
 from assessments.selectors.aggregates import (
     EMPTY_READINESS,
     Readiness,
+    audiences_hidden,
     group_readiness,
     people_readiness,
     person_readiness,
@@ -70,6 +71,7 @@ __all__ = [
     "Reassessment",
     "SkillState",
     "cycle_scope",
+    "audiences_hidden",
     "group_readiness",
     "open_cycles_by_person",
     "people_readiness",

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from assessments.selectors.states import _run, _with_people
 from readiness.models import Person, Team
+from readiness.privacy_floor import parts_hidden
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +106,8 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
     """Readiness of ``people`` grouped by their team, their role's audience, their role, or all
     together (``by="all"``, key 0), aggregated in the database in one query.
 
-    People with no required skill are not counted. Callers hide groups under
-    ``settings.MIN_AGGREGATE_PEOPLE`` people on leadership views.
+    People with no required skill are not counted. Callers hide groups on leadership views
+    as ``readiness.privacy_floor`` decides.
     """
     key = _GROUP_KEYS[by]
     grouping = _ALL if by == "all" else f"GROUP BY {key}"
@@ -168,3 +169,17 @@ def team_rollup(
             ):
                 bucket[index] += value
     return {team.pk: Readiness(*totals[team.pk]) for team in teams}
+
+
+def audiences_hidden(
+    per_audience: dict[int | None, Readiness], *, everyone_ids: Iterable[int] = ()
+) -> set:
+    """Which audience figures (``group_readiness(by="audience")``: audience id, ``None`` for
+    people without a role) and whether the figure over everyone (``privacy_floor.TOTAL``) the
+    privacy floor hides. The audiences add up to everyone; the group of a role in the
+    Everyone audience (``everyone_ids``) is shown by no page (its row is everyone's)."""
+    everyone_ids = set(everyone_ids)
+    return parts_hidden(
+        total=sum(figures.people for figures in per_audience.values()),
+        parts={key: f.people for key, f in per_audience.items() if key not in everyone_ids},
+    )

@@ -7,9 +7,11 @@ the same rules; training effectiveness from ``selectors_catalog.resources_effect
 Nothing here walks people one by one: the Python adds up groups (teams × roles, at most a few
 thousand rows for 10,000 people).
 
-Privacy: every aggregate over fewer than ``settings.MIN_AGGREGATE_PEOPLE`` people is marked
-``hidden`` and shown as "fewer than 5" (concern counts only on managers' dashboards:
-leadership read the register itself, names included).
+Privacy: ``readiness.privacy_floor`` decides: every aggregate over fewer than
+``settings.MIN_AGGREGATE_PEOPLE`` people is marked ``hidden`` and shown as "fewer than 5", and
+so is one that subtracting shown figures would reveal it from (complementary suppression over
+audiences, the team tree and each heatmap row). Concern counts are hidden only on managers'
+dashboards: leadership read the register itself.
 
 The modules: ``scope`` (who sees what), ``figures`` (the rows, cells and points shown, and the
 privacy threshold) and ``build`` (the figures computed). Import from this package.
@@ -26,6 +28,7 @@ from assessments.selectors_dashboard.build import (
     effectiveness_chart,
     effectiveness_rows,
     group_chart,
+    groups_suppress,
     heatmap_build,
     snapshot_points,
     total_row,
@@ -89,6 +92,7 @@ __all__ = [
     "dashboard_build",
     "dashboard_scope",
     "department_rows",
+    "groups_suppress",
     "effectiveness_chart",
     "effectiveness_rows",
     "group_chart",

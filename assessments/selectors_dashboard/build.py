@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import replace
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -37,11 +38,20 @@ from assessments.selectors_dashboard.figures import (
     Trend,
     TrendPoint,
     _group_row,
-    min_people,
 )
 from assessments.selectors_dashboard.scope import DashboardScope
 from catalog.models import TrainingResource
 from readiness.models import Audience, ConcernCategory, ConcernStatus, Role, Skill
+from readiness.privacy_floor import (
+    DIRECT,
+    ORGANIZATION,
+    ROLLUP,
+    TOTAL,
+    aggregate_hidden,
+    min_people,
+    parts_hidden,
+    team_tree_hidden,
+)
 
 
 def audience_of_roles() -> dict[int | None, int | None]:
@@ -103,13 +113,52 @@ def heatmap_build(
     columns.append(("all", "Everyone in scope"))
     rows = []
     for skill in skills:
+        # Per skill, the audience columns add up to the last one (everyone in scope).
+        parts = {key: by_audience[(key, skill.pk)].people
+                 for key, _ in columns[:-1] if (key, skill.pk) in by_audience}
+        hidden = parts_hidden(
+            total=by_audience.get(("all", skill.pk), EMPTY_READINESS).people, parts=parts)
         cells: list[HeatCell | None] = []
         for key, _ in columns:
             figures = by_audience.get((key, skill.pk))
             cells.append(None if figures is None else HeatCell(
-                skill.pk, figures, figures.people < min_people()))
+                skill.pk, figures, (TOTAL if key == "all" else key) in hidden))
         rows.append(HeatRow(skill, cells))
     return Heatmap([label for _, label in columns], rows)
+
+
+def tree_hidden(scope: DashboardScope, direct_people: dict[int | None, int]) -> set:
+    """The figures the privacy floor hides over the scope's team tree, given how many people
+    each team's own figure is over (``None``: no team): the same decision as on the team list,
+    so no figure hidden there can be recovered from one shown here."""
+    return team_tree_hidden(
+        teams=scope.teams,
+        direct_people={k: v for k, v in direct_people.items() if k is not None},
+        unteamed=direct_people.get(None, 0),
+    )
+
+
+def _department_key(root: int | None) -> tuple[str, int]:
+    return (ROLLUP, root) if root is not None else (DIRECT, ORGANIZATION)
+
+
+def groups_suppress(
+    cube: ReadinessCube, scope: DashboardScope, total: GroupRow,
+    audiences: list[GroupRow], departments: list[GroupRow],
+) -> tuple[GroupRow, list[GroupRow], list[GroupRow]]:
+    """The total, audience and department rows with what subtracting shown figures would
+    reveal hidden too."""
+    by_audience = parts_hidden(total=total.people,
+                               parts={row.key: row.people for row in audiences})
+    audiences = [replace(row, hidden=True) if row.key in by_audience else row
+                 for row in audiences]
+    teams = tree_hidden(scope, {team: r.people for team, r in
+                                cube.readiness_by(lambda team, role: team).items()})
+    departments = [replace(row, hidden=True) if _department_key(row.key) in teams else row
+                   for row in departments]
+    if TOTAL in by_audience or (ROLLUP, ORGANIZATION) in teams:
+        total = replace(total, hidden=True)
+    return total, audiences, departments
 
 
 def snapshot_points(
@@ -186,7 +235,7 @@ def activity_rows(*, scope: DashboardScope) -> list[ActivityRow]:
         row = figures.get(status, {"items": 0, "people": 0, "minutes": 0})
         rows.append(ActivityRow(
             status=str(status), label=status.label, items=row["items"], people=row["people"],
-            hours=round((row["minutes"] or 0) / 60, 1), hidden=row["people"] < min_people(),
+            hours=round((row["minutes"] or 0) / 60, 1), hidden=aggregate_hidden(row["people"]),
         ))
     return rows
 
@@ -199,7 +248,7 @@ def effectiveness_rows() -> list[EffectivenessRow]:
         return []
     resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
     rows = [
-        EffectivenessRow(resources[pk], e.mean_gain, e.people, e.people < min_people())
+        EffectivenessRow(resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people))
         for pk, e in measured.items() if pk in resources
     ]
     rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))
@@ -212,25 +261,30 @@ def calibration_rows(
     """Calibration overall, per department (root), and the teams where self and manager
     ratings disagree most (share of pairs rated by both that differ by 2+ levels)."""
 
-    def row(label: str, figures: Calibration) -> CalibrationRow:
-        return CalibrationRow(label, figures, figures.people < min_people())
+    # The same tree as the readiness figures: teams, departments and everyone add up.
+    hidden = tree_hidden(scope, {team: f.people for team, f in cube.calibration.items()})
+
+    def row(label: str, figures: Calibration, key: tuple[str, int]) -> CalibrationRow:
+        return CalibrationRow(label, figures, key in hidden or aggregate_hidden(figures.people))
 
     per_root: dict[int | None, Calibration] = defaultdict(lambda: EMPTY_CALIBRATION)
     total = EMPTY_CALIBRATION
     for team_id, figures in cube.calibration.items():
         per_root[scope.root_of.get(team_id)] += figures
         total += figures
-    departments = [row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION)) for r in scope.roots]
+    departments = [row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION), (ROLLUP, r.pk))
+                   for r in scope.roots]
     if scope.leadership and None in per_root:
-        departments.append(row(NO_TEAM, per_root[None]))
+        departments.append(row(NO_TEAM, per_root[None], (DIRECT, ORGANIZATION)))
     teams = [
-        row(scope.team_names.get(team_id, NO_TEAM), figures)
+        row(scope.team_names.get(team_id, NO_TEAM), figures, _department_key(team_id)
+            if team_id is None else (DIRECT, team_id))
         for team_id, figures in cube.calibration.items()
         if figures.compared
     ]
     shown = sorted((r for r in teams if not r.hidden),
                    key=lambda r: (-(r.calibration.share or 0), r.label))
-    return row("Everyone in scope", total), departments, shown[:TOP_TEAMS]
+    return row("Everyone in scope", total, (ROLLUP, ORGANIZATION)), departments, shown[:TOP_TEAMS]
 
 
 def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
@@ -252,7 +306,7 @@ def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
     rows = [
         ConcernRow(category, label, figures[category]["open"], figures[category]["in_review"],
                    figures[category]["raisers"],
-                   hide and figures[category]["raisers"] < min_people())
+                   hide and aggregate_hidden(figures[category]["raisers"]))
         for category, label in ConcernCategory.choices if category in figures
     ]
     rows.sort(key=lambda r: (r.hidden, -r.total, r.label))
@@ -269,13 +323,16 @@ def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> D
     audience_of = audience_of_roles()
     audiences = list(Audience.objects.order_by("order", "name"))
     calibration_total, calibration_departments, calibration_teams = calibration_rows(cube, scope)
+    total, audience_figures, department_figures = groups_suppress(
+        cube, scope, total_row(cube), audience_rows(cube, audiences, audience_of),
+        department_rows(cube, scope))
     dashboard = Dashboard(
         scope=scope,
         today=today,
         as_of=timezone.localtime(),
-        total=total_row(cube),
-        audiences=audience_rows(cube, audiences, audience_of),
-        departments=department_rows(cube, scope),
+        total=total,
+        audiences=audience_figures,
+        departments=department_figures,
         heatmap=heatmap_build(cube, audiences, audience_of),
         trend=trend_build(scope=scope, cube=cube, today=today),
         activity=activity_rows(scope=scope),

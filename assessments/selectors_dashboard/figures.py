@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
-
 from assessments.charts_dashboard import BarChart, LineChart
 from assessments.selectors import Calibration, Readiness
 from assessments.selectors_dashboard.scope import DashboardScope
 from catalog.models import TrainingResource
 from readiness.models import ConcernStatus, Skill
+from readiness.privacy_floor import aggregate_hidden, min_people
 
 TREND_DAYS = 365
 #: The KPI cards compare "now" with the snapshot about this many days ago.
@@ -20,10 +19,6 @@ DELTA_DAYS = 30
 TOP_TEAMS = 10
 OPEN_CONCERN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
 NO_TEAM, NO_ROLE = "No team", "No role"
-
-
-def min_people() -> int:
-    return settings.MIN_AGGREGATE_PEOPLE
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -45,6 +40,11 @@ class GroupRow:
         return self.readiness.people
 
     @property
+    def small(self) -> bool:
+        """Below the floor on its own (else hidden so that it reveals no smaller group)."""
+        return aggregate_hidden(self.people)
+
+    @property
     def readiness_percent(self) -> int | None:
         return self.readiness.percent
 
@@ -58,7 +58,7 @@ class GroupRow:
 
 
 def _group_row(key: object, label: str, readiness: Readiness, within: int) -> GroupRow:
-    return GroupRow(key, label, readiness, within, readiness.people < min_people())
+    return GroupRow(key, label, readiness, within, aggregate_hidden(readiness.people))
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,10 @@ class HeatCell:
     skill_id: int
     readiness: Readiness
     hidden: bool
+
+    @property
+    def small(self) -> bool:
+        return aggregate_hidden(self.readiness.people)
 
     @property
     def percent(self) -> int | None:
@@ -108,7 +112,7 @@ class TrendPoint:
 
     @property
     def hidden(self) -> bool:
-        return self.people < min_people()
+        return aggregate_hidden(self.people)
 
     @property
     def readiness_percent(self) -> int | None:
@@ -171,6 +175,10 @@ class CalibrationRow:
     label: str
     calibration: Calibration
     hidden: bool
+
+    @property
+    def small(self) -> bool:
+        return aggregate_hidden(self.calibration.people)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
@@ -23,6 +23,8 @@ class DashboardScope:
     #: team id → the root (department, or managed team) its figures roll up to.
     root_of: dict[int, int]
     team_names: dict[int, str]
+    #: Every team in scope (with its path): the tree the privacy floor decides over.
+    teams: list[Team] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -76,4 +78,5 @@ def _scope(*, leadership: bool, roots: list[Team], teams: list[Team],
         labels[team.pk] = f"{parent} › {team.name}" if parent else team.name
     return DashboardScope(
         leadership=leadership, roots=roots, people=people, root_of=root_of, team_names=labels,
+        teams=teams,
     )

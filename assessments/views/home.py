@@ -1,10 +1,11 @@
 """The home page: what each persona needs first, with real numbers from the rules."""
 
-from django.conf import settings
 from django.views.generic import TemplateView
 
 from assessments.selectors import (
+    EMPTY_READINESS,
     Readiness,
+    audiences_hidden,
     group_readiness,
     person_readiness,
     person_reassessment,
@@ -13,6 +14,7 @@ from assessments.selectors import (
 )
 from readiness.models import Audience, Person, Skill, Team
 from readiness.permissions import is_leadership
+from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import in_subtrees, person_get, teams_managed_by
 
 TOP_GAPS = 5
@@ -33,7 +35,7 @@ class HomeView(TemplateView):
             context["managed_teams"] = self._managed_teams(teams)
         if is_leadership(user):
             context["audiences"] = self._audiences()
-        context["min_people"] = settings.MIN_AGGREGATE_PEOPLE
+        context["min_people"] = min_people()
         return context
 
     def _employee(self, person: Person) -> dict:
@@ -60,7 +62,13 @@ class HomeView(TemplateView):
         per_audience = group_readiness(
             people=Person.objects.filter(is_active=True), by="audience"
         )
+        audiences = list(Audience.objects.all())
+        # The same figures hidden as on the audiences API and the dashboard.
+        hidden = audiences_hidden(
+            per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
         return [
-            (audience, per_audience.get(audience.pk))
-            for audience in Audience.objects.filter(is_everyone=False)
+            (audience, figures, None if audience.pk not in hidden
+             else "small" if aggregate_hidden(figures.people) else "reveals")
+            for audience in audiences if not audience.is_everyone
+            for figures in [per_audience.get(audience.pk, EMPTY_READINESS)]
         ]

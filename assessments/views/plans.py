@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 from assessments.selectors_dashboard import (
     audience_rows,
     department_rows,
+    groups_suppress,
     heatmap_build,
     organization_scope,
     total_row,
@@ -51,7 +51,9 @@ from readiness.models import (
     ReadinessPlan,
     Skill,
 )
+from readiness.privacy_floor import min_people
 from readiness.selectors_plans import (
+    CONCERN_RAISER_RELATED,
     OPEN_STATUSES,
     concern_can_triage,
     concern_shows_raiser,
@@ -185,7 +187,7 @@ class PlanDetailView(View):
             "concern_rows": rows,
             "page_query": query.urlencode(),
             "concern_summary": _concern_summary(plan),
-            "min_people": settings.MIN_AGGREGATE_PEOPLE,
+            "min_people": min_people(),
         })
 
 
@@ -216,18 +218,23 @@ class PlanReportView(View):
         audience_of = figures.audience_of
         audiences = list(Audience.objects.order_by("order", "name"))
         concerns = list(plan_concerns(plan=plan))
+        # The dashboard's rows, under the same privacy floor (complements hidden too).
+        total, audience_figures, department_figures = groups_suppress(
+            figures.cube, scope, total_row(figures.cube),
+            audience_rows(figures.cube, audiences, audience_of),
+            department_rows(figures.cube, scope))
         return render(request, "assessments/plan_report.html", {
             "plan": plan,
             "figures": figures,
             "partners": _partners(plan),
-            "audiences": audience_rows(figures.cube, audiences, audience_of),
-            "departments": department_rows(figures.cube, scope),
-            "total": total_row(figures.cube),
+            "audiences": audience_figures,
+            "departments": department_figures,
+            "total": total,
             "heatmap": heatmap_build(figures.cube, audiences, audience_of),
             "trend": trend_build(scope=scope, cube=figures.cube, today=figures.today),
             "concern_summary": _concern_summary(plan),
             "concerns": concerns,
-            "min_people": settings.MIN_AGGREGATE_PEOPLE,
+            "min_people": min_people(),
         })
 
 
@@ -419,7 +426,7 @@ class ConcernTriageView(PlanPartView):
     def load(self, request: HttpRequest, **kwargs) -> None:
         self.plan = _plan(request, kwargs["pk"])
         self.concern = get_object_or_404(
-            Concern.objects.select_related("raised_by", "team", "owner"),
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
             pk=kwargs["concern_pk"], plan=self.plan,
         )
         if not concern_can_triage(user=request.user, plan=self.plan, concern=self.concern):

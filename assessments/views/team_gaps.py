@@ -28,6 +28,8 @@ DEFAULT_DUE_DAYS = 30
 
 
 class TeamGapsView(TeamAccessMixin, View):
+    needs_members = True
+
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         return self._render(request, team)

@@ -42,6 +42,7 @@ IMPORT_MAX_AGE = 60 * 60  # seconds a previewed import stays valid
 
 
 class TeamExportView(TeamAccessMixin, View):
+    needs_members = True
     CONTENT_TYPES = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views import View
 
@@ -24,11 +24,7 @@ from assessments.forms_teams import (
     grid_edits_parse,
 )
 from assessments.models import SkillRating
-from assessments.selectors import (
-    EMPTY_READINESS,
-    group_readiness,
-    team_rollup,
-)
+from assessments.selectors import EMPTY_READINESS
 from assessments.selectors_teams import (
     LEGEND,
     MapFilters,
@@ -36,6 +32,8 @@ from assessments.selectors_teams import (
     team_can_edit,
     team_map_build,
     team_map_prepare_editor,
+    team_shows_members,
+    team_tree_figures,
     teams_readable_by,
 )
 from assessments.services_teams import (
@@ -46,6 +44,7 @@ from assessments.services_teams import (
 from readiness.caching import cached, cached_html
 from readiness.models import Audience, Level, Person, SkillCategory, Team
 from readiness.permissions import is_leadership
+from readiness.privacy_floor import min_people
 from readiness.selectors import managed_paths
 
 
@@ -54,20 +53,30 @@ class TeamAccessMixin:
 
     request: HttpRequest
     needs_edit = False
+    #: The page shows members one by one: refused (403) to leadership outside their teams.
+    needs_members = False
 
     def get_team(self, pk: int) -> Team:
         user = self.request.user
 
-        def access() -> tuple[Team | None, bool]:
+        def access() -> tuple[Team | None, bool, bool]:
             team = teams_readable_by(user=user).filter(pk=pk).first()
-            return team, team is not None and team_can_edit(user=user, team=team)
+            if team is None:
+                return None, False, False
+            return (team, team_can_edit(user=user, team=team),
+                    team_shows_members(user=user, team=team))
 
         # Every team page asks: kept until the data changes (teams, managers, groups).
-        team, self.can_edit = cached("team-access", user.pk, user.is_superuser, pk, build=access)
+        team, self.can_edit, self.shows_members = cached(
+            "team-access", user.pk, user.is_superuser, pk, build=access)
         if team is None:
             raise Http404("No such team, or not one of yours.")
         if self.needs_edit and not self.can_edit:
             raise PermissionDenied("Only the team's managers can change its skill map.")
+        if self.needs_members and not self.shows_members:
+            raise PermissionDenied(
+                "Only the team's managers see its members; leadership sees the team's figures "
+                "on the team list and the dashboard.")
         return team
 
 
@@ -147,33 +156,36 @@ class TeamListView(View):
         leadership = is_leadership(user)
         if not teams and not leadership:
             raise PermissionDenied("You do not manage a team.")
+        mine = managed_paths(user=user)
+        tree = team_tree_figures(user=user, teams=teams, managed=mine)
         people = Person.objects.filter(team__in=teams_qs, is_active=True)
-        rolled = team_rollup(teams=teams, per_team=group_readiness(people=people, by="team"))
         members = dict(
             people.order_by().values_list("team_id").annotate(n=Count("pk")).values_list(
                 "team_id", "n"
             )
         )
-        mine = managed_paths(user=user)
         top = min((team.depth for team in teams), default=0)
         rows = []
         for team in teams:
-            figures = rolled.get(team.pk, EMPTY_READINESS)
+            figures = tree.rollup.get(team.pk, EMPTY_READINESS)
             managed = any(team.path.startswith(p) for p in mine)
             rows.append({
                 "team": team,
                 "indent": min(team.depth - top, 4),
                 "members": members.get(team.pk, 0),
                 "figures": figures,
-                # Privacy: leadership does not see aggregates over a handful of people.
-                "hidden": not managed and figures.people < settings.MIN_AGGREGATE_PEOPLE,
+                # Privacy: leadership does not see aggregates over a handful of people, nor
+                # one that subtracting two shown ones would give.
+                "hidden": tree.rollup_of(team.pk) is None,
                 "can_edit": user.is_superuser or any(m.pk == user.pk for m in team.managers.all()),
                 "managed": managed,
+                # Leadership reads the other teams as figures only (``team_shows_members``).
+                "shows_members": managed or user.is_superuser or not leadership,
             })
         return render(request, "assessments/team_list.html", {
             "rows": rows,
             "leadership": leadership,
-            "min_people": settings.MIN_AGGREGATE_PEOPLE,
+            "min_people": min_people(),
         })
 
 
@@ -183,6 +195,8 @@ class TeamListView(View):
 class TeamDetailView(TeamAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
+        if not self.shows_members:
+            return self._figures_only(request, team)
 
         def context() -> dict:
             form, filters = _filters(request)
@@ -193,6 +207,19 @@ class TeamDetailView(TeamAccessMixin, View):
             "team-map", team.pk, self.can_edit, _map_params(request), request=request,
             template_name="assessments/team_detail_content.html", context=context,
         )
+        return render(request, "assessments/team_detail.html", {"team": team, "content": content})
+
+    def _figures_only(self, request: HttpRequest, team: Team) -> HttpResponse:
+        """Leadership outside their own teams: the team's figures, under the privacy floor,
+        and no member."""
+        tree = team_tree_figures(user=request.user)
+        content = render_to_string("assessments/team_figures_content.html", {
+            "team": team,
+            "direct": tree.direct_of(team.pk),
+            "rollup": tree.rollup_of(team.pk),
+            "has_subteams": team.children.exists(),
+            "min_people": min_people(),
+        }, request=request)
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
 
 

@@ -22,6 +22,7 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
+from readiness.selectors_plans import concern_shows_raiser
 from readiness.tokens import DEFAULT_EXPIRY_DAYS, PERSONAL_EXPIRY_CHOICES
 
 
@@ -209,6 +210,10 @@ class ConcernSerializer(serializers.ModelSerializer):
         choices=ConcernArea.choices, allow_blank=True, read_only=True
     )
     raised_by_me = serializers.SerializerMethodField()
+    raised_by = serializers.SerializerMethodField(
+        help_text="Who raised it; null when the reader may not see it (a concern raised with "
+        "\"hide my name from my manager\", read by a manager of the raiser)."
+    )
 
     class Meta:
         model = Concern
@@ -229,6 +234,12 @@ class ConcernSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    def get_raised_by(self, concern: Concern) -> int | None:
+        request = self.context.get("request")
+        if request is not None and concern_shows_raiser(user=request.user, concern=concern):
+            return concern.raised_by_id
+        return None
 
     def get_raised_by_me(self, concern: Concern) -> bool:
         request = self.context.get("request")

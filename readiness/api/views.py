@@ -51,6 +51,7 @@ from readiness.models import (
 )
 from readiness.permissions import is_leadership
 from readiness.selectors import people_visible_to, teams_visible_to
+from readiness.selectors_plans import CONCERN_RAISER_RELATED
 from readiness.services import concern_raise
 from readiness.tokens import service_token_create, service_tokens, token_create, tokens_of
 
@@ -178,7 +179,7 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet:
-        concerns = Concern.objects.all()
+        concerns = Concern.objects.select_related(*CONCERN_RAISER_RELATED)
         if is_leadership(self.request.user):
             return concerns
         return concerns.filter(raised_by=self.request.user)

@@ -100,3 +100,22 @@ def test_who_reads_cycles(api, org, persona, status):
     cycle = AssessmentCycleFactory()
     assert api(persona).get(CYCLES).status_code == status
     assert api(persona).get(f"{CYCLES}{cycle.pk}/").status_code == status
+
+
+def test_an_anonymous_concern_hides_its_raiser_from_a_leader_who_manages_them(api, org):
+    # "employee" is in Platform, under Engineering: a leader managing Engineering manages them.
+    anonymous = ConcernFactory(raised_by=org.employee.user, team=org.platform,
+                               anonymous_to_manager=True)
+    named = ConcernFactory(raised_by=org.employee.user, team=org.platform)
+
+    def raisers() -> dict:
+        rows = api("lead").get(CONCERNS).json()["results"]
+        return {row["id"]: row["raised_by"] for row in rows}
+
+    assert raisers() == {anonymous.pk: org.employee.user.pk, named.pk: org.employee.user.pk}
+    org.dept.managers.add(org.lead)
+    assert raisers() == {anonymous.pk: None, named.pk: org.employee.user.pk}
+    assert api("lead").get(f"{CONCERNS}{anonymous.pk}/").json()["raised_by"] is None
+    # The raiser still reads their own concern as theirs.
+    mine = api("employee").get(f"{CONCERNS}{anonymous.pk}/").json()
+    assert mine["raised_by_me"] is True and mine["raised_by"] == org.employee.user.pk

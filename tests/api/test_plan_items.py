@@ -58,7 +58,7 @@ def test_only_the_person_moves_their_items(api, org):
 
 @pytest.mark.parametrize(
     ("persona", "visible"),
-    [("employee", 1), ("colleague", 0), ("manager", 1), ("other_manager", 0), ("lead", 1),
+    [("employee", 1), ("colleague", 0), ("manager", 1), ("other_manager", 0), ("lead", 0),
      ("curator", 0)],
 )
 def test_who_reads_a_plan_item(api, org, persona, visible):

@@ -177,3 +177,13 @@ def test_triage_refusals(api, org):
 def test_plan_dates_out_of_range_are_refused(api, org):
     response = api("lead").post(PLANS, _plan_input(org, start_date="0001-01-01"), format="json")
     assert response.status_code == 400 and "start_date" in response.json()
+
+
+def test_a_triager_in_the_raisers_chain_gets_no_raiser(api, org):
+    plan = ReadinessPlanFactory(owner=org.lead)
+    concern = ConcernFactory(raised_by=org.employee.user, team=org.platform, plan=plan,
+                             anonymous_to_manager=True)
+    assert _triage(api, "lead", plan, concern).json()["raised_by"] == org.employee.user.pk
+    org.platform.managers.add(org.lead)
+    response = _triage(api, "lead", plan, concern)
+    assert response.status_code == 200 and response.json()["raised_by"] is None

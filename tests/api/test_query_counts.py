@@ -122,8 +122,11 @@ CASES = {
     "teams as leadership": Case("lead", lambda o: "/api/v1/teams/", _teams, 6),
     # token(2) + groups, managed, count, page (with user, team, role)
     "people": Case("manager", lambda o: "/api/v1/people/", _people, 6),
-    # token(2) + groups, count, page (with user, team, role)
-    "people as leadership": Case("lead", lambda o: "/api/v1/people/", _people, 5),
+    # token(2) + groups, count, page (with user, team, role): leadership reads people one by
+    # one only in the teams they manage, decided inside the statement (no managed paths)
+    "people as leadership": Case(
+        "lead", lambda o: "/api/v1/people/",
+        lambda o, n: (o.platform.managers.add(o.lead), _people(o, n)), 5),
     # token(2) + groups, count, page, goals, partners
     "plans": Case("lead", lambda o: "/api/v1/plans/", _plans, 7),
     # token(2) + groups, count, page

@@ -24,7 +24,7 @@ MANAGER = "/api/v1/ratings/manager/"
         ("outsider", {"outsider"}),
         ("manager", {"employee", "colleague"}),
         ("other_manager", {"outsider"}),
-        ("lead", {"employee", "colleague", "outsider"}),
+        ("lead", set()),  # leadership reads people one by one only in teams they manage
         ("admin", {"employee", "colleague", "outsider"}),
         ("curator", set()),
     ],

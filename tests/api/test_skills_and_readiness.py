@@ -18,7 +18,7 @@ def rate(person, skill, level, source="self"):
 # --- A person's skills (effective levels and gaps) --------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["employee", "manager", "lead", "admin"])
+@pytest.mark.parametrize("persona", ["employee", "manager", "admin"])
 def test_who_may_read_a_persons_skills(api, org, persona):
     rate(org.employee, org.skill_a, 1)
     response = api(persona).get(f"/api/v1/people/{org.employee.pk}/skills/")
@@ -33,10 +33,18 @@ def test_who_may_read_a_persons_skills(api, org, persona):
         )
 
 
-@pytest.mark.parametrize("persona", ["colleague", "outsider", "other_manager", "curator"])
+@pytest.mark.parametrize("persona", ["colleague", "outsider", "other_manager", "curator", "lead"])
 def test_who_may_not_read_a_persons_skills(api, org, persona):
     for suffix in ("skills", "readiness"):
         assert api(persona).get(f"/api/v1/people/{org.employee.pk}/{suffix}/").status_code == 404
+
+
+def test_leadership_reads_people_one_by_one_only_in_the_teams_they_manage(api, org):
+    org.platform.managers.add(org.lead)
+    for suffix in ("skills", "readiness"):
+        assert api("lead").get(f"/api/v1/people/{org.employee.pk}/{suffix}/").status_code == 200
+    listed = {row["username"] for row in api("lead").get("/api/v1/people/").json()["results"]}
+    assert "employee" in listed and "outsider" not in listed
 
 
 def test_anonymous_may_not_read_a_persons_skills(api, org):
@@ -80,7 +88,7 @@ def test_my_readiness(api, org):
 # --- Teams ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", ["manager", "lead", "admin"])
+@pytest.mark.parametrize("persona", ["manager", "admin"])
 def test_who_may_read_a_team_map(api, org, persona):
     rate(org.colleague, org.skill_a, 4)
     response = api(persona).get(f"/api/v1/teams/{org.platform.pk}/skills/")
@@ -96,6 +104,16 @@ def test_who_may_read_a_team_map(api, org, persona):
 def test_who_may_not_read_a_team_map(api, org, persona):
     for suffix in ("skills", "gaps", "readiness"):
         assert api(persona).get(f"/api/v1/teams/{org.platform.pk}/{suffix}/").status_code == 404
+
+
+def test_leadership_reads_a_team_they_do_not_manage_as_figures_only(api, org):
+    lead = api("lead")
+    for suffix in ("skills", "gaps"):
+        assert lead.get(f"/api/v1/teams/{org.platform.pk}/{suffix}/").status_code == 403
+    assert lead.get(f"/api/v1/teams/{org.platform.pk}/readiness/").status_code == 200
+    org.dept.managers.add(org.lead)  # the team above: now one of theirs
+    for suffix in ("skills", "gaps"):
+        assert lead.get(f"/api/v1/teams/{org.platform.pk}/{suffix}/").status_code == 200
 
 
 @override_settings(TEAM_MAP_VISIBLE_TO_MEMBERS=True)
@@ -155,7 +173,8 @@ def test_audience_readiness_hides_fewer_than_five_people(api, org):
     hidden = api("lead").get(f"/api/v1/audiences/{org.audience.pk}/readiness/").json()
     assert hidden["readiness"] == {
         **{key: None for key in hidden["readiness"] if key != "hidden_reason"},
-        "hidden_reason": "Fewer than 5 people: hidden for privacy.",
+        "hidden_reason": "Fewer than 5 people, or a figure that would reveal such a group: "
+        "hidden for privacy.",
     }
 
 

@@ -79,7 +79,10 @@ def figures(html: str) -> dict:
     }
 
 
-def test_headline_audience_and_department_figures_are_the_hand_computed_ones(client, org):
+def test_headline_audience_and_department_figures_are_the_hand_computed_ones(client, org,
+                                                                           settings):
+    # Every group shown: 6 developers (Tech, Engineering), 3 analysts (Users, Sales).
+    settings.MIN_AGGREGATE_PEOPLE = 3
     body = page(client, leadership_user())
     expected = EXPECTED["all"]
     assert f'data-testid="kpi-readiness">{expected["readiness"]}%<' in body
@@ -90,19 +93,37 @@ def test_headline_audience_and_department_figures_are_the_hand_computed_ones(cli
 
     audiences = section(body, "audiences")
     assert figures(row(audiences, "Tech")) == EXPECTED["tech"]
-    assert value(row(audiences, "Users"), "hidden") == "fewer than 5 people"
+    assert figures(row(audiences, "Users"))["people"] == 3
     assert figures(row(audiences, "total")) == expected
 
     departments = section(body, "departments")
     # Engineering covers its sub-team Platform: the six developers.
     assert figures(row(departments, "Engineering")) == EXPECTED["tech"]
-    assert value(row(departments, "Sales"), "hidden") == "fewer than 5 people"
+    assert figures(row(departments, "Sales"))["people"] == 3
     compliance = section(body, "compliance")
     assert value(row(compliance, "Engineering"), "compliance").startswith("50%")
+
+
+def test_a_group_below_the_floor_hides_its_complement_too(client, org):
+    # 3 analysts are below the floor of 5; everyone (9) is shown, so the 6 developers' figure
+    # would give theirs away by subtraction: hidden too.
+    body = page(client, leadership_user())
+    audiences = section(body, "audiences")
+    assert value(row(audiences, "Users"), "hidden") == "fewer than 5 people"
+    assert value(row(audiences, "Tech"), "hidden") == "hidden: it would reveal a smaller group"
+    assert figures(row(audiences, "total")) == EXPECTED["all"]
+    departments = section(body, "departments")
+    assert value(row(departments, "Sales"), "hidden") == "fewer than 5 people"
+    assert value(row(departments, "Engineering"), "hidden") == (
+        "hidden: it would reveal a smaller group")
+    compliance = section(body, "compliance")
     assert value(row(compliance, "Sales"), "hidden") == "fewer than 5 people"
+    assert value(row(compliance, "Engineering"), "hidden") == (
+        "hidden: it would reveal a smaller group")
 
 
-def test_the_heatmap_shows_the_share_at_target_per_audience_and_skill(client, org):
+def test_the_heatmap_shows_the_share_at_target_per_audience_and_skill(client, org, settings):
+    settings.MIN_AGGREGATE_PEOPLE = 3
     heat = section(page(client, leadership_user()), "heatmap")
     columns = re.findall(r'<th scope="col" class="heat-col[^"]*">([^<]+)</th>', heat)
     assert columns == ["Tech", "Users", "Everyone in scope"]
@@ -110,9 +131,16 @@ def test_the_heatmap_shows_the_share_at_target_per_audience_and_skill(client, or
         column = {"tech": 0, "all": 2}[audience]
         line = row(heat, getattr(org, skill).name)
         assert re.search(rf'data-col="{column}"[^>]*>{percent}%<', line), (audience, skill)
-    prompting = row(heat, "Prompting")
-    assert re.search(r'data-col="1"[^>]*><span class="heat-small">&lt;5<', prompting)  # 3 analysts
     assert "not required" in row(heat, "RAG")  # RAG is not required of analysts
+    settings.MIN_AGGREGATE_PEOPLE = 4
+    heat = section(page(client, leadership_user()), "heatmap")
+    prompting = row(heat, "Prompting")
+    assert re.search(r'data-col="1"[^>]*><span class="heat-small">&lt;4<', prompting)  # 3 analysts
+    # The developers' cell would give the analysts' away (everyone in scope is shown).
+    assert re.search(r'data-col="0"[^>]*><span class="heat-small">hidden<', prompting)
+    assert re.search(r'data-col="2"[^>]*>56%<', prompting)
+    # RAG is required of the developers only: nothing to subtract, shown.
+    assert re.search(r'data-col="0"[^>]*>\d+%<', row(heat, "RAG"))
 
 
 def test_calibration_share_by_department_and_team(client, org):
@@ -290,8 +318,10 @@ def test_employees_are_refused_and_anonymous_visitors_sent_to_sign_in(client, or
             reverse("login"))
 
 
-def test_the_export_holds_the_tables_of_the_page(client, org):
+def test_the_export_holds_the_tables_of_the_page(client, org, settings):
     from openpyxl import load_workbook
+
+    settings.MIN_AGGREGATE_PEOPLE = 3
 
     client.force_login(leadership_user())
     response = client.get(EXPORT)
@@ -308,13 +338,20 @@ def test_the_export_holds_the_tables_of_the_page(client, org):
     assert rows["Tech"][:4] == (tech["people"], tech["readiness"], tech["ready"],
                                 tech["not_assessed"])
     assert rows["Tech"][5] == tech["compliance"]
-    assert rows["Users"][0] == "fewer than 5 people"
+    assert rows["Users"][0] == 3
     heat = list(book["Audience x skill"].iter_rows(values_only=True))
     assert heat[0][:3] == ("Skill", "Category", "Tech")
-    assert {r[0]: r[2:5] for r in heat[1:] if r[0]}["Prompting"] == (67, "fewer than 5 people",
-                                                                      56)
+    assert {r[0]: r[2:5] for r in heat[1:] if r[0]}["Prompting"][0::2] == (67, 56)
     summary = dict(book["Summary"].iter_rows(min_row=2, values_only=True))
     assert summary["Skills at target %"] == EXPECTED["all"]["readiness"]
+    # At the floor of 5 the analysts are hidden, and the developers with them.
+    settings.MIN_AGGREGATE_PEOPLE = 5
+    book = load_workbook(io.BytesIO(client.get(EXPORT).content))
+    rows = {r[0]: r[1:] for r in book["By audience"].iter_rows(min_row=2, values_only=True)}
+    hidden = "hidden: fewer than 5 people, or revealing such a group"
+    assert (rows["Users"][0], rows["Tech"][0]) == (hidden, hidden)
+    heat = list(book["Audience x skill"].iter_rows(values_only=True))
+    assert {r[0]: r[2:5] for r in heat[1:] if r[0]}["Prompting"] == (hidden, hidden, 56)
 
 
 def test_queries_do_not_grow_with_the_organization(client, django_assert_num_queries):

@@ -168,11 +168,14 @@ def test_own_manager_reads_it_without_edit_buttons(client):
     assert org.resources[0].title in body
 
 
-def test_leadership_and_admins_read_it(client):
+def test_admins_and_leadership_managing_the_team_read_it(client):
     org = build_org(skills=1)
-    client.force_login(org.lead)
-    assert client.get(detail(org.person)).status_code == 200
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert client.get(detail(org.person)).status_code == 200
+    # Leadership reads a person one by one only in a team they manage.
+    client.force_login(org.lead)
+    assert client.get(detail(org.person)).status_code == 404
+    org.team.managers.add(org.lead)
     assert client.get(detail(org.person)).status_code == 200
 
 

@@ -483,3 +483,53 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_register(
         client.get(url)
     with django_assert_num_queries(21):
         client.get(report)
+
+
+@pytest.mark.parametrize("managed", ["platform", "engineering"])
+def test_a_leader_in_the_raisers_chain_does_not_see_an_anonymous_name(
+        client, plan, lead, org, concerns, managed):
+    # The raiser's team (platform) or the team above it: a manager of the raiser, whatever
+    # else they are.
+    a, b, c = concerns
+    getattr(org, managed).managers.add(lead)
+    name = org.devs[0].user.get_full_name()
+    client.force_login(lead)
+    row = detail(client, plan).split(f'data-concern="{a.pk}"')[1].split("</tr>")[0]
+    assert name not in row and "name hidden" in row
+    # A concern raised openly still shows its raiser to them.
+    row = detail(client, plan).split(f'data-concern="{b.pk}"')[1].split("</tr>")[0]
+    assert org.analysts[0].user.get_full_name() in row
+    triage = client.get(reverse("assessments:plan-concern-triage", args=[plan.pk, a.pk]))
+    assert triage.status_code == 200
+    assert name not in triage.content.decode()
+
+
+def test_an_admin_in_the_raisers_chain_does_not_see_an_anonymous_name(client, plan, org,
+                                                                     concerns):
+    a, b, c = concerns
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    org.engineering.managers.add(admin)
+    client.force_login(admin)
+    row = detail(client, plan).split(f'data-concern="{a.pk}"')[1].split("</tr>")[0]
+    assert org.devs[0].user.get_full_name() not in row
+
+
+def test_a_leader_managing_the_raisers_new_team_does_not_see_the_name(client, plan, lead, org,
+                                                                      concerns):
+    # Raised from Platform; the raiser has since moved to Sales, which the leader manages.
+    a, b, c = concerns
+    mover = org.devs[0]
+    mover.team = org.sales
+    mover.save()
+    org.sales.managers.add(lead)
+    client.force_login(lead)
+    row = detail(client, plan).split(f'data-concern="{a.pk}"')[1].split("</tr>")[0]
+    assert mover.user.get_full_name() not in row and "name hidden" in row
+
+
+def test_a_leader_managing_another_team_still_sees_the_name(client, plan, lead, org, concerns):
+    a, b, c = concerns
+    org.sales.managers.add(lead)
+    client.force_login(lead)
+    row = detail(client, plan).split(f'data-concern="{a.pk}"')[1].split("</tr>")[0]
+    assert org.devs[0].user.get_full_name() in row

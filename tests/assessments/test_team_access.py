@@ -106,10 +106,34 @@ def test_anonymous_goes_to_login(client, org, name):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", READ_PAGES)
-def test_leadership_reads_every_team(client, org, name):
+def test_leadership_reads_every_team_as_figures(client, org):
     client.force_login(leadership_user())
-    assert client.get(url(name, org.team)).status_code == 200
+    response = client.get(url("team-detail", org.team))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-testid="members-not-shown"' in body
+    assert org.people[0].display_name not in body
+    assert url("team-gaps", org.team) not in body
+
+
+@pytest.mark.parametrize("name", ["team-gaps", "team-export"])
+def test_leadership_does_not_see_the_members_of_a_team_they_do_not_manage(client, org, name):
+    client.force_login(leadership_user())
+    assert client.get(url(name, org.team)).status_code == 403
+
+
+@pytest.mark.parametrize("name", READ_PAGES)
+def test_leadership_managing_a_team_above_sees_its_members(client, org, name):
+    lead = leadership_user()
+    parent = build_team(people=0, skills=0, rated=False).team
+    org.team.parent = parent
+    org.team.save()
+    parent.managers.add(lead)
+    client.force_login(lead)
+    response = client.get(url(name, org.team))
+    assert response.status_code == 200
+    if name == "team-detail":
+        assert org.people[0].display_name in response.content.decode()
 
 
 @pytest.mark.parametrize("name", WRITE_PAGES)
@@ -118,9 +142,17 @@ def test_leadership_does_not_edit(client, org, name):
     assert client.get(url(name, org.team)).status_code == 403
 
 
-def test_leadership_sees_no_assign_form_and_cannot_assign(client, org):
-    client.force_login(leadership_user())
-    body = client.get(url("team-gaps", org.team)).content.decode()
+def test_a_read_only_reader_sees_no_assign_form_and_cannot_assign(client, org):
+    # Leadership managing the team above: reads the team's members, does not change them.
+    lead = leadership_user()
+    parent = build_team(people=0, skills=0, rated=False).team
+    org.team.parent = parent
+    org.team.save()
+    parent.managers.add(lead)
+    client.force_login(lead)
+    response = client.get(url("team-gaps", org.team))
+    assert response.status_code == 200
+    body = response.content.decode()
     assert 'name="people"' not in body
     response = client.post(url("team-gaps", org.team), {"resource": "1", "people": [org.people[0].pk]})
     assert response.status_code == 403

@@ -69,12 +69,14 @@ EXPECTED: dict[str, tuple] = {
     "api:me-confirm": (401,) + (405,) * 7,  # POST only
     "api:me-recommendations": (401,) + (OK,) * 6 + (404,),
     "api:me-plan-suggestion": (401,) + (OK,) * 6 + (404,),
-    "api:person-skills": (401, OK, 404, OK, 404, 404, OK, OK),
-    "api:person-readiness": (401, OK, 404, OK, 404, 404, OK, OK),
+    # Leadership reads people one by one only in the teams they manage (privacy floor).
+    "api:person-skills": (401, OK, 404, OK, 404, 404, 404, OK),
+    "api:person-readiness": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:team-readiness-list": (401,) + (OK,) * 7,
     "api:team-readiness": (401, 404, 404, OK, 404, 404, OK, OK),
-    "api:team-skills": (401, 404, 404, OK, 404, 404, OK, OK),
-    "api:team-gaps": (401, 404, 404, OK, 404, 404, OK, OK),
+    # Leadership reads another team as figures only (teams/{id}/readiness/).
+    "api:team-skills": (401, 404, 404, OK, 404, 404, 403, OK),
+    "api:team-gaps": (401, 404, 404, OK, 404, 404, 403, OK),
     "api:audience-readiness-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:audience-readiness": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:hr-upsert": (401, 403, 403, 403, 403, 403, 403, 405),
@@ -93,7 +95,7 @@ EXPECTED: dict[str, tuple] = {
     "api:team-list": (401,) + (OK,) * 7,  # each sees the teams they may read
     "api:team-detail": (401, 404, 404, OK, 404, 404, OK, OK),
     "api:person-list": (401,) + (OK,) * 7,
-    "api:person-detail": (401, OK, 404, OK, 404, 404, OK, OK),
+    "api:person-detail": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:plan-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:plan-detail": (401, 403, 403, 403, 403, 403, OK, OK),
     # Plan writes (POST/PUT/DELETE only): refused before the method to all but leadership.
@@ -112,10 +114,10 @@ EXPECTED: dict[str, tuple] = {
     "api:rating-list": (401,) + (OK,) * 7,
     "api:rating-manager": (401,) + (405,) * 7,
     "api:rating-self-assessment": (401,) + (405,) * 7,
-    "api:rating-detail": (401, OK, 404, OK, 404, 404, OK, OK),
+    "api:rating-detail": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:plan-item-list": (401,) + (OK,) * 7,
     "api:plan-item-assign": (401,) + (405,) * 7,
-    "api:plan-item-detail": (401, OK, 404, OK, 404, 404, OK, OK),
+    "api:plan-item-detail": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:plan-item-transition": (401,) + (405,) * 7,
     "api:cycle-list": (401, 403, 403, OK, OK, 403, OK, OK),
     "api:cycle-detail": (401, 403, 403, OK, OK, 403, OK, OK),
@@ -166,14 +168,15 @@ EXPECTED: dict[str, tuple] = {
     "assessments:my-plan-suggest": POST_ONLY,
     "assessments:my-plan-item-action": POST_ONLY,
     "assessments:my-history": (LOGIN,) + (OK,) * 6 + (404,),
-    "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, OK, OK),  # self → /me/
-    "assessments:person-history": (LOGIN, REDIRECT, 404, OK, 404, 404, OK, OK),
+    "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),  # self → /me/
+    "assessments:person-history": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),
     "assessments:team-list": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
     "assessments:team-detail": (LOGIN, 404, 404, OK, 404, 404, OK, OK),
     "assessments:team-edit": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     "assessments:team-review": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
-    "assessments:team-gaps": (LOGIN, 404, 404, OK, 404, 404, OK, OK),
-    "assessments:team-export": (LOGIN, 404, 404, OK, 404, 404, OK, OK),
+    # Leadership: the team's figures on its page, not its members (403).
+    "assessments:team-gaps": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
+    "assessments:team-export": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     "assessments:team-import": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     "assessments:cycle-list": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
     "assessments:cycle-create": (LOGIN, 403, 403, 403, 403, 403, OK, OK),
@@ -217,7 +220,7 @@ POST_EXPECTED: dict[str, tuple] = {
     "api:plan-goals": (401,) + (403,) * 5 + (ANYONE, ANYONE),
     "api:plan-partners": (401,) + (403,) * 5 + (ANYONE, ANYONE),
     "api:plan-concern-triage": (401,) + (403,) * 5 + (ANYONE, ANYONE),
-    "api:plan-item-transition": (401, ANYONE, 404, 403, 404, 404, 403, 403),
+    "api:plan-item-transition": (401, ANYONE, 404, 403, 404, 404, 404, 403),
     # Revoking filters on the signed-in user: another's key revokes nothing (then redirects).
     "readiness:token-revoke": (LOGIN,) + (ANYONE,) * 7,
     "readiness:service-token-create": (LOGIN,) + (403,) * 6 + (ANYONE,),

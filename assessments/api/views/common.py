@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from rest_framework import exceptions, generics, serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -54,8 +53,9 @@ def _paginated(
     return view.get_paginated_response(serializer.data)
 
 
-def _figures(readiness: Readiness | None, *, hide_small: bool) -> dict:
-    hidden = hide_small and (readiness is None or readiness.people < settings.MIN_AGGREGATE_PEOPLE)
+def _figures(readiness: Readiness | None, *, hidden: bool) -> dict:
+    """``readiness`` for the serializer; ``hidden``: what the privacy floor decided
+    (``readiness.privacy_floor``)."""
     return ReadinessSerializer.figures(readiness, hidden=hidden)
 
 

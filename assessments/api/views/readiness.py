@@ -17,15 +17,17 @@ from assessments.api.serializers import (
 )
 from assessments.api.views.common import _figures, _own_person, _visible_person
 from assessments.selectors import (
+    audiences_hidden,
     group_readiness,
     person_readiness,
     person_reassessment,
-    team_rollup,
 )
+from assessments.selectors_teams import team_tree_figures
 from assessments.services import self_assessment_version
 from readiness.api.permissions import IsLeadership
 from readiness.models import Audience, Person, Team
-from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
+from readiness.privacy_floor import TOTAL
+from readiness.selectors import teams_visible_to
 
 
 def _person_readiness(person: Person) -> dict:
@@ -63,23 +65,17 @@ class MeView(generics.GenericAPIView):
 
 class TeamReadinessMixin:
     def team_rows(self, request: Request, teams: list[Team]) -> list[dict]:
-        """Each team's readiness over its whole sub-tree (``team_rollup`` of
-        ``group_readiness(by="team")``). Figures of teams the requester reaches only as
-        leadership are hidden under ``MIN_AGGREGATE_PEOPLE`` people."""
+        """Each team's readiness over its whole sub-tree (``team_tree_figures``): figures of
+        teams the requester reaches only as leadership are hidden under the privacy floor,
+        as on the team list."""
         if not teams:
             return []
-        paths = [team.path for team in teams]
-        people = Person.objects.filter(in_subtrees(paths, field="team__path"), is_active=True)
-        per_team = group_readiness(people=people, by="team")
-        rolled = team_rollup(teams=Team.objects.filter(in_subtrees(paths)), per_team=per_team)
-        mine = managed_paths(user=request.user)
+        tree = team_tree_figures(user=request.user)
         return [
             {
                 "team": team,
-                "readiness": _figures(
-                    rolled.get(team.pk),
-                    hide_small=not any(team.path.startswith(path) for path in mine),
-                ),
+                "readiness": _figures(tree.rollup.get(team.pk),
+                                      hidden=tree.rollup_of(team.pk) is None),
             }
             for team in teams
         ]
@@ -112,7 +108,7 @@ class TeamReadinessListView(TeamReadinessMixin, generics.ListAPIView):
 
 def _audience_rows(audiences: list[Audience]) -> list[dict]:
     """Readiness per audience (``group_readiness(by="audience")``; Everyone covers every
-    active person), hidden under ``MIN_AGGREGATE_PEOPLE`` people (a leadership view)."""
+    active person), under the privacy floor (a leadership view): ``audiences_hidden``."""
     people = Person.objects.filter(is_active=True)
     per_audience = group_readiness(people=people, by="audience") if audiences else {}
     everyone = (
@@ -120,16 +116,17 @@ def _audience_rows(audiences: list[Audience]) -> list[dict]:
         if any(a.is_everyone for a in audiences)
         else None
     )
-    return [
-        {
+    hidden = audiences_hidden(
+        per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
+    rows = []
+    for audience in audiences:
+        key = TOTAL if audience.is_everyone else audience.pk
+        figures = everyone if audience.is_everyone else per_audience.get(audience.pk)
+        rows.append({
             "audience": audience,
-            "readiness": _figures(
-                everyone if audience.is_everyone else per_audience.get(audience.pk),
-                hide_small=True,
-            ),
-        }
-        for audience in audiences
-    ]
+            "readiness": _figures(figures, hidden=figures is None or key in hidden),
+        })
+    return rows
 
 
 class AudienceReadinessListView(generics.ListAPIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +18,7 @@ from assessments.api.serializers import (
 )
 from assessments.api.views.common import _ordered, _paginated, _params, _skill_order, _skills
 from assessments.selectors import SkillState, people_readiness, skill_readiness, skill_states
-from assessments.selectors_teams import team_members, teams_readable_by
+from assessments.selectors_teams import team_members, team_shows_members, teams_readable_by
 from readiness.models import Person, Team
 
 
@@ -28,8 +29,15 @@ class TeamParams(serializers.Serializer):
 
 
 def _readable_team(request: Request, team_id: int) -> Team:
-    """A team whose skill map the requester may read (the map page's rule), else 404."""
-    return get_object_or_404(teams_readable_by(user=request.user), pk=team_id)
+    """A team whose members the requester may read one by one (the map page's rule), else
+    404 (a team they may not read) or 403 (leadership outside their teams: figures only, at
+    ``teams/{id}/readiness/``)."""
+    team = get_object_or_404(teams_readable_by(user=request.user), pk=team_id)
+    if not team_shows_members(user=request.user, team=team):
+        raise PermissionDenied(
+            "Only the team's managers see its members; leadership reads the team's figures "
+            "at teams/{id}/readiness/.")
+    return team
 
 
 def _members(team: Team, include_subteams: bool) -> QuerySet[Person]:
