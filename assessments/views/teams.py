@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -178,17 +179,29 @@ class TeamListView(View):
 # --- /teams/<id>/ -----------------------------------------------------------------------------
 
 
+def _links_people(*, user: AbstractBaseUser, team: Team, can_edit: bool) -> bool:
+    """Whether the map's member names link to their pages: for whoever may open them
+    (people_visible_to), which a member reading their own team's map
+    (settings.TEAM_MAP_VISIBLE_TO_MEMBERS) may not."""
+    if can_edit or not settings.TEAM_MAP_VISIBLE_TO_MEMBERS or is_leadership(user):
+        return True
+    return any(team.path.startswith(path) for path in managed_paths(user=user))
+
+
 class TeamDetailView(TeamAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
+        links_people = _links_people(user=request.user, team=team, can_edit=self.can_edit)
 
         def context() -> dict:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
-            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit}
+            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit,
+                    "links_people": links_people}
 
         content = cached_html(
-            "team-map", team.pk, self.can_edit, _map_params(request), request=request,
+            "team-map", team.pk, self.can_edit, links_people, _map_params(request),
+            request=request,
             template_name="assessments/team_detail_content.html", context=context,
         )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
