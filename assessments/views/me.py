@@ -241,6 +241,10 @@ class MyPlanView(OwnPersonMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         items = list(person_plan_items(person=self.person))
+        # Whether each item's gap is still open: "for your gap in …" only while it is.
+        states = person_skill_states(person=self.person) if items else {}
+        for item in items:
+            item.gap_state = states.get(item.skill_id)
         completed = None
         completed_pk = self.request.GET.get("completed", "")
         if completed_pk.isdigit():
