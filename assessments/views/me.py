@@ -289,17 +289,28 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 @require_POST
 def my_plan_add(request: HttpRequest) -> HttpResponse:
-    """"Add to my plan" on a recommended resource."""
-    person = _own_person(request)
+    """"Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
+    the skills the resource builds."""
     back = _next_url(request, reverse("assessments:my-plan"))
+    person = person_get(user=request.user)
+    if person is None:
+        messages.error(request, "Your account is not linked to a person in the organization, "
+                                "so it has no learning plan. Ask the Readiness administrators.")
+        return HttpResponseRedirect(back)
     resource_id, skill_id = request.POST.get("resource", ""), request.POST.get("skill", "")
     if not resource_id.isdigit():
         messages.error(request, "Choose a resource to add to your plan.")
         return HttpResponseRedirect(back)
     resource = get_object_or_404(TrainingResource, pk=int(resource_id))
     skill = None
-    if skill_id.isdigit():
-        skill = Skill.objects.filter(pk=int(skill_id), is_active=True).first()
+    if skill_id:
+        skill = Skill.objects.filter(
+            pk=int(skill_id) if skill_id.isdigit() else None, is_active=True,
+            resource_links__resource=resource,
+        ).first()
+        if skill is None:
+            messages.error(request, "Choose one of the skills this resource builds.")
+            return HttpResponseRedirect(back)
     try:
         _item, created = plan_item_add(
             person=person, resource=resource, skill=skill, status=PlanItemStatus.PLANNED
