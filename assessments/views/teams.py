@@ -45,7 +45,7 @@ from assessments.services_teams import (
     team_ratings_record,
 )
 from readiness.caching import cached, cached_html
-from readiness.models import Audience, Level, Person, SkillCategory, Team
+from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.selectors import managed_paths
 
@@ -220,7 +220,9 @@ class TeamEditView(TeamAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         # Who may be rated is the service's check (with the members' rows locked).
-        edits, errors, values = grid_edits_parse(request.POST)
+        edits, errors, values = grid_edits_parse(
+            request.POST, name_cells=lambda keys: _cell_names(team, keys)
+        )
         decisions, undecided = conflict_decisions(request.POST)
         if undecided:
             errors.append(
@@ -287,6 +289,20 @@ class TeamEditView(TeamAccessMixin, View):
                 for c in conflicts
             ]
         return render(request, "assessments/team_edit.html", context)
+
+
+def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """"Member, skill" of editor cells (only the team's own members are named)."""
+    people = {
+        p.pk: p.display_name
+        for p in Person.objects.filter(team=team, pk__in={k[0] for k in keys})
+        .select_related("user")
+    }
+    skills = dict(Skill.objects.filter(pk__in={k[1] for k in keys}).values_list("pk", "name"))
+    return {
+        key: f"{people[key[0]]}, {skills[key[1]]}"
+        for key in keys if key[0] in people and key[1] in skills
+    }
 
 
 def _rated_by(rating: SkillRating | None) -> str:
