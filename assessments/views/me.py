@@ -291,12 +291,11 @@ def _next_url(request: HttpRequest, default: str) -> str:
 def my_plan_add(request: HttpRequest) -> HttpResponse:
     """"Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
     the skills the resource builds."""
-    back = _next_url(request, reverse("assessments:my-plan"))
     person = person_get(user=request.user)
     if person is None:
-        messages.error(request, "Your account is not linked to a person in the organization, "
-                                "so it has no learning plan. Ask the Readiness administrators.")
-        return HttpResponseRedirect(back)
+        # No plan to add to: the page that says why (the catalog offers no form to them).
+        return render(request, "assessments/me_no_person.html", status=404)
+    back = _next_url(request, reverse("assessments:my-plan"))
     resource_id, skill_id = request.POST.get("resource", ""), request.POST.get("skill", "")
     if not resource_id.isdigit():
         messages.error(request, "Choose a resource to add to your plan.")
