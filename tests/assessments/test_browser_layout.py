@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from catalog.models import TrainingResource
 from readiness.models import Person, Team
 from tests.browser import page_checker
 
@@ -79,6 +80,20 @@ def test_no_word_is_split_in_the_middle_on_the_main_pages(live_server, page: Pag
         reverse("assessments:dashboard"),
     ]
     sign_in(page, live_server.url, "manager")
+    # The pages this change touched, through axe-core too: the catalog and a resource's page
+    # with "Add to my plan", a member's page (linked from the map), the product's 404.
+    resource = TrainingResource.objects.filter(is_active=True, skill_links__isnull=False).first()
+    member = Person.objects.filter(team=team, is_active=True).exclude(user__username="manager")
+    for name, path in [
+        ("catalog", reverse("catalog:list")),
+        ("resource", resource.get_absolute_url()),
+        ("member", reverse("assessments:person-detail", args=[member.first().pk])),
+        ("not-found", "/teams/999999/"),
+    ]:
+        page.set_viewport_size({"width": 1440, "height": 900})
+        page.goto(live_server.url + path)
+        check_page(page, name)
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     for width in (1440, 768, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for path in paths:
@@ -90,6 +105,8 @@ def test_no_word_is_split_in_the_middle_on_the_main_pages(live_server, page: Pag
     for width in (1440, 390):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(live_server.url + reverse("audit:list"))
+        if width == 1440:
+            check_page(page, "audit")
         assert page.evaluate(SPLIT_WORDS_JS) == [], f"/audit/ at {width}px"
         # A long unbroken entry breaks instead of widening the page.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
