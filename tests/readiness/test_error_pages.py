@@ -12,6 +12,10 @@ pytestmark = pytest.mark.django_db
 DEBUG_PAGE_MARKS = ("Using the URLconf", "technical_404", "Traceback", "Django tried these URL")
 
 
+def crash(*args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    raise RuntimeError("boom")
+
+
 def assert_product_page(response, status: int, heading: str) -> None:
     assert response.status_code == status
     body = response.content.decode()
@@ -51,9 +55,6 @@ def test_a_crash_shows_the_product_500_to_a_non_developer(client, monkeypatch, d
     client.raise_request_exception = False
     client.force_login(PersonFactory().user)
 
-    def crash(*args, **kwargs):
-        raise RuntimeError("boom")
-
     monkeypatch.setattr("assessments.views.me.MyReadinessView.get", crash)
     with override_settings(DEBUG=debug):
         response = client.get(reverse("assessments:my-readiness"))
@@ -66,9 +67,6 @@ def test_a_crash_shows_the_product_500_to_a_non_developer(client, monkeypatch, d
 def test_a_crash_under_debug_keeps_the_traceback_for_staff(client, monkeypatch):
     client.raise_request_exception = False
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
-
-    def crash(*args, **kwargs):
-        raise RuntimeError("boom")
 
     monkeypatch.setattr("catalog.views.browse.CatalogListView.get", crash)
     with override_settings(DEBUG=True):
