@@ -303,10 +303,13 @@ def my_plan_add(request: HttpRequest) -> HttpResponse:
     resource = get_object_or_404(TrainingResource, pk=int(resource_id))
     skill = None
     if skill_id:
-        skill = Skill.objects.filter(
-            pk=int(skill_id) if skill_id.isdigit() else None, is_active=True,
-            resource_links__resource=resource,
-        ).first()
+        skill = (
+            Skill.objects.filter(
+                pk=int(skill_id), is_active=True, resource_links__resource=resource
+            ).first()
+            if skill_id.isdigit() and len(skill_id) < 19  # a 64-bit id at most
+            else None
+        )
         if skill is None:
             messages.error(request, "Choose one of the skills this resource builds.")
             return HttpResponseRedirect(back)

@@ -136,7 +136,7 @@ class TeamGapsView(TeamAccessMixin, View):
 
 
 def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict[int, str]]:
-    """Resource id → {person id: "in their plan (Planned)" or "completed"} for the people who
+    """Resource id → {person id: "in their plan (planned)" or "completed it"} for the people who
     have the resource in an open plan item or completed it (an open item wins). One query."""
     if not people or not resources:
         return {}
