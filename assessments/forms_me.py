@@ -139,6 +139,7 @@ class SelfAssessmentForm(forms.Form):
                 required=False,
                 max_length=SkillRating._meta.get_field("note").max_length,
                 widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=f"{SkillRating._meta.get_field('note').max_length:,} characters max.",
             )
             self.fields[f"{prefix}-evidence_url"] = forms.URLField(
                 label=f"Evidence link for {skill.name}",

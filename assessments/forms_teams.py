@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,6 +25,7 @@ SORT_PATTERN = re.compile(r"^(?:name|readiness|gap|skill-\d{1,9})$")
 CELL_FIELD = re.compile(r"^c-(\d{1,12})-(\d{1,12})$")
 ROW_VERSION_FIELD = re.compile(r"^v-(\d{1,12})$")
 RESOLVE_PREFIX = "resolve-"
+MAX_CELL_ERRORS = 20
 
 
 class TeamMapFilterForm(forms.Form):
@@ -106,20 +107,29 @@ def row_versions(data: Mapping[str, str], field_name: str) -> dict[int, tuple[in
     return seen
 
 
+def _cell_ids(keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    return {key: f"Member {key[0]}, skill {key[1]}" for key in keys}
+
+
 def grid_edits_parse(
     data: Mapping[str, str],
+    *,
+    name_cells: Callable[[list[tuple[int, int]]], dict[tuple[int, int], str]] = _cell_ids,
 ) -> tuple[list[CellEdit], list[str], dict[tuple[int, int], int]]:
     """Read the editor's POST: the cells whose level differs from what the form showed.
 
     Returns (edits, errors, every chosen value). A cell left blank records nothing (ratings
     are never deleted). Whether the manager may rate each person is the service's check.
+    An error names its cell: ``name_cells`` gives "member, skill" for the (person id, skill id)
+    keys of the cells in error (called once, with all of them).
     """
     versions: dict[int, dict[int, tuple[int | None, str]]] = {}
     for name in data:
         match = ROW_VERSION_FIELD.match(name)
         if match:
             versions[int(match[1])] = row_versions(data, name)
-    edits, errors, values = [], [], {}
+    edits, values = [], {}
+    bad: dict[tuple[int, int], list[str]] = {}
     for name in data:
         match = CELL_FIELD.match(name)
         if not match:
@@ -128,7 +138,7 @@ def grid_edits_parse(
         try:
             level = _level(data[name])
         except ValidationError as error:
-            errors.extend(error.messages)
+            bad[(person_id, skill_id)] = error.messages
             continue
         if level is None:
             continue
@@ -136,7 +146,16 @@ def grid_edits_parse(
         seen_level, version = versions.get(person_id, {}).get(skill_id, (None, ""))
         if level != seen_level:
             edits.append(CellEdit(person_id, skill_id, level, seen_level, version))
-    return edits, list(dict.fromkeys(errors)), values
+    # The first cells in error are named (a page of thousands of messages helps nobody).
+    named = list(bad)[:MAX_CELL_ERRORS]
+    names = name_cells(named) if named else {}
+    errors = [
+        f"{names.get(key) or _cell_ids([key])[key]}: {message}"
+        for key in named for message in bad[key]
+    ]
+    if len(bad) > len(named):
+        errors.append(f"…and {len(bad) - len(named)} more cells with a value that is not a level.")
+    return edits, errors, values
 
 
 def conflict_decisions(

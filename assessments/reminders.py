@@ -150,14 +150,34 @@ def reminders_send(
     return run.result
 
 
+def reminders_preview(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> ReminderRunResult:
+    """What :func:`reminders_send` would send for ``today``, sending and recording nothing.
+
+    The same run, so the list cannot drift from what a real run does: its claims are made in a
+    transaction that is rolled back at the end, and its messages go to Django's dummy mail
+    backend. (Its uncommitted claims make a real run started meanwhile wait for it to end.)
+    """
+    with transaction.atomic():
+        run = _Run(today=today or timezone.localdate(),
+                   mail_backend="django.core.mail.backends.dummy.EmailBackend")
+        for statuses in run.due_batches(batch_size):
+            run.remind_batch(statuses)
+        run.send_digests()
+        transaction.set_rollback(True)
+    return run.result
+
+
 def _reachable_people() -> QuerySet[Person]:
     """Active people who can receive mail."""
     return Person.objects.filter(is_active=True, user__is_active=True).exclude(user__email="")
 
 
 class _Run:
-    def __init__(self, *, today: dt.date) -> None:
+    def __init__(self, *, today: dt.date, mail_backend: str | None = None) -> None:
         self.today = today
+        self.mail_backend = mail_backend
         self.token = uuid.uuid4().hex
         self.result = ReminderRunResult(today=today)
         self.cycles: dict[int, AssessmentCycle] = {}
@@ -357,7 +377,7 @@ class _Run:
         try:
             # One connection for the batch; one message per call, so that a failure leaves
             # exactly the messages before it marked sent.
-            with get_connection() as connection:
+            with get_connection(self.mail_backend) as connection:
                 for item in outgoing:
                     connection.send_messages([item.message])
                     sent_ids += item.reminder_ids

@@ -13,8 +13,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
 from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
+from assessments.selectors import person_skill_states
 from catalog.models import TrainingResource
-from readiness.selectors import people_managed_by
+from readiness.selectors import people_managed_by, person_get
 
 #: Training effectiveness (DESIGN): per completed plan item, on each skill the resource builds,
 #: the first rating after completion minus the last rating before the start (the effective
@@ -114,3 +115,54 @@ def resource_team_plan_items(
         .select_related("person__user", "person__team")
         .order_by("person__user__last_name", "person__user__first_name", "-created_at")
     )
+
+
+@dataclass(frozen=True)
+class PlanAddSkill:
+    skill_id: int
+    name: str
+    gap: int  # the person's gap on it now (0: at target, or not required of them)
+
+
+@dataclass(frozen=True)
+class PlanAddChoice:
+    """What the catalog's "Add to my plan" offers for one resource: the skills it builds, the
+    one preselected (where the person has the largest gap, else the first), and whether an
+    open item of their plan already holds it."""
+
+    skills: list[PlanAddSkill]
+    default_skill_id: int | None
+    in_plan: bool
+
+
+def plan_add_choices(
+    *, user: AbstractBaseUser, resources: Iterable[TrainingResource]
+) -> dict[int, PlanAddChoice] | None:
+    """Resource id → its "Add to my plan" choice for ``user``'s person, for the active
+    resources among ``resources`` (their ``skill_links`` prefetched with the skill). None when
+    the user has no person record: there is no plan to add to. Three queries whatever the
+    number of resources (person, their skill states, their open items for these resources)."""
+    person = person_get(user=user)
+    if person is None:
+        return None
+    active = [resource for resource in resources if resource.is_active]
+    if not active:
+        return {}
+    gaps = {skill_id: state.gap for skill_id, state in person_skill_states(person=person).items()}
+    planned = set(
+        LearningPlanItem.objects.filter(
+            person=person, resource__in=active, status__in=OPEN_PLAN_STATUSES
+        ).values_list("resource_id", flat=True)
+    )
+    choices = {}
+    for resource in active:
+        skills = [
+            PlanAddSkill(link.skill_id, link.skill.name, gaps.get(link.skill_id, 0))
+            for link in resource.skill_links.all()
+        ]
+        widest = max(skills, key=lambda s: s.gap, default=None)
+        default = widest.skill_id if widest is not None and widest.gap > 0 else (
+            skills[0].skill_id if skills else None
+        )
+        choices[resource.pk] = PlanAddChoice(skills, default, resource.pk in planned)
+    return choices

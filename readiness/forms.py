@@ -1,6 +1,6 @@
 """Forms of the organization app."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, Submit
@@ -28,6 +28,17 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 )
         return super()._check_values(value)
+
+
+def length_hints(fields: Mapping[str, forms.Field]) -> None:
+    """Every text area with a length limit says it ("2,000 characters max." after its help
+    text): the browser's maxlength stops typing and cuts a long paste without a word. A longer
+    text posted anyway gets Django's message at the field, never a silent cut."""
+    for field in fields.values():
+        if (isinstance(field, forms.CharField) and field.max_length
+                and isinstance(field.widget, forms.Textarea)):
+            hint = f"{field.max_length:,} characters max."
+            field.help_text = f"{field.help_text} {hint}" if field.help_text else hint
 
 
 class ConcernForm(forms.Form):
@@ -64,6 +75,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        length_hints(self.fields)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("category"),

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from readiness.forms import length_hints
 from readiness.models import (
     Audience,
     ConcernArea,
@@ -160,6 +161,7 @@ class GapRemedyForm(forms.Form):
     def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
+        length_hints(self.fields)
         self.helper = _helper("remedy", "owner", "deadline", "notes",
                               submit="Save the remedy")
 
@@ -181,6 +183,7 @@ class ConcernTriageForm(forms.Form):
     def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
+        length_hints(self.fields)
         self.helper = _helper(
             Row(Column("status", css_class="col-sm-4"), Column("owner", css_class="col-sm-4"),
                 Column("addressable_by", css_class="col-sm-4")),

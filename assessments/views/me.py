@@ -243,10 +243,13 @@ class MyPlanView(OwnPersonMixin, TemplateView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         items = list(person_plan_items(person=self.person))
-        # Items retired upstream show it, with the best replacement for the same gap.
+        # Items retired upstream show it, with the best replacement for the same gap; each
+        # item's gap state says "for your gap in …" only while the gap is open.
         replacements = plan_retired_replacements(person=self.person, items=items)
+        states = person_skill_states(person=self.person) if items else {}
         for item in items:
             item.retired_upstream = replacements.get(item.pk)
+            item.gap_state = states.get(item.skill_id)
         completed = None
         completed_pk = self.request.GET.get("completed", "")
         if completed_pk.isdigit():
@@ -291,8 +294,12 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 @require_POST
 def my_plan_add(request: HttpRequest) -> HttpResponse:
-    """"Add to my plan" on a recommended resource."""
-    person = _own_person(request)
+    """"Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
+    the skills the resource builds."""
+    person = person_get(user=request.user)
+    if person is None:
+        # No plan to add to: the page that says why (the catalog offers no form to them).
+        return render(request, "assessments/me_no_person.html", status=404)
     back = _next_url(request, reverse("assessments:my-plan"))
     resource_id, skill_id = request.POST.get("resource", ""), request.POST.get("skill", "")
     if not resource_id.isdigit():
@@ -300,8 +307,17 @@ def my_plan_add(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(back)
     resource = get_object_or_404(TrainingResource, pk=int(resource_id))
     skill = None
-    if skill_id.isdigit():
-        skill = Skill.objects.filter(pk=int(skill_id), is_active=True).first()
+    if skill_id:
+        skill = (
+            Skill.objects.filter(
+                pk=int(skill_id), is_active=True, resource_links__resource=resource
+            ).first()
+            if skill_id.isdigit() and len(skill_id) < 19  # a 64-bit id at most
+            else None
+        )
+        if skill is None:
+            messages.error(request, "Choose one of the skills this resource builds.")
+            return HttpResponseRedirect(back)
     try:
         _item, created = plan_item_add(
             person=person, resource=resource, skill=skill, status=PlanItemStatus.PLANNED

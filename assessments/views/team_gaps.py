@@ -4,6 +4,7 @@ it (access as in ``assessments.views.teams``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils.formats import date_format
 from django.views import View
 
 from assessments.forms_teams import AssignForm
+from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
 from assessments.recommendations import team_resource_ranking
 from assessments.selectors import skill_readiness, skill_states
 from assessments.selectors_teams import team_members
@@ -81,6 +83,9 @@ class TeamGapsView(TeamAccessMixin, View):
         )
         by_id = {person.pk: person for person in members}
         assignable = [p for p in members if p.user_id != request.user.pk]
+        holding = _plan_holdings(
+            people=[p.pk for p in assignable], resources=[e.resource.pk for e in ranking]
+        )
         posted_resource = assign_form.data.get("resource") if assign_form else None
         posted_people = set(assign_form.data.getlist("people")) if assign_form else set()
         resources = []
@@ -89,11 +94,17 @@ class TeamGapsView(TeamAccessMixin, View):
                 (by_id[pid] for pid in entry.members), key=lambda p: p.display_name.casefold()
             )
             is_posted = posted_resource == str(entry.resource.pk)
+            held = holding.get(entry.resource.pk, {})
+            # Pre-ticked: the members it closes a gap for who do not have it in a plan yet.
             choices = [
                 {
                     "person": person,
                     "helps": person.pk in entry.members,
-                    "checked": str(person.pk) in posted_people if is_posted else False,
+                    "has": held.get(person.pk),
+                    "checked": (
+                        str(person.pk) in posted_people if is_posted
+                        else person.pk in entry.members and person.pk not in held
+                    ),
                 }
                 for person in sorted(
                     assignable, key=lambda p: (p.pk not in entry.members, p.display_name.casefold())
@@ -124,6 +135,26 @@ class TeamGapsView(TeamAccessMixin, View):
             "today": timezone.localdate(),
             "members": len(members),
         })
+
+
+def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict[int, str]]:
+    """Resource id → {person id: "in their plan (planned)" or "completed it"} for the people who
+    have the resource in an open plan item or completed it (an open item wins). One query."""
+    if not people or not resources:
+        return {}
+    held: dict[int, dict[int, str]] = defaultdict(dict)
+    rows = LearningPlanItem.objects.filter(
+        person_id__in=people, resource_id__in=resources,
+        status__in=[*OPEN_PLAN_STATUSES, PlanItemStatus.COMPLETED],
+    ).values_list("resource_id", "person_id", "status")
+    for resource_id, person_id, status in rows:
+        if status == PlanItemStatus.COMPLETED:
+            held[resource_id].setdefault(person_id, "completed it")
+        else:
+            held[resource_id][person_id] = (
+                f"in their plan ({PlanItemStatus(status).label.lower()})"
+            )
+    return held
 
 
 urlpatterns = [

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -42,7 +44,7 @@ from assessments.services_teams import (
     team_ratings_record,
 )
 from readiness.caching import cached, cached_html
-from readiness.models import Audience, Level, Person, SkillCategory, Team
+from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import min_people
 from readiness.selectors import managed_paths
@@ -192,19 +194,31 @@ class TeamListView(View):
 # --- /teams/<id>/ -----------------------------------------------------------------------------
 
 
+def _links_people(*, user: AbstractBaseUser, team: Team, can_edit: bool) -> bool:
+    """Whether the map's member names link to their pages: for whoever may open them
+    (people_visible_to), which a member reading their own team's map
+    (settings.TEAM_MAP_VISIBLE_TO_MEMBERS) may not."""
+    if can_edit or not settings.TEAM_MAP_VISIBLE_TO_MEMBERS or is_leadership(user):
+        return True
+    return any(team.path.startswith(path) for path in managed_paths(user=user))
+
+
 class TeamDetailView(TeamAccessMixin, View):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         if not self.shows_members:
             return self._figures_only(request, team)
+        links_people = _links_people(user=request.user, team=team, can_edit=self.can_edit)
 
         def context() -> dict:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
-            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit}
+            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit,
+                    "links_people": links_people}
 
         content = cached_html(
-            "team-map", team.pk, self.can_edit, _map_params(request), request=request,
+            "team-map", team.pk, self.can_edit, links_people, _map_params(request),
+            request=request,
             template_name="assessments/team_detail_content.html", context=context,
         )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
@@ -236,7 +250,9 @@ class TeamEditView(TeamAccessMixin, View):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         # Who may be rated is the service's check (with the members' rows locked).
-        edits, errors, values = grid_edits_parse(request.POST)
+        edits, errors, values = grid_edits_parse(
+            request.POST, name_cells=lambda keys: _cell_names(team, keys)
+        )
         decisions, undecided = conflict_decisions(request.POST)
         if undecided:
             errors.append(
@@ -303,6 +319,20 @@ class TeamEditView(TeamAccessMixin, View):
                 for c in conflicts
             ]
         return render(request, "assessments/team_edit.html", context)
+
+
+def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """"Member, skill" of editor cells (only the team's own members are named)."""
+    people = {
+        p.pk: p.display_name
+        for p in Person.objects.filter(team=team, pk__in={k[0] for k in keys})
+        .select_related("user")
+    }
+    skills = dict(Skill.objects.filter(pk__in={k[1] for k in keys}).values_list("pk", "name"))
+    return {
+        key: f"{people[key[0]]}, {skills[key[1]]}"
+        for key in keys if key[0] in people and key[1] in skills
+    }
 
 
 def _rated_by(rating: SkillRating | None) -> str:

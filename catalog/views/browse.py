@@ -22,7 +22,11 @@ class CatalogListView(TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        # The person side, read in the view's body (readiness ← catalog ← assessments).
+        from assessments.selectors_catalog import plan_add_choices
+
         context.update(
+            plan_choices=plan_add_choices(user=self.request.user, resources=page.object_list),
             form=form,
             page=page,
             resources=page.object_list,
@@ -37,9 +41,10 @@ class ResourceDetailView(TemplateView):
     template_name = "catalog/resource_detail.html"
 
     def get_context_data(self, **kwargs: object) -> dict:
-        # The one place the catalog reads the person side (catalog may not import assessments
-        # at module level: readiness ← catalog ← assessments).
+        # The catalog reads the person side in its views' bodies (catalog may not import
+        # assessments at module level: readiness ← catalog ← assessments).
         from assessments.selectors_catalog import (
+            plan_add_choices,
             resource_effectiveness,
             resource_team_plan_items,
         )
@@ -56,6 +61,7 @@ class ResourceDetailView(TemplateView):
             effectiveness=resource_effectiveness(resource=resource),
             can_curate=is_curator(user),
             is_manager=is_manager(user),
+            plan_choices=plan_add_choices(user=user, resources=[resource]),
         )
         if context["is_manager"]:
             context["team_items"] = resource_team_plan_items(resource=resource, user=user)

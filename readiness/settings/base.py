@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The product's 403/404 pages even under DEBUG (readiness/error_pages.py).
+    "readiness.error_pages.ProductErrorPagesMiddleware",
     "csp.middleware.CSPMiddleware",
     # Who made a change, for the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -9,6 +9,7 @@ from tests.assessments.me_helpers import build_org
 from tests.factories import (
     LearningPlanItemFactory,
     ResourceSkillFactory,
+    SkillRatingFactory,
     TrainingResourceFactory,
     UserFactory,
 )
@@ -214,9 +215,31 @@ def test_query_count_is_independent_of_items_and_skills(client, django_assert_nu
         )
     client.force_login(org.person.user)
     # 1 session, 2 user, 3 person, 4 plan items (with resource, provider, skill, assigner),
-    # 5 the skills each resource builds, 6 persona flags (navigation), 7 cycle banner
-    with django_assert_num_queries(7):
+    # 5 the skills each resource builds, 6 the person's skill states (is each gap still open),
+    # 7 persona flags (navigation), 8 cycle banner
+    with django_assert_num_queries(8):
         assert client.get(URL).status_code == 200
     completed = LearningPlanItem.objects.filter(person=org.person, status="completed").first()
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert client.get(f"{URL}?completed={completed.pk}").status_code == 200
+
+
+def test_an_item_says_whether_its_gap_is_still_open(client):
+    org = build_org(skills=3)
+    open_gap, closed_gap, dropped_requirement = org.skills
+    for index, skill in enumerate(org.skills):
+        LearningPlanItemFactory(person=org.person, resource=org.resources[index], skill=skill,
+                                status="completed" if index == 1 else "planned")
+    # The person reached the target on the second skill; the third is no longer required.
+    SkillRatingFactory(person=org.person, skill=closed_gap, level=2, source="manager",
+                       rated_by=org.manager)
+    org.person.role.requirements.filter(skill=dropped_requirement).delete()
+    client.force_login(org.person.user)
+
+    body = client.get(URL).content.decode()
+
+    assert f"For your gap in {open_gap.name}" in body
+    assert f"Your gap in {closed_gap.name} is closed" in body
+    assert f"gap in {closed_gap.name}</span>" not in body
+    assert f"For {dropped_requirement.name} (no longer required of you)" in body
+    assert f"For your gap in {dropped_requirement.name}" not in body

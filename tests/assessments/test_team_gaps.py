@@ -122,7 +122,7 @@ def test_gaps_queries_do_not_grow_with_the_team(client, django_assert_num_querie
         url = reverse("assessments:team-gaps", args=[org.team.pk])
         client.get(url)
         # session, user, persona flags, managed paths, team, can-edit, members, states, per-skill
-        # readiness, skills, Everyone audience, resource links, their audiences; the cycle
-        # banner
-        with django_assert_num_queries(14):
+        # readiness, skills, Everyone audience, resource links, their audiences, who already
+        # has each resource (plan items); the cycle banner
+        with django_assert_num_queries(15):
             client.get(url)

@@ -1,0 +1,50 @@
+"""The team map links each member's name to their page, for readers who may open it."""
+
+import pytest
+from django.urls import reverse
+
+from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org():
+    clear_framework()
+    return build_team(people=3, skills=2)
+
+
+def person_links(client, team) -> list[int]:  # noqa: ANN001
+    body = client.get(reverse("assessments:team-detail", args=[team.pk])).content.decode()
+    return [p.pk for p in team.members.all()
+            if f'href="{reverse("assessments:person-detail", args=[p.pk])}"' in body]
+
+
+def test_the_manager_sees_every_member_linked_to_their_page(client, org):
+    client.force_login(org.manager)
+    assert sorted(person_links(client, org.team)) == sorted(p.pk for p in org.people)
+    # …and the page behind the link opens.
+    person = org.people[0]
+    response = client.get(reverse("assessments:person-detail", args=[person.pk]))
+    assert response.status_code == 200
+
+
+def test_leadership_and_the_manager_above_get_the_links(client, org):
+    client.force_login(leadership_user())
+    assert len(person_links(client, org.team)) == 3
+    parent = TeamFactory()
+    org.team.parent = parent
+    org.team.save()
+    above = UserFactory()
+    parent.managers.add(above)
+    client.force_login(above)
+    assert len(person_links(client, org.team)) == 3
+
+
+def test_a_member_reading_their_team_map_gets_names_without_links(client, org, settings):
+    settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
+    client.force_login(org.people[0].user)
+    body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+    assert org.people[1].display_name in body
+    assert person_links(client, org.team) == []
