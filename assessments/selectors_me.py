@@ -218,19 +218,23 @@ class RetiredItem:
 
 
 def plan_retired_replacements(
-    *, person: Person, items: Iterable[LearningPlanItem]
+    *,
+    person: Person,
+    items: Iterable[LearningPlanItem],
+    states: Mapping[int, SkillState] | None = None,
 ) -> dict[int, RetiredItem]:
     """Plan item id → its replacement, for the open items whose resource is retired: the
     best-ranked active resource for the same gap (``recommendations.rank_key``, as on
     ``/me/``). The gap is the item's skill, else the first gap among the skills its resource
     builds. Needs ``person_plan_items``' prefetch; no query when nothing is retired, a fixed
-    number otherwise (the person's states and candidates), however many items.
+    number otherwise (the person's states, unless given, and candidates), however many items.
     """
     items = list(items)
     retired = [i for i in items if i.status in OPEN_PLAN_STATUSES and not i.resource.is_active]
     if not retired:
         return {}
-    states = person_skill_states(person=person)
+    if states is None:
+        states = person_skill_states(person=person)
     candidates = person_gap_candidates(person=person, states=states)
     open_resources = {i.resource_id for i in items if i.status in OPEN_PLAN_STATUSES}
     result = {}
@@ -250,6 +254,7 @@ def plan_retired_replacements(
             replacement_planned=best is not None and best.resource.pk in open_resources,
         )
     return result
+
 
 @dataclass(frozen=True, slots=True)
 class PlanProgress:

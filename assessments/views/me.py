@@ -245,8 +245,8 @@ class MyPlanView(OwnPersonMixin, TemplateView):
         items = list(person_plan_items(person=self.person))
         # Items retired upstream show it, with the best replacement for the same gap; each
         # item's gap state says "for your gap in …" only while the gap is open.
-        replacements = plan_retired_replacements(person=self.person, items=items)
         states = person_skill_states(person=self.person) if items else {}
+        replacements = plan_retired_replacements(person=self.person, items=items, states=states)
         for item in items:
             item.retired_upstream = replacements.get(item.pk)
             item.gap_state = states.get(item.skill_id)

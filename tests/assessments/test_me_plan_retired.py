@@ -88,8 +88,8 @@ def test_the_plan_page_costs_the_same_queries_however_many_items_are_retired(
         if index % 2 == 0:
             retire(resource)
     client.force_login(org.person.user)
-    # The plan page's 7 (session, user, person, plan items, the skills each resource builds,
-    # persona flags, cycle banner) + 5 once any item is retired: the person's skill states,
+    # The plan page's 8 (session, user, person, plan items, the skills each resource builds,
+    # the person's skill states, persona flags, cycle banner) + 4 once any item is retired:
     # the Everyone audience, candidate links, their audiences, measured effectiveness.
     with django_assert_num_queries(12):
         body = client.get(URL).content.decode()
