@@ -93,10 +93,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture
-def seed_content(db) -> None:
-    """The seeded skills framework, catalog and groups (the 0002 data migrations), applied again:
-    a transactional test's flush deletes migration data, and the seeds are re-runnable upserts."""
+def _apply_seeds() -> None:
     import importlib
 
     from django.apps import apps
@@ -106,6 +103,24 @@ def seed_content(db) -> None:
     framework.seed_framework(apps, None)
     resources.seed_resources(apps, None)
     resources.grant_curator_permissions(apps, None)
+
+
+@pytest.fixture
+def seed_content(db) -> None:
+    """The seeded skills framework, catalog and groups (the 0002 data migrations), applied again:
+    a transactional test's flush deletes migration data, and the seeds are re-runnable upserts."""
+    _apply_seeds()
+
+
+@pytest.fixture(autouse=True)
+def _seeds_back_after_a_flush(request: pytest.FixtureRequest, django_db_blocker):  # noqa: ANN001, ANN202
+    """A transactional test (live server, worker) ends with a flush that deletes the migrations'
+    data; put the seeds back after it, so a test that runs later in the same database finds the
+    database as migrated, whatever order the tests run in."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            _apply_seeds()
 
 
 @pytest.fixture(autouse=True)

@@ -141,7 +141,7 @@ def test_the_team_map_shows_its_footer_keeps_skill_names_apart_and_links_members
     grid.evaluate("el => el.scrollIntoView({block: 'end', behavior: 'instant'})")
     assert grid.evaluate("el => el.scrollHeight > el.clientHeight"), "the demo map must scroll"
     box = grid.bounding_box()
-    for label in ("Required of", "At target", "Mean gap", "Interested"):
+    for label in ("Required of", "At target", "Mean gap", "Wants to grow"):
         row = page.locator("tfoot th", has_text=label).bounding_box()
         assert box["y"] <= row["y"] and row["y"] + row["height"] <= box["y"] + box["height"], label
         assert_on_top(page, f"tfoot th:has-text('{label}')")
@@ -150,7 +150,7 @@ def test_the_team_map_shows_its_footer_keeps_skill_names_apart_and_links_members
     # Scrolled to the middle of the members, the footer is still there.
     grid.evaluate("el => el.scrollTo({top: (el.scrollHeight - el.clientHeight) / 2, "
                   "behavior: 'instant'})")
-    assert_on_top(page, "tfoot th:has-text('Interested')")
+    assert_on_top(page, "tfoot th:has-text('Wants to grow')")
 
     # Each rotated skill name stays inside its own column.
     overlaps = page.locator("th.hm-skill").evaluate_all("""ths => ths.flatMap(th => {
