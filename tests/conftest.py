@@ -5,7 +5,18 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
 from tests.factories import PASSWORD  # noqa: E402
+
+# --- Hypothesis: the same examples on every run in CI, more of them at night -----------------
+# HYPOTHESIS_PROFILE picks one (default "ci"): a red CI then means the code changed, not luck;
+# "nightly" searches ten times wider with fresh randomness ("dev": random, the default count).
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60,
+                                     print_blob=True)
+hypothesis_settings.register_profile("nightly", max_examples=600, print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=60)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture
