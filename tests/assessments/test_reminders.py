@@ -284,6 +284,40 @@ def test_interleaved_runs_send_each_email_once(org, mailoutbox, settings):
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
 
 
+class ReentrantOtherBatchBackend(EmailBackend):
+    """The same interleaving, with a second run whose batches straddle the first run's: its
+    batch holds people the first run claimed and is sending (unsent yet) next to people it
+    claims itself, so only the claim's token tells which rows are its to send."""
+
+    nested_batch_size = 3
+    nested_result = None
+
+    def send_messages(self, messages):
+        cls = ReentrantOtherBatchBackend
+        if cls.nested_result is None:
+            cls.nested_result = "running"
+            cls.nested_result = reminders_send(batch_size=cls.nested_batch_size)
+        return super().send_messages(messages)
+
+
+@pytest.mark.parametrize("nested_batch_size", [1, 3, 5])
+def test_interleaved_runs_with_other_batch_sizes_send_each_email_once(
+    org, mailoutbox, settings, nested_batch_size
+):
+    people = five_people(org)
+    settings.EMAIL_BACKEND = f"{__name__}.ReentrantOtherBatchBackend"
+    ReentrantOtherBatchBackend.nested_result = None
+    ReentrantOtherBatchBackend.nested_batch_size = nested_batch_size
+
+    with time_machine.travel(at(DUE), tick=False):
+        outer = reminders_send(batch_size=2)
+
+    nested = ReentrantOtherBatchBackend.nested_result
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+    assert len(outer.sent) + len(nested.sent) == 5
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
 class FailingBackend(EmailBackend):
     """Accepts ``limit`` messages, then fails as a mail server going away would."""
 
