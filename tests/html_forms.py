@@ -14,6 +14,7 @@ class _PostForms(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[tuple[str, dict[str, list[str]]]] = []
+        self.options: dict[str, list[str]] = {}  # select name → its option values
         self._form: dict[str, list[str]] | None = None
         self._select: tuple[str, bool] | None = None  # name, multiple
         self._select_first: str | None = None
@@ -63,6 +64,7 @@ class _PostForms(HTMLParser):
         value = self._option_text.strip() if value is None else value
         if self._select_first is None:
             self._select_first = value
+        self.options.setdefault(self._select[0], []).append(value)
         if "selected" in self._option:
             self._add(self._select[0], value)
             self._select_chosen = True
@@ -92,14 +94,24 @@ def post_forms(html: str) -> list[tuple[str, dict[str, list[str]]]]:
     return reader.forms
 
 
-def page_post_body(client: Client, url: str, *, has: str = "") -> dict[str, list[str]]:
+def page_post_body(
+    client: Client, url: str, *, has: str = "", choose: tuple[str, ...] = ()
+) -> dict[str, list[str]]:
     """The fields of the POST form of ``url`` that posts back to the page (or has field ``has``)
-    as ``client`` sees it now. Fails when the page has no such form."""
+    as ``client`` sees it now; the selects named in ``choose`` set to their first non-blank
+    option (as a person picking one would). Fails when the page has no such form."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
+    reader = _PostForms()
+    reader.feed(response.content.decode())
     candidates = [
-        fields for action, fields in post_forms(response.content.decode())
+        fields for action, fields in reader.forms
         if (has and has in fields) or (not has and action in ("", url))
     ]
     assert candidates, f"{url}: no POST form{f' with {has}' if has else ''} on the page"
-    return {name: list(values) for name, values in candidates[0].items()}
+    body = {name: list(values) for name, values in candidates[0].items()}
+    for name in choose:
+        picked = [value for value in reader.options.get(name, []) if value]
+        assert picked, f"{url}: no option to choose in select {name}"
+        body[name] = picked[:1]
+    return body
