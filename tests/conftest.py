@@ -17,7 +17,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60,
 hypothesis_settings.register_profile("nightly", max_examples=600, print_blob=True)
 hypothesis_settings.register_profile("dev", max_examples=60)
 # `make mutate` runs the property tests hundreds of times: derandomized, fewer examples.
-hypothesis_settings.register_profile("mutation", derandomize=True, max_examples=20)
+hypothesis_settings.register_profile("mutation", derandomize=True, max_examples=10)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
