@@ -21,6 +21,15 @@ hypothesis_settings.register_profile("mutation", derandomize=True, max_examples=
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def _seeded_faker() -> None:
+    """Faker (names in the factories) from a fixed seed at every test: the same data whatever
+    runs before, so a failure replays (factory_boy reseeds Faker's shared generator too)."""
+    import factory.random
+
+    factory.random.reseed_random("readiness-tests")
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD
