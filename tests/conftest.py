@@ -1,6 +1,9 @@
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -128,6 +131,37 @@ def seed_content(db) -> None:
     framework.seed_framework(apps, None)
     resources.seed_resources(apps, None)
     resources.grant_curator_permissions(apps, None)
+
+
+#: When the tests that would otherwise read the real clock run: mid-day in Paris (the
+#: organization's time zone), so a run that crosses midnight cannot split one between two days.
+FIXED_MIDDAY = dt.datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def fixed_midday():
+    """Travel to ``FIXED_MIDDAY``, the clock ticking from there."""
+    with time_machine.travel(FIXED_MIDDAY, tick=True):
+        yield FIXED_MIDDAY
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
+    """Browser tests run at noon (Paris) of the day they start, the clock ticking from there:
+    a test that starts at 23:59 does not end on another day. The live server is a thread of
+    this process, so time-machine moves its clock too. Chromium keeps its real clock — hence
+    the day itself is not moved far (months away, the pages' cache validators and the cookies'
+    expiry dates, computed from the moved clock, mislead it) — and the cookies are made to
+    outlive the hours between the two clocks."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.SESSION_COOKIE_AGE = settings.CSRF_COOKIE_AGE = 20 * 365 * 24 * 3600
+    paris = ZoneInfo("Europe/Paris")
+    midday = dt.datetime.combine(dt.datetime.now(paris).date(), dt.time(12), tzinfo=paris)
+    with time_machine.travel(midday, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
