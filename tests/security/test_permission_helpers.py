@@ -3,9 +3,11 @@ the matrix in test_permission_matrix.py checks them through every URL). The two 
 decide a permission themselves — the team grid's ratings and the team's assignments — are called
 as every user who must be refused: PermissionDenied, and nothing written."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -88,6 +90,29 @@ def test_persona_flags_of_each_kind_of_user():
     }
     anonymous = AnonymousUser()
     assert not any(f(anonymous) for f in (is_admin, is_leadership, is_curator, is_manager))
+
+
+def test_persona_flags_of_a_user_without_a_row_are_all_false():
+    """A user object whose row is gone (deleted mid-session): nothing, not even an error."""
+    ghost = get_user_model()(pk=999_999, username="ghost")
+    assert persona_flags(ghost) == PersonaFlags(False, False, False, False, False)
+
+
+def test_persona_flags_are_immutable():
+    """The flags are kept on the user and in the cache, shared between requests: frozen, and
+    slotted (an organization-wide page asks for them for every row)."""
+    flags = persona_flags(PersonFactory().user)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        flags.leadership = True  # type: ignore[misc]
+    assert not hasattr(flags, "__dict__")
+
+
+@pytest.mark.usefixtures("seed_content")
+def test_the_group_names_are_the_seeded_groups():
+    """The groups the data migrations create (and curators get their permissions through)."""
+    assert set(Group.objects.values_list("name", flat=True)) >= {LEADERSHIP_GROUP,
+                                                                 CURATORS_GROUP}
+    assert Group.objects.get(name=CURATORS_GROUP).permissions.exists()
 
 
 def test_persona_flags_are_read_once_per_request_and_forgotten_on_demand(
