@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 
-.PHONY: help install run test lint security audit migrate seed bench loadtest clean distclean
+.PHONY: help install run test lint security audit migrate seed bench loadtest mutate clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -67,6 +67,9 @@ bench: $(STAMP)  ## Benchmark at 10,000 people on PostgreSQL (BENCH_ARGS=--help)
 
 loadtest: $(STAMP)  ## wrk on gunicorn: zero 5xx, zero lost ratings (LOADTEST_ARGS=--help).
 	$(BIN)/python -m bench.load_ratings $(LOADTEST_ARGS)
+
+mutate: $(STAMP)  ## Mutation testing of the rules, permissions, reminder claim (>= 90 % killed).
+	$(BIN)/python -m tests.mutate $(MUTATE_ARGS)
 
 lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .

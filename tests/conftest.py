@@ -1,11 +1,36 @@
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
 from tests.factories import PASSWORD  # noqa: E402
+
+# --- Hypothesis: the same examples on every run in CI, more of them at night -----------------
+# HYPOTHESIS_PROFILE picks one (default "ci"): a red CI then means the code changed, not luck;
+# "nightly" searches ten times wider with fresh randomness ("dev": random, the default count).
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60,
+                                     print_blob=True)
+hypothesis_settings.register_profile("nightly", max_examples=600, print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=60)
+# `make mutate` runs the property tests hundreds of times: derandomized, fewer examples.
+hypothesis_settings.register_profile("mutation", derandomize=True, max_examples=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture(autouse=True)
+def _seeded_faker() -> None:
+    """Faker (names in the factories) from a fixed seed at every test: the same data whatever
+    runs before, so a failure replays (factory_boy reseeds Faker's shared generator too)."""
+    import factory.random
+
+    factory.random.reseed_random("readiness-tests")
 
 
 @pytest.fixture
@@ -121,6 +146,37 @@ def _seeds_back_after_a_flush(request: pytest.FixtureRequest, django_db_blocker)
     if {"transactional_db", "live_server"} & set(request.fixturenames):
         with django_db_blocker.unblock():
             _apply_seeds()
+
+
+#: When the tests that would otherwise read the real clock run: mid-day in Paris (the
+#: organization's time zone), so a run that crosses midnight cannot split one between two days.
+FIXED_MIDDAY = dt.datetime(2026, 6, 10, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+@pytest.fixture
+def fixed_midday():
+    """Travel to ``FIXED_MIDDAY``, the clock ticking from there."""
+    with time_machine.travel(FIXED_MIDDAY, tick=True):
+        yield FIXED_MIDDAY
+
+
+@pytest.fixture(autouse=True)
+def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
+    """Browser tests run at noon (Paris) of the day they start, the clock ticking from there:
+    a test that starts at 23:59 does not end on another day. The live server is a thread of
+    this process, so time-machine moves its clock too. Chromium keeps its real clock — hence
+    the day itself is not moved far (months away, the pages' cache validators and the cookies'
+    expiry dates, computed from the moved clock, mislead it) — and the cookies are made to
+    outlive the hours between the two clocks."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    settings = request.getfixturevalue("settings")
+    settings.SESSION_COOKIE_AGE = settings.CSRF_COOKIE_AGE = 20 * 365 * 24 * 3600
+    paris = ZoneInfo("Europe/Paris")
+    midday = dt.datetime.combine(dt.datetime.now(paris).date(), dt.time(12), tzinfo=paris)
+    with time_machine.travel(midday, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

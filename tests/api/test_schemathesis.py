@@ -149,8 +149,13 @@ def _run(app, persona_user, *, request_counter: list[int]) -> list[str]:
             run = _property(operation, mode, examples, headers, ids, token_keys, request_counter)
             try:
                 run()
-            except Unsatisfiable:
-                pass  # negative mode: an operation without any input has nothing to violate
+            except Unsatisfiable as error:
+                if mode is GenerationMode.NEGATIVE:
+                    continue  # an operation without any input has nothing to violate
+                # Positive generation must always find valid requests: a failure here is a
+                # schema no client could satisfy (or a strategy that cannot), not noise.
+                failures.append(f"{operation.method.upper()} {operation.path} [{mode}]: "
+                                f"no valid request could be generated ({error})")
             except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — report all at the end
                 failures.append(f"{operation.method.upper()} {operation.path} [{mode}]: {error}")
     return failures

@@ -122,8 +122,8 @@ def reference(scope, people, skills, submissions, today) -> dict[int, Reassessme
     return result
 
 
+# max_examples comes from the profile (tests/conftest.py: "ci" 60, derandomized; "nightly" 600).
 @settings(
-    max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from assessments import reminders
 from assessments.models import AssessmentSubmission, Reminder
@@ -284,6 +285,40 @@ def test_interleaved_runs_send_each_email_once(org, mailoutbox, settings):
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
 
 
+class ReentrantOtherBatchBackend(EmailBackend):
+    """The same interleaving, with a second run whose batches straddle the first run's: its
+    batch holds people the first run claimed and is sending (unsent yet) next to people it
+    claims itself, so only the claim's token tells which rows are its to send."""
+
+    nested_batch_size = 3
+    nested_result = None
+
+    def send_messages(self, messages):
+        cls = ReentrantOtherBatchBackend
+        if cls.nested_result is None:
+            cls.nested_result = "running"
+            cls.nested_result = reminders_send(batch_size=cls.nested_batch_size)
+        return super().send_messages(messages)
+
+
+@pytest.mark.parametrize("nested_batch_size", [1, 3, 5])
+def test_interleaved_runs_with_other_batch_sizes_send_each_email_once(
+    org, mailoutbox, settings, nested_batch_size
+):
+    people = five_people(org)
+    settings.EMAIL_BACKEND = f"{__name__}.ReentrantOtherBatchBackend"
+    ReentrantOtherBatchBackend.nested_result = None
+    ReentrantOtherBatchBackend.nested_batch_size = nested_batch_size
+
+    with time_machine.travel(at(DUE), tick=False):
+        outer = reminders_send(batch_size=2)
+
+    nested = ReentrantOtherBatchBackend.nested_result
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+    assert len(outer.sent) + len(nested.sent) == 5
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
 class FailingBackend(EmailBackend):
     """Accepts ``limit`` messages, then fails as a mail server going away would."""
 
@@ -372,3 +407,59 @@ def test_queries_per_batch_do_not_grow_with_people(org, size, mailoutbox):
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert len(statements) == 12, "\n".join(statements)
     assert result.people_checked == size
+
+
+# --- The claim, step by step (each line of the protocol that a run's outcome hangs on) --------
+
+
+def test_an_escalation_and_a_first_reminder_in_the_same_batch_both_go_out(org, mailoutbox):
+    """One batch holds a person escalated today and another due today: both steps are
+    claimed (the escalation rows are added to the batch's rows, not put in their place)."""
+    early = add_person(org, "early", assessed_at=ASSESSED)
+    late = add_person(org, "late", assessed_at=ASSESSED + dt.timedelta(days=28))
+
+    sent = run_days(DUE, DUE + dt.timedelta(days=28))
+
+    last_day = sent[DUE + dt.timedelta(days=28)]
+    assert (late.email, next(s for to, s in last_day if to == late.email)) in last_day
+    assert any(to == org.manager.email for to, _ in last_day)  # the early one's escalation
+    assert early.email not in [to for to, _ in last_day]
+
+
+def _step(person, *, claimed_by: str, claimed_at) -> Reminder:  # noqa: ANN001
+    return Reminder.objects.create(person=person, kind="due", period="cadence:never",
+                                   sequence=0, due_on=DUE, claimed_by=claimed_by,
+                                   claimed_at=claimed_at)
+
+
+def test_a_claim_never_takes_a_step_another_live_run_holds(org):
+    person = add_person(org, "held", assessed_at=ASSESSED)
+    with time_machine.travel(at(DUE), tick=False):
+        now = timezone.now()
+        held = _step(person, claimed_by="other-run", claimed_at=now - LEASE / 2)
+        run = reminders._Run(today=DUE)
+        # Taken over only when its lease has expired, even if asked to (a race with _plan).
+        run._claim([], [held.pk])
+        held.refresh_from_db()
+        assert held.claimed_by == "other-run"
+        # The same step inserted by this run too: the first insert stays, no error.
+        duplicate = run._row(run._sequence(reminders.people_reassessment(
+            people=Person.objects.filter(pk=person.pk), today=DUE)[person.pk]), 0, DUE)
+        duplicate.period = held.period
+        run._claim([duplicate], [])
+        assert list(Reminder.objects.values_list("claimed_by", flat=True)) == ["other-run"]
+        # Expired: this run takes it over.
+        Reminder.objects.filter(pk=held.pk).update(claimed_at=now - LEASE - dt.timedelta(1))
+        run._claim([], [held.pk])
+        held.refresh_from_db()
+        assert held.claimed_by == run.token
+
+
+def test_release_gives_the_steps_back_to_nobody(org):
+    person = add_person(org, "released", assessed_at=ASSESSED)
+    with time_machine.travel(at(DUE), tick=False):
+        run = reminders._Run(today=DUE)
+        step = _step(person, claimed_by=run.token, claimed_at=timezone.now())
+        run.release()
+    step.refresh_from_db()
+    assert (step.claimed_by, step.claimed_at, step.sent_at) == ("", None, None)

@@ -397,3 +397,32 @@ def test_states_and_aggregates_cost_one_query_each(clean_framework, size, django
     # The cadence statement plus one for open cycles (none here).
     with django_assert_num_queries(2):
         people_reassessment(people=people)
+
+
+# --- What the states carry, read back exactly ------------------------------------------------
+
+
+def test_timestamps_from_raw_sql_come_back_aware_and_exact():
+    from assessments.selectors.states import _as_datetime
+
+    aware = dt.datetime(2026, 6, 1, 9, 30, 15, 123456, tzinfo=dt.UTC)
+    assert _as_datetime(None) is None
+    assert _as_datetime(aware) is aware
+    # SQLite: naive text, in UTC.
+    assert _as_datetime("2026-06-01 09:30:15.123456") == aware
+    assert _as_datetime("2026-06-01 09:30:15.123456").utcoffset() == dt.timedelta(0)
+    # PostgreSQL: text with its offset, kept.
+    paris = _as_datetime("2026-06-01 11:30:15.123456+02:00")
+    assert paris == aware and paris.utcoffset() == dt.timedelta(hours=2)
+    assert _as_datetime("not a date") is None
+
+
+def test_required_and_assessed_say_what_the_state_holds(clean_framework):
+    role = RoleFactory()
+    required, optional = SkillFactory(), SkillFactory()
+    RoleRequirementFactory(role=role, skill=required, target_level=2)
+    person = PersonFactory(role=role)
+    rate(person, optional, 1)
+    states = person_skill_states(person=person)
+    assert (states[required.pk].required, states[required.pk].assessed) == (True, False)
+    assert (states[optional.pk].required, states[optional.pk].assessed) == (False, True)

@@ -42,7 +42,8 @@ from tests.factories import (
     SkillRatingFactory,
 )
 
-pytestmark = pytest.mark.usefixtures("seed_content")
+# At a fixed mid-day: the demo's dates (cycles, snapshots, due dates) hang on "today".
+pytestmark = pytest.mark.usefixtures("seed_content", "fixed_midday")
 
 PEOPLE = 30
 PASSWORD = "demo-pass-123"

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.assessments.team_posts import TEAM_WRITE_PAGES, team_post_body, team_rows
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,14 +42,30 @@ def test_manager_of_another_team_gets_404(client, org, name):
     assert client.get(url(name, org.team)).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["team-edit", "team-review", "team-import", "team-gaps"])
+def _real_post(org, name: str) -> dict:  # noqa: ANN001
+    return team_post_body(name, team=org.team, manager=org.manager, people=org.people,
+                          skills=org.skills)
+
+
+def _managers_post_changes_something(client, org, name: str, body: dict) -> None:  # noqa: ANN001
+    """The same POST by the team's manager writes: the refusal above was what stopped it."""
+    before = team_rows()
+    client.force_login(org.manager)
+    response = client.post(url(name, org.team), body)
+    assert response.status_code in (200, 302), response.status_code
+    assert team_rows() != before
+
+
+@pytest.mark.parametrize("name", TEAM_WRITE_PAGES)
 def test_manager_of_another_team_cannot_post_either(client, org, name):
+    body = _real_post(org, name)
     other = build_team(people=1, skills=1, rated=False)
+    before = team_rows()
     client.force_login(other.manager)
-    person, skill = org.people[0], org.skills[0]
-    response = client.post(url(name, org.team), {f"c-{person.pk}-{skill.pk}": "4"})
+    response = client.post(url(name, org.team), body)
     assert response.status_code == 404
-    assert not person.ratings.filter(source="manager", level=4).exists()
+    assert team_rows() == before
+    _managers_post_changes_something(client, org, name, body)
 
 
 @pytest.mark.parametrize("name", ALL_PAGES)
@@ -80,15 +97,19 @@ def test_employee_map_is_read_only_with_the_setting(client, org, settings):
     assert client.get(reverse("assessments:team-list")).status_code == 200
 
 
-@pytest.mark.parametrize("name", WRITE_PAGES)
+@pytest.mark.parametrize("name", TEAM_WRITE_PAGES)
 def test_employee_cannot_change_own_team_even_with_the_setting(client, org, name, settings):
     settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
-    employee = org.people[0]
+    body = _real_post(org, name)
+    employee = org.people[1]
     client.force_login(employee.user)
-    assert client.get(url(name, org.team)).status_code == 403
-    response = client.post(url(name, org.team), {f"c-{org.people[1].pk}-{org.skills[0].pk}": "4"})
+    if name in WRITE_PAGES:
+        assert client.get(url(name, org.team)).status_code == 403
+    before = team_rows()
+    response = client.post(url(name, org.team), body)
     assert response.status_code == 403
-    assert not org.people[1].ratings.filter(level=4, source="manager").exists()
+    assert team_rows() == before
+    _managers_post_changes_something(client, org, name, body)
 
 
 def test_employee_with_the_setting_still_cannot_read_another_team(client, org, settings):
@@ -191,3 +212,21 @@ def test_manager_who_is_a_member_of_their_team_is_not_a_row_of_the_editor(client
 def test_unknown_team_is_404(client, org):
     client.force_login(org.manager)
     assert client.get(reverse("assessments:team-detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("name", TEAM_WRITE_PAGES)
+def test_readers_who_may_not_change_the_team_post_in_vain(client, org, name):
+    """Leadership and the manager of the team above read the team; its real POST is refused."""
+    body = _real_post(org, name)
+    parent_manager = UserFactory()
+    org.team.parent = build_team(people=1, skills=1, rated=False).team
+    org.team.save()
+    org.team.parent.managers.add(parent_manager)
+    before = team_rows()
+    for reader in (leadership_user(), parent_manager):
+        client.force_login(reader)
+        assert client.get(url("team-detail", org.team)).status_code == 200
+        response = client.post(url(name, org.team), body)
+        assert response.status_code == 403
+        assert team_rows() == before
+    _managers_post_changes_something(client, org, name, body)

@@ -4,6 +4,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,12 +23,20 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-NOW = timezone.now()
+# A fixed moment, mid-day in Paris, and every test runs at it: "today" on the page and the
+# dates the cells print cannot straddle midnight or depend on when the suite runs.
+NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
     clear_framework()
+
+
+@pytest.fixture(autouse=True)
+def _at_now():
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 def cell_html(body: str, person, skill) -> str:  # noqa: ANN001

@@ -11,7 +11,7 @@ from django.urls import reverse
 OBJECT_OF_NAME = {
     "api:audience-detail": "audience", "api:skill-category-detail": "category",
     "api:skill-detail": "skill", "api:role-detail": "role",
-    "api:role-requirement-detail": "role_requirement", "api:audience-requirement-detail": None,
+    "api:role-requirement-detail": "role_requirement", "api:audience-requirement-detail": "audience_requirement",
     "api:team-detail": "team", "api:person-detail": "person", "api:plan-detail": "plan",
     "api:concern-detail": "concern", "api:provider-detail": "provider",
     "api:resource-detail": "resource", "api:rating-detail": "rating",

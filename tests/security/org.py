@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from catalog.models import ImportRun, SkillMappingRule
-from readiness.models import ApiToken, GapRemedy, PlanGoal, PlanPartner
+from readiness.models import ApiToken, AudienceRequirement, GapRemedy, PlanGoal, PlanPartner
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from tests.factories import (
     AssessmentCycleFactory,
@@ -84,6 +84,10 @@ def build_org() -> Org:
                                    due_date=plan.target_date)
     partner = PlanPartner.objects.create(plan=plan, name="HR", contribution="Training days")
     GapRemedy.objects.create(plan=plan, skill=skill, remedy="train", deadline=plan.target_date)
+    # On an audience nobody is in: it exists for the URLs to reach, and changes no one's target.
+    audience_requirement = AudienceRequirement.objects.create(
+        audience=AudienceFactory(slug="sec-nobody", name="Nobody's audience"), skill=skill,
+        target_level=1)
     concern = ConcernFactory(plan=plan, raised_by=employee.user, team=team_a)
     token, _secret = ApiToken.objects.create(user=employee.user, name="Employee laptop")
     service, _secret = ApiToken.objects.create(
@@ -97,6 +101,7 @@ def build_org() -> Org:
         "token": token.token_key, "service_token": service.token_key, "audience": audience.pk,
         "role": role.pk, "category": skill.category_id, "provider": resource.provider_id,
         "rating": rating.pk, "role_requirement": role.requirements.first().pk,
+        "audience_requirement": audience_requirement.pk,
     }
     return org
 

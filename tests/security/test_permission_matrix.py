@@ -91,7 +91,7 @@ EXPECTED: dict[str, tuple] = {
     "api:role-requirement-list": (401,) + (OK,) * 7,
     "api:role-requirement-detail": (401,) + (OK,) * 7,
     "api:audience-requirement-list": (401,) + (OK,) * 7,
-    "api:audience-requirement-detail": (401,) + (404,) * 7,  # none exists
+    "api:audience-requirement-detail": (401,) + (OK,) * 7,
     "api:team-list": (401,) + (OK,) * 7,  # each sees the teams they may read
     "api:team-detail": (401, 404, 404, OK, 404, 404, OK, OK),
     "api:person-list": (401,) + (OK,) * 7,
