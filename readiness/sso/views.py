@@ -36,6 +36,8 @@ PROVIDER_ERRORS = {
     "temporarily_unavailable": "The sign-in service is busy. Try again in a few minutes.",
     "server_error": "The sign-in service had an error. Try again in a few minutes.",
 }
+# Errors our client raises itself, whose description is no word from the provider.
+OWN_ERRORS = {"mismatching_state", "missing_id_token"}
 
 
 def _error_page(request: HttpRequest, *, title: str, message: str, detail: str = "",
@@ -88,7 +90,8 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         return _error_page(request, title="Sign-in did not complete",
                            message=PROVIDER_ERRORS.get(exc.error, "The sign-in did not "
                                                        "complete. Start again."),
-                           detail=str(exc.description or ""))
+                           # What the provider said (not our client's own wording).
+                           detail="" if exc.error in OWN_ERRORS else str(exc.description or ""))
     except JoseError as exc:
         # A token whose signature, issuer, audience, nonce or expiry is wrong.
         logger.warning("single sign-on: ID token refused: %r", exc)

@@ -307,3 +307,9 @@ def test_hostile_callback_queries_get_a_page_never_a_5xx(client, provider, param
     assert response.status_code in (400, 403)
     assert signed_in_user_id(client) is None
     assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_a_refusal_of_our_own_is_not_attributed_to_the_provider(client, provider):
+    response = client.get(reverse("sso:callback"), {"code": "c", "state": "unknown"})
+    assert response.status_code == 400
+    assert "Contoso said" not in response.content.decode()
