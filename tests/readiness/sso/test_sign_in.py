@@ -313,3 +313,15 @@ def test_a_refusal_of_our_own_is_not_attributed_to_the_provider(client, provider
     response = client.get(reverse("sso:callback"), {"code": "c", "state": "unknown"})
     assert response.status_code == 400
     assert "Contoso said" not in response.content.decode()
+
+
+def test_an_erased_person_loses_the_link_and_cannot_sign_in_again(client, provider, alice):
+    from assessments.privacy import person_erase
+
+    Person.objects.filter(pk=alice.pk).update(oidc_subject="subject-alice")
+    person_erase(person=Person.objects.get(pk=alice.pk))
+    alice.refresh_from_db()
+    assert alice.oidc_subject is None
+    provider.claims = {"sub": "subject-alice", "email": "alice@example.com",
+                       "email_verified": True}
+    _refused(sign_in(client)[0], client)
