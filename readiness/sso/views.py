@@ -21,7 +21,7 @@ from readiness.sso.services import SsoRefused, oidc_user_sign_in
 logger = logging.getLogger(__name__)
 
 SESSION_NEXT = "sso_next"
-SESSION_ID_TOKEN = "sso_id_token"
+SESSION_ID_TOKEN = "sso_id_token"  # nosec B105 # a session key name, not a secret
 BREAK_GLASS = "break-glass"
 
 # What a person can do about an error the provider sends back (RFC 6749 §4.1.2.1 codes).

@@ -325,3 +325,22 @@ def test_an_erased_person_loses_the_link_and_cannot_sign_in_again(client, provid
     provider.claims = {"sub": "subject-alice", "email": "alice@example.com",
                        "email_verified": True}
     _refused(sign_in(client)[0], client)
+
+
+def test_an_admin_forgets_a_link_and_the_next_sign_in_links_again(client, provider, alice):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    Person.objects.filter(pk=alice.pk).update(oidc_subject="old-account")
+    admin_client = type(client)()
+    admin_client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = admin_client.get(reverse("admin:readiness_person_change", args=[alice.pk]))
+    assert "old-account" in page.content.decode()  # shown, read-only
+    response = admin_client.post(reverse("admin:readiness_person_changelist"), {
+        "action": "forget_sso_link", ACTION_CHECKBOX_NAME: [alice.pk]})
+    assert response.status_code == 302
+    assert LogEntry.objects.filter(change_message="Forgot the single sign-on link").exists()
+    provider.claims = {"sub": "new-account", "email": "alice@example.com",
+                       "email_verified": True}
+    assert sign_in(client)[0].status_code == 302
+    alice.refresh_from_db()
+    assert alice.oidc_subject == "new-account"
