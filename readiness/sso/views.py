@@ -161,4 +161,7 @@ class SsoLogoutView(LogoutView):
         except (requests.RequestException, ValueError, KeyError, RuntimeError):
             logger.warning("single sign-on: provider logout unavailable", exc_info=True)
             return response
-        return HttpResponseRedirect(url)
+        # A page, not a redirect: the pages' Content-Security-Policy (form-action 'self') would
+        # block the sign-out form's redirect to another site; a refresh is no form action.
+        return render(request, "sso/logout.html", {
+            "end_session_url": url, "provider_name": settings.OIDC_PROVIDER_NAME})

@@ -4,6 +4,7 @@ right person with the right groups; a replayed callback, a tampered ID token and
 for another application are refused on a readable page."""
 
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -86,6 +87,14 @@ def test_sign_in_through_the_provider(page: Page, browser: Browser, live_server,
     alice.refresh_from_db()
     assert alice.oidc_subject == "alice-at-provider"
     assert list(alice.user.groups.values_list("name", flat=True)) == ["Leadership"]
+
+    # Signing out ends the provider's session too (RP-initiated logout), then comes back.
+    page.get_by_role("button", name="Signed in as alice").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="End Session")).to_be_visible()
+    expect(page.get_by_text("id_token_hint not set")).to_have_count(0)
+    page.get_by_role("button", name="End session").click()
+    expect(page).to_have_url(re.compile(re.escape(f"{live_server.url}/accounts/login/")))
 
     # The callback URL replayed, in another browser: its state belongs to no session there.
     assert len(callbacks) == 1
