@@ -39,7 +39,3 @@ def _client(discovery_url: str, client_id: str, client_secret: str, scopes: str,
                        "default_timeout": timeout},
     )
 
-
-def provider_supports_logout() -> bool:
-    """Whether the provider declares an end_session_endpoint (RP-initiated logout)."""
-    return bool(oidc_client().load_server_metadata().get("end_session_endpoint"))
