@@ -234,6 +234,19 @@ class PersonAdmin(admin.ModelAdmin):
     ]
     autocomplete_fields = ["user", "team", "role"]
     ordering = ["user__last_name", "user__first_name", "user__username"]
+    # Set by the person's first single sign-on (readiness/sso/); shown, never typed in.
+    readonly_fields = ["oidc_subject"]
+    actions = ["forget_sso_link"]
+
+    @admin.action(description="Forget the single sign-on link of the selected people")
+    def forget_sso_link(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        """For a person whose account at the provider was replaced: their next sign-in links
+        again by verified e-mail."""
+        for person in queryset.exclude(oidc_subject=None):
+            person.oidc_subject = None
+            person.save(update_fields=["oidc_subject"])
+            self.log_change(request, person, "Forgot the single sign-on link")
+        self.message_user(request, "Their next sign-in links them again by verified e-mail.")
 
     @admin.display(description="name", ordering="user__last_name")
     def display_name(self, obj: Person) -> str:

@@ -265,6 +265,13 @@ class Person(models.Model):
     job_title = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
     start_date = models.DateField(default=timezone.localdate)
+    # The person's immutable id at the single sign-on provider (OIDC_SUBJECT_CLAIM, e.g. Entra
+    # ID's oid), set at their first sign-in: later sign-ins find them by it, whatever their
+    # e-mail has become.
+    oidc_subject = models.CharField(
+        "single sign-on subject", max_length=255, unique=True, null=True, blank=True,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]

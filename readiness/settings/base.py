@@ -10,6 +10,7 @@ from pathlib import Path
 import environ
 import xstatic.pkg.bootstrap
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -128,7 +129,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # django-axes first: it refuses a locked-out username+IP before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # The password form: refuses everybody but superusers when PASSWORD_LOGIN is off.
+    "readiness.sso.backends.PasswordBackend",
+    # Sessions opened by single sign-on (readiness/sso/); it never checks a password.
+    "readiness.sso.backends.OidcSessionBackend",
 ]
 # Login throttling: 5 failures for one username from one IP lock that pair out for 15 minutes.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
@@ -311,6 +315,35 @@ LEARN_HTTP_TIMEOUT = env.float("LEARN_HTTP_TIMEOUT", default=30.0)
 LEARN_MAX_RETRIES = env.int("LEARN_MAX_RETRIES", default=5)
 # The longest wait a Retry-After header (or the back-off) may impose, in seconds.
 LEARN_RETRY_MAX_WAIT = env.float("LEARN_RETRY_MAX_WAIT", default=120.0)
+
+# --- Single sign-on (OpenID Connect, readiness/sso/) -------------------------------------------
+# On when the discovery URL, the client id and the secret are all set.
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organization's account")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+# Claim value (app role value or group id) → "Leadership", "Curators" or "admin" (superuser),
+# e.g. OIDC_ROLE_MAP=Readiness.Leadership=Leadership,Readiness.Curators=Curators
+OIDC_ROLE_MAP = env.dict("OIDC_ROLE_MAP", default={})
+OIDC_ROLE_CLAIMS = env.list("OIDC_ROLE_CLAIMS", default=["roles", "groups"])
+# The immutable id of a person at the provider, kept on the person (Entra ID: oid).
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="sub")
+# The boolean claim that says the e-mail claim is verified (Entra ID: xms_edov).
+OIDC_EMAIL_VERIFIED_CLAIM = env.str("OIDC_EMAIL_VERIFIED_CLAIM", default="email_verified")
+OIDC_CREATE_UNKNOWN = env.bool("OIDC_CREATE_UNKNOWN", default=False)
+# How far the provider's clock may be off ours when checking exp / iat of an ID token.
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_HTTP_TIMEOUT = env.float("OIDC_HTTP_TIMEOUT", default=10.0)
+# Off: the password form is hidden and refused, except to superusers at
+# /accounts/login/?break-glass=1 (still throttled by django-axes).
+PASSWORD_LOGIN = env.bool("PASSWORD_LOGIN", default=True)
+_OIDC_ROLE_TARGETS = {"Leadership", "Curators", "admin"}
+if set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS:
+    raise ImproperlyConfigured(
+        f"OIDC_ROLE_MAP may map only to {sorted(_OIDC_ROLE_TARGETS)}, "
+        f"not {sorted(set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS)}."
+    )
 
 # SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
 # the snapshot service replaces a date's rows in one transaction on either database.

@@ -40,6 +40,9 @@ POSTERS: dict[str, str | None] = {
     "password_change": "employee",
     "password_reset": "anonymous",
     "password_reset_confirm": "anonymous",
+    # GET only (405 to POST); their query strings are fuzzed in tests/readiness/sso/.
+    "sso:start": None,
+    "sso:callback": None,
     "api:hr-upsert": "admin",
     "api:skill-category-list": "curator",
     "api:skill-category-detail": "curator",

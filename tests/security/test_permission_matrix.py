@@ -46,6 +46,9 @@ EXPECTED: dict[str, tuple] = {
     "password_reset_done": EVERYONE,
     "password_reset_confirm": EVERYONE,  # an invalid link: the page says so
     "password_reset_complete": EVERYONE,
+    # Single sign-on: off in the tests' settings, so not found (tests/readiness/sso/).
+    "sso:start": (404,) * 8,
+    "sso:callback": (404,) * 8,
     # The admin: staff only; the admin's own account has no person record.
     "admin:index": (*ADMIN_ONLY, OK),
     "admin:login": (OK,) * 7 + (REDIRECT,),
