@@ -49,9 +49,17 @@ class TrainingResourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# The columns' bounds: a number past them is a 400 at its field, never a database error.
+MAX_ID = 2**31 - 1
+MAX_SMALL = 2**15 - 1
+
+
 class SkillLevelInput(serializers.Serializer):
-    skill = serializers.IntegerField(help_text="Skill id.")
-    level = serializers.IntegerField(help_text="The level (1–4) the resource brings a learner to.")
+    skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Skill id.")
+    level = serializers.IntegerField(
+        min_value=0, max_value=MAX_SMALL,
+        help_text="The level (1–4) the resource brings a learner to.",
+    )
 
 
 class TrainingResourceInput(serializers.Serializer):
@@ -61,12 +69,18 @@ class TrainingResourceInput(serializers.Serializer):
     title = serializers.CharField(allow_blank=True)
     url = serializers.CharField(allow_blank=True)
     kind = serializers.ChoiceField(choices=ResourceKind.choices)
-    provider = serializers.IntegerField(help_text="Provider id.")
+    provider = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Provider id.")
     summary = serializers.CharField(required=False, allow_blank=True)
-    duration_minutes = serializers.IntegerField(required=False, allow_null=True)
-    level = serializers.IntegerField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_ID
+    )
+    level = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=MAX_SMALL
+    )
     is_free = serializers.BooleanField(required=False)
-    audiences = serializers.ListField(child=serializers.IntegerField(), required=False)
+    audiences = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     skills = SkillLevelInput(many=True, required=False)
     locale = serializers.CharField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
