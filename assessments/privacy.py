@@ -143,10 +143,13 @@ def person_erase(*, person: Person) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    Team.objects.filter(managers=user).update(updated_at=timezone.now())
     Team.managers.through.objects.filter(user_id=user.pk).delete()
     ApiToken.objects.filter(user=user).delete()
 
-    Person.objects.filter(pk=person.pk).update(is_active=False, job_title="")
+    Person.objects.filter(pk=person.pk).update(
+        is_active=False, job_title="", updated_at=timezone.now()
+    )
     # Ratings are append-only, and their queryset refuses .update() so that no code path edits
     # the history by mistake. Erasure is the one legitimate exception: it blanks only the two
     # free-text columns (levels, skills and dates stay for the statistics), so it goes around

@@ -234,7 +234,7 @@ def plan_item_add(
             existing.status = status
             changed.append("status")
         if changed:
-            existing.save(update_fields=changed)
+            existing.save(update_fields=[*changed, "updated_at"])
         return existing, False
     item = LearningPlanItem(
         person=person,
@@ -279,7 +279,7 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
     elif target == PlanItemStatus.COMPLETED:
         item.started_at = item.started_at or now
         item.completed_at = now
-    item.save(update_fields=["status", "started_at", "completed_at"])
+    item.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
     return item
 
 
