@@ -526,3 +526,6 @@ class DataChange(models.Model):
     def __str__(self) -> str:
         return f"change {self.pk} (weight {self.weight})"
 
+
+# The webhooks' models live in their own area; imported here so that the app registers them.
+from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
