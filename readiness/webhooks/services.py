@@ -139,6 +139,12 @@ def webhook_endpoint_update(
     return endpoint
 
 
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    """Remove an endpoint and its deliveries (an attempt in flight then finds no row)."""
+    endpoint.delete()
+
+
 # --- Events into the outbox -----------------------------------------------------------------
 
 
