@@ -52,6 +52,8 @@ logger = logging.getLogger(__name__)
 #: The delivery task's hard time limit; a claim older than this belongs to a dead attempt.
 TIME_LIMIT_SECONDS = 60
 LEASE = dt.timedelta(seconds=TIME_LIMIT_SECONDS)
+#: Seconds after which an attempt that found the row held by another looks again.
+HELD_RECHECK_SECONDS = 5
 TASK_NAME = "readiness.webhooks.tasks.deliver_webhook"
 USER_AGENT = "Readiness-Webhooks/1"
 
@@ -258,9 +260,10 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
         row = WebhookDelivery.objects.filter(pk=delivery_id).values("status", "claimed_at").first()
         if row is None or row["status"] != DeliveryStatus.PENDING:
             return AttemptOutcome(row["status"] if row else "gone")
-        # Another attempt holds it: look again when its lease has run out.
+        # Another attempt holds it: look again soon (it is then done, most likely) and at the
+        # latest when its lease runs out (it died).
         left = (row["claimed_at"] + LEASE - now).total_seconds()
-        return AttemptOutcome("held", retry_in=max(1, math.ceil(left)))
+        return AttemptOutcome("held", retry_in=max(1, min(HELD_RECHECK_SECONDS, math.ceil(left))))
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     code, text, error = _send(delivery)
     fields: dict[str, Any] = {

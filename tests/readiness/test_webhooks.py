@@ -199,7 +199,7 @@ def test_a_claimed_delivery_is_not_sent_by_a_second_worker_until_its_lease_ends(
         claimed_by="another-worker", claimed_at=timezone.now()
     )
     held = webhook_delivery_attempt(delivery_id=delivery_id)
-    assert held.status == "held" and 1 <= held.retry_in <= 60
+    assert held.status == "held" and 1 <= held.retry_in <= 5
     assert server.received == []
     # The other worker died: once its lease is over, the delivery is taken over and sent.
     WebhookDelivery.objects.filter(pk=delivery_id).update(
@@ -281,3 +281,21 @@ def test_the_due_step_of_the_reminders_emits_person_due_once(settings):
     (event,) = _events("person.due")
     assert event["data"]["person"] == person.pk
     assert event["data"]["due_on"]
+
+
+def test_lost_deliveries_are_queued_again_by_the_scheduled_task(settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from readiness.celery import app
+    from readiness.webhooks.services import deliveries_resume
+
+    entry = PeriodicTask.objects.get(task="readiness.webhooks.tasks.resume_webhook_deliveries")
+    app.loader.import_default_modules()  # what a worker does at start: autodiscovery
+    assert entry.enabled and entry.task in app.tasks
+    assert "readiness.webhooks.tasks.deliver_webhook" in app.tasks
+    webhook_endpoint_create(url="https://a.example.com/", events=ALL)
+    (lost,) = event_emit(type=EventType.RATING_RECORDED, data={"ratings": []})
+    event_emit(type=EventType.RATING_RECORDED, data={"ratings": []})  # just emitted: not lost
+    WebhookDelivery.objects.filter(pk=lost).update(
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=5))
+    assert deliveries_resume() == 1
