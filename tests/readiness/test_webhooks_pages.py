@@ -30,6 +30,8 @@ def test_the_admin_finds_the_page_from_the_navigation(client, admin_user):
     client.force_login(admin_user)
     page = client.get(reverse("home")).content.decode()
     assert reverse("readiness:webhooks") in page
+    tokens = client.get(reverse("readiness:tokens")).content.decode()
+    assert reverse("readiness:webhooks") in tokens  # next to the service tokens
     employee = PersonFactory().user
     client.force_login(employee)
     assert reverse("readiness:webhooks") not in client.get(reverse("home")).content.decode()
