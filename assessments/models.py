@@ -196,6 +196,9 @@ class LearningPlanItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    #: When the item last changed: what ``?updated_since=`` reads (saves name it in
+    #: ``update_fields``: ``auto_now`` alone is skipped by a partial save).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["status", "due_date", "-created_at"]

@@ -143,12 +143,15 @@ def person_erase(*, person: Person) -> None:
     user.save()
     user.groups.clear()
     user.user_permissions.clear()
+    Team.objects.filter(managers=user).update(updated_at=timezone.now())
     Team.managers.through.objects.filter(user_id=user.pk).delete()
     ApiToken.objects.filter(user=user).delete()
 
     # The provider's id of them goes too: it identifies them, and a new account of theirs at
     # the provider must not find this one.
-    Person.objects.filter(pk=person.pk).update(is_active=False, job_title="", oidc_subject=None)
+    Person.objects.filter(pk=person.pk).update(
+        is_active=False, job_title="", oidc_subject=None, updated_at=timezone.now()
+    )
     # Ratings are append-only, and their queryset refuses .update() so that no code path edits
     # the history by mistake. Erasure is the one legitimate exception: it blanks only the two
     # free-text columns (levels, skills and dates stay for the statistics), so it goes around

@@ -48,6 +48,8 @@ from assessments.emails import EmailBatch, absolute_reverse, email_build, messag
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.selectors import Reassessment, people_reassessment
 from readiness.models import Person, Team
+from readiness.webhooks.models import EventType
+from readiness.webhooks.services import Event, event_id_for, events_emit
 
 logger = logging.getLogger(__name__)
 
@@ -120,6 +122,8 @@ class _Outgoing:
     message: EmailMultiAlternatives
     reminder_ids: list[int]
     record: SentEmail
+    #: The ``person.due`` webhook event of a "due" step, emitted when the step is marked sent.
+    event: Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +378,7 @@ class _Run:
         if not outgoing:
             return
         sent_ids: list[int] = []
+        events: list[Event] = []
         try:
             # One connection for the batch; one message per call, so that a failure leaves
             # exactly the messages before it marked sent.
@@ -381,12 +386,16 @@ class _Run:
                 for item in outgoing:
                     connection.send_messages([item.message])
                     sent_ids += item.reminder_ids
+                    events += [item.event] if item.event else []
                     self.result.sent.append(item.record)
         finally:
             if sent_ids:
-                Reminder.objects.filter(pk__in=sent_ids, sent_at__isnull=True).update(
-                    sent_at=timezone.now()
-                )
+                # The step and its webhook events (an outbox) commit together.
+                with transaction.atomic():
+                    Reminder.objects.filter(pk__in=sent_ids, sent_at__isnull=True).update(
+                        sent_at=timezone.now()
+                    )
+                    events_emit(events=events)
 
     def release(self) -> None:
         """Give this run's unsent steps back, so the next run sends them without waiting."""
@@ -427,7 +436,14 @@ class _Run:
             headers={"Message-ID": message_id(f"reminder-{row.pk}")},
         )
         record = SentEmail(row.kind, person.email, message.subject, (person.pk,))
-        return _Outgoing(message, [row.pk], record)
+        event = None
+        if row.kind == ReminderKind.DUE:
+            # One event per sequence: its id is the step's, so a step sent again is one event.
+            event = Event(EventType.PERSON_DUE, {
+                "person": person.pk, "due_on": due_on, "cycle": seq.cycle.pk if seq.cycle else None,
+                "reason": seq.status.reason,
+            }, event_id_for(f"reminder-{row.pk}"))
+        return _Outgoing(message, [row.pk], record, event)
 
     def _digest_message(self, rows: list[Reminder]) -> _Outgoing:
         manager = rows[0].recipient

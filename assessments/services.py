@@ -28,6 +28,8 @@ from assessments.models import (
 from assessments.selectors import person_skill_states
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
+from readiness.webhooks.models import EventType
+from readiness.webhooks.services import event_emit
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,7 @@ def self_assessment_submit(
         at=now,
     )
     SkillRating.objects.bulk_create(rows)
+    _ratings_recorded(rows)
     return AssessmentSubmission.objects.create(
         person=person,
         cycle=cycle,
@@ -197,7 +200,20 @@ def manager_ratings_record(
         cycle=None,
         at=timezone.now(),
     )
-    return SkillRating.objects.bulk_create(rows)
+    saved = SkillRating.objects.bulk_create(rows)
+    _ratings_recorded(saved)
+    return saved
+
+
+def _ratings_recorded(rows: list[SkillRating]) -> None:
+    """One ``rating.recorded`` webhook event per save (a form, a team grid, a CSV import)."""
+    if rows:
+        event_emit(type=EventType.RATING_RECORDED, data={"ratings": [
+            {"id": r.pk, "person": r.person_id, "skill": r.skill_id, "level": r.level,
+             "source": r.source, "cycle": r.cycle_id, "interest": r.interest,
+             "created_at": r.created_at}
+            for r in rows
+        ]})
 
 
 # --- Learning plan ----------------------------------------------------------------------------
@@ -234,7 +250,7 @@ def plan_item_add(
             existing.status = status
             changed.append("status")
         if changed:
-            existing.save(update_fields=changed)
+            existing.save(update_fields=[*changed, "updated_at"])
         return existing, False
     item = LearningPlanItem(
         person=person,
@@ -279,7 +295,13 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
     elif target == PlanItemStatus.COMPLETED:
         item.started_at = item.started_at or now
         item.completed_at = now
-    item.save(update_fields=["status", "started_at", "completed_at"])
+    item.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
+    if target == PlanItemStatus.COMPLETED:
+        event_emit(type=EventType.PLAN_ITEM_COMPLETED, data={"plan_item": {
+            "id": item.pk, "person": item.person_id, "resource": item.resource_id,
+            "skill": item.skill_id, "started_at": item.started_at,
+            "completed_at": item.completed_at,
+        }})
     return item
 
 

@@ -24,6 +24,7 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
+from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 admin.site.site_header = "Readiness administration"
 admin.site.site_title = "Readiness admin"
@@ -338,3 +339,32 @@ class ConcernAdmin(admin.ModelAdmin):
     @admin.display(description="concern", ordering="text")
     def short_text(self, obj: Concern) -> str:
         return obj.text if len(obj.text) <= 80 else f"{obj.text[:79]}…"
+
+
+# --- Webhooks (managed on /integrations/webhooks/; here to look and to pause) ------------------
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "description", "is_active", "created_at"]
+    list_filter = ["is_active"]
+    fields = ["url", "description", "events", "is_active", "created_by", "created_at"]
+    readonly_fields = ["url", "events", "created_by", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Created on the webhooks page (or the API), which generates the secret and shows it.
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event_type", "event_id", "endpoint", "status", "attempts",
+                    "last_status_code", "created_at"]
+    list_filter = ["status", "event_type"]
+    list_select_related = ["endpoint"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

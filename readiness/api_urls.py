@@ -23,6 +23,7 @@ from assessments.api import views as assessments_api
 from catalog.api import curation as curation_api
 from catalog.api import views as catalog_api
 from readiness.api import views as readiness_api
+from readiness.webhooks import api as webhooks_api
 
 router = SimpleRouter()
 # The skills framework
@@ -54,6 +55,7 @@ router.register("cycles", assessments_api.AssessmentCycleViewSet, basename="cycl
 # Access
 router.register("tokens", readiness_api.ApiTokenViewSet, basename="token")
 router.register("service-tokens", readiness_api.ServiceTokenViewSet, basename="service-token")
+router.register("webhooks", webhooks_api.WebhookEndpointViewSet, basename="webhook")
 
 v1 = [
     # Before the router: "teams/readiness/" is not team "readiness".

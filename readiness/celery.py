@@ -1,4 +1,5 @@
-"""The Celery application; tasks are discovered in each app's tasks.py."""
+"""The Celery application; tasks are discovered in each app's tasks.py (and in
+the listed sub-packages')."""
 
 import os
 
@@ -9,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings.base")
 app = Celery("readiness")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Sub-packages of an app keep their tasks in their own tasks.py.
+app.autodiscover_tasks(["readiness.webhooks"])

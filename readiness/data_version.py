@@ -32,7 +32,7 @@ TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 #: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
 UNTRACKED_MODELS = {
     "readiness.datachange", "readiness.apitoken", "assessments.reminder", "catalog.importrun",
-    "auth.permission",
+    "auth.permission", "readiness.webhookdelivery",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"

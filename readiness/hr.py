@@ -310,13 +310,17 @@ def hr_upsert(
     Team.objects.bulk_update(
         [teams_by_path[path] for path in new_paths], ["path", "depth"], batch_size=BATCH_SIZE
     )
-    described = []
+    # Bulk updates skip ``auto_now``: ``updated_at`` is set here, for ``?updated_since=``.
+    now = timezone.now()
+    touched = []
     for change in team_changes:
-        if "description" in change.changes:
+        if change.action == "updated":
             team = teams_by_path[change.key]
-            team.description = teams[wanted_teams[change.key]]["description"]
-            described.append(team)
-    Team.objects.bulk_update(described, ["description"], batch_size=BATCH_SIZE)
+            if "description" in change.changes:
+                team.description = teams[wanted_teams[change.key]]["description"]
+            team.updated_at = now
+            touched.append(team)
+    Team.objects.bulk_update(touched, ["description", "updated_at"], batch_size=BATCH_SIZE)
 
     new_users = []
     for _index, email, user, user_values, _person_values in person_plans:
@@ -352,10 +356,13 @@ def hr_upsert(
             changed_users.append(user)
         for name, value in values.items():
             setattr(person, name, value)
+        person.updated_at = now
         changed_people.append(person)
     User.objects.bulk_update(changed_users, list(_USER_FIELDS), batch_size=BATCH_SIZE)
     Person.objects.bulk_create(new_people, batch_size=BATCH_SIZE)
-    Person.objects.bulk_update(changed_people, list(_PERSON_FIELDS), batch_size=BATCH_SIZE)
+    Person.objects.bulk_update(
+        changed_people, [*_PERSON_FIELDS, "updated_at"], batch_size=BATCH_SIZE
+    )
 
     managed = {
         teams_by_path[path].pk: {

@@ -194,6 +194,8 @@ class Team(models.Model):
     description = models.TextField(blank=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    #: When the team last changed (its managers too): what ``?updated_since=`` reads.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["path"]
@@ -211,12 +213,15 @@ class Team(models.Model):
         if path != self.path:
             old_path, old_depth = self.path, self.depth
             self.path, self.depth = path, path.count("/") - 2
-            Team.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+            Team.objects.filter(pk=self.pk).update(
+                path=self.path, depth=self.depth, updated_at=self.updated_at
+            )
             if old_path:
                 # Moving a team moves its whole sub-tree, in one statement.
                 Team.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
                     path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                     depth=F("depth") + (self.depth - old_depth),
+                    updated_at=timezone.now(),
                 )
 
     def get_absolute_url(self) -> str:
@@ -242,9 +247,11 @@ class Team(models.Model):
                 paths[team_id] = (path_of(parent) if parent else "/") + f"{team_id}/"
             return paths[team_id]
 
-        objs = [cls(id=t["id"], path=path_of(t["id"]), depth=path_of(t["id"]).count("/") - 2)
+        now = timezone.now()
+        objs = [cls(id=t["id"], path=path_of(t["id"]), depth=path_of(t["id"]).count("/") - 2,
+                    updated_at=now)
                 for t in teams]
-        cls.objects.bulk_update(objs, ["path", "depth"], batch_size=500)
+        cls.objects.bulk_update(objs, ["path", "depth", "updated_at"], batch_size=500)
 
     def subtree(self) -> "models.QuerySet[Team]":
         return Team.objects.filter(path__startswith=self.path)
@@ -272,6 +279,9 @@ class Person(models.Model):
         "single sign-on subject", max_length=255, unique=True, null=True, blank=True,
         editable=False,
     )
+    #: When the person or their login last changed (deactivation and erasure too): what
+    #: ``?updated_since=`` reads, so an incremental sync sees people leave.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["user__last_name", "user__first_name", "user__username"]
@@ -522,3 +532,7 @@ class DataChange(models.Model):
 
     def __str__(self) -> str:
         return f"change {self.pk} (weight {self.weight})"
+
+
+# The webhooks' models live in their own area; imported here so that the app registers them.
+from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from readiness import profile_views, views
+from readiness.webhooks import views as webhook_views
 
 app_name = "readiness"
 
@@ -16,4 +17,12 @@ urlpatterns: list = [
          name="service-token-create"),
     path("profile/tokens/service/<str:token_key>/revoke/",
          profile_views.service_token_revoke_view, name="service-token-revoke"),
+    path("integrations/webhooks/", webhook_views.webhooks_page, name="webhooks"),
+    path("integrations/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path("integrations/webhooks/<int:pk>/test/", webhook_views.webhook_test_view,
+         name="webhook-test"),
+    path("integrations/webhooks/<int:pk>/active/", webhook_views.webhook_active_view,
+         name="webhook-active"),
+    path("integrations/webhooks/<int:pk>/delete/", webhook_views.webhook_delete_view,
+         name="webhook-delete"),
 ]

@@ -10,6 +10,7 @@ from assessments.models import (
     RatingSource,
     SkillRating,
 )
+from readiness.api.filters import UpdatedSinceFilter
 
 
 class SkillRatingFilter(django_filters.FilterSet):
@@ -17,6 +18,12 @@ class SkillRatingFilter(django_filters.FilterSet):
     skill_slug = django_filters.CharFilter(field_name="skill__slug", label="Skill slug")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    # Ratings are append-only: a rating's time of creation is the time it last changed.
+    updated_since = UpdatedSinceFilter(
+        field_name="created_at",
+        label="Only ratings recorded at or after this instant (ISO 8601 with offset; ratings "
+        "never change once recorded)",
+    )
 
     class Meta:
         model = SkillRating
@@ -28,6 +35,7 @@ class PlanItemFilter(django_filters.FilterSet):
     assigned = django_filters.BooleanFilter(
         field_name="assigned_by", lookup_expr="isnull", exclude=True, label="Assigned by a manager"
     )
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = LearningPlanItem

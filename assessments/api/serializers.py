@@ -304,6 +304,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "completed_at",
+            "updated_at",
         ]
         read_only_fields = fields
 

@@ -1,5 +1,8 @@
 """django-filter filter sets of the organization's lists."""
 
+import datetime as dt
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet, Subquery
@@ -28,6 +31,49 @@ class IdFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class AwareDateTimeField(forms.DateTimeField):
+    """An ISO 8601 date and time that names its offset (``Z`` or ``+02:00``): a naive one
+    would be read in the server's time zone, which a client cannot know."""
+
+    def to_python(self, value: object) -> dt.datetime | None:
+        if value in self.empty_values:
+            return None
+        try:
+            # An unencoded "+01:00" arrives as " 01:00": read it as the offset it was.
+            text = re.sub(r" (\d{2}:?\d{2})$", r"+\1", str(value).strip())
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter an ISO 8601 date and time with its offset, e.g. "
+                "2026-01-31T08:00:00Z or 2026-01-31T09:00:00+01:00.",
+                code="invalid",
+            ) from None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise forms.ValidationError(
+                "Give the time zone offset (e.g. 2026-01-31T08:00:00Z or +01:00): a time "
+                "without one is ambiguous.",
+                code="naive",
+            )
+        return parsed
+
+
+class UpdatedSinceFilter(django_filters.Filter):
+    """``?updated_since=<ISO 8601 with offset>``: rows changed at or after that instant, for an
+    incremental sync (keep the time of your previous request and pass it next time)."""
+
+    field_class = AwareDateTimeField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault(
+            "label",
+            "Only rows changed at or after this instant (ISO 8601 with offset, e.g. "
+            "2026-01-31T08:00:00Z); a time without offset is refused.",
+        )
         super().__init__(*args, **kwargs)
 
 
@@ -70,6 +116,7 @@ class TeamFilter(django_filters.FilterSet):
         field_name="parent", lookup_expr="isnull", label="Only teams without a parent"
     )
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label="Name contains")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Team
@@ -85,6 +132,10 @@ class PersonFilter(django_filters.FilterSet):
     audience = django_filters.CharFilter(field_name="role__audience__slug", label="Audience slug")
     email = django_filters.CharFilter(field_name="user__email", lookup_expr="iexact")
     q = django_filters.CharFilter(method="search", label="Name, username or email contains")
+    updated_since = UpdatedSinceFilter(
+        label="Only people changed at or after this instant (ISO 8601 with offset), "
+        "deactivated and erased people included (with is_active false)"
+    )
 
     class Meta:
         model = Person

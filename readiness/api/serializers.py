@@ -128,7 +128,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "parent", "path", "depth", "description", "managers"]
+        fields = ["id", "name", "parent", "path", "depth", "description", "managers", "updated_at"]
         read_only_fields = fields
 
 
@@ -161,6 +161,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "audience",
             "is_active",
             "start_date",
+            "updated_at",
         ]
         read_only_fields = fields
 

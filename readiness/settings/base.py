@@ -345,6 +345,18 @@ if set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS:
         f"not {sorted(set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS)}."
     )
 
+# --- Webhooks ----------------------------------------------------------------------------------
+# Attempts per delivery (then it is marked failed), the back-off between them (doubling from
+# the base, capped), the HTTP timeout, and how much of a response is kept to show.
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_RETRY_MAX_SECONDS = env.int("WEBHOOK_RETRY_MAX_SECONDS", default=3600)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
+WEBHOOK_RESPONSE_KEEP_CHARS = 1000
+# Plain http:// to a loopback address (127.0.0.1, ::1, localhost) only: for tests and a local
+# receiver. Every other endpoint must be https://.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = env.bool("WEBHOOK_ALLOW_HTTP_LOOPBACK", default=False)
+
 # SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
 # the snapshot service replaces a date's rows in one transaction on either database.
 SILENCED_SYSTEM_CHECKS = ["models.W047"]

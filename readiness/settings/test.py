@@ -16,3 +16,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The tests' webhook receivers are local HTTP servers.
+WEBHOOK_ALLOW_HTTP_LOOPBACK = True

@@ -14,6 +14,8 @@ import pytest
 
 from catalog.models import ImportRun, SkillMappingRule
 from readiness.tokens import service_token_create, token_create
+from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
+from readiness.webhooks.services import webhook_endpoint_create
 from tests.factories import (
     AssessmentCycleFactory,
     AudienceFactory,
@@ -42,6 +44,12 @@ class Case:
     path: Callable
     grow: Callable
     queries: int
+
+
+def _webhook(org):
+    """The one endpoint whose deliveries the case lists (made on first use)."""
+    return WebhookEndpoint.objects.first() or webhook_endpoint_create(
+        url="https://hooks.example.com/", events=["person.due"])[0]
 
 
 def _people(org, n):
@@ -162,6 +170,18 @@ CASES = {
         "admin", lambda o: "/api/v1/service-tokens/",
         lambda o, n: [service_token_create(admin=o.admin, account=f"svc{i}", name="x")
                       for i in range(n)], 4),
+    # token(2), count, page (with the delivery counts): is_admin reads no group
+    "webhooks": Case(
+        "admin", lambda o: "/api/v1/webhooks/",
+        lambda o, n: [webhook_endpoint_create(url=f"https://h{i}.example.com/",
+                                              events=["person.due"]) for i in range(n)], 4),
+    # token(2), the endpoint (with its counts), count, page
+    "webhook deliveries": Case(
+        "admin", lambda o: f"/api/v1/webhooks/{getattr(o, 'webhook', None) or _webhook(o).pk}"
+                           "/deliveries/",
+        lambda o, n: [WebhookDelivery.objects.create(
+            endpoint=_webhook(o), event_id=f"evt_{WebhookDelivery.objects.count()}",
+            event_type="person.due", body="{}") for _ in range(n)], 5),
     # token(2), person, states, skills
     "my skills": Case("employee", lambda o: "/api/v1/me/skills/", _skills, 5),
     # token(2) + groups, managed, person, states, skills
@@ -203,9 +223,11 @@ def test_cases_cover_every_list_of_the_schema(api):
     covered = set()
     for path in lists:
         template = path.replace("{person_id}", "P").replace("{team_id}", "T")
+        template = template.replace("webhooks/{id}/", "webhooks/W/")
         for case in CASES.values():
             sample = case.path(type("O", (), {"employee": type("E", (), {"pk": "P"}),
-                                              "platform": type("T", (), {"pk": "T"})}))
+                                              "platform": type("T", (), {"pk": "T"}),
+                                              "webhook": "W"}))
             if sample == template:
                 covered.add(path)
     assert lists == covered

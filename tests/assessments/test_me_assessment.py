@@ -274,8 +274,8 @@ def test_post_query_count_is_independent_of_skills_and_ratings(
     data = form_data(org.person, dict.fromkeys(org.skills, 3))
     # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version (form initial),
     # 7 open cycles, 8 savepoint, 9 version (stale check), 10 skill states (changed skills),
-    # 11 active skills (validation), 12 ratings (one bulk insert), 13 submission,
-    # 14 release savepoint
-    with django_assert_num_queries(14):
+    # 11 active skills (validation), 12 ratings (one bulk insert), 13 webhook endpoints
+    # ("rating.recorded"), 14 submission, 15 release savepoint
+    with django_assert_num_queries(15):
         assert client.post(URL, data).status_code == 302
     assert SkillRating.objects.filter(person=org.person, level=3).count() == size[0]

@@ -282,8 +282,8 @@ def test_editor_post_queries_do_not_grow_with_the_team(client, django_assert_num
         data = changed_form(client, org, 3)
         # session, user, persona flags, managed paths, team, can-edit; the service: savepoint,
         # can-edit, lock the members' rows, states, then manager_ratings_record: savepoint,
-        # active skills, insert, release, release
-        with django_assert_num_queries(15):
+        # active skills, insert, the webhook endpoints ("rating.recorded"), release, release
+        with django_assert_num_queries(16):
             assert post(client, org.team, data).status_code == 302
 
 

@@ -28,6 +28,10 @@ VIEW_ONLY = {
     "assessments.reminder",
     "assessments.readinesssnapshot",
     "catalog.importrun",
+    # Webhooks: endpoints are registered on their page or the API (which make and show the
+    # secret once); deliveries are written by the events.
+    "readiness.webhookendpoint",
+    "readiness.webhookdelivery",
     # django-axes' sign-in records (an admin unlocks an account by deleting its attempts).
     "axes.accessattempt",
     "axes.accessfailurelog",

@@ -24,6 +24,10 @@ OBJECT_OF_NAME = {
     "catalog:import-status": "import", "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",
     "assessments:my-plan-item-action": "item",
+    "api:webhook-detail": "webhook", "api:webhook-deliveries": "webhook",
+    "api:webhook-send-test": "webhook", "readiness:webhook-detail": "webhook",
+    "readiness:webhook-test": "webhook", "readiness:webhook-active": "webhook",
+    "readiness:webhook-delete": "webhook",
 }
 OBJECT_OF_PREFIX = {
     "catalog:": "resource", "assessments:team-": "team", "assessments:person-": "person",

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from catalog.models import ImportRun, SkillMappingRule
 from readiness.models import ApiToken, AudienceRequirement, GapRemedy, PlanGoal, PlanPartner
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
+from readiness.webhooks.models import WebhookEndpoint
 from tests.factories import (
     AssessmentCycleFactory,
     AudienceFactory,
@@ -93,6 +94,9 @@ def build_org() -> Org:
     service, _secret = ApiToken.objects.create(
         user=UserFactory(username="sec-service"), name="HR sync", is_service=True
     )
+    webhook = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/readiness", events=["rating.recorded"], secret="whsec_x"
+    )
     # URL keyword → value, by URL name first, then by keyword alone.
     org.kwargs = {
         "team": team_a.pk, "person": employee.pk, "resource": resource.pk, "rule": rule.pk,
@@ -102,6 +106,7 @@ def build_org() -> Org:
         "role": role.pk, "category": skill.category_id, "provider": resource.provider_id,
         "rating": rating.pk, "role_requirement": role.requirements.first().pk,
         "audience_requirement": audience_requirement.pk,
+        "webhook": webhook.pk,
     }
     return org
 
