@@ -44,9 +44,9 @@ def history_snapshot(
     pk = f"b.{quote(model._meta.pk.column)}"
     ids = [int(i) for i in ids]
     if connection.vendor == "postgresql":
-        where, id_param = f"{pk} = ANY(%s)", ids
+        where, id_param = f"{pk} = ANY(%s)", ids  # nosec B608 # quoted model table/column names; values as parameters
     elif connection.vendor == "sqlite":
-        where, id_param = f"{pk} IN (SELECT value FROM json_each(%s))", json.dumps(ids)
+        where, id_param = f"{pk} IN (SELECT value FROM json_each(%s))", json.dumps(ids)  # nosec B608 # quoted primary key column; ids as a parameter
     else:  # pragma: no cover - the project runs on PostgreSQL and SQLite
         where, id_param = f"{pk} IN ({', '.join(str(i) for i in ids)})", None
     if user is None:
@@ -60,7 +60,7 @@ def history_snapshot(
         for name in ("history_date", "history_change_reason", "history_type", "history_user")
     ]
     sql = (
-        f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join([*target, *meta])}) "  # noqa: S608
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join([*target, *meta])}) "  # noqa: S608  # nosec B608 # quoted model table/column names; values as parameters
         f"SELECT {', '.join(source)}, %s, %s, %s, %s "
         f"FROM {quote(model._meta.db_table)} b WHERE {where}"
     )
@@ -107,7 +107,7 @@ def change_log_record(
         values = "json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]')"
         source = "json_each(%s) AS j"
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608
+        f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608  # nosec B608 # quoted model table/column names; values as parameters
         f"SELECT %s, %s, %s, %s, %s, {values} FROM {source}"
     )
     moment = connection.ops.adapt_datetimefield_value(when or timezone.now())
