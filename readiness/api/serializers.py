@@ -304,6 +304,11 @@ HR_MAX_PEOPLE = 20_000
 
 
 class HrTeamInput(serializers.Serializer):
+    external_id = serializers.CharField(
+        required=False, max_length=255,
+        help_text="The team's id in the HR system: when given, the team is found by it (a "
+        "renamed or moved team stays the same team). Set once, never changed.",
+    )
     name = serializers.CharField(allow_blank=True, trim_whitespace=True)
     parent = serializers.CharField(
         required=False,
@@ -321,7 +326,12 @@ class HrTeamInput(serializers.Serializer):
 
 
 class HrPersonInput(serializers.Serializer):
-    email = serializers.CharField(help_text="Identifies the person.")
+    external_id = serializers.CharField(
+        required=False, max_length=255,
+        help_text="The person's id in the HR system: when given, the person is found by it (a "
+        "changed email stays the same person). Set once, never changed.",
+    )
+    email = serializers.CharField(help_text="Identifies the person (unless external_id does).")
     first_name = serializers.CharField(required=False, allow_blank=True)
     last_name = serializers.CharField(required=False, allow_blank=True)
     team = serializers.CharField(
@@ -332,7 +342,9 @@ class HrPersonInput(serializers.Serializer):
     )
     job_title = serializers.CharField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
-    start_date = serializers.DateField(required=False)
+    start_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Unknown (null) when left out on creation."
+    )
 
 
 class HrUpsertInput(serializers.Serializer):
