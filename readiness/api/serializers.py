@@ -267,7 +267,10 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert"]
+        fields = [
+            "token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert",
+            "can_scim",
+        ]
         read_only_fields = fields
 
 
@@ -294,6 +297,9 @@ class ServiceTokenInput(serializers.Serializer):
     )
     name = serializers.CharField(allow_blank=True)
     can_hr_upsert = serializers.BooleanField(default=False)
+    can_scim = serializers.BooleanField(
+        default=False, help_text="May provision people at /scim/v2/ (a directory)."
+    )
     expires_in_days = serializers.IntegerField(allow_null=True, default=365)
 
 
