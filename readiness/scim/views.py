@@ -46,7 +46,21 @@ FILTER_ATTRIBUTES = {
     ("active", None, None): "is_active",
     ("name", "givenName", None): "user__first_name",
     ("name", "familyName", None): "user__last_name",
+    ("title", None, None): "job_title",
 }
+
+
+class _FilterQuery(Transpiler):
+    """scim2-filter-parser's Django transpiler, refusing an attribute it cannot filter on
+    (it would drop that part of the filter silently)."""
+
+    def visit_AttrPath(self, node: Any) -> Any:
+        field = super().visit_AttrPath(node)
+        if field is None:
+            raise ScimProblem(
+                f"Users cannot be filtered on “{node.attr_name}”.", scim_type="invalidFilter"
+            )
+        return field
 DEFAULT_COUNT = 100
 
 
@@ -186,11 +200,17 @@ class UsersView(ScimView):
                 raise ScimProblem("The filter must be a string.", scim_type="invalidFilter")
             try:
                 tree = SCIMParser().parse(SCIMLexer().tokenize(scim_filter))
-                query = Transpiler(FILTER_ATTRIBUTES).transpile(tree)
+                query = _FilterQuery(FILTER_ATTRIBUTES).transpile(tree)
+            except ScimProblem:
+                raise
             except Exception as error:  # the parser raises bare exceptions on bad filters
                 raise ScimProblem(
                     f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter"
                 ) from error
+            if query is None:
+                raise ScimProblem(
+                    f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter"
+                )
             people = people.filter(query)
         start = _int_param(params.get("startIndex"), 1, 1)
         count = min(_int_param(params.get("count"), DEFAULT_COUNT, 0), discovery.MAX_RESULTS)
