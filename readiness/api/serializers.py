@@ -128,7 +128,9 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "parent", "path", "depth", "description", "managers"]
+        fields = [
+            "id", "name", "parent", "path", "depth", "description", "managers", "external_id",
+        ]
         read_only_fields = fields
 
 
@@ -161,6 +163,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "audience",
             "is_active",
             "start_date",
+            "external_id",
         ]
         read_only_fields = fields
 

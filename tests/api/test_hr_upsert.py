@@ -327,3 +327,15 @@ def test_a_team_cannot_be_renamed_onto_another_nor_under_itself(api, org):
                                             "parent": "Engineering/Analytics/Deep"}]},
                         format="json")
     assert under.status_code == 400 and list(under.json()["teams"]["0"]) == ["parent"]
+
+
+def test_the_admin_shows_an_external_id_read_only_once_set(client, org):
+    client.force_login(org.admin)
+    url = f"/admin/readiness/person/{org.employee.pk}/change/"
+    assert 'name="external_id"' in client.get(url).content.decode()
+    Person.objects.filter(pk=org.employee.pk).update(external_id="E-1")
+    page = client.get(url).content.decode()
+    assert 'name="external_id"' not in page and "E-1" in page
+    Team.objects.filter(pk=org.platform.pk).update(external_id="T-1")
+    team_page = client.get(f"/admin/readiness/team/{org.platform.pk}/change/").content.decode()
+    assert 'name="external_id"' not in team_page and "T-1" in team_page
