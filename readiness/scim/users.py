@@ -29,6 +29,7 @@ from django.db.models import QuerySet
 from scim2_models import Context, EnterpriseUser, Manager
 
 from readiness.hr import PATH_SEPARATOR, HrUpsertInvalid, hr_upsert
+from readiness.hr import _team_paths as team_paths
 from readiness.models import Person, Team
 from readiness.scim.discovery import ScimUser
 
@@ -197,13 +198,15 @@ def person_scim_write(
         person_entry["external_id"] = resource.external_id
     teams = _team_entries(team_path) if team_path else []
     if teams:
-        teams[-1]["managers"] = _team_managers(
+        managers = _team_managers(
             team_path=team_path,
             new=_manager_email(enterprise.manager if enterprise else None),
             old=_manager_email(previous[EnterpriseUser].manager)
             if previous is not None and previous[EnterpriseUser] is not None
             else None,
         )
+        if managers is not None:
+            teams[-1]["managers"] = managers
     if current is not None:
         person_entry["person_id"] = current.pk
     people = [person_entry]
@@ -214,18 +217,18 @@ def person_scim_write(
     return people_visible().get(user__username=person_entry["username"])
 
 
-def _team_managers(*, team_path: str, new: str | None, old: str | None) -> list[str]:
-    """The team's manager emails after the change: the new manager added; the old one
-    removed only when the manager was removed (not replaced)."""
-    from readiness.hr import _team_paths
-
-    team = _team_paths(list(Team.objects.only("id", "name", "parent_id"))).get(team_path)
+def _team_managers(*, team_path: str, new: str | None, old: str | None) -> list[str] | None:
+    """The team's manager emails after the change — the new manager added; the old one
+    removed only when the manager was removed (not replaced) — or None when they stay as
+    they are (the team's managers are then left alone)."""
+    team = team_paths(list(Team.objects.only("id", "name", "parent_id"))).get(team_path)
     emails = list(team.managers.values_list("email", flat=True)) if team else []
+    wanted = list(emails)
     if new is None and old is not None:
-        emails = [e for e in emails if e.lower() != old.lower()]
-    if new is not None and new.lower() not in {e.lower() for e in emails}:
-        emails.append(new)
-    return emails
+        wanted = [e for e in wanted if e.lower() != old.lower()]
+    if new is not None and new.lower() not in {e.lower() for e in wanted}:
+        wanted.append(new)
+    return None if wanted == emails else wanted
 
 
 def _problem(error: HrUpsertInvalid) -> ScimProblem:
