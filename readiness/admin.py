@@ -199,6 +199,10 @@ class TeamAdmin(admin.ModelAdmin):
     ordering = ["path"]
     inlines = [PersonInline]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Team | None = None) -> list[str]:
+        # An external id is set once (by hand, the HR upsert or SCIM), then never changes.
+        return ["external_id"] if obj is not None and obj.external_id else []
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Team]:
         return (
             super()
@@ -232,6 +236,7 @@ class PersonAdmin(admin.ModelAdmin):
         "user__last_name",
         "user__email",
         "job_title",
+        "=external_id",
     ]
     autocomplete_fields = ["user", "team", "role"]
     ordering = ["user__last_name", "user__first_name", "user__username"]
@@ -248,6 +253,10 @@ class PersonAdmin(admin.ModelAdmin):
             person.save(update_fields=["oidc_subject"])
             self.log_change(request, person, "Forgot the single sign-on link")
         self.message_user(request, "Their next sign-in links them again by verified e-mail.")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
+        # An external id is set once (by hand, the HR upsert or SCIM), then never changes.
+        return ["external_id"] if obj is not None and obj.external_id else []
 
     @admin.display(description="name", ordering="user__last_name")
     def display_name(self, obj: Person) -> str:

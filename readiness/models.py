@@ -194,6 +194,12 @@ class Team(models.Model):
     description = models.TextField(blank=True)
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
+    #: The team's id in the HR system or directory (SCIM ``externalId``): set once, never
+    #: changed; the HR upsert and SCIM find the team by it, so a renamed team stays the team.
+    external_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True,
+        help_text="The team's id in the HR system or directory (set once).",
+    )
     #: When the team last changed (its managers too): what ``?updated_since=`` reads.
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -271,7 +277,15 @@ class Person(models.Model):
     )
     job_title = models.CharField(max_length=120, blank=True)
     is_active = models.BooleanField(default=True)
-    start_date = models.DateField(default=timezone.localdate)
+    #: Unknown (null) unless given: the day someone was provisioned is not the day they started.
+    start_date = models.DateField(null=True, blank=True)
+    #: The person's id in the HR system or directory (SCIM ``externalId``, Entra's object id):
+    #: set once, never changed; the HR upsert and SCIM find the person by it, so a changed
+    #: email stays the same person.
+    external_id = models.CharField(
+        max_length=255, null=True, blank=True, unique=True,
+        help_text="The person's id in the HR system or directory (set once).",
+    )
     # The person's immutable id at the single sign-on provider (OIDC_SUBJECT_CLAIM, e.g. Entra
     # ID's oid), set at their first sign-in: later sign-ins find them by it, whatever their
     # e-mail has become.
@@ -501,6 +515,11 @@ class ApiToken(AbstractAuthToken):
         "may bulk-upsert teams and people",
         default=False,
         help_text="Lets an HR system call the bulk upsert endpoint.",
+    )
+    can_scim = models.BooleanField(
+        "may provision over SCIM",
+        default=False,
+        help_text="Lets a directory (Microsoft Entra ID) provision people and teams at /scim/v2/.",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

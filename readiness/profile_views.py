@@ -60,6 +60,10 @@ class ServiceTokenForm(forms.Form):
     can_hr_upsert = forms.BooleanField(
         label="May bulk-upsert teams and people (HR system)", required=False
     )
+    can_scim = forms.BooleanField(
+        label="May provision people over SCIM (Microsoft Entra ID), at /scim/v2/",
+        required=False,
+    )
     expires_in_days = forms.TypedChoiceField(
         label="Expires after",
         choices=[*PERSONAL_EXPIRY_CHOICES, ("", "Never")],
@@ -77,6 +81,7 @@ class ServiceTokenForm(forms.Form):
             Field("account"),
             Field("name"),
             Field("can_hr_upsert"),
+            Field("can_scim"),
             Field("expires_in_days"),
             Submit("create-service", "Create a service token"),
         )

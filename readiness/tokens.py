@@ -94,14 +94,43 @@ def service_token_create(
     account: str,
     name: str,
     can_hr_upsert: bool = False,
+    can_scim: bool = False,
     expires_in_days: int | None = 365,
 ) -> tuple[ApiToken, str]:
     """An admin creates a token for an integration. It acts as the service account
     ``account`` (created without a usable password when missing), whose access follows the
     same rules as anybody's (e.g. add the account to Leadership for a BI tool); the HR upsert
-    right belongs to the token."""
+    right and the SCIM right belong to the token."""
     if not is_admin(admin):
         raise ValidationError("Only admins create service tokens.")
+    return _service_token_create(
+        created_by=admin, account=account, name=name, can_hr_upsert=can_hr_upsert,
+        can_scim=can_scim, expires_in_days=expires_in_days,
+    )
+
+
+def scim_token_create(
+    *, name: str, account: str = "scim", expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
+    """A SCIM provisioning token (``manage.py scim_token``): a service token with the SCIM
+    right only, acting as the service account ``account``; no expiry unless given (a
+    directory's provisioning job keeps one token)."""
+    with transaction.atomic():
+        return _service_token_create(
+            created_by=None, account=account, name=name, can_scim=True,
+            expires_in_days=expires_in_days,
+        )
+
+
+def _service_token_create(
+    *,
+    created_by: AbstractBaseUser | None,
+    account: str,
+    name: str,
+    can_hr_upsert: bool = False,
+    can_scim: bool = False,
+    expires_in_days: int | None = 365,
+) -> tuple[ApiToken, str]:
     name = _clean_name(name)
     account = (account or "").strip()
     User = get_user_model()
@@ -127,8 +156,9 @@ def service_token_create(
         name=name,
         is_service=True,
         can_hr_upsert=can_hr_upsert,
+        can_scim=can_scim,
         expiry=_expiry(expires_in_days),
-        created_by=admin,
+        created_by=created_by,
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("readiness.api_urls")),
+    path("scim/v2/", include("readiness.scim.urls")),
     path("", include("readiness.urls_org")),
     path("", include("catalog.urls")),
     path("", include("assessments.urls")),

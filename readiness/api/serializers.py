@@ -128,7 +128,10 @@ class TeamSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Team
-        fields = ["id", "name", "parent", "path", "depth", "description", "managers", "updated_at"]
+        fields = [
+            "id", "name", "parent", "path", "depth", "description", "managers", "external_id",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -161,6 +164,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "audience",
             "is_active",
             "start_date",
+            "external_id",
             "updated_at",
         ]
         read_only_fields = fields
@@ -268,7 +272,10 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert"]
+        fields = [
+            "token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert",
+            "can_scim",
+        ]
         read_only_fields = fields
 
 
@@ -295,6 +302,9 @@ class ServiceTokenInput(serializers.Serializer):
     )
     name = serializers.CharField(allow_blank=True)
     can_hr_upsert = serializers.BooleanField(default=False)
+    can_scim = serializers.BooleanField(
+        default=False, help_text="May provision people at /scim/v2/ (a directory)."
+    )
     expires_in_days = serializers.IntegerField(allow_null=True, default=365)
 
 
@@ -305,6 +315,11 @@ HR_MAX_PEOPLE = 20_000
 
 
 class HrTeamInput(serializers.Serializer):
+    external_id = serializers.CharField(
+        required=False, max_length=255,
+        help_text="The team's id in the HR system: when given, the team is found by it (a "
+        "renamed or moved team stays the same team). Set once, never changed.",
+    )
     name = serializers.CharField(allow_blank=True, trim_whitespace=True)
     parent = serializers.CharField(
         required=False,
@@ -322,7 +337,12 @@ class HrTeamInput(serializers.Serializer):
 
 
 class HrPersonInput(serializers.Serializer):
-    email = serializers.CharField(help_text="Identifies the person.")
+    external_id = serializers.CharField(
+        required=False, max_length=255,
+        help_text="The person's id in the HR system: when given, the person is found by it (a "
+        "changed email stays the same person). Set once, never changed.",
+    )
+    email = serializers.CharField(help_text="Identifies the person (unless external_id does).")
     first_name = serializers.CharField(required=False, allow_blank=True)
     last_name = serializers.CharField(required=False, allow_blank=True)
     team = serializers.CharField(
@@ -333,7 +353,9 @@ class HrPersonInput(serializers.Serializer):
     )
     job_title = serializers.CharField(required=False, allow_blank=True)
     is_active = serializers.BooleanField(required=False)
-    start_date = serializers.DateField(required=False)
+    start_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Unknown (null) when left out on creation."
+    )
 
 
 class HrUpsertInput(serializers.Serializer):

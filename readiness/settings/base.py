@@ -270,6 +270,10 @@ REST_FRAMEWORK = {
 # API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
 KNOX_TOKEN_MODEL = "readiness.ApiToken"  # nosec B105 # a model label and a token prefix, not secrets
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}  # nosec B105 # a model label and a token prefix, not secrets
+# SCIM provisioning (/scim/v2/, readiness.scim): the enterprise extension's department →
+# team path, as JSON ({"Sales EMEA": "Sales/EMEA"}); a department not listed is read as a
+# team path itself. Missing teams are created.
+SCIM_DEPARTMENT_TEAMS = env.json("SCIM_DEPARTMENT_TEAMS", default={})
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness API",
     "DESCRIPTION": "Generative-AI skills readiness: skills framework, people, ratings, gaps, "

@@ -259,3 +259,83 @@ def test_a_dry_run_leaves_no_audit_history(api, org):
 
     api("admin").post(f"{UPSERT}?dry_run=1", payload(org), format="json")
     assert not LogEntry.objects.filter(change_message="via HR upsert").exists()
+
+
+def test_an_external_id_keeps_the_person_when_their_email_changes(api, org):
+    client = api("admin")
+    first = {"people": [{"external_id": "E-100", "email": "ann@example.com", "first_name": "Ann"}]}
+    assert client.post(UPSERT, first, format="json").status_code == 200
+    person = Person.objects.get(external_id="E-100")
+    assert person.start_date is None  # created without a start date: unknown, not today
+    moved = {"people": [{"external_id": "E-100", "email": "ann.lee@example.com"}]}
+    body = client.post(UPSERT, moved, format="json").json()
+    assert body["people"] == [
+        {"key": "ann.lee@example.com", "action": "updated", "changes": ["email", "username"]}
+    ]
+    person.refresh_from_db()
+    assert (person.user.email, person.user.username) == ("ann.lee@example.com",
+                                                         "ann.lee@example.com")
+    assert Person.objects.filter(user__email__iexact="ann@example.com").count() == 0
+
+
+def test_an_external_id_links_an_existing_person_once_and_never_changes(api, org):
+    client = api("admin")
+    email = org.employee.user.email
+    linked = client.post(UPSERT, {"people": [{"external_id": "E-7", "email": email}]},
+                         format="json")
+    assert linked.json()["people"][0]["changes"] == ["external_id"]
+    org.employee.refresh_from_db()
+    assert org.employee.external_id == "E-7"
+    other = client.post(UPSERT, {"people": [{"external_id": "E-8", "email": email}]},
+                        format="json")
+    assert other.status_code == 400
+    assert "never changes" in other.json()["people"]["0"]["external_id"][0]
+    taken = client.post(UPSERT, {"people": [{"external_id": "E-7",
+                                             "email": org.colleague.user.email}]}, format="json")
+    assert taken.status_code == 400 and list(taken.json()["people"]["0"]) == ["email"]
+
+
+def test_an_external_id_keeps_the_team_when_it_is_renamed_or_moved(api, org):
+    client = api("admin")
+    created = {"teams": [{"external_id": "T-1", "name": "Analytics", "parent": "Engineering"}],
+               "people": [{"email": "ann@example.com", "team": "Engineering/Analytics"}]}
+    assert client.post(UPSERT, created, format="json").status_code == 200
+    team = Team.objects.get(external_id="T-1")
+    renamed = {"teams": [{"external_id": "T-1", "name": "Insights", "parent": "Engineering/Data"},
+                         {"name": "Dashboards", "parent": "Engineering/Data/Insights"}]}
+    body = client.post(UPSERT, renamed, format="json").json()
+    assert body["teams"][0] == {"key": "Engineering/Data/Insights", "action": "updated",
+                                "changes": ["name", "parent"]}
+    team.refresh_from_db()
+    assert (team.name, team.parent, team.path) == ("Insights", org.data,
+                                                   f"{org.data.path}{team.pk}/")
+    child = Team.objects.get(name="Dashboards")
+    assert child.parent == team and child.path == f"{team.path}{child.pk}/"
+    assert Person.objects.get(user__email="ann@example.com").team == team
+    assert Team.objects.count() == 5  # Engineering, Platform, Data, Insights, Dashboards
+
+
+def test_a_team_cannot_be_renamed_onto_another_nor_under_itself(api, org):
+    client = api("admin")
+    client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Analytics",
+                                    "parent": "Engineering"}]}, format="json")
+    onto = client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Platform",
+                                           "parent": "Engineering"}]}, format="json")
+    assert onto.status_code == 400 and list(onto.json()["teams"]["0"]) == ["name"]
+    Team.objects.create(name="Deep", parent=Team.objects.get(external_id="T-9"))
+    under = client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Analytics",
+                                            "parent": "Engineering/Analytics/Deep"}]},
+                        format="json")
+    assert under.status_code == 400 and list(under.json()["teams"]["0"]) == ["parent"]
+
+
+def test_the_admin_shows_an_external_id_read_only_once_set(client, org):
+    client.force_login(org.admin)
+    url = f"/admin/readiness/person/{org.employee.pk}/change/"
+    assert 'name="external_id"' in client.get(url).content.decode()
+    Person.objects.filter(pk=org.employee.pk).update(external_id="E-1")
+    page = client.get(url).content.decode()
+    assert 'name="external_id"' not in page and "E-1" in page
+    Team.objects.filter(pk=org.platform.pk).update(external_id="T-1")
+    team_page = client.get(f"/admin/readiness/team/{org.platform.pk}/change/").content.decode()
+    assert 'name="external_id"' not in team_page and "T-1" in team_page

@@ -1,7 +1,12 @@
 """API tokens: a person creates, lists and revokes their own (API and profile page); admins
 create and revoke service tokens."""
 
+import io
+import re
+
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from readiness.models import ApiToken
@@ -164,3 +169,33 @@ def test_only_admins_use_the_service_token_forms(client, org, persona):
     revoke = client.post(reverse("readiness:service-token-revoke", args=[token.token_key]))
     assert create.status_code == 403 and revoke.status_code == 403
     assert ApiToken.objects.filter(is_service=True).count() == 1
+
+
+def test_admin_creates_a_scim_token_on_the_page_and_it_provisions(client, org):
+    client.force_login(org.admin)
+    page = client.get(reverse("readiness:tokens")).content.decode()
+    assert 'name="can_scim"' in page and "/scim/v2/" in page
+    response = client.post(
+        reverse("readiness:service-token-create"),
+        {"account": "entra", "name": "Entra ID", "can_scim": "on", "expires_in_days": ""},
+        follow=True,
+    )
+    token = ApiToken.objects.get(is_service=True, name="Entra ID")
+    assert token.can_scim and not token.can_hr_upsert
+    secret = re.search(r'id="new-token-value"[^>]*value="([^"]+)"',
+                       response.content.decode()).group(1)
+    scim = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert scim.get("/scim/v2/Users").status_code == 200
+
+
+def test_the_scim_token_command_prints_a_working_token_once(org):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("scim_token", "--name", "Entra ID", stdout=out, stderr=err)
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(name="Entra ID")
+    assert token.can_scim and token.is_service and token.user.get_username() == "scim"
+    assert secret.startswith("rdy_") and secret not in str(ApiToken.objects.values_list())
+    assert "shown once" in err.getvalue()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {secret}").get("/scim/v2/Users").status_code == 200
+    with pytest.raises(CommandError):
+        call_command("scim_token", "--name", " ", stdout=out, stderr=err)

@@ -44,6 +44,13 @@ POSTERS: dict[str, str | None] = {
     "sso:start": None,
     "sso:callback": None,
     "api:hr-upsert": "admin",
+    # SCIM answers a bearer token only (a session gets 401): fuzzed with one in
+    # tests/readiness/test_scim_hostile.py.
+    "scim:users": None,
+    "scim:search": None,
+    "scim:users-search": None,
+    "scim:user": None,
+    "scim:not-found": None,
     "api:skill-category-list": "curator",
     "api:skill-category-detail": "curator",
     "api:skill-list": "curator",

@@ -147,6 +147,19 @@ EXPECTED: dict[str, tuple] = {
     "api:schema": (401,) + (OK,) * 7,
     "api:docs": SIGNED_IN,
     "api:not-found": (404,) * 8,
+    # SCIM: a bearer service token with the SCIM right only; a session is no credential
+    # (tests/readiness/test_scim_auth.py covers the tokens).
+    "scim:root": (401,) * 8,
+    "scim:service-provider-config": (401,) * 8,
+    "scim:resource-types": (401,) * 8,
+    "scim:resource-type": (401,) * 8,
+    "scim:schemas": (401,) * 8,
+    "scim:schema": (401,) * 8,
+    "scim:users": (401,) * 8,
+    "scim:search": (401,) * 8,
+    "scim:users-search": (401,) * 8,
+    "scim:user": (401,) * 8,
+    "scim:not-found": (401,) * 8,
     # Pages
     "readiness:concern-create": SIGNED_IN,
     "readiness:concern-mine": SIGNED_IN,
