@@ -161,8 +161,9 @@ def _team_gaps(client: Client, url: str, org: Any) -> Body:
 
 
 def _catalog_import(client: Client, url: str, org: Any) -> Body:
-    body = page_post_body(client, url, has="retire_missing")
-    return {**body, "file": Upload("catalog.json", CATALOG_FILE.read_bytes())}
+    # The upload form is the page's first; its checkboxes start unticked (whole catalog: off).
+    body = page_post_body(client, url)
+    return {**body, "upload": ["1"], "file": Upload("catalog.json", CATALOG_FILE.read_bytes())}
 
 
 def _unmapped(client: Client, url: str, org: Any) -> Body:
