@@ -7,6 +7,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from assessments.learning_records.models import (  # noqa: F401 - models of the app
+    TranscriptLink,
+    TranscriptSync,
+    VerificationSource,
+    VerifiedCompletion,
+)
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
 
@@ -196,6 +202,10 @@ class LearningPlanItem(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the completion (and its date) comes from the provider's own record.
+    verified_by = models.CharField(
+        max_length=20, choices=VerificationSource.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["status", "due_date", "-created_at"]

@@ -24,6 +24,7 @@ from django.views.generic import TemplateView
 
 from assessments.charts import chart_domain, level_chart
 from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
+from assessments.learning_records.selectors import person_verified_completions
 from assessments.models import (
     OPEN_PLAN_STATUSES,
     AssessmentCycle,
@@ -121,7 +122,10 @@ class PersonDetailView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
-        return _readiness_context(self.request, self.person, is_self=False)
+        context = _readiness_context(self.request, self.person, is_self=False)
+        # What the person completed upstream, in their plan or not (one query).
+        context["verified_completions"] = list(person_verified_completions(person=self.person))
+        return context
 
 
 # --- Self-assessment --------------------------------------------------------------------------

@@ -309,6 +309,14 @@ LEARN_HTTP_TIMEOUT = env.float("LEARN_HTTP_TIMEOUT", default=30.0)
 LEARN_MAX_RETRIES = env.int("LEARN_MAX_RETRIES", default=5)
 # The longest wait a Retry-After header (or the back-off) may impose, in seconds.
 LEARN_RETRY_MAX_WAIT = env.float("LEARN_RETRY_MAX_WAIT", default=120.0)
+# Learner transcripts (shared links): the share id and "?locale=" are appended to the base.
+LEARN_TRANSCRIPT_API_BASE = env.str(
+    "LEARN_TRANSCRIPT_API_BASE",
+    default="https://learn.microsoft.com/api/profiles/transcript/share/",
+)
+# The nightly sync spreads its reads over this many seconds, at most this many a minute.
+LEARN_TRANSCRIPT_SYNC_SPREAD = env.int("LEARN_TRANSCRIPT_SYNC_SPREAD", default=4 * 3600)
+LEARN_TRANSCRIPT_RATE_LIMIT = env.str("LEARN_TRANSCRIPT_RATE_LIMIT", default="20/m")
 
 # SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
 # the snapshot service replaces a date's rows in one transaction on either database.

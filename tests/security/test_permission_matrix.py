@@ -168,6 +168,9 @@ EXPECTED: dict[str, tuple] = {
     "assessments:my-plan-suggest": POST_ONLY,
     "assessments:my-plan-item-action": POST_ONLY,
     "assessments:my-history": (LOGIN,) + (OK,) * 6 + (404,),
+    "assessments:my-verified-learning": (LOGIN,) + (OK,) * 6 + (404,),
+    "assessments:my-transcript-sync": POST_ONLY,
+    "assessments:my-transcript-unlink": POST_ONLY,
     "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),  # self → /me/
     "assessments:person-history": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),
     "assessments:team-list": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
@@ -232,6 +235,9 @@ POST_EXPECTED: dict[str, tuple] = {
     "assessments:my-plan-add": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-suggest": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-item-action": (LOGIN, ANYONE, 404, 404, 404, 404, 404, 404),
+    # One's own transcript only: the person comes from the signed-in user (admin: no person).
+    "assessments:my-transcript-sync": (LOGIN,) + (ANYONE,) * 6 + (404,),
+    "assessments:my-transcript-unlink": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:cycle-open": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-goal-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-partner-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
