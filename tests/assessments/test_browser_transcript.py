@@ -70,7 +70,7 @@ def test_employee_links_a_transcript_and_a_sync_verifies_the_plan(
     check_page(page, "synced")
 
     page.get_by_role("link", name="Learning plan").click()
-    row = page.locator(f"tr[data-status='completed']").filter(has_text="Embrace responsible AI")
+    row = page.locator("tr[data-status='completed']").filter(has_text="Embrace responsible AI")
     expect(row.get_by_test_id("verified")).to_have_text("Verified by Microsoft Learn")
     expect(row).to_contain_text("14 Oct 2026")
     expect(page.get_by_test_id("plan-progress")).to_have_attribute("aria-valuenow", "50")
