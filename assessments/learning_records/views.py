@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from assessments.learning_records.selectors import (
+    person_reassess_prompt,
     person_transcript_link,
     person_verified_completions,
     transcript_recent_syncs,
@@ -45,8 +46,14 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
             "link": link,
             "syncs": transcript_recent_syncs(link=link) if link else [],
             "completions": list(person_verified_completions(person=self.person)),
+            "reassess": person_reassess_prompt(person=self.person),
             "tab": "verified",
         }
+        if context["reassess"].skills:
+            context["reassess_url"] = (
+                reverse("assessments:my-assessment") + "?highlight="
+                + ",".join(str(skill.pk) for skill in context["reassess"].skills) + "#reassess"
+            )
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request: HttpRequest) -> HttpResponse:

@@ -7,9 +7,11 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.learning_records.models import TranscriptLink, VerifiedCompletion
 from assessments.learning_records.services import transcript_link_set
+from assessments.models import LearningPlanItem
 from catalog.models import TrainingResource
 from readiness.celery import app as celery_app
 from tests.assessments.me_helpers import build_org
@@ -104,11 +106,13 @@ def test_unlink_forgets_the_link_and_keeps_the_history(client) -> None:
     assert "A module" in client.get(PAGE).content.decode()
 
 
-def _complete(person, count: int) -> None:
+def _complete(person, count: int, resources=()) -> None:
+    resources = list(resources)
     for index in range(count):
         VerifiedCompletion.objects.create(
             person=person, source="microsoft_learn", external_uid=f"uid-{index}",
             title=f"Upstream module {index}", kind="module",
+            resource=resources[index] if resources else None,
             completed_at=dt.datetime(2026, 10, 1 + index, tzinfo=dt.UTC))
 
 
@@ -135,12 +139,35 @@ def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(clien
 
 @pytest.mark.parametrize("count", [1, 6])
 def test_pages_keep_a_constant_query_count(client, django_assert_num_queries, count) -> None:
-    org = build_org(skills=2)
+    org = build_org(skills=2, resources_per_skill=3)
     transcript_link_set(person=org.person, url=FULL_URL)
-    _complete(org.person, count)
+    _complete(org.person, count, org.resources)
     client.force_login(org.person.user)
     client.get(PAGE)  # warm the session
     # 1 session, 2 user, 3 person, 4 persona flags, 5 open cycles (banner), 6 link, 7 syncs,
-    # 8 completions (with in-plan and resource)
-    with django_assert_num_queries(8):
+    # 8 completions (with in-plan and resource); the reassess prompt: 9 completed plan items,
+    # 10 verified completions, 11 last submission, 12 last rating per skill, 13 skills built
+    with django_assert_num_queries(13):
         assert client.get(PAGE).status_code == 200
+
+
+def test_the_reassess_prompt_rests_on_verified_dates_and_says_so(client) -> None:
+    org = build_org(skills=2)
+    first, second = org.resources  # each builds one of the two skills
+    # build_org's ratings are from now: completions after them prompt, one before does not.
+    later = timezone.now() + dt.timedelta(minutes=5)
+    _complete(org.person, 1, [first])
+    VerifiedCompletion.objects.filter(resource=first).update(completed_at=later)
+    LearningPlanItemFactory(person=org.person, resource=second, status="completed",
+                            completed_at=later)
+    client.force_login(org.person.user)
+    page = client.get(PAGE)
+    prompt = page.context["reassess"]
+    assert {skill.pk for skill in prompt.skills} == {skill.pk for skill in org.skills}
+    assert prompt.basis == "2 completions, 1 verified"
+    assert "Based on <span data-testid=\"reassess-basis\">2 completions, 1 verified</span>" in (
+        page.content.decode())
+    # Rated since: nothing to prompt.
+    VerifiedCompletion.objects.update(completed_at=timezone.now() - dt.timedelta(days=30))
+    LearningPlanItem.objects.update(completed_at=timezone.now() - dt.timedelta(days=30))
+    assert client.get(PAGE).context["reassess"].skills == []
