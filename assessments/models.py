@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.learning_records.models import (  # noqa: F401 - models of the app
+    PersonCertification,
     TranscriptLink,
     TranscriptSync,
     VerificationSource,

@@ -4,6 +4,8 @@ Only the share id and locale of the link are kept; the transcript's personal fie
 (``userName``, ``contactEmail``, ``legalName``, ``mcid``) never reach a model.
 """
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -94,3 +96,51 @@ class VerifiedCompletion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} completed {self.title} ({self.completed_at:%Y-%m-%d})"
+
+
+class CertificationSource(models.TextChoices):
+    TRANSCRIPT = "transcript", "Microsoft Learn transcript"
+    MANUAL = "manual", "Entered by hand"
+
+
+class CertificationStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRING = "expiring", "Expiring"
+    EXPIRED = "expired", "Expired"
+
+
+class PersonCertification(models.Model):
+    """A certification a person holds: read from their transcript (verified by the provider's
+    record) or entered by hand. ``certification`` is the curated entry it matched by name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certifications")
+    certification = models.ForeignKey(
+        "catalog.Certification", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="holders",
+    )
+    name = models.CharField(max_length=200)
+    number = models.CharField("certification number", max_length=64, blank=True)
+    source = models.CharField(max_length=12, choices=CertificationSource.choices)
+    earned_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["expires_at", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "source", "name"], name="one_certification_per_source"
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="person_cert_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.name}"
+
+    def status_on(self, now: dt.datetime, *, expiring_days: int) -> str:
+        """Active, expiring (within ``expiring_days``) or expired, as of ``now``."""
+        if self.expires_at is None or self.expires_at > now + dt.timedelta(days=expiring_days):
+            return CertificationStatus.ACTIVE
+        if self.expires_at > now:
+            return CertificationStatus.EXPIRING
+        return CertificationStatus.EXPIRED

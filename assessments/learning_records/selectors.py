@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.conf import settings
+from django.db.models import Exists, F, Max, OuterRef, QuerySet
+from django.utils import timezone
 
-from assessments.learning_records.models import TranscriptLink, TranscriptSync, VerifiedCompletion
+from assessments.learning_records.models import (
+    PersonCertification,
+    TranscriptLink,
+    TranscriptSync,
+    VerifiedCompletion,
+)
 from assessments.models import AssessmentSubmission, LearningPlanItem, PlanItemStatus, SkillRating
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
@@ -86,3 +93,19 @@ def person_reassess_prompt(*, person: Person) -> ReassessPrompt:
         completions=len(basis),
         verified=sum(1 for pk in basis if completed[pk][1]),
     )
+
+
+def person_certifications(
+    *, person: Person, now: dt.datetime | None = None
+) -> list[PersonCertification]:
+    """The person's certifications, soonest expiry first, each with ``status`` (active,
+    expiring within CERTIFICATION_EXPIRING_DAYS, expired) and its curated entry (one query)."""
+    now = now or timezone.now()
+    rows = list(
+        PersonCertification.objects.filter(person=person)
+        .select_related("certification")
+        .order_by(F("expires_at").asc(nulls_last=True), "name")
+    )
+    for row in rows:
+        row.status = row.status_on(now, expiring_days=settings.CERTIFICATION_EXPIRING_DAYS)
+    return rows

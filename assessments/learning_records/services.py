@@ -8,13 +8,18 @@ transcript twice changes nothing.
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.learning_records.models import (
+    CertificationSource,
+    PersonCertification,
     SyncStatus,
     TranscriptLink,
     TranscriptSync,
@@ -25,6 +30,7 @@ from assessments.learning_records.transcript import (
     Completion,
     ShareLink,
     Transcript,
+    TranscriptCertification,
     TranscriptClient,
     TranscriptError,
     TranscriptRevoked,
@@ -32,7 +38,7 @@ from assessments.learning_records.transcript import (
     share_link_parse,
 )
 from assessments.models import LearningPlanItem, PlanItemStatus
-from catalog.models import TrainingResource
+from catalog.models import Certification, TrainingResource
 from readiness.models import Person
 
 LEARN = VerificationSource.MICROSOFT_LEARN
@@ -68,10 +74,13 @@ class SyncOutcome:
     added: list[str] = field(default_factory=list)
     redated: list[str] = field(default_factory=list)
     plan_items_completed: list[str] = field(default_factory=list)
+    certifications_added: list[str] = field(default_factory=list)
+    certifications_updated: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.redated or self.plan_items_completed)
+        return bool(self.added or self.redated or self.plan_items_completed
+                    or self.certifications_added or self.certifications_updated)
 
     def summary(self) -> str:
         if self.status != SyncStatus.OK:
@@ -86,6 +95,11 @@ class SyncOutcome:
         if self.plan_items_completed:
             count = len(self.plan_items_completed)
             parts.append(f"{count} plan item{'s' if count != 1 else ''} verified")
+        if self.certifications_added:
+            count = len(self.certifications_added)
+            parts.append(f"{count} new certification{'s' if count != 1 else ''}")
+        if self.certifications_updated:
+            parts.append(f"{len(self.certifications_updated)} certification(s) renewed or updated")
         return f"{self.completions_seen} completions read: " + ", ".join(parts) + "."
 
 
@@ -174,7 +188,57 @@ def _apply(*, person: Person, transcript: Transcript) -> SyncOutcome:
             outcome.redated.append(completion.title)
     VerifiedCompletion.objects.bulk_create(new)
     outcome.plan_items_completed = _complete_plan_items(person=person, by_uid=by_uid)
+    outcome.certifications_added, outcome.certifications_updated = _record_certifications(
+        person=person, certifications=transcript.certifications
+    )
     return outcome
+
+
+def _add_months(when: dt.datetime, months: int) -> dt.datetime:
+    month = when.month - 1 + months
+    year, month = when.year + month // 12, month % 12 + 1
+    day = min(when.day, calendar.monthrange(year, month)[1])
+    return when.replace(year=year, month=month, day=day)
+
+
+def _record_certifications(
+    *, person: Person, certifications: tuple[TranscriptCertification, ...]
+) -> tuple[list[str], list[str]]:
+    """The transcript's active certifications, matched to the curated catalog by name; the
+    expiry is the transcript's, else the earned date plus the curated validity. A renewal
+    upstream moves the expiry (which stops the reminders of the old one)."""
+    names = {c.name.lower() for c in certifications}
+    curated = {
+        c.name.lower(): c
+        for c in Certification.objects.annotate(lower=Lower("name")).filter(lower__in=names)
+    }
+    existing = {
+        row.name: row
+        for row in PersonCertification.objects.select_for_update().filter(
+            person=person, source=CertificationSource.TRANSCRIPT
+        )
+    }
+    added, updated = [], []
+    for cert in certifications:
+        match = curated.get(cert.name.lower())
+        expires = cert.expires_at
+        if expires is None and cert.earned_at and match and match.validity_months:
+            expires = _add_months(cert.earned_at, match.validity_months)
+        values = {"certification": match, "number": cert.number, "earned_at": cert.earned_at,
+                  "expires_at": expires}
+        row = existing.get(cert.name)
+        if row is None:
+            row = PersonCertification(person=person, source=CertificationSource.TRANSCRIPT,
+                                      name=cert.name, **values)
+            row.save()
+            existing[cert.name] = row
+            added.append(cert.name)
+        elif any(getattr(row, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.save(update_fields=list(values))
+            updated.append(cert.name)
+    return added, updated
 
 
 def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> list[str]:

@@ -15,6 +15,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from assessments.learning_records.selectors import (
+    person_certifications,
     person_reassess_prompt,
     person_transcript_link,
     person_verified_completions,
@@ -47,6 +48,7 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
             "syncs": transcript_recent_syncs(link=link) if link else [],
             "completions": list(person_verified_completions(person=self.person)),
             "reassess": person_reassess_prompt(person=self.person),
+            "certifications": person_certifications(person=self.person),
             "tab": "verified",
         }
         if context["reassess"].skills:

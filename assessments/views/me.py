@@ -24,7 +24,10 @@ from django.views.generic import TemplateView
 
 from assessments.charts import chart_domain, level_chart
 from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
-from assessments.learning_records.selectors import person_verified_completions
+from assessments.learning_records.selectors import (
+    person_certifications,
+    person_verified_completions,
+)
 from assessments.models import (
     OPEN_PLAN_STATUSES,
     AssessmentCycle,
@@ -125,6 +128,7 @@ class PersonDetailView(TemplateView):
         context = _readiness_context(self.request, self.person, is_self=False)
         # What the person completed upstream, in their plan or not (one query).
         context["verified_completions"] = list(person_verified_completions(person=self.person))
+        context["certifications"] = person_certifications(person=self.person)  # one query
         return context
 
 

@@ -317,6 +317,8 @@ LEARN_TRANSCRIPT_API_BASE = env.str(
 # The nightly sync spreads its reads over this many seconds, at most this many a minute.
 LEARN_TRANSCRIPT_SYNC_SPREAD = env.int("LEARN_TRANSCRIPT_SYNC_SPREAD", default=4 * 3600)
 LEARN_TRANSCRIPT_RATE_LIMIT = env.str("LEARN_TRANSCRIPT_RATE_LIMIT", default="20/m")
+# A certification expiring within this many days shows as "expiring".
+CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=60)
 
 # SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
 # the snapshot service replaces a date's rows in one transaction on either database.

@@ -1,7 +1,7 @@
 """An employee links their Microsoft Learn transcript in a real Chromium; a sync (the
 service, run directly against the local server playing the transcript API) completes the
 plan item of a module completed upstream: it shows completed and verified, with its real
-date, and the progress bar moved."""
+date, and the progress bar moved; a certification appears with its expiry."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -67,6 +67,9 @@ def test_employee_links_a_transcript_and_a_sync_verifies_the_plan(
     expect(page.get_by_test_id("transcript-syncs")).to_contain_text("1 plan item verified")
     expect(page.get_by_test_id("verified-completions")).to_contain_text(
         "Fundamentals of Generative AI")
+    certification = page.get_by_test_id("certifications").locator("tr").filter(
+        has_text="Azure AI Engineer Associate")
+    expect(certification.get_by_test_id("expires")).to_have_text("16 Jan 2027")  # Paris time
     check_page(page, "synced")
 
     page.get_by_role("link", name="Learning plan").click()

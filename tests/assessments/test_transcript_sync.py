@@ -195,7 +195,7 @@ def test_command_prints_what_changed_and_dry_run(transcript_server, linked) -> N
     out = _Sink()
     call_command("sync_transcripts", "--person", "LEARNER@example.com", "--dry-run", stdout=out)
     text = "".join(out.lines)
-    assert "learner@example.com: 3 completions read: 3 new completions, 1 plan item verified." in text
+    assert "learner@example.com: 3 completions read: 3 new completions, 1 plan item verified, 2 new certifications." in text
     assert "✓ plan item verified: Embrace responsible AI" in text
     assert "Dry run: would change 1 of 1 transcript(s)." in text
     assert not VerifiedCompletion.objects.exists()

@@ -88,7 +88,7 @@ def test_sync_now_reads_the_transcript_and_shows_the_result(
     item.refresh_from_db()
     assert item.status == "completed" and item.verified_by == "microsoft_learn"
     page = client.get(PAGE).content.decode()
-    assert "3 completions read: 3 new completions, 1 plan item verified." in page
+    assert "3 completions read: 3 new completions, 1 plan item verified, 2 new certifications." in page
     assert "Fundamentals of Generative AI" in page and "Not in the catalog" in page
     plan = client.get(reverse("assessments:my-plan")).content.decode()
     assert "Verified by Microsoft Learn" in plan
@@ -146,8 +146,9 @@ def test_pages_keep_a_constant_query_count(client, django_assert_num_queries, co
     client.get(PAGE)  # warm the session
     # 1 session, 2 user, 3 person, 4 persona flags, 5 open cycles (banner), 6 link, 7 syncs,
     # 8 completions (with in-plan and resource); the reassess prompt: 9 completed plan items,
-    # 10 verified completions, 11 last submission, 12 last rating per skill, 13 skills built
-    with django_assert_num_queries(13):
+    # 10 verified completions, 11 last submission, 12 last rating per skill, 13 skills built,
+    # 14 certifications (with their curated entry)
+    with django_assert_num_queries(14):
         assert client.get(PAGE).status_code == 200
 
 

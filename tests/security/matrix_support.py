@@ -21,6 +21,7 @@ OBJECT_OF_NAME = {
     "api:cycle-open": "cycle", "api:cycle-close": "cycle", "api:cycle-completion": "cycle",
     "api:mapping-rule-detail": "rule", "api:import-run-detail": "import",
     "catalog:rule-edit": "rule", "catalog:import-detail": "import",
+    "catalog:certification-edit": "certification",
     "catalog:import-status": "import", "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",
     "assessments:my-plan-item-action": "item",

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from catalog.models import ImportRun, SkillMappingRule
+from catalog.models import Certification, ImportRun, SkillMappingRule
 from readiness.models import ApiToken, GapRemedy, PlanGoal, PlanPartner
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from tests.factories import (
@@ -76,6 +76,8 @@ def build_org() -> Org:
     resource.audiences.add(audience)
     ResourceSkillFactory(resource=resource, skill=skill, level=2)
     rule = SkillMappingRule.objects.create(skill=skill, field="keyword", value="copilot")
+    certification = Certification.objects.create(name="Sec certification",
+                                                 provider=resource.provider)
     run = ImportRun.objects.create(source="catalog", requested_by=curator, status="succeeded")
     item = LearningPlanItemFactory(person=employee, resource=resource, status="planned")
     cycle = AssessmentCycleFactory()
@@ -97,6 +99,7 @@ def build_org() -> Org:
         "token": token.token_key, "service_token": service.token_key, "audience": audience.pk,
         "role": role.pk, "category": skill.category_id, "provider": resource.provider_id,
         "rating": rating.pk, "role_requirement": role.requirements.first().pk,
+        "certification": certification.pk,
     }
     return org
 

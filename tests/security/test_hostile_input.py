@@ -78,6 +78,8 @@ POSTERS: dict[str, str | None] = {
     "catalog:unmapped": "curator",
     "catalog:rules": "curator",
     "catalog:rule-edit": "curator",
+    "catalog:certification-create": "curator",
+    "catalog:certification-edit": "curator",
     "catalog:rules-apply": "curator",
     "catalog:import": "curator",
     "catalog:import-confirm": "curator",

@@ -40,5 +40,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"  ~ date corrected: {title}")
                 for title in outcome.plan_items_completed:
                     self.stdout.write(f"  ✓ plan item verified: {title}")
+                for name in outcome.certifications_added:
+                    self.stdout.write(f"  + certification {name}")
+                for name in outcome.certifications_updated:
+                    self.stdout.write(f"  ~ certification renewed or updated: {name}")
         prefix = "Dry run: would change" if dry_run else "Changed"
         self.stdout.write(self.style.SUCCESS(f"{prefix} {changed} of {len(links)} transcript(s)."))
