@@ -231,6 +231,7 @@ class ReminderKind(models.TextChoices):
     DUE = "due", "Due"
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Escalation to manager"
+    CERTIFICATION_EXPIRY = "cert_expiry", "Certification expiry"
 
 
 class Reminder(models.Model):

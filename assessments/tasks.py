@@ -13,6 +13,7 @@ from celery import shared_task
 
 from assessments.dashboard_page import dashboard_keep
 from assessments.learning_records.tasks import (  # noqa: F401 - registered for autodiscovery
+    send_certification_reminders,
     sync_all_transcripts,
     sync_transcript,
 )

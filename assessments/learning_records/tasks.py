@@ -3,12 +3,15 @@ rate-limited, so Microsoft Learn sees a polite trickle rather than a burst."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import smtplib
 
 from celery import shared_task
 from django.conf import settings
 
 from assessments.learning_records.models import TranscriptLink
+from assessments.learning_records.reminders import certification_reminders_send
 from assessments.learning_records.services import transcript_sync
 from assessments.learning_records.transcript import TranscriptClient, TranscriptConfig
 
@@ -43,3 +46,12 @@ def sync_all_transcripts() -> int:
         sync_transcript.apply_async(args=[link_id], countdown=countdown)
     logger.info("Transcript sync: %s links queued over %s s", len(ids), spread)
     return len(ids)
+
+
+@shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=19 * 60,
+             autoretry_for=(smtplib.SMTPException, ConnectionError), retry_backoff=300,
+             max_retries=5)
+def send_certification_reminders(today: str | None = None) -> dict:
+    """Certification expiry reminders due today (or on ``today``, an ISO date), each once."""
+    day = dt.date.fromisoformat(today) if today else None
+    return certification_reminders_send(today=day).as_dict()

@@ -319,6 +319,8 @@ LEARN_TRANSCRIPT_SYNC_SPREAD = env.int("LEARN_TRANSCRIPT_SYNC_SPREAD", default=4
 LEARN_TRANSCRIPT_RATE_LIMIT = env.str("LEARN_TRANSCRIPT_RATE_LIMIT", default="20/m")
 # A certification expiring within this many days shows as "expiring".
 CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=60)
+# Expiry reminders go out this many days before a certification expires (each once).
+CERTIFICATION_REMINDER_DAYS = env.list("CERTIFICATION_REMINDER_DAYS", cast=int, default=[60, 30, 7])
 
 # SQLite cannot enforce "NULLS NOT DISTINCT" (the snapshot uniqueness); PostgreSQL does, and
 # the snapshot service replaces a date's rows in one transaction on either database.
