@@ -6,6 +6,7 @@ Only the share id and locale of the link are kept; the transcript's personal fie
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -124,6 +125,14 @@ class PersonCertification(models.Model):
     earned_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
+    # Entered by hand: the proof, and the manager who checked it (a transcript's row is
+    # verified by the provider's record).
+    proof_url = models.URLField("proof link", blank=True, max_length=500)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["expires_at", "name"]

@@ -264,3 +264,51 @@ def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> li
         item.save(update_fields=["status", "completed_at", "started_at", "verified_by"])
         done.append(item.resource.title)
     return done
+
+
+@transaction.atomic
+def person_certification_add(
+    *, person: Person, name: str, number: str, proof_url: str, earned_on: dt.date,
+    expires_on: dt.date | None,
+) -> PersonCertification:
+    """A certification entered by hand, with a proof (number and/or link) a manager verifies.
+    A missing expiry comes from the curated validity. ValidationError keyed by field."""
+    name, number = name.strip(), number.strip()
+    errors: dict[str, str] = {}
+    if not number and not proof_url:
+        errors["number"] = "Give the certification number or a link to the proof (or both)."
+    if expires_on is not None and expires_on <= earned_on:
+        errors["expires_on"] = "The expiry must come after the date it was earned."
+    if PersonCertification.objects.filter(
+        person=person, source=CertificationSource.MANUAL, name__iexact=name
+    ).exists():
+        errors["name"] = "You already recorded this certification."
+    if errors:
+        raise ValidationError(errors)
+    curated = Certification.objects.filter(name__iexact=name).first()
+    earned_at = timezone.make_aware(dt.datetime.combine(earned_on, dt.time()))
+    expires_at = (timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59)))
+                  if expires_on else None)
+    if expires_at is None and curated and curated.validity_months:
+        expires_at = _add_months(earned_at, curated.validity_months)
+    row = PersonCertification(
+        person=person, certification=curated, name=curated.name if curated else name,
+        number=number, proof_url=proof_url, source=CertificationSource.MANUAL,
+        earned_at=earned_at, expires_at=expires_at,
+    )
+    row.full_clean(exclude=["person", "certification", "verified_by"])
+    row.save()
+    return row
+
+
+@transaction.atomic
+def person_certification_verify(
+    *, certification: PersonCertification, user: object
+) -> PersonCertification:
+    """A manager checked the proof of a certification entered by hand."""
+    row = PersonCertification.objects.select_for_update().get(pk=certification.pk)
+    if row.source != CertificationSource.MANUAL or row.verified_at is not None:
+        return row
+    row.verified_by, row.verified_at = user, timezone.now()
+    row.save(update_fields=["verified_by", "verified_at"])
+    return row

@@ -54,7 +54,7 @@ from assessments.services import (
 from catalog.models import TrainingResource
 from readiness.caching import cached_html
 from readiness.models import Person, Skill
-from readiness.selectors import people_visible_to, person_get
+from readiness.selectors import people_managed_by, people_visible_to, person_get
 
 PLAN_ACTIONS = ("plan", "start", "complete", "drop")
 
@@ -129,6 +129,10 @@ class PersonDetailView(TemplateView):
         # What the person completed upstream, in their plan or not (one query).
         context["verified_completions"] = list(person_verified_completions(person=self.person))
         context["certifications"] = person_certifications(person=self.person)  # one query
+        # A proof to check: may this viewer (one query, only then)?
+        if any(c.source == "manual" and not c.verified_at for c in context["certifications"]):
+            context["can_verify"] = people_managed_by(user=self.request.user).filter(
+                pk=self.person.pk).exists()
         return context
 
 

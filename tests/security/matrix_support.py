@@ -37,6 +37,7 @@ OBJECT_OF_KEYWORD = {
 FIXED_KEYWORDS = {
     "uidb64": "MQ", "token": "set-password", "app_label": "readiness", "url": "no-such-page/",
     "action": "start", "object_id": "999999", "content_type_id": "1", "id": "999999",
+    "cert_pk": "999999",
 }
 # The pages the admin makes for every registered model: one row covers them all.
 ADMIN_MODEL_PAGE = re.compile(

@@ -91,6 +91,8 @@ POSTERS: dict[str, str | None] = {
     "assessments:my-verified-learning": "employee",
     "assessments:my-transcript-sync": "employee",
     "assessments:my-transcript-unlink": "employee",
+    "assessments:my-certification-add": "employee",
+    "assessments:person-certification-verify": "manager",
     "assessments:team-edit": "manager",
     "assessments:team-review": "manager",
     "assessments:team-gaps": "manager",

@@ -173,6 +173,9 @@ EXPECTED: dict[str, tuple] = {
     "assessments:my-history": (LOGIN,) + (OK,) * 6 + (404,),
     "assessments:my-verified-learning": (LOGIN,) + (OK,) * 6 + (404,),
     "assessments:my-transcript-sync": POST_ONLY,
+    # GET goes back to the page (the form lives there); the admin has no person.
+    "assessments:my-certification-add": (LOGIN,) + (REDIRECT,) * 6 + (404,),
+    "assessments:person-certification-verify": POST_ONLY,
     "assessments:my-transcript-unlink": POST_ONLY,
     "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),  # self → /me/
     "assessments:person-history": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),
@@ -241,6 +244,8 @@ POST_EXPECTED: dict[str, tuple] = {
     # One's own transcript only: the person comes from the signed-in user (admin: no person).
     "assessments:my-transcript-sync": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-transcript-unlink": (LOGIN,) + (ANYONE,) * 6 + (404,),
+    # Only a manager of the person (a missing certification then: 404 for everyone).
+    "assessments:person-certification-verify": (LOGIN,) + (404,) * 7,
     "assessments:cycle-open": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-goal-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-partner-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
