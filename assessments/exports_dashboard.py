@@ -107,10 +107,10 @@ def dashboard_tables(dashboard: Dashboard) -> list[Sheet]:
     ))
     sheets.append(Sheet(
         "Training effectiveness",
-        ["Resource", "URL", "Mean level gain", "People (n)"],
+        ["Resource", "URL", "Mean level gain", "People (n)", "Of whom verified"],
         [
             [row.resource.title, row.resource.url, "" if row.hidden else row.mean_gain,
-             hidden if row.hidden else row.people]
+             hidden if row.hidden else row.people, "" if row.hidden else row.verified]
             for row in dashboard.effectiveness
         ],
         "Mean change in level on the skills a resource builds, between the last rating before "

@@ -7,6 +7,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from assessments.learning_records.models import (  # noqa: F401 - models of the app
+    PersonCertification,
+    TranscriptLink,
+    TranscriptSync,
+    VerificationSource,
+    VerifiedCompletion,
+)
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
 
@@ -199,6 +206,10 @@ class LearningPlanItem(models.Model):
     #: When the item last changed: what ``?updated_since=`` reads (saves name it in
     #: ``update_fields``: ``auto_now`` alone is skipped by a partial save).
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Set when the completion (and its date) comes from the provider's own record.
+    verified_by = models.CharField(
+        max_length=20, choices=VerificationSource.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["status", "due_date", "-created_at"]
@@ -223,6 +234,7 @@ class ReminderKind(models.TextChoices):
     DUE = "due", "Due"
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Escalation to manager"
+    CERTIFICATION_EXPIRY = "cert_expiry", "Certification expiry"
 
 
 class Reminder(models.Model):

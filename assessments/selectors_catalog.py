@@ -17,20 +17,31 @@ from assessments.selectors import person_skill_states
 from catalog.models import TrainingResource
 from readiness.selectors import people_managed_by, person_get
 
-#: Training effectiveness (DESIGN): per completed plan item, on each skill the resource builds,
-#: the first rating after completion minus the last rating before the start (the effective
-#: level then: the most recent rating, a manager rating winning a tie). A person's gain is the
-#: mean over those skills (and over their completions of the resource); the resource's is the
-#: mean over people, with how many people it stands on.
+#: Training effectiveness (DESIGN): per completion of a resource, on each skill it builds, the
+#: first rating after completion minus the last rating before the start (the effective level
+#: then: the most recent rating, a manager rating winning a tie). A person's gain is the mean
+#: over those skills (and over their completions of the resource); the resource's is the mean
+#: over people, with how many people it stands on and how many of them are verified.
+#: Completions: completed plan items (a transcript sync gives them the upstream date and marks
+#: them verified), and completions verified upstream that no completed plan item of the
+#: person holds — started when completed, the start not being known.
 EFFECTIVENESS_SQL = """
 WITH done AS (
-    SELECT i.id AS item_id, i.person_id, i.resource_id,
-           COALESCE(i.started_at, i.created_at) AS started, i.completed_at AS completed
+    SELECT i.person_id, i.resource_id,
+           COALESCE(i.started_at, i.created_at) AS started, i.completed_at AS completed,
+           CASE WHEN i.verified_by <> '' THEN 1 ELSE 0 END AS verified
       FROM assessments_learningplanitem i
-     WHERE i.status = %s AND i.completed_at IS NOT NULL {only}
+     WHERE i.status = %(completed)s AND i.completed_at IS NOT NULL {only_items}
+    UNION ALL
+    SELECT v.person_id, v.resource_id, v.completed_at, v.completed_at, 1
+      FROM assessments_verifiedcompletion v
+     WHERE v.resource_id IS NOT NULL {only_verified}
+       AND NOT EXISTS (SELECT 1 FROM assessments_learningplanitem c
+                        WHERE c.person_id = v.person_id AND c.resource_id = v.resource_id
+                          AND c.status = %(completed)s AND c.completed_at IS NOT NULL)
 ),
 pairs AS (
-    SELECT d.item_id, d.person_id, d.resource_id, rs.skill_id, d.started, d.completed
+    SELECT d.person_id, d.resource_id, d.verified, rs.skill_id, d.started, d.completed
       FROM done d JOIN catalog_resourceskill rs ON rs.resource_id = d.resource_id
 ),
 levels AS MATERIALIZED (
@@ -38,7 +49,7 @@ levels AS MATERIALIZED (
     -- functions joined to each other made PostgreSQL nest loops (16 s on 10,000 people).
     -- MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): inlined, each look-up ran twice, once in
     -- per_person's filter and once in its average (bench: 134 → 48 ms over every resource).
-    SELECT p.person_id, p.resource_id,
+    SELECT p.person_id, p.resource_id, p.verified,
            (SELECT r.level FROM assessments_skillrating r
              WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id
                AND r.created_at < p.started
@@ -54,12 +65,13 @@ levels AS MATERIALIZED (
       FROM pairs p
 ),
 per_person AS (
-    SELECT resource_id, person_id, AVG(1.0 * (after_level - before_level)) AS gain
+    SELECT resource_id, person_id, AVG(1.0 * (after_level - before_level)) AS gain,
+           MAX(verified) AS verified
       FROM levels
      WHERE before_level IS NOT NULL AND after_level IS NOT NULL
      GROUP BY resource_id, person_id
 )
-SELECT resource_id, AVG(gain), COUNT(*) FROM per_person GROUP BY resource_id
+SELECT resource_id, AVG(gain), COUNT(*), SUM(verified) FROM per_person GROUP BY resource_id
 """
 
 
@@ -67,6 +79,13 @@ SELECT resource_id, AVG(gain), COUNT(*) FROM per_person GROUP BY resource_id
 class Effectiveness:
     mean_gain: float
     people: int
+    verified: int = 0  # of those people, how many completed it verifiably (upstream record)
+
+    @property
+    def basis(self) -> str:
+        """On what the figure stands: "12 people, 9 verified"."""
+        noun = "person" if self.people == 1 else "people"
+        return f"{self.people} {noun}, {self.verified} verified"
 
 
 def resources_effectiveness(
@@ -76,20 +95,27 @@ def resources_effectiveness(
 
     ``resource_ids`` limits the set; None measures every resource (for ranking candidates).
     """
-    params: list = [PlanItemStatus.COMPLETED]
-    only = ""
+    params: dict[str, object] = {"completed": PlanItemStatus.COMPLETED}
+    only_items = only_verified = ""
     if resource_ids is not None:
         ids = [int(pk) for pk in resource_ids]
         if not ids:
             return {}
-        only = f"AND i.resource_id IN ({', '.join(['%s'] * len(ids))})"
-        params += ids
+        names = [f"resource_{index}" for index in range(len(ids))]
+        params.update(zip(names, ids, strict=True))
+        listed = ", ".join(f"%({name})s" for name in names)
+        only_items = f"AND i.resource_id IN ({listed})"
+        only_verified = f"AND v.resource_id IN ({listed})"
     with connection.cursor() as cursor:
-        cursor.execute(EFFECTIVENESS_SQL.format(only=only), params)
+        cursor.execute(
+            EFFECTIVENESS_SQL.format(only_items=only_items, only_verified=only_verified), params
+        )
         rows = cursor.fetchall()
     return {
-        resource_id: Effectiveness(mean_gain=round(float(gain), 2), people=int(people))
-        for resource_id, gain, people in rows
+        resource_id: Effectiveness(
+            mean_gain=round(float(gain), 2), people=int(people), verified=int(verified or 0)
+        )
+        for resource_id, gain, people, verified in rows
     }
 
 

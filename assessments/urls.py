@@ -1,5 +1,6 @@
 """URLs of the person side. Each area keeps its own ``urlpatterns`` beside its views."""
 
+from assessments.learning_records import views as learning_records
 from assessments.views import cycles, dashboard, me, plans, team_gaps, team_io, team_review, teams
 
 app_name = "assessments"
@@ -13,4 +14,5 @@ urlpatterns = [
     *cycles.urlpatterns,
     *dashboard.urlpatterns,
     *plans.urlpatterns,
+    *learning_records.urlpatterns,
 ]

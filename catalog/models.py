@@ -6,6 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from catalog.certifications.models import (  # noqa: F401 - models of the app
+    Certification,
+    CertificationSkill,
+)
 from readiness.models import Audience, Level, Skill, level_check
 
 

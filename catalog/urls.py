@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from catalog.certifications import views as certifications
 from catalog.views import browse, curate, imports
 
 app_name = "catalog"
@@ -26,4 +27,5 @@ urlpatterns = [
          name="import-status"),
     path("catalog/curate/import/<int:pk>/confirm/", imports.ImportConfirmView.as_view(),
          name="import-confirm"),
+    *certifications.urlpatterns,
 ]

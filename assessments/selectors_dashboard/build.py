@@ -248,7 +248,8 @@ def effectiveness_rows() -> list[EffectivenessRow]:
         return []
     resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
     rows = [
-        EffectivenessRow(resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people))
+        EffectivenessRow(resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people),
+                         e.verified)
         for pk, e in measured.items() if pk in resources
     ]
     rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))

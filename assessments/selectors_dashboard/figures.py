@@ -164,6 +164,7 @@ class EffectivenessRow:
     mean_gain: float
     people: int
     hidden: bool
+    verified: int = 0  # of ``people``, how many completed it verifiably (an upstream record)
 
     @property
     def gain_text(self) -> str:

@@ -24,6 +24,10 @@ from django.views.generic import TemplateView
 
 from assessments.charts import chart_domain, level_chart
 from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
+from assessments.learning_records.selectors import (
+    person_certifications,
+    person_verified_completions,
+)
 from assessments.models import (
     OPEN_PLAN_STATUSES,
     AssessmentCycle,
@@ -50,7 +54,7 @@ from assessments.services import (
 from catalog.models import TrainingResource
 from readiness.caching import cached_html
 from readiness.models import Person, Skill
-from readiness.selectors import people_visible_to, person_get
+from readiness.selectors import people_managed_by, people_visible_to, person_get
 
 PLAN_ACTIONS = ("plan", "start", "complete", "drop")
 
@@ -121,7 +125,15 @@ class PersonDetailView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs) -> dict:
-        return _readiness_context(self.request, self.person, is_self=False)
+        context = _readiness_context(self.request, self.person, is_self=False)
+        # What the person completed upstream, in their plan or not (one query).
+        context["verified_completions"] = list(person_verified_completions(person=self.person))
+        context["certifications"] = person_certifications(person=self.person)  # one query
+        # A proof to check: may this viewer (one query, only then)?
+        if any(c.source == "manual" and not c.verified_at for c in context["certifications"]):
+            context["can_verify"] = people_managed_by(user=self.request.user).filter(
+                pk=self.person.pk).exists()
+        return context
 
 
 # --- Self-assessment --------------------------------------------------------------------------

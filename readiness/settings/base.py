@@ -319,6 +319,18 @@ LEARN_HTTP_TIMEOUT = env.float("LEARN_HTTP_TIMEOUT", default=30.0)
 LEARN_MAX_RETRIES = env.int("LEARN_MAX_RETRIES", default=5)
 # The longest wait a Retry-After header (or the back-off) may impose, in seconds.
 LEARN_RETRY_MAX_WAIT = env.float("LEARN_RETRY_MAX_WAIT", default=120.0)
+# Learner transcripts (shared links): the share id and "?locale=" are appended to the base.
+LEARN_TRANSCRIPT_API_BASE = env.str(
+    "LEARN_TRANSCRIPT_API_BASE",
+    default="https://learn.microsoft.com/api/profiles/transcript/share/",
+)
+# The nightly sync spreads its reads over this many seconds, at most this many a minute.
+LEARN_TRANSCRIPT_SYNC_SPREAD = env.int("LEARN_TRANSCRIPT_SYNC_SPREAD", default=4 * 3600)
+LEARN_TRANSCRIPT_RATE_LIMIT = env.str("LEARN_TRANSCRIPT_RATE_LIMIT", default="20/m")
+# A certification expiring within this many days shows as "expiring".
+CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=60)
+# Expiry reminders go out this many days before a certification expires (each once).
+CERTIFICATION_REMINDER_DAYS = env.list("CERTIFICATION_REMINDER_DAYS", cast=int, default=[60, 30, 7])
 
 # --- Single sign-on (OpenID Connect, readiness/sso/) -------------------------------------------
 # On when the discovery URL, the client id and the secret are all set.

@@ -195,6 +195,7 @@ def test_training_effectiveness_is_the_mean_gain_with_its_n(client):
     table = section(page(client, leadership_user()), "effectiveness")
     shown = table.split(f'data-resource="{course.pk}"')[1].split("</tr>")[0]
     assert (value(shown, "gain"), value(shown, "n")) == ("+1.20", "5")
+    assert value(shown, "verified") == "0"  # every completion here is a click
     hidden = table.split(f'data-resource="{small.pk}"')[1].split("</tr>")[0]
     assert value(hidden, "hidden") == "fewer than 5 people"
 

@@ -204,5 +204,5 @@ def test_person_detail_query_count_for_a_manager(client, django_assert_num_queri
     org = build_org(skills=5, ratings_per_skill=2)
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
     # 7 readiness, 8 cadence, 9 open cycles, 10 skills, 11 Everyone, 12 links, 13 audiences,
-    # 14 effectiveness, 15 open plan items
-    count_queries(client, django_assert_num_queries, detail(org.person), org.manager, 16)  # + persona flags (the manager has no person: no banner query)
+    # 14 effectiveness, 15 open plan items, 16 completions verified upstream, 17 certifications
+    count_queries(client, django_assert_num_queries, detail(org.person), org.manager, 18)  # + persona flags (the manager has no person: no banner query)

@@ -228,7 +228,7 @@ def test_the_page_shows_the_measured_effectiveness(client, employee, catalog):
     client.force_login(employee)
     body = client.get(resource.get_absolute_url()).content.decode()
     assert 'data-testid="mean-gain">+2<' in body
-    assert "measured on 1 person" in body
+    assert "1 person, 0 verified" in body
 
 
 def test_a_manager_sees_which_of_their_people_have_it(client, manager, catalog):

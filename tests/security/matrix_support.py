@@ -21,6 +21,7 @@ OBJECT_OF_NAME = {
     "api:cycle-open": "cycle", "api:cycle-close": "cycle", "api:cycle-completion": "cycle",
     "api:mapping-rule-detail": "rule", "api:import-run-detail": "import",
     "catalog:rule-edit": "rule", "catalog:import-detail": "import",
+    "catalog:certification-edit": "certification",
     "catalog:import-status": "import", "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",
     "assessments:my-plan-item-action": "item",
@@ -41,6 +42,7 @@ FIXED_KEYWORDS = {
     "uidb64": "MQ", "token": "set-password", "app_label": "readiness", "url": "no-such-page/",
     "action": "start", "object_id": "999999", "content_type_id": "1", "id": "999999",
     "name": "User",
+    "cert_pk": "999999",
 }
 # The pages the admin makes for every registered model: one row covers them all.
 ADMIN_MODEL_PAGE = re.compile(

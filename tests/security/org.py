@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from catalog.models import ImportRun, SkillMappingRule
+from catalog.models import Certification, ImportRun, SkillMappingRule
 from readiness.models import ApiToken, AudienceRequirement, GapRemedy, PlanGoal, PlanPartner
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from readiness.webhooks.models import WebhookEndpoint
@@ -77,6 +77,8 @@ def build_org() -> Org:
     resource.audiences.add(audience)
     ResourceSkillFactory(resource=resource, skill=skill, level=2)
     rule = SkillMappingRule.objects.create(skill=skill, field="keyword", value="copilot")
+    certification = Certification.objects.create(name="Sec certification",
+                                                 provider=resource.provider)
     run = ImportRun.objects.create(source="catalog", requested_by=curator, status="succeeded")
     item = LearningPlanItemFactory(person=employee, resource=resource, status="planned")
     cycle = AssessmentCycleFactory()
@@ -107,6 +109,7 @@ def build_org() -> Org:
         "rating": rating.pk, "role_requirement": role.requirements.first().pk,
         "audience_requirement": audience_requirement.pk,
         "webhook": webhook.pk,
+        "certification": certification.pk,
     }
     return org
 

@@ -181,6 +181,9 @@ EXPECTED: dict[str, tuple] = {
     "catalog:unmapped": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:rules": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:rule-edit": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
+    "catalog:certifications": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
+    "catalog:certification-create": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
+    "catalog:certification-edit": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:rules-apply": (LOGIN, 403, 403, 403, 403, 405, 403, 405),
     "catalog:import": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "catalog:import-detail": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
@@ -194,6 +197,12 @@ EXPECTED: dict[str, tuple] = {
     "assessments:my-plan-suggest": POST_ONLY,
     "assessments:my-plan-item-action": POST_ONLY,
     "assessments:my-history": (LOGIN,) + (OK,) * 6 + (404,),
+    "assessments:my-verified-learning": (LOGIN,) + (OK,) * 6 + (404,),
+    "assessments:my-transcript-sync": POST_ONLY,
+    # GET goes back to the page (the form lives there); the admin has no person.
+    "assessments:my-certification-add": (LOGIN,) + (REDIRECT,) * 6 + (404,),
+    "assessments:person-certification-verify": POST_ONLY,
+    "assessments:my-transcript-unlink": POST_ONLY,
     "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),  # self → /me/
     "assessments:person-history": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),
     "assessments:team-list": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
@@ -262,6 +271,11 @@ POST_EXPECTED: dict[str, tuple] = {
     "assessments:my-plan-add": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-suggest": (LOGIN,) + (ANYONE,) * 6 + (404,),
     "assessments:my-plan-item-action": (LOGIN, ANYONE, 404, 404, 404, 404, 404, 404),
+    # One's own transcript only: the person comes from the signed-in user (admin: no person).
+    "assessments:my-transcript-sync": (LOGIN,) + (ANYONE,) * 6 + (404,),
+    "assessments:my-transcript-unlink": (LOGIN,) + (ANYONE,) * 6 + (404,),
+    # Only a manager of the person (a missing certification then: 404 for everyone).
+    "assessments:person-certification-verify": (LOGIN,) + (404,) * 7,
     "assessments:cycle-open": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-goal-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),
     "assessments:plan-partner-delete": (LOGIN, 403, 403, 403, 403, 403, ANYONE, ANYONE),

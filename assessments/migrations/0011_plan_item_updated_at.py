@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_interest_named_wants_to_grow'),
+        ('assessments', '0010_manual_certifications_with_proof'),
     ]
 
     operations = [
