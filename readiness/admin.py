@@ -256,7 +256,7 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         # An external id is set once (by hand, the HR upsert or SCIM), then never changes.
-        return ["external_id"] if obj is not None and obj.external_id else []
+        return [*self.readonly_fields, *(["external_id"] if obj is not None and obj.external_id else [])]
 
     @admin.display(description="name", ordering="user__last_name")
     def display_name(self, obj: Person) -> str:
