@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from catalog.models import Provider, ResourceKind, ResourceSkill, TrainingResource
 from readiness.api.serializers import FullCleanModelSerializer
+from readiness.api.strict import StrictSerializer
 
 
 class ProviderSerializer(FullCleanModelSerializer):
@@ -49,12 +50,12 @@ class TrainingResourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SkillLevelInput(serializers.Serializer):
+class SkillLevelInput(StrictSerializer):
     skill = serializers.IntegerField(help_text="Skill id.")
     level = serializers.IntegerField(help_text="The level (1–4) the resource brings a learner to.")
 
 
-class TrainingResourceInput(serializers.Serializer):
+class TrainingResourceInput(StrictSerializer):
     """What a curator sets on a resource. On an update every field is optional; ``skills``
     given replaces the resource's skill mappings, omitted leaves them as they are."""
 

@@ -246,21 +246,24 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "readiness.api.exceptions.exception_handler",
-    # DRF's three, with a JSON parser that answers a too deeply nested body with a 400.
-    "DEFAULT_PARSER_CLASSES": [
-        "readiness.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only, both ways: another body is a 415, another Accept a 406 (a JSON parser that
+    # answers a too deeply nested body with a 400; no Browsable API).
+    "DEFAULT_PARSER_CLASSES": ["readiness.api.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "readiness.api.query.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "readiness.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "readiness.api.schema.AutoSchema",
 }
+#: The largest ``?page_size=`` an API list takes.
+API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+#: A PUT, PATCH or DELETE of the API without If-Match: allowed (off) or a 428 (on).
+API_REQUIRE_IF_MATCH = env.bool("API_REQUIRE_IF_MATCH", default=False)
 # API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
 KNOX_TOKEN_MODEL = "readiness.ApiToken"  # nosec B105 # a model label and a token prefix, not secrets
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}  # nosec B105 # a model label and a token prefix, not secrets
@@ -283,6 +286,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionKindEnum": "assessments.models.SubmissionKind",
         "PlanStatusEnum": "readiness.models.PlanStatus",
         "ConcernStatusEnum": "readiness.models.ConcernStatus",
+        "ProblemCodeEnum": "readiness.api.exceptions.PROBLEM_CODES",
     },
 }
 
