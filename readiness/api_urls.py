@@ -29,6 +29,7 @@ from catalog.api import views as catalog_api
 from readiness.api import views as readiness_api
 from readiness.api.conditional import conditional
 from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
+from readiness.api.throttling import add_headers
 
 router = SimpleRouter()
 # The skills framework
@@ -115,7 +116,7 @@ def _method_first(callback: Callable) -> Callable:
             response = JsonResponse(body, status=405, content_type=PROBLEM_CONTENT_TYPE)
             response["Allow"] = ", ".join(allowed)
             return response
-        return with_etags(request, *args, **kwargs)
+        return add_headers(request, with_etags(request, *args, **kwargs))
 
     return view
 

@@ -116,6 +116,7 @@ class AutoSchema(SpectacularAutoSchema):
             "404": "Not found, or not visible to this person (past the last page; an account "
             "without a person record on /me/ endpoints).",
             "406": "The Accept header asks for something other than JSON.",
+            "429": "Too many requests (API_THROTTLE_RATE): retry after Retry-After seconds.",
         }
         if self.method in {"PUT", "PATCH", "DELETE"}:
             errors["412"] = "If-Match names another ETag: the object changed since it was read."

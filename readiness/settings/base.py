@@ -256,12 +256,16 @@ REST_FRAMEWORK = {
         "readiness.api.query.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["readiness.api.throttling.RateLimitThrottle"],
     "DEFAULT_PAGINATION_CLASS": "readiness.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "readiness.api.schema.AutoSchema",
 }
 #: The largest ``?page_size=`` an API list takes.
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=200)
+#: Requests a signed-in caller may make to the API (DRF's "N/second|minute|hour|day"; empty:
+#: no limit). Over it: 429 with Retry-After; every answer has the RateLimit-* headers.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/minute")
 #: A PUT, PATCH or DELETE of the API without If-Match: allowed (off) or a 428 (on).
 API_REQUIRE_IF_MATCH = env.bool("API_REQUIRE_IF_MATCH", default=False)
 # API tokens (django-rest-knox): hashed, named, expiring; see readiness.models.ApiToken.
