@@ -48,3 +48,13 @@ def test_docs_are_a_page_behind_the_login_and_load_nothing_from_a_cdn(client, or
     html = page.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_schema_names_its_server_contact_and_every_tag(api):
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["servers"] == [{"url": "/", "description": "This deployment (paths start with /api/v1/)."}]
+    assert schema["info"]["contact"]["name"]
+    described = {tag["name"] for tag in schema["tags"] if tag["description"]}
+    used = {tag for operations in schema["paths"].values() for operation in operations.values()
+            for tag in operation["tags"]}
+    assert used <= described, used - described
