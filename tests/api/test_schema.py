@@ -58,3 +58,10 @@ def test_the_schema_names_its_server_contact_and_every_tag(api):
     used = {tag for operations in schema["paths"].values() for operation in operations.values()
             for tag in operation["tags"]}
     assert used <= described, used - described
+
+
+def test_the_served_schema_passes_openapi_spec_validator(api):
+    from openapi_spec_validator import validate
+
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    validate(schema)  # raises on the first error
