@@ -15,7 +15,12 @@ from django import forms
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -319,6 +324,7 @@ class ReadinessPlanViewSet(
                    description="Change some fields of a goal of the plan (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a goal of the plan.")
+    @extend_schema(parameters=[OpenApiParameter("goal_pk", int, OpenApiParameter.PATH)])
     @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"goals/(?P<goal_pk>[0-9]+)",
             url_name="goal", filter_backends=[], pagination_class=None)
@@ -357,6 +363,7 @@ class ReadinessPlanViewSet(
                    description="Change some fields of a partner (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a partner of the plan.")
+    @extend_schema(parameters=[OpenApiParameter("partner_pk", int, OpenApiParameter.PATH)])
     @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"partners/(?P<partner_pk>[0-9]+)",
             url_name="partner", filter_backends=[], pagination_class=None)
@@ -386,6 +393,7 @@ class ReadinessPlanViewSet(
                    "(checked as a PUT; 404 when the skill has no remedy yet: PUT one).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove the plan's remedy for the gap on a skill.")
+    @extend_schema(parameters=[OpenApiParameter("skill_pk", int, OpenApiParameter.PATH)])
     @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy", url_name="remedy",
             filter_backends=[], pagination_class=None)
@@ -413,6 +421,7 @@ class ReadinessPlanViewSet(
                    description="Triage a concern of the plan's register: status, owner, area "
                    "and the response its raiser reads (the plan's owner, admins, and the "
                    "concern's owner).")
+    @extend_schema(parameters=[OpenApiParameter("concern_pk", int, OpenApiParameter.PATH)])
     @action(detail=True, methods=["post"],
             url_path=r"concerns/(?P<concern_pk>[0-9]+)/triage", url_name="concern-triage",
             filter_backends=[], pagination_class=None)

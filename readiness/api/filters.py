@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from readiness.models import (
     AudienceRequirement,
@@ -19,6 +21,7 @@ from readiness.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an integer in the schema, not a number (a float)
 class IdFilter(django_filters.NumberFilter):
     """An id or a count: an integer (django-filter's NumberFilter takes any decimal, which
     SQLite cannot bind when it is huge)."""

@@ -65,3 +65,13 @@ def test_the_served_schema_passes_openapi_spec_validator(api):
 
     schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     validate(schema)  # raises on the first error
+
+
+def test_ids_in_paths_and_id_filters_are_integers(api):
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if (parameter["in"] == "path" and name != "token_key") or name in {"team", "parent"}:
+                    assert parameter["schema"]["type"] == "integer", (method, path, name)
