@@ -132,3 +132,23 @@ class AutoSchema(SpectacularAutoSchema):
             if code.startswith("4"):
                 response.update(self._problem(response.get("description") or errors.get(code, "")))
         return responses
+
+
+def any_of_for_blank_alternatives(result: dict, generator: object, request: object,
+                                  public: bool) -> dict:
+    """A field that may be empty is ``oneOf`` [a URL or a choice, "" or null] in
+    drf-spectacular's output: a value both alternatives accept ("" where the URL format is not
+    asserted) fails ``oneOf``. They are alternatives, not exclusive: ``anyOf``."""
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if "oneOf" in node:
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result.get("components", {}).get("schemas", {}))
+    return result

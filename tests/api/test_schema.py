@@ -75,3 +75,11 @@ def test_ids_in_paths_and_id_filters_are_integers(api):
                 name = parameter["name"]
                 if (parameter["in"] == "path" and name != "token_key") or name in {"team", "parent"}:
                     assert parameter["schema"]["type"] == "integer", (method, path, name)
+
+
+def test_empty_values_are_alternatives_not_exclusive(api):
+    text = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    assert b"oneOf" not in text
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert {"type": "string", "maxLength": 0} in schema["components"]["schemas"]["Provider"][
+        "properties"]["url"]["anyOf"]
