@@ -7,7 +7,11 @@ of a redirect to the login page. The Swagger UI is a page for people: it stays b
 login page.
 """
 
+import functools
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.exceptions import NotFound
@@ -23,6 +27,9 @@ from assessments.api import views as assessments_api
 from catalog.api import curation as curation_api
 from catalog.api import views as catalog_api
 from readiness.api import views as readiness_api
+from readiness.api.conditional import conditional
+from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
+from readiness.api.throttling import add_headers
 from readiness.webhooks import api as webhooks_api
 
 router = SimpleRouter()
@@ -86,13 +93,44 @@ v1 = [
 ]
 
 
+def _allowed_methods(callback: Callable) -> list[str]:
+    actions = getattr(callback, "actions", None)  # a viewset route: its method → action map
+    cls = callback.cls  # type: ignore[attr-defined]
+    methods = set(actions) if actions else {m for m in cls.http_method_names if hasattr(cls, m)}
+    methods.add("options")
+    if "get" in methods:
+        methods.add("head")
+    return sorted(m.upper() for m in methods)
+
+
+def _method_first(callback: Callable) -> Callable:
+    """A method the URL does not take is a 405 for everybody, before authentication and
+    permissions (DRF checks those first: ``DELETE /skills/1/`` was a 403 for an employee and
+    a 405 for a curator); then ETags and ``If-Match`` (``readiness.api.conditional``)."""
+    allowed = _allowed_methods(callback)
+    with_etags = conditional(callback, allowed)
+
+    @functools.wraps(callback)
+    def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method not in allowed:
+            body = problem_body(status=405, code="method_not_allowed", instance=request.path,
+                                detail=f'Method "{request.method}" not allowed.')
+            response = JsonResponse(body, status=405, content_type=PROBLEM_CONTENT_TYPE)
+            response["Allow"] = ", ".join(allowed)
+            return response
+        return add_headers(request, with_etags(request, *args, **kwargs))
+
+    return view
+
+
 def _without_login_page(patterns: list) -> list:
-    """Let DRF, not the login page, answer anonymous requests to these views."""
+    """Let DRF, not the login page, answer anonymous requests to these views; a method a
+    route does not take is a 405 whoever asks."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             _without_login_page(pattern.url_patterns)
         elif isinstance(pattern, URLPattern):
-            login_not_required(pattern.callback)
+            pattern.callback = _method_first(login_not_required(pattern.callback))
     return patterns
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
+
 
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -32,6 +34,8 @@ class RequestSizeLimitMiddleware:
                 "Split the file, or import a smaller one."
             )
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=413)
+                body = problem_body(status=413, code="request_too_large", detail=message,
+                                    instance=request.path)
+                return JsonResponse(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,6 +23,7 @@ from assessments.selectors import open_cycles_by_person, person_skill_states
 from assessments.selectors_me import person_gap_candidates, person_plan_suggestion
 from assessments.services import self_assessment_confirm
 from catalog.models import TrainingResource
+from readiness.api.locations import created
 from readiness.models import Person
 
 # --- Serializers ------------------------------------------------------------------------------
@@ -99,8 +100,7 @@ class MyConfirmView(APIView):
             people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
         ).get(person.pk)
         submission = self_assessment_confirm(person=person, user=request.user, cycle=cycle)
-        return Response(ConfirmResultSerializer({"submission": submission}).data,
-                        status=status.HTTP_201_CREATED)
+        return created(request, ConfirmResultSerializer({"submission": submission}).data, "me")
 
 
 class MyRecommendationsView(generics.GenericAPIView):

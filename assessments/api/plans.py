@@ -15,7 +15,12 @@ from django import forms
 from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
@@ -26,12 +31,14 @@ from rest_framework.views import APIView
 
 from assessments.selectors_plans import GoalProgress, plan_figures
 from readiness.api import filters
+from readiness.api.locations import created
 from readiness.api.serializers import (
     ConcernSerializer,
     PlanGoalSerializer,
     PlanPartnerSerializer,
     ReadinessPlanSerializer,
 )
+from readiness.api.strict import StrictSerializer
 from readiness.forms_plans import (
     ConcernTriageForm,
     GapRemedyForm,
@@ -96,7 +103,7 @@ def _plan_date(value: dt.date) -> dt.date:
     return value
 
 
-class PlanInput(serializers.Serializer):
+class PlanInput(StrictSerializer):
     """The fields of the plan form (``readiness.forms_plans.PlanForm``), which validates them."""
 
     name = serializers.CharField(max_length=160)
@@ -107,7 +114,7 @@ class PlanInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=PlanStatus.choices)
 
 
-class PlanGoalInput(serializers.Serializer):
+class PlanGoalInput(StrictSerializer):
     audience = _id()
     skill = _id(required=False, allow_null=True,
                 help_text="Null: all their required skills (people fully ready).")
@@ -115,7 +122,7 @@ class PlanGoalInput(serializers.Serializer):
     due_date = serializers.DateField(validators=[_plan_date])
 
 
-class PlanPartnerInput(serializers.Serializer):
+class PlanPartnerInput(StrictSerializer):
     team = _id(required=False, allow_null=True, help_text="One of our teams, or null.")
     name = serializers.CharField(max_length=160, required=False, allow_blank=True,
                                  help_text="Defaults to the team's name.")
@@ -123,7 +130,7 @@ class PlanPartnerInput(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class GapRemedyInput(serializers.Serializer):
+class GapRemedyInput(StrictSerializer):
     remedy = serializers.ChoiceField(choices=GapRemedyKind.choices)
     owner = _id(required=False, allow_null=True,
                 help_text="User id: leadership, an admin or a team manager.")
@@ -131,7 +138,7 @@ class GapRemedyInput(serializers.Serializer):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
-class ConcernTriageInput(serializers.Serializer):
+class ConcernTriageInput(StrictSerializer):
     status = serializers.ChoiceField(choices=ConcernStatus.choices)
     owner = _id(required=False, allow_null=True,
                 help_text="User id of who follows it up: leadership, an admin or a manager.")
@@ -287,7 +294,7 @@ class ReadinessPlanViewSet(
             raise exceptions.PermissionDenied("Only leadership and admins create plans.")
         data = _input(PlanInput, request)
         plan = plan_create(**_valid(PlanForm(data=data, current_owner=request.user)))
-        return Response(ReadinessPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+        return created(request, ReadinessPlanSerializer(plan).data, "plan-detail", pk=plan.pk)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         plan = self._editable()
@@ -307,18 +314,24 @@ class ReadinessPlanViewSet(
         plan = self._editable()
         data = _input(PlanGoalInput, request)
         goal = plan_goal_create(plan=plan, **_valid(PlanGoalForm(data=data)))
-        return Response(PlanGoalSerializer(goal).data, status=status.HTTP_201_CREATED)
+        return created(request, PlanGoalSerializer(goal).data, "plan-goal", pk=pk, goal_pk=goal.pk)
 
+    @extend_schema(methods=["GET"], responses={200: PlanGoalSerializer},
+                   description="A goal of the plan (whoever may read the plan).")
     @extend_schema(methods=["PUT"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
                    description="Change a goal of the plan.")
     @extend_schema(methods=["PATCH"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
                    description="Change some fields of a goal of the plan (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a goal of the plan.")
-    @action(detail=True, methods=["put", "patch", "delete"],
+    @extend_schema(parameters=[OpenApiParameter("goal_pk", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"goals/(?P<goal_pk>[0-9]+)",
             url_name="goal", filter_backends=[], pagination_class=None)
     def goal(self, request: Request, pk: str | None = None, goal_pk: str = "") -> Response:
+        if request.method == "GET":
+            goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=self.get_object())
+            return Response(PlanGoalSerializer(goal).data)
         plan = self._editable()
         goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
         if request.method == "DELETE":
@@ -338,8 +351,11 @@ class ReadinessPlanViewSet(
         plan = self._editable()
         data = _input(PlanPartnerInput, request)
         partner = plan_partner_create(plan=plan, **_valid(PlanPartnerForm(data=data)))
-        return Response(PlanPartnerSerializer(partner).data, status=status.HTTP_201_CREATED)
+        return created(request, PlanPartnerSerializer(partner).data, "plan-partner", pk=pk,
+                       partner_pk=partner.pk)
 
+    @extend_schema(methods=["GET"], responses={200: PlanPartnerSerializer},
+                   description="A partner of the plan (whoever may read the plan).")
     @extend_schema(methods=["PUT"], request=PlanPartnerInput,
                    responses={200: PlanPartnerSerializer}, description="Change a partner.")
     @extend_schema(methods=["PATCH"], request=PlanPartnerInput,
@@ -347,10 +363,14 @@ class ReadinessPlanViewSet(
                    description="Change some fields of a partner (checked as a PUT).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove a partner of the plan.")
-    @action(detail=True, methods=["put", "patch", "delete"],
+    @extend_schema(parameters=[OpenApiParameter("partner_pk", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"partners/(?P<partner_pk>[0-9]+)",
             url_name="partner", filter_backends=[], pagination_class=None)
     def partner(self, request: Request, pk: str | None = None, partner_pk: str = "") -> Response:
+        if request.method == "GET":
+            partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=self.get_object())
+            return Response(PlanPartnerSerializer(partner).data)
         plan = self._editable()
         partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=plan)
         if request.method == "DELETE":
@@ -362,6 +382,9 @@ class ReadinessPlanViewSet(
 
     # --- Gap remedies ---
 
+    @extend_schema(methods=["GET"], responses={200: GapRemedySerializer},
+                   description="How the plan closes the gap on a skill (whoever may read the "
+                   "plan; 404 when it has no remedy for that skill).")
     @extend_schema(methods=["PUT"], request=GapRemedyInput, responses={200: GapRemedySerializer},
                    description="Set how the plan closes the gap on a skill: train, hire or "
                    "partner, by a deadline (one remedy per skill).")
@@ -370,10 +393,15 @@ class ReadinessPlanViewSet(
                    "(checked as a PUT; 404 when the skill has no remedy yet: PUT one).")
     @extend_schema(methods=["DELETE"], request=None, responses={204: None},
                    description="Remove the plan's remedy for the gap on a skill.")
-    @action(detail=True, methods=["put", "patch", "delete"],
+    @extend_schema(parameters=[OpenApiParameter("skill_pk", int, OpenApiParameter.PATH)])
+    @action(detail=True, methods=["get", "put", "patch", "delete"],
             url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy", url_name="remedy",
             filter_backends=[], pagination_class=None)
     def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
+        if request.method == "GET":
+            queryset = GapRemedy.objects.select_related("owner")
+            remedy = get_object_or_404(queryset, plan=self.get_object(), skill_id=skill_pk)
+            return Response(GapRemedySerializer(remedy).data)
         plan = self._editable()
         skill = get_object_or_404(Skill, pk=skill_pk)
         if request.method == "DELETE":
@@ -393,6 +421,7 @@ class ReadinessPlanViewSet(
                    description="Triage a concern of the plan's register: status, owner, area "
                    "and the response its raiser reads (the plan's owner, admins, and the "
                    "concern's owner).")
+    @extend_schema(parameters=[OpenApiParameter("concern_pk", int, OpenApiParameter.PATH)])
     @action(detail=True, methods=["post"],
             url_path=r"concerns/(?P<concern_pk>[0-9]+)/triage", url_name="concern-triage",
             filter_backends=[], pagination_class=None)

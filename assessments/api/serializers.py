@@ -20,6 +20,7 @@ from assessments.models import (
 from assessments.selectors import Readiness
 from readiness.api.schema import LevelField
 from readiness.api.serializers import PersonSerializer
+from readiness.api.strict import StrictSerializer
 from readiness.models import Audience, Level, Skill, Team
 from readiness.privacy_floor import min_people
 
@@ -234,7 +235,7 @@ class LevelInputField(LevelField):
         return value
 
 
-class SelfRatingInput(serializers.Serializer):
+class SelfRatingInput(StrictSerializer):
     skill = serializers.IntegerField(help_text="Skill id.")
     level = LevelInputField()
     interest = serializers.IntegerField(
@@ -253,7 +254,7 @@ class SelfRatingInput(serializers.Serializer):
     evidence_url = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SelfAssessmentInput(serializers.Serializer):
+class SelfAssessmentInput(StrictSerializer):
     ratings = SelfRatingInput(many=True, allow_empty=True)
     version = serializers.IntegerField(
         required=False,
@@ -268,7 +269,7 @@ class ManagerRatingInput(SelfRatingInput):
     interest = None
 
 
-class ManagerRatingsInput(serializers.Serializer):
+class ManagerRatingsInput(StrictSerializer):
     ratings = ManagerRatingInput(many=True, allow_empty=False)
 
 
@@ -309,7 +310,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanItemAddInput(serializers.Serializer):
+class PlanItemAddInput(StrictSerializer):
     resource = serializers.IntegerField(help_text="Training resource id.")
     skill = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="The gap it serves."
@@ -317,7 +318,7 @@ class PlanItemAddInput(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class PlanItemAssignInput(serializers.Serializer):
+class PlanItemAssignInput(StrictSerializer):
     team = serializers.IntegerField(help_text="A team you manage.")
     resource = serializers.IntegerField(help_text="Training resource id.")
     people = serializers.ListField(
@@ -331,7 +332,7 @@ class PlanItemAssignResultSerializer(serializers.Serializer):
     updated = PlanItemSerializer(many=True)
 
 
-class PlanItemTransitionInput(serializers.Serializer):
+class PlanItemTransitionInput(StrictSerializer):
     action = serializers.ChoiceField(choices=["plan", "start", "complete", "drop"])
 
 
@@ -379,7 +380,7 @@ class CycleCompletionSerializer(serializers.Serializer):
     teams = TeamCompletionSerializer(many=True)
 
 
-class AssessmentCycleInput(serializers.Serializer):
+class AssessmentCycleInput(StrictSerializer):
     name = serializers.CharField(allow_blank=True)
     plan = serializers.IntegerField(required=False, allow_null=True, default=None)
     audiences = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)

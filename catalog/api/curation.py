@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,7 +21,10 @@ from catalog.models import (
     TrainingResource,
 )
 from catalog.selectors import import_runs, mapping_rules, unmapped_resources
+from readiness.api.locations import created
 from readiness.api.permissions import IsCurator
+from readiness.api.query import query_params
+from readiness.api.strict import StrictSerializer
 from readiness.models import Level
 
 MAX_ID = 2**31 - 1
@@ -40,7 +43,7 @@ class MappingRuleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MappingRuleInput(serializers.Serializer):
+class MappingRuleInput(StrictSerializer):
     """The fields of the rule form (``catalog.forms.MappingRuleForm``), which validates them."""
 
     skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An active skill.")
@@ -133,7 +136,7 @@ class MappingRuleViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         rule = _saved_rule(self._input(request))
         rule = self.get_queryset().get(pk=rule.pk)
-        return Response(MappingRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+        return created(request, MappingRuleSerializer(rule).data, "mapping-rule-detail", pk=rule.pk)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         rule = self.get_object()
@@ -159,9 +162,7 @@ class UnmappedResourceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet:
-        params = UnmappedParams(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        return unmapped_resources(q=params.validated_data["q"])
+        return unmapped_resources(q=query_params(UnmappedParams, self.request)["q"])
 
 
 class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):

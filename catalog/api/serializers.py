@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from catalog.models import Provider, ResourceKind, ResourceSkill, TrainingResource
 from readiness.api.serializers import FullCleanModelSerializer
+from readiness.api.strict import StrictSerializer
 
 
 class ProviderSerializer(FullCleanModelSerializer):
@@ -54,7 +55,7 @@ MAX_ID = 2**31 - 1
 MAX_SMALL = 2**15 - 1
 
 
-class SkillLevelInput(serializers.Serializer):
+class SkillLevelInput(StrictSerializer):
     skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Skill id.")
     level = serializers.IntegerField(
         min_value=0, max_value=MAX_SMALL,
@@ -62,7 +63,7 @@ class SkillLevelInput(serializers.Serializer):
     )
 
 
-class TrainingResourceInput(serializers.Serializer):
+class TrainingResourceInput(StrictSerializer):
     """What a curator sets on a resource. On an update every field is optional; ``skills``
     given replaces the resource's skill mappings, omitted leaves them as they are."""
 

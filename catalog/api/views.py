@@ -5,7 +5,7 @@ providers."""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from catalog.api.serializers import (
 )
 from catalog.models import Provider, ResourceSkill, TrainingResource
 from catalog.services import resource_save
+from readiness.api.locations import created
 from readiness.api.permissions import CuratorWriteOrReadOnly
 from readiness.api.views import CreateUpdateReadViewSet
 from readiness.models import Audience, Skill
@@ -72,7 +73,7 @@ class TrainingResourceViewSet(
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         resource = self._save(request, TrainingResource(), partial=False)
-        return Response(self._out(resource), status=status.HTTP_201_CREATED)
+        return created(request, self._out(resource), "resource-detail", pk=resource.pk)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         resource = self._save(request, self.get_object(), partial=kwargs.get("partial", False))

@@ -6,6 +6,8 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet, Subquery
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from readiness.models import (
     AudienceRequirement,
@@ -22,6 +24,7 @@ from readiness.models import (
 )
 
 
+@extend_schema_field(OpenApiTypes.INT)  # an integer in the schema, not a number (a float)
 class IdFilter(django_filters.NumberFilter):
     """An id or a count: an integer (django-filter's NumberFilter takes any decimal, which
     SQLite cannot bind when it is huge)."""

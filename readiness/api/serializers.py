@@ -5,6 +5,7 @@ from django.db import models
 from rest_framework import serializers
 
 from readiness.api.exceptions import validation_detail
+from readiness.api.strict import StrictModelSerializer, StrictSerializer
 from readiness.models import (
     ApiToken,
     Audience,
@@ -26,7 +27,7 @@ from readiness.selectors_plans import concern_shows_raiser
 from readiness.tokens import DEFAULT_EXPIRY_DAYS, PERSONAL_EXPIRY_CHOICES
 
 
-class FullCleanModelSerializer(serializers.ModelSerializer):
+class FullCleanModelSerializer(StrictModelSerializer):
     """Runs the model's own ``full_clean()`` (field validators, ``clean()``, uniqueness and
     constraints) on the would-be instance, so the API refuses what the admin forms refuse."""
 
@@ -251,7 +252,7 @@ class ConcernSerializer(serializers.ModelSerializer):
         return bool(request and concern.raised_by_id == request.user.pk)
 
 
-class ConcernRaiseSerializer(serializers.Serializer):
+class ConcernRaiseSerializer(StrictSerializer):
     """The fields of the "raise a concern" form (``readiness.forms.ConcernForm``), which
     validates them."""
 
@@ -289,14 +290,14 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
         read_only_fields = fields
 
 
-class ApiTokenInput(serializers.Serializer):
+class ApiTokenInput(StrictSerializer):
     name = serializers.CharField(allow_blank=True, help_text="What the token is for.")
     expires_in_days = serializers.ChoiceField(
         choices=[days for days, _label in PERSONAL_EXPIRY_CHOICES], default=DEFAULT_EXPIRY_DAYS
     )
 
 
-class ServiceTokenInput(serializers.Serializer):
+class ServiceTokenInput(StrictSerializer):
     account = serializers.CharField(
         allow_blank=True, help_text="Username of the service account (created when missing)."
     )
@@ -314,7 +315,7 @@ HR_MAX_TEAMS = 2_000
 HR_MAX_PEOPLE = 20_000
 
 
-class HrTeamInput(serializers.Serializer):
+class HrTeamInput(StrictSerializer):
     external_id = serializers.CharField(
         required=False, max_length=255,
         help_text="The team's id in the HR system: when given, the team is found by it (a "
@@ -336,7 +337,7 @@ class HrTeamInput(serializers.Serializer):
     )
 
 
-class HrPersonInput(serializers.Serializer):
+class HrPersonInput(StrictSerializer):
     external_id = serializers.CharField(
         required=False, max_length=255,
         help_text="The person's id in the HR system: when given, the person is found by it (a "
@@ -358,9 +359,16 @@ class HrPersonInput(serializers.Serializer):
     )
 
 
-class HrUpsertInput(serializers.Serializer):
+class HrUpsertInput(StrictSerializer):
     teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)
     people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)
+
+    def validate(self, attrs: dict) -> dict:
+        if "teams" not in attrs and "people" not in attrs:
+            raise serializers.ValidationError(
+                "Send “teams”, “people” or both: an empty request changes nothing.", code="empty"
+            )
+        return attrs
 
 
 class HrUpsertParams(serializers.Serializer):

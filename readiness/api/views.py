@@ -7,7 +7,7 @@ person cannot see in the browser is a 404 here too.
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -15,7 +15,9 @@ from rest_framework.response import Response
 
 from readiness.api import filters
 from readiness.api.caching import CachedListMixin
+from readiness.api.locations import LocationOnCreateMixin, created
 from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin
+from readiness.api.query import query_params
 from readiness.api.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInput,
@@ -57,6 +59,7 @@ from readiness.tokens import service_token_create, service_tokens, token_create,
 
 
 class CreateUpdateReadViewSet(
+    LocationOnCreateMixin,
     CachedListMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -193,10 +196,8 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                  for field, errors in form.errors.get_json_data().items()}
             )
         concern = concern_raise(user=request.user, **form.cleaned_data)
-        return Response(
-            ConcernSerializer(concern, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
+        body = ConcernSerializer(concern, context=self.get_serializer_context()).data
+        return created(request, body, "concern-detail", pk=concern.pk)
 
 
 def _form_data(data: object, serializer_class: type) -> dict:
@@ -247,7 +248,8 @@ class ApiTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
         data.is_valid(raise_exception=True)
         token, secret = token_create(user=request.user, **data.validated_data)
         token.token = secret
-        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+        return created(request, ApiTokenCreatedSerializer(token).data, "token-detail",
+                       token_key=token.token_key)
 
 
 @extend_schema_view(
@@ -270,7 +272,8 @@ class ServiceTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
         data.is_valid(raise_exception=True)
         token, secret = service_token_create(admin=request.user, **data.validated_data)
         token.token = secret
-        return Response(ApiTokenCreatedSerializer(token).data, status=status.HTTP_201_CREATED)
+        return created(request, ApiTokenCreatedSerializer(token).data, "service-token-detail",
+                       token_key=token.token_key)
 
 
 # --- HR bulk upsert ---------------------------------------------------------------------------
@@ -290,14 +293,13 @@ class HrUpsertView(GenericAPIView):
         operation_id="hr_upsert",
     )
     def post(self, request: Request) -> Response:
-        params = HrUpsertParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
+        params = query_params(HrUpsertParams, request)
         data = HrUpsertInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = hr_upsert(
             teams=data.validated_data.get("teams", []),
             people=data.validated_data.get("people", []),
-            dry_run=params.validated_data["dry_run"],
+            dry_run=params["dry_run"],
             changed_by=request.user,
         )
         result.summary_data = result.summary()

@@ -126,3 +126,30 @@ def api(org):  # noqa: ANN001, ANN201
         return client_for(getattr(user, "user", user))
 
     return make
+
+
+def problem_of(response, status: int) -> dict:  # noqa: ANN001
+    """The RFC 9457 body of a refusal, checking its status and content type."""
+    assert response.status_code == status, (response.status_code, response.content[:500])
+    assert response["Content-Type"] == "application/problem+json", response["Content-Type"]
+    body = response.json()
+    assert body["status"] == status and body["type"] == f"urn:readiness:problem:{body['code']}"
+    return body
+
+
+def field_errors(response) -> dict:  # noqa: ANN001
+    """The ``errors`` of a 400 problem as the nested {field: [messages]} map they point at:
+    ``#/people/2/role`` → ``{"people": {"2": {"role": [...]}}}``, ``#`` → ``non_field_errors``,
+    a refused query parameter → ``{name: [...]}``."""
+    nested: dict = {}
+    for error in problem_of(response, 400)["errors"]:
+        if "parameter" in error:
+            path = [error["parameter"]]
+        else:
+            tokens = error["pointer"].removeprefix("#").split("/")[1:]
+            path = [t.replace("~1", "/").replace("~0", "~") for t in tokens] or ["non_field_errors"]
+        node = nested
+        for token in path[:-1]:
+            node = node.setdefault(token, {})
+        node.setdefault(path[-1], []).append(error["detail"])
+    return nested

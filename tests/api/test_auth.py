@@ -9,17 +9,24 @@ from rest_framework.test import APIClient
 
 from readiness.models import ApiToken
 from readiness.tokens import token_create, token_revoke
+from tests.api.conftest import problem_of
 
 pytestmark = pytest.mark.django_db
 
 ME = "/api/v1/me/"
 
 
-@pytest.mark.parametrize("path", [ME, "/api/v1/people/", "/api/v1/skills/", "/api/v1/hr/upsert/"])
-def test_anonymous_gets_401_json_not_the_login_page(api, path):
-    response = api(None).get(path)
-    assert response.status_code == 401
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", ME), ("get", "/api/v1/people/"), ("get", "/api/v1/skills/"),
+     ("post", "/api/v1/hr/upsert/")],
+)
+def test_anonymous_gets_401_json_not_the_login_page(api, method, path):
+    response = getattr(api(None), method)(path)
+    body = problem_of(response, 401)
+    assert body["code"] == "not_authenticated"
+    assert body["detail"] == "Authentication credentials were not provided."
+    assert body["instance"] == path
     assert response["WWW-Authenticate"] == "Token"
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import RoleRequirement, Skill
+from tests.api.conftest import field_errors
 from tests.factories import (
     AudienceFactory,
     ProviderFactory,
@@ -84,7 +85,7 @@ def test_bad_resource_input_is_a_400_and_saves_nothing(api, org, change, field):
     before = TrainingResource.objects.count()
     response = api("curator").post(RESOURCES, payload, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response)
     assert TrainingResource.objects.count() == before
     assert not ResourceSkill.objects.filter(resource__title="Prompting for analysts").exists()
 
@@ -94,7 +95,7 @@ def test_a_duplicate_url_is_refused(api, org):
     payload = _resource_payload(org, ProviderFactory(), url=existing.url)
     response = api("curator").post(RESOURCES, payload, format="json")
     assert response.status_code == 400
-    assert "already exists" in response.json()["url"][0]
+    assert "already exists" in field_errors(response)["url"][0]
 
 
 def test_retired_resources_are_for_curators_only(api, org):
@@ -214,7 +215,7 @@ def test_framework_validation_is_the_models(api, org, path, payload, field):
     before = (Skill.objects.count(), RoleRequirement.objects.count())
     response = api("curator").post(path, payload, format="json")
     assert response.status_code == 400
-    assert field in response.json(), response.json()
+    assert field in field_errors(response), field_errors(response)
     assert (Skill.objects.count(), RoleRequirement.objects.count()) == before
 
 

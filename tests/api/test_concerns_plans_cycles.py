@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentCycle
 from readiness.models import Concern
+from tests.api.conftest import field_errors
 from tests.factories import AssessmentCycleFactory, ConcernFactory, ReadinessPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +33,9 @@ def test_bad_concern_input_gets_the_forms_refusal(api, client, org):
     assert response.status_code == 400
     client.force_login(org.employee.user)
     form = client.post(reverse("readiness:concern-create"), {"category": "ethics", "text": "   "})
-    assert response.json()["text"] == form.context["form"].errors["text"]
+    assert field_errors(response)["text"] == form.context["form"].errors["text"]
     bad_category = api("employee").post(CONCERNS, {"category": "gossip", "text": "x"}, format="json")
-    assert "category" in bad_category.json()
+    assert "category" in field_errors(bad_category)
     assert not Concern.objects.exists()
 
 
@@ -88,9 +89,9 @@ def test_a_cycle_due_before_it_opens_is_refused(api, org):
     response = api("lead").post(CYCLES, _cycle(org, due_on=(today - dt.timedelta(days=1)).isoformat()),
                                 format="json")
     assert response.status_code == 400
-    assert response.json() == {"due_on": ["The due date must not precede the opening date."]}
+    assert field_errors(response) == {"due_on": ["The due date must not precede the opening date."]}
     unknown = api("lead").post(CYCLES, _cycle(org, teams=[999999]), format="json")
-    assert unknown.json() == {"teams": ["No such team."]}
+    assert field_errors(unknown) == {"teams": ["No such team."]}
     assert not AssessmentCycle.objects.exists()
 
 

@@ -4,6 +4,7 @@ plan covering them: the functions of "My readiness" and "My assessment"."""
 import pytest
 
 from assessments.models import AssessmentSubmission, SkillRating
+from tests.api.conftest import field_errors
 from tests.factories import ResourceSkillFactory, SkillRatingFactory, TrainingResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_i_confirm_my_ratings(api, org):
 
 def test_nothing_to_confirm_is_refused(api, org):
     response = api("employee").post(CONFIRM)
-    assert response.status_code == 400 and "non_field_errors" in response.json()
+    assert response.status_code == 400 and "non_field_errors" in field_errors(response)
     assert not AssessmentSubmission.objects.exists()
 
 

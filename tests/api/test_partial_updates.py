@@ -10,6 +10,7 @@ import pytest
 
 from catalog.models import SkillMappingRule
 from readiness.models import GapRemedy, PlanGoal, PlanPartner, ReadinessPlan
+from tests.api.conftest import field_errors
 from tests.factories import ReadinessPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +85,7 @@ def test_a_bad_value_in_a_plan_patch_is_a_400_at_that_field_and_saves_nothing(
     response = api("lead").patch(f"{PLANS}{plan.pk}/", {field: value, "name": "Not saved"},
                                  format="json")
     assert response.status_code == 400, response.content
-    assert field in response.json(), response.json()
+    assert field in field_errors(response), field_errors(response)
     assert _plan_fields(plan) == before and plan.history.count() == history
 
 
@@ -122,7 +123,7 @@ def test_patch_of_a_goal_refusals(api, org):
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"target_share": 1}, format="json").status_code == 403
     response = api("lead").patch(url, {"target_share": 101}, format="json")
-    assert response.status_code == 400 and "target_share" in response.json()
+    assert response.status_code == 400 and "target_share" in field_errors(response)
     # The form's check of the merged goal: another goal with the same audience, skill, date.
     twin = PlanGoal.objects.create(plan=plan, audience=org.audience, skill=org.skill_b,
                                    target_share=10, due_date=plan.target_date)
@@ -151,7 +152,7 @@ def test_patch_changes_only_the_partners_field_sent(api, org):
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"contribution": "x"}, format="json").status_code == 403
     response = api("lead").patch(url, {"due_date": "not a date"}, format="json")
-    assert response.status_code == 400 and "due_date" in response.json()
+    assert response.status_code == 400 and "due_date" in field_errors(response)
     partner.refresh_from_db()
     assert partner.contribution == "Courses" and partner.due_date == plan.target_date
 
@@ -173,7 +174,7 @@ def test_patch_changes_only_the_remedys_field_sent(api, org):
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"remedy": "train"}, format="json").status_code == 403
     response = api("lead").patch(url, {"owner": org.employee.user.pk}, format="json")
-    assert response.status_code == 400 and "owner" in response.json()  # not a responsible person
+    assert response.status_code == 400 and "owner" in field_errors(response)  # not a responsible person
     remedy.refresh_from_db()
     assert remedy.remedy == "hire" and remedy.owner == org.manager
 
@@ -238,5 +239,5 @@ def test_a_bad_value_in_a_rule_patch_is_a_400_at_that_field_and_saves_nothing(
     response = api("curator").patch(f"{RULES}{rule.pk}/", {**data, "value": "not-saved"},
                                     format="json")
     assert response.status_code == 400, response.content
-    assert field in response.json(), response.json()
+    assert field in field_errors(response), field_errors(response)
     assert _rule_fields(rule) == before and rule.history.count() == history

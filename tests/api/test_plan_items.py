@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import LearningPlanItem
+from tests.api.conftest import field_errors, problem_of
 from tests.factories import LearningPlanItemFactory, TrainingResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,9 +28,9 @@ def test_a_retired_resource_is_refused_as_the_page_does(api, org):
     resource = TrainingResourceFactory(is_active=False)
     response = api("employee").post(ITEMS, {"resource": resource.pk}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"resource": ["This resource is retired and cannot be planned."]}
+    assert field_errors(response) == {"resource": ["This resource is retired and cannot be planned."]}
     unknown = api("employee").post(ITEMS, {"resource": 999999}, format="json")
-    assert unknown.status_code == 400 and "resource" in unknown.json()
+    assert unknown.status_code == 400 and "resource" in field_errors(unknown)
     assert not LearningPlanItem.objects.exists()
 
 
@@ -42,7 +43,7 @@ def test_i_move_my_item_along(api, org):
     assert done.json()["status"] == "completed" and done.json()["completed_at"]
     refused = client.post(f"{ITEMS}{item.pk}/transition/", {"action": "start"}, format="json")
     assert refused.status_code == 400
-    assert refused.json() == {"status": ["An item that is completed cannot be started."]}
+    assert field_errors(refused) == {"status": ["An item that is completed cannot be started."]}
 
 
 def test_only_the_person_moves_their_items(api, org):
@@ -89,17 +90,21 @@ def test_assignment_refusals(api, org):
     due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
     payload = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
                "due_date": due}
-    # Another team's manager and employees do not reach the team.
-    for persona in ("other_manager", "employee", "curator"):
+    # Who manages no team is refused by role (403), whatever the body; another team's manager
+    # names a team they do not manage: a 400 at that field.
+    for persona in ("employee", "curator"):
         response = api(persona).post(f"{ITEMS}assign/", payload, format="json")
-        assert response.status_code == 400 and "team" in response.json()
+        assert problem_of(response, 403)["code"] == "permission_denied"
+        assert problem_of(api(persona).post(f"{ITEMS}assign/", {}), 403)
+    response = api("other_manager").post(f"{ITEMS}assign/", payload, format="json")
+    assert response.status_code == 400 and "team" in field_errors(response)
     # Only members of the team.
     outsider = {**payload, "people": [org.outsider.pk]}
-    assert "people" in api("manager").post(f"{ITEMS}assign/", outsider, format="json").json()
+    assert "people" in field_errors(api("manager").post(f"{ITEMS}assign/", outsider, format="json"))
     # The page's own rules: no due date in the past.
     past = {**payload, "due_date": "2000-01-01"}
     response = api("manager").post(f"{ITEMS}assign/", past, format="json")
-    assert response.json() == {"due_date": ["The due date cannot be in the past."]}
+    assert field_errors(response) == {"due_date": ["The due date cannot be in the past."]}
     assert not LearningPlanItem.objects.exists()
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import AssessmentSubmission, SkillRating
+from tests.api.conftest import field_errors, problem_of
 from tests.factories import AssessmentCycleFactory, SkillRatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,15 +92,15 @@ def test_self_assessment_inside_an_open_cycle_records_only_changes(api, org):
     assert [r["skill"] for r in response.json()["ratings"]] == [org.skill_b.pk]
 
 
-def test_a_stale_version_is_refused(api, org):
+def test_a_stale_version_is_a_409_conflict(api, org):
     client = api("employee")
     version = client.get("/api/v1/me/").json()["assessment_version"]
     ok = client.post(SELF, {"ratings": [], "version": version}, format="json")
     assert ok.status_code == 201
     stale = client.post(SELF, {"ratings": [{"skill": org.skill_a.pk, "level": 3}],
                                "version": version}, format="json")
-    assert stale.status_code == 400
-    assert "changed since" in stale.json()["version"][0]
+    problem = problem_of(stale, 409)
+    assert problem["code"] == "conflict" and "changed since" in problem["detail"]
     assert not SkillRating.objects.filter(person=org.employee, level=3).exists()
 
 
@@ -126,7 +127,7 @@ def test_bad_input_gets_the_forms_refusal_and_saves_nothing(api, client, org, en
         SELF, {"ratings": [good, {"skill": org.skill_a.pk, **entry}]}, format="json"
     )
     assert response.status_code == 400
-    errors = response.json()["ratings"]
+    errors = field_errors(response)["ratings"]
     assert list(errors) == ["1"]  # only the refused entry
     form_errors = _form_errors(
         client, org, **{f"s{org.skill_a.pk}-{key}": value for key, value in entry.items()}
@@ -145,7 +146,7 @@ def test_a_retired_or_unknown_skill_is_refused_as_the_form_does(api, client, org
         format="json",
     )
     assert response.status_code == 400
-    errors = response.json()["ratings"]
+    errors = field_errors(response)["ratings"]
     form_errors = _form_errors(client, org, **{f"s{org.skill_c.pk}-level": 1})
     assert errors["0"]["skill"] == ["This skill is not in the skills framework."]
     assert errors["0"]["skill"] == form_errors[f"s{org.skill_c.pk}-level"]
@@ -177,7 +178,7 @@ def test_who_may_not_rate_a_platform_member(api, org, persona):
     payload = {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3}]}
     response = api(persona).post(MANAGER, payload, format="json")
     assert response.status_code == 400
-    assert response.json() == {"ratings": {"0": {"person": ["You do not manage this person."]}}}
+    assert field_errors(response) == {"ratings": {"0": {"person": ["You do not manage this person."]}}}
     assert not SkillRating.objects.exists()
 
 
@@ -186,8 +187,8 @@ def test_one_bad_manager_rating_saves_none(api, org):
                            {"person": org.colleague.pk, "skill": org.skill_b.pk, "level": 9}]}
     response = api("manager").post(MANAGER, payload, format="json")
     assert response.status_code == 400
-    assert list(response.json()["ratings"]) == ["1"]
-    assert "level" in response.json()["ratings"]["1"]
+    assert list(field_errors(response)["ratings"]) == ["1"]
+    assert "level" in field_errors(response)["ratings"]["1"]
     assert not SkillRating.objects.exists()
 
 
@@ -196,5 +197,5 @@ def test_a_manager_cannot_rate_someone_outside_their_teams(api, org):
                            {"person": org.outsider.pk, "skill": org.skill_a.pk, "level": 3}]}
     response = api("manager").post(MANAGER, payload, format="json")
     assert response.status_code == 400
-    assert response.json()["ratings"] == {"1": {"person": ["You do not manage this person."]}}
+    assert field_errors(response)["ratings"] == {"1": {"person": ["You do not manage this person."]}}
     assert not SkillRating.objects.exists()

@@ -48,3 +48,38 @@ def test_docs_are_a_page_behind_the_login_and_load_nothing_from_a_cdn(client, or
     html = page.content.decode()
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_the_schema_names_its_server_contact_and_every_tag(api):
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["servers"] == [{"url": "/", "description": "This deployment (paths start with /api/v1/)."}]
+    assert schema["info"]["contact"]["name"]
+    described = {tag["name"] for tag in schema["tags"] if tag["description"]}
+    used = {tag for operations in schema["paths"].values() for operation in operations.values()
+            for tag in operation["tags"]}
+    assert used <= described, used - described
+
+
+def test_the_served_schema_passes_openapi_spec_validator(api):
+    from openapi_spec_validator import validate
+
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    validate(schema)  # raises on the first error
+
+
+def test_ids_in_paths_and_id_filters_are_integers(api):
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                name = parameter["name"]
+                if (parameter["in"] == "path" and name != "token_key") or name in {"team", "parent"}:
+                    assert parameter["schema"]["type"] == "integer", (method, path, name)
+
+
+def test_empty_values_are_alternatives_not_exclusive(api):
+    text = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    assert b"oneOf" not in text
+    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert {"type": "string", "maxLength": 0} in schema["components"]["schemas"]["Provider"][
+        "properties"]["url"]["anyOf"]

@@ -6,6 +6,7 @@ from django.test import override_settings
 
 from assessments.selectors import group_readiness, person_readiness, person_skill_states
 from readiness.models import Person
+from tests.api.conftest import field_errors
 from tests.factories import PersonFactory, SkillRatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_my_gaps(api, org):
 def test_skill_filters_are_validated(api, org):
     response = api("employee").get("/api/v1/me/skills/?ordering=nonsense")
     assert response.status_code == 400
-    assert "ordering" in response.json()
+    assert "ordering" in field_errors(response)
 
 
 def test_me_without_a_person_record_is_404(api):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from readiness.models import ApiToken
 from readiness.tokens import MAX_PERSONAL_TOKENS, service_token_create, token_create
+from tests.api.conftest import field_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_i_cannot_see_or_revoke_someone_elses_token(api, org):
 def test_bad_token_input_is_a_400_with_field_errors(api, org, payload, field):
     response = api("employee").post(TOKENS, payload, format="json")
     assert response.status_code == 400
-    assert field in response.json()
+    assert field in field_errors(response)
     assert ApiToken.objects.filter(user=org.employee.user).count() == 1  # the client's own
 
 
@@ -59,7 +60,7 @@ def test_a_person_has_at_most_so_many_tokens(api, org):
         assert client.post(TOKENS, {"name": f"t{n}"}, format="json").status_code == 201
     refused = client.post(TOKENS, {"name": "one too many"}, format="json")
     assert refused.status_code == 400
-    assert "revoke one" in refused.json()["non_field_errors"][0]
+    assert "revoke one" in field_errors(refused)["non_field_errors"][0]
 
 
 def test_anonymous_cannot_create_a_token(api):
@@ -103,7 +104,7 @@ def test_a_service_token_cannot_take_over_a_persons_login(api, org):
         SERVICE, {"account": "employee", "name": "sneaky"}, format="json"
     )
     assert response.status_code == 400
-    assert "account" in response.json()
+    assert "account" in field_errors(response)
 
 
 # --- The profile page -------------------------------------------------------------------------

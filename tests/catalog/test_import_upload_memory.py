@@ -103,12 +103,14 @@ def test_the_upload_buffers_are_bounded() -> None:
     assert settings.REQUEST_MAX_BYTES <= IMPORT_MAX_BYTES + 2**20
 
 
-def test_an_api_body_over_the_bound_is_a_413_in_json(client) -> None:
+def test_an_api_body_over_the_bound_is_a_413_problem(client) -> None:
     response = client.generic(
         "POST", "/api/v1/hr/upsert/", b"", content_type="application/json",
         CONTENT_LENGTH=str(settings.REQUEST_MAX_BYTES + 1),
     )
     assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "request_too_large"
     assert "larger than" in response.json()["detail"]
 
 

@@ -33,6 +33,8 @@ EVERYONE = (OK,) * 8
 SIGNED_IN = (LOGIN,) + (OK,) * 7
 ADMIN_ONLY = (ADMIN_LOGIN,) * 7
 POST_ONLY = (LOGIN,) + (405,) * 7
+#: An API route without GET: 405 whoever asks, before authentication and permissions.
+API_NO_GET = (405,) * 8
 ADMIN_DECIDES = frozenset({OK, REDIRECT, 403, 404})
 
 # persona order:    anonymous, employee, employee_other, manager, manager_other, curator, leadership, admin
@@ -69,7 +71,7 @@ EXPECTED: dict[str, tuple] = {
     # The API: 401 without credentials; object-level refusals are 404.
     "api:me": (401,) + (OK,) * 6 + (404,),
     "api:me-skills": (401,) + (OK,) * 6 + (404,),
-    "api:me-confirm": (401,) + (405,) * 7,  # POST only
+    "api:me-confirm": API_NO_GET,  # POST only
     "api:me-recommendations": (401,) + (OK,) * 6 + (404,),
     "api:me-plan-suggestion": (401,) + (OK,) * 6 + (404,),
     # Leadership reads people one by one only in the teams they manage (privacy floor).
@@ -82,7 +84,7 @@ EXPECTED: dict[str, tuple] = {
     "api:team-gaps": (401, 404, 404, OK, 404, 404, 403, OK),
     "api:audience-readiness-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:audience-readiness": (401, 403, 403, 403, 403, 403, OK, OK),
-    "api:hr-upsert": (401, 403, 403, 403, 403, 403, 403, 405),
+    "api:hr-upsert": API_NO_GET,
     "api:audience-list": (401,) + (OK,) * 7,
     "api:audience-detail": (401,) + (OK,) * 7,
     "api:skill-category-list": (401,) + (OK,) * 7,
@@ -102,12 +104,12 @@ EXPECTED: dict[str, tuple] = {
     "api:plan-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:plan-detail": (401, 403, 403, 403, 403, 403, OK, OK),
     # Plan writes (POST/PUT/DELETE only): refused before the method to all but leadership.
-    "api:plan-goals": (401,) + (403,) * 5 + (405, 405),
-    "api:plan-goal": (401,) + (403,) * 5 + (405, 405),
-    "api:plan-partners": (401,) + (403,) * 5 + (405, 405),
-    "api:plan-partner": (401,) + (403,) * 5 + (405, 405),
-    "api:plan-remedy": (401,) + (403,) * 5 + (405, 405),
-    "api:plan-concern-triage": (401,) + (403,) * 5 + (405, 405),
+    "api:plan-goals": API_NO_GET,
+    "api:plan-goal": (401, 403, 403, 403, 403, 403, OK, OK),
+    "api:plan-partners": API_NO_GET,
+    "api:plan-partner": (401, 403, 403, 403, 403, 403, OK, OK),
+    "api:plan-remedy": (401, 403, 403, 403, 403, 403, OK, OK),
+    "api:plan-concern-triage": API_NO_GET,
     "api:concern-list": (401,) + (OK,) * 7,
     "api:concern-detail": (401, OK, 404, 404, 404, 404, OK, OK),  # the raiser and leadership
     "api:provider-list": (401,) + (OK,) * 7,
@@ -115,18 +117,18 @@ EXPECTED: dict[str, tuple] = {
     "api:resource-list": (401,) + (OK,) * 7,
     "api:resource-detail": (401,) + (OK,) * 7,
     "api:rating-list": (401,) + (OK,) * 7,
-    "api:rating-manager": (401,) + (405,) * 7,
-    "api:rating-self-assessment": (401,) + (405,) * 7,
+    "api:rating-manager": API_NO_GET,
+    "api:rating-self-assessment": API_NO_GET,
     "api:rating-detail": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:plan-item-list": (401,) + (OK,) * 7,
-    "api:plan-item-assign": (401,) + (405,) * 7,
+    "api:plan-item-assign": API_NO_GET,
     "api:plan-item-detail": (401, OK, 404, OK, 404, 404, 404, OK),
-    "api:plan-item-transition": (401,) + (405,) * 7,
+    "api:plan-item-transition": API_NO_GET,
     "api:cycle-list": (401, 403, 403, OK, OK, 403, OK, OK),
     "api:cycle-detail": (401, 403, 403, OK, OK, 403, OK, OK),
-    # POST only: managers may read cycles (405), not open or close them (403 on POST).
-    "api:cycle-open": (401, 403, 403, 405, 405, 403, 405, 405),
-    "api:cycle-close": (401, 403, 403, 405, 405, 403, 405, 405),
+    # POST only: 405 to a GET whoever asks; who may not open or close a cycle: 403 on POST.
+    "api:cycle-open": API_NO_GET,
+    "api:cycle-close": API_NO_GET,
     # An organization-wide cycle: every manager sees the completion of their teams.
     "api:cycle-completion": (401, 403, 403, OK, OK, 403, OK, OK),
     # The curators' API: curators and admins only.

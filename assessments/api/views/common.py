@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from assessments.api.serializers import ReadinessSerializer
 from assessments.selectors import Readiness, SkillState
+from readiness.api.query import query_params
 from readiness.models import Person, Skill
 from readiness.selectors import people_visible_to, person_get
 
@@ -39,9 +40,7 @@ def _own_person(request: Request) -> Person:
 
 
 def _params(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    params = serializer_class(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data
+    return query_params(serializer_class, request)
 
 
 def _paginated(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -26,6 +26,7 @@ from assessments.selectors_cycles import (
 )
 from assessments.services import cycle_create
 from assessments.services_cycles import cycle_close, cycle_open
+from readiness.api.locations import created
 from readiness.api.permissions import LeadershipWriteOrManagerRead
 from readiness.models import Audience, ReadinessPlan, Team
 
@@ -47,7 +48,7 @@ class AssessmentCycleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         data = AssessmentCycleInput(data=request.data)
         data.is_valid(raise_exception=True)
         cycle = cycle_create(**_cycle_relations(dict(data.validated_data)))
-        return Response(AssessmentCycleSerializer(cycle).data, status=status.HTTP_201_CREATED)
+        return created(request, AssessmentCycleSerializer(cycle).data, "cycle-detail", pk=cycle.pk)
 
     def _visible_cycle(self, *, manage: bool) -> tuple[AssessmentCycle, CycleViewer]:
         """The cycle of the URL as the cycle pages find it (``cycles_visible_to``): refused

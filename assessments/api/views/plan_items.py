@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework import exceptions, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -25,7 +25,9 @@ from assessments.selectors_teams import team_members, teams_readable_by
 from assessments.services import plan_item_add, plan_item_transition
 from assessments.services_teams import team_resource_assign
 from catalog.models import TrainingResource
+from readiness.api.locations import created
 from readiness.models import Skill, Team
+from readiness.permissions import is_admin, is_manager
 from readiness.selectors import people_visible_to
 
 
@@ -61,22 +63,26 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         skill = Skill.objects.filter(pk=skill_id, is_active=True).first() if skill_id else None
         if skill_id and skill is None:
             raise _invalid({"skill": ["This skill is not in the skills framework."]})
-        item, created = plan_item_add(
+        item, is_new = plan_item_add(
             person=person, resource=resource, skill=skill, due_date=data.validated_data["due_date"]
         )
-        return Response(
-            PlanItemSerializer(item).data,
-            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
-        )
+        if not is_new:
+            return Response(PlanItemSerializer(item).data)
+        return created(request, PlanItemSerializer(item).data, "plan-item-detail", pk=item.pk)
 
     @extend_schema(
         request=PlanItemAssignInput,
-        responses={201: PlanItemAssignResultSerializer},
+        responses={201: PlanItemAssignResultSerializer, 200: PlanItemAssignResultSerializer},
         description="Assign a resource to members of a team you manage, with a due date (as "
-        "the team gaps page does).",
+        "the team gaps page does): 201 when it created plan items, 200 when it created none "
+        "(a repeat moves due dates only). Who manages no team: 403.",
     )
     @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
     def assign(self, request: Request) -> Response:
+        if not (is_manager(request.user) or is_admin(request.user)):
+            # A refusal by role, whatever the body says (a manager naming a team they do not
+            # manage is a 400 at "team": it does not tell whether that team exists).
+            raise exceptions.PermissionDenied("Only team managers assign learning.")
         data = PlanItemAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         team = Team.objects.filter(
@@ -99,10 +105,12 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
-        return Response(
-            PlanItemAssignResultSerializer({"created": result.created, "updated": result.updated}).data,
-            status=status.HTTP_201_CREATED,
-        )
+        body = PlanItemAssignResultSerializer(
+            {"created": result.created, "updated": result.updated}).data
+        if not result.created:
+            return Response(body)  # nothing new: a repeat, or only due dates moved
+        return created(request, body, "plan-item-list",
+                       query={"resource": resource.pk, "assigned": "true"})
 
     @extend_schema(request=PlanItemTransitionInput, responses={200: PlanItemSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

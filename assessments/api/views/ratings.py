@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,6 +27,8 @@ from assessments.services import (
     manager_ratings_record,
     self_assessment_submit,
 )
+from readiness.api.exceptions import Conflict
+from readiness.api.locations import created
 from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to
 
@@ -86,7 +88,11 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         request=SelfAssessmentInput,
-        responses={201: SelfAssessmentResultSerializer},
+        responses={
+            201: SelfAssessmentResultSerializer,
+            409: OpenApiResponse(description="`version` is stale: my ratings changed since it "
+                                 "was read (`GET /me/`); nothing was saved."),
+        },
         description="Submit my self-assessment (as the self-assessment page does): ratings are "
         "appended only for the skills whose level or interest changed (or that carry a note or "
         "evidence link); the submission restarts my reassessment cadence and counts for the "
@@ -114,13 +120,15 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             raise _invalid(_rating_errors(error, ratings, by_index=False)) from error
         except ValidationError as error:
             if error.code == "stale":
-                raise _invalid({"version": error.messages}) from error
+                raise Conflict(error.messages[0]) from error
             raise
-        created = SkillRating.objects.filter(
+        rows = SkillRating.objects.filter(
             person=person, source=RatingSource.SELF, created_at=submission.submitted_at
         ).order_by("skill_id", "pk")
-        result = {"submission": submission, "ratings": created}
-        return Response(SelfAssessmentResultSerializer(result).data, status=status.HTTP_201_CREATED)
+        result = {"submission": submission, "ratings": rows}
+        return created(request, SelfAssessmentResultSerializer(result).data, "rating-list",
+                       query={"person": person.pk, "source": RatingSource.SELF,
+                              "created_after": submission.submitted_at.isoformat()})
 
     @extend_schema(
         request=ManagerRatingsInput,
@@ -150,4 +158,5 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             rows = manager_ratings_record(manager=request.user, entries=_entries(ratings))
         except RatingsInvalid as error:
             raise _invalid(_rating_errors(error, ratings, by_index=True)) from error
-        return Response(SkillRatingSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
+        return created(request, SkillRatingSerializer(rows, many=True).data, "rating-list",
+                       query={"source": RatingSource.MANAGER})
