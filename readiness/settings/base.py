@@ -314,6 +314,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "hr", "description": "Bulk upsert of teams and people from an HR system."},
         {"name": "tokens", "description": "My API tokens."},
         {"name": "service-tokens", "description": "Tokens of service accounts (admins)."},
+        {"name": "webhooks", "description": "Webhook endpoints, their deliveries (admins)."},
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

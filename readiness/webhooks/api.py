@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.api.permissions import IsAdmin
+from readiness.api.strict import StrictSerializer
 from readiness.webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
 from readiness.webhooks.selectors import webhook_deliveries, webhook_endpoints
 from readiness.webhooks.services import (
@@ -48,7 +49,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         read_only_fields = fields
 
 
-class WebhookEndpointInput(serializers.Serializer):
+class WebhookEndpointInput(StrictSerializer):
     url = serializers.CharField(max_length=500, help_text="https:// only.")
     description = serializers.CharField(max_length=200, required=False, allow_blank=True)
     events = serializers.ListField(

@@ -145,7 +145,7 @@ EXPECTED: dict[str, tuple] = {
     "api:webhook-list": (401,) + (403,) * 6 + (OK,),
     "api:webhook-detail": (401,) + (403,) * 6 + (OK,),
     "api:webhook-deliveries": (401,) + (403,) * 6 + (OK,),
-    "api:webhook-send-test": (401,) + (403,) * 6 + (405,),
+    "api:webhook-send-test": API_NO_GET,  # POST only
     "api:schema": (401,) + (OK,) * 7,
     "api:docs": SIGNED_IN,
     "api:not-found": (404,) * 8,
