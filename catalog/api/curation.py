@@ -77,8 +77,17 @@ class ImportRunSerializer(serializers.ModelSerializer):
         model = ImportRun
         fields = ["id", "source", "status", "dry_run", "retire_missing", "file_name",
                   "requested_by", "requested_by_username", "phase", "total", "processed",
-                  "summary", "rejections", "error", "created_at", "started_at", "finished_at"]
+                  "summary", "rejections", "outcomes", "awaiting_confirmation", "error",
+                  "created_at", "started_at", "finished_at"]
         read_only_fields = fields
+        extra_kwargs = {
+            "outcomes": {"help_text": "What happened to which item, by title: created, updated, "
+                         "retired and unmapped lists of {id, title, url} (each cut at 500; the "
+                         "summary has the counts), every id to retire, and how many people's "
+                         "active plans hold an item to retire (plans)."},
+            "awaiting_confirmation": {"help_text": "A dry run of a whole-catalog file waiting "
+                                      "for a curator to confirm what it retires."},
+        }
 
 
 class UnmappedParams(serializers.Serializer):

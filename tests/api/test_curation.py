@@ -78,11 +78,15 @@ def test_the_unmapped_queue(api, org):
 
 
 def test_import_runs_are_read(api, org):
+    outcomes = {"created": [{"id": 7, "title": "A module", "url": "https://example.com/m"}],
+                "updated": [], "retired": [], "unmapped": [], "retire_ids": []}
     run = ImportRun.objects.create(source="file", file_name="catalog.json", status="succeeded",
-                                   requested_by=org.curator, summary={"created": 3})
+                                   requested_by=org.curator, summary={"created": 3},
+                                   outcomes=outcomes)
     body = api("curator").get(RUNS).json()
     assert [r["id"] for r in body["results"]] == [run.pk]
     detail = api("admin").get(f"{RUNS}{run.pk}/").json()
     assert detail["summary"] == {"created": 3} and detail["requested_by_username"] == "curator"
+    assert detail["outcomes"] == outcomes and detail["awaiting_confirmation"] is False
     assert "payload" not in detail
     assert api("curator").post(RUNS, {}, format="json").status_code == 405
