@@ -128,6 +128,13 @@ def _apply_seeds() -> None:
     framework.seed_framework(apps, None)
     resources.seed_resources(apps, None)
     resources.grant_curator_permissions(apps, None)
+    # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
+    for module, function in (("assessments.migrations.0003_periodic_tasks", "create_schedule"),
+                             ("assessments.migrations.0007_transcript_sync_schedule",
+                              "create_schedule"),
+                             ("readiness.migrations.0009_webhook_resume_schedule",
+                              "create_entry")):
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
@@ -137,14 +144,17 @@ def seed_content(db) -> None:
     _apply_seeds()
 
 
-@pytest.fixture(autouse=True)
-def _seeds_back_after_a_flush(request: pytest.FixtureRequest, django_db_blocker):  # noqa: ANN001, ANN202
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  # noqa: ANN201
     """A transactional test (live server, worker) ends with a flush that deletes the migrations'
-    data; put the seeds back after it, so a test that runs later in the same database finds the
-    database as migrated, whatever order the tests run in."""
+    data. Once every fixture of such a test is torn down (the flush included), put the seeds
+    back, so a test that runs later in the same database finds it as migrated, whatever order
+    the tests run in."""
     yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
             _apply_seeds()
 
 
@@ -168,7 +178,7 @@ def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
     the day itself is not moved far (months away, the pages' cache validators and the cookies'
     expiry dates, computed from the moved clock, mislead it) — and the cookies are made to
     outlive the hours between the two clocks."""
-    if "live_server" not in request.fixturenames:
+    if "live_server" not in request.fixturenames or request.node.get_closest_marker("real_clock"):
         yield
         return
     settings = request.getfixturevalue("settings")

@@ -10,14 +10,14 @@ from assessments.models import (
     RatingSource,
     SkillRating,
 )
-from readiness.api.filters import UpdatedSinceFilter
+from readiness.api.filters import BoundedIsoDateTimeFilter, UpdatedSinceFilter
 
 
 class SkillRatingFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=RatingSource.choices)
     skill_slug = django_filters.CharFilter(field_name="skill__slug", label="Skill slug")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
     # Ratings are append-only: a rating's time of creation is the time it last changed.
     updated_since = UpdatedSinceFilter(
         field_name="created_at",

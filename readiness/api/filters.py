@@ -60,7 +60,43 @@ class AwareDateTimeField(forms.DateTimeField):
                 "without one is ambiguous.",
                 code="naive",
             )
-        return parsed
+        return instant_checked(parsed)
+
+
+#: The widest offsets in use on Earth (UTC−12 to UTC+14); a database refuses wider ones.
+MAX_OFFSET = dt.timedelta(hours=14)
+
+
+def instant_checked(value: dt.datetime) -> dt.datetime:
+    """``value`` if the database can compare with it: an offset within ±14 hours and an
+    instant between the years 2 and 9998; else a field error (never a 500)."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_OFFSET:
+        raise forms.ValidationError(
+            "The time zone offset must be between -12:00 and +14:00.", code="invalid_offset"
+        )
+    try:
+        if offset is not None:
+            value.astimezone(dt.UTC)
+    except OverflowError:
+        raise forms.ValidationError("Enter a date between the years 2 and 9998.",
+                                    code="out_of_range") from None
+    if not 1 < value.year < 9999:
+        raise forms.ValidationError("Enter a date between the years 2 and 9998.",
+                                    code="out_of_range")
+    return value
+
+
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """django-filter's ISO 8601 field, refusing what the database could not compare with."""
+
+    def to_python(self, value: object) -> dt.datetime | None:
+        parsed = super().to_python(value)
+        return None if parsed is None else instant_checked(parsed)
+
+
+class BoundedIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
 
 
 class UpdatedSinceFilter(django_filters.Filter):

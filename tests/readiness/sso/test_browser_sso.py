@@ -25,7 +25,11 @@ from tests.readiness.sso.local_provider import (
     LocalProviderServer,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# real_clock: the provider process signs its tokens on the real clock, and the ID token's
+# expiry is checked against ours; a test clock moved to midday would find them expired.
+pytestmark = [
+    pytest.mark.browser, pytest.mark.real_clock, pytest.mark.django_db(transaction=True),
+]
 
 check_page = page_checker("sso")
 ALICE = {"sub": "alice-at-provider", "email": "alice@example.com", "email_verified": True,
