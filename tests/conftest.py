@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 import os
 from zoneinfo import ZoneInfo
 
@@ -118,10 +119,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+@functools.cache
+def _migrated_apps():  # noqa: ANN202
+    """The models as the migrations leave them: seeds applied through them behave as in a real
+    migration (no signal, so no audit history row for a seeded object)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    return MigrationExecutor(connection).loader.project_state().apps
+
+
 def _apply_seeds() -> None:
     import importlib
 
-    from django.apps import apps
+    apps = _migrated_apps()
 
     framework = importlib.import_module("readiness.migrations.0002_seed_framework")
     resources = importlib.import_module("catalog.migrations.0002_seed_resources")
