@@ -17,8 +17,8 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-from catalog.selectors import DURATION_BANDS, CatalogFilters
-from catalog.services import IMPORT_MAX_BYTES
+from catalog.selectors.browse import DURATION_BANDS, CatalogFilters
+from catalog.services.imports import IMPORT_MAX_BYTES
 from readiness.forms import IdsChoiceField
 from readiness.models import Audience, Level, Skill
 

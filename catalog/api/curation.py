@@ -1,6 +1,6 @@
 """API of the curators' pages (curators and admins only, as ``catalog.views.curate`` and
 ``catalog.views.imports``): the mapping rules (the rule form ``catalog.forms.MappingRuleForm``
-validates and saves them), the unmapped queue (``catalog.selectors.unmapped_resources``) and
+validates and saves them), the unmapped queue (``catalog.selectors.curate.unmapped_resources``) and
 the import runs (read only: uploads stay on the import page)."""
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-from catalog.selectors import import_runs, mapping_rules, unmapped_resources
+from catalog.selectors.curate import mapping_rules, unmapped_resources
+from catalog.selectors.imports import import_runs
 from readiness.api.locations import created
 from readiness.api.permissions import IsCurator
 from readiness.api.query import query_params

@@ -12,20 +12,20 @@ from django.views.generic import TemplateView
 from catalog.forms import MappingRuleForm, ResourceForm, ResourceSkillFormSet, UnmappedMapForm
 from catalog.learn.importer import rules_apply_to_catalog
 from catalog.models import SkillMappingRule, TrainingResource
-from catalog.selectors import (
+from catalog.selectors.curate import (
     catalog_counts,
-    import_runs_recent,
     mapping_rules,
+    retirement_impact,
     unmapped_count,
     unmapped_resources,
 )
-from catalog.services import (
+from catalog.selectors.imports import import_runs_recent
+from catalog.services.curate import (
     resource_restore,
     resource_retire,
     resource_save,
     resources_map_to_skill,
     resources_retire,
-    retirement_impact,
 )
 from catalog.views.mixins import CuratorRequiredMixin
 

@@ -22,12 +22,8 @@ from catalog.models import (
     ResourceSkill,
     TrainingResource,
 )
-from catalog.services import (
-    import_run_create,
-    import_run_execute,
-    resource_retire,
-    resource_save,
-)
+from catalog.services.curate import resource_retire, resource_save
+from catalog.services.imports import import_run_create, import_run_execute
 from catalog.tasks import run_import, sync_learn_platform
 from tests.catalog.conftest import FIXTURES, fixture_bytes
 from tests.factories import AudienceFactory, ProviderFactory, SkillFactory
