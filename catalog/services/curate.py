@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from catalog.learn.importer import CURATABLE_FIELDS
+from catalog.learn.plan import CURATABLE_FIELDS
 from catalog.models import LinkOrigin, ResourceSkill, TrainingResource
 from readiness.history import history_snapshot
 from readiness.models import Audience, Skill

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from catalog.learn.client import LearnPlatformClient, PlatformConfig, fetch_platform_catalog
 from catalog.learn.errors import LearnError
-from catalog.learn.importer import ImportSummary, learn_items_import
+from catalog.learn.importer import learn_items_import
 from catalog.learn.parse import legacy_collections, load_json, parse_items
+from catalog.learn.plan import ImportSummary
 from catalog.models import ImportRun, ImportSource, ImportStatus, ResourceSource
 from catalog.selectors.curate import retirement_impact
 from catalog.selectors.imports import IMPORT_STALE_AFTER, import_blocking_run
