@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.learn.parse import canonical_url, plain_text, taxonomy_ids
+from catalog.learn.fields import canonical_url, plain_text, taxonomy_ids
 from catalog.models import (
     ImportRun,
     ImportSource,
