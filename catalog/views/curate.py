@@ -9,7 +9,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from catalog.forms import MappingRuleForm, ResourceForm, ResourceSkillFormSet, UnmappedMapForm
+from catalog.forms.curate import (
+    MappingRuleForm,
+    ResourceForm,
+    ResourceSkillFormSet,
+    UnmappedMapForm,
+)
 from catalog.learn.importer import rules_apply_to_catalog
 from catalog.models import SkillMappingRule, TrainingResource
 from catalog.selectors.curate import (
