@@ -17,8 +17,9 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from catalog.learn.importer import IMPORTED_FIELDS, learn_items_import
+    from catalog.learn.importer import learn_items_import
     from catalog.learn.parse import legacy_collections, load_json, parse_items
+    from catalog.learn.plan import IMPORTED_FIELDS
     from catalog.models import ResourceSource
     from tests.catalog.test_importer import generated_catalog
 

@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, Model, OuterRef, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm, Textarea
 from django.http import HttpRequest
 
-from catalog.learn.importer import CURATABLE_FIELDS
+from catalog.learn.plan import CURATABLE_FIELDS
 from catalog.models import (
     ImportRun,
     LinkOrigin,

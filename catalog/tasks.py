@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from catalog.learn.client import PlatformConfig
 from catalog.models import ImportSource
-from catalog.services import import_run_create, import_run_execute
+from catalog.services.imports import import_run_create, import_run_execute
 
 logger = logging.getLogger(__name__)
 

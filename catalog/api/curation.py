@@ -1,7 +1,8 @@
 """API of the curators' pages (curators and admins only, as ``catalog.views.curate`` and
-``catalog.views.imports``): the mapping rules (the rule form ``catalog.forms.MappingRuleForm``
-validates and saves them), the unmapped queue (``catalog.selectors.unmapped_resources``) and
-the import runs (read only: uploads stay on the import page)."""
+``catalog.views.imports``): the mapping rules (the rule form
+``catalog.forms.curate.MappingRuleForm`` validates and saves them), the unmapped queue
+(``catalog.selectors.curate.unmapped_resources``) and the import runs (read only: uploads
+stay on the import page)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from catalog.forms import MappingRuleForm
+from catalog.forms.curate import MappingRuleForm
 from catalog.models import (
     ImportRun,
     LevelRule,
@@ -20,7 +21,8 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-from catalog.selectors import import_runs, mapping_rules, unmapped_resources
+from catalog.selectors.curate import mapping_rules, unmapped_resources
+from catalog.selectors.imports import import_runs
 from readiness.api.locations import created
 from readiness.api.permissions import IsCurator
 from readiness.api.query import query_params
@@ -44,7 +46,7 @@ class MappingRuleSerializer(serializers.ModelSerializer):
 
 
 class MappingRuleInput(StrictSerializer):
-    """The fields of the rule form (``catalog.forms.MappingRuleForm``), which validates them."""
+    """The fields of the rule form (``catalog.forms.curate.MappingRuleForm``), which validates them."""
 
     skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An active skill.")
     field = serializers.ChoiceField(choices=MappingField.choices)

@@ -1,5 +1,5 @@
 """API views of the training catalog: everyone reads active resources; curators and admins
-create and update resources (with their skill mappings, through ``catalog.services``) and
+create and update resources (with their skill mappings, through ``catalog.services.curate``) and
 providers."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -17,7 +17,7 @@ from catalog.api.serializers import (
     TrainingResourceSerializer,
 )
 from catalog.models import Provider, ResourceSkill, TrainingResource
-from catalog.services import resource_save
+from catalog.services.curate import resource_save
 from readiness.api.locations import created
 from readiness.api.permissions import CuratorWriteOrReadOnly
 from readiness.api.views import CreateUpdateReadViewSet

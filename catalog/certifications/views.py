@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.generic import TemplateView
 
 from catalog.certifications.forms import CertificationForm, SkillLevelFormSet
-from catalog.certifications.models import Certification, CertificationSkill
+from catalog.certifications.models import Certification
+from catalog.certifications.selectors import certifications_with_skills
+from catalog.certifications.services import certification_save
 from catalog.views.mixins import CuratorRequiredMixin
 
 
@@ -20,10 +20,7 @@ class CertificationListView(CuratorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
-        # Two queries: certifications with provider, their skills.
-        context["certifications"] = Certification.objects.select_related("provider").prefetch_related(
-            Prefetch("skill_links", queryset=CertificationSkill.objects.select_related("skill"))
-        )
+        context["certifications"] = certifications_with_skills()
         return context
 
 
@@ -49,10 +46,7 @@ class CertificationEditView(CuratorRequiredMixin, TemplateView):
         form = CertificationForm(request.POST, instance=certification)
         formset = SkillLevelFormSet(request.POST, instance=certification or Certification())
         if form.is_valid() and formset.is_valid():
-            with transaction.atomic():  # the certification and its skills, or nothing
-                saved = form.save()
-                formset.instance = saved
-                formset.save()
+            saved = certification_save(form=form, formset=formset)
             messages.success(request, f"Certification saved: {saved.name}.")
             return redirect("catalog:certifications")
         return self._render(form, formset, certification, status=400)

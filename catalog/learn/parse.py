@@ -1,5 +1,8 @@
 """Both Learn shapes → one ``LearnItem``; whatever is malformed becomes a ``Rejection``.
 
+Each field has its normaliser in ``fields``; this module puts an item together from them,
+reads the documents, and keeps the first of duplicate uids and URLs.
+
 Tolerant by design (``shared/data/learn/README.md``): unknown fields are ignored, optional ones
 default, ``uid`` or ``id``, snake_case or camelCase, taxonomy values as strings or
 ``{id, name}`` objects. Only a document that is not a catalog at all raises.
@@ -8,17 +11,24 @@ default, ``uid`` or ``id``, snake_case or camelCase, taxonomy values as strings 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import nh3
 
 from catalog.learn.errors import LearnFormatError
+from catalog.learn.fields import (
+    TITLE_MAX,
+    UID_MAX,
+    RejectedItem,
+    canonical_url,
+    child_uids,
+    minutes,
+    pick,
+    plain_text,
+    taxonomy_ids,
+    utc_datetime,
+)
 from catalog.models import ResourceKind
 
 #: Learn difficulty → the level a learner should have to start (DESIGN: Microsoft Learn).
@@ -57,16 +67,6 @@ TYPE_KINDS = {
 
 #: Kinds that cost money (an exam fee, an instructor-led class); the rest of Learn is free.
 PAID_KINDS = {ResourceKind.CERTIFICATION, ResourceKind.COURSE}
-
-TITLE_MAX = 300
-URL_MAX = 500
-UID_MAX = 300
-DURATION_MAX = 100_000
-#: Query parameters that only track where a click came from.
-TRACKING_PARAM = re.compile(r"^(wt\..+|utm_.+|ocid|mc_id|icid|trk|sharingid|cid)$", re.IGNORECASE)
-LEARN_HOSTS = {"learn.microsoft.com"}
-LOCALE_SEGMENT = re.compile(r"^/[a-z]{2}-[a-z]{2,4}(?=/)", re.IGNORECASE)
-BLOCK_END = re.compile(r"<\s*(br\s*/?|/p|/div|/li|/h[1-6]|/tr|/ul|/ol)\s*>", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -112,124 +112,7 @@ class ParsedCatalog:
     seen_uids: set[str]
 
 
-class RejectedItem(Exception):  # noqa: N818 - internal control flow, never escapes this module
-    pass
-
-
-# --- Small normalisers ------------------------------------------------------------------------
-
-
-def _pick(raw: dict, *names: str) -> Any:
-    """The first present value among ``names`` and their camelCase / snake_case spellings."""
-    for name in names:
-        for candidate in (name, _camel(name), _snake(name)):
-            if candidate in raw and raw[candidate] is not None:
-                return raw[candidate]
-    return None
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def taxonomy_ids(value: Any) -> list[str]:
-    """Taxonomy values as a list of ids: strings, ``{id, name}`` objects, or a mix."""
-    if value is None:
-        return []
-    if isinstance(value, str | dict):
-        value = [value]
-    if not isinstance(value, list):
-        return []
-    ids: list[str] = []
-    for entry in value:
-        if isinstance(entry, dict):
-            entry = entry.get("id") or entry.get("uid") or entry.get("name")
-        if isinstance(entry, str) and entry.strip() and entry.strip() not in ids:
-            ids.append(entry.strip())
-    return ids
-
-
-def child_uids(value: Any) -> list[str]:
-    """Child references as uids: strings (legacy) or ``{id|uid, …}`` objects (Platform)."""
-    if not isinstance(value, list):
-        return []
-    uids: list[str] = []
-    for entry in value:
-        if isinstance(entry, dict):
-            entry = entry.get("uid") or entry.get("id")
-        if isinstance(entry, str) and entry.strip():
-            uids.append(entry.strip())
-    return uids
-
-
-def plain_text(value: Any) -> str:
-    """HTML (or plain text) → safe plain text: no tags, entities decoded, spaces tidied.
-
-    Templates escape it again on output; this only removes markup, never trusts it.
-    """
-    if not isinstance(value, str):
-        return ""
-    marked = BLOCK_END.sub("\n", value)
-    stripped = nh3.clean(marked, tags=set(), attributes={}, strip_comments=True)
-    text = html.unescape(stripped).replace("\xa0", " ")
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
-
-
-def canonical_url(value: Any) -> str:
-    """The URL we store and match on: tracking parameters and fragment gone, Learn's locale
-    segment dropped (Learn redirects to the reader's own), a trailing slash on Learn paths."""
-    if not isinstance(value, str) or not value.strip():
-        raise RejectedItem("it has no URL")
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise RejectedItem(f"its URL is not an http(s) address: {value[:120]!r}")
-    host = parts.netloc.lower()
-    query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not TRACKING_PARAM.match(k)]
-    )
-    path = parts.path or "/"
-    if parts.hostname.lower() in LEARN_HOSTS:
-        path = LOCALE_SEGMENT.sub("", path) or "/"
-        if not path.endswith("/"):
-            path += "/"
-    url = urlunsplit(("https" if parts.hostname.lower() in LEARN_HOSTS else parts.scheme.lower(),
-                      host, path, query, ""))
-    if len(url) > URL_MAX:
-        raise RejectedItem(f"its URL is longer than {URL_MAX} characters")
-    return url
-
-
-def _duration(value: Any) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise RejectedItem("its duration is not a number of minutes")
-    try:
-        minutes = float(value)
-    except (TypeError, ValueError):
-        raise RejectedItem(f"its duration is not a number of minutes: {str(value)[:40]!r}") from None
-    if minutes != minutes or minutes < 0 or minutes > DURATION_MAX:  # NaN, negative, absurd
-        raise RejectedItem(f"its duration is out of range: {value!r}")
-    return round(minutes)
-
-
-def _datetime(value: Any) -> dt.datetime | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None  # an unreadable date is not worth rejecting the item for
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
+# --- Items --------------------------------------------------------------------------------------
 
 
 def _kind(raw: dict, hint: str | None) -> str:
@@ -247,44 +130,44 @@ def normalize_item(raw: Any, *, hint: str | None = None) -> LearnItem:
     """One raw item of either API → a ``LearnItem``; raises ``RejectedItem`` with the reason."""
     if not isinstance(raw, dict):
         raise RejectedItem(f"it is a {type(raw).__name__}, not an object")
-    uid = _pick(raw, "uid", "id")
+    uid = pick(raw, "uid", "id")
     if not isinstance(uid, str | int) or isinstance(uid, bool) or not str(uid).strip():
         raise RejectedItem("it has no uid")
     uid = str(uid).strip()
     if len(uid) > UID_MAX:
         raise RejectedItem(f"its uid is longer than {UID_MAX} characters")
-    title = plain_text(_pick(raw, "title", "name")).replace("\n", " ")
+    title = plain_text(pick(raw, "title", "name")).replace("\n", " ")
     if not title:
         raise RejectedItem("it has no title")
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
-    url = canonical_url(_pick(raw, "url"))
+    url = canonical_url(pick(raw, "url"))
     kind = _kind(raw, hint)
-    levels = taxonomy_ids(_pick(raw, "levels"))
+    levels = taxonomy_ids(pick(raw, "levels"))
     known = [DIFFICULTY_LEVELS[lv.lower()] for lv in levels if lv.lower() in DIFFICULTY_LEVELS]
-    summary = _pick(raw, "summary", "description") or _pick(raw, "subtitle")
+    summary = pick(raw, "summary", "description") or pick(raw, "subtitle")
     if kind == ResourceKind.LEARNING_PATH:
-        children = child_uids(_pick(raw, "modules"))
+        children = child_uids(pick(raw, "modules"))
     elif kind == ResourceKind.CERTIFICATION:
-        children = child_uids(_pick(raw, "study_guide"))
+        children = child_uids(pick(raw, "study_guide"))
     else:
-        children = child_uids(_pick(raw, "units"))
-    locale = _pick(raw, "locale")
+        children = child_uids(pick(raw, "units"))
+    locale = pick(raw, "locale")
     return LearnItem(
         uid=uid,
         kind=kind,
         title=title,
         url=url,
         summary=plain_text(summary),
-        duration_minutes=_duration(_pick(raw, "duration_in_minutes", "duration_minutes")),
+        duration_minutes=minutes(pick(raw, "duration_in_minutes", "duration_minutes")),
         level=min(known) if known else None,
         is_free=kind not in PAID_KINDS,
         locale=locale.strip()[:20] if isinstance(locale, str) else "",
-        upstream_modified_at=_datetime(_pick(raw, "last_modified", "updated_at")),
+        upstream_modified_at=utc_datetime(pick(raw, "last_modified", "updated_at")),
         learn_levels=levels,
-        learn_roles=taxonomy_ids(_pick(raw, "roles")),
-        learn_products=taxonomy_ids(_pick(raw, "products")),
-        learn_subjects=taxonomy_ids(_pick(raw, "subjects")),
+        learn_roles=taxonomy_ids(pick(raw, "roles")),
+        learn_products=taxonomy_ids(pick(raw, "products")),
+        learn_subjects=taxonomy_ids(pick(raw, "subjects")),
         children_uids=children,
     )
 
@@ -352,60 +235,78 @@ def parse_items(
 
     ``progress(done)`` is called as items are read (the caller throttles its writes).
     """
-    items: list[LearnItem] = []
-    rejections: list[Rejection] = []
-    kinds: set[str] = set()
-    seen: dict[str, LearnItem] = {}
-    seen_uids: set[str] = set()
-    urls: dict[str, str] = {}
+    found = _Found()
     done = 0
     for key, hint, raw_items in batches:
         if hint:
-            kinds.add(hint)
+            found.kinds.add(hint)
         merged = key.lower().startswith("merged")
         for raw in raw_items:
             done += 1
-            raw_uid = _pick(raw, "uid", "id") if isinstance(raw, dict) else None
-            raw_title = _pick(raw, "title") if isinstance(raw, dict) else None
             try:
                 item = normalize_item(raw, hint=hint or None)
             except RejectedItem as exc:
-                uid = str(raw_uid).strip() if isinstance(raw_uid, str | int) else ""
-                if uid:
-                    seen_uids.add(uid)
-                rejections.append(
-                    Rejection(
-                        reason=f"Rejected: {exc}.",
-                        uid=uid[:UID_MAX],
-                        title=plain_text(raw_title)[:TITLE_MAX] if raw_title else "",
-                    )
-                )
+                found.reject(raw, exc)
             else:
-                kinds.add(item.kind)
-                seen_uids.add(item.uid)
-                if item.uid in seen:
-                    if not merged:
-                        rejections.append(
-                            Rejection("Rejected: its uid appears twice in the input.",
-                                      item.uid, item.title)
-                        )
-                elif item.url in urls:
-                    rejections.append(
-                        Rejection(
-                            f"Rejected: its URL is also the URL of {urls[item.url]}.",
-                            item.uid,
-                            item.title,
-                        )
-                    )
-                else:
-                    seen[item.uid] = item
-                    urls[item.url] = item.uid
-                    items.append(item)
+                found.add(item, merged=merged)
             if progress is not None:
                 progress(done)
     return ParsedCatalog(
-        items=_path_durations(items), rejections=rejections, kinds=kinds, seen_uids=seen_uids
+        items=_path_durations(found.items), rejections=found.rejections, kinds=found.kinds,
+        seen_uids=found.seen_uids,
     )
+
+
+@dataclass
+class _Found:
+    """What ``parse_items`` has read so far: the items kept, the rejections, what it saw."""
+
+    items: list[LearnItem] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+    seen_uids: set[str] = field(default_factory=set)
+    by_uid: dict[str, LearnItem] = field(default_factory=dict)
+    #: URL → the uid of the item kept with it.
+    urls: dict[str, str] = field(default_factory=dict)
+
+    def reject(self, raw: Any, exc: RejectedItem) -> None:
+        """A malformed item: its uid still counts as seen upstream (never retired)."""
+        raw_uid = pick(raw, "uid", "id") if isinstance(raw, dict) else None
+        raw_title = pick(raw, "title") if isinstance(raw, dict) else None
+        uid = str(raw_uid).strip() if isinstance(raw_uid, str | int) else ""
+        if uid:
+            self.seen_uids.add(uid)
+        self.rejections.append(
+            Rejection(
+                reason=f"Rejected: {exc}.",
+                uid=uid[:UID_MAX],
+                title=plain_text(raw_title)[:TITLE_MAX] if raw_title else "",
+            )
+        )
+
+    def add(self, item: LearnItem, *, merged: bool) -> None:
+        """Keep a well-formed item, unless its uid or its URL came already (a merged list
+        repeats certifications on purpose: no rejection for those)."""
+        self.kinds.add(item.kind)
+        self.seen_uids.add(item.uid)
+        if item.uid in self.by_uid:
+            if not merged:
+                self.rejections.append(
+                    Rejection("Rejected: its uid appears twice in the input.",
+                              item.uid, item.title)
+                )
+        elif item.url in self.urls:
+            self.rejections.append(
+                Rejection(
+                    f"Rejected: its URL is also the URL of {self.urls[item.url]}.",
+                    item.uid,
+                    item.title,
+                )
+            )
+        else:
+            self.by_uid[item.uid] = item
+            self.urls[item.url] = item.uid
+            self.items.append(item)
 
 
 def _path_durations(items: list[LearnItem]) -> list[LearnItem]:

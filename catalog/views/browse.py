@@ -4,9 +4,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from catalog.forms import CatalogFilterForm
+from catalog.forms.browse import CatalogFilterForm
 from catalog.models import TrainingResource
-from catalog.selectors import resource_get, resource_modules, resources_search
+from catalog.selectors.browse import resource_get, resource_modules, resources_search
 from readiness.permissions import is_curator, is_manager
 
 PAGE_SIZE = 20

@@ -9,23 +9,28 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from catalog.forms import MappingRuleForm, ResourceForm, ResourceSkillFormSet, UnmappedMapForm
+from catalog.forms.curate import (
+    MappingRuleForm,
+    ResourceForm,
+    ResourceSkillFormSet,
+    UnmappedMapForm,
+)
 from catalog.learn.importer import rules_apply_to_catalog
 from catalog.models import SkillMappingRule, TrainingResource
-from catalog.selectors import (
+from catalog.selectors.curate import (
     catalog_counts,
-    import_runs_recent,
     mapping_rules,
+    retirement_impact,
     unmapped_count,
     unmapped_resources,
 )
-from catalog.services import (
+from catalog.selectors.imports import import_runs_recent
+from catalog.services.curate import (
     resource_restore,
     resource_retire,
     resource_save,
     resources_map_to_skill,
     resources_retire,
-    retirement_impact,
 )
 from catalog.views.mixins import CuratorRequiredMixin
 

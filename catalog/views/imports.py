@@ -13,15 +13,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
-from catalog.forms import ImportFileForm, ImportPlatformForm
+from catalog.forms.imports import ImportFileForm, ImportPlatformForm
 from catalog.models import ImportRun, ImportSource
-from catalog.selectors import import_run_get, import_runs_recent
-from catalog.services import (
-    import_blocking_run,
-    import_run_confirm,
-    import_run_create,
-    learn_platform_status,
-)
+from catalog.selectors.imports import import_blocking_run, import_run_get, import_runs_recent
+from catalog.services.imports import import_run_confirm, import_run_create, learn_platform_status
 from catalog.views.mixins import CuratorRequiredMixin
 
 #: Seconds between two refreshes of the run page when JavaScript is off.

@@ -13,7 +13,7 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-from catalog.services import import_run_execute
+from catalog.services.imports import import_run_execute
 from catalog.tasks import run_import
 from readiness.permissions import LEADERSHIP_GROUP
 from tests.catalog.conftest import fixture_bytes

@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from catalog.learn import bulk
-from catalog.learn.importer import CompiledRule, rule_links
+from catalog.learn.mapping import CompiledRule, rule_links
 from catalog.learn.parse import LearnItem
 from catalog.models import LevelRule, MappingField, ResourceKind, ResourceSource, TrainingResource
 from tests.factories import ProviderFactory

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments.models import PlanItemStatus
 from catalog.models import ImportRun, ImportStatus, TrainingResource
-from catalog.services import import_run_execute
+from catalog.services.imports import import_run_execute
 from catalog.tasks import run_import
 from tests.catalog.conftest import fixture_bytes
 from tests.factories import LearningPlanItemFactory, PersonFactory

@@ -15,7 +15,7 @@ from django.urls import reverse
 from catalog.learn.errors import LearnFormatError
 from catalog.learn.parse import load_json
 from catalog.models import ImportRun
-from catalog.services import IMPORT_MAX_BYTES
+from catalog.services.imports import IMPORT_MAX_BYTES
 
 pytestmark = pytest.mark.django_db
 

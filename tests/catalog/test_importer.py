@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from catalog.learn.parse import canonical_url, plain_text, taxonomy_ids
+from catalog.learn.fields import canonical_url, plain_text, taxonomy_ids
 from catalog.models import (
     ImportRun,
     ImportSource,
@@ -22,12 +22,8 @@ from catalog.models import (
     ResourceSkill,
     TrainingResource,
 )
-from catalog.services import (
-    import_run_create,
-    import_run_execute,
-    resource_retire,
-    resource_save,
-)
+from catalog.services.curate import resource_retire, resource_save
+from catalog.services.imports import import_run_create, import_run_execute
 from catalog.tasks import run_import, sync_learn_platform
 from tests.catalog.conftest import FIXTURES, fixture_bytes
 from tests.factories import AudienceFactory, ProviderFactory, SkillFactory

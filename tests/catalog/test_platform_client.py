@@ -17,7 +17,7 @@ import pytest
 from catalog.learn.client import LearnPlatformClient, PlatformConfig, retry_after_seconds
 from catalog.learn.errors import LearnApiError, LearnAuthError
 from catalog.models import ImportRun, ImportSource, ImportStatus, ResourceSkill, TrainingResource
-from catalog.services import import_run_create, import_run_execute
+from catalog.services.imports import import_run_create, import_run_execute
 from catalog.tasks import sync_learn_platform
 from tests.catalog.conftest import fixture_bytes
 

@@ -5,8 +5,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from catalog.framework_io import SECTIONS, framework_export, framework_import
 from catalog.models import SkillMappingRule, TrainingResource
+from catalog.services.framework_io import SECTIONS, framework_export, framework_import
 from readiness.models import Skill
 from tests.factories import (
     AudienceFactory,

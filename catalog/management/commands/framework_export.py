@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from catalog.framework_io import SECTIONS, framework_export
+from catalog.services.framework_io import SECTIONS, framework_export
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.framework_io import framework_import
+from catalog.services.framework_io import framework_import
 
 
 class Command(BaseCommand):

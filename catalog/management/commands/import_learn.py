@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from catalog.models import ImportSource, ImportStatus
-from catalog.services import IMPORT_MAX_BYTES, import_run_create, import_run_execute
+from catalog.services.imports import IMPORT_MAX_BYTES, import_run_create, import_run_execute
 
 
 class Command(BaseCommand):

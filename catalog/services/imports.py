@@ -1,10 +1,9 @@
-"""Writes of the training catalog: curation, skill mapping, and the Learn import runs."""
+"""Writes of the Learn import runs: record one, confirm a dry run, run one to its end."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,172 +15,22 @@ from django.utils import timezone
 
 from catalog.learn.client import LearnPlatformClient, PlatformConfig, fetch_platform_catalog
 from catalog.learn.errors import LearnError
-from catalog.learn.importer import (
-    CURATABLE_FIELDS,
-    ImportSummary,
-    learn_items_import,
-)
+from catalog.learn.importer import learn_items_import
 from catalog.learn.parse import legacy_collections, load_json, parse_items
-from catalog.models import (
-    ImportRun,
-    ImportSource,
-    ImportStatus,
-    LinkOrigin,
-    ResourceSkill,
-    ResourceSource,
-    TrainingResource,
-)
-from catalog.signals import resources_retiring
-from readiness.history import history_snapshot
-from readiness.models import Audience, Skill
+from catalog.learn.plan import ImportSummary
+from catalog.models import ImportRun, ImportSource, ImportStatus, ResourceSource
+from catalog.selectors.curate import retirement_impact
+from catalog.selectors.imports import IMPORT_STALE_AFTER, import_blocking_run
 
 logger = logging.getLogger(__name__)
 
-#: A queued or running import younger than this blocks a new one; an older one is stale
-#: (its worker died) and may be claimed again.
-IMPORT_STALE_AFTER = dt.timedelta(minutes=45)
 #: The largest catalog file accepted (the whole legacy catalog is about 13 MB).
 IMPORT_MAX_BYTES = 64 * 1024 * 1024
 #: Progress is written at most once per this many percent (a bounded number of writes).
 PROGRESS_STEP = 5
 
 
-#: The change reason of the audit history that mapping from the unmapped queue leaves.
-UNMAPPED_QUEUE_REASON = "via the unmapped queue"
-
-
-# --- Curation ---------------------------------------------------------------------------------
-
-
-def resource_save(
-    *,
-    resource: TrainingResource,
-    audiences: Iterable[Audience],
-    skill_levels: dict[Skill, int] | None,
-    touched: Iterable[str] = (),
-) -> TrainingResource:
-    """Save a resource a curator created or edited, with its audiences and skill mappings.
-
-    On an imported resource, every field the curator ``touched`` becomes curator-owned, so
-    the next import leaves it alone. ``skill_levels`` None leaves the mappings as they are;
-    otherwise the resource builds exactly those skills, all as the curator's links.
-    """
-    touched = set(touched) & set(CURATABLE_FIELDS)
-    with transaction.atomic():
-        if resource.external_uid:
-            resource.curated_fields = sorted(set(resource.curated_fields or []) | touched)
-        if not resource.is_active and resource.retired_at is None:
-            resource.retired_at = timezone.now()
-        if resource.is_active:
-            resource.retired_at = None
-        resource.full_clean()
-        resource.save()
-        resource.audiences.set(list(audiences))
-        if skill_levels is not None:
-            _links_replace(resource=resource, skill_levels=skill_levels)
-    return resource
-
-
-def _links_replace(*, resource: TrainingResource, skill_levels: dict[Skill, int]) -> None:
-    wanted = {skill.pk: level for skill, level in skill_levels.items()}
-    current = {link.skill_id: link for link in resource.skill_links.all()}
-    ResourceSkill.objects.filter(resource=resource).exclude(skill_id__in=wanted).delete()
-    changed = []
-    for skill_id, level in wanted.items():
-        link = current.get(skill_id)
-        if link is None:
-            link = ResourceSkill(resource=resource, skill_id=skill_id, level=level,
-                                 origin=LinkOrigin.CURATOR)
-            link.full_clean(exclude=["resource", "skill"])
-            link.save()
-        elif link.level != level or link.origin != LinkOrigin.CURATOR:
-            link.level, link.origin = level, LinkOrigin.CURATOR
-            changed.append(link)
-    ResourceSkill.objects.bulk_update(changed, ["level", "origin"])
-    history_snapshot(ResourceSkill, [link.pk for link in changed], history_type="~")
-
-
-def resource_retire(*, resource: TrainingResource) -> TrainingResource:
-    """Hide a resource from the catalog and from recommendations; never delete it (plans may
-    point at it). An import will not bring it back: its state is now the curator's."""
-    with transaction.atomic():
-        resource.is_active = False
-        resource.retired_at = timezone.now()
-        if resource.external_uid:
-            resource.curated_fields = sorted({*resource.curated_fields, "is_active"})
-        resource.save(update_fields=["is_active", "retired_at", "curated_fields", "updated_at"])
-    return resource
-
-
-def resource_restore(*, resource: TrainingResource) -> TrainingResource:
-    with transaction.atomic():
-        resource.is_active = True
-        resource.retired_at = None
-        if resource.external_uid:
-            resource.curated_fields = sorted({*resource.curated_fields, "is_active"})
-        resource.save(update_fields=["is_active", "retired_at", "curated_fields", "updated_at"])
-    return resource
-
-
-def resources_map_to_skill(
-    *, resource_ids: Iterable[int], skill: Skill, level: int | None = None,
-    user: AbstractBaseUser | None = None,
-) -> int:
-    """Map resources (typically from the unmapped queue) to ``skill`` as the curator's links.
-
-    ``level`` None means one above each resource's difficulty (the rules' default). Returns
-    how many links were created or changed. A constant number of queries.
-    """
-    if level is not None and not 1 <= level <= 4:
-        raise ValidationError({"level": "A level between 1 and 4."})
-    with transaction.atomic():
-        resources = list(TrainingResource.objects.filter(pk__in=list(resource_ids))
-                         .only("id", "level"))
-        existing = {
-            link.resource_id: link
-            for link in ResourceSkill.objects.filter(resource__in=resources, skill=skill)
-        }
-        creates, updates = [], []
-        for resource in resources:
-            target = level or min(4, (resource.level or 1) + 1)
-            link = existing.get(resource.pk)
-            if link is None:
-                creates.append(ResourceSkill(resource=resource, skill=skill, level=target,
-                                             origin=LinkOrigin.CURATOR))
-            elif link.level != target or link.origin != LinkOrigin.CURATOR:
-                link.level, link.origin = target, LinkOrigin.CURATOR
-                updates.append(link)
-        ResourceSkill.objects.bulk_create(creates)
-        ResourceSkill.objects.bulk_update(updates, ["level", "origin"])
-        # bulk_create and bulk_update skip save(): their audit history, written here.
-        history_snapshot(ResourceSkill, [link.pk for link in creates], history_type="+",
-                         user=user, reason=UNMAPPED_QUEUE_REASON)
-        history_snapshot(ResourceSkill, [link.pk for link in updates], history_type="~",
-                         user=user, reason=UNMAPPED_QUEUE_REASON)
-    return len(creates) + len(updates)
-
-
-def resources_retire(*, resource_ids: Iterable[int]) -> int:
-    """Retire several resources at once (e.g. Learn items no skill of ours is about)."""
-    count = 0
-    with transaction.atomic():
-        for resource in TrainingResource.objects.filter(pk__in=list(resource_ids), is_active=True):
-            resource_retire(resource=resource)
-            count += 1
-    return count
-
-
 # --- Import runs --------------------------------------------------------------------------------
-
-
-def import_blocking_run() -> ImportRun | None:
-    """The import queued or running right now (younger than the stale limit), if any."""
-    return (
-        ImportRun.objects.defer("payload")
-        .filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
-                created_at__gte=timezone.now() - IMPORT_STALE_AFTER)
-        .first()
-    )
 
 
 def import_run_create(
@@ -204,30 +53,12 @@ def import_run_create(
     Refuses while another import is queued or running, a file import without a file, and a
     Platform sync without credentials.
     """
-    if source == ImportSource.FILE:
-        if not data:
-            raise ValidationError({"file": "Choose a catalog JSON file to import."})
-        if len(data) > IMPORT_MAX_BYTES:
-            raise ValidationError(
-                {"file": f"The file is larger than {IMPORT_MAX_BYTES // 2**20} MB."}
-            )
-    elif source == ImportSource.PLATFORM:
-        if not PlatformConfig.from_settings().configured:
-            raise ValidationError(
-                "The Learn Platform API is not configured: set LEARN_TENANT_ID, "
-                "LEARN_CLIENT_ID and LEARN_CLIENT_SECRET."
-            )
+    _check_source(source=source, data=data)
+    if source == ImportSource.PLATFORM:
         retire_missing = True  # the API is the whole catalog
         awaiting_confirmation = False
-    else:
-        raise ValidationError(f"Unknown import source {source!r}.")
     with transaction.atomic():
-        running = import_blocking_run()
-        if running is not None:
-            raise ValidationError(
-                f"Import #{running.pk} is still {running.get_status_display().lower()}; "
-                "wait for it to finish."
-            )
+        _refuse_while_running()
         # A new import supersedes dry runs still waiting for a confirmation: drop their files.
         ImportRun.objects.filter(awaiting_confirmation=True).update(
             awaiting_confirmation=False, payload=None
@@ -245,10 +76,43 @@ def import_run_create(
         run.full_clean(exclude=["payload"])
         run.save()
         if enqueue:
-            from catalog.tasks import run_import
-
-            transaction.on_commit(lambda: run_import.delay(run.pk))
+            _enqueue_on_commit(run)
     return run
+
+
+def _check_source(*, source: str, data: bytes | None) -> None:
+    """Refuse a file import without a (small enough) file, a Platform sync without
+    credentials, and any other source."""
+    if source == ImportSource.FILE:
+        if not data:
+            raise ValidationError({"file": "Choose a catalog JSON file to import."})
+        if len(data) > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                {"file": f"The file is larger than {IMPORT_MAX_BYTES // 2**20} MB."}
+            )
+    elif source == ImportSource.PLATFORM:
+        if not PlatformConfig.from_settings().configured:
+            raise ValidationError(
+                "The Learn Platform API is not configured: set LEARN_TENANT_ID, "
+                "LEARN_CLIENT_ID and LEARN_CLIENT_SECRET."
+            )
+    else:
+        raise ValidationError(f"Unknown import source {source!r}.")
+
+
+def _refuse_while_running() -> None:
+    running = import_blocking_run()
+    if running is not None:
+        raise ValidationError(
+            f"Import #{running.pk} is still {running.get_status_display().lower()}; "
+            "wait for it to finish."
+        )
+
+
+def _enqueue_on_commit(run: ImportRun) -> None:
+    from catalog.tasks import run_import
+
+    transaction.on_commit(lambda: run_import.delay(run.pk))
 
 
 def import_run_confirm(
@@ -275,12 +139,7 @@ def import_run_confirm(
                 f"The dry run would retire {len(retire_ids)} items, not {retire_count}: "
                 "review its list and confirm again."
             )
-        running = import_blocking_run()
-        if running is not None:
-            raise ValidationError(
-                f"Import #{running.pk} is still {running.get_status_display().lower()}; "
-                "wait for it to finish."
-            )
+        _refuse_while_running()
         run = ImportRun(
             source=dry.source,
             requested_by=user if user is not None and user.is_authenticated else None,
@@ -296,24 +155,8 @@ def import_run_confirm(
         run.save()
         ImportRun.objects.filter(pk=dry.pk).update(awaiting_confirmation=False, payload=None)
         if enqueue:
-            from catalog.tasks import run_import
-
-            transaction.on_commit(lambda: run_import.delay(run.pk))
+            _enqueue_on_commit(run)
     return run
-
-
-def retirement_impact(*, resource_ids: list[int]) -> dict[str, object]:
-    """How many people's active learning plans hold these resources: ``{"people": n,
-    "by_resource": {id: n}}`` (as the apps that keep plans answer ``resources_retiring``)."""
-    impact: dict[str, object] = {"people": 0, "by_resource": {}}
-    if not resource_ids:
-        return impact
-    for _receiver, answer in resources_retiring.send(sender=TrainingResource,
-                                                     resource_ids=resource_ids):
-        if answer:
-            impact["people"] = int(impact["people"]) + answer["people"]  # type: ignore[call-overload]
-            impact["by_resource"].update(answer["by_resource"])  # type: ignore[union-attr]
-    return impact
 
 
 class _Progress:

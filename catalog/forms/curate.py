@@ -1,4 +1,5 @@
-"""Forms of the catalog pages: search, curation (resource + skills formset), rules, import."""
+"""Forms of the curators' pages: a resource with its skills formset, the mapping rules, the
+unmapped queue's bulk action."""
 
 from __future__ import annotations
 
@@ -9,80 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 
-from catalog.models import (
-    LevelRule,
-    Provider,
-    ResourceKind,
-    ResourceSkill,
-    SkillMappingRule,
-    TrainingResource,
-)
-from catalog.selectors import DURATION_BANDS, CatalogFilters
-from catalog.services import IMPORT_MAX_BYTES
+from catalog.forms.levels import LEVEL_CHOICES
+from catalog.models import LevelRule, ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.forms import IdsChoiceField
-from readiness.models import Audience, Level, Skill
-
-LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in Level if level.value]
-
-
-def _skills() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=Skill.objects.filter(is_active=True).select_related("category"),
-        required=False,
-        empty_label="Any skill",
-    )
-
-
-class CatalogFilterForm(forms.Form):
-    """The catalog's search and filters (GET): every field optional."""
-
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Title, skill or provider"}))
-    audience = forms.ModelChoiceField(queryset=Audience.objects.all(), required=False,
-                                      empty_label="Any audience")
-    skill = _skills()
-    level = forms.TypedChoiceField(label="Builds to at least", required=False, coerce=int,
-                                   empty_value=None, choices=[("", "Any level"), *LEVEL_CHOICES])
-    provider = forms.ModelChoiceField(queryset=Provider.objects.all(), required=False,
-                                      empty_label="Any provider")
-    kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *ResourceKind.choices])
-    duration = forms.ChoiceField(
-        required=False,
-        choices=[("", "Any duration"), *((k, v[0]) for k, v in DURATION_BANDS.items())],
-    )
-    price = forms.ChoiceField(label="Price", required=False,
-                              choices=[("", "Free or paid"), ("free", "Free"), ("paid", "Paid")])
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "catalog-filters"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(Column("q", css_class="col-md-6"), Column("audience", css_class="col-md-3"),
-                Column("skill", css_class="col-md-3")),
-            Row(Column("level", css_class="col-md-2"), Column("provider", css_class="col-md-2"),
-                Column("kind", css_class="col-md-2"), Column("duration", css_class="col-md-2"),
-                Column("price", css_class="col-md-2"),
-                Column(Submit("", "Search", css_class="w-100 mt-md-4"), css_class="col-md-2")),
-        )
-
-    def filters(self) -> CatalogFilters:
-        data = self.cleaned_data if self.is_valid() else {}
-        provider = data.get("provider")
-        return CatalogFilters(
-            q=data.get("q") or "",
-            audience=data.get("audience"),
-            skill=data.get("skill"),
-            level=data.get("level"),
-            provider_id=provider.pk if provider else None,
-            kind=data.get("kind") or "",
-            duration=data.get("duration") or "",
-            price=data.get("price") or "",
-        )
-
+from readiness.models import Skill
 
 #: What the edit form offers to keep from the importer (the rest is Learn's own metadata).
 OWNABLE_FIELDS = [
@@ -276,38 +207,3 @@ class UnmappedMapForm(forms.Form):
         if data.get("action") == "map" and not data.get("skill"):
             self.add_error("skill", "Choose the skill these items build.")
         return data
-
-
-class ImportFileForm(forms.Form):
-    file = forms.FileField(
-        label="Catalog JSON file",
-        help_text="The Learn Catalog API's JSON (keys such as modules and learningPaths), or a "
-        "saved page of the Learn Platform API.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
-    )
-    retire_missing = forms.BooleanField(
-        label="This file is the whole catalog: retire Learn items of its kinds that it lacks",
-        help_text="Off: the file adds and updates items and retires none. On: a dry run "
-        "first lists what would be retired, and nothing is retired until you confirm it.",
-        required=False, initial=False,
-    )
-    dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
-                                 required=False)
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-
-    def clean_file(self):  # noqa: ANN201
-        """Refuse an oversized file by its size, before anything reads it into memory (Django
-        has streamed it to a temporary file past FILE_UPLOAD_MAX_MEMORY_SIZE)."""
-        upload = self.cleaned_data["file"]
-        if upload is not None and upload.size > IMPORT_MAX_BYTES:
-            raise ValidationError(f"The file is larger than {IMPORT_MAX_BYTES // 2**20} MB.")
-        return upload
-
-
-class ImportPlatformForm(forms.Form):
-    dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
-                                 required=False)

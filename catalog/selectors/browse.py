@@ -1,18 +1,12 @@
-"""Reads of the training catalog: search, detail, the unmapped queue, import runs."""
+"""Reads of the catalog pages everyone browses: the search with its filters, one resource."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from catalog.models import (
-    ImportRun,
-    ResourceSkill,
-    ResourceSource,
-    SkillMappingRule,
-    TrainingResource,
-)
+from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import Audience, Skill
 
 #: Duration bands of the catalog filter: key → (label, minimum minutes, maximum minutes).
@@ -22,7 +16,6 @@ DURATION_BANDS: dict[str, tuple[str, int | None, int | None]] = {
     "long": ("4 to 20 hours", 241, 1200),
     "longer": ("More than 20 hours", 1201, None),
 }
-LEARN_SOURCES = (ResourceSource.LEARN_CATALOG, ResourceSource.LEARN_PLATFORM)
 
 
 @dataclass(frozen=True)
@@ -116,51 +109,3 @@ def resource_modules(*, resource: TrainingResource) -> list[TrainingResource]:
         .select_related("provider")
     }
     return [found[uid] for uid in resource.children_uids if uid in found]
-
-
-def unmapped_resources(*, q: str = "") -> QuerySet[TrainingResource]:
-    """The unmapped queue: active imported resources that build no skill yet."""
-    queryset = TrainingResource.objects.filter(is_active=True, source__in=LEARN_SOURCES).filter(
-        ~Exists(ResourceSkill.objects.filter(resource=OuterRef("pk")))
-    )
-    for word in q.split()[:8]:
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(external_uid__icontains=word)
-            | Q(learn_products__icontains=word)
-            | Q(learn_subjects__icontains=word)
-            | Q(learn_roles__icontains=word)
-        )
-    return queryset.select_related("provider").order_by("-upstream_modified_at", "title", "pk")
-
-
-def unmapped_count() -> int:
-    return unmapped_resources().count()
-
-
-def mapping_rules() -> QuerySet[SkillMappingRule]:
-    return SkillMappingRule.objects.select_related("skill", "skill__category").order_by(
-        "skill__name", "field", "value"
-    )
-
-
-def import_runs() -> QuerySet[ImportRun]:
-    """Every import run, newest first, without its uploaded file."""
-    return ImportRun.objects.defer("payload").select_related("requested_by")
-
-
-def import_runs_recent(*, limit: int = 10) -> list[ImportRun]:
-    return list(import_runs()[:limit])
-
-
-def import_run_get(*, pk: int) -> ImportRun:
-    return import_runs().get(pk=pk)
-
-
-def catalog_counts() -> dict[str, int]:
-    """The curation home page's numbers, in one query."""
-    return TrainingResource.objects.aggregate(
-        active=Count("pk", filter=Q(is_active=True)),
-        retired=Count("pk", filter=Q(is_active=False)),
-        imported=Count("pk", filter=Q(source__in=LEARN_SOURCES)),
-    )
