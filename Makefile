@@ -78,7 +78,7 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
-	$(BIN)/bandit -r readiness catalog assessments audit -x '*/migrations/*' -q
+	$(BIN)/bandit -r readiness catalog assessments audit demo -x '*/migrations/*' -q
 
 # pip-audit asks PyPI's and OSV's vulnerability services: run it where they answer (not in CI,
 # whose machine cannot reach them). --strict fails when a package could not be audited, so an
