@@ -14,6 +14,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
+# Local runs use the development settings: the base ones plus the demo app (seed_demo).
+DEV := DJANGO_SETTINGS_MODULE=readiness.settings.dev
 
 .PHONY: help install run test lint security audit migrate seed bench loadtest mutate clean distclean
 
@@ -33,15 +35,15 @@ install: $(STAMP)  ## Create .venv and install the project with its dev tools.
 
 migrate: $(STAMP)  ## Apply database migrations.
 	@mkdir -p $(BROKER_DIRS)
-	$(BIN)/python manage.py migrate --noinput
+	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 # The demo data goes in once (seed_demo run again would reset the demo logins' passwords).
-seed: migrate  ## Load the demo organization (only when the database has none yet).
-	@if $(BIN)/python manage.py shell --no-imports -c "import sys; \
-	from assessments.demo import demo_organization_exists; \
+seed: migrate  ## Load the demo organization (only when the database has none yet; dev settings).
+	@if $(DEV) $(BIN)/python manage.py shell --no-imports -c "import sys; \
+	from demo.create import demo_organization_exists; \
 	sys.exit(0 if demo_organization_exists() else 1)"; \
 	then echo "Demo data already loaded."; \
-	else $(BIN)/python manage.py seed_demo; fi
+	else $(DEV) $(BIN)/python manage.py seed_demo; fi
 
 run: seed  ## Serve the app with a Celery worker and beat (Ctrl-C stops all).
 	@echo
@@ -54,7 +56,7 @@ run: seed  ## Serve the app with a Celery worker and beat (Ctrl-C stops all).
 	@echo "    employee  self-assesses, follows a learning plan"
 	@echo "  Press Ctrl-C to stop the web server and the worker."
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 exec $(BIN)/honcho -f Procfile.dev start
+	$(DEV) PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 exec $(BIN)/honcho -f Procfile.dev start
 
 test: $(STAMP)  ## Run the whole test suite (DATABASE_URL picks PostgreSQL).
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -76,7 +78,7 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
-	$(BIN)/bandit -r readiness catalog assessments audit -x '*/migrations/*' -q
+	$(BIN)/bandit -r readiness catalog assessments audit demo -x '*/migrations/*' -q
 
 # pip-audit asks PyPI's and OSV's vulnerability services: run it where they answer (not in CI,
 # whose machine cannot reach them). --strict fails when a package could not be audited, so an

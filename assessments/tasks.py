@@ -17,8 +17,8 @@ from assessments.learning_records.tasks import (  # noqa: F401 - registered for 
     sync_all_transcripts,
     sync_transcript,
 )
-from assessments.reminders import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
-from assessments.reminders import reminders_send
+from assessments.reminders.claim import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
+from assessments.reminders.run import reminders_send
 from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT
 from assessments.snapshots import snapshots_write
 from readiness.data_version import data_changes_compact

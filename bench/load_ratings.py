@@ -131,7 +131,7 @@ def prepare_database() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": DATABASE_URL}
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
                    check=True)
-    seeded = django("from assessments.demo import demo_organization_exists; "
+    seeded = django("from demo.create import demo_organization_exists; "
                     "print(demo_organization_exists())").strip()
     if seeded != "True":
         subprocess.run([PYTHON, "manage.py", "seed_demo", "--people", "200"], cwd=ROOT, env=env,

@@ -8,8 +8,8 @@ import os
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readiness_bench")
 
-from readiness.settings.base import *  # noqa: E402, F403
-from readiness.settings.base import DATABASES  # noqa: E402
+from readiness.settings.dev import *  # noqa: E402, F403
+from readiness.settings.dev import DATABASES  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "bench-only-" + "x" * 60  # noqa: S105 - loopback benchmark, never deployed

@@ -9,12 +9,6 @@ class ReadinessConfig(AppConfig):
         from pathlib import Path
 
         from django.conf import settings
-        from django.db.models.signals import post_migrate
-
-        from readiness.data_version import install_after_migrate
-
-        # The triggers that move the data version, on every tracked table (data_version.py).
-        post_migrate.connect(install_after_migrate, dispatch_uid="readiness-data-version")
 
         # A change of a person's login (name, email, active) is a change of the person, for
         # ``?updated_since=``; a sign-in (only ``last_login``) is not.

@@ -17,12 +17,17 @@ session — and nothing in the application has to remember to invalidate anythin
 Tracked: every table of the ``readiness``, ``assessments`` and ``catalog`` apps and the user
 and group tables, except those that do not change what pages show and are written all the
 time (reminders sent, import progress, API tokens), the audit history, and the users' last
-sign-in time. ``TRUNCATE`` counts too (PostgreSQL). The triggers are
-(re)installed after every ``migrate`` (``post_migrate``), so a new model is tracked without
-anyone writing a migration for it.
+sign-in time. ``TRUNCATE`` counts too (PostgreSQL). The triggers are created by a migration
+(``readiness/migrations/0011_data_version_triggers.py``, per database: ``sqlmigrate`` shows
+them). A new model of a tracked app needs a migration giving its table the same triggers, and
+on SQLite a migration that rebuilds a tracked table (most ``AlterField``) drops them, so it
+must create them again: ``tables_without_triggers`` lists the tables that lack them, and
+tests/readiness/test_caching.py fails while any does.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from django.apps import apps
 from django.db import connections, transaction
@@ -39,33 +44,12 @@ TRIGGER = "readiness_data_changed"
 
 VERSION_SQL = f"SELECT COALESCE(SUM(weight), 0), MAX(id) FROM {TABLE}"  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
 
-POSTGRES_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION {TRIGGER}() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO {TABLE} (weight, xid) VALUES (1, pg_current_xact_id()::text::bigint)
-    ON CONFLICT (xid) DO NOTHING;
-    RETURN NULL;
-END
-$$
-"""  # nosec B608 # module-constant table name; values as parameters
-POSTGRES_TRIGGER = (
-    "CREATE OR REPLACE TRIGGER {trigger} AFTER INSERT OR {update} OR DELETE OR TRUNCATE "
-    "ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {trigger}()"
-)
-SQLITE_TRIGGER = (
-    "CREATE TRIGGER IF NOT EXISTS {name} AFTER {operation} ON {table} BEGIN "  # nosec B608 # module-constant table name; values as parameters
-    f"INSERT INTO {TABLE} (weight) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM {TABLE}); "
-    f"UPDATE {TABLE} SET weight = weight + 1 WHERE id = (SELECT MAX(id) FROM {TABLE}); END"
-)
 COMPACT_SQL = f"""
 WITH gone AS (DELETE FROM {TABLE} WHERE id <= %s RETURNING weight)
 INSERT INTO {TABLE} (weight) SELECT SUM(weight) FROM gone HAVING COUNT(*) > 0
 """  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
 #: Compactions one at a time (two at once could each fold part of the rows).
 COMPACT_LOCK = 7_201_453_118
-#: Columns whose change alone does not move the version: written at every sign-in, shown on
-#: no kept page (a sign-in would otherwise drop every kept page).
-IGNORED_COLUMNS = {"auth_user": {"last_login"}}
 
 
 def tracked_tables() -> list[str]:
@@ -83,45 +67,22 @@ def tracked_tables() -> list[str]:
     return sorted(tables)
 
 
-def _update_of(connection: BaseDatabaseWrapper, table: str) -> str:
-    """``UPDATE``, or ``UPDATE OF`` every column but the ignored ones of ``table``."""
-    ignored = IGNORED_COLUMNS.get(table)
-    if not ignored:
-        return "UPDATE"
-    with connection.cursor() as cursor:
-        columns = [column.name for column in
-                   connection.introspection.get_table_description(cursor, table)]
-    return "UPDATE OF " + ", ".join(
-        connection.ops.quote_name(column) for column in columns if column not in ignored)
-
-
-def triggers_install(connection: BaseDatabaseWrapper) -> int:
-    """Create (or replace) the triggers on every tracked table; returns how many tables."""
-    tables = [t for t in tracked_tables() if t in connection.introspection.table_names()]
+def tables_without_triggers(connection: BaseDatabaseWrapper) -> list[str]:
+    """The tracked tables that lack their triggers (none once the migrations are applied):
+    on PostgreSQL the statement trigger, on SQLite its three row triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_FUNCTION)
-            for table in tables:
-                cursor.execute(POSTGRES_TRIGGER.format(
-                    trigger=TRIGGER, table=connection.ops.quote_name(table),
-                    update=_update_of(connection, table)))
+            cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c "
+                           "ON c.oid = t.tgrelid WHERE t.tgname = %s", [TRIGGER])
+            complete = {table for (table,) in cursor.fetchall()}
         elif connection.vendor == "sqlite":
-            for table in tables:
-                for operation in ("INSERT", _update_of(connection, table), "DELETE"):
-                    name = f"{TRIGGER}_{table}_{operation.split()[0].lower()}"
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                    cursor.execute(SQLITE_TRIGGER.format(
-                        name=name, operation=operation, table=connection.ops.quote_name(table)))
+            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                           "AND name LIKE %s", [f"{TRIGGER}_%"])
+            counts = Counter(table for (table,) in cursor.fetchall())
+            complete = {table for table, count in counts.items() if count == 3}
         else:
-            return 0
-    return len(tables)
-
-
-def install_after_migrate(sender, using: str = "default", **kwargs) -> None:  # noqa: ANN001
-    """``post_migrate`` receiver: once per ``migrate``, after the last app."""
-    if sender.label != "readiness":
-        return
-    triggers_install(connections[using])
+            return []
+    return [table for table in tracked_tables() if table not in complete]
 
 
 def current(connection: BaseDatabaseWrapper) -> str:

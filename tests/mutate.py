@@ -68,9 +68,19 @@ TARGETS = (
         ("teams_readable_by", "team_can_edit", "team_members"),
     ),
     Target(
-        "assessments/reminders.py",
+        "assessments/reminders/run.py",
         ("tests/assessments/test_reminders.py",),
-        ("_Run.remind_batch", "_Run._claim", "_Run._deliver", "_Run.release"),
+        ("remind_batch",),
+    ),
+    Target(
+        "assessments/reminders/claim.py",
+        ("tests/assessments/test_reminders.py",),
+        ("claim", "claimed_person_steps", "release"),
+    ),
+    Target(
+        "assessments/reminders/deliver.py",
+        ("tests/assessments/test_reminders.py",),
+        ("deliver",),
     ),
     Target(
         "assessments/selectors/states.py",

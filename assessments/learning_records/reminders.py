@@ -5,7 +5,7 @@ Each certification with an expiry is a sequence whose ``period`` is
 (60, 30, 7 days before). Only the latest step reached is sent (someone who becomes known 20
 days before expiry gets the 30-day message, not the 60-day one too). A renewal moves the
 expiry, so the period changes and the old sequence stops. Claiming, sending and releasing
-are ``assessments.reminders``' own (the same Reminder rows, constraint and lease).
+are ``assessments.reminders``' own (``claim``, ``deliver``) (the same Reminder rows, constraint and lease).
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from django.utils import timezone
 from assessments.emails import absolute_reverse, email_build, message_id
 from assessments.learning_records.models import PersonCertification
 from assessments.models import Reminder, ReminderKind
-from assessments.reminders import LEASE, ReminderRunResult, SentEmail, _Outgoing, _Run
+from assessments.reminders.claim import LEASE, claim, release
+from assessments.reminders.deliver import deliver
+from assessments.reminders.state import Outgoing, ReminderRun, ReminderRunResult, SentEmail
 
 KIND = ReminderKind.CERTIFICATION_EXPIRY
 
@@ -33,12 +35,12 @@ def certification_reminders_send(*, today: dt.date | None = None) -> ReminderRun
     try:
         run.remind()
     except BaseException:
-        run.release()
+        release(run)
         raise
     return run.result
 
 
-class _ExpiryRun(_Run):
+class _ExpiryRun(ReminderRun):
     def remind(self) -> None:
         days = sorted(set(settings.CERTIFICATION_REMINDER_DAYS), reverse=True)
         if not days:
@@ -49,7 +51,7 @@ class _ExpiryRun(_Run):
         self.result.people_checked = len({c.person_id for c in certifications.values()})
         planned = self._plan_steps(certifications, days)
         if planned:
-            self._claim(*planned)
+            claim(self, *planned)
         claimed = list(
             Reminder.objects.filter(claimed_by=self.token, sent_at__isnull=True, kind=KIND)
             .select_related("person__user").order_by("person_id", "pk")
@@ -60,7 +62,7 @@ class _ExpiryRun(_Run):
             if certification is None:  # expired or renewed meanwhile: nothing to say
                 continue
             outgoing.append(self._expiry_message(row, certification))
-        self._deliver(outgoing)
+        deliver(self, outgoing)
 
     def _expiring(self, horizon_days: int) -> list[PersonCertification]:
         start = timezone.now()
@@ -101,7 +103,7 @@ class _ExpiryRun(_Run):
             ))
         return (new_rows, retry_ids) if new_rows or retry_ids else None
 
-    def _expiry_message(self, row: Reminder, certification: PersonCertification) -> _Outgoing:
+    def _expiry_message(self, row: Reminder, certification: PersonCertification) -> Outgoing:
         person = row.person
         curated = certification.certification
         context = {
@@ -117,4 +119,4 @@ class _ExpiryRun(_Run):
             headers={"Message-ID": message_id(f"certification-{row.pk}")},
         )
         record = SentEmail(KIND, person.email, message.subject, (person.pk,))
-        return _Outgoing(message, [row.pk], record)
+        return Outgoing(message, [row.pk], record)

@@ -1,8 +1,10 @@
 """Settings for the test suite: fast hashing, in-memory mail, eager-free Celery."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import INSTALLED_APPS, env
 
+# The tests seed the demo organization (``seed_demo``): the development app is installed.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105  # nosec B105 # the test suite key, never used outside tests
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from assessments.emails import EmailBatch, email_build
-from assessments.reminders import reminders_send
+from assessments.reminders.run import reminders_send
 from readiness.models import Person, Team
 from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
 from tests.factories import AssessmentCycleFactory

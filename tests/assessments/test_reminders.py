@@ -11,9 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from assessments import reminders
 from assessments.models import AssessmentSubmission, Reminder
-from assessments.reminders import LEASE, reminders_send
+from assessments.reminders import run as reminder_run
+from assessments.reminders.claim import LEASE, claim, release
+from assessments.reminders.plan import sequence_of, step_row
+from assessments.reminders.run import reminders_send
+from assessments.reminders.state import ReminderRun
+from assessments.selectors import people_reassessment
 from assessments.services import self_assessment_confirm
 from readiness.models import Person
 from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
@@ -352,7 +356,7 @@ def test_a_killed_run_is_finished_after_the_lease(org, mailoutbox, settings, mon
     settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
     FailingBackend.limit = 2
     # A killed worker releases nothing: its claims stay until the lease expires.
-    monkeypatch.setattr(reminders._Run, "release", lambda self: None)
+    monkeypatch.setattr(reminder_run, "release", lambda run: None)
 
     with time_machine.travel(at(DUE), tick=False) as traveller:
         with pytest.raises(ConnectionRefusedError):
@@ -370,12 +374,12 @@ def test_a_crash_before_the_digests_loses_no_escalation(org, mailoutbox, setting
     run_days(DUE, DUE + dt.timedelta(days=27))
     escalation_day = at(DUE + dt.timedelta(days=28))
 
-    def crash(self):
+    def crash(run):
         raise RuntimeError("worker lost")
 
     with time_machine.travel(escalation_day, tick=False):
         with monkeypatch.context() as patch:
-            patch.setattr(reminders._Run, "send_digests", crash)
+            patch.setattr(reminder_run, "send_digests", crash)
             with pytest.raises(RuntimeError):
                 reminders_send()
         assert Reminder.objects.filter(kind="escalation", sent_at__isnull=True).count() == 1
@@ -438,20 +442,20 @@ def test_a_claim_never_takes_a_step_another_live_run_holds(org):
     with time_machine.travel(at(DUE), tick=False):
         now = timezone.now()
         held = _step(person, claimed_by="other-run", claimed_at=now - LEASE / 2)
-        run = reminders._Run(today=DUE)
-        # Taken over only when its lease has expired, even if asked to (a race with _plan).
-        run._claim([], [held.pk])
+        run = ReminderRun(today=DUE)
+        # Taken over only when its lease has expired, even if asked to (a race with the plan).
+        claim(run, [], [held.pk])
         held.refresh_from_db()
         assert held.claimed_by == "other-run"
         # The same step inserted by this run too: the first insert stays, no error.
-        duplicate = run._row(run._sequence(reminders.people_reassessment(
+        duplicate = step_row(run, sequence_of(run, people_reassessment(
             people=Person.objects.filter(pk=person.pk), today=DUE)[person.pk]), 0, DUE)
         duplicate.period = held.period
-        run._claim([duplicate], [])
+        claim(run, [duplicate], [])
         assert list(Reminder.objects.values_list("claimed_by", flat=True)) == ["other-run"]
         # Expired: this run takes it over.
         Reminder.objects.filter(pk=held.pk).update(claimed_at=now - LEASE - dt.timedelta(1))
-        run._claim([], [held.pk])
+        claim(run, [], [held.pk])
         held.refresh_from_db()
         assert held.claimed_by == run.token
 
@@ -459,8 +463,8 @@ def test_a_claim_never_takes_a_step_another_live_run_holds(org):
 def test_release_gives_the_steps_back_to_nobody(org):
     person = add_person(org, "released", assessed_at=ASSESSED)
     with time_machine.travel(at(DUE), tick=False):
-        run = reminders._Run(today=DUE)
+        run = ReminderRun(today=DUE)
         step = _step(person, claimed_by=run.token, claimed_at=timezone.now())
-        run.release()
+        release(run)
     step.refresh_from_db()
     assert (step.claimed_by, step.claimed_at, step.sent_at) == ("", None, None)

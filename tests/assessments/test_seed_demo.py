@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from assessments.demo.trend import snapshots_backfill
 from assessments.models import (
     AssessmentCycle,
     AssessmentSubmission,
@@ -21,6 +20,7 @@ from assessments.models import (
     SkillRating,
 )
 from assessments.snapshots import snapshots_write
+from demo.trend import snapshots_backfill
 from readiness.models import (
     Audience,
     AudienceRequirement,

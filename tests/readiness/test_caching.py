@@ -7,11 +7,13 @@ both databases (the triggers differ).
 import datetime as dt
 import re
 from contextlib import suppress
+from io import StringIO
 from unittest import mock
 
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Sum
 from django.test import Client
@@ -22,7 +24,7 @@ from django.utils import timezone
 from assessments.models import Reminder, SkillRating
 from assessments.tasks import refresh_dashboard
 from readiness.caching import CSRF_FIELD, CSRF_PLACEHOLDER, csrf_filled, data_version
-from readiness.data_version import data_changes_compact, tracked_tables
+from readiness.data_version import data_changes_compact, tables_without_triggers, tracked_tables
 from readiness.models import DataChange, SkillCategory
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from tests.assessments.me_helpers import build_org
@@ -71,6 +73,35 @@ def test_untracked_tables_do_not_move_it():
     assert "assessments_reminder" not in tracked_tables()
     assert {"assessments_skillrating", "readiness_person", "auth_user",
             "readiness_team_managers"} <= set(tracked_tables())
+
+
+def test_a_migration_gives_every_tracked_table_its_triggers_and_sqlmigrate_shows_them():
+    assert tables_without_triggers(connection) == []
+    out = StringIO()
+    call_command("sqlmigrate", "readiness", "0011", stdout=out)
+    if connection.vendor == "postgresql":
+        expected = ('CREATE OR REPLACE TRIGGER readiness_data_changed AFTER INSERT OR UPDATE OF '
+                    '"id", "password", "is_superuser"')
+    else:
+        expected = ('CREATE TRIGGER readiness_data_changed_auth_user_update AFTER UPDATE OF '
+                    '"id", "password", "is_superuser"')
+    assert expected in out.getvalue()
+    assert '"last_login"' not in out.getvalue()
+
+
+def test_the_trigger_migration_is_reversible():
+    try:
+        call_command("migrate", "readiness", "0010", verbosity=0)
+        assert tables_without_triggers(connection) == tracked_tables()
+        before = data_version()
+        SkillCategory.objects.create(name="Untracked", slug="untracked")
+        assert data_version() == before  # no trigger, nothing moves
+    finally:
+        call_command("migrate", "readiness", verbosity=0)
+    assert tables_without_triggers(connection) == []
+    before = data_version()
+    SkillCategory.objects.create(name="Tracked", slug="tracked")
+    assert data_version() != before
 
 
 def test_compacting_keeps_the_weight_and_moves_the_version_once():

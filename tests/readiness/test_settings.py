@@ -90,6 +90,29 @@ def test_production_passes_the_deploy_check_without_a_single_warning() -> None:
     assert "System check identified no issues" in output
 
 
+def test_production_installs_no_demo_app_and_knows_no_seed_demo() -> None:
+    apps = production("-c", SETUP + "; from django.apps import apps; "
+                      "print(apps.is_installed('demo'))")
+    seed = production("manage.py", "seed_demo", "--people", "5")
+
+    assert apps.returncode == 0, apps.stderr
+    assert apps.stdout.strip() == "False"
+    assert seed.returncode != 0
+    assert "Unknown command: 'seed_demo'" in seed.stderr
+
+
+def test_the_development_settings_are_the_default_and_install_the_demo_app() -> None:
+    result = run_python("manage.py", "help", "seed_demo")
+    apps = run_python("manage.py", "shell", "--no-imports", "-c",
+                      "from django.conf import settings; from django.apps import apps; "
+                      "print(settings.SETTINGS_MODULE, apps.is_installed('demo'))")
+
+    assert result.returncode == 0, result.stderr
+    assert "demo organization" in result.stdout
+    assert apps.returncode == 0, apps.stderr
+    assert apps.stdout.strip().splitlines()[-1] == "readiness.settings.dev True"
+
+
 def test_local_defaults_use_sqlite_under_var_and_the_filesystem_broker() -> None:
     show = (
         SETUP + "; import json; from django.conf import settings as s; print(json.dumps({"

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.reminders import reminders_send
+from assessments.reminders.run import reminders_send
 from assessments.services import (
     RatingInput,
     manager_ratings_record,

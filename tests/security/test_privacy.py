@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from assessments.models import SkillRating
 from assessments.privacy import person_erase, person_export
-from assessments.reminders import reminders_send
+from assessments.reminders.run import reminders_send
 from readiness.models import ApiToken, Concern
 from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
 from tests.factories import (

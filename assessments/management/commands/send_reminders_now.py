@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from assessments.reminders import reminders_preview, reminders_send
+from assessments.reminders.run import reminders_preview, reminders_send
 
 
 class Command(BaseCommand):

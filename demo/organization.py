@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments.demo.data import (
+from demo.data import (
     BATCH_SIZE,
     EXTRA_PROFILES,
     FIRST_NAMES,

@@ -8,15 +8,15 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import connection, transaction
 
-from assessments.demo.builder import DemoBuilder
-from assessments.demo.data import (
+from assessments.models import AssessmentCycle, LearningPlanItem, RatingSource, SkillRating
+from demo.builder import DemoBuilder
+from demo.data import (
     DEFAULT_PASSWORD,
     DEFAULT_PEOPLE,
     DEMO_LOGINS,
     MIN_PEOPLE,
     DemoLogin,
 )
-from assessments.models import AssessmentCycle, LearningPlanItem, RatingSource, SkillRating
 from readiness.models import Concern, Person, Team
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 

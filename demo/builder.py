@@ -7,12 +7,12 @@ import random
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from assessments.demo.data import PEOPLE_PER_TEAM, PROFILES
-from assessments.demo.history import HistorySteps
-from assessments.demo.organization import OrganizationSteps, _team_tree
-from assessments.demo.plans import PlanSteps
-from assessments.demo.trend import TrendSteps
 from catalog.models import ResourceSkill
+from demo.data import PEOPLE_PER_TEAM, PROFILES
+from demo.history import HistorySteps
+from demo.organization import OrganizationSteps, _team_tree
+from demo.plans import PlanSteps
+from demo.trend import TrendSteps
 from readiness.models import Audience, AudienceRequirement, Role, RoleRequirement, Skill
 
 

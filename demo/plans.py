@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from assessments.demo.data import (
+from assessments.models import AssessmentCycle, CycleStatus
+from demo.data import (
     BATCH_SIZE,
     CONCERNS,
     CYCLE_LENGTH_DAYS,
@@ -10,8 +11,7 @@ from assessments.demo.data import (
     OPEN_CYCLE_OPENED_DAYS,
     PLAN_NAME,
 )
-from assessments.demo.organization import _aware, _PersonSpec
-from assessments.models import AssessmentCycle, CycleStatus
+from demo.organization import _aware, _PersonSpec
 from readiness.models import Audience, Concern, PlanGoal, PlanPartner, PlanStatus, ReadinessPlan
 
 

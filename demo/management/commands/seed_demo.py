@@ -2,12 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from assessments.demo import (
-    DEFAULT_PASSWORD,
-    DEFAULT_PEOPLE,
-    MIN_PEOPLE,
-    demo_organization_create,
-)
+from demo.create import demo_organization_create
+from demo.data import DEFAULT_PASSWORD, DEFAULT_PEOPLE, MIN_PEOPLE
 
 
 class Command(BaseCommand):

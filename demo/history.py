@@ -5,18 +5,6 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Max
 
-from assessments.demo.data import (
-    BATCH_SIZE,
-    CALIBRATION_NOTES,
-    CYCLE_LENGTH_DAYS,
-    MANAGER_REVIEW,
-    OPEN_CYCLE_SUBMITTED,
-    PARTICIPATION,
-    RATING_BATCH_SIZE,
-    SELF_BIAS,
-    SELF_BIAS_WEIGHTS,
-)
-from assessments.demo.organization import _aware, _PersonSpec
 from assessments.models import (
     AssessmentCycle,
     AssessmentSubmission,
@@ -27,6 +15,18 @@ from assessments.models import (
     SubmissionKind,
 )
 from catalog.models import TrainingResource
+from demo.data import (
+    BATCH_SIZE,
+    CALIBRATION_NOTES,
+    CYCLE_LENGTH_DAYS,
+    MANAGER_REVIEW,
+    OPEN_CYCLE_SUBMITTED,
+    PARTICIPATION,
+    RATING_BATCH_SIZE,
+    SELF_BIAS,
+    SELF_BIAS_WEIGHTS,
+)
+from demo.organization import _aware, _PersonSpec
 
 
 class HistorySteps:

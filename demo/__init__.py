@@ -10,35 +10,6 @@ and ratings are generated person by person, so 10,000 people fit in bounded memo
 Modules: ``data`` (what the organization is made of), ``organization`` (teams and people),
 ``plans`` (the readiness plan, cycles and concerns), ``history`` (ratings, learning and
 submissions), ``trend`` (past snapshots), ``builder`` (runs the steps) and ``create`` (the
-entry points re-exported here).
+entry points). A Django app (label ``demo``) installed by the development and test settings only:
+this package imports no model, as an app's package is imported while the apps load.
 """
-
-from assessments.demo.create import (
-    DemoSummary,
-    demo_logins_ensure,
-    demo_organization_create,
-    demo_organization_exists,
-    demo_organization_summary,
-)
-from assessments.demo.data import (
-    DEFAULT_PASSWORD,
-    DEFAULT_PEOPLE,
-    DEMO_LOGINS,
-    MIN_PEOPLE,
-    PLAN_NAME,
-    DemoLogin,
-)
-
-__all__ = [
-    "DEFAULT_PASSWORD",
-    "DEFAULT_PEOPLE",
-    "DEMO_LOGINS",
-    "MIN_PEOPLE",
-    "PLAN_NAME",
-    "DemoLogin",
-    "DemoSummary",
-    "demo_logins_ensure",
-    "demo_organization_create",
-    "demo_organization_exists",
-    "demo_organization_summary",
-]

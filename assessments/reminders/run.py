@@ -1,0 +1,92 @@
+"""The reminder run: the due people batch by batch (plan, claim, deliver), then one escalation
+digest per manager; on any failure, what was sent is recorded and the rest released."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Reminder
+from assessments.reminders.claim import (
+    claim,
+    claimed_escalations,
+    claimed_person_steps,
+    release,
+)
+from assessments.reminders.deliver import deliver
+from assessments.reminders.plan import (
+    digest_message,
+    due_batches,
+    escalation_rows,
+    person_message,
+    sequence_of,
+    steps_plan,
+)
+from assessments.reminders.state import ReminderRun, ReminderRunResult
+from assessments.selectors import Reassessment
+
+#: Due people per batch (plan, claim, send): the due rule itself runs once over everyone.
+BATCH_SIZE = 1000
+
+
+def reminders_send(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> ReminderRunResult:
+    """Send every reminder step that is due today (organization time zone), exactly once.
+
+    Safe to run at any time, twice in a row or from two workers at once. Raises what the mail
+    backend raises, after recording what was sent and releasing the rest for the next run.
+    """
+    run = ReminderRun(today=today or timezone.localdate())
+    try:
+        for statuses in due_batches(run, batch_size):
+            remind_batch(run, statuses)
+        send_digests(run)
+    except BaseException:
+        release(run)
+        raise
+    return run.result
+
+
+def reminders_preview(
+    *, today: dt.date | None = None, batch_size: int = BATCH_SIZE
+) -> ReminderRunResult:
+    """What :func:`reminders_send` would send for ``today``, sending and recording nothing.
+
+    The same run, so the list cannot drift from what a real run does: its claims are made in a
+    transaction that is rolled back at the end, and its messages go to Django's dummy mail
+    backend. (Its uncommitted claims make a real run started meanwhile wait for it to end.)
+    """
+    with transaction.atomic():
+        run = ReminderRun(today=today or timezone.localdate(),
+                          mail_backend="django.core.mail.backends.dummy.EmailBackend")
+        for statuses in due_batches(run, batch_size):
+            remind_batch(run, statuses)
+        send_digests(run)
+        transaction.set_rollback(True)
+    return run.result
+
+
+def remind_batch(run: ReminderRun, statuses: list[Reassessment]) -> None:
+    """One batch of due people: plan their steps, claim them, send the person emails (the
+    escalations wait for :func:`send_digests`, so that each manager gets one digest)."""
+    sequences = {status.person_id: sequence_of(run, status) for status in statuses}
+    new_rows, retry_ids, escalating = steps_plan(run, sequences)
+    if escalating:
+        new_rows += escalation_rows(run, escalating)
+    if not new_rows and not retry_ids:
+        return  # nothing claimed: this run holds no row of these people
+    claim(run, new_rows, retry_ids)
+    claimed = claimed_person_steps(run, list(sequences))
+    deliver(run, [person_message(run, sequences[row.person_id], row) for row in claimed])
+
+
+def send_digests(run: ReminderRun) -> None:
+    """The escalation digests, after every batch: one per manager."""
+    by_manager: dict[int, list[Reminder]] = defaultdict(list)
+    for row in claimed_escalations(run):
+        by_manager[row.recipient_id].append(row)
+    deliver(run, [digest_message(run, group) for group in by_manager.values()])
