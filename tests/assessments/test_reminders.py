@@ -16,8 +16,10 @@ from assessments.models import AssessmentSubmission, Reminder
 from assessments.reminders import LEASE, reminders_send
 from assessments.services import self_assessment_confirm
 from readiness.models import Person
-from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.assessments.reminder_helpers import at
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,8 @@ def _setup(settings):
 
 
 @pytest.fixture
-def org():
-    return build_org()
+def org(reminder_org):
+    return reminder_org
 
 
 def run_days(first: dt.date, last: dt.date, hour: int = 8) -> dict[dt.date, list[tuple]]:
