@@ -202,12 +202,14 @@ def test_suggest_without_gaps(make_employee_org, client):
     assert "You have no gaps to cover" in body
 
 
-@pytest.mark.parametrize("size", [(2, 1), (12, 3)])
+@pytest.mark.parametrize("employee_org", [{"skills": 2, "resources_per_skill": 1},
+                                          {"skills": 12, "resources_per_skill": 3}],
+                         indirect=True, ids=["small", "large"])
 def test_query_count_is_independent_of_items_and_skills(
-    make_employee_org, client, django_assert_num_queries, size
+    employee_org, client, django_assert_num_queries
 ):
-    skills, per_skill = size
-    org = make_employee_org(skills=skills, resources_per_skill=per_skill)
+    org = employee_org
+    skills = len(org.skills)
     for index, resource in enumerate(org.resources):
         LearningPlanItemFactory(
             person=org.person, resource=resource, skill=org.skills[index % skills],

@@ -136,12 +136,14 @@ def count_queries(client, django_assert_num_queries, url, user, expected):
         assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("size", [(2, 1, 1), (12, 4, 3)])
+@pytest.mark.parametrize("employee_org", [
+    {"skills": 2, "ratings_per_skill": 1, "resources_per_skill": 1},
+    {"skills": 12, "ratings_per_skill": 4, "resources_per_skill": 3},
+], indirect=True, ids=["small", "large"])
 def test_query_count_is_independent_of_skills_and_ratings(
-    make_employee_org, client, django_assert_num_queries, size
+    employee_org, client, django_assert_num_queries
 ):
-    skills, ratings, resources = size
-    org = make_employee_org(skills=skills, ratings_per_skill=ratings, resources_per_skill=resources)
+    org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
     # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states, 5 readiness,

@@ -36,8 +36,8 @@ def review_form(client, team) -> dict[str, str]:  # noqa: ANN001
     return data
 
 
-def test_review_lists_every_pending_self_rating(make_team_org, client):
-    org = make_team_org(people=3, skills=4)
+def test_review_lists_every_pending_self_rating(team_org, client):
+    org = team_org
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
     shown = set(re.findall(r'data-pending="(\d+)-(\d+)"', body))
@@ -74,8 +74,8 @@ def test_adjust_records_the_chosen_level(make_team_org, client):
     assert key not in pending(org.team)
 
 
-def test_accept_all_in_one_click(make_team_org, client):
-    org = make_team_org(people=3, skills=4)
+def test_accept_all_in_one_click(team_org, client):
+    org = team_org  # 3 people, 4 skills
     before = pending(org.team)
     assert len(before) >= 3
     client.force_login(org.manager)
