@@ -207,3 +207,64 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+# --- The shared organizations (tests/orgs/), built with the factories ------------------------
+# ``make_*`` fixtures hand the builder itself, for a test that needs its own sizes or several
+# organizations; the others build the default one. ``team_org`` and ``employee_org`` take their
+# sizes from an indirect parametrization: @pytest.mark.parametrize("team_org", [{"people": 50}],
+# indirect=True).
+
+
+@pytest.fixture
+def make_team_org(db):  # noqa: ANN201
+    """``build_team_org(people=, skills=, categories=, target=, parent=, rated=, at=)``."""
+    from tests.orgs.team import build_team_org
+
+    return build_team_org
+
+
+@pytest.fixture
+def team_org(request: pytest.FixtureRequest, make_team_org):  # noqa: ANN201
+    return make_team_org(**getattr(request, "param", {}))
+
+
+@pytest.fixture
+def make_employee_org(db):  # noqa: ANN201
+    """``build_employee_org(skills=, ratings_per_skill=, resources_per_skill=)``."""
+    from tests.orgs.employee import build_employee_org
+
+    return build_employee_org
+
+
+@pytest.fixture
+def employee_org(request: pytest.FixtureRequest, make_employee_org):  # noqa: ANN201
+    return make_employee_org(**getattr(request, "param", {}))
+
+
+@pytest.fixture
+def reminder_org(db):  # noqa: ANN201
+    from tests.orgs.reminder import build_reminder_org
+
+    return build_reminder_org()
+
+
+@pytest.fixture
+def leadership_org(db):  # noqa: ANN201
+    from tests.orgs.leadership import build_leadership_org
+
+    return build_leadership_org()
+
+
+@pytest.fixture
+def plan_org(db) -> dict:
+    from tests.orgs.plans import build_plan_org
+
+    return build_plan_org()
+
+
+@pytest.fixture
+def security_org(db):  # noqa: ANN201
+    from tests.orgs.security import build_security_org
+
+    return build_security_org()

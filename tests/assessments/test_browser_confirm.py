@@ -11,9 +11,9 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import AssessmentSubmission
 from assessments.selectors import person_skill_states
-from tests.assessments.team_org import build_team, clear_framework
 from tests.browser import page_checker
 from tests.factories import SkillRatingFactory
+from tests.orgs import clear_framework
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,9 +35,9 @@ def queue(page: Page) -> list[str]:
     return sorted(rows.nth(i).get_attribute("data-pending") for i in range(rows.count()))
 
 
-def test_a_confirmation_keeps_the_managers_adjustment(live_server, page: Page):
-    clear_framework()
-    org = build_team(people=2, skills=2, target=3, rated=False)
+def test_a_confirmation_keeps_the_managers_adjustment(make_team_org, live_server, page: Page):
+    clear_framework(skills=True)
+    org = make_team_org(people=2, skills=2, target=3, rated=False)
     ann, bob = org.people
     adjusted, accepted = org.skills
     for user in (org.manager, ann.user):

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.models import SkillRating
-from tests.assessments.team_org import build_team, clear_framework
 from tests.browser import page_checker
 from tests.factories import SkillRatingFactory, UserFactory
+from tests.orgs import clear_framework
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +29,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
     expect(page.get_by_role("heading", name="My teams", level=1)).to_be_visible()
 
 
-def test_a_conflict_decision_shows_in_the_grid_at_once(live_server, page: Page):
-    clear_framework()
-    org = build_team(people=2, skills=2)  # every cell of skill 0 has a manager rating
+def test_a_conflict_decision_shows_in_the_grid_at_once(make_team_org, live_server, page: Page):
+    clear_framework(skills=True)
+    org = make_team_org(people=2, skills=2)  # every cell of skill 0 has a manager rating
     second = UserFactory(first_name="Sam", last_name="Second")
     second.set_password(PASSWORD)
     second.save()

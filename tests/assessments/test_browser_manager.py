@@ -21,8 +21,8 @@ from playwright.sync_api import Page, expect
 from assessments.models import LearningPlanItem
 from assessments.selectors import people_readiness, skill_states
 from readiness.models import Person, Skill, Team
-from tests.assessments.team_org import build_team, clear_framework
 from tests.browser import page_checker, photograph
+from tests.orgs import clear_framework
 
 pytestmark = [
     pytest.mark.browser,
@@ -201,9 +201,9 @@ def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page, t
     assert sum(now[k] != states[k] for k in states) == 1
 
 
-def test_a_50_by_40_grid_stays_readable(live_server, page: Page):
-    clear_framework()
-    org = build_team(people=50, skills=40, categories=5)
+def test_a_50_by_40_grid_stays_readable(make_team_org, live_server, page: Page):
+    clear_framework(skills=True)
+    org = make_team_org(people=50, skills=40, categories=5)
     org.manager.set_password(PASSWORD)
     org.manager.save()
     page.set_viewport_size({"width": 1440, "height": 900})

@@ -15,7 +15,6 @@ from assessments.context_processors import cycle_banner
 from assessments.models import AssessmentCycle, AssessmentSubmission, CycleParticipation
 from assessments.selectors_cycles import Completion
 from readiness.permissions import LEADERSHIP_GROUP
-from tests.assessments.reminder_helpers import clear_framework
 from tests.factories import (
     AssessmentCycleFactory,
     AudienceFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 

@@ -12,21 +12,14 @@ from django.urls import reverse
 
 from assessments.models import LearningPlanItem, ReadinessSnapshot, SkillRating
 from readiness.models import Concern
-from tests.assessments.leadership_org import (
-    EXPECTED,
-    NOW,
-    TODAY,
-    build_leadership_org,
-    clear_framework,
-    leadership_user,
-)
-from tests.assessments.team_org import build_team
 from tests.factories import (
     PersonFactory,
     ResourceSkillFactory,
     TrainingResourceFactory,
     UserFactory,
 )
+from tests.orgs import clear_framework, leadership_user
+from tests.orgs.leadership import EXPECTED, NOW, TODAY
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:dashboard")
@@ -42,8 +35,8 @@ def _today(settings):
 
 
 @pytest.fixture
-def org():
-    return build_leadership_org()
+def org(leadership_org):
+    return leadership_org
 
 
 def page(client, user) -> str:  # noqa: ANN001
@@ -279,8 +272,8 @@ def test_a_manager_sees_only_their_teams(client, org):
     assert "No open concern." in body  # the Sales concern is not theirs
 
 
-def test_a_manager_reads_the_trend_of_their_teams(client, org):
-    other = build_team(people=2, skills=1)
+def test_a_manager_reads_the_trend_of_their_teams(make_team_org, client, org):
+    other = make_team_org(people=2, skills=1)
     org.platform.managers.add(other.manager)  # two teams, in two departments
     for team, people, ready in ((org.platform, 6, 3), (other.team, 4, 1), (None, 50, 40)):
         ReadinessSnapshot.objects.create(
@@ -355,11 +348,13 @@ def test_the_export_holds_the_tables_of_the_page(client, org, settings):
     assert {r[0]: r[2:5] for r in heat[1:] if r[0]}["Prompting"] == (hidden, hidden, 56)
 
 
-def test_queries_do_not_grow_with_the_organization(client, django_assert_num_queries):
+def test_queries_do_not_grow_with_the_organization(
+    make_team_org, client, django_assert_num_queries
+):
     clear_framework()
     lead = leadership_user()
     client.force_login(lead)
-    build_team(people=3, skills=2)
+    make_team_org(people=3, skills=2)
     client.get(URL)
     # session, user, groups; teams; cube: cadences, open cycles past due, the statement;
     # roles; audiences; skills of the heatmap; snapshots; learning activity; effectiveness;
@@ -367,17 +362,17 @@ def test_queries_do_not_grow_with_the_organization(client, django_assert_num_que
     with django_assert_num_queries(15):
         client.get(URL)
     for _ in range(4):
-        department = build_team(people=6, skills=3)
-        build_team(people=5, skills=2, parent=department.team)
+        department = make_team_org(people=6, skills=3)
+        make_team_org(people=5, skills=2, parent=department.team)
     with django_assert_num_queries(15):
         client.get(URL)
 
 
 def test_a_managers_dashboard_keeps_its_queries_as_their_teams_grow(
-    client, django_assert_num_queries
+    make_team_org, client, django_assert_num_queries
 ):
     clear_framework()
-    mine = build_team(people=3, skills=2)
+    mine = make_team_org(people=3, skills=2)
     client.force_login(mine.manager)
     client.get(URL)
     # session, user, groups; does the viewer manage a team; managed teams, their sub-trees;
@@ -386,8 +381,8 @@ def test_a_managers_dashboard_keeps_its_queries_as_their_teams_grow(
     with django_assert_num_queries(17):
         client.get(URL)
     for _ in range(3):
-        build_team(people=5, skills=2, parent=mine.team)
-    build_team(people=5, skills=2)  # not theirs
+        make_team_org(people=5, skills=2, parent=mine.team)
+    make_team_org(people=5, skills=2)  # not theirs
     with django_assert_num_queries(17):
         response = client.get(URL)
     assert "Your teams: " + mine.team.name in response.content.decode()

@@ -16,16 +16,6 @@ from assessments.selectors import (
     skill_states,
 )
 from readiness.models import Person, Skill
-from tests.assessments.leadership_org import (
-    EXPECTED,
-    NOW,
-    PARIS,
-    RECENT,
-    TODAY,
-    build_leadership_org,
-    clear_framework,
-)
-from tests.assessments.team_org import build_team
 from tests.factories import (
     AssessmentCycleFactory,
     PersonFactory,
@@ -35,6 +25,8 @@ from tests.factories import (
     SkillRatingFactory,
     TeamFactory,
 )
+from tests.orgs import clear_framework
+from tests.orgs.leadership import EXPECTED, NOW, PARIS, RECENT, TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +76,8 @@ def naive_within(people, today: dt.date) -> dict:  # noqa: ANN001
     return dict(result)
 
 
-def test_cube_matches_the_rules_on_the_hand_built_organization():
-    org = build_leadership_org()
+def test_cube_matches_the_rules_on_the_hand_built_organization(leadership_org):
+    org = leadership_org
     people = Person.objects.filter(is_active=True)
     cube = readiness_cube(people=people, today=TODAY)
 
@@ -112,8 +104,8 @@ def test_cube_matches_the_rules_on_the_hand_built_organization():
         5, 5, 1, 20)
 
 
-def test_cube_covers_only_the_people_it_is_given():
-    org = build_leadership_org()
+def test_cube_covers_only_the_people_it_is_given(leadership_org):
+    org = leadership_org
     people = Person.objects.filter(team=org.platform)
     cube = readiness_cube(people=people, today=TODAY)
     assert cube.total == group_readiness(people=people, by="all")[0]
@@ -169,10 +161,10 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
 
 
 @pytest.mark.parametrize("size", [1, 3])
-def test_cube_matches_the_rules_on_generated_teams(size):
+def test_cube_matches_the_rules_on_generated_teams(make_team_org, size):
     clear_framework()
     for _ in range(size):
-        build_team(people=4, skills=3)
+        make_team_org(people=4, skills=3)
     people = Person.objects.all()
     cube = readiness_cube(people=people, today=TODAY)
     assert cube.readiness_by(lambda team, role: team) == group_readiness(people=people, by="team")
@@ -185,8 +177,8 @@ def test_cube_matches_the_rules_on_generated_teams(size):
     assert sum(within.values()) == 4 * size  # rated ten days ago: everybody within cadence
 
 
-def test_retired_skills_and_inactive_people_do_not_count():
-    org = build_leadership_org()
+def test_retired_skills_and_inactive_people_do_not_count(leadership_org):
+    org = leadership_org
     Skill.objects.filter(pk=org.rag.pk).update(is_active=False)
     org.devs[0].is_active = False
     org.devs[0].save()

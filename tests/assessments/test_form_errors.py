@@ -10,9 +10,8 @@ from django.urls import reverse
 from assessments.models import SkillRating
 from assessments.services import self_assessment_version
 from readiness.models import Concern, PlanGoal
-from tests.assessments.me_helpers import build_org as build_me_org
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
 from tests.factories import PersonFactory, ReadinessPlanFactory
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +78,11 @@ def test_a_goal_with_bad_values_is_refused_at_the_field(client, data, field, mes
 # --- Grid editor ------------------------------------------------------------------------------
 
 
-def test_a_grid_cell_out_of_range_names_the_member_and_the_skill(client):
-    clear_framework()
-    org = build_team(people=2, skills=2, rated=False)
+def test_a_grid_cell_out_of_range_names_the_member_and_the_skill(make_team_org, client):
+    clear_framework(skills=True)
+    org = make_team_org(people=2, skills=2, rated=False)
     person, skill = org.people[1], org.skills[0]
-    outsider = build_team(people=1, skills=1, rated=False).people[0]
+    outsider = make_team_org(people=1, skills=1, rated=False).people[0]
     client.force_login(org.manager)
 
     response = client.post(reverse("assessments:team-edit", args=[org.team.pk]), {
@@ -104,8 +103,10 @@ def test_a_grid_cell_out_of_range_names_the_member_and_the_skill(client):
 # --- Self-assessment note ---------------------------------------------------------------------
 
 
-def test_a_self_assessment_note_says_its_limit_and_a_longer_one_is_refused(client):
-    org = build_me_org(skills=1)
+def test_a_self_assessment_note_says_its_limit_and_a_longer_one_is_refused(
+    make_employee_org, client
+):
+    org = make_employee_org(skills=1)
     skill = org.skills[0]
     client.force_login(org.person.user)
     url = reverse("assessments:my-assessment")

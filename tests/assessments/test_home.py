@@ -1,45 +1,35 @@
 """The home page per persona: real numbers from the rules, constant queries."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from readiness.models import AudienceRequirement, RoleRequirement
-from readiness.permissions import LEADERSHIP_GROUP
-from tests.factories import (
-    PersonFactory,
-    RoleFactory,
-    RoleRequirementFactory,
-    SkillFactory,
-    SkillRatingFactory,
-    TeamFactory,
-    UserFactory,
-)
+from tests.factories import SkillRatingFactory
+from tests.orgs import clear_framework, leadership_user
+from tests.orgs.team import TeamOrg
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    AudienceRequirement.objects.all().delete()
-    RoleRequirement.objects.all().delete()
+    clear_framework()
 
 
-def build_team(size: int):
-    team = TeamFactory()
-    manager = UserFactory()
-    team.managers.add(manager)
-    role = RoleFactory()
-    skills = SkillFactory.create_batch(3)
-    for skill in skills:
-        RoleRequirementFactory(role=role, skill=skill, target_level=2)
-    people = PersonFactory.create_batch(size, team=team, role=role)
-    for person in people:
-        SkillRatingFactory(person=person, skill=skills[0], level=2)
-        SkillRatingFactory(person=person, skill=skills[1], level=1, source="manager")
-    return team, manager, role, skills, people
+@pytest.fixture
+def make_home_team(make_team_org):  # noqa: ANN201
+    """A team of ``size`` whose role requires 3 skills at 2: every member self-rated at target
+    on the first, manager-rated one below it on the second, never assessed on the third."""
+
+    def make(size: int) -> TeamOrg:
+        org = make_team_org(people=size, skills=3, rated=False)
+        for person in org.people:
+            SkillRatingFactory(person=person, skill=org.skills[0], level=2)
+            SkillRatingFactory(person=person, skill=org.skills[1], level=1, source="manager")
+        return org
+
+    return make
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -48,9 +38,10 @@ def test_anonymous_is_sent_to_login(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_employee_sees_their_readiness_gaps_and_next_date(client):
-    team, _, _, skills, people = build_team(2)
-    client.force_login(people[0].user)
+def test_employee_sees_their_readiness_gaps_and_next_date(make_home_team, client):
+    org = make_home_team(2)
+    skills = org.skills
+    client.force_login(org.people[0].user)
     response = client.get("/")
     assert response.status_code == 200
     body = response.content.decode()
@@ -62,29 +53,27 @@ def test_employee_sees_their_readiness_gaps_and_next_date(client):
     assert 'data-testid="next-reassessment"' in body
 
 
-def test_manager_sees_team_readiness(client):
-    team, manager, _, _, _ = build_team(4)
-    client.force_login(manager)
+def test_manager_sees_team_readiness(make_home_team, client):
+    org = make_home_team(4)
+    team = org.team
+    client.force_login(org.manager)
     body = client.get("/").content.decode()
     assert "Teams I manage" in body and team.name in body
     # 4 people × 3 required skills, 4 at target: 33%
     assert "33%" in body
 
 
-def test_leadership_sees_audiences_with_privacy_threshold(client):
-    _, _, role, _, _ = build_team(3)
-    lead = UserFactory()
-    lead.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
-    client.force_login(lead)
+def test_leadership_sees_audiences_with_privacy_threshold(make_home_team, client):
+    role = make_home_team(3).role
+    client.force_login(leadership_user())
     body = client.get("/").content.decode()
     assert "Readiness by audience" in body
     assert role.audience.name in body
     assert "Fewer than 5 people" in body
 
 
-def test_plain_employee_does_not_see_manager_or_leadership_sections(client):
-    _, _, _, _, people = build_team(2)
-    client.force_login(people[1].user)
+def test_plain_employee_does_not_see_manager_or_leadership_sections(make_home_team, client):
+    client.force_login(make_home_team(2).people[1].user)
     body = client.get("/").content.decode()
     assert "Teams I manage" not in body and "Readiness by audience" not in body
 
@@ -96,11 +85,13 @@ def count_home_queries(client, user) -> int:
     return len(ctx.captured_queries)
 
 
-def test_home_query_count_is_independent_of_organization_size(client):
-    _, small_manager, _, _, small_people = build_team(3)
-    small = (count_home_queries(client, small_manager), count_home_queries(client, small_people[0].user))
-    _, big_manager, _, _, big_people = build_team(40)
-    big = (count_home_queries(client, big_manager), count_home_queries(client, big_people[0].user))
+def test_home_query_count_is_independent_of_organization_size(make_home_team, client):
+    small_org = make_home_team(3)
+    small = (count_home_queries(client, small_org.manager),
+             count_home_queries(client, small_org.people[0].user))
+    big_org = make_home_team(40)
+    big = (count_home_queries(client, big_org.manager),
+           count_home_queries(client, big_org.people[0].user))
     assert small == big
     # employee: session, user, person, groups (nav), managed-teams check, states, skills, readiness,
     # cadence, open cycles, managed teams list

@@ -10,15 +10,14 @@ from django.utils import timezone
 
 from assessments.learning_records.models import PersonCertification
 from catalog.models import Certification
-from tests.assessments.me_helpers import build_org
 from tests.factories import ProviderFactory
 
 ADD = reverse("assessments:my-certification-add")
 pytestmark = pytest.mark.django_db
 
 
-def test_a_person_records_one_with_a_proof(client) -> None:
-    org = build_org(skills=1)
+def test_a_person_records_one_with_a_proof(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     Certification.objects.create(name="GitHub Copilot", provider=ProviderFactory(),
                                  validity_months=24)
     client.force_login(org.person.user)
@@ -44,8 +43,8 @@ def test_a_person_records_one_with_a_proof(client) -> None:
          "proof_url", "valid URL"),
     ],
 )
-def test_bad_input_is_refused_at_the_field(client, data, field, message) -> None:
-    org = build_org(skills=1)
+def test_bad_input_is_refused_at_the_field(make_employee_org, client, data, field, message) -> None:
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(ADD, data)
     assert response.status_code == 200
@@ -59,8 +58,8 @@ def _manual(person) -> PersonCertification:
         earned_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
 
 
-def test_a_manager_of_the_person_checks_the_proof(client) -> None:
-    org = build_org(skills=1)
+def test_a_manager_of_the_person_checks_the_proof(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     row = _manual(org.person)
     url = reverse("assessments:person-certification-verify", args=[org.person.pk, row.pk])
     client.force_login(org.manager)
@@ -72,8 +71,8 @@ def test_a_manager_of_the_person_checks_the_proof(client) -> None:
 
 
 @pytest.mark.parametrize("who", ["person", "other_manager", "lead", "teammate"])
-def test_nobody_else_checks_it(client, who) -> None:
-    org = build_org(skills=1)
+def test_nobody_else_checks_it(make_employee_org, client, who) -> None:
+    org = make_employee_org(skills=1)
     row = _manual(org.person)
     user = {"person": org.person.user, "other_manager": org.other_manager, "lead": org.lead,
             "teammate": org.teammate.user}[who]

@@ -8,7 +8,6 @@ from django.urls import reverse
 from assessments.models import AssessmentSubmission, SkillRating, SubmissionKind
 from assessments.selectors import person_readiness, person_skill_states
 from assessments.services import self_assessment_version
-from tests.assessments.me_helpers import build_org
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,8 +41,8 @@ def test_user_without_person_is_refused(client):
     assert client.post(CONFIRM).status_code == 404
 
 
-def test_form_groups_required_skills_prefilled_with_descriptors(client):
-    org = build_org(skills=2)
+def test_form_groups_required_skills_prefilled_with_descriptors(make_employee_org, client):
+    org = make_employee_org(skills=2)
     skill = org.skills[0]
     skill.descriptor_3 = "Designs prompt patterns the team reuses."
     skill.save()
@@ -66,8 +65,8 @@ def test_form_groups_required_skills_prefilled_with_descriptors(client):
     assert 'name="version"' in body
 
 
-def test_saving_appends_changed_skills_and_returns_to_me(client):
-    org = build_org(skills=3)
+def test_saving_appends_changed_skills_and_returns_to_me(make_employee_org, client):
+    org = make_employee_org(skills=3)
     person = org.person
     client.force_login(person.user)
     before = SkillRating.objects.filter(person=person).count()
@@ -90,8 +89,10 @@ def test_saving_appends_changed_skills_and_returns_to_me(client):
     assert "Your self-assessment is saved: 2 skills recorded." in follow
 
 
-def test_saving_inside_an_open_cycle_records_only_changes_and_counts_for_it(client):
-    org = build_org(skills=3)
+def test_saving_inside_an_open_cycle_records_only_changes_and_counts_for_it(
+    make_employee_org, client
+):
+    org = make_employee_org(skills=3)
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
     assert cycle.name in client.get(URL).content.decode()
@@ -102,8 +103,8 @@ def test_saving_inside_an_open_cycle_records_only_changes_and_counts_for_it(clie
     assert AssessmentSubmission.objects.get(person=org.person).cycle == cycle
 
 
-def test_unticking_grow_says_not_now_and_mild_interest_is_kept(client):
-    org = build_org(skills=2)
+def test_unticking_grow_says_not_now_and_mild_interest_is_kept(make_employee_org, client):
+    org = make_employee_org(skills=2)
     person = org.person
     client.force_login(person.user)
     strong = form_data(person, {org.skills[0]: 1, org.skills[1]: 1})
@@ -128,8 +129,8 @@ def field_error(body: str, skill, message: str) -> bool:
     return message in body[start: end if end != -1 else None]
 
 
-def test_level_outside_the_scale_is_refused_at_the_field(client):
-    org = build_org(skills=2)
+def test_level_outside_the_scale_is_refused_at_the_field(make_employee_org, client):
+    org = make_employee_org(skills=2)
     client.force_login(org.person.user)
     before = SkillRating.objects.filter(person=org.person).count()
     response = client.post(URL, form_data(org.person, {org.skills[0]: 7, org.skills[1]: 2}))
@@ -140,8 +141,8 @@ def test_level_outside_the_scale_is_refused_at_the_field(client):
     assert_nothing_saved(org.person, before)
 
 
-def test_malformed_url_is_refused_at_the_field(client):
-    org = build_org(skills=2)
+def test_malformed_url_is_refused_at_the_field(make_employee_org, client):
+    org = make_employee_org(skills=2)
     client.force_login(org.person.user)
     before = SkillRating.objects.filter(person=org.person).count()
     data = form_data(org.person, {org.skills[0]: 2, org.skills[1]: 3})
@@ -152,8 +153,8 @@ def test_malformed_url_is_refused_at_the_field(client):
     assert_nothing_saved(org.person, before)
 
 
-def test_retired_skill_is_refused_at_its_field(client):
-    org = build_org(skills=2)
+def test_retired_skill_is_refused_at_its_field(make_employee_org, client):
+    org = make_employee_org(skills=2)
     retired = SkillFactory(is_active=False)
     client.force_login(org.person.user)
     before = SkillRating.objects.filter(person=org.person).count()
@@ -162,8 +163,8 @@ def test_retired_skill_is_refused_at_its_field(client):
     assert_nothing_saved(org.person, before)
 
 
-def test_unknown_skill_is_refused(client):
-    org = build_org(skills=1)
+def test_unknown_skill_is_refused(make_employee_org, client):
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     before = SkillRating.objects.filter(person=org.person).count()
     data = form_data(org.person, {org.skills[0]: 2})
@@ -173,8 +174,8 @@ def test_unknown_skill_is_refused(client):
     assert_nothing_saved(org.person, before)
 
 
-def test_interest_without_a_level_is_refused_at_the_field(client):
-    org = build_org(skills=1)
+def test_interest_without_a_level_is_refused_at_the_field(make_employee_org, client):
+    org = make_employee_org(skills=1)
     new = SkillFactory()
     client.force_login(org.person.user)
     data = form_data(org.person, {org.skills[0]: 1}, **{f"s{new.pk}-note": "I used it once."})
@@ -183,8 +184,8 @@ def test_interest_without_a_level_is_refused_at_the_field(client):
     assert not AssessmentSubmission.objects.exists()
 
 
-def test_stale_form_submitted_twice_saves_once(client):
-    org = build_org(skills=2)
+def test_stale_form_submitted_twice_saves_once(make_employee_org, client):
+    org = make_employee_org(skills=2)
     client.force_login(org.person.user)
     data = form_data(org.person, {org.skills[0]: 2, org.skills[1]: 2})
     assert client.post(URL, data).status_code == 302
@@ -201,8 +202,8 @@ def test_stale_form_submitted_twice_saves_once(client):
     assert f'value="{self_assessment_version(person=org.person)}"' in body
 
 
-def test_highlight_marks_the_skills_to_reassess(client):
-    org = build_org(skills=3)
+def test_highlight_marks_the_skills_to_reassess(make_employee_org, client):
+    org = make_employee_org(skills=3)
     client.force_login(org.person.user)
     body = client.get(URL + f"?highlight={org.skills[1].pk},x").content.decode()
     assert "Time to reassess" in body
@@ -211,8 +212,8 @@ def test_highlight_marks_the_skills_to_reassess(client):
     assert "skill-highlight" in body[block - 120: block]
 
 
-def test_quick_review_records_a_submission_and_no_rating(client):
-    org = build_org(skills=3)
+def test_quick_review_records_a_submission_and_no_rating(make_employee_org, client):
+    org = make_employee_org(skills=3)
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
     assert "Nothing changed — confirm my ratings" in client.get(URL).content.decode()
@@ -224,24 +225,24 @@ def test_quick_review_records_a_submission_and_no_rating(client):
     assert list(SkillRating.objects.values_list("pk", flat=True)) == before
 
 
-def test_quick_review_without_ratings_sends_to_the_form(client):
-    org = build_org(skills=1, ratings_per_skill=0)
+def test_quick_review_without_ratings_sends_to_the_form(make_employee_org, client):
+    org = make_employee_org(skills=1, ratings_per_skill=0)
     client.force_login(org.person.user)
     response = client.post(CONFIRM)
     assert response.status_code == 302 and response["Location"] == URL
     assert not AssessmentSubmission.objects.exists()
 
 
-def test_confirm_needs_post(client):
-    org = build_org(skills=1)
+def test_confirm_needs_post(make_employee_org, client):
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     assert client.get(CONFIRM).status_code == 405
 
 
-def test_only_the_person_edits_their_assessment(client):
+def test_only_the_person_edits_their_assessment(make_employee_org, client):
     """The form and its writes act on the signed-in user's own person: there is no URL that
     names another person, so a teammate or manager posting writes only to their own record."""
-    org = build_org(skills=1)
+    org = make_employee_org(skills=1)
     client.force_login(org.manager)
     # the manager has no person record: refused
     assert client.post(URL, form_data(org.person, {org.skills[0]: 4})).status_code == 404
@@ -253,11 +254,13 @@ def test_only_the_person_edits_their_assessment(client):
 # --- query counts ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("size", [(2, 1), (12, 4)])
+@pytest.mark.parametrize("employee_org", [{"skills": 2, "ratings_per_skill": 1},
+                                          {"skills": 12, "ratings_per_skill": 4}],
+                         indirect=True, ids=["small", "large"])
 def test_get_query_count_is_independent_of_skills_and_ratings(
-    client, django_assert_num_queries, size
+    employee_org, client, django_assert_num_queries
 ):
-    org = build_org(skills=size[0], ratings_per_skill=size[1])
+    org = employee_org
     client.force_login(org.person.user)
     # 1 session, 2 user, 3 person, 4 skill states, 5 skills (with categories), 6 version,
     # 7 open cycles, 8 persona flags (navigation), 9 open cycle for the banner
@@ -265,11 +268,13 @@ def test_get_query_count_is_independent_of_skills_and_ratings(
         assert client.get(URL).status_code == 200
 
 
-@pytest.mark.parametrize("size", [(2, 1), (12, 4)])
+@pytest.mark.parametrize("employee_org", [{"skills": 2, "ratings_per_skill": 1},
+                                          {"skills": 12, "ratings_per_skill": 4}],
+                         indirect=True, ids=["small", "large"])
 def test_post_query_count_is_independent_of_skills_and_ratings(
-    client, django_assert_num_queries, size
+    employee_org, client, django_assert_num_queries
 ):
-    org = build_org(skills=size[0], ratings_per_skill=size[1])
+    org = employee_org
     client.force_login(org.person.user)
     data = form_data(org.person, dict.fromkeys(org.skills, 3))
     # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version (form initial),
@@ -278,4 +283,4 @@ def test_post_query_count_is_independent_of_skills_and_ratings(
     # ("rating.recorded"), 14 submission, 15 release savepoint
     with django_assert_num_queries(15):
         assert client.post(URL, data).status_code == 302
-    assert SkillRating.objects.filter(person=org.person, level=3).count() == size[0]
+    assert SkillRating.objects.filter(person=org.person, level=3).count() == len(org.skills)

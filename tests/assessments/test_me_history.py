@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from assessments.charts import HEIGHT, LEFT, RIGHT, TOP, WIDTH, chart_domain, level_chart
 from assessments.selectors_me import RatingPoint
-from tests.assessments.me_helpers import build_org
 from tests.factories import SkillRatingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +64,8 @@ def test_a_single_rating_is_not_drawn_on_the_axis():
 
 
 @time_machine.travel(NOW, tick=False)
-def test_history_page_shows_self_and_manager_lines_and_a_table(client):
-    org = build_org(skills=2, ratings_per_skill=0)
+def test_history_page_shows_self_and_manager_lines_and_a_table(make_employee_org, client):
+    org = make_employee_org(skills=2, ratings_per_skill=0)
     skill = org.skills[0]
     SkillRatingFactory(person=org.person, skill=skill, level=1,
                        created_at=NOW - dt.timedelta(days=200))
@@ -90,9 +89,11 @@ def test_history_page_shows_self_and_manager_lines_and_a_table(client):
     assert "<script" not in body.split("</footer>")[0].split("<main")[1]
 
 
-def test_history_query_count_is_independent_of_ratings(client, django_assert_num_queries):
-    small = build_org(skills=2, ratings_per_skill=1)
-    big = build_org(skills=10, ratings_per_skill=6)
+def test_history_query_count_is_independent_of_ratings(
+    make_employee_org, client, django_assert_num_queries
+):
+    small = make_employee_org(skills=2, ratings_per_skill=1)
+    big = make_employee_org(skills=10, ratings_per_skill=6)
     for org in (small, big):
         client.force_login(org.person.user)
         # 1 session, 2 user, 3 person, 4 skill states, 5 ratings (with raters), 6 skills
@@ -100,8 +101,8 @@ def test_history_query_count_is_independent_of_ratings(client, django_assert_num
             assert client.get(URL).status_code == 200
 
 
-def test_manager_reads_person_history_others_get_404(client):
-    org = build_org(skills=1)
+def test_manager_reads_person_history_others_get_404(make_employee_org, client):
+    org = make_employee_org(skills=1)
     url = reverse("assessments:person-history", args=[org.person.pk])
     client.force_login(org.manager)
     assert client.get(url).status_code == 200

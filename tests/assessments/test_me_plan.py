@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from assessments.models import LearningPlanItem
 from assessments.selectors_me import plan_progress
-from tests.assessments.me_helpers import build_org
 from tests.factories import (
     LearningPlanItemFactory,
     ResourceSkillFactory,
@@ -29,8 +28,8 @@ def test_paths_are_part_of_the_contract():
     assert URL == "/me/plan/"
 
 
-def test_anonymous_is_sent_to_login(client):
-    org = build_org(skills=1)
+def test_anonymous_is_sent_to_login(make_employee_org, client):
+    org = make_employee_org(skills=1)
     item = LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     for response in (
         client.get(URL),
@@ -50,8 +49,8 @@ def test_user_without_person_is_refused(client):
     assert client.post(SUGGEST).status_code == 404
 
 
-def test_plan_lists_items_with_status_due_assigner_provider_duration(client):
-    org = build_org(skills=2)
+def test_plan_lists_items_with_status_due_assigner_provider_duration(make_employee_org, client):
+    org = make_employee_org(skills=2)
     LearningPlanItemFactory(
         person=org.person, resource=org.resources[0], skill=org.skills[0],
         assigned_by=org.manager, status="in_progress",
@@ -69,8 +68,8 @@ def test_plan_lists_items_with_status_due_assigner_provider_duration(client):
     assert 'aria-valuenow="50"' in body
 
 
-def test_progress_counts_planned_hours_apart_from_suggestions_and_unknown():
-    org = build_org(skills=1)
+def test_progress_counts_planned_hours_apart_from_suggestions_and_unknown(make_employee_org):
+    org = make_employee_org(skills=1)
     unknown = TrainingResourceFactory(duration_minutes=None)
     items = [
         LearningPlanItemFactory(person=org.person, resource=org.resources[0], status="completed"),
@@ -88,8 +87,8 @@ def test_progress_counts_planned_hours_apart_from_suggestions_and_unknown():
     assert (progress.items_done, progress.items_planned) == (1, 3)
 
 
-def test_add_a_recommended_resource(client):
-    org = build_org(skills=1)
+def test_add_a_recommended_resource(make_employee_org, client):
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(
         ADD, {"resource": org.resources[0].pk, "skill": org.skills[0].pk, "next": "/me/#recommended"}
@@ -102,8 +101,8 @@ def test_add_a_recommended_resource(client):
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
 
 
-def test_add_refuses_a_retired_resource_and_foreign_next(client):
-    org = build_org(skills=1)
+def test_add_refuses_a_retired_resource_and_foreign_next(make_employee_org, client):
+    org = make_employee_org(skills=1)
     retired = TrainingResourceFactory(is_active=False)
     client.force_login(org.person.user)
     response = client.post(ADD, {"resource": retired.pk, "next": "https://evil.example/"})
@@ -112,8 +111,8 @@ def test_add_refuses_a_retired_resource_and_foreign_next(client):
     assert client.post(ADD, {"resource": 999999}).status_code == 404
 
 
-def test_start_then_complete_asks_to_reassess_the_skills_it_builds(client):
-    org = build_org(skills=2)
+def test_start_then_complete_asks_to_reassess_the_skills_it_builds(make_employee_org, client):
+    org = make_employee_org(skills=2)
     resource = org.resources[0]
     ResourceSkillFactory(resource=resource, skill=org.skills[1], level=2)
     item = LearningPlanItemFactory(person=org.person, resource=resource, skill=org.skills[0])
@@ -131,8 +130,8 @@ def test_start_then_complete_asks_to_reassess_the_skills_it_builds(client):
     assert f"/me/assessment/?highlight={highlight}#reassess" in body
 
 
-def test_drop_and_plan_a_suggestion(client):
-    org = build_org(skills=1)
+def test_drop_and_plan_a_suggestion(make_employee_org, client):
+    org = make_employee_org(skills=1)
     suggested = LearningPlanItemFactory(person=org.person, resource=org.resources[0],
                                         status="suggested")
     client.force_login(org.person.user)
@@ -149,8 +148,8 @@ def test_drop_and_plan_a_suggestion(client):
     assert suggested.status == "dropped"
 
 
-def test_unknown_action_is_404(client):
-    org = build_org(skills=1)
+def test_unknown_action_is_404(make_employee_org, client):
+    org = make_employee_org(skills=1)
     item = LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     client.force_login(org.person.user)
     assert client.post(action(item, "delete")).status_code == 404
@@ -158,8 +157,8 @@ def test_unknown_action_is_404(client):
 
 
 @pytest.mark.parametrize("who", ["teammate", "outsider", "manager", "other_manager", "lead"])
-def test_nobody_else_acts_on_my_plan_items(client, who):
-    org = build_org(skills=1)
+def test_nobody_else_acts_on_my_plan_items(make_employee_org, client, who):
+    org = make_employee_org(skills=1)
     item = LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     user = getattr(org, who)
     client.force_login(getattr(user, "user", user))
@@ -168,8 +167,8 @@ def test_nobody_else_acts_on_my_plan_items(client, who):
     assert item.status == "planned"
 
 
-def test_suggest_a_plan_covers_all_gaps_with_fewest_hours(client):
-    org = build_org(skills=3)
+def test_suggest_a_plan_covers_all_gaps_with_fewest_hours(make_employee_org, client):
+    org = make_employee_org(skills=3)
     # one resource that builds all three skills in 2 hours beats three of 1.5 hours each
     combined = TrainingResourceFactory(duration_minutes=120, title="Everything at once")
     for skill in org.skills:
@@ -186,8 +185,8 @@ def test_suggest_a_plan_covers_all_gaps_with_fewest_hours(client):
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
 
 
-def test_suggest_reports_gaps_nothing_covers(client):
-    org = build_org(skills=2, resources_per_skill=0)
+def test_suggest_reports_gaps_nothing_covers(make_employee_org, client):
+    org = make_employee_org(skills=2, resources_per_skill=0)
     client.force_login(org.person.user)
     body = client.post(SUGGEST, follow=True).content.decode()
     assert "No resource in the catalog closes these gaps yet" in body
@@ -195,18 +194,22 @@ def test_suggest_reports_gaps_nothing_covers(client):
     assert not LearningPlanItem.objects.exists()
 
 
-def test_suggest_without_gaps(client):
-    org = build_org(skills=1, ratings_per_skill=0, resources_per_skill=0)
+def test_suggest_without_gaps(make_employee_org, client):
+    org = make_employee_org(skills=1, ratings_per_skill=0, resources_per_skill=0)
     org.person.role.requirements.all().delete()
     client.force_login(org.person.user)
     body = client.post(SUGGEST, follow=True).content.decode()
     assert "You have no gaps to cover" in body
 
 
-@pytest.mark.parametrize("size", [(2, 1), (12, 3)])
-def test_query_count_is_independent_of_items_and_skills(client, django_assert_num_queries, size):
-    skills, per_skill = size
-    org = build_org(skills=skills, resources_per_skill=per_skill)
+@pytest.mark.parametrize("employee_org", [{"skills": 2, "resources_per_skill": 1},
+                                          {"skills": 12, "resources_per_skill": 3}],
+                         indirect=True, ids=["small", "large"])
+def test_query_count_is_independent_of_items_and_skills(
+    employee_org, client, django_assert_num_queries
+):
+    org = employee_org
+    skills = len(org.skills)
     for index, resource in enumerate(org.resources):
         LearningPlanItemFactory(
             person=org.person, resource=resource, skill=org.skills[index % skills],
@@ -224,8 +227,8 @@ def test_query_count_is_independent_of_items_and_skills(client, django_assert_nu
         assert client.get(f"{URL}?completed={completed.pk}").status_code == 200
 
 
-def test_an_item_says_whether_its_gap_is_still_open(client):
-    org = build_org(skills=3)
+def test_an_item_says_whether_its_gap_is_still_open(make_employee_org, client):
+    org = make_employee_org(skills=3)
     open_gap, closed_gap, dropped_requirement = org.skills
     for index, skill in enumerate(org.skills):
         LearningPlanItemFactory(person=org.person, resource=org.resources[index], skill=skill,

@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import LearningPlanItem
-from tests.assessments.me_helpers import build_org
 from tests.factories import LearningPlanItemFactory, ResourceSkillFactory, TrainingResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,8 +16,8 @@ def retire(resource) -> None:
     type(resource).objects.filter(pk=resource.pk).update(is_active=False)
 
 
-def test_a_retired_item_names_the_best_replacement_for_its_gap(client):
-    org = build_org(skills=2, resources_per_skill=1)
+def test_a_retired_item_names_the_best_replacement_for_its_gap(make_employee_org, client):
+    org = make_employee_org(skills=2, resources_per_skill=1)
     skill, old = org.skills[0], org.resources[0]
     item = LearningPlanItemFactory(person=org.person, resource=old, skill=skill, status="planned")
     slow = TrainingResourceFactory(title="Slow replacement", duration_minutes=600)
@@ -48,8 +47,8 @@ def test_a_retired_item_names_the_best_replacement_for_its_gap(client):
     assert item.status == "planned"  # the person decides what to do with the old one
 
 
-def test_without_a_replacement_it_says_so_and_closed_items_say_nothing(client):
-    org = build_org(skills=1, resources_per_skill=2)
+def test_without_a_replacement_it_says_so_and_closed_items_say_nothing(make_employee_org, client):
+    org = make_employee_org(skills=1, resources_per_skill=2)
     first, second = org.resources
     LearningPlanItemFactory(person=org.person, resource=first, skill=org.skills[0],
                             status="in_progress")
@@ -65,8 +64,10 @@ def test_without_a_replacement_it_says_so_and_closed_items_say_nothing(client):
     assert f"No active resource in the catalog builds {org.skills[0].name}" in body
 
 
-def test_an_item_without_a_skill_is_replaced_for_a_gap_its_resource_builds(client):
-    org = build_org(skills=1, resources_per_skill=1)
+def test_an_item_without_a_skill_is_replaced_for_a_gap_its_resource_builds(
+    make_employee_org, client
+):
+    org = make_employee_org(skills=1, resources_per_skill=1)
     LearningPlanItemFactory(person=org.person, resource=org.resources[0], skill=None,
                             status="suggested")
     other = TrainingResourceFactory(title="Another way in", duration_minutes=30)
@@ -79,9 +80,9 @@ def test_an_item_without_a_skill_is_replaced_for_a_gap_its_resource_builds(clien
 
 @pytest.mark.parametrize("skills", [2, 8])
 def test_the_plan_page_costs_the_same_queries_however_many_items_are_retired(
-    client, skills, django_assert_num_queries
+    make_employee_org, client, skills, django_assert_num_queries
 ):
-    org = build_org(skills=skills, resources_per_skill=2)
+    org = make_employee_org(skills=skills, resources_per_skill=2)
     for index, resource in enumerate(org.resources):
         LearningPlanItemFactory(person=org.person, resource=resource,
                                 skill=org.skills[index % skills], status="planned")

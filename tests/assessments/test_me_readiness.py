@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from assessments.models import LearningPlanItem
 from assessments.selectors import person_readiness
-from tests.assessments.me_helpers import build_org
 from tests.factories import (
     LearningPlanItemFactory,
     PersonFactory,
@@ -42,8 +41,8 @@ def test_user_without_person_gets_a_friendly_404(client):
     assert "not linked to a person" in response.content.decode()
 
 
-def test_person_sees_readiness_gaps_and_recommendations(client):
-    org = build_org(skills=3)
+def test_person_sees_readiness_gaps_and_recommendations(make_employee_org, client):
+    org = make_employee_org(skills=3)
     gapless = org.skills[0]
     SkillRatingFactory(person=org.person, skill=gapless, level=3)
     client.force_login(org.person.user)
@@ -66,8 +65,8 @@ def test_person_sees_readiness_gaps_and_recommendations(client):
     assert 'data-testid="next-reassessment"' in body
 
 
-def test_not_assessed_and_calibration_flags(client):
-    org = build_org(skills=2)
+def test_not_assessed_and_calibration_flags(make_employee_org, client):
+    org = make_employee_org(skills=2)
     never = SkillFactory()
     org.person.role.requirements.create(skill=never, target_level=1)
     SkillRatingFactory(person=org.person, skill=org.skills[0], level=4)
@@ -79,16 +78,16 @@ def test_not_assessed_and_calibration_flags(client):
     assert "Self and manager ratings differ" in body
 
 
-def test_resource_already_planned_shows_in_your_plan(client):
-    org = build_org(skills=1)
+def test_resource_already_planned_shows_in_your_plan(make_employee_org, client):
+    org = make_employee_org(skills=1)
     LearningPlanItemFactory(person=org.person, resource=org.resources[0], status="planned")
     client.force_login(org.person.user)
     body = client.get(URL).content.decode()
     assert "In your plan" in body and "to my plan</button>" not in body
 
 
-def test_measured_effectiveness_breaks_a_tie(client):
-    org = build_org(skills=1, resources_per_skill=0)
+def test_measured_effectiveness_breaks_a_tie(make_employee_org, client):
+    org = make_employee_org(skills=1, resources_per_skill=0)
     skill = org.skills[0]
     first, proven = (TrainingResourceFactory(title=t, duration_minutes=60) for t in ("A", "B"))
     for resource in (first, proven):
@@ -108,7 +107,7 @@ def test_measured_effectiveness_breaks_a_tie(client):
 
 def test_no_requirement_says_so(client):
     person = PersonFactory(role=None)
-    from tests.assessments.me_helpers import clear_framework
+    from tests.orgs import clear_framework
 
     clear_framework()
     client.force_login(person.user)
@@ -116,8 +115,8 @@ def test_no_requirement_says_so(client):
     assert "No skill is required of your role yet" in body
 
 
-def test_curated_text_is_escaped(client):
-    org = build_org(skills=1)
+def test_curated_text_is_escaped(make_employee_org, client):
+    org = make_employee_org(skills=1)
     skill = org.skills[0]
     skill.name = "<script>alert(1)</script>{{ 7|add:1 }}"
     skill.save()
@@ -137,10 +136,14 @@ def count_queries(client, django_assert_num_queries, url, user, expected):
         assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("size", [(2, 1, 1), (12, 4, 3)])
-def test_query_count_is_independent_of_skills_and_ratings(client, django_assert_num_queries, size):
-    skills, ratings, resources = size
-    org = build_org(skills=skills, ratings_per_skill=ratings, resources_per_skill=resources)
+@pytest.mark.parametrize("employee_org", [
+    {"skills": 2, "ratings_per_skill": 1, "resources_per_skill": 1},
+    {"skills": 12, "ratings_per_skill": 4, "resources_per_skill": 3},
+], indirect=True, ids=["small", "large"])
+def test_query_count_is_independent_of_skills_and_ratings(
+    employee_org, client, django_assert_num_queries
+):
+    org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
     # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states, 5 readiness,
@@ -156,8 +159,8 @@ def detail(person) -> str:
     return reverse("assessments:person-detail", args=[person.pk])
 
 
-def test_own_manager_reads_it_without_edit_buttons(client):
-    org = build_org(skills=2)
+def test_own_manager_reads_it_without_edit_buttons(make_employee_org, client):
+    org = make_employee_org(skills=2)
     client.force_login(org.manager)
     response = client.get(detail(org.person))
     assert response.status_code == 200
@@ -168,8 +171,8 @@ def test_own_manager_reads_it_without_edit_buttons(client):
     assert org.resources[0].title in body
 
 
-def test_admins_and_leadership_managing_the_team_read_it(client):
-    org = build_org(skills=1)
+def test_admins_and_leadership_managing_the_team_read_it(make_employee_org, client):
+    org = make_employee_org(skills=1)
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
     assert client.get(detail(org.person)).status_code == 200
     # Leadership reads a person one by one only in a team they manage.
@@ -180,28 +183,30 @@ def test_admins_and_leadership_managing_the_team_read_it(client):
 
 
 @pytest.mark.parametrize("who", ["teammate", "outsider", "other_manager"])
-def test_others_get_404(client, who):
-    org = build_org(skills=1)
+def test_others_get_404(make_employee_org, client, who):
+    org = make_employee_org(skills=1)
     user = getattr(org, who)
     client.force_login(getattr(user, "user", user))
     assert client.get(detail(org.person)).status_code == 404
 
 
-def test_anonymous_is_sent_to_login_from_person_detail(client):
-    org = build_org(skills=1)
+def test_anonymous_is_sent_to_login_from_person_detail(make_employee_org, client):
+    org = make_employee_org(skills=1)
     response = client.get(detail(org.person))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
-def test_person_reading_their_own_detail_goes_to_me(client):
-    org = build_org(skills=1)
+def test_person_reading_their_own_detail_goes_to_me(make_employee_org, client):
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.get(detail(org.person))
     assert response.status_code == 302 and response["Location"] == URL
 
 
-def test_person_detail_query_count_for_a_manager(client, django_assert_num_queries):
-    org = build_org(skills=5, ratings_per_skill=2)
+def test_person_detail_query_count_for_a_manager(
+    make_employee_org, client, django_assert_num_queries
+):
+    org = make_employee_org(skills=5, ratings_per_skill=2)
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
     # 7 readiness, 8 cadence, 9 open cycles, 10 skills, 11 Everyone, 12 links, 13 audiences,
     # 14 effectiveness, 15 open plan items, 16 completions verified upstream, 17 certifications

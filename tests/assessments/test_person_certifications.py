@@ -13,7 +13,6 @@ from django.urls import reverse
 from assessments.learning_records.models import PersonCertification
 from assessments.learning_records.services import transcript_link_set, transcript_sync
 from catalog.models import Certification
-from tests.assessments.me_helpers import build_org
 from tests.assessments.transcript_server import FULL_URL, client_for, full_transcript
 from tests.factories import ProviderFactory
 
@@ -23,8 +22,8 @@ ENGINEER = "Microsoft Certified: Azure AI Engineer Associate"
 
 
 @pytest.fixture
-def org():
-    org = build_org(skills=1)
+def org(make_employee_org):
+    org = make_employee_org(skills=1)
     transcript_link_set(person=org.person, url=FULL_URL)
     return org
 

@@ -28,8 +28,9 @@ from readiness.services_plans import (
     plan_partner_create,
     plan_update,
 )
-from tests.assessments.leadership_org import NOW, TODAY, build_leadership_org, leadership_user
 from tests.factories import ReadinessPlanFactory, SkillFactory, TeamFactory, UserFactory
+from tests.orgs import leadership_user
+from tests.orgs.leadership import NOW, TODAY
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
@@ -44,8 +45,8 @@ def _today(settings):
 
 
 @pytest.fixture
-def org():
-    return build_leadership_org()
+def org(leadership_org):
+    return leadership_org
 
 
 @pytest.fixture

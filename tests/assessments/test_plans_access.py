@@ -9,46 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from readiness.models import Concern, GapRemedy, PlanGoal, PlanPartner
-from tests.assessments.leadership_org import clear_framework, leadership_user
 from tests.factories import (
-    AudienceFactory,
-    PersonFactory,
     ReadinessPlanFactory,
-    SkillFactory,
-    TeamFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 1)
-
-
-@pytest.fixture
-def world():
-    clear_framework()
-    owner = leadership_user(username="owner")
-    plan = ReadinessPlanFactory(owner=owner, start_date=TODAY, target_date=TODAY)
-    skill = SkillFactory()
-    goal = PlanGoal.objects.create(plan=plan, audience=AudienceFactory(), skill=skill,
-                                   target_share=50, due_date=TODAY)
-    partner = PlanPartner.objects.create(plan=plan, name="Vendor", contribution="Courses")
-    GapRemedy.objects.create(plan=plan, skill=skill, remedy="train", deadline=TODAY)
-    team = TeamFactory()
-    manager = UserFactory(username="manager")
-    team.managers.add(manager)
-    employee = PersonFactory(team=team, user__username="employee")
-    concern = Concern.objects.create(plan=plan, category="ethics", text="Who checks?",
-                                     raised_by=employee.user, team=team)
-    return {
-        "plan": plan, "goal": goal, "partner": partner, "skill": skill, "concern": concern,
-        "users": {
-            "owner": owner,
-            "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),
-            "leadership": leadership_user(username="leader"),
-            "manager": manager,
-            "employee": employee.user,
-        },
-    }
 
 
 def pages(w: dict) -> dict[str, tuple[str, str]]:
@@ -81,67 +48,68 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("persona", list(ALLOWED))
-def test_every_page_for_every_persona(client, world, persona):
-    client.force_login(world["users"][persona])
-    for name, (url, needs) in pages(world).items():
+def test_every_page_for_every_persona(client, plan_org, persona):
+    client.force_login(plan_org["users"][persona])
+    for name, (url, needs) in pages(plan_org).items():
         status = client.get(url).status_code
         expected = 200 if needs in ALLOWED[persona] else 403
         assert status == expected, (persona, name, status)
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, world):
+def test_anonymous_visitors_are_sent_to_sign_in(client, plan_org):
+    plan = plan_org["plan"].pk
     deletes = [
-        reverse("assessments:plan-goal-delete", args=[world["plan"].pk, world["goal"].pk]),
-        reverse("assessments:plan-partner-delete", args=[world["plan"].pk, world["partner"].pk]),
-        reverse("assessments:plan-remedy-delete", args=[world["plan"].pk, world["skill"].pk]),
+        reverse("assessments:plan-goal-delete", args=[plan, plan_org["goal"].pk]),
+        reverse("assessments:plan-partner-delete", args=[plan, plan_org["partner"].pk]),
+        reverse("assessments:plan-remedy-delete", args=[plan, plan_org["skill"].pk]),
     ]
-    for url in [url for url, _ in pages(world).values()] + deletes:
+    for url in [url for url, _ in pages(plan_org).values()] + deletes:
         for response in (client.get(url), client.post(url, {})):
             assert response.status_code == 302, url
             assert response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("persona", ["leadership", "manager", "employee"])
-def test_only_editors_delete(client, world, persona):
-    client.force_login(world["users"][persona])
-    plan = world["plan"].pk
+def test_only_editors_delete(client, plan_org, persona):
+    client.force_login(plan_org["users"][persona])
+    plan = plan_org["plan"].pk
     for url in (
-        reverse("assessments:plan-goal-delete", args=[plan, world["goal"].pk]),
-        reverse("assessments:plan-partner-delete", args=[plan, world["partner"].pk]),
-        reverse("assessments:plan-remedy-delete", args=[plan, world["skill"].pk]),
+        reverse("assessments:plan-goal-delete", args=[plan, plan_org["goal"].pk]),
+        reverse("assessments:plan-partner-delete", args=[plan, plan_org["partner"].pk]),
+        reverse("assessments:plan-remedy-delete", args=[plan, plan_org["skill"].pk]),
     ):
         assert client.post(url).status_code == 403
     assert PlanGoal.objects.count() == PlanPartner.objects.count() == 1
     assert GapRemedy.objects.count() == 1
 
 
-def test_deletes_are_posts_only(client, world):
-    client.force_login(world["users"]["owner"])
-    url = reverse("assessments:plan-goal-delete", args=[world["plan"].pk, world["goal"].pk])
+def test_deletes_are_posts_only(client, plan_org):
+    client.force_login(plan_org["users"]["owner"])
+    url = reverse("assessments:plan-goal-delete", args=[plan_org["plan"].pk, plan_org["goal"].pk])
     assert client.get(url).status_code == 405
     assert PlanGoal.objects.exists()
 
 
-def test_writes_need_the_csrf_token(world):
+def test_writes_need_the_csrf_token(plan_org):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world["users"]["owner"])
-    url = reverse("assessments:plan-goal-delete", args=[world["plan"].pk, world["goal"].pk])
+    client.force_login(plan_org["users"]["owner"])
+    url = reverse("assessments:plan-goal-delete", args=[plan_org["plan"].pk, plan_org["goal"].pk])
     assert client.post(url).status_code == 403
     triage = reverse("assessments:plan-concern-triage",
-                     args=[world["plan"].pk, world["concern"].pk])
+                     args=[plan_org["plan"].pk, plan_org["concern"].pk])
     assert client.post(triage, {"status": "closed", "response": "x"}).status_code == 403
     assert PlanGoal.objects.exists()
     assert Concern.objects.get().status == "open"
 
 
-def test_the_assignee_of_a_concern_triages_it_and_no_other(client, world):
-    assignee = world["users"]["leadership"]
-    concern = world["concern"]
-    other = Concern.objects.create(plan=world["plan"], category="skills", text="Other")
+def test_the_assignee_of_a_concern_triages_it_and_no_other(client, plan_org):
+    assignee = plan_org["users"]["leadership"]
+    concern = plan_org["concern"]
+    other = Concern.objects.create(plan=plan_org["plan"], category="skills", text="Other")
     concern.owner = assignee
     concern.save()
     client.force_login(assignee)
-    plan = world["plan"].pk
+    plan = plan_org["plan"].pk
     assert client.get(reverse("assessments:plan-concern-triage",
                               args=[plan, concern.pk])).status_code == 200
     assert client.get(reverse("assessments:plan-concern-triage",
@@ -151,25 +119,25 @@ def test_the_assignee_of_a_concern_triages_it_and_no_other(client, world):
     assert reverse("assessments:plan-concern-triage", args=[plan, other.pk]) not in body
 
 
-def test_a_plan_owner_outside_leadership_sees_only_their_plans(client, world):
+def test_a_plan_owner_outside_leadership_sees_only_their_plans(client, plan_org):
     outsider = UserFactory()
     mine = ReadinessPlanFactory(owner=outsider, name="Owned by an outsider")
     client.force_login(outsider)
     body = client.get(reverse("assessments:plan-list")).content.decode()
-    assert "Owned by an outsider" in body and world["plan"].name not in body
+    assert "Owned by an outsider" in body and plan_org["plan"].name not in body
     assert "New plan" not in body
     assert client.get(reverse("assessments:plan-detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("assessments:plan-edit", args=[mine.pk])).status_code == 200
     assert client.get(reverse("assessments:plan-detail",
-                              args=[world["plan"].pk])).status_code == 403
+                              args=[plan_org["plan"].pk])).status_code == 403
     assert client.get(reverse("assessments:plan-create")).status_code == 403
 
 
-def test_a_part_of_another_plan_is_not_found(client, world):
-    other = ReadinessPlanFactory(owner=world["users"]["owner"])
-    client.force_login(world["users"]["owner"])
+def test_a_part_of_another_plan_is_not_found(client, plan_org):
+    other = ReadinessPlanFactory(owner=plan_org["users"]["owner"])
+    client.force_login(plan_org["users"]["owner"])
     for name in ("plan-goal-edit", "plan-partner-edit"):
-        pk = world["goal"].pk if "goal" in name else world["partner"].pk
+        pk = plan_org["goal"].pk if "goal" in name else plan_org["partner"].pk
         assert client.get(reverse(f"assessments:{name}", args=[other.pk, pk])).status_code == 404
     assert client.get(reverse("assessments:plan-concern-triage",
-                              args=[other.pk, world["concern"].pk])).status_code == 404
+                              args=[other.pk, plan_org["concern"].pk])).status_code == 404

@@ -11,7 +11,6 @@ from django.test import Client
 from django.urls import reverse
 
 from readiness.models import Concern, GapRemedy, PlanGoal, PlanPartner, ReadinessPlan
-from tests.assessments.test_plans_access import world  # noqa: F401 (fixture)
 from tests.html_forms import page_post_body
 
 pytestmark = pytest.mark.django_db
@@ -70,19 +69,19 @@ def _body(w: dict, url: str, changes: dict) -> dict:
     "create", "edit", "goal-create", "goal-edit", "partner-create", "partner-edit", "remedy",
     "triage",
 ])
-def test_refused_personas_change_nothing_with_the_real_post(world, name):  # noqa: F811
-    url, kind, changes = write_pages(world)[name]
-    body = _body(world, url, changes)
+def test_refused_personas_change_nothing_with_the_real_post(plan_org, name):
+    url, kind, changes = write_pages(plan_org)[name]
+    body = _body(plan_org, url, changes)
     before = plan_rows()
     for persona in REFUSED[kind]:
         client = Client()
-        client.force_login(world["users"][persona])
+        client.force_login(plan_org["users"][persona])
         response = client.post(url, body)
         assert response.status_code == 403, (name, persona, response.status_code)
         assert plan_rows() == before, (name, persona)
     # The same POST by the owner (allowed to create and to edit) changes the plan.
     owner = Client()
-    owner.force_login(world["users"]["owner"])
+    owner.force_login(plan_org["users"]["owner"])
     response = owner.post(url, body)
     assert response.status_code == 302, (name, response.status_code)
     assert plan_rows() != before, name

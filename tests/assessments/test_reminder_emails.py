@@ -8,8 +8,10 @@ import time_machine
 from assessments.emails import EmailBatch, email_build
 from assessments.reminders.run import reminders_send
 from readiness.models import Person, Team
-from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.assessments.reminder_helpers import at
 from tests.factories import AssessmentCycleFactory
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ def _setup(settings):
 
 
 @pytest.fixture
-def org():
-    return build_org()
+def org(reminder_org):
+    return reminder_org
 
 
 def send_on(day: dt.date) -> None:

@@ -20,8 +20,10 @@ from assessments.reminders.state import ReminderRun
 from assessments.selectors import people_reassessment
 from assessments.services import self_assessment_confirm
 from readiness.models import Person
-from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.assessments.reminder_helpers import at
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +41,8 @@ def _setup(settings):
 
 
 @pytest.fixture
-def org():
-    return build_org()
+def org(reminder_org):
+    return reminder_org
 
 
 def run_days(first: dt.date, last: dt.date, hour: int = 8) -> dict[dt.date, list[tuple]]:

@@ -15,12 +15,9 @@ from django.utils import timezone
 
 from assessments.models import Reminder
 from readiness.celery import app as project_app
-from tests.assessments.reminder_helpers import (
-    CrashingBackend,
-    add_person,
-    build_org,
-    clear_framework,
-)
+from tests.assessments.reminder_helpers import CrashingBackend
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -61,10 +58,10 @@ def worker_app(redis_url):
 
 
 @pytest.fixture
-def due_people(settings):
+def due_people(reminder_org, settings):
     clear_framework()
     settings.REASSESSMENT_INTERVAL_DAYS = 90
-    org = build_org()
+    org = reminder_org
     assessed = timezone.now() - dt.timedelta(days=100)
     return [add_person(org, f"w{i}", assessed_at=assessed) for i in range(PEOPLE)]
 

@@ -33,7 +33,6 @@ from readiness.models import (
     Team,
 )
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
-from tests.assessments.reminder_helpers import clear_framework
 from tests.factories import (
     PersonFactory,
     RoleFactory,
@@ -41,6 +40,7 @@ from tests.factories import (
     SkillFactory,
     SkillRatingFactory,
 )
+from tests.orgs import clear_framework
 
 # At a fixed mid-day: the demo's dates (cycles, snapshots, due dates) hang on "today".
 pytestmark = pytest.mark.usefixtures("seed_content", "fixed_midday")

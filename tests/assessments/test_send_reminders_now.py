@@ -9,7 +9,9 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from assessments.models import Reminder
-from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.assessments.reminder_helpers import at
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +28,8 @@ def _setup(settings):
 
 
 @pytest.fixture
-def ana():
-    org = build_org()
+def ana(reminder_org):
+    org = reminder_org
     return add_person(org, "ana", assessed_at=ASSESSED)
 
 

@@ -11,7 +11,7 @@ from assessments.selectors import group_readiness, skill_readiness
 from assessments.snapshots import snapshots_write
 from assessments.tasks import write_snapshots
 from readiness.models import Person
-from tests.assessments.reminder_helpers import at, clear_framework
+from tests.assessments.reminder_helpers import at
 from tests.factories import (
     AudienceFactory,
     PersonFactory,
@@ -21,6 +21,7 @@ from tests.factories import (
     SkillRatingFactory,
     TeamFactory,
 )
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 6, 1)

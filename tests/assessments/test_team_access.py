@@ -8,9 +8,9 @@ it; anonymous visitors go to the login page.
 import pytest
 from django.urls import reverse
 
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
 from tests.assessments.team_posts import TEAM_WRITE_PAGES, team_post_body, team_rows
 from tests.factories import PersonFactory, UserFactory
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ ALL_PAGES = READ_PAGES + WRITE_PAGES
 
 
 @pytest.fixture
-def org():
-    clear_framework()
-    return build_team(people=3, skills=3)
+def org(make_team_org):
+    clear_framework(skills=True)
+    return make_team_org(people=3, skills=3)
 
 
 def url(name: str, team) -> str:  # noqa: ANN001
@@ -36,8 +36,8 @@ def test_manager_opens_every_page_of_their_team(client, org, name):
 
 
 @pytest.mark.parametrize("name", ALL_PAGES)
-def test_manager_of_another_team_gets_404(client, org, name):
-    other = build_team(people=1, skills=1, rated=False)
+def test_manager_of_another_team_gets_404(make_team_org, client, org, name):
+    other = make_team_org(people=1, skills=1, rated=False)
     client.force_login(other.manager)
     assert client.get(url(name, org.team)).status_code == 404
 
@@ -57,9 +57,9 @@ def _managers_post_changes_something(client, org, name: str, body: dict) -> None
 
 
 @pytest.mark.parametrize("name", TEAM_WRITE_PAGES)
-def test_manager_of_another_team_cannot_post_either(client, org, name):
+def test_manager_of_another_team_cannot_post_either(make_team_org, client, org, name):
     body = _real_post(org, name)
-    other = build_team(people=1, skills=1, rated=False)
+    other = make_team_org(people=1, skills=1, rated=False)
     before = team_rows()
     client.force_login(other.manager)
     response = client.post(url(name, org.team), body)
@@ -112,9 +112,11 @@ def test_employee_cannot_change_own_team_even_with_the_setting(client, org, name
     _managers_post_changes_something(client, org, name, body)
 
 
-def test_employee_with_the_setting_still_cannot_read_another_team(client, org, settings):
+def test_employee_with_the_setting_still_cannot_read_another_team(
+    make_team_org, client, org, settings
+):
     settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
-    other = build_team(people=1, skills=1, rated=False)
+    other = make_team_org(people=1, skills=1, rated=False)
     client.force_login(org.people[0].user)
     assert client.get(url("team-detail", other.team)).status_code == 404
 
@@ -144,9 +146,9 @@ def test_leadership_does_not_see_the_members_of_a_team_they_do_not_manage(client
 
 
 @pytest.mark.parametrize("name", READ_PAGES)
-def test_leadership_managing_a_team_above_sees_its_members(client, org, name):
+def test_leadership_managing_a_team_above_sees_its_members(make_team_org, client, org, name):
     lead = leadership_user()
-    parent = build_team(people=0, skills=0, rated=False).team
+    parent = make_team_org(people=0, skills=0, rated=False).team
     org.team.parent = parent
     org.team.save()
     parent.managers.add(lead)
@@ -163,10 +165,10 @@ def test_leadership_does_not_edit(client, org, name):
     assert client.get(url(name, org.team)).status_code == 403
 
 
-def test_a_read_only_reader_sees_no_assign_form_and_cannot_assign(client, org):
+def test_a_read_only_reader_sees_no_assign_form_and_cannot_assign(make_team_org, client, org):
     # Leadership managing the team above: reads the team's members, does not change them.
     lead = leadership_user()
-    parent = build_team(people=0, skills=0, rated=False).team
+    parent = make_team_org(people=0, skills=0, rated=False).team
     org.team.parent = parent
     org.team.save()
     parent.managers.add(lead)
@@ -186,8 +188,8 @@ def test_admin_reads_and_edits(client, org, name):
     assert client.get(url(name, org.team)).status_code == 200
 
 
-def test_manager_reads_sub_teams_read_only(client, org):
-    sub = build_team(people=2, skills=2, parent=org.team)
+def test_manager_reads_sub_teams_read_only(make_team_org, client, org):
+    sub = make_team_org(people=2, skills=2, parent=org.team)
     client.force_login(org.manager)
     assert client.get(url("team-detail", sub.team)).status_code == 200
     assert client.get(url("team-gaps", sub.team)).status_code == 200
@@ -215,11 +217,11 @@ def test_unknown_team_is_404(client, org):
 
 
 @pytest.mark.parametrize("name", TEAM_WRITE_PAGES)
-def test_readers_who_may_not_change_the_team_post_in_vain(client, org, name):
+def test_readers_who_may_not_change_the_team_post_in_vain(make_team_org, client, org, name):
     """Leadership and the manager of the team above read the team; its real POST is refused."""
     body = _real_post(org, name)
     parent_manager = UserFactory()
-    org.team.parent = build_team(people=1, skills=1, rated=False).team
+    org.team.parent = make_team_org(people=1, skills=1, rated=False).team
     org.team.save()
     org.team.parent.managers.add(parent_manager)
     before = team_rows()

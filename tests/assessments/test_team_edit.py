@@ -3,7 +3,6 @@
 import datetime as dt
 import math
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -12,69 +11,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import SkillRating
-from tests.assessments.team_org import build_team, clear_framework
+from tests.assessments.team_posts import EditorFormReader, editor_form, editor_post
 from tests.factories import SkillRatingFactory, UserFactory
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
-
-
-class _FormReader(HTMLParser):
-    """What a browser would submit from the editor form: hidden inputs and selected options."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, str] = {}
-        self._select: str | None = None
-        self._option: dict | None = None
-        self._first: str | None = None
-
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
-        attrs = dict(attrs)
-        if tag == "input" and attrs.get("type") == "hidden" and attrs.get("name"):
-            self.data[attrs["name"]] = attrs.get("value", "")
-        elif tag == "select" and attrs.get("name", "").startswith("c-"):
-            self._select, self._first = attrs["name"], None
-        elif tag == "option" and self._select:
-            self._option = attrs
-
-    def handle_data(self, data):  # noqa: ANN001, ANN201
-        if self._option is not None and self._select:
-            value = self._option.get("value", data)
-            if self._first is None:
-                self._first = value
-            if "selected" in self._option:
-                self.data[self._select] = value
-            self._option = None
-
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
-        if tag == "select" and self._select:
-            self.data.setdefault(self._select, self._first or "")
-            self._select = None
-
-
-def editor_form(client, team) -> dict[str, str]:  # noqa: ANN001
-    response = client.get(reverse("assessments:team-edit", args=[team.pk]))
-    assert response.status_code == 200
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    return reader.data
-
-
-def post(client, team, data):  # noqa: ANN001, ANN201
-    return client.post(reverse("assessments:team-edit", args=[team.pk]), data)
+    clear_framework(skills=True)
 
 
 def manager_ratings():  # noqa: ANN201
     return SkillRating.objects.filter(source="manager")
 
 
-def test_editor_is_prefilled_with_current_manager_ratings(client):
-    org = build_team(people=2, skills=2)
+def test_editor_is_prefilled_with_current_manager_ratings(make_team_org, client):
+    org = make_team_org(people=2, skills=2)
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     for person in org.people:
@@ -87,8 +41,8 @@ def test_editor_is_prefilled_with_current_manager_ratings(client):
     assert f'name="c-{person.pk}-{skill.pk}" aria-labelledby="p{person.pk} s{skill.pk}"' in body
 
 
-def test_saving_records_only_the_changed_cells(client):
-    org = build_team(people=3, skills=3)
+def test_saving_records_only_the_changed_cells(make_team_org, client):
+    org = make_team_org(people=3, skills=3)
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     last_id = SkillRating.objects.order_by("-id").values_list("id", flat=True).first()
@@ -96,7 +50,7 @@ def test_saving_records_only_the_changed_cells(client):
     data[f"c-{first.pk}-{org.skills[0].pk}"] = "4"
     data[f"c-{second.pk}-{org.skills[1].pk}"] = "3"
 
-    response = post(client, org.team, data)
+    response = editor_post(client, org.team, data)
 
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:team-detail", args=[org.team.pk])
@@ -107,23 +61,23 @@ def test_saving_records_only_the_changed_cells(client):
     }
 
 
-def test_submitting_the_form_unchanged_records_nothing(client):
-    org = build_team(people=2, skills=3)
+def test_submitting_the_form_unchanged_records_nothing(make_team_org, client):
+    org = make_team_org(people=2, skills=3)
     client.force_login(org.manager)
     before = SkillRating.objects.count()
-    response = post(client, org.team, editor_form(client, org.team))
+    response = editor_post(client, org.team, editor_form(client, org.team))
     assert response.status_code == 302
     assert SkillRating.objects.count() == before
 
 
-def test_bad_level_saves_nothing(client):
-    org = build_team(people=2, skills=2)
+def test_bad_level_saves_nothing(make_team_org, client):
+    org = make_team_org(people=2, skills=2)
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     data[f"c-{org.people[0].pk}-{org.skills[0].pk}"] = "3"
     data[f"c-{org.people[1].pk}-{org.skills[1].pk}"] = "9"
     before = SkillRating.objects.count()
-    response = post(client, org.team, data)
+    response = editor_post(client, org.team, data)
     assert response.status_code == 200
     assert "Nothing was saved" in response.content.decode()
     assert SkillRating.objects.count() == before
@@ -133,8 +87,8 @@ def test_bad_level_saves_nothing(client):
 
 
 @pytest.fixture
-def two_managers():
-    org = build_team(people=2, skills=2)
+def two_managers(make_team_org):
+    org = make_team_org(people=2, skills=2)
     second = UserFactory()
     org.team.managers.add(second)
     return org, second
@@ -148,9 +102,9 @@ def second_save_after_first(client, org, second, cell: str, *, first: str, mine:
     client.force_login(org.manager)
     form_a = editor_form(client, org.team)
     form_a[cell] = first
-    assert post(client, org.team, form_a).status_code == 302  # the first save wins
+    assert editor_post(client, org.team, form_a).status_code == 302  # the first save wins
     client.force_login(second)
-    return post(client, org.team, form_b | mine)
+    return editor_post(client, org.team, form_b | mine)
 
 
 def test_second_manager_sees_the_conflict_and_nothing_is_written(client, two_managers):
@@ -171,19 +125,19 @@ def test_second_manager_sees_the_conflict_and_nothing_is_written(client, two_man
     # Only the first manager's rating was written: not even the cell without conflict.
     assert SkillRating.objects.count() == before + 1
     # The second manager's choices are still in the grid.
-    reader = _FormReader()
+    reader = EditorFormReader()
     reader.feed(body)
     assert reader.data[cell] == "1" and reader.data[other] == "4"
 
 
 def decide(client, team, body: str, choice: str | None):  # noqa: ANN001, ANN201
-    reader = _FormReader()
+    reader = EditorFormReader()
     reader.feed(body)
     data = reader.data
     for key in data["conflicts"].split(","):
         if choice:
             data[f"resolve-{key}"] = choice
-    return post(client, team, data)
+    return editor_post(client, team, data)
 
 
 @pytest.mark.parametrize(("choice", "expected"), [("theirs", 3), ("mine", 1)])
@@ -226,25 +180,25 @@ def test_same_choice_as_the_other_manager_is_no_conflict(client, two_managers):
     assert response.status_code == 302
 
 
-def test_a_self_rating_after_the_page_loaded_is_a_conflict_too(client):
-    org = build_team(people=1, skills=1)
+def test_a_self_rating_after_the_page_loaded_is_a_conflict_too(make_team_org, client):
+    org = make_team_org(people=1, skills=1)
     person, skill = org.people[0], org.skills[0]
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     SkillRatingFactory(person=person, skill=skill, level=4, source="self")
     data[f"c-{person.pk}-{skill.pk}"] = "1"
-    response = post(client, org.team, data)
+    response = editor_post(client, org.team, data)
     assert 'data-testid="conflicts"' in response.content.decode()
     assert "self-rating" in response.content.decode()
 
 
-def test_post_of_another_team_member_is_refused(client):
-    org = build_team(people=1, skills=1)
-    stranger = build_team(people=1, skills=1)
+def test_post_of_another_team_member_is_refused(make_team_org, client):
+    org = make_team_org(people=1, skills=1)
+    stranger = make_team_org(people=1, skills=1)
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     data[f"c-{stranger.people[0].pk}-{stranger.skills[0].pk}"] = "4"
-    response = post(client, org.team, data)
+    response = editor_post(client, org.team, data)
     assert response.status_code == 200
     assert not stranger.people[0].ratings.filter(source="manager", level=4).exists()
 
@@ -252,9 +206,11 @@ def test_post_of_another_team_member_is_refused(client):
 # --- Queries and bulk insert -------------------------------------------------------------------
 
 
-def test_editor_get_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
-    small = build_team(people=3, skills=4)
-    big = build_team(people=50, skills=40, categories=5)
+def test_editor_get_queries_do_not_grow_with_the_team(
+    make_team_org, client, django_assert_num_queries
+):
+    small = make_team_org(people=3, skills=4)
+    big = make_team_org(people=50, skills=40, categories=5)
     for org in (small, big):
         client.force_login(org.manager)
         url = reverse("assessments:team-edit", args=[org.team.pk])
@@ -274,9 +230,11 @@ def changed_form(client, org, cells: int) -> dict:  # noqa: ANN001
     return data
 
 
-def test_editor_post_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
-    small = build_team(people=3, skills=4)
-    big = build_team(people=50, skills=40, categories=5)
+def test_editor_post_queries_do_not_grow_with_the_team(
+    make_team_org, client, django_assert_num_queries
+):
+    small = make_team_org(people=3, skills=4)
+    big = make_team_org(people=50, skills=40, categories=5)
     for org in (small, big):
         client.force_login(org.manager)
         data = changed_form(client, org, 3)
@@ -284,11 +242,11 @@ def test_editor_post_queries_do_not_grow_with_the_team(client, django_assert_num
         # can-edit, lock the members' rows, states, then manager_ratings_record: savepoint,
         # active skills, insert, the webhook endpoints ("rating.recorded"), release, release
         with django_assert_num_queries(16):
-            assert post(client, org.team, data).status_code == 302
+            assert editor_post(client, org.team, data).status_code == 302
 
 
-def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(client):
-    org = build_team(people=50, skills=40, categories=5)
+def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(make_team_org, client):
+    org = make_team_org(people=50, skills=40, categories=5)
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     for key in [k for k in data if k.startswith("c-")]:
@@ -296,7 +254,7 @@ def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(client):
     before = SkillRating.objects.count()
 
     with CaptureQueriesContext(connection) as ctx:
-        response = post(client, org.team, data)
+        response = editor_post(client, org.team, data)
 
     assert response.status_code == 302
     assert SkillRating.objects.count() == before + 2000
@@ -312,8 +270,8 @@ def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(client):
     assert len(ctx.captured_queries) < 40
 
 
-def test_changes_show_on_the_map_after_saving(client):
-    org = build_team(people=1, skills=1, rated=False, target=3)
+def test_changes_show_on_the_map_after_saving(make_team_org, client):
+    org = make_team_org(people=1, skills=1, rated=False, target=3)
     person, skill = org.people[0], org.skills[0]
     SkillRatingFactory(person=person, skill=skill, level=1, source="self",
                        created_at=timezone.now() - dt.timedelta(days=1))

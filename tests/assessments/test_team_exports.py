@@ -13,20 +13,20 @@ from openpyxl import load_workbook
 from assessments.models import SkillRating
 from assessments.selectors import people_readiness, skill_readiness, skill_states
 from readiness.models import Person
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
 from tests.factories import PersonFactory, SkillFactory, UserFactory
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
+    clear_framework(skills=True)
 
 
 @pytest.fixture
-def org():
-    return build_team(people=4, skills=5, categories=2)
+def org(make_team_org):
+    return make_team_org(people=4, skills=5, categories=2)
 
 
 def expected_table(org) -> list[list]:  # noqa: ANN001
@@ -121,8 +121,11 @@ def test_unknown_format_is_a_bad_request(client, org):
 
 @pytest.mark.parametrize("shape", ["map", "long"])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_export_queries_do_not_grow_with_the_team(client, fmt, shape, django_assert_num_queries):
-    for org in (build_team(people=3, skills=4), build_team(people=50, skills=40, categories=5)):
+def test_export_queries_do_not_grow_with_the_team(
+    make_team_org, client, fmt, shape, django_assert_num_queries
+):
+    for org in (make_team_org(people=3, skills=4),
+                make_team_org(people=50, skills=40, categories=5)):
         client.force_login(org.manager)
         url = reverse("assessments:team-export", args=[org.team.pk])
         client.get(url, {"format": fmt, "shape": shape})
@@ -141,9 +144,9 @@ def upload(client, team, text: str):  # noqa: ANN001, ANN201
     return client.post(reverse("assessments:team-import", args=[team.pk]), {"file": file})
 
 
-def test_import_preview_shows_row_level_errors_and_writes_nothing(client, org):
+def test_import_preview_shows_row_level_errors_and_writes_nothing(make_team_org, client, org):
     person, skill = org.people[0], org.skills[0]
-    stranger = build_team(people=1, skills=1, rated=False).people[0]
+    stranger = make_team_org(people=1, skills=1, rated=False).people[0]
     csv_text = "\n".join([
         "email,skill,level",
         f"{person.email},{skill.slug},3",             # valid
@@ -486,10 +489,10 @@ def test_import_stops_reading_a_sheet_of_blank_lines(client, org):
     assert f"more than {XLSX_MAX_LINES} lines" in body and 'name="payload"' not in body
 
 
-def test_ratings_export_is_refused_like_the_map(client, org):
+def test_ratings_export_is_refused_like_the_map(make_team_org, client, org):
     params = {"format": "csv", "shape": "long"}
     url = export_url(org.team)
-    client.force_login(build_team(people=1, skills=1).manager)
+    client.force_login(make_team_org(people=1, skills=1).manager)
     assert client.get(url, params).status_code == 404
     client.force_login(org.people[0].user)
     assert client.get(url, params).status_code == 404

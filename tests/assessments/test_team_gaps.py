@@ -8,21 +8,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import LearningPlanItem
-from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import ResourceSkillFactory, TrainingResourceFactory
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
+    clear_framework(skills=True)
 
 
 @pytest.fixture
-def org():
+def org(make_team_org):
     # Levels cycle 0..3 over (person, skill): every skill has someone below target 2.
-    return build_team(people=4, skills=3, target=2)
+    return make_team_org(people=4, skills=3, target=2)
 
 
 @pytest.fixture
@@ -101,9 +101,9 @@ def test_assign_needs_members_and_a_future_date(client, org, resources):
     assert not LearningPlanItem.objects.filter(resource=short).exists()
 
 
-def test_assign_refuses_people_outside_the_team(client, org, resources):
+def test_assign_refuses_people_outside_the_team(make_team_org, client, org, resources):
     short, _ = resources
-    stranger = build_team(people=1, skills=1).people[0]
+    stranger = make_team_org(people=1, skills=1).people[0]
     client.force_login(org.manager)
     response = client.post(
         reverse("assessments:team-gaps", args=[org.team.pk]),
@@ -113,8 +113,9 @@ def test_assign_refuses_people_outside_the_team(client, org, resources):
     assert not LearningPlanItem.objects.filter(resource=short).exists()
 
 
-def test_gaps_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
-    for org in (build_team(people=3, skills=4), build_team(people=50, skills=40, categories=5)):
+def test_gaps_queries_do_not_grow_with_the_team(make_team_org, client, django_assert_num_queries):
+    for org in (make_team_org(people=3, skills=4),
+                make_team_org(people=50, skills=40, categories=5)):
         resource = TrainingResourceFactory()
         for skill in org.skills[:3]:
             ResourceSkillFactory(resource=resource, skill=skill, level=3)

@@ -12,17 +12,17 @@ from django.utils import timezone
 from assessments.models import LearningPlanItem
 from assessments.selectors import skill_states
 from readiness.models import Person
-from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import LearningPlanItemFactory, ResourceSkillFactory, TrainingResourceFactory
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org():
-    clear_framework()
+def org(make_team_org):
+    clear_framework(skills=True)
     # Levels cycle 0..3 over (person, skill): some members are below target 2, some not.
-    return build_team(people=4, skills=1, target=2)
+    return make_team_org(people=4, skills=1, target=2)
 
 
 @pytest.fixture

@@ -7,22 +7,22 @@ from django.urls import reverse
 
 from assessments.selectors import group_readiness, team_rollup
 from readiness.models import Person, Team
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
+    clear_framework(skills=True)
 
 
 @pytest.fixture
-def tree():
-    department = build_team(people=2, skills=2)
-    child = build_team(people=3, skills=2, parent=department.team)
-    grandchild = build_team(people=2, skills=2, parent=child.team)
-    elsewhere = build_team(people=6, skills=2)
+def tree(make_team_org):
+    department = make_team_org(people=2, skills=2)
+    child = make_team_org(people=3, skills=2, parent=department.team)
+    grandchild = make_team_org(people=2, skills=2, parent=child.team)
+    elsewhere = make_team_org(people=6, skills=2)
     return department, child, grandchild, elsewhere
 
 
@@ -59,9 +59,11 @@ def test_leadership_sees_the_whole_tree_with_roll_ups(client, tree):
     assert "hidden for privacy" in row
 
 
-def test_list_queries_do_not_grow_with_the_number_of_teams(client, django_assert_num_queries):
+def test_list_queries_do_not_grow_with_the_number_of_teams(
+    make_team_org, client, django_assert_num_queries
+):
     lead = leadership_user()
-    build_team(people=2, skills=1)
+    make_team_org(people=2, skills=1)
     client.force_login(lead)
     url = reverse("assessments:team-list")
     client.get(url)
@@ -70,6 +72,6 @@ def test_list_queries_do_not_grow_with_the_number_of_teams(client, django_assert
     with django_assert_num_queries(9):
         client.get(url)
     for _ in range(5):
-        build_team(people=2, skills=1)
+        make_team_org(people=2, skills=1)
     with django_assert_num_queries(9):
         client.get(url)

@@ -13,7 +13,6 @@ from django.utils import timezone
 from assessments.selectors import people_readiness, skill_states
 from assessments.selectors_teams import LEGEND, MapFilters, team_map_build
 from readiness.models import Person, RoleRequirement
-from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import (
     AudienceFactory,
     PersonFactory,
@@ -21,6 +20,7 @@ from tests.factories import (
     SkillFactory,
     SkillRatingFactory,
 )
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 # A fixed moment, mid-day in Paris, and every test runs at it: "today" on the page and the
@@ -30,7 +30,7 @@ NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
+    clear_framework(skills=True)
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +45,8 @@ def cell_html(body: str, person, skill) -> str:  # noqa: ANN001
     return match.group(0)
 
 
-def test_cells_show_level_colour_marker_and_words(client):
-    org = build_team(people=1, skills=0, rated=False)
+def test_cells_show_level_colour_marker_and_words(make_team_org, client):
+    org = make_team_org(people=1, skills=0, rated=False)
     person = org.people[0]
     at, one, two, unrated, optional = SkillFactory.create_batch(5)
     for skill, target in ((at, 2), (one, 3), (two, 3), (unrated, 2)):
@@ -84,8 +84,8 @@ def test_cells_show_level_colour_marker_and_words(client):
     assert "Calibration flag" in body
 
 
-def test_row_and_column_totals_come_from_the_rules(client):
-    org = build_team(people=4, skills=3)
+def test_row_and_column_totals_come_from_the_rules(make_team_org, client):
+    org = make_team_org(people=4, skills=3)
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
 
@@ -104,8 +104,8 @@ def test_row_and_column_totals_come_from_the_rules(client):
     assert "Wants to grow" in body and "Interested" not in body
 
 
-def test_filter_by_audience_and_category_without_javascript(client):
-    org = build_team(people=2, skills=4, categories=2)
+def test_filter_by_audience_and_category_without_javascript(make_team_org, client):
+    org = make_team_org(people=2, skills=4, categories=2)
     other_audience = AudienceFactory()
     outsider = PersonFactory(team=org.team, role=RoleFactory(audience=other_audience))
     SkillRatingFactory(person=outsider, skill=org.skills[0], level=1)
@@ -125,8 +125,8 @@ def test_filter_by_audience_and_category_without_javascript(client):
     assert client.get(url, {"category": "nope", "sort": "x;drop"}).status_code == 200
 
 
-def test_all_skills_shows_skills_nobody_needs(client):
-    org = build_team(people=1, skills=1)
+def test_all_skills_shows_skills_nobody_needs(make_team_org, client):
+    org = make_team_org(people=1, skills=1)
     unused = SkillFactory()
     client.force_login(org.manager)
     url = reverse("assessments:team-detail", args=[org.team.pk])
@@ -134,8 +134,8 @@ def test_all_skills_shows_skills_nobody_needs(client):
     assert f'id="s{unused.pk}"' in client.get(url, {"skills": "all"}).content.decode()
 
 
-def test_sorting_by_readiness_and_by_one_skill(client):
-    org = build_team(people=3, skills=2, rated=False)
+def test_sorting_by_readiness_and_by_one_skill(make_team_org, client):
+    org = make_team_org(people=3, skills=2, rated=False)
     low, mid, high = org.people
     skill_a, skill_b = org.skills
     for person, level in ((low, 0), (mid, 1), (high, 3)):
@@ -157,8 +157,8 @@ def test_sorting_by_readiness_and_by_one_skill(client):
     assert re.search(rf'id="s{skill_a.pk}" class="hm-skill" aria-sort="descending"', body)
 
 
-def test_map_offers_the_review_queue_and_exports(client):
-    org = build_team(people=2, skills=2)
+def test_map_offers_the_review_queue_and_exports(make_team_org, client):
+    org = make_team_org(people=2, skills=2)
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
     team_map = team_map_build(team=org.team, filters=MapFilters())
@@ -181,9 +181,9 @@ def map_queries(client, org) -> int:  # noqa: ANN001
     return len(ctx.captured_queries)
 
 
-def test_map_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
-    small = build_team(people=3, skills=4)
-    big = build_team(people=50, skills=40, categories=5)
+def test_map_queries_do_not_grow_with_the_team(make_team_org, client, django_assert_num_queries):
+    small = make_team_org(people=3, skills=4)
+    big = make_team_org(people=50, skills=40, categories=5)
     assert team_map_build(team=big.team).cell_count == 2000
     # session, user, persona flags (leadership, manager…: one query), managed paths, team,
     # can-edit, audiences, categories, members, states, readiness (per person, per skill,

@@ -3,16 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
 from tests.factories import TeamFactory, UserFactory
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org():
-    clear_framework()
-    return build_team(people=3, skills=2)
+def org(make_team_org):
+    clear_framework(skills=True)
+    return make_team_org(people=3, skills=2)
 
 
 def person_links(client, team) -> list[int]:  # noqa: ANN001

@@ -10,15 +10,15 @@ from django.utils import timezone
 from assessments.models import SkillRating
 from assessments.selectors import skill_states
 from readiness.models import Person
-from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import SkillRatingFactory, UserFactory
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def blank_framework():
-    clear_framework()
+    clear_framework(skills=True)
 
 
 def pending(team) -> set[tuple[int, int]]:  # noqa: ANN001
@@ -36,8 +36,8 @@ def review_form(client, team) -> dict[str, str]:  # noqa: ANN001
     return data
 
 
-def test_review_lists_every_pending_self_rating(client):
-    org = build_team(people=3, skills=4)
+def test_review_lists_every_pending_self_rating(team_org, client):
+    org = team_org
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
     shown = set(re.findall(r'data-pending="(\d+)-(\d+)"', body))
@@ -45,8 +45,8 @@ def test_review_lists_every_pending_self_rating(client):
     assert f"Accept all {len(shown)}" in body
 
 
-def test_accept_records_a_manager_rating_at_the_self_level(client):
-    org = build_team(people=1, skills=2)
+def test_accept_records_a_manager_rating_at_the_self_level(make_team_org, client):
+    org = make_team_org(people=1, skills=2)
     person, key = org.people[0], sorted(pending(org.team))[0]
     self_level = SkillRating.objects.filter(
         person_id=key[0], skill_id=key[1], source="self").first().level
@@ -61,8 +61,8 @@ def test_accept_records_a_manager_rating_at_the_self_level(client):
     assert key not in pending(org.team)
 
 
-def test_adjust_records_the_chosen_level(client):
-    org = build_team(people=1, skills=2)
+def test_adjust_records_the_chosen_level(make_team_org, client):
+    org = make_team_org(people=1, skills=2)
     key = sorted(pending(org.team))[0]
     raw = f"{key[0]}-{key[1]}"
     client.force_login(org.manager)
@@ -74,8 +74,8 @@ def test_adjust_records_the_chosen_level(client):
     assert key not in pending(org.team)
 
 
-def test_accept_all_in_one_click(client):
-    org = build_team(people=3, skills=4)
+def test_accept_all_in_one_click(team_org, client):
+    org = team_org  # 3 people, 4 skills
     before = pending(org.team)
     assert len(before) >= 3
     client.force_login(org.manager)
@@ -87,8 +87,8 @@ def test_accept_all_in_one_click(client):
     assert 'data-testid="no-pending"' in response.content.decode()
 
 
-def test_a_newer_self_rating_since_the_page_loaded_stops_accept_all(client):
-    org = build_team(people=2, skills=2)
+def test_a_newer_self_rating_since_the_page_loaded_stops_accept_all(make_team_org, client):
+    org = make_team_org(people=2, skills=2)
     client.force_login(org.manager)
     data = review_form(client, org.team) | {"accept_all": "1"}
     person_id, skill_id = sorted(pending(org.team))[0]
@@ -101,8 +101,9 @@ def test_a_newer_self_rating_since_the_page_loaded_stops_accept_all(client):
     assert SkillRating.objects.count() == before
 
 
-def test_review_queries_do_not_grow_with_the_team(client, django_assert_num_queries):
-    for org in (build_team(people=3, skills=4), build_team(people=50, skills=40, categories=5)):
+def test_review_queries_do_not_grow_with_the_team(make_team_org, client, django_assert_num_queries):
+    for org in (make_team_org(people=3, skills=4),
+                make_team_org(people=50, skills=40, categories=5)):
         client.force_login(org.manager)
         url = reverse("assessments:team-review", args=[org.team.pk])
         client.get(url)
@@ -113,10 +114,11 @@ def test_review_queries_do_not_grow_with_the_team(client, django_assert_num_quer
             client.get(url)
 
 
-def _team_with_history():  # noqa: ANN202
+@pytest.fixture
+def team_with_history(make_team_org):  # noqa: ANN201
     """Two members: Ann raised one skill (with a note and evidence) over the manager's level and
     rated another the first time; Bob's newer self level equals the manager's (not pending)."""
-    org = build_team(people=2, skills=2, rated=False)
+    org = make_team_org(people=2, skills=2, rated=False)
     ann, bob = org.people
     first, second = org.skills
     day = dt.timedelta(days=1)
@@ -135,8 +137,9 @@ def _team_with_history():  # noqa: ANN202
     return org, ann, bob
 
 
-def test_review_groups_by_member_with_note_evidence_previous_levels_and_descriptors(client):
-    org, ann, bob = _team_with_history()
+def test_review_groups_by_member_with_note_evidence_previous_levels_and_descriptors(
+        team_with_history, client):
+    org, ann, bob = team_with_history
     first, second = org.skills
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
@@ -156,8 +159,8 @@ def test_review_groups_by_member_with_note_evidence_previous_levels_and_descript
     assert "first rating" in first_time[:first_time.index("</tr>")]
 
 
-def test_accept_all_for_a_member_records_only_theirs(client):
-    org, ann, _bob = _team_with_history()
+def test_accept_all_for_a_member_records_only_theirs(team_with_history, client):
+    org, ann, _bob = team_with_history
     carl = org.people[0].__class__.objects.create(
         user=UserFactory(), team=org.team, role=ann.role)
     SkillRatingFactory(person=carl, skill=org.skills[0], level=4)
@@ -173,9 +176,9 @@ def test_accept_all_for_a_member_records_only_theirs(client):
 
 
 @pytest.mark.parametrize("who", ["other_manager", "member"])
-def test_accept_member_is_refused_to_others(client, who):
-    org, ann, _bob = _team_with_history()
-    user = build_team(people=1, skills=1, rated=False).manager if who == "other_manager" \
+def test_accept_member_is_refused_to_others(team_with_history, make_team_org, client, who):
+    org, ann, _bob = team_with_history
+    user = make_team_org(people=1, skills=1, rated=False).manager if who == "other_manager" \
         else ann.user
     client.force_login(user)
     data = {"pending": f"{ann.pk}-{org.skills[1].pk}", f"self-{ann.pk}-{org.skills[1].pk}": "1",

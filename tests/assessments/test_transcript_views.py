@@ -14,7 +14,6 @@ from assessments.learning_records.services import transcript_link_set
 from assessments.models import LearningPlanItem
 from catalog.models import TrainingResource
 from readiness.celery import app as celery_app
-from tests.assessments.me_helpers import build_org
 from tests.assessments.transcript_server import (
     FULL_URL,
 )
@@ -28,8 +27,8 @@ EMBRACE = "learn.wwl.embrace-responsible-ai-principles-practices"
 pytestmark = pytest.mark.django_db
 
 
-def test_the_page_is_reachable_from_the_navigation(client) -> None:
-    org = build_org(skills=1)
+def test_the_page_is_reachable_from_the_navigation(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     home = client.get(reverse("assessments:my-readiness")).content.decode()
     assert f'href="{PAGE}"' in home
@@ -37,8 +36,8 @@ def test_the_page_is_reachable_from_the_navigation(client) -> None:
     assert "Link my transcript" in page and "Nothing verified yet." in page
 
 
-def test_linking_keeps_only_the_share_id_and_locale(client) -> None:
-    org = build_org(skills=1)
+def test_linking_keeps_only_the_share_id_and_locale(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(PAGE, {"url": FULL_URL})
     assert response.status_code == 302
@@ -48,8 +47,8 @@ def test_linking_keeps_only_the_share_id_and_locale(client) -> None:
     assert "Sync now" in page and "sample-learner" not in page
 
 
-def test_a_bad_link_is_refused_at_the_field_and_nothing_saved(client) -> None:
-    org = build_org(skills=1)
+def test_a_bad_link_is_refused_at_the_field_and_nothing_saved(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(PAGE, {"url": "https://example.com/en-us/users/x/transcript/abcd"})
     assert response.status_code == 200
@@ -58,8 +57,8 @@ def test_a_bad_link_is_refused_at_the_field_and_nothing_saved(client) -> None:
     assert not TranscriptLink.objects.exists()
 
 
-def test_sync_now_without_a_link_says_what_to_do(client) -> None:
-    org = build_org(skills=1)
+def test_sync_now_without_a_link_says_what_to_do(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(SYNC, follow=True)
     assert "Link your Microsoft Learn transcript first." in response.content.decode()
@@ -73,9 +72,9 @@ def eager_celery():
 
 
 def test_sync_now_reads_the_transcript_and_shows_the_result(
-    client, transcript_server, eager_celery, django_capture_on_commit_callbacks
+    make_employee_org, client, transcript_server, eager_celery, django_capture_on_commit_callbacks
 ) -> None:
-    org = build_org(skills=1)
+    org = make_employee_org(skills=1)
     resource = org.resources[0]
     TrainingResource.objects.filter(external_uid=EMBRACE).delete()  # the seeded one
     resource.external_uid = EMBRACE
@@ -94,8 +93,8 @@ def test_sync_now_reads_the_transcript_and_shows_the_result(
     assert "Verified by Microsoft Learn" in plan
 
 
-def test_unlink_forgets_the_link_and_keeps_the_history(client) -> None:
-    org = build_org(skills=1)
+def test_unlink_forgets_the_link_and_keeps_the_history(make_employee_org, client) -> None:
+    org = make_employee_org(skills=1)
     transcript_link_set(person=org.person, url=FULL_URL)
     VerifiedCompletion.objects.create(
         person=org.person, source="microsoft_learn", external_uid="m", title="A module",
@@ -116,8 +115,10 @@ def _complete(person, count: int, resources=()) -> None:
             completed_at=dt.datetime(2026, 10, 1 + index, tzinfo=dt.UTC))
 
 
-def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(client) -> None:
-    org = build_org(skills=1)
+def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(
+    make_employee_org, client
+) -> None:
+    org = make_employee_org(skills=1)
     _complete(org.person, 1)
     in_plan = org.resources[0]
     VerifiedCompletion.objects.create(
@@ -138,8 +139,10 @@ def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(clien
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_pages_keep_a_constant_query_count(client, django_assert_num_queries, count) -> None:
-    org = build_org(skills=2, resources_per_skill=3)
+def test_pages_keep_a_constant_query_count(
+    make_employee_org, client, django_assert_num_queries, count
+) -> None:
+    org = make_employee_org(skills=2, resources_per_skill=3)
     transcript_link_set(person=org.person, url=FULL_URL)
     _complete(org.person, count, org.resources)
     client.force_login(org.person.user)
@@ -152,10 +155,10 @@ def test_pages_keep_a_constant_query_count(client, django_assert_num_queries, co
         assert client.get(PAGE).status_code == 200
 
 
-def test_the_reassess_prompt_rests_on_verified_dates_and_says_so(client) -> None:
-    org = build_org(skills=2)
+def test_the_reassess_prompt_rests_on_verified_dates_and_says_so(make_employee_org, client) -> None:
+    org = make_employee_org(skills=2)
     first, second = org.resources  # each builds one of the two skills
-    # build_org's ratings are from now: completions after them prompt, one before does not.
+    # build_employee_org's ratings are from now: completions after them prompt, one before does not.
     later = timezone.now() + dt.timedelta(minutes=5)
     _complete(org.person, 1, [first])
     VerifiedCompletion.objects.filter(resource=first).update(completed_at=later)

@@ -27,10 +27,9 @@ from readiness.caching import CSRF_FIELD, CSRF_PLACEHOLDER, csrf_filled, data_ve
 from readiness.data_version import data_changes_compact, tables_without_triggers, tracked_tables
 from readiness.models import DataChange, SkillCategory
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
-from tests.assessments.me_helpers import build_org
-from tests.assessments.team_org import build_team, clear_framework
-from tests.assessments.test_team_edit import editor_form, post
+from tests.assessments.team_posts import editor_form, editor_post
 from tests.factories import UserFactory
+from tests.orgs import clear_framework
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,8 +63,8 @@ def test_the_version_moves_when_a_write_commits_and_only_then():
     assert data_version() == after_sql
 
 
-def test_untracked_tables_do_not_move_it():
-    org = build_org(skills=1)
+def test_untracked_tables_do_not_move_it(make_employee_org):
+    org = make_employee_org(skills=1)
     before = data_version()
     Reminder.objects.create(person=org.person, kind="due", period="cadence:never",
                             due_on=dt.date(2026, 1, 1))
@@ -140,9 +139,9 @@ def test_nothing_is_cached_when_turned_off(settings):
     assert data_version() is None
 
 
-def test_the_team_map_is_kept_until_a_rating_changes_it(client):
-    clear_framework()
-    org = build_team(people=3, skills=2)
+def test_the_team_map_is_kept_until_a_rating_changes_it(make_team_org, client):
+    clear_framework(skills=True)
+    org = make_team_org(people=3, skills=2)
     client.force_login(org.manager)
     url = reverse("assessments:team-detail", args=[org.team.pk])
     built, body = queries_of(client, url)
@@ -159,7 +158,7 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(client):
     data = editor_form(client, org.team)
     new_level = "4" if data[f"c-{person.pk}-{skill.pk}"] != "4" else "1"
     data[f"c-{person.pk}-{skill.pk}"] = new_level
-    assert post(client, org.team, data).status_code == 302
+    assert editor_post(client, org.team, data).status_code == 302
     rebuilt, fresh = queries_of(client, url)
     assert rebuilt == built
     def level_shown(page: str) -> str:
@@ -173,9 +172,9 @@ def kpi_readiness(page: str) -> str:
     return re.search(r'data-testid="kpi-readiness"[^>]*>\s*([^<]*?)\s*<', page).group(1)
 
 
-def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(client):
-    clear_framework()
-    org = build_team(people=6, skills=2)
+def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(make_team_org, client):
+    clear_framework(skills=True)
+    org = make_team_org(people=6, skills=2)
     lead = UserFactory()
     lead.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
     client.force_login(lead)
@@ -204,9 +203,9 @@ def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(client):
     assert kpi_readiness(queries_of(client, url)[1]) == "100%"  # the fresh one is kept
 
 
-def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(client):
-    clear_framework()
-    org = build_team(people=6, skills=2)
+def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(make_team_org, client):
+    clear_framework(skills=True)
+    org = make_team_org(people=6, skills=2)
     client.force_login(org.manager)
     url = reverse("assessments:dashboard")
     before = kpi_readiness(queries_of(client, url)[1])
@@ -223,9 +222,9 @@ def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(clie
     assert refresh_dashboard(["manager", org.manager.pk, [org.team.pk + 1000]]) is False
 
 
-def test_a_manager_moved_to_other_teams_never_gets_the_former_dashboard(client):
-    clear_framework()
-    first, second = build_team(people=6, skills=2), build_team(people=6, skills=2)
+def test_a_manager_moved_to_other_teams_never_gets_the_former_dashboard(make_team_org, client):
+    clear_framework(skills=True)
+    first, second = make_team_org(people=6, skills=2), make_team_org(people=6, skills=2)
     client.force_login(first.manager)
     url = reverse("assessments:dashboard")
     assert f"Your teams: {first.team.name}" in queries_of(client, url)[1]
@@ -235,10 +234,10 @@ def test_a_manager_moved_to_other_teams_never_gets_the_former_dashboard(client):
     assert f"Your teams: {second.team.name}" in page and first.team.name not in page
 
 
-def test_without_a_max_age_the_dashboard_follows_every_commit(client, settings):
+def test_without_a_max_age_the_dashboard_follows_every_commit(make_team_org, client, settings):
     settings.READINESS_DASHBOARD_MAX_AGE = 0
-    clear_framework()
-    org = build_team(people=6, skills=2)
+    clear_framework(skills=True)
+    org = make_team_org(people=6, skills=2)
     client.force_login(org.manager)
     url = reverse("assessments:dashboard")
     before = kpi_readiness(queries_of(client, url)[1])
@@ -248,8 +247,8 @@ def test_without_a_max_age_the_dashboard_follows_every_commit(client, settings):
     assert before != "100%" == kpi_readiness(queries_of(client, url)[1])
 
 
-def test_a_kept_page_carries_each_visitors_own_csrf_token():
-    org = build_org(skills=2)
+def test_a_kept_page_carries_each_visitors_own_csrf_token(make_employee_org):
+    org = make_employee_org(skills=2)
     url = reverse("assessments:my-readiness")
     with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=400), tick=False):
         first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)

@@ -27,8 +27,9 @@ from readiness.webhooks.services import (
     webhook_url_validate,
 )
 from readiness.webhooks.signing import signature_header, signature_verify
-from tests.assessments.reminder_helpers import add_person, build_org, clear_framework
 from tests.factories import LearningPlanItemFactory, PersonFactory, SkillFactory, UserFactory
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 from tests.readiness.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
@@ -269,10 +270,10 @@ def test_completing_a_plan_item_emits_and_starting_it_does_not():
     assert event["data"]["plan_item"]["person"] == item.person_id
 
 
-def test_the_due_step_of_the_reminders_emits_person_due_once(settings):
+def test_the_due_step_of_the_reminders_emits_person_due_once(reminder_org, settings):
     clear_framework()
     settings.REASSESSMENT_INTERVAL_DAYS = 90
-    org = build_org()
+    org = reminder_org
     webhook_endpoint_create(url="https://a.example.com/", events=ALL)
     person = add_person(org, "due", assessed_at=timezone.now() - dt.timedelta(days=100))
     add_person(org, "fresh", assessed_at=timezone.now() - dt.timedelta(days=1))

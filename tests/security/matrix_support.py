@@ -1,11 +1,12 @@
-"""Filling URL keywords from the security org and naming what a response amounts to."""
+"""Walking the site's URLs, filling their keywords from the security org, and naming what a
+response amounts to."""
 
 import re
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Which org object each URL name points at (by name; "*" patterns match name prefixes).
 OBJECT_OF_NAME = {
@@ -94,3 +95,19 @@ def outcome(response: HttpResponse) -> str | int:
             return "login"
         return "redirect"
     return response.status_code
+
+
+def walk_urls(patterns=None, prefix: str = "", namespace: str = ""):
+    """Every URL pattern of the site as (route text, full name, pattern)."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (
+                pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
+            yield prefix + str(pattern.pattern), name, pattern

@@ -141,8 +141,8 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
 
     from django.apps import apps
 
+    from tests.orgs.security import build_security_org
     from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-    from tests.security.org import build_org
     from tests.security.test_hostile_input import (
         FIELD_NAME,
         FUZZED,
@@ -155,7 +155,7 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
     )
 
     with transaction.atomic():
-        org = build_org()
+        org = build_security_org()
     print(f"static files and organization ready at {time.monotonic() - started:.0f} s")
 
     # A real session for each persona, as the login view would have written it.

@@ -27,9 +27,9 @@ from readiness.spreadsheets import (
     spreadsheet_text_read,
     spreadsheet_value,
 )
-from tests.assessments.leadership_org import NOW, build_leadership_org, leadership_user
-from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import PersonFactory, ResourceSkillFactory, TrainingResourceFactory
+from tests.orgs import clear_framework, leadership_user
+from tests.orgs.leadership import NOW, build_leadership_org
 
 pytestmark = pytest.mark.django_db
 
@@ -105,9 +105,9 @@ def marked(texts, xlsx: bool = False) -> set[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def hostile_team():
-    clear_framework()
-    org = build_team(people=3, skills=4, categories=2)
+def hostile_team(make_team_org):
+    clear_framework(skills=True)
+    org = make_team_org(people=3, skills=4, categories=2)
     org.team.name = HYPERLINK
     org.team.save()
     for index, person in enumerate(org.people):
@@ -186,9 +186,9 @@ def test_ratings_export_is_safe_and_imports_as_it_is(client, hostile_team, fmt):
 
 
 @pytest.fixture
-def hostile_org(settings):
+def hostile_org(db, settings):
     settings.MIN_AGGREGATE_PEOPLE = 5
-    with time_machine.travel(NOW, tick=False):
+    with time_machine.travel(NOW, tick=False):  # the organization built on its own day
         org = build_leadership_org()
         for team, name in ((org.engineering, HYPERLINK), (org.platform, DDE),
                            (org.sales, HOSTILE[2])):

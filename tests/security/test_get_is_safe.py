@@ -4,8 +4,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-from tests.security.org import build_org, walk_urls
+from tests.security.matrix_support import route_keywords, to_url, url_kwargs, walk_urls
 
 # Signing in writes a session and django-axes' access log: bookkeeping, not data.
 BOOKKEEPING = {"sessions", "axes"}
@@ -21,8 +20,8 @@ def _row_counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", ["admin", "employee"])
-def test_no_page_changes_the_database_on_get(persona: str) -> None:
-    org = build_org()
+def test_no_page_changes_the_database_on_get(security_org, persona: str) -> None:
+    org = security_org
     client = Client()
     client.force_login(org.users[persona])
     changed = []
@@ -40,8 +39,8 @@ def test_no_page_changes_the_database_on_get(persona: str) -> None:
 
 
 @pytest.mark.django_db
-def test_a_post_without_the_csrf_token_is_refused() -> None:
-    org = build_org()
+def test_a_post_without_the_csrf_token_is_refused(security_org) -> None:
+    org = security_org
     client = Client(enforce_csrf_checks=True)
     client.force_login(org.users["employee"])
 

@@ -29,8 +29,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-from tests.security.org import build_org, walk_urls
+from tests.security.matrix_support import route_keywords, to_url, url_kwargs, walk_urls
 
 # Who posts to each POST-accepting non-admin URL (the persona the permission matrix allows),
 # and None for the URLs not fuzzed, with the reason.
@@ -260,8 +259,8 @@ def _fields(client: Client, url: str, is_api: bool, method: str) -> list[str]:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", FUZZED)
-def test_hostile_input_never_5xx_nor_partial_write(name: str) -> None:
-    org = build_org()
+def test_hostile_input_never_5xx_nor_partial_write(security_org, name: str) -> None:
+    org = security_org
     route, methods = next((r, m) for r, n, m in _post_urls() if n == name)
     url = to_url(route, url_kwargs(name, route_keywords(route), org.kwargs))
     client = Client()
@@ -315,8 +314,8 @@ def _assert_escaped(client: Client, url: str) -> None:
 
 
 @pytest.mark.django_db
-def test_stored_hostile_values_are_rendered_escaped() -> None:
-    org = build_org()
+def test_stored_hostile_values_are_rendered_escaped(security_org) -> None:
+    org = security_org
     clients = {}
     for persona in ("employee", "manager", "curator", "leadership"):
         clients[persona] = Client()
@@ -354,9 +353,11 @@ def test_stored_hostile_values_are_rendered_escaped() -> None:
     ("assessments:team-gaps", "manager", {"resource": "1", "people": [str(2**64)]}),
     ("catalog:unmapped", "curator", {"action": "retire", "resources": [str(-(2**70))]}),
 ])
-def test_ids_out_of_the_integer_range_are_refused_not_a_500(name, persona, data) -> None:
+def test_ids_out_of_the_integer_range_are_refused_not_a_500(
+    security_org, name, persona, data
+) -> None:
     """A multiple choice of ids looked up with ``pk__in``: SQLite raised OverflowError."""
-    org = build_org()
+    org = security_org
     route = next(r for r, n, _m in _post_urls() if n == name)
     client = Client()
     client.force_login(org.users[persona])

@@ -11,9 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import SkillRating
-from tests.assessments.team_org import build_team, clear_framework
+from tests.orgs import clear_framework
 from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-from tests.security.org import build_org
 from tests.security.test_hostile_input import FUZZED, POSTERS, _post_urls, _row_counts
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +30,8 @@ BODY_NOT_READ = {
 
 
 @pytest.mark.parametrize("name", API_WRITES)
-def test_json_nested_too_deeply_is_a_400_with_a_json_error(name: str) -> None:
-    org = build_org()
+def test_json_nested_too_deeply_is_a_400_with_a_json_error(security_org, name: str) -> None:
+    org = security_org
     route, methods = next((r, m) for r, n, m in _post_urls() if n == name)
     url = to_url(route, url_kwargs(name, route_keywords(route), org.kwargs))
     client = Client()
@@ -53,9 +52,9 @@ def test_json_nested_too_deeply_is_a_400_with_a_json_error(name: str) -> None:
 
 
 @pytest.fixture
-def team():  # noqa: ANN201
-    clear_framework()
-    return build_team(people=2, skills=2, categories=1)
+def team(make_team_org):  # noqa: ANN201
+    clear_framework(skills=True)
+    return make_team_org(people=2, skills=2, categories=1)
 
 
 def _upload(client: Client, team, data: bytes):  # noqa: ANN001, ANN202

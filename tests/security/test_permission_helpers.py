@@ -37,7 +37,6 @@ from readiness.selectors_plans import (
     plan_can_view,
     plans_visible_to,
 )
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
 from tests.factories import (
     PersonFactory,
     ReadinessPlanFactory,
@@ -46,6 +45,7 @@ from tests.factories import (
     TrainingResourceFactory,
     UserFactory,
 )
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 
@@ -202,18 +202,19 @@ def test_cycle_viewer_of_each_kind_of_user():
 
 
 @pytest.fixture
-def org():
-    clear_framework()
-    return build_team(people=2, skills=2)
+def org(make_team_org):
+    clear_framework(skills=True)
+    return make_team_org(people=2, skills=2)
 
 
-def _refused(org) -> dict:  # noqa: ANN001
+@pytest.fixture
+def refused(make_team_org, org) -> dict:  # noqa: ANN001
     """Everyone who must not change ``org.team``: each kind, including those who may read it."""
     parent_manager = UserFactory()
     org.team.parent = TeamFactory()
     org.team.save()
     org.team.parent.managers.add(parent_manager)
-    other = build_team(people=1, skills=1, rated=False)
+    other = make_team_org(people=1, skills=1, rated=False)
     return {
         "member": org.people[0].user,
         "manager of another team": other.manager,
@@ -224,8 +225,7 @@ def _refused(org) -> dict:  # noqa: ANN001
     }
 
 
-def test_team_can_edit_only_for_its_managers_and_admins(org):
-    refused = _refused(org)
+def test_team_can_edit_only_for_its_managers_and_admins(org, refused):
     for who, user in refused.items():
         assert not team_can_edit(user=user, team=org.team), who
     assert team_can_edit(user=org.manager, team=org.team)
@@ -242,10 +242,10 @@ def _edit(org, level: int) -> CellEdit:  # noqa: ANN001
         state.get((person.pk, skill.pk))))
 
 
-def test_team_ratings_record_refuses_every_user_but_the_teams_managers(org):
+def test_team_ratings_record_refuses_every_user_but_the_teams_managers(org, refused):
     edit = _edit(org, 4)  # a fresh edit: the team's manager would record it (below)
     before = SkillRating.objects.count()
-    for who, user in _refused(org).items():
+    for who, user in refused.items():
         with pytest.raises(PermissionDenied):
             team_ratings_record(manager=user, team=org.team, edits=[edit])
         assert SkillRating.objects.count() == before, who
@@ -260,11 +260,11 @@ def test_team_ratings_record_lets_an_admin_rate(org):
     assert len(result.saved) == 1
 
 
-def test_team_resource_assign_refuses_every_user_but_the_teams_managers(org):
+def test_team_resource_assign_refuses_every_user_but_the_teams_managers(org, refused):
     resource = TrainingResourceFactory()
     ResourceSkillFactory(resource=resource, skill=org.skills[0], level=3)
     due = timezone.localdate() + dt.timedelta(days=30)
-    for who, user in _refused(org).items():
+    for who, user in refused.items():
         with pytest.raises(PermissionDenied):
             team_resource_assign(manager=user, team=org.team, resource=resource,
                                  people=org.people, due_date=due)

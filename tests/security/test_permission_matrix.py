@@ -19,14 +19,15 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from tests.orgs.security import PERSONAS
 from tests.security.matrix_support import (
     ADMIN_MODEL_PAGE,
     outcome,
     route_keywords,
     to_url,
     url_kwargs,
+    walk_urls,
 )
-from tests.security.org import PERSONAS, build_org, walk_urls
 
 OK, LOGIN, ADMIN_LOGIN, REDIRECT = "ok", "login", "admin-login", "redirect"
 EVERYONE = (OK,) * 8
@@ -325,8 +326,8 @@ def _clients(org) -> dict[str, Client]:
 
 
 @pytest.mark.django_db
-def test_every_url_answers_every_persona_as_declared() -> None:
-    org = build_org()
+def test_every_url_answers_every_persona_as_declared(security_org) -> None:
+    org = security_org
     clients = _clients(org)
     printing = os.environ.get("SECURITY_MATRIX_PRINT") == "1"
     unexpected = []
@@ -348,8 +349,8 @@ def test_every_url_answers_every_persona_as_declared() -> None:
 
 
 @pytest.mark.django_db
-def test_post_only_endpoints_refuse_the_refused_personas_on_post_too() -> None:
-    org = build_org()
+def test_post_only_endpoints_refuse_the_refused_personas_on_post_too(security_org) -> None:
+    org = security_org
     clients = _clients(org)
     printing = os.environ.get("SECURITY_MATRIX_PRINT") == "1"
     unexpected = []

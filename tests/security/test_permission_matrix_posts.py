@@ -37,8 +37,8 @@ from catalog.models import ResourceSource
 from readiness.models import Person, Skill
 from tests.factories import PASSWORD, TrainingResourceFactory
 from tests.html_forms import page_post_body
-from tests.security.matrix_support import outcome, route_keywords, to_url, url_kwargs
-from tests.security.org import PERSONAS, build_org, walk_urls
+from tests.orgs.security import PERSONAS
+from tests.security.matrix_support import outcome, route_keywords, to_url, url_kwargs, walk_urls
 from tests.security.test_permission_matrix import EXPECTED, LOGIN, OK
 
 CHANGES = "changes"  # the asker: its POST must change the database
@@ -273,8 +273,8 @@ def test_every_get_and_post_page_has_a_declared_real_post():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", list(POST_EXPECTED))
-def test_the_real_post_changes_nothing_for_refused_personas(name):
-    org = build_org()
+def test_the_real_post_changes_nothing_for_refused_personas(security_org, name):
+    org = security_org
     clients = _clients(org)
     routes = {n: route for route, n, _p in walk_urls()}
     url = to_url(routes[name], url_kwargs(name, route_keywords(routes[name]), org.kwargs))

@@ -14,7 +14,7 @@ from assessments.models import SkillRating
 from assessments.privacy import person_erase, person_export
 from assessments.reminders.run import reminders_send
 from readiness.models import ApiToken, Concern
-from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
+from tests.assessments.reminder_helpers import at
 from tests.factories import (
     ConcernFactory,
     LearningPlanItemFactory,
@@ -22,6 +22,8 @@ from tests.factories import (
     SkillRatingFactory,
     UserFactory,
 )
+from tests.orgs import clear_framework
+from tests.orgs.reminder import add_person
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +31,11 @@ ASSESSED = at(dt.date(2026, 1, 5), 9)
 
 
 @pytest.fixture
-def org(settings):
+def org(reminder_org, settings):
     clear_framework()
     settings.REASSESSMENT_INTERVAL_DAYS = 90
     settings.TIME_ZONE = "Europe/Paris"
-    return build_org()
+    return reminder_org
 
 
 # --- Deactivation -----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assessments.models import ReadinessSnapshot
-from tests.assessments.team_org import build_team, clear_framework, leadership_user
+from tests.orgs import clear_framework, leadership_user
 
 pytestmark = pytest.mark.django_db
 MIN = 5
@@ -28,11 +28,11 @@ def _floor(settings):
 
 
 @pytest.fixture
-def org():
-    clear_framework()
+def org(make_team_org):
+    clear_framework(skills=True)
 
     def build(n: int):  # noqa: ANN202
-        return build_team(people=n, skills=2)
+        return make_team_org(people=n, skills=2)
 
     return build
 
@@ -183,11 +183,11 @@ def test_audiences_api_hides_the_audience_that_would_reveal_a_small_one(org, lea
 
 
 def test_team_list_api_and_report_hide_the_sub_team_that_would_reveal_a_small_one(
-        client, lead):
-    clear_framework()
-    department = build_team(people=0, skills=1).team
-    small = build_team(people=MIN - 2, skills=1, parent=department).team
-    large = build_team(people=MIN + 1, skills=1, parent=department).team
+        make_team_org, client, lead):
+    clear_framework(skills=True)
+    department = make_team_org(people=0, skills=1).team
+    small = make_team_org(people=MIN - 2, skills=1, parent=department).team
+    large = make_team_org(people=MIN + 1, skills=1, parent=department).team
     client.force_login(lead)
     body = client.get(reverse("assessments:team-list")).content.decode()
 
@@ -209,12 +209,12 @@ def test_team_list_api_and_report_hide_the_sub_team_that_would_reveal_a_small_on
     assert rows[large.pk] == MIN + 1 and rows[small.pk] is None
 
 
-def test_plan_report_hides_the_complement_like_the_dashboard(client, lead):
+def test_plan_report_hides_the_complement_like_the_dashboard(make_team_org, client, lead):
     from tests.factories import ReadinessPlanFactory
 
-    clear_framework()
-    small = build_team(people=MIN - 2, skills=1).team
-    large = build_team(people=MIN + 1, skills=1).team
+    clear_framework(skills=True)
+    small = make_team_org(people=MIN - 2, skills=1).team
+    large = make_team_org(people=MIN + 1, skills=1).team
     plan = ReadinessPlanFactory(owner=lead)
     client.force_login(lead)
     body = client.get(reverse("assessments:plan-report", args=[plan.pk])).content.decode()

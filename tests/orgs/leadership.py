@@ -25,11 +25,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import Group
-
 from assessments.models import SkillRating
-from readiness.models import AudienceRequirement, Person, RoleRequirement, Skill, Team
-from readiness.permissions import LEADERSHIP_GROUP
+from readiness.models import Person, RoleRequirement, Skill, Team
 from tests.factories import (
     AudienceFactory,
     PersonFactory,
@@ -38,6 +35,7 @@ from tests.factories import (
     TeamFactory,
     UserFactory,
 )
+from tests.orgs import clear_framework
 
 PARIS = ZoneInfo("Europe/Paris")
 TODAY = dt.date(2026, 6, 1)
@@ -73,19 +71,8 @@ class LeadershipOrg:
     analysts: list[Person] = field(default_factory=list)
 
 
-def clear_framework() -> None:
-    """The seeded framework must not add targets to the hand-built organization."""
-    AudienceRequirement.objects.all().delete()
-    RoleRequirement.objects.all().delete()
-
-
-def leadership_user(**kwargs):  # noqa: ANN003, ANN201
-    user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
-    return user
-
-
 def build_leadership_org() -> LeadershipOrg:
+    """The organization drawn above, the seeded framework cleared first."""
     clear_framework()
     engineering = TeamFactory(name="Engineering")
     platform = TeamFactory(name="Platform", parent=engineering)

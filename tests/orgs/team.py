@@ -1,4 +1,4 @@
-"""Build teams for the manager-side tests: a manager, members, skills in categories, ratings.
+"""Teams for the manager-side tests: a manager, members, skills in categories, ratings.
 
 Ratings are written with one bulk insert so a 50 × 40 team takes a moment, not a minute.
 """
@@ -9,12 +9,10 @@ import datetime as dt
 import itertools
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from assessments.models import SkillRating
-from readiness.models import AudienceRequirement, Person, RoleRequirement, Skill, Team
-from readiness.permissions import LEADERSHIP_GROUP
+from readiness.models import Person, Role, RoleRequirement, Skill, Team
 from tests.factories import (
     PersonFactory,
     RoleFactory,
@@ -31,16 +29,10 @@ class TeamOrg:
     manager: object
     people: list[Person]
     skills: list[Skill]
+    role: Role
 
 
-def clear_framework() -> None:
-    """The seeded framework must not add targets or columns to hand-built teams."""
-    AudienceRequirement.objects.all().delete()
-    RoleRequirement.objects.all().delete()
-    Skill.objects.update(is_active=False)
-
-
-def build_team(
+def build_team_org(
     *, people: int = 3, skills: int = 4, categories: int = 2, target: int = 2,
     parent: Team | None = None, rated: bool = True, at: dt.datetime | None = None,
 ) -> TeamOrg:
@@ -74,10 +66,4 @@ def build_team(
                                             source="manager", rated_by=manager,
                                             created_at=at + dt.timedelta(days=1)))
         SkillRating.objects.bulk_create(rows)
-    return TeamOrg(team, manager, members, skill_list)
-
-
-def leadership_user():  # noqa: ANN201
-    user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
-    return user
+    return TeamOrg(team, manager, members, skill_list, role)

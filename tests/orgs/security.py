@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from catalog.models import Certification, ImportRun, SkillMappingRule
 from readiness.models import ApiToken, AudienceRequirement, GapRemedy, PlanGoal, PlanPartner
@@ -37,13 +36,14 @@ PERSONAS = (
 
 
 @dataclass
-class Org:
+class SecurityOrg:
     users: dict[str, Any] = field(default_factory=dict)
     kwargs: dict[str, Any] = field(default_factory=dict)
 
 
-def build_org() -> Org:
-    org = Org()
+def build_security_org() -> SecurityOrg:
+    """The organization above; ``kwargs`` fills the URLs' keywords (see ``matrix_support``)."""
+    org = SecurityOrg()
     audience = AudienceFactory(slug="sec-audience", name="Security audience")
     role = RoleFactory(audience=audience)
     skill = SkillFactory()
@@ -112,19 +112,3 @@ def build_org() -> Org:
         "certification": certification.pk,
     }
     return org
-
-
-def walk_urls(patterns=None, prefix: str = "", namespace: str = ""):
-    """Every URL pattern of the site as (route text, full name, pattern)."""
-    if patterns is None:
-        patterns = get_resolver().url_patterns
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            ns = namespace
-            if pattern.namespace:
-                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern), ns)
-        elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (
-                pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
-            yield prefix + str(pattern.pattern), name, pattern

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import Group
-from django.db.models import QuerySet
-
 from catalog.models import TrainingResource
-from readiness.models import AudienceRequirement, Person, RoleRequirement, Skill, Team
-from readiness.permissions import LEADERSHIP_GROUP
+from readiness.models import Person, Skill, Team
 from tests.factories import (
     PersonFactory,
     ResourceSkillFactory,
@@ -22,16 +18,11 @@ from tests.factories import (
     TrainingResourceFactory,
     UserFactory,
 )
-
-
-def clear_framework() -> None:
-    """The seeded framework must not leak targets into hand-built cases."""
-    AudienceRequirement.objects.all().delete()
-    RoleRequirement.objects.all().delete()
+from tests.orgs import clear_framework, leadership_user
 
 
 @dataclass
-class Org:
+class EmployeeOrg:
     team: Team
     manager: object
     person: Person
@@ -44,7 +35,9 @@ class Org:
     resources: list[TrainingResource] = field(default_factory=list)
 
 
-def build_org(*, skills: int = 3, ratings_per_skill: int = 1, resources_per_skill: int = 1) -> Org:
+def build_employee_org(
+    *, skills: int = 3, ratings_per_skill: int = 1, resources_per_skill: int = 1
+) -> EmployeeOrg:
     """``skills`` required skills (target 2) for the person's role. The person rates each
     ``ratings_per_skill`` times (self at 1, and a manager rating at 1 for every second skill),
     so every skill is a gap of 1; ``resources_per_skill`` resources build each skill to 2."""
@@ -72,15 +65,6 @@ def build_org(*, skills: int = 3, ratings_per_skill: int = 1, resources_per_skil
             resource = TrainingResourceFactory(duration_minutes=90)
             ResourceSkillFactory(resource=resource, skill=skill, level=2)
             resources.append(resource)
-    lead = UserFactory()
-    lead.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
-    return Org(team, manager, person, teammate, other_team, other_manager, outsider, lead,
-               required, resources)
-
-
-def rating_count(person: Person) -> int:
-    return person.ratings.count()
-
-
-def people(*persons: Person) -> QuerySet[Person]:
-    return Person.objects.filter(pk__in=[p.pk for p in persons])
+    lead = leadership_user()
+    return EmployeeOrg(team, manager, person, teammate, other_team, other_manager, outsider,
+                       lead, required, resources)
