@@ -44,7 +44,7 @@ def rating_as_of_sql(
         raise ValueError("give exactly one of before / after")
     bound, order = (f"< {before}", "DESC") if before is not None else (f"> {after}", "ASC")
     return Fragment(
-        f"(SELECT r.id FROM assessments_skillrating r"
+        f"(SELECT r.id FROM assessments_skillrating r"  # nosec B608 # column names from our code; values as parameters
         f" WHERE r.person_id = {person} AND r.skill_id = {skill} AND r.source = %s"
         f" AND r.created_at {bound}"
         f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1)",
