@@ -14,65 +14,85 @@ from django.db import connection
 
 from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
 from assessments.selectors import person_skill_states
+from assessments.selectors.states import effective_level_sql, rating_as_of_sql
 from catalog.models import TrainingResource
 from readiness.selectors import people_managed_by, person_get
+from readiness.sql import Fragment, param, values_list
 
 #: Training effectiveness (DESIGN): per completion of a resource, on each skill it builds, the
 #: first rating after completion minus the last rating before the start (the effective level
-#: then: the most recent rating, a manager rating winning a tie). A person's gain is the mean
-#: over those skills (and over their completions of the resource); the resource's is the mean
+#: then: ``effective_level_sql``, the states' rule, over ``rating_as_of_sql`` look-ups). A
+#: person's gain is the mean over those skills (and over their completions of the resource); the resource's is the mean
 #: over people, with how many people it stands on and how many of them are verified.
 #: Completions: completed plan items (a transcript sync gives them the upstream date and marks
 #: them verified), and completions verified upstream that no completed plan item of the
 #: person holds — started when completed, the start not being known.
-EFFECTIVENESS_SQL = """
+EFFECTIVENESS_SQL = Fragment("""
 WITH done AS (
     SELECT i.person_id, i.resource_id,
            COALESCE(i.started_at, i.created_at) AS started, i.completed_at AS completed,
            CASE WHEN i.verified_by <> '' THEN 1 ELSE 0 END AS verified
       FROM assessments_learningplanitem i
-     WHERE i.status = %(completed)s AND i.completed_at IS NOT NULL {only_items}
+     WHERE i.status = {completed} AND i.completed_at IS NOT NULL {only_items}
     UNION ALL
     SELECT v.person_id, v.resource_id, v.completed_at, v.completed_at, 1
       FROM assessments_verifiedcompletion v
      WHERE v.resource_id IS NOT NULL {only_verified}
        AND NOT EXISTS (SELECT 1 FROM assessments_learningplanitem c
                         WHERE c.person_id = v.person_id AND c.resource_id = v.resource_id
-                          AND c.status = %(completed)s AND c.completed_at IS NOT NULL)
+                          AND c.status = {completed} AND c.completed_at IS NOT NULL)
 ),
 pairs AS (
     SELECT d.person_id, d.resource_id, d.verified, rs.skill_id, d.started, d.completed
       FROM done d JOIN catalog_resourceskill rs ON rs.resource_id = d.resource_id
 ),
 levels AS MATERIALIZED (
-    -- Correlated LIMIT 1 look-ups ride the (person, skill, …, created_at) index; window
+    -- Correlated LIMIT 1 look-ups ride the (person, skill, source, created_at) index; window
     -- functions joined to each other made PostgreSQL nest loops (16 s on 10,000 people).
     -- MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): inlined, each look-up ran twice, once in
     -- per_person's filter and once in its average (bench: 134 → 48 ms over every resource).
     SELECT p.person_id, p.resource_id, p.verified,
-           (SELECT r.level FROM assessments_skillrating r
-             WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id
-               AND r.created_at < p.started
-             ORDER BY r.created_at DESC, CASE WHEN r.source = 'manager' THEN 0 ELSE 1 END,
-                      r.id DESC
-             LIMIT 1) AS before_level,
-           (SELECT r.level FROM assessments_skillrating r
-             WHERE r.person_id = p.person_id AND r.skill_id = p.skill_id
-               AND r.created_at > p.completed
-             ORDER BY r.created_at ASC, CASE WHEN r.source = 'manager' THEN 0 ELSE 1 END,
-                      r.id ASC
-             LIMIT 1) AS after_level
+           {self_before} AS self_before, {manager_before} AS manager_before,
+           {self_after} AS self_after, {manager_after} AS manager_after
       FROM pairs p
+),
+changes AS (
+    -- The effective level then (``effective_level_sql``) of the latest ratings before the
+    -- start and of the first ratings after the completion.
+    SELECT l.person_id, l.resource_id, l.verified,
+           {before_level} AS before_level, {after_level} AS after_level
+      FROM levels l
+      LEFT JOIN assessments_skillrating sb ON sb.id = l.self_before
+      LEFT JOIN assessments_skillrating mb ON mb.id = l.manager_before
+      LEFT JOIN assessments_skillrating sa ON sa.id = l.self_after
+      LEFT JOIN assessments_skillrating ma ON ma.id = l.manager_after
 ),
 per_person AS (
     SELECT resource_id, person_id, AVG(1.0 * (after_level - before_level)) AS gain,
            MAX(verified) AS verified
-      FROM levels
+      FROM changes
      WHERE before_level IS NOT NULL AND after_level IS NOT NULL
      GROUP BY resource_id, person_id
 )
 SELECT resource_id, AVG(gain), COUNT(*), SUM(verified) FROM per_person GROUP BY resource_id
-"""
+""").fill(
+    completed="{completed}", only_items="{only_items}", only_verified="{only_verified}",
+    **{
+        f"{source}_{when}": rating_as_of_sql(
+            source=source, person="p.person_id", skill="p.skill_id",
+            **({"before": "p.started"} if when == "before" else {"after": "p.completed"}),
+        )
+        for source in ("self", "manager") for when in ("before", "after")
+    },
+    before_level=effective_level_sql(
+        self_level="sb.level", self_at="sb.created_at",
+        manager_level="mb.level", manager_at="mb.created_at",
+    ),
+    after_level=effective_level_sql(
+        self_level="sa.level", self_at="sa.created_at",
+        manager_level="ma.level", manager_at="ma.created_at", newest=False,
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -95,21 +115,19 @@ def resources_effectiveness(
 
     ``resource_ids`` limits the set; None measures every resource (for ranking candidates).
     """
-    params: dict[str, object] = {"completed": PlanItemStatus.COMPLETED}
-    only_items = only_verified = ""
+    only_items = only_verified = Fragment("")
     if resource_ids is not None:
         ids = [int(pk) for pk in resource_ids]
         if not ids:
             return {}
-        names = [f"resource_{index}" for index in range(len(ids))]
-        params.update(zip(names, ids, strict=True))
-        listed = ", ".join(f"%({name})s" for name in names)
-        only_items = f"AND i.resource_id IN ({listed})"
-        only_verified = f"AND v.resource_id IN ({listed})"
+        only_items = Fragment("AND i.resource_id IN ({ids})").fill(ids=values_list(ids))
+        only_verified = Fragment("AND v.resource_id IN ({ids})").fill(ids=values_list(ids))
+    statement = EFFECTIVENESS_SQL.fill(
+        completed=param(PlanItemStatus.COMPLETED), only_items=only_items,
+        only_verified=only_verified,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            EFFECTIVENESS_SQL.format(only_items=only_items, only_verified=only_verified), params
-        )
+        cursor.execute(*statement.execute_args())
         rows = cursor.fetchall()
     return {
         resource_id: Effectiveness(

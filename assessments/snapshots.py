@@ -119,11 +119,7 @@ def _accumulate(
         if not pairs:
             continue  # nothing is required of them: not in any readiness figure
         status = reassessment.get(person_id)
-        within = int(
-            status is not None
-            and status.last_assessed_at is not None
-            and (status.due_on is None or status.due_on > date)
-        )
+        within = int(status is not None and status.within_cadence(date))
         teams = [*chains.get(team_id, []), None] if team_id else [None]
         audiences = [audience_id, None] if audience_id else [None]
         at_target = sum(1 for _, ok, _ in pairs if ok)

@@ -10,6 +10,7 @@ from django.db.models.lookups import StartsWith
 
 from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Skill, Team
 from readiness.permissions import is_admin, is_leadership
+from readiness.sql import Fragment
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
 #: their role's audience requirements and the Everyone requirements, over active skills.
@@ -37,10 +38,10 @@ TARGETS_SQL = """
 """
 
 
-def people_sql(people: QuerySet[Person]) -> tuple[str, tuple]:
-    """The SQL (and its parameters) selecting the ids of ``people``, for a ``people(id)`` CTE."""
+def people_sql(people: QuerySet[Person]) -> Fragment:
+    """The SQL selecting the ids of ``people``, with its parameters, for a ``people(id)`` CTE."""
     sql, params = people.order_by().values("id").query.sql_with_params()
-    return sql, tuple(params)
+    return Fragment(sql, params)
 
 
 def person_get(*, user: AbstractBaseUser) -> Person | None:

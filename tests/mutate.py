@@ -84,7 +84,9 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/states.py",
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py"),
+        # The effectiveness reads the effective level through this module's fragments.
+        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py",
+         "tests/catalog/test_catalog_views.py"),
     ),
     Target(
         "readiness/selectors.py",
@@ -106,6 +108,7 @@ TARGETS = (
         "assessments/selectors/reassessment.py",
         ("tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
     ),
+    Target("readiness/sql.py", ("tests/readiness/test_sql.py",)),
 )
 
 

@@ -59,8 +59,8 @@ _PER_PERSON_SQL = """
 def people_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Readiness of each person in ``people`` (one query). People with no requirement get
     a Readiness with ``required == 0``."""
-    sql, params = _with_people(people, _PER_PERSON_SQL + _PERSON_FIGURES)
-    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(sql, params)}
+    statement = _with_people(people, _PER_PERSON_SQL + _PERSON_FIGURES)
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(statement)}
 
 
 def person_readiness(*, person: Person) -> Readiness:
@@ -111,19 +111,19 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
     """
     key = _GROUP_KEYS[by]
     grouping = _ALL if by == "all" else f"GROUP BY {key}"
-    sql, params = _with_people(
+    statement = _with_people(
         people, _PER_PERSON_SQL + _GROUP_FIGURES.format(key=key, grouping=grouping)
     )
     return {
         group_key: Readiness(*(int(v) for v in values))
-        for group_key, *values in _run(sql, params)
+        for group_key, *values in _run(statement)
     }
 
 
 def skill_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Per skill: how many of ``people`` it is required of, how many are at target, the gap."""
-    sql, params = _with_people(people, _SKILL_FIGURES)
-    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(sql, params)}
+    statement = _with_people(people, _SKILL_FIGURES)
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(statement)}
 
 
 def readiness_figures(
@@ -131,7 +131,7 @@ def readiness_figures(
 ) -> tuple[dict[int, Readiness], dict[int, Readiness], Readiness]:
     """``people_readiness``, ``skill_readiness`` and ``group_readiness(by="all")`` of the same
     people from ONE statement (the states computed once): what a team map shows."""
-    sql, params = _with_people(
+    statement = _with_people(
         people,
         _PER_PERSON_SQL
         + f"SELECT 'person', q.* FROM ({_PERSON_FIGURES}) q"  # nosec B608 # module-constant SQL fragments; values as parameters
@@ -139,7 +139,7 @@ def readiness_figures(
         + f" UNION ALL SELECT 'all', q.* FROM ({_GROUP_FIGURES.format(key='0', grouping=_ALL)}) q",  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     figures: dict[str, dict] = {"person": {}, "skill": {}, "all": {}}
-    for kind, key, *values in _run(sql, params):
+    for kind, key, *values in _run(statement):
         figures[kind][key] = Readiness(*(int(v) for v in values))
     return figures["person"], figures["skill"], figures["all"].get(0, EMPTY_READINESS)
 

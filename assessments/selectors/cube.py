@@ -9,17 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleStatus
 from assessments.selectors.aggregates import _PER_PERSON_SQL, EMPTY_READINESS, Readiness
-from assessments.selectors.reassessment import _ASSESSED_SQL
+from assessments.selectors.reassessment import assessed_sql, cadence_lapsed_sql
 from assessments.selectors.scope import cycle_scope
 from assessments.selectors.states import _run, _with_people
 from readiness.models import Person
 from readiness.selectors import people_sql
+from readiness.sql import Fragment
 
 
 def readiness_add(*figures: Readiness) -> Readiness:
@@ -112,11 +112,15 @@ class ReadinessCube:
         return sum(self.within_cadence.values())
 
 
-_CUBE_SQL = """
-, cadence AS (
-    SELECT person_id,
-           SUM(CASE WHEN assessed_at IS NULL OR assessed_at < {cutoff} THEN 1 ELSE 0 END)
-               AS lapsed
+#: A template over the states and ``per_person``: ``lapsed`` is ``cadence_lapsed_sql`` (the
+#: due rule by cadence), ``overdue`` the ids of people owing an open cycle past its due date.
+_CUBE_SQL = Fragment("""
+, required_self AS (
+    SELECT person_id, skill_id, self_at FROM states WHERE target IS NOT NULL
+),
+{assessed},
+cadence AS (
+    SELECT person_id, SUM(CASE WHEN {lapsed} THEN 1 ELSE 0 END) AS lapsed
       FROM assessed
      GROUP BY person_id
 ){overdue_cte}
@@ -142,13 +146,12 @@ SELECT 'calibration', p.team_id, NULL, COUNT(DISTINCT st.person_id), COUNT(*),
   JOIN readiness_person p ON p.id = st.person_id
  WHERE st.self_level IS NOT NULL AND st.manager_level IS NOT NULL
  GROUP BY p.team_id
-"""
+""")  # nosec B608 # module-constant SQL fragments; values as parameters
 
 
-def _cadence_cutoffs(today: dt.date) -> tuple[str, list]:
-    """A SQL expression giving, for each cadence in use, the earliest assessment time that is
-    still within it on ``today`` (``localdate(at) + interval > today``, the due rule), with
-    its parameters. Local midnights are computed here, so time zones and DST stay exact."""
+def _cadence_cutoffs(today: dt.date) -> Fragment:
+    """The due rule by cadence on ``today`` as a condition over ``assessed``, for every cadence
+    in use (the default and the skills' own): ``cadence_lapsed_sql``."""
     from readiness.models import Skill
 
     intervals = {settings.REASSESSMENT_INTERVAL_DAYS} | set(
@@ -157,13 +160,7 @@ def _cadence_cutoffs(today: dt.date) -> tuple[str, list]:
         .values_list("reassessment_interval_days", flat=True)
         .distinct()
     )
-    whens, params = [], []
-    for days in sorted(intervals):
-        first_day = today - dt.timedelta(days=days - 1)
-        cutoff = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
-        whens.append("WHEN %s THEN %s")
-        params += [days, connection.ops.adapt_datetimefield_value(cutoff)]
-    return f"(CASE interval_days {' '.join(whens)} END)", params
+    return cadence_lapsed_sql(intervals=intervals, today=today)
 
 
 def _overdue_cycle_people(*, today: dt.date) -> QuerySet[Person] | None:
@@ -187,22 +184,22 @@ def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) ->
     that 10,000 people are never walked in Python. Queries: skills' cadences, open cycles past
     due (with their audiences and teams), then the statement itself."""
     today = today or timezone.localdate()
-    cutoff, cutoff_params = _cadence_cutoffs(today)
+    lapsed = _cadence_cutoffs(today)
     overdue = _overdue_cycle_people(today=today)
-    overdue_cte, not_overdue, overdue_params = "", "", ()
+    overdue_cte, not_overdue = Fragment(""), ""
     if overdue is not None:
-        inner, overdue_params = people_sql(overdue)
-        overdue_cte = f", overdue(id) AS ({inner})"
+        overdue_cte = Fragment(", overdue(id) AS ({ids})").fill(ids=people_sql(overdue))
         not_overdue = "AND pp.person_id NOT IN (SELECT id FROM overdue)"
-    sql, params = _with_people(
+    statement = _with_people(
         people,
         _PER_PERSON_SQL
-        + _ASSESSED_SQL
-        + _CUBE_SQL.format(cutoff=cutoff, overdue_cte=overdue_cte, not_overdue=not_overdue),
+        + _CUBE_SQL.fill(
+            assessed=assessed_sql(required="required_self"), lapsed=lapsed,
+            overdue_cte=overdue_cte, not_overdue=not_overdue,
+        ),
     )
-    params = (*params, settings.REASSESSMENT_INTERVAL_DAYS, *cutoff_params, *overdue_params)
     groups, within, pairs, calibration = {}, {}, {}, {}
-    for kind, first, second, *values in _run(sql, params):
+    for kind, first, second, *values in _run(statement):
         values = [int(v or 0) for v in values]
         if kind == "group":
             groups[(first, second)] = Readiness(*values[:6])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -13,6 +15,7 @@ from assessments.selectors.scope import open_cycles_by_person
 from assessments.selectors.states import _as_datetime, _run
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
+from readiness.sql import Fragment, join, param
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,64 +43,103 @@ class Reassessment:
         return self.last_assessed_at is not None and (self.due_on is None or self.due_on > today)
 
 
-#: When each required skill of a person was last assessed: their last self rating of it or
-#: their last submission, whichever is later, and the cadence that applies to it.
-_ASSESSED_SQL = """
-, last_submission AS (
-    SELECT sub.person_id, MAX(sub.submitted_at) AS submitted_at
-      FROM people JOIN assessments_assessmentsubmission sub ON sub.person_id = people.id
-     GROUP BY sub.person_id
-),
-assessed AS (
-    SELECT st.person_id, st.skill_id,
-           CASE WHEN ls.submitted_at IS NULL THEN st.self_at
-                WHEN st.self_at IS NULL OR ls.submitted_at > st.self_at THEN ls.submitted_at
-                ELSE st.self_at END AS assessed_at,
-           COALESCE(sk.reassessment_interval_days, %s) AS interval_days
-      FROM states st
-      JOIN readiness_skill sk ON sk.id = st.skill_id
-      LEFT JOIN last_submission ls ON ls.person_id = st.person_id
-     WHERE st.target IS NOT NULL
-)
-"""
+def cadence_due_on(*, assessed_at: dt.datetime, interval_days: int) -> dt.date:
+    """The due rule (DESIGN "Due for reassessment"), the one place its date is computed: a
+    skill assessed at ``assessed_at`` (the later of the last self rating of it and the last
+    submission, see ``_ASSESSED_SQL``) is due again on the local day it was assessed plus its
+    cadence. It is within cadence on ``today`` while ``cadence_due_on(…) > today``."""
+    return timezone.localdate(assessed_at) + dt.timedelta(days=interval_days)
 
-#: The due rule's input, per person and cadence: the earliest "last assessed" of their required
-#: skills under that cadence, and how many of them were never assessed. Same columns as
-#: ``_ASSESSED_SQL`` aggregated, but it reads only what the rule needs — targets, the last
-#: self rating of each (person, skill), the last submission — not the full states (a window
-#: over every rating, manager ratings, gaps): the latest self rating of a required skill is
-#: ``STATES_SQL``'s ``self_at`` of that pair (property-tested against it). On 10,000 people it
-#: costs what the benchmark's hand-written due-date statement costs; the states, ~6 times that.
-_DUE_SQL = f"""
-WITH people(id) AS ({{people}}),
-targets AS ({TARGETS_SQL}),
-last_self AS (
-    SELECT r.person_id, r.skill_id, MAX(r.created_at) AS self_at
-      FROM people JOIN assessments_skillrating r ON r.person_id = people.id
-     WHERE r.source = 'self'
-     GROUP BY r.person_id, r.skill_id
-),
+
+def within_cadence_since(*, today: dt.date, interval_days: int) -> dt.datetime:
+    """The earliest assessment time still within a cadence of ``interval_days`` on ``today``:
+    ``cadence_due_on`` turned round, so that SQL can compare timestamps (``cadence_lapsed_sql``)
+    without knowing time zones. Checked against ``cadence_due_on`` itself, so the two cannot drift
+    apart: assessed at this instant the skill is not due yet on ``today``, a moment earlier
+    it is."""
+    first_day = today - dt.timedelta(days=interval_days - 1)
+    since = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    just_before = since - dt.timedelta(microseconds=1)
+    if not (cadence_due_on(assessed_at=since, interval_days=interval_days) > today
+            >= cadence_due_on(assessed_at=just_before, interval_days=interval_days)):
+        raise AssertionError(f"cadence start {since} disagrees with cadence_due_on on {today}")
+    return since
+
+
+#: When each required skill of a person was last assessed: their last self rating of it or
+#: their last submission, whichever is later, and the cadence that applies to it. A template:
+#: ``required`` is the CTE of the required (person_id, skill_id, self_at) — the last self
+#: rating of each, or NULL — and ``default_days`` the cadence of skills without their own.
+_ASSESSED_SQL = Fragment("""
 last_submission AS (
     SELECT sub.person_id, MAX(sub.submitted_at) AS submitted_at
       FROM people JOIN assessments_assessmentsubmission sub ON sub.person_id = people.id
      GROUP BY sub.person_id
 ),
 assessed AS (
-    SELECT t.person_id,
-           CASE WHEN ls.submitted_at IS NULL THEN st.self_at
-                WHEN st.self_at IS NULL OR ls.submitted_at > st.self_at THEN ls.submitted_at
-                ELSE st.self_at END AS assessed_at,
-           COALESCE(sk.reassessment_interval_days, %s) AS interval_days
-      FROM targets t
-      JOIN readiness_skill sk ON sk.id = t.skill_id
-      LEFT JOIN last_self st ON st.person_id = t.person_id AND st.skill_id = t.skill_id
-      LEFT JOIN last_submission ls ON ls.person_id = t.person_id
+    SELECT rq.person_id, rq.skill_id,
+           CASE WHEN ls.submitted_at IS NULL THEN rq.self_at
+                WHEN rq.self_at IS NULL OR ls.submitted_at > rq.self_at THEN ls.submitted_at
+                ELSE rq.self_at END AS assessed_at,
+           COALESCE(sk.reassessment_interval_days, {default_days}) AS interval_days
+      FROM {required} rq
+      JOIN readiness_skill sk ON sk.id = rq.skill_id
+      LEFT JOIN last_submission ls ON ls.person_id = rq.person_id
 )
+""")
+
+
+def assessed_sql(*, required: str) -> Fragment:
+    """``_ASSESSED_SQL`` over the CTE ``required``, with today's default cadence."""
+    return _ASSESSED_SQL.fill(
+        required=required, default_days=param(settings.REASSESSMENT_INTERVAL_DAYS)
+    )
+
+
+def cadence_lapsed_sql(*, intervals: Iterable[int], today: dt.date) -> Fragment:
+    """A condition over a row of ``assessed``: that required skill is due on ``today`` by its
+    cadence (never assessed, or assessed before ``within_cadence_since``). ``intervals`` must
+    hold every cadence in use (the default and the skills' own)."""
+    whens = join(" ", (
+        Fragment("WHEN %s THEN %s", [
+            days,
+            connection.ops.adapt_datetimefield_value(
+                within_cadence_since(today=today, interval_days=days)),
+        ])
+        for days in sorted(set(intervals))
+    ))
+    return Fragment(
+        "(assessed_at IS NULL OR assessed_at < (CASE interval_days {whens} END))"
+    ).fill(whens=whens)
+
+
+#: The due rule's input, per person and cadence: the earliest "last assessed" of their required
+#: skills under that cadence, and how many of them were never assessed: ``_ASSESSED_SQL``
+#: aggregated, but over only what the rule needs — targets, the last self rating of each
+#: (person, skill), the last submission — not the full states (a window over every rating,
+#: manager ratings, gaps): the latest self rating of a required skill is ``STATES_SQL``'s
+#: ``self_at`` of that pair (property-tested against it). On 10,000 people it costs what the
+#: benchmark's hand-written due-date statement costs; the states, ~6 times that.
+_DUE_SQL = Fragment("""
+WITH people(id) AS ({people}),
+targets AS ({targets}),
+last_self AS (
+    SELECT r.person_id, r.skill_id, MAX(r.created_at) AS self_at
+      FROM people JOIN assessments_skillrating r ON r.person_id = people.id
+     WHERE r.source = 'self'
+     GROUP BY r.person_id, r.skill_id
+),
+required_self AS (
+    SELECT t.person_id, t.skill_id, st.self_at
+      FROM targets t
+      LEFT JOIN last_self st ON st.person_id = t.person_id AND st.skill_id = t.skill_id
+),
+{assessed}
 SELECT person_id, interval_days, CAST(MIN(assessed_at) AS TEXT),
        SUM(CASE WHEN assessed_at IS NULL THEN 1 ELSE 0 END)
   FROM assessed
  GROUP BY person_id, interval_days
-"""  # nosec B608 # module-constant SQL fragments; values as parameters
+""")  # nosec B608 # module-constant SQL fragments; values as parameters
 
 
 def _due_timestamp(value: str | dt.datetime) -> dt.datetime:
@@ -125,23 +167,19 @@ def people_reassessment(
     ``open_cycles_by_person``).
     """
     today = today or timezone.localdate()
-    inner, params = people_sql(people)
-    sql = _DUE_SQL.replace("{people}", inner)
-    params = (*params, settings.REASSESSMENT_INTERVAL_DAYS)
+    statement = _DUE_SQL.fill(
+        people=people_sql(people), targets=TARGETS_SQL,
+        assessed=assessed_sql(required="required_self"),
+    )
     earliest: dict[int, dt.date] = {}
     last_assessed: dict[int, dt.datetime | None] = {}
     never: set[int] = set()
-    zone = timezone.get_current_timezone()
-    cadences: dict[int, dt.timedelta] = {}
-    for person_id, interval_days, assessed_at, unassessed in _run(sql, params):
+    for person_id, interval_days, assessed_at, unassessed in _run(statement):
         if unassessed:
             never.add(person_id)
         if assessed_at is not None:
             assessed_at = _due_timestamp(assessed_at)
-            cadence = cadences.get(interval_days)
-            if cadence is None:
-                cadence = cadences[interval_days] = dt.timedelta(days=int(interval_days))
-            due = assessed_at.astimezone(zone).date() + cadence  # local day + cadence
+            due = cadence_due_on(assessed_at=assessed_at, interval_days=int(interval_days))
             earliest[person_id] = min(due, earliest.get(person_id, due))
             previous = last_assessed.get(person_id)
             last_assessed[person_id] = max(assessed_at, previous) if previous else assessed_at

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from django.db import connection
@@ -13,14 +13,53 @@ from django.utils.dateparse import parse_datetime
 
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
+from readiness.sql import Fragment
+
+
+def effective_level_sql(
+    *, self_level: str, self_at: str, manager_level: str, manager_at: str, newest: bool = True
+) -> Fragment:
+    """The effective level rule (DESIGN "Effective level"), the one place it is written: of a
+    person's latest self rating and latest manager rating of a skill (as of a date, see
+    ``rating_as_of_sql``), the more recent one counts, a manager rating winning a tie; no
+    rating → NULL (not assessed). With ``newest=False`` it picks among their *first* ratings
+    after a date the earlier one (a manager rating still winning a tie): the "first rating
+    after" of training effectiveness. The arguments are SQL expressions of the four values."""
+    wins = ">=" if newest else "<="
+    return Fragment(
+        f"(CASE WHEN {manager_at} IS NOT NULL"
+        f" AND ({self_at} IS NULL OR {manager_at} {wins} {self_at})"
+        f" THEN {manager_level} ELSE {self_level} END)"
+    )
+
+
+def rating_as_of_sql(
+    *, source: str, person: str, skill: str, before: str | None = None, after: str | None = None
+) -> Fragment:
+    """A correlated look-up of the id of the person's latest ``source`` rating of the skill
+    strictly before ``before`` (or, with ``after``, their first one strictly after it), for
+    ``effective_level_sql``. Rides the (person, skill, source, -created_at) index; a tie on
+    time goes to the row written last (first, with ``after``), as in the states' ranking."""
+    if (before is None) == (after is None):
+        raise ValueError("give exactly one of before / after")
+    bound, order = (f"< {before}", "DESC") if before is not None else (f"> {after}", "ASC")
+    return Fragment(
+        f"(SELECT r.id FROM assessments_skillrating r"  # nosec B608 # column names from our code; values as parameters
+        f" WHERE r.person_id = {person} AND r.skill_id = {skill} AND r.source = %s"
+        f" AND r.created_at {bound}"
+        f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1)",
+        [source],
+    )
+
 
 #: One row per (person, skill) that is required of the person or that they were rated on.
-#: Effective level: the most recent rating, a manager rating winning a tie. Gap: max(0, T - L),
-#: a required skill that is not assessed counting as a gap of T. Awaiting review: the latest
-#: self level is newer than the manager's latest and differs from it (or there is none).
-STATES_SQL = f"""
-WITH people(id) AS ({{people}}),
-targets AS ({TARGETS_SQL}),
+#: Effective level: ``effective_level_sql`` over the latest self and manager ratings. Gap:
+#: max(0, T - L), a required skill that is not assessed counting as a gap of T. Awaiting
+#: review: the latest self level is newer than the manager's latest and differs from it (or
+#: there is none). A template: fill ``{people}`` (the ids, see ``_with_people``).
+STATES_SQL = Fragment("""
+WITH people(id) AS ({people}),
+targets AS ({targets}),
 ranked AS (
     SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
            ROW_NUMBER() OVER (
@@ -54,9 +93,7 @@ pairs AS (
 ),
 effective AS (
     SELECT k.*,
-           CASE WHEN k.manager_at IS NOT NULL
-                     AND (k.self_at IS NULL OR k.manager_at >= k.self_at)
-                THEN k.manager_level ELSE k.self_level END AS level,
+           {effective_level} AS level,
            -- Awaiting review: a self level the manager has not seen and does not already
            -- hold (a self rating newer than theirs but equal to it asks nothing of them).
            CASE WHEN k.self_at IS NOT NULL
@@ -78,7 +115,14 @@ states AS (
            CASE WHEN e.target IS NOT NULL AND e.level >= e.target THEN 1 ELSE 0 END AS at_target
       FROM effective e
 )
-"""  # nosec B608 # module-constant SQL fragments; values as parameters
+""").fill(
+    people="{people}",
+    targets=TARGETS_SQL,
+    effective_level=effective_level_sql(
+        self_level="k.self_level", self_at="k.self_at",
+        manager_level="k.manager_level", manager_at="k.manager_at",
+    ),
+)
 
 #: The timestamps travel as text (PostgreSQL writes them as ISO 8601 in the connection's time
 #: zone, UTC): ``datetime.fromisoformat`` reads one in ~0.2 µs, where Django's time-zone-aware
@@ -90,16 +134,16 @@ _STATE_COLUMNS = (
 )
 
 
-def _run(sql: str, params: Iterable) -> list[tuple]:
+def _run(statement: Fragment) -> list[tuple]:
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(*statement.execute_args())
         return cursor.fetchall()
 
 
-def _with_people(people: QuerySet[Person], tail: str) -> tuple[str, tuple]:
-    inner, params = people_sql(people)
+def _with_people(people: QuerySet[Person], tail: Fragment | str) -> Fragment:
+    """``STATES_SQL`` over ``people``, then ``tail`` (the CTEs and the SELECT reading it)."""
     # The people CTE is referenced several times but declared once: one parameter set.
-    return STATES_SQL.replace("{people}", inner) + tail, params
+    return STATES_SQL.fill(people=people_sql(people)) + tail
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -145,7 +189,7 @@ def _states(
     people: QuerySet[Person], *, required_only: bool, server_side: bool, chunk_size: int = 5000
 ) -> Iterator[SkillState]:
     where = " WHERE target IS NOT NULL" if required_only else ""
-    sql, params = _with_people(
+    statement = _with_people(
         people, f"SELECT {_STATE_COLUMNS} FROM states{where} ORDER BY person_id, skill_id"  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     # Timestamps arrive as ISO text (see ``_STATE_COLUMNS``): aware from PostgreSQL, naive UTC
@@ -154,7 +198,7 @@ def _states(
     # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless DISABLE_SERVER_SIDE_CURSORS),
     # so that not even the driver holds every row; a plain cursor on SQLite.
     with (connection.chunked_cursor() if server_side else connection.cursor()) as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(*statement.execute_args())
         while rows := cursor.fetchmany(chunk_size):
             for (person_id, skill_id, target, level, self_level, self_at, manager_level,
                  manager_at, interest, gap, not_assessed, at_target, awaiting_review,

@@ -46,7 +46,7 @@ from assessments.services_teams import (
 from readiness.caching import cached, cached_html
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
-from readiness.privacy_floor import min_people
+from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import managed_paths
 
 
@@ -179,6 +179,8 @@ class TeamListView(View):
                 # Privacy: leadership does not see aggregates over a handful of people, nor
                 # one that subtracting two shown ones would give.
                 "hidden": tree.rollup_of(team.pk) is None,
+                # Why it is hidden: below the floor itself, or revealing a smaller group.
+                "small": aggregate_hidden(figures.people),
                 "can_edit": user.is_superuser or any(m.pk == user.pk for m in team.managers.all()),
                 "managed": managed,
                 # Leadership reads the other teams as figures only (``team_shows_members``).

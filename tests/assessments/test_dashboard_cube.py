@@ -135,6 +135,10 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
     stale_short = person("stale-short", NOW - 40 * days, RECENT)  # past its 30-day cadence
     edge_in = person("edge-in", NOW - 29 * days, RECENT)  # due tomorrow: still within
     edge_out = person("edge-out", dt.datetime(2026, 5, 2, 0, 30, tzinfo=PARIS), RECENT)  # due today
+    # The first instant still within a 30-day cadence on 1 June: local midnight of 3 May.
+    midnight = dt.datetime(2026, 5, 3, 0, 0, tzinfo=PARIS)
+    edge_midnight = person("edge-midnight", midnight, RECENT)  # due 2 June: within
+    edge_before = person("edge-before", midnight - dt.timedelta(microseconds=1), RECENT)  # due today
     renewed = person("renewed", NOW - 40 * days, NOW - 100 * days)  # ... but submitted lately
     person("overdue", RECENT, RECENT)  # no submission for a cycle past due
     submitted = person("submitted", RECENT, RECENT)
@@ -142,7 +146,7 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
     late_cycle.teams.add(TeamFactory())  # past due, but over another team only
     past_due = AssessmentCycleFactory(opens_on=TODAY - 60 * days, due_on=TODAY)
     past_due.teams.add(team)
-    for p in (fresh, stale_short, edge_in, edge_out, submitted):
+    for p in (fresh, stale_short, edge_in, edge_out, edge_midnight, edge_before, submitted):
         # An early submission: it restarts no cadence that a later rating has not.
         AssessmentSubmission.objects.create(person=p, cycle=past_due, kind="full",
                                             submitted_at=NOW - 45 * days)
@@ -154,7 +158,7 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
     people = Person.objects.filter(team=team)
     status = people_reassessment(people=people, today=TODAY)
     within = {p.user.username for p in people if status[p.pk].within_cadence(TODAY)}
-    assert within == {"fresh", "edge-in", "submitted", "renewed"}
+    assert within == {"fresh", "edge-in", "edge-midnight", "submitted", "renewed"}
     assert "overdue" not in within  # in scope of a cycle past due, no submission
     cube = readiness_cube(people=people, today=TODAY)
     assert cube.total_within_cadence == len(within) == naive_within(people, TODAY)[team.pk]

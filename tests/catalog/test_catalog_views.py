@@ -217,6 +217,30 @@ def test_effectiveness_is_the_mean_gain_between_the_ratings_around_the_learning(
     assert resources_mean_gain() == {resource.pk: 1.25}
 
 
+def test_effectiveness_takes_the_first_rating_after_completion_a_manager_winning_a_tie(catalog):
+    """The levels around the learning are the effective levels of the last ratings strictly
+    before the start and of the first strictly after completion: of a self and a manager
+    rating written at the same moment, the manager's (DESIGN)."""
+    resource, skill = catalog["grounded"], catalog["rag"]
+    t0 = timezone.now() - dt.timedelta(days=100)
+    day = dt.timedelta(days=1)
+    dana = PersonFactory()
+    SkillRatingFactory(person=dana, skill=skill, level=1, created_at=t0)
+    completed(dana, resource, started=t0 + day, completed=t0 + 5 * day)
+    # At the very moment of the start or of the completion: neither before nor after.
+    SkillRatingFactory(person=dana, skill=skill, level=3, created_at=t0 + day)
+    SkillRatingFactory(person=dana, skill=skill, level=3, created_at=t0 + 5 * day)
+    SkillRatingFactory(person=dana, skill=skill, level=4, created_at=t0 + 6 * day, source="self")
+    SkillRatingFactory(person=dana, skill=skill, level=2, created_at=t0 + 6 * day,
+                       source="manager")
+    SkillRatingFactory(person=dana, skill=skill, level=0, created_at=t0 + 7 * day)  # later
+
+    result = resources_effectiveness(resource_ids=[resource.pk])
+
+    assert result[resource.pk].people == 1
+    assert result[resource.pk].mean_gain == pytest.approx(1.0)  # 1 → 2, the manager's
+
+
 def test_the_page_shows_the_measured_effectiveness(client, employee, catalog):
     resource, skill = catalog["grounded"], catalog["rag"]
     person = PersonFactory()
