@@ -38,7 +38,7 @@ from readiness.api.serializers import (
     TeamSerializer,
 )
 from readiness.forms import ConcernForm
-from readiness.hr import hr_upsert
+from readiness.hr.upsert import hr_upsert
 from readiness.models import (
     ApiToken,
     Audience,
