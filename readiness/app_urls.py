@@ -1,13 +1,19 @@
-"""URLs of the organization app (plans, concerns)."""
+"""The readiness app's one URLconf (pages). ``readiness`` is both the project package and an
+app: ``readiness/urls.py`` is the project's root URLconf (it only includes), and this module
+is the app's, as ``<app>/urls.py`` is for the other apps.
 
-from django.urls import path
+Signing in and out keep their project-wide names ("login", "logout", Django's auth views'
+names); the app's own pages are in the ``readiness`` namespace. SSO and SCIM keep their
+URLconfs beside their views.
+"""
+
+from django.urls import include, path
 
 from readiness import profile_views, views
+from readiness.sso import views as sso_views
 from readiness.webhooks import views as webhook_views
 
-app_name = "readiness"
-
-urlpatterns: list = [
+pages = [
     path("concerns/new/", views.ConcernCreateView.as_view(), name="concern-create"),
     path("concerns/mine/", views.ConcernMineView.as_view(), name="concern-mine"),
     path("profile/tokens/", profile_views.tokens_page, name="tokens"),
@@ -25,4 +31,13 @@ urlpatterns: list = [
          name="webhook-active"),
     path("integrations/webhooks/<int:pk>/delete/", webhook_views.webhook_delete_view,
          name="webhook-delete"),
+]
+
+urlpatterns = [
+    path("accounts/login/", sso_views.PasswordLoginView.as_view(), name="login"),
+    path("accounts/logout/", sso_views.SsoLogoutView.as_view(), name="logout"),
+    path("accounts/sso/", include("readiness.sso.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("scim/v2/", include("readiness.scim.urls")),
+    path("", include((pages, "readiness"))),
 ]
