@@ -4,7 +4,7 @@ the skills framework, the organization, concerns, HR upsert, tokens and webhooks
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from readiness.api import views
+from readiness.api import hr, views
 from readiness.webhooks import api as webhooks_api
 
 router = SimpleRouter()
@@ -27,6 +27,6 @@ router.register("service-tokens", views.ServiceTokenViewSet, basename="service-t
 router.register("webhooks", webhooks_api.WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
-    path("hr/upsert/", views.HrUpsertView.as_view(), name="hr-upsert"),
+    path("hr/upsert/", hr.HrUpsertView.as_view(), name="hr-upsert"),
     *router.urls,
 ]
