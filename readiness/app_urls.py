@@ -9,20 +9,20 @@ URLconfs beside their views.
 
 from django.urls import include, path
 
-from readiness import profile_views, views
 from readiness.sso import views as sso_views
+from readiness.views import concerns, tokens
 from readiness.webhooks import views as webhook_views
 
 pages = [
-    path("concerns/new/", views.ConcernCreateView.as_view(), name="concern-create"),
-    path("concerns/mine/", views.ConcernMineView.as_view(), name="concern-mine"),
-    path("profile/tokens/", profile_views.tokens_page, name="tokens"),
-    path("profile/tokens/<str:token_key>/revoke/", profile_views.token_revoke_view,
+    path("concerns/new/", concerns.ConcernCreateView.as_view(), name="concern-create"),
+    path("concerns/mine/", concerns.ConcernMineView.as_view(), name="concern-mine"),
+    path("profile/tokens/", tokens.tokens_page, name="tokens"),
+    path("profile/tokens/<str:token_key>/revoke/", tokens.token_revoke_view,
          name="token-revoke"),
-    path("profile/tokens/service/", profile_views.service_token_create_view,
+    path("profile/tokens/service/", tokens.service_token_create_view,
          name="service-token-create"),
     path("profile/tokens/service/<str:token_key>/revoke/",
-         profile_views.service_token_revoke_view, name="service-token-revoke"),
+         tokens.service_token_revoke_view, name="service-token-revoke"),
     path("integrations/webhooks/", webhook_views.webhooks_page, name="webhooks"),
     path("integrations/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
     path("integrations/webhooks/<int:pk>/test/", webhook_views.webhook_test_view,

@@ -254,7 +254,7 @@ class ConcernSerializer(serializers.ModelSerializer):
 
 
 class ConcernRaiseSerializer(StrictSerializer):
-    """The fields of the "raise a concern" form (``readiness.forms.ConcernForm``), which
+    """The fields of the "raise a concern" form (``readiness.forms.concerns.ConcernForm``), which
     validates them."""
 
     category = serializers.ChoiceField(choices=ConcernCategory.choices)

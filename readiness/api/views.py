@@ -32,7 +32,7 @@ from readiness.api.serializers import (
     SkillSerializer,
     TeamSerializer,
 )
-from readiness.forms import ConcernForm
+from readiness.forms.concerns import ConcernForm
 from readiness.models import (
     ApiToken,
     Audience,
