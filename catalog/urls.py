@@ -27,5 +27,10 @@ urlpatterns = [
          name="import-status"),
     path("catalog/curate/import/<int:pk>/confirm/", imports.ImportConfirmView.as_view(),
          name="import-confirm"),
-    *certifications.urlpatterns,
+    path("catalog/curate/certifications/", certifications.CertificationListView.as_view(),
+         name="certifications"),
+    path("catalog/curate/certifications/new/", certifications.CertificationEditView.as_view(),
+         name="certification-create"),
+    path("catalog/curate/certifications/<int:pk>/",
+         certifications.CertificationEditView.as_view(), name="certification-edit"),
 ]

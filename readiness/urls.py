@@ -1,19 +1,19 @@
+"""The project's root URLconf: it only includes each app's URLconf (pages) and API routes.
+
+The readiness app's pages are in ``readiness.app_urls`` (this module is the project's). The
+API routes are tried in the order listed (``readiness.api.site``).
+"""
+
 from django.contrib import admin
 from django.urls import include, path
 
-from assessments.views.home import HomeView
-from readiness.sso import views as sso_views
+from readiness.api.site import api_urls
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
-    path("accounts/login/", sso_views.PasswordLoginView.as_view(), name="login"),
-    path("accounts/logout/", sso_views.SsoLogoutView.as_view(), name="logout"),
-    path("accounts/sso/", include("readiness.sso.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("readiness.app_urls")),
     path("admin/", admin.site.urls),
-    path("api/", include("readiness.api_urls")),
-    path("scim/v2/", include("readiness.scim.urls")),
-    path("", include("readiness.urls_org")),
+    path("api/", include(api_urls("assessments.api.urls", "readiness.api.urls",
+                                  "catalog.api.urls"))),
     path("", include("catalog.urls")),
     path("", include("assessments.urls")),
     path("", include("audit.urls")),

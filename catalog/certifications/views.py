@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.generic import TemplateView
 
 from catalog.certifications.forms import CertificationForm, SkillLevelFormSet
@@ -50,13 +49,3 @@ class CertificationEditView(CuratorRequiredMixin, TemplateView):
             messages.success(request, f"Certification saved: {saved.name}.")
             return redirect("catalog:certifications")
         return self._render(form, formset, certification, status=400)
-
-
-urlpatterns = [
-    path("catalog/curate/certifications/", CertificationListView.as_view(),
-         name="certifications"),
-    path("catalog/curate/certifications/new/", CertificationEditView.as_view(),
-         name="certification-create"),
-    path("catalog/curate/certifications/<int:pk>/", CertificationEditView.as_view(),
-         name="certification-edit"),
-]

@@ -1,4 +1,5 @@
-"""Serializers of the organization: the skills framework, teams, people, plans and concerns."""
+"""Serializers of the organization: the skills framework, teams, people, plans and concerns
+(the HR upsert's: ``readiness.api.hr``)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
@@ -253,7 +254,7 @@ class ConcernSerializer(serializers.ModelSerializer):
 
 
 class ConcernRaiseSerializer(StrictSerializer):
-    """The fields of the "raise a concern" form (``readiness.forms.ConcernForm``), which
+    """The fields of the "raise a concern" form (``readiness.forms.concerns.ConcernForm``), which
     validates them."""
 
     category = serializers.ChoiceField(choices=ConcernCategory.choices)
@@ -307,95 +308,3 @@ class ServiceTokenInput(StrictSerializer):
         default=False, help_text="May provision people at /scim/v2/ (a directory)."
     )
     expires_in_days = serializers.IntegerField(allow_null=True, default=365)
-
-
-# --- HR bulk upsert ---------------------------------------------------------------------------
-
-HR_MAX_TEAMS = 2_000
-HR_MAX_PEOPLE = 20_000
-
-
-class HrTeamInput(StrictSerializer):
-    external_id = serializers.CharField(
-        required=False, max_length=255,
-        help_text="The team's id in the HR system: when given, the team is found by it (a "
-        "renamed or moved team stays the same team). Set once, never changed.",
-    )
-    name = serializers.CharField(allow_blank=True, trim_whitespace=True)
-    parent = serializers.CharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        help_text='Path of names of the parent team from the top, e.g. "Engineering/Platform"; '
-        "none for a department.",
-    )
-    description = serializers.CharField(required=False, allow_blank=True)
-    managers = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="Emails of the team's managers (replaces them).",
-    )
-
-
-class HrPersonInput(StrictSerializer):
-    external_id = serializers.CharField(
-        required=False, max_length=255,
-        help_text="The person's id in the HR system: when given, the person is found by it (a "
-        "changed email stays the same person). Set once, never changed.",
-    )
-    email = serializers.CharField(help_text="Identifies the person (unless external_id does).")
-    first_name = serializers.CharField(required=False, allow_blank=True)
-    last_name = serializers.CharField(required=False, allow_blank=True)
-    team = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text="Team path; null: no team."
-    )
-    role = serializers.CharField(
-        required=False, allow_null=True, allow_blank=True, help_text="Role slug; null: no role."
-    )
-    job_title = serializers.CharField(required=False, allow_blank=True)
-    is_active = serializers.BooleanField(required=False)
-    start_date = serializers.DateField(
-        required=False, allow_null=True, help_text="Unknown (null) when left out on creation."
-    )
-
-
-class HrUpsertInput(StrictSerializer):
-    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)
-    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)
-
-    def validate(self, attrs: dict) -> dict:
-        if "teams" not in attrs and "people" not in attrs:
-            raise serializers.ValidationError(
-                "Send “teams”, “people” or both: an empty request changes nothing.", code="empty"
-            )
-        return attrs
-
-
-class HrUpsertParams(serializers.Serializer):
-    dry_run = serializers.BooleanField(
-        required=False, default=False, help_text="Report what would change; write nothing."
-    )
-
-
-class HrChangeSerializer(serializers.Serializer):
-    key = serializers.CharField(help_text="Team path or person email.")
-    action = serializers.ChoiceField(choices=["created", "updated", "unchanged"])
-    changes = serializers.ListField(child=serializers.CharField(), help_text="Fields changed.")
-
-
-class HrCountsSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-
-
-class HrSummarySerializer(serializers.Serializer):
-    teams = HrCountsSerializer()
-    people = HrCountsSerializer()
-
-
-class HrUpsertResultSerializer(serializers.Serializer):
-    dry_run = serializers.BooleanField()
-    summary = HrSummarySerializer(source="summary_data")
-    teams = HrChangeSerializer(many=True)
-    people = HrChangeSerializer(many=True)

@@ -9,15 +9,13 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.api import filters
 from readiness.api.caching import CachedListMixin
 from readiness.api.locations import LocationOnCreateMixin, created
-from readiness.api.permissions import CanHrUpsert, CuratorWriteOrReadOnly, IsAdmin
-from readiness.api.query import query_params
+from readiness.api.permissions import CuratorWriteOrReadOnly, IsAdmin
 from readiness.api.serializers import (
     ApiTokenCreatedSerializer,
     ApiTokenInput,
@@ -26,9 +24,6 @@ from readiness.api.serializers import (
     AudienceSerializer,
     ConcernRaiseSerializer,
     ConcernSerializer,
-    HrUpsertInput,
-    HrUpsertParams,
-    HrUpsertResultSerializer,
     PersonSerializer,
     RoleRequirementSerializer,
     RoleSerializer,
@@ -37,8 +32,7 @@ from readiness.api.serializers import (
     SkillSerializer,
     TeamSerializer,
 )
-from readiness.forms import ConcernForm
-from readiness.hr import hr_upsert
+from readiness.forms.concerns import ConcernForm
 from readiness.models import (
     ApiToken,
     Audience,
@@ -274,33 +268,3 @@ class ServiceTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
         token.token = secret
         return created(request, ApiTokenCreatedSerializer(token).data, "service-token-detail",
                        token_key=token.token_key)
-
-
-# --- HR bulk upsert ---------------------------------------------------------------------------
-
-
-class HrUpsertView(GenericAPIView):
-    """Upsert teams (by path of names) and people (by email) from an HR system, all or
-    nothing; ``?dry_run=1`` reports what would change and writes nothing."""
-
-    permission_classes = [CanHrUpsert]
-    serializer_class = HrUpsertInput
-
-    @extend_schema(
-        parameters=[HrUpsertParams],
-        request=HrUpsertInput,
-        responses={200: HrUpsertResultSerializer},
-        operation_id="hr_upsert",
-    )
-    def post(self, request: Request) -> Response:
-        params = query_params(HrUpsertParams, request)
-        data = HrUpsertInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        result = hr_upsert(
-            teams=data.validated_data.get("teams", []),
-            people=data.validated_data.get("people", []),
-            dry_run=params["dry_run"],
-            changed_by=request.user,
-        )
-        result.summary_data = result.summary()
-        return Response(HrUpsertResultSerializer(result).data)

@@ -28,8 +28,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from scim2_models import Context, EnterpriseUser, Manager
 
-from readiness.hr import PATH_SEPARATOR, HrUpsertInvalid, hr_upsert
-from readiness.hr import _team_paths as team_paths
+from readiness.hr.paths import PATH_SEPARATOR, team_paths
+from readiness.hr.plan import HrUpsertInvalid
+from readiness.hr.upsert import hr_upsert
 from readiness.models import Person, Team
 from readiness.scim.discovery import ScimUser
 

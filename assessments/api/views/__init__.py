@@ -5,7 +5,7 @@ Reads call the rule functions of ``assessments.selectors`` and return exactly wh
 compute; writes go through ``assessments.services`` (the same functions as the forms), whose
 refusals become 400 responses with field errors.
 
-``readiness.api_urls`` routes to the names re-exported here.
+``assessments.api.urls`` routes to the names re-exported here.
 """
 
 from assessments.api.views.common import _own_person

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.generic import FormView, ListView
 
-from readiness.forms import ConcernForm
+from readiness.forms.concerns import ConcernForm
 from readiness.models import Concern
 from readiness.selectors import readiness_plan_active
 from readiness.services import concern_raise

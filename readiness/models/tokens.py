@@ -1,0 +1,39 @@
+"""API tokens (personal and service accounts')."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from knox.models import AbstractAuthToken
+
+
+class ApiToken(AbstractAuthToken):
+    """A named API token (django-rest-knox stores only its hash). A person's own tokens act as
+    that person; service tokens, made by an admin for an integration, act as a service account
+    and may carry rights of their own (the HR bulk upsert)."""
+
+    name = models.CharField(max_length=100)
+    is_service = models.BooleanField(default=False)
+    can_hr_upsert = models.BooleanField(
+        "may bulk-upsert teams and people",
+        default=False,
+        help_text="Lets an HR system call the bulk upsert endpoint.",
+    )
+    can_scim = models.BooleanField(
+        "may provision over SCIM",
+        default=False,
+        help_text="Lets a directory (Microsoft Entra ID) provision people and teams at /scim/v2/.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_key}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expiry is not None and self.expiry <= timezone.now()
