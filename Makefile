@@ -15,7 +15,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_PASSWORD := readiness-demo
 BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 
-.PHONY: help install run test lint security audit migrate seed bench loadtest mutate clean distclean
+.PHONY: help install run test lint typecheck security audit migrate seed bench loadtest mutate clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,9 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+typecheck: $(STAMP)  ## mypy with the Django and DRF plugins on the app packages.
+	$(BIN)/mypy readiness catalog assessments audit
+
 security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
 	$(BIN)/bandit -r readiness catalog assessments audit -x '*/migrations/*' -q
 
@@ -85,7 +88,7 @@ audit: $(STAMP)  ## pip-audit: known vulnerabilities in the installed dependenci
 	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
 
 clean:  ## Remove the local database, broker folders, caches and test output.
-	rm -rf var test-results screenshots .pytest_cache .ruff_cache
+	rm -rf var test-results screenshots .pytest_cache .ruff_cache .mypy_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean  ## clean, and remove the virtualenv too.

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 
 from catalog.models import (
@@ -21,6 +24,7 @@ from catalog.selectors import DURATION_BANDS, CatalogFilters
 from catalog.services import IMPORT_MAX_BYTES
 from readiness.forms import IdsChoiceField
 from readiness.models import Audience, Level, Skill
+from readiness.typed import choice_field, model_choice_field
 
 LEVEL_CHOICES = [(level.value, f"{level.value} · {level.label}") for level in Level if level.value]
 
@@ -54,7 +58,7 @@ class CatalogFilterForm(forms.Form):
     price = forms.ChoiceField(label="Price", required=False,
                               choices=[("", "Free or paid"), ("free", "Free"), ("paid", "Paid")])
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
@@ -128,7 +132,7 @@ class ResourceForm(forms.ModelForm):
             "duration_minutes": "Duration (minutes)",
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         imported = bool(self.instance.pk and self.instance.external_uid)
         if not imported:
@@ -178,10 +182,10 @@ class ResourceSkillForm(forms.ModelForm):
         fields = ["skill", "level"]
         labels = {"level": "Brings a learner to"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.filter(is_active=True)
-        self.fields["level"].choices = [("", "---------"), *LEVEL_CHOICES]
+        model_choice_field(self, "skill").queryset = Skill.objects.filter(is_active=True)
+        choice_field(self, "level").choices = [("", "---------"), *LEVEL_CHOICES]
 
 
 class BaseResourceSkillFormSet(forms.BaseInlineFormSet):
@@ -224,10 +228,10 @@ class MappingRuleForm(forms.ModelForm):
                   "is_active": "Active"}
         help_texts = {"value": "A Learn id such as azure-openai, or a word of the title."}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.filter(is_active=True)
-        self.fields["fixed_level"].choices = [("", "—"), *LEVEL_CHOICES]
+        model_choice_field(self, "skill").queryset = Skill.objects.filter(is_active=True)
+        choice_field(self, "fixed_level").choices = [("", "—"), *LEVEL_CHOICES]
         self.fields["fixed_level"].label = "Fixed level"
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -243,7 +247,8 @@ class MappingRuleForm(forms.ModelForm):
         return " ".join(self.cleaned_data["value"].split())
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("level_rule") == LevelRule.FIXED and not data.get("fixed_level"):
             self.add_error("fixed_level", "Choose the level this rule gives.")
         if data.get("level_rule") == LevelRule.FROM_DIFFICULTY:
@@ -266,13 +271,15 @@ class UnmappedMapForm(forms.Form):
         choices=[("", "One above its difficulty"), *LEVEL_CHOICES],
     )
 
-    def __init__(self, *args: object, queryset=None, **kwargs: object) -> None:  # noqa: ANN001
+    def __init__(self, *args: Any, queryset: QuerySet[TrainingResource] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if queryset is not None:
-            self.fields["resources"].queryset = queryset
+            model_choice_field(self, "resources").queryset = queryset
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "map" and not data.get("skill"):
             self.add_error("skill", "Choose the skill these items build.")
         return data
@@ -294,7 +301,7 @@ class ImportFileForm(forms.Form):
     dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
                                  required=False)
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
