@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Field, Model
 from django.http import HttpRequest
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
@@ -35,10 +36,19 @@ def api_user(request: Request) -> User:
     return user
 
 
+def column_name(model: type[Model], name: str) -> str:
+    """The database column of a concrete field (``get_field`` is typed for relations too)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is no column")
+    return field.column
+
+
 def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     field = form.fields[name]
     if not isinstance(field, kind):
-        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}")
+        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, "
+                        f"not a {kind.__name__}")
     return field
 
 

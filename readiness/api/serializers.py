@@ -1,5 +1,6 @@
 """Serializers of the organization: the skills framework, teams, people, plans and concerns."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
@@ -33,8 +34,10 @@ class FullCleanModelSerializer(StrictModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = model() if self.instance is None else model.objects.get(pk=self.instance.pk)
+        model: type[models.Model] = self.Meta.model
+        instance = (
+            model() if self.instance is None else model._default_manager.get(pk=self.instance.pk)
+        )
         many_to_many = {f.name for f in model._meta.many_to_many}
         for field, value in attrs.items():
             if field not in many_to_many:
@@ -63,7 +66,9 @@ class SkillCategorySerializer(FullCleanModelSerializer):
 
 
 class SkillSerializer(FullCleanModelSerializer):
-    category_slug = serializers.SlugRelatedField(source="category", slug_field="slug", read_only=True)
+    category_slug: "serializers.SlugRelatedField[SkillCategory]" = serializers.SlugRelatedField(
+        source="category", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Skill
@@ -120,7 +125,7 @@ class UserBriefSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.SerializerMethodField()
 
-    def get_display_name(self, user: models.Model) -> str:
+    def get_display_name(self, user: User) -> str:
         return user.get_full_name() or user.get_username()
 
 
@@ -322,7 +327,8 @@ class HrTeamInput(StrictSerializer):
         "renamed or moved team stays the same team). Set once, never changed.",
     )
     name = serializers.CharField(allow_blank=True, trim_whitespace=True)
-    parent = serializers.CharField(
+    # DRF's metaclass takes declared fields off the class: this is no Field.parent.
+    parent = serializers.CharField(  # type: ignore[assignment]
         required=False,
         allow_null=True,
         allow_blank=True,
@@ -360,8 +366,9 @@ class HrPersonInput(StrictSerializer):
 
 
 class HrUpsertInput(StrictSerializer):
-    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)
-    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)
+    # max_length goes to the ListSerializer that many=True builds (the stubs lack it).
+    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)  # type: ignore[call-arg]
+    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)  # type: ignore[call-arg]
 
     def validate(self, attrs: dict) -> dict:
         if "teams" not in attrs and "people" not in attrs:
@@ -396,6 +403,6 @@ class HrSummarySerializer(serializers.Serializer):
 
 class HrUpsertResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
-    summary = HrSummarySerializer(source="summary_data")
+    summary = HrSummarySerializer()  # HrUpsertResult.summary(), called by DRF
     teams = HrChangeSerializer(many=True)
     people = HrChangeSerializer(many=True)
