@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
@@ -210,14 +210,15 @@ class BaseResourceSkillFormSet(forms.BaseInlineFormSet):
         }
 
 
-ResourceSkillFormSet = inlineformset_factory(
+# The stubs type the factory's class as its generic base: it is a BaseResourceSkillFormSet.
+ResourceSkillFormSet = cast(type[BaseResourceSkillFormSet], inlineformset_factory(
     TrainingResource,
     ResourceSkill,
     form=ResourceSkillForm,
     formset=BaseResourceSkillFormSet,
     extra=2,
     can_delete=True,
-)
+))
 
 
 class MappingRuleForm(forms.ModelForm):
