@@ -104,6 +104,8 @@ class _ExpiryRun(_Run):
     def _expiry_message(self, row: Reminder, certification: PersonCertification) -> _Outgoing:
         person = row.person
         curated = certification.certification
+        if row.due_on is None:  # never: an expiry reminder is due on the expiry date
+            raise ValueError(f"Reminder {row.pk} has no due date.")
         context = {
             "person": person,
             "name": certification.name,
@@ -116,5 +118,5 @@ class _ExpiryRun(_Run):
             name="certification_expiry", to=[person.email], context=context,
             headers={"Message-ID": message_id(f"certification-{row.pk}")},
         )
-        record = SentEmail(KIND, person.email, message.subject, (person.pk,))
+        record = SentEmail(KIND, person.email, str(message.subject), (person.pk,))
         return _Outgoing(message, [row.pk], record)
