@@ -44,7 +44,10 @@ class SkillStateSerializer(serializers.Serializer):
     """Where a person stands on a skill (``assessments.selectors.SkillState``)."""
 
     skill = serializers.SerializerMethodField()
-    required = serializers.BooleanField(help_text="The skill has a target for this person.")  # type: ignore[assignment]  # a declared field (DRF takes it off the class)
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="The skill has a target for this person."
+    )
     target = serializers.IntegerField(allow_null=True)
     level = serializers.IntegerField(allow_null=True, help_text="Effective level.")
     self_level = serializers.IntegerField(allow_null=True)
@@ -78,7 +81,8 @@ class ReadinessSerializer(serializers.Serializer):
 
     people = serializers.IntegerField(allow_null=True)
     people_ready = serializers.IntegerField(allow_null=True)
-    required = serializers.IntegerField(  # type: ignore[assignment]  # a declared field (DRF takes it off the class)
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.IntegerField(  # type: ignore[assignment]
         allow_null=True, help_text="(person, required skill) pairs."
     )
     at_target = serializers.IntegerField(allow_null=True)
@@ -183,7 +187,8 @@ class SkillStateParams(serializers.Serializer):
     gaps_only = serializers.BooleanField(
         required=False, default=False, help_text="Only skills with a gap."
     )
-    required = serializers.BooleanField(  # type: ignore[assignment]  # a declared field (DRF takes it off the class)
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.BooleanField(  # type: ignore[assignment]
         required=False, allow_null=True, default=None, help_text="Only required (or optional) skills."
     )
     category = serializers.CharField(required=False, help_text="Category slug.")
@@ -371,7 +376,8 @@ class CompletionSerializer(serializers.Serializer):
 class TeamCompletionSerializer(CompletionSerializer):
     team = serializers.IntegerField(source="team_id", allow_null=True,
                                     help_text="Null: people without a team.")
-    label = serializers.CharField(help_text='"Department › Team".')  # type: ignore[assignment]  # a declared field (DRF takes it off the class)
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    label = serializers.CharField(help_text='"Department › Team".')  # type: ignore[assignment]
     depth = serializers.IntegerField()
 
 

@@ -133,7 +133,9 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
         form = UnmappedMapForm(queryset=page.object_list)
         return self.render_to_response(self.get_context_data(page=page, form=form))
 
-    def post(self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
         form = UnmappedMapForm(request.POST, queryset=unmapped_resources())
         if form.is_valid():
             ids = [r.pk for r in form.cleaned_data["resources"]]

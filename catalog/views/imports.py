@@ -36,7 +36,9 @@ class ImportView(CuratorRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(
             file_form=ImportFileForm(), platform_form=ImportPlatformForm()))
 
-    def post(self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
         file_form, platform_form = ImportFileForm(), ImportPlatformForm()
         form: ImportFileForm | ImportPlatformForm
         if "platform" in request.POST:

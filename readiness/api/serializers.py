@@ -367,8 +367,12 @@ class HrPersonInput(StrictSerializer):
 
 class HrUpsertInput(StrictSerializer):
     # max_length goes to the ListSerializer that many=True builds (the stubs lack it).
-    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)  # type: ignore[call-arg]
-    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)  # type: ignore[call-arg]
+    teams = HrTeamInput(  # type: ignore[call-arg]
+        many=True, required=False, max_length=HR_MAX_TEAMS
+    )
+    people = HrPersonInput(  # type: ignore[call-arg]
+        many=True, required=False, max_length=HR_MAX_PEOPLE
+    )
 
     def validate(self, attrs: dict) -> dict:
         if "teams" not in attrs and "people" not in attrs:
