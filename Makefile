@@ -17,7 +17,7 @@ BROKER_DIRS := var/broker/queue var/broker/processed var/broker/control
 # Local runs use the development settings: the base ones plus the demo app (seed_demo).
 DEV := DJANGO_SETTINGS_MODULE=readiness.settings.dev
 
-.PHONY: help install run test lint security audit migrate seed bench loadtest mutate clean distclean
+.PHONY: help install run test lint typecheck security audit migrate seed bench loadtest mutate clean distclean
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+typecheck: $(STAMP)  ## mypy with the Django and DRF plugins on the app packages.
+	$(BIN)/mypy readiness catalog assessments audit
+
 security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
 	$(BIN)/bandit -r readiness catalog assessments audit demo -x '*/migrations/*' -q
 
@@ -87,7 +90,7 @@ audit: $(STAMP)  ## pip-audit: known vulnerabilities in the installed dependenci
 	$(BIN)/pip-audit --skip-editable --strict --progress-spinner off
 
 clean:  ## Remove the local database, broker folders, caches and test output.
-	rm -rf var test-results screenshots .pytest_cache .ruff_cache
+	rm -rf var test-results screenshots .pytest_cache .ruff_cache .mypy_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean  ## clean, and remove the virtualenv too.

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -124,7 +124,7 @@ def person_erase(*, person: Person) -> None:
     """Anonymize ``person``: their login can no longer sign in and no longer names them; their
     ratings stay (level, skill, dates) as anonymous statistics; free text they wrote on
     ratings is blanked; concerns they raised stay, no longer linked to them."""
-    user: AbstractBaseUser = get_user_model().objects.select_for_update().get(pk=person.user_id)
+    user: User = get_user_model().objects.select_for_update().get(pk=person.user_id)
     old_username = user.get_username()
     # What named them, to be taken out of the copies: the full name and the email are specific
     # enough to replace wherever they appear; a first or last name alone only in their own text.
@@ -205,7 +205,7 @@ def _concerns_redact(concerns: list[Concern], *, words: list[str]) -> None:
 
 
 def _admin_log_redact(
-    *, person: Person, user: AbstractBaseUser, names: list[str], old_username: str
+    *, person: Person, user: User, names: list[str], old_username: str
 ) -> None:
     """The admin's change log (shown on /audit/) keeps each object's name as it was then: the
     person's and their login's rows take their erased names, and the rows of their ratings,

@@ -8,12 +8,13 @@ shown on the audit page.
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db.models import Model
 from simple_history import register
 
 from catalog.models import ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.models import AudienceRequirement, PlanGoal, ReadinessPlan, RoleRequirement, Skill
 
-TRACKED = [
+TRACKED: list[type[Model]] = [
     RoleRequirement, AudienceRequirement, Skill, ReadinessPlan, PlanGoal,
     TrainingResource, ResourceSkill, SkillMappingRule,
 ]

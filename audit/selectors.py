@@ -7,6 +7,7 @@ from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Model, QuerySet
+from simple_history.utils import get_history_model_for_model
 
 from audit.models import TRACKED
 
@@ -27,7 +28,7 @@ class AuditEntry:
 
 def audit_kinds() -> dict[str, type[Model]]:
     """Filter value → tracked model, in the order the filter lists them."""
-    models = [*TRACKED, Group, get_user_model()]
+    models: list[type[Model]] = [*TRACKED, Group, get_user_model()]
     return {m._meta.label_lower: m for m in models}
 
 
@@ -38,7 +39,7 @@ def _label(row: Model, model: type[Model]) -> str:
     # Rows named by what they join (a requirement, a link, a rule): the related objects'
     # names were fetched with the row.
     related = [
-        str(getattr(row, f.name)) for f in model.history.model._meta.fields
+        str(getattr(row, f.name)) for f in get_history_model_for_model(model)._meta.fields
         if f.is_relation and f.name != "history_user" and getattr(row, f.name + "_id", None)
     ]
     return " · ".join(related) or f"#{row.pk}"
@@ -72,7 +73,7 @@ def audit_entries(
     for label, model in audit_kinds().items():
         if kind and kind != label:
             continue
-        history = model.history.model
+        history = get_history_model_for_model(model)
         relations = [
             f.name for f in history._meta.fields if f.is_relation and f.name != "history_user"
         ]

@@ -13,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Cast, Left, Replace
 from django.dispatch import receiver
 from django.utils import timezone
+from simple_history.utils import get_history_model_for_model
 
 from assessments.models import SkillRating
 from assessments.privacy import person_erased
@@ -32,7 +33,7 @@ def anonymize_user_history(
     (the rows stay, so the audit still shows that the account changed and when). Their full
     name and email are also replaced in every other history table's text (a plan or a rule
     that named them, a change reason)."""
-    get_user_model().history.model.objects.filter(id=user_id).update(
+    get_history_model_for_model(get_user_model()).objects.filter(id=user_id).update(
         username=f"erased-{user_id}", first_name="", last_name="", email=""
     )
     # Bulk writes (HR upsert, CSV import) name the person in the change log: by the email

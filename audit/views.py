@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from audit.selectors import ACTIONS, ADMIN_LOG, audit_entries, audit_kinds
 from readiness.permissions import is_admin
+from readiness.typed import choice_field
 
 
 class AuditFilterForm(forms.Form):
@@ -20,7 +21,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        choice_field(self, "kind").choices = [
             ("", "Everything"),
             *((label, str(model._meta.verbose_name).capitalize())
               for label, model in audit_kinds().items()),

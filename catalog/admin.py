@@ -4,9 +4,13 @@ What a curator edits here on an imported resource is recorded in ``curated_field
 links they touch become curator links), so the next Microsoft Learn import leaves it alone.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminTextInputWidget
-from django.db.models import Count, Exists, Model, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm, Textarea
 from django.http import HttpRequest
 
@@ -21,6 +25,19 @@ from catalog.models import (
     TrainingResource,
 )
 from readiness.admin import ReadOnlyAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+# What the changelists' querysets annotate (read by the count columns).
+class _Resources(TypedDict):
+    _resources: int
+
+
+class _Skills(TypedDict):
+    _skills: int
+
 
 LIST_FIELDS = (
     "curated_fields",
@@ -44,7 +61,7 @@ class ProviderAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_resources=Count("resources"))
 
     @admin.display(description="resources", ordering="_resources")
-    def resource_count(self, obj: Provider) -> int:
+    def resource_count(self, obj: WithAnnotations[Provider, _Resources]) -> int:
         return obj._resources
 
 
@@ -128,7 +145,7 @@ class TrainingResourceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_skills=Count("skill_links", distinct=True))
 
     @admin.display(description="skills", ordering="_skills")
-    def skill_count(self, obj: TrainingResource) -> int:
+    def skill_count(self, obj: WithAnnotations[TrainingResource, _Skills]) -> int:
         return obj._skills
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):  # noqa: ANN001, ANN201
@@ -223,6 +240,6 @@ class ImportRunAdmin(ReadOnlyAdmin):
     def progress(self, obj: ImportRun) -> str:
         return f"{obj.processed} / {obj.total}"
 
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: ImportRun | None = None) -> bool:
         # A run still queued or running is the worker's: deleting it would lose its file.
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_finished)

@@ -4,6 +4,10 @@ Every changelist keeps a constant number of queries (``list_select_related``, an
 one prefetch at most); foreign keys to large tables use autocomplete widgets.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Model, QuerySet
@@ -25,6 +29,27 @@ from readiness.models import (
     Team,
 )
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+# What the changelists' querysets annotate (read by the count columns).
+class _Requirements(TypedDict):
+    _requirements: int
+
+
+class _Skills(TypedDict):
+    _skills: int
+
+
+class _RoleCounts(TypedDict):
+    _requirements: int
+    _people: int
+
+
+class _Members(TypedDict):
+    _members: int
 
 admin.site.site_header = "Readiness administration"
 admin.site.site_title = "Readiness admin"
@@ -66,7 +91,7 @@ class AudienceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_requirements=Count("requirements"))
 
     @admin.display(description="requirements", ordering="_requirements")
-    def requirement_count(self, obj: Audience) -> int:
+    def requirement_count(self, obj: WithAnnotations[Audience, _Requirements]) -> int:
         return obj._requirements
 
 
@@ -82,11 +107,11 @@ class SkillCategoryAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(_skills=Count("skills"))
 
     @admin.display(description="skills", ordering="_skills")
-    def skill_count(self, obj: SkillCategory) -> int:
+    def skill_count(self, obj: WithAnnotations[SkillCategory, _Skills]) -> int:
         return obj._skills
 
 
-DESCRIPTOR_FIELDS = [f"descriptor_{level}" for level in range(5)]
+DESCRIPTOR_FIELDS = tuple(f"descriptor_{level}" for level in range(5))
 
 
 @admin.register(Skill)
@@ -145,11 +170,11 @@ class RoleAdmin(admin.ModelAdmin):
         )
 
     @admin.display(description="requirements", ordering="_requirements")
-    def requirement_count(self, obj: Role) -> int:
+    def requirement_count(self, obj: WithAnnotations[Role, _RoleCounts]) -> int:
         return obj._requirements
 
     @admin.display(description="people", ordering="_people")
-    def people_count(self, obj: Role) -> int:
+    def people_count(self, obj: WithAnnotations[Role, _RoleCounts]) -> int:
         return obj._people
 
 
@@ -217,7 +242,7 @@ class TeamAdmin(admin.ModelAdmin):
         return f"{'— ' * obj.depth}{obj.name}"
 
     @admin.display(description="members", ordering="_members")
-    def member_count(self, obj: Team) -> int:
+    def member_count(self, obj: WithAnnotations[Team, _Members]) -> int:
         return obj._members
 
     @admin.display(description="managers")

@@ -17,6 +17,8 @@ from django.db import connection, models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from readiness.typed import column_name
+
 
 def history_snapshot(
     model: type[models.Model],
@@ -43,6 +45,7 @@ def history_snapshot(
     source = [f"b.{quote(f.column)}" for f in tracked]
     pk = f"b.{quote(model._meta.pk.column)}"
     ids = [int(i) for i in ids]
+    id_param: list[int] | str | None
     if connection.vendor == "postgresql":
         where, id_param = f"{pk} = ANY(%s)", ids  # nosec B608 # quoted model table/column names; values as parameters
     elif connection.vendor == "sqlite":
@@ -95,7 +98,7 @@ def change_log_record(
     quote = connection.ops.quote_name
     meta = LogEntry._meta
     columns = ", ".join(
-        quote(meta.get_field(name).column)
+        quote(column_name(LogEntry, name))
         for name in ("action_time", "user", "content_type", "action_flag", "change_message",
                      "object_id", "object_repr")
     )

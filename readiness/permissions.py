@@ -7,7 +7,7 @@ and in the cache until the data changes (``readiness.caching``).
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 LEADERSHIP_GROUP = "Leadership"
 CURATORS_GROUP = "Curators"
@@ -25,7 +25,7 @@ class PersonaFlags:
 _NOBODY = PersonaFlags(False, False, False, False, False)
 
 
-def persona_flags(user: AbstractBaseUser | AnonymousUser) -> PersonaFlags:
+def persona_flags(user: User | AnonymousUser) -> PersonaFlags:
     """Everything the navigation and the permission checks need about ``user``, one query."""
     if not user.is_authenticated:
         return _NOBODY
@@ -38,11 +38,11 @@ def persona_flags(user: AbstractBaseUser | AnonymousUser) -> PersonaFlags:
     # more than the data version.
     flags = cached("persona-flags", user.pk, bool(user.is_superuser),
                    build=lambda: _persona_flags_read(user))
-    user._persona_flags = flags
+    user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long cache named above
     return flags
 
 
-def _persona_flags_read(user: AbstractBaseUser) -> PersonaFlags:
+def _persona_flags_read(user: User) -> PersonaFlags:
     from django.contrib.auth import get_user_model
     from django.db.models import Exists, OuterRef
 
@@ -70,22 +70,22 @@ def _persona_flags_read(user: AbstractBaseUser) -> PersonaFlags:
     )
 
 
-def forget_persona(user: AbstractBaseUser) -> None:
+def forget_persona(user: User) -> None:
     """Drop the cached flags (after changing a user's groups or teams in the same request)."""
     user.__dict__.pop("_persona_flags", None)
 
 
-def is_admin(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_admin(user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and user.is_superuser)
 
 
-def is_leadership(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_leadership(user: User | AnonymousUser) -> bool:
     return persona_flags(user).leadership
 
 
-def is_curator(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_curator(user: User | AnonymousUser) -> bool:
     return persona_flags(user).curator
 
 
-def is_manager(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_manager(user: User | AnonymousUser) -> bool:
     return persona_flags(user).manager

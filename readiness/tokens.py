@@ -7,12 +7,13 @@ first characters (``token_key``) by which its owner recognises and revokes it.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.utils import timezone
 
 from readiness.models import ApiToken
@@ -25,7 +26,7 @@ DEFAULT_EXPIRY_DAYS = 90
 MAX_PERSONAL_TOKENS = 10
 
 
-def tokens_of(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:
+def tokens_of(*, user: User) -> QuerySet[ApiToken]:
     """The live (unexpired) personal tokens of ``user``, newest first."""
     now = timezone.now()
     return (
@@ -61,7 +62,7 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def token_create(
-    *, user: AbstractBaseUser, name: str, expires_in_days: int = DEFAULT_EXPIRY_DAYS
+    *, user: User, name: str, expires_in_days: int = DEFAULT_EXPIRY_DAYS
 ) -> tuple[ApiToken, str]:
     """Create a personal token for ``user``; returns (token, the secret string, shown once)."""
     name = _clean_name(name)
@@ -81,7 +82,7 @@ def token_create(
     )
 
 
-def token_revoke(*, user: AbstractBaseUser, token_key: str) -> bool:
+def token_revoke(*, user: User, token_key: str) -> bool:
     """Revoke ``user``'s own token with that key; False when they have none such."""
     deleted, _ = ApiToken.objects.filter(user=user, is_service=False, token_key=token_key).delete()
     return bool(deleted)
@@ -90,7 +91,7 @@ def token_revoke(*, user: AbstractBaseUser, token_key: str) -> bool:
 @transaction.atomic
 def service_token_create(
     *,
-    admin: AbstractBaseUser,
+    admin: User,
     account: str,
     name: str,
     can_hr_upsert: bool = False,
@@ -124,7 +125,7 @@ def scim_token_create(
 
 def _service_token_create(
     *,
-    created_by: AbstractBaseUser | None,
+    created_by: User | None,
     account: str,
     name: str,
     can_hr_upsert: bool = False,
@@ -134,7 +135,8 @@ def _service_token_create(
     name = _clean_name(name)
     account = (account or "").strip()
     User = get_user_model()
-    username_field = User._meta.get_field(User.USERNAME_FIELD)
+    # The username is a plain model field (get_field is typed for relations too).
+    username_field = cast("Field[Any, Any]", User._meta.get_field(User.USERNAME_FIELD))
     try:
         username_field.clean(account, None)
         username_field.run_validators(account)

@@ -5,6 +5,8 @@ Output serializers read the dataclasses the rule functions return (``SkillState`
 shape of a request and hand it to a service, which decides.
 """
 
+from typing import Any
+
 from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,18 +19,20 @@ from assessments.models import (
     LearningPlanItem,
     SkillRating,
 )
-from assessments.selectors import Readiness
+from assessments.selectors import Readiness, SkillState
 from readiness.api.schema import LevelField
 from readiness.api.serializers import PersonSerializer
 from readiness.api.strict import StrictSerializer
-from readiness.models import Audience, Level, Skill, Team
+from readiness.models import Audience, Level, Skill, SkillCategory, Team
 from readiness.privacy_floor import min_people
 
 # --- Rule results -----------------------------------------------------------------------------
 
 
 class SkillBriefSerializer(serializers.ModelSerializer):
-    category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    category: "serializers.SlugRelatedField[SkillCategory]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Skill
@@ -40,7 +44,10 @@ class SkillStateSerializer(serializers.Serializer):
     """Where a person stands on a skill (``assessments.selectors.SkillState``)."""
 
     skill = serializers.SerializerMethodField()
-    required = serializers.BooleanField(help_text="The skill has a target for this person.")
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="The skill has a target for this person."
+    )
     target = serializers.IntegerField(allow_null=True)
     level = serializers.IntegerField(allow_null=True, help_text="Effective level.")
     self_level = serializers.IntegerField(allow_null=True)
@@ -62,7 +69,7 @@ class SkillStateSerializer(serializers.Serializer):
     )
 
     @extend_schema_field(SkillBriefSerializer)
-    def get_skill(self, state: object) -> dict:
+    def get_skill(self, state: SkillState) -> dict:
         return SkillBriefSerializer(self.context["skills"][state.skill_id]).data
 
 
@@ -74,7 +81,8 @@ class ReadinessSerializer(serializers.Serializer):
 
     people = serializers.IntegerField(allow_null=True)
     people_ready = serializers.IntegerField(allow_null=True)
-    required = serializers.IntegerField(
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.IntegerField(  # type: ignore[assignment]
         allow_null=True, help_text="(person, required skill) pairs."
     )
     at_target = serializers.IntegerField(allow_null=True)
@@ -179,7 +187,8 @@ class SkillStateParams(serializers.Serializer):
     gaps_only = serializers.BooleanField(
         required=False, default=False, help_text="Only skills with a gap."
     )
-    required = serializers.BooleanField(
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    required = serializers.BooleanField(  # type: ignore[assignment]
         required=False, allow_null=True, default=None, help_text="Only required (or optional) skills."
     )
     category = serializers.CharField(required=False, help_text="Category slug.")
@@ -228,7 +237,7 @@ class SkillRatingSerializer(serializers.ModelSerializer):
 class LevelInputField(LevelField):
     """A level as the self-assessment form takes it: 0 to 4, with the form's message."""
 
-    def to_internal_value(self, data: object) -> int:
+    def to_internal_value(self, data: Any) -> int:  # noqa: ANN401
         value = super().to_internal_value(data)
         if value not in Level.values:
             raise serializers.ValidationError(LEVEL_ERROR)
@@ -266,7 +275,7 @@ class SelfAssessmentInput(StrictSerializer):
 
 class ManagerRatingInput(SelfRatingInput):
     person = serializers.IntegerField(help_text="Person id: someone you manage.")
-    interest = None
+    interest = None  # type: ignore[assignment]  # DRF: None takes the inherited field away
 
 
 class ManagerRatingsInput(StrictSerializer):
@@ -367,7 +376,8 @@ class CompletionSerializer(serializers.Serializer):
 class TeamCompletionSerializer(CompletionSerializer):
     team = serializers.IntegerField(source="team_id", allow_null=True,
                                     help_text="Null: people without a team.")
-    label = serializers.CharField(help_text='"Department › Team".')
+    # A declared field, which DRF takes off the class (it shadows no Field attribute).
+    label = serializers.CharField(help_text='"Department › Team".')  # type: ignore[assignment]
     depth = serializers.IntegerField()
 
 

@@ -121,6 +121,8 @@ class PersonCertification(models.Model):
     )
     name = models.CharField(max_length=200)
     number = models.CharField("certification number", max_length=64, blank=True)
+    #: Not a column: set on each row by ``person_certifications()`` for the pages.
+    status: str
     source = models.CharField(max_length=12, choices=CertificationSource.choices)
     earned_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -106,6 +106,8 @@ class _ExpiryRun(ReminderRun):
     def _expiry_message(self, row: Reminder, certification: PersonCertification) -> Outgoing:
         person = row.person
         curated = certification.certification
+        if row.due_on is None:  # never: an expiry reminder is due on the expiry date
+            raise ValueError(f"Reminder {row.pk} has no due date.")
         context = {
             "person": person,
             "name": certification.name,
@@ -118,5 +120,5 @@ class _ExpiryRun(ReminderRun):
             name="certification_expiry", to=[person.email], context=context,
             headers={"Message-ID": message_id(f"certification-{row.pk}")},
         )
-        record = SentEmail(KIND, person.email, message.subject, (person.pk,))
+        record = SentEmail(KIND, person.email, str(message.subject), (person.pk,))
         return Outgoing(message, [row.pk], record)

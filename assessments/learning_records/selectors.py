@@ -64,6 +64,8 @@ def person_reassess_prompt(*, person: Person) -> ReassessPrompt:
     for resource_id, when, verified_by in LearningPlanItem.objects.filter(
         person=person, status=PlanItemStatus.COMPLETED, completed_at__isnull=False
     ).values_list("resource_id", "completed_at", "verified_by"):
+        if when is None:  # never: the filter asks for a completion date
+            continue
         completed[resource_id] = max(
             (when, bool(verified_by)), completed.get(resource_id, (when, False))
         )

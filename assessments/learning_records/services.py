@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -252,7 +253,10 @@ def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> li
     )
     done = []
     for item in items:
-        completion = by_uid[item.resource.external_uid]
+        uid = item.resource.external_uid
+        if uid is None:  # never: the filter matched it by its uid
+            continue
+        completion = by_uid[uid]
         when = completion.completed_at
         if (item.status == PlanItemStatus.COMPLETED and item.verified_by == LEARN
                 and item.completed_at == when):
@@ -303,7 +307,7 @@ def person_certification_add(
 
 @transaction.atomic
 def person_certification_verify(
-    *, certification: PersonCertification, user: object
+    *, certification: PersonCertification, user: User
 ) -> PersonCertification:
     """A manager checked the proof of a certification entered by hand."""
     row = PersonCertification.objects.select_for_update().get(pk=certification.pk)

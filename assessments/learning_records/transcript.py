@@ -17,7 +17,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
@@ -100,6 +100,10 @@ class Transcript:
     certifications: tuple[TranscriptCertification, ...]
 
 
+@overload
+def _when(value: Any, where: str, *, required: Literal[True]) -> dt.datetime: ...  # noqa: ANN401
+@overload
+def _when(value: Any, where: str, *, required: bool) -> dt.datetime | None: ...  # noqa: ANN401
 def _when(value: Any, where: str, *, required: bool) -> dt.datetime | None:
     if value in (None, "") and not required:
         return None

@@ -4,6 +4,8 @@ user, never from the URL."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,6 +34,7 @@ from assessments.learning_records.services import (
 from assessments.learning_records.tasks import sync_transcript
 from assessments.views.me import OwnPersonMixin, _own_person
 from readiness.selectors import people_managed_by
+from readiness.typed import AuthenticatedHttpRequest
 
 
 class TranscriptLinkForm(forms.Form):
@@ -50,7 +53,7 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
     def _render(self, form: TranscriptLinkForm, status: int = 200,
                 certification_form: CertificationEntryForm | None = None) -> HttpResponse:
         link = person_transcript_link(person=self.person)
-        context = {
+        context: dict[str, Any] = {
             "person": self.person,
             "form": form,
             "certification_form": certification_form or CertificationEntryForm(),
@@ -111,7 +114,9 @@ class MyCertificationAddView(MyVerifiedLearningView):
 
 
 @require_POST
-def person_certification_verify_view(request: HttpRequest, pk: int, cert_pk: int) -> HttpResponse:
+def person_certification_verify_view(
+    request: AuthenticatedHttpRequest, pk: int, cert_pk: int
+) -> HttpResponse:
     """A manager of the person confirms the proof of a certification entered by hand."""
     person = get_object_or_404(people_managed_by(user=request.user), pk=pk)
     row = get_object_or_404(PersonCertification.objects.filter(person=person), pk=cert_pk)

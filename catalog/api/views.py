@@ -2,6 +2,8 @@
 create and update resources (with their skill mappings, through ``catalog.services.curate``) and
 providers."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -39,7 +41,7 @@ class ProviderViewSet(CreateUpdateReadViewSet):
     ordering = ["preference", "name", "id"]
 
 
-_WRITE_DOC = {
+_WRITE_DOC: dict[str, Any] = {
     "request": TrainingResourceInput,
     "responses": {200: TrainingResourceSerializer},
 }
@@ -121,7 +123,8 @@ def _skill_levels(entries: list[dict]) -> tuple[dict[Skill, int], dict[int, dict
     by the index of the entry, as DRF keys the errors of a list."""
     skills = Skill.objects.in_bulk({entry["skill"] for entry in entries})
     level_field = ResourceSkill._meta.get_field("level")
-    levels, errors = {}, {}
+    levels: dict[Skill, int] = {}
+    errors: dict[int, dict] = {}
     for index, entry in enumerate(entries):
         problems: dict = {}
         skill = skills.get(entry["skill"])
@@ -135,6 +138,6 @@ def _skill_levels(entries: list[dict]) -> tuple[dict[Skill, int], dict[int, dict
             problems["skill"] = ["This skill is listed twice."]
         if problems:
             errors[index] = problems
-        else:
+        elif skill is not None:  # always, without problems
             levels[skill] = entry["level"]
     return levels, errors

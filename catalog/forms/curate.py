@@ -3,17 +3,21 @@ unmapped queue's bulk action."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.bootstrap import InlineCheckboxes
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Field, Fieldset, Layout, Row, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.forms import inlineformset_factory
 
 from catalog.forms.levels import LEVEL_CHOICES
 from catalog.models import LevelRule, ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.forms import IdsChoiceField
 from readiness.models import Skill
+from readiness.typed import choice_field, model_choice_field
 
 #: What the edit form offers to keep from the importer (the rest is Learn's own metadata).
 OWNABLE_FIELDS = [
@@ -59,7 +63,7 @@ class ResourceForm(forms.ModelForm):
             "duration_minutes": "Duration (minutes)",
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         imported = bool(self.instance.pk and self.instance.external_uid)
         if not imported:
@@ -109,10 +113,10 @@ class ResourceSkillForm(forms.ModelForm):
         fields = ["skill", "level"]
         labels = {"level": "Brings a learner to"}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.filter(is_active=True)
-        self.fields["level"].choices = [("", "---------"), *LEVEL_CHOICES]
+        model_choice_field(self, "skill").queryset = Skill.objects.filter(is_active=True)
+        choice_field(self, "level").choices = [("", "---------"), *LEVEL_CHOICES]
 
 
 class BaseResourceSkillFormSet(forms.BaseInlineFormSet):
@@ -137,14 +141,15 @@ class BaseResourceSkillFormSet(forms.BaseInlineFormSet):
         }
 
 
-ResourceSkillFormSet = inlineformset_factory(
+# The stubs type the factory's class as its generic base: it is a BaseResourceSkillFormSet.
+ResourceSkillFormSet = cast(type[BaseResourceSkillFormSet], inlineformset_factory(
     TrainingResource,
     ResourceSkill,
     form=ResourceSkillForm,
     formset=BaseResourceSkillFormSet,
     extra=2,
     can_delete=True,
-)
+))
 
 
 class MappingRuleForm(forms.ModelForm):
@@ -155,10 +160,10 @@ class MappingRuleForm(forms.ModelForm):
                   "is_active": "Active"}
         help_texts = {"value": "A Learn id such as azure-openai, or a word of the title."}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["skill"].queryset = Skill.objects.filter(is_active=True)
-        self.fields["fixed_level"].choices = [("", "—"), *LEVEL_CHOICES]
+        model_choice_field(self, "skill").queryset = Skill.objects.filter(is_active=True)
+        choice_field(self, "fixed_level").choices = [("", "—"), *LEVEL_CHOICES]
         self.fields["fixed_level"].label = "Fixed level"
         self.helper = FormHelper()
         self.helper.layout = Layout(
@@ -174,7 +179,8 @@ class MappingRuleForm(forms.ModelForm):
         return " ".join(self.cleaned_data["value"].split())
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("level_rule") == LevelRule.FIXED and not data.get("fixed_level"):
             self.add_error("fixed_level", "Choose the level this rule gives.")
         if data.get("level_rule") == LevelRule.FROM_DIFFICULTY:
@@ -197,13 +203,15 @@ class UnmappedMapForm(forms.Form):
         choices=[("", "One above its difficulty"), *LEVEL_CHOICES],
     )
 
-    def __init__(self, *args: object, queryset=None, **kwargs: object) -> None:  # noqa: ANN001
+    def __init__(self, *args: Any, queryset: QuerySet[TrainingResource] | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if queryset is not None:
-            self.fields["resources"].queryset = queryset
+            model_choice_field(self, "resources").queryset = queryset
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("action") == "map" and not data.get("skill"):
             self.add_error("skill", "Choose the skill these items build.")
         return data

@@ -8,12 +8,14 @@ from catalog.forms.browse import CatalogFilterForm
 from catalog.models import TrainingResource
 from catalog.selectors.browse import resource_get, resource_modules, resources_search
 from readiness.permissions import is_curator, is_manager
+from readiness.typed import AuthenticatedHttpRequest
 
 PAGE_SIZE = 20
 
 
 class CatalogListView(TemplateView):
     template_name = "catalog/resource_list.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
@@ -39,6 +41,7 @@ class CatalogListView(TemplateView):
 
 class ResourceDetailView(TemplateView):
     template_name = "catalog/resource_detail.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: object) -> dict:
         # The catalog reads the person side in its views' bodies (catalog may not import

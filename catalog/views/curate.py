@@ -33,6 +33,7 @@ from catalog.services.curate import (
     resources_retire,
 )
 from catalog.views.mixins import CuratorRequiredMixin
+from readiness.typed import AuthenticatedHttpRequest
 
 UNMAPPED_PAGE_SIZE = 50
 
@@ -137,7 +138,9 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
         form = UnmappedMapForm(queryset=page.object_list)
         return self.render_to_response(self.get_context_data(page=page, form=form))
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
         form = UnmappedMapForm(request.POST, queryset=unmapped_resources())
         if form.is_valid():
             ids = [r.pk for r in form.cleaned_data["resources"]]

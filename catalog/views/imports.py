@@ -18,6 +18,7 @@ from catalog.models import ImportRun, ImportSource
 from catalog.selectors.imports import import_blocking_run, import_run_get, import_runs_recent
 from catalog.services.imports import import_run_confirm, import_run_create, learn_platform_status
 from catalog.views.mixins import CuratorRequiredMixin
+from readiness.typed import AuthenticatedHttpRequest
 
 #: Seconds between two refreshes of the run page when JavaScript is off.
 REFRESH_SECONDS = 2
@@ -30,8 +31,11 @@ class ImportView(CuratorRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(
             file_form=ImportFileForm(), platform_form=ImportPlatformForm()))
 
-    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def post(
+        self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
+    ) -> HttpResponse:
         file_form, platform_form = ImportFileForm(), ImportPlatformForm()
+        form: ImportFileForm | ImportPlatformForm
         if "platform" in request.POST:
             platform_form = ImportPlatformForm(request.POST)
             form, source = platform_form, ImportSource.PLATFORM
@@ -123,7 +127,7 @@ def import_outcome_sections(run: ImportRun) -> list[OutcomeSection]:
 class ImportConfirmView(CuratorRequiredMixin, View):
     """POST: import, for real, the file of a dry run awaiting confirmation."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         try:
             retire_count = int(request.POST.get("retire_count", ""))
         except ValueError:

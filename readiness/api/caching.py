@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from readiness.caching import cached
 
 
-class CachedListMixin:
+class CachedListMixin(mixins.ListModelMixin):
     """``list()`` from the cache while the data is unchanged."""
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:  # noqa: ANN401
-        parent = super()
-
         def build() -> Any:  # noqa: ANN401
-            return parent.list(request, *args, **kwargs).data
+            return super(CachedListMixin, self).list(request, *args, **kwargs).data
 
         return Response(cached("api-list", type(self).__name__, request.build_absolute_uri(),
                                build=build))

@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.cache import parse_etags
+from django.utils.cache import parse_etags  # type: ignore[attr-defined]  # missing from the stubs
 
 from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
 

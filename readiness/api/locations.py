@@ -7,7 +7,7 @@ resource it changed (``/me/``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -30,11 +30,13 @@ def created(request: Request, data: Any, url_name: str, query: dict | None = Non
                     headers={"Location": location(request, url_name, query, **kwargs)})
 
 
-class LocationOnCreateMixin:
-    """For DRF's ``CreateModelMixin``: the new object's detail URL."""
-
+class _ViewSet(Protocol):
     basename: str
     request: Request
 
-    def get_success_headers(self, data: Any) -> dict:  # noqa: ANN401
+
+class LocationOnCreateMixin:
+    """For DRF's ``CreateModelMixin``: the new object's detail URL."""
+
+    def get_success_headers(self: _ViewSet, data: Any) -> dict:  # noqa: ANN401
         return {"Location": location(self.request, f"{self.basename}-detail", pk=data["id"])}

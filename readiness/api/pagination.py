@@ -33,6 +33,7 @@ def _positive(request: Request, name: str, default: int, maximum: int) -> int:
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
+    page_size: int  # REST_FRAMEWORK["PAGE_SIZE"] (the stubs allow None: unset)
 
     @property
     def max_page_size(self) -> int:  # type: ignore[override]

@@ -3,6 +3,7 @@ the 400 of any other malformed body (``[`` × 50,000 raised RecursionError: a 50
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rest_framework import parsers
@@ -11,7 +12,7 @@ from rest_framework.exceptions import ParseError
 
 class JSONParser(parsers.JSONParser):
     def parse(self, stream: Any, media_type: str | None = None,
-              parser_context: dict | None = None) -> Any:
+              parser_context: Mapping[str, Any] | None = None) -> Any:
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:

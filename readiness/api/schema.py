@@ -11,7 +11,7 @@ import copy
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import Direction, extend_schema_field
 from rest_framework import serializers
 
 from readiness.api.exceptions import PROBLEM_CODES, PROBLEM_CONTENT_TYPE
@@ -106,7 +106,7 @@ class AutoSchema(SpectacularAutoSchema):
             body["required"] = True  # JSON, even if only `{}`: a missing body is not a default
         return body
 
-    def _get_response_bodies(self, direction: str = "response") -> dict:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

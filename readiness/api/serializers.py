@@ -1,6 +1,7 @@
 """Serializers of the organization: the skills framework, teams, people, plans and concerns
 (the HR upsert's: ``readiness.api.hr``)."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import serializers
@@ -34,8 +35,10 @@ class FullCleanModelSerializer(StrictModelSerializer):
 
     def validate(self, attrs: dict) -> dict:
         attrs = super().validate(attrs)
-        model = self.Meta.model
-        instance = model() if self.instance is None else model.objects.get(pk=self.instance.pk)
+        model: type[models.Model] = self.Meta.model
+        instance = (
+            model() if self.instance is None else model._default_manager.get(pk=self.instance.pk)
+        )
         many_to_many = {f.name for f in model._meta.many_to_many}
         for field, value in attrs.items():
             if field not in many_to_many:
@@ -64,7 +67,9 @@ class SkillCategorySerializer(FullCleanModelSerializer):
 
 
 class SkillSerializer(FullCleanModelSerializer):
-    category_slug = serializers.SlugRelatedField(source="category", slug_field="slug", read_only=True)
+    category_slug: "serializers.SlugRelatedField[SkillCategory]" = serializers.SlugRelatedField(
+        source="category", slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Skill
@@ -121,7 +126,7 @@ class UserBriefSerializer(serializers.Serializer):
     username = serializers.CharField()
     display_name = serializers.SerializerMethodField()
 
-    def get_display_name(self, user: models.Model) -> str:
+    def get_display_name(self, user: User) -> str:
         return user.get_full_name() or user.get_username()
 
 

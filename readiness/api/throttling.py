@@ -23,6 +23,9 @@ _ATTRIBUTE = "api_rate_limit"
 
 class RateLimitThrottle(UserRateThrottle):
     scope = "user"
+    # Set by SimpleRateThrottle.__init__ from the rate (the stubs leave them out).
+    num_requests: int
+    duration: int
 
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATE or None

@@ -50,6 +50,7 @@ from readiness.selectors import people_visible_to, teams_visible_to
 from readiness.selectors_plans import CONCERN_RAISER_RELATED
 from readiness.services import concern_raise
 from readiness.tokens import service_token_create, service_tokens, token_create, tokens_of
+from readiness.typed import api_user
 
 
 class CreateUpdateReadViewSet(
@@ -135,7 +136,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["path", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return teams_visible_to(user=self.request.user).prefetch_related("managers")
+        return teams_visible_to(user=api_user(self.request)).prefetch_related("managers")
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):
@@ -150,7 +151,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["user__last_name", "user__first_name", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return people_visible_to(user=self.request.user).select_related("user", "team", "role")
+        return people_visible_to(user=api_user(self.request)).select_related("user", "team", "role")
 
 
 # --- Plans and concerns -----------------------------------------------------------------------
@@ -179,7 +180,7 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         concerns = Concern.objects.select_related(*CONCERN_RAISER_RELATED)
         if is_leadership(self.request.user):
             return concerns
-        return concerns.filter(raised_by=self.request.user)
+        return concerns.filter(raised_by=api_user(self.request))
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         # The form of the "raise a concern" page checks the input: the same refusals.
@@ -189,7 +190,7 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 {field: [e["message"] for e in errors]
                  for field, errors in form.errors.get_json_data().items()}
             )
-        concern = concern_raise(user=request.user, **form.cleaned_data)
+        concern = concern_raise(user=api_user(request), **form.cleaned_data)
         body = ConcernSerializer(concern, context=self.get_serializer_context()).data
         return created(request, body, "concern-detail", pk=concern.pk)
 
@@ -235,12 +236,12 @@ class ApiTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
     queryset = ApiToken.objects.none()  # for the schema; see get_queryset
 
     def get_queryset(self) -> QuerySet:
-        return tokens_of(user=self.request.user).select_related("user")
+        return tokens_of(user=api_user(self.request)).select_related("user")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = ApiTokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token, secret = token_create(user=request.user, **data.validated_data)
+        token, secret = token_create(user=api_user(request), **data.validated_data)
         token.token = secret
         return created(request, ApiTokenCreatedSerializer(token).data, "token-detail",
                        token_key=token.token_key)
@@ -264,7 +265,7 @@ class ServiceTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = ServiceTokenInput(data=request.data)
         data.is_valid(raise_exception=True)
-        token, secret = service_token_create(admin=request.user, **data.validated_data)
+        token, secret = service_token_create(admin=api_user(request), **data.validated_data)
         token.token = secret
         return created(request, ApiTokenCreatedSerializer(token).data, "service-token-detail",
                        token_key=token.token_key)

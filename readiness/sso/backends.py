@@ -26,5 +26,8 @@ class PasswordBackend(ModelBackend):
 class OidcSessionBackend(ModelBackend):
     """Names the sessions opened by single sign-on; it never authenticates anybody itself."""
 
-    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> None:
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None,
+        password: str | None = None, **kwargs: Any,
+    ) -> None:
         return None

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 
@@ -39,7 +39,7 @@ def _verified_email(claims: Mapping[str, Any]) -> str:
 
 
 @transaction.atomic
-def oidc_user_sign_in(*, claims: Mapping[str, Any]) -> AbstractUser:
+def oidc_user_sign_in(*, claims: Mapping[str, Any]) -> User:
     """The user the checked ID token ``claims`` sign in, linked or created; roles applied.
 
     Found by the immutable subject claim kept on the person; else, at a first sign-in, by a
@@ -59,7 +59,7 @@ def oidc_user_sign_in(*, claims: Mapping[str, Any]) -> AbstractUser:
     return user
 
 
-def _user_first_sign_in(claims: Mapping[str, Any], subject: str) -> AbstractUser:
+def _user_first_sign_in(claims: Mapping[str, Any], subject: str) -> User:
     User = get_user_model()
     email = _verified_email(claims)
     matches = list(User.objects.filter(email__iexact=email)[:2]) if email else []
@@ -81,7 +81,7 @@ def _user_first_sign_in(claims: Mapping[str, Any], subject: str) -> AbstractUser
     return _user_create(claims, subject, email)
 
 
-def _user_create(claims: Mapping[str, Any], subject: str, email: str) -> AbstractUser:
+def _user_create(claims: Mapping[str, Any], subject: str, email: str) -> User:
     User = get_user_model()
     base = re.sub(r"[^\w.@+-]", "", str(claims.get("preferred_username") or email or subject))
     base = base[:140] or "user"
@@ -111,7 +111,7 @@ def _claim_values(claims: Mapping[str, Any]) -> set[str]:
     return values
 
 
-def user_roles_apply(*, user: AbstractUser, claims: Mapping[str, Any]) -> list[str]:
+def user_roles_apply(*, user: User, claims: Mapping[str, Any]) -> list[str]:
     """Make the user's managed groups exactly those OIDC_ROLE_MAP gives their claims.
 
     Only the targets named in the map are managed (a group nobody maps stays as the admins set

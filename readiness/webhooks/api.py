@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from readiness.api.permissions import IsAdmin
 from readiness.api.strict import StrictSerializer
+from readiness.typed import api_user
 from readiness.webhooks.models import SUBSCRIBABLE, WebhookDelivery, WebhookEndpoint
 from readiness.webhooks.selectors import webhook_deliveries, webhook_endpoints
 from readiness.webhooks.services import (
@@ -98,7 +99,7 @@ class WebhookEndpointViewSet(
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         is_active = values.pop("is_active", True)
-        endpoint, secret = webhook_endpoint_create(created_by=request.user, **values)
+        endpoint, secret = webhook_endpoint_create(created_by=api_user(request), **values)
         if not is_active:
             webhook_endpoint_update(endpoint=endpoint, is_active=False)
         endpoint = self.get_queryset().get(pk=endpoint.pk)

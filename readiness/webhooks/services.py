@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
@@ -109,7 +109,7 @@ def _events_clean(events: Iterable[str]) -> list[str]:
 @transaction.atomic
 def webhook_endpoint_create(
     *, url: str, events: Iterable[str], description: str = "",
-    created_by: AbstractBaseUser | None = None,
+    created_by: User | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its signing secret (to show once)."""
     secret = secret_generate()
@@ -262,7 +262,9 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
             return AttemptOutcome(row["status"] if row else "gone")
         # Another attempt holds it: look again soon (it is then done, most likely) and at the
         # latest when its lease runs out (it died).
-        left = (row["claimed_at"] + LEASE - now).total_seconds()
+        claimed_at = row["claimed_at"]
+        # None: the holder let go between the claim and this read (look again at the soonest).
+        left = (claimed_at + LEASE - now).total_seconds() if claimed_at is not None else 0
         return AttemptOutcome("held", retry_in=max(1, min(HELD_RECHECK_SECONDS, math.ceil(left))))
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     code, text, error = _send(delivery)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from readiness.permissions import is_admin
+from readiness.typed import AuthenticatedHttpRequest
 from readiness.webhooks.forms import EndpointForm
 from readiness.webhooks.models import WebhookEndpoint
 from readiness.webhooks.selectors import RECENT_DELIVERIES, webhook_deliveries, webhook_endpoints
@@ -35,7 +36,7 @@ def _form_errors(form: EndpointForm, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def webhooks_page(request: HttpRequest) -> HttpResponse:
+def webhooks_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every endpoint with its counts; POST registers one and shows its secret once."""
     _admin_only(request)
     form = EndpointForm(request.POST if request.method == "POST" else None)

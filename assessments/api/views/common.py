@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 from rest_framework import exceptions, generics, serializers
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -14,6 +16,7 @@ from assessments.selectors import Readiness, SkillState
 from readiness.api.query import query_params
 from readiness.models import Person, Skill
 from readiness.selectors import people_visible_to, person_get
+from readiness.typed import api_user
 
 
 def _skills(skill_ids: Iterable[int]) -> dict[int, Skill]:
@@ -27,13 +30,13 @@ def _skill_order(skill: Skill) -> tuple:
 def _visible_person(request: Request, person_id: int) -> Person:
     """A person the requester may read (``people_visible_to``), else 404."""
     return get_object_or_404(
-        people_visible_to(user=request.user).select_related("user", "team", "role"),
+        people_visible_to(user=api_user(request)).select_related("user", "team", "role"),
         pk=person_id,
     )
 
 
 def _own_person(request: Request) -> Person:
-    person = person_get(user=request.user)
+    person = person_get(user=api_user(request))
     if person is None:
         raise exceptions.NotFound("This account has no person record.")
     return person
@@ -50,6 +53,14 @@ def _paginated(
     page = view.paginate_queryset(rows)
     serializer.instance = page
     return view.get_paginated_response(serializer.data)
+
+
+def _page(view: generics.GenericAPIView, rows: Sequence | QuerySet) -> list:
+    """The rows of the requested page (every API list is paginated: DEFAULT_PAGINATION_CLASS)."""
+    page = view.paginate_queryset(rows)
+    if page is None:
+        raise ImproperlyConfigured("The API's lists need a pagination class.")
+    return list(page)
 
 
 def _figures(readiness: Readiness | None, *, hidden: bool) -> dict:

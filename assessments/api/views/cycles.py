@@ -29,6 +29,7 @@ from assessments.services_cycles import cycle_close, cycle_open
 from readiness.api.locations import created
 from readiness.api.permissions import LeadershipWriteOrManagerRead
 from readiness.models import Audience, ReadinessPlan, Team
+from readiness.typed import api_user
 
 
 @extend_schema_view(
@@ -53,7 +54,7 @@ class AssessmentCycleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     def _visible_cycle(self, *, manage: bool) -> tuple[AssessmentCycle, CycleViewer]:
         """The cycle of the URL as the cycle pages find it (``cycles_visible_to``): refused
         without a viewer (or, to change it, without leadership); 404 when out of reach."""
-        viewer = cycle_viewer(user=self.request.user)
+        viewer = cycle_viewer(user=api_user(self.request))
         if viewer is None or (manage and not viewer.can_manage):
             raise exceptions.PermissionDenied("Only leadership and admins manage cycles.")
         cycles = cycles_visible_to(viewer=viewer).prefetch_related("audiences", "teams")

@@ -29,6 +29,7 @@ from readiness.api.locations import created
 from readiness.models import Skill, Team
 from readiness.permissions import is_admin, is_manager
 from readiness.selectors import people_visible_to
+from readiness.typed import api_user
 
 
 @extend_schema_view(
@@ -51,7 +52,7 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self) -> QuerySet:
         return LearningPlanItem.objects.filter(
-            person__in=people_visible_to(user=self.request.user)
+            person__in=people_visible_to(user=api_user(self.request))
         ).select_related("resource")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
@@ -86,7 +87,7 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = PlanItemAssignInput(data=request.data)
         data.is_valid(raise_exception=True)
         team = Team.objects.filter(
-            pk__in=teams_readable_by(user=request.user).values("pk"),
+            pk__in=teams_readable_by(user=api_user(request)).values("pk"),
             pk=data.validated_data["team"],
         ).first()
         if team is None:
@@ -97,7 +98,7 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise _invalid({"people": [f"Only members of {team.name} can be assigned."]})
         try:
             result = team_resource_assign(
-                manager=request.user,
+                manager=api_user(request),
                 team=team,
                 resource=resource,
                 people=people,

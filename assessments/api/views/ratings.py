@@ -31,6 +31,7 @@ from readiness.api.exceptions import Conflict
 from readiness.api.locations import created
 from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to
+from readiness.typed import api_user
 
 
 def _rating_errors(error: RatingsInvalid, inputs: list[dict], *, by_index: bool) -> dict:
@@ -84,7 +85,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet:
-        return SkillRating.objects.filter(person__in=people_visible_to(user=self.request.user))
+        return SkillRating.objects.filter(person__in=people_visible_to(user=api_user(self.request)))
 
     @extend_schema(
         request=SelfAssessmentInput,
@@ -112,7 +113,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             submission = self_assessment_submit(
                 person=person,
                 entries=_entries(ratings),
-                user=request.user,
+                user=api_user(request),
                 cycle=cycle,
                 version=data.validated_data["version"],
             )
@@ -143,7 +144,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         ratings = data.validated_data["ratings"]
         managed = set(
-            people_managed_by(user=request.user)
+            people_managed_by(user=api_user(request))
             .filter(pk__in={entry["person"] for entry in ratings})
             .values_list("pk", flat=True)
         )
@@ -155,7 +156,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         if refused:
             raise _invalid({"ratings": refused})
         try:
-            rows = manager_ratings_record(manager=request.user, entries=_entries(ratings))
+            rows = manager_ratings_record(manager=api_user(request), entries=_entries(ratings))
         except RatingsInvalid as error:
             raise _invalid(_rating_errors(error, ratings, by_index=True)) from error
         return created(request, SkillRatingSerializer(rows, many=True).data, "rating-list",

@@ -15,7 +15,7 @@ from assessments.api.serializers import (
     ReadinessSerializer,
     TeamReadinessSerializer,
 )
-from assessments.api.views.common import _figures, _own_person, _visible_person
+from assessments.api.views.common import _figures, _own_person, _page, _visible_person
 from assessments.selectors import (
     audiences_hidden,
     group_readiness,
@@ -28,6 +28,7 @@ from readiness.api.permissions import IsLeadership
 from readiness.models import Audience, Person, Team
 from readiness.privacy_floor import TOTAL
 from readiness.selectors import teams_visible_to
+from readiness.typed import api_user
 
 
 def _person_readiness(person: Person) -> dict:
@@ -70,7 +71,7 @@ class TeamReadinessMixin:
         as on the team list."""
         if not teams:
             return []
-        tree = team_tree_figures(user=request.user)
+        tree = team_tree_figures(user=api_user(request))
         return [
             {
                 "team": team,
@@ -87,7 +88,7 @@ class TeamReadinessView(TeamReadinessMixin, generics.GenericAPIView):
     serializer_class = TeamReadinessSerializer
 
     def get(self, request: Request, team_id: int) -> Response:
-        team = get_object_or_404(teams_visible_to(user=request.user), pk=team_id)
+        team = get_object_or_404(teams_visible_to(user=api_user(request)), pk=team_id)
         return Response(TeamReadinessSerializer(self.team_rows(request, [team])[0]).data)
 
 
@@ -98,11 +99,10 @@ class TeamReadinessListView(TeamReadinessMixin, generics.ListAPIView):
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet:
-        return teams_visible_to(user=self.request.user).order_by("path", "pk")
+        return teams_visible_to(user=api_user(self.request)).order_by("path", "pk")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = self.team_rows(request, list(page))
+        rows = self.team_rows(request, _page(self, self.get_queryset()))
         return self.get_paginated_response(TeamReadinessSerializer(rows, many=True).data)
 
 
@@ -138,8 +138,7 @@ class AudienceReadinessListView(generics.ListAPIView):
     queryset = Audience.objects.order_by("order", "name", "pk")
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
-        rows = _audience_rows(list(page))
+        rows = _audience_rows(_page(self, self.get_queryset()))
         return self.get_paginated_response(AudienceReadinessSerializer(rows, many=True).data)
 
 

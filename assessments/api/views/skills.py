@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -20,11 +22,11 @@ from assessments.selectors import person_skill_states
 from readiness.models import Person
 
 
-class SkillStatesMixin:
+class SkillStatesMixin(generics.GenericAPIView):
     """Lists a person's skill states, filtered and ordered as the query asks."""
 
     serializer_class = SkillStateSerializer
-    filter_backends: list = []
+    filter_backends = []
 
     def states_response(self, request: Request, person: Person) -> Response:
         params = _params(SkillStateParams, request)
@@ -40,7 +42,7 @@ class SkillStatesMixin:
         return _paginated(self, states, SkillStateSerializer(many=True, context={"skills": skills}))
 
 
-_STATES_DOC = {
+_STATES_DOC: dict[str, Any] = {
     "parameters": [SkillStateParams],
     "responses": {200: SkillStateSerializer(many=True)},
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -16,10 +18,18 @@ from assessments.api.serializers import (
     SkillGapSerializer,
     TeamGapParams,
 )
-from assessments.api.views.common import _ordered, _paginated, _params, _skill_order, _skills
+from assessments.api.views.common import (
+    _ordered,
+    _page,
+    _paginated,
+    _params,
+    _skill_order,
+    _skills,
+)
 from assessments.selectors import SkillState, people_readiness, skill_readiness, skill_states
 from assessments.selectors_teams import team_members, team_shows_members, teams_readable_by
 from readiness.models import Person, Team
+from readiness.typed import api_user
 
 
 class TeamParams(serializers.Serializer):
@@ -32,8 +42,8 @@ def _readable_team(request: Request, team_id: int) -> Team:
     """A team whose members the requester may read one by one (the map page's rule), else
     404 (a team they may not read) or 403 (leadership outside their teams: figures only, at
     ``teams/{id}/readiness/``)."""
-    team = get_object_or_404(teams_readable_by(user=request.user), pk=team_id)
-    if not team_shows_members(user=request.user, team=team):
+    team = get_object_or_404(teams_readable_by(user=api_user(request)), pk=team_id)
+    if not team_shows_members(user=api_user(request), team=team):
         raise PermissionDenied(
             "Only the team's managers see its members; leadership reads the team's figures "
             "at teams/{id}/readiness/.")
@@ -61,7 +71,7 @@ class TeamSkillsView(generics.GenericAPIView):
     def get(self, request: Request, team_id: int) -> Response:
         params = _params(TeamParams, request)
         team = _readable_team(request, team_id)
-        page = list(self.paginate_queryset(_members(team, params["include_subteams"])))
+        page = _page(self, _members(team, params["include_subteams"]))
         people = Person.objects.filter(pk__in=[person.pk for person in page])
         states: dict[int, list[SkillState]] = {person.pk: [] for person in page}
         for state in skill_states(people=people):
@@ -94,7 +104,7 @@ class TeamGapsView(generics.GenericAPIView):
         team = _readable_team(request, team_id)
         per_skill = skill_readiness(people=_members(team, params["include_subteams"]))
         skills = _skills(per_skill)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {"skill": skills[skill_id], "readiness": figures}
             for skill_id, figures in per_skill.items()
             if not params.get("category") or skills[skill_id].category.slug == params["category"]

@@ -1,6 +1,7 @@
 """``manage.py import_learn --file catalog.json`` or ``--platform``: the Learn importer, now."""
 
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             help="With --file: do not retire Learn items the file lacks (a partial file).",
         )
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         data = None
         if options["file"]:
             path: Path = options["file"]
