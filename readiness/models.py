@@ -554,4 +554,5 @@ class DataChange(models.Model):
 
 
 # The webhooks' models live in their own area; imported here so that the app registers them.
+from readiness.scim.models import ScimGroup  # noqa: E402, F401
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -218,7 +218,9 @@ def test_discovery(org, scim):
     assert config["patch"]["supported"] and not config["bulk"]["supported"]
     assert config["filter"] == {"supported": True, "maxResults": 200}
     _r, types = send(scim, "get", "/scim/v2/ResourceTypes")
-    assert [t["id"] for t in types["Resources"]] == ["User"]
+    assert [t["id"] for t in types["Resources"]] == ["User", "Group"]
+    _r, group = send(scim, "get", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")
+    assert {a["name"] for a in group["attributes"]} == {"externalId", "displayName", "members"}
     _r, schema = send(scim, "get", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")
     attributes = {a["name"]: a for a in schema["attributes"]}
     assert attributes["externalId"]["mutability"] == "immutable"
