@@ -38,14 +38,31 @@ GROUP_FILTER_ATTRIBUTES = {
 
 
 def entra_group_patch(body: dict) -> dict:
-    """Entra ID adds a member as one ``{"value": id}`` object where RFC 7644 has a list."""
-    for operation in body.get("Operations") or []:
-        if (
-            isinstance(operation, dict)
-            and str(operation.get("path", "")).lower() == "members"
-            and isinstance(operation.get("value"), dict)
-        ):
-            operation["value"] = [operation["value"]]
+    """Entra ID adds a member as one ``{"value": id}`` object where RFC 7644 has a list, and
+    removes members with ``"value": [{"value": id}]`` where RFC 7644 has a filter in the
+    path: each becomes the standard form (one ``members[value eq "id"]`` per member)."""
+    operations = body.get("Operations")
+    if not isinstance(operations, list):
+        return body
+    standard: list[Any] = []
+    for operation in operations:
+        if not isinstance(operation, dict) or str(operation.get("path", "")).lower() != "members":
+            standard.append(operation)
+            continue
+        value = operation.get("value")
+        if isinstance(value, dict):
+            value = [value]
+        removed = (
+            [m.get("value") if isinstance(m, dict) else None for m in value]
+            if str(operation.get("op", "")).lower() == "remove" and isinstance(value, list)
+            else None
+        )
+        if removed and all(isinstance(m, str) and '"' not in m for m in removed):
+            standard += [{"op": operation["op"], "path": f'members[value eq "{m}"]'}
+                         for m in removed]
+        else:
+            standard.append({**operation, "value": value} if "value" in operation else operation)
+    body["Operations"] = standard
     return body
 
 

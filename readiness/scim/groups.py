@@ -174,11 +174,16 @@ def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by
         )
 
 
-def _set_members(target: Target | None, wanted: set[int], changed_by: Any) -> None:
+def _set_members(
+    target: Target | None, wanted: set[int], changed_by: Any, *, keep: bool = False
+) -> None:
+    """Make ``wanted`` the target's members (``keep``: add them, take nobody out)."""
     if target is None:
         return  # an unmapped group: its members are accepted and ignored
     paths = all_team_paths()
     current = set(members_of([target], paths)[target])
+    if keep:
+        wanted = wanted | current
     if target.kind == "team":
         _set_team_members(target.team or "", wanted, current, changed_by)
     else:
@@ -188,8 +193,10 @@ def _set_members(target: Target | None, wanted: set[int], changed_by: Any) -> No
 @transaction.atomic
 def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) -> ScimGroup:
     """Create (``current`` None) or replace a group: its name and external id kept, its
-    members made those of ``resource``. A rename that changes what the group is first takes
-    the members out of what it was. All or nothing."""
+    members made those of ``resource``. Creating only adds members: a team or Leadership
+    group that exists already keeps its people (Entra creates a group empty, then adds).
+    A rename that changes what the group is first takes the members out of what it was.
+    All or nothing."""
     wanted = set(_member_ids(resource.members))
     name = (resource.display_name or "").strip()
     if not name or len(name) > 255 or len(resource.external_id or "") > 255:
@@ -209,7 +216,7 @@ def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) 
     after = target_of(group)
     if before is not None and before != after:
         _set_members(before, set(), changed_by)
-    _set_members(after, wanted, changed_by)
+    _set_members(after, wanted, changed_by, keep=current is None)
     return group
 
 
