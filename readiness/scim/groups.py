@@ -72,7 +72,7 @@ def target_of(group: ScimGroup, paths: dict[str, Team] | None = None) -> Target 
     if kind in ROLE_GROUPS:
         return Target(kind=ROLE_GROUPS[kind])
     if kind != "team" or not team.strip():
-        return None  # a malformed rule maps nothing (the settings check names it)
+        return None  # a malformed rule ("team:" with no team, an unknown kind) maps nothing
     if paths is None:
         paths = team_paths(list(Team.objects.only("id", "name", "parent_id", "external_id")))
     by_external_id = {t.external_id: path for path, t in paths.items() if t.external_id}

@@ -230,3 +230,22 @@ def test_root_search_finds_users_and_groups(org, mapped):
     response, body = send(mapped, "post", "/scim/v2/.search", {"filter": "nope eq 1"})
     assert response.status_code == 400 and body["scimType"] == "invalidFilter"
 
+
+
+def test_the_rule_exact_names_then_external_ids_then_the_longest_prefix(org, settings):
+    from readiness.scim.groups import Target, target_of
+
+    settings.SCIM_GROUP_MAP = {
+        "Team - *": "team:*", "Team - Sales *": "curators", "Leads": "Leadership",
+        "obj-1": "team:Engineering/Data", "Broken": "team:", "Odd": "nonsense",
+    }
+
+    def of(name, external_id=None):
+        return target_of(ScimGroup(display_name=name, external_id=external_id))
+
+    assert of("Team - Sales EMEA") == Target(kind="Curators")
+    assert of("Team - Engineering / Platform") == Target(kind="team", team="Engineering/Platform")
+    assert of("Leads") == Target(kind=LEADERSHIP_GROUP)
+    assert of("Anything", "obj-1") == Target(kind="team", team="Engineering/Data")
+    assert of("Team - ") is None and of("Broken") is None and of("Odd") is None
+    assert of("Nobody") is None
