@@ -38,6 +38,9 @@ TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 UNTRACKED_MODELS = {
     "readiness.datachange", "readiness.apitoken", "assessments.reminder", "catalog.importrun",
     "auth.permission", "readiness.webhookdelivery",
+    # SCIM groups are the directory's bookkeeping, shown on no page; their effects (a person
+    # moved, a role group changed) write tracked tables.
+    "readiness.scimgroup",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"

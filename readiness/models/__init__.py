@@ -35,6 +35,7 @@ from readiness.models.tokens import ApiToken
 from readiness.models.versions import DataChange
 
 # The webhooks' models live in their own area; imported here so that the app registers them.
+from readiness.scim.models import ScimGroup
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "RoleRequirement",
     "Skill",
     "SkillCategory",
+    "ScimGroup",
     "Team",
     "WebhookDelivery",
     "WebhookEndpoint",

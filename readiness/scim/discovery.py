@@ -18,6 +18,7 @@ from scim2_models import (
     EnterpriseUser,
     ETag,
     Filter,
+    Group,
     Mutability,
     Patch,
     ResourceType,
@@ -44,6 +45,8 @@ USER_ATTRIBUTES = {
 #: external id never changes once set.
 REQUIRED = {"emails", "active"}
 ENTERPRISE_ATTRIBUTES = {"department": None, "manager": {"value", "$ref"}}
+#: A group's members are people (Users): nested groups are not kept.
+GROUP_ATTRIBUTES = {"displayName": None, "members": {"value", "$ref", "type"}}
 MAX_RESULTS = 200
 
 
@@ -69,12 +72,12 @@ def _restricted(schema: Schema, kept: dict[str, set[str] | None]) -> Schema:
     return schema
 
 
-def _external_id() -> Attribute:
+def _external_id(what: str = "person") -> Attribute:
     return Attribute(
         name="externalId",
         type=Attribute.Type.string,
         multi_valued=False,
-        description="The person's id in the directory (Entra ID's objectId); set once.",
+        description=f"The {what}'s id in the directory (Entra ID's objectId); set once.",
         required=False,
         case_exact=True,
         mutability=Mutability.immutable,
@@ -89,8 +92,21 @@ def _dump(resource: Any, location: str, kind: str) -> dict:
     return body
 
 
-def _with_external_id(schema: Schema) -> Schema:
-    schema.attributes = [_external_id(), *(schema.attributes or [])]
+def _with_external_id(schema: Schema, what: str = "person") -> Schema:
+    schema.attributes = [_external_id(what), *(schema.attributes or [])]
+    return schema
+
+
+def _group_schema() -> Schema:
+    schema = _with_external_id(_restricted(Group.to_schema(), GROUP_ATTRIBUTES), "group")
+    for attribute in schema.attributes or []:
+        if attribute.name == "members":
+            attribute.reference_types = ["User"]
+            for sub_attribute in attribute.sub_attributes or []:
+                if sub_attribute.name == "$ref":
+                    sub_attribute.reference_types = ["User"]
+                if sub_attribute.name == "type":
+                    sub_attribute.canonical_values = ["User"]
     return schema
 
 
@@ -99,6 +115,7 @@ def _schemas() -> tuple[Schema, ...]:
     return (
         _with_external_id(_restricted(User.to_schema(), USER_ATTRIBUTES)),
         _restricted(EnterpriseUser.to_schema(), ENTERPRISE_ATTRIBUTES),
+        _group_schema(),
     )
 
 
@@ -107,8 +124,8 @@ def schemas(base: str) -> list[dict]:
 
 
 def resource_types(base: str) -> list[dict]:
-    user = ResourceType.from_resource(ScimUser)
-    return [_dump(user, f"{base}ResourceTypes/{user.id}", "ResourceType")]
+    types = [ResourceType.from_resource(ScimUser), ResourceType.from_resource(Group)]
+    return [_dump(t, f"{base}ResourceTypes/{t.id}", "ResourceType") for t in types]
 
 
 def service_provider_config(base: str, documentation: str) -> dict:

@@ -54,13 +54,38 @@ class _FilterQuery(Transpiler):
     """scim2-filter-parser's Django transpiler, refusing an attribute it cannot filter on
     (it would drop that part of the filter silently)."""
 
+    def __init__(self, attributes: dict, kind: str) -> None:
+        super().__init__(attributes)
+        self.kind = kind
+
     def visit_AttrPath(self, node: Any) -> Any:
         field = super().visit_AttrPath(node)
         if field is None:
             raise ScimProblem(
-                f"Users cannot be filtered on “{node.attr_name}”.", scim_type="invalidFilter"
+                f"{self.kind} cannot be filtered on “{node.attr_name}”.", scim_type="invalidFilter"
             )
         return field
+
+
+def filter_query(scim_filter: Any, attributes: dict, kind: str) -> Any:
+    """The Django ``Q`` of a SCIM filter over ``attributes``; None without a filter."""
+    if not scim_filter:
+        return None
+    if not isinstance(scim_filter, str):
+        raise ScimProblem("The filter must be a string.", scim_type="invalidFilter")
+    try:
+        query = _FilterQuery(attributes, kind).transpile(
+            SCIMParser().parse(SCIMLexer().tokenize(scim_filter))
+        )
+    except ScimProblem:
+        raise
+    except Exception as error:  # the parser raises bare exceptions on bad filters
+        raise ScimProblem(
+            f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter"
+        ) from error
+    if query is None:
+        raise ScimProblem(f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter")
+    return query
 DEFAULT_COUNT = 100
 
 
@@ -131,7 +156,7 @@ class ScimView(View):
             )
             raise ScimProblem(detail, scim_type="invalidValue") from error
 
-    def selection(self, params: dict) -> Any:
+    def selection(self, params: dict, model: Any = ScimUser) -> Any:
         """The attributes the client asked for (``attributes`` / ``excludedAttributes``)."""
         chosen = {
             name: value
@@ -139,11 +164,11 @@ class ScimView(View):
             if (value := params.get(name))
         }
         return (
-            self.parse(ResponseParameters[ScimUser], chosen, Context.DEFAULT) if chosen else None
+            self.parse(ResponseParameters[model], chosen, Context.DEFAULT) if chosen else None
         )
 
-    def dump(self, resource: ScimUser, context: Context, selection: Any = None) -> dict:
-        selection = selection or self.selection(self.request.GET)
+    def dump(self, resource: Any, context: Context, selection: Any = None) -> dict:
+        selection = selection or self.selection(self.request.GET, type(resource))
         return resource.model_dump(scim_ctx=context, response_parameters=selection)
 
 
@@ -194,23 +219,8 @@ class UsersView(ScimView):
         """A page of users: ``filter``, ``startIndex`` (from 1), ``count`` (at most
         ``MAX_RESULTS``), ordered by id. Five queries, however many on the page."""
         people = people_visible().order_by("pk")
-        scim_filter = params.get("filter")
-        if scim_filter:
-            if not isinstance(scim_filter, str):
-                raise ScimProblem("The filter must be a string.", scim_type="invalidFilter")
-            try:
-                tree = SCIMParser().parse(SCIMLexer().tokenize(scim_filter))
-                query = _FilterQuery(FILTER_ATTRIBUTES).transpile(tree)
-            except ScimProblem:
-                raise
-            except Exception as error:  # the parser raises bare exceptions on bad filters
-                raise ScimProblem(
-                    f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter"
-                ) from error
-            if query is None:
-                raise ScimProblem(
-                    f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter"
-                )
+        query = filter_query(params.get("filter"), FILTER_ATTRIBUTES, "Users")
+        if query is not None:
             people = people.filter(query)
         start = _int_param(params.get("startIndex"), 1, 1)
         count = min(_int_param(params.get("count"), DEFAULT_COUNT, 0), discovery.MAX_RESULTS)
@@ -326,8 +336,15 @@ MANAGER_PATH = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:user:manag
 
 def entra_patch(body: dict) -> dict:
     """Entra ID sends the manager as a bare id string (or a one-item list) where RFC 7643
-    has a complex ``{"value": id}``; the rest of its quirks (op casing, "True"/"False")
-    scim2-models accepts as they are."""
+    has a complex ``{"value": id}``, and may send a path-less operation whose ``value`` holds
+    dotted paths and extension URNs as keys: that one is split into one operation per key, so
+    the manager in it is read the same way. The rest of its quirks (op casing,
+    "True"/"False") scim2-models accepts as they are."""
+    operations = body.get("Operations")
+    if isinstance(operations, list):
+        body["Operations"] = [
+            split for operation in operations for split in _split_pathless(operation)
+        ]
     for operation in body.get("Operations") or []:
         if not isinstance(operation, dict):
             continue
@@ -341,3 +358,17 @@ def entra_patch(body: dict) -> dict:
                 operation["op"], value = "remove", None
             operation["value"] = value
     return body
+
+
+def _split_pathless(operation: Any) -> list[Any]:
+    if (
+        not isinstance(operation, dict)
+        or operation.get("path")
+        or not isinstance(operation.get("value"), dict)
+        or str(operation.get("op", "")).lower() == "remove"
+    ):
+        return [operation]
+    return [
+        {"op": operation.get("op"), "path": key, "value": value}
+        for key, value in operation["value"].items()
+    ]

@@ -39,6 +39,9 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "TOKEN_PREFIX": "rdy_"}  
 # team path, as JSON ({"Sales EMEA": "Sales/EMEA"}); a department not listed is read as a
 # team path itself. Missing teams are created.
 SCIM_DEPARTMENT_TEAMS = env.json("SCIM_DEPARTMENT_TEAMS", default={})
+# SCIM Groups (readiness.scim.groups): displayName / externalId (or a "prefix*") → "leadership",
+# "curators" or "team:<team external id or path>" ("*" there: the rest of the displayName).
+SCIM_GROUP_MAP = env.json("SCIM_GROUP_MAP", default={})
 SPECTACULAR_SETTINGS = {
     "TITLE": "Readiness API",
     "DESCRIPTION": "Generative-AI skills readiness: skills framework, people, ratings, gaps, "

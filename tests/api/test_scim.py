@@ -218,10 +218,41 @@ def test_discovery(org, scim):
     assert config["patch"]["supported"] and not config["bulk"]["supported"]
     assert config["filter"] == {"supported": True, "maxResults": 200}
     _r, types = send(scim, "get", "/scim/v2/ResourceTypes")
-    assert [t["id"] for t in types["Resources"]] == ["User"]
+    assert [t["id"] for t in types["Resources"]] == ["User", "Group"]
+    _r, group = send(scim, "get", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group")
+    assert {a["name"] for a in group["attributes"]} == {"externalId", "displayName", "members"}
     _r, schema = send(scim, "get", "/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User")
     attributes = {a["name"]: a for a in schema["attributes"]}
     assert attributes["externalId"]["mutability"] == "immutable"
     assert attributes["emails"]["required"] and attributes["userName"]["required"]
     response, body = send(scim, "get", "/scim/v2/Nothing")
     assert response.status_code == 404 and body["status"] == "404"
+
+
+def test_entra_pathless_replace_with_dotted_keys_and_extension_urns(org, scim):
+    _r, boss = send(scim, "post", USERS, entra_create(
+        "bob@contoso.com", "9f0c-bob", department="Data & AI", given="Bob", family="Boss"))
+    _r, alice = send(scim, "post", USERS, entra_create(
+        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
+    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch({
+        "op": "Replace",
+        "value": {
+            "active": False,
+            "name.givenName": "Alicia",
+            "title": "Lead",
+            f"{ENTERPRISE}:department": "Data & AI",
+            f"{ENTERPRISE}:manager": boss["id"],
+        },
+    }))
+    assert response.status_code == 200, body
+    assert (body["active"], body["name"]["givenName"], body["title"]) == (False, "Alicia", "Lead")
+    assert body[ENTERPRISE]["department"] == "Data & AI"
+    assert body[ENTERPRISE]["manager"]["value"] == boss["id"]
+    person = Person.objects.select_related("user").get(pk=alice["id"])
+    assert (person.is_active, person.user.first_name, person.team) == (False, "Alicia", org.data)
+    assert Person.objects.get(pk=boss["id"]).user in org.data.managers.all()
+    # A bad key in it refuses the whole operation: nothing changed.
+    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch({
+        "op": "Replace", "value": {"title": "Boss", "name.nope": "x"}}))
+    assert response.status_code == 400, body
+    assert Person.objects.get(pk=alice["id"]).job_title == "Lead"

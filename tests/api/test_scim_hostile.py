@@ -49,8 +49,24 @@ def _row_counts() -> dict[str, int]:
     }
 
 
+group_fields = {
+    "displayName": json_value, "externalId": json_value, "schemas": json_value,
+    "members": st.one_of(json_value, st.lists(st.fixed_dictionaries(
+        {"value": st.one_of(text, st.sampled_from(["1", "0", "-1", "99999999999999999999"]))},
+        optional={"$ref": json_value, "type": json_value}), max_size=3)),
+}
+group_operation = st.fixed_dictionaries(
+    {"op": st.sampled_from(["Add", "replace", "Remove", "bogus"])},
+    optional={"path": st.one_of(text, st.sampled_from(
+        ["members", "displayName", "externalId", 'members[value eq "1"]', "members[",
+         'members[value eq "x"].type'])),
+        "value": st.one_of(json_value, st.just([{"value": "1"}]), st.just({"value": "x"}))},
+)
+
+
 @pytest.fixture
-def scim(org):
+def scim(org, settings):
+    settings.SCIM_GROUP_MAP = {"Team - *": "team:*", "Lead": "leadership", "Bad": "team:"}
     _token, secret = scim_token_create(name="Entra ID")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     created = client.post("/scim/v2/Users", {
@@ -59,6 +75,12 @@ def scim(org):
     }, content_type="application/scim+json")
     assert created.status_code == 201
     client.user_url = f"/scim/v2/Users/{created.json()['id']}"
+    group = client.post("/scim/v2/Groups", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Team - X",
+        "externalId": "g-x", "members": [{"value": created.json()["id"]}],
+    }, content_type="application/scim+json")
+    assert group.status_code == 201, group.content
+    client.group_url = f"/scim/v2/Groups/{group.json()['id']}"
     return client
 
 
@@ -114,3 +136,35 @@ def test_a_body_that_is_not_json(scim):
     _check(scim, "post", "/scim/v2/Users", b"{not json")
     _check(scim, "post", "/scim/v2/Users", b"\xff\xfe")
     _check(scim, "post", "/scim/v2/.search", b"[]")
+
+
+def test_hostile_groups_are_refused_whole(scim):
+    @FUZZ
+    @given(body=st.one_of(json_value, st.fixed_dictionaries({}, optional=group_fields)))
+    def post(body):
+        _check(scim, "post", "/scim/v2/Groups", body)
+        _check(scim, "put", scim.group_url, body)
+
+    post()
+
+
+def test_hostile_group_patches_are_refused_whole(scim):
+    @FUZZ
+    @given(operations=st.one_of(json_value, st.lists(group_operation, max_size=3)))
+    def patch(operations):
+        _check(scim, "patch", scim.group_url, {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": operations})
+
+    patch()
+
+
+@pytest.mark.parametrize("query", [
+    "filter=displayName eq", "filter=" + "(" * 200, "filter=members pr", "startIndex=-5&count=x",
+    "count=99999999999999999999", "attributes=nope.deep", "excludedAttributes=[",
+])
+def test_hostile_group_queries_are_4xx_or_a_list(scim, query):
+    response = scim.get(f"/scim/v2/Groups?{query}")
+    assert response.status_code in (200, 400), (query, response.content)
+    for url in ("/scim/v2/Groups/abc", "/scim/v2/Groups/99999999999999999999999"):
+        assert scim.get(url).status_code == 404

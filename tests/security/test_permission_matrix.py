@@ -162,6 +162,9 @@ EXPECTED: dict[str, tuple] = {
     "scim:search": (401,) * 8,
     "scim:users-search": (401,) * 8,
     "scim:user": (401,) * 8,
+    "scim:groups": (401,) * 8,
+    "scim:groups-search": (401,) * 8,
+    "scim:group": (401,) * 8,
     "scim:not-found": (401,) * 8,
     # Pages
     "readiness:concern-create": SIGNED_IN,
