@@ -63,7 +63,7 @@ TARGETS = (
          "concern_can_triage", "concern_shows_raiser"),
     ),
     Target(
-        "assessments/selectors_teams.py",
+        "assessments/selectors/teams.py",
         ("tests/security/test_permission_helpers.py", "tests/assessments/test_team_access.py"),
         ("teams_readable_by", "team_can_edit", "team_members"),
     ),
@@ -82,7 +82,7 @@ TARGETS = (
         ("TARGETS_SQL", "people_sql"),
     ),
     Target(
-        "assessments/selectors_catalog.py",
+        "assessments/selectors/catalog.py",
         ("tests/catalog/test_catalog_views.py",),
         ("EFFECTIVENESS_SQL", "resources_effectiveness", "resources_mean_gain"),
     ),

@@ -1,8 +1,8 @@
 """API of my own side beyond my skills: the quick review ("nothing changed — confirm my
 ratings"), the resources recommended for my gaps, and the suggested plan covering them.
 
-The same functions as "My readiness" and "My assessment": ``assessments.services
-.self_assessment_confirm``, ``assessments.selectors_me.person_gap_candidates`` (the ranking of
+The same functions as "My readiness" and "My assessment": ``assessments.services.me
+.self_assessment_confirm``, ``assessments.selectors.me.person_gap_candidates`` (the ranking of
 ``assessments.recommendations.gap_candidates``) and ``person_plan_suggestion``
 (``plan_cover``).
 """
@@ -20,8 +20,8 @@ from assessments.api.serializers import SubmissionSerializer
 from assessments.api.views import _own_person
 from assessments.recommendations import Candidate
 from assessments.selectors import open_cycles_by_person, person_skill_states
-from assessments.selectors_me import person_gap_candidates, person_plan_suggestion
-from assessments.services import self_assessment_confirm
+from assessments.selectors.me import person_gap_candidates, person_plan_suggestion
+from assessments.services.me import self_assessment_confirm
 from catalog.models import TrainingResource
 from readiness.api.locations import created
 from readiness.models import Person

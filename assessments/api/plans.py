@@ -29,7 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.selectors_plans import GoalProgress, plan_figures
+from assessments.selectors.plans import GoalProgress, plan_figures
 from readiness.api import filters
 from readiness.api.locations import created
 from readiness.api.serializers import (
@@ -159,7 +159,7 @@ class GapRemedySerializer(serializers.ModelSerializer):
 
 
 class GoalProgressSerializer(serializers.Serializer):
-    """A goal and where it stands today (``assessments.selectors_plans.goals_progress``)."""
+    """A goal and where it stands today (``assessments.selectors.plans.goals_progress``)."""
 
     id = serializers.IntegerField(source="goal.pk")
     audience = serializers.IntegerField(source="goal.audience_id")

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from assessments.forms_cycles import CycleCreateForm
+from assessments.forms.cycles import CycleCreateForm
 from assessments.models import AssessmentCycle, CycleStatus
-from assessments.selectors_cycles import (
+from assessments.selectors.cycles import (
     Completion,
     CycleViewer,
     cycle_pending_people,
@@ -31,8 +31,7 @@ from assessments.selectors_cycles import (
     is_frozen,
     scope_summary,
 )
-from assessments.services import cycle_create
-from assessments.services_cycles import cycle_close, cycle_open
+from assessments.services.cycles import cycle_close, cycle_create, cycle_open
 
 CYCLES_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50

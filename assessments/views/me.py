@@ -22,8 +22,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
-from assessments.charts import chart_domain, level_chart
-from assessments.forms_me import SelfAssessmentForm, posted_skill_ids
+from assessments.forms.me import SelfAssessmentForm, posted_skill_ids
 from assessments.learning_records.selectors import (
     person_certifications,
     person_verified_completions,
@@ -34,8 +33,9 @@ from assessments.models import (
     LearningPlanItem,
     PlanItemStatus,
 )
+from assessments.presenters.charts import chart_domain, level_chart
 from assessments.selectors import open_cycles_by_person, person_skill_states
-from assessments.selectors_me import (
+from assessments.selectors.me import (
     person_plan_items,
     person_plan_suggestion,
     person_rating_history,
@@ -43,7 +43,7 @@ from assessments.selectors_me import (
     plan_progress,
     plan_retired_replacements,
 )
-from assessments.services import (
+from assessments.services.me import (
     RatingsInvalid,
     plan_item_add,
     plan_item_transition,

@@ -22,7 +22,7 @@ from django.urls import path, reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from assessments.selectors_dashboard import (
+from assessments.selectors.dashboard import (
     audience_rows,
     department_rows,
     groups_suppress,
@@ -31,7 +31,7 @@ from assessments.selectors_dashboard import (
     total_row,
     trend_build,
 )
-from assessments.selectors_plans import PlanFigures, plan_figures
+from assessments.selectors.plans import PlanFigures, plan_figures
 from readiness.forms_plans import (
     ConcernFilterForm,
     ConcernTriageForm,

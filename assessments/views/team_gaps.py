@@ -15,12 +15,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 
-from assessments.forms_teams import AssignForm
+from assessments.forms.teams import AssignForm
 from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
 from assessments.recommendations import team_resource_ranking
 from assessments.selectors import skill_readiness, skill_states
-from assessments.selectors_teams import team_members
-from assessments.services_teams import team_resource_assign
+from assessments.selectors.teams import team_members
+from assessments.services.teams import team_resource_assign
 from assessments.views.teams import TeamAccessMixin
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill, Team

@@ -15,18 +15,17 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
-from assessments.exports import (
-    ratings_file_read,
-    ratings_import_check,
+from assessments.exports.ratings_import import ratings_file_read, ratings_import_check
+from assessments.exports.teams import (
     team_map_csv,
     team_map_xlsx,
     team_ratings_csv,
     team_ratings_xlsx,
 )
-from assessments.forms_teams import RatingsImportForm
+from assessments.forms.teams import RatingsImportForm
 from assessments.selectors import skill_states
-from assessments.selectors_teams import team_map_build, team_members
-from assessments.services_teams import (
+from assessments.selectors.teams import team_map_build, team_members
+from assessments.services.teams import (
     CSV_IMPORT_REASON,
     CellEdit,
     ratings_change_log_record,

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views import View
 
-from assessments.forms_teams import review_edits_parse
-from assessments.selectors_teams import pending_reviews, self_rating_details, state_version
-from assessments.services_teams import team_ratings_record
+from assessments.forms.teams import review_edits_parse
+from assessments.selectors.teams import pending_reviews, self_rating_details, state_version
+from assessments.services.teams import team_ratings_record
 from assessments.views.teams import TeamAccessMixin
 from readiness.models import Level, Team
 

@@ -20,14 +20,14 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.views import View
 
-from assessments.forms_teams import (
+from assessments.forms.teams import (
     TeamMapFilterForm,
     conflict_decisions,
     grid_edits_parse,
 )
 from assessments.models import SkillRating
 from assessments.selectors import EMPTY_READINESS
-from assessments.selectors_teams import (
+from assessments.selectors.teams import (
     LEGEND,
     MapFilters,
     TeamMap,
@@ -38,7 +38,7 @@ from assessments.selectors_teams import (
     team_tree_figures,
     teams_readable_by,
 )
-from assessments.services_teams import (
+from assessments.services.teams import (
     CellConflict,
     CellEdit,
     team_ratings_record,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments import reminders
 from assessments.models import AssessmentSubmission, Reminder
 from assessments.reminders import LEASE, reminders_send
-from assessments.services import self_assessment_confirm
+from assessments.services.me import self_assessment_confirm
 from readiness.models import Person
 from tests.assessments.reminder_helpers import add_person, at, build_org, clear_framework
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.selectors import people_readiness, skill_states
-from assessments.selectors_teams import LEGEND, MapFilters, team_map_build
+from assessments.selectors.teams import LEGEND, MapFilters, team_map_build
 from readiness.models import Person, RoleRequirement
 from tests.assessments.team_org import build_team, clear_framework
 from tests.factories import (

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from assessments.models import LearningPlanItem, SkillRating
 from assessments.selectors import skill_states
-from assessments.selectors_cycles import cycle_viewer
-from assessments.selectors_teams import state_version, team_can_edit, teams_readable_by
-from assessments.services_teams import CellEdit, team_ratings_record, team_resource_assign
+from assessments.selectors.cycles import cycle_viewer
+from assessments.selectors.teams import state_version, team_can_edit, teams_readable_by
+from assessments.services.teams import CellEdit, team_ratings_record, team_resource_assign
 from readiness.models import Concern, Person
 from readiness.permissions import (
     CURATORS_GROUP,

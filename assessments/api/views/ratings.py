@@ -21,7 +21,7 @@ from assessments.api.serializers import (
 from assessments.api.views.common import _invalid, _own_person
 from assessments.models import RatingSource, SkillRating
 from assessments.selectors import open_cycles_by_person
-from assessments.services import (
+from assessments.services.me import (
     RatingInput,
     RatingsInvalid,
     manager_ratings_record,

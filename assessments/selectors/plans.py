@@ -16,10 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from assessments.charts_dashboard import LineChart, SeriesData, percent_line_chart
 from assessments.models import ReadinessSnapshot
+from assessments.presenters.dashboard_charts import LineChart, SeriesData, percent_line_chart
 from assessments.selectors import EMPTY_READINESS, Readiness, ReadinessCube, readiness_cube
-from assessments.selectors_dashboard import audience_of_roles
+from assessments.selectors.dashboard import audience_of_roles
 from readiness.models import GapRemedy, Person, PlanGoal, ReadinessPlan, Role, Skill
 from readiness.privacy_floor import aggregate_hidden, min_people
 

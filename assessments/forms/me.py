@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import Interest, SkillRating
 from assessments.selectors import SkillState
-from assessments.services import RatingInput
+from assessments.services.me import RatingInput
 from readiness.models import Level, Skill, SkillCategory
 
 LEVEL_ERROR = "Choose one of the levels 0 (None) to 4 (Expert)."

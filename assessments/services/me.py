@@ -303,35 +303,3 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
             "completed_at": item.completed_at,
         }})
     return item
-
-
-# --- Assessment cycles ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def cycle_create(
-    *,
-    name: str,
-    opens_on: dt.date,
-    due_on: dt.date,
-    plan: object | None = None,
-    audiences: Iterable = (),
-    teams: Iterable = (),
-    include_subteams: bool = True,
-    status: str = "draft",
-) -> AssessmentCycle:
-    """Create an assessment cycle with its scope (audiences and/or teams; neither means every
-    active person)."""
-    cycle = AssessmentCycle(
-        name=name,
-        plan=plan,
-        include_subteams=include_subteams,
-        opens_on=opens_on,
-        due_on=due_on,
-        status=status,
-    )
-    cycle.full_clean()
-    cycle.save()
-    cycle.audiences.set(list(audiences))
-    cycle.teams.set(list(teams))
-    return cycle

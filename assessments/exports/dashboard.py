@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from assessments.selectors_dashboard import Dashboard, GroupRow
+from assessments.selectors.dashboard import Dashboard, GroupRow
 from readiness.spreadsheets import xlsx_row_append
 
 PERCENT_NOTE = "Percentages are rounded to whole numbers."
