@@ -57,10 +57,15 @@ TARGETS = (
         ("tests/security/test_permission_helpers.py",),
     ),
     Target(
-        "readiness/selectors_plans.py",
+        "assessments/selectors/plans.py",
         ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
         ("plans_visible_to", "plan_can_view", "plan_can_edit", "plan_can_create",
-         "concern_can_triage", "concern_shows_raiser"),
+         "concern_can_triage"),
+    ),
+    Target(
+        "readiness/concerns.py",
+        ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
+        ("concern_shows_raiser",),
     ),
     Target(
         "assessments/selectors/teams.py",

@@ -2,8 +2,8 @@
 a plan, its goals, partner teams and gap remedies, and triage the concerns of its register.
 
 The same rules as the plan pages (``assessments.views.plans``): who may do what comes from
-``readiness.selectors_plans``; the input goes through the pages' forms
-(``readiness.forms_plans``) and the writes through ``readiness.services_plans``. The
+``assessments.selectors.plans``; the input goes through the pages' forms
+(``assessments.forms.plans``) and the writes through ``assessments.services.plans``. The
 serializers below only check the shape of the input (and document it).
 """
 
@@ -29,43 +29,22 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.selectors.plans import GoalProgress, plan_figures
-from readiness.api import filters
-from readiness.api.locations import created
-from readiness.api.serializers import (
-    ConcernSerializer,
-    PlanGoalSerializer,
-    PlanPartnerSerializer,
-    ReadinessPlanSerializer,
-)
-from readiness.api.strict import StrictSerializer
-from readiness.forms_plans import (
+from assessments.forms.plans import (
     ConcernTriageForm,
     GapRemedyForm,
     PlanForm,
     PlanGoalForm,
     PlanPartnerForm,
 )
-from readiness.models import (
-    Concern,
-    ConcernArea,
-    ConcernStatus,
-    GapRemedy,
-    GapRemedyKind,
-    PlanGoal,
-    PlanPartner,
-    PlanStatus,
-    ReadinessPlan,
-    Skill,
-)
-from readiness.selectors_plans import (
-    CONCERN_RAISER_RELATED,
+from assessments.selectors.plans import (
+    GoalProgress,
     concern_can_triage,
     plan_can_create,
     plan_can_edit,
+    plan_figures,
     plans_visible_to,
 )
-from readiness.services_plans import (
+from assessments.services.plans import (
     PLAN_FIELDS,
     concern_triage,
     gap_remedy_delete,
@@ -78,6 +57,30 @@ from readiness.services_plans import (
     plan_partner_delete,
     plan_partner_update,
     plan_update,
+)
+from readiness.api import filters
+from readiness.api.locations import created
+from readiness.api.serializers import (
+    ConcernSerializer,
+    PlanGoalSerializer,
+    PlanPartnerSerializer,
+    ReadinessPlanSerializer,
+)
+from readiness.api.strict import StrictSerializer
+from readiness.concerns import (
+    CONCERN_RAISER_RELATED,
+)
+from readiness.models import (
+    Concern,
+    ConcernArea,
+    ConcernStatus,
+    GapRemedy,
+    GapRemedyKind,
+    PlanGoal,
+    PlanPartner,
+    PlanStatus,
+    ReadinessPlan,
+    Skill,
 )
 
 #: Ids in the input: bounded, so that no database is asked about an integer it cannot store.
@@ -104,7 +107,7 @@ def _plan_date(value: dt.date) -> dt.date:
 
 
 class PlanInput(StrictSerializer):
-    """The fields of the plan form (``readiness.forms_plans.PlanForm``), which validates them."""
+    """The fields of the plan form (``assessments.forms.plans.PlanForm``), which validates them."""
 
     name = serializers.CharField(max_length=160)
     business_scenario = serializers.CharField()
@@ -260,7 +263,7 @@ class ReadinessPlanViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Readiness plans with their goals and partner teams: leadership and admins read every
-    plan, an owner theirs (``readiness.selectors_plans``); the owner and admins change it."""
+    plan, an owner theirs (``assessments.selectors.plans``); the owner and admins change it."""
 
     queryset = ReadinessPlan.objects.none()  # for the schema; see get_queryset
     serializer_class = ReadinessPlanSerializer

@@ -1,10 +1,10 @@
 """Readiness plans: list, create, a plan with its goals, partner teams, concerns register and
 gap register, its edit pages, and its print-friendly report.
 
-Access (``readiness.selectors_plans``): leadership and admins read every plan, an owner reads
+Access (``assessments.selectors.plans``): leadership and admins read every plan, an owner reads
 their own; owners and admins change a plan; a concern's assignee may triage it. Anyone else
 gets a 403 (employees read their own concerns on ``/concerns/mine/``). Every write is a POST
-that goes through ``readiness.services_plans``.
+that goes through ``assessments.services.plans``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ from django.urls import path, reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from assessments.forms.plans import (
+    ConcernFilterForm,
+    ConcernTriageForm,
+    GapRemedyForm,
+    PlanForm,
+    PlanGoalForm,
+    PlanPartnerForm,
+)
 from assessments.selectors.dashboard import (
     audience_rows,
     department_rows,
@@ -31,14 +39,34 @@ from assessments.selectors.dashboard import (
     total_row,
     trend_build,
 )
-from assessments.selectors.plans import PlanFigures, plan_figures
-from readiness.forms_plans import (
-    ConcernFilterForm,
-    ConcernTriageForm,
-    GapRemedyForm,
-    PlanForm,
-    PlanGoalForm,
-    PlanPartnerForm,
+from assessments.selectors.plans import (
+    OPEN_STATUSES,
+    PlanFigures,
+    concern_can_triage,
+    plan_can_create,
+    plan_can_edit,
+    plan_can_view,
+    plan_concern_counts,
+    plan_concerns,
+    plan_figures,
+    plans_visible_to,
+)
+from assessments.services.plans import (
+    concern_triage,
+    gap_remedy_delete,
+    gap_remedy_set,
+    plan_create,
+    plan_goal_create,
+    plan_goal_delete,
+    plan_goal_update,
+    plan_partner_create,
+    plan_partner_delete,
+    plan_partner_update,
+    plan_update,
+)
+from readiness.concerns import (
+    CONCERN_RAISER_RELATED,
+    concern_shows_raiser,
 )
 from readiness.models import (
     Audience,
@@ -52,31 +80,6 @@ from readiness.models import (
     Skill,
 )
 from readiness.privacy_floor import min_people
-from readiness.selectors_plans import (
-    CONCERN_RAISER_RELATED,
-    OPEN_STATUSES,
-    concern_can_triage,
-    concern_shows_raiser,
-    plan_can_create,
-    plan_can_edit,
-    plan_can_view,
-    plan_concern_counts,
-    plan_concerns,
-    plans_visible_to,
-)
-from readiness.services_plans import (
-    concern_triage,
-    gap_remedy_delete,
-    gap_remedy_set,
-    plan_create,
-    plan_goal_create,
-    plan_goal_delete,
-    plan_goal_update,
-    plan_partner_create,
-    plan_partner_delete,
-    plan_partner_update,
-    plan_update,
-)
 
 CONCERNS_PER_PAGE = 25
 

@@ -37,6 +37,7 @@ from readiness.api.serializers import (
     SkillSerializer,
     TeamSerializer,
 )
+from readiness.concerns import CONCERN_RAISER_RELATED
 from readiness.forms import ConcernForm
 from readiness.hr import hr_upsert
 from readiness.models import (
@@ -53,7 +54,6 @@ from readiness.models import (
 )
 from readiness.permissions import is_leadership
 from readiness.selectors import people_visible_to, teams_visible_to
-from readiness.selectors_plans import CONCERN_RAISER_RELATED
 from readiness.services import concern_raise
 from readiness.tokens import service_token_create, service_tokens, token_create, tokens_of
 
