@@ -7,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views import View
 
 from assessments.exports.dashboard import dashboard_xlsx
@@ -66,9 +65,3 @@ def dashboard_export_view(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="readiness-dashboard-{dashboard.today:%Y-%m-%d}.xlsx"'
     )
     return response
-
-
-urlpatterns = [
-    path("dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("dashboard/export.xlsx", dashboard_export_view, name="dashboard-export"),
-]

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -449,17 +449,3 @@ class PersonHistoryView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(_history_context(self.person), is_self=False)
         return context
-
-
-urlpatterns = [
-    path("me/", MyReadinessView.as_view(), name="my-readiness"),
-    path("me/assessment/", MyAssessmentView.as_view(), name="my-assessment"),
-    path("me/assessment/confirm/", my_assessment_confirm, name="my-assessment-confirm"),
-    path("me/plan/", MyPlanView.as_view(), name="my-plan"),
-    path("me/plan/add/", my_plan_add, name="my-plan-add"),
-    path("me/plan/suggest/", my_plan_suggest, name="my-plan-suggest"),
-    path("me/plan/<int:pk>/<slug:action>/", my_plan_item_action, name="my-plan-item-action"),
-    path("me/history/", MyHistoryView.as_view(), name="my-history"),
-    path("people/<int:pk>/", PersonDetailView.as_view(), name="person-detail"),
-    path("people/<int:pk>/history/", PersonHistoryView.as_view(), name="person-history"),
-]

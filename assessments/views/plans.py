@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -475,29 +475,3 @@ def remedy_delete_view(request: HttpRequest, pk: int, skill_pk: int) -> HttpResp
     gap_remedy_delete(remedy=remedy)
     messages.success(request, "Remedy removed.")
     return redirect(_detail_url(plan, "gaps"))
-
-
-urlpatterns = [
-    path("plans/", PlanListView.as_view(), name="plan-list"),
-    path("plans/new/", PlanCreateView.as_view(), name="plan-create"),
-    path("plans/<int:pk>/", PlanDetailView.as_view(), name="plan-detail"),
-    path("plans/<int:pk>/edit/", PlanEditView.as_view(), name="plan-edit"),
-    path("plans/<int:pk>/report/", PlanReportView.as_view(), name="plan-report"),
-    path("plans/<int:pk>/goals/new/", GoalCreateView.as_view(), name="plan-goal-create"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/edit/", GoalEditView.as_view(),
-         name="plan-goal-edit"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/delete/", goal_delete_view,
-         name="plan-goal-delete"),
-    path("plans/<int:pk>/partners/new/", PartnerCreateView.as_view(),
-         name="plan-partner-create"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/edit/", PartnerEditView.as_view(),
-         name="plan-partner-edit"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/delete/", partner_delete_view,
-         name="plan-partner-delete"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/", RemedyEditView.as_view(),
-         name="plan-remedy-edit"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/delete/", remedy_delete_view,
-         name="plan-remedy-delete"),
-    path("plans/<int:pk>/concerns/<int:concern_pk>/triage/", ConcernTriageView.as_view(),
-         name="plan-concern-triage"),
-]

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
@@ -155,8 +154,3 @@ def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict
                 f"in their plan ({PlanItemStatus(status).label.lower()})"
             )
     return held
-
-
-urlpatterns = [
-    path("teams/<int:pk>/gaps/", TeamGapsView.as_view(), name="team-gaps"),
-]

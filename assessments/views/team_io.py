@@ -10,7 +10,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
@@ -182,9 +181,3 @@ class TeamImportView(TeamAccessMixin, View):
             f"({len(preview.rows) - saved} unchanged)."
         )
         return redirect("assessments:team-detail", pk=team.pk)
-
-
-urlpatterns = [
-    path("teams/<int:pk>/export/", TeamExportView.as_view(), name="team-export"),
-    path("teams/<int:pk>/import/", TeamImportView.as_view(), name="team-import"),
-]

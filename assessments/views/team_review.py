@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views import View
 
 from assessments.forms.teams import review_edits_parse
@@ -76,8 +75,3 @@ class TeamReviewView(TeamAccessMixin, View):
             "levels": Level.choices,
             "errors": errors or [],
         })
-
-
-urlpatterns = [
-    path("teams/<int:pk>/review/", TeamReviewView.as_view(), name="team-review"),
-]

@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 
 from assessments.forms.teams import (
@@ -346,11 +346,3 @@ def _conflict_now(team_map: TeamMap, key: tuple[int, int], level: int | None) ->
     state = team_map.states.get(key)
     edit = CellEdit(key[0], key[1], level if level is not None else -1)
     return CellConflict(edit, state, None)
-
-
-# The other team pages keep their own ``urlpatterns`` (``assessments.urls`` lists them in turn).
-urlpatterns = [
-    path("teams/", TeamListView.as_view(), name="team-list"),
-    path("teams/<int:pk>/", TeamDetailView.as_view(), name="team-detail"),
-    path("teams/<int:pk>/edit/", TeamEditView.as_view(), name="team-edit"),
-]
