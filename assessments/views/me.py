@@ -11,12 +11,10 @@ from collections.abc import Mapping
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -34,7 +32,7 @@ from assessments.models import (
     PlanItemStatus,
 )
 from assessments.presenters.charts import chart_domain, level_chart
-from assessments.selectors import open_cycles_by_person, person_skill_states
+from assessments.selectors import person_skill_states
 from assessments.selectors.me import (
     person_plan_items,
     person_plan_suggestion,
@@ -47,9 +45,11 @@ from assessments.services.me import (
     RatingsInvalid,
     plan_item_add,
     plan_item_transition,
+    plan_suggestion_apply,
     self_assessment_confirm,
     self_assessment_submit,
     self_assessment_version,
+    submission_cycle,
 )
 from catalog.models import TrainingResource
 from readiness.caching import cached_html
@@ -148,12 +148,6 @@ def _highlight(request: HttpRequest) -> set[int]:
     return ids
 
 
-def _pending_cycle(person: Person) -> AssessmentCycle | None:
-    return open_cycles_by_person(
-        people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
-    ).get(person.pk)
-
-
 class MyAssessmentView(OwnPersonMixin, View):
     template_name = "assessments/me_assessment.html"
 
@@ -191,11 +185,11 @@ class MyAssessmentView(OwnPersonMixin, View):
         return render(self.request, self.template_name, context)
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self._render(self._form(), _pending_cycle(self.person))
+        return self._render(self._form(), submission_cycle(person=self.person))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = self._form(request.POST)
-        cycle = _pending_cycle(self.person)
+        cycle = submission_cycle(person=self.person)
         if form.is_valid():
             try:
                 submission = self_assessment_submit(
@@ -239,7 +233,7 @@ def my_assessment_confirm(request: HttpRequest) -> HttpResponse:
     if not any(state.self_level is not None for state in states.values()):
         messages.warning(request, "You have no ratings to confirm yet: rate your skills first.")
         return redirect("assessments:my-assessment")
-    self_assessment_confirm(person=person, user=request.user, cycle=_pending_cycle(person))
+    self_assessment_confirm(person=person, user=request.user, cycle=submission_cycle(person=person))
     messages.success(
         request, "Thank you: your ratings are confirmed and your reassessment date starts again."
     )
@@ -378,20 +372,7 @@ def my_plan_suggest(request: HttpRequest) -> HttpResponse:
     if not suggestion.resources and not suggestion.uncovered:
         messages.info(request, "You have no gaps to cover: every required skill is at target.")
         return redirect("assessments:my-plan")
-    skills = Skill.objects.in_bulk(
-        [skill_ids[0] for skill_ids in suggestion.covers.values() if skill_ids]
-    )
-    created = 0
-    with transaction.atomic():
-        for resource in suggestion.resources:
-            covered = suggestion.covers.get(resource.pk) or [None]
-            _item, was_created = plan_item_add(
-                person=person,
-                resource=resource,
-                skill=skills.get(covered[0]),
-                status=PlanItemStatus.SUGGESTED,
-            )
-            created += was_created
+    applied = plan_suggestion_apply(person=person, suggestion=suggestion)
     if suggestion.resources:
         covered_count = len({s for ids in suggestion.covers.values() for s in ids})
         text = (
@@ -400,8 +381,8 @@ def my_plan_suggest(request: HttpRequest) -> HttpResponse:
             f"{round(suggestion.minutes / 60, 1):g} hours, covering {covered_count} "
             f"gap{'s' if covered_count != 1 else ''}."
         )
-        if created < len(suggestion.resources):
-            text += f" {len(suggestion.resources) - created} of them already were in your plan."
+        if applied.created < applied.suggested:
+            text += f" {applied.suggested - applied.created} of them already were in your plan."
         messages.success(request, text)
     if suggestion.uncovered:
         names = Skill.objects.filter(pk__in=suggestion.uncovered).values_list("name", flat=True)
