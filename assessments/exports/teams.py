@@ -2,7 +2,8 @@
 which the import in ``exports.ratings_import`` reads as it is).
 
 Exports write exactly the grid the map page shows (same rows, columns, order, filters and
-totals): all come from ``selectors.teams.team_map_build``, and every value goes through
+totals): all come from ``selectors.teams.team_map_build`` through
+``presenters.teams.team_map_present``, and every value goes through
 ``readiness.spreadsheets`` (never a formula).
 """
 
@@ -13,12 +14,9 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from assessments.presenters.teams import AWAITING_MARK, CALIBRATION_MARK
 from assessments.selectors import SkillState
-from assessments.selectors.teams import (
-    AWAITING_MARK,
-    CALIBRATION_MARK,
-    TeamMap,
-)
+from assessments.selectors.teams import TeamMap
 from readiness.spreadsheets import csv_text, xlsx_row_append
 
 NOT_ASSESSED = "not assessed"

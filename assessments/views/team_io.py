@@ -22,6 +22,7 @@ from assessments.exports.teams import (
     team_ratings_xlsx,
 )
 from assessments.forms.teams import RatingsImportForm
+from assessments.presenters.teams import team_map_present
 from assessments.selectors import skill_states
 from assessments.selectors.teams import team_map_build, team_members
 from assessments.services.teams import (
@@ -66,10 +67,12 @@ class TeamExportView(TeamAccessMixin, View):
             # The ratings to edit and import again: the reader's own row is left out (nobody
             # rates themself), and so are members without an email (the import finds people
             # by email).
-            team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+            team_map = team_map_present(
+                team_map_build(team=team, filters=filters, exclude_user=request.user)
+            )
             team_map.rows = [row for row in team_map.rows if row.person.email]
         else:
-            team_map = team_map_build(team=team, filters=filters)
+            team_map = team_map_present(team_map_build(team=team, filters=filters))
         response = HttpResponse(self.WRITERS[shape, kind](team_map),
                                 content_type=self.CONTENT_TYPES[kind])
         what = "ratings" if shape == "long" else "skill-map"

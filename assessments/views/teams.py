@@ -26,14 +26,13 @@ from assessments.forms.teams import (
     grid_edits_parse,
 )
 from assessments.models import SkillRating
+from assessments.presenters.teams import LEGEND, team_map_prepare_editor, team_map_present
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.teams import (
-    LEGEND,
     MapFilters,
     TeamMap,
     team_can_edit,
     team_map_build,
-    team_map_prepare_editor,
     team_shows_members,
     team_tree_figures,
     teams_readable_by,
@@ -212,7 +211,7 @@ class TeamDetailView(TeamAccessMixin, View):
 
         def context() -> dict:
             form, filters = _filters(request)
-            team_map = team_map_build(team=team, filters=filters)
+            team_map = team_map_present(team_map_build(team=team, filters=filters))
             return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit,
                     "links_people": links_people}
 
@@ -292,7 +291,9 @@ class TeamEditView(TeamAccessMixin, View):
         conflict_keys: list | None = None,
     ) -> HttpResponse:
         form, filters = _filters(request)
-        team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+        team_map = team_map_present(
+            team_map_build(team=team, filters=filters, exclude_user=request.user)
+        )
         team_map_prepare_editor(team_map=team_map, values=values)
         context = _map_context(request, team, team_map, form)
         if conflict_keys:
