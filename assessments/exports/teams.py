@@ -95,6 +95,8 @@ def _xlsx_marker_format(marker: str) -> str:
     return f'0" {marker}"' if marker else "0"
 
 
+# Over 60 lines: the workbook's sheets written in order (map, details, legend); each block is
+# a few openpyxl calls on the same workbook.
 def team_map_xlsx(team_map: TeamMap) -> bytes:
     """The same table in a workbook: frozen header and first column, each level coloured and
     marked as on the map (a required skill not assessed is an empty cell with a note), plus a

@@ -82,6 +82,8 @@ def _latest_ratings(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Sk
     return latest
 
 
+# Over 60 lines: the stale-form check, the member check and the recording are one
+# transaction and read best as one sequence.
 @transaction.atomic
 def team_ratings_record(
     *, manager: AbstractBaseUser, team: Team, edits: Iterable[CellEdit]
