@@ -20,7 +20,7 @@ from assessments.models import (
     Reminder,
     SkillRating,
 )
-from assessments.services_cycles import cycle_close
+from assessments.services.cycles import cycle_close
 from readiness.admin import ReadOnlyAdmin
 
 # Find a person's records by their login, name or email.

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from assessments.selectors_cycles import person_pending_cycle
+from assessments.selectors.cycles import person_pending_cycle
 from readiness.caching import cached
 
 

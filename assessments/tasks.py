@@ -11,12 +11,12 @@ import smtplib
 
 from celery import shared_task
 
-from assessments.dashboard_page import dashboard_keep
 from assessments.learning_records.tasks import (  # noqa: F401 - registered for autodiscovery
     send_certification_reminders,
     sync_all_transcripts,
     sync_transcript,
 )
+from assessments.presenters.dashboard import dashboard_keep
 from assessments.reminders.claim import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
 from assessments.reminders.run import reminders_send
 from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT

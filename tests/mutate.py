@@ -57,13 +57,18 @@ TARGETS = (
         ("tests/security/test_permission_helpers.py",),
     ),
     Target(
-        "readiness/selectors_plans.py",
+        "assessments/selectors/plans.py",
         ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
         ("plans_visible_to", "plan_can_view", "plan_can_edit", "plan_can_create",
-         "concern_can_triage", "concern_shows_raiser"),
+         "concern_can_triage"),
     ),
     Target(
-        "assessments/selectors_teams.py",
+        "readiness/concerns.py",
+        ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
+        ("concern_shows_raiser",),
+    ),
+    Target(
+        "assessments/selectors/teams.py",
         ("tests/security/test_permission_helpers.py", "tests/assessments/test_team_access.py"),
         ("teams_readable_by", "team_can_edit", "team_members"),
     ),
@@ -94,7 +99,7 @@ TARGETS = (
         ("TARGETS_SQL", "people_sql"),
     ),
     Target(
-        "assessments/selectors_catalog.py",
+        "assessments/selectors/catalog.py",
         ("tests/catalog/test_catalog_views.py",),
         ("EFFECTIVENESS_SQL", "resources_effectiveness", "resources_mean_gain"),
     ),

@@ -1,15 +1,14 @@
 """API of my own side beyond my skills: the quick review ("nothing changed — confirm my
 ratings"), the resources recommended for my gaps, and the suggested plan covering them.
 
-The same functions as "My readiness" and "My assessment": ``assessments.services
-.self_assessment_confirm``, ``assessments.selectors_me.person_gap_candidates`` (the ranking of
+The same functions as "My readiness" and "My assessment": ``assessments.services.me
+.self_assessment_confirm``, ``assessments.selectors.me.person_gap_candidates`` (the ranking of
 ``assessments.recommendations.gap_candidates``) and ``person_plan_suggestion``
 (``plan_cover``).
 """
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.request import Request
@@ -19,12 +18,11 @@ from rest_framework.views import APIView
 from assessments.api.serializers import SubmissionSerializer
 from assessments.api.views import _own_person
 from assessments.recommendations import Candidate
-from assessments.selectors import open_cycles_by_person, person_skill_states
-from assessments.selectors_me import person_gap_candidates, person_plan_suggestion
-from assessments.services import self_assessment_confirm
+from assessments.selectors import person_skill_states
+from assessments.selectors.me import person_gap_candidates, person_plan_suggestion
+from assessments.services.me import self_assessment_confirm, submission_cycle
 from catalog.models import TrainingResource
 from readiness.api.locations import created
-from readiness.models import Person
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -96,9 +94,7 @@ class MyConfirmView(APIView):
                 {"non_field_errors": ["You have no ratings to confirm yet: rate your skills "
                                       "first."]}
             )
-        cycle = open_cycles_by_person(
-            people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
-        ).get(person.pk)
+        cycle = submission_cycle(person=person)
         submission = self_assessment_confirm(person=person, user=request.user, cycle=cycle)
         return created(request, ConfirmResultSerializer({"submission": submission}).data, "me")
 

@@ -2,14 +2,12 @@
 a plan, its goals, partner teams and gap remedies, and triage the concerns of its register.
 
 The same rules as the plan pages (``assessments.views.plans``): who may do what comes from
-``readiness.selectors_plans``; the input goes through the pages' forms
-(``readiness.forms_plans``) and the writes through ``readiness.services_plans``. The
+``assessments.selectors.plans``; the input goes through the pages' forms
+(``assessments.forms.plans``) and the writes through ``assessments.services.plans``. The
 serializers below only check the shape of the input (and document it).
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django import forms
 from django.db import models
@@ -18,7 +16,6 @@ from django.forms.models import model_to_dict
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -29,43 +26,31 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.selectors_plans import GoalProgress, plan_figures
-from readiness.api import filters
-from readiness.api.locations import created
-from readiness.api.serializers import (
-    ConcernSerializer,
-    PlanGoalSerializer,
-    PlanPartnerSerializer,
-    ReadinessPlanSerializer,
+from assessments.api.plan_serializers import (
+    ConcernTriageInput,
+    GapRemedyInput,
+    GapRemedySerializer,
+    PlanDetailSerializer,
+    PlanGoalInput,
+    PlanInput,
+    PlanPartnerInput,
+    TriagedConcernSerializer,
 )
-from readiness.api.strict import StrictSerializer
-from readiness.forms_plans import (
+from assessments.forms.plans import (
     ConcernTriageForm,
     GapRemedyForm,
     PlanForm,
     PlanGoalForm,
     PlanPartnerForm,
 )
-from readiness.models import (
-    Concern,
-    ConcernArea,
-    ConcernStatus,
-    GapRemedy,
-    GapRemedyKind,
-    PlanGoal,
-    PlanPartner,
-    PlanStatus,
-    ReadinessPlan,
-    Skill,
-)
-from readiness.selectors_plans import (
-    CONCERN_RAISER_RELATED,
+from assessments.selectors.plans import (
     concern_can_triage,
     plan_can_create,
     plan_can_edit,
+    plan_figures,
     plans_visible_to,
 )
-from readiness.services_plans import (
+from assessments.services.plans import (
     PLAN_FIELDS,
     concern_triage,
     gap_remedy_delete,
@@ -79,125 +64,24 @@ from readiness.services_plans import (
     plan_partner_update,
     plan_update,
 )
-
-#: Ids in the input: bounded, so that no database is asked about an integer it cannot store.
-MAX_ID = 2**31 - 1
-
-
-def _id(**kwargs) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
-
-
-# --- Serializers ------------------------------------------------------------------------------
-
-
-#: Plan dates the figures can count back and forward from (the goal charts start 30 days
-#: before the plan).
-PLAN_YEARS = (1900, 2999)
-
-
-def _plan_date(value: dt.date) -> dt.date:
-    if not PLAN_YEARS[0] <= value.year <= PLAN_YEARS[1]:
-        raise serializers.ValidationError(
-            f"Choose a date between the years {PLAN_YEARS[0]} and {PLAN_YEARS[1]}.")
-    return value
-
-
-class PlanInput(StrictSerializer):
-    """The fields of the plan form (``readiness.forms_plans.PlanForm``), which validates them."""
-
-    name = serializers.CharField(max_length=160)
-    business_scenario = serializers.CharField()
-    owner = _id(help_text="User id of the owner: a member of Leadership or an admin.")
-    start_date = serializers.DateField(validators=[_plan_date])
-    target_date = serializers.DateField(validators=[_plan_date])
-    status = serializers.ChoiceField(choices=PlanStatus.choices)
-
-
-class PlanGoalInput(StrictSerializer):
-    audience = _id()
-    skill = _id(required=False, allow_null=True,
-                help_text="Null: all their required skills (people fully ready).")
-    target_share = serializers.IntegerField(min_value=0, max_value=100)
-    due_date = serializers.DateField(validators=[_plan_date])
-
-
-class PlanPartnerInput(StrictSerializer):
-    team = _id(required=False, allow_null=True, help_text="One of our teams, or null.")
-    name = serializers.CharField(max_length=160, required=False, allow_blank=True,
-                                 help_text="Defaults to the team's name.")
-    contribution = serializers.CharField()
-    due_date = serializers.DateField(required=False, allow_null=True)
-
-
-class GapRemedyInput(StrictSerializer):
-    remedy = serializers.ChoiceField(choices=GapRemedyKind.choices)
-    owner = _id(required=False, allow_null=True,
-                help_text="User id: leadership, an admin or a team manager.")
-    deadline = serializers.DateField()
-    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-class ConcernTriageInput(StrictSerializer):
-    status = serializers.ChoiceField(choices=ConcernStatus.choices)
-    owner = _id(required=False, allow_null=True,
-                help_text="User id of who follows it up: leadership, an admin or a manager.")
-    addressable_by = serializers.ChoiceField(
-        choices=ConcernArea.choices, required=False, allow_blank=True
-    )
-    response = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True,
-        help_text="Read by the person who raised it; needed to mark it addressed or closed.",
-    )
-
-
-class GapRemedySerializer(serializers.ModelSerializer):
-    class Meta:
-        model = GapRemedy
-        fields = ["id", "plan", "skill", "remedy", "owner", "deadline", "notes", "updated_at"]
-        read_only_fields = fields
-
-
-class GoalProgressSerializer(serializers.Serializer):
-    """A goal and where it stands today (``assessments.selectors_plans.goals_progress``)."""
-
-    id = serializers.IntegerField(source="goal.pk")
-    audience = serializers.IntegerField(source="goal.audience_id")
-    skill = serializers.IntegerField(source="goal.skill_id", allow_null=True)
-    target_share = serializers.IntegerField(source="goal.target_share")
-    due_date = serializers.DateField(source="goal.due_date")
-    statement = serializers.CharField()
-    people = serializers.IntegerField(help_text="People in the goal's scope.")
-    percent = serializers.IntegerField(
-        allow_null=True, help_text="Share at target now; null when too few people to show."
-    )
-    expected = serializers.IntegerField(
-        allow_null=True, help_text="Where the goal should stand today (straight line from the "
-        "baseline to the target); null without a baseline."
-    )
-    status = serializers.CharField(
-        help_text='One of "hidden", "no data", "met", "missed", "behind", "on track", '
-        '"not met yet".'
-    )
-    status_label = serializers.CharField()
-
-
-class PlanDetailSerializer(ReadinessPlanSerializer):
-    goals = serializers.SerializerMethodField()
-
-    class Meta(ReadinessPlanSerializer.Meta):
-        pass
-
-    @extend_schema_field(GoalProgressSerializer(many=True))
-    def get_goals(self, plan: ReadinessPlan) -> list[dict]:
-        progress: list[GoalProgress] = self.context["goals_progress"]
-        return GoalProgressSerializer(progress, many=True).data
-
-
-class TriagedConcernSerializer(ConcernSerializer):
-    """A concern after triage; who raised it is null when the triager may not see it
-    (``ConcernSerializer.get_raised_by``)."""
-
+from readiness.api import filters
+from readiness.api.locations import created
+from readiness.api.serializers import (
+    PlanGoalSerializer,
+    PlanPartnerSerializer,
+    ReadinessPlanSerializer,
+)
+from readiness.concerns import (
+    CONCERN_RAISER_RELATED,
+)
+from readiness.models import (
+    Concern,
+    GapRemedy,
+    PlanGoal,
+    PlanPartner,
+    ReadinessPlan,
+    Skill,
+)
 
 # --- Permissions ------------------------------------------------------------------------------
 
@@ -260,7 +144,7 @@ class ReadinessPlanViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
     """Readiness plans with their goals and partner teams: leadership and admins read every
-    plan, an owner theirs (``readiness.selectors_plans``); the owner and admins change it."""
+    plan, an owner theirs (``assessments.selectors.plans``); the owner and admins change it."""
 
     queryset = ReadinessPlan.objects.none()  # for the schema; see get_queryset
     serializer_class = ReadinessPlanSerializer

@@ -11,7 +11,7 @@ from django.core.validators import MaxLengthValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from assessments.forms_me import LEVEL_ERROR
+from assessments.forms.me import LEVEL_ERROR
 from assessments.models import (
     AssessmentCycle,
     AssessmentSubmission,

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -149,14 +149,3 @@ def my_transcript_unlink(request: HttpRequest) -> HttpResponse:
             "Your transcript is unlinked. Completions already verified stay in your history.",
         )
     return redirect("assessments:my-verified-learning")
-
-
-urlpatterns = [
-    path("me/learning/", MyVerifiedLearningView.as_view(), name="my-verified-learning"),
-    path("me/learning/sync/", my_transcript_sync, name="my-transcript-sync"),
-    path("me/learning/unlink/", my_transcript_unlink, name="my-transcript-unlink"),
-    path("me/learning/certifications/add/", MyCertificationAddView.as_view(),
-         name="my-certification-add"),
-    path("people/<int:pk>/certifications/<int:cert_pk>/verify/",
-         person_certification_verify_view, name="person-certification-verify"),
-]

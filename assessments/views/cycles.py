@@ -13,14 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from assessments.forms_cycles import CycleCreateForm
+from assessments.forms.cycles import CycleCreateForm
 from assessments.models import AssessmentCycle, CycleStatus
-from assessments.selectors_cycles import (
+from assessments.selectors.cycles import (
     Completion,
     CycleViewer,
     cycle_pending_people,
@@ -31,8 +30,7 @@ from assessments.selectors_cycles import (
     is_frozen,
     scope_summary,
 )
-from assessments.services import cycle_create
-from assessments.services_cycles import cycle_close, cycle_open
+from assessments.services.cycles import cycle_close, cycle_create, cycle_open
 
 CYCLES_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
@@ -168,12 +166,3 @@ def cycle_open_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"Cycle “{cycle.name}” is open.")
     return redirect("assessments:cycle-detail", pk=cycle.pk)
-
-
-urlpatterns = [
-    path("cycles/", CycleListView.as_view(), name="cycle-list"),
-    path("cycles/new/", CycleCreateView.as_view(), name="cycle-create"),
-    path("cycles/<int:pk>/", CycleDetailView.as_view(), name="cycle-detail"),
-    path("cycles/<int:pk>/open/", cycle_open_view, name="cycle-open"),
-    path("cycles/<int:pk>/close/", CycleCloseView.as_view(), name="cycle-close"),
-]

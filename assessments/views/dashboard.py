@@ -7,18 +7,17 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import path
 from django.views import View
 
-from assessments.dashboard_page import (
+from assessments.exports.dashboard import dashboard_xlsx
+from assessments.presenters.dashboard import (
     NAME,
     ORGANIZATION,
     TEMPLATE,
     dashboard_context,
     dashboard_refresh_later,
 )
-from assessments.exports_dashboard import dashboard_xlsx
-from assessments.selectors_dashboard import DashboardScope, dashboard_build, dashboard_scope
+from assessments.selectors.dashboard import DashboardScope, dashboard_build, dashboard_scope
 from readiness.caching import cached_html
 from readiness.permissions import is_leadership
 from readiness.selectors import teams_managed_by
@@ -66,9 +65,3 @@ def dashboard_export_view(request: HttpRequest) -> HttpResponse:
         f'attachment; filename="readiness-dashboard-{dashboard.today:%Y-%m-%d}.xlsx"'
     )
     return response
-
-
-urlpatterns = [
-    path("dashboard/", DashboardView.as_view(), name="dashboard"),
-    path("dashboard/export.xlsx", dashboard_export_view, name="dashboard-export"),
-]

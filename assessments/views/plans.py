@@ -1,15 +1,13 @@
 """Readiness plans: list, create, a plan with its goals, partner teams, concerns register and
 gap register, its edit pages, and its print-friendly report.
 
-Access (``readiness.selectors_plans``): leadership and admins read every plan, an owner reads
+Access (``assessments.selectors.plans``): leadership and admins read every plan, an owner reads
 their own; owners and admins change a plan; a concern's assignee may triage it. Anyone else
 gets a 403 (employees read their own concerns on ``/concerns/mine/``). Every write is a POST
-that goes through ``readiness.services_plans``.
+that goes through ``assessments.services.plans``.
 """
 
 from __future__ import annotations
-
-from typing import ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -18,11 +16,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
-from django.views.decorators.http import require_POST
 
-from assessments.selectors_dashboard import (
+from assessments.forms.plans import (
+    ConcernFilterForm,
+    PlanForm,
+)
+from assessments.selectors.dashboard import (
     audience_rows,
     department_rows,
     groups_suppress,
@@ -31,52 +32,32 @@ from assessments.selectors_dashboard import (
     total_row,
     trend_build,
 )
-from assessments.selectors_plans import PlanFigures, plan_figures
-from readiness.forms_plans import (
-    ConcernFilterForm,
-    ConcernTriageForm,
-    GapRemedyForm,
-    PlanForm,
-    PlanGoalForm,
-    PlanPartnerForm,
-)
-from readiness.models import (
-    Audience,
-    Concern,
-    ConcernCategory,
-    ConcernStatus,
-    GapRemedy,
-    PlanGoal,
-    PlanPartner,
-    ReadinessPlan,
-    Skill,
-)
-from readiness.privacy_floor import min_people
-from readiness.selectors_plans import (
-    CONCERN_RAISER_RELATED,
+from assessments.selectors.plans import (
     OPEN_STATUSES,
-    concern_can_triage,
-    concern_shows_raiser,
+    PlanFigures,
     plan_can_create,
     plan_can_edit,
     plan_can_view,
     plan_concern_counts,
     plan_concerns,
+    plan_figures,
     plans_visible_to,
 )
-from readiness.services_plans import (
-    concern_triage,
-    gap_remedy_delete,
-    gap_remedy_set,
+from assessments.services.plans import (
     plan_create,
-    plan_goal_create,
-    plan_goal_delete,
-    plan_goal_update,
-    plan_partner_create,
-    plan_partner_delete,
-    plan_partner_update,
-    plan_update,
 )
+from readiness.concerns import (
+    concern_shows_raiser,
+)
+from readiness.models import (
+    Audience,
+    ConcernCategory,
+    ConcernStatus,
+    PlanGoal,
+    PlanPartner,
+    ReadinessPlan,
+)
+from readiness.privacy_floor import min_people
 
 CONCERNS_PER_PAGE = 25
 
@@ -101,6 +82,25 @@ def _partners(plan: ReadinessPlan) -> list[PlanPartner]:
 def _detail_url(plan: ReadinessPlan, anchor: str = "") -> str:
     url = reverse("assessments:plan-detail", args=[plan.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+def _form_page(
+    request: HttpRequest, form: forms.Form, *, title: str, cancel: str, plan=None,  # noqa: ANN001
+    intro: str = "", status: int = 200, extra: dict | None = None,
+) -> HttpResponse:
+    return render(request, "assessments/plan_form.html", {
+        "form": form, "title": title, "cancel": cancel, "plan": plan, "intro": intro,
+        **(extra or {}),
+    }, status=status)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
 
 
 # --- /plans/ ---------------------------------------------------------------------------------
@@ -236,265 +236,3 @@ class PlanReportView(View):
             "concerns": concerns,
             "min_people": min_people(),
         })
-
-
-# --- Forms on a plan --------------------------------------------------------------------------
-
-
-def _form_page(
-    request: HttpRequest, form: forms.Form, *, title: str, cancel: str, plan=None,  # noqa: ANN001
-    intro: str = "", status: int = 200, extra: dict | None = None,
-) -> HttpResponse:
-    return render(request, "assessments/plan_form.html", {
-        "form": form, "title": title, "cancel": cancel, "plan": plan, "intro": intro,
-        **(extra or {}),
-    }, status=status)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-class PlanPartView(View):
-    """A form page that changes one part of a plan the user may edit."""
-
-    form_class: ClassVar[type[forms.Form]]
-    title = ""
-    anchor = ""
-    intro = ""
-
-    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
-        super().setup(request, *args, **kwargs)
-        self.plan: ReadinessPlan | None = None
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
-        self.plan = _plan(request, kwargs["pk"], edit=self.needs_edit(request, **kwargs))
-
-    def needs_edit(self, request: HttpRequest, **kwargs) -> bool:
-        return True
-
-    def initial(self) -> dict:
-        return {}
-
-    def form_kwargs(self) -> dict:
-        return {}
-
-    def save(self, data: dict) -> str:
-        raise NotImplementedError
-
-    def page(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
-        return _form_page(request, form, title=self.title, plan=self.plan, intro=self.intro,
-                          cancel=_detail_url(self.plan, self.anchor), status=status,
-                          extra=self.extra())
-
-    def extra(self) -> dict:
-        return {}
-
-    def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
-        self.load(request, **kwargs)
-        return self.page(request, self.form_class(initial=self.initial(), **self.form_kwargs()))
-
-    def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
-        self.load(request, **kwargs)
-        form = self.form_class(request.POST, **self.form_kwargs())
-        if form.is_valid():
-            try:
-                message = self.save(form.cleaned_data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, message)
-                return redirect(_detail_url(self.plan, self.anchor))
-        return self.page(request, form, status=400)
-
-
-class PlanEditView(PlanPartView):
-    form_class = PlanForm
-    title = "Edit the plan"
-
-    def initial(self) -> dict:
-        plan = self.plan
-        return {"name": plan.name, "business_scenario": plan.business_scenario,
-                "owner": plan.owner_id, "start_date": plan.start_date,
-                "target_date": plan.target_date, "status": plan.status}
-
-    def form_kwargs(self) -> dict:
-        return {"current_owner": self.plan.owner}
-
-    def save(self, data: dict) -> str:
-        plan_update(plan=self.plan, **data)
-        return "Plan saved."
-
-
-class GoalCreateView(PlanPartView):
-    form_class = PlanGoalForm
-    title = "Add a goal"
-    anchor = "goals"
-    intro = "“X % of an audience at target on a skill (or on all their skills) by a date.”"
-
-    def initial(self) -> dict:
-        return {"due_date": self.plan.target_date}
-
-    def save(self, data: dict) -> str:
-        plan_goal_create(plan=self.plan, **data)
-        return "Goal added."
-
-
-class GoalEditView(PlanPartView):
-    form_class = PlanGoalForm
-    title = "Edit the goal"
-    anchor = "goals"
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
-        super().load(request, **kwargs)
-        self.goal = get_object_or_404(PlanGoal, pk=kwargs["goal_pk"], plan=self.plan)
-
-    def initial(self) -> dict:
-        goal = self.goal
-        return {"audience": goal.audience_id, "skill": goal.skill_id,
-                "target_share": goal.target_share, "due_date": goal.due_date}
-
-    def save(self, data: dict) -> str:
-        plan_goal_update(goal=self.goal, **data)
-        return "Goal saved."
-
-
-class PartnerCreateView(PlanPartView):
-    form_class = PlanPartnerForm
-    title = "Add a partner team"
-    anchor = "partners"
-
-    def save(self, data: dict) -> str:
-        partner = plan_partner_create(plan=self.plan, **data)
-        return f"Partner “{partner.name}” added."
-
-
-class PartnerEditView(PlanPartView):
-    form_class = PlanPartnerForm
-    title = "Edit the partner team"
-    anchor = "partners"
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
-        super().load(request, **kwargs)
-        self.partner = get_object_or_404(PlanPartner, pk=kwargs["partner_pk"], plan=self.plan)
-
-    def initial(self) -> dict:
-        partner = self.partner
-        return {"team": partner.team_id, "name": partner.name,
-                "contribution": partner.contribution, "due_date": partner.due_date}
-
-    def save(self, data: dict) -> str:
-        plan_partner_update(partner=self.partner, **data)
-        return "Partner saved."
-
-
-class RemedyEditView(PlanPartView):
-    form_class = GapRemedyForm
-    anchor = "gaps"
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
-        super().load(request, **kwargs)
-        self.skill = get_object_or_404(Skill, pk=kwargs["skill_pk"])
-        self.remedy = GapRemedy.objects.filter(plan=self.plan, skill=self.skill).select_related(
-            "owner").first()
-        self.title = f"Remedy for the gap on {self.skill.name}"
-
-    def initial(self) -> dict:
-        if self.remedy is None:
-            return {"deadline": self.plan.target_date}
-        remedy = self.remedy
-        return {"remedy": remedy.remedy, "owner": remedy.owner_id, "deadline": remedy.deadline,
-                "notes": remedy.notes}
-
-    def form_kwargs(self) -> dict:
-        return {"current_owner": self.remedy.owner if self.remedy else None}
-
-    def save(self, data: dict) -> str:
-        gap_remedy_set(plan=self.plan, skill=self.skill, **data)
-        return f"Remedy for {self.skill.name} saved."
-
-
-class ConcernTriageView(PlanPartView):
-    form_class = ConcernTriageForm
-    title = "Triage a concern"
-    anchor = "concerns"
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
-        self.plan = _plan(request, kwargs["pk"])
-        self.concern = get_object_or_404(
-            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
-            pk=kwargs["concern_pk"], plan=self.plan,
-        )
-        if not concern_can_triage(user=request.user, plan=self.plan, concern=self.concern):
-            raise PermissionDenied("Only the plan's owner or the concern's owner triages it.")
-        self.show_raiser = concern_shows_raiser(user=request.user, concern=self.concern)
-
-    def initial(self) -> dict:
-        concern = self.concern
-        return {"status": concern.status, "owner": concern.owner_id,
-                "addressable_by": concern.addressable_by, "response": concern.response}
-
-    def form_kwargs(self) -> dict:
-        return {"current_owner": self.concern.owner}
-
-    def extra(self) -> dict:
-        return {"concern": self.concern, "show_raiser": self.show_raiser}
-
-    def save(self, data: dict) -> str:
-        concern_triage(concern=self.concern, **data)
-        return "Concern triaged. The person who raised it sees its status and response."
-
-
-@require_POST
-def goal_delete_view(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _plan(request, pk, edit=True)
-    plan_goal_delete(goal=get_object_or_404(PlanGoal, pk=goal_pk, plan=plan))
-    messages.success(request, "Goal removed.")
-    return redirect(_detail_url(plan, "goals"))
-
-
-@require_POST
-def partner_delete_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
-    plan = _plan(request, pk, edit=True)
-    plan_partner_delete(partner=get_object_or_404(PlanPartner, pk=partner_pk, plan=plan))
-    messages.success(request, "Partner removed.")
-    return redirect(_detail_url(plan, "partners"))
-
-
-@require_POST
-def remedy_delete_view(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
-    plan = _plan(request, pk, edit=True)
-    remedy = get_object_or_404(GapRemedy, plan=plan, skill_id=skill_pk)
-    gap_remedy_delete(remedy=remedy)
-    messages.success(request, "Remedy removed.")
-    return redirect(_detail_url(plan, "gaps"))
-
-
-urlpatterns = [
-    path("plans/", PlanListView.as_view(), name="plan-list"),
-    path("plans/new/", PlanCreateView.as_view(), name="plan-create"),
-    path("plans/<int:pk>/", PlanDetailView.as_view(), name="plan-detail"),
-    path("plans/<int:pk>/edit/", PlanEditView.as_view(), name="plan-edit"),
-    path("plans/<int:pk>/report/", PlanReportView.as_view(), name="plan-report"),
-    path("plans/<int:pk>/goals/new/", GoalCreateView.as_view(), name="plan-goal-create"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/edit/", GoalEditView.as_view(),
-         name="plan-goal-edit"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/delete/", goal_delete_view,
-         name="plan-goal-delete"),
-    path("plans/<int:pk>/partners/new/", PartnerCreateView.as_view(),
-         name="plan-partner-create"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/edit/", PartnerEditView.as_view(),
-         name="plan-partner-edit"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/delete/", partner_delete_view,
-         name="plan-partner-delete"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/", RemedyEditView.as_view(),
-         name="plan-remedy-edit"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/delete/", remedy_delete_view,
-         name="plan-remedy-delete"),
-    path("plans/<int:pk>/concerns/<int:concern_pk>/triage/", ConcernTriageView.as_view(),
-         name="plan-concern-triage"),
-]

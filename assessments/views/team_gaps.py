@@ -10,17 +10,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 
-from assessments.forms_teams import AssignForm
+from assessments.forms.teams import AssignForm
 from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
 from assessments.recommendations import team_resource_ranking
 from assessments.selectors import skill_readiness, skill_states
-from assessments.selectors_teams import team_members
-from assessments.services_teams import team_resource_assign
+from assessments.selectors.teams import team_members
+from assessments.services.teams import team_resource_assign
 from assessments.views.teams import TeamAccessMixin
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill, Team
@@ -155,8 +154,3 @@ def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict
                 f"in their plan ({PlanItemStatus(status).label.lower()})"
             )
     return held
-
-
-urlpatterns = [
-    path("teams/<int:pk>/gaps/", TeamGapsView.as_view(), name="team-gaps"),
-]

@@ -10,23 +10,22 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views import View
 
-from assessments.exports import (
-    ratings_file_read,
-    ratings_import_check,
+from assessments.exports.ratings_import import ratings_file_read, ratings_import_check
+from assessments.exports.teams import (
     team_map_csv,
     team_map_xlsx,
     team_ratings_csv,
     team_ratings_xlsx,
 )
-from assessments.forms_teams import RatingsImportForm
+from assessments.forms.teams import RatingsImportForm
+from assessments.presenters.teams import team_map_present
 from assessments.selectors import skill_states
-from assessments.selectors_teams import team_map_build, team_members
-from assessments.services_teams import (
+from assessments.selectors.teams import team_map_build, team_members
+from assessments.services.teams import (
     CSV_IMPORT_REASON,
     CellEdit,
     ratings_change_log_record,
@@ -68,10 +67,12 @@ class TeamExportView(TeamAccessMixin, View):
             # The ratings to edit and import again: the reader's own row is left out (nobody
             # rates themself), and so are members without an email (the import finds people
             # by email).
-            team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+            team_map = team_map_present(
+                team_map_build(team=team, filters=filters, exclude_user=request.user)
+            )
             team_map.rows = [row for row in team_map.rows if row.person.email]
         else:
-            team_map = team_map_build(team=team, filters=filters)
+            team_map = team_map_present(team_map_build(team=team, filters=filters))
         response = HttpResponse(self.WRITERS[shape, kind](team_map),
                                 content_type=self.CONTENT_TYPES[kind])
         what = "ratings" if shape == "long" else "skill-map"
@@ -183,9 +184,3 @@ class TeamImportView(TeamAccessMixin, View):
             f"({len(preview.rows) - saved} unchanged)."
         )
         return redirect("assessments:team-detail", pk=team.pk)
-
-
-urlpatterns = [
-    path("teams/<int:pk>/export/", TeamExportView.as_view(), name="team-export"),
-    path("teams/<int:pk>/import/", TeamImportView.as_view(), name="team-import"),
-]

@@ -7,12 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.views import View
 
-from assessments.forms_teams import review_edits_parse
-from assessments.selectors_teams import pending_reviews, self_rating_details, state_version
-from assessments.services_teams import team_ratings_record
+from assessments.forms.teams import review_edits_parse
+from assessments.selectors.teams import pending_reviews, self_rating_details, state_version
+from assessments.services.teams import team_ratings_record
 from assessments.views.teams import TeamAccessMixin
 from readiness.models import Level, Team
 
@@ -76,8 +75,3 @@ class TeamReviewView(TeamAccessMixin, View):
             "levels": Level.choices,
             "errors": errors or [],
         })
-
-
-urlpatterns = [
-    path("teams/<int:pk>/review/", TeamReviewView.as_view(), name="team-review"),
-]

@@ -17,28 +17,27 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views import View
 
-from assessments.forms_teams import (
+from assessments.forms.teams import (
     TeamMapFilterForm,
     conflict_decisions,
     grid_edits_parse,
 )
 from assessments.models import SkillRating
+from assessments.presenters.teams import LEGEND, team_map_prepare_editor, team_map_present
 from assessments.selectors import EMPTY_READINESS
-from assessments.selectors_teams import (
-    LEGEND,
+from assessments.selectors.teams import (
     MapFilters,
     TeamMap,
     team_can_edit,
     team_map_build,
-    team_map_prepare_editor,
     team_shows_members,
     team_tree_figures,
     teams_readable_by,
 )
-from assessments.services_teams import (
+from assessments.services.teams import (
     CellConflict,
     CellEdit,
     team_ratings_record,
@@ -214,7 +213,7 @@ class TeamDetailView(TeamAccessMixin, View):
 
         def context() -> dict:
             form, filters = _filters(request)
-            team_map = team_map_build(team=team, filters=filters)
+            team_map = team_map_present(team_map_build(team=team, filters=filters))
             return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit,
                     "links_people": links_people}
 
@@ -294,7 +293,9 @@ class TeamEditView(TeamAccessMixin, View):
         conflict_keys: list | None = None,
     ) -> HttpResponse:
         form, filters = _filters(request)
-        team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+        team_map = team_map_present(
+            team_map_build(team=team, filters=filters, exclude_user=request.user)
+        )
         team_map_prepare_editor(team_map=team_map, values=values)
         context = _map_context(request, team, team_map, form)
         if conflict_keys:
@@ -348,11 +349,3 @@ def _conflict_now(team_map: TeamMap, key: tuple[int, int], level: int | None) ->
     state = team_map.states.get(key)
     edit = CellEdit(key[0], key[1], level if level is not None else -1)
     return CellConflict(edit, state, None)
-
-
-# The other team pages keep their own ``urlpatterns`` (``assessments.urls`` lists them in turn).
-urlpatterns = [
-    path("teams/", TeamListView.as_view(), name="team-list"),
-    path("teams/<int:pk>/", TeamDetailView.as_view(), name="team-detail"),
-    path("teams/<int:pk>/edit/", TeamEditView.as_view(), name="team-edit"),
-]

@@ -25,7 +25,7 @@ class CatalogListView(TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         # The person side, read in the view's body (readiness ← catalog ← assessments).
-        from assessments.selectors_catalog import plan_add_choices
+        from assessments.selectors.catalog import plan_add_choices
 
         context.update(
             plan_choices=plan_add_choices(user=self.request.user, resources=page.object_list),
@@ -46,7 +46,7 @@ class ResourceDetailView(TemplateView):
     def get_context_data(self, **kwargs: object) -> dict:
         # The catalog reads the person side in its views' bodies (catalog may not import
         # assessments at module level: readiness ← catalog ← assessments).
-        from assessments.selectors_catalog import (
+        from assessments.selectors.catalog import (
             plan_add_choices,
             resource_effectiveness,
             resource_team_plan_items,

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from readiness.api.exceptions import validation_detail
 from readiness.api.strict import StrictModelSerializer, StrictSerializer
+from readiness.concerns import concern_shows_raiser
 from readiness.models import (
     ApiToken,
     Audience,
@@ -25,7 +26,6 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
-from readiness.selectors_plans import concern_shows_raiser
 from readiness.tokens import DEFAULT_EXPIRY_DAYS, PERSONAL_EXPIRY_CHOICES
 
 

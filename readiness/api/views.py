@@ -32,6 +32,7 @@ from readiness.api.serializers import (
     SkillSerializer,
     TeamSerializer,
 )
+from readiness.concerns import CONCERN_RAISER_RELATED
 from readiness.forms.concerns import ConcernForm
 from readiness.models import (
     ApiToken,
@@ -47,7 +48,6 @@ from readiness.models import (
 )
 from readiness.permissions import is_leadership
 from readiness.selectors import people_visible_to, teams_visible_to
-from readiness.selectors_plans import CONCERN_RAISER_RELATED
 from readiness.services import concern_raise
 from readiness.tokens import service_token_create, service_tokens, token_create, tokens_of
 from readiness.typed import api_user

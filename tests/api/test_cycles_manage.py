@@ -1,5 +1,5 @@
 """Opening, closing and the completion of assessment cycles through the API, with the cycle
-pages' rules (assessments.selectors_cycles, assessments.services_cycles)."""
+pages' rules (assessments.selectors.cycles, assessments.services.cycles)."""
 
 import pytest
 

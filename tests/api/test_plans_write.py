@@ -1,6 +1,6 @@
 """Readiness plans through the API: create and change a plan, its goals, partners and gap
 remedies, read the goals' current values, and triage concerns — with the plan pages' rules
-(readiness.selectors_plans) and refusals (readiness.forms_plans, readiness.services_plans)."""
+(assessments.selectors.plans) and refusals (assessments.forms.plans, assessments.services.plans)."""
 
 import datetime as dt
 

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from assessments.privacy import person_erase
-from assessments.services import plan_item_transition
+from assessments.services.me import plan_item_transition
 from tests.factories import LearningPlanItemFactory, PersonFactory, SkillRatingFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

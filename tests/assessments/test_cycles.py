@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.context_processors import cycle_banner
 from assessments.models import AssessmentCycle, AssessmentSubmission, CycleParticipation
-from assessments.selectors_cycles import Completion
+from assessments.selectors.cycles import Completion
 from readiness.permissions import LEADERSHIP_GROUP
 from tests.factories import (
     AssessmentCycleFactory,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import SkillRating
-from assessments.services import self_assessment_version
+from assessments.services.me import self_assessment_version
 from readiness.models import Concern, PlanGoal
 from tests.factories import PersonFactory, ReadinessPlanFactory
 from tests.orgs import clear_framework, leadership_user

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments.models import AssessmentSubmission, SkillRating, SubmissionKind
 from assessments.selectors import person_readiness, person_skill_states
-from assessments.services import self_assessment_version
+from assessments.services.me import self_assessment_version
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from assessments.charts import HEIGHT, LEFT, RIGHT, TOP, WIDTH, chart_domain, level_chart
-from assessments.selectors_me import RatingPoint
+from assessments.presenters.charts import HEIGHT, LEFT, RIGHT, TOP, WIDTH, chart_domain, level_chart
+from assessments.selectors.me import RatingPoint
 from tests.factories import SkillRatingFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

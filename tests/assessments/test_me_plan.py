@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import LearningPlanItem
-from assessments.selectors_me import plan_progress
+from assessments.selectors.me import plan_progress
 from tests.factories import (
     LearningPlanItemFactory,
     ResourceSkillFactory,

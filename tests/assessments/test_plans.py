@@ -11,6 +11,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from assessments.models import ReadinessSnapshot
+from assessments.services.plans import (
+    concern_triage,
+    gap_remedy_set,
+    plan_create,
+    plan_goal_create,
+    plan_partner_create,
+    plan_update,
+)
 from readiness.models import (
     Audience,
     Concern,
@@ -20,14 +28,6 @@ from readiness.models import (
     ReadinessPlan,
 )
 from readiness.services import concern_raise
-from readiness.services_plans import (
-    concern_triage,
-    gap_remedy_set,
-    plan_create,
-    plan_goal_create,
-    plan_partner_create,
-    plan_update,
-)
 from tests.factories import ReadinessPlanFactory, SkillFactory, TeamFactory, UserFactory
 from tests.orgs import leadership_user
 from tests.orgs.leadership import NOW, TODAY

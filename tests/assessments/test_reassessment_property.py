@@ -19,7 +19,7 @@ from assessments.selectors import (
     people_reassessment,
     skill_states,
 )
-from assessments.services import self_assessment_confirm
+from assessments.services.me import self_assessment_confirm
 from readiness.models import (
     Audience,
     AudienceRequirement,

@@ -18,7 +18,7 @@ from assessments.reminders.plan import sequence_of, step_row
 from assessments.reminders.run import reminders_send
 from assessments.reminders.state import ReminderRun
 from assessments.selectors import people_reassessment
-from assessments.services import self_assessment_confirm
+from assessments.services.me import self_assessment_confirm
 from readiness.models import Person
 from tests.assessments.reminder_helpers import at
 from tests.factories import AssessmentCycleFactory, SkillFactory, UserFactory

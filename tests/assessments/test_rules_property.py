@@ -324,7 +324,7 @@ def naive_after(history):
 )
 @given(sequence=steps)
 def test_confirmations_and_resaves_change_no_level_and_no_review(sequence, time_machine):
-    from assessments.services import (
+    from assessments.services.me import (
         RatingInput,
         manager_ratings_record,
         self_assessment_confirm,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import AssessmentSubmission, LearningPlanItem, SkillRating
 from assessments.selectors import person_skill_states
-from assessments.services import (
+from assessments.services.me import (
     RatingInput,
     RatingsInvalid,
     manager_ratings_record,

@@ -466,7 +466,7 @@ def test_import_refuses_a_broken_or_oversized_workbook(client, org, monkeypatch)
     body = upload_file(client, org.team, b"PK\x03\x04 not really a zip", "ratings.xlsx"
                        ).content.decode()
     assert "not a readable XLSX workbook" in body and 'name="payload"' not in body
-    monkeypatch.setattr("assessments.exports.XLSX_MAX_UNPACKED", 100)
+    monkeypatch.setattr("assessments.exports.ratings_import.XLSX_MAX_UNPACKED", 100)
     content = long_export(client, org, "xlsx")
     body = upload_file(client, org.team, content, "ratings.xlsx").content.decode()
     assert "too large once unpacked" in body and 'name="payload"' not in body
@@ -476,7 +476,7 @@ def test_import_refuses_a_broken_or_oversized_workbook(client, org, monkeypatch)
 def test_import_stops_reading_a_sheet_of_blank_lines(client, org):
     from openpyxl import Workbook
 
-    from assessments.exports import XLSX_MAX_LINES
+    from assessments.exports.ratings_import import XLSX_MAX_LINES
 
     book = Workbook()
     sheet = book.active

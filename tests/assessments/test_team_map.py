@@ -10,8 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.presenters.teams import LEGEND
 from assessments.selectors import people_readiness, skill_states
-from assessments.selectors_teams import LEGEND, MapFilters, team_map_build
+from assessments.selectors.teams import MapFilters, team_map_build
 from readiness.models import Person, RoleRequirement
 from tests.factories import (
     AudienceFactory,

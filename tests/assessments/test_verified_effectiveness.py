@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.learning_records.models import VerifiedCompletion
-from assessments.selectors_catalog import Effectiveness, resources_effectiveness
+from assessments.selectors.catalog import Effectiveness, resources_effectiveness
 from tests.factories import (
     LearningPlanItemFactory,
     PersonFactory,

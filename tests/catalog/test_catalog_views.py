@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import PlanItemStatus
-from assessments.selectors_catalog import resources_effectiveness, resources_mean_gain
+from assessments.selectors.catalog import resources_effectiveness, resources_mean_gain
 from readiness.models import Audience
 from tests.factories import (
     AudienceFactory,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.reminders.run import reminders_send
-from assessments.services import (
+from assessments.services.me import (
     RatingInput,
     manager_ratings_record,
     plan_item_transition,

@@ -14,9 +14,19 @@ from django.utils import timezone
 
 from assessments.models import LearningPlanItem, SkillRating
 from assessments.selectors import skill_states
-from assessments.selectors_cycles import cycle_viewer
-from assessments.selectors_teams import state_version, team_can_edit, teams_readable_by
-from assessments.services_teams import CellEdit, team_ratings_record, team_resource_assign
+from assessments.selectors.cycles import cycle_viewer
+from assessments.selectors.plans import (
+    concern_can_triage,
+    plan_can_create,
+    plan_can_edit,
+    plan_can_view,
+    plans_visible_to,
+)
+from assessments.selectors.teams import state_version, team_can_edit, teams_readable_by
+from assessments.services.teams import CellEdit, team_ratings_record, team_resource_assign
+from readiness.concerns import (
+    concern_shows_raiser,
+)
 from readiness.models import Concern, Person
 from readiness.permissions import (
     CURATORS_GROUP,
@@ -28,14 +38,6 @@ from readiness.permissions import (
     is_leadership,
     is_manager,
     persona_flags,
-)
-from readiness.selectors_plans import (
-    concern_can_triage,
-    concern_shows_raiser,
-    plan_can_create,
-    plan_can_edit,
-    plan_can_view,
-    plans_visible_to,
 )
 from tests.factories import (
     PersonFactory,

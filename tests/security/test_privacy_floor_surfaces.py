@@ -151,7 +151,7 @@ def test_snapshots_in_the_dashboard_trend(client, org, lead, n, hidden):
 
 @pytest.mark.parametrize(("n", "hidden"), SIZES)
 def test_plan_goal_current_value(client, org, lead, n, hidden):
-    from readiness.services_plans import plan_goal_create
+    from assessments.services.plans import plan_goal_create
     from tests.factories import ReadinessPlanFactory
 
     audience = org(n).people[0].role.audience

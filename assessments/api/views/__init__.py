@@ -2,7 +2,7 @@
 and assessment cycles, one module per resource.
 
 Reads call the rule functions of ``assessments.selectors`` and return exactly what they
-compute; writes go through ``assessments.services`` (the same functions as the forms), whose
+compute; writes go through ``assessments.services.me`` (the same functions as the forms), whose
 refusals become 400 responses with field errors.
 
 ``assessments.api.urls`` routes to the names re-exported here.

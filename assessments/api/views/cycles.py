@@ -17,15 +17,14 @@ from assessments.api.serializers import (
 )
 from assessments.api.views.common import _invalid
 from assessments.models import AssessmentCycle
-from assessments.selectors_cycles import (
+from assessments.selectors.cycles import (
     CycleViewer,
     cycle_team_completion,
     cycle_viewer,
     cycles_completion,
     cycles_visible_to,
 )
-from assessments.services import cycle_create
-from assessments.services_cycles import cycle_close, cycle_open
+from assessments.services.cycles import cycle_close, cycle_create, cycle_open
 from readiness.api.locations import created
 from readiness.api.permissions import LeadershipWriteOrManagerRead
 from readiness.models import Audience, ReadinessPlan, Team

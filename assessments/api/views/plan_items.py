@@ -21,9 +21,9 @@ from assessments.api.serializers import (
 )
 from assessments.api.views.common import _invalid, _own_person
 from assessments.models import LearningPlanItem
-from assessments.selectors_teams import team_members, teams_readable_by
-from assessments.services import plan_item_add, plan_item_transition
-from assessments.services_teams import team_resource_assign
+from assessments.selectors.teams import team_members, teams_readable_by
+from assessments.services.me import plan_item_add, plan_item_transition
+from assessments.services.teams import team_resource_assign
 from catalog.models import TrainingResource
 from readiness.api.locations import created
 from readiness.models import Skill, Team

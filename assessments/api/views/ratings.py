@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -20,16 +19,15 @@ from assessments.api.serializers import (
 )
 from assessments.api.views.common import _invalid, _own_person
 from assessments.models import RatingSource, SkillRating
-from assessments.selectors import open_cycles_by_person
-from assessments.services import (
+from assessments.services.me import (
     RatingInput,
     RatingsInvalid,
     manager_ratings_record,
     self_assessment_submit,
+    submission_cycle,
 )
 from readiness.api.exceptions import Conflict
 from readiness.api.locations import created
-from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to
 from readiness.typed import api_user
 
@@ -106,9 +104,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         data = SelfAssessmentInput(data=request.data)
         data.is_valid(raise_exception=True)
         ratings = data.validated_data["ratings"]
-        cycle = open_cycles_by_person(
-            people=Person.objects.filter(pk=person.pk), today=timezone.localdate()
-        ).get(person.pk)
+        cycle = submission_cycle(person=person)
         try:
             submission = self_assessment_submit(
                 person=person,

@@ -22,8 +22,8 @@ from assessments.selectors import (
     person_readiness,
     person_reassessment,
 )
-from assessments.selectors_teams import team_tree_figures
-from assessments.services import self_assessment_version
+from assessments.selectors.teams import team_tree_figures
+from assessments.services.me import self_assessment_version
 from readiness.api.permissions import IsLeadership
 from readiness.models import Audience, Person, Team
 from readiness.privacy_floor import TOTAL

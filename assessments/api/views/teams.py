@@ -27,7 +27,7 @@ from assessments.api.views.common import (
     _skills,
 )
 from assessments.selectors import SkillState, people_readiness, skill_readiness, skill_states
-from assessments.selectors_teams import team_members, team_shows_members, teams_readable_by
+from assessments.selectors.teams import team_members, team_shows_members, teams_readable_by
 from readiness.models import Person, Team
 from readiness.typed import api_user
 

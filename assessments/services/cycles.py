@@ -1,16 +1,17 @@
 """Writes for assessment cycles: open a draft, close (which freezes who was in scope and who
-submitted). Creating one is ``assessments.services.cycle_create`` (shared with the API)."""
+submitted), and create one with its scope (shared with the API)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleParticipation, CycleStatus
-from assessments.selectors_cycles import cycle_roster_for_freeze
+from assessments.selectors.cycles import cycle_roster_for_freeze
 
 
 @transaction.atomic
@@ -48,4 +49,33 @@ def cycle_close(*, cycle: AssessmentCycle, now: dt.datetime | None = None) -> As
     cycle.status = CycleStatus.CLOSED
     cycle.closed_at = now
     cycle.save(update_fields=["status", "closed_at"])
+    return cycle
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    name: str,
+    opens_on: dt.date,
+    due_on: dt.date,
+    plan: object | None = None,
+    audiences: Iterable = (),
+    teams: Iterable = (),
+    include_subteams: bool = True,
+    status: str = "draft",
+) -> AssessmentCycle:
+    """Create an assessment cycle with its scope (audiences and/or teams; neither means every
+    active person)."""
+    cycle = AssessmentCycle(
+        name=name,
+        plan=plan,
+        include_subteams=include_subteams,
+        opens_on=opens_on,
+        due_on=due_on,
+        status=status,
+    )
+    cycle.full_clean()
+    cycle.save()
+    cycle.audiences.set(list(audiences))
+    cycle.teams.set(list(teams))
     return cycle

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
-from assessments.selectors_dashboard import (
+from assessments.selectors.dashboard import (
     DashboardScope,
     dashboard_build,
     dashboard_scope,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from assessments.models import RatingSource
-from assessments.selectors_me import RatingPoint
+from assessments.selectors.me import RatingPoint
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Level
 
 WIDTH, HEIGHT = 640, 220

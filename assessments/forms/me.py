@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from assessments.models import Interest, SkillRating
 from assessments.selectors import SkillState
-from assessments.services import RatingInput
+from assessments.services.me import RatingInput
 from readiness.models import Level, Skill, SkillCategory
 
 LEVEL_ERROR = "Choose one of the levels 0 (None) to 4 (Expert)."
@@ -91,138 +91,11 @@ class CategoryGroup:
     blocks: list[SkillBlock] = field(default_factory=list)
 
 
-class SelfAssessmentForm(forms.Form):
-    """Every skill of the framework; pre-filled with the person's current self levels.
+class SkillBlocksMixin:
+    """The self-assessment's layout: each skill as a block (its level options with their
+    descriptors, interest, note, evidence), grouped by category, the ones on show first, and
+    the error summary. Needs ``skills``, ``states``, ``highlight`` and the bound fields."""
 
-    ``skills`` are the skills the form shows (the active framework, and any skill the submitted
-    data names so that a retired one gets its message at its own field).
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(
-        self,
-        *args,
-        skills: Iterable[Skill],
-        states: Mapping[int, SkillState],
-        highlight: Iterable[int] = (),
-        **kwargs,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.skills = list(skills)
-        self.states = states
-        self.highlight = set(highlight)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        for skill in self.skills:
-            state = states.get(skill.pk)
-            prefix = f"s{skill.pk}"
-            self.fields[f"{prefix}-level"] = forms.TypedChoiceField(
-                label=skill.name,
-                choices=[(level.value, level.label) for level in Level],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                widget=forms.RadioSelect,
-                initial=state.self_level if state else None,
-                error_messages={"invalid_choice": LEVEL_ERROR},
-            )
-            self.fields[f"{prefix}-grow"] = forms.BooleanField(
-                label="I want to grow this",
-                required=False,
-                initial=bool(state and state.interest == Interest.STRONG),
-                widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
-            )
-            self.fields[f"{prefix}-note"] = forms.CharField(
-                label=f"Note on {skill.name}",
-                required=False,
-                max_length=SkillRating._meta.get_field("note").max_length,
-                widget=forms.Textarea(attrs={"rows": 2}),
-                help_text=f"{SkillRating._meta.get_field('note').max_length:,} characters max.",
-            )
-            self.fields[f"{prefix}-evidence_url"] = forms.URLField(
-                label=f"Evidence link for {skill.name}",
-                required=False,
-                max_length=SkillRating._meta.get_field("evidence_url").max_length,
-                assume_scheme="https",
-                widget=forms.URLInput(attrs={"placeholder": "https://"}),
-            )
-
-    # --- validation -----------------------------------------------------------------------
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        known = {skill.pk for skill in self.skills}
-        unknown = sorted(posted_skill_ids(self.data) - known)
-        if unknown:
-            raise ValidationError(
-                "The form names a skill that is not in the skills framework (id %(ids)s). "
-                "Reload the page and try again.",
-                code="unknown_skill",
-                params={"ids": ", ".join(str(pk) for pk in unknown)},
-            )
-        for skill in self.skills:
-            prefix = f"s{skill.pk}"
-            if cleaned.get(f"{prefix}-level") is not None:
-                continue
-            state = self.states.get(skill.pk)
-            grow_changed = cleaned.get(f"{prefix}-grow") != bool(
-                state and state.interest == Interest.STRONG
-            )
-            extra = cleaned.get(f"{prefix}-note") or cleaned.get(f"{prefix}-evidence_url")
-            if f"{prefix}-level" in self.errors:
-                continue
-            if grow_changed or extra:
-                self.add_error(
-                    f"{prefix}-level",
-                    "Choose a level too: an interest, note or evidence link is recorded with "
-                    "a rating.",
-                )
-        return cleaned
-
-    def entries(self) -> list[RatingInput]:
-        """One rating input per skill given a level (call after ``is_valid``)."""
-        entries = []
-        for skill in self.skills:
-            prefix = f"s{skill.pk}"
-            level = self.cleaned_data.get(f"{prefix}-level")
-            if level is None:
-                continue
-            state = self.states.get(skill.pk)
-            entries.append(
-                RatingInput(
-                    skill_id=skill.pk,
-                    level=level,
-                    interest=interest_from_toggle(
-                        grow=bool(self.cleaned_data.get(f"{prefix}-grow")),
-                        previous=state.interest if state else None,
-                    ),
-                    note=self.cleaned_data.get(f"{prefix}-note", ""),
-                    evidence_url=self.cleaned_data.get(f"{prefix}-evidence_url", ""),
-                )
-            )
-        return entries
-
-    def add_service_errors(self, errors_by_key: Mapping[tuple, ValidationError]) -> None:
-        """Put the errors the rating service found at the fields they belong to."""
-        for (_person_id, skill_id, _index), error in errors_by_key.items():
-            prefix = f"s{skill_id}"
-            if f"{prefix}-level" not in self.fields:
-                self.add_error(None, error.messages)
-                continue
-            if hasattr(error, "error_dict"):
-                for name, messages in error.message_dict.items():
-                    target = {
-                        "note": "note",
-                        "evidence_url": "evidence_url",
-                        "interest": "grow",
-                    }.get(name, "level")
-                    self.add_error(f"{prefix}-{target}", messages)
-            else:
-                self.add_error(f"{prefix}-level", error.messages)
-
-    # --- layout ----------------------------------------------------------------------------
 
     @property
     def error_summary(self) -> list[tuple[str, str, str]]:
@@ -289,3 +162,143 @@ class SelfAssessmentForm(forms.Form):
     @property
     def more_groups(self) -> list[CategoryGroup]:
         return self._groups(s for s in self.skills if not self._is_shown(s))
+
+
+def skill_fields(skill: Skill, state: SkillState | None) -> dict[str, forms.Field]:
+    """The four fields of one skill of the self-assessment, named ``s<id>-<name>`` and
+    pre-filled from the person's current state: level, "I want to grow this", note, evidence."""
+    prefix = f"s{skill.pk}"
+    note_length = SkillRating._meta.get_field("note").max_length
+    return {
+        f"{prefix}-level": forms.TypedChoiceField(
+            label=skill.name,
+            choices=[(level.value, level.label) for level in Level],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            widget=forms.RadioSelect,
+            initial=state.self_level if state else None,
+            error_messages={"invalid_choice": LEVEL_ERROR},
+        ),
+        f"{prefix}-grow": forms.BooleanField(
+            label="I want to grow this",
+            required=False,
+            initial=bool(state and state.interest == Interest.STRONG),
+            widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
+        ),
+        f"{prefix}-note": forms.CharField(
+            label=f"Note on {skill.name}",
+            required=False,
+            max_length=note_length,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=f"{note_length:,} characters max.",
+        ),
+        f"{prefix}-evidence_url": forms.URLField(
+            label=f"Evidence link for {skill.name}",
+            required=False,
+            max_length=SkillRating._meta.get_field("evidence_url").max_length,
+            assume_scheme="https",
+            widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        ),
+    }
+
+
+#: Where an error the rating service found on a rating's field goes in the form.
+_SERVICE_ERROR_FIELDS = {"note": "note", "evidence_url": "evidence_url", "interest": "grow"}
+
+
+class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
+    """Every skill of the framework; pre-filled with the person's current self levels.
+
+    ``skills`` are the skills the form shows (the active framework, and any skill the submitted
+    data names so that a retired one gets its message at its own field).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        skills: Iterable[Skill],
+        states: Mapping[int, SkillState],
+        highlight: Iterable[int] = (),
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.skills = list(skills)
+        self.states = states
+        self.highlight = set(highlight)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        for skill in self.skills:
+            self.fields.update(skill_fields(skill, states.get(skill.pk)))
+
+    # --- validation -----------------------------------------------------------------------
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        known = {skill.pk for skill in self.skills}
+        unknown = sorted(posted_skill_ids(self.data) - known)
+        if unknown:
+            raise ValidationError(
+                "The form names a skill that is not in the skills framework (id %(ids)s). "
+                "Reload the page and try again.",
+                code="unknown_skill",
+                params={"ids": ", ".join(str(pk) for pk in unknown)},
+            )
+        for skill in self.skills:
+            prefix = f"s{skill.pk}"
+            if cleaned.get(f"{prefix}-level") is not None:
+                continue
+            state = self.states.get(skill.pk)
+            grow_changed = cleaned.get(f"{prefix}-grow") != bool(
+                state and state.interest == Interest.STRONG
+            )
+            extra = cleaned.get(f"{prefix}-note") or cleaned.get(f"{prefix}-evidence_url")
+            if f"{prefix}-level" in self.errors:
+                continue
+            if grow_changed or extra:
+                self.add_error(
+                    f"{prefix}-level",
+                    "Choose a level too: an interest, note or evidence link is recorded with "
+                    "a rating.",
+                )
+        return cleaned
+
+    def entries(self) -> list[RatingInput]:
+        """One rating input per skill given a level (call after ``is_valid``)."""
+        entries = []
+        for skill in self.skills:
+            prefix = f"s{skill.pk}"
+            level = self.cleaned_data.get(f"{prefix}-level")
+            if level is None:
+                continue
+            state = self.states.get(skill.pk)
+            entries.append(
+                RatingInput(
+                    skill_id=skill.pk,
+                    level=level,
+                    interest=interest_from_toggle(
+                        grow=bool(self.cleaned_data.get(f"{prefix}-grow")),
+                        previous=state.interest if state else None,
+                    ),
+                    note=self.cleaned_data.get(f"{prefix}-note", ""),
+                    evidence_url=self.cleaned_data.get(f"{prefix}-evidence_url", ""),
+                )
+            )
+        return entries
+
+    def add_service_errors(self, errors_by_key: Mapping[tuple, ValidationError]) -> None:
+        """Put the errors the rating service found at the fields they belong to."""
+        for (_person_id, skill_id, _index), error in errors_by_key.items():
+            prefix = f"s{skill_id}"
+            if f"{prefix}-level" not in self.fields:
+                self.add_error(None, error.messages)
+                continue
+            if hasattr(error, "error_dict"):
+                for name, messages in error.message_dict.items():
+                    target = _SERVICE_ERROR_FIELDS.get(name, "level")
+                    self.add_error(f"{prefix}-{target}", messages)
+            else:
+                self.add_error(f"{prefix}-level", error.messages)

@@ -29,7 +29,7 @@ from assessments.selectors import (
     person_reassessment,
     person_skill_states,
 )
-from assessments.selectors_catalog import resources_mean_gain
+from assessments.selectors.catalog import resources_mean_gain
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from assessments.charts_dashboard import BarChart, LineChart
+from assessments.presenters.dashboard_charts import BarChart, LineChart
 from assessments.selectors import Calibration, Readiness
-from assessments.selectors_dashboard.scope import DashboardScope
+from assessments.selectors.dashboard.scope import DashboardScope
 from catalog.models import TrainingResource
 from readiness.models import ConcernStatus, Skill
 from readiness.privacy_floor import aggregate_hidden, min_people

@@ -15,9 +15,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from assessments.exports import ratings_csv_reader
-from assessments.selectors_teams import MapFilters
-from assessments.services_teams import CellEdit
+from assessments.exports.ratings_import import ratings_csv_reader
+from assessments.selectors.teams import MapFilters
+from assessments.services.teams import CellEdit
 from readiness.forms import IdsChoiceField
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
 

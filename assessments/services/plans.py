@@ -1,7 +1,7 @@
 """Writes of readiness plans: the plan, its goals, partner teams, gap register, and the triage
 of its concerns register. Every form (and any future API endpoint) goes through these.
 
-Views check who may call them (``readiness.selectors_plans``); services validate the data
+Views check who may call them (``assessments.selectors.plans``); services validate the data
 (``full_clean``) and run in a transaction.
 """
 

@@ -1,5 +1,5 @@
 """Forms of readiness plans (crispy, Bootstrap 5). They only collect and normalise input:
-``readiness.services_plans`` validates and saves. Labels and help texts are fixed strings;
+``assessments.services.plans`` validates and saves. Labels and help texts are fixed strings;
 curated names (skills, teams, people) reach the page only as escaped option labels."""
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from django import forms
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
+from assessments.selectors.plans import (
+    plan_owner_candidates,
+    responsible_candidates,
+)
 from readiness.forms import length_hints
 from readiness.models import (
     Audience,
@@ -21,7 +25,6 @@ from readiness.models import (
     Skill,
     Team,
 )
-from readiness.selectors_plans import plan_owner_candidates, responsible_candidates
 
 EM_SPACE = "\u2003"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -9,22 +9,15 @@ map costs the same handful of queries for 3 people or 50.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import escape
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import F, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import StartsWith
-from django.utils import timezone
-from django.utils.formats import date_format
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from assessments.models import RatingSource, SkillRating
 from assessments.selectors import (
@@ -36,7 +29,7 @@ from assessments.selectors import (
     skill_states,
     team_rollup,
 )
-from readiness.models import Level, Person, Skill, SkillCategory, Team
+from readiness.models import Person, Skill, SkillCategory, Team
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
 from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
@@ -159,19 +152,6 @@ def state_version(state: SkillState | None) -> str:
 
 # --- The grid --------------------------------------------------------------------------------
 
-CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
-CELL_NOT_ASSESSED, CELL_OPTIONAL = "hm-na", "hm-opt"
-#: Legend of the heatmap: class, a sample cell, its marker, words. Templates read it from here.
-LEGEND = (
-    (CELL_AT_TARGET, "3", "✓", "At or above target"),
-    (CELL_GAP_1, "1", "−1", "1 level below target"),
-    (CELL_GAP_2, "0", "−2", "2 or more levels below target (the marker gives how many)"),
-    (CELL_NOT_ASSESSED, "–", "?", "Required, not assessed"),
-    (CELL_OPTIONAL, "2", "", "Not required (the level shows when rated)"),
-)
-AWAITING_MARK, CALIBRATION_MARK = "*", "!"
-
-
 @dataclass(frozen=True, slots=True)
 class MapFilters:
     audience_id: int | None = None
@@ -185,30 +165,6 @@ class MapFilters:
         if self.sort.startswith("skill-"):
             return int(self.sort.removeprefix("skill-"))
         return None
-
-
-@dataclass(slots=True)
-class MapCell:
-    person_id: int
-    skill_id: int
-    state: SkillState | None
-    css: str
-    text: str
-    marker: str
-    words: str
-    tip: str
-    # Editor only: the manager level the form shows, its token, and the rendered options.
-    seen_level: int | None = None
-    options: SafeString | str = ""
-    changed: bool = False
-
-    @property
-    def key(self) -> str:
-        return f"{self.person_id}-{self.skill_id}"
-
-    @property
-    def target(self) -> int | None:
-        return self.state.target if self.state else None
 
 
 @dataclass(slots=True)
@@ -229,27 +185,15 @@ class MapColumn:
 class MapRow:
     person: Person
     readiness: Readiness
-    cells: list[MapCell]
+    states: list[SkillState | None]  # one per column, in column order (None: never rated)
+    # Filled by ``presenters.teams.team_map_present``: what the page shows of each cell.
+    cells: list = field(default_factory=list)
+    cells_html: str = ""
     version: str = ""  # editor: "skill:level:token" per rated cell, the row's stale-form check
 
     @property
     def percent(self) -> int | None:
         return self.readiness.percent
-
-    @property
-    def cells_html(self) -> SafeString:
-        """The map page's cells of this row as markup: one template variable per row instead of
-        six per cell (a 50-person map has 800 cells; the template loop was half its time).
-        ``html.escape`` is what the template's autoescape applies, without Django's lazy wrapper.
-        """
-        return mark_safe("".join([  # noqa: S308 - every value is escaped here  # nosec B308 B703 # values escaped above
-            f'<td class="hm {escape(c.css)}" tabindex="0" data-cell="{c.person_id}-{c.skill_id}">'
-            f'<span class="hm-v">{escape(c.text)}</span>'
-            f'<span class="hm-m" aria-hidden="true">{escape(c.marker)}</span>'
-            f'<span class="hm-tip">{escape(c.tip)}</span></td>'
-            for c in self.cells
-        ]))
-
 
 @dataclass
 class TeamMap:
@@ -276,58 +220,6 @@ class TeamMap:
     @property
     def cell_count(self) -> int:
         return len(self.rows) * len(self.columns)
-
-
-def _when(moment: dt.datetime | None) -> str:
-    return _day_label(timezone.localtime(moment).date(), get_language()) if moment else ""
-
-
-@functools.lru_cache(maxsize=4096)
-def _day_label(day: dt.date, language: str | None) -> str:
-    """A map shows thousands of dates but few distinct days: format each day once."""
-    return date_format(day, "j M Y")
-
-
-def _describe(state: SkillState | None) -> tuple[str, str, str, str]:
-    """(css class, cell text, marker, status in words) of one cell."""
-    if state is None or state.target is None:
-        text = "" if state is None or state.level is None else str(state.level)
-        return CELL_OPTIONAL, text, "", "not required"
-    if state.not_assessed:
-        return CELL_NOT_ASSESSED, "–", "?", "not assessed"
-    if state.gap == 0:
-        return CELL_AT_TARGET, str(state.level), "✓", "at or above target"
-    css = CELL_GAP_1 if state.gap == 1 else CELL_GAP_2
-    return css, str(state.level), f"−{state.gap}", f"{state.gap} below target"
-
-
-def _tip(state: SkillState | None, words: str) -> str:
-    """The cell's detail in words: level, target, status, self and manager ratings, flags."""
-    parts = ["No rating" if state is None or state.level is None else f"Level {state.level}"]
-    if state is not None and state.target is not None:
-        parts.append(f"target {state.target}")
-    parts.append(words)
-    if state is not None:
-        if state.self_level is not None:
-            parts.append(f"self {state.self_level} on {_when(state.self_at)}")
-        if state.manager_level is not None:
-            parts.append(f"manager {state.manager_level} on {_when(state.manager_at)}")
-        if state.awaiting_review:
-            parts.append("awaiting manager review")
-        if state.calibration_flag:
-            parts.append("calibration flag: self and manager 2+ levels apart")
-        if state.interest:
-            parts.append("wants to grow")
-    return " · ".join(parts)
-
-
-def _cell(person_id: int, skill_id: int, state: SkillState | None) -> MapCell:
-    css, text, marker, words = _describe(state)
-    if state is not None and state.awaiting_review:
-        marker += AWAITING_MARK
-    if state is not None and state.calibration_flag:
-        marker += CALIBRATION_MARK
-    return MapCell(person_id, skill_id, state, css, text, marker, words, _tip(state, words))
 
 
 def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]):  # noqa: ANN202
@@ -403,7 +295,7 @@ def team_map_build(
         MapRow(
             person=person,
             readiness=per_person.get(person.pk, EMPTY_READINESS),
-            cells=[_cell(person.pk, s.pk, states.get((person.pk, s.pk))) for s in skills],
+            states=[states.get((person.pk, s.pk)) for s in skills],
         )
         for person in people
     ]
@@ -417,52 +309,6 @@ def team_map_build(
         pending_reviews=pending,
         states=states,
     )
-
-
-# --- The editor's cells ------------------------------------------------------------------------
-
-
-def _options(selected: int | None, blank: bool) -> SafeString:
-    # An <option> without a value submits its text: the digits need no value attribute.
-    chosen = "" if selected is None else str(selected)
-
-    def flag(value: str) -> str:
-        return " selected" if value == chosen else ""
-
-    options = [f'<option value=""{flag("")}>–</option>'] if blank else []
-    options += [f"<option{flag(str(level))}>{level}</option>" for level in Level.values]
-    return mark_safe("".join(options))  # noqa: S308 - digits and fixed markup only  # nosec B308 B703 # values escaped above
-
-
-# Six possible values × with or without the blank choice: render each <option> list once.
-_OPTIONS = {
-    (selected, blank): _options(selected, blank)
-    for selected in (None, *Level.values)
-    for blank in (True, False)
-}
-
-
-def team_map_prepare_editor(
-    *, team_map: TeamMap, values: dict[tuple[int, int], int] | None = None
-) -> TeamMap:
-    """Give every cell of ``team_map`` its select: pre-filled with the current manager rating
-    (or ``values``, the manager's own unsaved choices after a conflict), and every row its
-    stale-form token."""
-    values = values or {}
-    for row in team_map.rows:
-        tokens = []
-        for cell in row.cells:
-            state = cell.state
-            cell.seen_level = state.manager_level if state else None
-            chosen = values.get((cell.person_id, cell.skill_id), cell.seen_level)
-            cell.changed = chosen != cell.seen_level
-            cell.options = _OPTIONS[(chosen, cell.seen_level is None)]
-            version = state_version(state)
-            if version:
-                seen = "" if cell.seen_level is None else str(cell.seen_level)
-                tokens.append(f"{cell.skill_id}:{seen}:{version}")
-        row.version = ",".join(tokens)
-    return team_map
 
 
 def pending_reviews(

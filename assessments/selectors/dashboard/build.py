@@ -9,8 +9,13 @@ from dataclasses import replace
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from assessments.charts_dashboard import BarChart, SeriesData, bar_chart, percent_line_chart
 from assessments.models import LearningPlanItem, PlanItemStatus, ReadinessSnapshot
+from assessments.presenters.dashboard_charts import (
+    BarChart,
+    SeriesData,
+    bar_chart,
+    percent_line_chart,
+)
 from assessments.selectors import (
     EMPTY_CALIBRATION,
     EMPTY_READINESS,
@@ -18,8 +23,8 @@ from assessments.selectors import (
     ReadinessCube,
     readiness_cube,
 )
-from assessments.selectors_catalog import resources_effectiveness
-from assessments.selectors_dashboard.figures import (
+from assessments.selectors.catalog import resources_effectiveness
+from assessments.selectors.dashboard.figures import (
     DELTA_DAYS,
     NO_ROLE,
     NO_TEAM,
@@ -39,7 +44,7 @@ from assessments.selectors_dashboard.figures import (
     TrendPoint,
     _group_row,
 )
-from assessments.selectors_dashboard.scope import DashboardScope
+from assessments.selectors.dashboard.scope import DashboardScope
 from catalog.models import TrainingResource
 from readiness.models import Audience, ConcernCategory, ConcernStatus, Role, Skill
 from readiness.privacy_floor import (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from assessments.selectors_dashboard import Dashboard, GroupRow
+from assessments.selectors.dashboard import Dashboard, GroupRow
 from readiness.spreadsheets import xlsx_row_append
 
 PERCENT_NOTE = "Percentages are rounded to whole numbers."
@@ -51,6 +51,8 @@ GROUP_HEADER = ["People in scope", "Skills at target %", "People fully ready %",
                 "Assessed within cadence %"]
 
 
+# Over 60 lines: one list of sheets in page order, each a few lines; kept as one list so the
+# order of the workbook is the order of the page at a glance.
 def dashboard_tables(dashboard: Dashboard) -> list[Sheet]:
     """Every table of the dashboard, in page order."""
     hidden = _hidden(dashboard)

@@ -173,6 +173,8 @@ def _day(day: dt.date) -> str:
     return date_format(day, "j M Y")
 
 
+# Over 60 lines: one chart's geometry (axes, ticks, series, markers, summary) read top to
+# bottom; split, the pieces would pass the same dozen values around.
 def percent_line_chart(
     *,
     series: list[SeriesData],

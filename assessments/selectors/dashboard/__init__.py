@@ -3,7 +3,7 @@ report and the XLSX export.
 
 Every "now" figure comes from ``readiness_cube`` (the rules of ``assessments.selectors``
 aggregated in the database); trends come from the nightly ``ReadinessSnapshot`` rows written by
-the same rules; training effectiveness from ``selectors_catalog.resources_effectiveness``.
+the same rules; training effectiveness from ``selectors.catalog.resources_effectiveness``.
 Nothing here walks people one by one: the Python adds up groups (teams × roles, at most a few
 thousand rows for 10,000 people).
 
@@ -17,7 +17,7 @@ The modules: ``scope`` (who sees what), ``figures`` (the rows, cells and points 
 privacy threshold) and ``build`` (the figures computed). Import from this package.
 """
 
-from assessments.selectors_dashboard.build import (
+from assessments.selectors.dashboard.build import (
     activity_rows,
     audience_of_roles,
     audience_rows,
@@ -34,7 +34,7 @@ from assessments.selectors_dashboard.build import (
     total_row,
     trend_build,
 )
-from assessments.selectors_dashboard.figures import (
+from assessments.selectors.dashboard.figures import (
     DELTA_DAYS,
     NO_ROLE,
     NO_TEAM,
@@ -55,14 +55,14 @@ from assessments.selectors_dashboard.figures import (
     TrendPoint,
     min_people,
 )
-from assessments.selectors_dashboard.figures import _group_row as _group_row
-from assessments.selectors_dashboard.figures import _percent as _percent
-from assessments.selectors_dashboard.scope import (
+from assessments.selectors.dashboard.figures import _group_row as _group_row
+from assessments.selectors.dashboard.figures import _percent as _percent
+from assessments.selectors.dashboard.scope import (
     DashboardScope,
     dashboard_scope,
     organization_scope,
 )
-from assessments.selectors_dashboard.scope import _scope as _scope
+from assessments.selectors.dashboard.scope import _scope as _scope
 
 __all__ = [
     "DELTA_DAYS",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -25,11 +26,14 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import person_skill_states
+from assessments.selectors import open_cycles_by_person, person_skill_states
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
 from readiness.webhooks.models import EventType
 from readiness.webhooks.services import event_emit
+
+if TYPE_CHECKING:
+    from assessments.recommendations import PlanSuggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +108,15 @@ class RatingsInvalid(ValidationError):
         for error in errors.values():
             messages.extend(error.messages)
         super().__init__(messages)
+
+
+def submission_cycle(*, person: Person, today: dt.date | None = None) -> AssessmentCycle | None:
+    """The assessment cycle a submission of ``person`` made ``today`` counts for: the open
+    cycle covering them (``open_cycles_by_person``), or None. The page and the API both ask
+    here, so they never disagree."""
+    return open_cycles_by_person(
+        people=Person.objects.filter(pk=person.pk), today=today or timezone.localdate()
+    ).get(person.pk)
 
 
 def self_assessment_version(*, person: Person) -> int:
@@ -274,6 +287,35 @@ _TRANSITIONS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestionApplied:
+    """What applying a plan suggestion did: how many resources were suggested and how many of
+    them were new to the plan (the others already were in it)."""
+
+    suggested: int
+    created: int
+
+
+@transaction.atomic
+def plan_suggestion_apply(*, person: Person, suggestion: PlanSuggestion) -> SuggestionApplied:
+    """Add every resource of ``suggestion`` (``selectors.me.person_plan_suggestion``) to the
+    person's plan as a suggestion, for the first gap it covers; all or nothing."""
+    skills = Skill.objects.in_bulk(
+        [skill_ids[0] for skill_ids in suggestion.covers.values() if skill_ids]
+    )
+    created = 0
+    for resource in suggestion.resources:
+        covered = suggestion.covers.get(resource.pk) or [None]
+        _item, was_created = plan_item_add(
+            person=person,
+            resource=resource,
+            skill=skills.get(covered[0]),
+            status=PlanItemStatus.SUGGESTED,
+        )
+        created += was_created
+    return SuggestionApplied(suggested=len(suggestion.resources), created=created)
+
+
 @transaction.atomic
 def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlanItem:
     """Move a plan item along its life: plan, start, complete or drop."""
@@ -303,35 +345,3 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
             "completed_at": item.completed_at,
         }})
     return item
-
-
-# --- Assessment cycles ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def cycle_create(
-    *,
-    name: str,
-    opens_on: dt.date,
-    due_on: dt.date,
-    plan: object | None = None,
-    audiences: Iterable = (),
-    teams: Iterable = (),
-    include_subteams: bool = True,
-    status: str = "draft",
-) -> AssessmentCycle:
-    """Create an assessment cycle with its scope (audiences and/or teams; neither means every
-    active person)."""
-    cycle = AssessmentCycle(
-        name=name,
-        plan=plan,
-        include_subteams=include_subteams,
-        opens_on=opens_on,
-        due_on=due_on,
-        status=status,
-    )
-    cycle.full_clean()
-    cycle.save()
-    cycle.audiences.set(list(audiences))
-    cycle.teams.set(list(teams))
-    return cycle

@@ -21,8 +21,8 @@ from django.utils import timezone
 from assessments.models import LearningPlanItem, PlanItemStatus, SkillRating
 from assessments.recommendations import Candidate
 from assessments.selectors import SkillState, skill_states
-from assessments.selectors_teams import state_version, team_can_edit, team_members
-from assessments.services import RatingInput, manager_ratings_record, plan_item_add
+from assessments.selectors.teams import state_version, team_can_edit, team_members
+from assessments.services.me import RatingInput, manager_ratings_record, plan_item_add
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.history import change_log_record
 from readiness.models import Level, Person, Skill, Team
@@ -82,6 +82,8 @@ def _latest_ratings(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Sk
     return latest
 
 
+# Over 60 lines: the stale-form check, the member check and the recording are one
+# transaction and read best as one sequence.
 @transaction.atomic
 def team_ratings_record(
     *, manager: AbstractBaseUser, team: Team, edits: Iterable[CellEdit]

@@ -1,0 +1,1 @@
+"""Forms of the person side, one module per area (``me``, ``teams``, ``cycles``, ``plans``)."""
