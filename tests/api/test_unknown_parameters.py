@@ -44,6 +44,7 @@ def test_every_read_refuses_an_unknown_parameter_and_reads_each_documented_one(a
             continue
         path = re.sub(r"\{[^}]+\}", MISSING, template)
         client = clients["employee" if template.startswith("/api/v1/me/") else "admin"]
+        assert "400" in operations["get"]["responses"], template
         refused = client.get(path, {"colour": "blue"})
         assert _unknown(refused, "colour"), (template, refused.status_code, refused.content[:300])
         assert "colour" in field_errors(refused)
@@ -70,3 +71,11 @@ def test_an_object_reads_no_filter_of_its_list(api, org):
     assert client.get(f"/api/v1/skills/{org.skill_a.pk}/").status_code == 200
     response = client.get(f"/api/v1/skills/{org.skill_a.pk}/", {"category": "api-category"})
     assert list(field_errors(response)) == ["category"]
+
+
+def test_a_write_refuses_an_unknown_parameter_before_anything_else(api, org):
+    response = api("employee").post("/api/v1/concerns/?dry_run=true", {}, format="json")
+    assert list(field_errors(response)) == ["dry_run"]
+    documented = api("admin").post("/api/v1/hr/upsert/?dry_run=true", {"people": []},
+                                   format="json")
+    assert not _unknown(documented, "dry_run")
