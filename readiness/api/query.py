@@ -1,17 +1,23 @@
 """Query parameters of the API: a refused one is named as a ``parameter`` in the problem's
-``errors`` (``readiness.api.exceptions.QueryParameterInvalid``), not as a body field."""
+``errors`` (``readiness.api.exceptions.QueryParameterInvalid``), not as a body field; one the
+operation does not document at all is refused before the view runs
+(``UnknownParametersMiddleware``)."""
 
 from __future__ import annotations
 
+import functools
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.request import Request
 
-from readiness.api.exceptions import QueryParameterInvalid
+from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, QueryParameterInvalid, problem_body
 
 
 def query_params(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -32,3 +38,65 @@ class FilterBackend(DjangoFilterBackend):
         if not filterset.is_valid():
             raise QueryParameterInvalid(utils.translate_validation(filterset.errors).detail)
         return filterset.qs
+
+
+# --- Parameters an endpoint does not read -----------------------------------------------------
+
+
+@functools.cache
+def documented_parameters() -> tuple[tuple[re.Pattern, dict[str, frozenset[str]]], ...]:
+    """Each API path of the schema (as a regex: ``{id}`` is one path segment) → the query
+    parameters it documents, by method. Built once per process from the schema itself (about
+    a second; no query), so what is refused and what is documented cannot drift apart."""
+    from drf_spectacular.generators import SchemaGenerator  # noqa: PLC0415 # only when asked
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    routes = []
+    for path, operations in paths.items():
+        regex = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path))
+        routes.append((re.compile(regex), {
+            method.upper(): frozenset(parameter["name"]
+                                      for parameter in operation.get("parameters", ())
+                                      if parameter["in"] == "query")
+            for method, operation in operations.items()
+        }))
+    # ``/audiences/readiness/`` before ``/audiences/{id}/``: literal segments win, as in the URLs.
+    return tuple(sorted(routes, key=lambda route: route[0].pattern.count("[^/]+")))
+
+
+def unknown_parameters(path: str, method: str, names: Iterable[str]) -> list[str]:
+    """The query parameters among ``names`` the operation does not document (none for a
+    path or method the schema does not describe: the 404 or 405 comes later)."""
+    method = "GET" if method == "HEAD" else method
+    for regex, methods in documented_parameters():
+        if regex.fullmatch(path):
+            known = methods.get(method)
+            return [] if known is None else sorted(set(names) - known)
+    return []
+
+
+class UnknownParametersMiddleware:
+    """A request to the API with a query parameter its operation does not read is a 400
+    problem naming each (a misspelt filter would otherwise answer the unfiltered list)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.GET and request.path_info.startswith(API_PREFIX):
+            unknown = unknown_parameters(request.path_info, request.method or "GET", request.GET)
+            if unknown:
+                return _refusal(request, unknown)
+        return self.get_response(request)
+
+
+API_PREFIX = "/api/v1/"
+
+
+def _refusal(request: HttpRequest, unknown: list[str]) -> JsonResponse:
+    detail = "Unknown query parameter: the endpoint's parameters are in the API schema."
+    body = problem_body(status=400, code="invalid_parameter", instance=request.path,
+                        detail="; ".join(f"{name}: {detail}" for name in unknown))
+    body["errors"] = [{"parameter": name, "code": "unknown", "detail": detail}
+                      for name in unknown]
+    return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)

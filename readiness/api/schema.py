@@ -122,10 +122,12 @@ class AutoSchema(SpectacularAutoSchema):
             errors["412"] = "If-Match names another ETag: the object changed since it was read."
             errors["428"] = "If-Match is required (API_REQUIRE_IF_MATCH) and was not sent."
         if self.method in {"POST", "PUT", "PATCH"}:
-            errors["400"] = "Invalid input: the refused fields are in `errors`."
+            errors["400"] = "Invalid input, or a query parameter this operation does not read: " \
+                "the refused fields and parameters are in `errors`."
             errors["415"] = "The body is not JSON (Content-Type: application/json)."
-        elif self.method == "GET" and self._is_list_view():
-            errors["400"] = "Invalid query parameter: the refused ones are in `errors`."
+        else:  # a query parameter the operation does not document: readiness.api.query
+            errors["400"] = "Invalid query parameter, or one this operation does not read: " \
+                "the refused ones are in `errors`."
         for code, description in errors.items():
             responses.setdefault(code, {"description": description})
         for code, response in responses.items():

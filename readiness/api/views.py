@@ -106,6 +106,8 @@ class RoleViewSet(CreateUpdateReadViewSet):
 
 
 class RoleRequirementViewSet(mixins.DestroyModelMixin, CreateUpdateReadViewSet):
+    """A role's target level on a skill (curators write; everybody reads)."""
+
     queryset = RoleRequirement.objects.all()
     serializer_class = RoleRequirementSerializer
     filterset_class = filters.RoleRequirementFilter
@@ -114,6 +116,8 @@ class RoleRequirementViewSet(mixins.DestroyModelMixin, CreateUpdateReadViewSet):
 
 
 class AudienceRequirementViewSet(mixins.DestroyModelMixin, CreateUpdateReadViewSet):
+    """An audience's target level on a skill (curators write; everybody reads)."""
+
     queryset = AudienceRequirement.objects.all()
     serializer_class = AudienceRequirementSerializer
     filterset_class = filters.AudienceRequirementFilter

@@ -18,7 +18,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "readiness.api.query.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "readiness.api.filters.OrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["readiness.api.throttling.RateLimitThrottle"],
     "DEFAULT_PAGINATION_CLASS": "readiness.api.pagination.PageNumberPagination",

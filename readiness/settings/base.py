@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Who made a change, for the audit history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A query parameter an API operation does not document: a 400 (readiness/api/query.py).
+    "readiness.api.query.UnknownParametersMiddleware",
     # Last, as django-axes asks: it turns a lock-out signalled by the backend into the page.
     "axes.middleware.AxesMiddleware",
 ]

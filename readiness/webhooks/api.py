@@ -131,7 +131,7 @@ class WebhookEndpointViewSet(
                    description="The endpoint's deliveries, newest first, with the last "
                    "response of each (status, the start of the body, time).")
     @action(detail=True, methods=["get"], url_path="deliveries",
-            serializer_class=WebhookDeliverySerializer)
+            serializer_class=WebhookDeliverySerializer, filter_backends=[])
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         endpoint = self.get_object()
         page = self.paginate_queryset(webhook_deliveries(endpoint=endpoint))
