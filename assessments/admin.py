@@ -122,7 +122,14 @@ class LearningPlanItemAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(ReadOnlyAdmin):
     list_display = [
-        "created_at", "person", "kind", "sequence", "recipient", "due_on", "period", "cycle",
+        "created_at",
+        "person",
+        "kind",
+        "sequence",
+        "recipient",
+        "due_on",
+        "period",
+        "cycle",
         "sent_at",
     ]
     list_filter = ["kind", "cycle"]

@@ -45,7 +45,8 @@ def erase_people(
         for person in people:
             person_erase(person=person)
         modeladmin.message_user(
-            request, f"Erased {len(people)} {'person' if len(people) == 1 else 'people'}.",
+            request,
+            f"Erased {len(people)} {'person' if len(people) == 1 else 'people'}.",
             messages.SUCCESS,
         )
         return None

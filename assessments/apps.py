@@ -9,5 +9,6 @@ class AssessmentsConfig(AppConfig):
         from assessments.signals import plans_holding_resources
         from catalog.signals import resources_retiring
 
-        resources_retiring.connect(plans_holding_resources,
-                                   dispatch_uid="assessments_plans_holding_resources")
+        resources_retiring.connect(
+            plans_holding_resources, dispatch_uid="assessments_plans_holding_resources"
+        )

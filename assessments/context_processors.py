@@ -22,7 +22,8 @@ def cycle_banner(request: HttpRequest) -> dict:
     def pending():  # noqa: ANN202
         today = timezone.localdate()
         # Every page asks: kept until the data changes (cycles, submissions, people).
-        return cached("pending-cycle", user.pk,
-                      build=lambda: person_pending_cycle(user=user, today=today))
+        return cached(
+            "pending-cycle", user.pk, build=lambda: person_pending_cycle(user=user, today=today)
+        )
 
     return {"pending_cycle": SimpleLazyObject(pending)}

@@ -137,8 +137,9 @@ class EmailBatch:
             full = _render(name, context)
             self._checked[name] = parts == full
             if parts != full:
-                logger.warning("Email %s does more than print its own values: rendered in full",
-                               name)
+                logger.warning(
+                    "Email %s does more than print its own values: rendered in full", name
+                )
             return _message(full, to, headers)
         if parts is None:
             return email_build(name=name, to=to, context=context, headers=headers)
@@ -165,8 +166,9 @@ class EmailBatch:
         if key not in self._shared:
             tokens = self._tokens(own)
             stand_ins = {
-                k: _StandIn({attribute: token for token, (kk, attribute) in tokens.items()
-                             if kk == k})
+                k: _StandIn(
+                    {attribute: token for token, (kk, attribute) in tokens.items() if kk == k}
+                )
                 for k in own
             }
             try:
@@ -181,9 +183,7 @@ class EmailBatch:
     ) -> tuple[str, str, str] | None:
         if parts is None:
             return None
-        pairs = [
-            (_escaped(token), str(escape(value)), token, value) for token, value in values
-        ]
+        pairs = [(_escaped(token), str(escape(value)), token, value) for token, value in values]
         filled = []
         for part in parts:
             for escaped_token, escaped_value, token, value in pairs:

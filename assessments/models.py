@@ -257,9 +257,7 @@ class Reminder(models.Model):
         related_name="+",
         help_text="Escalations only: the manager whose digest lists this person.",
     )
-    due_on = models.DateField(
-        null=True, blank=True, help_text="The due date this step announced."
-    )
+    due_on = models.DateField(null=True, blank=True, help_text="The due date this step announced.")
     created_at = models.DateTimeField(default=timezone.now)
     # A run claims a step (token and time) before sending it; a claim older than the lease is
     # one whose worker died, and the next run takes it over.
@@ -314,7 +312,11 @@ class CycleParticipation(models.Model):
         Person, on_delete=models.CASCADE, related_name="cycle_participations"
     )
     team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The person's team when the cycle closed.",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -56,9 +56,7 @@ def _value(obj: Model, field) -> Any:  # noqa: ANN001
 
 
 def _rows(queryset: QuerySet, *, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    fields = [
-        f for f in queryset.model._meta.concrete_fields if f.name not in exclude
-    ]
+    fields = [f for f in queryset.model._meta.concrete_fields if f.name not in exclude]
     return [{f.name: _value(obj, f) for f in fields} for obj in queryset]
 
 
@@ -84,11 +82,14 @@ def person_export(*, person: Person) -> dict[str, Any]:
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "groups": sorted(user.groups.values_list("name", flat=True)),
-            "manages_teams": sorted(Team.objects.filter(managers=user).values_list("name", flat=True)),
+            "manages_teams": sorted(
+                Team.objects.filter(managers=user).values_list("name", flat=True)
+            ),
         },
         "person": _rows(Person.objects.filter(pk=person.pk), exclude=("id", "user"))[0],
         "ratings": _rows(
-            SkillRating.objects.filter(person=person).select_related("skill", "cycle", "rated_by")
+            SkillRating.objects.filter(person=person)
+            .select_related("skill", "cycle", "rated_by")
             .order_by("created_at", "pk"),
             exclude=("id", "person"),
         ),
@@ -101,7 +102,8 @@ def person_export(*, person: Person) -> dict[str, Any]:
             exclude=("id", "person"),
         ),
         "learning_plan": _rows(
-            LearningPlanItem.objects.filter(person=person).select_related("resource", "skill")
+            LearningPlanItem.objects.filter(person=person)
+            .select_related("resource", "skill")
             .order_by("created_at", "pk"),
             exclude=("id", "person"),
         ),
@@ -112,8 +114,11 @@ def person_export(*, person: Person) -> dict[str, Any]:
             Concern.objects.filter(raised_by=user).order_by("pk"), exclude=("id", "raised_by")
         ),
         "api_tokens": [
-            {"name": t.name, "created": t.created.isoformat(),
-             "expiry": t.expiry.isoformat() if t.expiry else None}
+            {
+                "name": t.name,
+                "created": t.created.isoformat(),
+                "expiry": t.expiry.isoformat() if t.expiry else None,
+            }
             for t in ApiToken.objects.filter(user=user).order_by("created")
         ],
     }
@@ -171,9 +176,7 @@ def person_erase(*, person: Person) -> None:
 
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
         model.objects.filter(username=old_username).delete()
-    person_erased.send(
-        sender=Person, user_id=user.pk, names=names, replacement=user.get_username()
-    )
+    person_erased.send(sender=Person, user_id=user.pk, names=names, replacement=user.get_username())
     # Kept pages and exports (readiness/caching.py) are never served once the data changed, but
     # stay in the cache until they expire, names and all: drop them once the erasure commits.
     transaction.on_commit(cache.clear)
@@ -204,9 +207,7 @@ def _concerns_redact(concerns: list[Concern], *, words: list[str]) -> None:
     Concern.objects.bulk_update(changed, ["text", "impact", "response"])
 
 
-def _admin_log_redact(
-    *, person: Person, user: User, names: list[str], old_username: str
-) -> None:
+def _admin_log_redact(*, person: Person, user: User, names: list[str], old_username: str) -> None:
     """The admin's change log (shown on /audit/) keeps each object's name as it was then: the
     person's and their login's rows take their erased names, and the rows of their ratings,
     plan items and reminders lose the username they were shown by; their full name and email
@@ -220,8 +221,13 @@ def _admin_log_redact(
     ).update(object_repr=replacement)
     # A username alone may be a common word ("al"): replaced only in the rows of their objects.
     own = Q(pk__in=[])
-    for model in (SkillRating, AssessmentSubmission, CycleParticipation, LearningPlanItem,
-                  Reminder):
+    for model in (
+        SkillRating,
+        AssessmentSubmission,
+        CycleParticipation,
+        LearningPlanItem,
+        Reminder,
+    ):
         ids = [str(pk) for pk in model.objects.filter(person=person).values_list("pk", flat=True)]
         if ids:
             own |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)

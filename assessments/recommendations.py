@@ -123,7 +123,9 @@ class PlanSuggestion:
         return sum(r.duration_minutes or UNKNOWN_DURATION_MINUTES for r in self.resources)
 
 
-def plan_cover(*, candidates: Mapping[int, list[Candidate]], gap_skill_ids: Iterable[int]) -> PlanSuggestion:
+def plan_cover(
+    *, candidates: Mapping[int, list[Candidate]], gap_skill_ids: Iterable[int]
+) -> PlanSuggestion:
     """The set of resources covering all coverable gaps with as few hours as possible.
 
     A resource covers a gap when it brings the skill to the best level any candidate reaches

@@ -56,8 +56,12 @@ def write_snapshots(date: str | None = None) -> dict:
     """Write (or replace) the readiness snapshot of ``date`` (ISO; default today)."""
     result = snapshots_write(date=_date(date))
     compacted = data_changes_compact()
-    return {"date": result.date.isoformat(), "rows": result.rows, "people": result.people,
-            "data_changes_compacted": compacted}
+    return {
+        "date": result.date.isoformat(),
+        "rows": result.rows,
+        "people": result.people,
+        "data_changes_compacted": compacted,
+    }
 
 
 @shared_task(time_limit=DASHBOARD_TIME_LIMIT, soft_time_limit=DASHBOARD_TIME_LIMIT - 30)
@@ -65,5 +69,4 @@ def refresh_dashboard(viewer: list) -> bool:
     """Rebuild the dashboard body of ``viewer`` (``["organization"]``, or ``["manager", user
     id, [team ids]]``) and keep it: queued when a visitor was served figures older than the
     data."""
-    return dashboard_keep(tuple(tuple(part) if isinstance(part, list) else part
-                                for part in viewer))
+    return dashboard_keep(tuple(tuple(part) if isinstance(part, list) else part for part in viewer))

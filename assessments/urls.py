@@ -30,7 +30,9 @@ pages = [
     path("me/plan/", me_plan.MyPlanView.as_view(), name="my-plan"),
     path("me/plan/add/", me_plan.my_plan_add, name="my-plan-add"),
     path("me/plan/suggest/", me_plan.my_plan_suggest, name="my-plan-suggest"),
-    path("me/plan/<int:pk>/<slug:action>/", me_plan.my_plan_item_action, name="my-plan-item-action"),
+    path(
+        "me/plan/<int:pk>/<slug:action>/", me_plan.my_plan_item_action, name="my-plan-item-action"
+    ),
     path("me/history/", me.MyHistoryView.as_view(), name="my-history"),
     path("people/<int:pk>/", me.PersonDetailView.as_view(), name="person-detail"),
     path("people/<int:pk>/history/", me.PersonHistoryView.as_view(), name="person-history"),
@@ -61,30 +63,64 @@ pages = [
     path("plans/<int:pk>/edit/", plan_parts.PlanEditView.as_view(), name="plan-edit"),
     path("plans/<int:pk>/report/", plans.PlanReportView.as_view(), name="plan-report"),
     path("plans/<int:pk>/goals/new/", plan_parts.GoalCreateView.as_view(), name="plan-goal-create"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/edit/", plan_parts.GoalEditView.as_view(),
-         name="plan-goal-edit"),
-    path("plans/<int:pk>/goals/<int:goal_pk>/delete/", plan_parts.goal_delete_view,
-         name="plan-goal-delete"),
-    path("plans/<int:pk>/partners/new/", plan_parts.PartnerCreateView.as_view(),
-         name="plan-partner-create"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/edit/", plan_parts.PartnerEditView.as_view(),
-         name="plan-partner-edit"),
-    path("plans/<int:pk>/partners/<int:partner_pk>/delete/", plan_parts.partner_delete_view,
-         name="plan-partner-delete"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/", plan_parts.RemedyEditView.as_view(),
-         name="plan-remedy-edit"),
-    path("plans/<int:pk>/gaps/<int:skill_pk>/remedy/delete/", plan_parts.remedy_delete_view,
-         name="plan-remedy-delete"),
-    path("plans/<int:pk>/concerns/<int:concern_pk>/triage/", plan_parts.ConcernTriageView.as_view(),
-         name="plan-concern-triage"),
+    path(
+        "plans/<int:pk>/goals/<int:goal_pk>/edit/",
+        plan_parts.GoalEditView.as_view(),
+        name="plan-goal-edit",
+    ),
+    path(
+        "plans/<int:pk>/goals/<int:goal_pk>/delete/",
+        plan_parts.goal_delete_view,
+        name="plan-goal-delete",
+    ),
+    path(
+        "plans/<int:pk>/partners/new/",
+        plan_parts.PartnerCreateView.as_view(),
+        name="plan-partner-create",
+    ),
+    path(
+        "plans/<int:pk>/partners/<int:partner_pk>/edit/",
+        plan_parts.PartnerEditView.as_view(),
+        name="plan-partner-edit",
+    ),
+    path(
+        "plans/<int:pk>/partners/<int:partner_pk>/delete/",
+        plan_parts.partner_delete_view,
+        name="plan-partner-delete",
+    ),
+    path(
+        "plans/<int:pk>/gaps/<int:skill_pk>/remedy/",
+        plan_parts.RemedyEditView.as_view(),
+        name="plan-remedy-edit",
+    ),
+    path(
+        "plans/<int:pk>/gaps/<int:skill_pk>/remedy/delete/",
+        plan_parts.remedy_delete_view,
+        name="plan-remedy-delete",
+    ),
+    path(
+        "plans/<int:pk>/concerns/<int:concern_pk>/triage/",
+        plan_parts.ConcernTriageView.as_view(),
+        name="plan-concern-triage",
+    ),
     # Verified learning and certifications
-    path("me/learning/", learning_records.MyVerifiedLearningView.as_view(), name="my-verified-learning"),
+    path(
+        "me/learning/",
+        learning_records.MyVerifiedLearningView.as_view(),
+        name="my-verified-learning",
+    ),
     path("me/learning/sync/", learning_records.my_transcript_sync, name="my-transcript-sync"),
     path("me/learning/unlink/", learning_records.my_transcript_unlink, name="my-transcript-unlink"),
-    path("me/learning/certifications/add/", learning_records.MyCertificationAddView.as_view(),
-         name="my-certification-add"),
-    path("people/<int:pk>/certifications/<int:cert_pk>/verify/",
-         learning_records.person_certification_verify_view, name="person-certification-verify"),
+    path(
+        "me/learning/certifications/add/",
+        learning_records.MyCertificationAddView.as_view(),
+        name="my-certification-add",
+    ),
+    path(
+        "people/<int:pk>/certifications/<int:cert_pk>/verify/",
+        learning_records.person_certification_verify_view,
+        name="person-certification-verify",
+    ),
 ]
 
 urlpatterns = [

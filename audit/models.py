@@ -15,14 +15,22 @@ from catalog.models import ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.models import AudienceRequirement, PlanGoal, ReadinessPlan, RoleRequirement, Skill
 
 TRACKED: list[type[Model]] = [
-    RoleRequirement, AudienceRequirement, Skill, ReadinessPlan, PlanGoal,
-    TrainingResource, ResourceSkill, SkillMappingRule,
+    RoleRequirement,
+    AudienceRequirement,
+    Skill,
+    ReadinessPlan,
+    PlanGoal,
+    TrainingResource,
+    ResourceSkill,
+    SkillMappingRule,
 ]
 for _model in TRACKED:
     register(_model, app="audit")
 # Permissions: group membership and rights, staff and superuser flags. Never the password.
 register(Group, app="audit", m2m_fields=["permissions"])
 register(
-    get_user_model(), app="audit", excluded_fields=["password", "last_login"],
+    get_user_model(),
+    app="audit",
+    excluded_fields=["password", "last_login"],
     m2m_fields=["groups", "user_permissions"],
 )

@@ -26,7 +26,10 @@ def record_last_login(sender, user, **kwargs) -> None:  # noqa: ANN001, ARG001
 
 @receiver(person_erased, dispatch_uid="audit_anonymize_erased_user")
 def anonymize_user_history(
-    sender, user_id: int, names: Sequence[str] = (), replacement: str = "",  # noqa: ANN001, ARG001
+    sender,
+    user_id: int,
+    names: Sequence[str] = (),
+    replacement: str = "",  # noqa: ANN001, ARG001
     **kwargs,
 ) -> None:
     """The user's past versions named them: an erased person is erased from the audit too
@@ -52,7 +55,8 @@ def anonymize_user_history(
     ).update(object_repr=f"rating of erased-{user_id}")
     for model in _history_models():
         fields = [
-            f for f in model._meta.concrete_fields
+            f
+            for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField) and not f.choices
         ]
         for name in names:
@@ -70,6 +74,7 @@ def _replaced(field: models.Field, old: str, new: str):  # noqa: ANN202
 def _history_models() -> list[type[models.Model]]:
     """simple-history's tables (every model of this app with a ``history_id``)."""
     return [
-        model for model in apps.get_app_config("audit").get_models()
+        model
+        for model in apps.get_app_config("audit").get_models()
         if any(f.name == "history_id" for f in model._meta.fields)
     ]

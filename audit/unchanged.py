@@ -25,8 +25,11 @@ def _tracked(model: type[models.Model]) -> list[str]:
 
 def _values(instance: models.Model) -> dict[str, Any]:
     # Only what is loaded: reading a deferred field would query the database.
-    return {name: instance.__dict__[name] for name in _tracked(type(instance))
-            if name in instance.__dict__}
+    return {
+        name: instance.__dict__[name]
+        for name in _tracked(type(instance))
+        if name in instance.__dict__
+    }
 
 
 def _note_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:  # noqa: ANN401

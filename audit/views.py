@@ -16,15 +16,21 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="Change", required=False, choices=[("", "Any"), *ACTIONS.items()]
     )
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "kind").choices = [
             ("", "Everything"),
-            *((label, str(model._meta.verbose_name).capitalize())
-              for label, model in audit_kinds().items()),
+            *(
+                (label, str(model._meta.verbose_name).capitalize())
+                for label, model in audit_kinds().items()
+            ),
             (ADMIN_LOG, "Admin change log"),
         ]
         for field in self.fields.values():

@@ -39,8 +39,9 @@ def median_of(runs: int, call: Callable[[], Any]) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def interleaved(rounds: int, calls: dict[str, Callable[[], Any]], per_round: int = 10
-                ) -> dict[str, float]:
+def interleaved(
+    rounds: int, calls: dict[str, Callable[[], Any]], per_round: int = 10
+) -> dict[str, float]:
     """Median wall time in ms of one call of each of ``calls``, measured in alternating
     rounds (``per_round`` calls of each, one after the other) after a warm-up: on a shared
     machine the noise of a moment then weighs on a figure and its floor alike."""
@@ -58,9 +59,15 @@ def interleaved(rounds: int, calls: dict[str, Callable[[], Any]], per_round: int
 
 def row(name: str, ms: float, floor_ms: float, target: float | None, **extra: Any) -> dict:
     ratio = ms / floor_ms if floor_ms else float("inf")
-    return {"name": name, "ms": round(ms, 2), "floor_ms": round(floor_ms, 2),
-            "ratio": round(ratio, 2), "target": target,
-            "ok": None if target is None else ratio <= target, **extra}
+    return {
+        "name": name,
+        "ms": round(ms, 2),
+        "floor_ms": round(floor_ms, 2),
+        "ratio": round(ratio, 2),
+        "target": target,
+        "ok": None if target is None else ratio <= target,
+        **extra,
+    }
 
 
 class _Rollback(Exception):

@@ -21,7 +21,8 @@ def database_ensure(*, people: int, extra_args: list[str]) -> dict[str, Any]:
     if info["scale_up"]["skills_added"]:
         log(f"Scaled up to the issue's size (40 skills, ~2 million ratings): {info['scale_up']}")
         info["generation_seconds"] = round(
-            info.get("generation_seconds", 0) + time.perf_counter() - started, 1)
+            info.get("generation_seconds", 0) + time.perf_counter() - started, 1
+        )
     return info
 
 
@@ -29,7 +30,9 @@ def _database_seed(*, people: int, extra_args: list[str]) -> dict[str, Any]:
     """Create, migrate and seed the bench database unless it already holds ``people``."""
     created = subprocess.run(  # noqa: S603
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB],  # noqa: S607
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if created.returncode and "already exists" not in created.stderr:
         raise SystemExit(created.stderr)
@@ -48,8 +51,10 @@ def _database_seed(*, people: int, extra_args: list[str]) -> dict[str, Any]:
             cursor.execute("ANALYZE")  # planner statistics, as autovacuum would keep them
         return info
     if have:
-        raise SystemExit(f"{BENCH_DB} holds {have} people, not {people}: drop it "
-                         f"(dropdb -h 127.0.0.1 -U postgres {BENCH_DB}) and run again.")
+        raise SystemExit(
+            f"{BENCH_DB} holds {have} people, not {people}: drop it "
+            f"(dropdb -h 127.0.0.1 -U postgres {BENCH_DB}) and run again."
+        )
     log(f"Generating the organization ({people} people) in {BENCH_DB} …")
     started = time.perf_counter()
     call_command("seed_demo", *extra_args, people=people)
@@ -64,8 +69,11 @@ def organization_counts() -> dict[str, int]:
     from django.db import connection
 
     tables = {
-        "people": "readiness_person", "teams": "readiness_team", "skills": "readiness_skill",
-        "cycles": "assessments_assessmentcycle", "ratings": "assessments_skillrating",
+        "people": "readiness_person",
+        "teams": "readiness_team",
+        "skills": "readiness_skill",
+        "cycles": "assessments_assessmentcycle",
+        "ratings": "assessments_skillrating",
         "plan_items": "assessments_learningplanitem",
     }
     with connection.cursor() as cursor:
@@ -87,12 +95,14 @@ def team_of_fifty():
     members = Person.objects.filter(team=team, is_active=True)
     missing = TEAM_SIZE - members.count()
     if missing > 0:
-        donors = (Person.objects.filter(is_active=True, team__children__isnull=True)
-                  .exclude(team=team).exclude(team__managers__isnull=True)
-                  .exclude(user__username__in=["lead", "curator", "manager", "employee",
-                                               "admin"])
-                  .filter(role__slug=members.first().role.slug)
-                  .exclude(user__managed_teams__isnull=False)
-                  .order_by("-pk")[:missing])
+        donors = (
+            Person.objects.filter(is_active=True, team__children__isnull=True)
+            .exclude(team=team)
+            .exclude(team__managers__isnull=True)
+            .exclude(user__username__in=["lead", "curator", "manager", "employee", "admin"])
+            .filter(role__slug=members.first().role.slug)
+            .exclude(user__managed_teams__isnull=False)
+            .order_by("-pk")[:missing]
+        )
         Person.objects.filter(pk__in=[p.pk for p in donors]).update(team=team)
     return team, manager

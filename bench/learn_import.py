@@ -9,8 +9,12 @@ import time
 
 from bench.common import _Rollback, median_of, row, vacuum
 
-CATALOG_TABLES = ("catalog_provider", "catalog_trainingresource",
-                  "catalog_trainingresource_audiences", "catalog_resourceskill")
+CATALOG_TABLES = (
+    "catalog_provider",
+    "catalog_trainingresource",
+    "catalog_trainingresource_audiences",
+    "catalog_resourceskill",
+)
 
 
 def import_rows(runs: int, size: int = 5000) -> list[dict]:
@@ -36,13 +40,14 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
                 outcome["created"] = first.created
                 started = time.perf_counter()
                 with CaptureQueriesContext(connection) as queries:
-                    again = learn_items_import(parsed=parsed,
-                                               source=ResourceSource.LEARN_CATALOG)
+                    again = learn_items_import(parsed=parsed, source=ResourceSource.LEARN_CATALOG)
                 outcome["again_ms"] = (time.perf_counter() - started) * 1000
                 outcome["again_unchanged"] = again.unchanged
                 outcome["again_writes"] = sum(
-                    1 for q in queries.captured_queries
-                    if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")))
+                    1
+                    for q in queries.captured_queries
+                    if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                )
                 outcome["queries"] = len(queries.captured_queries)
                 raise _Rollback
         except _Rollback:
@@ -64,10 +69,13 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
                     "CREATE TEMP TABLE bench_scratch ON COMMIT DROP AS SELECT external_uid, "
-                    + ", ".join(columns) + " FROM catalog_trainingresource WITH NO DATA")
+                    + ", ".join(columns)
+                    + " FROM catalog_trainingresource WITH NO DATA"
+                )
                 cursor.executemany(
-                    "INSERT INTO bench_scratch VALUES (" + ", ".join(["%s"] * len(rows[0]))
-                    + ")", rows)
+                    "INSERT INTO bench_scratch VALUES (" + ", ".join(["%s"] * len(rows[0])) + ")",
+                    rows,
+                )
                 raise _Rollback
         except _Rollback:
             pass
@@ -78,9 +86,20 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
     again_ms = statistics.median(o["again_ms"] for o in outcomes)
     last = outcomes[-1]
     return [
-        row(f"(6) Learn import, {len(parsed.items)} items", first_ms, floor_ms, 3.0,
-            created=last["created"]),
-        row("(6) re-import unchanged", again_ms, floor_ms, 3.0,
-            unchanged=last["again_unchanged"], writes=last["again_writes"],
-            queries=last["queries"]),
+        row(
+            f"(6) Learn import, {len(parsed.items)} items",
+            first_ms,
+            floor_ms,
+            3.0,
+            created=last["created"],
+        ),
+        row(
+            "(6) re-import unchanged",
+            again_ms,
+            floor_ms,
+            3.0,
+            unchanged=last["again_unchanged"],
+            writes=last["again_writes"],
+            queries=last["queries"],
+        ),
     ]

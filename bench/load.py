@@ -22,16 +22,30 @@ UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(url: str, header: str, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency", "-H", header, url]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "30s",
+        "--latency",
+        "-H",
+        header,
+        url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     latency = {m[0]: float(m[1]) * UNIT[m[2]] for m in WRK_LATENCY.findall(output)}
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {"rps": round(rps, 1), "p50_ms": round(latency.get("50", 0), 2),
-            "p99_ms": round(latency.get("99", 0), 2),
-            "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(latency.get("50", 0), 2),
+        "p99_ms": round(latency.get("99", 0), 2),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def load_rows(seconds: int, connections: int) -> list[dict]:
@@ -53,23 +67,36 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         return f"Cookie: sessionid={client.cookies['sessionid'].value}"
 
     employee = User.objects.get(username="employee")
-    _, token = ApiToken.objects.create(user=employee, name="bench",
-                                       expiry=dt.timedelta(hours=2))
+    _, token = ApiToken.objects.create(user=employee, name="bench", expiry=dt.timedelta(hours=2))
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     targets = [
         ("trivial view", "/bench/trivial/", cookie(employee)),
         ("/me/", reverse("assessments:my-readiness"), cookie(employee)),
-        ("team skill map (50)", reverse("assessments:team-detail", args=[team.pk]),
-         cookie(manager)),
+        (
+            "team skill map (50)",
+            reverse("assessments:team-detail", args=[team.pk]),
+            cookie(manager),
+        ),
         ("API /api/v1/skills/", "/api/v1/skills/", f"Authorization: Token {token}"),
     ]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
     server = subprocess.Popen(  # noqa: S603
-        [str(Path(sys.executable).parent / "gunicorn"), "readiness.wsgi:application",
-         "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-         "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null"],
-        cwd=ROOT, env=env, start_new_session=True,
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "readiness.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
     rows = []
     try:
@@ -81,8 +108,7 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
             key, value = header.split(": ", 1)
             request = urllib.request.Request(base + path, headers={key: value})
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                assert response.status == 200 and response.url == base + path, (path,
-                                                                               response.url)
+                assert response.status == 200 and response.url == base + path, (path, response.url)
             wrk(base + path, header, 2, connections)  # warm both workers
             if name == "trivial view":
                 continue
@@ -101,12 +127,15 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         ApiToken.objects.filter(user=employee, name="bench").delete()
     if trivial_runs:
         middle = sorted(trivial_runs, key=lambda run: run["rps"])[len(trivial_runs) // 2]
-        rows.insert(0, {"name": "trivial view", "url": targets[0][1], **middle,
-                        "share_of_trivial": 1.0})
+        rows.insert(
+            0, {"name": "trivial view", "url": targets[0][1], **middle, "share_of_trivial": 1.0}
+        )
     for item in rows:
         item["ok"] = (item["name"] == "trivial view" or item["share_of_trivial"] >= 0.25) and (
-            item["non_2xx"] == 0 and not item["socket_errors"]
-            and item["p99_ms"] < 5 * item["p50_ms"])
+            item["non_2xx"] == 0
+            and not item["socket_errors"]
+            and item["p99_ms"] < 5 * item["p50_ms"]
+        )
     return rows
 
 

@@ -74,9 +74,17 @@ def _lua_list(values: list[str]) -> str:
 
 def reads_lua(sessions: list[str], tokens: list[str]) -> str:
     pages = ["/", "/me/", "/me/assessment/", "/me/history/", "/catalog/", "/me/plan/"]
-    api = ["/api/v1/me/", "/api/v1/me/skills/", "/api/v1/skills/", "/api/v1/ratings/?page_size=20",
-           "/api/v1/resources/", "/api/v1/teams/"]
-    return LUA_COMMON + f"""
+    api = [
+        "/api/v1/me/",
+        "/api/v1/me/skills/",
+        "/api/v1/skills/",
+        "/api/v1/ratings/?page_size=20",
+        "/api/v1/resources/",
+        "/api/v1/teams/",
+    ]
+    return (
+        LUA_COMMON
+        + f"""
 local sessions = {_lua_list(sessions)}
 local tokens = {_lua_list(tokens)}
 local pages = {_lua_list(pages)}
@@ -92,10 +100,13 @@ function request()
     {{["Authorization"] = "Token " .. tokens[who]}})
 end
 """
+    )
 
 
 def writes_lua(run: str, tokens: list[str], skills: list[int]) -> str:
-    return LUA_COMMON + f"""
+    return (
+        LUA_COMMON
+        + f"""
 local tokens = {_lua_list(tokens)}
 local skills = {{{", ".join(map(str, skills))}}}
 function request()
@@ -108,6 +119,7 @@ function request()
     ["Content-Type"] = "application/json"}}, body)
 end
 """
+    )
 
 
 def django(code: str) -> str:
@@ -115,27 +127,43 @@ def django(code: str) -> str:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": DATABASE_URL}
     done = subprocess.run(
         [PYTHON, "manage.py", "shell", "--no-imports", "-c", code],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout
 
 
 def prepare_database() -> None:
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-        check=True, capture_output=True, text=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     if not exists:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB_NAME], check=True)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": DATABASE_URL}
-    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
-                   check=True)
-    seeded = django("from demo.create import demo_organization_exists; "
-                    "print(demo_organization_exists())").strip()
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+    )
+    seeded = django(
+        "from demo.create import demo_organization_exists; print(demo_organization_exists())"
+    ).strip()
     if seeded != "True":
-        subprocess.run([PYTHON, "manage.py", "seed_demo", "--people", "200"], cwd=ROOT, env=env,
-                       check=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "seed_demo", "--people", "200"], cwd=ROOT, env=env, check=True
+        )
 
 
 SIGN_IN = """
@@ -200,12 +228,23 @@ def main() -> int:
 
     prepare_database()
     run = secrets.token_hex(4)
-    signed_in = json.loads(django(SIGN_IN.format(count=args.people, run=run)).strip().splitlines()[-1])
+    signed_in = json.loads(
+        django(SIGN_IN.format(count=args.people, run=run)).strip().splitlines()[-1]
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "DATABASE_URL": DATABASE_URL}
     gunicorn = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "readiness.wsgi:application",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "readiness.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         wait_until_up(args.port)
@@ -218,10 +257,16 @@ def main() -> int:
             read_connections = args.connections - args.write_connections
             common = ["wrk", "-t1", "-d", args.duration, "--timeout", "10s", "--latency"]
             procs = {
-                "reads": subprocess.Popen([*common, "-c", str(read_connections), "-s", str(reads),
-                                           url], stdout=subprocess.PIPE, text=True),
-                "writes": subprocess.Popen([*common, "-c", str(args.write_connections), "-s",
-                                            str(writes), url], stdout=subprocess.PIPE, text=True),
+                "reads": subprocess.Popen(
+                    [*common, "-c", str(read_connections), "-s", str(reads), url],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                ),
+                "writes": subprocess.Popen(
+                    [*common, "-c", str(args.write_connections), "-s", str(writes), url],
+                    stdout=subprocess.PIPE,
+                    text=True,
+                ),
             }
             outputs = {name: proc.communicate()[0] for name, proc in procs.items()}
     finally:
@@ -229,25 +274,34 @@ def main() -> int:
         gunicorn.wait(timeout=30)
 
     stats = {name: parse_wrk(output) for name, output in outputs.items()}
-    rps = {name: re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)
-           for name, output in outputs.items()}
+    rps = {
+        name: re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)
+        for name, output in outputs.items()
+    }
     stored = int(django(COUNT.format(run=run)).strip().splitlines()[-1])
     django(CLEAN_UP.format(run=run))
     acknowledged = stats["writes"]["s2"]
     lost = acknowledged - stored
     five_xx = stats["reads"]["s5"] + stats["writes"]["s5"]
 
-    print(f"\nLoad test {run}: gunicorn 2 workers, {args.connections} connections "
-          f"({read_connections} reads + {args.write_connections} writes), {args.duration}")
-    print(f"{'':8} {'requests':>9} {'req/s':>8} {'2xx':>7} {'3xx':>6} {'4xx':>6} {'5xx':>5} "
-          f"{'sock err':>8}")
+    print(
+        f"\nLoad test {run}: gunicorn 2 workers, {args.connections} connections "
+        f"({read_connections} reads + {args.write_connections} writes), {args.duration}"
+    )
+    print(
+        f"{'':8} {'requests':>9} {'req/s':>8} {'2xx':>7} {'3xx':>6} {'4xx':>6} {'5xx':>5} "
+        f"{'sock err':>8}"
+    )
     for name, s in stats.items():
-        errors = (s["errors_connect"] + s["errors_read"] + s["errors_write"]
-                  + s["errors_timeout"])
-        print(f"{name:8} {s['requests']:>9} {rps[name]:>8} {s['s2']:>7} {s['s3']:>6} "
-              f"{s['s4']:>6} {s['s5']:>5} {errors:>8}")
-    print(f"ratings: {acknowledged} acknowledged (2xx POST), {stored} stored, lost {max(lost, 0)}"
-          f"{f', {-lost} stored from POSTs still in flight when wrk stopped' if lost < 0 else ''}")
+        errors = s["errors_connect"] + s["errors_read"] + s["errors_write"] + s["errors_timeout"]
+        print(
+            f"{name:8} {s['requests']:>9} {rps[name]:>8} {s['s2']:>7} {s['s3']:>6} "
+            f"{s['s4']:>6} {s['s5']:>5} {errors:>8}"
+        )
+    print(
+        f"ratings: {acknowledged} acknowledged (2xx POST), {stored} stored, lost {max(lost, 0)}"
+        f"{f', {-lost} stored from POSTs still in flight when wrk stopped' if lost < 0 else ''}"
+    )
     print(f"5xx: {five_xx}")
     if five_xx or lost > 0:
         print("FAIL", file=sys.stderr)

@@ -16,13 +16,21 @@ def page_rows(runs: int) -> list[dict]:
     User = get_user_model()
     team, manager = team_of_fifty()
     pages = [
-        ("(1) team skill map, 50 people", manager, reverse("assessments:team-detail",
-                                                            args=[team.pk])),
+        (
+            "(1) team skill map, 50 people",
+            manager,
+            reverse("assessments:team-detail", args=[team.pk]),
+        ),
         ("(2) /me/", User.objects.get(username="employee"), reverse("assessments:my-readiness")),
     ]
     try:
-        pages.append(("(3) leadership dashboard", User.objects.get(username="lead"),
-                      reverse("assessments:dashboard")))
+        pages.append(
+            (
+                "(3) leadership dashboard",
+                User.objects.get(username="lead"),
+                reverse("assessments:dashboard"),
+            )
+        )
     except NoReverseMatch:
         log("(3) skipped: the URL assessments:dashboard does not resolve.")
     rows = []
@@ -60,12 +68,23 @@ def page_rows(runs: int) -> list[dict]:
             get()
         kept = interleaved(runs, {"trivial": trivial, "layout": layout, "page": get})
         floor_ms, layout_ms, ms = kept["trivial"], kept["layout"], kept["page"]
-        rows.append(row(name, ms, floor_ms, 5.0, queries=len(queries), url=url,
-                        bytes=len(response.content), layout_ms=round(layout_ms, 2),
-                        layout_ratio=round(ms / layout_ms, 2),
-                        built_ms=round(built["page"], 1),
-                        built_ratio=round(built["page"] / built["trivial"], 1),
-                        built_queries=built_queries))
-    rows.append(row("    the layout around an empty page", layout_ms, floor_ms, None,
-                    url="/bench/layout/"))
+        rows.append(
+            row(
+                name,
+                ms,
+                floor_ms,
+                5.0,
+                queries=len(queries),
+                url=url,
+                bytes=len(response.content),
+                layout_ms=round(layout_ms, 2),
+                layout_ratio=round(ms / layout_ms, 2),
+                built_ms=round(built["page"], 1),
+                built_ratio=round(built["page"] / built["trivial"], 1),
+                built_queries=built_queries,
+            )
+        )
+    rows.append(
+        row("    the layout around an empty page", layout_ms, floor_ms, None, url="/bench/layout/")
+    )
     return rows

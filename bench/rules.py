@@ -73,10 +73,21 @@ def gap_rows(runs: int) -> list[dict]:
     grouped_floor_ms, _ = median_of(runs, floor_grouped)
     grouped_ms, groups = median_of(runs, lambda: group_readiness(people=active, by="team"))
     return [
-        row("(4) gap report: required states, all people", ms, floor_ms, 2.0,
-            rows=required, floor_rows=floor_count),
-        row("(4) gap report: group_readiness by team", grouped_ms, grouped_floor_ms, 2.0,
-            rows=len(groups)),
+        row(
+            "(4) gap report: required states, all people",
+            ms,
+            floor_ms,
+            2.0,
+            rows=required,
+            floor_rows=floor_count,
+        ),
+        row(
+            "(4) gap report: group_readiness by team",
+            grouped_ms,
+            grouped_floor_ms,
+            2.0,
+            rows=len(groups),
+        ),
     ]
 
 
@@ -161,11 +172,23 @@ def reminder_rows(runs: int) -> list[dict]:
     delivery_ms = statistics.median(s["delivery_ms"] for s in sweeps)
     last = sweeps[-1]
     return [
-        row("(5) reminder sweep, 10,000 people", first_ms, floor_ms, 2.0,
-            emails=last["emails"], sent=last["first"]["sent"],
-            people_due=last["first"]["people_due"], floor_rows=floor_count,
+        row(
+            "(5) reminder sweep, 10,000 people",
+            first_ms,
+            floor_ms,
+            2.0,
+            emails=last["emails"],
+            sent=last["first"]["sent"],
+            people_due=last["first"]["people_due"],
+            floor_rows=floor_count,
             delivery_ms=round(delivery_ms, 1),
-            ratio_without_delivery=round((first_ms - delivery_ms) / floor_ms, 2)),
-        row("(5) same sweep again (sends nothing)", second_ms, floor_ms, 2.0,
-            second_sent=max(s["second_sent"] for s in sweeps)),
+            ratio_without_delivery=round((first_ms - delivery_ms) / floor_ms, 2),
+        ),
+        row(
+            "(5) same sweep again (sends nothing)",
+            second_ms,
+            floor_ms,
+            2.0,
+            second_sent=max(s["second_sent"] for s in sweeps),
+        ),
     ]

@@ -44,63 +44,93 @@ from bench.rules import gap_rows, reminder_rows
 def machine() -> dict:
     cpu = ""
     with contextlib.suppress(OSError, StopIteration):
-        cpu = next(line.split(":", 1)[1].strip() for line in
-                   Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(memory, 1),
-            "os": platform.platform(), "python": platform.python_version(),
-            "postgresql": postgres, "django": django.get_version()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "postgresql": postgres,
+        "django": django.get_version(),
+    }
 
 
 def print_table(result: dict) -> None:
     log("")
     log(f"{'measure':<44}{'median ms':>11}{'floor ms':>10}{'ratio':>8}{'target':>8}  ok  details")
     for item in result["measures"]:
-        extra = {k: v for k, v in item.items()
-                 if k not in ("name", "ms", "floor_ms", "ratio", "target", "ok", "url")}
+        extra = {
+            k: v
+            for k, v in item.items()
+            if k not in ("name", "ms", "floor_ms", "ratio", "target", "ok", "url")
+        }
         target = f"{item['target']:.0f}x" if item["target"] else "-"
         ok = "-" if item["ok"] is None else "yes" if item["ok"] else "NO"
-        log(f"{item['name']:<44}{item['ms']:>11.1f}{item['floor_ms']:>10.1f}"
-            f"{item['ratio']:>7.1f}x{target:>8}  {ok:<3} {extra}")
+        log(
+            f"{item['name']:<44}{item['ms']:>11.1f}{item['floor_ms']:>10.1f}"
+            f"{item['ratio']:>7.1f}x{target:>8}  {ok:<3} {extra}"
+        )
     if result["load"]:
         log("")
-        log(f"{'load (gunicorn 2 workers, wrk)':<32}{'req/s':>9}{'share':>8}{'p50 ms':>9}"
-            f"{'p99 ms':>9}{'non-2xx':>9}  ok")
+        log(
+            f"{'load (gunicorn 2 workers, wrk)':<32}{'req/s':>9}{'share':>8}{'p50 ms':>9}"
+            f"{'p99 ms':>9}{'non-2xx':>9}  ok"
+        )
         for item in result["load"]:
-            log(f"{item['name']:<32}{item['rps']:>9.0f}{item['share_of_trivial']:>8.2f}"
+            log(
+                f"{item['name']:<32}{item['rps']:>9.0f}{item['share_of_trivial']:>8.2f}"
                 f"{item['p50_ms']:>9.1f}{item['p99_ms']:>9.1f}{item['non_2xx']:>9}  "
-                f"{'yes' if item['ok'] else 'NO'}")
+                f"{'yes' if item['ok'] else 'NO'}"
+            )
     log("")
-    log(f"Peak RSS of the bench process: {result['peak_rss_mb']} MB; "
-        f"organization: {result['organization']}")
+    log(
+        f"Peak RSS of the bench process: {result['peak_rss_mb']} MB; "
+        f"organization: {result['organization']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", 5)))
-    parser.add_argument("--load-seconds", type=int,
-                        default=int(os.environ.get("BENCH_LOAD_SECONDS", 20)))
+    parser.add_argument(
+        "--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS", 20))
+    )
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
-    parser.add_argument("--only", default="", help="comma-separated: pages,gap,reminders,"
-                        "import,load")
+    parser.add_argument(
+        "--only", default="", help="comma-separated: pages,gap,reminders,import,load"
+    )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
     started = time.perf_counter()
     database = database_ensure(people=args.people, extra_args=[])
     result: dict[str, Any] = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": machine(), "database": database, "organization": organization_counts(),
-        "runs": args.runs, "measures": [], "load": [],
+        "machine": machine(),
+        "database": database,
+        "organization": organization_counts(),
+        "runs": args.runs,
+        "measures": [],
+        "load": [],
     }
-    steps = [("pages", page_rows), ("gap", gap_rows), ("reminders", reminder_rows),
-             ("import", import_rows)]
+    steps = [
+        ("pages", page_rows),
+        ("gap", gap_rows),
+        ("reminders", reminder_rows),
+        ("import", import_rows),
+    ]
     for name, step in steps:
         if only and name not in only:
             continue

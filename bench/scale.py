@@ -72,13 +72,17 @@ def organization_scale_up(*, skills: int = 40) -> dict[str, float]:
             return {"skills_added": 0, "ratings_added": 0, "seconds": 0.0}
         cursor.execute(SKILLS_SQL, [missing])
         cursor.execute(REQUIREMENTS_SQL, [])
-        cursor.execute("SELECT id FROM assessments_assessmentcycle WHERE status = 'closed' "
-                       "ORDER BY opens_on")
+        cursor.execute(
+            "SELECT id FROM assessments_assessmentcycle WHERE status = 'closed' ORDER BY opens_on"
+        )
         added = 0
         for index, (cycle_id,) in enumerate(cursor.fetchall()):
             cursor.execute(RATINGS_SQL, [cycle_id, index, cycle_id, cycle_id])
             added += cursor.rowcount
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    return {"skills_added": missing, "ratings_added": added,
-            "seconds": round(time.perf_counter() - started, 1)}
+    return {
+        "skills_added": missing,
+        "ratings_added": added,
+        "seconds": round(time.perf_counter() - started, 1),
+    }

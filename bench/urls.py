@@ -13,7 +13,8 @@ from readiness.urls import urlpatterns as project_urlpatterns
 
 EMPTY_PAGE = engines["django"].from_string(
     '{% extends "base.html" %}{% block title %}Empty{% endblock %}'
-    '{% block content %}<h1>Empty page</h1>{% endblock %}')
+    "{% block content %}<h1>Empty page</h1>{% endblock %}"
+)
 
 
 def trivial(request: HttpRequest) -> HttpResponse:

@@ -130,7 +130,9 @@ class ResourceSkill(models.Model):
     class Meta:
         ordering = ["resource", "skill"]
         constraints = [
-            models.UniqueConstraint(fields=["resource", "skill"], name="one_link_per_resource_skill"),
+            models.UniqueConstraint(
+                fields=["resource", "skill"], name="one_link_per_resource_skill"
+            ),
             level_check("level", minimum=1, name="resource_skill_level_range"),
         ]
 
@@ -159,9 +161,7 @@ class SkillMappingRule(models.Model):
     level_rule = models.CharField(
         max_length=12, choices=LevelRule.choices, default=LevelRule.FROM_DIFFICULTY
     )
-    fixed_level = models.PositiveSmallIntegerField(
-        choices=Level.choices[1:], null=True, blank=True
-    )
+    fixed_level = models.PositiveSmallIntegerField(choices=Level.choices[1:], null=True, blank=True)
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -233,7 +233,11 @@ class ImportRun(models.Model):
     # confirmed run then retires only ``retire_only`` (the ids the curator was shown).
     awaiting_confirmation = models.BooleanField(default=False)
     confirms = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The dry run this run confirms.",
     )
     retire_only = models.JSONField(null=True, blank=True)

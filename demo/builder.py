@@ -28,15 +28,21 @@ class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
         self.today = timezone.localdate()
         self.roles = Role.objects.select_related("audience").in_bulk(field_name="slug")
         needed = {role for *_, mix in PROFILES.values() for role in mix} | {
-            "executive", "people-manager"}
+            "executive",
+            "people-manager",
+        }
         self.skills = Skill.objects.filter(is_active=True).in_bulk(field_name="slug")
         self.everyone = Audience.objects.filter(is_everyone=True).first()
         if needed - set(self.roles) or not self.everyone or not self.skills:
-            raise ValueError("The seeded skills framework is missing (roles, skills or the "
-                             "Everyone audience): run `manage.py migrate` first.")
+            raise ValueError(
+                "The seeded skills framework is missing (roles, skills or the "
+                "Everyone audience): run `manage.py migrate` first."
+            )
         self.targets = self._role_targets()
-        self.optional = {role: [s.pk for s in self.skills.values() if s.pk not in targets]
-                         for role, targets in self.targets.items()}
+        self.optional = {
+            role: [s.pk for s in self.skills.values() if s.pk not in targets]
+            for role, targets in self.targets.items()
+        }
         self.resources = self._resources_by_skill()
 
     # --- lookups ------------------------------------------------------------------------------
@@ -77,8 +83,11 @@ class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
 
     # --- structure ----------------------------------------------------------------------------
     def build(self) -> None:
-        leaf_count = (max(3, min(8, self.people // 7)) if self.people < 8 * PEOPLE_PER_TEAM
-                      else math.ceil(self.people / PEOPLE_PER_TEAM))
+        leaf_count = (
+            max(3, min(8, self.people // 7))
+            if self.people < 8 * PEOPLE_PER_TEAM
+            else math.ceil(self.people / PEOPLE_PER_TEAM)
+        )
         self.tree = _team_tree(leaf_count)
         self._create_teams()
         specs = self._people_specs()

@@ -45,8 +45,10 @@ def demo_logins_ensure(*, password: str) -> dict[str, AbstractUser]:
     """Create or reset the five demo logins: names, emails, flags, groups and password."""
     User = get_user_model()
     password_hash = make_password(password)
-    groups = {name: Group.objects.get_or_create(name=name)[0]
-              for name in (LEADERSHIP_GROUP, CURATORS_GROUP)}
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0]
+        for name in (LEADERSHIP_GROUP, CURATORS_GROUP)
+    }
     users = {}
     for login in DEMO_LOGINS:
         user, _ = User.objects.get_or_create(username=login.username)

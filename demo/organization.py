@@ -67,11 +67,14 @@ def _team_tree(leaf_count: int) -> list[_TeamSpec]:
                 region = REGIONS[number % len(REGIONS)]
                 if number >= len(REGIONS):
                     region = f"{region} {number // len(REGIONS) + 1}"
-                parent = _TeamSpec(f"{department_name} {region}", department,
-                                   title=f"Director, {department_name} {region}")
+                parent = _TeamSpec(
+                    f"{department_name} {region}",
+                    department,
+                    title=f"Director, {department_name} {region}",
+                )
                 tree.append(parent)
             used: dict[str, int] = {}
-            for profile in department_profiles[index:index + chunk]:
+            for profile in department_profiles[index : index + chunk]:
                 base = PROFILES[profile][0]
                 used[base] = used.get(base, 0) + 1
                 name = base if used[base] == 1 else f"{base} {used[base]}"
@@ -107,26 +110,36 @@ class OrganizationSteps:
         learning = next(t for t in leaves if t.profile == "learning")
         operations = office.parent if office.parent.parent is None else office.parent.parent
         specs = [
-            _PersonSpec(operations, "executive", "Chief Operating Officer", "lead",
-                        manages=[office]),
+            _PersonSpec(
+                operations, "executive", "Chief Operating Officer", "lead", manages=[office]
+            ),
             _PersonSpec(learning, "trainer", "Learning & Development Lead", "curator"),
-            _PersonSpec(platform.parent, "people-manager", "Engineering Manager", "manager",
-                        manages=[platform]),
+            _PersonSpec(
+                platform.parent,
+                "people-manager",
+                "Engineering Manager",
+                "manager",
+                manages=[platform],
+            ),
             _PersonSpec(platform, "developer", "Software Engineer", "employee"),
         ]
         for spec in inner:  # department heads sit in the Executive Office
-            head_team, role = (office, "executive") if spec.parent is None else (
-                spec.parent, "people-manager")
+            head_team, role = (
+                (office, "executive") if spec.parent is None else (spec.parent, "people-manager")
+            )
             specs.append(_PersonSpec(head_team, role, spec.title, manages=[spec]))
         for spec in leaves:
             if spec not in (platform, office):
                 specs.append(_PersonSpec(spec.parent, "people-manager", spec.title, manages=[spec]))
         remaining = self.people - len(specs)
         if remaining < 5:
-            raise ValueError(f"Too few people for {len(leaves)} teams; use at least "
-                             f"{self.people - remaining + 5}.")
-        members = [platform] * 5 + list(itertools.islice(
-            itertools.cycle([t for t in leaves if t is not office]), remaining - 5))
+            raise ValueError(
+                f"Too few people for {len(leaves)} teams; use at least "
+                f"{self.people - remaining + 5}."
+            )
+        members = [platform] * 5 + list(
+            itertools.islice(itertools.cycle([t for t in leaves if t is not office]), remaining - 5)
+        )
         for team in members:
             roles, weights = zip(*PROFILES[team.profile][2].items(), strict=True)
             role = self.rng.choices(roles, weights)[0]
@@ -144,31 +157,63 @@ class OrganizationSteps:
                 continue
             spec.first_name = self.rng.choice(FIRST_NAMES)
             spec.last_name = self.rng.choice(LAST_NAMES)
-            base = unicodedata.normalize("NFKD", f"{spec.first_name}.{spec.last_name}").encode(
-                "ascii", "ignore").decode().lower().replace("'", "")
-            spec.username = next(name for name in itertools.chain(
-                [base], (f"{base}{n}" for n in itertools.count(2))) if name not in taken)
+            base = (
+                unicodedata.normalize("NFKD", f"{spec.first_name}.{spec.last_name}")
+                .encode("ascii", "ignore")
+                .decode()
+                .lower()
+                .replace("'", "")
+            )
+            spec.username = next(
+                name
+                for name in itertools.chain([base], (f"{base}{n}" for n in itertools.count(2)))
+                if name not in taken
+            )
             taken.add(spec.username)
             recent = self.rng.random() < 0.12  # joined during the programme
             spec.start_date = self.today - timedelta(
-                days=self.rng.randint(10, 260) if recent else self.rng.randint(280, 4000))
-            new_users.append(User(
-                username=spec.username, first_name=spec.first_name, last_name=spec.last_name,
-                email=f"{spec.username}@example.com", password=self.password_hash,
-                date_joined=_aware(spec.start_date),
-            ))
+                days=self.rng.randint(10, 260) if recent else self.rng.randint(280, 4000)
+            )
+            new_users.append(
+                User(
+                    username=spec.username,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    email=f"{spec.username}@example.com",
+                    password=self.password_hash,
+                    date_joined=_aware(spec.start_date),
+                )
+            )
         User.objects.bulk_create(new_users, batch_size=BATCH_SIZE)
-        user_ids = dict(User.objects.filter(username__in=[u.username for u in new_users])
-                        .values_list("username", "id")) if new_users else {}
+        user_ids = (
+            dict(
+                User.objects.filter(username__in=[u.username for u in new_users]).values_list(
+                    "username", "id"
+                )
+            )
+            if new_users
+            else {}
+        )
         for spec in specs:
             spec.user_id = spec.user_id or user_ids[spec.username]
             for team in spec.manages:
                 team.manager_user_id = spec.user_id
-        persons = [Person(user_id=s.user_id, team=s.team.team, role=self.roles[s.role],
-                          job_title=s.title, start_date=s.start_date) for s in specs]
+        persons = [
+            Person(
+                user_id=s.user_id,
+                team=s.team.team,
+                role=self.roles[s.role],
+                job_title=s.title,
+                start_date=s.start_date,
+            )
+            for s in specs
+        ]
         Person.objects.bulk_create(persons, batch_size=BATCH_SIZE)
-        person_ids = dict(Person.objects.filter(user_id__in=[s.user_id for s in specs])
-                          .values_list("user_id", "id"))
+        person_ids = dict(
+            Person.objects.filter(user_id__in=[s.user_id for s in specs]).values_list(
+                "user_id", "id"
+            )
+        )
         for spec in specs:
             spec.person_id = person_ids[spec.user_id]
         Through = Team.managers.through

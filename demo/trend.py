@@ -33,26 +33,47 @@ def snapshots_backfill(dates: Iterable[date]) -> list[SnapshotResult]:
     if not days:
         return []
     quote = connection.ops.quote_name
-    tables = [(model._meta.db_table, f"demo_aside_{model._meta.db_table}", field,
-               quote(model._meta.pk.column)) for model, field in DATED_ROWS]
+    tables = [
+        (
+            model._meta.db_table,
+            f"demo_aside_{model._meta.db_table}",
+            field,
+            quote(model._meta.pk.column),
+        )
+        for model, field in DATED_ROWS
+    ]
     not_joined: list[int] = []
     results = []
     with transaction.atomic(), connection.cursor() as cursor:
         for table, aside, *_ in tables:
-            cursor.execute(f"CREATE TEMPORARY TABLE {quote(aside)} AS "  # nosec B608 # table names from the models, quoted; values as parameters
-                           f"SELECT * FROM {quote(table)} WHERE 1 = 0")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {quote(aside)} AS "  # nosec B608 # table names from the models, quoted; values as parameters
+                f"SELECT * FROM {quote(table)} WHERE 1 = 0"
+            )
         for day in days:
             # Everything stamped after the day (in the organization's time zone) goes aside.
             after = timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
             for (table, aside, field, pk), (model, _) in zip(tables, DATED_ROWS, strict=True):
-                later, params = (model.objects.filter(**{f"{field}__gte": after}).order_by()
-                                 .values("pk").query.sql_with_params())
-                cursor.execute(f"INSERT INTO {quote(aside)} SELECT * FROM {quote(table)} "  # nosec B608 # table names from the models, quoted; values as parameters
-                               f"WHERE {pk} IN ({later})", params)
-                cursor.execute(f"DELETE FROM {quote(table)} "  # nosec B608 # table names from the models, quoted; values as parameters
-                               f"WHERE {pk} IN (SELECT {pk} FROM {quote(aside)})")
-            joining = list(Person.objects.filter(is_active=True, start_date__gt=day)
-                           .values_list("pk", flat=True))
+                later, params = (
+                    model.objects.filter(**{f"{field}__gte": after})
+                    .order_by()
+                    .values("pk")
+                    .query.sql_with_params()
+                )
+                cursor.execute(
+                    f"INSERT INTO {quote(aside)} SELECT * FROM {quote(table)} "  # nosec B608 # table names from the models, quoted; values as parameters
+                    f"WHERE {pk} IN ({later})",
+                    params,
+                )
+                cursor.execute(
+                    f"DELETE FROM {quote(table)} "  # nosec B608 # table names from the models, quoted; values as parameters
+                    f"WHERE {pk} IN (SELECT {pk} FROM {quote(aside)})"
+                )
+            joining = list(
+                Person.objects.filter(is_active=True, start_date__gt=day).values_list(
+                    "pk", flat=True
+                )
+            )
             Person.objects.filter(pk__in=joining).update(is_active=False)
             not_joined += joining
             results.append(snapshots_write(date=day))
@@ -71,6 +92,8 @@ class TrendSteps:
             # Fresh rows without statistics make the snapshot queries hash-join every rating.
             fresh = [Person, SkillRating, AssessmentSubmission]
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE " + ", ".join(
-                    connection.ops.quote_name(model._meta.db_table) for model in fresh))
+                cursor.execute(
+                    "ANALYZE "
+                    + ", ".join(connection.ops.quote_name(model._meta.db_table) for model in fresh)
+                )
         snapshots_backfill(timezone.localdate(cycle.closed_at) for cycle in self.cycles)

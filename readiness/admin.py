@@ -51,6 +51,7 @@ class _RoleCounts(TypedDict):
 class _Members(TypedDict):
     _members: int
 
+
 admin.site.site_header = "Readiness administration"
 admin.site.site_title = "Readiness admin"
 admin.site.index_title = "Curation and administration"
@@ -281,7 +282,10 @@ class PersonAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         # An external id is set once (by hand, the HR upsert or SCIM), then never changes.
-        return [*self.readonly_fields, *(["external_id"] if obj is not None and obj.external_id else [])]
+        return [
+            *self.readonly_fields,
+            *(["external_id"] if obj is not None and obj.external_id else []),
+        ]
 
     @admin.display(description="name", ordering="user__last_name")
     def display_name(self, obj: Person) -> str:
@@ -392,8 +396,15 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(admin.ModelAdmin):
-    list_display = ["event_type", "event_id", "endpoint", "status", "attempts",
-                    "last_status_code", "created_at"]
+    list_display = [
+        "event_type",
+        "event_id",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "created_at",
+    ]
     list_filter = ["status", "event_type"]
     list_select_related = ["endpoint"]
 

@@ -17,20 +17,28 @@ pages = [
     path("concerns/new/", concerns.ConcernCreateView.as_view(), name="concern-create"),
     path("concerns/mine/", concerns.ConcernMineView.as_view(), name="concern-mine"),
     path("profile/tokens/", tokens.tokens_page, name="tokens"),
-    path("profile/tokens/<str:token_key>/revoke/", tokens.token_revoke_view,
-         name="token-revoke"),
-    path("profile/tokens/service/", tokens.service_token_create_view,
-         name="service-token-create"),
-    path("profile/tokens/service/<str:token_key>/revoke/",
-         tokens.service_token_revoke_view, name="service-token-revoke"),
+    path("profile/tokens/<str:token_key>/revoke/", tokens.token_revoke_view, name="token-revoke"),
+    path("profile/tokens/service/", tokens.service_token_create_view, name="service-token-create"),
+    path(
+        "profile/tokens/service/<str:token_key>/revoke/",
+        tokens.service_token_revoke_view,
+        name="service-token-revoke",
+    ),
     path("integrations/webhooks/", webhook_views.webhooks_page, name="webhooks"),
     path("integrations/webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
-    path("integrations/webhooks/<int:pk>/test/", webhook_views.webhook_test_view,
-         name="webhook-test"),
-    path("integrations/webhooks/<int:pk>/active/", webhook_views.webhook_active_view,
-         name="webhook-active"),
-    path("integrations/webhooks/<int:pk>/delete/", webhook_views.webhook_delete_view,
-         name="webhook-delete"),
+    path(
+        "integrations/webhooks/<int:pk>/test/", webhook_views.webhook_test_view, name="webhook-test"
+    ),
+    path(
+        "integrations/webhooks/<int:pk>/active/",
+        webhook_views.webhook_active_view,
+        name="webhook-active",
+    ),
+    path(
+        "integrations/webhooks/<int:pk>/delete/",
+        webhook_views.webhook_delete_view,
+        name="webhook-delete",
+    ),
 ]
 
 urlpatterns = [

@@ -17,8 +17,11 @@ class ReadinessConfig(AppConfig):
 
         from readiness.signals import person_touch_on_user_save
 
-        post_save.connect(person_touch_on_user_save, sender=get_user_model(),
-                          dispatch_uid="readiness-person-touch")
+        post_save.connect(
+            person_touch_on_user_save,
+            sender=get_user_model(),
+            dispatch_uid="readiness-person-touch",
+        )
 
         # The filesystem broker of a local run needs its folders before the first message.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}

@@ -76,12 +76,21 @@ def _fingerprint() -> str:
     databases sharing one cache). After restoring a database backup, clear the cache."""
     digest = hashlib.blake2b(digest_size=8)
     database = settings.DATABASES["default"]
-    digest.update(repr((
-        database.get("NAME"), database.get("HOST"), database.get("PORT"),
-        settings.MIN_AGGREGATE_PEOPLE, settings.TEAM_MAP_VISIBLE_TO_MEMBERS,
-        settings.REASSESSMENT_INTERVAL_DAYS, settings.TIME_ZONE, settings.LANGUAGE_CODE,
-        settings.READINESS_DASHBOARD_MAX_AGE,
-    )).encode())
+    digest.update(
+        repr(
+            (
+                database.get("NAME"),
+                database.get("HOST"),
+                database.get("PORT"),
+                settings.MIN_AGGREGATE_PEOPLE,
+                settings.TEAM_MAP_VISIBLE_TO_MEMBERS,
+                settings.REASSESSMENT_INTERVAL_DAYS,
+                settings.TIME_ZONE,
+                settings.LANGUAGE_CODE,
+                settings.READINESS_DASHBOARD_MAX_AGE,
+            )
+        ).encode()
+    )
     root = Path(settings.BASE_DIR)
     for folder in ("templates", "readiness", "catalog", "assessments"):
         for path in sorted((root / folder).rglob("*")):
@@ -166,8 +175,11 @@ def cached_html(
             html = cache.get(_key(name, parts, "recent"))
             # Served older than the data: have it rebuilt in the background (once a minute at
             # most), so that the next visitor gets today's figures without waiting for them.
-            if (html is not None and refresh is not None
-                    and cache.add(_key(name, parts, "refreshing"), True, REFRESH_LOCK_SECONDS)):
+            if (
+                html is not None
+                and refresh is not None
+                and cache.add(_key(name, parts, "refreshing"), True, REFRESH_LOCK_SECONDS)
+            ):
                 refresh()
         if html is None:
             html = render()

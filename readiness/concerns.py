@@ -47,6 +47,5 @@ def concern_shows_raiser(*, user: AbstractBaseUser, concern: Concern) -> bool:
         return False
     mine = _managed_paths(user)
     return not any(
-        path.startswith(managed) for path in concern_raiser_chain_paths(concern)
-        for managed in mine
+        path.startswith(managed) for path in concern_raiser_chain_paths(concern) for managed in mine
     )

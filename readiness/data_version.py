@@ -36,8 +36,12 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 #: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
 UNTRACKED_MODELS = {
-    "readiness.datachange", "readiness.apitoken", "assessments.reminder", "catalog.importrun",
-    "auth.permission", "readiness.webhookdelivery",
+    "readiness.datachange",
+    "readiness.apitoken",
+    "assessments.reminder",
+    "catalog.importrun",
+    "auth.permission",
+    "readiness.webhookdelivery",
     # SCIM groups are the directory's bookkeeping, shown on no page; their effects (a person
     # moved, a role group changed) write tracked tables.
     "readiness.scimgroup",
@@ -75,12 +79,17 @@ def tables_without_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     on PostgreSQL the statement trigger, on SQLite its three row triggers."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT c.relname FROM pg_trigger t JOIN pg_class c "
-                           "ON c.oid = t.tgrelid WHERE t.tgname = %s", [TRIGGER])
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c "
+                "ON c.oid = t.tgrelid WHERE t.tgname = %s",
+                [TRIGGER],
+            )
             complete = {table for (table,) in cursor.fetchall()}
         elif connection.vendor == "sqlite":
-            cursor.execute("SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-                           "AND name LIKE %s", [f"{TRIGGER}_%"])
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
+                [f"{TRIGGER}_%"],
+            )
             counts = Counter(table for (table,) in cursor.fetchall())
             complete = {table for table, count in counts.items() if count == 3}
         else:

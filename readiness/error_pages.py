@@ -41,7 +41,11 @@ class ProductErrorPagesMiddleware:
             return permission_denied(request, exception)
         user = getattr(request, "user", None)
         if settings.DEBUG and not (user is not None and user.is_staff):
-            logger.error("Internal Server Error: %s", request.path, exc_info=exception,
-                         extra={"status_code": 500, "request": request})
+            logger.error(
+                "Internal Server Error: %s",
+                request.path,
+                exc_info=exception,
+                extra={"status_code": 500, "request": request},
+            )
             return server_error(request)
         return None

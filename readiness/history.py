@@ -99,8 +99,15 @@ def change_log_record(
     meta = LogEntry._meta
     columns = ", ".join(
         quote(column_name(LogEntry, name))
-        for name in ("action_time", "user", "content_type", "action_flag", "change_message",
-                     "object_id", "object_repr")
+        for name in (
+            "action_time",
+            "user",
+            "content_type",
+            "action_flag",
+            "change_message",
+            "object_id",
+            "object_repr",
+        )
     )
     repr_max = meta.get_field("object_repr").max_length
     payload = json.dumps([[str(pk), str(text)[:repr_max]] for pk, text in entries])

@@ -36,8 +36,9 @@ def persona_flags(user: User | AnonymousUser) -> PersonaFlags:
 
     # Kept until the data changes (group, team or person rows): a cached page then reads no
     # more than the data version.
-    flags = cached("persona-flags", user.pk, bool(user.is_superuser),
-                   build=lambda: _persona_flags_read(user))
+    flags = cached(
+        "persona-flags", user.pk, bool(user.is_superuser), build=lambda: _persona_flags_read(user)
+    )
     user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long cache named above
     return flags
 

@@ -52,8 +52,9 @@ def suppress(
     ``unshown`` ones are parts no page shows (they start hidden).
     """
     groups = [(total, list(parts)) for total, parts in groups]
-    hidden = {key for key, people in counts.items()
-              if key not in exempt and aggregate_hidden(people)} | set(unshown)
+    hidden = {
+        key for key, people in counts.items() if key not in exempt and aggregate_hidden(people)
+    } | set(unshown)
 
     def secret(key: K) -> bool:
         return key in hidden and counts.get(key, 0) > 0
@@ -97,8 +98,7 @@ def parts_hidden(*, total: int, parts: Mapping[K, int]) -> set:
     if rest > 0:
         counts[("rest",)] = rest
         unshown.append(("rest",))
-    hidden = suppress(counts, [(TOTAL, [key for key in counts if key != TOTAL])],
-                      unshown=unshown)
+    hidden = suppress(counts, [(TOTAL, [key for key in counts if key != TOTAL])], unshown=unshown)
     return {key[1] if key[0] == "part" else key for key in hidden if key != ("rest",)}
 
 
@@ -153,11 +153,13 @@ def team_tree_hidden(
         tops = [team.pk for team in teams if _parent(team) not in children]
         counts[(DIRECT, ORGANIZATION)] = unteamed
         counts[(ROLLUP, ORGANIZATION)] = unteamed + sum(rollup[pk] for pk in tops)
-        groups.append(((ROLLUP, ORGANIZATION),
-                       [(DIRECT, ORGANIZATION), *((ROLLUP, pk) for pk in tops)]))
+        groups.append(
+            ((ROLLUP, ORGANIZATION), [(DIRECT, ORGANIZATION), *((ROLLUP, pk) for pk in tops)])
+        )
     exempt = {
         (kind, team.pk)
-        for team in teams if any(team.path.startswith(path) for path in exempt_paths)
+        for team in teams
+        if any(team.path.startswith(path) for path in exempt_paths)
         for kind in (ROLLUP, DIRECT)
     }
     return suppress(counts, groups, exempt=exempt)

@@ -120,7 +120,8 @@ def people_visible_to(*, user: AbstractBaseUser) -> QuerySet[Person]:
         # The same people as below, in the statement itself: leadership lists read no
         # managed paths first.
         managed = Team.objects.filter(managers=user).filter(
-            StartsWith(OuterRef("team__path"), F("path")))
+            StartsWith(OuterRef("team__path"), F("path"))
+        )
         return Person.objects.filter(Q(user=user) | Q(Exists(managed)))
     return Person.objects.filter(
         Q(user=user) | in_subtrees(managed_paths(user=user), field="team__path")

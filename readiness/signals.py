@@ -8,7 +8,10 @@ from django.utils import timezone
 
 
 def person_touch_on_user_save(
-    sender: type, instance: Any, created: bool, update_fields: frozenset | None = None,
+    sender: type,
+    instance: Any,
+    created: bool,
+    update_fields: frozenset | None = None,
     **kwargs: Any,
 ) -> None:
     """Move the person's ``updated_at`` when their login changes (not on a sign-in): the API

@@ -68,8 +68,11 @@ def token_create(
     name = _clean_name(name)
     if expires_in_days not in dict(PERSONAL_EXPIRY_CHOICES):
         raise ValidationError(
-            {"expires_in_days": "Choose one of " + ", ".join(
-                str(days) for days, _label in PERSONAL_EXPIRY_CHOICES) + " days."}
+            {
+                "expires_in_days": "Choose one of "
+                + ", ".join(str(days) for days, _label in PERSONAL_EXPIRY_CHOICES)
+                + " days."
+            }
         )
     # Lock the user's row so two requests cannot both pass the limit.
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -105,8 +108,12 @@ def service_token_create(
     if not is_admin(admin):
         raise ValidationError("Only admins create service tokens.")
     return _service_token_create(
-        created_by=admin, account=account, name=name, can_hr_upsert=can_hr_upsert,
-        can_scim=can_scim, expires_in_days=expires_in_days,
+        created_by=admin,
+        account=account,
+        name=name,
+        can_hr_upsert=can_hr_upsert,
+        can_scim=can_scim,
+        expires_in_days=expires_in_days,
     )
 
 
@@ -118,7 +125,10 @@ def scim_token_create(
     directory's provisioning job keeps one token)."""
     with transaction.atomic():
         return _service_token_create(
-            created_by=None, account=account, name=name, can_scim=True,
+            created_by=None,
+            account=account,
+            name=name,
+            can_scim=True,
             expires_in_days=expires_in_days,
         )
 

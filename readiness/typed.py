@@ -47,8 +47,9 @@ def column_name(model: type[Model], name: str) -> str:
 def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
     field = form.fields[name]
     if not isinstance(field, kind):
-        raise TypeError(f"{type(form).__name__}.{name} is a {type(field).__name__}, "
-                        f"not a {kind.__name__}")
+        raise TypeError(
+            f"{type(form).__name__}.{name} is a {type(field).__name__}, not a {kind.__name__}"
+        )
     return field
 
 

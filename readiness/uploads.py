@@ -34,8 +34,9 @@ class RequestSizeLimitMiddleware:
                 "Split the file, or import a smaller one."
             )
             if request.path.startswith("/api/"):
-                body = problem_body(status=413, code="request_too_large", detail=message,
-                                    instance=request.path)
+                body = problem_body(
+                    status=413, code="request_too_large", detail=message, instance=request.path
+                )
                 return JsonResponse(body, status=413, content_type=PROBLEM_CONTENT_TYPE)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -12,8 +12,9 @@ from readiness.api.site import api_urls
 urlpatterns = [
     path("", include("readiness.app_urls")),
     path("admin/", admin.site.urls),
-    path("api/", include(api_urls("assessments.api.urls", "readiness.api.urls",
-                                  "catalog.api.urls"))),
+    path(
+        "api/", include(api_urls("assessments.api.urls", "readiness.api.urls", "catalog.api.urls"))
+    ),
     path("", include("catalog.urls")),
     path("", include("assessments.urls")),
     path("", include("audit.urls")),

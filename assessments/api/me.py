@@ -32,8 +32,16 @@ class ResourceBriefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingResource
-        fields = ["id", "title", "url", "kind", "provider", "provider_name", "duration_minutes",
-                  "is_free"]
+        fields = [
+            "id",
+            "title",
+            "url",
+            "kind",
+            "provider",
+            "provider_name",
+            "duration_minutes",
+            "is_free",
+        ]
         read_only_fields = fields
 
 
@@ -57,8 +65,9 @@ class MyRecommendationsSerializer(serializers.Serializer):
 
 
 class SuggestedResourceSerializer(ResourceBriefSerializer):
-    covers = serializers.ListField(child=serializers.IntegerField(),
-                                   help_text="Ids of the gap skills it covers.")
+    covers = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the gap skills it covers."
+    )
 
     class Meta(ResourceBriefSerializer.Meta):
         fields = [*ResourceBriefSerializer.Meta.fields, "covers"]
@@ -81,18 +90,22 @@ class ConfirmResultSerializer(serializers.Serializer):
 
 
 class MyConfirmView(APIView):
-    """"Nothing changed": record a submission (no rating) so that my reassessment date starts
+    """ "Nothing changed": record a submission (no rating) so that my reassessment date starts
     again; it counts for the assessment cycle I am in, if one is open."""
 
-    @extend_schema(request=None, responses={201: ConfirmResultSerializer},
-                   operation_id="me_confirm")
+    @extend_schema(
+        request=None, responses={201: ConfirmResultSerializer}, operation_id="me_confirm"
+    )
     def post(self, request: Request) -> Response:
         person = _own_person(request)
         states = person_skill_states(person=person)
         if not any(state.self_level is not None for state in states.values()):
             raise serializers.ValidationError(
-                {"non_field_errors": ["You have no ratings to confirm yet: rate your skills "
-                                      "first."]}
+                {
+                    "non_field_errors": [
+                        "You have no ratings to confirm yet: rate your skills first."
+                    ]
+                }
             )
         cycle = submission_cycle(person=person)
         submission = self_assessment_confirm(person=person, user=request.user, cycle=cycle)
@@ -111,13 +124,16 @@ class MyRecommendationsView(generics.GenericAPIView):
     def get(self, request: Request) -> Response:
         person = _own_person(request)
         states = person_skill_states(person=person)
-        candidates: dict[int, list[Candidate]] = person_gap_candidates(
-            person=person, states=states
-        )
+        candidates: dict[int, list[Candidate]] = person_gap_candidates(person=person, states=states)
         gaps = sorted((s for s in states.values() if s.gap > 0), key=lambda s: -s.gap)
         rows = [
-            {"skill": s.skill_id, "level": s.level, "target": s.target, "gap": s.gap,
-             "candidates": candidates.get(s.skill_id, [])}
+            {
+                "skill": s.skill_id,
+                "level": s.level,
+                "target": s.target,
+                "gap": s.gap,
+                "candidates": candidates.get(s.skill_id, []),
+            }
             for s in gaps
         ]
         return Response(MyRecommendationsSerializer({"gaps": rows}).data)
@@ -137,7 +153,12 @@ class MyPlanSuggestionView(generics.GenericAPIView):
         suggestion = person_plan_suggestion(person=person)
         for resource in suggestion.resources:
             resource.covers = suggestion.covers.get(resource.pk, [])
-        return Response(PlanSuggestionSerializer({
-            "resources": suggestion.resources, "minutes": suggestion.minutes,
-            "uncovered": suggestion.uncovered,
-        }).data)
+        return Response(
+            PlanSuggestionSerializer(
+                {
+                    "resources": suggestion.resources,
+                    "minutes": suggestion.minutes,
+                    "uncovered": suggestion.uncovered,
+                }
+            ).data
+        )

@@ -3,7 +3,6 @@ shape of the input (the pages' forms validate it) and document it; the output on
 goal's current value and the triaged concerns.
 """
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -50,7 +49,8 @@ def _id(**kwargs) -> serializers.IntegerField:
 def _plan_date(value: dt.date) -> dt.date:
     if not PLAN_YEARS[0] <= value.year <= PLAN_YEARS[1]:
         raise serializers.ValidationError(
-            f"Choose a date between the years {PLAN_YEARS[0]} and {PLAN_YEARS[1]}.")
+            f"Choose a date between the years {PLAN_YEARS[0]} and {PLAN_YEARS[1]}."
+        )
     return value
 
 
@@ -67,37 +67,49 @@ class PlanInput(StrictSerializer):
 
 class PlanGoalInput(StrictSerializer):
     audience = _id()
-    skill = _id(required=False, allow_null=True,
-                help_text="Null: all their required skills (people fully ready).")
+    skill = _id(
+        required=False,
+        allow_null=True,
+        help_text="Null: all their required skills (people fully ready).",
+    )
     target_share = serializers.IntegerField(min_value=0, max_value=100)
     due_date = serializers.DateField(validators=[_plan_date])
 
 
 class PlanPartnerInput(StrictSerializer):
     team = _id(required=False, allow_null=True, help_text="One of our teams, or null.")
-    name = serializers.CharField(max_length=160, required=False, allow_blank=True,
-                                 help_text="Defaults to the team's name.")
+    name = serializers.CharField(
+        max_length=160, required=False, allow_blank=True, help_text="Defaults to the team's name."
+    )
     contribution = serializers.CharField()
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
 class GapRemedyInput(StrictSerializer):
     remedy = serializers.ChoiceField(choices=GapRemedyKind.choices)
-    owner = _id(required=False, allow_null=True,
-                help_text="User id: leadership, an admin or a team manager.")
+    owner = _id(
+        required=False,
+        allow_null=True,
+        help_text="User id: leadership, an admin or a team manager.",
+    )
     deadline = serializers.DateField()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
 
 class ConcernTriageInput(StrictSerializer):
     status = serializers.ChoiceField(choices=ConcernStatus.choices)
-    owner = _id(required=False, allow_null=True,
-                help_text="User id of who follows it up: leadership, an admin or a manager.")
+    owner = _id(
+        required=False,
+        allow_null=True,
+        help_text="User id of who follows it up: leadership, an admin or a manager.",
+    )
     addressable_by = serializers.ChoiceField(
         choices=ConcernArea.choices, required=False, allow_blank=True
     )
     response = serializers.CharField(
-        max_length=4000, required=False, allow_blank=True,
+        max_length=4000,
+        required=False,
+        allow_blank=True,
         help_text="Read by the person who raised it; needed to mark it addressed or closed.",
     )
 
@@ -123,8 +135,9 @@ class GoalProgressSerializer(serializers.Serializer):
         allow_null=True, help_text="Share at target now; null when too few people to show."
     )
     expected = serializers.IntegerField(
-        allow_null=True, help_text="Where the goal should stand today (straight line from the "
-        "baseline to the target); null without a baseline."
+        allow_null=True,
+        help_text="Where the goal should stand today (straight line from the "
+        "baseline to the target); null without a baseline.",
     )
     status = serializers.CharField(
         help_text='One of "hidden", "no data", "met", "missed", "behind", "on track", '

@@ -103,8 +103,10 @@ class CanUsePlans(BasePermission):
 
 def _form_errors(form: forms.Form) -> exceptions.ValidationError:
     return exceptions.ValidationError(
-        {("non_field_errors" if field == "__all__" else field): [e["message"] for e in errors]
-         for field, errors in form.errors.get_json_data().items()}
+        {
+            ("non_field_errors" if field == "__all__" else field): [e["message"] for e in errors]
+            for field, errors in form.errors.get_json_data().items()
+        }
     )
 
 
@@ -116,7 +118,8 @@ def _valid(form: forms.Form) -> dict:
 
 
 def _input(
-    serializer_class: type[serializers.Serializer], request: Request,
+    serializer_class: type[serializers.Serializer],
+    request: Request,
     instance: models.Model | None = None,
 ) -> dict:
     """The validated input of a PUT or POST; of a PATCH, the fields sent over ``instance``'s
@@ -129,16 +132,26 @@ def _input(
 
 
 @extend_schema_view(
-    create=extend_schema(request=PlanInput, responses={201: ReadinessPlanSerializer},
-                         description="Create a plan (leadership and admins)."),
-    update=extend_schema(request=PlanInput, responses={200: ReadinessPlanSerializer},
-                         description="Change the plan (its owner and admins)."),
+    create=extend_schema(
+        request=PlanInput,
+        responses={201: ReadinessPlanSerializer},
+        description="Create a plan (leadership and admins).",
+    ),
+    update=extend_schema(
+        request=PlanInput,
+        responses={200: ReadinessPlanSerializer},
+        description="Change the plan (its owner and admins).",
+    ),
     partial_update=extend_schema(
-        request=PlanInput, responses={200: ReadinessPlanSerializer},
+        request=PlanInput,
+        responses={200: ReadinessPlanSerializer},
         description="Change some fields of the plan (its owner and admins): the others keep "
-        "their values; checked as a PUT."),
-    retrieve=extend_schema(responses={200: PlanDetailSerializer},
-                           description="The plan, each goal with its current value."),
+        "their values; checked as a PUT.",
+    ),
+    retrieve=extend_schema(
+        responses={200: PlanDetailSerializer},
+        description="The plan, each goal with its current value.",
+    ),
 )
 class ReadinessPlanViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
@@ -161,7 +174,8 @@ class ReadinessPlanViewSet(
         plan = self.get_object()
         if not plan_can_edit(user=self.request.user, plan=plan):
             raise exceptions.PermissionDenied(
-                "Only the plan's owner (or an admin) changes this plan.")
+                "Only the plan's owner (or an admin) changes this plan."
+            )
         return plan
 
     def retrieve(self, request: Request, *args, **kwargs) -> Response:
@@ -190,28 +204,57 @@ class ReadinessPlanViewSet(
 
     # --- Goals ---
 
-    @extend_schema(request=PlanGoalInput, responses={201: PlanGoalSerializer},
-                   description="Add a goal to the plan.")
-    @action(detail=True, methods=["post"], url_path="goals", url_name="goals",
-            filter_backends=[], pagination_class=None)
+    @extend_schema(
+        request=PlanGoalInput,
+        responses={201: PlanGoalSerializer},
+        description="Add a goal to the plan.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="goals",
+        url_name="goals",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def goal_create(self, request: Request, pk: str | None = None) -> Response:
         plan = self._editable()
         data = _input(PlanGoalInput, request)
         goal = plan_goal_create(plan=plan, **_valid(PlanGoalForm(data=data)))
         return created(request, PlanGoalSerializer(goal).data, "plan-goal", pk=pk, goal_pk=goal.pk)
 
-    @extend_schema(methods=["GET"], responses={200: PlanGoalSerializer},
-                   description="A goal of the plan (whoever may read the plan).")
-    @extend_schema(methods=["PUT"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
-                   description="Change a goal of the plan.")
-    @extend_schema(methods=["PATCH"], request=PlanGoalInput, responses={200: PlanGoalSerializer},
-                   description="Change some fields of a goal of the plan (checked as a PUT).")
-    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
-                   description="Remove a goal of the plan.")
+    @extend_schema(
+        methods=["GET"],
+        responses={200: PlanGoalSerializer},
+        description="A goal of the plan (whoever may read the plan).",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=PlanGoalInput,
+        responses={200: PlanGoalSerializer},
+        description="Change a goal of the plan.",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=PlanGoalInput,
+        responses={200: PlanGoalSerializer},
+        description="Change some fields of a goal of the plan (checked as a PUT).",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None},
+        description="Remove a goal of the plan.",
+    )
     @extend_schema(parameters=[OpenApiParameter("goal_pk", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["get", "put", "patch", "delete"],
-            url_path=r"goals/(?P<goal_pk>[0-9]+)",
-            url_name="goal", filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path=r"goals/(?P<goal_pk>[0-9]+)",
+        url_name="goal",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def goal(self, request: Request, pk: str | None = None, goal_pk: str = "") -> Response:
         if request.method == "GET":
             goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=self.get_object())
@@ -227,30 +270,63 @@ class ReadinessPlanViewSet(
 
     # --- Partners ---
 
-    @extend_schema(request=PlanPartnerInput, responses={201: PlanPartnerSerializer},
-                   description="Add a partner team to the plan.")
-    @action(detail=True, methods=["post"], url_path="partners", url_name="partners",
-            filter_backends=[], pagination_class=None)
+    @extend_schema(
+        request=PlanPartnerInput,
+        responses={201: PlanPartnerSerializer},
+        description="Add a partner team to the plan.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="partners",
+        url_name="partners",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def partner_create(self, request: Request, pk: str | None = None) -> Response:
         plan = self._editable()
         data = _input(PlanPartnerInput, request)
         partner = plan_partner_create(plan=plan, **_valid(PlanPartnerForm(data=data)))
-        return created(request, PlanPartnerSerializer(partner).data, "plan-partner", pk=pk,
-                       partner_pk=partner.pk)
+        return created(
+            request,
+            PlanPartnerSerializer(partner).data,
+            "plan-partner",
+            pk=pk,
+            partner_pk=partner.pk,
+        )
 
-    @extend_schema(methods=["GET"], responses={200: PlanPartnerSerializer},
-                   description="A partner of the plan (whoever may read the plan).")
-    @extend_schema(methods=["PUT"], request=PlanPartnerInput,
-                   responses={200: PlanPartnerSerializer}, description="Change a partner.")
-    @extend_schema(methods=["PATCH"], request=PlanPartnerInput,
-                   responses={200: PlanPartnerSerializer},
-                   description="Change some fields of a partner (checked as a PUT).")
-    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
-                   description="Remove a partner of the plan.")
+    @extend_schema(
+        methods=["GET"],
+        responses={200: PlanPartnerSerializer},
+        description="A partner of the plan (whoever may read the plan).",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=PlanPartnerInput,
+        responses={200: PlanPartnerSerializer},
+        description="Change a partner.",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=PlanPartnerInput,
+        responses={200: PlanPartnerSerializer},
+        description="Change some fields of a partner (checked as a PUT).",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None},
+        description="Remove a partner of the plan.",
+    )
     @extend_schema(parameters=[OpenApiParameter("partner_pk", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["get", "put", "patch", "delete"],
-            url_path=r"partners/(?P<partner_pk>[0-9]+)",
-            url_name="partner", filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path=r"partners/(?P<partner_pk>[0-9]+)",
+        url_name="partner",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def partner(self, request: Request, pk: str | None = None, partner_pk: str = "") -> Response:
         if request.method == "GET":
             partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=self.get_object())
@@ -266,21 +342,41 @@ class ReadinessPlanViewSet(
 
     # --- Gap remedies ---
 
-    @extend_schema(methods=["GET"], responses={200: GapRemedySerializer},
-                   description="How the plan closes the gap on a skill (whoever may read the "
-                   "plan; 404 when it has no remedy for that skill).")
-    @extend_schema(methods=["PUT"], request=GapRemedyInput, responses={200: GapRemedySerializer},
-                   description="Set how the plan closes the gap on a skill: train, hire or "
-                   "partner, by a deadline (one remedy per skill).")
-    @extend_schema(methods=["PATCH"], request=GapRemedyInput, responses={200: GapRemedySerializer},
-                   description="Change some fields of the plan's remedy for the gap on a skill "
-                   "(checked as a PUT; 404 when the skill has no remedy yet: PUT one).")
-    @extend_schema(methods=["DELETE"], request=None, responses={204: None},
-                   description="Remove the plan's remedy for the gap on a skill.")
+    @extend_schema(
+        methods=["GET"],
+        responses={200: GapRemedySerializer},
+        description="How the plan closes the gap on a skill (whoever may read the "
+        "plan; 404 when it has no remedy for that skill).",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=GapRemedyInput,
+        responses={200: GapRemedySerializer},
+        description="Set how the plan closes the gap on a skill: train, hire or "
+        "partner, by a deadline (one remedy per skill).",
+    )
+    @extend_schema(
+        methods=["PATCH"],
+        request=GapRemedyInput,
+        responses={200: GapRemedySerializer},
+        description="Change some fields of the plan's remedy for the gap on a skill "
+        "(checked as a PUT; 404 when the skill has no remedy yet: PUT one).",
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=None,
+        responses={204: None},
+        description="Remove the plan's remedy for the gap on a skill.",
+    )
     @extend_schema(parameters=[OpenApiParameter("skill_pk", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["get", "put", "patch", "delete"],
-            url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy", url_name="remedy",
-            filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "put", "patch", "delete"],
+        url_path=r"gaps/(?P<skill_pk>[0-9]+)/remedy",
+        url_name="remedy",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
         if request.method == "GET":
             queryset = GapRemedy.objects.select_related("owner")
@@ -301,25 +397,35 @@ class ReadinessPlanViewSet(
 
     # --- Concerns ---
 
-    @extend_schema(request=ConcernTriageInput, responses={200: TriagedConcernSerializer},
-                   description="Triage a concern of the plan's register: status, owner, area "
-                   "and the response its raiser reads (the plan's owner, admins, and the "
-                   "concern's owner).")
+    @extend_schema(
+        request=ConcernTriageInput,
+        responses={200: TriagedConcernSerializer},
+        description="Triage a concern of the plan's register: status, owner, area "
+        "and the response its raiser reads (the plan's owner, admins, and the "
+        "concern's owner).",
+    )
     @extend_schema(parameters=[OpenApiParameter("concern_pk", int, OpenApiParameter.PATH)])
-    @action(detail=True, methods=["post"],
-            url_path=r"concerns/(?P<concern_pk>[0-9]+)/triage", url_name="concern-triage",
-            filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"concerns/(?P<concern_pk>[0-9]+)/triage",
+        url_name="concern-triage",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def concern_triage(
         self, request: Request, pk: str | None = None, concern_pk: str = ""
     ) -> Response:
         plan = self.get_object()
         concern = get_object_or_404(
-            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"), pk=concern_pk,
-            plan=plan
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
+            pk=concern_pk,
+            plan=plan,
         )
         if not concern_can_triage(user=request.user, plan=plan, concern=concern):
             raise exceptions.PermissionDenied(
-                "Only the plan's owner or the concern's owner triages it.")
+                "Only the plan's owner or the concern's owner triages it."
+            )
         data = _input(ConcernTriageInput, request)
         form = ConcernTriageForm(data=data, current_owner=concern.owner)
         concern = concern_triage(concern=concern, **_valid(form))

@@ -189,7 +189,10 @@ class SkillStateParams(serializers.Serializer):
     )
     # A declared field, which DRF takes off the class (it shadows no Field attribute).
     required = serializers.BooleanField(  # type: ignore[assignment]
-        required=False, allow_null=True, default=None, help_text="Only required (or optional) skills."
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Only required (or optional) skills.",
     )
     category = serializers.CharField(required=False, help_text="Category slug.")
     ordering = serializers.ChoiceField(
@@ -248,7 +251,9 @@ class SelfRatingInput(StrictSerializer):
     skill = serializers.IntegerField(help_text="Skill id.")
     level = LevelInputField()
     interest = serializers.IntegerField(
-        required=False, allow_null=True, default=None,
+        required=False,
+        allow_null=True,
+        default=None,
         help_text="Wants to grow this skill: 2 wants to grow (the self-assessment switch), "
         "1 wants to grow later, 0 not now; 1 and 2 both count as wants to grow.",
     )
@@ -374,8 +379,9 @@ class CompletionSerializer(serializers.Serializer):
 
 
 class TeamCompletionSerializer(CompletionSerializer):
-    team = serializers.IntegerField(source="team_id", allow_null=True,
-                                    help_text="Null: people without a team.")
+    team = serializers.IntegerField(
+        source="team_id", allow_null=True, help_text="Null: people without a team."
+    )
     # A declared field, which DRF takes off the class (it shadows no Field attribute).
     label = serializers.CharField(help_text='"Department › Team".')  # type: ignore[assignment]
     depth = serializers.IntegerField()
@@ -393,7 +399,9 @@ class CycleCompletionSerializer(serializers.Serializer):
 class AssessmentCycleInput(StrictSerializer):
     name = serializers.CharField(allow_blank=True)
     plan = serializers.IntegerField(required=False, allow_null=True, default=None)
-    audiences = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    audiences = serializers.ListField(
+        child=serializers.IntegerField(), required=False, default=list
+    )
     teams = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     include_subteams = serializers.BooleanField(required=False, default=True)
     opens_on = serializers.DateField()
@@ -401,4 +409,3 @@ class AssessmentCycleInput(StrictSerializer):
     status = serializers.ChoiceField(
         choices=[CycleStatus.DRAFT, CycleStatus.OPEN], required=False, default=CycleStatus.DRAFT
     )
-

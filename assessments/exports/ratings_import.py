@@ -106,8 +106,7 @@ class ImportPreview:
 
 
 HEADER_ERROR = (
-    "The first line must name the columns email, skill and level "
-    "(for example: email,skill,level)."
+    "The first line must name the columns email, skill and level (for example: email,skill,level)."
 )
 
 
@@ -121,8 +120,7 @@ def _ratings_header(values: list[str]) -> dict[str, int] | None:
 def _ratings_cells(header: dict[str, int], values: list[str]) -> list[str]:
     """[email, skill slug, level] of one line, with the text mark of our exports taken off."""
     return [
-        spreadsheet_text_read(values[header[name]].strip()) if header[name] < len(values)
-        else ""
+        spreadsheet_text_read(values[header[name]].strip()) if header[name] < len(values) else ""
         for name in ("email", "skill", "level")
     ]
 
@@ -229,8 +227,12 @@ def ratings_xlsx_read(data: bytes) -> tuple[list[list], list[str]]:
 
 
 def ratings_import_check(
-    *, raw_rows: list[list], members: list[Person], manager_person_id: int | None,
-    states: dict[tuple[int, int], SkillState], team_name: str,
+    *,
+    raw_rows: list[list],
+    members: list[Person],
+    manager_person_id: int | None,
+    states: dict[tuple[int, int], SkillState],
+    team_name: str,
 ) -> ImportPreview:
     """Check every row: a member of the team (by email), an active skill (by slug), a level
     from 0 to 4, no cell twice; a row without a level is skipped. One query (the skills),
@@ -271,7 +273,9 @@ def ratings_import_check(
             key = (row.person.pk, row.skill.pk)
             row.current = states.get(key)
             if key in first_line:
-                row.errors.append(f"The same member and skill are already on line {first_line[key]}.")
+                row.errors.append(
+                    f"The same member and skill are already on line {first_line[key]}."
+                )
             else:
                 first_line[key] = row.line
         preview.rows.append(row)

@@ -106,8 +106,10 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    fills = {band: PatternFill("solid", start_color=f"FF{bg}", end_color=f"FF{bg}")
-             for band, (bg, _) in XLSX_COLOURS.items()}
+    fills = {
+        band: PatternFill("solid", start_color=f"FF{bg}", end_color=f"FF{bg}")
+        for band, (bg, _) in XLSX_COLOURS.items()
+    }
     fonts = {band: Font(color=f"FF{fg}") for band, (_, fg) in XLSX_COLOURS.items()}
     workbook = Workbook()
     sheet = workbook.active
@@ -124,14 +126,16 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
         written = xlsx_row_append(sheet, values)
         if member is None:
             continue
-        for cell, target in zip(member.cells, written[first_skill - 1:], strict=False):
+        for cell, target in zip(member.cells, written[first_skill - 1 :], strict=False):
             band = _xlsx_band(cell.state)
             if band is not None:
                 target.fill, target.font = fills[band], fonts[band]
             if band == "not assessed":
                 target.comment = Comment(
-                    f"Required, not assessed (target {cell.state.target}).", "Readiness",
-                    width=220, height=50,
+                    f"Required, not assessed (target {cell.state.target}).",
+                    "Readiness",
+                    width=220,
+                    height=50,
                 )
             elif cell.marker:
                 target.number_format = _xlsx_marker_format(cell.marker)
@@ -147,11 +151,26 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = 14
 
     cells = workbook.create_sheet("Cells")
-    xlsx_row_append(cells, [
-        "Member", "Email", "Skill", "Skill slug", "Category", "Target", "Level", "Gap",
-        "Status", "Self level", "Self rated", "Manager level", "Manager rated",
-        "Awaiting review", "Calibration flag",
-    ])
+    xlsx_row_append(
+        cells,
+        [
+            "Member",
+            "Email",
+            "Skill",
+            "Skill slug",
+            "Category",
+            "Target",
+            "Level",
+            "Gap",
+            "Status",
+            "Self level",
+            "Self rated",
+            "Manager level",
+            "Manager rated",
+            "Awaiting review",
+            "Calibration flag",
+        ],
+    )
     for cell in cells[1]:
         cell.font = Font(bold=True)
     skills = {column.skill.pk: column.skill for column in team_map.columns}
@@ -160,13 +179,26 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
             state, skill = cell.state, skills[cell.skill_id]
             if state is None:
                 continue
-            xlsx_row_append(cells, [
-                row.person.display_name, row.person.email, skill.name, skill.slug,
-                skill.category.name, state.target, state.level,
-                state.gap if state.required else None, cell.words,
-                state.self_level, _naive(state.self_at), state.manager_level,
-                _naive(state.manager_at), state.awaiting_review, state.calibration_flag,
-            ])
+            xlsx_row_append(
+                cells,
+                [
+                    row.person.display_name,
+                    row.person.email,
+                    skill.name,
+                    skill.slug,
+                    skill.category.name,
+                    state.target,
+                    state.level,
+                    state.gap if state.required else None,
+                    cell.words,
+                    state.self_level,
+                    _naive(state.self_at),
+                    state.manager_level,
+                    _naive(state.manager_at),
+                    state.awaiting_review,
+                    state.calibration_flag,
+                ],
+            )
     cells.freeze_panes = "A2"
 
     legend = workbook.create_sheet("Legend")
@@ -184,10 +216,16 @@ def team_map_xlsx(team_map: TeamMap) -> bytes:
         if band is not None:
             swatch.fill, swatch.font = fills[band], fonts[band]
         swatch.number_format = _xlsx_marker_format(marker)
-    xlsx_row_append(legend, [None, f"{AWAITING_MARK} after a level: a self-rating awaits "
-                                   "manager review"])
-    xlsx_row_append(legend, [None, f"{CALIBRATION_MARK} after a level: self and manager "
-                                   "ratings 2 or more levels apart"])
+    xlsx_row_append(
+        legend, [None, f"{AWAITING_MARK} after a level: a self-rating awaits manager review"]
+    )
+    xlsx_row_append(
+        legend,
+        [
+            None,
+            f"{CALIBRATION_MARK} after a level: self and manager ratings 2 or more levels apart",
+        ],
+    )
     legend.column_dimensions["B"].width = 70
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -46,8 +46,10 @@ class CycleCreateForm(forms.ModelForm):
     status = forms.ChoiceField(
         label="When it is saved",
         choices=[
-            (CycleStatus.OPEN, "Open it: from the opening date, people in scope see a banner "
-                               "and get reminders"),
+            (
+                CycleStatus.OPEN,
+                "Open it: from the opening date, people in scope see a banner and get reminders",
+            ),
             (CycleStatus.DRAFT, "Keep it as a draft: nothing happens until it is opened"),
         ],
         initial=CycleStatus.OPEN,
@@ -85,7 +87,9 @@ class CycleCreateForm(forms.ModelForm):
             Fieldset("Who is in scope", "audiences", "teams", "include_subteams"),
             Fieldset(
                 "Dates",
-                Row(Column("opens_on", css_class="col-sm-6"), Column("due_on", css_class="col-sm-6")),
+                Row(
+                    Column("opens_on", css_class="col-sm-6"), Column("due_on", css_class="col-sm-6")
+                ),
             ),
             "status",
             Submit("submit", "Create cycle"),

@@ -80,8 +80,10 @@ class SkillBlock:
     def details_open(self) -> bool:
         """Show the note and evidence fields when they hold something or an error."""
         return bool(
-            self.note.errors or self.evidence_url.errors
-            or self.note.value() or self.evidence_url.value()
+            self.note.errors
+            or self.evidence_url.errors
+            or self.note.value()
+            or self.evidence_url.value()
         )
 
 
@@ -95,7 +97,6 @@ class SkillBlocksMixin:
     """The self-assessment's layout: each skill as a block (its level options with their
     descriptors, interest, note, evidence), grouped by category, the ones on show first, and
     the error summary. Needs ``skills``, ``states``, ``highlight`` and the bound fields."""
-
 
     @property
     def error_summary(self) -> list[tuple[str, str, str]]:

@@ -70,16 +70,23 @@ class PlanForm(forms.Form):
     owner = PersonChoiceField(queryset=None, help_text="Owns the plan and may change it.")
     start_date = forms.DateField(widget=DATE)
     target_date = forms.DateField(widget=DATE)
-    status = forms.ChoiceField(choices=PlanStatus.choices, initial=PlanStatus.ACTIVE,
-                               help_text="New concerns go to the newest active plan.")
+    status = forms.ChoiceField(
+        choices=PlanStatus.choices,
+        initial=PlanStatus.ACTIVE,
+        help_text="New concerns go to the newest active plan.",
+    )
 
     def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(plan_owner_candidates(), current_owner)
         self.helper = _helper(
-            "name", "business_scenario", "owner",
-            Row(Column("start_date", css_class="col-sm-6"),
-                Column("target_date", css_class="col-sm-6")),
+            "name",
+            "business_scenario",
+            "owner",
+            Row(
+                Column("start_date", css_class="col-sm-6"),
+                Column("target_date", css_class="col-sm-6"),
+            ),
             "status",
             submit="Save the plan",
         )
@@ -101,14 +108,17 @@ class PlanGoalForm(forms.Form):
         help_text="Everyone: every active person.",
     )
     skill = SkillChoiceField(
-        queryset=Skill.objects.filter(is_active=True).select_related("category")
+        queryset=Skill.objects.filter(is_active=True)
+        .select_related("category")
         .order_by("category__order", "order", "name"),
         required=False,
         empty_label="All their required skills (people fully ready)",
         help_text="Leave empty for a goal on people fully ready on every skill required of them.",
     )
     target_share = forms.IntegerField(
-        label="Target share (%)", min_value=1, max_value=100,
+        label="Target share (%)",
+        min_value=1,
+        max_value=100,
         help_text="The percentage of these people at or above target.",
     )
     due_date = forms.DateField(widget=DATE)
@@ -116,21 +126,26 @@ class PlanGoalForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(
-            "audience", "skill",
-            Row(Column("target_share", css_class="col-sm-6"),
-                Column("due_date", css_class="col-sm-6")),
+            "audience",
+            "skill",
+            Row(
+                Column("target_share", css_class="col-sm-6"),
+                Column("due_date", css_class="col-sm-6"),
+            ),
             submit="Save the goal",
         )
 
 
 class PlanPartnerForm(forms.Form):
     team = TeamChoiceField(
-        queryset=Team.objects.order_by("path"), required=False,
+        queryset=Team.objects.order_by("path"),
+        required=False,
         empty_label="Not one of our teams",
         help_text="One of our teams, or leave empty and name an outside partner below.",
     )
     name = forms.CharField(
-        max_length=160, required=False,
+        max_length=160,
+        required=False,
         help_text="E.g. “Microsoft account team”. Defaults to the team's name.",
     )
     contribution = forms.CharField(
@@ -141,8 +156,7 @@ class PlanPartnerForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("team", "name", "contribution", "due_date",
-                              submit="Save the partner")
+        self.helper = _helper("team", "name", "contribution", "due_date", submit="Save the partner")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -153,32 +167,37 @@ class PlanPartnerForm(forms.Form):
 
 class GapRemedyForm(forms.Form):
     remedy = forms.ChoiceField(
-        choices=GapRemedyKind.choices, widget=forms.RadioSelect,
+        choices=GapRemedyKind.choices,
+        widget=forms.RadioSelect,
         help_text="Train the people we have, hire the skill, or bring in a partner.",
     )
     owner = PersonChoiceField(queryset=None, required=False, empty_label="Nobody yet")
     deadline = forms.DateField(widget=DATE)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                            max_length=2000)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
 
     def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
         length_hints(self.fields)
-        self.helper = _helper("remedy", "owner", "deadline", "notes",
-                              submit="Save the remedy")
+        self.helper = _helper("remedy", "owner", "deadline", "notes", submit="Save the remedy")
 
 
 class ConcernTriageForm(forms.Form):
     status = forms.ChoiceField(choices=ConcernStatus.choices)
-    owner = PersonChoiceField(queryset=None, required=False, empty_label="Nobody yet",
-                              help_text="Who follows it up.")
+    owner = PersonChoiceField(
+        queryset=None, required=False, empty_label="Nobody yet", help_text="Who follows it up."
+    )
     addressable_by = forms.ChoiceField(
-        label="Area that can address it", choices=[("", "Not decided"), *ConcernArea.choices],
+        label="Area that can address it",
+        choices=[("", "Not decided"), *ConcernArea.choices],
         required=False,
     )
     response = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=4000,
         help_text="The person who raised the concern reads this on their “My concerns” page. "
         "Needed before marking it addressed or closed.",
     )
@@ -188,8 +207,11 @@ class ConcernTriageForm(forms.Form):
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
         length_hints(self.fields)
         self.helper = _helper(
-            Row(Column("status", css_class="col-sm-4"), Column("owner", css_class="col-sm-4"),
-                Column("addressable_by", css_class="col-sm-4")),
+            Row(
+                Column("status", css_class="col-sm-4"),
+                Column("owner", css_class="col-sm-4"),
+                Column("addressable_by", css_class="col-sm-4"),
+            ),
             "response",
             submit="Save the triage",
         )
@@ -199,11 +221,14 @@ class ConcernFilterForm(forms.Form):
     """The register's filters (GET); every field is optional."""
 
     category = forms.ChoiceField(
-        choices=[("", "All categories"), *ConcernCategory.choices], required=False)
+        choices=[("", "All categories"), *ConcernCategory.choices], required=False
+    )
     status = forms.ChoiceField(
-        choices=[("", "All statuses"), *ConcernStatus.choices], required=False)
-    team = TeamChoiceField(queryset=Team.objects.order_by("path"), required=False,
-                           empty_label="All teams")
+        choices=[("", "All statuses"), *ConcernStatus.choices], required=False
+    )
+    team = TeamChoiceField(
+        queryset=Team.objects.order_by("path"), required=False, empty_label="All teams"
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

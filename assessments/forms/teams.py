@@ -151,7 +151,8 @@ def grid_edits_parse(
     names = name_cells(named) if named else {}
     errors = [
         f"{names.get(key) or _cell_ids([key])[key]}: {message}"
-        for key in named for message in bad[key]
+        for key in named
+        for message in bad[key]
     ]
     if len(bad) > len(named):
         errors.append(f"…and {len(bad) - len(named)} more cells with a value that is not a level.")
@@ -202,8 +203,10 @@ def review_edits_parse(data: Mapping[str, str]) -> tuple[list[CellEdit], list[st
         if not chosen:
             return [], ["This member has no self-rating in the list any more: reload the page."]
     else:
-        action, raw = ("accept", data.get("accept")) if data.get("accept") else (
-            "adjust", data.get("adjust") or ""
+        action, raw = (
+            ("accept", data.get("accept"))
+            if data.get("accept")
+            else ("adjust", data.get("adjust") or "")
         )
         pieces = raw.split("-")
         if len(pieces) != 2 or not all(p.isdigit() for p in pieces):

@@ -116,7 +116,10 @@ class PersonCertification(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certifications")
     certification = models.ForeignKey(
-        "catalog.Certification", null=True, blank=True, on_delete=models.SET_NULL,
+        "catalog.Certification",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="holders",
     )
     name = models.CharField(max_length=200)
@@ -131,7 +134,10 @@ class PersonCertification(models.Model):
     # verified by the provider's record).
     proof_url = models.URLField("proof link", blank=True, max_length=500)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)

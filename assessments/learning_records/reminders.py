@@ -45,16 +45,15 @@ class _ExpiryRun(ReminderRun):
         days = sorted(set(settings.CERTIFICATION_REMINDER_DAYS), reverse=True)
         if not days:
             return
-        certifications = {
-            c.pk: c for c in self._expiring(max(days))
-        }
+        certifications = {c.pk: c for c in self._expiring(max(days))}
         self.result.people_checked = len({c.person_id for c in certifications.values()})
         planned = self._plan_steps(certifications, days)
         if planned:
             claim(self, *planned)
         claimed = list(
             Reminder.objects.filter(claimed_by=self.token, sent_at__isnull=True, kind=KIND)
-            .select_related("person__user").order_by("person_id", "pk")
+            .select_related("person__user")
+            .order_by("person_id", "pk")
         )
         outgoing = []
         for row in claimed:
@@ -69,9 +68,13 @@ class _ExpiryRun(ReminderRun):
         end = start + dt.timedelta(days=horizon_days + 1)
         return list(
             PersonCertification.objects.filter(
-                expires_at__gt=start, expires_at__lt=end, person__is_active=True,
+                expires_at__gt=start,
+                expires_at__lt=end,
+                person__is_active=True,
                 person__user__is_active=True,
-            ).exclude(person__user__email="").select_related("certification")
+            )
+            .exclude(person__user__email="")
+            .select_related("certification")
         )
 
     def _plan_steps(
@@ -87,8 +90,9 @@ class _ExpiryRun(ReminderRun):
             rows = existing.get(period, [])
             unsent = [row for row in rows if row.sent_at is None]
             if unsent:
-                retry_ids += [r.pk for r in unsent
-                              if r.claimed_at is None or r.claimed_at < expired_claims]
+                retry_ids += [
+                    r.pk for r in unsent if r.claimed_at is None or r.claimed_at < expired_claims
+                ]
                 continue
             expiry = timezone.localdate(certification.expires_at)
             left = (expiry - self.today).days
@@ -96,11 +100,18 @@ class _ExpiryRun(ReminderRun):
             if not reached or max(reached) <= max((r.sequence for r in rows), default=-1):
                 continue
             now = timezone.now()
-            new_rows.append(Reminder(
-                person_id=certification.person_id, kind=KIND, period=period,
-                sequence=max(reached), due_on=expiry, created_at=now,
-                claimed_by=self.token, claimed_at=now,
-            ))
+            new_rows.append(
+                Reminder(
+                    person_id=certification.person_id,
+                    kind=KIND,
+                    period=period,
+                    sequence=max(reached),
+                    due_on=expiry,
+                    created_at=now,
+                    claimed_by=self.token,
+                    claimed_at=now,
+                )
+            )
         return (new_rows, retry_ids) if new_rows or retry_ids else None
 
     def _expiry_message(self, row: Reminder, certification: PersonCertification) -> Outgoing:
@@ -117,7 +128,9 @@ class _ExpiryRun(ReminderRun):
             "action_url": absolute_reverse("assessments:my-verified-learning", fallback="/"),
         }
         message = email_build(
-            name="certification_expiry", to=[person.email], context=context,
+            name="certification_expiry",
+            to=[person.email],
+            context=context,
             headers={"Message-ID": message_id(f"certification-{row.pk}")},
         )
         record = SentEmail(KIND, person.email, str(message.subject), (person.pk,))

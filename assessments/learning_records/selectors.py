@@ -74,10 +74,13 @@ def person_reassess_prompt(*, person: Person) -> ReassessPrompt:
     ).values_list("resource_id", "completed_at"):
         completed.setdefault(resource_id, (when, True))
     last_review = AssessmentSubmission.objects.filter(person=person).aggregate(
-        at=Max("submitted_at"))["at"]
+        at=Max("submitted_at")
+    )["at"]
     last_rated = dict(
-        SkillRating.objects.filter(person=person).values("skill_id")
-        .annotate(at=Max("created_at")).values_list("skill_id", "at")
+        SkillRating.objects.filter(person=person)
+        .values("skill_id")
+        .annotate(at=Max("created_at"))
+        .values_list("skill_id", "at")
     )
     skill_ids: set[int] = set()
     basis: set[int] = set()

@@ -80,8 +80,13 @@ class SyncOutcome:
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.redated or self.plan_items_completed
-                    or self.certifications_added or self.certifications_updated)
+        return bool(
+            self.added
+            or self.redated
+            or self.plan_items_completed
+            or self.certifications_added
+            or self.certifications_updated
+        )
 
     def summary(self) -> str:
         if self.status != SyncStatus.OK:
@@ -175,10 +180,17 @@ def _apply(*, person: Person, transcript: Transcript) -> SyncOutcome:
         resource = resources.get(uid)
         row = existing.get(uid)
         if row is None:
-            new.append(VerifiedCompletion(
-                person=person, source=LEARN, external_uid=uid, title=completion.title,
-                kind=completion.kind, resource=resource, completed_at=completion.completed_at,
-            ))
+            new.append(
+                VerifiedCompletion(
+                    person=person,
+                    source=LEARN,
+                    external_uid=uid,
+                    title=completion.title,
+                    kind=completion.kind,
+                    resource=resource,
+                    completed_at=completion.completed_at,
+                )
+            )
             outcome.added.append(completion.title)
         elif row.completed_at != completion.completed_at or (
             resource is not None and row.resource_id != resource.pk
@@ -225,12 +237,17 @@ def _record_certifications(
         expires = cert.expires_at
         if expires is None and cert.earned_at and match and match.validity_months:
             expires = _add_months(cert.earned_at, match.validity_months)
-        values = {"certification": match, "number": cert.number, "earned_at": cert.earned_at,
-                  "expires_at": expires}
+        values = {
+            "certification": match,
+            "number": cert.number,
+            "earned_at": cert.earned_at,
+            "expires_at": expires,
+        }
         row = existing.get(cert.name)
         if row is None:
-            row = PersonCertification(person=person, source=CertificationSource.TRANSCRIPT,
-                                      name=cert.name, **values)
+            row = PersonCertification(
+                person=person, source=CertificationSource.TRANSCRIPT, name=cert.name, **values
+            )
             row.save()
             existing[cert.name] = row
             added.append(cert.name)
@@ -258,8 +275,11 @@ def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> li
             continue
         completion = by_uid[uid]
         when = completion.completed_at
-        if (item.status == PlanItemStatus.COMPLETED and item.verified_by == LEARN
-                and item.completed_at == when):
+        if (
+            item.status == PlanItemStatus.COMPLETED
+            and item.verified_by == LEARN
+            and item.completed_at == when
+        ):
             continue
         item.status = PlanItemStatus.COMPLETED
         item.completed_at = when
@@ -272,7 +292,12 @@ def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> li
 
 @transaction.atomic
 def person_certification_add(
-    *, person: Person, name: str, number: str, proof_url: str, earned_on: dt.date,
+    *,
+    person: Person,
+    name: str,
+    number: str,
+    proof_url: str,
+    earned_on: dt.date,
     expires_on: dt.date | None,
 ) -> PersonCertification:
     """A certification entered by hand, with a proof (number and/or link) a manager verifies.
@@ -291,14 +316,22 @@ def person_certification_add(
         raise ValidationError(errors)
     curated = Certification.objects.filter(name__iexact=name).first()
     earned_at = timezone.make_aware(dt.datetime.combine(earned_on, dt.time()))
-    expires_at = (timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59)))
-                  if expires_on else None)
+    expires_at = (
+        timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59)))
+        if expires_on
+        else None
+    )
     if expires_at is None and curated and curated.validity_months:
         expires_at = _add_months(earned_at, curated.validity_months)
     row = PersonCertification(
-        person=person, certification=curated, name=curated.name if curated else name,
-        number=number, proof_url=proof_url, source=CertificationSource.MANUAL,
-        earned_at=earned_at, expires_at=expires_at,
+        person=person,
+        certification=curated,
+        name=curated.name if curated else name,
+        number=number,
+        proof_url=proof_url,
+        source=CertificationSource.MANUAL,
+        earned_at=earned_at,
+        expires_at=expires_at,
     )
     row.full_clean(exclude=["person", "certification", "verified_by"])
     row.save()

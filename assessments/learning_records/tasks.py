@@ -48,9 +48,14 @@ def sync_all_transcripts() -> int:
     return len(ids)
 
 
-@shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=19 * 60,
-             autoretry_for=(smtplib.SMTPException, ConnectionError), retry_backoff=300,
-             max_retries=5)
+@shared_task(
+    acks_late=True,
+    time_limit=20 * 60,
+    soft_time_limit=19 * 60,
+    autoretry_for=(smtplib.SMTPException, ConnectionError),
+    retry_backoff=300,
+    max_retries=5,
+)
 def send_certification_reminders(today: str | None = None) -> dict:
     """Certification expiry reminders due today (or on ``today``, an ISO date), each once."""
     day = dt.date.fromisoformat(today) if today else None

@@ -182,8 +182,7 @@ def transcript_parse(body: Any) -> Transcript:
     if not isinstance(cert_data, dict):
         raise TranscriptShapeError("“certificationData” is not an object.")
     certifications = [
-        _certification(item, i)
-        for i, item in enumerate(_items(cert_data, "activeCertifications"))
+        _certification(item, i) for i, item in enumerate(_items(cert_data, "activeCertifications"))
     ]
     return Transcript(completions=tuple(completions), certifications=tuple(certifications))
 
@@ -235,8 +234,9 @@ class TranscriptClient:
         self._http.close()
 
     def url(self, link: ShareLink) -> str:
-        return (f"{self.config.api_base}{quote(link.share_id, safe='')}?"
-                + urlencode({"locale": link.locale}))
+        return f"{self.config.api_base}{quote(link.share_id, safe='')}?" + urlencode(
+            {"locale": link.locale}
+        )
 
     def fetch(self, link: ShareLink) -> Transcript:
         """The parsed transcript of ``link``; TranscriptError (or a subclass) when it cannot be."""
@@ -282,8 +282,9 @@ class TranscriptClient:
                         f"Microsoft Learn still answered HTTP {response.status_code} after "
                         f"{attempts} attempts (throttled or unavailable); try again later."
                     )
-                self._wait(response.headers.get("Retry-After"), attempt,
-                           why=f"HTTP {response.status_code}")
+                self._wait(
+                    response.headers.get("Retry-After"), attempt, why=f"HTTP {response.status_code}"
+                )
                 continue
             return response
         raise AssertionError("unreachable")  # pragma: no cover

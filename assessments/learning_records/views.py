@@ -43,15 +43,21 @@ class TranscriptLinkForm(forms.Form):
         max_length=500,
         help_text="On Microsoft Learn: your profile → Transcript → Share link → copy it here. "
         "Only the link's id is kept, never your name or e-mail.",
-        widget=forms.URLInput(attrs={"placeholder": "https://learn.microsoft.com/en-us/users/…/transcript/…"}),
+        widget=forms.URLInput(
+            attrs={"placeholder": "https://learn.microsoft.com/en-us/users/…/transcript/…"}
+        ),
     )
 
 
 class MyVerifiedLearningView(OwnPersonMixin, View):
     template_name = "assessments/me_verified_learning.html"
 
-    def _render(self, form: TranscriptLinkForm, status: int = 200,
-                certification_form: CertificationEntryForm | None = None) -> HttpResponse:
+    def _render(
+        self,
+        form: TranscriptLinkForm,
+        status: int = 200,
+        certification_form: CertificationEntryForm | None = None,
+    ) -> HttpResponse:
         link = person_transcript_link(person=self.person)
         context: dict[str, Any] = {
             "person": self.person,
@@ -66,8 +72,10 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
         }
         if context["reassess"].skills:
             context["reassess_url"] = (
-                reverse("assessments:my-assessment") + "?highlight="
-                + ",".join(str(skill.pk) for skill in context["reassess"].skills) + "#reassess"
+                reverse("assessments:my-assessment")
+                + "?highlight="
+                + ",".join(str(skill.pk) for skill in context["reassess"].skills)
+                + "#reassess"
             )
         return render(self.request, self.template_name, context, status=status)
 
@@ -107,8 +115,9 @@ class MyCertificationAddView(MyVerifiedLearningView):
                 for field, messages_ in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, messages_)
             else:
-                messages.success(request, f"“{row.name}” is recorded; your manager can now "
-                                 "check its proof.")
+                messages.success(
+                    request, f"“{row.name}” is recorded; your manager can now check its proof."
+                )
                 return redirect("assessments:my-verified-learning")
         return self._render(TranscriptLinkForm(), certification_form=form)
 
@@ -127,7 +136,7 @@ def person_certification_verify_view(
 
 @require_POST
 def my_transcript_sync(request: HttpRequest) -> HttpResponse:
-    """"Sync now": queue a read of the person's own transcript."""
+    """ "Sync now": queue a read of the person's own transcript."""
     person = _own_person(request)
     link = person_transcript_link(person=person)
     if link is None:

@@ -99,9 +99,7 @@ def _x_ticks(start: dt.datetime, end: dt.datetime) -> list[Tick]:
     ticks = []
     for index, anchor in enumerate(("start", "middle", "middle", "end")):
         at = start + (end - start) * index / 3
-        ticks.append(
-            Tick(_x(at, start, end), date_format(timezone.localtime(at), pattern), anchor)
-        )
+        ticks.append(Tick(_x(at, start, end), date_format(timezone.localtime(at), pattern), anchor))
     return ticks
 
 
@@ -128,8 +126,12 @@ def level_chart(
                 coordinates.append((x, coordinates[-1][1]))
             coordinates.append((x, y))
             markers.append(
-                Marker(x, y, f"{SERIES_NAMES[source]}: {point.level} "
-                             f"({Level(point.level).label}) on {_day(point.at)}")
+                Marker(
+                    x,
+                    y,
+                    f"{SERIES_NAMES[source]}: {point.level} "
+                    f"({Level(point.level).label}) on {_day(point.at)}",
+                )
             )
         coordinates.append((_x(end, start, end), coordinates[-1][1]))
         series.append(

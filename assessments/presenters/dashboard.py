@@ -68,7 +68,8 @@ def dashboard_refresh_later(viewer: tuple) -> None:
     from assessments.tasks import refresh_dashboard
 
     try:
-        refresh_dashboard.delay([list(part) if isinstance(part, tuple) else part
-                                 for part in viewer])
+        refresh_dashboard.delay(
+            [list(part) if isinstance(part, tuple) else part for part in viewer]
+        )
     except Exception:  # noqa: BLE001 - kombu raises several kinds; the page must not fail
         logger.warning("Could not queue the dashboard refresh of %s", viewer, exc_info=True)

@@ -103,8 +103,18 @@ def bar_chart(
         text = f"{value:+.{decimals}f}{unit}" if low < 0 else f"{value:.{decimals}f}{unit}"
         left, bar_width = (end, zero - end) if end < zero else (zero, end - zero)
         bars.append(
-            Bar(label, short, y, y + 13, left, round(bar_width, 1), text,
-                round(max(end, zero) + 4, 1), False, value < 0)
+            Bar(
+                label,
+                short,
+                y,
+                y + 13,
+                left,
+                round(bar_width, 1),
+                text,
+                round(max(end, zero) + 4, 1),
+                False,
+                value < 0,
+            )
         )
     height = 6 + len(rows) * BAR_ROW + 24
     ticks = []
@@ -118,8 +128,14 @@ def bar_chart(
     if hidden:
         summary += f"{'; ' if summary else ''}{hidden} not shown ({hidden_text})"
     return BarChart(
-        width=width, height=height, label_width=label_width, plot_right=right, zero_x=zero,
-        bar_height=BAR_HEIGHT, bars=bars, ticks=ticks,
+        width=width,
+        height=height,
+        label_width=label_width,
+        plot_right=right,
+        zero_x=zero,
+        bar_height=BAR_HEIGHT,
+        bars=bars,
+        ticks=ticks,
         summary=f"{subject}{': ' if subject else ''}{summary}." if rows else "No data.",
     )
 
@@ -200,7 +216,12 @@ def percent_line_chart(
         return round(bottom - (bottom - top) * max(0.0, min(value, 100.0)) / 100, 1)
 
     chart = LineChart(
-        width=width, height=height, left=left, right=right, top=top, bottom=bottom,
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
         y_ticks=[Tick(y_of(v), f"{v}%") for v in (0, 25, 50, 75, 100)],
         x_ticks=_date_ticks(start, end, x_of),
     )
@@ -229,12 +250,14 @@ def percent_line_chart(
             first, last = shown[0], shown[-1]
             sentences.append(
                 f"{data.name} {first[1]:.0f}% on {_day(first[0])}, {last[1]:.0f}% on "
-                f"{_day(last[0])}" if len(shown) > 1 else
-                f"{data.name} {last[1]:.0f}% on {_day(last[0])}"
+                f"{_day(last[0])}"
+                if len(shown) > 1
+                else f"{data.name} {last[1]:.0f}% on {_day(last[0])}"
             )
         chart.series.append(
-            LineSeries(data.key, data.name, SERIES_STYLES[index % len(SERIES_STYLES)],
-                       segments, markers)
+            LineSeries(
+                data.key, data.name, SERIES_STYLES[index % len(SERIES_STYLES)], segments, markers
+            )
         )
     if goal is not None:
         chart.goal_y = y_of(goal)

@@ -115,13 +115,17 @@ def _cells_html(row: MapRow) -> SafeString:
     six per cell (a 50-person map has 800 cells; the template loop was half its time).
     ``html.escape`` is what the template's autoescape applies, without Django's lazy wrapper.
     """
-    return mark_safe("".join([  # noqa: S308 - every value is escaped here  # nosec B308 B703 # values escaped above
-        f'<td class="hm {escape(c.css)}" tabindex="0" data-cell="{c.person_id}-{c.skill_id}">'
-        f'<span class="hm-v">{escape(c.text)}</span>'
-        f'<span class="hm-m" aria-hidden="true">{escape(c.marker)}</span>'
-        f'<span class="hm-tip">{escape(c.tip)}</span></td>'
-        for c in row.cells
-    ]))
+    return mark_safe(
+        "".join(
+            [  # noqa: S308 - every value is escaped here  # nosec B308 B703 # values escaped above
+                f'<td class="hm {escape(c.css)}" tabindex="0" data-cell="{c.person_id}-{c.skill_id}">'
+                f'<span class="hm-v">{escape(c.text)}</span>'
+                f'<span class="hm-m" aria-hidden="true">{escape(c.marker)}</span>'
+                f'<span class="hm-tip">{escape(c.tip)}</span></td>'
+                for c in row.cells
+            ]
+        )
+    )
 
 
 def team_map_present(team_map: TeamMap) -> TeamMap:

@@ -47,8 +47,14 @@ def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[Remind
         .select_related("person__user")
         # What the message needs (any other field would load on access, one query each).
         .only(
-            "person_id", "kind", "sequence", "due_on", "person__user__first_name",
-            "person__user__last_name", "person__user__username", "person__user__email",
+            "person_id",
+            "kind",
+            "sequence",
+            "due_on",
+            "person__user__first_name",
+            "person__user__last_name",
+            "person__user__username",
+            "person__user__email",
         )
         .order_by("person_id", "sequence")
     )

@@ -201,8 +201,7 @@ def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[Remi
                 ]
                 break
         else:
-            logger.warning("No manager to escalate person %s to (%s)", seq.person_id,
-                           seq.period)
+            logger.warning("No manager to escalate person %s to (%s)", seq.person_id, seq.period)
     return rows
 
 
@@ -243,9 +242,7 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
         "overdue_steps": OVERDUE_STEPS,
         "reason": seq.status.reason,
         "last_assessed_on": (
-            timezone.localdate(seq.status.last_assessed_at)
-            if seq.status.last_assessed_at
-            else None
+            timezone.localdate(seq.status.last_assessed_at) if seq.status.last_assessed_at else None
         ),
         "cadence_days": settings.REASSESSMENT_INTERVAL_DAYS,
         "action_url": run.my_assessment_url,
@@ -263,10 +260,16 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
     event = None
     if row.kind == ReminderKind.DUE:
         # One event per sequence: its id is the step's, so a step sent again is one event.
-        event = Event(EventType.PERSON_DUE, {
-            "person": person.pk, "due_on": due_on, "cycle": seq.cycle.pk if seq.cycle else None,
-            "reason": seq.status.reason,
-        }, event_id_for(f"reminder-{row.pk}"))
+        event = Event(
+            EventType.PERSON_DUE,
+            {
+                "person": person.pk,
+                "due_on": due_on,
+                "cycle": seq.cycle.pk if seq.cycle else None,
+                "reason": seq.status.reason,
+            },
+            event_id_for(f"reminder-{row.pk}"),
+        )
     return Outgoing(message, [row.pk], record, event)
 
 

@@ -61,8 +61,10 @@ def reminders_preview(
     backend. (Its uncommitted claims make a real run started meanwhile wait for it to end.)
     """
     with transaction.atomic():
-        run = ReminderRun(today=today or timezone.localdate(),
-                          mail_backend="django.core.mail.backends.dummy.EmailBackend")
+        run = ReminderRun(
+            today=today or timezone.localdate(),
+            mail_backend="django.core.mail.backends.dummy.EmailBackend",
+        )
         for statuses in due_batches(run, batch_size):
             remind_batch(run, statuses)
         send_digests(run)

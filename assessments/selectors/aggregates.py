@@ -115,8 +115,7 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
         people, _PER_PERSON_SQL + _GROUP_FIGURES.format(key=key, grouping=grouping)
     )
     return {
-        group_key: Readiness(*(int(v) for v in values))
-        for group_key, *values in _run(statement)
+        group_key: Readiness(*(int(v) for v in values)) for group_key, *values in _run(statement)
     }
 
 

@@ -76,21 +76,31 @@ per_person AS (
 )
 SELECT resource_id, AVG(gain), COUNT(*), SUM(verified) FROM per_person GROUP BY resource_id
 """).fill(
-    completed="{completed}", only_items="{only_items}", only_verified="{only_verified}",
+    completed="{completed}",
+    only_items="{only_items}",
+    only_verified="{only_verified}",
     **{
         f"{source}_{when}": rating_as_of_sql(
-            source=source, person="p.person_id", skill="p.skill_id",
+            source=source,
+            person="p.person_id",
+            skill="p.skill_id",
             **({"before": "p.started"} if when == "before" else {"after": "p.completed"}),
         )
-        for source in ("self", "manager") for when in ("before", "after")
+        for source in ("self", "manager")
+        for when in ("before", "after")
     },
     before_level=effective_level_sql(
-        self_level="sb.level", self_at="sb.created_at",
-        manager_level="mb.level", manager_at="mb.created_at",
+        self_level="sb.level",
+        self_at="sb.created_at",
+        manager_level="mb.level",
+        manager_at="mb.created_at",
     ),
     after_level=effective_level_sql(
-        self_level="sa.level", self_at="sa.created_at",
-        manager_level="ma.level", manager_at="ma.created_at", newest=False,
+        self_level="sa.level",
+        self_at="sa.created_at",
+        manager_level="ma.level",
+        manager_at="ma.created_at",
+        newest=False,
     ),
 )
 
@@ -123,7 +133,8 @@ def resources_effectiveness(
         only_items = Fragment("AND i.resource_id IN ({ids})").fill(ids=values_list(ids))
         only_verified = Fragment("AND v.resource_id IN ({ids})").fill(ids=values_list(ids))
     statement = EFFECTIVENESS_SQL.fill(
-        completed=param(PlanItemStatus.COMPLETED), only_items=only_items,
+        completed=param(PlanItemStatus.COMPLETED),
+        only_items=only_items,
         only_verified=only_verified,
     )
     with connection.cursor() as cursor:
@@ -205,8 +216,10 @@ def plan_add_choices(
             for link in resource.skill_links.all()
         ]
         widest = max(skills, key=lambda s: s.gap, default=None)
-        default = widest.skill_id if widest is not None and widest.gap > 0 else (
-            skills[0].skill_id if skills else None
+        default = (
+            widest.skill_id
+            if widest is not None and widest.gap > 0
+            else (skills[0].skill_id if skills else None)
         )
         choices[resource.pk] = PlanAddChoice(skills, default, resource.pk in planned)
     return choices

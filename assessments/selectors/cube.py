@@ -53,7 +53,8 @@ class Calibration:
 
     def __add__(self, other: Calibration) -> Calibration:
         return Calibration(
-            self.people + other.people, self.compared + other.compared,
+            self.people + other.people,
+            self.compared + other.compared,
             self.flagged + other.flagged,
         )
 
@@ -194,8 +195,10 @@ def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) ->
         people,
         _PER_PERSON_SQL
         + _CUBE_SQL.fill(
-            assessed=assessed_sql(required="required_self"), lapsed=lapsed,
-            overdue_cte=overdue_cte, not_overdue=not_overdue,
+            assessed=assessed_sql(required="required_self"),
+            lapsed=lapsed,
+            overdue_cte=overdue_cte,
+            not_overdue=not_overdue,
         ),
     )
     groups, within, pairs, calibration = {}, {}, {}, {}

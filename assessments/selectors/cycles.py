@@ -188,9 +188,7 @@ class TeamCompletion:
     completion: Completion
 
 
-def cycle_team_completion(
-    *, cycle: AssessmentCycle, viewer: CycleViewer
-) -> list[TeamCompletion]:
+def cycle_team_completion(*, cycle: AssessmentCycle, viewer: CycleViewer) -> list[TeamCompletion]:
     """Submitted / in scope per team (people counted in their own team), in two queries: the
     counts grouped by team, and the team names for "Department › Team" labels."""
     if is_frozen(cycle):

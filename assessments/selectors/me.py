@@ -207,7 +207,6 @@ def person_plan_items(*, person: Person) -> QuerySet[LearningPlanItem]:
     )
 
 
-
 @dataclass(frozen=True, slots=True)
 class RetiredItem:
     """An open plan item whose resource was retired upstream, and what replaces it."""
@@ -239,9 +238,9 @@ def plan_retired_replacements(
     open_resources = {i.resource_id for i in items if i.status in OPEN_PLAN_STATUSES}
     result = {}
     for item in retired:
-        skills = [item.skill] if item.skill else [
-            link.skill for link in item.resource.skill_links.all()
-        ]
+        skills = (
+            [item.skill] if item.skill else [link.skill for link in item.resource.skill_links.all()]
+        )
         skill, best = (skills[0] if skills else None), None
         for candidate_skill in skills:
             ranked = candidates.get(candidate_skill.pk)
@@ -355,4 +354,3 @@ def person_rating_history(*, person: Person) -> list[SkillHistory]:
     ]
     history.sort(key=lambda h: _skill_sort_key(h.skill))
     return history
-

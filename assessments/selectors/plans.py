@@ -69,9 +69,7 @@ def plan_can_create(*, user: AbstractBaseUser) -> bool:
     return is_leadership(user)
 
 
-def concern_can_triage(
-    *, user: AbstractBaseUser, plan: ReadinessPlan, concern: Concern
-) -> bool:
+def concern_can_triage(*, user: AbstractBaseUser, plan: ReadinessPlan, concern: Concern) -> bool:
     return plan_can_edit(user=user, plan=plan) or (
         concern.owner_id == user.pk and plan_can_view(user=user, plan=plan)
     )
@@ -80,9 +78,8 @@ def concern_can_triage(
 def plan_owner_candidates() -> QuerySet:
     """Who may own a plan: members of Leadership and admins, by name."""
     return (
-        get_user_model().objects.filter(
-            Q(groups__name=LEADERSHIP_GROUP) | Q(is_superuser=True), is_active=True
-        )
+        get_user_model()
+        .objects.filter(Q(groups__name=LEADERSHIP_GROUP) | Q(is_superuser=True), is_active=True)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -91,8 +88,10 @@ def plan_owner_candidates() -> QuerySet:
 def responsible_candidates() -> QuerySet:
     """Who may own a concern or a gap remedy: leadership, admins and team managers."""
     return (
-        get_user_model().objects.filter(
-            Q(groups__name=LEADERSHIP_GROUP) | Q(is_superuser=True)
+        get_user_model()
+        .objects.filter(
+            Q(groups__name=LEADERSHIP_GROUP)
+            | Q(is_superuser=True)
             | Q(managed_teams__isnull=False),
             is_active=True,
         )
@@ -128,8 +127,10 @@ def plan_concern_counts(*, plan: ReadinessPlan) -> dict[str, dict[str, int]]:
     """Per category, how many concerns of ``plan`` are in each status (one query)."""
     counts: dict[str, dict[str, int]] = {}
     rows = (
-        Concern.objects.filter(plan=plan).order_by()
-        .values("category", "status").annotate(n=Count("pk"))
+        Concern.objects.filter(plan=plan)
+        .order_by()
+        .values("category", "status")
+        .annotate(n=Count("pk"))
     )
     for row in rows:
         counts.setdefault(row["category"], {})[row["status"]] = row["n"]
@@ -221,10 +222,12 @@ class GoalProgress:
 
 
 def goal_statement(goal: PlanGoal) -> str:
-    """"70% of Tech specialists at target on Prompt engineering by 1 Jun 2026"."""
+    """ "70% of Tech specialists at target on Prompt engineering by 1 Jun 2026"."""
     what = goal.skill.name if goal.skill_id else "all their required skills"
-    return (f"{goal.target_share}% of {goal.audience.name} at target on {what} "
-            f"by {date_format(goal.due_date, 'j M Y')}")
+    return (
+        f"{goal.target_share}% of {goal.audience.name} at target on {what} "
+        f"by {date_format(goal.due_date, 'j M Y')}"
+    )
 
 
 def _goal_key(goal: PlanGoal, audience_everyone: bool) -> tuple[int | None, int | None]:
@@ -233,7 +236,11 @@ def _goal_key(goal: PlanGoal, audience_everyone: bool) -> tuple[int | None, int 
 
 
 def goals_progress(
-    *, plan: ReadinessPlan, goals: list[PlanGoal], cube: ReadinessCube, today: dt.date,
+    *,
+    plan: ReadinessPlan,
+    goals: list[PlanGoal],
+    cube: ReadinessCube,
+    today: dt.date,
     audience_of: dict[int | None, int | None],
 ) -> list[GoalProgress]:
     """Current value and trend of each goal (one snapshot query for all of them)."""
@@ -255,30 +262,43 @@ def goals_progress(
     for goal in goals:
         everyone = goal.audience.is_everyone
         if goal.skill_id is None:
-            figures = cube.total if everyone else by_audience.get(goal.audience_id,
-                                                                  EMPTY_READINESS)
+            figures = cube.total if everyone else by_audience.get(goal.audience_id, EMPTY_READINESS)
             people, at_target = figures.people, figures.people_ready
         else:
-            figures = (skills_all.get(("all", goal.skill_id)) if everyone
-                       else skills_by_audience.get((goal.audience_id, goal.skill_id)))
+            figures = (
+                skills_all.get(("all", goal.skill_id))
+                if everyone
+                else skills_by_audience.get((goal.audience_id, goal.skill_id))
+            )
             figures = figures or EMPTY_READINESS
             people, at_target = figures.required, figures.at_target
         points = [
-            (row.date, None if aggregate_hidden(row.people_in_scope) else
-             round(100 * row.people_at_target / row.people_in_scope))
-            for row in series[_goal_key(goal, everyone)] if row.people_in_scope
+            (
+                row.date,
+                None
+                if aggregate_hidden(row.people_in_scope)
+                else round(100 * row.people_at_target / row.people_in_scope),
+            )
+            for row in series[_goal_key(goal, everyone)]
+            if row.people_in_scope
         ]
         live = None if aggregate_hidden(people) or not people else round(100 * at_target / people)
         baseline = next((v for d, v in points if d >= plan.start_date and v is not None), None)
         end = max(goal.due_date, today)
         chart = percent_line_chart(
             series=[SeriesData("goal", "At target", [*points, (today, live)], live_on=today)],
-            start=min(start, today - dt.timedelta(days=30)), end=end,
-            goal=goal.target_share, due=goal.due_date, today=today,
-            width=420, height=150, subject=goal_statement(goal),
+            start=min(start, today - dt.timedelta(days=30)),
+            end=end,
+            goal=goal.target_share,
+            due=goal.due_date,
+            today=today,
+            width=420,
+            height=150,
+            subject=goal_statement(goal),
         )
-        result.append(GoalProgress(goal, people, at_target, today, chart,
-                                   [*points, (today, live)], baseline))
+        result.append(
+            GoalProgress(goal, people, at_target, today, chart, [*points, (today, live)], baseline)
+        )
     return result
 
 
@@ -327,9 +347,7 @@ def gap_register(*, plan: ReadinessPlan, cube: ReadinessCube) -> list[GapRow]:
     per_role = cube.skills_by(lambda role: role)
     per_skill = cube.skills_by(lambda role: "all")
     role_names = dict(Role.objects.values_list("pk", "name"))
-    remedies = {
-        r.skill_id: r for r in GapRemedy.objects.filter(plan=plan).select_related("owner")
-    }
+    remedies = {r.skill_id: r for r in GapRemedy.objects.filter(plan=plan).select_related("owner")}
     short_ids = {skill for (_, skill), f in per_skill.items() if f.required > f.at_target}
     skills = Skill.objects.select_related("category").in_bulk(short_ids | set(remedies))
     rows = []
@@ -337,9 +355,11 @@ def gap_register(*, plan: ReadinessPlan, cube: ReadinessCube) -> list[GapRow]:
         figures = per_skill.get(("all", skill_id), EMPTY_READINESS)
         roles = sorted(
             (
-                RoleShortfall(role_names.get(role_id, "No role"),
-                              f.required - f.at_target,
-                              aggregate_hidden(f.required - f.at_target))
+                RoleShortfall(
+                    role_names.get(role_id, "No role"),
+                    f.required - f.at_target,
+                    aggregate_hidden(f.required - f.at_target),
+                )
                 for (role_id, sid), f in per_role.items()
                 if sid == skill_id and f.required > f.at_target
             ),
@@ -370,8 +390,9 @@ def plan_figures(
     return PlanFigures(
         today=today,
         as_of=timezone.localtime(),
-        goals=goals_progress(plan=plan, goals=goals, cube=cube, today=today,
-                             audience_of=audience_of),
+        goals=goals_progress(
+            plan=plan, goals=goals, cube=cube, today=today, audience_of=audience_of
+        ),
         gaps=gap_register(plan=plan, cube=cube),
         cube=cube,
         audience_of=audience_of,

@@ -60,8 +60,11 @@ def within_cadence_since(*, today: dt.date, interval_days: int) -> dt.datetime:
     first_day = today - dt.timedelta(days=interval_days - 1)
     since = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
     just_before = since - dt.timedelta(microseconds=1)
-    if not (cadence_due_on(assessed_at=since, interval_days=interval_days) > today
-            >= cadence_due_on(assessed_at=just_before, interval_days=interval_days)):
+    if not (
+        cadence_due_on(assessed_at=since, interval_days=interval_days)
+        > today
+        >= cadence_due_on(assessed_at=just_before, interval_days=interval_days)
+    ):
         raise AssertionError(f"cadence start {since} disagrees with cadence_due_on on {today}")
     return since
 
@@ -100,17 +103,24 @@ def cadence_lapsed_sql(*, intervals: Iterable[int], today: dt.date) -> Fragment:
     """A condition over a row of ``assessed``: that required skill is due on ``today`` by its
     cadence (never assessed, or assessed before ``within_cadence_since``). ``intervals`` must
     hold every cadence in use (the default and the skills' own)."""
-    whens = join(" ", (
-        Fragment("WHEN %s THEN %s", [
-            days,
-            connection.ops.adapt_datetimefield_value(
-                within_cadence_since(today=today, interval_days=days)),
-        ])
-        for days in sorted(set(intervals))
-    ))
-    return Fragment(
-        "(assessed_at IS NULL OR assessed_at < (CASE interval_days {whens} END))"
-    ).fill(whens=whens)
+    whens = join(
+        " ",
+        (
+            Fragment(
+                "WHEN %s THEN %s",
+                [
+                    days,
+                    connection.ops.adapt_datetimefield_value(
+                        within_cadence_since(today=today, interval_days=days)
+                    ),
+                ],
+            )
+            for days in sorted(set(intervals))
+        ),
+    )
+    return Fragment("(assessed_at IS NULL OR assessed_at < (CASE interval_days {whens} END))").fill(
+        whens=whens
+    )
 
 
 #: The due rule's input, per person and cadence: the earliest "last assessed" of their required
@@ -168,7 +178,8 @@ def people_reassessment(
     """
     today = today or timezone.localdate()
     statement = _DUE_SQL.fill(
-        people=people_sql(people), targets=TARGETS_SQL,
+        people=people_sql(people),
+        targets=TARGETS_SQL,
         assessed=assessed_sql(required="required_self"),
     )
     earliest: dict[int, dt.date] = {}

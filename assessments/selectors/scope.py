@@ -42,7 +42,5 @@ def cycle_scope(*, cycle: AssessmentCycle, people: QuerySet[Person] | None = Non
     elif audiences:
         condition |= Q(role__audience__in=audiences)
     for team in teams:
-        condition |= (
-            Q(team__path__startswith=team.path) if cycle.include_subteams else Q(team=team)
-        )
+        condition |= Q(team__path__startswith=team.path) if cycle.include_subteams else Q(team=team)
     return people.filter(condition, is_active=True)

@@ -119,8 +119,10 @@ states AS (
     people="{people}",
     targets=TARGETS_SQL,
     effective_level=effective_level_sql(
-        self_level="k.self_level", self_at="k.self_at",
-        manager_level="k.manager_level", manager_at="k.manager_at",
+        self_level="k.self_level",
+        self_at="k.self_at",
+        manager_level="k.manager_level",
+        manager_at="k.manager_at",
     ),
 )
 
@@ -190,19 +192,33 @@ def _states(
 ) -> Iterator[SkillState]:
     where = " WHERE target IS NOT NULL" if required_only else ""
     statement = _with_people(
-        people, f"SELECT {_STATE_COLUMNS} FROM states{where} ORDER BY person_id, skill_id"  # nosec B608 # module-constant SQL fragments; values as parameters
+        people,
+        f"SELECT {_STATE_COLUMNS} FROM states{where} ORDER BY person_id, skill_id",  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     # Timestamps arrive as ISO text (see ``_STATE_COLUMNS``): aware from PostgreSQL, naive UTC
     # from SQLite. Parsed inline: a function call per value costs more than the parse.
     new, parse, utc = SkillState, dt.datetime.fromisoformat, dt.UTC
     # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless DISABLE_SERVER_SIDE_CURSORS),
     # so that not even the driver holds every row; a plain cursor on SQLite.
-    with (connection.chunked_cursor() if server_side else connection.cursor()) as cursor:
+    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
         cursor.execute(*statement.execute_args())
         while rows := cursor.fetchmany(chunk_size):
-            for (person_id, skill_id, target, level, self_level, self_at, manager_level,
-                 manager_at, interest, gap, not_assessed, at_target, awaiting_review,
-                 calibration_flag) in rows:
+            for (
+                person_id,
+                skill_id,
+                target,
+                level,
+                self_level,
+                self_at,
+                manager_level,
+                manager_at,
+                interest,
+                gap,
+                not_assessed,
+                at_target,
+                awaiting_review,
+                calibration_flag,
+            ) in rows:
                 if self_at is not None:
                     self_at = parse(self_at)
                     if self_at.tzinfo is None:
@@ -212,9 +228,20 @@ def _states(
                     if manager_at.tzinfo is None:
                         manager_at = manager_at.replace(tzinfo=utc)
                 yield new(
-                    person_id, skill_id, target, level, self_level, self_at, manager_level,
-                    manager_at, interest, gap, bool(not_assessed), bool(at_target),
-                    bool(awaiting_review), bool(calibration_flag),
+                    person_id,
+                    skill_id,
+                    target,
+                    level,
+                    self_level,
+                    self_at,
+                    manager_level,
+                    manager_at,
+                    interest,
+                    gap,
+                    bool(not_assessed),
+                    bool(at_target),
+                    bool(awaiting_review),
+                    bool(calibration_flag),
                 )
 
 
@@ -231,14 +258,11 @@ def skill_states_iter(
     """``skill_states`` streamed: the same states in the same order, from one query, fetched
     and built ``chunk_size`` at a time, so that an organization-wide report never holds all of
     them (nor all their rows, even in the driver) at once."""
-    return _states(
-        people, required_only=required_only, server_side=True, chunk_size=chunk_size
-    )
+    return _states(people, required_only=required_only, server_side=True, chunk_size=chunk_size)
 
 
 def person_skill_states(*, person: Person) -> dict[int, SkillState]:
     """One person's states keyed by skill id."""
     return {
-        state.skill_id: state
-        for state in skill_states(people=Person.objects.filter(pk=person.pk))
+        state.skill_id: state for state in skill_states(people=Person.objects.filter(pk=person.pk))
     }

@@ -60,9 +60,10 @@ def team_shows_members(*, user: AbstractBaseUser, team: Team) -> bool:
         return True
     if Team.objects.filter(managers=user).filter(StartsWith(Value(team.path), F("path"))).exists():
         return True
-    return bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS) and Person.objects.filter(
-        user=user, team=team, is_active=True
-    ).exists()
+    return (
+        bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS)
+        and Person.objects.filter(user=user, team=team, is_active=True).exists()
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,9 @@ class TeamTreeFigures:
 
 
 def team_tree_figures(
-    *, user: AbstractBaseUser, teams: list[Team] | None = None,
+    *,
+    user: AbstractBaseUser,
+    teams: list[Team] | None = None,
     managed: list[str] | None = None,
 ) -> TeamTreeFigures:
     """Every team's readiness and what of it ``user`` may not see (two queries, plus the
@@ -104,13 +107,15 @@ def team_tree_figures(
         people = Person.objects.filter(is_active=True)
     else:
         people = Person.objects.filter(
-            in_subtrees([team.path for team in teams], field="team__path"), is_active=True)
+            in_subtrees([team.path for team in teams], field="team__path"), is_active=True
+        )
     direct = group_readiness(people=people, by="team")
     rollup = team_rollup(teams=teams, per_team=direct)
     if not leadership or is_admin(user):
         return TeamTreeFigures(direct, rollup, set())
     hidden = team_tree_hidden(
-        teams=teams, direct_people={pk: r.people for pk, r in direct.items() if pk},
+        teams=teams,
+        direct_people={pk: r.people for pk, r in direct.items() if pk},
         exempt_paths=managed_paths(user=user) if managed is None else managed,
         unteamed=direct.get(None, EMPTY_READINESS).people,
     )
@@ -151,6 +156,7 @@ def state_version(state: SkillState | None) -> str:
 
 
 # --- The grid --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class MapFilters:
@@ -194,6 +200,7 @@ class MapRow:
     @property
     def percent(self) -> int | None:
         return self.readiness.percent
+
 
 @dataclass
 class TeamMap:
@@ -325,10 +332,16 @@ def pending_reviews(
     waiting = [state for state in skill_states(people=scope) if state.awaiting_review]
     skills = Skill.objects.select_related("category").in_bulk({s.skill_id for s in waiting})
     rows = [(people[s.person_id], skills[s.skill_id], s) for s in waiting if s.skill_id in skills]
-    rows.sort(key=lambda row: (
-        row[0].display_name.casefold(), row[0].pk,
-        row[1].category.order, row[1].category.name, row[1].order, row[1].name,
-    ))
+    rows.sort(
+        key=lambda row: (
+            row[0].display_name.casefold(),
+            row[0].pk,
+            row[1].category.order,
+            row[1].category.name,
+            row[1].order,
+            row[1].name,
+        )
+    )
     return rows
 
 

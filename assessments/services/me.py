@@ -63,9 +63,9 @@ def _validated_ratings(
     """
     inputs = list(inputs)
     active_skills = set(
-        Skill.objects.filter(
-            pk__in={i.skill_id for i in inputs}, is_active=True
-        ).values_list("pk", flat=True)
+        Skill.objects.filter(pk__in={i.skill_id for i in inputs}, is_active=True).values_list(
+            "pk", flat=True
+        )
     )
     rows, errors = [], {}
     for index, entry in enumerate(inputs):
@@ -121,15 +121,11 @@ def submission_cycle(*, person: Person, today: dt.date | None = None) -> Assessm
 
 def self_assessment_version(*, person: Person) -> int:
     """A token that changes whenever the person's self-assessment changes (stale-form check)."""
-    latest = (
-        AssessmentSubmission.objects.filter(person=person).order_by("-pk").values("pk").first()
-    )
+    latest = AssessmentSubmission.objects.filter(person=person).order_by("-pk").values("pk").first()
     return latest["pk"] if latest else 0
 
 
-def _self_changes(
-    *, person: Person, entries: Iterable[RatingInput]
-) -> list[RatingInput]:
+def _self_changes(*, person: Person, entries: Iterable[RatingInput]) -> list[RatingInput]:
     """The entries that change something of the person's self rating of their skill: the
     level, the interest, or a note or evidence link given. A rating is a change, a
     confirmation is not (DESIGN.md): an entry repeating the latest self level and interest with
@@ -191,7 +187,7 @@ def self_assessment_submit(
 def self_assessment_confirm(
     *, person: Person, user: AbstractBaseUser, cycle: AssessmentCycle | None = None
 ) -> AssessmentSubmission:
-    """"Nothing changed": record a submission only — it restarts the cadence and counts for
+    """ "Nothing changed": record a submission only — it restarts the cadence and counts for
     ``cycle`` — and no rating, so that a confirmation never undoes a manager's adjustment nor
     refills the manager's review queue."""
     return AssessmentSubmission.objects.create(
@@ -221,12 +217,24 @@ def manager_ratings_record(
 def _ratings_recorded(rows: list[SkillRating]) -> None:
     """One ``rating.recorded`` webhook event per save (a form, a team grid, a CSV import)."""
     if rows:
-        event_emit(type=EventType.RATING_RECORDED, data={"ratings": [
-            {"id": r.pk, "person": r.person_id, "skill": r.skill_id, "level": r.level,
-             "source": r.source, "cycle": r.cycle_id, "interest": r.interest,
-             "created_at": r.created_at}
-            for r in rows
-        ]})
+        event_emit(
+            type=EventType.RATING_RECORDED,
+            data={
+                "ratings": [
+                    {
+                        "id": r.pk,
+                        "person": r.person_id,
+                        "skill": r.skill_id,
+                        "level": r.level,
+                        "source": r.source,
+                        "cycle": r.cycle_id,
+                        "interest": r.interest,
+                        "created_at": r.created_at,
+                    }
+                    for r in rows
+                ]
+            },
+        )
 
 
 # --- Learning plan ----------------------------------------------------------------------------
@@ -339,9 +347,17 @@ def plan_item_transition(*, item: LearningPlanItem, action: str) -> LearningPlan
         item.completed_at = now
     item.save(update_fields=["status", "started_at", "completed_at", "updated_at"])
     if target == PlanItemStatus.COMPLETED:
-        event_emit(type=EventType.PLAN_ITEM_COMPLETED, data={"plan_item": {
-            "id": item.pk, "person": item.person_id, "resource": item.resource_id,
-            "skill": item.skill_id, "started_at": item.started_at,
-            "completed_at": item.completed_at,
-        }})
+        event_emit(
+            type=EventType.PLAN_ITEM_COMPLETED,
+            data={
+                "plan_item": {
+                    "id": item.pk,
+                    "person": item.person_id,
+                    "resource": item.resource_id,
+                    "skill": item.skill_id,
+                    "started_at": item.started_at,
+                    "completed_at": item.completed_at,
+                }
+            },
+        )
     return item

@@ -41,8 +41,12 @@ def plan_create(
 ) -> ReadinessPlan:
     """A new readiness plan."""
     plan = ReadinessPlan(
-        name=name.strip(), business_scenario=business_scenario.strip(), owner=owner,
-        start_date=start_date, target_date=target_date, status=status,
+        name=name.strip(),
+        business_scenario=business_scenario.strip(),
+        owner=owner,
+        start_date=start_date,
+        target_date=target_date,
+        status=status,
     )
     plan.full_clean()
     plan.save()
@@ -91,7 +95,7 @@ def plan_goal_create(
     target_share: int,
     due_date: dt.date,
 ) -> PlanGoal:
-    """"``target_share`` % of ``audience`` at target on ``skill`` (or on all their required
+    """ "``target_share`` % of ``audience`` at target on ``skill`` (or on all their required
     skills) by ``due_date``"."""
     goal = PlanGoal(
         plan=plan, audience=audience, skill=skill, target_share=target_share, due_date=due_date
@@ -133,8 +137,11 @@ def plan_partner_create(
 ) -> PlanPartner:
     """A team (ours, or outside: a vendor, a university) and what it contributes by when."""
     partner = PlanPartner(
-        plan=plan, name=name.strip() or (team.name if team else ""), team=team,
-        contribution=contribution.strip(), due_date=due_date,
+        plan=plan,
+        name=name.strip() or (team.name if team else ""),
+        team=team,
+        contribution=contribution.strip(),
+        due_date=due_date,
     )
     partner.full_clean()
     partner.save()
@@ -174,10 +181,9 @@ def gap_remedy_set(
 ) -> GapRemedy:
     """Record (or change) how ``plan`` closes the organization's gap on ``skill``: train,
     hire or partner, by ``deadline``. One remedy per plan and skill."""
-    entry = (
-        GapRemedy.objects.select_for_update().filter(plan=plan, skill=skill).first()
-        or GapRemedy(plan=plan, skill=skill)
-    )
+    entry = GapRemedy.objects.select_for_update().filter(
+        plan=plan, skill=skill
+    ).first() or GapRemedy(plan=plan, skill=skill)
     entry.remedy, entry.deadline, entry.owner, entry.notes = remedy, deadline, owner, notes.strip()
     entry.full_clean()
     entry.save()
@@ -209,8 +215,10 @@ def concern_triage(
     concern.addressable_by, concern.response = addressable_by, response.strip()
     if concern.status in NEEDS_RESPONSE and not concern.response:
         raise ValidationError(
-            {"response": "Write the response the person who raised it will read before "
-                         "marking it addressed or closed."}
+            {
+                "response": "Write the response the person who raised it will read before "
+                "marking it addressed or closed."
+            }
         )
     concern.full_clean()
     concern.save()

@@ -219,8 +219,11 @@ CSV_IMPORT_REASON = "via CSV import"
 
 
 def ratings_change_log_record(
-    *, ratings: Iterable[SkillRating], labels: dict[tuple[int, int], str],
-    user: AbstractBaseUser, reason: str,
+    *,
+    ratings: Iterable[SkillRating],
+    labels: dict[tuple[int, int], str],
+    user: AbstractBaseUser,
+    reason: str,
 ) -> None:
     """Record manager ratings written in bulk (a CSV import) in the change log, one entry per
     rating — "<person> · <skill> → <level>" — so ``/audit/`` lists them with who and how.
@@ -228,9 +231,14 @@ def ratings_change_log_record(
     change_log_record(
         SkillRating,
         [
-            (r.pk, f"{labels.get((r.person_id, r.skill_id), f'#{r.pk}')} → "
-                   f"{Level(r.level).label} ({r.level})")
+            (
+                r.pk,
+                f"{labels.get((r.person_id, r.skill_id), f'#{r.pk}')} → "
+                f"{Level(r.level).label} ({r.level})",
+            )
             for r in ratings
         ],
-        user=user, reason=reason, action_flag=ADDITION,
+        user=user,
+        reason=reason,
+        action_flag=ADDITION,
     )

@@ -50,7 +50,10 @@ class DashboardView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         viewer = _viewer(request)
         content = cached_html(
-            NAME, *viewer, request=request, template_name=TEMPLATE,
+            NAME,
+            *viewer,
+            request=request,
+            template_name=TEMPLATE,
             context=lambda: dashboard_context(_scope(request)),
             max_age=settings.READINESS_DASHBOARD_MAX_AGE,
             refresh=lambda: dashboard_refresh_later(viewer),

@@ -40,9 +40,7 @@ class HomeView(TemplateView):
 
     def _employee(self, person: Person) -> dict:
         states = person_skill_states(person=person)
-        gaps = sorted(
-            (s for s in states.values() if s.gap > 0), key=lambda s: (-s.gap, s.skill_id)
-        )
+        gaps = sorted((s for s in states.values() if s.gap > 0), key=lambda s: (-s.gap, s.skill_id))
         skills = Skill.objects.in_bulk([s.skill_id for s in gaps[:TOP_GAPS]])
         return {
             "readiness": person_readiness(person=person),
@@ -59,16 +57,23 @@ class HomeView(TemplateView):
         return [(team, rolled[team.pk]) for team in teams]
 
     def _audiences(self) -> list:
-        per_audience = group_readiness(
-            people=Person.objects.filter(is_active=True), by="audience"
-        )
+        per_audience = group_readiness(people=Person.objects.filter(is_active=True), by="audience")
         audiences = list(Audience.objects.all())
         # The same figures hidden as on the audiences API and the dashboard.
         hidden = audiences_hidden(
-            per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
+            per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone]
+        )
         return [
-            (audience, figures, None if audience.pk not in hidden
-             else "small" if aggregate_hidden(figures.people) else "reveals")
-            for audience in audiences if not audience.is_everyone
+            (
+                audience,
+                figures,
+                None
+                if audience.pk not in hidden
+                else "small"
+                if aggregate_hidden(figures.people)
+                else "reveals",
+            )
+            for audience in audiences
+            if not audience.is_everyone
             for figures in [per_audience.get(audience.pk, EMPTY_READINESS)]
         ]

@@ -82,12 +82,22 @@ def _readiness_context(request: HttpRequest, person: Person, *, is_self: bool) -
     """The readiness page of ``person``: its body kept until the data changes."""
 
     def context() -> dict:
-        return {"overview": person_readiness_overview(person=person), "person": person,
-                "is_self": is_self, "tab": "readiness"}
+        return {
+            "overview": person_readiness_overview(person=person),
+            "person": person,
+            "is_self": is_self,
+            "tab": "readiness",
+        }
 
-    content = cached_html("person-readiness", person.pk, is_self, request.path,
-                          request=request, template_name="assessments/me_readiness_content.html",
-                          context=context)
+    content = cached_html(
+        "person-readiness",
+        person.pk,
+        is_self,
+        request.path,
+        request=request,
+        template_name="assessments/me_readiness_content.html",
+        context=context,
+    )
     return {"person": person, "is_self": is_self, "content": content}
 
 
@@ -116,8 +126,9 @@ class PersonDetailView(TemplateView):
         context["certifications"] = person_certifications(person=self.person)  # one query
         # A proof to check: may this viewer (one query, only then)?
         if any(c.source == "manual" and not c.verified_at for c in context["certifications"]):
-            context["can_verify"] = people_managed_by(user=self.request.user).filter(
-                pk=self.person.pk).exists()
+            context["can_verify"] = (
+                people_managed_by(user=self.request.user).filter(pk=self.person.pk).exists()
+            )
         return context
 
 
@@ -211,7 +222,7 @@ class MyAssessmentView(OwnPersonMixin, View):
 
 @require_POST
 def my_assessment_confirm(request: HttpRequest) -> HttpResponse:
-    """"Nothing changed — confirm my ratings": a submission and no rating; the cadence
+    """ "Nothing changed — confirm my ratings": a submission and no rating; the cadence
     restarts and a manager's adjustment keeps counting."""
     person = _own_person(request)
     states = person_skill_states(person=person)

@@ -2,7 +2,6 @@
 "Suggest a plan for all my gaps". Items are looked up among the signed-in person's own.
 """
 
-
 from __future__ import annotations
 
 from django.contrib import messages
@@ -56,8 +55,11 @@ class MyPlanView(OwnPersonMixin, TemplateView):
         completed_pk = self.request.GET.get("completed", "")
         if completed_pk.isdigit():
             completed = next(
-                (i for i in items if i.pk == int(completed_pk)
-                 and i.status == PlanItemStatus.COMPLETED),
+                (
+                    i
+                    for i in items
+                    if i.pk == int(completed_pk) and i.status == PlanItemStatus.COMPLETED
+                ),
                 None,
             )
         reassess_url, reassess_skills = None, []
@@ -96,7 +98,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 @require_POST
 def my_plan_add(request: HttpRequest) -> HttpResponse:
-    """"Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
+    """ "Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
     the skills the resource builds."""
     person = person_get(user=request.user)
     if person is None:
@@ -161,7 +163,7 @@ def my_plan_item_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 @require_POST
 def my_plan_suggest(request: HttpRequest) -> HttpResponse:
-    """"Suggest a plan for all my gaps": the smallest-in-hours set of resources covering every
+    """ "Suggest a plan for all my gaps": the smallest-in-hours set of resources covering every
     gap the catalog can close, added to the plan as suggestions."""
     person = _own_person(request)
     suggestion = person_plan_suggestion(person=person)

@@ -4,7 +4,6 @@ owner and admins (a concern's assignee for its triage), every write through
 ``assessments.services.plans``.
 """
 
-
 from __future__ import annotations
 
 from typing import ClassVar
@@ -82,9 +81,16 @@ class PlanPartView(View):
         raise NotImplementedError
 
     def page(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
-        return _form_page(request, form, title=self.title, plan=self.plan, intro=self.intro,
-                          cancel=_detail_url(self.plan, self.anchor), status=status,
-                          extra=self.extra())
+        return _form_page(
+            request,
+            form,
+            title=self.title,
+            plan=self.plan,
+            intro=self.intro,
+            cancel=_detail_url(self.plan, self.anchor),
+            status=status,
+            extra=self.extra(),
+        )
 
     def extra(self) -> dict:
         return {}
@@ -113,9 +119,14 @@ class PlanEditView(PlanPartView):
 
     def initial(self) -> dict:
         plan = self.plan
-        return {"name": plan.name, "business_scenario": plan.business_scenario,
-                "owner": plan.owner_id, "start_date": plan.start_date,
-                "target_date": plan.target_date, "status": plan.status}
+        return {
+            "name": plan.name,
+            "business_scenario": plan.business_scenario,
+            "owner": plan.owner_id,
+            "start_date": plan.start_date,
+            "target_date": plan.target_date,
+            "status": plan.status,
+        }
 
     def form_kwargs(self) -> dict:
         return {"current_owner": self.plan.owner}
@@ -150,8 +161,12 @@ class GoalEditView(PlanPartView):
 
     def initial(self) -> dict:
         goal = self.goal
-        return {"audience": goal.audience_id, "skill": goal.skill_id,
-                "target_share": goal.target_share, "due_date": goal.due_date}
+        return {
+            "audience": goal.audience_id,
+            "skill": goal.skill_id,
+            "target_share": goal.target_share,
+            "due_date": goal.due_date,
+        }
 
     def save(self, data: dict) -> str:
         plan_goal_update(goal=self.goal, **data)
@@ -179,8 +194,12 @@ class PartnerEditView(PlanPartView):
 
     def initial(self) -> dict:
         partner = self.partner
-        return {"team": partner.team_id, "name": partner.name,
-                "contribution": partner.contribution, "due_date": partner.due_date}
+        return {
+            "team": partner.team_id,
+            "name": partner.name,
+            "contribution": partner.contribution,
+            "due_date": partner.due_date,
+        }
 
     def save(self, data: dict) -> str:
         plan_partner_update(partner=self.partner, **data)
@@ -194,16 +213,23 @@ class RemedyEditView(PlanPartView):
     def load(self, request: HttpRequest, **kwargs) -> None:
         super().load(request, **kwargs)
         self.skill = get_object_or_404(Skill, pk=kwargs["skill_pk"])
-        self.remedy = GapRemedy.objects.filter(plan=self.plan, skill=self.skill).select_related(
-            "owner").first()
+        self.remedy = (
+            GapRemedy.objects.filter(plan=self.plan, skill=self.skill)
+            .select_related("owner")
+            .first()
+        )
         self.title = f"Remedy for the gap on {self.skill.name}"
 
     def initial(self) -> dict:
         if self.remedy is None:
             return {"deadline": self.plan.target_date}
         remedy = self.remedy
-        return {"remedy": remedy.remedy, "owner": remedy.owner_id, "deadline": remedy.deadline,
-                "notes": remedy.notes}
+        return {
+            "remedy": remedy.remedy,
+            "owner": remedy.owner_id,
+            "deadline": remedy.deadline,
+            "notes": remedy.notes,
+        }
 
     def form_kwargs(self) -> dict:
         return {"current_owner": self.remedy.owner if self.remedy else None}
@@ -222,7 +248,8 @@ class ConcernTriageView(PlanPartView):
         self.plan = _plan(request, kwargs["pk"])
         self.concern = get_object_or_404(
             Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
-            pk=kwargs["concern_pk"], plan=self.plan,
+            pk=kwargs["concern_pk"],
+            plan=self.plan,
         )
         if not concern_can_triage(user=request.user, plan=self.plan, concern=self.concern):
             raise PermissionDenied("Only the plan's owner or the concern's owner triages it.")
@@ -230,8 +257,12 @@ class ConcernTriageView(PlanPartView):
 
     def initial(self) -> dict:
         concern = self.concern
-        return {"status": concern.status, "owner": concern.owner_id,
-                "addressable_by": concern.addressable_by, "response": concern.response}
+        return {
+            "status": concern.status,
+            "owner": concern.owner_id,
+            "addressable_by": concern.addressable_by,
+            "response": concern.response,
+        }
 
     def form_kwargs(self) -> dict:
         return {"current_owner": self.concern.owner}

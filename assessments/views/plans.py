@@ -85,13 +85,29 @@ def _detail_url(plan: ReadinessPlan, anchor: str = "") -> str:
 
 
 def _form_page(
-    request: HttpRequest, form: forms.Form, *, title: str, cancel: str, plan=None,  # noqa: ANN001
-    intro: str = "", status: int = 200, extra: dict | None = None,
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    title: str,
+    cancel: str,
+    plan=None,  # noqa: ANN001
+    intro: str = "",
+    status: int = 200,
+    extra: dict | None = None,
 ) -> HttpResponse:
-    return render(request, "assessments/plan_form.html", {
-        "form": form, "title": title, "cancel": cancel, "plan": plan, "intro": intro,
-        **(extra or {}),
-    }, status=status)
+    return render(
+        request,
+        "assessments/plan_form.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel": cancel,
+            "plan": plan,
+            "intro": intro,
+            **(extra or {}),
+        },
+        status=status,
+    )
 
 
 def _add_errors(form: forms.Form, error: ValidationError) -> None:
@@ -100,7 +116,6 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
 
 
 # --- /plans/ ---------------------------------------------------------------------------------
@@ -113,14 +128,16 @@ class PlanListView(View):
         rows = list(
             plans.annotate(
                 goal_count=Count("goals", distinct=True),
-                open_concerns=Count("concerns", filter=Q(concerns__status__in=OPEN_STATUSES),
-                                    distinct=True),
+                open_concerns=Count(
+                    "concerns", filter=Q(concerns__status__in=OPEN_STATUSES), distinct=True
+                ),
             ).order_by("-start_date", "name")
         )
         if not rows and not can_create:
             raise PermissionDenied("Readiness plans are for leadership and plan owners.")
-        return render(request, "assessments/plan_list.html",
-                      {"plans": rows, "can_create": can_create})
+        return render(
+            request, "assessments/plan_list.html", {"plans": rows, "can_create": can_create}
+        )
 
 
 class PlanCreateView(View):
@@ -131,8 +148,9 @@ class PlanCreateView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         self._check(request)
         form = PlanForm(initial={"owner": request.user.pk}, current_owner=request.user)
-        return _form_page(request, form, title="New readiness plan", cancel=reverse(
-            "assessments:plan-list"))
+        return _form_page(
+            request, form, title="New readiness plan", cancel=reverse("assessments:plan-list")
+        )
 
     def post(self, request: HttpRequest) -> HttpResponse:
         self._check(request)
@@ -145,8 +163,13 @@ class PlanCreateView(View):
             else:
                 messages.success(request, f"Plan “{plan.name}” created. Now set its goals.")
                 return redirect(_detail_url(plan, "goals"))
-        return _form_page(request, form, title="New readiness plan",
-                          cancel=reverse("assessments:plan-list"), status=400)
+        return _form_page(
+            request,
+            form,
+            title="New readiness plan",
+            cancel=reverse("assessments:plan-list"),
+            status=400,
+        )
 
 
 # --- /plans/<id>/ ----------------------------------------------------------------------------
@@ -160,8 +183,10 @@ class PlanDetailView(View):
         filters = ConcernFilterForm(request.GET or None)
         cleaned = filters.cleaned_data if filters.is_valid() else {}
         concerns = plan_concerns(
-            plan=plan, category=cleaned.get("category") or "",
-            status=cleaned.get("status") or "", team=cleaned.get("team"),
+            plan=plan,
+            category=cleaned.get("category") or "",
+            status=cleaned.get("status") or "",
+            team=cleaned.get("team"),
         )
         page = Paginator(concerns, CONCERNS_PER_PAGE).get_page(request.GET.get("page"))
         user = request.user
@@ -176,19 +201,23 @@ class PlanDetailView(View):
         ]
         query = request.GET.copy()
         query.pop("page", None)
-        return render(request, "assessments/plan_detail.html", {
-            "plan": plan,
-            "can_edit": can_edit,
-            "figures": figures,
-            "partners": _partners(plan),
-            "filters": filters,
-            "filtered": bool(cleaned and any(cleaned.values())),
-            "concern_page": page,
-            "concern_rows": rows,
-            "page_query": query.urlencode(),
-            "concern_summary": _concern_summary(plan),
-            "min_people": min_people(),
-        })
+        return render(
+            request,
+            "assessments/plan_detail.html",
+            {
+                "plan": plan,
+                "can_edit": can_edit,
+                "figures": figures,
+                "partners": _partners(plan),
+                "filters": filters,
+                "filtered": bool(cleaned and any(cleaned.values())),
+                "concern_page": page,
+                "concern_rows": rows,
+                "page_query": query.urlencode(),
+                "concern_summary": _concern_summary(plan),
+                "min_people": min_people(),
+            },
+        )
 
 
 def _concern_summary(plan: ReadinessPlan) -> list[dict]:
@@ -198,12 +227,14 @@ def _concern_summary(plan: ReadinessPlan) -> list[dict]:
         by_status = counts.get(category)
         if not by_status:
             continue
-        summary.append({
-            "category": category,
-            "label": label,
-            "statuses": [(s, s.label, by_status.get(s, 0)) for s in ConcernStatus],
-            "total": sum(by_status.values()),
-        })
+        summary.append(
+            {
+                "category": category,
+                "label": label,
+                "statuses": [(s, s.label, by_status.get(s, 0)) for s in ConcernStatus],
+                "total": sum(by_status.values()),
+            }
+        )
     return summary
 
 
@@ -220,19 +251,26 @@ class PlanReportView(View):
         concerns = list(plan_concerns(plan=plan))
         # The dashboard's rows, under the same privacy floor (complements hidden too).
         total, audience_figures, department_figures = groups_suppress(
-            figures.cube, scope, total_row(figures.cube),
+            figures.cube,
+            scope,
+            total_row(figures.cube),
             audience_rows(figures.cube, audiences, audience_of),
-            department_rows(figures.cube, scope))
-        return render(request, "assessments/plan_report.html", {
-            "plan": plan,
-            "figures": figures,
-            "partners": _partners(plan),
-            "audiences": audience_figures,
-            "departments": department_figures,
-            "total": total,
-            "heatmap": heatmap_build(figures.cube, audiences, audience_of),
-            "trend": trend_build(scope=scope, cube=figures.cube, today=figures.today),
-            "concern_summary": _concern_summary(plan),
-            "concerns": concerns,
-            "min_people": min_people(),
-        })
+            department_rows(figures.cube, scope),
+        )
+        return render(
+            request,
+            "assessments/plan_report.html",
+            {
+                "plan": plan,
+                "figures": figures,
+                "partners": _partners(plan),
+                "audiences": audience_figures,
+                "departments": department_figures,
+                "total": total,
+                "heatmap": heatmap_build(figures.cube, audiences, audience_of),
+                "trend": trend_build(scope=scope, cube=figures.cube, today=figures.today),
+                "concern_summary": _concern_summary(plan),
+                "concerns": concerns,
+                "min_people": min_people(),
+            },
+        )

@@ -50,7 +50,10 @@ class TeamGapsView(TeamAccessMixin, View):
         people = list(form.cleaned_data["people"])
         try:
             result = team_resource_assign(
-                manager=request.user, team=team, resource=resource, people=people,
+                manager=request.user,
+                team=team,
+                resource=resource,
+                people=people,
                 due_date=form.cleaned_data["due_date"],
             )
         except ValidationError as error:
@@ -101,7 +104,8 @@ class TeamGapsView(TeamAccessMixin, View):
                     "helps": person.pk in entry.members,
                     "has": held.get(person.pk),
                     "checked": (
-                        str(person.pk) in posted_people if is_posted
+                        str(person.pk) in posted_people
+                        if is_posted
                         else person.pk in entry.members and person.pk not in held
                     ),
                 }
@@ -109,31 +113,38 @@ class TeamGapsView(TeamAccessMixin, View):
                     assignable, key=lambda p: (p.pk not in entry.members, p.display_name.casefold())
                 )
             ]
-            resources.append({
-                "entry": entry,
-                "helped": helped,
-                "skills": sorted(
-                    (skills[sid] for sid in entry.skills if sid in skills), key=lambda s: s.name
-                ),
-                "choices": choices,
-                "form": assign_form if is_posted else None,
-            })
+            resources.append(
+                {
+                    "entry": entry,
+                    "helped": helped,
+                    "skills": sorted(
+                        (skills[sid] for sid in entry.skills if sid in skills), key=lambda s: s.name
+                    ),
+                    "choices": choices,
+                    "form": assign_form if is_posted else None,
+                }
+            )
         matched = any(item["form"] for item in resources)
-        return render(request, "assessments/team_gaps.html", {
-            "team": team,
-            # Errors of an assignment whose resource is not in the ranking any more.
-            "assign_errors": (
-                [e for errors in assign_form.errors.values() for e in errors]
-                if assign_form is not None and assign_form.errors and not matched else []
-            ),
-            "can_edit": self.can_edit,
-            "ranked_skills": [pair for pair in ranked_skills if pair[1].total_gap > 0],
-            "no_gap_skills": sum(1 for pair in ranked_skills if pair[1].total_gap == 0),
-            "resources": resources,
-            "default_due": timezone.localdate() + dt.timedelta(days=DEFAULT_DUE_DAYS),
-            "today": timezone.localdate(),
-            "members": len(members),
-        })
+        return render(
+            request,
+            "assessments/team_gaps.html",
+            {
+                "team": team,
+                # Errors of an assignment whose resource is not in the ranking any more.
+                "assign_errors": (
+                    [e for errors in assign_form.errors.values() for e in errors]
+                    if assign_form is not None and assign_form.errors and not matched
+                    else []
+                ),
+                "can_edit": self.can_edit,
+                "ranked_skills": [pair for pair in ranked_skills if pair[1].total_gap > 0],
+                "no_gap_skills": sum(1 for pair in ranked_skills if pair[1].total_gap == 0),
+                "resources": resources,
+                "default_due": timezone.localdate() + dt.timedelta(days=DEFAULT_DUE_DAYS),
+                "today": timezone.localdate(),
+                "members": len(members),
+            },
+        )
 
 
 def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict[int, str]]:
@@ -143,14 +154,13 @@ def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict
         return {}
     held: dict[int, dict[int, str]] = defaultdict(dict)
     rows = LearningPlanItem.objects.filter(
-        person_id__in=people, resource_id__in=resources,
+        person_id__in=people,
+        resource_id__in=resources,
         status__in=[*OPEN_PLAN_STATUSES, PlanItemStatus.COMPLETED],
     ).values_list("resource_id", "person_id", "status")
     for resource_id, person_id, status in rows:
         if status == PlanItemStatus.COMPLETED:
             held[resource_id].setdefault(person_id, "completed it")
         else:
-            held[resource_id][person_id] = (
-                f"in their plan ({PlanItemStatus(status).label.lower()})"
-            )
+            held[resource_id][person_id] = f"in their plan ({PlanItemStatus(status).label.lower()})"
     return held

@@ -73,8 +73,9 @@ class TeamExportView(TeamAccessMixin, View):
             team_map.rows = [row for row in team_map.rows if row.person.email]
         else:
             team_map = team_map_present(team_map_build(team=team, filters=filters))
-        response = HttpResponse(self.WRITERS[shape, kind](team_map),
-                                content_type=self.CONTENT_TYPES[kind])
+        response = HttpResponse(
+            self.WRITERS[shape, kind](team_map), content_type=self.CONTENT_TYPES[kind]
+        )
         what = "ratings" if shape == "long" else "skill-map"
         name = f"{slugify(team.name) or 'team'}-{what}-{timezone.localdate():%Y-%m-%d}.{kind}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -92,9 +93,15 @@ class TeamImportView(TeamAccessMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
-        return render(request, "assessments/team_import.html", {
-            "team": team, "form": RatingsImportForm(), "levels": Level.choices,
-        })
+        return render(
+            request,
+            "assessments/team_import.html",
+            {
+                "team": team,
+                "form": RatingsImportForm(),
+                "levels": Level.choices,
+            },
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
@@ -102,9 +109,15 @@ class TeamImportView(TeamAccessMixin, View):
             return self._confirm(request, team)
         form = RatingsImportForm(request.POST, request.FILES)
         if not form.is_valid():
-            return render(request, "assessments/team_import.html", {
-                "team": team, "form": form, "levels": Level.choices,
-            })
+            return render(
+                request,
+                "assessments/team_import.html",
+                {
+                    "team": team,
+                    "form": form,
+                    "levels": Level.choices,
+                },
+            )
         raw_rows, file_errors = ratings_file_read(form.cleaned_data["file"])
         return self._preview(request, team, raw_rows, file_errors)
 
@@ -117,12 +130,19 @@ class TeamImportView(TeamAccessMixin, View):
         scope = Person.objects.filter(team=team, is_active=True)
         states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope)}
         return ratings_import_check(
-            raw_rows=raw_rows, members=members, manager_person_id=me, states=states,
+            raw_rows=raw_rows,
+            members=members,
+            manager_person_id=me,
+            states=states,
             team_name=team.name,
         )
 
     def _preview(
-        self, request: HttpRequest, team: Team, raw_rows: list, file_errors: list[str],
+        self,
+        request: HttpRequest,
+        team: Team,
+        raw_rows: list,
+        file_errors: list[str],
         notice: str = "",
     ) -> HttpResponse:
         preview = self._check(request, team, raw_rows)
@@ -136,14 +156,18 @@ class TeamImportView(TeamAccessMixin, View):
             payload = self._signer(request, team).sign_object(
                 {"rows": preview.raw(), "seen": seen}, compress=True
             )
-        return render(request, "assessments/team_import.html", {
-            "team": team,
-            "form": RatingsImportForm(),
-            "preview": preview,
-            "payload": payload,
-            "notice": notice,
-            "levels": Level.choices,
-        })
+        return render(
+            request,
+            "assessments/team_import.html",
+            {
+                "team": team,
+                "form": RatingsImportForm(),
+                "preview": preview,
+                "payload": payload,
+                "notice": notice,
+                "levels": Level.choices,
+            },
+        )
 
     def _confirm(self, request: HttpRequest, team: Team) -> HttpResponse:
         try:
@@ -155,8 +179,13 @@ class TeamImportView(TeamAccessMixin, View):
             return redirect("assessments:team-import", pk=team.pk)
         preview = self._check(request, team, data["rows"])
         if not preview.valid:
-            return self._preview(request, team, data["rows"], [],
-                                 notice="The team changed since the preview: nothing was imported.")
+            return self._preview(
+                request,
+                team,
+                data["rows"],
+                [],
+                notice="The team changed since the preview: nothing was imported.",
+            )
         edits = []
         for row in preview.to_record:
             seen_level, version = data["seen"].get(f"{row.person.pk}-{row.skill.pk}", [None, ""])
@@ -168,19 +197,26 @@ class TeamImportView(TeamAccessMixin, View):
         if result.conflicts:
             count = len(result.conflicts)
             return self._preview(
-                request, team, data["rows"], [],
+                request,
+                team,
+                data["rows"],
+                [],
                 notice=f"{count} of these cells were rated by someone else since the preview: "
                 "nothing was imported. The preview below is up to date; confirm again to "
                 "record your ratings over theirs.",
             )
         ratings_change_log_record(
-            ratings=result.saved, user=request.user, reason=CSV_IMPORT_REASON,
-            labels={(r.person.pk, r.skill.pk): f"{r.person} · {r.skill}"
-                    for r in preview.to_record},
+            ratings=result.saved,
+            user=request.user,
+            reason=CSV_IMPORT_REASON,
+            labels={
+                (r.person.pk, r.skill.pk): f"{r.person} · {r.skill}" for r in preview.to_record
+            },
         )
         saved = len(result.saved)
         messages.success(
-            request, f"Imported {saved} manager rating{'s' if saved != 1 else ''} "
-            f"({len(preview.rows) - saved} unchanged)."
+            request,
+            f"Imported {saved} manager rating{'s' if saved != 1 else ''} "
+            f"({len(preview.rows) - saved} unchanged).",
         )
         return redirect("assessments:team-detail", pk=team.pk)

@@ -36,10 +36,14 @@ class TeamReviewView(TeamAccessMixin, View):
             return self._render(request, team, errors=error.messages)
         if result.conflicts:
             count = len(result.conflicts)
-            return self._render(request, team, errors=[
-                f"{count} of these self-ratings changed since you opened the page; nothing was "
-                "recorded. The list below is up to date: check them again."
-            ])
+            return self._render(
+                request,
+                team,
+                errors=[
+                    f"{count} of these self-ratings changed since you opened the page; nothing was "
+                    "recorded. The list below is up to date: check them again."
+                ],
+            )
         recorded = len(result.saved) + result.unchanged
         messages.success(
             request, f"Recorded {recorded} manager rating{'s' if recorded != 1 else ''}."
@@ -53,25 +57,32 @@ class TeamReviewView(TeamAccessMixin, View):
         for person, skill, state in rows:
             key = f"{person.pk}-{skill.pk}"
             member = members.setdefault(person.pk, {"person": person, "items": []})
-            member["items"].append({
-                "person": person,
-                "skill": skill,
-                "state": state,
-                "key": key,
-                "version": state_version(state),
-                "detail": details.get((person.pk, skill.pk)),
-                "self_descriptor": skill.descriptor(state.self_level),
-                "manager_descriptor": (
-                    skill.descriptor(state.manager_level)
-                    if state.manager_level is not None else ""
-                ),
-            })
+            member["items"].append(
+                {
+                    "person": person,
+                    "skill": skill,
+                    "state": state,
+                    "key": key,
+                    "version": state_version(state),
+                    "detail": details.get((person.pk, skill.pk)),
+                    "self_descriptor": skill.descriptor(state.self_level),
+                    "manager_descriptor": (
+                        skill.descriptor(state.manager_level)
+                        if state.manager_level is not None
+                        else ""
+                    ),
+                }
+            )
         pending = [item for member in members.values() for item in member["items"]]
-        return render(request, "assessments/team_review.html", {
-            "team": team,
-            "members": list(members.values()),
-            "pending": pending,
-            "pending_field": ",".join(p["key"] for p in pending),
-            "levels": Level.choices,
-            "errors": errors or [],
-        })
+        return render(
+            request,
+            "assessments/team_review.html",
+            {
+                "team": team,
+                "members": list(members.values()),
+                "pending": pending,
+                "pending_field": ",".join(p["key"] for p in pending),
+                "levels": Level.choices,
+                "errors": errors or [],
+            },
+        )

@@ -64,12 +64,16 @@ class TeamAccessMixin:
             team = teams_readable_by(user=user).filter(pk=pk).first()
             if team is None:
                 return None, False, False
-            return (team, team_can_edit(user=user, team=team),
-                    team_shows_members(user=user, team=team))
+            return (
+                team,
+                team_can_edit(user=user, team=team),
+                team_shows_members(user=user, team=team),
+            )
 
         # Every team page asks: kept until the data changes (teams, managers, groups).
         team, self.can_edit, self.shows_members = cached(
-            "team-access", user.pk, user.is_superuser, pk, build=access)
+            "team-access", user.pk, user.is_superuser, pk, build=access
+        )
         if team is None:
             raise Http404("No such team, or not one of yours.")
         if self.needs_edit and not self.can_edit:
@@ -77,7 +81,8 @@ class TeamAccessMixin:
         if self.needs_members and not self.shows_members:
             raise PermissionDenied(
                 "Only the team's managers see its members; leadership sees the team's figures "
-                "on the team list and the dashboard.")
+                "on the team list and the dashboard."
+            )
         return team
 
 
@@ -161,35 +166,43 @@ class TeamListView(View):
         tree = team_tree_figures(user=user, teams=teams, managed=mine)
         people = Person.objects.filter(team__in=teams_qs, is_active=True)
         members = dict(
-            people.order_by().values_list("team_id").annotate(n=Count("pk")).values_list(
-                "team_id", "n"
-            )
+            people.order_by()
+            .values_list("team_id")
+            .annotate(n=Count("pk"))
+            .values_list("team_id", "n")
         )
         top = min((team.depth for team in teams), default=0)
         rows = []
         for team in teams:
             figures = tree.rollup.get(team.pk, EMPTY_READINESS)
             managed = any(team.path.startswith(p) for p in mine)
-            rows.append({
-                "team": team,
-                "indent": min(team.depth - top, 4),
-                "members": members.get(team.pk, 0),
-                "figures": figures,
-                # Privacy: leadership does not see aggregates over a handful of people, nor
-                # one that subtracting two shown ones would give.
-                "hidden": tree.rollup_of(team.pk) is None,
-                # Why it is hidden: below the floor itself, or revealing a smaller group.
-                "small": aggregate_hidden(figures.people),
-                "can_edit": user.is_superuser or any(m.pk == user.pk for m in team.managers.all()),
-                "managed": managed,
-                # Leadership reads the other teams as figures only (``team_shows_members``).
-                "shows_members": managed or user.is_superuser or not leadership,
-            })
-        return render(request, "assessments/team_list.html", {
-            "rows": rows,
-            "leadership": leadership,
-            "min_people": min_people(),
-        })
+            rows.append(
+                {
+                    "team": team,
+                    "indent": min(team.depth - top, 4),
+                    "members": members.get(team.pk, 0),
+                    "figures": figures,
+                    # Privacy: leadership does not see aggregates over a handful of people, nor
+                    # one that subtracting two shown ones would give.
+                    "hidden": tree.rollup_of(team.pk) is None,
+                    # Why it is hidden: below the floor itself, or revealing a smaller group.
+                    "small": aggregate_hidden(figures.people),
+                    "can_edit": user.is_superuser
+                    or any(m.pk == user.pk for m in team.managers.all()),
+                    "managed": managed,
+                    # Leadership reads the other teams as figures only (``team_shows_members``).
+                    "shows_members": managed or user.is_superuser or not leadership,
+                }
+            )
+        return render(
+            request,
+            "assessments/team_list.html",
+            {
+                "rows": rows,
+                "leadership": leadership,
+                "min_people": min_people(),
+            },
+        )
 
 
 # --- /teams/<id>/ -----------------------------------------------------------------------------
@@ -214,13 +227,21 @@ class TeamDetailView(TeamAccessMixin, View):
         def context() -> dict:
             form, filters = _filters(request)
             team_map = team_map_present(team_map_build(team=team, filters=filters))
-            return {**_map_context(request, team, team_map, form), "can_edit": self.can_edit,
-                    "links_people": links_people}
+            return {
+                **_map_context(request, team, team_map, form),
+                "can_edit": self.can_edit,
+                "links_people": links_people,
+            }
 
         content = cached_html(
-            "team-map", team.pk, self.can_edit, links_people, _map_params(request),
+            "team-map",
+            team.pk,
+            self.can_edit,
+            links_people,
+            _map_params(request),
             request=request,
-            template_name="assessments/team_detail_content.html", context=context,
+            template_name="assessments/team_detail_content.html",
+            context=context,
         )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
 
@@ -228,13 +249,17 @@ class TeamDetailView(TeamAccessMixin, View):
         """Leadership outside their own teams: the team's figures, under the privacy floor,
         and no member."""
         tree = team_tree_figures(user=request.user)
-        content = render_to_string("assessments/team_figures_content.html", {
-            "team": team,
-            "direct": tree.direct_of(team.pk),
-            "rollup": tree.rollup_of(team.pk),
-            "has_subteams": team.children.exists(),
-            "min_people": min_people(),
-        }, request=request)
+        content = render_to_string(
+            "assessments/team_figures_content.html",
+            {
+                "team": team,
+                "direct": tree.direct_of(team.pk),
+                "rollup": tree.rollup_of(team.pk),
+                "has_subteams": team.children.exists(),
+                "min_people": min_people(),
+            },
+            request=request,
+        )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
 
 
@@ -259,8 +284,9 @@ class TeamEditView(TeamAccessMixin, View):
             errors.append(
                 "Decide for each cell someone else rated: keep their rating or use yours."
             )
-            return self._render(request, team, values=values, errors=errors,
-                                conflict_keys=undecided)
+            return self._render(
+                request, team, values=values, errors=errors, conflict_keys=undecided
+            )
         if errors:
             return self._render(request, team, values=values, errors=errors)
         kept = [edit for edit in edits if decisions.get(edit.key) != "theirs"]
@@ -276,7 +302,8 @@ class TeamEditView(TeamAccessMixin, View):
         saved = len(result.saved)
         messages.success(
             request,
-            f"Saved {saved} rating{'s' if saved != 1 else ''}." if saved
+            f"Saved {saved} rating{'s' if saved != 1 else ''}."
+            if saved
             else "Nothing changed: no rating recorded.",
         )
         url = reverse("assessments:team-detail", args=[team.pk])
@@ -303,12 +330,14 @@ class TeamEditView(TeamAccessMixin, View):
             conflicts = [
                 _conflict_now(team_map, key, (values or {}).get(key)) for key in conflict_keys
             ]
-        context.update({
-            "errors": errors or [],
-            "conflicts": conflicts or [],
-            "conflict_field": ",".join(f"{c.key[0]}-{c.key[1]}" for c in conflicts or []),
-            "changed": sum(cell.changed for row in team_map.rows for cell in row.cells),
-        })
+        context.update(
+            {
+                "errors": errors or [],
+                "conflicts": conflicts or [],
+                "conflict_field": ",".join(f"{c.key[0]}-{c.key[1]}" for c in conflicts or []),
+                "changed": sum(cell.changed for row in team_map.rows for cell in row.cells),
+            }
+        )
         if conflicts:
             people = {row.person.pk: row.person for row in team_map.rows}
             skills = {column.skill.pk: column.skill for column in team_map.columns}
@@ -325,16 +354,18 @@ class TeamEditView(TeamAccessMixin, View):
 
 
 def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """"Member, skill" of editor cells (only the team's own members are named)."""
+    """ "Member, skill" of editor cells (only the team's own members are named)."""
     people = {
         p.pk: p.display_name
-        for p in Person.objects.filter(team=team, pk__in={k[0] for k in keys})
-        .select_related("user")
+        for p in Person.objects.filter(team=team, pk__in={k[0] for k in keys}).select_related(
+            "user"
+        )
     }
     skills = dict(Skill.objects.filter(pk__in={k[1] for k in keys}).values_list("pk", "name"))
     return {
         key: f"{people[key[0]]}, {skills[key[1]]}"
-        for key in keys if key[0] in people and key[1] in skills
+        for key in keys
+        if key[0] in people and key[1] in skills
     }
 
 

@@ -40,8 +40,16 @@ class MappingRuleSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SkillMappingRule
-        fields = ["id", "skill", "skill_name", "field", "value", "level_rule", "fixed_level",
-                  "is_active"]
+        fields = [
+            "id",
+            "skill",
+            "skill_name",
+            "field",
+            "value",
+            "level_rule",
+            "fixed_level",
+            "is_active",
+        ]
         read_only_fields = fields
 
 
@@ -50,12 +58,16 @@ class MappingRuleInput(StrictSerializer):
 
     skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An active skill.")
     field = serializers.ChoiceField(choices=MappingField.choices)
-    value = serializers.CharField(max_length=200,
-                                  help_text="A Learn id such as azure-openai, or a title word.")
+    value = serializers.CharField(
+        max_length=200, help_text="A Learn id such as azure-openai, or a title word."
+    )
     level_rule = serializers.ChoiceField(choices=LevelRule.choices)
     fixed_level = serializers.IntegerField(
-        min_value=Level.FOUNDATIONAL, max_value=Level.EXPERT,
-        required=False, allow_null=True, help_text="Needed when level_rule is fixed.",
+        min_value=Level.FOUNDATIONAL,
+        max_value=Level.EXPERT,
+        required=False,
+        allow_null=True,
+        help_text="Needed when level_rule is fixed.",
     )
     is_active = serializers.BooleanField(required=False, default=True)
 
@@ -65,8 +77,19 @@ class UnmappedResourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TrainingResource
-        fields = ["id", "title", "url", "kind", "provider", "provider_name", "external_uid",
-                  "learn_products", "learn_subjects", "learn_roles", "upstream_modified_at"]
+        fields = [
+            "id",
+            "title",
+            "url",
+            "kind",
+            "provider",
+            "provider_name",
+            "external_uid",
+            "learn_products",
+            "learn_subjects",
+            "learn_roles",
+            "upstream_modified_at",
+        ]
         read_only_fields = fields
 
 
@@ -77,18 +100,39 @@ class ImportRunSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportRun
-        fields = ["id", "source", "status", "dry_run", "retire_missing", "file_name",
-                  "requested_by", "requested_by_username", "phase", "total", "processed",
-                  "summary", "rejections", "outcomes", "awaiting_confirmation", "error",
-                  "created_at", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "source",
+            "status",
+            "dry_run",
+            "retire_missing",
+            "file_name",
+            "requested_by",
+            "requested_by_username",
+            "phase",
+            "total",
+            "processed",
+            "summary",
+            "rejections",
+            "outcomes",
+            "awaiting_confirmation",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
         read_only_fields = fields
         extra_kwargs = {
-            "outcomes": {"help_text": "What happened to which item, by title: created, updated, "
-                         "retired and unmapped lists of {id, title, url} (each cut at 500; the "
-                         "summary has the counts), every id to retire, and how many people's "
-                         "active plans hold an item to retire (plans)."},
-            "awaiting_confirmation": {"help_text": "A dry run of a whole-catalog file waiting "
-                                      "for a curator to confirm what it retires."},
+            "outcomes": {
+                "help_text": "What happened to which item, by title: created, updated, "
+                "retired and unmapped lists of {id, title, url} (each cut at 500; the "
+                "summary has the counts), every id to retire, and how many people's "
+                "active plans hold an item to retire (plans)."
+            },
+            "awaiting_confirmation": {
+                "help_text": "A dry run of a whole-catalog file waiting "
+                "for a curator to confirm what it retires."
+            },
         }
 
 
@@ -103,8 +147,10 @@ def _saved_rule(data: dict, rule: SkillMappingRule | None = None) -> SkillMappin
     form = MappingRuleForm(data=data, instance=rule)
     if not form.is_valid():
         raise exceptions.ValidationError(
-            {("non_field_errors" if field == "__all__" else field): [e["message"] for e in errs]
-             for field, errs in form.errors.get_json_data().items()}
+            {
+                ("non_field_errors" if field == "__all__" else field): [e["message"] for e in errs]
+                for field, errs in form.errors.get_json_data().items()
+            }
         )
     return form.save()
 
@@ -113,12 +159,16 @@ def _saved_rule(data: dict, rule: SkillMappingRule | None = None) -> SkillMappin
     create=extend_schema(request=MappingRuleInput, responses={201: MappingRuleSerializer}),
     update=extend_schema(request=MappingRuleInput, responses={200: MappingRuleSerializer}),
     partial_update=extend_schema(
-        request=MappingRuleInput, responses={200: MappingRuleSerializer},
+        request=MappingRuleInput,
+        responses={200: MappingRuleSerializer},
         description="Change some fields of the rule: the others keep their values; checked "
-        "as a PUT."),
+        "as a PUT.",
+    ),
 )
 class MappingRuleViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
     viewsets.ReadOnlyModelViewSet,
 ):
     """The rules that attach imported catalog items to skills (curators and admins). A change
@@ -158,10 +208,15 @@ class MappingRuleViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[
-        OpenApiParameter("q", str, description="Words of the title, Learn id, product, "
-                         "subject or role (all of them).")
-    ])
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q",
+                str,
+                description="Words of the title, Learn id, product, subject or role (all of them).",
+            )
+        ]
+    )
 )
 class UnmappedResourceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The unmapped queue: active imported resources that build no skill yet, newest first

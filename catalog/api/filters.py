@@ -34,8 +34,17 @@ class TrainingResourceFilter(django_filters.FilterSet):
 
     class Meta:
         model = TrainingResource
-        fields = ["q", "audience", "skill", "level", "provider", "kind", "duration", "is_free",
-                  "is_active"]
+        fields = [
+            "q",
+            "audience",
+            "skill",
+            "level",
+            "provider",
+            "kind",
+            "duration",
+            "is_free",
+            "is_active",
+        ]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))

@@ -58,7 +58,8 @@ MAX_SMALL = 2**15 - 1
 class SkillLevelInput(StrictSerializer):
     skill = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Skill id.")
     level = serializers.IntegerField(
-        min_value=0, max_value=MAX_SMALL,
+        min_value=0,
+        max_value=MAX_SMALL,
         help_text="The level (1–4) the resource brings a learner to.",
     )
 

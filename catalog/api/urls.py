@@ -8,8 +8,9 @@ router = SimpleRouter()
 router.register("providers", views.ProviderViewSet, basename="provider")
 router.register("resources", views.TrainingResourceViewSet, basename="resource")
 router.register("mapping-rules", curation.MappingRuleViewSet, basename="mapping-rule")
-router.register("unmapped-resources", curation.UnmappedResourceViewSet,
-                basename="unmapped-resource")
+router.register(
+    "unmapped-resources", curation.UnmappedResourceViewSet, basename="unmapped-resource"
+)
 router.register("import-runs", curation.ImportRunViewSet, basename="import-run")
 
 urlpatterns = router.urls

@@ -28,8 +28,16 @@ from readiness.permissions import is_curator
 
 #: Resource fields a curator sets directly (the rest are relations or bookkeeping).
 _PLAIN_FIELDS = [
-    "title", "url", "kind", "summary", "duration_minutes", "level", "is_free", "locale",
-    "is_active", "curator_notes",
+    "title",
+    "url",
+    "kind",
+    "summary",
+    "duration_minutes",
+    "level",
+    "is_free",
+    "locale",
+    "is_active",
+    "curator_notes",
 ]
 
 
@@ -48,7 +56,9 @@ _WRITE_DOC: dict[str, Any] = {
 
 
 @extend_schema_view(
-    create=extend_schema(request=TrainingResourceInput, responses={201: TrainingResourceSerializer}),
+    create=extend_schema(
+        request=TrainingResourceInput, responses={201: TrainingResourceSerializer}
+    ),
     update=extend_schema(**_WRITE_DOC),
     partial_update=extend_schema(**_WRITE_DOC),
 )
@@ -84,7 +94,9 @@ class TrainingResourceViewSet(
     def _out(self, resource: TrainingResource) -> dict:
         return TrainingResourceSerializer(self.get_queryset().get(pk=resource.pk)).data
 
-    def _save(self, request: Request, resource: TrainingResource, *, partial: bool) -> TrainingResource:
+    def _save(
+        self, request: Request, resource: TrainingResource, *, partial: bool
+    ) -> TrainingResource:
         data = TrainingResourceInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -10,7 +10,8 @@ from readiness.models import Skill
 
 class Certification(models.Model):
     name = models.CharField(
-        max_length=200, unique=True,
+        max_length=200,
+        unique=True,
         help_text="As the provider writes it (a transcript's certification is matched by name).",
     )
     provider = models.ForeignKey(
@@ -20,7 +21,9 @@ class Certification(models.Model):
         max_length=200, blank=True, help_text="Comma-separated, e.g. “AI-102”."
     )
     validity_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(120)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="Empty: it does not expire (e.g. Microsoft fundamentals). Role-based "
         "Microsoft certifications renew yearly: 12.",
     )
@@ -59,7 +62,9 @@ class CertificationSkill(models.Model):
     class Meta:
         ordering = ["skill__name"]
         constraints = [
-            models.UniqueConstraint(fields=["certification", "skill"], name="one_level_per_cert_skill"),
+            models.UniqueConstraint(
+                fields=["certification", "skill"], name="one_level_per_cert_skill"
+            ),
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=4), name="certification_level_range"
             ),

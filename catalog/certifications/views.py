@@ -31,14 +31,24 @@ class CertificationEditView(CuratorRequiredMixin, TemplateView):
         return get_object_or_404(Certification, pk=pk) if pk is not None else None
 
     def _render(self, form, formset, certification, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {
-            "form": form, "formset": formset, "certification": certification,
-        }, status=status)
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "formset": formset,
+                "certification": certification,
+            },
+            status=status,
+        )
 
     def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         certification = self._object()
-        return self._render(CertificationForm(instance=certification),
-                            SkillLevelFormSet(instance=certification), certification)
+        return self._render(
+            CertificationForm(instance=certification),
+            SkillLevelFormSet(instance=certification),
+            certification,
+        )
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         certification = self._object()

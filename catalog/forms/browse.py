@@ -23,23 +23,36 @@ def _skills() -> forms.ModelChoiceField:
 class CatalogFilterForm(forms.Form):
     """The catalog's search and filters (GET): every field optional."""
 
-    q = forms.CharField(label="Search", required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Title, skill or provider"}))
-    audience = forms.ModelChoiceField(queryset=Audience.objects.all(), required=False,
-                                      empty_label="Any audience")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Title, skill or provider"}),
+    )
+    audience = forms.ModelChoiceField(
+        queryset=Audience.objects.all(), required=False, empty_label="Any audience"
+    )
     skill = _skills()
-    level = forms.TypedChoiceField(label="Builds to at least", required=False, coerce=int,
-                                   empty_value=None, choices=[("", "Any level"), *LEVEL_CHOICES])
-    provider = forms.ModelChoiceField(queryset=Provider.objects.all(), required=False,
-                                      empty_label="Any provider")
+    level = forms.TypedChoiceField(
+        label="Builds to at least",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "Any level"), *LEVEL_CHOICES],
+    )
+    provider = forms.ModelChoiceField(
+        queryset=Provider.objects.all(), required=False, empty_label="Any provider"
+    )
     kind = forms.ChoiceField(required=False, choices=[("", "Any kind"), *ResourceKind.choices])
     duration = forms.ChoiceField(
         required=False,
         choices=[("", "Any duration"), *((k, v[0]) for k, v in DURATION_BANDS.items())],
     )
-    price = forms.ChoiceField(label="Price", required=False,
-                              choices=[("", "Free or paid"), ("free", "Free"), ("paid", "Paid")])
+    price = forms.ChoiceField(
+        label="Price",
+        required=False,
+        choices=[("", "Free or paid"), ("free", "Free"), ("paid", "Paid")],
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -48,12 +61,19 @@ class CatalogFilterForm(forms.Form):
         self.helper.form_class = "catalog-filters"
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Row(Column("q", css_class="col-md-6"), Column("audience", css_class="col-md-3"),
-                Column("skill", css_class="col-md-3")),
-            Row(Column("level", css_class="col-md-2"), Column("provider", css_class="col-md-2"),
-                Column("kind", css_class="col-md-2"), Column("duration", css_class="col-md-2"),
+            Row(
+                Column("q", css_class="col-md-6"),
+                Column("audience", css_class="col-md-3"),
+                Column("skill", css_class="col-md-3"),
+            ),
+            Row(
+                Column("level", css_class="col-md-2"),
+                Column("provider", css_class="col-md-2"),
+                Column("kind", css_class="col-md-2"),
+                Column("duration", css_class="col-md-2"),
                 Column("price", css_class="col-md-2"),
-                Column(Submit("", "Search", css_class="w-100 mt-md-4"), css_class="col-md-2")),
+                Column(Submit("", "Search", css_class="w-100 mt-md-4"), css_class="col-md-2"),
+            ),
         )
 
     def filters(self) -> CatalogFilters:

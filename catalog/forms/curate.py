@@ -49,8 +49,19 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = TrainingResource
         fields = [
-            "title", "url", "kind", "provider", "summary", "duration_minutes", "level",
-            "is_free", "audiences", "locale", "is_active", "curator_notes", "curated_fields",
+            "title",
+            "url",
+            "kind",
+            "provider",
+            "summary",
+            "duration_minutes",
+            "level",
+            "is_free",
+            "audiences",
+            "locale",
+            "is_active",
+            "curator_notes",
+            "curated_fields",
         ]
         widgets = {
             "audiences": forms.CheckboxSelectMultiple,
@@ -73,21 +84,28 @@ class ResourceForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "The resource",
-                "title", "url",
-                Row(Column("kind", css_class="col-md-4"), Column("provider", css_class="col-md-4"),
-                    Column("locale", css_class="col-md-4")),
+                "title",
+                "url",
+                Row(
+                    Column("kind", css_class="col-md-4"),
+                    Column("provider", css_class="col-md-4"),
+                    Column("locale", css_class="col-md-4"),
+                ),
                 "summary",
             ),
             Fieldset(
                 "Who it is for",
-                Row(Column("level", css_class="col-md-4"),
+                Row(
+                    Column("level", css_class="col-md-4"),
                     Column("duration_minutes", css_class="col-md-4"),
-                    Column(Div("is_free", css_class="mt-md-4"), css_class="col-md-4")),
+                    Column(Div("is_free", css_class="mt-md-4"), css_class="col-md-4"),
+                ),
                 InlineCheckboxes("audiences"),
             ),
             Fieldset(
                 "Curation",
-                "is_active", "curator_notes",
+                "is_active",
+                "curator_notes",
                 *([InlineCheckboxes("curated_fields")] if imported else []),
             ),
         )
@@ -136,28 +154,37 @@ class BaseResourceSkillFormSet(forms.BaseInlineFormSet):
         return {
             form.cleaned_data["skill"]: form.cleaned_data["level"]
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("skill") and form.cleaned_data.get("level")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("skill")
+            and form.cleaned_data.get("level")
         }
 
 
 # The stubs type the factory's class as its generic base: it is a BaseResourceSkillFormSet.
-ResourceSkillFormSet = cast(type[BaseResourceSkillFormSet], inlineformset_factory(
-    TrainingResource,
-    ResourceSkill,
-    form=ResourceSkillForm,
-    formset=BaseResourceSkillFormSet,
-    extra=2,
-    can_delete=True,
-))
+ResourceSkillFormSet = cast(
+    type[BaseResourceSkillFormSet],
+    inlineformset_factory(
+        TrainingResource,
+        ResourceSkill,
+        form=ResourceSkillForm,
+        formset=BaseResourceSkillFormSet,
+        extra=2,
+        can_delete=True,
+    ),
+)
 
 
 class MappingRuleForm(forms.ModelForm):
     class Meta:
         model = SkillMappingRule
         fields = ["skill", "field", "value", "level_rule", "fixed_level", "is_active"]
-        labels = {"field": "Match on", "value": "Value", "level_rule": "Level it brings",
-                  "is_active": "Active"}
+        labels = {
+            "field": "Match on",
+            "value": "Value",
+            "level_rule": "Level it brings",
+            "is_active": "Active",
+        }
         help_texts = {"value": "A Learn id such as azure-openai, or a word of the title."}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -167,11 +194,16 @@ class MappingRuleForm(forms.ModelForm):
         self.fields["fixed_level"].label = "Fixed level"
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("skill", css_class="col-md-4"), Column("field", css_class="col-md-3"),
-                Column("value", css_class="col-md-5")),
-            Row(Column("level_rule", css_class="col-md-4"),
+            Row(
+                Column("skill", css_class="col-md-4"),
+                Column("field", css_class="col-md-3"),
+                Column("value", css_class="col-md-5"),
+            ),
+            Row(
+                Column("level_rule", css_class="col-md-4"),
                 Column("fixed_level", css_class="col-md-3"),
-                Column(Div(Field("is_active"), css_class="mt-md-4 pt-md-2"), css_class="col-md-5")),
+                Column(Div(Field("is_active"), css_class="mt-md-4 pt-md-2"), css_class="col-md-5"),
+            ),
             Submit("save", "Save rule"),
         )
 
@@ -192,19 +224,28 @@ class UnmappedMapForm(forms.Form):
     """The bulk action of the unmapped queue: map the ticked items to a skill, or retire them."""
 
     resources = IdsChoiceField(
-        queryset=TrainingResource.objects.none(), widget=forms.CheckboxSelectMultiple,
+        queryset=TrainingResource.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Tick at least one item."},
     )
     action = forms.ChoiceField(choices=[("map", "Map"), ("retire", "Retire")])
-    skill = forms.ModelChoiceField(queryset=Skill.objects.filter(is_active=True), required=False,
-                                   label="Skill", empty_label="Choose a skill")
+    skill = forms.ModelChoiceField(
+        queryset=Skill.objects.filter(is_active=True),
+        required=False,
+        label="Skill",
+        empty_label="Choose a skill",
+    )
     level = forms.TypedChoiceField(
-        label="Level it brings", required=False, coerce=int, empty_value=None,
+        label="Level it brings",
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", "One above its difficulty"), *LEVEL_CHOICES],
     )
 
-    def __init__(self, *args: Any, queryset: QuerySet[TrainingResource] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, queryset: QuerySet[TrainingResource] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if queryset is not None:
             model_choice_field(self, "resources").queryset = queryset

@@ -20,10 +20,12 @@ class ImportFileForm(forms.Form):
         label="This file is the whole catalog: retire Learn items of its kinds that it lacks",
         help_text="Off: the file adds and updates items and retires none. On: a dry run "
         "first lists what would be retired, and nothing is retired until you confirm it.",
-        required=False, initial=False,
+        required=False,
+        initial=False,
     )
-    dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
-                                 required=False)
+    dry_run = forms.BooleanField(
+        label="Dry run: report what would change, write nothing", required=False
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -40,5 +42,6 @@ class ImportFileForm(forms.Form):
 
 
 class ImportPlatformForm(forms.Form):
-    dry_run = forms.BooleanField(label="Dry run: report what would change, write nothing",
-                                 required=False)
+    dry_run = forms.BooleanField(
+        label="Dry run: report what would change, write nothing", required=False
+    )

@@ -106,8 +106,9 @@ def _converter(field: models.Field) -> Callable[[Any], Any] | None:
 def _payload(model: type[models.Model], names: Sequence[str], rows: Sequence[dict]) -> str:
     fields = [_field(model, name) for name in names]
     attnames = [f.attname for f in fields]
-    converted = [(i, convert) for i, f in enumerate(fields)
-                 if (convert := _converter(f)) is not None]
+    converted = [
+        (i, convert) for i, f in enumerate(fields) if (convert := _converter(f)) is not None
+    ]
     payload = []
     for row in rows:
         values = [row[attname] for attname in attnames]
@@ -252,14 +253,16 @@ def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     table = _quote(model._meta.db_table)
     if connection.vendor == "sqlite":
         assignments = ", ".join(
-            f"{_quote(f.column)} = {_sqlite_value(f, i)}" for i, f in enumerate(fields, 1))
+            f"{_quote(f.column)} = {_sqlite_value(f, i)}" for i, f in enumerate(fields, 1)
+        )
         sql = (
             f"UPDATE {table} SET {assignments} FROM json_each(%s) AS j "  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
             f"WHERE {table}.{_quote(pk.column)} = {_sqlite_value(pk, 0)}"
         )
     else:
         assignments = ", ".join(
-            f"{_quote(f.column)} = {_pg_value(f, i)}" for i, f in enumerate(fields, 1))
+            f"{_quote(f.column)} = {_pg_value(f, i)}" for i, f in enumerate(fields, 1)
+        )
         sql = (
             f"UPDATE {table} SET {assignments} FROM {_PG_ROWS} "  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
             f"WHERE {table}.{_quote(pk.column)} = {_pg_value(pk, 0)}"

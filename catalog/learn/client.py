@@ -170,7 +170,8 @@ class LearnPlatformClient:
     ) -> Iterator[list[dict[str, Any]]]:
         """Every page of ``collection`` (``modules``, ``learning-paths``…), as item lists."""
         url = self._with_version(
-            f"{self.config.api_base}/{collection}", {"maxpagesize": str(PAGE_SIZE), **(params or {})}
+            f"{self.config.api_base}/{collection}",
+            {"maxpagesize": str(PAGE_SIZE), **(params or {})},
         )
         visited: set[str] = set()
         while url:
@@ -180,7 +181,7 @@ class LearnPlatformClient:
             body = self._get_json(url, what=f"/{collection}")
             if not isinstance(body, dict) or not isinstance(body.get("value"), list):
                 raise LearnApiError(
-                    f"A page of /{collection} is not of the form {{\"value\": [...]}}."
+                    f'A page of /{collection} is not of the form {{"value": [...]}}.'
                 )
             yield body["value"]
             next_link = body.get("nextLink") or body.get("@odata.nextLink")
@@ -229,8 +230,11 @@ class LearnPlatformClient:
                 self._wait(None, attempt, why=f"{type(exc).__name__} on {what}")
                 continue
             if response.status_code in RETRYABLE_STATUS and not last:
-                self._wait(response.headers.get("Retry-After"), attempt,
-                           why=f"HTTP {response.status_code} from {what}")
+                self._wait(
+                    response.headers.get("Retry-After"),
+                    attempt,
+                    why=f"HTTP {response.status_code} from {what}",
+                )
                 continue
             if response.status_code in RETRYABLE_STATUS:
                 raise LearnApiError(

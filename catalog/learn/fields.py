@@ -98,16 +98,26 @@ def canonical_url(value: Any) -> str:
         raise RejectedItem(f"its URL is not an http(s) address: {value[:120]!r}")
     host = parts.netloc.lower()
     query = urlencode(
-        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-         if not TRACKING_PARAM.match(k)]
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not TRACKING_PARAM.match(k)
+        ]
     )
     path = parts.path or "/"
     if parts.hostname.lower() in LEARN_HOSTS:
         path = LOCALE_SEGMENT.sub("", path) or "/"
         if not path.endswith("/"):
             path += "/"
-    url = urlunsplit(("https" if parts.hostname.lower() in LEARN_HOSTS else parts.scheme.lower(),
-                      host, path, query, ""))
+    url = urlunsplit(
+        (
+            "https" if parts.hostname.lower() in LEARN_HOSTS else parts.scheme.lower(),
+            host,
+            path,
+            query,
+            "",
+        )
+    )
     if len(url) > URL_MAX:
         raise RejectedItem(f"its URL is longer than {URL_MAX} characters")
     return url
@@ -121,7 +131,9 @@ def minutes(value: Any) -> int | None:
     try:
         minutes = float(value)
     except (TypeError, ValueError):
-        raise RejectedItem(f"its duration is not a number of minutes: {str(value)[:40]!r}") from None
+        raise RejectedItem(
+            f"its duration is not a number of minutes: {str(value)[:40]!r}"
+        ) from None
     if minutes != minutes or minutes < 0 or minutes > DURATION_MAX:  # NaN, negative, absurd
         raise RejectedItem(f"its duration is out of range: {value!r}")
     return round(minutes)

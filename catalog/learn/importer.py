@@ -59,8 +59,12 @@ def learn_items_import(
     with transaction.atomic():
         provider = _learn_provider(dry_run=dry_run)
         plan, summary = plan_import(
-            parsed=parsed, source=source, provider=provider, retire_missing=retire_missing,
-            retire_only=retire_only, now=now,
+            parsed=parsed,
+            source=source,
+            provider=provider,
+            retire_missing=retire_missing,
+            retire_only=retire_only,
+            now=now,
         )
         summary.dry_run = dry_run
         new_ids: dict[str, int] = {}
@@ -96,8 +100,12 @@ def _outcomes(plan: ImportPlan, new_ids: dict[str, int]) -> dict[str, Any]:
 def _learn_provider(*, dry_run: bool) -> Provider:
     provider = Provider.objects.filter(slug=LEARN_PROVIDER_SLUG).first()
     if provider is None:
-        provider = Provider(name="Microsoft Learn", slug=LEARN_PROVIDER_SLUG,
-                            url="https://learn.microsoft.com", preference=20)
+        provider = Provider(
+            name="Microsoft Learn",
+            slug=LEARN_PROVIDER_SLUG,
+            url="https://learn.microsoft.com",
+            preference=20,
+        )
         if not dry_run:
             provider.full_clean()
             provider.save()
@@ -107,11 +115,22 @@ def _learn_provider(*, dry_run: bool) -> Provider:
 def _apply(plan: ImportPlan, *, now: dt.datetime, user: Any = None, reason: str) -> dict[str, int]:
     """Write the plan and its audit history: a fixed number of statements, however many
     items. Returns the ids of the created resources by uid."""
-    create_fields = [*IMPORTED_FIELDS, "provider", "external_uid", "source", "is_active",
-                     "retired_at", "curator_notes", "curated_fields", "created_at", "updated_at"]
+    create_fields = [
+        *IMPORTED_FIELDS,
+        "provider",
+        "external_uid",
+        "source",
+        "is_active",
+        "retired_at",
+        "curator_notes",
+        "curated_fields",
+        "created_at",
+        "updated_at",
+    ]
     new_ids: dict[str, int] = dict(
-        bulk.insert_rows(TrainingResource, create_fields, plan.creates,
-                         returning=["external_uid", "id"])
+        bulk.insert_rows(
+            TrainingResource, create_fields, plan.creates, returning=["external_uid", "id"]
+        )
     )
     bulk.update_rows(TrainingResource, [*IMPORTED_FIELDS, *BOOKKEEPING_FIELDS], plan.updates)
     if plan.retire_ids:
@@ -120,15 +139,20 @@ def _apply(plan: ImportPlan, *, now: dt.datetime, user: Any = None, reason: str)
         )
     history = {"user": user, "reason": reason, "when": now}
     history_snapshot(TrainingResource, list(new_ids.values()), history_type="+", **history)
-    history_snapshot(TrainingResource, [row["id"] for row in plan.updates] + plan.retire_ids,
-                     history_type="~", **history)
+    history_snapshot(
+        TrainingResource,
+        [row["id"] for row in plan.updates] + plan.retire_ids,
+        history_type="~",
+        **history,
+    )
     if plan.link_delete_ids:
         # The deleted links' last state, before they go.
         history_snapshot(ResourceSkill, plan.link_delete_ids, history_type="-", **history)
         ResourceSkill.objects.filter(pk__in=plan.link_delete_ids).delete()
     bulk.update_rows(ResourceSkill, ["level"], plan.link_updates)
-    history_snapshot(ResourceSkill, [row["id"] for row in plan.link_updates],
-                     history_type="~", **history)
+    history_snapshot(
+        ResourceSkill, [row["id"] for row in plan.link_updates], history_type="~", **history
+    )
     created_links = bulk.insert_rows(
         ResourceSkill,
         ["resource", "skill", "level", "origin"],
@@ -143,8 +167,7 @@ def _apply(plan: ImportPlan, *, now: dt.datetime, user: Any = None, reason: str)
         ],
         returning=["id"],
     )
-    history_snapshot(ResourceSkill, [row[0] for row in created_links], history_type="+",
-                     **history)
+    history_snapshot(ResourceSkill, [row[0] for row in created_links], history_type="+", **history)
     return new_ids
 
 
@@ -187,4 +210,3 @@ def _as_item(resource: TrainingResource) -> LearnItem:
         learn_subjects=resource.learn_subjects,
         children_uids=resource.children_uids,
     )
-

@@ -62,8 +62,9 @@ def rule_links(items: Iterable[LearnItem], rules: list[CompiledRule]) -> dict[st
     looked up among the rules, rather than each rule scanning every item.
     """
     # (position, rule): matches are applied in the rules' order, as a scan of them would.
-    keyword_rules = [(i, rule) for i, rule in enumerate(rules)
-                     if rule.field == MappingField.KEYWORD]
+    keyword_rules = [
+        (i, rule) for i, rule in enumerate(rules) if rule.field == MappingField.KEYWORD
+    ]
     by_value: dict[str, dict[str, list[tuple[int, CompiledRule]]]] = {}
     for i, rule in enumerate(rules):
         if rule.field != MappingField.KEYWORD:

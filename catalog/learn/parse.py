@@ -196,8 +196,8 @@ def legacy_collections(document: Any) -> Iterator[tuple[str, str, list]]:
     """(key, kind, items) of a legacy Catalog API document (or a saved Platform page)."""
     if not isinstance(document, dict):
         raise LearnFormatError(
-            "The file must hold one JSON object with keys such as \"modules\" and "
-            f"\"learningPaths\" (the Catalog API shape); it holds a {_json_type(document)}."
+            'The file must hold one JSON object with keys such as "modules" and '
+            f'"learningPaths" (the Catalog API shape); it holds a {_json_type(document)}.'
         )
     found = [key for key in document if key in LEGACY_COLLECTIONS]
     if not found and isinstance(document.get("value"), list):
@@ -213,7 +213,7 @@ def legacy_collections(document: Any) -> Iterator[tuple[str, str, list]]:
     for key in found:
         if not isinstance(document[key], list):
             raise LearnFormatError(
-                f"\"{key}\" must be a list of items; it is a {_json_type(document[key])}."
+                f'"{key}" must be a list of items; it is a {_json_type(document[key])}.'
             )
     # Certifications before their merged list, so the older shape never overrides the newer.
     for key in sorted(found, key=lambda k: k.lower().startswith("merged")):
@@ -252,7 +252,9 @@ def parse_items(
             if progress is not None:
                 progress(done)
     return ParsedCatalog(
-        items=_path_durations(found.items), rejections=found.rejections, kinds=found.kinds,
+        items=_path_durations(found.items),
+        rejections=found.rejections,
+        kinds=found.kinds,
         seen_uids=found.seen_uids,
     )
 
@@ -292,8 +294,7 @@ class _Found:
         if item.uid in self.by_uid:
             if not merged:
                 self.rejections.append(
-                    Rejection("Rejected: its uid appears twice in the input.",
-                              item.uid, item.title)
+                    Rejection("Rejected: its uid appears twice in the input.", item.uid, item.title)
                 )
         elif item.url in self.urls:
             self.rejections.append(

@@ -85,8 +85,15 @@ def _values(item: LearnItem) -> dict[str, Any]:
 
 #: What the plan reads of an existing resource: plain rows, not model instances (building
 #: thousands of instances costs more than the query that reads them).
-_EXISTING_FIELDS = ["id", "external_uid", "source", "is_active", "retired_at", "curated_fields",
-                    *IMPORTED_FIELDS]
+_EXISTING_FIELDS = [
+    "id",
+    "external_uid",
+    "source",
+    "is_active",
+    "retired_at",
+    "curated_fields",
+    *IMPORTED_FIELDS,
+]
 _Existing = namedtuple("_Existing", ["pk", *_EXISTING_FIELDS[1:]])  # noqa: PYI024
 LINK_FIELDS = ["id", "resource_id", "skill_id", "level", "origin"]
 _Link = namedtuple("_Link", ["pk", *LINK_FIELDS[1:]])  # noqa: PYI024
@@ -125,9 +132,9 @@ def _known(urls: list[str]) -> _Known:
     links: dict[int, list[_Link]] = {}
     if rows:
         links = links_by_resource(
-            ResourceSkill.objects.filter(
-                bulk.among("resource_id", [r.pk for r in rows])
-            ).order_by().values_list(*LINK_FIELDS)
+            ResourceSkill.objects.filter(bulk.among("resource_id", [r.pk for r in rows]))
+            .order_by()
+            .values_list(*LINK_FIELDS)
         )
     return _Known(
         rows=rows,
@@ -158,11 +165,20 @@ def plan_import(
             continue
         skills = wanted.get(item.uid, {})
         if resource is None:
-            _plan_create(item, skills, source=source, provider=provider, now=now, plan=plan,
-                         summary=summary)
+            _plan_create(
+                item, skills, source=source, provider=provider, now=now, plan=plan, summary=summary
+            )
         else:
-            _plan_update(resource, item, skills, known.links.get(resource.pk, []),
-                         source=source, now=now, plan=plan, summary=summary)
+            _plan_update(
+                resource,
+                item,
+                skills,
+                known.links.get(resource.pk, []),
+                source=source,
+                now=now,
+                plan=plan,
+                summary=summary,
+            )
     if retire_missing:
         _plan_retirements(known.rows, parsed, retire_only=retire_only, plan=plan)
         summary.retired = len(plan.retire_ids)
@@ -177,19 +193,29 @@ def _match(item: LearnItem, known: _Known) -> tuple[_Existing | None, Rejection 
     if resource is None and url_owner is not None:
         if url_owner.external_uid and url_owner.external_uid != item.uid:
             return None, Rejection(
-                f"Rejected: its URL belongs to another resource (uid "
-                f"{url_owner.external_uid}).", item.uid, item.title)
+                f"Rejected: its URL belongs to another resource (uid {url_owner.external_uid}).",
+                item.uid,
+                item.title,
+            )
         return url_owner, None  # a resource entered by hand: adopt it
     if resource is not None and url_owner is not None and url_owner.pk != resource.pk:
         return None, Rejection(
             f"Rejected: its new URL belongs to another resource (“{url_owner.title}”).",
-            item.uid, item.title)
+            item.uid,
+            item.title,
+        )
     return resource, None
 
 
 def _plan_create(
-    item: LearnItem, skills: dict[int, int], *, source: str, provider: Provider,
-    now: dt.datetime, plan: ImportPlan, summary: ImportSummary,
+    item: LearnItem,
+    skills: dict[int, int],
+    *,
+    source: str,
+    provider: Provider,
+    now: dt.datetime,
+    plan: ImportPlan,
+    summary: ImportSummary,
 ) -> None:
     plan.creates.append(
         {
@@ -214,8 +240,15 @@ def _plan_create(
 
 
 def _plan_update(
-    resource: _Existing, item: LearnItem, skills: dict[int, int], links: list[_Link], *,
-    source: str, now: dt.datetime, plan: ImportPlan, summary: ImportSummary,
+    resource: _Existing,
+    item: LearnItem,
+    skills: dict[int, int],
+    links: list[_Link],
+    *,
+    source: str,
+    now: dt.datetime,
+    plan: ImportPlan,
+    summary: ImportSummary,
 ) -> None:
     changed = _resource_changes(resource, item, source=source, plan=plan, now=now)
     links_changed, has_skills = link_changes(resource, skills, links, plan)
@@ -231,7 +264,10 @@ def _plan_update(
 
 
 def _plan_retirements(
-    rows: list[_Existing], parsed: ParsedCatalog, *, retire_only: Collection[int] | None,
+    rows: list[_Existing],
+    parsed: ParsedCatalog,
+    *,
+    retire_only: Collection[int] | None,
     plan: ImportPlan,
 ) -> None:
     """Retire the Learn resources of the kinds the input covered that it lacks, unless a

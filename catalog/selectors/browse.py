@@ -37,7 +37,9 @@ def _with_skills_and_audiences(queryset: QuerySet[TrainingResource]) -> QuerySet
     return queryset.select_related("provider").prefetch_related(
         Prefetch(
             "skill_links",
-            queryset=ResourceSkill.objects.select_related("skill").order_by("-level", "skill__name"),
+            queryset=ResourceSkill.objects.select_related("skill").order_by(
+                "-level", "skill__name"
+            ),
         ),
         Prefetch("audiences", queryset=Audience.objects.order_by("order", "name")),
     )
@@ -59,8 +61,11 @@ def resources_search(*, filters: CatalogFilters) -> QuerySet[TrainingResource]:
                 Q(title__icontains=word)
                 | Q(summary__icontains=word)
                 | Q(provider__name__icontains=word)
-                | Exists(ResourceSkill.objects.filter(resource=OuterRef("pk"),
-                                                      skill__name__icontains=word))
+                | Exists(
+                    ResourceSkill.objects.filter(
+                        resource=OuterRef("pk"), skill__name__icontains=word
+                    )
+                )
             )
     if filters.audience is not None:
         fits = TrainingResource.audiences.through.objects.filter(trainingresource=OuterRef("pk"))
@@ -105,7 +110,8 @@ def resource_modules(*, resource: TrainingResource) -> list[TrainingResource]:
         return []
     found = {
         r.external_uid: r
-        for r in TrainingResource.objects.filter(external_uid__in=resource.children_uids[:200])
-        .select_related("provider")
+        for r in TrainingResource.objects.filter(
+            external_uid__in=resource.children_uids[:200]
+        ).select_related("provider")
     }
     return [found[uid] for uid in resource.children_uids if uid in found]

@@ -52,8 +52,9 @@ def retirement_impact(*, resource_ids: list[int]) -> dict[str, object]:
     impact: dict[str, object] = {"people": 0, "by_resource": {}}
     if not resource_ids:
         return impact
-    for _receiver, answer in resources_retiring.send(sender=TrainingResource,
-                                                     resource_ids=resource_ids):
+    for _receiver, answer in resources_retiring.send(
+        sender=TrainingResource, resource_ids=resource_ids
+    ):
         if answer:
             impact["people"] = int(impact["people"]) + answer["people"]  # type: ignore[call-overload]
             impact["by_resource"].update(answer["by_resource"])  # type: ignore[union-attr]

@@ -31,7 +31,9 @@ def import_blocking_run() -> ImportRun | None:
     """The import queued or running right now (younger than the stale limit), if any."""
     return (
         ImportRun.objects.defer("payload")
-        .filter(status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
-                created_at__gte=timezone.now() - IMPORT_STALE_AFTER)
+        .filter(
+            status__in=[ImportStatus.QUEUED, ImportStatus.RUNNING],
+            created_at__gte=timezone.now() - IMPORT_STALE_AFTER,
+        )
         .first()
     )

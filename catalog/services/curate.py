@@ -56,8 +56,9 @@ def _links_replace(*, resource: TrainingResource, skill_levels: dict[Skill, int]
     for skill_id, level in wanted.items():
         link = current.get(skill_id)
         if link is None:
-            link = ResourceSkill(resource=resource, skill_id=skill_id, level=level,
-                                 origin=LinkOrigin.CURATOR)
+            link = ResourceSkill(
+                resource=resource, skill_id=skill_id, level=level, origin=LinkOrigin.CURATOR
+            )
             link.full_clean(exclude=["resource", "skill"])
             link.save()
         elif link.level != level or link.origin != LinkOrigin.CURATOR:
@@ -90,7 +91,10 @@ def resource_restore(*, resource: TrainingResource) -> TrainingResource:
 
 
 def resources_map_to_skill(
-    *, resource_ids: Iterable[int], skill: Skill, level: int | None = None,
+    *,
+    resource_ids: Iterable[int],
+    skill: Skill,
+    level: int | None = None,
     user: AbstractBaseUser | None = None,
 ) -> int:
     """Map resources (typically from the unmapped queue) to ``skill`` as the curator's links.
@@ -101,8 +105,9 @@ def resources_map_to_skill(
     if level is not None and not 1 <= level <= 4:
         raise ValidationError({"level": "A level between 1 and 4."})
     with transaction.atomic():
-        resources = list(TrainingResource.objects.filter(pk__in=list(resource_ids))
-                         .only("id", "level"))
+        resources = list(
+            TrainingResource.objects.filter(pk__in=list(resource_ids)).only("id", "level")
+        )
         existing = {
             link.resource_id: link
             for link in ResourceSkill.objects.filter(resource__in=resources, skill=skill)
@@ -112,18 +117,31 @@ def resources_map_to_skill(
             target = level or min(4, (resource.level or 1) + 1)
             link = existing.get(resource.pk)
             if link is None:
-                creates.append(ResourceSkill(resource=resource, skill=skill, level=target,
-                                             origin=LinkOrigin.CURATOR))
+                creates.append(
+                    ResourceSkill(
+                        resource=resource, skill=skill, level=target, origin=LinkOrigin.CURATOR
+                    )
+                )
             elif link.level != target or link.origin != LinkOrigin.CURATOR:
                 link.level, link.origin = target, LinkOrigin.CURATOR
                 updates.append(link)
         ResourceSkill.objects.bulk_create(creates)
         ResourceSkill.objects.bulk_update(updates, ["level", "origin"])
         # bulk_create and bulk_update skip save(): their audit history, written here.
-        history_snapshot(ResourceSkill, [link.pk for link in creates], history_type="+",
-                         user=user, reason=UNMAPPED_QUEUE_REASON)
-        history_snapshot(ResourceSkill, [link.pk for link in updates], history_type="~",
-                         user=user, reason=UNMAPPED_QUEUE_REASON)
+        history_snapshot(
+            ResourceSkill,
+            [link.pk for link in creates],
+            history_type="+",
+            user=user,
+            reason=UNMAPPED_QUEUE_REASON,
+        )
+        history_snapshot(
+            ResourceSkill,
+            [link.pk for link in updates],
+            history_type="~",
+            user=user,
+            reason=UNMAPPED_QUEUE_REASON,
+        )
     return len(creates) + len(updates)
 
 

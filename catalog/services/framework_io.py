@@ -50,7 +50,11 @@ SECTIONS = (
 )
 # How a row of each model is named from elsewhere in the file.
 NATURAL_KEY = {
-    Audience: "slug", SkillCategory: "slug", Skill: "slug", Role: "slug", Provider: "slug",
+    Audience: "slug",
+    SkillCategory: "slug",
+    Skill: "slug",
+    Role: "slug",
+    Provider: "slug",
     TrainingResource: "url",
 }
 
@@ -58,8 +62,10 @@ NATURAL_KEY = {
 def _fields(model: type[models.Model]) -> list[models.Field]:
     """The fields a file carries: not the id, not the timestamps the database sets itself."""
     return [
-        f for f in model._meta.concrete_fields
-        if not f.primary_key and not getattr(f, "auto_now", False)
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not getattr(f, "auto_now", False)
         and not getattr(f, "auto_now_add", False)
     ]
 
@@ -88,7 +94,9 @@ def framework_export() -> dict[str, Any]:
             row = {f.name: _dump_value(obj, f) for f in fields}
             for name in section.many:
                 target = section.model._meta.get_field(name).related_model
-                row[name] = sorted(getattr(o, NATURAL_KEY[target]) for o in getattr(obj, name).all())
+                row[name] = sorted(
+                    getattr(o, NATURAL_KEY[target]) for o in getattr(obj, name).all()
+                )
             rows.append(row)
         rows.sort(key=lambda row: [str(row[k]) for k in section.key])
         document[section.name] = rows
@@ -114,7 +122,9 @@ class _Resolver:
         try:
             return self._cache[model][key]
         except KeyError:
-            raise ValidationError(f"{model._meta.verbose_name} {key!r} is not in the file or the database.") from None
+            raise ValidationError(
+                f"{model._meta.verbose_name} {key!r} is not in the file or the database."
+            ) from None
 
     def add(self, obj: models.Model) -> None:
         model = type(obj)

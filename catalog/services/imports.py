@@ -195,8 +195,10 @@ def _claim(run_id: int) -> bool:
     now = timezone.now()
     return bool(
         ImportRun.objects.filter(pk=run_id)
-        .filter(Q(status=ImportStatus.QUEUED)
-                | Q(status=ImportStatus.RUNNING, started_at__lt=now - IMPORT_STALE_AFTER))
+        .filter(
+            Q(status=ImportStatus.QUEUED)
+            | Q(status=ImportStatus.RUNNING, started_at__lt=now - IMPORT_STALE_AFTER)
+        )
         .update(status=ImportStatus.RUNNING, started_at=now, phase="Starting")
     )
 
@@ -225,9 +227,13 @@ def import_run_execute(
         _finish(run_id, status=ImportStatus.FAILED, error=str(exc), phase="Failed")
     except Exception as exc:
         logger.exception("Import #%s failed unexpectedly", run_id)
-        _finish(run_id, status=ImportStatus.FAILED, phase="Failed",
-                error=f"The import stopped on an unexpected error ({type(exc).__name__}); "
-                "nothing was written. The server log has the details.")
+        _finish(
+            run_id,
+            status=ImportStatus.FAILED,
+            phase="Failed",
+            error=f"The import stopped on an unexpected error ({type(exc).__name__}); "
+            "nothing was written. The server log has the details.",
+        )
     else:
         outcomes = summary.outcomes
         impact = retirement_impact(resource_ids=outcomes.get("retire_ids", []))
@@ -281,11 +287,16 @@ def _execute(
     total = sum(len(items) for _, _, items in batches)
     progress.phase(f"Checking {total} items", total=total)
     parsed = parse_items(batches, progress=progress.advance)
-    progress.phase(f"Writing {len(parsed.items)} items to the catalog", processed=total,
-                   total=total)
+    progress.phase(
+        f"Writing {len(parsed.items)} items to the catalog", processed=total, total=total
+    )
     summary = learn_items_import(
-        parsed=parsed, source=source, retire_missing=run.retire_missing, dry_run=run.dry_run,
-        retire_only=run.retire_only, user=run.requested_by,
+        parsed=parsed,
+        source=source,
+        retire_missing=run.retire_missing,
+        dry_run=run.dry_run,
+        retire_only=run.retire_only,
+        user=run.requested_by,
     )
     return summary
 

@@ -66,8 +66,9 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
         resource = self.get_object()
         form = ResourceForm(instance=resource)
         formset = ResourceSkillFormSet(instance=resource, prefix="skills")
-        return self.render_to_response(self.get_context_data(form=form, formset=formset,
-                                                             resource=resource))
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, resource=resource)
+        )
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         resource = self.get_object()
@@ -82,7 +83,8 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
                     resource=form.save(commit=False),
                     audiences=form.cleaned_data["audiences"],
                     skill_levels=formset.skill_levels()
-                    if creating or formset.has_changed() else None,
+                    if creating or formset.has_changed()
+                    else None,
                     touched=touched,
                 )
             except ValidationError as exc:
@@ -91,8 +93,9 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
                 verb = "added to" if creating else "saved in"
                 messages.success(request, f"“{saved.title}” {verb} the catalog.")
                 return redirect(saved)
-        return self.render_to_response(self.get_context_data(form=form, formset=formset,
-                                                             resource=resource))
+        return self.render_to_response(
+            self.get_context_data(form=form, formset=formset, resource=resource)
+        )
 
 
 def _plans_note(resource_ids: list[int]) -> str:
@@ -101,9 +104,11 @@ def _plans_note(resource_ids: list[int]) -> str:
     one = len(resource_ids) == 1
     if not people:
         return f"No active learning plan holds {'it' if one else 'them'}."
-    return (f"{'It stays' if one else 'They stay'} in the active learning plans of {people} "
-            f"{'person' if people == 1 else 'people'}, marked retired upstream with a "
-            "replacement for the same gap.")
+    return (
+        f"{'It stays' if one else 'They stay'} in the active learning plans of {people} "
+        f"{'person' if people == 1 else 'people'}, marked retired upstream with a "
+        "replacement for the same gap."
+    )
 
 
 class ResourceRetireView(CuratorRequiredMixin, View):
@@ -146,12 +151,17 @@ class UnmappedQueueView(CuratorRequiredMixin, TemplateView):
             ids = [r.pk for r in form.cleaned_data["resources"]]
             if form.cleaned_data["action"] == "retire":
                 count = resources_retire(resource_ids=ids)
-                messages.success(request, f"{count} item{'s' if count != 1 else ''} retired. "
-                                 f"{_plans_note(ids)}")
+                messages.success(
+                    request, f"{count} item{'s' if count != 1 else ''} retired. {_plans_note(ids)}"
+                )
             else:
                 skill = form.cleaned_data["skill"]
-                resources_map_to_skill(resource_ids=ids, skill=skill,
-                                       level=form.cleaned_data["level"], user=request.user)
+                resources_map_to_skill(
+                    resource_ids=ids,
+                    skill=skill,
+                    level=form.cleaned_data["level"],
+                    user=request.user,
+                )
                 messages.success(
                     request,
                     f"{len(ids)} item{'s' if len(ids) != 1 else ''} mapped to “{skill}”.",
@@ -178,8 +188,10 @@ class RuleListView(CuratorRequiredMixin, TemplateView):
         form = MappingRuleForm(request.POST)
         if form.is_valid():
             rule = form.save()
-            messages.success(request, f"Rule added: {rule}. It applies from the next import "
-                             "(or “Apply the rules now”).")
+            messages.success(
+                request,
+                f"Rule added: {rule}. It applies from the next import (or “Apply the rules now”).",
+            )
             return redirect("catalog:rules")
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
@@ -193,21 +205,26 @@ class RuleEditView(CuratorRequiredMixin, TemplateView):
     template_name = "catalog/rule_form.html"
 
     def get_object(self) -> SkillMappingRule:
-        return get_object_or_404(SkillMappingRule.objects.select_related("skill"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            SkillMappingRule.objects.select_related("skill"), pk=self.kwargs["pk"]
+        )
 
     def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         rule = self.get_object()
-        return self.render_to_response(self.get_context_data(
-            form=MappingRuleForm(instance=rule), rule=rule))
+        return self.render_to_response(
+            self.get_context_data(form=MappingRuleForm(instance=rule), rule=rule)
+        )
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         rule = self.get_object()
         if "delete" in request.POST:
             description = str(rule)
             rule.delete()
-            messages.success(request, f"Rule deleted: {description}. Links it made stay until "
-                             "the next import or “Apply the rules now”.")
+            messages.success(
+                request,
+                f"Rule deleted: {description}. Links it made stay until "
+                "the next import or “Apply the rules now”.",
+            )
             return redirect("catalog:rules")
         form = MappingRuleForm(request.POST, instance=rule)
         if form.is_valid():

@@ -28,8 +28,9 @@ class ImportView(CuratorRequiredMixin, TemplateView):
     template_name = "catalog/import.html"
 
     def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(
-            file_form=ImportFileForm(), platform_form=ImportPlatformForm()))
+        return self.render_to_response(
+            self.get_context_data(file_form=ImportFileForm(), platform_form=ImportPlatformForm())
+        )
 
     def post(
         self, request: AuthenticatedHttpRequest, *args: object, **kwargs: object
@@ -61,8 +62,11 @@ class ImportView(CuratorRequiredMixin, TemplateView):
                 form.add_error(None, exc)
             else:
                 if whole:
-                    messages.info(request, f"Import #{run.pk} is a dry run: it lists what the "
-                                  "file would retire, for you to confirm.")
+                    messages.info(
+                        request,
+                        f"Import #{run.pk} is a dry run: it lists what the "
+                        "file would retire, for you to confirm.",
+                    )
                 else:
                     messages.info(request, f"Import #{run.pk} is queued.")
                 return redirect(run)
@@ -88,8 +92,9 @@ class ImportDetailView(CuratorRequiredMixin, TemplateView):
             run = import_run_get(pk=self.kwargs["pk"])
         except ImportRun.DoesNotExist:
             raise Http404("No such import.") from None
-        context.update(run=run, refresh_seconds=REFRESH_SECONDS,
-                       outcome_sections=import_outcome_sections(run))
+        context.update(
+            run=run, refresh_seconds=REFRESH_SECONDS, outcome_sections=import_outcome_sections(run)
+        )
         return context
 
 
@@ -137,8 +142,11 @@ class ImportConfirmView(CuratorRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return redirect("catalog:import-detail", pk=pk)
-        messages.info(request, f"Import #{run.pk} is queued: it imports the file and retires "
-                      f"the {retire_count} item{'s' if retire_count != 1 else ''} listed.")
+        messages.info(
+            request,
+            f"Import #{run.pk} is queued: it imports the file and retires "
+            f"the {retire_count} item{'s' if retire_count != 1 else ''} listed.",
+        )
         return redirect(run)
 
 
@@ -147,21 +155,24 @@ class ImportStatusView(CuratorRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> JsonResponse:
         run = get_object_or_404(
-            ImportRun.objects.only("id", "status", "phase", "processed", "total", "summary",
-                                   "error", "finished_at"),
+            ImportRun.objects.only(
+                "id", "status", "phase", "processed", "total", "summary", "error", "finished_at"
+            ),
             pk=pk,
         )
-        response = JsonResponse({
-            "id": run.pk,
-            "status": run.status,
-            "status_label": run.get_status_display(),
-            "phase": run.phase,
-            "processed": run.processed,
-            "total": run.total,
-            "percent": run.percent,
-            "finished": run.is_finished,
-            "summary": run.summary,
-            "error": run.error,
-        })
+        response = JsonResponse(
+            {
+                "id": run.pk,
+                "status": run.status,
+                "status_label": run.get_status_display(),
+                "phase": run.phase,
+                "processed": run.processed,
+                "total": run.total,
+                "percent": run.percent,
+                "finished": run.is_finished,
+                "summary": run.summary,
+                "error": run.error,
+            }
+        )
         response["Cache-Control"] = "no-store"
         return response

@@ -23,5 +23,6 @@ class CachedListMixin(mixins.ListModelMixin):
         def build() -> Any:  # noqa: ANN401
             return super(CachedListMixin, self).list(request, *args, **kwargs).data
 
-        return Response(cached("api-list", type(self).__name__, request.build_absolute_uri(),
-                               build=build))
+        return Response(
+            cached("api-list", type(self).__name__, request.build_absolute_uri(), build=build)
+        )

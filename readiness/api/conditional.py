@@ -70,14 +70,18 @@ def conditional(view: Callable, allowed: list[str]) -> Callable:
     return wrapped
 
 
-def _precondition(view: Callable, request: HttpRequest, args: tuple,
-                  kwargs: dict) -> HttpResponse | None:
+def _precondition(
+    view: Callable, request: HttpRequest, args: tuple, kwargs: dict
+) -> HttpResponse | None:
     header = request.headers.get("If-Match")
     if header is None:
         if settings.API_REQUIRE_IF_MATCH:
-            return _refusal(428, "precondition_required",
-                            "Send If-Match with the ETag of the object as you last read it.",
-                            request)
+            return _refusal(
+                428,
+                "precondition_required",
+                "Send If-Match with the ETag of the object as you last read it.",
+                request,
+            )
         return None
     current = _current(view, request, args, kwargs)
     if current.status_code != 200:
@@ -85,6 +89,9 @@ def _precondition(view: Callable, request: HttpRequest, args: tuple,
     tags = parse_etags(header)
     if "*" in tags or etag_of(current.content) in tags:
         return None
-    return _refusal(412, "precondition_failed",
-                    "The object changed since you read it (its ETag is another): read it "
-                    "again, then retry.", request)
+    return _refusal(
+        412,
+        "precondition_failed",
+        "The object changed since you read it (its ETag is another): read it again, then retry.",
+        request,
+    )

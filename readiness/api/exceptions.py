@@ -77,8 +77,9 @@ def validation_detail(error: DjangoValidationError) -> dict:
     """DRF's shape for a Django ValidationError, {field: [messages]}, keeping each code."""
     if hasattr(error, "error_dict"):
         return {
-            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field):
-                _details(errors)
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): _details(
+                errors
+            )
             for field, errors in error.error_dict.items()
         }
     return {api_settings.NON_FIELD_ERRORS_KEY: _details(error.error_list)}
@@ -96,7 +97,9 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def field_errors(detail: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str, str]]:  # noqa: ANN401
+def field_errors(
+    detail: Any, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], str, str]]:  # noqa: ANN401
     """Each (path, code, message) of a DRF error detail: {field: [messages]}, nested for
     nested serializers, a list of such dicts for a list of entries ({} for a valid entry)."""
     if isinstance(detail, dict):
@@ -139,8 +142,15 @@ def problem_body(*, status: int, code: str, detail: str, instance: str | None = 
     return body
 
 
-def problem(*, status: int, code: str, detail: str, instance: str | None = None,
-            errors: list[dict] | None = None, headers: dict | None = None) -> Response:
+def problem(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    errors: list[dict] | None = None,
+    headers: dict | None = None,
+) -> Response:
     """An ``application/problem+json`` response."""
     body = problem_body(status=status, code=code, detail=detail, instance=instance)
     if errors is not None:
@@ -175,12 +185,26 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             f"{entry.get('pointer', entry.get('parameter'))}: {entry['detail']}"
             for entry in errors[:3]
         ) + ("; …" if len(errors) > 3 else "")
-        return problem(status=response.status_code, code=_code(exc), detail=detail,
-                       instance=instance, errors=errors, headers=_kept_headers(response))
-    return problem(status=response.status_code, code=_code(exc), detail=str(exc.detail),
-                   instance=instance, headers=_kept_headers(response))
+        return problem(
+            status=response.status_code,
+            code=_code(exc),
+            detail=detail,
+            instance=instance,
+            errors=errors,
+            headers=_kept_headers(response),
+        )
+    return problem(
+        status=response.status_code,
+        code=_code(exc),
+        detail=str(exc.detail),
+        instance=instance,
+        headers=_kept_headers(response),
+    )
 
 
 def _kept_headers(response: Response) -> dict:
-    return {name: response[name] for name in ("WWW-Authenticate", "Retry-After", "Allow")
-            if response.has_header(name)}
+    return {
+        name: response[name]
+        for name in ("WWW-Authenticate", "Retry-After", "Allow")
+        if response.has_header(name)
+    }

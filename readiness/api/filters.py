@@ -84,11 +84,13 @@ def instant_checked(value: dt.datetime) -> dt.datetime:
         if offset is not None:
             value.astimezone(dt.UTC)
     except OverflowError:
-        raise forms.ValidationError("Enter a date between the years 2 and 9998.",
-                                    code="out_of_range") from None
+        raise forms.ValidationError(
+            "Enter a date between the years 2 and 9998.", code="out_of_range"
+        ) from None
     if not 1 < value.year < 9999:
-        raise forms.ValidationError("Enter a date between the years 2 and 9998.",
-                                    code="out_of_range")
+        raise forms.ValidationError(
+            "Enter a date between the years 2 and 9998.", code="out_of_range"
+        )
     return value
 
 
@@ -241,10 +243,16 @@ class OrderingFilter(filters.OrderingFilter):
         refused = [term for term in asked if term not in allowed]
         if refused:
             choices = ", ".join(allowed) or "none (this list has a fixed order)"
-            raise QueryParameterInvalid({self.ordering_param: [ErrorDetail(
-                f"Unknown ordering {', '.join(refused)}: use {choices} (comma-separated).",
-                code="invalid_choice",
-            )]})
+            raise QueryParameterInvalid(
+                {
+                    self.ordering_param: [
+                        ErrorDetail(
+                            f"Unknown ordering {', '.join(refused)}: use {choices} (comma-separated).",
+                            code="invalid_choice",
+                        )
+                    ]
+                }
+            )
         return asked
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:  # noqa: ANN401
@@ -252,13 +260,15 @@ class OrderingFilter(filters.OrderingFilter):
         if not allowed:
             return []
         default = ",".join(self.get_default_ordering(view) or ())
-        return [{
-            "name": self.ordering_param,
-            "required": False,
-            "in": "query",
-            "description": "Sort by these fields, comma-separated (or the parameter repeated); "
-            f"`-` before a field sorts it descending. Default: `{default}`.",
-            "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
-            "style": "form",
-            "explode": False,
-        }]
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by these fields, comma-separated (or the parameter repeated); "
+                f"`-` before a field sorts it descending. Default: `{default}`.",
+                "schema": {"type": "array", "items": {"type": "string", "enum": allowed}},
+                "style": "form",
+                "explode": False,
+            }
+        ]

@@ -18,7 +18,8 @@ HR_MAX_PEOPLE = 20_000
 
 class HrTeamInput(StrictSerializer):
     external_id = serializers.CharField(
-        required=False, max_length=255,
+        required=False,
+        max_length=255,
         help_text="The team's id in the HR system: when given, the team is found by it (a "
         "renamed or moved team stays the same team). Set once, never changed.",
     )
@@ -40,7 +41,8 @@ class HrTeamInput(StrictSerializer):
 
 class HrPersonInput(StrictSerializer):
     external_id = serializers.CharField(
-        required=False, max_length=255,
+        required=False,
+        max_length=255,
         help_text="The person's id in the HR system: when given, the person is found by it (a "
         "changed email stays the same person). Set once, never changed.",
     )
@@ -100,7 +102,6 @@ class HrUpsertResultSerializer(serializers.Serializer):
     summary = HrSummarySerializer(source="summary_data")
     teams = HrChangeSerializer(many=True)
     people = HrChangeSerializer(many=True)
-
 
 
 class HrUpsertView(GenericAPIView):

@@ -23,11 +23,19 @@ def location(request: Request, url_name: str, query: dict | None = None, **kwarg
     return request.build_absolute_uri(url)
 
 
-def created(request: Request, data: Any, url_name: str, query: dict | None = None,  # noqa: ANN401
-            **kwargs: Any) -> Response:  # noqa: ANN401
+def created(
+    request: Request,
+    data: Any,
+    url_name: str,
+    query: dict | None = None,  # noqa: ANN401
+    **kwargs: Any,
+) -> Response:  # noqa: ANN401
     """A 201 with ``data`` and the ``Location`` of what was created."""
-    return Response(data, status=status.HTTP_201_CREATED,
-                    headers={"Location": location(request, url_name, query, **kwargs)})
+    return Response(
+        data,
+        status=status.HTTP_201_CREATED,
+        headers={"Location": location(request, url_name, query, **kwargs)},
+    )
 
 
 class _ViewSet(Protocol):

@@ -54,12 +54,19 @@ def documented_parameters() -> tuple[tuple[re.Pattern, dict[str, frozenset[str]]
     routes = []
     for path, operations in paths.items():
         regex = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path))
-        routes.append((re.compile(regex), {
-            method.upper(): frozenset(parameter["name"]
-                                      for parameter in operation.get("parameters", ())
-                                      if parameter["in"] == "query")
-            for method, operation in operations.items()
-        }))
+        routes.append(
+            (
+                re.compile(regex),
+                {
+                    method.upper(): frozenset(
+                        parameter["name"]
+                        for parameter in operation.get("parameters", ())
+                        if parameter["in"] == "query"
+                    )
+                    for method, operation in operations.items()
+                },
+            )
+        )
     # ``/audiences/readiness/`` before ``/audiences/{id}/``: literal segments win, as in the URLs.
     return tuple(sorted(routes, key=lambda route: route[0].pattern.count("[^/]+")))
 
@@ -95,8 +102,11 @@ API_PREFIX = "/api/v1/"
 
 def _refusal(request: HttpRequest, unknown: list[str]) -> JsonResponse:
     detail = "Unknown query parameter: the endpoint's parameters are in the API schema."
-    body = problem_body(status=400, code="invalid_parameter", instance=request.path,
-                        detail="; ".join(f"{name}: {detail}" for name in unknown))
-    body["errors"] = [{"parameter": name, "code": "unknown", "detail": detail}
-                      for name in unknown]
+    body = problem_body(
+        status=400,
+        code="invalid_parameter",
+        instance=request.path,
+        detail="; ".join(f"{name}: {detail}" for name in unknown),
+    )
+    body["errors"] = [{"parameter": name, "code": "unknown", "detail": detail} for name in unknown]
     return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)

@@ -30,8 +30,11 @@ PROBLEM_SCHEMA = {
     "whole, `#/people/3/email` for a field of the fourth entry of a list), `parameter` names "
     "a refused query parameter.",
     "properties": {
-        "type": {"type": "string", "description": "A URI naming the kind of problem.",
-                 "example": "urn:readiness:problem:invalid"},
+        "type": {
+            "type": "string",
+            "description": "A URI naming the kind of problem.",
+            "example": "urn:readiness:problem:invalid",
+        },
         "title": {"type": "string", "example": "Invalid input."},
         "status": {"type": "integer", "example": 400},
         "code": {"type": "string", "enum": PROBLEM_CODES, "example": "invalid"},
@@ -45,9 +48,12 @@ PROBLEM_SCHEMA = {
                 "properties": {
                     "pointer": {"type": "string", "example": "#/ratings/1/level"},
                     "parameter": {"type": "string", "example": "ordering"},
-                    "code": {"type": "string", "example": "unknown_field",
-                             "description": "Stable: required, invalid, unknown_field, "
-                             "does_not_exist, max_length, invalid_choice…"},
+                    "code": {
+                        "type": "string",
+                        "example": "unknown_field",
+                        "description": "Stable: required, invalid, unknown_field, "
+                        "does_not_exist, max_length, invalid_choice…",
+                    },
                     "detail": {"type": "string"},
                 },
                 "required": ["code", "detail"],
@@ -56,6 +62,7 @@ PROBLEM_SCHEMA = {
     },
     "required": ["type", "title", "status", "code", "detail"],
 }
+
 
 @extend_schema_field({"type": "integer", "minimum": Level.NONE, "maximum": Level.EXPERT})
 class LevelField(serializers.IntegerField):
@@ -67,7 +74,9 @@ class AutoSchema(SpectacularAutoSchema):
     def _problem_ref(self) -> dict:
         component = ResolvedComponent(
             # A copy: the enum post-processing hook rewrites the schema it is given in place.
-            name="Problem", type=ResolvedComponent.SCHEMA, object="Problem",
+            name="Problem",
+            type=ResolvedComponent.SCHEMA,
+            object="Problem",
             schema=copy.deepcopy(PROBLEM_SCHEMA),
         )
         self.registry.register_on_missing(component)
@@ -82,22 +91,30 @@ class AutoSchema(SpectacularAutoSchema):
     def _get_parameters(self) -> list[dict]:
         parameters = super()._get_parameters()
         if self.method in {"PUT", "PATCH", "DELETE"}:
-            parameters.append({
-                "in": "header", "name": "If-Match", "required": False,
-                "schema": {"type": "string"},
-                "description": "The ETag of the object as last read (GET): a 412 if it "
-                "changed since. Required when API_REQUIRE_IF_MATCH is on.",
-            })
+            parameters.append(
+                {
+                    "in": "header",
+                    "name": "If-Match",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "The ETag of the object as last read (GET): a 412 if it "
+                    "changed since. Required when API_REQUIRE_IF_MATCH is on.",
+                }
+            )
         return parameters
 
     def _get_response_headers_for_code(self, status_code: str, direction: str = "response") -> dict:
         headers = super()._get_response_headers_for_code(status_code, direction)
         if self.method == "GET" and status_code == "200":
-            headers["ETag"] = {"schema": {"type": "string"},
-                               "description": "Send it back in If-Match to change the object."}
+            headers["ETag"] = {
+                "schema": {"type": "string"},
+                "description": "Send it back in If-Match to change the object.",
+            }
         if status_code == "201":
-            headers["Location"] = {"schema": {"type": "string", "format": "uri"},
-                                   "description": "Where what was created can be read."}
+            headers["Location"] = {
+                "schema": {"type": "string", "format": "uri"},
+                "description": "Where what was created can be read.",
+            }
         return headers
 
     def _get_request_body(self, direction: str = "request") -> dict | None:
@@ -122,12 +139,16 @@ class AutoSchema(SpectacularAutoSchema):
             errors["412"] = "If-Match names another ETag: the object changed since it was read."
             errors["428"] = "If-Match is required (API_REQUIRE_IF_MATCH) and was not sent."
         if self.method in {"POST", "PUT", "PATCH"}:
-            errors["400"] = "Invalid input, or a query parameter this operation does not read: " \
+            errors["400"] = (
+                "Invalid input, or a query parameter this operation does not read: "
                 "the refused fields and parameters are in `errors`."
+            )
             errors["415"] = "The body is not JSON (Content-Type: application/json)."
         else:  # a query parameter the operation does not document: readiness.api.query
-            errors["400"] = "Invalid query parameter, or one this operation does not read: " \
+            errors["400"] = (
+                "Invalid query parameter, or one this operation does not read: "
                 "the refused ones are in `errors`."
+            )
         for code, description in errors.items():
             responses.setdefault(code, {"description": description})
         for code, response in responses.items():
@@ -136,8 +157,9 @@ class AutoSchema(SpectacularAutoSchema):
         return responses
 
 
-def any_of_for_blank_alternatives(result: dict, generator: object, request: object,
-                                  public: bool) -> dict:
+def any_of_for_blank_alternatives(
+    result: dict, generator: object, request: object, public: bool
+) -> dict:
     """A field that may be empty is ``oneOf`` [a URL or a choice, "" or null] in
     drf-spectacular's output: a value both alternatives accept ("" where the URL format is not
     asserted) fails ``oneOf``. They are alternatives, not exclusive: ``anyOf``."""

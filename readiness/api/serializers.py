@@ -136,7 +136,14 @@ class TeamSerializer(serializers.ModelSerializer):
     class Meta:
         model = Team
         fields = [
-            "id", "name", "parent", "path", "depth", "description", "managers", "external_id",
+            "id",
+            "name",
+            "parent",
+            "path",
+            "depth",
+            "description",
+            "managers",
+            "external_id",
             "updated_at",
         ]
         read_only_fields = fields
@@ -224,7 +231,7 @@ class ConcernSerializer(serializers.ModelSerializer):
     raised_by_me = serializers.SerializerMethodField()
     raised_by = serializers.SerializerMethodField(
         help_text="Who raised it; null when the reader may not see it (a concern raised with "
-        "\"hide my name from my manager\", read by a manager of the raiser)."
+        '"hide my name from my manager", read by a manager of the raiser).'
     )
 
     class Meta:
@@ -280,7 +287,13 @@ class ApiTokenSerializer(serializers.ModelSerializer):
     class Meta:
         model = ApiToken
         fields = [
-            "token_key", "name", "account", "created", "expiry", "is_service", "can_hr_upsert",
+            "token_key",
+            "name",
+            "account",
+            "created",
+            "expiry",
+            "is_service",
+            "can_hr_upsert",
             "can_scim",
         ]
         read_only_fields = fields

@@ -51,8 +51,12 @@ def _method_first(callback: Callable) -> Callable:
     @functools.wraps(callback)
     def view(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method not in allowed:
-            body = problem_body(status=405, code="method_not_allowed", instance=request.path,
-                                detail=f'Method "{request.method}" not allowed.')
+            body = problem_body(
+                status=405,
+                code="method_not_allowed",
+                instance=request.path,
+                detail=f'Method "{request.method}" not allowed.',
+            )
             response = JsonResponse(body, status=405, content_type=PROBLEM_CONTENT_TYPE)
             response["Allow"] = ", ".join(allowed)
             return response
@@ -95,8 +99,11 @@ def api_urls(*app_urlconfs: str) -> tuple[list, str]:
         path("v1/", include(_without_login_page(v1))),
         path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
         # DRF marks its views login-not-required; the docs are a page: back to the login page.
-        path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
-             name="docs"),
+        path(
+            "docs/",
+            login_required(SpectacularSwaggerView.as_view(url_name="api:schema")),
+            name="docs",
+        ),
         re_path(r"", NotFoundView.as_view(), name="not-found"),
     ]
     return patterns, "api"

@@ -24,10 +24,12 @@ class StrictInputMixin:
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))  # type: ignore[attr-defined]
             if unknown:
-                raise serializers.ValidationError({
-                    key: [ErrorDetail(UNKNOWN_FIELD_MESSAGE, code="unknown_field")]
-                    for key in unknown
-                })
+                raise serializers.ValidationError(
+                    {
+                        key: [ErrorDetail(UNKNOWN_FIELD_MESSAGE, code="unknown_field")]
+                        for key in unknown
+                    }
+                )
         return super().to_internal_value(data)  # type: ignore[misc]
 
 

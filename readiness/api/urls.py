@@ -15,7 +15,9 @@ router.register("skills", views.SkillViewSet, basename="skill")
 router.register("roles", views.RoleViewSet, basename="role")
 router.register("role-requirements", views.RoleRequirementViewSet, basename="role-requirement")
 router.register(
-    "audience-requirements", views.AudienceRequirementViewSet, basename="audience-requirement",
+    "audience-requirements",
+    views.AudienceRequirementViewSet,
+    basename="audience-requirement",
 )
 # The organization
 router.register("teams", views.TeamViewSet, basename="team")

@@ -191,8 +191,10 @@ class ConcernViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         form = ConcernForm(data=_form_data(request.data, ConcernRaiseSerializer))
         if not form.is_valid():
             raise ValidationError(
-                {field: [e["message"] for e in errors]
-                 for field, errors in form.errors.get_json_data().items()}
+                {
+                    field: [e["message"] for e in errors]
+                    for field, errors in form.errors.get_json_data().items()
+                }
             )
         concern = concern_raise(user=api_user(request), **form.cleaned_data)
         body = ConcernSerializer(concern, context=self.get_serializer_context()).data
@@ -247,8 +249,12 @@ class ApiTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
         data.is_valid(raise_exception=True)
         token, secret = token_create(user=api_user(request), **data.validated_data)
         token.token = secret
-        return created(request, ApiTokenCreatedSerializer(token).data, "token-detail",
-                       token_key=token.token_key)
+        return created(
+            request,
+            ApiTokenCreatedSerializer(token).data,
+            "token-detail",
+            token_key=token.token_key,
+        )
 
 
 @extend_schema_view(
@@ -271,5 +277,9 @@ class ServiceTokenViewSet(mixins.CreateModelMixin, TokenViewSetBase):
         data.is_valid(raise_exception=True)
         token, secret = service_token_create(admin=api_user(request), **data.validated_data)
         token.token = secret
-        return created(request, ApiTokenCreatedSerializer(token).data, "service-token-detail",
-                       token_key=token.token_key)
+        return created(
+            request,
+            ApiTokenCreatedSerializer(token).data,
+            "service-token-detail",
+            token_key=token.token_key,
+        )

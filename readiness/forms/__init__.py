@@ -32,7 +32,10 @@ def length_hints(fields: Mapping[str, forms.Field]) -> None:
     text): the browser's maxlength stops typing and cuts a long paste without a word. A longer
     text posted anyway gets Django's message at the field, never a silent cut."""
     for field in fields.values():
-        if (isinstance(field, forms.CharField) and field.max_length
-                and isinstance(field.widget, forms.Textarea)):
+        if (
+            isinstance(field, forms.CharField)
+            and field.max_length
+            and isinstance(field.widget, forms.Textarea)
+        ):
             hint = f"{field.max_length:,} characters max."
             field.help_text = f"{field.help_text} {hint}" if field.help_text else hint

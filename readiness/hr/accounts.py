@@ -22,17 +22,22 @@ def plan_account(
     email — and what changes on it (email, username, may sign in). Returns the account, or
     None for a new one; fills ``errors`` when the entry contradicts the accounts there are."""
     person, external_id = _known_person(
-        entry, errors=errors, known=known, seen_external_ids=seen_external_ids,
+        entry,
+        errors=errors,
+        known=known,
+        seen_external_ids=seen_external_ids,
         person_values=person_values,
     )
     if errors:
         return None
     if person is not None:
-        user = _account_of_person(entry, email, person, errors=errors, known=known,
-                                  user_values=user_values)
+        user = _account_of_person(
+            entry, email, person, errors=errors, known=known, user_values=user_values
+        )
     else:
-        user = _account_by_email(entry, email, external_id, errors=errors, known=known,
-                                 person_values=person_values)
+        user = _account_by_email(
+            entry, email, external_id, errors=errors, known=known, person_values=person_values
+        )
     if errors:
         return None
     _plan_login(entry, user, errors=errors, known=known, user_values=user_values)
@@ -40,7 +45,11 @@ def plan_account(
 
 
 def _known_person(
-    entry: dict, *, errors: dict, known: Known, seen_external_ids: set[str],
+    entry: dict,
+    *,
+    errors: dict,
+    known: Known,
+    seen_external_ids: set[str],
     person_values: dict,
 ) -> tuple[Person | None, str | None]:
     """The person the entry names by external id (or, from SCIM, by ``person_id``), if any,
@@ -74,7 +83,13 @@ def _known_person(
 
 
 def _account_of_person(
-    entry: dict, email: str, person: Person, *, errors: dict, known: Known, user_values: dict,
+    entry: dict,
+    email: str,
+    person: Person,
+    *,
+    errors: dict,
+    known: Known,
+    user_values: dict,
 ) -> Any:
     """A known person's account; a changed email (and the login that followed it) changes."""
     key = email.lower()
@@ -91,7 +106,12 @@ def _account_of_person(
 
 
 def _account_by_email(
-    entry: dict, email: str, external_id: str | None, *, errors: dict, known: Known,
+    entry: dict,
+    email: str,
+    external_id: str | None,
+    *,
+    errors: dict,
+    known: Known,
     person_values: dict,
 ) -> Any:
     """The account with this email (None: a new one), linked to the external id if given."""

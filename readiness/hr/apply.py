@@ -35,13 +35,19 @@ def apply_plan(plan: HrPlan, *, changed_by: Any, reason: str) -> None:
     _update_teams(plan, teams_by_path, now)
     _apply_team_renames(plan, teams_by_path)
     new_users, new_user_of = _create_accounts(plan)
-    changed_users, new_people, changed_people = _write_people(plan, teams_by_path, new_user_of,
-                                                              now)
+    changed_users, new_people, changed_people = _write_people(plan, teams_by_path, new_user_of, now)
     _write_managers(plan, teams_by_path)
-    _audit(user=changed_by, reason=reason, team_changes=plan.result.teams,
-           teams_by_path=teams_by_path, new_users=new_users, changed_users=changed_users,
-           new_people=new_people, changed_people=changed_people,
-           users_by_email=plan.known.users_by_email)
+    _audit(
+        user=changed_by,
+        reason=reason,
+        team_changes=plan.result.teams,
+        teams_by_path=teams_by_path,
+        new_users=new_users,
+        changed_users=changed_users,
+        new_people=new_people,
+        changed_people=changed_people,
+        users_by_email=plan.known.users_by_email,
+    )
 
 
 def _create_teams(plan: HrPlan, teams_by_path: dict[str, Team]) -> None:
@@ -143,8 +149,9 @@ def _write_people(
             setattr(person, name, value)
         person.updated_at = now
         changed_people.append(person)
-    get_user_model().objects.bulk_update(changed_users, list(_USER_WRITE_FIELDS),
-                                         batch_size=BATCH_SIZE)
+    get_user_model().objects.bulk_update(
+        changed_users, list(_USER_WRITE_FIELDS), batch_size=BATCH_SIZE
+    )
     Person.objects.bulk_create(new_people, batch_size=BATCH_SIZE)
     Person.objects.bulk_update(
         changed_people, [*_PERSON_FIELDS, "updated_at"], batch_size=BATCH_SIZE
@@ -165,8 +172,11 @@ def _write_managers(plan: HrPlan, teams_by_path: dict[str, Team]) -> None:
     through = Team.managers.through
     through.objects.filter(team_id__in=list(managed)).delete()
     through.objects.bulk_create(
-        [through(team_id=team_id, user_id=user_id)
-         for team_id, user_ids in managed.items() for user_id in sorted(user_ids)],
+        [
+            through(team_id=team_id, user_id=user_id)
+            for team_id, user_ids in managed.items()
+            for user_id in sorted(user_ids)
+        ],
         batch_size=BATCH_SIZE,
     )
 
@@ -195,11 +205,14 @@ def _audit(
         change_log_record(
             Team,
             [(teams_by_path[c.key].pk, c.key) for c in team_changes if c.action == action],
-            action_flag=flag, **common,
+            action_flag=flag,
+            **common,
         )
     email_by_user_id = {u.pk: email for email, users in users_by_email.items() for u in users}
     for people_written, flag in ((new_people, ADDITION), (changed_people, CHANGE)):
         change_log_record(
-            Person, [(p.pk, email_by_user_id.get(p.user_id, f"#{p.pk}")) for p in people_written],
-            action_flag=flag, **common,
+            Person,
+            [(p.pk, email_by_user_id.get(p.user_id, f"#{p.pk}")) for p in people_written],
+            action_flag=flag,
+            **common,
         )

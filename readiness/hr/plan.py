@@ -110,8 +110,14 @@ def plan_upsert(*, teams: list[dict], people: list[dict], dry_run: bool) -> HrPl
         teams=_team_changes(teams, known, wanted_teams, renamed),
         people=_person_changes(person_plans, known),
     )
-    return HrPlan(teams=teams, known=known, wanted_teams=wanted_teams, renamed=renamed,
-                  person_plans=person_plans, result=result)
+    return HrPlan(
+        teams=teams,
+        known=known,
+        wanted_teams=wanted_teams,
+        renamed=renamed,
+        person_plans=person_plans,
+        result=result,
+    )
 
 
 # --- Teams: resolve paths (parents may come later in the payload) ---------------------------
@@ -150,7 +156,12 @@ def _check_teams(
             continue
         if entry.get("external_id") is not None:
             _plan_team_external_id(
-                entry, path, parent, errors=errors, known=known, renamed=renamed,
+                entry,
+                path,
+                parent,
+                errors=errors,
+                known=known,
+                renamed=renamed,
                 taken={teams[i].get("external_id") for i in wanted.values()},
             )
             if errors:
@@ -171,8 +182,14 @@ def _check_parents(
 
 
 def _plan_team_external_id(
-    entry: dict, path: str, parent: str | None, *, errors: dict, known: Known,
-    renamed: dict[str, Team], taken: set,
+    entry: dict,
+    path: str,
+    parent: str | None,
+    *,
+    errors: dict,
+    known: Known,
+    renamed: dict[str, Team],
+    taken: set,
 ) -> None:
     """A team entry with an external id: the team it names (renamed or moved when its path
     differs), or a team to link or create. Records a rename in ``renamed``."""
@@ -229,20 +246,36 @@ def _check_people(
         user_values = {name: entry[name].strip() for name in USER_FIELDS if name in entry}
         person_values: dict = {}
         user = plan_account(
-            entry, email, errors=errors, known=known, seen_external_ids=seen_external_ids,
-            user_values=user_values, person_values=person_values,
+            entry,
+            email,
+            errors=errors,
+            known=known,
+            seen_external_ids=seen_external_ids,
+            user_values=user_values,
+            person_values=person_values,
         )
         if errors:
             continue
-        _check_person_fields(entry, errors=errors, known=known, known_paths=known_paths,
-                             user_values=user_values, person_values=person_values)
+        _check_person_fields(
+            entry,
+            errors=errors,
+            known=known,
+            known_paths=known_paths,
+            user_values=user_values,
+            person_values=person_values,
+        )
         if not errors:
             person_plans.append(PersonPlan(index, email, user, user_values, person_values))
     return person_plans, seen_emails
 
 
 def _check_person_fields(
-    entry: dict, *, errors: dict, known: Known, known_paths: set[str], user_values: dict,
+    entry: dict,
+    *,
+    errors: dict,
+    known: Known,
+    known_paths: set[str],
+    user_values: dict,
     person_values: dict,
 ) -> None:
     if "team" in entry:
@@ -269,12 +302,16 @@ def _check_person_fields(
 
 
 def _check_managers(
-    teams: list[dict], wanted: dict[str, int], known: Known, seen_emails: set[str],
+    teams: list[dict],
+    wanted: dict[str, int],
+    known: Known,
+    seen_emails: set[str],
     team_errors: list[dict],
 ) -> None:
     for index in wanted.values():
         missing = [
-            m for m in teams[index].get("managers") or []
+            m
+            for m in teams[index].get("managers") or []
             if m.strip().lower() not in known.users_by_email
             and m.strip().lower() not in seen_emails
         ]
@@ -307,14 +344,25 @@ def _team_changes(
         if team is None:
             changes.append(Change(path, "created"))
             continue
-        changed = _team_changed_fields(teams[index], path, team, known=known, renamed=renamed,
-                                       managers=current_managers[team.pk])
+        changed = _team_changed_fields(
+            teams[index],
+            path,
+            team,
+            known=known,
+            renamed=renamed,
+            managers=current_managers[team.pk],
+        )
         changes.append(Change(path, "updated" if changed else "unchanged", changed))
     return changes
 
 
 def _team_changed_fields(
-    entry: dict, path: str, team: Team, *, known: Known, renamed: dict[str, Team],
+    entry: dict,
+    path: str,
+    team: Team,
+    *,
+    known: Known,
+    renamed: dict[str, Team],
     managers: set[int],
 ) -> list[str]:
     changed = []
@@ -344,8 +392,7 @@ def _person_changes(person_plans: list[PersonPlan], known: Known) -> list[Change
         if person is None:
             changes.append(Change(plan.email, "created"))
             continue
-        changed = [name for name, value in plan.user_values.items()
-                   if getattr(user, name) != value]
+        changed = [name for name, value in plan.user_values.items() if getattr(user, name) != value]
         for name, value in plan.person_values.items():
             if name == "team":
                 if known.path_by_team_id.get(person.team_id) != value:

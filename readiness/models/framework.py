@@ -140,13 +140,17 @@ class RoleRequirement(models.Model):
         choices=Level.choices[1:], validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     importance = models.CharField(
-        max_length=12, choices=RequirementImportance.choices, default=RequirementImportance.ESSENTIAL
+        max_length=12,
+        choices=RequirementImportance.choices,
+        default=RequirementImportance.ESSENTIAL,
     )
 
     class Meta:
         ordering = ["role", "skill"]
         constraints = [
-            models.UniqueConstraint(fields=["role", "skill"], name="one_requirement_per_role_skill"),
+            models.UniqueConstraint(
+                fields=["role", "skill"], name="one_requirement_per_role_skill"
+            ),
             level_check("target_level", minimum=1, name="role_requirement_level_range"),
         ]
 
@@ -156,9 +160,7 @@ class RoleRequirement(models.Model):
 
 class AudienceRequirement(models.Model):
     audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="requirements")
-    skill = models.ForeignKey(
-        Skill, on_delete=models.CASCADE, related_name="audience_requirements"
-    )
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="audience_requirements")
     target_level = models.PositiveSmallIntegerField(
         choices=Level.choices[1:], validators=[MinValueValidator(1), MaxValueValidator(4)]
     )

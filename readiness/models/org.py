@@ -27,7 +27,10 @@ class Team(models.Model):
     #: The team's id in the HR system or directory (SCIM ``externalId``): set once, never
     #: changed; the HR upsert and SCIM find the team by it, so a renamed team stays the team.
     external_id = models.CharField(
-        max_length=255, null=True, blank=True, unique=True,
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="The team's id in the HR system or directory (set once).",
     )
     #: When the team last changed (its managers too): what ``?updated_since=`` reads.
@@ -84,9 +87,15 @@ class Team(models.Model):
             return paths[team_id]
 
         now = timezone.now()
-        objs = [cls(id=t["id"], path=path_of(t["id"]), depth=path_of(t["id"]).count("/") - 2,
-                    updated_at=now)
-                for t in teams]
+        objs = [
+            cls(
+                id=t["id"],
+                path=path_of(t["id"]),
+                depth=path_of(t["id"]).count("/") - 2,
+                updated_at=now,
+            )
+            for t in teams
+        ]
         cls.objects.bulk_update(objs, ["path", "depth", "updated_at"], batch_size=500)
 
     def subtree(self) -> "models.QuerySet[Team]":
@@ -113,14 +122,21 @@ class Person(models.Model):
     #: set once, never changed; the HR upsert and SCIM find the person by it, so a changed
     #: email stays the same person.
     external_id = models.CharField(
-        max_length=255, null=True, blank=True, unique=True,
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
         help_text="The person's id in the HR system or directory (set once).",
     )
     # The person's immutable id at the single sign-on provider (OIDC_SUBJECT_CLAIM, e.g. Entra
     # ID's oid), set at their first sign-in: later sign-ins find them by it, whatever their
     # e-mail has become.
     oidc_subject = models.CharField(
-        "single sign-on subject", max_length=255, unique=True, null=True, blank=True,
+        "single sign-on subject",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
         editable=False,
     )
     #: When the person or their login last changed (deactivation and erasure too): what

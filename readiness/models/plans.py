@@ -68,7 +68,7 @@ class PlanPartner(models.Model):
 
 
 class PlanGoal(models.Model):
-    """"X % of <audience> at target on <skill or all their skills> by <date>"."""
+    """ "X % of <audience> at target on <skill or all their skills> by <date>"."""
 
     plan = models.ForeignKey(ReadinessPlan, on_delete=models.CASCADE, related_name="goals")
     audience = models.ForeignKey(Audience, on_delete=models.PROTECT, related_name="goals")

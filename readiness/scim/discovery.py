@@ -148,6 +148,8 @@ def service_provider_config(base: str, documentation: str) -> dict:
         ],
     )
     body = config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE)
-    body["meta"] = {"resourceType": "ServiceProviderConfig",
-                    "location": f"{base}ServiceProviderConfig"}
+    body["meta"] = {
+        "resourceType": "ServiceProviderConfig",
+        "location": f"{base}ServiceProviderConfig",
+    }
     return body

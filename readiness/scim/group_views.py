@@ -58,8 +58,9 @@ def entra_group_patch(body: dict) -> dict:
             else None
         )
         if removed and all(isinstance(m, str) and '"' not in m for m in removed):
-            standard += [{"op": operation["op"], "path": f'members[value eq "{m}"]'}
-                         for m in removed]
+            standard += [
+                {"op": operation["op"], "path": f'members[value eq "{m}"]'} for m in removed
+            ]
         else:
             standard.append({**operation, "value": value} if "value" in operation else operation)
     body["Operations"] = standard
@@ -89,8 +90,11 @@ class GroupsView(ScimView):
             total_results=total, start_index=start, items_per_page=len(page)
         ).model_dump(scim_ctx=Context.SEARCH_RESPONSE)
         body["Resources"] = [
-            self.dump(group_to_scim(g, members.get(t, []) if t else [], self.base),
-                      Context.SEARCH_RESPONSE, selection)
+            self.dump(
+                group_to_scim(g, members.get(t, []) if t else [], self.base),
+                Context.SEARCH_RESPONSE,
+                selection,
+            )
             for g, t in zip(page, targets, strict=True)
         ]
         return scim_response(body)
@@ -160,12 +164,14 @@ class RootSearchView(ScimView):
         context = team_context(person_page)
         user_selection = self.selection(params, ScimUser)
         body = ListResponse[Group](
-            total_results=total, start_index=start,
+            total_results=total,
+            start_index=start,
             items_per_page=len(person_page) + len(group_page),
         ).model_dump(scim_ctx=Context.SEARCH_RESPONSE)
         body["Resources"] = [
-            self.dump(person_to_scim(p, context, self.base), Context.SEARCH_RESPONSE,
-                      user_selection)
+            self.dump(
+                person_to_scim(p, context, self.base), Context.SEARCH_RESPONSE, user_selection
+            )
             for p in person_page
         ] + self.groups(group_page, params)
         return scim_response(body)
@@ -178,15 +184,20 @@ class RootSearchView(ScimView):
         members = members_of(targets, paths)
         selection = self.selection(params, Group)
         return [
-            self.dump(group_to_scim(g, members.get(t, []) if t else [], self.base),
-                      Context.SEARCH_RESPONSE, selection)
+            self.dump(
+                group_to_scim(g, members.get(t, []) if t else [], self.base),
+                Context.SEARCH_RESPONSE,
+                selection,
+            )
             for g, t in zip(page, targets, strict=True)
         ]
 
 
 class GroupView(ScimView):
     def group(self, pk: str) -> ScimGroup:
-        group = ScimGroup.objects.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 19 else None
+        group = (
+            ScimGroup.objects.filter(pk=int(pk)).first() if pk.isdigit() and len(pk) < 19 else None
+        )
         if group is None:
             raise ScimProblem(f"No group “{pk}”.", status=404)
         return group
@@ -214,8 +225,9 @@ class GroupView(ScimView):
         try:
             operations.patch(resource)
         except Exception as error:  # scim2-models raises its SCIM exceptions (noTarget…)
-            raise ScimProblem(str(error), scim_type=getattr(error, "scim_type", None)
-                              or "invalidValue") from error
+            raise ScimProblem(
+                str(error), scim_type=getattr(error, "scim_type", None) or "invalidValue"
+            ) from error
         group = group_write(resource=resource, current=group, changed_by=self.token.user)
         return self.answer(group, Context.RESOURCE_PATCH_RESPONSE)
 

@@ -87,14 +87,19 @@ def members_of(targets: list[Target | None], paths: dict[str, Team]) -> dict[Tar
     members: dict[Target, list[int]] = {t: [] for t in targets if t is not None}
     team_ids = {paths[t.team].pk: t for t in members if t.kind == "team" and t.team in paths}
     if team_ids:
-        for team_id, pk in people_visible().filter(team_id__in=team_ids).order_by("pk").values_list(
-            "team_id", "pk"
+        for team_id, pk in (
+            people_visible()
+            .filter(team_id__in=team_ids)
+            .order_by("pk")
+            .values_list("team_id", "pk")
         ):
             members[team_ids[team_id]].append(pk)
     roles = {t.kind: t for t in members if t.kind != "team"}
     if roles:
         for name, pk in (
-            people_visible().filter(user__groups__name__in=roles).order_by("pk")
+            people_visible()
+            .filter(user__groups__name__in=roles)
+            .order_by("pk")
             .values_list("user__groups__name", "pk")
         ):
             members[roles[name]].append(pk)
@@ -112,8 +117,7 @@ def group_to_scim(group: ScimGroup, member_ids: list[int], base: str) -> Group:
             "externalId": group.external_id,
             "displayName": group.display_name,
             "members": [
-                {"value": str(pk), "$ref": f"{base}Users/{pk}", "type": "User"}
-                for pk in member_ids
+                {"value": str(pk), "$ref": f"{base}Users/{pk}", "type": "User"} for pk in member_ids
             ]
             or None,
             "meta": {"resourceType": "Group", "location": f"{base}Groups/{group.pk}"},
@@ -143,12 +147,17 @@ def _member_ids(members: list[GroupMember] | None) -> list[int]:
 
 def _set_team_members(path: str, wanted: set[int], current: set[int], changed_by: Any) -> None:
     moving = list(
-        people_visible().filter(pk__in=wanted ^ current).values("pk", "user__email",
-                                                                  "user__username")
+        people_visible()
+        .filter(pk__in=wanted ^ current)
+        .values("pk", "user__email", "user__username")
     )
     people = [
-        {"person_id": p["pk"], "email": p["user__email"], "username": p["user__username"],
-         "team": path if p["pk"] in wanted else None}
+        {
+            "person_id": p["pk"],
+            "email": p["user__email"],
+            "username": p["user__username"],
+            "team": path if p["pk"] in wanted else None,
+        }
         for p in moving
     ]
     teams = [] if path in all_team_paths() else _team_entries(path)
@@ -169,8 +178,11 @@ def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by
         (user.groups.add if joins else user.groups.remove)(group)
         forget_persona(user)
         LogEntry.objects.create(
-            user_id=getattr(changed_by, "pk", None), content_type=content_type,
-            object_id=str(group.pk), object_repr=name, action_flag=CHANGE,
+            user_id=getattr(changed_by, "pk", None),
+            content_type=content_type,
+            object_id=str(group.pk),
+            object_repr=name,
+            action_flag=CHANGE,
             change_message=f"{SCIM_REASON}: {'added' if joins else 'removed'} {user}",
         )
 
@@ -201,8 +213,10 @@ def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) 
     wanted = set(_member_ids(resource.members))
     name = (resource.display_name or "").strip()
     if not name or len(name) > 255 or len(resource.external_id or "") > 255:
-        raise ScimProblem("displayName: give 1 to 255 characters (externalId at most 255).",
-                          scim_type="invalidValue")
+        raise ScimProblem(
+            "displayName: give 1 to 255 characters (externalId at most 255).",
+            scim_type="invalidValue",
+        )
     if current is not None and current.external_id and resource.external_id != current.external_id:
         raise ScimProblem("externalId never changes once set.", scim_type="mutability")
     before = target_of(current) if current is not None else None
@@ -212,8 +226,11 @@ def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) 
         with transaction.atomic():
             group.save()
     except IntegrityError as error:
-        raise ScimProblem("A group with this displayName or externalId exists already.",
-                          status=409, scim_type="uniqueness") from error
+        raise ScimProblem(
+            "A group with this displayName or externalId exists already.",
+            status=409,
+            scim_type="uniqueness",
+        ) from error
     after = target_of(group)
     if before is not None and before != after:
         _set_members(before, set(), changed_by)

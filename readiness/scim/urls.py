@@ -6,11 +6,15 @@ app_name = "scim"
 
 urlpatterns = [
     path("", views.ServiceProviderConfigView.as_view(), name="root"),
-    path("ServiceProviderConfig", views.ServiceProviderConfigView.as_view(),
-         name="service-provider-config"),
+    path(
+        "ServiceProviderConfig",
+        views.ServiceProviderConfigView.as_view(),
+        name="service-provider-config",
+    ),
     path("ResourceTypes", views.ResourceTypesView.as_view(), name="resource-types"),
-    re_path(r"^ResourceTypes/(?P<name>[^/]+)$", views.ResourceTypesView.as_view(),
-            name="resource-type"),
+    re_path(
+        r"^ResourceTypes/(?P<name>[^/]+)$", views.ResourceTypesView.as_view(), name="resource-type"
+    ),
     path("Schemas", views.SchemasView.as_view(), name="schemas"),
     re_path(r"^Schemas/(?P<name>[^/]+)$", views.SchemasView.as_view(), name="schema"),
     path("Users", views.UsersView.as_view(), name="users"),

@@ -81,9 +81,7 @@ def team_context(people: list[Person]) -> TeamContext:
     ):
         managers.setdefault(team_id, []).append(user_id)
     manager_users = {u for ids in managers.values() for u in ids}
-    person_ids = dict(
-        Person.objects.filter(user_id__in=manager_users).values_list("user_id", "pk")
-    )
+    person_ids = dict(Person.objects.filter(user_id__in=manager_users).values_list("user_id", "pk"))
     return TeamContext(paths=paths, managers=managers, person_ids=person_ids)
 
 
@@ -125,9 +123,7 @@ def person_to_scim(person: Person, context: TeamContext, base: str) -> ScimUser:
             "name": {"givenName": user.first_name or None, "familyName": user.last_name or None},
             "title": person.job_title or None,
             "active": person.is_active,
-            "emails": [{"value": user.email, "type": "work"}]
-            if user.email
-            else None,
+            "emails": [{"value": user.email, "type": "work"}] if user.email else None,
             "meta": {"resourceType": "User", "location": f"{base}Users/{person.pk}"},
         },
         scim_ctx=Context.RESOURCE_QUERY_RESPONSE,
@@ -254,12 +250,17 @@ def person_scim_deactivate(*, person: Person, changed_by: Any) -> None:
     try:
         hr_upsert(
             teams=[],
-            people=[{"person_id": person.pk, "email": person.user.email,
-                     "username": person.user.get_username(),
-                     "is_active": False, "account_active": False}],
+            people=[
+                {
+                    "person_id": person.pk,
+                    "email": person.user.email,
+                    "username": person.user.get_username(),
+                    "is_active": False,
+                    "account_active": False,
+                }
+            ],
             changed_by=changed_by,
             reason=SCIM_REASON,
         )
     except HrUpsertInvalid as error:
         raise _problem(error) from error
-

@@ -86,6 +86,8 @@ def filter_query(scim_filter: Any, attributes: dict, kind: str) -> Any:
     if query is None:
         raise ScimProblem(f"This filter cannot be read: {scim_filter}", scim_type="invalidFilter")
     return query
+
+
 DEFAULT_COUNT = 100
 
 
@@ -163,9 +165,7 @@ class ScimView(View):
             for name in ("attributes", "excludedAttributes")
             if (value := params.get(name))
         }
-        return (
-            self.parse(ResponseParameters[model], chosen, Context.DEFAULT) if chosen else None
-        )
+        return self.parse(ResponseParameters[model], chosen, Context.DEFAULT) if chosen else None
 
     def dump(self, resource: Any, context: Context, selection: Any = None) -> dict:
         selection = selection or self.selection(self.request.GET, type(resource))
@@ -284,7 +284,9 @@ class UserView(ScimView):
 
     def answer(self, person, context: Context) -> HttpResponse:
         person = people_visible().get(pk=person.pk)
-        return scim_response(self.dump(person_to_scim(person, team_context([person]), self.base), context))
+        return scim_response(
+            self.dump(person_to_scim(person, team_context([person]), self.base), context)
+        )
 
     def get(self, request: HttpRequest, pk: str) -> HttpResponse:
         _person, resource = self.current(pk)
@@ -309,8 +311,9 @@ class UserView(ScimView):
         try:
             operations.patch(resource)
         except Exception as error:  # scim2-models raises its SCIM exceptions (noTarget…)
-            raise ScimProblem(str(error), scim_type=getattr(error, "scim_type", None)
-                              or "invalidValue") from error
+            raise ScimProblem(
+                str(error), scim_type=getattr(error, "scim_type", None) or "invalidValue"
+            ) from error
         person = person_scim_write(
             resource=resource, current=person, previous=previous, changed_by=self.token.user
         )

@@ -50,8 +50,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Relative: the schema describes the deployment that serves it.
     "SERVERS": [{"url": "/", "description": "This deployment (paths start with /api/v1/)."}],
-    "CONTACT": {"name": "Readiness administrators",
-                "url": "/", "email": env.str("API_CONTACT_EMAIL", default="admin@example.com")},
+    "CONTACT": {
+        "name": "Readiness administrators",
+        "url": "/",
+        "email": env.str("API_CONTACT_EMAIL", default="admin@example.com"),
+    },
     "TAGS": [
         {"name": "me", "description": "The signed-in person: readiness, skills, recommendations."},
         {"name": "people", "description": "People and their skills and readiness."},

@@ -14,8 +14,11 @@ class PasswordBackend(ModelBackend):
     """
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None,
-        password: str | None = None, **kwargs: Any,
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and not settings.PASSWORD_LOGIN and not user.is_superuser:
@@ -27,7 +30,10 @@ class OidcSessionBackend(ModelBackend):
     """Names the sessions opened by single sign-on; it never authenticates anybody itself."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None,
-        password: str | None = None, **kwargs: Any,
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> None:
         return None

@@ -16,18 +16,25 @@ CLIENT_NAME = "oidc"
 
 def sso_enabled() -> bool:
     """Single sign-on is on when the discovery URL, the client id and its secret are all set."""
-    return bool(settings.OIDC_DISCOVERY_URL and settings.OIDC_CLIENT_ID
-                and settings.OIDC_CLIENT_SECRET)
+    return bool(
+        settings.OIDC_DISCOVERY_URL and settings.OIDC_CLIENT_ID and settings.OIDC_CLIENT_SECRET
+    )
 
 
 def oidc_client() -> DjangoOAuth2App:
-    return _client(settings.OIDC_DISCOVERY_URL, settings.OIDC_CLIENT_ID,
-                   settings.OIDC_CLIENT_SECRET, settings.OIDC_SCOPES, settings.OIDC_HTTP_TIMEOUT)
+    return _client(
+        settings.OIDC_DISCOVERY_URL,
+        settings.OIDC_CLIENT_ID,
+        settings.OIDC_CLIENT_SECRET,
+        settings.OIDC_SCOPES,
+        settings.OIDC_HTTP_TIMEOUT,
+    )
 
 
 @lru_cache(maxsize=4)
-def _client(discovery_url: str, client_id: str, client_secret: str, scopes: str,
-            timeout: float) -> DjangoOAuth2App:
+def _client(
+    discovery_url: str, client_id: str, client_secret: str, scopes: str, timeout: float
+) -> DjangoOAuth2App:
     return DjangoOAuth2App(
         DjangoIntegration(CLIENT_NAME),
         name=CLIENT_NAME,
@@ -35,7 +42,9 @@ def _client(discovery_url: str, client_id: str, client_secret: str, scopes: str,
         client_secret=client_secret,
         server_metadata_url=discovery_url,
         # Authorization code flow with PKCE (S256); Authlib adds state and nonce itself.
-        client_kwargs={"scope": scopes, "code_challenge_method": "S256",
-                       "default_timeout": timeout},
+        client_kwargs={
+            "scope": scopes,
+            "code_challenge_method": "S256",
+            "default_timeout": timeout,
+        },
     )
-

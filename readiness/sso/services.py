@@ -49,8 +49,10 @@ def oidc_user_sign_in(*, claims: Mapping[str, Any]) -> User:
     """
     subject = str(claims.get(settings.OIDC_SUBJECT_CLAIM) or "").strip()
     if not subject:
-        raise SsoRefused("no-subject", f"The provider sent no {settings.OIDC_SUBJECT_CLAIM!r} "
-                         "claim to recognise you by.")
+        raise SsoRefused(
+            "no-subject",
+            f"The provider sent no {settings.OIDC_SUBJECT_CLAIM!r} claim to recognise you by.",
+        )
     person = Person.objects.select_related("user").filter(oidc_subject=subject).first()
     user = person.user if person is not None else _user_first_sign_in(claims, subject)
     if not user.is_active or (hasattr(user, "person") and not user.person.is_active):
@@ -71,8 +73,10 @@ def _user_first_sign_in(claims: Mapping[str, Any], subject: str) -> User:
         if person is not None:
             if person.oidc_subject and person.oidc_subject != subject:
                 # Another identity of the provider already owns this person.
-                raise SsoRefused("linked-elsewhere", "Your account here is linked to another "
-                                 "identity of the provider.")
+                raise SsoRefused(
+                    "linked-elsewhere",
+                    "Your account here is linked to another identity of the provider.",
+                )
             person.oidc_subject = subject
             person.save(update_fields=["oidc_subject"])
         return user
@@ -89,9 +93,12 @@ def _user_create(claims: Mapping[str, Any], subject: str, email: str) -> User:
     while User.objects.filter(username=username).exists():
         n += 1
         username = f"{base}-{n}"
-    user = User(username=username, email=email,
-                first_name=str(claims.get("given_name") or "")[:150],
-                last_name=str(claims.get("family_name") or "")[:150])
+    user = User(
+        username=username,
+        email=email,
+        first_name=str(claims.get("given_name") or "")[:150],
+        last_name=str(claims.get("family_name") or "")[:150],
+    )
     user.set_unusable_password()
     try:
         with transaction.atomic():
@@ -124,8 +131,9 @@ def user_roles_apply(*, user: User, claims: Mapping[str, Any]) -> list[str]:
     if not managed:
         return []
     wanted = {role_map[value] for value in _claim_values(claims) if value in role_map}
-    groups = {name: Group.objects.get_or_create(name=name)[0]
-              for name in sorted(managed - {ADMIN_ROLE})}
+    groups = {
+        name: Group.objects.get_or_create(name=name)[0] for name in sorted(managed - {ADMIN_ROLE})
+    }
     current = set(user.groups.filter(name__in=groups).values_list("name", flat=True))
     added = sorted((wanted - current) & set(groups))
     removed = sorted((current - wanted) & set(groups))
@@ -142,8 +150,11 @@ def user_roles_apply(*, user: User, claims: Mapping[str, Any]) -> list[str]:
     if changes:
         forget_persona(user)
         LogEntry.objects.create(
-            user_id=user.pk, content_type=ContentType.objects.get_for_model(user),
-            object_id=str(user.pk), object_repr=str(user)[:200], action_flag=CHANGE,
+            user_id=user.pk,
+            content_type=ContentType.objects.get_for_model(user),
+            object_id=str(user.pk),
+            object_repr=str(user)[:200],
+            action_flag=CHANGE,
             change_message=f"Roles from {settings.OIDC_PROVIDER_NAME}: {', '.join(changes)}",
         )
     return changes

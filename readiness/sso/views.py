@@ -40,12 +40,27 @@ PROVIDER_ERRORS = {
 OWN_ERRORS = {"mismatching_state", "missing_id_token"}
 
 
-def _error_page(request: HttpRequest, *, title: str, message: str, detail: str = "",
-                status: int = 400, ask_admin: bool = False) -> HttpResponse:
-    return render(request, "sso/error.html", {
-        "title": title, "message": message, "detail": detail[:300], "ask_admin": ask_admin,
-        "provider_name": settings.OIDC_PROVIDER_NAME,
-    }, status=status)
+def _error_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    message: str,
+    detail: str = "",
+    status: int = 400,
+    ask_admin: bool = False,
+) -> HttpResponse:
+    return render(
+        request,
+        "sso/error.html",
+        {
+            "title": title,
+            "message": message,
+            "detail": detail[:300],
+            "ask_admin": ask_admin,
+            "provider_name": settings.OIDC_PROVIDER_NAME,
+        },
+        status=status,
+    )
 
 
 @login_not_required
@@ -67,9 +82,12 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         return oidc_client().authorize_redirect(request, redirect_uri)
     except (requests.RequestException, ValueError, KeyError, RuntimeError):
         logger.warning("single sign-on: the provider's discovery failed", exc_info=True)
-        return _error_page(request, title="Sign-in service unreachable", status=503,
-                           message=f"{settings.OIDC_PROVIDER_NAME} does not answer. Try again "
-                           "in a few minutes.")
+        return _error_page(
+            request,
+            title="Sign-in service unreachable",
+            status=503,
+            message=f"{settings.OIDC_PROVIDER_NAME} does not answer. Try again in a few minutes.",
+        )
 
 
 @login_not_required
@@ -81,34 +99,45 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         raise Http404
     try:
         token = oidc_client().authorize_access_token(
-            request, leeway=settings.OIDC_CLOCK_SKEW_SECONDS)
+            request, leeway=settings.OIDC_CLOCK_SKEW_SECONDS
+        )
         claims = token.get("userinfo")
         if claims is None:
             raise OAuthError(error="missing_id_token", description="No ID token came back.")
     except OAuthError as exc:
         logger.info("single sign-on refused: %s %s", exc.error, exc.description)
-        return _error_page(request, title="Sign-in did not complete",
-                           message=PROVIDER_ERRORS.get(exc.error, "The sign-in did not "
-                                                       "complete. Start again."),
-                           # What the provider said (not our client's own wording).
-                           detail="" if exc.error in OWN_ERRORS else str(exc.description or ""))
+        return _error_page(
+            request,
+            title="Sign-in did not complete",
+            message=PROVIDER_ERRORS.get(exc.error, "The sign-in did not complete. Start again."),
+            # What the provider said (not our client's own wording).
+            detail="" if exc.error in OWN_ERRORS else str(exc.description or ""),
+        )
     except JoseError as exc:
         # A token whose signature, issuer, audience, nonce or expiry is wrong.
         logger.warning("single sign-on: ID token refused: %r", exc)
-        return _error_page(request, title="Sign-in refused", status=403,
-                           message="The identity token could not be trusted. Start again; if "
-                           "this happens again, tell your administrator.")
+        return _error_page(
+            request,
+            title="Sign-in refused",
+            status=403,
+            message="The identity token could not be trusted. Start again; if "
+            "this happens again, tell your administrator.",
+        )
     except (requests.RequestException, ValueError, KeyError, RuntimeError):
         logger.warning("single sign-on: the provider failed", exc_info=True)
-        return _error_page(request, title="Sign-in service unreachable", status=503,
-                           message=f"{settings.OIDC_PROVIDER_NAME} does not answer. Try again "
-                           "in a few minutes.")
+        return _error_page(
+            request,
+            title="Sign-in service unreachable",
+            status=503,
+            message=f"{settings.OIDC_PROVIDER_NAME} does not answer. Try again in a few minutes.",
+        )
     try:
         user = oidc_user_sign_in(claims=claims)
     except SsoRefused as exc:
         logger.info("single sign-on: %s refused (%s)", claims.get("sub"), exc.code)
-        return _error_page(request, title="No access to Readiness", status=403,
-                           message=exc.message, ask_admin=True)
+        return _error_page(
+            request, title="No access to Readiness", status=403, message=exc.message, ask_admin=True
+        )
     next_url = request.session.pop(SESSION_NEXT, "")
     login(request, user, backend="readiness.sso.backends.OidcSessionBackend")
     request.session[SESSION_ID_TOKEN] = token.get("id_token", "")
@@ -132,12 +161,14 @@ class PasswordLoginView(LoginView):
 
     def get_context_data(self, **kwargs: object) -> dict:
         context = super().get_context_data(**kwargs)
-        context.update({
-            "sso_enabled": sso_enabled(),
-            "sso_provider_name": settings.OIDC_PROVIDER_NAME,
-            "password_shown": self._password_shown(),
-            "break_glass": BREAK_GLASS in self.request.GET and not settings.PASSWORD_LOGIN,
-        })
+        context.update(
+            {
+                "sso_enabled": sso_enabled(),
+                "sso_provider_name": settings.OIDC_PROVIDER_NAME,
+                "password_shown": self._password_shown(),
+                "break_glass": BREAK_GLASS in self.request.GET and not settings.PASSWORD_LOGIN,
+            }
+        )
         return context
 
 
@@ -156,12 +187,16 @@ class SsoLogoutView(LogoutView):
                 return response
             url = client.create_logout_url(
                 post_logout_redirect_uri=request.build_absolute_uri(resolve_url("login")),
-                id_token_hint=id_token, client_id=settings.OIDC_CLIENT_ID,
+                id_token_hint=id_token,
+                client_id=settings.OIDC_CLIENT_ID,
             )["url"]
         except (requests.RequestException, ValueError, KeyError, RuntimeError):
             logger.warning("single sign-on: provider logout unavailable", exc_info=True)
             return response
         # A page, not a redirect: the pages' Content-Security-Policy (form-action 'self') would
         # block the sign-out form's redirect to another site; a refresh is no form action.
-        return render(request, "sso/logout.html", {
-            "end_session_url": url, "provider_name": settings.OIDC_PROVIDER_NAME})
+        return render(
+            request,
+            "sso/logout.html",
+            {"end_session_url": url, "provider_name": settings.OIDC_PROVIDER_NAME},
+        )

@@ -52,4 +52,3 @@ class ConcernMineView(ListView):
         context = super().get_context_data(**kwargs)
         context["tab"] = "concerns"
         return context
-

@@ -63,7 +63,9 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
             _form_errors(form, error)
         else:
             request.session[NEW_SECRET_KEY] = secret
-            messages.success(request, f"Token “{token.name}” created. Copy it now: it is shown once.")
+            messages.success(
+                request, f"Token “{token.name}” created. Copy it now: it is shown once."
+            )
             return redirect("readiness:tokens")
     return _page(request, form=form, status=400)
 

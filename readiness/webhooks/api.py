@@ -35,8 +35,17 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "description", "events", "is_active", "created_at",
-                  "pending_count", "failed_count", "succeeded_count"]
+        fields = [
+            "id",
+            "url",
+            "description",
+            "events",
+            "is_active",
+            "created_at",
+            "pending_count",
+            "failed_count",
+            "succeeded_count",
+        ]
         read_only_fields = fields
 
 
@@ -62,21 +71,35 @@ class WebhookEndpointInput(StrictSerializer):
 class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
-        fields = ["id", "event_id", "event_type", "status", "attempts", "created_at",
-                  "next_attempt_at", "last_attempt_at", "last_status_code", "last_response",
-                  "last_error", "succeeded_at"]
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "status",
+            "attempts",
+            "created_at",
+            "next_attempt_at",
+            "last_attempt_at",
+            "last_status_code",
+            "last_response",
+            "last_error",
+            "succeeded_at",
+        ]
         read_only_fields = fields
 
 
 @extend_schema_view(
-    create=extend_schema(request=WebhookEndpointInput,
-                         responses={201: WebhookEndpointCreatedSerializer},
-                         description="Register an endpoint; the answer carries its signing "
-                         "secret, shown this once."),
-    partial_update=extend_schema(request=WebhookEndpointInput(partial=True),
-                                 responses={200: WebhookEndpointSerializer},
-                                 description="Change the address, description, events, or "
-                                 "pause (is_active false) an endpoint."),
+    create=extend_schema(
+        request=WebhookEndpointInput,
+        responses={201: WebhookEndpointCreatedSerializer},
+        description="Register an endpoint; the answer carries its signing secret, shown this once.",
+    ),
+    partial_update=extend_schema(
+        request=WebhookEndpointInput(partial=True),
+        responses={200: WebhookEndpointSerializer},
+        description="Change the address, description, events, or "
+        "pause (is_active false) an endpoint.",
+    ),
     destroy=extend_schema(description="Delete an endpoint and its deliveries."),
 )
 class WebhookEndpointViewSet(
@@ -105,8 +128,11 @@ class WebhookEndpointViewSet(
         endpoint = self.get_queryset().get(pk=endpoint.pk)
         endpoint.secret = secret
         body = WebhookEndpointCreatedSerializer(endpoint).data
-        return Response(body, status=status.HTTP_201_CREATED,
-                        headers={"Location": f"{request.path}{endpoint.pk}/"})
+        return Response(
+            body,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": f"{request.path}{endpoint.pk}/"},
+        )
 
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         endpoint = self.get_object()
@@ -118,8 +144,11 @@ class WebhookEndpointViewSet(
     def perform_destroy(self, instance: WebhookEndpoint) -> None:
         webhook_endpoint_delete(endpoint=instance)
 
-    @extend_schema(request=None, responses={202: WebhookDeliverySerializer},
-                   description="Send a `webhook.test` event to this endpoint alone.")
+    @extend_schema(
+        request=None,
+        responses={202: WebhookDeliverySerializer},
+        description="Send a `webhook.test` event to this endpoint alone.",
+    )
     @action(detail=True, methods=["post"], url_path="test")
     def send_test(self, request: Request, pk: str | None = None) -> Response:
         endpoint = self.get_object()
@@ -127,11 +156,18 @@ class WebhookEndpointViewSet(
         delivery = WebhookDelivery.objects.get(pk=delivery_id)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={200: WebhookDeliverySerializer(many=True)},
-                   description="The endpoint's deliveries, newest first, with the last "
-                   "response of each (status, the start of the body, time).")
-    @action(detail=True, methods=["get"], url_path="deliveries",
-            serializer_class=WebhookDeliverySerializer, filter_backends=[])
+    @extend_schema(
+        responses={200: WebhookDeliverySerializer(many=True)},
+        description="The endpoint's deliveries, newest first, with the last "
+        "response of each (status, the start of the body, time).",
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="deliveries",
+        serializer_class=WebhookDeliverySerializer,
+        filter_backends=[],
+    )
     def deliveries(self, request: Request, pk: str | None = None) -> Response:
         endpoint = self.get_object()
         page = self.paginate_queryset(webhook_deliveries(endpoint=endpoint))

@@ -16,12 +16,14 @@ class EndpointForm(forms.Form):
         help_text="An https:// address of yours that answers 2xx when it has the event.",
     )
     description = forms.CharField(
-        label="Description", required=False,
+        label="Description",
+        required=False,
         max_length=WebhookEndpoint._meta.get_field("description").max_length,
         help_text="What receives it, e.g. “HR system sync”.",
     )
     events = forms.MultipleChoiceField(
-        label="Events", choices=[(c.value, c.label) for c in SUBSCRIBABLE],
+        label="Events",
+        choices=[(c.value, c.label) for c in SUBSCRIBABLE],
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Choose at least one event."},
     )

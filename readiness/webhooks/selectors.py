@@ -15,9 +15,7 @@ def webhook_endpoints() -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.annotate(
         pending_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
         failed_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
-        succeeded_count=Count(
-            "deliveries", filter=Q(deliveries__status=DeliveryStatus.SUCCEEDED)
-        ),
+        succeeded_count=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SUCCEEDED)),
     ).order_by("-created_at", "-id")
 
 

@@ -108,14 +108,20 @@ def _events_clean(events: Iterable[str]) -> list[str]:
 
 @transaction.atomic
 def webhook_endpoint_create(
-    *, url: str, events: Iterable[str], description: str = "",
+    *,
+    url: str,
+    events: Iterable[str],
+    description: str = "",
     created_by: User | None = None,
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint; returns it and its signing secret (to show once)."""
     secret = secret_generate()
     endpoint = WebhookEndpoint(
-        url=webhook_url_validate(url), events=_events_clean(events),
-        description=(description or "").strip(), secret=secret, created_by=created_by,
+        url=webhook_url_validate(url),
+        events=_events_clean(events),
+        description=(description or "").strip(),
+        secret=secret,
+        created_by=created_by,
     )
     endpoint.full_clean(exclude=["created_by"])
     endpoint.save()
@@ -124,8 +130,12 @@ def webhook_endpoint_create(
 
 @transaction.atomic
 def webhook_endpoint_update(
-    *, endpoint: WebhookEndpoint, url: str | None = None, events: Iterable[str] | None = None,
-    description: str | None = None, is_active: bool | None = None,
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    events: Iterable[str] | None = None,
+    description: str | None = None,
+    is_active: bool | None = None,
 ) -> WebhookEndpoint:
     """Change what an endpoint receives, or pause it (pending deliveries then give up)."""
     if url is not None:
@@ -153,7 +163,9 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 def _body(event: Event, *, at: dt.datetime) -> str:
     return json.dumps(
         {"id": event.id, "type": event.type, "created": at.isoformat(), "data": event.data},
-        cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False,
+        cls=DjangoJSONEncoder,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
 
 
@@ -165,13 +177,20 @@ def events_emit(*, events: Iterable[Event], endpoint: WebhookEndpoint | None = N
     if not events:
         return []
     endpoints = (
-        [endpoint] if endpoint is not None
+        [endpoint]
+        if endpoint is not None
         else list(WebhookEndpoint.objects.filter(is_active=True).only("id", "events"))
     )
     now = timezone.now()
     rows = [
-        WebhookDelivery(endpoint_id=target.pk, event_id=event.id, event_type=event.type,
-                        body=_body(event, at=now), created_at=now, next_attempt_at=now)
+        WebhookDelivery(
+            endpoint_id=target.pk,
+            event_id=event.id,
+            event_type=event.type,
+            body=_body(event, at=now),
+            created_at=now,
+            next_attempt_at=now,
+        )
         for event in events
         for target in endpoints
         if endpoint is not None or event.type in target.events
@@ -184,7 +203,8 @@ def events_emit(*, events: Iterable[Event], endpoint: WebhookEndpoint | None = N
         WebhookDelivery.objects.filter(
             event_id__in={row.event_id for row in rows},
             endpoint_id__in={row.endpoint_id for row in rows},
-            status=DeliveryStatus.PENDING, attempts=0,
+            status=DeliveryStatus.PENDING,
+            attempts=0,
         ).values_list("pk", flat=True)
     )
     transaction.on_commit(lambda: deliveries_enqueue(delivery_ids=ids))
@@ -253,8 +273,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     claimed = (
         WebhookDelivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING)
         .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - LEASE))
-        .update(claimed_by=token, claimed_at=now, attempts=F("attempts") + 1,
-                last_attempt_at=now)
+        .update(claimed_by=token, claimed_at=now, attempts=F("attempts") + 1, last_attempt_at=now)
     )
     if not claimed:
         row = WebhookDelivery.objects.filter(pk=delivery_id).values("status", "claimed_at").first()
@@ -269,8 +288,11 @@ def webhook_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     code, text, error = _send(delivery)
     fields: dict[str, Any] = {
-        "claimed_by": "", "claimed_at": None, "last_status_code": code,
-        "last_response": text[: settings.WEBHOOK_RESPONSE_KEEP_CHARS], "last_error": error[:300],
+        "claimed_by": "",
+        "claimed_at": None,
+        "last_status_code": code,
+        "last_response": text[: settings.WEBHOOK_RESPONSE_KEEP_CHARS],
+        "last_error": error[:300],
     }
     retry_in = None
     if code is not None and 200 <= code < 300:

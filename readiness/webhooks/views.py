@@ -47,12 +47,14 @@ def webhooks_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             _form_errors(form, error)
         else:
             request.session[NEW_SECRET_KEY] = secret
-            messages.success(request, "Endpoint added. Copy its signing secret now: it is "
-                             "shown once.")
+            messages.success(
+                request, "Endpoint added. Copy its signing secret now: it is shown once."
+            )
             return redirect("readiness:webhook-detail", pk=endpoint.pk)
     context = {"endpoints": list(webhook_endpoints()), "form": form}
-    return render(request, "readiness/webhooks_list.html", context,
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "readiness/webhooks_list.html", context, status=400 if form.is_bound else 200
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,8 +63,9 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _admin_only(request)
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
     initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
-    form = EndpointForm(request.POST if request.method == "POST" else None, initial=initial,
-                        submit="Save")
+    form = EndpointForm(
+        request.POST if request.method == "POST" else None, initial=initial, submit="Save"
+    )
     if request.method == "POST" and form.is_valid():
         try:
             webhook_endpoint_update(endpoint=endpoint, **form.cleaned_data)
@@ -77,8 +80,9 @@ def webhook_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "deliveries": list(webhook_deliveries(endpoint=endpoint)[:RECENT_DELIVERIES]),
         "new_secret": request.session.pop(NEW_SECRET_KEY, None),
     }
-    return render(request, "readiness/webhooks_detail.html", context,
-                  status=400 if form.is_bound else 200)
+    return render(
+        request, "readiness/webhooks_detail.html", context, status=400 if form.is_bound else 200
+    )
 
 
 @require_POST
@@ -97,8 +101,10 @@ def webhook_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
     active = request.POST.get("active") == "1"
     webhook_endpoint_update(endpoint=endpoint, is_active=active)
-    messages.success(request, "Endpoint resumed." if active else "Endpoint paused: it "
-                     "receives no event until resumed.")
+    messages.success(
+        request,
+        "Endpoint resumed." if active else "Endpoint paused: it receives no event until resumed.",
+    )
     return redirect("readiness:webhook-detail", pk=endpoint.pk)
 
 

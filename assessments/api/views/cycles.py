@@ -59,41 +59,71 @@ class AssessmentCycleViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         cycles = cycles_visible_to(viewer=viewer).prefetch_related("audiences", "teams")
         return get_object_or_404(cycles, pk=self.kwargs["pk"]), viewer
 
-    @extend_schema(request=None, responses={200: AssessmentCycleSerializer},
-                   description="Open a draft cycle (leadership and admins).")
-    @action(detail=True, methods=["post"], url_path="open", url_name="open",
-            filter_backends=[], pagination_class=None)
+    @extend_schema(
+        request=None,
+        responses={200: AssessmentCycleSerializer},
+        description="Open a draft cycle (leadership and admins).",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="open",
+        url_name="open",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def open_cycle(self, request: Request, pk: str | None = None) -> Response:
         cycle, _viewer = self._visible_cycle(manage=True)
         cycle = cycle_open(cycle=cycle)
         return Response(AssessmentCycleSerializer(self.get_queryset().get(pk=cycle.pk)).data)
 
-    @extend_schema(request=None, responses={200: AssessmentCycleSerializer},
-                   description="Close the cycle and freeze who was in scope and who submitted "
-                   "(leadership and admins); closing a closed cycle changes nothing.")
-    @action(detail=True, methods=["post"], url_path="close", url_name="close",
-            filter_backends=[], pagination_class=None)
+    @extend_schema(
+        request=None,
+        responses={200: AssessmentCycleSerializer},
+        description="Close the cycle and freeze who was in scope and who submitted "
+        "(leadership and admins); closing a closed cycle changes nothing.",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="close",
+        url_name="close",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def close(self, request: Request, pk: str | None = None) -> Response:
         cycle, _viewer = self._visible_cycle(manage=True)
         cycle = cycle_close(cycle=cycle)
         return Response(AssessmentCycleSerializer(self.get_queryset().get(pk=cycle.pk)).data)
 
     @extend_schema(responses={200: CycleCompletionSerializer})
-    @action(detail=True, methods=["get"], url_path="completion", url_name="completion",
-            filter_backends=[], pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="completion",
+        url_name="completion",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def completion(self, request: Request, pk: str | None = None) -> Response:
         """Completion of the cycle, overall and per team (leadership: everybody; a manager:
         the people of the teams they manage)."""
         cycle, viewer = self._visible_cycle(manage=False)
         overall = cycles_completion(cycles=[cycle], viewer=viewer)[cycle.pk]
         teams = [
-            {"team_id": row.team_id, "label": row.label, "depth": row.depth,
-             "submitted": row.completion.submitted, "in_scope": row.completion.in_scope,
-             "percent": row.completion.percent}
+            {
+                "team_id": row.team_id,
+                "label": row.label,
+                "depth": row.depth,
+                "submitted": row.completion.submitted,
+                "in_scope": row.completion.in_scope,
+                "percent": row.completion.percent,
+            }
             for row in cycle_team_completion(cycle=cycle, viewer=viewer)
         ]
-        return Response(CycleCompletionSerializer(
-            {"cycle": cycle, "completion": overall, "teams": teams}).data)
+        return Response(
+            CycleCompletionSerializer({"cycle": cycle, "completion": overall, "teams": teams}).data
+        )
 
 
 def _cycle_relations(values: dict) -> dict:

@@ -107,11 +107,13 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         except DjangoPermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
         body = PlanItemAssignResultSerializer(
-            {"created": result.created, "updated": result.updated}).data
+            {"created": result.created, "updated": result.updated}
+        ).data
         if not result.created:
             return Response(body)  # nothing new: a repeat, or only due dates moved
-        return created(request, body, "plan-item-list",
-                       query={"resource": resource.pk, "assigned": "true"})
+        return created(
+            request, body, "plan-item-list", query={"resource": resource.pk, "assigned": "true"}
+        )
 
     @extend_schema(request=PlanItemTransitionInput, responses={200: PlanItemSerializer})
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)

@@ -89,16 +89,23 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         request=SelfAssessmentInput,
         responses={
             201: SelfAssessmentResultSerializer,
-            409: OpenApiResponse(description="`version` is stale: my ratings changed since it "
-                                 "was read (`GET /me/`); nothing was saved."),
+            409: OpenApiResponse(
+                description="`version` is stale: my ratings changed since it "
+                "was read (`GET /me/`); nothing was saved."
+            ),
         },
         description="Submit my self-assessment (as the self-assessment page does): ratings are "
         "appended only for the skills whose level or interest changed (or that carry a note or "
         "evidence link); the submission restarts my reassessment cadence and counts for the "
         "open cycle I am in.",
     )
-    @action(detail=False, methods=["post"], url_path="self-assessment", filter_backends=[],
-            pagination_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="self-assessment",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def self_assessment(self, request: Request) -> Response:
         person = _own_person(request)
         data = SelfAssessmentInput(data=request.data)
@@ -123,9 +130,16 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             person=person, source=RatingSource.SELF, created_at=submission.submitted_at
         ).order_by("skill_id", "pk")
         result = {"submission": submission, "ratings": rows}
-        return created(request, SelfAssessmentResultSerializer(result).data, "rating-list",
-                       query={"person": person.pk, "source": RatingSource.SELF,
-                              "created_after": submission.submitted_at.isoformat()})
+        return created(
+            request,
+            SelfAssessmentResultSerializer(result).data,
+            "rating-list",
+            query={
+                "person": person.pk,
+                "source": RatingSource.SELF,
+                "created_after": submission.submitted_at.isoformat(),
+            },
+        )
 
     @extend_schema(
         request=ManagerRatingsInput,
@@ -133,8 +147,13 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         description="Record manager ratings of people you manage (your teams and the teams "
         "below them), all or nothing.",
     )
-    @action(detail=False, methods=["post"], url_path="manager", filter_backends=[],
-            pagination_class=None)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="manager",
+        filter_backends=[],
+        pagination_class=None,
+    )
     def manager(self, request: Request) -> Response:
         data = ManagerRatingsInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -155,5 +174,9 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             rows = manager_ratings_record(manager=api_user(request), entries=_entries(ratings))
         except RatingsInvalid as error:
             raise _invalid(_rating_errors(error, ratings, by_index=True)) from error
-        return created(request, SkillRatingSerializer(rows, many=True).data, "rating-list",
-                       query={"source": RatingSource.MANAGER})
+        return created(
+            request,
+            SkillRatingSerializer(rows, many=True).data,
+            "rating-list",
+            query={"source": RatingSource.MANAGER},
+        )

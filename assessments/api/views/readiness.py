@@ -75,8 +75,9 @@ class TeamReadinessMixin:
         return [
             {
                 "team": team,
-                "readiness": _figures(tree.rollup.get(team.pk),
-                                      hidden=tree.rollup_of(team.pk) is None),
+                "readiness": _figures(
+                    tree.rollup.get(team.pk), hidden=tree.rollup_of(team.pk) is None
+                ),
             }
             for team in teams
         ]
@@ -116,16 +117,17 @@ def _audience_rows(audiences: list[Audience]) -> list[dict]:
         if any(a.is_everyone for a in audiences)
         else None
     )
-    hidden = audiences_hidden(
-        per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
+    hidden = audiences_hidden(per_audience, everyone_ids=[a.pk for a in audiences if a.is_everyone])
     rows = []
     for audience in audiences:
         key = TOTAL if audience.is_everyone else audience.pk
         figures = everyone if audience.is_everyone else per_audience.get(audience.pk)
-        rows.append({
-            "audience": audience,
-            "readiness": _figures(figures, hidden=figures is None or key in hidden),
-        })
+        rows.append(
+            {
+                "audience": audience,
+                "readiness": _figures(figures, hidden=figures is None or key in hidden),
+            }
+        )
     return rows
 
 

@@ -46,7 +46,8 @@ def _readable_team(request: Request, team_id: int) -> Team:
     if not team_shows_members(user=api_user(request), team=team):
         raise PermissionDenied(
             "Only the team's managers see its members; leadership reads the team's figures "
-            "at teams/{id}/readiness/.")
+            "at teams/{id}/readiness/."
+        )
     return team
 
 

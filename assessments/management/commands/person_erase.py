@@ -15,7 +15,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("email")
         parser.add_argument(
-            "--no-input", "--noinput", action="store_false", dest="interactive",
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
             help="Do not ask for confirmation.",
         )
 

@@ -26,11 +26,13 @@ class Command(BaseCommand):
         )
         mode = parser.add_mutually_exclusive_group()
         mode.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="List what would be sent; send nothing and record nothing.",
         )
         mode.add_argument(
-            "--send", action="store_true",
+            "--send",
+            action="store_true",
             help="With --date on another day than today: really send, and record the steps as "
             "sent (they will not go out again on that day's real run).",
         )
@@ -58,8 +60,8 @@ class Command(BaseCommand):
         )
         if dry:
             why = "--dry-run" if options["dry_run"] else "another day than today, without --send"
-            self.stdout.write(self.style.WARNING(
-                f"Dry run ({why}): nothing was sent or recorded. {summary}"
-            ))
+            self.stdout.write(
+                self.style.WARNING(f"Dry run ({why}): nothing was sent or recorded. {summary}")
+            )
         else:
             self.stdout.write(self.style.SUCCESS(summary))

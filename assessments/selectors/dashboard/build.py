@@ -74,7 +74,8 @@ def audience_rows(
     within = cube.within_cadence_by(lambda team, role: audience_of.get(role))
     rows = [
         _group_row(a.pk, a.name, readiness.get(a.pk, EMPTY_READINESS), within.get(a.pk, 0))
-        for a in audiences if not a.is_everyone
+        for a in audiences
+        if not a.is_everyone
     ]
     if None in readiness:
         rows.append(_group_row(None, NO_ROLE, readiness[None], within.get(None, 0)))
@@ -98,9 +99,7 @@ def total_row(cube: ReadinessCube, label: str = "Everyone in scope") -> GroupRow
     return _group_row("all", label, cube.total, cube.total_within_cadence)
 
 
-def heatmap_build(
-    cube: ReadinessCube, audiences: list[Audience], audience_of: dict
-) -> Heatmap:
+def heatmap_build(cube: ReadinessCube, audiences: list[Audience], audience_of: dict) -> Heatmap:
     """Share at target per audience × skill, over the skills required of someone in scope:
     a row per skill (names are long), a column per audience, then everyone in scope."""
     by_audience = cube.skills_by(lambda role: audience_of.get(role))
@@ -119,15 +118,22 @@ def heatmap_build(
     rows = []
     for skill in skills:
         # Per skill, the audience columns add up to the last one (everyone in scope).
-        parts = {key: by_audience[(key, skill.pk)].people
-                 for key, _ in columns[:-1] if (key, skill.pk) in by_audience}
+        parts = {
+            key: by_audience[(key, skill.pk)].people
+            for key, _ in columns[:-1]
+            if (key, skill.pk) in by_audience
+        }
         hidden = parts_hidden(
-            total=by_audience.get(("all", skill.pk), EMPTY_READINESS).people, parts=parts)
+            total=by_audience.get(("all", skill.pk), EMPTY_READINESS).people, parts=parts
+        )
         cells: list[HeatCell | None] = []
         for key, _ in columns:
             figures = by_audience.get((key, skill.pk))
-            cells.append(None if figures is None else HeatCell(
-                skill.pk, figures, (TOTAL if key == "all" else key) in hidden))
+            cells.append(
+                None
+                if figures is None
+                else HeatCell(skill.pk, figures, (TOTAL if key == "all" else key) in hidden)
+            )
         rows.append(HeatRow(skill, cells))
     return Heatmap([label for _, label in columns], rows)
 
@@ -148,27 +154,35 @@ def _department_key(root: int | None) -> tuple[str, int]:
 
 
 def groups_suppress(
-    cube: ReadinessCube, scope: DashboardScope, total: GroupRow,
-    audiences: list[GroupRow], departments: list[GroupRow],
+    cube: ReadinessCube,
+    scope: DashboardScope,
+    total: GroupRow,
+    audiences: list[GroupRow],
+    departments: list[GroupRow],
 ) -> tuple[GroupRow, list[GroupRow], list[GroupRow]]:
     """The total, audience and department rows with what subtracting shown figures would
     reveal hidden too."""
-    by_audience = parts_hidden(total=total.people,
-                               parts={row.key: row.people for row in audiences})
-    audiences = [replace(row, hidden=True) if row.key in by_audience else row
-                 for row in audiences]
-    teams = tree_hidden(scope, {team: r.people for team, r in
-                                cube.readiness_by(lambda team, role: team).items()})
-    departments = [replace(row, hidden=True) if _department_key(row.key) in teams else row
-                   for row in departments]
+    by_audience = parts_hidden(total=total.people, parts={row.key: row.people for row in audiences})
+    audiences = [replace(row, hidden=True) if row.key in by_audience else row for row in audiences]
+    teams = tree_hidden(
+        scope, {team: r.people for team, r in cube.readiness_by(lambda team, role: team).items()}
+    )
+    departments = [
+        replace(row, hidden=True) if _department_key(row.key) in teams else row
+        for row in departments
+    ]
     if TOTAL in by_audience or (ROLLUP, ORGANIZATION) in teams:
         total = replace(total, hidden=True)
     return total, audiences, departments
 
 
 def snapshot_points(
-    *, scope: DashboardScope, since: dt.date, until: dt.date,
-    audience: Audience | None = None, skill: Skill | None = None,
+    *,
+    scope: DashboardScope,
+    since: dt.date,
+    until: dt.date,
+    audience: Audience | None = None,
+    skill: Skill | None = None,
 ) -> list[TrendPoint]:
     """Snapshot figures per date for the scope (one query): the organization's rows for
     leadership, the sum of the managed teams' rows for managers."""
@@ -177,38 +191,68 @@ def snapshot_points(
     )
     rows = rows.filter(team=None) if scope.leadership else rows.filter(team__in=scope.roots)
     totals = (
-        rows.order_by("date").values("date").annotate(
-            people=Sum("people_in_scope"), people_at_target=Sum("people_at_target"),
-            pairs=Sum("pairs_in_scope"), pairs_at_target=Sum("pairs_at_target"),
+        rows.order_by("date")
+        .values("date")
+        .annotate(
+            people=Sum("people_in_scope"),
+            people_at_target=Sum("people_at_target"),
+            pairs=Sum("pairs_in_scope"),
+            pairs_at_target=Sum("pairs_at_target"),
             within=Sum("people_assessed_within_cadence"),
         )
     )
     return [
-        TrendPoint(row["date"], row["people"], row["people_at_target"], row["pairs"],
-                   row["pairs_at_target"], row["within"])
+        TrendPoint(
+            row["date"],
+            row["people"],
+            row["people_at_target"],
+            row["pairs"],
+            row["pairs_at_target"],
+            row["within"],
+        )
         for row in totals
     ]
 
 
 def trend_build(*, scope: DashboardScope, cube: ReadinessCube, today: dt.date) -> Trend:
-    points = snapshot_points(scope=scope, since=today - dt.timedelta(days=TREND_DAYS),
-                             until=today)
+    points = snapshot_points(scope=scope, since=today - dt.timedelta(days=TREND_DAYS), until=today)
     points = [p for p in points if p.date < today]
     total = cube.total
-    live = TrendPoint(today, total.people, total.people_ready, total.required, total.at_target,
-                      cube.total_within_cadence, live=True)
+    live = TrendPoint(
+        today,
+        total.people,
+        total.people_ready,
+        total.required,
+        total.at_target,
+        cube.total_within_cadence,
+        live=True,
+    )
     everything = [*points, live]
     start = min(everything[0].date, today - dt.timedelta(days=30))
     chart = percent_line_chart(
         series=[
-            SeriesData("readiness", "Skills at target",
-                       [(p.date, p.readiness_percent) for p in everything], live_on=today),
-            SeriesData("ready", "People fully ready",
-                       [(p.date, p.ready_percent) for p in everything], live_on=today),
-            SeriesData("compliance", "Assessed within cadence",
-                       [(p.date, p.compliance_percent) for p in everything], live_on=today),
+            SeriesData(
+                "readiness",
+                "Skills at target",
+                [(p.date, p.readiness_percent) for p in everything],
+                live_on=today,
+            ),
+            SeriesData(
+                "ready",
+                "People fully ready",
+                [(p.date, p.ready_percent) for p in everything],
+                live_on=today,
+            ),
+            SeriesData(
+                "compliance",
+                "Assessed within cadence",
+                [(p.date, p.compliance_percent) for p in everything],
+                live_on=today,
+            ),
         ],
-        start=start, end=today, subject="Readiness over time",
+        start=start,
+        end=today,
+        subject="Readiness over time",
     )
     sampled = len(points) > 31
     if sampled:
@@ -231,17 +275,27 @@ def activity_rows(*, scope: DashboardScope) -> list[ActivityRow]:
     figures = {
         row["status"]: row
         for row in LearningPlanItem.objects.filter(person__in=scope.people, status__in=statuses)
-        .order_by().values("status")
-        .annotate(items=Count("pk"), people=Count("person", distinct=True),
-                  minutes=Sum("resource__duration_minutes"))
+        .order_by()
+        .values("status")
+        .annotate(
+            items=Count("pk"),
+            people=Count("person", distinct=True),
+            minutes=Sum("resource__duration_minutes"),
+        )
     }
     rows = []
     for status in statuses:
         row = figures.get(status, {"items": 0, "people": 0, "minutes": 0})
-        rows.append(ActivityRow(
-            status=str(status), label=status.label, items=row["items"], people=row["people"],
-            hours=round((row["minutes"] or 0) / 60, 1), hidden=aggregate_hidden(row["people"]),
-        ))
+        rows.append(
+            ActivityRow(
+                status=str(status),
+                label=status.label,
+                items=row["items"],
+                people=row["people"],
+                hours=round((row["minutes"] or 0) / 60, 1),
+                hidden=aggregate_hidden(row["people"]),
+            )
+        )
     return rows
 
 
@@ -253,9 +307,11 @@ def effectiveness_rows() -> list[EffectivenessRow]:
         return []
     resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
     rows = [
-        EffectivenessRow(resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people),
-                         e.verified)
-        for pk, e in measured.items() if pk in resources
+        EffectivenessRow(
+            resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people), e.verified
+        )
+        for pk, e in measured.items()
+        if pk in resources
     ]
     rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))
     return rows
@@ -278,18 +334,23 @@ def calibration_rows(
     for team_id, figures in cube.calibration.items():
         per_root[scope.root_of.get(team_id)] += figures
         total += figures
-    departments = [row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION), (ROLLUP, r.pk))
-                   for r in scope.roots]
+    departments = [
+        row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION), (ROLLUP, r.pk)) for r in scope.roots
+    ]
     if scope.leadership and None in per_root:
         departments.append(row(NO_TEAM, per_root[None], (DIRECT, ORGANIZATION)))
     teams = [
-        row(scope.team_names.get(team_id, NO_TEAM), figures, _department_key(team_id)
-            if team_id is None else (DIRECT, team_id))
+        row(
+            scope.team_names.get(team_id, NO_TEAM),
+            figures,
+            _department_key(team_id) if team_id is None else (DIRECT, team_id),
+        )
         for team_id, figures in cube.calibration.items()
         if figures.compared
     ]
-    shown = sorted((r for r in teams if not r.hidden),
-                   key=lambda r: (-(r.calibration.share or 0), r.label))
+    shown = sorted(
+        (r for r in teams if not r.hidden), key=lambda r: (-(r.calibration.share or 0), r.label)
+    )
     return row("Everyone in scope", total, (ROLLUP, ORGANIZATION)), departments, shown[:TOP_TEAMS]
 
 
@@ -298,8 +359,10 @@ def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
     dashboard, categories raised by fewer than the privacy threshold are hidden."""
     figures = {
         row["category"]: row
-        for row in scope.concerns().filter(status__in=OPEN_CONCERN_STATUSES)
-        .order_by().values("category")
+        for row in scope.concerns()
+        .filter(status__in=OPEN_CONCERN_STATUSES)
+        .order_by()
+        .values("category")
         .annotate(
             open=Count("pk", filter=Q(status=ConcernStatus.OPEN)),
             in_review=Count("pk", filter=Q(status=ConcernStatus.IN_REVIEW)),
@@ -310,10 +373,16 @@ def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
     # from them. A manager must not tell who in a small team raised what.
     hide = not scope.leadership
     rows = [
-        ConcernRow(category, label, figures[category]["open"], figures[category]["in_review"],
-                   figures[category]["raisers"],
-                   hide and aggregate_hidden(figures[category]["raisers"]))
-        for category, label in ConcernCategory.choices if category in figures
+        ConcernRow(
+            category,
+            label,
+            figures[category]["open"],
+            figures[category]["in_review"],
+            figures[category]["raisers"],
+            hide and aggregate_hidden(figures[category]["raisers"]),
+        )
+        for category, label in ConcernCategory.choices
+        if category in figures
     ]
     rows.sort(key=lambda r: (r.hidden, -r.total, r.label))
     return rows
@@ -330,8 +399,12 @@ def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> D
     audiences = list(Audience.objects.order_by("order", "name"))
     calibration_total, calibration_departments, calibration_teams = calibration_rows(cube, scope)
     total, audience_figures, department_figures = groups_suppress(
-        cube, scope, total_row(cube), audience_rows(cube, audiences, audience_of),
-        department_rows(cube, scope))
+        cube,
+        scope,
+        total_row(cube),
+        audience_rows(cube, audiences, audience_of),
+        department_rows(cube, scope),
+    )
     dashboard = Dashboard(
         scope=scope,
         today=today,
@@ -352,7 +425,8 @@ def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> D
         "audiences": group_chart(dashboard.audiences, subject="Readiness by audience"),
         "departments": group_chart(
             dashboard.departments,
-            subject="Readiness by department" if scope.leadership else "Readiness by team"),
+            subject="Readiness by department" if scope.leadership else "Readiness by team",
+        ),
         "effectiveness": effectiveness_chart(dashboard.effectiveness),
     }
     return dashboard
@@ -361,7 +435,8 @@ def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> D
 def group_chart(rows: list[GroupRow], *, subject: str) -> BarChart:
     return bar_chart(
         rows=[(row.label, None if row.hidden else row.readiness_percent) for row in rows],
-        hidden_text=f"fewer than {min_people()} people", subject=subject,
+        hidden_text=f"fewer than {min_people()} people",
+        subject=subject,
     )
 
 
@@ -375,6 +450,10 @@ def effectiveness_chart(rows: list[EffectivenessRow]) -> BarChart | None:
     return bar_chart(
         rows=[(r.resource.title, r.mean_gain) for r in shown],
         domain=(float(int(low) - (1 if low < int(low) else 0)), float(-int(-high))),
-        unit="", decimals=1, label_width=260, width=620,
-        hidden_text=f"fewer than {min_people()} people", subject="Mean level gain",
+        unit="",
+        decimals=1,
+        label_width=260,
+        width=620,
+        hidden_text=f"fewer than {min_people()} people",
+        subject="Mean level gain",
     )

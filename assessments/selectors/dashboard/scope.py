@@ -45,11 +45,15 @@ def dashboard_scope(*, user: AbstractBaseUser) -> DashboardScope | None:
     managed = list(teams_managed_by(user=user).order_by("path"))
     if not managed:
         return None
-    roots = [t for t in managed if not any(
-        t.path != other.path and t.path.startswith(other.path) for other in managed)]
+    roots = [
+        t
+        for t in managed
+        if not any(t.path != other.path and t.path.startswith(other.path) for other in managed)
+    ]
     paths = [team.path for team in roots]
-    teams = list(Team.objects.filter(in_subtrees(paths)).order_by("path")
-                 .only("pk", "name", "path", "depth"))
+    teams = list(
+        Team.objects.filter(in_subtrees(paths)).order_by("path").only("pk", "name", "path", "depth")
+    )
     people = Person.objects.filter(in_subtrees(paths, field="team__path"), is_active=True)
     return _scope(leadership=False, roots=roots, teams=teams, people=people)
 
@@ -58,12 +62,14 @@ def organization_scope() -> DashboardScope:
     """Every active person, rolled up to departments (what leadership and plans read)."""
     teams = list(Team.objects.order_by("path").only("pk", "name", "path", "depth"))
     roots = [team for team in teams if team.depth == 0]
-    return _scope(leadership=True, roots=roots, teams=teams,
-                  people=Person.objects.filter(is_active=True))
+    return _scope(
+        leadership=True, roots=roots, teams=teams, people=Person.objects.filter(is_active=True)
+    )
 
 
-def _scope(*, leadership: bool, roots: list[Team], teams: list[Team],
-           people: QuerySet[Person]) -> DashboardScope:
+def _scope(
+    *, leadership: bool, roots: list[Team], teams: list[Team], people: QuerySet[Person]
+) -> DashboardScope:
     root_of = {}
     for team in teams:
         root = next((r for r in roots if team.path.startswith(r.path)), None)
@@ -77,6 +83,10 @@ def _scope(*, leadership: bool, roots: list[Team], teams: list[Team],
         parent = names.get(ids[-2]) if len(ids) > 1 else None
         labels[team.pk] = f"{parent} › {team.name}" if parent else team.name
     return DashboardScope(
-        leadership=leadership, roots=roots, people=people, root_of=root_of, team_names=labels,
+        leadership=leadership,
+        roots=roots,
+        people=people,
+        root_of=root_of,
+        team_names=labels,
         teams=teams,
     )

@@ -9,7 +9,9 @@ from catalog.services.framework_io import framework_import
 
 
 class Command(BaseCommand):
-    help = "Create or update the framework, catalog and mapping rules from FILE; nothing is deleted."
+    help = (
+        "Create or update the framework, catalog and mapping rules from FILE; nothing is deleted."
+    )
 
     def add_arguments(self, parser) -> None:  # noqa: ANN001
         parser.add_argument("file")

@@ -21,10 +21,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         source = parser.add_mutually_exclusive_group(required=True)
         source.add_argument("--file", type=Path, help="A catalog JSON file (Catalog API shape).")
-        source.add_argument("--platform", action="store_true",
-                            help="Fetch from the Learn Platform API.")
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Report what would change without writing anything.")
+        source.add_argument(
+            "--platform", action="store_true", help="Fetch from the Learn Platform API."
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would change without writing anything.",
+        )
         parser.add_argument(
             "--keep-missing",
             action="store_true",
@@ -65,8 +69,9 @@ class Command(BaseCommand):
             f"retired {s['retired']}, unmapped {s['unmapped']}, rejected {len(run.rejections)}"
         )
         # By title: what was (or would be) retired always, the rest with -v 2.
-        shown = ["retired"] + (["created", "updated", "unmapped"]
-                               if int(options["verbosity"]) > 1 else [])
+        shown = ["retired"] + (
+            ["created", "updated", "unmapped"] if int(options["verbosity"]) > 1 else []
+        )
         for outcome in shown:
             entries = run.outcomes.get(outcome, [])
             for entry in entries:
@@ -74,5 +79,7 @@ class Command(BaseCommand):
             if s[outcome] > len(entries):
                 self.stdout.write(f"  … and {s[outcome] - len(entries)} more {outcome}")
         for rejection in run.rejections:
-            self.stdout.write(f"  rejected {rejection['uid'] or '(no uid)'} "
-                              f"{rejection['title']!r}: {rejection['reason']}")
+            self.stdout.write(
+                f"  rejected {rejection['uid'] or '(no uid)'} "
+                f"{rejection['title']!r}: {rejection['reason']}"
+            )

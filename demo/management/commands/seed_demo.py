@@ -16,12 +16,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--people", type=int, default=DEFAULT_PEOPLE,
+            "--people",
+            type=int,
+            default=DEFAULT_PEOPLE,
             help=f"How many people (default {DEFAULT_PEOPLE}, at least {MIN_PEOPLE}); about "
             "40 per team, with divisions between departments and teams above 480.",
         )
         parser.add_argument(
-            "--password", default=DEFAULT_PASSWORD,
+            "--password",
+            default=DEFAULT_PASSWORD,
             help=f'Password of every demo login (default "{DEFAULT_PASSWORD}").',
         )
         parser.add_argument(
@@ -34,11 +37,15 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         if summary.created:
-            self.stdout.write(self.style.SUCCESS(
-                f"Demo organization created in {summary.seconds:.1f} s."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo organization created in {summary.seconds:.1f} s.")
+            )
         else:
-            self.stdout.write(self.style.WARNING(
-                "A demo organization already exists: nothing added, the five logins reset."))
+            self.stdout.write(
+                self.style.WARNING(
+                    "A demo organization already exists: nothing added, the five logins reset."
+                )
+            )
         self.stdout.write(
             f"  {summary.people} people in {summary.teams} teams, {summary.cycles} cycles, "
             f"{summary.ratings} ratings ({summary.self_ratings} self, "
@@ -47,5 +54,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Logins (password: {password}):")
         for login in summary.logins:
-            self.stdout.write(f"  {login.username:<9} {login.first_name} {login.last_name} — "
-                              f"{login.description}")
+            self.stdout.write(
+                f"  {login.username:<9} {login.first_name} {login.last_name} — {login.description}"
+            )

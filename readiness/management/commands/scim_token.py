@@ -13,7 +13,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True, help="What uses it, e.g. “Entra ID”.")
         parser.add_argument(
-            "--account", default="scim",
+            "--account",
+            default="scim",
             help="The service account the token acts as (created when missing; default scim).",
         )
         parser.add_argument(
@@ -23,7 +24,8 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         try:
             token, secret = scim_token_create(
-                name=str(options["name"]), account=str(options["account"]),
+                name=str(options["name"]),
+                account=str(options["account"]),
                 expires_in_days=options["expires_in_days"],  # type: ignore[arg-type]
             )
         except ValidationError as error:
