@@ -12,6 +12,8 @@ every survivor. The exit status is non-zero when the overall score is under ``TH
     python -m tests.mutate                    # everything below
     python -m tests.mutate --only permissions # the targets whose module contains "permissions"
     python -m tests.mutate --list             # the mutants, without running anything
+    python -m tests.mutate --only aggregates --pick 7,12  # re-run those mutants of the module
+                                                          # (numbers as the log gives them: 7/33)
 
 The tests run on the in-memory SQLite database (DATABASE_URL is dropped for speed and so that
 the run shares no database with anyone); tests that need PostgreSQL or Redis skip there, so a
@@ -34,7 +36,8 @@ from pathlib import Path
 from mutmut import ALL, Context, list_mutations, mutate
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "mutation"
+# MUTATION_OUT: another directory (under var/), so that two runs can go side by side.
+OUT = Path(os.environ.get("MUTATION_OUT") or ROOT / "var" / "mutation")
 WORK = OUT / "work"
 THRESHOLD = 90.0  # per cent of the mutants killed, over all the targets
 
@@ -213,7 +216,7 @@ def _pytest(target: Target, timeout: float | None, *, create_db: bool = False
     return done.returncode == 0, time.monotonic() - started
 
 
-def run_target(target: Target, log) -> Outcome:
+def run_target(target: Target, log, pick: frozenset[int] = frozenset()) -> Outcome:
     outcome = Outcome(target)
     started = time.monotonic()
     module = WORK / target.module
@@ -226,6 +229,8 @@ def run_target(target: Target, log) -> Outcome:
     log(f"{target.module}: {len(mutants)} mutants, baseline {baseline:.1f} s")
     try:
         for number, mutation_id in enumerate(mutants, 1):
+            if pick and number not in pick:
+                continue
             mutated = _mutated(target, mutation_id)
             module.write_text(mutated)
             passed, seconds = _pytest(target, timeout)
@@ -282,12 +287,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="targets whose module contains this text")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--pick", default="",
+                        help="only these mutants of each target, by number (1,5,7 as --list "
+                             "and the log number them): to re-run survivors after a new test")
     args = parser.parse_args(argv)
     targets = [t for t in TARGETS if args.only in t.module]
+    pick = frozenset(int(n) for n in args.pick.split(",") if n.strip())
     if args.list:
         for target in targets:
-            for m in mutants_of(target):
-                print(f"{target.module}:{m.line_number + 1}: {m.line.strip()}")
+            for number, m in enumerate(mutants_of(target), 1):
+                print(f"{target.module}:{m.line_number + 1}: #{number} {m.line.strip()}")
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     log_file = (OUT / "log.txt").open("w")
@@ -302,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     report = OUT / "report.md"
     outcomes: list[Outcome] = []
     for target in targets:
-        outcomes.append(run_target(target, log))
+        outcomes.append(run_target(target, log, pick))
         write_report(outcomes, report)  # after each target: a run cut short still reports
     overall = score(outcomes)
     log(f"mutation score {overall:.1f} % (threshold {THRESHOLD:.0f} %): {report}")
