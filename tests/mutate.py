@@ -91,13 +91,15 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/aggregates.py",
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py"),
+        ("tests/assessments/test_figures_mutants.py", "tests/assessments/test_rules.py",
+         "tests/assessments/test_rules_property.py"),
         ("Readiness", "_PER_PERSON_SQL", "people_readiness", "_PERSON_FIGURES",
          "_SKILL_FIGURES", "_GROUP_FIGURES", "_ALL", "group_readiness", "skill_readiness"),
     ),
     Target(
         "assessments/selectors/reassessment.py",
-        ("tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
+        ("tests/assessments/test_figures_mutants.py",
+         "tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
     ),
 )
 
@@ -216,7 +218,8 @@ def _pytest(target: Target, timeout: float | None, *, create_db: bool = False
     return done.returncode == 0, time.monotonic() - started
 
 
-def run_target(target: Target, log, pick: frozenset[int] = frozenset()) -> Outcome:
+def run_target(target: Target, log, pick: frozenset[int] = frozenset(),
+               timeout: float | None = None) -> Outcome:
     outcome = Outcome(target)
     started = time.monotonic()
     module = WORK / target.module
@@ -224,7 +227,9 @@ def run_target(target: Target, log, pick: frozenset[int] = frozenset()) -> Outco
     passed, baseline = _pytest(target, timeout=None, create_db=True)
     if not passed:
         raise SystemExit(f"{target.module}: its tests fail without any mutant ({target.tests})")
-    timeout = baseline * 3 + 15
+    # Three times the unmutated run: on a machine busier than when the baseline ran, pass a
+    # longer --timeout, or a slow run counts as killed.
+    timeout = timeout or baseline * 3 + 15
     mutants = mutants_of(target)
     log(f"{target.module}: {len(mutants)} mutants, baseline {baseline:.1f} s")
     try:
@@ -287,12 +292,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="targets whose module contains this text")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds before a mutant's run counts as killed (default: 3 × "
+                             "the unmutated run + 15 s)")
+    parser.add_argument("--show", action="store_true",
+                        help="print the diff of each mutant (with --pick: of those) and stop")
     parser.add_argument("--pick", default="",
                         help="only these mutants of each target, by number (1,5,7 as --list "
                              "and the log number them): to re-run survivors after a new test")
     args = parser.parse_args(argv)
     targets = [t for t in TARGETS if args.only in t.module]
     pick = frozenset(int(n) for n in args.pick.split(",") if n.strip())
+    if args.show:
+        for target in targets:
+            for number, mutation_id in enumerate(mutants_of(target), 1):
+                if not pick or number in pick:
+                    print(f"#{number}", _diff(target, mutation_id, _mutated(target, mutation_id)))
+        return 0
     if args.list:
         for target in targets:
             for number, m in enumerate(mutants_of(target), 1):
@@ -311,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     report = OUT / "report.md"
     outcomes: list[Outcome] = []
     for target in targets:
-        outcomes.append(run_target(target, log, pick))
+        outcomes.append(run_target(target, log, pick, args.timeout))
         write_report(outcomes, report)  # after each target: a run cut short still reports
     overall = score(outcomes)
     log(f"mutation score {overall:.1f} % (threshold {THRESHOLD:.0f} %): {report}")

@@ -143,3 +143,23 @@ def test_an_open_cycle_names_itself_as_the_reason(clean_framework):
     assert status.is_due and status.cycle_id == cycle.pk and status.reason == "cycle"
     assert status.due_on == cycle.due_on and status.last_assessed_at == NOW
     assert timezone.localdate() == TODAY
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_last_assessed_is_the_latest_over_every_cadence(clean_framework, settings):
+    # Two cadences per person (a 30-day skill and the 90-day default) are two rows of the due
+    # statement; "last assessed" is the later of them, whichever row comes last. Ann assessed
+    # her 30-day skill last, Ben his 90-day one: in either order of the rows, one of them has
+    # the older date last.
+    settings.REASSESSMENT_INTERVAL_DAYS = 90
+    fast, slow = SkillFactory(reassessment_interval_days=30), SkillFactory()
+    ann, ben = PersonFactory(), PersonFactory()  # a role each
+    for person, (fast_at, slow_at) in ((ann, (5, 40)), (ben, (40, 5))):
+        for skill, days_ago in ((fast, fast_at), (slow, slow_at)):
+            RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
+            SkillRatingFactory(person=person, skill=skill, level=1, source="self",
+                               created_at=NOW - dt.timedelta(days=days_ago))
+
+    for person in (ann, ben):
+        assert person_reassessment(person=person).last_assessed_at == NOW - dt.timedelta(days=5)
