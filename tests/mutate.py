@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mutmut import ALL, Context, list_mutations, mutate
@@ -295,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds before a mutant's run counts as killed (default: 3 × "
                              "the unmutated run + 15 s)")
+    parser.add_argument("--tests", default="",
+                        help="run these test files (comma-separated) instead of the target's: "
+                             "to show that a new test kills the picked survivors")
     parser.add_argument("--show", action="store_true",
                         help="print the diff of each mutant (with --pick: of those) and stop")
     parser.add_argument("--pick", default="",
@@ -302,6 +305,8 @@ def main(argv: list[str] | None = None) -> int:
                              "and the log number them): to re-run survivors after a new test")
     args = parser.parse_args(argv)
     targets = [t for t in TARGETS if args.only in t.module]
+    if args.tests:
+        targets = [replace(t, tests=tuple(args.tests.split(","))) for t in targets]
     pick = frozenset(int(n) for n in args.pick.split(",") if n.strip())
     if args.show:
         for target in targets:
