@@ -85,6 +85,18 @@ def test_all_together_of_nobody_required_is_no_group_at_all(clean_framework):
     assert group_readiness(people=Person.objects.all(), by="all") == {}
 
 
+@pytest.mark.django_db
+def test_group_readiness_is_all_together_unless_told(clean_framework):
+    # The default grouping is "all" (key 0): callers that want one figure pass no `by`.
+    person = PersonFactory()
+    skill = SkillFactory()
+    RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
+    SkillRatingFactory(person=person, skill=skill, level=1, source="self", created_at=NOW)
+    people = Person.objects.filter(pk=person.pk)
+    assert group_readiness(people=people) == group_readiness(people=people, by="all")
+    assert group_readiness(people=people) == {0: Readiness(1, 1, 1, 1, 0, 0)}
+
+
 # --- Reassessment ------------------------------------------------------------------------------
 
 
