@@ -99,7 +99,9 @@ TARGETS = (
     Target(
         "assessments/selectors/reassessment.py",
         ("tests/assessments/test_figures_mutants.py",
-         "tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
+         "tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py",
+         # _ASSESSED_SQL is read by the dashboard cube only
+         "tests/assessments/test_dashboard_cube.py"),
     ),
 )
 
