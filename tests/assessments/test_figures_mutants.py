@@ -179,14 +179,14 @@ def test_last_assessed_is_the_latest_over_every_cadence(clean_framework, setting
 
 @pytest.mark.django_db
 @time_machine.travel(NOW, tick=False)
-def test_the_due_date_counts_from_the_local_day_not_the_machine_s(clean_framework, settings):
-    # 22:30 UTC on 1 June is already 2 June in Paris (the project's zone): 30 days from the
-    # local day is 2 July, whatever zone the server's clock is in.
-    settings.TIME_ZONE = "Europe/Paris"
+def test_the_due_date_counts_from_the_current_zone_s_day(clean_framework):
+    # 22:30 UTC on 1 June is 2 June in Paris (TIME_ZONE, which Django also makes the process's
+    # zone) but still 1 June in New York: with New York active, 30 days run from 1 June.
     person = PersonFactory()
     skill = SkillFactory(reassessment_interval_days=30)
     RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
     SkillRatingFactory(person=person, skill=skill, level=1, source="self",
                        created_at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC))
-    with timezone.override("Europe/Paris"):
-        assert person_reassessment(person=person).due_on == dt.date(2026, 7, 2)
+    assert person_reassessment(person=person).due_on == dt.date(2026, 7, 2)
+    with timezone.override("America/New_York"):
+        assert person_reassessment(person=person).due_on == dt.date(2026, 7, 1)
