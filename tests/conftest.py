@@ -9,6 +9,7 @@ import time_machine
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from hypothesis import Phase  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 from tests.factories import PASSWORD  # noqa: E402
@@ -20,8 +21,12 @@ hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60,
                                      print_blob=True)
 hypothesis_settings.register_profile("nightly", max_examples=600, print_blob=True)
 hypothesis_settings.register_profile("dev", max_examples=60)
-# `make mutate` runs the property tests hundreds of times: derandomized, fewer examples.
-hypothesis_settings.register_profile("mutation", derandomize=True, max_examples=10)
+# `make mutate` runs the property tests hundreds of times: derandomized, fewer examples, and
+# no shrinking (a mutant needs a failure, not the smallest one: shrinking took minutes a mutant).
+hypothesis_settings.register_profile(
+    "mutation", derandomize=True, max_examples=10,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

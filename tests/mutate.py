@@ -12,6 +12,8 @@ every survivor. The exit status is non-zero when the overall score is under ``TH
     python -m tests.mutate                    # everything below
     python -m tests.mutate --only permissions # the targets whose module contains "permissions"
     python -m tests.mutate --list             # the mutants, without running anything
+    python -m tests.mutate --only aggregates --pick 7,12  # re-run those mutants of the module
+                                                          # (numbers as the log gives them: 7/33)
 
 The tests run on the in-memory SQLite database (DATABASE_URL is dropped for speed and so that
 the run shares no database with anyone); tests that need PostgreSQL or Redis skip there, so a
@@ -28,13 +30,14 @@ import shutil
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mutmut import ALL, Context, list_mutations, mutate
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "var" / "mutation"
+# MUTATION_OUT: another directory (under var/), so that two runs can go side by side.
+OUT = Path(os.environ.get("MUTATION_OUT") or ROOT / "var" / "mutation")
 WORK = OUT / "work"
 THRESHOLD = 90.0  # per cent of the mutants killed, over all the targets
 
@@ -105,13 +108,17 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/aggregates.py",
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py"),
+        ("tests/assessments/test_figures_mutants.py", "tests/assessments/test_rules.py",
+         "tests/assessments/test_rules_property.py"),
         ("Readiness", "_PER_PERSON_SQL", "people_readiness", "_PERSON_FIGURES",
          "_SKILL_FIGURES", "_GROUP_FIGURES", "_ALL", "group_readiness", "skill_readiness"),
     ),
     Target(
         "assessments/selectors/reassessment.py",
-        ("tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
+        ("tests/assessments/test_figures_mutants.py",
+         "tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py",
+         # _ASSESSED_SQL is read by the dashboard cube only
+         "tests/assessments/test_dashboard_cube.py"),
     ),
     Target("readiness/sql.py", ("tests/readiness/test_sql.py",)),
 )
@@ -231,7 +238,8 @@ def _pytest(target: Target, timeout: float | None, *, create_db: bool = False
     return done.returncode == 0, time.monotonic() - started
 
 
-def run_target(target: Target, log) -> Outcome:
+def run_target(target: Target, log, pick: frozenset[int] = frozenset(),
+               timeout: float | None = None) -> Outcome:
     outcome = Outcome(target)
     started = time.monotonic()
     module = WORK / target.module
@@ -239,11 +247,15 @@ def run_target(target: Target, log) -> Outcome:
     passed, baseline = _pytest(target, timeout=None, create_db=True)
     if not passed:
         raise SystemExit(f"{target.module}: its tests fail without any mutant ({target.tests})")
-    timeout = baseline * 3 + 15
+    # Three times the unmutated run: on a machine busier than when the baseline ran, pass a
+    # longer --timeout, or a slow run counts as killed.
+    timeout = timeout or baseline * 3 + 15
     mutants = mutants_of(target)
     log(f"{target.module}: {len(mutants)} mutants, baseline {baseline:.1f} s")
     try:
         for number, mutation_id in enumerate(mutants, 1):
+            if pick and number not in pick:
+                continue
             mutated = _mutated(target, mutation_id)
             module.write_text(mutated)
             passed, seconds = _pytest(target, timeout)
@@ -300,12 +312,32 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="targets whose module contains this text")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds before a mutant's run counts as killed (default: 3 × "
+                             "the unmutated run + 15 s)")
+    parser.add_argument("--tests", default="",
+                        help="run these test files (comma-separated) instead of the target's: "
+                             "to show that a new test kills the picked survivors")
+    parser.add_argument("--show", action="store_true",
+                        help="print the diff of each mutant (with --pick: of those) and stop")
+    parser.add_argument("--pick", default="",
+                        help="only these mutants of each target, by number (1,5,7 as --list "
+                             "and the log number them): to re-run survivors after a new test")
     args = parser.parse_args(argv)
     targets = [t for t in TARGETS if args.only in t.module]
+    if args.tests:
+        targets = [replace(t, tests=tuple(args.tests.split(","))) for t in targets]
+    pick = frozenset(int(n) for n in args.pick.split(",") if n.strip())
+    if args.show:
+        for target in targets:
+            for number, mutation_id in enumerate(mutants_of(target), 1):
+                if not pick or number in pick:
+                    print(f"#{number}", _diff(target, mutation_id, _mutated(target, mutation_id)))
+        return 0
     if args.list:
         for target in targets:
-            for m in mutants_of(target):
-                print(f"{target.module}:{m.line_number + 1}: {m.line.strip()}")
+            for number, m in enumerate(mutants_of(target), 1):
+                print(f"{target.module}:{m.line_number + 1}: #{number} {m.line.strip()}")
         return 0
     OUT.mkdir(parents=True, exist_ok=True)
     log_file = (OUT / "log.txt").open("w")
@@ -320,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     report = OUT / "report.md"
     outcomes: list[Outcome] = []
     for target in targets:
-        outcomes.append(run_target(target, log))
+        outcomes.append(run_target(target, log, pick, args.timeout))
         write_report(outcomes, report)  # after each target: a run cut short still reports
     overall = score(outcomes)
     log(f"mutation score {overall:.1f} % (threshold {THRESHOLD:.0f} %): {report}")

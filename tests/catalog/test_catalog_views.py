@@ -7,7 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import PlanItemStatus
-from assessments.selectors.catalog import resources_effectiveness, resources_mean_gain
+from assessments.selectors.catalog import (
+    Effectiveness,
+    resources_effectiveness,
+    resources_mean_gain,
+)
 from readiness.models import Audience
 from tests.factories import (
     AudienceFactory,
@@ -239,6 +243,31 @@ def test_effectiveness_takes_the_first_rating_after_completion_a_manager_winning
 
     assert result[resource.pk].people == 1
     assert result[resource.pk].mean_gain == pytest.approx(1.0)  # 1 → 2, the manager's
+
+
+def test_effectiveness_keeps_two_decimals_and_counts_the_verified_people(catalog):
+    # One resource building three skills; Dana gains +1 on one of them: +1/3 per skill, which
+    # the figure gives as 0.33 (not 0.333). Her completion was synced from the upstream
+    # transcript: 1 person, 1 verified.
+    resource = TrainingResourceFactory(title="Three skills at once")
+    skills = [ResourceSkillFactory(resource=resource, level=1).skill for _ in range(3)]
+    t0 = timezone.now() - dt.timedelta(days=30)
+    day = dt.timedelta(days=1)
+    dana = PersonFactory()
+    for skill, after in zip(skills, (2, 1, 1), strict=True):
+        SkillRatingFactory(person=dana, skill=skill, level=1, created_at=t0)
+        SkillRatingFactory(person=dana, skill=skill, level=after, created_at=t0 + 3 * day)
+    LearningPlanItemFactory(person=dana, resource=resource, status=PlanItemStatus.COMPLETED,
+                            started_at=t0 + day, completed_at=t0 + 2 * day,
+                            verified_by="microsoft_learn")
+
+    result = resources_effectiveness(resource_ids=[resource.pk])
+
+    assert result == {resource.pk: Effectiveness(mean_gain=0.33, people=1, verified=1)}
+    assert result[resource.pk].basis == "1 person, 1 verified"
+    assert resources_mean_gain(resource_ids=[resource.pk]) == {resource.pk: 0.33}
+    # An empty selection measures nothing (and runs no statement).
+    assert resources_effectiveness(resource_ids=[]) == {}
 
 
 def test_the_page_shows_the_measured_effectiveness(client, employee, catalog):
