@@ -15,11 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from assessments.learning_records.models import PersonCertification
-from readiness.models import Audience, Person
+from assessments.selectors.teams import team_tree_figures
+from readiness.models import Audience, Person, Team
+from readiness.privacy_floor import aggregate_hidden
 
 
 def coverage_horizon(now: dt.datetime | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -92,6 +95,29 @@ def team_certification_figures(
     now, horizon = coverage_horizon(now)
     rows = PersonCertification.objects.filter(person_id__in=[p.pk for p in members])
     return _figures_by_name(rows, now, horizon, by=None).get(None, [])
+
+
+@dataclass(frozen=True, slots=True)
+class TeamCoverage:
+    """A team's coverage figures over its direct members, or ``hidden`` (figures empty)."""
+
+    members: int
+    hidden: bool
+    figures: list[CoverageFigures]
+
+
+def team_certification_coverage(
+    *, user: AbstractBaseUser, team: Team, members: list[Person], shows_members: bool
+) -> TeamCoverage:
+    """What ``user`` reads of the team's coverage (the page and the API). Whoever sees the
+    members sees the figures; leadership outside the team reads them unless the team's own
+    figure is hidden on its page (``team_tree_figures``: the floor with complementary
+    suppression), and never over fewer members than the floor."""
+    hidden = not shows_members and (
+        team_tree_figures(user=user).direct_of(team.pk) is None or aggregate_hidden(len(members))
+    )
+    figures = [] if hidden else team_certification_figures(members=members)
+    return TeamCoverage(members=len(members), hidden=hidden, figures=figures)
 
 
 @dataclass

@@ -13,13 +13,13 @@ from django.views import View
 from assessments.presenters.certifications import audience_coverage_rows
 from assessments.selectors.certifications import (
     audience_certification_coverage,
-    team_certification_figures,
+    team_certification_coverage,
     team_certification_members,
 )
 from assessments.selectors.dashboard import dashboard_scope
-from assessments.selectors.teams import team_members, team_tree_figures
+from assessments.selectors.teams import team_members
 from assessments.views.teams import TeamAccessMixin, _links_people
-from readiness.privacy_floor import aggregate_hidden, min_people
+from readiness.privacy_floor import min_people
 
 
 class TeamCertificationsView(TeamAccessMixin, View):
@@ -34,21 +34,16 @@ class TeamCertificationsView(TeamAccessMixin, View):
             "min_people": min_people(),
             "member_count": len(members),
         }
+        coverage = team_certification_coverage(
+            user=request.user, team=team, members=members, shows_members=self.shows_members
+        )
+        context["hidden"] = coverage.hidden
+        context["figures"] = coverage.figures
         if self.shows_members:
             context["members"] = team_certification_members(members=members)
             context["links_people"] = _links_people(
                 user=request.user, team=team, can_edit=self.can_edit
             )
-            context["figures"] = team_certification_figures(members=members)
-        else:
-            # The same decision as the team's page header: hidden there, hidden here.
-            # The same decision as the team's page header (hidden there, hidden here), and
-            # never over fewer members than the floor, whatever their required skills.
-            hidden = team_tree_figures(user=request.user).direct_of(
-                team.pk
-            ) is None or aggregate_hidden(len(members))
-            context["hidden"] = hidden
-            context["figures"] = [] if hidden else team_certification_figures(members=members)
         return render(request, "assessments/team_certifications.html", context)
 
 

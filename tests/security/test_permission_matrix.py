@@ -83,6 +83,7 @@ EXPECTED: dict[str, tuple] = {
     # Leadership reads another team as figures only (teams/{id}/readiness/).
     "api:team-skills": (401, 404, 404, OK, 404, 404, 403, OK),
     "api:team-gaps": (401, 404, 404, OK, 404, 404, 403, OK),
+    "api:team-certifications": (401, 404, 404, OK, 404, 404, OK, OK),
     "api:audience-readiness-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:audience-readiness": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:hr-upsert": API_NO_GET,
