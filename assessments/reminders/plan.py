@@ -340,7 +340,7 @@ def digest_message(
     record = SentEmail(
         ReminderKind.ESCALATION if rows else ReminderKind.CERTIFICATION_DIGEST,
         manager.email,
-        message.subject,
+        str(message.subject),
         tuple(row.person_id for row in rows + expiring),
     )
     return Outgoing(message, [row.pk for row in rows + expiring], record)

@@ -94,8 +94,8 @@ def send_digests(run: ReminderRun) -> None:
     """The managers' digests, after every batch: one per manager, with the people escalated to
     them and their people's certifications expiring soon (each listed once)."""
     certification_digest_claim(run)
-    escalations: dict[int, list[Reminder]] = defaultdict(list)
-    expiring: dict[int, list[Reminder]] = defaultdict(list)
+    escalations: dict[int | None, list[Reminder]] = defaultdict(list)
+    expiring: dict[int | None, list[Reminder]] = defaultdict(list)
     for row in claimed_digest_steps(run):
         kind = escalations if row.kind == ReminderKind.ESCALATION else expiring
         kind[row.recipient_id].append(row)

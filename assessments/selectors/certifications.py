@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -51,12 +52,12 @@ class MemberCertifications:
 
 def _figures_by_name(
     rows: QuerySet[PersonCertification], now: dt.datetime, horizon: dt.datetime, by: str | None
-) -> dict[object, list[CoverageFigures]]:
+) -> dict[Any, list[CoverageFigures]]:
     """Per group (``by``: a field path of the person, or None for one group) and name, the
     distinct holders, expiring and lapsed people, in one grouped query."""
     held = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     grouped = rows.annotate(group=F(by)).values("group", "name") if by else rows.values("name")
-    figures: dict[object, list[CoverageFigures]] = defaultdict(list)
+    figures: dict[Any, list[CoverageFigures]] = defaultdict(list)
     for row in grouped.annotate(
         held=Count("person", filter=held, distinct=True),
         expiring=Count(
@@ -139,7 +140,7 @@ def audience_certification_coverage(
     """Per audience of the people's roles (Everyone excluded: it is everyone), how many
     people it holds and its coverage figures: three queries whatever the numbers."""
     now, horizon = coverage_horizon(now)
-    counts = dict(
+    counts: dict[int | None, int] = dict(
         people.order_by()
         .values_list("role__audience")
         .annotate(n=Count("pk"))
