@@ -91,7 +91,9 @@ def certification_digest_claim(run: ReminderRun) -> None:
 
 def certification_entries(run: ReminderRun, rows: list[Reminder]) -> list[ExpiringEntry]:
     """What the digest says of each claimed step (one query for all of them), soonest expiry
-    first; a certification deleted meanwhile is left out (its step is still marked sent)."""
+    first; a certification deleted meanwhile is left out (its step is marked sent with the
+    rest of the digest; a digest left with nothing to say is not sent, and its steps stay
+    unsent: no later run plans a deleted certification again)."""
     ids = {row.pk: int(row.period.split(":")[1]) for row in rows}
     certifications = PersonCertification.objects.select_related(
         "person__user", "person__team", "certification"
