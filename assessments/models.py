@@ -235,6 +235,12 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", "Overdue"
     ESCALATION = "escalation", "Escalation to manager"
     CERTIFICATION_EXPIRY = "cert_expiry", "Certification expiry"
+    #: A certification listed once in each of the holder's managers' digest.
+    CERTIFICATION_DIGEST = "cert_digest", "Expiring certification, in a manager's digest"
+
+
+#: The kinds of step that go to a manager (``recipient``) rather than to the person.
+MANAGER_KINDS = (ReminderKind.ESCALATION, ReminderKind.CERTIFICATION_DIGEST)
 
 
 class Reminder(models.Model):
@@ -273,17 +279,18 @@ class Reminder(models.Model):
                 condition=Q(recipient__isnull=True),
                 name="reminder_step_once",
             ),
-            # An escalation is one step per (person, manager): each manager's digest is sent
-            # once even when a person has several managers.
+            # An escalation (or an expiring certification in a digest) is one step per
+            # (person, manager): each manager's digest lists it once even when a person has
+            # several managers.
             models.UniqueConstraint(
                 fields=["person", "kind", "period", "sequence", "recipient"],
                 condition=Q(recipient__isnull=False),
                 name="escalation_once_per_manager",
             ),
             models.CheckConstraint(
-                condition=Q(kind="escalation", recipient__isnull=False)
-                | (~Q(kind="escalation") & Q(recipient__isnull=True)),
-                name="reminder_recipient_only_for_escalation",
+                condition=Q(kind__in=MANAGER_KINDS, recipient__isnull=False)
+                | (~Q(kind__in=MANAGER_KINDS) & Q(recipient__isnull=True)),
+                name="reminder_recipient_only_for_manager_kinds",
             ),
         ]
         indexes = [

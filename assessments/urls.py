@@ -9,6 +9,7 @@ from django.urls import include, path
 
 from assessments.learning_records import views as learning_records
 from assessments.views import (
+    certifications,
     cycles,
     dashboard,
     me,
@@ -43,6 +44,11 @@ pages = [
     # The review queue
     path("teams/<int:pk>/review/", team_review.TeamReviewView.as_view(), name="team-review"),
     # The team's gaps
+    path(
+        "teams/<int:pk>/certifications/",
+        certifications.TeamCertificationsView.as_view(),
+        name="team-certifications",
+    ),
     path("teams/<int:pk>/gaps/", team_gaps.TeamGapsView.as_view(), name="team-gaps"),
     # The team map's export and the ratings import
     path("teams/<int:pk>/export/", team_io.TeamExportView.as_view(), name="team-export"),
@@ -55,6 +61,11 @@ pages = [
     path("cycles/<int:pk>/close/", cycles.CycleCloseView.as_view(), name="cycle-close"),
     # The dashboard
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path(
+        "dashboard/certifications/",
+        certifications.DashboardCertificationsView.as_view(),
+        name="dashboard-certifications",
+    ),
     path("dashboard/export.xlsx", dashboard.dashboard_export_view, name="dashboard-export"),
     # Readiness plans
     path("plans/", plans.PlanListView.as_view(), name="plan-list"),

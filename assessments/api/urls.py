@@ -36,6 +36,11 @@ urlpatterns = [
     path("teams/<int:team_id>/skills/", views.TeamSkillsView.as_view(), name="team-skills"),
     path("teams/<int:team_id>/gaps/", views.TeamGapsView.as_view(), name="team-gaps"),
     path(
+        "teams/<int:team_id>/certifications/",
+        views.TeamCertificationsView.as_view(),
+        name="team-certifications",
+    ),
+    path(
         "audiences/readiness/",
         views.AudienceReadinessListView.as_view(),
         name="audience-readiness-list",

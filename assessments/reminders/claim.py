@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from assessments.models import Reminder, ReminderKind
+from assessments.models import MANAGER_KINDS, Reminder
 from assessments.reminders.state import ReminderRun
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[Remind
         Reminder.objects.filter(
             claimed_by=run.token, sent_at__isnull=True, person_id__in=person_ids
         )
-        .exclude(kind=ReminderKind.ESCALATION)
+        .exclude(kind__in=MANAGER_KINDS)
         .select_related("person__user")
         # What the message needs (any other field would load on access, one query each).
         .only(
@@ -60,12 +60,11 @@ def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[Remind
     )
 
 
-def claimed_escalations(run: ReminderRun) -> list[Reminder]:
-    """The escalation steps ``run`` holds and has not sent, by manager."""
+def claimed_digest_steps(run: ReminderRun) -> list[Reminder]:
+    """The steps of the managers' digests (escalations, expiring certifications) ``run``
+    holds and has not sent, by manager (one query for both kinds)."""
     return list(
-        Reminder.objects.filter(
-            claimed_by=run.token, sent_at__isnull=True, kind=ReminderKind.ESCALATION
-        )
+        Reminder.objects.filter(claimed_by=run.token, sent_at__isnull=True, kind__in=MANAGER_KINDS)
         .select_related("person__user", "person__team", "recipient", "cycle")
         .order_by("recipient_id", "person_id")
     )

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.emails import absolute_reverse, email_build, message_id
+from assessments.learning_records.digest_entry import ExpiringEntry
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.reminders.claim import LEASE
 from assessments.reminders.state import Outgoing, ReminderRun, SentEmail
@@ -179,30 +180,37 @@ def step_row(
 
 
 def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[Reminder]:
-    """One row per (person, manager). A person's managers are the managers of their team;
-    a team with none (or only the person themself) hands over to the nearest team above."""
+    """One row per (person, manager), to the managers :func:`managers_to_notify` names."""
+    recipients = managers_to_notify([seq.person_id for seq, _ in escalating])
+    rows: list[Reminder] = []
+    for seq, deadline in escalating:
+        managers = recipients.get(seq.person_id, [])
+        if not managers:
+            logger.warning("No manager to escalate person %s to (%s)", seq.person_id, seq.period)
+        rows += [step_row(run, seq, ESCALATION_STEP, deadline, manager) for manager in managers]
+    return rows
+
+
+def managers_to_notify(person_ids: list[int]) -> dict[int, list[int]]:
+    """The managers (user ids) who hear about each person: the managers of their team; a team
+    with none (or only the person themself) hands over to the nearest team above. Two
+    queries, whatever the number of people."""
     people = {
         person_id: (user_id, path)
-        for person_id, user_id, path in Person.objects.filter(
-            pk__in=[seq.person_id for seq, _ in escalating]
-        ).values_list("pk", "user_id", "team__path")
+        for person_id, user_id, path in Person.objects.filter(pk__in=person_ids).values_list(
+            "pk", "user_id", "team__path"
+        )
     }
     chains = {person_id: _team_and_ancestors(path) for person_id, (_, path) in people.items()}
     managers = _managers_of({team_id for chain in chains.values() for team_id in chain})
-    rows: list[Reminder] = []
-    for seq, deadline in escalating:
-        user_id = people.get(seq.person_id, (None, None))[0]
-        for team_id in chains.get(seq.person_id, ()):
-            recipients = sorted(managers[team_id] - {user_id})
-            if recipients:
-                rows += [
-                    step_row(run, seq, ESCALATION_STEP, deadline, manager_id)
-                    for manager_id in recipients
-                ]
+    recipients: dict[int, list[int]] = {}
+    for person_id, (user_id, _) in people.items():
+        for team_id in chains[person_id]:
+            found = sorted(managers[team_id] - {user_id})
+            if found:
+                recipients[person_id] = found
                 break
-        else:
-            logger.warning("No manager to escalate person %s to (%s)", seq.person_id, seq.period)
-    return rows
+    return recipients
 
 
 def _managers_of(team_ids: set[int]) -> dict[int, set[int]]:
@@ -294,9 +302,18 @@ def _digest_entry(run: ReminderRun, row: Reminder) -> dict:
     }
 
 
-def digest_message(run: ReminderRun, rows: list[Reminder]) -> Outgoing:
-    """One manager's escalation digest: every person escalated to them in this run."""
-    manager = rows[0].recipient
+def digest_message(
+    run: ReminderRun,
+    rows: list[Reminder],
+    expiring: list[Reminder],
+    certifications: list[ExpiringEntry],
+) -> Outgoing:
+    """One manager's digest: every person escalated to them in this run (``rows``), and the
+    certifications of their people expiring soon (``expiring`` steps, said as
+    ``certifications``)."""
+    manager = (rows or expiring)[0].recipient
+    if manager is None:  # never: a digest step has a recipient (a check constraint)
+        raise ValueError("A digest step without a recipient.")
     entries = [
         _digest_entry(run, row)
         for row in sorted(rows, key=lambda r: (r.person.display_name.lower(), r.pk))
@@ -305,22 +322,25 @@ def digest_message(run: ReminderRun, rows: list[Reminder]) -> Outgoing:
         "manager": manager,
         "manager_name": manager.get_full_name() or manager.get_username(),
         "entries": entries,
+        "certifications": certifications,
+        "certification_days": settings.CERTIFICATION_DIGEST_DAYS,
         "today": run.today,
         "overdue_steps": OVERDUE_STEPS,
         "step_days": STEP_DAYS,
         "teams_url": absolute_reverse("assessments:team-list")
         or absolute_reverse("home", fallback="/"),
     }
+    first = (rows or expiring)[0].pk
     message = email_build(
         name="escalation_digest",
         to=[manager.email],
         context=context,
-        headers={"Message-ID": message_id(f"escalation-{manager.pk}-{rows[0].pk}")},
+        headers={"Message-ID": message_id(f"escalation-{manager.pk}-{first}")},
     )
     record = SentEmail(
-        ReminderKind.ESCALATION,
+        ReminderKind.ESCALATION if rows else ReminderKind.CERTIFICATION_DIGEST,
         manager.email,
-        message.subject,
-        tuple(row.person_id for row in rows),
+        str(message.subject),
+        tuple(row.person_id for row in rows + expiring),
     )
-    return Outgoing(message, [row.pk for row in rows], record)
+    return Outgoing(message, [row.pk for row in rows + expiring], record)

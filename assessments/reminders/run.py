@@ -9,10 +9,14 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import Reminder
+from assessments.learning_records.digest import (
+    certification_digest_claim,
+    certification_entries,
+)
+from assessments.models import Reminder, ReminderKind
 from assessments.reminders.claim import (
     claim,
-    claimed_escalations,
+    claimed_digest_steps,
     claimed_person_steps,
     release,
 )
@@ -87,8 +91,17 @@ def remind_batch(run: ReminderRun, statuses: list[Reassessment]) -> None:
 
 
 def send_digests(run: ReminderRun) -> None:
-    """The escalation digests, after every batch: one per manager."""
-    by_manager: dict[int, list[Reminder]] = defaultdict(list)
-    for row in claimed_escalations(run):
-        by_manager[row.recipient_id].append(row)
-    deliver(run, [digest_message(run, group) for group in by_manager.values()])
+    """The managers' digests, after every batch: one per manager, with the people escalated to
+    them and their people's certifications expiring soon (each listed once)."""
+    certification_digest_claim(run)
+    escalations: dict[int | None, list[Reminder]] = defaultdict(list)
+    expiring: dict[int | None, list[Reminder]] = defaultdict(list)
+    for row in claimed_digest_steps(run):
+        kind = escalations if row.kind == ReminderKind.ESCALATION else expiring
+        kind[row.recipient_id].append(row)
+    outgoing = []
+    for manager in sorted(set(escalations) | set(expiring), key=lambda pk: pk or 0):
+        entries = certification_entries(run, expiring[manager])
+        if escalations[manager] or entries:  # else: only certifications deleted meanwhile
+            outgoing.append(digest_message(run, escalations[manager], expiring[manager], entries))
+    deliver(run, outgoing)

@@ -283,6 +283,10 @@ LEARN_TRANSCRIPT_RATE_LIMIT = env.str("LEARN_TRANSCRIPT_RATE_LIMIT", default="20
 CERTIFICATION_EXPIRING_DAYS = env.int("CERTIFICATION_EXPIRING_DAYS", default=60)
 # Expiry reminders go out this many days before a certification expires (each once).
 CERTIFICATION_REMINDER_DAYS = env.list("CERTIFICATION_REMINDER_DAYS", cast=int, default=[60, 30, 7])
+# The managers' digest lists (once each) their people's certifications expiring within this
+# many days; the coverage views show those expiring within CERTIFICATION_COVERAGE_DAYS.
+CERTIFICATION_DIGEST_DAYS = env.int("CERTIFICATION_DIGEST_DAYS", default=30)
+CERTIFICATION_COVERAGE_DAYS = env.int("CERTIFICATION_COVERAGE_DAYS", default=90)
 
 # --- Single sign-on (OpenID Connect, readiness/sso/) -------------------------------------------
 # On when the discovery URL, the client id and the secret are all set.

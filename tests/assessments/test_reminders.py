@@ -409,10 +409,11 @@ def test_queries_per_batch_do_not_grow_with_people(org, size, mailoutbox):
     # statement, 1 open cycles + 2 prefetches (audiences, teams) + 1 per open cycle; then per
     # batch of due people: 1 the open cycles for the emails (first batch only), 1 the steps
     # already recorded, 1 insert (claim), 1 read back this run's claims (with the people),
-    # 1 mark sent, 1 the webhook endpoints (the "person.due" events, none subscribed); 1 this
-    # run's escalation claims (none). Savepoints left out.
+    # 1 mark sent, 1 the webhook endpoints (the "person.due" events, none subscribed); 1 the
+    # certifications expiring within the digest's window (none); 1 this run's digest claims
+    # (escalations and expiring certifications: none). Savepoints left out.
     statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
-    assert len(statements) == 13, "\n".join(statements)
+    assert len(statements) == 14, "\n".join(statements)
     assert result.people_checked == size
 
 

@@ -83,6 +83,7 @@ EXPECTED: dict[str, tuple] = {
     # Leadership reads another team as figures only (teams/{id}/readiness/).
     "api:team-skills": (401, 404, 404, OK, 404, 404, 403, OK),
     "api:team-gaps": (401, 404, 404, OK, 404, 404, 403, OK),
+    "api:team-certifications": (401, 404, 404, OK, 404, 404, OK, OK),
     "api:audience-readiness-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:audience-readiness": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:hr-upsert": API_NO_GET,
@@ -217,6 +218,8 @@ EXPECTED: dict[str, tuple] = {
     "assessments:team-review": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     # Leadership: the team's figures on its page, not its members (403).
     "assessments:team-gaps": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
+    # Leadership outside the team: its certification figures, under the privacy floor.
+    "assessments:team-certifications": (LOGIN, 404, 404, OK, 404, 404, OK, OK),
     "assessments:team-export": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     "assessments:team-import": (LOGIN, 404, 404, OK, 404, 404, 403, OK),
     "assessments:cycle-list": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
@@ -226,6 +229,7 @@ EXPECTED: dict[str, tuple] = {
     "assessments:cycle-close": (LOGIN, 403, 403, 403, 403, 403, OK, OK),  # a confirmation page
     "assessments:dashboard": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
     "assessments:dashboard-export": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
+    "assessments:dashboard-certifications": (LOGIN, 403, 403, OK, OK, 403, OK, OK),
     "assessments:plan-list": (LOGIN, 403, 403, 403, 403, 403, OK, OK),
     "assessments:plan-create": (LOGIN, 403, 403, 403, 403, 403, OK, OK),
     "assessments:plan-detail": (LOGIN, 403, 403, 403, 403, 403, OK, OK),

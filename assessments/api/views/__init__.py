@@ -8,6 +8,7 @@ refusals become 400 responses with field errors.
 ``assessments.api.urls`` routes to the names re-exported here.
 """
 
+from assessments.api.views.certifications import TeamCertificationsView
 from assessments.api.views.common import _own_person
 from assessments.api.views.cycles import AssessmentCycleViewSet
 from assessments.api.views.plan_items import PlanItemViewSet
@@ -33,6 +34,7 @@ __all__ = [
     "PersonSkillsView",
     "PlanItemViewSet",
     "SkillRatingViewSet",
+    "TeamCertificationsView",
     "TeamGapsView",
     "TeamReadinessListView",
     "TeamReadinessView",
