@@ -1,21 +1,37 @@
-"""OpenAPI generation: every operation documents its error responses too.
+"""OpenAPI generation: every operation documents its error responses too — those it can answer,
+and only those.
 
 drf-spectacular describes the successful response of each operation; clients (and the
-schemathesis run in the test suite) also need the refusals: 401 without credentials, 403 when
-the person may not do this, 404 for an object they cannot reach (or a page past the end), and
-400 with field errors for bad input or bad filter values, 406 and 415 for anything but JSON —
-each as the one ``Problem`` component (RFC 9457 problem details).
+schemathesis run in the test suite) also need the refusals, decided per operation from its
+view (``AutoSchema._refusals``): 401 unless the view allows anonymous callers, 403 where a
+permission class can refuse somebody signed in (and on every write: the CSRF check of a
+session), 404 on a path with an object id, a paginated list (a page past the end) or the
+caller's own person (/me/), 400 with field errors for bad input or query parameters, 406 for
+an Accept other than JSON, 415 where a body is read — each as the one ``Problem`` component
+(RFC 9457 problem details).
 """
 
 import copy
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.utils import Direction, extend_schema_field
+from drf_spectacular.utils import Direction, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
+from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
 
 from readiness.api.exceptions import PROBLEM_CODES, PROBLEM_CONTENT_TYPE
 from readiness.models import Level
+
+#: Operations under it act for the caller's own person: a 404 for an account without one.
+OWN_PERSON_PREFIX = "/api/v1/me/"
+
+#: Refusals a view makes in its own code, which ``AutoSchema._refusals`` cannot see: named in
+#: the operation's ``extend_schema(responses=…)``.
+NO_PERSON_RECORD = OpenApiResponse(description="This account has no person record.")
+MEMBERS_REFUSED = OpenApiResponse(
+    description="Leadership outside the team's management: its figures only, at "
+    "teams/{id}/readiness/."
+)
 
 #: Targets and the levels a resource brings a learner to: 1 to 4 (0 is no target).
 TARGET_LEVEL_CHOICES = Level.choices[1:]
@@ -127,18 +143,38 @@ class AutoSchema(SpectacularAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        errors = {
-            "401": "Not authenticated.",
-            "403": "Not allowed for this person.",
-            "404": "Not found, or not visible to this person (past the last page; an account "
-            "without a person record on /me/ endpoints).",
-            "406": "The Accept header asks for something other than JSON.",
-            "429": "Too many requests (API_THROTTLE_RATE): retry after Retry-After seconds.",
-        }
+        for code, description in self._refusals().items():
+            responses.setdefault(code, {"description": description})
+        for code, response in responses.items():
+            if code.startswith("4"):
+                response.update(self._problem(response.get("description", "")))
+        return responses
+
+    def _refusals(self) -> dict[str, str]:
+        """The refusals this operation can answer, decided from the view: its permission
+        classes, its method, its path and whether it reads a body. A refusal the view makes in
+        its own code (a 403 or 404 the rules below cannot see) is in its ``extend_schema``.
+        Never 405: a documented operation's method is allowed (another method of the path is
+        answered 405 with ``Allow`` naming the documented ones)."""
+        errors = {"406": "The Accept header asks for something other than JSON."}
+        if not self._allows_anonymous():
+            errors["401"] = "Not authenticated."
+        writes = self.method not in SAFE_METHODS
+        if writes:
+            errors["403"] = (
+                "Not allowed for this person, or, signed in with the session cookie, the CSRF "
+                "token is missing."
+            )
+        elif self._may_refuse_a_signed_in_caller():
+            errors["403"] = "Not allowed for this person."
+        not_found = self._not_found()
+        if not_found:
+            errors["404"] = not_found
+        errors["429"] = "Too many requests (API_THROTTLE_RATE): retry after Retry-After seconds."
         if self.method in {"PUT", "PATCH", "DELETE"}:
             errors["412"] = "If-Match names another ETag: the object changed since it was read."
             errors["428"] = "If-Match is required (API_REQUIRE_IF_MATCH) and was not sent."
-        if self.method in {"POST", "PUT", "PATCH"}:
+        if writes and self.method != "DELETE" and self.get_request_serializer() is not None:
             errors["400"] = (
                 "Invalid input, or a query parameter this operation does not read: "
                 "the refused fields and parameters are in `errors`."
@@ -149,12 +185,33 @@ class AutoSchema(SpectacularAutoSchema):
                 "Invalid query parameter, or one this operation does not read: "
                 "the refused ones are in `errors`."
             )
-        for code, description in errors.items():
-            responses.setdefault(code, {"description": description})
-        for code, response in responses.items():
-            if code.startswith("4"):
-                response.update(self._problem(response.get("description") or errors.get(code, "")))
-        return responses
+        return errors
+
+    def _permissions(self) -> list:
+        return list(self.view.get_permissions())
+
+    def _allows_anonymous(self) -> bool:
+        return all(isinstance(permission, AllowAny) for permission in self._permissions())
+
+    def _may_refuse_a_signed_in_caller(self) -> bool:
+        """A read: whether a permission class can refuse somebody signed in. IsAuthenticated
+        and AllowAny cannot; a class whose reads are open to all (``reads_open``) cannot on
+        a read."""
+        return any(
+            not isinstance(permission, (IsAuthenticated, AllowAny))  # noqa: UP038 # DRF overloads |
+            and not getattr(permission, "reads_open", False)
+            for permission in self._permissions()
+        )
+
+    def _not_found(self) -> str:
+        reasons = []
+        if "{" in self.path:
+            reasons.append("no such object, or not visible to this person")
+        if self.path.startswith(OWN_PERSON_PREFIX):
+            reasons.append("this account has no person record")
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            reasons.append("a page past the last")
+        return (reasons[0][0].upper() + "; ".join(reasons)[1:] + ".") if reasons else ""
 
 
 def any_of_for_blank_alternatives(

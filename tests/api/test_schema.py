@@ -28,15 +28,44 @@ def test_schema_needs_authentication(api):
 
 
 def test_every_operation_documents_its_refusals(api):
+    """Only the refusals an operation can answer (readiness.api.schema.AutoSchema._refusals);
+    tests/api/test_documented_refusals.py provokes each kind on a sample of operations."""
     schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
-            assert {"401", "403"} <= codes, (method, path)
-            if "{" in path:
-                assert "404" in codes, (method, path)
-            if method in {"post", "put", "patch"}:
-                assert "400" in codes, (method, path)
+            where = (method, path, sorted(codes))
+            assert {"400", "401", "406"} <= codes, where  # no API operation allows anonymous callers
+            assert "405" not in codes, where  # its method is allowed: another one is the 405
+            # 415 only where a body is read (not on DELETE, nor on a POST without a body).
+            assert ("415" in codes) == ("requestBody" in operation), where
+            if method != "get":
+                assert "403" in codes, where  # a session without its CSRF token
+            if "{" in path or path.startswith("/api/v1/me/") or _paginated(operation):
+                assert "404" in codes, where
+            for code in codes & {"401", "403", "404", "406", "415"}:
+                content = operation["responses"][code]["content"]
+                assert content == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, where
+    responses = {(m, p): set(o["responses"]) for p, ops in schema["paths"].items() for m, o in ops.items()}
+    # Reads every signed-in caller may make: no 403; a list without an id in its path and
+    # not paginated, a create: no 404.
+    for method, path in [("get", "/api/v1/skills/"), ("get", "/api/v1/me/"),
+                         ("get", "/api/v1/people/{id}/"), ("get", "/api/v1/teams/{team_id}/readiness/")]:
+        assert "403" not in responses[method, path], (method, path)
+    for method, path in [("post", "/api/v1/skills/"), ("post", "/api/v1/hr/upsert/"),
+                         ("post", "/api/v1/plans/")]:
+        assert "404" not in responses[method, path], (method, path)
+    # Refused by a permission class or in the view's code: documented.
+    for method, path in [("get", "/api/v1/audiences/readiness/"), ("get", "/api/v1/teams/{team_id}/skills/"),
+                         ("get", "/api/v1/cycles/"), ("get", "/api/v1/webhooks/")]:
+        assert "403" in responses[method, path], (method, path)
+    for method, path in [("post", "/api/v1/ratings/self-assessment/"), ("post", "/api/v1/plan-items/")]:
+        assert "404" in responses[method, path], (method, path)  # no person record
+
+
+def _paginated(operation: dict) -> bool:
+    ok = operation["responses"].get("200", {}).get("content", {}).get("application/json", {})
+    return ok.get("schema", {}).get("$ref", "").startswith("#/components/schemas/Paginated")
 
 
 def test_docs_are_a_page_behind_the_login_and_load_nothing_from_a_cdn(client, org):

@@ -26,6 +26,7 @@ from assessments.services.me import plan_item_add, plan_item_transition
 from assessments.services.teams import team_resource_assign
 from catalog.models import TrainingResource
 from readiness.api.locations import created
+from readiness.api.schema import NO_PERSON_RECORD
 from readiness.models import Skill, Team
 from readiness.permissions import is_admin, is_manager
 from readiness.selectors import people_visible_to
@@ -35,7 +36,7 @@ from readiness.typed import api_user
 @extend_schema_view(
     create=extend_schema(
         request=PlanItemAddInput,
-        responses={201: PlanItemSerializer, 200: PlanItemSerializer},
+        responses={201: PlanItemSerializer, 200: PlanItemSerializer, 404: NO_PERSON_RECORD},
         description="Add a resource to my learning plan (200 when it already was in it).",
     )
 )

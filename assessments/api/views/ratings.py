@@ -28,6 +28,7 @@ from assessments.services.me import (
 )
 from readiness.api.exceptions import Conflict
 from readiness.api.locations import created
+from readiness.api.schema import NO_PERSON_RECORD
 from readiness.selectors import people_managed_by, people_visible_to
 from readiness.typed import api_user
 
@@ -89,6 +90,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         request=SelfAssessmentInput,
         responses={
             201: SelfAssessmentResultSerializer,
+            404: NO_PERSON_RECORD,
             409: OpenApiResponse(
                 description="`version` is stale: my ratings changed since it "
                 "was read (`GET /me/`); nothing was saved."

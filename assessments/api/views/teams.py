@@ -28,6 +28,7 @@ from assessments.api.views.common import (
 )
 from assessments.selectors import SkillState, people_readiness, skill_readiness, skill_states
 from assessments.selectors.teams import team_members, team_shows_members, teams_readable_by
+from readiness.api.schema import MEMBERS_REFUSED
 from readiness.models import Person, Team
 from readiness.typed import api_user
 
@@ -68,7 +69,10 @@ class TeamSkillsView(generics.GenericAPIView):
     serializer_class = MemberSkillsSerializer
     filter_backends: list = []
 
-    @extend_schema(parameters=[TeamParams], responses={200: MemberSkillsSerializer(many=True)})
+    @extend_schema(
+        parameters=[TeamParams],
+        responses={200: MemberSkillsSerializer(many=True), 403: MEMBERS_REFUSED},
+    )
     def get(self, request: Request, team_id: int) -> Response:
         params = _params(TeamParams, request)
         team = _readable_team(request, team_id)
@@ -98,7 +102,8 @@ class TeamGapsView(generics.GenericAPIView):
     filter_backends: list = []
 
     @extend_schema(
-        parameters=[TeamParams, TeamGapParams], responses={200: SkillGapSerializer(many=True)}
+        parameters=[TeamParams, TeamGapParams],
+        responses={200: SkillGapSerializer(many=True), 403: MEMBERS_REFUSED},
     )
     def get(self, request: Request, team_id: int) -> Response:
         params = {**_params(TeamParams, request), **_params(TeamGapParams, request)}
