@@ -1,9 +1,10 @@
 """The self-assessment form: one form, every skill of the framework, grouped by category.
 
-Fields are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. Curated
-text (skill names, descriptions, level descriptors) reaches the page only through escaped
-template variables: it is never put in ``help_text`` (rendered unescaped by crispy) nor in
-crispy ``HTML()`` blocks.
+Fields are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. The page
+draws them in one lean template loop (``assessments/me_assessment_rows.html``), one compact row
+a skill, not field by field through crispy-forms: at 164 skills that rendering was most of the
+page's time. Curated text (skill names, level descriptors) reaches the page only through
+escaped template variables, never ``help_text`` nor ``mark_safe``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -73,6 +73,11 @@ class SkillBlock:
         return bool(self.state and self.state.required)
 
     @property
+    def rated(self) -> bool:
+        """A level is chosen (saved before, or in the submitted data)."""
+        return any(option.checked for option in self.options)
+
+    @property
     def has_errors(self) -> bool:
         return any(bf.errors for bf in (self.level, self.grow, self.note, self.evidence_url))
 
@@ -91,6 +96,11 @@ class SkillBlock:
 class CategoryGroup:
     category: SkillCategory
     blocks: list[SkillBlock] = field(default_factory=list)
+
+    @property
+    def to_rate(self) -> int:
+        """Required skills of the category without a level yet."""
+        return sum(1 for block in self.blocks if block.required and not block.rated)
 
 
 class SkillBlocksMixin:
@@ -229,9 +239,8 @@ class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
         self.skills = list(skills)
         self.states = states
         self.highlight = set(highlight)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.note_max_length = SkillRating._meta.get_field("note").max_length
+        self.evidence_max_length = SkillRating._meta.get_field("evidence_url").max_length
         for skill in self.skills:
             self.fields.update(skill_fields(skill, states.get(skill.pk)))
 
