@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -49,24 +50,38 @@ def interest_from_toggle(*, grow: bool, previous: int | None) -> int | None:
 @dataclass(frozen=True, slots=True)
 class LevelOption:
     id: str
-    value: int
-    name: str
+    value: str
+    label: str
     descriptor: str
     checked: bool
 
 
-@dataclass
+def _text(value: object) -> str:
+    """A level as the row shows it ("" when none): strings, so that the template does not
+    localize 1,600 integers a page."""
+    return "" if value is None else str(value)
+
+
+@dataclass(slots=True)
 class SkillBlock:
-    """One skill's part of the form, as the template lays it out."""
+    """One skill's row of the form, as the template lays it out: every value already a string
+    or a flag, read once here rather than looked up field by field while rendering."""
 
     skill: Skill
     state: SkillState | None
-    level: forms.BoundField
-    grow: forms.BoundField
-    note: forms.BoundField
-    evidence_url: forms.BoundField
+    prefix: str
     options: list[LevelOption]
     highlighted: bool
+    target: str
+    self_level: str
+    manager_level: str
+    grow_checked: bool
+    note_value: str
+    evidence_value: str
+    level_errors: list[str]
+    grow_errors: list[str]
+    note_errors: list[str]
+    evidence_errors: list[str]
 
     @property
     def required(self) -> bool:
@@ -79,16 +94,15 @@ class SkillBlock:
 
     @property
     def has_errors(self) -> bool:
-        return any(bf.errors for bf in (self.level, self.grow, self.note, self.evidence_url))
+        return bool(
+            self.level_errors or self.grow_errors or self.note_errors or self.evidence_errors
+        )
 
     @property
     def details_open(self) -> bool:
         """Show the note and evidence fields when they hold something or an error."""
         return bool(
-            self.note.errors
-            or self.evidence_url.errors
-            or self.note.value()
-            or self.evidence_url.value()
+            self.note_errors or self.evidence_errors or self.note_value or self.evidence_value
         )
 
 
@@ -96,6 +110,8 @@ class SkillBlock:
 class CategoryGroup:
     category: SkillCategory
     blocks: list[SkillBlock] = field(default_factory=list)
+    #: The rows as HTML, set by the view (``presenters.me.assessment_rows``).
+    rows: str = ""
 
     @property
     def to_rate(self) -> int:
@@ -129,22 +145,31 @@ class SkillBlocksMixin:
         options = [
             LevelOption(
                 id=f"id_{prefix}-level_{number}",
-                value=number,
-                name=name,
+                value=str(number),
+                label=f"{number} · {name}",
                 descriptor=descriptor,
                 checked=selected == str(number),
             )
             for number, name, descriptor in skill.level_descriptors
         ]
+        state = self.states.get(skill.pk)
+        errors = self.errors
         return SkillBlock(
             skill=skill,
-            state=self.states.get(skill.pk),
-            level=level,
-            grow=self[f"{prefix}-grow"],
-            note=self[f"{prefix}-note"],
-            evidence_url=self[f"{prefix}-evidence_url"],
+            state=state,
+            prefix=prefix,
             options=options,
             highlighted=skill.pk in self.highlight,
+            target=_text(state.target) if state else "",
+            self_level=_text(state.self_level) if state else "",
+            manager_level=_text(state.manager_level) if state else "",
+            grow_checked=bool(self[f"{prefix}-grow"].value()),
+            note_value=self[f"{prefix}-note"].value() or "",
+            evidence_value=self[f"{prefix}-evidence_url"].value() or "",
+            level_errors=errors.get(f"{prefix}-level", []),
+            grow_errors=errors.get(f"{prefix}-grow", []),
+            note_errors=errors.get(f"{prefix}-note", []),
+            evidence_errors=errors.get(f"{prefix}-evidence_url", []),
         )
 
     def _groups(self, skills: Iterable[Skill]) -> list[CategoryGroup]:
@@ -166,11 +191,11 @@ class SkillBlocksMixin:
             or (self.is_bound and self.data.get(f"{prefix}-level") not in (None, ""))
         )
 
-    @property
+    @cached_property
     def shown_groups(self) -> list[CategoryGroup]:
         return self._groups(s for s in self.skills if self._is_shown(s))
 
-    @property
+    @cached_property
     def more_groups(self) -> list[CategoryGroup]:
         return self._groups(s for s in self.skills if not self._is_shown(s))
 
@@ -241,6 +266,7 @@ class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
         self.highlight = set(highlight)
         self.note_max_length = SkillRating._meta.get_field("note").max_length
         self.evidence_max_length = SkillRating._meta.get_field("evidence_url").max_length
+        self.note_limit = f"{self.note_max_length:,}"
         for skill in self.skills:
             self.fields.update(skill_fields(skill, states.get(skill.pk)))
 
