@@ -12,7 +12,7 @@ Run: ``.venv/bin/python -m bench.run [--runs 5] [--load-seconds 20] [--no-load]`
 4. Prints a table and writes ``var/bench/latest.json``.
 
 The steps live beside this entry point: ``database``, ``pages`` (1)-(3), ``rules`` (4)-(5),
-``learn_import`` (6) and ``load``; ``common`` points Django at the bench database.
+``learn_import`` (6), ``selfassess`` (7)-(9) and ``load``; ``common`` points Django at the bench database.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from bench.learn_import import import_rows
 from bench.load import load_rows
 from bench.pages import page_rows
 from bench.rules import gap_rows, reminder_rows
+from bench.selfassess import selfassess_rows
 
 # --- report --------------------------------------------------------------------------------
 
@@ -110,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
     parser.add_argument(
-        "--only", default="", help="comma-separated: pages,gap,reminders,import,load"
+        "--only", default="", help="comma-separated: pages,gap,reminders,import,selfassess,load"
     )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -130,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         ("gap", gap_rows),
         ("reminders", reminder_rows),
         ("import", import_rows),
+        ("selfassess", selfassess_rows),
     ]
     for name, step in steps:
         if only and name not in only:
@@ -148,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     OUT.write_text(json.dumps(result, indent=2, default=str))
     print_table(result)
     log(f"Written to {OUT.relative_to(ROOT)} in {result['seconds']} s.")
-    return 0
+    failed = [item["name"] for item in result["measures"] if item["ok"] is False]
+    for name in failed:
+        log(f"Over budget: {name}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

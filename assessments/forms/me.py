@@ -1,9 +1,10 @@
 """The self-assessment form: one form, every skill of the framework, grouped by category.
 
-Fields are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. Curated
-text (skill names, descriptions, level descriptors) reaches the page only through escaped
-template variables: it is never put in ``help_text`` (rendered unescaped by crispy) nor in
-crispy ``HTML()`` blocks.
+Fields are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. The page
+draws them in one lean template loop (``assessments/me_assessment_rows.html``), one compact row
+a skill, not field by field through crispy-forms: at 164 skills that rendering was most of the
+page's time. Curated text (skill names, level descriptors) reaches the page only through
+escaped template variables, never ``help_text`` nor ``mark_safe``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -49,41 +50,59 @@ def interest_from_toggle(*, grow: bool, previous: int | None) -> int | None:
 @dataclass(frozen=True, slots=True)
 class LevelOption:
     id: str
-    value: int
-    name: str
+    value: str
+    label: str
     descriptor: str
     checked: bool
 
 
-@dataclass
+def _text(value: object) -> str:
+    """A level as the row shows it ("" when none): strings, so that the template does not
+    localize 1,600 integers a page."""
+    return "" if value is None else str(value)
+
+
+@dataclass(slots=True)
 class SkillBlock:
-    """One skill's part of the form, as the template lays it out."""
+    """One skill's row of the form, as the template lays it out: every value already a string
+    or a flag, read once here rather than looked up field by field while rendering."""
 
     skill: Skill
     state: SkillState | None
-    level: forms.BoundField
-    grow: forms.BoundField
-    note: forms.BoundField
-    evidence_url: forms.BoundField
+    prefix: str
     options: list[LevelOption]
     highlighted: bool
+    target: str
+    self_level: str
+    manager_level: str
+    grow_checked: bool
+    note_value: str
+    evidence_value: str
+    level_errors: list[str]
+    grow_errors: list[str]
+    note_errors: list[str]
+    evidence_errors: list[str]
 
     @property
     def required(self) -> bool:
         return bool(self.state and self.state.required)
 
     @property
+    def rated(self) -> bool:
+        """A level is chosen (saved before, or in the submitted data)."""
+        return any(option.checked for option in self.options)
+
+    @property
     def has_errors(self) -> bool:
-        return any(bf.errors for bf in (self.level, self.grow, self.note, self.evidence_url))
+        return bool(
+            self.level_errors or self.grow_errors or self.note_errors or self.evidence_errors
+        )
 
     @property
     def details_open(self) -> bool:
         """Show the note and evidence fields when they hold something or an error."""
         return bool(
-            self.note.errors
-            or self.evidence_url.errors
-            or self.note.value()
-            or self.evidence_url.value()
+            self.note_errors or self.evidence_errors or self.note_value or self.evidence_value
         )
 
 
@@ -91,6 +110,13 @@ class SkillBlock:
 class CategoryGroup:
     category: SkillCategory
     blocks: list[SkillBlock] = field(default_factory=list)
+    #: The rows as HTML, set by the view (``presenters.me.assessment_rows``).
+    rows: str = ""
+
+    @property
+    def to_rate(self) -> int:
+        """Required skills of the category without a level yet."""
+        return sum(1 for block in self.blocks if block.required and not block.rated)
 
 
 class SkillBlocksMixin:
@@ -111,30 +137,45 @@ class SkillBlocksMixin:
                 summary.append((anchor, skill.name, errors[0]))
         return summary
 
+    def _value(self, name: str) -> object:
+        """What the field ``name`` holds: the submitted value, or the initial one. (What
+        ``BoundField.value()`` gives for these fields, without building 656 bound fields.)"""
+        if self.is_bound:
+            return self.fields[name].widget.value_from_datadict(self.data, self.files, name)
+        return self.initial.get(name)
+
     def _block(self, skill: Skill) -> SkillBlock:
         prefix = f"s{skill.pk}"
-        level = self[f"{prefix}-level"]
-        value = level.value()
+        value = self._value(f"{prefix}-level")
         selected = None if value in (None, "") else str(value)
         options = [
             LevelOption(
                 id=f"id_{prefix}-level_{number}",
-                value=number,
-                name=name,
+                value=str(number),
+                label=f"{number} · {name}",
                 descriptor=descriptor,
                 checked=selected == str(number),
             )
             for number, name, descriptor in skill.level_descriptors
         ]
+        state = self.states.get(skill.pk)
+        errors = self.errors
         return SkillBlock(
             skill=skill,
-            state=self.states.get(skill.pk),
-            level=level,
-            grow=self[f"{prefix}-grow"],
-            note=self[f"{prefix}-note"],
-            evidence_url=self[f"{prefix}-evidence_url"],
+            state=state,
+            prefix=prefix,
             options=options,
             highlighted=skill.pk in self.highlight,
+            target=_text(state.target) if state else "",
+            self_level=_text(state.self_level) if state else "",
+            manager_level=_text(state.manager_level) if state else "",
+            grow_checked=bool(self._value(f"{prefix}-grow")),
+            note_value=self._value(f"{prefix}-note") or "",
+            evidence_value=self._value(f"{prefix}-evidence_url") or "",
+            level_errors=errors.get(f"{prefix}-level", []),
+            grow_errors=errors.get(f"{prefix}-grow", []),
+            note_errors=errors.get(f"{prefix}-note", []),
+            evidence_errors=errors.get(f"{prefix}-evidence_url", []),
         )
 
     def _groups(self, skills: Iterable[Skill]) -> list[CategoryGroup]:
@@ -156,51 +197,52 @@ class SkillBlocksMixin:
             or (self.is_bound and self.data.get(f"{prefix}-level") not in (None, ""))
         )
 
-    @property
+    @cached_property
     def shown_groups(self) -> list[CategoryGroup]:
         return self._groups(s for s in self.skills if self._is_shown(s))
 
-    @property
+    @cached_property
     def more_groups(self) -> list[CategoryGroup]:
         return self._groups(s for s in self.skills if not self._is_shown(s))
 
 
-def skill_fields(skill: Skill, state: SkillState | None) -> dict[str, forms.Field]:
-    """The four fields of one skill of the self-assessment, named ``s<id>-<name>`` and
-    pre-filled from the person's current state: level, "I want to grow this", note, evidence."""
+#: The four fields of a skill, one instance each for every skill of every form. A field keeps
+#: no per-form state (the values, the errors and the initial values live on the form, and
+#: nothing here changes a field after it is built), so there is no need to build 656 of them a
+#: request at 164 skills: that was a fifth of the page's time.
+SKILL_FIELDS: dict[str, forms.Field] = {
+    "level": forms.TypedChoiceField(
+        label="Level",
+        choices=[(level.value, level.label) for level in Level],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": LEVEL_ERROR},
+    ),
+    "grow": forms.BooleanField(label="I want to grow this", required=False),
+    "note": forms.CharField(
+        label="Note",
+        required=False,
+        max_length=SkillRating._meta.get_field("note").max_length,
+        widget=forms.Textarea,
+    ),
+    "evidence_url": forms.URLField(
+        label="Evidence link",
+        required=False,
+        max_length=SkillRating._meta.get_field("evidence_url").max_length,
+        assume_scheme="https",
+    ),
+}
+
+
+def skill_initial(skill: Skill, state: SkillState | None) -> dict[str, object]:
+    """The form's initial values of one skill (``s<id>-<name>``), from the person's current
+    state: their self level and whether they want to grow it."""
     prefix = f"s{skill.pk}"
-    note_length = SkillRating._meta.get_field("note").max_length
     return {
-        f"{prefix}-level": forms.TypedChoiceField(
-            label=skill.name,
-            choices=[(level.value, level.label) for level in Level],
-            coerce=int,
-            empty_value=None,
-            required=False,
-            widget=forms.RadioSelect,
-            initial=state.self_level if state else None,
-            error_messages={"invalid_choice": LEVEL_ERROR},
-        ),
-        f"{prefix}-grow": forms.BooleanField(
-            label="I want to grow this",
-            required=False,
-            initial=bool(state and state.interest == Interest.STRONG),
-            widget=forms.CheckboxInput(attrs={"class": "form-check-input", "role": "switch"}),
-        ),
-        f"{prefix}-note": forms.CharField(
-            label=f"Note on {skill.name}",
-            required=False,
-            max_length=note_length,
-            widget=forms.Textarea(attrs={"rows": 2}),
-            help_text=f"{note_length:,} characters max.",
-        ),
-        f"{prefix}-evidence_url": forms.URLField(
-            label=f"Evidence link for {skill.name}",
-            required=False,
-            max_length=SkillRating._meta.get_field("evidence_url").max_length,
-            assume_scheme="https",
-            widget=forms.URLInput(attrs={"placeholder": "https://"}),
-        ),
+        f"{prefix}-level": state.self_level if state else None,
+        f"{prefix}-grow": bool(state and state.interest == Interest.STRONG),
     }
 
 
@@ -229,11 +271,15 @@ class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
         self.skills = list(skills)
         self.states = states
         self.highlight = set(highlight)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        self.note_max_length = SkillRating._meta.get_field("note").max_length
+        self.evidence_max_length = SkillRating._meta.get_field("evidence_url").max_length
+        self.note_limit = f"{self.note_max_length:,}"
         for skill in self.skills:
-            self.fields.update(skill_fields(skill, states.get(skill.pk)))
+            prefix = f"s{skill.pk}"
+            for name, shared in SKILL_FIELDS.items():
+                self.fields[f"{prefix}-{name}"] = shared
+            for name, value in skill_initial(skill, states.get(skill.pk)).items():
+                self.initial.setdefault(name, value)
 
     # --- validation -----------------------------------------------------------------------
 

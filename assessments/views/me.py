@@ -27,6 +27,7 @@ from assessments.models import (
     AssessmentCycle,
 )
 from assessments.presenters.charts import chart_domain, level_chart
+from assessments.presenters.me import assessment_rows
 from assessments.selectors import person_skill_states
 from assessments.selectors.me import (
     person_rating_history,
@@ -166,6 +167,8 @@ class MyAssessmentView(OwnPersonMixin, View):
     def _render(
         self, form: SelfAssessmentForm, cycle: AssessmentCycle | None, **extra
     ) -> HttpResponse:
+        for group in (*form.shown_groups, *form.more_groups):
+            group.rows = assessment_rows(form=form, group=group)
         has_self_ratings = any(s.self_level is not None for s in form.states.values())
         not_assessed = sum(1 for s in form.states.values() if s.not_assessed)
         context = {

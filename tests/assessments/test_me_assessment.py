@@ -125,7 +125,7 @@ def assert_nothing_saved(person, before):
 def field_error(body: str, skill, message: str) -> bool:
     """The message sits in the skill's own block, at the field."""
     start = body.index(f'id="skill-{skill.slug}"')
-    end = body.find('class="card mb-3 skill-block', start + 1)
+    end = body.find('<fieldset class="sk', start + 1)
     return message in body[start: end if end != -1 else None]
 
 
