@@ -3,7 +3,7 @@ numbers, and what retiring resources would take out of people's plans."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -61,9 +61,11 @@ def retirement_impact(*, resource_ids: list[int]) -> RetirementImpact:
     impact: RetirementImpact = {"people": 0, "by_resource": {}}
     if not resource_ids:
         return impact
-    for _receiver, answer in resources_retiring.send(
+    # Signal.send hands back what each receiver returned; the stubs type that as str | None.
+    answers: list[tuple[Any, Any]] = resources_retiring.send(
         sender=TrainingResource, resource_ids=resource_ids
-    ):
+    )
+    for _receiver, answer in answers:
         if answer:
             impact["people"] += int(answer["people"])
             impact["by_resource"].update(answer["by_resource"])
