@@ -1,5 +1,7 @@
 """The curator's certification form and the skills-it-evidences formset."""
 
+from __future__ import annotations
+
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
