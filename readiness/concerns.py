@@ -11,15 +11,18 @@ from readiness.selectors import managed_paths
 
 #: What a concern list selects so that ``concern_shows_raiser`` reads no more rows.
 CONCERN_RAISER_RELATED = ("raised_by", "team", "raised_by__person__team")
+#: Where ``_managed_paths`` keeps its answer on the user object.
+_MANAGED_PATHS = "_concern_managed_paths"
 
 
 def _managed_paths(user: User) -> list[str]:
     """The paths of the teams ``user`` manages, read once per request (none for a user the
     persona flags say manages nothing: no query)."""
-    known: list[str] | None = user.__dict__.get("_concern_managed_paths")
+    known: list[str] | None = getattr(user, _MANAGED_PATHS, None)
     if known is None:
         known = managed_paths(user=user) if persona_flags(user).manager else []
-        user.__dict__["_concern_managed_paths"] = known
+        # On the user object itself (through request.user's lazy wrapper): for the request.
+        setattr(user, _MANAGED_PATHS, known)
     return known
 
 

@@ -40,6 +40,7 @@ from readiness.scim.users import (
 SCIM_JSON = "application/scim+json"
 
 _Model = TypeVar("_Model", bound=BaseModel)
+
 FILTER_ATTRIBUTES = {
     ("userName", None, None): "user__username",
     ("externalId", None, None): "external_id",
