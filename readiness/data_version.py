@@ -66,9 +66,11 @@ def tracked_tables() -> list[str]:
         meta = model._meta
         if meta.app_label not in TRACKED_APPS or meta.label_lower in UNTRACKED_MODELS:
             continue
-        if meta.proxy or not meta.managed or meta.model_name.startswith("historical"):
+        if meta.proxy or not meta.managed or (meta.model_name or "").startswith("historical"):
             continue
-        if meta.auto_created and meta.auto_created._meta.label_lower in UNTRACKED_MODELS:
+        # An auto-created (many-to-many) table: ``auto_created`` is the model that made it.
+        made_by = meta.auto_created
+        if isinstance(made_by, type) and made_by._meta.label_lower in UNTRACKED_MODELS:
             continue
         tables.add(meta.db_table)
     return sorted(tables)

@@ -136,8 +136,9 @@ def team_tree_hidden(
     rollup: dict[int, int] = dict.fromkeys(children, 0)
     for team in teams:
         ancestors = [int(part) for part in team.path.strip("/").split("/") if part]
-        if _parent(team) in children:
-            children[_parent(team)].append(team.pk)
+        parent = _parent(team)
+        if parent is not None and parent in children:
+            children[parent].append(team.pk)
         for ancestor in ancestors:
             if ancestor in rollup:
                 rollup[ancestor] += direct_people.get(team.pk, 0)

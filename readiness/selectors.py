@@ -4,7 +4,7 @@ The target rule lives here, once, as SQL: every page, export, API endpoint and t
 targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
@@ -44,7 +44,7 @@ def people_sql(people: QuerySet[Person]) -> Fragment:
     return Fragment(sql, params)
 
 
-def person_get(*, user: AbstractBaseUser) -> Person | None:
+def person_get(*, user: User) -> Person | None:
     """The person record of ``user`` with what every page shows about them, or None."""
     return (
         Person.objects.select_related("user", "team", "role", "role__audience")
@@ -57,7 +57,7 @@ def active_people() -> QuerySet[Person]:
     return Person.objects.filter(is_active=True)
 
 
-def teams_managed_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
+def teams_managed_by(*, user: User) -> QuerySet[Team]:
     """Teams ``user`` manages directly."""
     return Team.objects.filter(managers=user)
 
@@ -70,23 +70,23 @@ def in_subtrees(paths: list[str], *, field: str = "path") -> Q:
     return condition
 
 
-def managed_paths(*, user: AbstractBaseUser) -> list[str]:
+def managed_paths(*, user: User) -> list[str]:
     return list(teams_managed_by(user=user).values_list("path", flat=True))
 
 
-def teams_managed_subtree(*, user: AbstractBaseUser) -> QuerySet[Team]:
+def teams_managed_subtree(*, user: User) -> QuerySet[Team]:
     """The teams ``user`` manages and every team below them."""
     return Team.objects.filter(in_subtrees(managed_paths(user=user)))
 
 
-def teams_visible_to(*, user: AbstractBaseUser) -> QuerySet[Team]:
+def teams_visible_to(*, user: User) -> QuerySet[Team]:
     """Teams ``user`` may read: all for leadership and admins, else the sub-trees they manage."""
     if is_leadership(user):
         return Team.objects.all()
     return teams_managed_subtree(user=user)
 
 
-def people_managed_by(*, user: AbstractBaseUser) -> QuerySet[Person]:
+def people_managed_by(*, user: User) -> QuerySet[Person]:
     """Active people in the teams ``user`` manages, including their sub-teams (not themself)."""
     return Person.objects.filter(
         in_subtrees(managed_paths(user=user), field="team__path"), is_active=True
@@ -110,7 +110,7 @@ def skills_active() -> QuerySet[Skill]:
     return Skill.objects.filter(is_active=True).select_related("category")
 
 
-def people_visible_to(*, user: AbstractBaseUser) -> QuerySet[Person]:
+def people_visible_to(*, user: User) -> QuerySet[Person]:
     """People whose skills ``user`` may read individually: themself, the people in the teams
     they manage (with sub-teams), and everybody for admins. Leadership reads everybody else
     only as figures over groups, under the privacy floor (``readiness.privacy_floor``)."""

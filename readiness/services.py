@@ -5,7 +5,7 @@ Every form and API endpoint that raises a concern goes through ``concern_raise``
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from readiness.models import Concern, ConcernStatus, Person
@@ -15,7 +15,7 @@ from readiness.selectors import readiness_plan_active
 @transaction.atomic
 def concern_raise(
     *,
-    user: AbstractBaseUser,
+    user: User,
     category: str,
     text: str,
     impact: str = "",

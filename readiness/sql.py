@@ -61,7 +61,7 @@ class Fragment:
         for index, piece in enumerate(pieces):
             if index % 2 == 0:
                 count = _placeholders(piece)
-                parts.append(Fragment(piece, own[:count]))
+                parts.append(Fragment(piece, tuple(own[:count])))
                 del own[:count]
             else:
                 if piece not in slots:

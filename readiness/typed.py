@@ -6,18 +6,24 @@
   documents); an API view reads the user through :func:`api_user`.
 - ``form.fields[name]`` is typed as the base ``Field``: :func:`choice_field` and
   :func:`model_choice_field` hand back the field as what it is, checked.
+- ``Model._meta.get_field`` is typed for reverse relations and generic keys too, and a
+  relation's ``related_model`` as possibly the unresolved ``"self"``: :func:`concrete_field`
+  and :func:`related_model` hand back what code over any model's fields needs, checked.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django import forms
 from django.contrib.auth.models import User
-from django.db.models import Field, Model
+from django.db.models import Field, ForeignObjectRel, Model
 from django.http import HttpRequest
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from django.contrib.contenttypes.fields import GenericForeignKey
 
 _F = TypeVar("_F", bound=forms.Field)
 
@@ -36,12 +42,29 @@ def api_user(request: Request) -> User:
     return user
 
 
+def concrete_field(model: type[Model], name: str) -> Field:
+    """``model``'s field ``name``, a field of its own (not a reverse relation or generic key)."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is no field of its own")
+    return field
+
+
 def column_name(model: type[Model], name: str) -> str:
     """The database column of a concrete field (``get_field`` is typed for relations too)."""
-    field = model._meta.get_field(name)
-    if not isinstance(field, Field) or field.column is None:
+    field = concrete_field(model, name)
+    if field.column is None:
         raise TypeError(f"{model.__name__}.{name} is no column")
     return field.column
+
+
+def related_model(field: Field | ForeignObjectRel | GenericForeignKey) -> type[Model]:
+    """The model a relation points to (resolved, ``"self"`` included, once the apps are
+    loaded)."""
+    model = field.related_model
+    if not (isinstance(model, type) and issubclass(model, Model)):
+        raise TypeError(f"{field} is no relation to a model")
+    return model
 
 
 def _field(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:

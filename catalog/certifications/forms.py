@@ -1,7 +1,9 @@
 """The curator's certification form and the skills-it-evidences formset."""
 
+from __future__ import annotations
+
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from catalog.certifications.models import Certification, CertificationSkill
 
@@ -16,7 +18,9 @@ class CertificationForm(forms.ModelForm):
         return ", ".join(c for c in codes if c)
 
 
-SkillLevelFormSet = inlineformset_factory(
+SkillLevelFormSet: type[
+    BaseInlineFormSet[CertificationSkill, Certification, forms.ModelForm[CertificationSkill]]
+] = inlineformset_factory(
     Certification,
     CertificationSkill,
     fields=["skill", "level"],

@@ -21,9 +21,11 @@ from django.db.models import Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
+from readiness.typed import concrete_field
+
 
 def _field(model: type[models.Model], name: str) -> models.Field:
-    return model._meta.get_field(name)
+    return concrete_field(model, name)
 
 
 def _json_value(field: models.Field, value: Any) -> Any:
@@ -199,12 +201,16 @@ _PG_ROWS = "jsonb_array_elements(%s::jsonb) AS r(e)"
 
 def _pg_type(field: models.Field) -> str:
     if isinstance(field, models.ForeignKey):
-        return field.target_field.rel_db_type(connection)
+        # Field.rel_db_type exists on every field; the stubs declare it on a mixin only.
+        return field.target_field.rel_db_type(connection)  # type: ignore[attr-defined]
     if isinstance(field, (models.CharField, models.TextField)):
         # Not varchar(n): a cast would cut a long value short; assigning text to the column
         # refuses it instead.
         return "text"
-    return field.db_type(connection)
+    db_type = field.db_type(connection)
+    if db_type is None:
+        raise TypeError(f"{field} has no column to write")
+    return db_type
 
 
 def insert_rows(
@@ -221,7 +227,7 @@ def insert_rows(
     if not rows:
         return []
     if connection.vendor not in ("sqlite", "postgresql"):
-        objs = model.objects.bulk_create([model(**row) for row in rows])
+        objs = model._default_manager.bulk_create([model(**row) for row in rows])
         return [tuple(getattr(obj, name) for name in returning) for obj in objs]
     fields = [_field(model, name) for name in names]
     table = _quote(model._meta.db_table)
@@ -246,7 +252,7 @@ def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
         return
     if connection.vendor not in ("sqlite", "postgresql"):
         objs = [model(**row) for row in rows]
-        model.objects.bulk_update(objs, list(names))
+        model._default_manager.bulk_update(objs, list(names))
         return
     pk = model._meta.pk
     fields = [_field(model, name) for name in names]

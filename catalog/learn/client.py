@@ -169,7 +169,7 @@ class LearnPlatformClient:
         self, collection: str, *, params: dict[str, str] | None = None
     ) -> Iterator[list[dict[str, Any]]]:
         """Every page of ``collection`` (``modules``, ``learning-paths``…), as item lists."""
-        url = self._with_version(
+        url: str | None = self._with_version(
             f"{self.config.api_base}/{collection}",
             {"maxpagesize": str(PAGE_SIZE), **(params or {})},
         )

@@ -25,11 +25,7 @@ class CompiledRule:
     def matches(self, item: LearnItem) -> bool:
         if self.field == MappingField.KEYWORD:
             return self.value in item.title.lower()
-        values = {
-            MappingField.PRODUCT: item.learn_products,
-            MappingField.SUBJECT: item.learn_subjects,
-            MappingField.ROLE: item.learn_roles,
-        }[self.field]
+        values: list[str] = getattr(item, _RULE_VALUES[self.field])
         return any(v.lower() == self.value for v in values)
 
     def level_for(self, item: LearnItem) -> int:
@@ -48,7 +44,7 @@ def compiled_rules() -> list[CompiledRule]:
 
 
 #: The item attribute each non-keyword rule field matches against.
-_RULE_VALUES = {
+_RULE_VALUES: dict[str, str] = {
     MappingField.PRODUCT: "learn_products",
     MappingField.SUBJECT: "learn_subjects",
     MappingField.ROLE: "learn_roles",

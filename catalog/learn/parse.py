@@ -317,8 +317,9 @@ def _path_durations(items: list[LearnItem]) -> list[LearnItem]:
     for item in items:
         if item.kind == ResourceKind.LEARNING_PATH and item.duration_minutes is None:
             parts = [minutes.get(uid) for uid in item.children_uids]
-            if parts and all(part is not None for part in parts):
-                item = replace(item, duration_minutes=sum(parts))
+            known = [part for part in parts if part is not None]
+            if parts and len(known) == len(parts):
+                item = replace(item, duration_minutes=sum(known))
         result.append(item)
     return result
 

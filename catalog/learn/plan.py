@@ -7,10 +7,9 @@ create, update or delete (``catalog.learn.importer`` applies it); the summary co
 from __future__ import annotations
 
 import datetime as dt
-from collections import namedtuple
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q
 
@@ -83,20 +82,47 @@ def _values(item: LearnItem) -> dict[str, Any]:
     return {name: getattr(item, name) for name in IMPORTED_FIELDS}
 
 
-#: What the plan reads of an existing resource: plain rows, not model instances (building
-#: thousands of instances costs more than the query that reads them).
-_EXISTING_FIELDS = [
-    "id",
-    "external_uid",
-    "source",
-    "is_active",
-    "retired_at",
-    "curated_fields",
-    *IMPORTED_FIELDS,
-]
-_Existing = namedtuple("_Existing", ["pk", *_EXISTING_FIELDS[1:]])  # noqa: PYI024
-LINK_FIELDS = ["id", "resource_id", "skill_id", "level", "origin"]
-_Link = namedtuple("_Link", ["pk", *LINK_FIELDS[1:]])  # noqa: PYI024
+class _Existing(NamedTuple):
+    """What the plan reads of an existing resource: a plain row, not a model instance (building
+    thousands of instances costs more than the query that reads them). The fields after
+    ``pk`` are the columns read, in order, ``IMPORTED_FIELDS`` among them."""
+
+    pk: int
+    external_uid: str | None
+    source: str
+    is_active: bool
+    retired_at: dt.datetime | None
+    curated_fields: list[str]
+    title: str
+    url: str
+    kind: str
+    summary: str
+    duration_minutes: int | None
+    level: int | None
+    is_free: bool
+    locale: str
+    upstream_modified_at: dt.datetime | None
+    learn_levels: list[str]
+    learn_roles: list[str]
+    learn_products: list[str]
+    learn_subjects: list[str]
+    children_uids: list[str]
+
+
+_EXISTING_FIELDS = ["id", *_Existing._fields[1:]]
+
+
+class _Link(NamedTuple):
+    """A resource's link to a skill, as a plain row of ``LINK_FIELDS``."""
+
+    pk: int
+    resource_id: int
+    skill_id: int
+    level: int
+    origin: str
+
+
+LINK_FIELDS = ["id", *_Link._fields[1:]]
 
 
 def links_by_resource(links: Iterable[tuple]) -> dict[int, list[_Link]]:

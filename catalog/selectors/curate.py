@@ -3,6 +3,8 @@ numbers, and what retiring resources would take out of people's plans."""
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from catalog.models import ResourceSkill, ResourceSource, SkillMappingRule, TrainingResource
@@ -46,16 +48,25 @@ def catalog_counts() -> dict[str, int]:
     )
 
 
-def retirement_impact(*, resource_ids: list[int]) -> dict[str, object]:
+class RetirementImpact(TypedDict):
+    """How many people's active learning plans hold resources, overall and per resource id."""
+
+    people: int
+    by_resource: dict[int, int]
+
+
+def retirement_impact(*, resource_ids: list[int]) -> RetirementImpact:
     """How many people's active learning plans hold these resources: ``{"people": n,
     "by_resource": {id: n}}`` (as the apps that keep plans answer ``resources_retiring``)."""
-    impact: dict[str, object] = {"people": 0, "by_resource": {}}
+    impact: RetirementImpact = {"people": 0, "by_resource": {}}
     if not resource_ids:
         return impact
-    for _receiver, answer in resources_retiring.send(
+    # Signal.send hands back what each receiver returned; the stubs type that as str | None.
+    answers: list[tuple[Any, Any]] = resources_retiring.send(
         sender=TrainingResource, resource_ids=resource_ids
-    ):
+    )
+    for _receiver, answer in answers:
         if answer:
-            impact["people"] = int(impact["people"]) + answer["people"]  # type: ignore[call-overload]
-            impact["by_resource"].update(answer["by_resource"])  # type: ignore[union-attr]
+            impact["people"] += int(answer["people"])
+            impact["by_resource"].update(answer["by_resource"])
     return impact

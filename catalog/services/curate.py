@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -95,7 +95,7 @@ def resources_map_to_skill(
     resource_ids: Iterable[int],
     skill: Skill,
     level: int | None = None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
 ) -> int:
     """Map resources (typically from the unmapped queue) to ``skill`` as the curator's links.
 

@@ -22,6 +22,7 @@ from readiness.models import (
     Skill,
     SkillCategory,
 )
+from readiness.typed import related_model
 
 FORMAT = "readiness-framework"
 VERSION = 1
@@ -73,7 +74,7 @@ def _fields(model: type[models.Model]) -> list[models.Field]:
 def _dump_value(obj: models.Model, f: models.Field) -> Any:
     if f.is_relation:
         related = getattr(obj, f.name)
-        return None if related is None else getattr(related, NATURAL_KEY[f.related_model])
+        return None if related is None else getattr(related, NATURAL_KEY[related_model(f)])
     value = f.value_from_object(obj)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
@@ -86,14 +87,14 @@ def framework_export() -> dict[str, Any]:
     for section in SECTIONS:
         fields = _fields(section.model)
         related = [f.name for f in fields if f.is_relation]
-        queryset = section.model.objects.select_related(*related)
+        queryset = section.model._default_manager.select_related(*related)
         if section.many:
             queryset = queryset.prefetch_related(*section.many)
         rows = []
         for obj in queryset:
             row = {f.name: _dump_value(obj, f) for f in fields}
             for name in section.many:
-                target = section.model._meta.get_field(name).related_model
+                target = related_model(section.model._meta.get_field(name))
                 row[name] = sorted(
                     getattr(o, NATURAL_KEY[target]) for o in getattr(obj, name).all()
                 )
@@ -118,7 +119,7 @@ class _Resolver:
     def get(self, model: type[models.Model], key: str) -> models.Model:
         if model not in self._cache:
             attribute = NATURAL_KEY[model]
-            self._cache[model] = {getattr(o, attribute): o for o in model.objects.all()}
+            self._cache[model] = {getattr(o, attribute): o for o in model._default_manager.all()}
         try:
             return self._cache[model][key]
         except KeyError:
@@ -159,11 +160,11 @@ def framework_import(*, document: dict[str, Any]) -> ImportResult:
                 if f is None:
                     raise ValidationError(f"{section.name}: unknown field {name!r}.")
                 if f.is_relation:
-                    values[name] = None if value is None else resolver.get(f.related_model, value)
+                    values[name] = None if value is None else resolver.get(related_model(f), value)
                 else:
                     values[name] = f.to_python(value)
             lookup = {k: values.pop(k) for k in section.key}
-            obj = section.model.objects.filter(**lookup).first()
+            obj = section.model._default_manager.filter(**lookup).first()
             if obj is None:
                 obj = section.model(**lookup)
                 created += 1
@@ -175,7 +176,7 @@ def framework_import(*, document: dict[str, Any]) -> ImportResult:
             obj.save()
             resolver.add(obj)
             for name in section.many:
-                target = section.model._meta.get_field(name).related_model
+                target = related_model(section.model._meta.get_field(name))
                 getattr(obj, name).set([resolver.get(target, key) for key in row.get(name, [])])
         result.created[section.name] = created
         result.updated[section.name] = updated

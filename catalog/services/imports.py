@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,7 +36,7 @@ PROGRESS_STEP = 5
 def import_run_create(
     *,
     source: str,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     data: bytes | None = None,
     file_name: str = "",
     dry_run: bool = False,
@@ -65,7 +65,7 @@ def import_run_create(
         )
         run = ImportRun(
             source=source,
-            requested_by=user if user is not None and user.is_authenticated else None,
+            requested_by=user,
             payload=data if source == ImportSource.FILE else None,
             file_name=file_name[:255],
             dry_run=dry_run or awaiting_confirmation,
@@ -116,7 +116,7 @@ def _enqueue_on_commit(run: ImportRun) -> None:
 
 
 def import_run_confirm(
-    *, run_id: int, user: AbstractBaseUser | None, retire_count: int, enqueue: bool = True
+    *, run_id: int, user: User | None, retire_count: int, enqueue: bool = True
 ) -> ImportRun:
     """Import, for real, the file of a dry run that awaits confirmation, retiring only the
     items that dry run listed (``retire_count`` is how many the curator was shown: when the
@@ -142,7 +142,7 @@ def import_run_confirm(
         _refuse_while_running()
         run = ImportRun(
             source=dry.source,
-            requested_by=user if user is not None and user.is_authenticated else None,
+            requested_by=user,
             payload=bytes(dry.payload),
             file_name=dry.file_name,
             dry_run=False,
@@ -239,7 +239,7 @@ def import_run_execute(
         impact = retirement_impact(resource_ids=outcomes.get("retire_ids", []))
         by_resource = impact["by_resource"]
         for entry in outcomes.get("retired", []):
-            entry["plans"] = by_resource.get(entry["id"], 0)  # type: ignore[union-attr]
+            entry["plans"] = by_resource.get(entry["id"], 0)
         outcomes["plans"] = impact["people"]
         if run.awaiting_confirmation:
             phase = "Dry run finished: confirm to import"

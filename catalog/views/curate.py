@@ -100,7 +100,7 @@ class ResourceEditView(CuratorRequiredMixin, TemplateView):
 
 def _plans_note(resource_ids: list[int]) -> str:
     """What retiring these resources means for the learning plans that hold them."""
-    people = int(retirement_impact(resource_ids=resource_ids)["people"])  # type: ignore[call-overload]
+    people = retirement_impact(resource_ids=resource_ids)["people"]
     one = len(resource_ids) == 1
     if not people:
         return f"No active learning plan holds {'it' if one else 'them'}."

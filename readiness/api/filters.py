@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -230,7 +231,7 @@ class OrderingFilter(filters.OrderingFilter):
         names = [field if isinstance(field, str) else field[0] for field in fields]
         return [term for name in names for term in (name, f"-{name}")]
 
-    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> list[str] | None:  # noqa: ANN401
+    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> Sequence[str] | None:  # noqa: ANN401
         asked = [
             term.strip()
             for value in request.query_params.getlist(self.ordering_param)

@@ -24,7 +24,9 @@ class HrTeamInput(StrictSerializer):
         "renamed or moved team stays the same team). Set once, never changed.",
     )
     name = serializers.CharField(allow_blank=True, trim_whitespace=True)
-    parent = serializers.CharField(
+    # A declared field (the serializer's metaclass takes it off the class); the stubs see it
+    # as overriding Field.parent, the serializer a field is bound to.
+    parent = serializers.CharField(  # type: ignore[assignment]
         required=False,
         allow_null=True,
         allow_blank=True,
@@ -63,8 +65,9 @@ class HrPersonInput(StrictSerializer):
 
 
 class HrUpsertInput(StrictSerializer):
-    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)
-    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)
+    # ``max_length`` goes, with ``many``, to the ListSerializer (DRF 3.14); the stubs lack it.
+    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)  # type: ignore[call-arg]
+    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)  # type: ignore[call-arg]
 
     def validate(self, attrs: dict) -> dict:
         if "teams" not in attrs and "people" not in attrs:
@@ -99,7 +102,7 @@ class HrSummarySerializer(serializers.Serializer):
 
 class HrUpsertResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
-    summary = HrSummarySerializer(source="summary_data")
+    summary = HrSummarySerializer()  # HrUpsertResult.summary(), called
     teams = HrChangeSerializer(many=True)
     people = HrChangeSerializer(many=True)
 
@@ -127,5 +130,4 @@ class HrUpsertView(GenericAPIView):
             dry_run=params["dry_run"],
             changed_by=request.user,
         )
-        result.summary_data = result.summary()
         return Response(HrUpsertResultSerializer(result).data)

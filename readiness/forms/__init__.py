@@ -24,7 +24,7 @@ class IdsChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, not in the stubs
 
 
 def length_hints(fields: Mapping[str, forms.Field]) -> None:

@@ -69,7 +69,7 @@ def _create_teams(plan: HrPlan, teams_by_path: dict[str, Team]) -> None:
             )
         Team.objects.bulk_create(objs, batch_size=BATCH_SIZE)
         for path, team in zip(level, objs, strict=True):
-            parent_path = team.parent.path if team.parent_id else PATH_SEPARATOR
+            parent_path = team.parent.path if team.parent is not None else PATH_SEPARATOR
             team.path = f"{parent_path}{team.pk}/"
             team.depth = team.path.count("/") - 2
             teams_by_path[path] = team

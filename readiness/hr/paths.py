@@ -14,7 +14,7 @@ def team_paths(teams: list[Team]) -> dict[str, Team]:
 
     def name_path(team: Team) -> str:
         if team.pk not in names:
-            parent = by_id.get(team.parent_id)
+            parent = by_id.get(team.parent_id) if team.parent_id is not None else None
             names[team.pk] = (
                 f"{name_path(parent)}{PATH_SEPARATOR}{team.name}" if parent else team.name
             )

@@ -123,14 +123,14 @@ def plan_upsert(*, teams: list[dict], people: list[dict], dry_run: bool) -> HrPl
 # --- Teams: resolve paths (parents may come later in the payload) ---------------------------
 
 
-def _name_errors(entry: dict, max_name: int) -> dict:
+def _name_errors(entry: dict, max_name: int | None) -> dict:
     name = entry["name"].strip()
     errors = {}
     if not name:
         errors["name"] = ["Give the team a name."]
     elif PATH_SEPARATOR in name:
         errors["name"] = [f"A team name cannot contain “{PATH_SEPARATOR}”."]
-    elif len(name) > max_name:
+    elif max_name is not None and len(name) > max_name:
         errors["name"] = [f"Use at most {max_name} characters."]
     if norm_path(entry.get("parent")) == "":
         errors["parent"] = ["An empty name in the parent's path."]
@@ -395,7 +395,8 @@ def _person_changes(person_plans: list[PersonPlan], known: Known) -> list[Change
         changed = [name for name, value in plan.user_values.items() if getattr(user, name) != value]
         for name, value in plan.person_values.items():
             if name == "team":
-                if known.path_by_team_id.get(person.team_id) != value:
+                team_id = person.team_id
+                if (known.path_by_team_id.get(team_id) if team_id else None) != value:
                     changed.append("team")
             elif name == "role":
                 if person.role_id != (value.pk if value else None):

@@ -47,7 +47,7 @@ class Team(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
-        parent_path = self.parent.path if self.parent_id else "/"
+        parent_path = self.parent.path if self.parent is not None else "/"
         path = f"{parent_path}{self.pk}/"
         if path != self.path:
             old_path, old_depth = self.path, self.depth
@@ -76,7 +76,7 @@ class Team(models.Model):
     @classmethod
     def rebuild_paths(cls) -> None:
         """Recompute every path after bulk inserts (which bypass ``save``)."""
-        teams = list(cls.objects.order_by("id").values("id", "parent_id"))
+        teams = list(Team.objects.order_by("id").values("id", "parent_id"))
         parents = {t["id"]: t["parent_id"] for t in teams}
         paths: dict[int, str] = {}
 
@@ -88,7 +88,7 @@ class Team(models.Model):
 
         now = timezone.now()
         objs = [
-            cls(
+            Team(
                 id=t["id"],
                 path=path_of(t["id"]),
                 depth=path_of(t["id"]).count("/") - 2,
@@ -96,7 +96,7 @@ class Team(models.Model):
             )
             for t in teams
         ]
-        cls.objects.bulk_update(objs, ["path", "depth", "updated_at"], batch_size=500)
+        Team.objects.bulk_update(objs, ["path", "depth", "updated_at"], batch_size=500)
 
     def subtree(self) -> "models.QuerySet[Team]":
         return Team.objects.filter(path__startswith=self.path)

@@ -91,7 +91,7 @@ class PlanGoal(models.Model):
         ]
 
     def __str__(self) -> str:
-        what = self.skill.name if self.skill_id else "their required skills"
+        what = self.skill.name if self.skill is not None else "their required skills"
         return f"{self.target_share}% of {self.audience} at target on {what} by {self.due_date}"
 
 

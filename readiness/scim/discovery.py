@@ -13,14 +13,18 @@ from scim2_models import (
     Attribute,
     AuthenticationScheme,
     Bulk,
+    CaseExact,
     ChangePassword,
     Context,
     EnterpriseUser,
     ETag,
+    External,
     Filter,
     Group,
     Mutability,
     Patch,
+    Reference,
+    Required,
     ResourceType,
     Returned,
     Schema,
@@ -59,9 +63,10 @@ def _restricted(schema: Schema, kept: dict[str, set[str] | None]) -> Schema:
         if sub is not None and attribute.sub_attributes:
             attribute.sub_attributes = [a for a in attribute.sub_attributes if a.name in sub]
         if attribute.name in REQUIRED:
-            attribute.required = True
+            attribute.required = Required.true
             for sub_attribute in attribute.sub_attributes or []:
-                sub_attribute.required = sub_attribute.required or sub_attribute.name == "value"
+                if sub_attribute.name == "value":
+                    sub_attribute.required = Required.true
         if attribute.name == "emails":
             # One email per person, Entra's "work" one: the only type kept.
             for sub_attribute in attribute.sub_attributes or []:
@@ -78,8 +83,8 @@ def _external_id(what: str = "person") -> Attribute:
         type=Attribute.Type.string,
         multi_valued=False,
         description=f"The {what}'s id in the directory (Entra ID's objectId); set once.",
-        required=False,
-        case_exact=True,
+        required=Required.false,
+        case_exact=CaseExact.true,
         mutability=Mutability.immutable,
         returned=Returned.default,
         uniqueness=Uniqueness.server,
@@ -130,7 +135,7 @@ def resource_types(base: str) -> list[dict]:
 
 def service_provider_config(base: str, documentation: str) -> dict:
     config = ServiceProviderConfig(
-        documentation_uri=documentation,
+        documentation_uri=Reference[External](documentation),
         patch=Patch(supported=True),
         bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
         filter=Filter(supported=True, max_results=MAX_RESULTS),

@@ -3,9 +3,10 @@ error bodies as the Users ones, from ``ScimView``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from scim2_models import Context, Group, ListResponse, PatchOp
 
@@ -30,6 +31,8 @@ from readiness.scim.views import (
     filter_query,
     scim_response,
 )
+
+_M = TypeVar("_M", bound=Model)
 
 GROUP_FILTER_ATTRIBUTES = {
     ("displayName", None, None): "display_name",
@@ -106,7 +109,7 @@ class GroupsView(ScimView):
         return scim_response(
             self.dump(created, Context.RESOURCE_CREATION_RESPONSE),
             status=201,
-            location=created.meta.location,
+            location=created.meta.location if created.meta else None,
         )
 
 
@@ -128,6 +131,19 @@ class GroupsSearchView(GroupsView):
         return self.listing(search_params(self.body()))
 
 
+def _filtered(
+    queryset: QuerySet[_M], params: dict, attributes: dict, kind: str, problems: list[ScimProblem]
+) -> QuerySet[_M]:
+    """``queryset`` under the search's filter; none of it when the filter names an attribute
+    ``kind`` lacks (the problem added to ``problems``)."""
+    try:
+        query = filter_query(params.get("filter"), attributes, kind)
+    except ScimProblem as problem:
+        problems.append(problem)
+        return queryset.none()
+    return queryset.filter(query) if query is not None else queryset
+
+
 class RootSearchView(ScimView):
     """POST /.search: users then groups, one page over both (RFC 7644 §3.4.3). A filter on an
     attribute one type lacks matches none of that type; on one neither has, 400."""
@@ -137,22 +153,15 @@ class RootSearchView(ScimView):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         params = search_params(self.body())
-        kinds = []
-        problems = []
-        for queryset, attributes, name in (
-            (people_visible().order_by("pk"), FILTER_ATTRIBUTES, "Users"),
-            (ScimGroup.objects.order_by("pk"), GROUP_FILTER_ATTRIBUTES, "Groups"),
-        ):
-            try:
-                query = filter_query(params.get("filter"), attributes, name)
-            except ScimProblem as problem:
-                problems.append(problem)
-                kinds.append(queryset.none())
-                continue
-            kinds.append(queryset.filter(query) if query is not None else queryset)
-        if len(problems) == len(kinds):
+        problems: list[ScimProblem] = []
+        people = _filtered(
+            people_visible().order_by("pk"), params, FILTER_ATTRIBUTES, "Users", problems
+        )
+        groups = _filtered(
+            ScimGroup.objects.order_by("pk"), params, GROUP_FILTER_ATTRIBUTES, "Groups", problems
+        )
+        if len(problems) == 2:
             raise problems[0]
-        people, groups = kinds
         start = _int_param(params.get("startIndex"), 1, 1)
         count = min(_int_param(params.get("count"), DEFAULT_COUNT, 0), discovery.MAX_RESULTS)
         total_people = people.count()

@@ -20,11 +20,11 @@ common; refusing them would fill the provisioning logs and quarantine the job.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from scim2_models import Context, Group, GroupMember
@@ -129,7 +129,8 @@ def group_to_scim(group: ScimGroup, member_ids: list[int], base: str) -> Group:
 def read_group(group: ScimGroup, base: str) -> Group:
     paths = all_team_paths()
     target = target_of(group, paths)
-    return group_to_scim(group, members_of([target], paths).get(target, []), base)
+    members = members_of([target], paths)[target] if target is not None else []
+    return group_to_scim(group, members, base)
 
 
 def _member_ids(members: list[GroupMember] | None) -> list[int]:
@@ -145,7 +146,7 @@ def _member_ids(members: list[GroupMember] | None) -> list[int]:
     return sorted(found)
 
 
-def _set_team_members(path: str, wanted: set[int], current: set[int], changed_by: Any) -> None:
+def _set_team_members(path: str, wanted: set[int], current: set[int], changed_by: User) -> None:
     moving = list(
         people_visible()
         .filter(pk__in=wanted ^ current)
@@ -169,7 +170,7 @@ def _set_team_members(path: str, wanted: set[int], current: set[int], changed_by
         raise _problem(error) from error
 
 
-def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by: Any) -> None:
+def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by: User) -> None:
     group, _created = AuthGroup.objects.get_or_create(name=name)
     changing = people_visible().filter(pk__in=wanted ^ current)
     content_type = ContentType.objects.get_for_model(AuthGroup)
@@ -178,7 +179,7 @@ def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by
         (user.groups.add if joins else user.groups.remove)(group)
         forget_persona(user)
         LogEntry.objects.create(
-            user_id=getattr(changed_by, "pk", None),
+            user_id=changed_by.pk,
             content_type=content_type,
             object_id=str(group.pk),
             object_repr=name,
@@ -188,7 +189,7 @@ def _set_role_members(name: str, wanted: set[int], current: set[int], changed_by
 
 
 def _set_members(
-    target: Target | None, wanted: set[int], changed_by: Any, *, keep: bool = False
+    target: Target | None, wanted: set[int], changed_by: User, *, keep: bool = False
 ) -> None:
     """Make ``wanted`` the target's members (``keep``: add them, take nobody out)."""
     if target is None:
@@ -204,7 +205,7 @@ def _set_members(
 
 
 @transaction.atomic
-def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) -> ScimGroup:
+def group_write(*, resource: Group, current: ScimGroup | None, changed_by: User) -> ScimGroup:
     """Create (``current`` None) or replace a group: its name and external id kept, its
     members made those of ``resource``. Creating only adds members: a team or Leadership
     group that exists already keeps its people (Entra creates a group empty, then adds).
@@ -239,7 +240,7 @@ def group_write(*, resource: Group, current: ScimGroup | None, changed_by: Any) 
 
 
 @transaction.atomic
-def group_delete(*, group: ScimGroup, changed_by: Any) -> None:
+def group_delete(*, group: ScimGroup, changed_by: User) -> None:
     """DELETE: the members leave what the group is (the team, or Leadership/Curators), then
     the group is gone for SCIM; the team itself and everyone's history are kept."""
     _set_members(target_of(group), set(), changed_by)

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import QuerySet
-from scim2_models import Context, EnterpriseUser, Manager
+from scim2_models import Context, EnterpriseUser, Manager, Reference
 
 from readiness.hr.paths import PATH_SEPARATOR, team_paths
 from readiness.hr.plan import HrUpsertInvalid
@@ -61,17 +62,15 @@ class TeamContext:
 
 def team_context(people: list[Person]) -> TeamContext:
     """Team paths and managers for ``people``: three queries, however many people."""
-    team_ids = {p.team_id for p in people if p.team_id}
-    ancestor_ids = {
-        int(part) for p in people if p.team_id for part in p.team.path.strip("/").split("/")
-    }
+    teams = [p.team for p in people if p.team is not None]
+    team_ids = {team.id for team in teams}
+    ancestor_ids = {int(part) for team in teams for part in team.path.strip("/").split("/")}
     names = dict(Team.objects.filter(pk__in=ancestor_ids).values_list("pk", "name"))
     paths = {
-        p.team_id: PATH_SEPARATOR.join(
-            names.get(int(part), "?") for part in p.team.path.strip("/").split("/")
+        team.id: PATH_SEPARATOR.join(
+            names.get(int(part), "?") for part in team.path.strip("/").split("/")
         )
-        for p in people
-        if p.team_id
+        for team in teams
     }
     managers: dict[int, list[int]] = {}
     for team_id, user_id in (
@@ -102,16 +101,18 @@ def person_to_scim(person: Person, context: TeamContext, base: str) -> ScimUser:
     """The person as a SCIM User (with the enterprise extension)."""
     user = person.user
     enterprise = None
-    path = context.paths.get(person.team_id) if person.team_id else None
+    team_id = person.team_id
+    path = context.paths.get(team_id) if team_id else None
+    team_managers = context.managers.get(team_id, []) if team_id else []
     manager_ids = [
-        context.person_ids[u]
-        for u in context.managers.get(person.team_id, [])
-        if u != user.pk and u in context.person_ids
+        context.person_ids[u] for u in team_managers if u != user.pk and u in context.person_ids
     ]
     if path is not None or manager_ids:
         enterprise = EnterpriseUser(
             department=_department_of(path),
-            manager=Manager(value=str(manager_ids[0]), ref=f"{base}Users/{manager_ids[0]}")
+            manager=Manager(
+                value=str(manager_ids[0]), ref=Reference[ScimUser](f"{base}Users/{manager_ids[0]}")
+            )
             if manager_ids
             else None,
         )
@@ -172,7 +173,7 @@ def person_scim_write(
     resource: ScimUser,
     current: Person | None,
     previous: ScimUser | None,
-    changed_by: Any,
+    changed_by: User,
 ) -> Person:
     """Create (``current`` None) or replace a person from a SCIM User, through the HR upsert:
     the same validation, all or nothing, audit history "via SCIM". ``previous`` is the
@@ -194,7 +195,7 @@ def person_scim_write(
     if resource.external_id:
         person_entry["external_id"] = resource.external_id
     teams = _team_entries(team_path) if team_path else []
-    if teams:
+    if team_path:
         managers = _team_managers(
             team_path=team_path,
             new=_manager_email(enterprise.manager if enterprise else None),
@@ -245,7 +246,7 @@ def _problem(error: HrUpsertInvalid) -> ScimProblem:
     return ScimProblem(detail, scim_type="invalidValue")
 
 
-def person_scim_deactivate(*, person: Person, changed_by: Any) -> None:
+def person_scim_deactivate(*, person: Person, changed_by: User) -> None:
     """DELETE: the person and their login are deactivated, their history kept."""
     try:
         hr_upsert(

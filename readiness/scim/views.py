@@ -7,12 +7,12 @@ Authentication: ``Authorization: Bearer <service token>`` whose token carries th
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -23,7 +23,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from scim2_filter_parser.lexer import SCIMLexer
 from scim2_filter_parser.parser import SCIMParser
 from scim2_filter_parser.transpilers.django_q_object import Transpiler
-from scim2_models import Context, Error, ListResponse, PatchOp, ResponseParameters
+from scim2_models import BaseModel, Context, Error, ListResponse, PatchOp, ResponseParameters
 
 from readiness.models import ApiToken
 from readiness.scim import discovery
@@ -38,6 +38,9 @@ from readiness.scim.users import (
 )
 
 SCIM_JSON = "application/scim+json"
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
 FILTER_ATTRIBUTES = {
     ("userName", None, None): "user__username",
     ("externalId", None, None): "external_id",
@@ -125,7 +128,7 @@ class ScimView(View):
 
     token: ApiToken
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         token = _token(request)
         if isinstance(token, HttpResponse):
             return token
@@ -148,7 +151,7 @@ class ScimView(View):
             raise ScimProblem("The body must be a JSON object.", scim_type="invalidSyntax")
         return data
 
-    def parse(self, model: Callable[..., Any], data: dict, context: Context) -> Any:
+    def parse(self, model: type[_Model], data: dict, context: Context) -> _Model:
         try:
             return model.model_validate(data, scim_ctx=context)
         except ValidationError as error:
@@ -251,7 +254,7 @@ class UsersView(ScimView):
         return scim_response(
             self.dump(created, Context.RESOURCE_CREATION_RESPONSE),
             status=201,
-            location=created.meta.location,
+            location=created.meta.location if created.meta else None,
         )
 
 

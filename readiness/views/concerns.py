@@ -10,9 +10,11 @@ from readiness.forms.concerns import ConcernForm
 from readiness.models import Concern
 from readiness.selectors import readiness_plan_active
 from readiness.services import concern_raise
+from readiness.typed import AuthenticatedHttpRequest
 
 
 class ConcernCreateView(FormView):
+    request: AuthenticatedHttpRequest
     """Any signed-in person can raise a concern about the generative-AI rollout."""
 
     template_name = "readiness/concern_form.html"

@@ -4,7 +4,7 @@ create and revoke service tokens for integrations. Writes go through ``readiness
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,13 +18,14 @@ from readiness.tokens import (
     token_revoke,
     tokens_of,
 )
+from readiness.typed import AuthenticatedHttpRequest
 
 #: The secret of a token just created, kept in the session until the page shows it once.
 NEW_SECRET_KEY = "readiness_new_api_token"  # nosec B105 # a session key name, not a password
 
 
 def _page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: TokenForm | None = None,
     service_form: ServiceTokenForm | None = None,
@@ -51,7 +52,7 @@ def _form_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 @require_http_methods(["GET", "POST"])
-def tokens_page(request: HttpRequest) -> HttpResponse:
+def tokens_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List my tokens; POST creates one and shows its secret once."""
     if request.method != "POST":
         return _page(request)
@@ -71,7 +72,7 @@ def tokens_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+def token_revoke_view(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     if token_revoke(user=request.user, token_key=token_key):
         messages.success(request, "The token is revoked: it no longer works.")
     else:
@@ -80,7 +81,7 @@ def token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
 
 
 @require_POST
-def service_token_create_view(request: HttpRequest) -> HttpResponse:
+def service_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
     form = ServiceTokenForm(request.POST)
@@ -101,7 +102,7 @@ def service_token_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def service_token_revoke_view(request: HttpRequest, token_key: str) -> HttpResponse:
+def service_token_revoke_view(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     if not is_admin(request.user):
         raise PermissionDenied
     if service_token_revoke(token_key=token_key):
