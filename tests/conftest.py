@@ -144,7 +144,9 @@ def _apply_seeds() -> None:
                              ("assessments.migrations.0007_transcript_sync_schedule",
                               "create_schedule"),
                              ("readiness.migrations.0009_webhook_resume_schedule",
-                              "create_entry")):
+                              "create_entry"),
+                             ("assessments.migrations.0012_resource_effectiveness",
+                              "create_schedule")):
         getattr(importlib.import_module(module), function)(apps, None)
 
 
