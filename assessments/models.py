@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from assessments.learning_records.models import (  # noqa: F401 - models of the app
     PersonCertification,
+    ResourceEffectiveness,
     TranscriptLink,
     TranscriptSync,
     VerificationSource,

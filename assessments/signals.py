@@ -17,3 +17,12 @@ def plans_holding_resources(sender: Any, resource_ids: list[int], **kwargs: Any)
     for resource_id, _person_id in pairs:
         by_resource[resource_id] = by_resource.get(resource_id, 0) + 1
     return {"people": len({person_id for _, person_id in pairs}), "by_resource": by_resource}
+
+
+def effectiveness_moved(sender: Any, **kwargs: Any) -> None:  # noqa: ARG001
+    """A completion, a plan item or a resource's skills saved or deleted: the measured
+    effectiveness may move; the worker refreshes it (debounced). Ratings queue it where they are
+    recorded (``services.me``: bulk inserts send no signal)."""
+    from assessments.services.effectiveness import effectiveness_refresh_later
+
+    effectiveness_refresh_later()

@@ -19,6 +19,7 @@ from assessments.learning_records.tasks import (  # noqa: F401 - registered for 
 from assessments.presenters.dashboard import dashboard_keep
 from assessments.reminders.claim import TIME_LIMIT_SECONDS as REMINDERS_TIME_LIMIT
 from assessments.reminders.run import reminders_send
+from assessments.services.effectiveness import effectiveness_refresh
 from assessments.snapshots import TIME_LIMIT_SECONDS as SNAPSHOTS_TIME_LIMIT
 from assessments.snapshots import snapshots_write
 from readiness.data_version import data_changes_compact
@@ -70,3 +71,14 @@ def refresh_dashboard(viewer: list) -> bool:
     id, [team ids]]``) and keep it: queued when a visitor was served figures older than the
     data."""
     return dashboard_keep(tuple(tuple(part) if isinstance(part, list) else part for part in viewer))
+
+
+#: Seconds one effectiveness refresh may take (10,000 people: well under one).
+EFFECTIVENESS_TIME_LIMIT = 300
+
+
+@shared_task(time_limit=EFFECTIVENESS_TIME_LIMIT, soft_time_limit=EFFECTIVENESS_TIME_LIMIT - 30)
+def refresh_effectiveness() -> int:
+    """Recompute and keep every resource's measured effectiveness (``services.effectiveness``):
+    queued after writes that move it, and nightly."""
+    return effectiveness_refresh()

@@ -149,7 +149,9 @@ def _apply_seeds() -> None:
                              ("assessments.migrations.0007_transcript_sync_schedule",
                               "create_schedule"),
                              ("readiness.migrations.0009_webhook_resume_schedule",
-                              "create_entry")):
+                              "create_entry"),
+                             ("assessments.migrations.0013_resource_effectiveness",
+                              "create_schedule")):
         getattr(importlib.import_module(module), function)(apps, None)
 
 
@@ -167,7 +169,11 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):  #
     back, so a test that runs later in the same database finds it as migrated, whatever order
     the tests run in."""
     yield
-    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+    marker = item.get_closest_marker("django_db")
+    marked = marker is not None and bool(
+        marker.kwargs.get("transaction", marker.args[0] if marker.args else False)
+    )
+    if marked or {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -161,3 +161,24 @@ class PersonCertification(models.Model):
         if self.expires_at > now:
             return CertificationStatus.EXPIRING
         return CertificationStatus.EXPIRED
+
+
+class ResourceEffectiveness(models.Model):
+    """The measured effectiveness of a resource (``selectors.catalog.EFFECTIVENESS_SQL``), kept
+    by the worker (``services.effectiveness``): an organization-wide figure that pages read
+    instead of computing it from every completion at every visit. A resource without data has
+    no row."""
+
+    resource = models.OneToOneField(
+        TrainingResource, on_delete=models.CASCADE, primary_key=True, related_name="effectiveness"
+    )
+    mean_gain = models.FloatField(help_text="Mean change in effective level per person.")
+    people = models.PositiveIntegerField()
+    verified = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "resource effectiveness"
+
+    def __str__(self) -> str:
+        return f"{self.resource_id}: {self.mean_gain:+.2f} over {self.people}"

@@ -39,6 +39,7 @@ from assessments.learning_records.transcript import (
     share_link_parse,
 )
 from assessments.models import LearningPlanItem, PlanItemStatus
+from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import Certification, TrainingResource
 from readiness.models import Person
 
@@ -200,6 +201,8 @@ def _apply(*, person: Person, transcript: Transcript) -> SyncOutcome:
             row.save(update_fields=["completed_at", "resource"])
             outcome.redated.append(completion.title)
     VerifiedCompletion.objects.bulk_create(new)
+    if new:
+        effectiveness_refresh_later()  # bulk inserts send no post_save
     outcome.plan_items_completed = _complete_plan_items(person=person, by_uid=by_uid)
     outcome.certifications_added, outcome.certifications_updated = _record_certifications(
         person=person, certifications=transcript.certifications

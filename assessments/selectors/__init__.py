@@ -23,6 +23,7 @@ from assessments.selectors.aggregates import (
     people_readiness,
     person_readiness,
     readiness_figures,
+    readiness_of_states,
     skill_readiness,
     team_rollup,
 )
@@ -49,6 +50,7 @@ from assessments.selectors.states import (
 
 __all__ = [
     "readiness_figures",
+    "readiness_of_states",
     "EMPTY_CALIBRATION",
     "EMPTY_READINESS",
     "STATES_SQL",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from assessments.selectors.states import _run, _with_people
+from assessments.selectors.states import SkillState, _run, _with_people
 from readiness.models import Person, Team
 from readiness.privacy_floor import parts_hidden
 
@@ -141,6 +141,41 @@ def readiness_figures(
     for kind, key, *values in _run(statement):
         figures[kind][key] = Readiness(*(int(v) for v in values))
     return figures["person"], figures["skill"], figures["all"].get(0, EMPTY_READINESS)
+
+
+def readiness_of_states(
+    states: Iterable[SkillState],
+) -> tuple[dict[int, Readiness], dict[int, Readiness], Readiness]:
+    """``readiness_figures`` summed from states already read (``skill_states``), not from a
+    second run of ``STATES_SQL``: a page that shows the states and their totals (the team
+    map) reads the states once. Only the sums happen here; every rule (target, gap, at target,
+    not assessed) stays in ``STATES_SQL``. Equal to ``readiness_figures`` on the same people
+    (tests/assessments/test_readiness_figures.py)."""
+    people: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    skills: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for state in states:
+        if state.target is None:
+            continue
+        figures = (1, int(state.at_target), int(state.not_assessed), state.gap)
+        for bucket in (people[state.person_id], skills[state.skill_id]):
+            for index, value in enumerate(figures):
+                bucket[index] += value
+    per_person = {
+        pk: Readiness(1, int(at == required), required, at, missing, gap)
+        for pk, (required, at, missing, gap) in people.items()
+    }
+    per_skill = {
+        pk: Readiness(required, at, required, at, missing, gap)
+        for pk, (required, at, missing, gap) in skills.items()
+    }
+    if not per_person:
+        return per_person, per_skill, EMPTY_READINESS
+    overall = Readiness(
+        len(per_person),
+        sum(r.people_ready for r in per_person.values()),
+        *(sum(column) for column in zip(*people.values(), strict=True)),
+    )
+    return per_person, per_skill, overall
 
 
 def team_rollup(

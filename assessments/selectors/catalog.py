@@ -6,13 +6,19 @@ view imports these functions inside its body — the one place the catalog reach
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 
-from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus
+from assessments.models import (
+    OPEN_PLAN_STATUSES,
+    LearningPlanItem,
+    PlanItemStatus,
+    ResourceEffectiveness,
+)
 from assessments.selectors import person_skill_states
 from assessments.selectors.states import effective_level_sql, rating_as_of_sql
 from catalog.models import TrainingResource
@@ -151,6 +157,28 @@ def resources_effectiveness(
 def resources_mean_gain(*, resource_ids: Iterable[int] | None = None) -> dict[int, float]:
     """Resource id → mean level gain: the "better measured effectiveness" of the ranking."""
     return {pk: e.mean_gain for pk, e in resources_effectiveness(resource_ids=resource_ids).items()}
+
+
+@dataclass(frozen=True)
+class KeptGains:
+    """The kept mean gains of some resources (``ResourceEffectiveness``) and when the worker
+    computed them (None: none kept)."""
+
+    gains: dict[int, float]
+    as_of: dt.datetime | None
+
+
+def resources_mean_gain_kept(*, resource_ids: Iterable[int]) -> KeptGains:
+    """``resources_mean_gain`` as the worker keeps it (``services.effectiveness``): one query
+    on the small kept table by primary key, not ``EFFECTIVENESS_SQL`` over every completion."""
+    rows = ResourceEffectiveness.objects.filter(resource_id__in=list(resource_ids)).values_list(
+        "resource_id", "mean_gain", "computed_at"
+    )
+    gains, as_of = {}, None
+    for resource_id, mean_gain, computed_at in rows:
+        gains[resource_id] = mean_gain
+        as_of = computed_at if as_of is None else min(as_of, computed_at)
+    return KeptGains(gains, as_of)
 
 
 def resource_effectiveness(*, resource: TrainingResource) -> Effectiveness | None:

@@ -29,7 +29,7 @@ from assessments.selectors import (
     person_reassessment,
     person_skill_states,
 )
-from assessments.selectors.catalog import resources_mean_gain
+from assessments.selectors.catalog import resources_mean_gain_kept
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience
@@ -66,6 +66,8 @@ class ReadinessOverview:
     recommendations: list[GapRecommendations]
     #: resource id → status of the person's open plan item for it
     planned: dict[int, str] = field(default_factory=dict)
+    #: when the worker measured the effectiveness the resources are ranked with (None: none)
+    effectiveness_as_of: dt.datetime | None = None
 
     @property
     def awaiting_review(self) -> int:
@@ -89,27 +91,36 @@ def person_gap_candidates(
 ) -> dict[int, list[Candidate]]:
     """The ranked candidate resources for each of ``person``'s gaps (see DESIGN: mapping gaps
     to learning), measured effectiveness included. ``person`` needs its role loaded
-    (``readiness.selectors.person_get``).
+    (``readiness.selectors.person_get``)."""
+    return _gap_candidates(person=person, states=states)[0]
 
-    Effectiveness is measured for the candidates only (one query), then the candidates are
-    ranked again with it by the one ranking rule, ``recommendations.rank_key``.
+
+def _gap_candidates(
+    *, person: Person, states: Mapping[int, SkillState]
+) -> tuple[dict[int, list[Candidate]], dt.datetime | None]:
+    """``person_gap_candidates`` and when the effectiveness it ranks with was measured.
+
+    Effectiveness is the figure the worker keeps for the candidates (one query on
+    ``ResourceEffectiveness``: ``services.effectiveness``), then the candidates are ranked
+    again with it by the one ranking rule, ``recommendations.rank_key``.
     """
     if not any(state.gap > 0 for state in states.values()):
-        return {}
+        return {}, None
     everyone = everyone_audience()
     candidates = gap_candidates(
         person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
     )
     resource_ids = {c.resource.pk for ranked in candidates.values() for c in ranked}
     if not resource_ids:
-        return candidates
-    effectiveness = resources_mean_gain(resource_ids=resource_ids)
-    if not effectiveness:
-        return candidates
-    return {
-        skill_id: sorted(ranked, key=lambda c: rank_key(c, effectiveness))
+        return candidates, None
+    kept = resources_mean_gain_kept(resource_ids=resource_ids)
+    if not kept.gains:
+        return candidates, None
+    ranked = {
+        skill_id: sorted(ranked, key=lambda c: rank_key(c, kept.gains))
         for skill_id, ranked in candidates.items()
     }
+    return ranked, kept.as_of
 
 
 def person_open_plan_resources(*, person: Person) -> dict[int, str]:
@@ -140,7 +151,7 @@ def person_readiness_overview(*, person: Person) -> ReadinessOverview:
     gaps = sorted(
         (row for row in rows if row.state.gap > 0), key=lambda row: -row.state.gap
     )  # stable: equal gaps keep the framework's order
-    candidates = person_gap_candidates(person=person, states=states)
+    candidates, effectiveness_as_of = _gap_candidates(person=person, states=states)
     recommendations = [
         GapRecommendations(
             row=row,
@@ -158,6 +169,7 @@ def person_readiness_overview(*, person: Person) -> ReadinessOverview:
         optional=[row for row in rows if not row.state.required],
         recommendations=recommendations,
         planned=person_open_plan_resources(person=person) if gaps else {},
+        effectiveness_as_of=effectiveness_as_of,
     )
 
 

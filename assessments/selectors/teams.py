@@ -25,7 +25,7 @@ from assessments.selectors import (
     Readiness,
     SkillState,
     group_readiness,
-    readiness_figures,
+    readiness_of_states,
     skill_states,
     team_rollup,
 )
@@ -266,8 +266,8 @@ def team_map_build(
     active skills as columns (those required of or rated by a member, or all with
     ``all_skills``; filtered by category), every cell's state, and the totals.
 
-    Queries: members, states, readiness (per person, per skill and the team's, in one
-    statement), skills — four, whatever the size of the team.
+    Queries: members, states (the readiness per person, per skill and the team's summed from
+    them), skills — three, whatever the size of the team.
     """
     filters = filters or MapFilters()
     members = team_members(team=team)
@@ -277,8 +277,9 @@ def team_map_build(
         members = members.exclude(user=exclude_user)
     people = list(members)
     scope = Person.objects.filter(pk__in=members.values("pk"))
+    # One run of the states statement: the totals are summed from the same states.
     states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope)}
-    per_person, per_skill, overall = readiness_figures(people=scope)
+    per_person, per_skill, overall = readiness_of_states(states.values())
 
     skills = list(Skill.objects.filter(is_active=True).select_related("category"))
     if not filters.all_skills:

@@ -27,6 +27,7 @@ from assessments.models import (
     SubmissionKind,
 )
 from assessments.selectors import open_cycles_by_person, person_skill_states
+from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
 from readiness.webhooks.models import EventType
@@ -215,8 +216,10 @@ def manager_ratings_record(
 
 
 def _ratings_recorded(rows: list[SkillRating]) -> None:
-    """One ``rating.recorded`` webhook event per save (a form, a team grid, a CSV import)."""
+    """One ``rating.recorded`` webhook event per save (a form, a team grid, a CSV import),
+    and the measured effectiveness refreshed (debounced: ``services.effectiveness``)."""
     if rows:
+        effectiveness_refresh_later()
         event_emit(
             type=EventType.RATING_RECORDED,
             data={

@@ -216,9 +216,9 @@ def test_editor_get_queries_do_not_grow_with_the_team(
         url = reverse("assessments:team-edit", args=[org.team.pk])
         client.get(url)
         # session, user, persona flags, managed paths, team, can-edit, audiences, categories,
-        # members, states, readiness (per person, per skill, the team's: one statement),
-        # skills; the cycle banner
-        with django_assert_num_queries(13):
+        # members, states (readiness summed from them: no second statement), skills; the
+        # cycle banner
+        with django_assert_num_queries(12):
             assert client.get(url).status_code == 200
 
 

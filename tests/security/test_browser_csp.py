@@ -81,7 +81,11 @@ def test_the_swagger_ui_and_bootstrap_run_under_the_policy(live_server, page: Pa
     with page.expect_response(re.compile(r"/api/docs/$")) as docs:
         page.get_by_role("button", name="Sign in").click()
 
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Readiness API")
+    # The UI fetches the schema, which drf-spectacular generates on this first request of the
+    # process: seconds on a loaded 2-core machine, so the wait is long (it ends when it shows).
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "Readiness API", timeout=60_000
+    )
     expect(page.locator(".opblock").first).to_be_visible()
     page.locator(".opblock-summary").first.click()  # an operation opens: more of React's DOM
     expect(page.locator(".opblock-body").first).to_be_visible()
