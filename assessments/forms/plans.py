@@ -7,7 +7,7 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q
 
 from assessments.selectors.plans import (
@@ -31,7 +31,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AbstractBaseUser) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -52,7 +52,7 @@ def _helper(*layout: object, submit: str) -> FormHelper:
     return helper
 
 
-def _with_current(queryset, current: AbstractBaseUser | None):  # noqa: ANN001, ANN202
+def _with_current(queryset, current: User | None):  # noqa: ANN001, ANN202
     """Candidates plus whoever holds the role now (so that an edit never drops them)."""
     if current is None:
         return queryset
@@ -76,7 +76,7 @@ class PlanForm(forms.Form):
         help_text="New concerns go to the newest active plan.",
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(plan_owner_candidates(), current_owner)
         self.helper = _helper(
@@ -177,7 +177,7 @@ class GapRemedyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
         length_hints(self.fields)
@@ -202,7 +202,7 @@ class ConcernTriageForm(forms.Form):
         "Needed before marking it addressed or closed.",
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
         length_hints(self.fields)

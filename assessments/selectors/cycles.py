@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     Exists,
@@ -44,7 +44,7 @@ class CycleViewer:
     """What a user may see of cycles: everything (leadership, admins) or the sub-trees of the
     teams they manage (managers, read-only). ``None`` from ``cycle_viewer`` means nothing."""
 
-    user: AbstractBaseUser
+    user: User
     leadership: bool
     paths: tuple[str, ...] = ()
 
@@ -61,7 +61,7 @@ class CycleViewer:
         ).exclude(user=self.user)
 
 
-def cycle_viewer(*, user: AbstractBaseUser) -> CycleViewer | None:
+def cycle_viewer(*, user: User) -> CycleViewer | None:
     if is_leadership(user):
         return CycleViewer(user=user, leadership=True)
     paths = managed_paths(user=user)
@@ -267,7 +267,7 @@ def cycle_roster_for_freeze(*, cycle: AssessmentCycle) -> list[tuple[int, int | 
     )
 
 
-def person_pending_cycle(*, user: AbstractBaseUser, today: dt.date) -> AssessmentCycle | None:
+def person_pending_cycle(*, user: User, today: dt.date) -> AssessmentCycle | None:
     """The open cycle (earliest due first) that covers ``user``'s person and has no submission
     from them, or None — the rule of ``open_cycles_by_person``, for one person, in a constant
     number of queries because every page asks: one when no cycle is open, else four (the open

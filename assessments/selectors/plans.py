@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -49,7 +49,7 @@ OPEN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
 STATUS_ORDER = (*OPEN_STATUSES, ConcernStatus.ADDRESSED, ConcernStatus.CLOSED)
 
 
-def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ReadinessPlan]:
+def plans_visible_to(*, user: User) -> QuerySet[ReadinessPlan]:
     """Plans ``user`` may read: all for leadership and admins, else those they own."""
     plans = ReadinessPlan.objects.select_related("owner")
     if is_leadership(user):
@@ -57,19 +57,19 @@ def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ReadinessPlan]:
     return plans.filter(owner=user)
 
 
-def plan_can_view(*, user: AbstractBaseUser, plan: ReadinessPlan) -> bool:
+def plan_can_view(*, user: User, plan: ReadinessPlan) -> bool:
     return is_leadership(user) or plan.owner_id == user.pk
 
 
-def plan_can_edit(*, user: AbstractBaseUser, plan: ReadinessPlan) -> bool:
+def plan_can_edit(*, user: User, plan: ReadinessPlan) -> bool:
     return is_admin(user) or plan.owner_id == user.pk
 
 
-def plan_can_create(*, user: AbstractBaseUser) -> bool:
+def plan_can_create(*, user: User) -> bool:
     return is_leadership(user)
 
 
-def concern_can_triage(*, user: AbstractBaseUser, plan: ReadinessPlan, concern: Concern) -> bool:
+def concern_can_triage(*, user: User, plan: ReadinessPlan, concern: Concern) -> bool:
     return plan_can_edit(user=user, plan=plan) or (
         concern.owner_id == user.pk and plan_can_view(user=user, plan=plan)
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +53,7 @@ def _validated_ratings(
     inputs: Iterable[RatingInput],
     default_person_id: int | None,
     source: str,
-    rated_by: AbstractBaseUser | None,
+    rated_by: User | None,
     cycle: AssessmentCycle | None,
     at: dt.datetime,
 ) -> list[SkillRating]:
@@ -148,7 +148,7 @@ def self_assessment_submit(
     *,
     person: Person,
     entries: Iterable[RatingInput],
-    user: AbstractBaseUser,
+    user: User,
     cycle: AssessmentCycle | None = None,
     version: int | None = None,
 ) -> AssessmentSubmission:
@@ -185,7 +185,7 @@ def self_assessment_submit(
 
 @transaction.atomic
 def self_assessment_confirm(
-    *, person: Person, user: AbstractBaseUser, cycle: AssessmentCycle | None = None
+    *, person: Person, user: User, cycle: AssessmentCycle | None = None
 ) -> AssessmentSubmission:
     """ "Nothing changed": record a submission only — it restarts the cadence and counts for
     ``cycle`` — and no rating, so that a confirmation never undoes a manager's adjustment nor
@@ -196,9 +196,7 @@ def self_assessment_confirm(
 
 
 @transaction.atomic
-def manager_ratings_record(
-    *, manager: AbstractBaseUser, entries: Iterable[RatingInput]
-) -> list[SkillRating]:
+def manager_ratings_record(*, manager: User, entries: Iterable[RatingInput]) -> list[SkillRating]:
     """Append manager ratings (each entry names its person). The caller checks that ``manager``
     manages every person named (``readiness.selectors.people_managed_by``)."""
     rows = _validated_ratings(
@@ -246,7 +244,7 @@ def plan_item_add(
     person: Person,
     resource: TrainingResource,
     skill: Skill | None = None,
-    assigned_by: AbstractBaseUser | None = None,
+    assigned_by: User | None = None,
     due_date: dt.date | None = None,
     status: str = PlanItemStatus.PLANNED,
 ) -> tuple[LearningPlanItem, bool]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -34,7 +34,7 @@ def plan_create(
     *,
     name: str,
     business_scenario: str,
-    owner: AbstractBaseUser,
+    owner: User,
     start_date: dt.date,
     target_date: dt.date,
     status: str,
@@ -176,7 +176,7 @@ def gap_remedy_set(
     skill: Skill,
     remedy: str,
     deadline: dt.date,
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     notes: str = "",
 ) -> GapRemedy:
     """Record (or change) how ``plan`` closes the organization's gap on ``skill``: train,
@@ -204,7 +204,7 @@ def concern_triage(
     *,
     concern: Concern,
     status: str,
-    owner: AbstractBaseUser | None,
+    owner: User | None,
     addressable_by: str,
     response: str,
 ) -> Concern:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from readiness.models import Concern, Person, Team
@@ -38,7 +38,7 @@ class DashboardScope:
         return Concern.objects.filter(in_subtrees([t.path for t in self.roots], field="team__path"))
 
 
-def dashboard_scope(*, user: AbstractBaseUser) -> DashboardScope | None:
+def dashboard_scope(*, user: User) -> DashboardScope | None:
     """The scope of ``user``'s dashboard, or None when they may not see one (employees)."""
     if is_leadership(user):
         return organization_scope()
