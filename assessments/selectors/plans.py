@@ -75,7 +75,7 @@ def concern_can_triage(*, user: User, plan: ReadinessPlan, concern: Concern) -> 
     )
 
 
-def plan_owner_candidates() -> QuerySet:
+def plan_owner_candidates() -> QuerySet[User]:
     """Who may own a plan: members of Leadership and admins, by name."""
     return (
         get_user_model()
@@ -85,7 +85,7 @@ def plan_owner_candidates() -> QuerySet:
     )
 
 
-def responsible_candidates() -> QuerySet:
+def responsible_candidates() -> QuerySet[User]:
     """Who may own a concern or a gap remedy: leadership, admins and team managers."""
     return (
         get_user_model()
