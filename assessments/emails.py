@@ -191,7 +191,8 @@ class EmailBatch:
             if "\x00" in part:  # a token the template transformed
                 return None
             filled.append(part)
-        return tuple(filled)
+        first, second, third = filled
+        return first, second, third
 
 
 @functools.cache

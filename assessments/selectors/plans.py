@@ -223,7 +223,7 @@ class GoalProgress:
 
 def goal_statement(goal: PlanGoal) -> str:
     """ "70% of Tech specialists at target on Prompt engineering by 1 Jun 2026"."""
-    what = goal.skill.name if goal.skill_id else "all their required skills"
+    what = goal.skill.name if goal.skill is not None else "all their required skills"
     return (
         f"{goal.target_share}% of {goal.audience.name} at target on {what} "
         f"by {date_format(goal.due_date, 'j M Y')}"

@@ -70,6 +70,8 @@ def _validated_ratings(
     rows, errors = [], {}
     for index, entry in enumerate(inputs):
         person_id = entry.person_id or default_person_id
+        if person_id is None:  # a caller's mistake: every rating names its person
+            raise ValueError("A rating without a person (and no default person).")
         rating = SkillRating(
             person_id=person_id,
             skill_id=entry.skill_id,
@@ -311,11 +313,11 @@ def plan_suggestion_apply(*, person: Person, suggestion: PlanSuggestion) -> Sugg
     )
     created = 0
     for resource in suggestion.resources:
-        covered = suggestion.covers.get(resource.pk) or [None]
+        covered = suggestion.covers.get(resource.pk)
         _item, was_created = plan_item_add(
             person=person,
             resource=resource,
-            skill=skills.get(covered[0]),
+            skill=skills.get(covered[0]) if covered else None,
             status=PlanItemStatus.SUGGESTED,
         )
         created += was_created

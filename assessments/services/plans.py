@@ -76,7 +76,7 @@ def plan_update(*, plan: ReadinessPlan, **changes: object) -> ReadinessPlan:
 
 
 def _goal_check(goal: PlanGoal) -> None:
-    if goal.skill_id and not goal.skill.is_active:
+    if goal.skill is not None and not goal.skill.is_active:
         raise ValidationError({"skill": "This skill is retired: choose an active skill."})
     duplicate = PlanGoal.objects.filter(
         plan=goal.plan, audience=goal.audience, skill=goal.skill, due_date=goal.due_date

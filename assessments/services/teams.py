@@ -189,7 +189,8 @@ def team_resource_assign(
     )
     best_skill: dict[int, tuple[int, int]] = {}  # person → (gap closed, skill)
     for state in skill_states(people=Person.objects.filter(pk__in=member_ids)):
-        if state.gap <= 0 or state.skill_id not in brings:
+        # (A gap always has a target: the test is for the type checker.)
+        if state.gap <= 0 or state.target is None or state.skill_id not in brings:
             continue
         closed = Candidate(
             resource, state.skill_id, brings[state.skill_id], state.target, state.level or 0
