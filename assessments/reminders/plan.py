@@ -154,7 +154,7 @@ def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
 def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Reminder]) -> bool:
     if step == 0:
         return True
-    last_sent = timezone.localdate(max(row.sent_at for row in rows))
+    last_sent = timezone.localdate(max(row.sent_at for row in rows if row.sent_at is not None))
     gap = dt.timedelta(days=STEP_DAYS)
     return run.today >= max(deadline + step * gap, last_sent + gap)
 
@@ -256,7 +256,7 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
         own={"person": ("display_name",)},
         headers={"Message-ID": message_id(f"reminder-{row.pk}")},
     )
-    record = SentEmail(row.kind, person.email, message.subject, (person.pk,))
+    record = SentEmail(row.kind, person.email, str(message.subject), (person.pk,))
     event = None
     if row.kind == ReminderKind.DUE:
         # One event per sequence: its id is the step's, so a step sent again is one event.
@@ -297,6 +297,8 @@ def _digest_entry(run: ReminderRun, row: Reminder) -> dict:
 def digest_message(run: ReminderRun, rows: list[Reminder]) -> Outgoing:
     """One manager's escalation digest: every person escalated to them in this run."""
     manager = rows[0].recipient
+    if manager is None:  # never: an escalation is claimed for its manager
+        raise ValueError(f"Escalation {rows[0].pk} has no manager to send it to.")
     entries = [
         _digest_entry(run, row)
         for row in sorted(rows, key=lambda r: (r.person.display_name.lower(), r.pk))
@@ -320,7 +322,7 @@ def digest_message(run: ReminderRun, rows: list[Reminder]) -> Outgoing:
     record = SentEmail(
         ReminderKind.ESCALATION,
         manager.email,
-        message.subject,
+        str(message.subject),
         tuple(row.person_id for row in rows),
     )
     return Outgoing(message, [row.pk for row in rows], record)

@@ -88,7 +88,7 @@ def remind_batch(run: ReminderRun, statuses: list[Reassessment]) -> None:
 
 def send_digests(run: ReminderRun) -> None:
     """The escalation digests, after every batch: one per manager."""
-    by_manager: dict[int, list[Reminder]] = defaultdict(list)
+    by_manager: dict[int | None, list[Reminder]] = defaultdict(list)
     for row in claimed_escalations(run):
         by_manager[row.recipient_id].append(row)
     deliver(run, [digest_message(run, group) for group in by_manager.values()])

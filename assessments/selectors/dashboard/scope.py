@@ -32,6 +32,10 @@ class DashboardScope:
             return "The whole organization"
         return "Your teams: " + ", ".join(team.name for team in self.roots)
 
+    def root(self, team_id: int | None) -> int | None:
+        """The root ``team_id`` rolls up to (None: no team, or a team out of scope)."""
+        return None if team_id is None else self.root_of.get(team_id)
+
     def concerns(self) -> QuerySet[Concern]:
         if self.leadership:
             return Concern.objects.all()
