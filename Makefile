@@ -78,7 +78,7 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)  ## mypy with the Django and DRF plugins on the app packages.
-	$(BIN)/mypy readiness catalog assessments audit
+	$(BIN)/mypy readiness catalog assessments audit demo
 
 security: $(STAMP)  ## bandit on the code (fails on any finding; exclusions are `# nosec` in place).
 	$(BIN)/bandit -r readiness catalog assessments audit demo -x '*/migrations/*' -q
