@@ -265,7 +265,6 @@ class MyHistoryView(OwnPersonMixin, TemplateView):
 
 class PersonHistoryView(TemplateView):
     request: AuthenticatedHttpRequest
-
     template_name = "assessments/me_history.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
