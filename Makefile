@@ -78,7 +78,7 @@ lint: $(STAMP)  ## ruff, and no model change without its migration.
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: $(STAMP)  ## mypy with the Django and DRF plugins on the app packages.
-	$(BIN)/mypy readiness catalog assessments audit
+	$(BIN)/mypy readiness catalog assessments audit demo
 
 # The API contract (.ci/run "API contract"): the schema as `manage.py spectacular` writes it,
 # validated (openapi-spec-validator), linted by Spectral (.spectral.yaml: 0 errors, 0 warnings),

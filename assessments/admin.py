@@ -6,6 +6,7 @@ them (a reminder step may be deleted to let it be sent again).
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
@@ -90,8 +91,8 @@ class SkillRatingAdmin(admin.ModelAdmin):
         return timezone.localtime(obj.created_at).strftime("%Y-%m-%d %H:%M")
 
     def save_model(self, request: HttpRequest, obj: SkillRating, form, change: bool) -> None:  # noqa: ANN001
-        if not change and obj.rated_by_id is None:
-            obj.rated_by = request.user
+        if not change and obj.rated_by_id is None and isinstance(request.user, User):
+            obj.rated_by = request.user  # (the admin site lets only signed-in staff in)
         super().save_model(request, obj, form, change)
 
 

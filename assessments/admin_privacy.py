@@ -7,6 +7,7 @@ assessments (readiness may not import assessments).
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -55,7 +56,7 @@ def erase_people(
         "title": "Erase people",
         "opts": modeladmin.model._meta,
         "people": people,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/readiness/person/erase_confirmation.html", context)
 

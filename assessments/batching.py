@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from operator import attrgetter
+from typing import Any
 
 from django.db.models import QuerySet
 
 
 def in_batches(
-    queryset: QuerySet, *, size: int, pk_of: Callable[[object], int] = attrgetter("pk")
+    queryset: QuerySet, *, size: int, pk_of: Callable[[Any], int] = attrgetter("pk")
 ) -> Iterator[list]:
     """The rows of ``queryset`` (which must be ordered by primary key) in lists of ``size``.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from typing import overload
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -29,13 +30,17 @@ def absolute_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+@overload
+def absolute_reverse(name: str, *, args: tuple = (), fallback: str) -> str: ...
+@overload
+def absolute_reverse(name: str, *, args: tuple = (), fallback: None = None) -> str | None: ...
 def absolute_reverse(name: str, *, args: tuple = (), fallback: str | None = None) -> str | None:
     """The absolute URL of a named route, or of ``fallback`` when the route does not exist
     (yet): emails must not fail because a page elsewhere in the product is renamed."""
     try:
         return absolute_url(reverse(name, args=args))
     except NoReverseMatch:
-        return absolute_url(fallback) if fallback else None
+        return absolute_url(fallback) if fallback is not None else None
 
 
 def message_id(local_part: str) -> str:
@@ -191,7 +196,8 @@ class EmailBatch:
             if "\x00" in part:  # a token the template transformed
                 return None
             filled.append(part)
-        return tuple(filled)
+        first, second, third = filled
+        return first, second, third
 
 
 @functools.cache

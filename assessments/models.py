@@ -1,5 +1,9 @@
 """The person side: cycles, append-only ratings, learning plans, reminders and snapshots."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -17,6 +21,10 @@ from assessments.learning_records.models import (  # noqa: F401 - models of the 
 )
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
+
+if TYPE_CHECKING:
+    from assessments.selectors.me import RetiredItem
+    from assessments.selectors.states import SkillState
 
 
 class CycleStatus(models.TextChoices):
@@ -211,6 +219,9 @@ class LearningPlanItem(models.Model):
     verified_by = models.CharField(
         max_length=20, choices=VerificationSource.choices, blank=True, default=""
     )
+    # Not stored: what the My plan page sets on each item for its table (me_plan_table.html).
+    retired_upstream: RetiredItem | None
+    gap_state: SkillState | None
 
     class Meta:
         ordering = ["status", "due_date", "-created_at"]

@@ -99,7 +99,7 @@ def gap_candidates(
     for link in _links_for(gaps):
         state = gaps[link.skill_id]
         current = state.level or 0
-        if link.level <= current:
+        if link.level <= current or state.target is None:  # (a gap always has a target)
             continue
         if not _fits({a.pk for a in link.resource.audiences.all()}, audiences):
             continue
@@ -198,18 +198,20 @@ def team_resource_ranking(
     *, people: Iterable[Person], states: Iterable[SkillState], everyone_id: int | None
 ) -> list[TeamResource]:
     """Resources ranked by how much gap they close across ``people`` per hour of learning."""
-    people = {p.pk: p for p in people}
+    by_pk = {p.pk: p for p in people}
     gaps_by_skill: dict[int, list[SkillState]] = defaultdict(list)
     for state in states:
-        if state.gap > 0 and state.person_id in people:
+        if state.gap > 0 and state.person_id in by_pk:
             gaps_by_skill[state.skill_id].append(state)
     if not gaps_by_skill:
         return []
-    audiences = {pid: _audience_ids(p, everyone_id) for pid, p in people.items()}
+    audiences = {pid: _audience_ids(p, everyone_id) for pid, p in by_pk.items()}
     ranking: dict[int, TeamResource] = {}
     for link in _links_for(gaps_by_skill):
         resource_audiences = {a.pk for a in link.resource.audiences.all()}
         for state in gaps_by_skill[link.skill_id]:
+            if state.target is None:  # never: a gap always has a target
+                continue
             current = state.level or 0
             closed = max(0, min(link.level, state.target) - current)
             if not closed or not _fits(resource_audiences, audiences[state.person_id]):

@@ -32,12 +32,13 @@ class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
             "people-manager",
         }
         self.skills = Skill.objects.filter(is_active=True).in_bulk(field_name="slug")
-        self.everyone = Audience.objects.filter(is_everyone=True).first()
-        if needed - set(self.roles) or not self.everyone or not self.skills:
+        everyone = Audience.objects.filter(is_everyone=True).first()
+        if needed - set(self.roles) or not everyone or not self.skills:
             raise ValueError(
                 "The seeded skills framework is missing (roles, skills or the "
                 "Everyone audience): run `manage.py migrate` first."
             )
+        self.everyone = everyone
         self.targets = self._role_targets()
         self.optional = {
             role: [s.pk for s in self.skills.values() if s.pk not in targets]

@@ -3,9 +3,8 @@
 import time
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
 from assessments.models import AssessmentCycle, LearningPlanItem, RatingSource, SkillRating
@@ -41,9 +40,8 @@ def demo_organization_exists() -> bool:
     return Person.objects.filter(user__username="employee").exists()
 
 
-def demo_logins_ensure(*, password: str) -> dict[str, AbstractUser]:
+def demo_logins_ensure(*, password: str) -> dict[str, User]:
     """Create or reset the five demo logins: names, emails, flags, groups and password."""
-    User = get_user_model()
     password_hash = make_password(password)
     groups = {
         name: Group.objects.get_or_create(name=name)[0]

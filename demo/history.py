@@ -27,9 +27,10 @@ from demo.data import (
     SELF_BIAS_WEIGHTS,
 )
 from demo.organization import _aware, _PersonSpec
+from demo.state import DemoState
 
 
-class HistorySteps:
+class HistorySteps(DemoState):
     """The history steps of ``DemoBuilder``: ratings, learning and submissions."""
 
     def _flush(self, rows: Iterator[SkillRating | LearningPlanItem]) -> None:
@@ -37,7 +38,10 @@ class HistorySteps:
         ratings: list[SkillRating] = []
         items: list[LearningPlanItem] = []
         for row in rows:
-            (ratings if isinstance(row, SkillRating) else items).append(row)
+            if isinstance(row, SkillRating):
+                ratings.append(row)
+            else:
+                items.append(row)
             if len(ratings) >= RATING_BATCH_SIZE:
                 SkillRating.objects.bulk_create(ratings, batch_size=RATING_BATCH_SIZE)
                 ratings.clear()

@@ -19,6 +19,7 @@ from demo.data import (
     REGIONS,
     TEAMS_PER_DIVISION,
 )
+from demo.state import DemoState
 from readiness.models import Person, Team
 
 
@@ -31,6 +32,27 @@ class _TeamSpec:
     team: Team | None = None
     manager_user_id: int | None = None
 
+    @property
+    def above(self) -> "_TeamSpec":
+        """The parent of a team that has one (every team but the departments)."""
+        if self.parent is None:
+            raise ValueError(f"{self.name} is a department: nothing is above it.")
+        return self.parent
+
+    @property
+    def created(self) -> Team:
+        """The team, once ``_create_teams`` has made it."""
+        if self.team is None:
+            raise ValueError(f"The team {self.name} is not created yet.")
+        return self.team
+
+    @property
+    def leaf_profile(self) -> str:
+        """The profile of a leaf team (``PROFILES``' key)."""
+        if self.profile is None:
+            raise ValueError(f"{self.name} is no leaf team.")
+        return self.profile
+
 
 @dataclass(eq=False)
 class _PersonSpec:
@@ -40,10 +62,10 @@ class _PersonSpec:
     username: str = ""
     first_name: str = ""
     last_name: str = ""
-    start_date: date | None = None
+    start_date: date = date.min  # set by _create_people
     manages: list[_TeamSpec] = field(default_factory=list)
-    user_id: int | None = None
-    person_id: int | None = None
+    user_id: int = 0  # 0 until the user exists
+    person_id: int = 0  # 0 until the person exists
 
 
 def _team_tree(leaf_count: int) -> list[_TeamSpec]:
@@ -87,15 +109,18 @@ def _aware(day: date, seconds: float = 0) -> datetime:
     return timezone.make_aware(start) + timedelta(seconds=seconds)
 
 
-class OrganizationSteps:
+class OrganizationSteps(DemoState):
     """The organization steps of ``DemoBuilder``: teams, then people."""
 
     def _create_teams(self) -> None:
         for depth in (0, 1, 2):
             level = [t for t in self.tree if self._depth(t) == depth]
+            teams = []
             for spec in level:
-                spec.team = Team(name=spec.name, parent=spec.parent.team if spec.parent else None)
-            Team.objects.bulk_create([t.team for t in level], batch_size=BATCH_SIZE)
+                team = Team(name=spec.name, parent=spec.parent.team if spec.parent else None)
+                spec.team = team
+                teams.append(team)
+            Team.objects.bulk_create(teams, batch_size=BATCH_SIZE)
         Team.rebuild_paths()
 
     @staticmethod
@@ -108,14 +133,15 @@ class OrganizationSteps:
         platform = next(t for t in leaves if t.profile == "engineering")
         office = next(t for t in leaves if t.profile == "executive")
         learning = next(t for t in leaves if t.profile == "learning")
-        operations = office.parent if office.parent.parent is None else office.parent.parent
+        division = office.above
+        operations = division if division.parent is None else division.above
         specs = [
             _PersonSpec(
                 operations, "executive", "Chief Operating Officer", "lead", manages=[office]
             ),
             _PersonSpec(learning, "trainer", "Learning & Development Lead", "curator"),
             _PersonSpec(
-                platform.parent,
+                platform.above,
                 "people-manager",
                 "Engineering Manager",
                 "manager",
@@ -130,7 +156,7 @@ class OrganizationSteps:
             specs.append(_PersonSpec(head_team, role, spec.title, manages=[spec]))
         for spec in leaves:
             if spec not in (platform, office):
-                specs.append(_PersonSpec(spec.parent, "people-manager", spec.title, manages=[spec]))
+                specs.append(_PersonSpec(spec.above, "people-manager", spec.title, manages=[spec]))
         remaining = self.people - len(specs)
         if remaining < 5:
             raise ValueError(
@@ -141,7 +167,7 @@ class OrganizationSteps:
             itertools.islice(itertools.cycle([t for t in leaves if t is not office]), remaining - 5)
         )
         for team in members:
-            roles, weights = zip(*PROFILES[team.profile][2].items(), strict=True)
+            roles, weights = zip(*PROFILES[team.leaf_profile][2].items(), strict=True)
             role = self.rng.choices(roles, weights)[0]
             specs.append(_PersonSpec(team, role, self.rng.choice(JOB_TITLES[role])))
         return specs
@@ -218,6 +244,6 @@ class OrganizationSteps:
             spec.person_id = person_ids[spec.user_id]
         Through = Team.managers.through
         Through.objects.bulk_create(
-            [Through(team_id=t.team.pk, user_id=t.manager_user_id) for t in self.tree],
+            [Through(team_id=t.created.pk, user_id=t.manager_user_id) for t in self.tree],
             batch_size=BATCH_SIZE,
         )

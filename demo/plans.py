@@ -12,10 +12,11 @@ from demo.data import (
     PLAN_NAME,
 )
 from demo.organization import _aware, _PersonSpec
+from demo.state import DemoState
 from readiness.models import Audience, Concern, PlanGoal, PlanPartner, PlanStatus, ReadinessPlan
 
 
-class PlanSteps:
+class PlanSteps(DemoState):
     """The plan steps of ``DemoBuilder``: the plan and its cycles, concerns."""
 
     def _create_plan_and_cycles(self) -> None:

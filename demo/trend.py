@@ -12,15 +12,15 @@ from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from assessments.models import AssessmentSubmission, SkillRating
 from assessments.snapshots import SnapshotResult, snapshots_write
+from demo.state import DemoState
 from readiness.models import Person
 
 #: The rows ``snapshots_write`` reads that carry a date, and the field that says when.
-DATED_ROWS: tuple[tuple[type[Model], str], ...] = (
+DATED_ROWS: tuple[tuple[type[SkillRating] | type[AssessmentSubmission], str], ...] = (
     (SkillRating, "created_at"),
     (AssessmentSubmission, "submitted_at"),
 )
@@ -84,7 +84,7 @@ def snapshots_backfill(dates: Iterable[date]) -> list[SnapshotResult]:
     return sorted(results, key=lambda result: result.date)
 
 
-class TrendSteps:
+class TrendSteps(DemoState):
     """The trend step of ``DemoBuilder``: a snapshot at the close of each past cycle."""
 
     def _create_snapshots(self) -> None:

@@ -23,6 +23,7 @@ from assessments.selectors.me import person_gap_candidates, person_plan_suggesti
 from assessments.services.me import self_assessment_confirm, submission_cycle
 from catalog.models import TrainingResource
 from readiness.api.locations import created
+from readiness.typed import api_user
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ class MyConfirmView(APIView):
                 }
             )
         cycle = submission_cycle(person=person)
-        submission = self_assessment_confirm(person=person, user=request.user, cycle=cycle)
+        submission = self_assessment_confirm(person=person, user=api_user(request), cycle=cycle)
         return created(request, ConfirmResultSerializer({"submission": submission}).data, "me")
 
 
@@ -152,7 +153,8 @@ class MyPlanSuggestionView(generics.GenericAPIView):
         person = _own_person(request)
         suggestion = person_plan_suggestion(person=person)
         for resource in suggestion.resources:
-            resource.covers = suggestion.covers.get(resource.pk, [])
+            # Read by SuggestedResourceSerializer.covers (not a field of the model).
+            setattr(resource, "covers", suggestion.covers.get(resource.pk, []))  # noqa: B010
         return Response(
             PlanSuggestionSerializer(
                 {

@@ -46,12 +46,11 @@ def _id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def _plan_date(value: dt.date) -> dt.date:
+def _plan_date(value: dt.date) -> None:
     if not PLAN_YEARS[0] <= value.year <= PLAN_YEARS[1]:
         raise serializers.ValidationError(
             f"Choose a date between the years {PLAN_YEARS[0]} and {PLAN_YEARS[1]}."
         )
-    return value
 
 
 class PlanInput(StrictSerializer):
@@ -147,7 +146,8 @@ class GoalProgressSerializer(serializers.Serializer):
 
 
 class PlanDetailSerializer(ReadinessPlanSerializer):
-    goals = serializers.SerializerMethodField()
+    # DRF lets a subclass redeclare a field; the stubs type the base's nested serializer.
+    goals = serializers.SerializerMethodField()  # type: ignore[assignment]
 
     class Meta(ReadinessPlanSerializer.Meta):
         pass
@@ -155,7 +155,8 @@ class PlanDetailSerializer(ReadinessPlanSerializer):
     @extend_schema_field(GoalProgressSerializer(many=True))
     def get_goals(self, plan: ReadinessPlan) -> list[dict]:
         progress: list[GoalProgress] = self.context["goals_progress"]
-        return GoalProgressSerializer(progress, many=True).data
+        # many=True: a ReturnList of dicts (the stubs type every ``.data`` as a ReturnDict).
+        return GoalProgressSerializer(progress, many=True).data  # type: ignore[return-value]
 
 
 class TriagedConcernSerializer(ConcernSerializer):

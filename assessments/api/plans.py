@@ -82,6 +82,7 @@ from readiness.models import (
     ReadinessPlan,
     Skill,
 )
+from readiness.typed import api_user
 
 # --- Permissions ------------------------------------------------------------------------------
 
@@ -168,11 +169,11 @@ class ReadinessPlanViewSet(
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return plans_visible_to(user=self.request.user).prefetch_related("goals", "partners")
+        return plans_visible_to(user=api_user(self.request)).prefetch_related("goals", "partners")
 
     def _editable(self) -> ReadinessPlan:
         plan = self.get_object()
-        if not plan_can_edit(user=self.request.user, plan=plan):
+        if not plan_can_edit(user=api_user(self.request), plan=plan):
             raise exceptions.PermissionDenied(
                 "Only the plan's owner (or an admin) changes this plan."
             )
@@ -188,10 +189,10 @@ class ReadinessPlanViewSet(
         return Response(serializer.data)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        if not plan_can_create(user=request.user):
+        if not plan_can_create(user=api_user(request)):
             raise exceptions.PermissionDenied("Only leadership and admins create plans.")
         data = _input(PlanInput, request)
-        plan = plan_create(**_valid(PlanForm(data=data, current_owner=request.user)))
+        plan = plan_create(**_valid(PlanForm(data=data, current_owner=api_user(request))))
         return created(request, ReadinessPlanSerializer(plan).data, "plan-detail", pk=plan.pk)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
@@ -422,7 +423,7 @@ class ReadinessPlanViewSet(
             pk=concern_pk,
             plan=plan,
         )
-        if not concern_can_triage(user=request.user, plan=plan, concern=concern):
+        if not concern_can_triage(user=api_user(request), plan=plan, concern=concern):
             raise exceptions.PermissionDenied(
                 "Only the plan's owner or the concern's owner triages it."
             )

@@ -32,7 +32,7 @@ def _hidden(dashboard: Dashboard) -> str:
 
 def _group_rows(dashboard: Dashboard, rows: list[GroupRow]) -> list[list]:
     hidden = _hidden(dashboard)
-    result = []
+    result: list[list] = []
     for row in [*rows, dashboard.total]:
         if row.hidden:
             result.append([row.label, hidden, "", "", "", "", ""])

@@ -58,10 +58,16 @@ class ImportRow:
     @property
     def awaiting_review(self) -> bool:
         """Unchanged, while a newer self-rating of the member waits for the manager."""
-        return bool(not self.skipped and self.unchanged and self.current.awaiting_review)
+        state = self.current
+        return bool(
+            not self.skipped and self.unchanged and state is not None and state.awaiting_review
+        )
 
     @property
     def edit(self) -> CellEdit:
+        """The grid edit of a line that passed the check (person, skill and level found)."""
+        if self.person is None or self.skill is None or self.level is None:
+            raise ValueError(f"Line {self.line} did not pass the check: it records nothing.")
         state = self.current
         return CellEdit(
             person_id=self.person.pk,

@@ -119,10 +119,14 @@ class CategoryGroup:
         return sum(1 for block in self.blocks if block.required and not block.rated)
 
 
-class SkillBlocksMixin:
+class SkillBlocksMixin(forms.BaseForm):
     """The self-assessment's layout: each skill as a block (its level options with their
     descriptors, interest, note, evidence), grouped by category, the ones on show first, and
     the error summary. Needs ``skills``, ``states``, ``highlight`` and the bound fields."""
+
+    skills: list[Skill]
+    states: Mapping[int, SkillState]
+    highlight: set[int]
 
     @property
     def error_summary(self) -> list[tuple[str, str, str]]:
@@ -134,7 +138,7 @@ class SkillBlocksMixin:
             if match and int(match.group(1)) in skills:
                 skill = skills[int(match.group(1))]
                 anchor = f"id_{name}_0" if name.endswith("-level") else f"id_{name}"
-                summary.append((anchor, skill.name, errors[0]))
+                summary.append((anchor, skill.name, str(errors[0])))
         return summary
 
     def _value(self, name: str) -> object:
@@ -284,7 +288,8 @@ class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
     # --- validation -----------------------------------------------------------------------
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         known = {skill.pk for skill in self.skills}
         unknown = sorted(posted_skill_ids(self.data) - known)
         if unknown:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 
 from assessments.selectors.plans import (
     plan_owner_candidates,
@@ -25,13 +25,14 @@ from readiness.models import (
     Skill,
     Team,
 )
+from readiness.typed import model_choice_field
 
 EM_SPACE = "\u2003"
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AbstractBaseUser) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -52,13 +53,13 @@ def _helper(*layout: object, submit: str) -> FormHelper:
     return helper
 
 
-def _with_current(queryset, current: AbstractBaseUser | None):  # noqa: ANN001, ANN202
+def _with_current(queryset: QuerySet[User], current: User | None) -> QuerySet[User]:
     """Candidates plus whoever holds the role now (so that an edit never drops them)."""
     if current is None:
         return queryset
-    return queryset.model.objects.filter(
-        Q(pk__in=queryset.values("pk")) | Q(pk=current.pk)
-    ).order_by("first_name", "last_name", "username")
+    return User.objects.filter(Q(pk__in=queryset.values("pk")) | Q(pk=current.pk)).order_by(
+        "first_name", "last_name", "username"
+    )
 
 
 class PlanForm(forms.Form):
@@ -76,9 +77,11 @@ class PlanForm(forms.Form):
         help_text="New concerns go to the newest active plan.",
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _with_current(plan_owner_candidates(), current_owner)
+        model_choice_field(self, "owner").queryset = _with_current(
+            plan_owner_candidates(), current_owner
+        )
         self.helper = _helper(
             "name",
             "business_scenario",
@@ -95,7 +98,8 @@ class PlanForm(forms.Form):
         return self.cleaned_data["name"].strip()
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, target = data.get("start_date"), data.get("target_date")
         if start and target and target < start:
             self.add_error("target_date", "The target date must not precede the start.")
@@ -159,7 +163,8 @@ class PlanPartnerForm(forms.Form):
         self.helper = _helper("team", "name", "contribution", "due_date", submit="Save the partner")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("team") and not (data.get("name") or "").strip():
             self.add_error("name", "Name the partner, or choose one of our teams.")
         return data
@@ -177,9 +182,11 @@ class GapRemedyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
+        model_choice_field(self, "owner").queryset = _with_current(
+            responsible_candidates(), current_owner
+        )
         length_hints(self.fields)
         self.helper = _helper("remedy", "owner", "deadline", "notes", submit="Save the remedy")
 
@@ -202,9 +209,11 @@ class ConcernTriageForm(forms.Form):
         "Needed before marking it addressed or closed.",
     )
 
-    def __init__(self, *args, current_owner: AbstractBaseUser | None = None, **kwargs) -> None:
+    def __init__(self, *args, current_owner: User | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _with_current(responsible_candidates(), current_owner)
+        model_choice_field(self, "owner").queryset = _with_current(
+            responsible_candidates(), current_owner
+        )
         length_hints(self.fields)
         self.helper = _helper(
             Row(

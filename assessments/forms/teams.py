@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from assessments.exports.ratings_import import ratings_csv_reader
@@ -20,6 +21,7 @@ from assessments.selectors.teams import MapFilters
 from assessments.services.teams import CellEdit
 from readiness.forms import IdsChoiceField
 from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
+from readiness.typed import choice_field, model_choice_field
 
 SORT_PATTERN = re.compile(r"^(?:name|readiness|gap|skill-\d{1,9})$")
 CELL_FIELD = re.compile(r"^c-(\d{1,12})-(\d{1,12})$")
@@ -52,10 +54,10 @@ class TeamMapFilterForm(forms.Form):
         categories: Iterable[SkillCategory],
     ) -> None:
         super().__init__(data)
-        self.fields["audience"].choices = [("", "All audiences")] + [
+        choice_field(self, "audience").choices = [("", "All audiences")] + [
             (a.pk, a.name) for a in audiences
         ]
-        self.fields["category"].choices = [("", "All categories")] + [
+        choice_field(self, "category").choices = [("", "All categories")] + [
             (c.pk, c.name) for c in categories
         ]
 
@@ -195,30 +197,28 @@ def review_edits_parse(data: Mapping[str, str]) -> tuple[list[CellEdit], list[st
         except ValidationError:
             continue
         rows[(person_id, skill_id)] = (self_level, seen_level, data.get(f"ver-{key}", ""))
+    chosen: dict[tuple[int, int], int | None]
     if "accept_all" in data:
-        chosen = {key: rows[key][0] for key in rows}
+        chosen = {cell: rows[cell][0] for cell in rows}
     elif "accept_member" in data:
         member = data.get("accept_member") or ""
-        chosen = {key: rows[key][0] for key in rows if str(key[0]) == member}
+        chosen = {cell: rows[cell][0] for cell in rows if str(cell[0]) == member}
         if not chosen:
             return [], ["This member has no self-rating in the list any more: reload the page."]
     else:
-        action, raw = (
-            ("accept", data.get("accept"))
-            if data.get("accept")
-            else ("adjust", data.get("adjust") or "")
-        )
+        accept = data.get("accept")
+        action, raw = ("accept", accept) if accept else ("adjust", data.get("adjust") or "")
         pieces = raw.split("-")
         if len(pieces) != 2 or not all(p.isdigit() for p in pieces):
             return [], ["Choose a self-rating to accept or adjust."]
-        key = (int(pieces[0]), int(pieces[1]))
-        if key not in rows:
+        cell = (int(pieces[0]), int(pieces[1]))
+        if cell not in rows:
             return [], ["This self-rating is no longer in the list: reload the page."]
         if action == "accept":
-            chosen = {key: rows[key][0]}
+            chosen = {cell: rows[cell][0]}
         else:
             try:
-                chosen = {key: _level(data.get(f"level-{raw}", ""))}
+                chosen = {cell: _level(data.get(f"level-{raw}", ""))}
             except ValidationError as error:
                 return [], error.messages
     edits, errors = [], []
@@ -246,9 +246,9 @@ class AssignForm(forms.Form):
     )
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
 
-    def __init__(self, *args, members, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+    def __init__(self, *args, members: QuerySet[Person], **kwargs) -> None:  # noqa: ANN002, ANN003
         super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = members
+        model_choice_field(self, "people").queryset = members
 
     def clean_due_date(self):  # noqa: ANN201
         due = self.cleaned_data["due_date"]

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -79,10 +79,10 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
             )
         return render(self.request, self.template_name, context, status=status)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return self._render(TranscriptLinkForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = TranscriptLinkForm(request.POST)
         if form.is_valid():
             try:
@@ -103,10 +103,10 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
 class MyCertificationAddView(MyVerifiedLearningView):
     """A certification entered by hand; errors shown at their fields on the same page."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("assessments:my-verified-learning")
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = CertificationEntryForm(request.POST)
         if form.is_valid():
             try:
@@ -135,7 +135,7 @@ def person_certification_verify_view(
 
 
 @require_POST
-def my_transcript_sync(request: HttpRequest) -> HttpResponse:
+def my_transcript_sync(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Sync now": queue a read of the person's own transcript."""
     person = _own_person(request)
     link = person_transcript_link(person=person)
@@ -150,7 +150,7 @@ def my_transcript_sync(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def my_transcript_unlink(request: HttpRequest) -> HttpResponse:
+def my_transcript_unlink(request: AuthenticatedHttpRequest) -> HttpResponse:
     person = _own_person(request)
     if transcript_link_remove(person=person):
         messages.success(

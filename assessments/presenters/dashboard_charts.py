@@ -227,7 +227,9 @@ def percent_line_chart(
     )
     sentences = []
     for index, data in enumerate(series):
-        segments, markers, current = [], [], []
+        segments: list[str] = []
+        markers: list[Marker] = []
+        current: list[str] = []
         # A year of nightly points makes a line, not 365 dots: mark about MAX_MARKERS of them
         # (and always the last two: the latest snapshot and today).
         step = max(1, math.ceil(len(data.points) / MAX_MARKERS))

@@ -155,7 +155,7 @@ def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
 def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Reminder]) -> bool:
     if step == 0:
         return True
-    last_sent = timezone.localdate(max(row.sent_at for row in rows))
+    last_sent = timezone.localdate(max(row.sent_at for row in rows if row.sent_at is not None))
     gap = dt.timedelta(days=STEP_DAYS)
     return run.today >= max(deadline + step * gap, last_sent + gap)
 
@@ -264,7 +264,7 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
         own={"person": ("display_name",)},
         headers={"Message-ID": message_id(f"reminder-{row.pk}")},
     )
-    record = SentEmail(row.kind, person.email, message.subject, (person.pk,))
+    record = SentEmail(row.kind, person.email, str(message.subject), (person.pk,))
     event = None
     if row.kind == ReminderKind.DUE:
         # One event per sequence: its id is the step's, so a step sent again is one event.

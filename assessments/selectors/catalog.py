@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import connection
 
 from assessments.models import (
@@ -185,9 +185,7 @@ def resource_effectiveness(*, resource: TrainingResource) -> Effectiveness | Non
     return resources_effectiveness(resource_ids=[resource.pk]).get(resource.pk)
 
 
-def resource_team_plan_items(
-    *, resource: TrainingResource, user: AbstractBaseUser
-) -> list[LearningPlanItem]:
+def resource_team_plan_items(*, resource: TrainingResource, user: User) -> list[LearningPlanItem]:
     """For a manager: their people who have ``resource`` in a plan (open) or completed it."""
     return list(
         LearningPlanItem.objects.filter(
@@ -219,7 +217,7 @@ class PlanAddChoice:
 
 
 def plan_add_choices(
-    *, user: AbstractBaseUser, resources: Iterable[TrainingResource]
+    *, user: User, resources: Iterable[TrainingResource]
 ) -> dict[int, PlanAddChoice] | None:
     """Resource id → its "Add to my plan" choice for ``user``'s person, for the active
     resources among ``resources`` (their ``skill_links`` prefetched with the skill). None when

@@ -155,12 +155,13 @@ def _cadence_cutoffs(today: dt.date) -> Fragment:
     in use (the default and the skills' own): ``cadence_lapsed_sql``."""
     from readiness.models import Skill
 
-    intervals = {settings.REASSESSMENT_INTERVAL_DAYS} | set(
+    own = (
         Skill.objects.exclude(reassessment_interval_days=None)
         .order_by()
         .values_list("reassessment_interval_days", flat=True)
         .distinct()
     )
+    intervals = {settings.REASSESSMENT_INTERVAL_DAYS} | {days for days in own if days is not None}
     return cadence_lapsed_sql(intervals=intervals, today=today)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     Exists,
@@ -44,7 +45,7 @@ class CycleViewer:
     """What a user may see of cycles: everything (leadership, admins) or the sub-trees of the
     teams they manage (managers, read-only). ``None`` from ``cycle_viewer`` means nothing."""
 
-    user: AbstractBaseUser
+    user: User
     leadership: bool
     paths: tuple[str, ...] = ()
 
@@ -56,12 +57,16 @@ class CycleViewer:
         """The people whose completion this viewer may see (None: everybody)."""
         if self.leadership:
             return None
+        return self.managed_people()
+
+    def managed_people(self) -> QuerySet[Person]:
+        """The active people of the sub-trees this viewer manages (but themself)."""
         return Person.objects.filter(
             in_subtrees(list(self.paths), field="team__path"), is_active=True
         ).exclude(user=self.user)
 
 
-def cycle_viewer(*, user: AbstractBaseUser) -> CycleViewer | None:
+def cycle_viewer(*, user: User) -> CycleViewer | None:
     if is_leadership(user):
         return CycleViewer(user=user, leadership=True)
     paths = managed_paths(user=user)
@@ -84,7 +89,7 @@ def cycles_visible_to(*, viewer: CycleViewer) -> QuerySet[AssessmentCycle]:
     teams = AssessmentCycle.teams.through.objects.filter(assessmentcycle=OuterRef("pk"))
     managed_teams = Team.objects.filter(in_subtrees(paths))
     above = {int(part) for path in paths for part in path.strip("/").split("/") if part}
-    their_audiences = viewer.people().values("role__audience_id")
+    their_audiences = viewer.managed_people().values("role__audience_id")
     covers = (
         (~Exists(audiences) & ~Exists(teams))
         | Exists(audiences.filter(Q(audience__is_everyone=True) | Q(audience__in=their_audiences)))
@@ -191,6 +196,7 @@ class TeamCompletion:
 def cycle_team_completion(*, cycle: AssessmentCycle, viewer: CycleViewer) -> list[TeamCompletion]:
     """Submitted / in scope per team (people counted in their own team), in two queries: the
     counts grouped by team, and the team names for "Department › Team" labels."""
+    grouped: QuerySet[Any, dict[str, Any]]
     if is_frozen(cycle):
         grouped = (
             _frozen_roster([cycle.pk], viewer)
@@ -250,7 +256,9 @@ def cycle_pending_people(*, cycle: AssessmentCycle, viewer: CycleViewer) -> Quer
     )
 
 
-def cycle_roster_for_freeze(*, cycle: AssessmentCycle) -> list[tuple[int, int | None, object]]:
+def cycle_roster_for_freeze(
+    *, cycle: AssessmentCycle
+) -> list[tuple[int, int | None, dt.datetime | None]]:
     """(person id, team id, first submission in the cycle or None) for everyone in scope."""
     first = (
         AssessmentSubmission.objects.filter(cycle=cycle, person=OuterRef("pk"))
@@ -267,7 +275,7 @@ def cycle_roster_for_freeze(*, cycle: AssessmentCycle) -> list[tuple[int, int | 
     )
 
 
-def person_pending_cycle(*, user: AbstractBaseUser, today: dt.date) -> AssessmentCycle | None:
+def person_pending_cycle(*, user: User, today: dt.date) -> AssessmentCycle | None:
     """The open cycle (earliest due first) that covers ``user``'s person and has no submission
     from them, or None — the rule of ``open_cycles_by_person``, for one person, in a constant
     number of queries because every page asks: one when no cycle is open, else four (the open

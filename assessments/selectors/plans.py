@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -49,7 +49,7 @@ OPEN_STATUSES = (ConcernStatus.OPEN, ConcernStatus.IN_REVIEW)
 STATUS_ORDER = (*OPEN_STATUSES, ConcernStatus.ADDRESSED, ConcernStatus.CLOSED)
 
 
-def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ReadinessPlan]:
+def plans_visible_to(*, user: User) -> QuerySet[ReadinessPlan]:
     """Plans ``user`` may read: all for leadership and admins, else those they own."""
     plans = ReadinessPlan.objects.select_related("owner")
     if is_leadership(user):
@@ -57,25 +57,25 @@ def plans_visible_to(*, user: AbstractBaseUser) -> QuerySet[ReadinessPlan]:
     return plans.filter(owner=user)
 
 
-def plan_can_view(*, user: AbstractBaseUser, plan: ReadinessPlan) -> bool:
+def plan_can_view(*, user: User, plan: ReadinessPlan) -> bool:
     return is_leadership(user) or plan.owner_id == user.pk
 
 
-def plan_can_edit(*, user: AbstractBaseUser, plan: ReadinessPlan) -> bool:
+def plan_can_edit(*, user: User, plan: ReadinessPlan) -> bool:
     return is_admin(user) or plan.owner_id == user.pk
 
 
-def plan_can_create(*, user: AbstractBaseUser) -> bool:
+def plan_can_create(*, user: User) -> bool:
     return is_leadership(user)
 
 
-def concern_can_triage(*, user: AbstractBaseUser, plan: ReadinessPlan, concern: Concern) -> bool:
+def concern_can_triage(*, user: User, plan: ReadinessPlan, concern: Concern) -> bool:
     return plan_can_edit(user=user, plan=plan) or (
         concern.owner_id == user.pk and plan_can_view(user=user, plan=plan)
     )
 
 
-def plan_owner_candidates() -> QuerySet:
+def plan_owner_candidates() -> QuerySet[User]:
     """Who may own a plan: members of Leadership and admins, by name."""
     return (
         get_user_model()
@@ -85,7 +85,7 @@ def plan_owner_candidates() -> QuerySet:
     )
 
 
-def responsible_candidates() -> QuerySet:
+def responsible_candidates() -> QuerySet[User]:
     """Who may own a concern or a gap remedy: leadership, admins and team managers."""
     return (
         get_user_model()
@@ -223,7 +223,7 @@ class GoalProgress:
 
 def goal_statement(goal: PlanGoal) -> str:
     """ "70% of Tech specialists at target on Prompt engineering by 1 Jun 2026"."""
-    what = goal.skill.name if goal.skill_id else "all their required skills"
+    what = goal.skill.name if goal.skill is not None else "all their required skills"
     return (
         f"{goal.target_share}% of {goal.audience.name} at target on {what} "
         f"by {date_format(goal.due_date, 'j M Y')}"

@@ -108,12 +108,12 @@ def cadence_lapsed_sql(*, intervals: Iterable[int], today: dt.date) -> Fragment:
         (
             Fragment(
                 "WHEN %s THEN %s",
-                [
+                (
                     days,
                     connection.ops.adapt_datetimefield_value(
                         within_cadence_since(today=today, interval_days=days)
                     ),
-                ],
+                ),
             )
             for days in sorted(set(intervals))
         ),
@@ -161,7 +161,10 @@ def _due_timestamp(value: str | dt.datetime) -> dt.datetime:
     try:
         parsed = dt.datetime.fromisoformat(value)
     except ValueError:  # not ISO (an unusual DateStyle): the general parser
-        return _as_datetime(value)
+        general = _as_datetime(value)
+        if general is None:
+            raise ValueError(f"Not a timestamp: {value!r}") from None
+        return general
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 

@@ -48,7 +48,7 @@ def rating_as_of_sql(
         f" WHERE r.person_id = {person} AND r.skill_id = {skill} AND r.source = %s"
         f" AND r.created_at {bound}"
         f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1)",
-        [source],
+        (source,),
     )
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import F, Q, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import StartsWith
@@ -37,7 +37,7 @@ from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
 # --- Access ----------------------------------------------------------------------------------
 
 
-def teams_readable_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
+def teams_readable_by(*, user: User) -> QuerySet[Team]:
     """Teams whose skill map ``user`` may read: every team for leadership and admins, the
     sub-trees they manage for managers, and their own team for members when
     ``settings.TEAM_MAP_VISIBLE_TO_MEMBERS`` is on."""
@@ -50,7 +50,7 @@ def teams_readable_by(*, user: AbstractBaseUser) -> QuerySet[Team]:
     )
 
 
-def team_shows_members(*, user: AbstractBaseUser, team: Team) -> bool:
+def team_shows_members(*, user: User, team: Team) -> bool:
     """Whether ``user`` sees the members of ``team`` one by one (the map's rows, its exports,
     the team gaps with its assignments, the member API): admins, the managers of the team or
     of a team above it, and its members when ``settings.TEAM_MAP_VISIBLE_TO_MEMBERS`` is on.
@@ -90,7 +90,7 @@ class TeamTreeFigures:
 
 def team_tree_figures(
     *,
-    user: AbstractBaseUser,
+    user: User,
     teams: list[Team] | None = None,
     managed: list[str] | None = None,
 ) -> TeamTreeFigures:
@@ -122,7 +122,7 @@ def team_tree_figures(
     return TeamTreeFigures(direct, rollup, hidden)
 
 
-def team_can_edit(*, user: AbstractBaseUser, team: Team) -> bool:
+def team_can_edit(*, user: User, team: Team) -> bool:
     """Only the team's own managers (not the managers above them) and admins change ratings."""
     if is_admin(user):
         return True
@@ -260,7 +260,7 @@ def team_map_build(
     *,
     team: Team,
     filters: MapFilters | None = None,
-    exclude_user: AbstractBaseUser | None = None,
+    exclude_user: User | None = None,
 ) -> TeamMap:
     """The team skill map: active direct members as rows (filtered by their role's audience),
     active skills as columns (those required of or rated by a member, or all with
@@ -320,7 +320,7 @@ def team_map_build(
 
 
 def pending_reviews(
-    *, team: Team, exclude_user: AbstractBaseUser | None = None
+    *, team: Team, exclude_user: User | None = None
 ) -> list[tuple[Person, Skill, SkillState]]:
     """Every self-rating of an active member newer than their last manager rating of the same
     skill: the manager's review queue, member by member, skills in framework order. Three

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleParticipation, CycleStatus
 from assessments.selectors.cycles import cycle_roster_for_freeze
+from readiness.models import ReadinessPlan
 
 
 @transaction.atomic
@@ -58,7 +59,7 @@ def cycle_create(
     name: str,
     opens_on: dt.date,
     due_on: dt.date,
-    plan: object | None = None,
+    plan: ReadinessPlan | None = None,
     audiences: Iterable = (),
     teams: Iterable = (),
     include_subteams: bool = True,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -54,7 +54,7 @@ def _validated_ratings(
     inputs: Iterable[RatingInput],
     default_person_id: int | None,
     source: str,
-    rated_by: AbstractBaseUser | None,
+    rated_by: User | None,
     cycle: AssessmentCycle | None,
     at: dt.datetime,
 ) -> list[SkillRating]:
@@ -71,6 +71,8 @@ def _validated_ratings(
     rows, errors = [], {}
     for index, entry in enumerate(inputs):
         person_id = entry.person_id or default_person_id
+        if person_id is None:  # a caller's mistake: every rating names its person
+            raise ValueError("A rating without a person (and no default person).")
         rating = SkillRating(
             person_id=person_id,
             skill_id=entry.skill_id,
@@ -149,7 +151,7 @@ def self_assessment_submit(
     *,
     person: Person,
     entries: Iterable[RatingInput],
-    user: AbstractBaseUser,
+    user: User,
     cycle: AssessmentCycle | None = None,
     version: int | None = None,
 ) -> AssessmentSubmission:
@@ -186,7 +188,7 @@ def self_assessment_submit(
 
 @transaction.atomic
 def self_assessment_confirm(
-    *, person: Person, user: AbstractBaseUser, cycle: AssessmentCycle | None = None
+    *, person: Person, user: User, cycle: AssessmentCycle | None = None
 ) -> AssessmentSubmission:
     """ "Nothing changed": record a submission only — it restarts the cadence and counts for
     ``cycle`` — and no rating, so that a confirmation never undoes a manager's adjustment nor
@@ -197,9 +199,7 @@ def self_assessment_confirm(
 
 
 @transaction.atomic
-def manager_ratings_record(
-    *, manager: AbstractBaseUser, entries: Iterable[RatingInput]
-) -> list[SkillRating]:
+def manager_ratings_record(*, manager: User, entries: Iterable[RatingInput]) -> list[SkillRating]:
     """Append manager ratings (each entry names its person). The caller checks that ``manager``
     manages every person named (``readiness.selectors.people_managed_by``)."""
     rows = _validated_ratings(
@@ -249,7 +249,7 @@ def plan_item_add(
     person: Person,
     resource: TrainingResource,
     skill: Skill | None = None,
-    assigned_by: AbstractBaseUser | None = None,
+    assigned_by: User | None = None,
     due_date: dt.date | None = None,
     status: str = PlanItemStatus.PLANNED,
 ) -> tuple[LearningPlanItem, bool]:
@@ -316,11 +316,11 @@ def plan_suggestion_apply(*, person: Person, suggestion: PlanSuggestion) -> Sugg
     )
     created = 0
     for resource in suggestion.resources:
-        covered = suggestion.covers.get(resource.pk) or [None]
+        covered = suggestion.covers.get(resource.pk)
         _item, was_created = plan_item_add(
             person=person,
             resource=resource,
-            skill=skills.get(covered[0]),
+            skill=skills.get(covered[0]) if covered else None,
             status=PlanItemStatus.SUGGESTED,
         )
         created += was_created

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -34,7 +34,7 @@ def plan_create(
     *,
     name: str,
     business_scenario: str,
-    owner: AbstractBaseUser,
+    owner: User,
     start_date: dt.date,
     target_date: dt.date,
     status: str,
@@ -76,7 +76,7 @@ def plan_update(*, plan: ReadinessPlan, **changes: object) -> ReadinessPlan:
 
 
 def _goal_check(goal: PlanGoal) -> None:
-    if goal.skill_id and not goal.skill.is_active:
+    if goal.skill is not None and not goal.skill.is_active:
         raise ValidationError({"skill": "This skill is retired: choose an active skill."})
     duplicate = PlanGoal.objects.filter(
         plan=goal.plan, audience=goal.audience, skill=goal.skill, due_date=goal.due_date
@@ -176,7 +176,7 @@ def gap_remedy_set(
     skill: Skill,
     remedy: str,
     deadline: dt.date,
-    owner: AbstractBaseUser | None = None,
+    owner: User | None = None,
     notes: str = "",
 ) -> GapRemedy:
     """Record (or change) how ``plan`` closes the organization's gap on ``skill``: train,
@@ -204,7 +204,7 @@ def concern_triage(
     *,
     concern: Concern,
     status: str,
-    owner: AbstractBaseUser | None,
+    owner: User | None,
     addressable_by: str,
     response: str,
 ) -> Concern:

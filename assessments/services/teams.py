@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.admin.models import ADDITION
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -86,7 +86,7 @@ def _latest_ratings(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Sk
 # transaction and read best as one sequence.
 @transaction.atomic
 def team_ratings_record(
-    *, manager: AbstractBaseUser, team: Team, edits: Iterable[CellEdit]
+    *, manager: User, team: Team, edits: Iterable[CellEdit]
 ) -> TeamRatingsResult:
     """Record manager ratings for cells of ``team``'s map, all or nothing.
 
@@ -161,7 +161,7 @@ class AssignmentResult:
 @transaction.atomic
 def team_resource_assign(
     *,
-    manager: AbstractBaseUser,
+    manager: User,
     team: Team,
     resource: TrainingResource,
     people: Iterable[Person],
@@ -189,7 +189,8 @@ def team_resource_assign(
     )
     best_skill: dict[int, tuple[int, int]] = {}  # person → (gap closed, skill)
     for state in skill_states(people=Person.objects.filter(pk__in=member_ids)):
-        if state.gap <= 0 or state.skill_id not in brings:
+        # (A gap always has a target: the test is for the type checker.)
+        if state.gap <= 0 or state.target is None or state.skill_id not in brings:
             continue
         closed = Candidate(
             resource, state.skill_id, brings[state.skill_id], state.target, state.level or 0
@@ -222,7 +223,7 @@ def ratings_change_log_record(
     *,
     ratings: Iterable[SkillRating],
     labels: dict[tuple[int, int], str],
-    user: AbstractBaseUser,
+    user: User,
     reason: str,
 ) -> None:
     """Record manager ratings written in bulk (a CSV import) in the change log, one entry per

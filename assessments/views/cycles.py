@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -31,12 +31,13 @@ from assessments.selectors.cycles import (
     scope_summary,
 )
 from assessments.services.cycles import cycle_close, cycle_create, cycle_open
+from readiness.typed import AuthenticatedHttpRequest
 
 CYCLES_PER_PAGE = 25
 PEOPLE_PER_PAGE = 50
 
 
-def _viewer(request: HttpRequest, *, manage: bool = False) -> CycleViewer:
+def _viewer(request: AuthenticatedHttpRequest, *, manage: bool = False) -> CycleViewer:
     viewer = cycle_viewer(user=request.user)
     if viewer is None or (manage and not viewer.can_manage):
         raise PermissionDenied
@@ -50,7 +51,7 @@ def _cycle_for(viewer: CycleViewer, pk: int) -> AssessmentCycle:
 
 
 class CycleListView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         viewer = _viewer(request)
         cycles = cycles_visible_to(viewer=viewer).prefetch_related("audiences", "teams")
         page = Paginator(cycles.order_by("-opens_on", "-pk"), CYCLES_PER_PAGE).get_page(
@@ -73,11 +74,11 @@ class CycleListView(View):
 
 
 class CycleCreateView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         _viewer(request, manage=True)
         return render(request, "assessments/cycle_form.html", {"form": CycleCreateForm()})
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         _viewer(request, manage=True)
         form = CycleCreateForm(request.POST)
         if form.is_valid():
@@ -102,7 +103,7 @@ class CycleCreateView(View):
 
 
 class CycleDetailView(View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         viewer = _viewer(request)
         cycle = _cycle_for(viewer, pk)
         teams = cycle_team_completion(cycle=cycle, viewer=viewer)
@@ -135,14 +136,14 @@ class CycleDetailView(View):
 class CycleCloseView(View):
     """GET asks for confirmation; POST closes and freezes the cycle."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         viewer = _viewer(request, manage=True)
         cycle = _cycle_for(viewer, pk)
         if cycle.status == CycleStatus.CLOSED:
             return redirect("assessments:cycle-detail", pk=cycle.pk)
         return render(request, "assessments/cycle_confirm_close.html", {"cycle": cycle})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         viewer = _viewer(request, manage=True)
         cycle = _cycle_for(viewer, pk)
         if cycle.status == CycleStatus.CLOSED:
@@ -156,7 +157,7 @@ class CycleCloseView(View):
 
 
 @require_POST
-def cycle_open_view(request: HttpRequest, pk: int) -> HttpResponse:
+def cycle_open_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     viewer = _viewer(request, manage=True)
     cycle = _cycle_for(viewer, pk)
     try:

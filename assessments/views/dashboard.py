@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
@@ -21,18 +21,19 @@ from assessments.selectors.dashboard import DashboardScope, dashboard_build, das
 from readiness.caching import cached_html
 from readiness.permissions import is_leadership
 from readiness.selectors import teams_managed_by
+from readiness.typed import AuthenticatedHttpRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _scope(request: HttpRequest) -> DashboardScope:
+def _scope(request: AuthenticatedHttpRequest) -> DashboardScope:
     scope = dashboard_scope(user=request.user)
     if scope is None:
         raise PermissionDenied("The dashboard is for leadership and team managers.")
     return scope
 
 
-def _viewer(request: HttpRequest) -> tuple:
+def _viewer(request: AuthenticatedHttpRequest) -> tuple:
     """Who the dashboard is built for, as a cache key part: one organization-wide page for
     leadership, one per manager. Refuses everyone else before anything is computed."""
     user = request.user
@@ -47,7 +48,7 @@ def _viewer(request: HttpRequest) -> tuple:
 
 
 class DashboardView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         viewer = _viewer(request)
         content = cached_html(
             NAME,
@@ -61,7 +62,7 @@ class DashboardView(View):
         return render(request, "assessments/dashboard.html", {"content": content})
 
 
-def dashboard_export_view(request: HttpRequest) -> HttpResponse:
+def dashboard_export_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     dashboard = dashboard_build(scope=_scope(request))
     response = HttpResponse(dashboard_xlsx(dashboard), content_type=XLSX)
     response["Content-Disposition"] = (

@@ -16,11 +16,13 @@ from readiness.models import Audience, Person, Skill, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import in_subtrees, person_get, teams_managed_by
+from readiness.typed import AuthenticatedHttpRequest
 
 TOP_GAPS = 5
 
 
 class HomeView(TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "assessments/home.html"
 
     def get_context_data(self, **kwargs) -> dict:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -43,16 +43,17 @@ from assessments.services.me import (
 from readiness.caching import cached_html
 from readiness.models import Person, Skill
 from readiness.selectors import people_managed_by, people_visible_to, person_get
+from readiness.typed import AuthenticatedHttpRequest
 
 
-def _own_person(request: HttpRequest) -> Person:
+def _own_person(request: AuthenticatedHttpRequest) -> Person:
     person = person_get(user=request.user)
     if person is None:
         raise Http404("Your account is not linked to a person in the organization.")
     return person
 
 
-def _visible_person(request: HttpRequest, pk: int) -> Person:
+def _visible_person(request: AuthenticatedHttpRequest, pk: int) -> Person:
     """A person the signed-in user may read (themself, their teams, everybody for leadership);
     anyone else is a 404, as if the person did not exist."""
     return get_object_or_404(
@@ -63,12 +64,13 @@ def _visible_person(request: HttpRequest, pk: int) -> Person:
     )
 
 
-class OwnPersonMixin:
+class OwnPersonMixin(View):
     """Pages about the signed-in user's own person record; a friendly page when there is none."""
 
+    request: AuthenticatedHttpRequest
     person: Person
 
-    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         person = person_get(user=request.user) if request.user.is_authenticated else None
         if person is None:
             return render(request, "assessments/me_no_person.html", status=404)
@@ -79,7 +81,7 @@ class OwnPersonMixin:
 # --- My readiness -----------------------------------------------------------------------------
 
 
-def _readiness_context(request: HttpRequest, person: Person, *, is_self: bool) -> dict:
+def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_self: bool) -> dict:
     """The readiness page of ``person``: its body kept until the data changes."""
 
     def context() -> dict:
@@ -103,6 +105,7 @@ def _readiness_context(request: HttpRequest, person: Person, *, is_self: bool) -
 
 
 class MyReadinessView(OwnPersonMixin, TemplateView):
+    request: AuthenticatedHttpRequest  # both bases declare it
     template_name = "assessments/me_readiness.html"
 
     def get_context_data(self, **kwargs) -> dict:
@@ -112,11 +115,12 @@ class MyReadinessView(OwnPersonMixin, TemplateView):
 class PersonDetailView(TemplateView):
     """One person's readiness, read-only, for their managers, leadership and admins."""
 
+    request: AuthenticatedHttpRequest
     template_name = "assessments/me_readiness.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.person = _visible_person(request, kwargs["pk"])
-        if self.person.user_id == request.user.pk:
+        self.person = _visible_person(self.request, kwargs["pk"])
+        if self.person.user_id == self.request.user.pk:
             return redirect("assessments:my-readiness")
         return super().get(request, *args, **kwargs)
 
@@ -136,7 +140,7 @@ class PersonDetailView(TemplateView):
 # --- Self-assessment --------------------------------------------------------------------------
 
 
-def _highlight(request: HttpRequest) -> set[int]:
+def _highlight(request: AuthenticatedHttpRequest) -> set[int]:
     """``?highlight=3,7``: skills to reassess after learning."""
     ids = set()
     for part in request.GET.get("highlight", "").split(","):
@@ -183,10 +187,10 @@ class MyAssessmentView(OwnPersonMixin, View):
         }
         return render(self.request, self.template_name, context)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return self._render(self._form(), submission_cycle(person=self.person))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = self._form(request.POST)
         cycle = submission_cycle(person=self.person)
         if form.is_valid():
@@ -224,7 +228,7 @@ class MyAssessmentView(OwnPersonMixin, View):
 
 
 @require_POST
-def my_assessment_confirm(request: HttpRequest) -> HttpResponse:
+def my_assessment_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Nothing changed — confirm my ratings": a submission and no rating; the cadence
     restarts and a manager's adjustment keeps counting."""
     person = _own_person(request)
@@ -253,6 +257,7 @@ def _history_context(person: Person) -> dict:
 
 
 class MyHistoryView(OwnPersonMixin, TemplateView):
+    request: AuthenticatedHttpRequest  # both bases declare it
     template_name = "assessments/me_history.html"
 
     def get_context_data(self, **kwargs) -> dict:
@@ -262,11 +267,12 @@ class MyHistoryView(OwnPersonMixin, TemplateView):
 
 
 class PersonHistoryView(TemplateView):
+    request: AuthenticatedHttpRequest
     template_name = "assessments/me_history.html"
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        self.person = _visible_person(request, kwargs["pk"])
-        if self.person.user_id == request.user.pk:
+        self.person = _visible_person(self.request, kwargs["pk"])
+        if self.person.user_id == self.request.user.pk:
             return redirect("assessments:my-history")
         return super().get(request, *args, **kwargs)
 

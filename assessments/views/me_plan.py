@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,11 +34,13 @@ from assessments.views.me import OwnPersonMixin, _own_person
 from catalog.models import TrainingResource
 from readiness.models import Skill
 from readiness.selectors import person_get
+from readiness.typed import AuthenticatedHttpRequest
 
 PLAN_ACTIONS = ("plan", "start", "complete", "drop")
 
 
 class MyPlanView(OwnPersonMixin, TemplateView):
+    request: AuthenticatedHttpRequest  # both bases declare it
     template_name = "assessments/me_plan.html"
 
     def get_context_data(self, **kwargs) -> dict:
@@ -50,7 +52,7 @@ class MyPlanView(OwnPersonMixin, TemplateView):
         replacements = plan_retired_replacements(person=self.person, items=items, states=states)
         for item in items:
             item.retired_upstream = replacements.get(item.pk)
-            item.gap_state = states.get(item.skill_id)
+            item.gap_state = states.get(item.skill_id) if item.skill_id is not None else None
         completed = None
         completed_pk = self.request.GET.get("completed", "")
         if completed_pk.isdigit():
@@ -87,7 +89,7 @@ class MyPlanView(OwnPersonMixin, TemplateView):
         return context
 
 
-def _next_url(request: HttpRequest, default: str) -> str:
+def _next_url(request: AuthenticatedHttpRequest, default: str) -> str:
     candidate = request.POST.get("next", "")
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -97,7 +99,7 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 
 @require_POST
-def my_plan_add(request: HttpRequest) -> HttpResponse:
+def my_plan_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Add to my plan" on a recommended resource, the catalog or a resource's page, for one of
     the skills the resource builds."""
     person = person_get(user=request.user)
@@ -137,7 +139,7 @@ def my_plan_add(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def my_plan_item_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def my_plan_item_action(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     """Plan, start, complete or drop one of the person's own plan items."""
     if action not in PLAN_ACTIONS:
         raise Http404("Unknown action.")
@@ -162,7 +164,7 @@ def my_plan_item_action(request: HttpRequest, pk: int, action: str) -> HttpRespo
 
 
 @require_POST
-def my_plan_suggest(request: HttpRequest) -> HttpResponse:
+def my_plan_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """ "Suggest a plan for all my gaps": the smallest-in-hours set of resources covering every
     gap the catalog can close, added to the plan as suggestions."""
     person = _own_person(request)

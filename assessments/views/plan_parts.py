@@ -11,7 +11,7 @@ from typing import ClassVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -51,6 +51,7 @@ from readiness.models import (
     ReadinessPlan,
     Skill,
 )
+from readiness.typed import AuthenticatedHttpRequest
 
 
 class PlanPartView(View):
@@ -60,15 +61,13 @@ class PlanPartView(View):
     title = ""
     anchor = ""
     intro = ""
+    #: The plan of the page, set by ``load`` before anything reads it.
+    plan: ReadinessPlan
 
-    def setup(self, request: HttpRequest, *args, **kwargs) -> None:
-        super().setup(request, *args, **kwargs)
-        self.plan: ReadinessPlan | None = None
-
-    def load(self, request: HttpRequest, **kwargs) -> None:
+    def load(self, request: AuthenticatedHttpRequest, **kwargs) -> None:
         self.plan = _plan(request, kwargs["pk"], edit=self.needs_edit(request, **kwargs))
 
-    def needs_edit(self, request: HttpRequest, **kwargs) -> bool:
+    def needs_edit(self, request: AuthenticatedHttpRequest, **kwargs) -> bool:
         return True
 
     def initial(self) -> dict:
@@ -80,7 +79,9 @@ class PlanPartView(View):
     def save(self, data: dict) -> str:
         raise NotImplementedError
 
-    def page(self, request: HttpRequest, form: forms.Form, status: int = 200) -> HttpResponse:
+    def page(
+        self, request: AuthenticatedHttpRequest, form: forms.Form, status: int = 200
+    ) -> HttpResponse:
         return _form_page(
             request,
             form,
@@ -95,11 +96,11 @@ class PlanPartView(View):
     def extra(self) -> dict:
         return {}
 
-    def get(self, request: HttpRequest, **kwargs) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
         self.load(request, **kwargs)
         return self.page(request, self.form_class(initial=self.initial(), **self.form_kwargs()))
 
-    def post(self, request: HttpRequest, **kwargs) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, **kwargs) -> HttpResponse:
         self.load(request, **kwargs)
         form = self.form_class(request.POST, **self.form_kwargs())
         if form.is_valid():
@@ -155,7 +156,7 @@ class GoalEditView(PlanPartView):
     title = "Edit the goal"
     anchor = "goals"
 
-    def load(self, request: HttpRequest, **kwargs) -> None:
+    def load(self, request: AuthenticatedHttpRequest, **kwargs) -> None:
         super().load(request, **kwargs)
         self.goal = get_object_or_404(PlanGoal, pk=kwargs["goal_pk"], plan=self.plan)
 
@@ -188,7 +189,7 @@ class PartnerEditView(PlanPartView):
     title = "Edit the partner team"
     anchor = "partners"
 
-    def load(self, request: HttpRequest, **kwargs) -> None:
+    def load(self, request: AuthenticatedHttpRequest, **kwargs) -> None:
         super().load(request, **kwargs)
         self.partner = get_object_or_404(PlanPartner, pk=kwargs["partner_pk"], plan=self.plan)
 
@@ -210,7 +211,7 @@ class RemedyEditView(PlanPartView):
     form_class = GapRemedyForm
     anchor = "gaps"
 
-    def load(self, request: HttpRequest, **kwargs) -> None:
+    def load(self, request: AuthenticatedHttpRequest, **kwargs) -> None:
         super().load(request, **kwargs)
         self.skill = get_object_or_404(Skill, pk=kwargs["skill_pk"])
         self.remedy = (
@@ -244,7 +245,7 @@ class ConcernTriageView(PlanPartView):
     title = "Triage a concern"
     anchor = "concerns"
 
-    def load(self, request: HttpRequest, **kwargs) -> None:
+    def load(self, request: AuthenticatedHttpRequest, **kwargs) -> None:
         self.plan = _plan(request, kwargs["pk"])
         self.concern = get_object_or_404(
             Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
@@ -276,7 +277,7 @@ class ConcernTriageView(PlanPartView):
 
 
 @require_POST
-def goal_delete_view(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def goal_delete_view(request: AuthenticatedHttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _plan(request, pk, edit=True)
     plan_goal_delete(goal=get_object_or_404(PlanGoal, pk=goal_pk, plan=plan))
     messages.success(request, "Goal removed.")
@@ -284,7 +285,9 @@ def goal_delete_view(request: HttpRequest, pk: int, goal_pk: int) -> HttpRespons
 
 
 @require_POST
-def partner_delete_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpResponse:
+def partner_delete_view(
+    request: AuthenticatedHttpRequest, pk: int, partner_pk: int
+) -> HttpResponse:
     plan = _plan(request, pk, edit=True)
     plan_partner_delete(partner=get_object_or_404(PlanPartner, pk=partner_pk, plan=plan))
     messages.success(request, "Partner removed.")
@@ -292,7 +295,7 @@ def partner_delete_view(request: HttpRequest, pk: int, partner_pk: int) -> HttpR
 
 
 @require_POST
-def remedy_delete_view(request: HttpRequest, pk: int, skill_pk: int) -> HttpResponse:
+def remedy_delete_view(request: AuthenticatedHttpRequest, pk: int, skill_pk: int) -> HttpResponse:
     plan = _plan(request, pk, edit=True)
     remedy = get_object_or_404(GapRemedy, plan=plan, skill_id=skill_pk)
     gap_remedy_delete(remedy=remedy)

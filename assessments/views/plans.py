@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
@@ -58,11 +58,12 @@ from readiness.models import (
     ReadinessPlan,
 )
 from readiness.privacy_floor import min_people
+from readiness.typed import AuthenticatedHttpRequest
 
 CONCERNS_PER_PAGE = 25
 
 
-def _plan(request: HttpRequest, pk: int, *, edit: bool = False) -> ReadinessPlan:
+def _plan(request: AuthenticatedHttpRequest, pk: int, *, edit: bool = False) -> ReadinessPlan:
     plan = get_object_or_404(ReadinessPlan.objects.select_related("owner"), pk=pk)
     if edit and not plan_can_edit(user=request.user, plan=plan):
         raise PermissionDenied("Only the plan's owner (or an admin) changes this plan.")
@@ -85,7 +86,7 @@ def _detail_url(plan: ReadinessPlan, anchor: str = "") -> str:
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     form: forms.Form,
     *,
     title: str,
@@ -122,7 +123,7 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 
 
 class PlanListView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         plans = plans_visible_to(user=request.user)
         can_create = plan_can_create(user=request.user)
         rows = list(
@@ -141,18 +142,18 @@ class PlanListView(View):
 
 
 class PlanCreateView(View):
-    def _check(self, request: HttpRequest) -> None:
+    def _check(self, request: AuthenticatedHttpRequest) -> None:
         if not plan_can_create(user=request.user):
             raise PermissionDenied("Only leadership creates readiness plans.")
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self._check(request)
         form = PlanForm(initial={"owner": request.user.pk}, current_owner=request.user)
         return _form_page(
             request, form, title="New readiness plan", cancel=reverse("assessments:plan-list")
         )
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         self._check(request)
         form = PlanForm(request.POST, current_owner=request.user)
         if form.is_valid():
@@ -176,7 +177,7 @@ class PlanCreateView(View):
 
 
 class PlanDetailView(View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         plan = _plan(request, pk)
         goals = _goals(plan)
         figures = plan_figures(plan=plan, goals=goals)
@@ -241,7 +242,7 @@ def _concern_summary(plan: ReadinessPlan) -> list[dict]:
 class PlanReportView(View):
     """The plan with every figure, laid out for printing (and "Save as PDF")."""
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         plan = _plan(request, pk)
         goals = _goals(plan)
         figures: PlanFigures = plan_figures(plan=plan, goals=goals)

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -24,6 +24,7 @@ from assessments.views.teams import TeamAccessMixin
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill, Team
 from readiness.selectors import everyone_audience
+from readiness.typed import AuthenticatedHttpRequest
 
 DEFAULT_DUE_DAYS = 30
 
@@ -31,11 +32,11 @@ DEFAULT_DUE_DAYS = 30
 class TeamGapsView(TeamAccessMixin, View):
     needs_members = True
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         return self._render(request, team)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         self.needs_edit = True
         team = self.get_team(pk)
         form = AssignForm(request.POST, members=team_members(team=team))
@@ -69,7 +70,9 @@ class TeamGapsView(TeamAccessMixin, View):
         )
         return redirect("assessments:team-gaps", pk=team.pk)
 
-    def _render(self, request: HttpRequest, team: Team, assign_form: AssignForm | None = None):  # noqa: ANN202
+    def _render(
+        self, request: AuthenticatedHttpRequest, team: Team, assign_form: AssignForm | None = None
+    ):  # noqa: ANN202
         members = list(team_members(team=team))
         scope = Person.objects.filter(team=team, is_active=True)
         states = skill_states(people=scope)
@@ -88,8 +91,9 @@ class TeamGapsView(TeamAccessMixin, View):
         holding = _plan_holdings(
             people=[p.pk for p in assignable], resources=[e.resource.pk for e in ranking]
         )
-        posted_resource = assign_form.data.get("resource") if assign_form else None
-        posted_people = set(assign_form.data.getlist("people")) if assign_form else set()
+        # A form to show again is the one bound to this POST.
+        posted_resource = request.POST.get("resource") if assign_form else None
+        posted_people = set(request.POST.getlist("people")) if assign_form else set()
         resources = []
         for entry in ranking:
             helped = sorted(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,6 +33,7 @@ from assessments.services.teams import (
 )
 from assessments.views.teams import TeamAccessMixin, _filters
 from readiness.models import Level, Person, Team
+from readiness.typed import AuthenticatedHttpRequest
 
 IMPORT_MAX_AGE = 60 * 60  # seconds a previewed import stays valid
 
@@ -54,7 +55,7 @@ class TeamExportView(TeamAccessMixin, View):
         ("long", "xlsx"): team_ratings_xlsx,
     }
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         kind = request.GET.get("format", "csv")
         shape = request.GET.get("shape", "map")
@@ -91,7 +92,7 @@ class TeamImportView(TeamAccessMixin, View):
 
     needs_edit = True
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         return render(
             request,
@@ -103,7 +104,7 @@ class TeamImportView(TeamAccessMixin, View):
             },
         )
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         if "payload" in request.POST:
             return self._confirm(request, team)
@@ -121,10 +122,10 @@ class TeamImportView(TeamAccessMixin, View):
         raw_rows, file_errors = ratings_file_read(form.cleaned_data["file"])
         return self._preview(request, team, raw_rows, file_errors)
 
-    def _signer(self, request: HttpRequest, team: Team) -> signing.TimestampSigner:
+    def _signer(self, request: AuthenticatedHttpRequest, team: Team) -> signing.TimestampSigner:
         return signing.TimestampSigner(salt=f"team-import:{team.pk}:{request.user.pk}")
 
-    def _check(self, request: HttpRequest, team: Team, raw_rows: list):  # noqa: ANN202
+    def _check(self, request: AuthenticatedHttpRequest, team: Team, raw_rows: list):  # noqa: ANN202
         members = list(team_members(team=team))
         me = next((p.pk for p in members if p.user_id == request.user.pk), None)
         scope = Person.objects.filter(team=team, is_active=True)
@@ -139,7 +140,7 @@ class TeamImportView(TeamAccessMixin, View):
 
     def _preview(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         team: Team,
         raw_rows: list,
         file_errors: list[str],
@@ -169,7 +170,7 @@ class TeamImportView(TeamAccessMixin, View):
             },
         )
 
-    def _confirm(self, request: HttpRequest, team: Team) -> HttpResponse:
+    def _confirm(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         try:
             data = self._signer(request, team).unsign_object(
                 request.POST["payload"], max_age=IMPORT_MAX_AGE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -14,6 +14,7 @@ from assessments.selectors.teams import pending_reviews, self_rating_details, st
 from assessments.services.teams import team_ratings_record
 from assessments.views.teams import TeamAccessMixin
 from readiness.models import Level, Team
+from readiness.typed import AuthenticatedHttpRequest
 
 
 class TeamReviewView(TeamAccessMixin, View):
@@ -22,10 +23,10 @@ class TeamReviewView(TeamAccessMixin, View):
 
     needs_edit = True
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return self._render(request, self.get_team(pk))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         edits, errors = review_edits_parse(request.POST)
         if errors:
@@ -50,7 +51,9 @@ class TeamReviewView(TeamAccessMixin, View):
         )
         return redirect("assessments:team-review", pk=team.pk)
 
-    def _render(self, request: HttpRequest, team: Team, errors: list[str] | None = None):  # noqa: ANN202
+    def _render(
+        self, request: AuthenticatedHttpRequest, team: Team, errors: list[str] | None = None
+    ):  # noqa: ANN202
         rows = pending_reviews(team=team, exclude_user=request.user)
         details = self_rating_details(pairs=[(p.pk, skill.pk) for p, skill, _ in rows])
         members: dict[int, dict] = {}
@@ -65,7 +68,11 @@ class TeamReviewView(TeamAccessMixin, View):
                     "key": key,
                     "version": state_version(state),
                     "detail": details.get((person.pk, skill.pk)),
-                    "self_descriptor": skill.descriptor(state.self_level),
+                    "self_descriptor": (
+                        skill.descriptor(state.self_level)
+                        if state.self_level is not None  # always: a review awaits a self-rating
+                        else None
+                    ),
                     "manager_descriptor": (
                         skill.descriptor(state.manager_level)
                         if state.manager_level is not None

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -47,12 +47,14 @@ from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import managed_paths
+from readiness.typed import AuthenticatedHttpRequest
 
 
-class TeamAccessMixin:
-    """Scoped team lookup: readable or 404; changeable or 403."""
+class TeamAccessMixin(View):
+    """Scoped team lookup: readable or 404; changeable or 403 (a ``View`` so the signed-in
+    request type holds for the pages that mix it in)."""
 
-    request: HttpRequest
+    request: AuthenticatedHttpRequest
     needs_edit = False
     #: The page shows members one by one: refused (403) to leadership outside their teams.
     needs_members = False
@@ -86,7 +88,7 @@ class TeamAccessMixin:
         return team
 
 
-def _filters(request: HttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
+def _filters(request: AuthenticatedHttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
     form = TeamMapFilterForm(
         request.GET,
         audiences=Audience.objects.filter(is_everyone=False),
@@ -100,11 +102,11 @@ def _filters(request: HttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
 MAP_PARAMS = ("audience", "category", "skills", "sort", "dir")
 
 
-def _map_params(request: HttpRequest) -> tuple[str, ...]:
+def _map_params(request: AuthenticatedHttpRequest) -> tuple[str, ...]:
     return tuple(request.GET.get(key, "") for key in MAP_PARAMS)
 
 
-def _query(request: HttpRequest, **changes: str) -> str:
+def _query(request: AuthenticatedHttpRequest, **changes: str) -> str:
     """The current query string with ``changes`` (an empty value drops the parameter); "?"
     when nothing is left, so that a link to it resets the page's parameters."""
     params = {k: v for k, v in request.GET.items() if k in MAP_PARAMS}
@@ -113,7 +115,7 @@ def _query(request: HttpRequest, **changes: str) -> str:
     return f"?{urlencode(params)}" if params else "?"
 
 
-def _sorting(request: HttpRequest, team_map: TeamMap) -> dict[str, dict[str, str]]:
+def _sorting(request: AuthenticatedHttpRequest, team_map: TeamMap) -> dict[str, dict[str, str]]:
     """For every sortable header: the link that sorts by it, and its aria-sort state."""
     current, descending = team_map.filters.sort, team_map.filters.descending
     keys = ["name", "readiness", "gap"] + [f"skill-{c.skill.pk}" for c in team_map.columns]
@@ -128,7 +130,7 @@ def _sorting(request: HttpRequest, team_map: TeamMap) -> dict[str, dict[str, str
     return sorting
 
 
-def _map_context(request: HttpRequest, team: Team, team_map: TeamMap, form) -> dict:  # noqa: ANN001
+def _map_context(request: AuthenticatedHttpRequest, team: Team, team_map: TeamMap, form) -> dict:  # noqa: ANN001
     sorting = _sorting(request, team_map)
     for column in team_map.columns:
         column.sort = sorting[f"skill-{column.skill.pk}"]
@@ -155,7 +157,7 @@ class TeamListView(View):
     """Teams I manage (with the sub-teams below, read-only); every team for leadership, as a
     tree with readiness rolled up to each department."""
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         teams_qs = teams_readable_by(user=user)
         teams = list(teams_qs.prefetch_related("managers").order_by("path"))
@@ -208,7 +210,7 @@ class TeamListView(View):
 # --- /teams/<id>/ -----------------------------------------------------------------------------
 
 
-def _links_people(*, user: AbstractBaseUser, team: Team, can_edit: bool) -> bool:
+def _links_people(*, user: User, team: Team, can_edit: bool) -> bool:
     """Whether the map's member names link to their pages: for whoever may open them
     (people_visible_to), which a member reading their own team's map
     (settings.TEAM_MAP_VISIBLE_TO_MEMBERS) may not."""
@@ -218,7 +220,7 @@ def _links_people(*, user: AbstractBaseUser, team: Team, can_edit: bool) -> bool
 
 
 class TeamDetailView(TeamAccessMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         if not self.shows_members:
             return self._figures_only(request, team)
@@ -245,7 +247,7 @@ class TeamDetailView(TeamAccessMixin, View):
         )
         return render(request, "assessments/team_detail.html", {"team": team, "content": content})
 
-    def _figures_only(self, request: HttpRequest, team: Team) -> HttpResponse:
+    def _figures_only(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         """Leadership outside their own teams: the team's figures, under the privacy floor,
         and no member."""
         tree = team_tree_figures(user=request.user)
@@ -269,11 +271,11 @@ class TeamDetailView(TeamAccessMixin, View):
 class TeamEditView(TeamAccessMixin, View):
     needs_edit = True
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         return self._render(request, team)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         # Who may be rated is the service's check (with the members' rows locked).
         edits, errors, values = grid_edits_parse(
@@ -311,7 +313,7 @@ class TeamEditView(TeamAccessMixin, View):
 
     def _render(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         team: Team,
         *,
         values: dict | None = None,

@@ -84,8 +84,8 @@ def audience_rows(
 
 def department_rows(cube: ReadinessCube, scope: DashboardScope) -> list[GroupRow]:
     """Readiness per department (per managed team for managers), sub-teams included."""
-    readiness = cube.readiness_by(lambda team, role: scope.root_of.get(team))
-    within = cube.within_cadence_by(lambda team, role: scope.root_of.get(team))
+    readiness = cube.readiness_by(lambda team, role: scope.root(team))
+    within = cube.within_cadence_by(lambda team, role: scope.root(team))
     rows = [
         _group_row(r.pk, r.name, readiness.get(r.pk, EMPTY_READINESS), within.get(r.pk, 0))
         for r in scope.roots
@@ -111,7 +111,9 @@ def heatmap_build(cube: ReadinessCube, audiences: list[Audience], audience_of: d
         .order_by("category__order", "category__name", "order", "name")
     )
     present = {key for key, _ in by_audience}
-    columns = [(a.pk, a.name) for a in audiences if not a.is_everyone and a.pk in present]
+    columns: list[tuple[int | str | None, str]] = [
+        (a.pk, a.name) for a in audiences if not a.is_everyone and a.pk in present
+    ]
     if None in present:
         columns.append((None, NO_ROLE))
     columns.append(("all", "Everyone in scope"))
@@ -149,8 +151,9 @@ def tree_hidden(scope: DashboardScope, direct_people: dict[int | None, int]) -> 
     )
 
 
-def _department_key(root: int | None) -> tuple[str, int]:
-    return (ROLLUP, root) if root is not None else (DIRECT, ORGANIZATION)
+def _department_key(root: object) -> tuple[str, int]:
+    """The key of a department row (its root team's id; None: people without a team)."""
+    return (ROLLUP, root) if isinstance(root, int) else (DIRECT, ORGANIZATION)
 
 
 def groups_suppress(
@@ -332,7 +335,7 @@ def calibration_rows(
     per_root: dict[int | None, Calibration] = defaultdict(lambda: EMPTY_CALIBRATION)
     total = EMPTY_CALIBRATION
     for team_id, figures in cube.calibration.items():
-        per_root[scope.root_of.get(team_id)] += figures
+        per_root[scope.root(team_id)] += figures
         total += figures
     departments = [
         row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION), (ROLLUP, r.pk)) for r in scope.roots
@@ -341,7 +344,7 @@ def calibration_rows(
         departments.append(row(NO_TEAM, per_root[None], (DIRECT, ORGANIZATION)))
     teams = [
         row(
-            scope.team_names.get(team_id, NO_TEAM),
+            NO_TEAM if team_id is None else scope.team_names.get(team_id, NO_TEAM),
             figures,
             _department_key(team_id) if team_id is None else (DIRECT, team_id),
         )

@@ -231,14 +231,20 @@ class Dashboard:
     def deltas(self) -> dict[str, Delta | None]:
         """Change of each headline figure since the trend's baseline snapshot."""
         base, now = self.trend.baseline, self.total
+        names = ("readiness", "ready", "compliance")
+        if base is None or now.hidden:
+            return dict.fromkeys(names)
         result: dict[str, Delta | None] = {}
-        for name, then, current in (
-            ("readiness", base and base.readiness_percent, now.readiness_percent),
-            ("ready", base and base.ready_percent, now.ready_percent),
-            ("compliance", base and base.compliance_percent, now.compliance_percent),
+        for name, then, current in zip(
+            names,
+            (base.readiness_percent, base.ready_percent, base.compliance_percent),
+            (now.readiness_percent, now.ready_percent, now.compliance_percent),
+            strict=True,
         ):
-            hidden = base is None or then is None or current is None or now.hidden
-            result[name] = None if hidden else Delta(current - then, base.date)
+            if then is None or current is None:
+                result[name] = None
+            else:
+                result[name] = Delta(current - then, base.date)
         return result
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from readiness.models import Concern, Person, Team
@@ -32,13 +32,17 @@ class DashboardScope:
             return "The whole organization"
         return "Your teams: " + ", ".join(team.name for team in self.roots)
 
+    def root(self, team_id: int | None) -> int | None:
+        """The root ``team_id`` rolls up to (None: no team, or a team out of scope)."""
+        return None if team_id is None else self.root_of.get(team_id)
+
     def concerns(self) -> QuerySet[Concern]:
         if self.leadership:
             return Concern.objects.all()
         return Concern.objects.filter(in_subtrees([t.path for t in self.roots], field="team__path"))
 
 
-def dashboard_scope(*, user: AbstractBaseUser) -> DashboardScope | None:
+def dashboard_scope(*, user: User) -> DashboardScope | None:
     """The scope of ``user``'s dashboard, or None when they may not see one (employees)."""
     if is_leadership(user):
         return organization_scope()
