@@ -174,12 +174,12 @@ class SkillBlocksMixin(forms.BaseForm):
             self_level=_text(state.self_level) if state else "",
             manager_level=_text(state.manager_level) if state else "",
             grow_checked=bool(self._value(f"{prefix}-grow")),
-            note_value=self._value(f"{prefix}-note") or "",
-            evidence_value=self._value(f"{prefix}-evidence_url") or "",
-            level_errors=errors.get(f"{prefix}-level", []),
-            grow_errors=errors.get(f"{prefix}-grow", []),
-            note_errors=errors.get(f"{prefix}-note", []),
-            evidence_errors=errors.get(f"{prefix}-evidence_url", []),
+            note_value=str(self._value(f"{prefix}-note") or ""),
+            evidence_value=str(self._value(f"{prefix}-evidence_url") or ""),
+            level_errors=[str(message) for message in errors.get(f"{prefix}-level", ())],
+            grow_errors=[str(message) for message in errors.get(f"{prefix}-grow", ())],
+            note_errors=[str(message) for message in errors.get(f"{prefix}-note", ())],
+            evidence_errors=[str(message) for message in errors.get(f"{prefix}-evidence_url", ())],
         )
 
     def _groups(self, skills: Iterable[Skill]) -> list[CategoryGroup]:

@@ -21,5 +21,7 @@ ROWS_TEMPLATE = "assessments/me_assessment_rows.html"
 def assessment_rows(*, form: SelfAssessmentForm, group: CategoryGroup) -> SafeString:
     """The rows of one category. Every value is escaped by the template (autoescape on)."""
     template = engines["jinja2"].get_template(ROWS_TEMPLATE)
-    html = template.template.render(blocks=group.blocks, form=form)
+    # Django's Jinja2 wrapper would want a request context; the bare Jinja2 template renders
+    # only these values (the stubs do not know the backend's ``template`` attribute).
+    html = template.template.render(blocks=group.blocks, form=form)  # type: ignore[attr-defined]
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
@@ -108,7 +108,7 @@ class TeamCoverage:
 
 
 def team_certification_coverage(
-    *, user: AbstractBaseUser, team: Team, members: list[Person], shows_members: bool
+    *, user: User, team: Team, members: list[Person], shows_members: bool
 ) -> TeamCoverage:
     """What ``user`` reads of the team's coverage (the page and the API). Whoever sees the
     members sees the figures; leadership outside the team reads them unless the team's own

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views import View
 
@@ -20,10 +20,11 @@ from assessments.selectors.dashboard import dashboard_scope
 from assessments.selectors.teams import team_members
 from assessments.views.teams import TeamAccessMixin, _links_people
 from readiness.privacy_floor import min_people
+from readiness.typed import AuthenticatedHttpRequest
 
 
 class TeamCertificationsView(TeamAccessMixin, View):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         team = self.get_team(pk)
         members = list(team_members(team=team))
         context = {
@@ -48,7 +49,7 @@ class TeamCertificationsView(TeamAccessMixin, View):
 
 
 class DashboardCertificationsView(View):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         scope = dashboard_scope(user=request.user)
         if scope is None:
             raise PermissionDenied("The dashboard is for leadership and team managers.")
