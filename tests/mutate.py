@@ -58,60 +58,60 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/plans.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
+        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_plans_access.py"),
         ("plans_visible_to", "plan_can_view", "plan_can_edit", "plan_can_create",
          "concern_can_triage"),
     ),
     Target(
         "readiness/concerns.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/test_plans_access.py"),
+        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_plans_access.py"),
         ("concern_shows_raiser",),
     ),
     Target(
         "assessments/selectors/teams.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/test_team_access.py"),
+        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_team_access.py"),
         ("teams_readable_by", "team_can_edit", "team_members"),
     ),
     Target(
         "assessments/reminders/run.py",
-        ("tests/assessments/test_reminders.py",),
+        ("tests/assessments/reminders/test_reminders.py",),
         ("remind_batch",),
     ),
     Target(
         "assessments/reminders/claim.py",
-        ("tests/assessments/test_reminders.py",),
+        ("tests/assessments/reminders/test_reminders.py",),
         ("claim", "claimed_person_steps", "release"),
     ),
     Target(
         "assessments/reminders/deliver.py",
-        ("tests/assessments/test_reminders.py",),
+        ("tests/assessments/reminders/test_reminders.py",),
         ("deliver",),
     ),
     Target(
         "assessments/selectors/states.py",
         # The effectiveness reads the effective level through this module's fragments.
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py",
-         "tests/catalog/test_catalog_views.py"),
+        ("tests/assessments/selectors/test_states.py", "tests/assessments/selectors/test_states_property.py",
+         "tests/catalog/views/test_catalog_views.py"),
     ),
     Target(
         "readiness/selectors.py",
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py"),
+        ("tests/assessments/selectors/test_states.py", "tests/assessments/selectors/test_states_property.py"),
         ("TARGETS_SQL", "people_sql"),
     ),
     Target(
         "assessments/selectors/catalog.py",
-        ("tests/catalog/test_catalog_views.py",),
+        ("tests/catalog/views/test_catalog_views.py",),
         ("EFFECTIVENESS_SQL", "resources_effectiveness", "resources_mean_gain"),
     ),
     Target(
         "assessments/selectors/aggregates.py",
-        ("tests/assessments/test_rules.py", "tests/assessments/test_rules_property.py"),
+        ("tests/assessments/selectors/test_states.py", "tests/assessments/selectors/test_states_property.py"),
         ("Readiness", "_PER_PERSON_SQL", "people_readiness", "_PERSON_FIGURES",
          "_SKILL_FIGURES", "_GROUP_FIGURES", "_ALL", "group_readiness", "skill_readiness"),
     ),
     Target(
         "assessments/selectors/reassessment.py",
-        ("tests/assessments/test_reassessment_property.py", "tests/assessments/test_rules.py"),
+        ("tests/assessments/selectors/test_reassessment_property.py", "tests/assessments/selectors/test_states.py"),
     ),
     Target("readiness/sql.py", ("tests/readiness/test_sql.py",)),
 )
