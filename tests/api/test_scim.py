@@ -13,48 +13,17 @@ from django.test.utils import CaptureQueriesContext
 
 from readiness.models import Person, Team
 from readiness.tokens import scim_token_create, service_token_create, token_create
+from tests.api.scim_support import (
+    ENTERPRISE,
+    USERS,
+    entra_create,
+    patch,
+    send,
+)
+from tests.api.scim_support import scim as scim  # noqa: F401 (the fixture)
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-USERS = "/scim/v2/Users"
-ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-DEPARTMENTS = {"Platform Engineering": "Engineering/Platform", "Data & AI": "Engineering/Data"}
-
-
-@pytest.fixture
-def scim(settings):
-    settings.SCIM_DEPARTMENT_TEAMS = DEPARTMENTS
-    _token, secret = scim_token_create(name="Entra ID")
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    client.account = _token.user
-    return client
-
-
-def send(client, method, url, body=None):
-    response = getattr(client, method)(url, body, content_type="application/scim+json")
-    return response, (response.json() if response.content else None)
-
-
-def entra_create(user_name, external_id, *, department, given="Alice", family="Archer"):
-    return {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
-        "externalId": external_id,
-        "userName": user_name,
-        "active": True,
-        "displayName": f"{given} {family}",
-        "emails": [{"primary": True, "type": "work", "value": user_name}],
-        "meta": {"resourceType": "User"},
-        "name": {"formatted": f"{given} {family}", "familyName": family, "givenName": given},
-        "title": "Analyst",
-        "roles": [],
-        ENTERPRISE: {"department": department},
-    }
-
-
-def patch(*operations):
-    return {"schemas": [PATCH_OP], "Operations": list(operations)}
 
 
 @pytest.mark.parametrize("manager_shape", ["string", "object"])

@@ -13,8 +13,8 @@ from readiness.models import Person, Team
 from readiness.permissions import LEADERSHIP_GROUP
 from readiness.scim.models import ScimGroup
 from readiness.tokens import service_token_create, token_create
-from tests.api.test_scim import USERS, entra_create, patch, send
-from tests.api.test_scim import scim as scim  # noqa: F401 (the fixture)
+from tests.api.scim_support import USERS, entra_create, patch, send
+from tests.api.scim_support import scim as scim  # noqa: F401 (the fixture)
 from tests.factories import PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,9 +4,12 @@ response amounts to."""
 import re
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.security.tables import UNCOUNTED_APPS
 
 # Which org object each URL name points at (by name; "*" patterns match name prefixes).
 OBJECT_OF_NAME = {
@@ -111,3 +114,29 @@ def walk_urls(patterns=None, prefix: str = "", namespace: str = ""):
             name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (
                 pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
             yield prefix + str(pattern.pattern), name, pattern
+
+
+def row_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in UNCOUNTED_APPS and not model._meta.proxy
+    }
+
+
+def post_urls():
+    for route, name, pattern in walk_urls():
+        if name.startswith("admin:"):
+            continue
+        callback = pattern.callback
+        actions = getattr(callback, "actions", None)
+        view = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
+        if actions is not None:
+            methods = [m for m in ("post", "put", "patch", "delete") if m in actions]
+        elif view is not None:
+            methods = [m for m in ("post", "put", "patch", "delete")
+                       if m in view.http_method_names and hasattr(view, m)]
+        else:
+            methods = ["post"]  # function views: the table decides
+        if methods:
+            yield route, name, methods

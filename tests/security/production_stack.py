@@ -142,8 +142,8 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
     from django.apps import apps
 
     from tests.orgs.security import build_security_org
-    from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-    from tests.security.test_hostile_input import (
+    from tests.security.matrix_support import post_urls, route_keywords, to_url, url_kwargs
+    from tests.security.tables import (
         FIELD_NAME,
         FUZZED,
         GENERIC_FIELDS,
@@ -151,7 +151,6 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
         HOSTILE_TEXT,
         POSTERS,
         UNCOUNTED_APPS,
-        _post_urls,
     )
 
     with transaction.atomic():
@@ -218,7 +217,7 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
 
         for name in FUZZED:
             persona = POSTERS[name]
-            route, methods = next((r, m) for r, n, m in _post_urls() if n == name)
+            route, methods = next((r, m) for r, n, m in post_urls() if n == name)
             url = to_url(route, url_kwargs(name, route_keywords(route), org.kwargs))
             is_api = name.startswith("api:")
             method = next(m for m in ("post", "patch", "put") if m in methods).upper()

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from assessments.models import SkillRating
 from tests.orgs import clear_framework
-from tests.security.matrix_support import route_keywords, to_url, url_kwargs
-from tests.security.test_hostile_input import FUZZED, POSTERS, _post_urls, _row_counts
+from tests.security.matrix_support import post_urls, route_keywords, row_counts, to_url, url_kwargs
+from tests.security.tables import FUZZED, POSTERS
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,12 @@ BODY_NOT_READ = {
 @pytest.mark.parametrize("name", API_WRITES)
 def test_json_nested_too_deeply_is_a_400_with_a_json_error(security_org, name: str) -> None:
     org = security_org
-    route, methods = next((r, m) for r, n, m in _post_urls() if n == name)
+    route, methods = next((r, m) for r, n, m in post_urls() if n == name)
     url = to_url(route, url_kwargs(name, route_keywords(route), org.kwargs))
     client = Client()
     client.force_login(org.users[POSTERS[name]])
     method = next(m for m in ("post", "patch", "put") if m in methods)
-    before = _row_counts()
+    before = row_counts()
 
     response = getattr(client, method)(url, data=DEEP, content_type="application/json")
 
@@ -45,7 +45,7 @@ def test_json_nested_too_deeply_is_a_400_with_a_json_error(security_org, name: s
     if name not in BODY_NOT_READ:
         assert response.status_code == 400, (url, response.status_code)
         assert "nested too deeply" in response.json()["detail"]
-        assert _row_counts() == before
+        assert row_counts() == before
 
 
 # --- Team CSV import ------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from tests.factories import PASSWORD, TrainingResourceFactory
 from tests.html_forms import page_post_body
 from tests.orgs.security import PERSONAS
 from tests.security.matrix_support import outcome, route_keywords, to_url, url_kwargs, walk_urls
-from tests.security.test_permission_matrix import EXPECTED, LOGIN, OK
+from tests.security.tables import EXPECTED, LOGIN, OK
 
 CHANGES = "changes"  # the asker: its POST must change the database
 ALLOWED = None  # another allowed persona: not posted (one real change per page is enough)

@@ -30,7 +30,7 @@ from readiness.webhooks.signing import signature_header, signature_verify
 from tests.factories import LearningPlanItemFactory, PersonFactory, SkillFactory, UserFactory
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
-from tests.readiness.webhook_receiver import Receiver
+from tests.readiness.webhooks.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from celery.contrib.testing.worker import start_worker
 from readiness.celery import app as project_app
 from readiness.webhooks.models import DeliveryStatus, EventType, WebhookDelivery
 from readiness.webhooks.services import TASK_NAME, event_emit, webhook_endpoint_create
-from tests.readiness.webhook_receiver import Receiver
+from tests.readiness.webhooks.webhook_receiver import Receiver
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

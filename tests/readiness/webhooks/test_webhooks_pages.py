@@ -9,7 +9,7 @@ from readiness.tokens import token_create
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 from readiness.webhooks.services import webhook_delivery_attempt, webhook_endpoint_create
 from tests.factories import PersonFactory, UserFactory
-from tests.readiness.webhook_receiver import Receiver
+from tests.readiness.webhooks.webhook_receiver import Receiver
 
 pytestmark = pytest.mark.django_db
 

@@ -238,7 +238,7 @@ def test_import_refuses_a_retired_skill(client, org):
 
 # --- XLSX map: colours, markers, notes -------------------------------------------------------
 
-HEATMAP_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "heatmap.css"
+HEATMAP_CSS = Path(__file__).resolve().parents[3] / "static" / "css" / "heatmap.css"
 
 
 def screen_colours() -> dict[str, tuple[str, str]]:
