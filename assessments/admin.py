@@ -22,7 +22,7 @@ from assessments.models import (
     SkillRating,
 )
 from assessments.services.cycles import cycle_close
-from readiness.admin import ReadOnlyAdmin
+from readiness.admin.base import ReadOnlyAdmin
 
 # Find a person's records by their login, name or email.
 PERSON_SEARCH_FIELDS = [

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from assessments.privacy import person_erase, person_export
-from readiness.admin import PersonAdmin
+from readiness.admin.people import PersonAdmin
 from readiness.models import Person
 
 

@@ -24,7 +24,7 @@ from catalog.models import (
     SkillMappingRule,
     TrainingResource,
 )
-from readiness.admin import ReadOnlyAdmin
+from readiness.admin.base import ReadOnlyAdmin
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations

@@ -15,7 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from assessments.api.serializers import SubmissionSerializer
+from assessments.api.record_serializers import (
+    SubmissionSerializer,
+)
 from assessments.api.views import _own_person
 from assessments.recommendations import Candidate
 from assessments.selectors import person_skill_states

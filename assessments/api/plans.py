@@ -9,23 +9,19 @@ serializers below only check the shape of the input (and document it).
 
 from __future__ import annotations
 
-from django import forms
-from django.db import models
 from django.db.models import QuerySet
-from django.forms.models import model_to_dict
 from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from assessments.api.plan_access import CanUsePlans, request_input, valid_form
 from assessments.api.plan_serializers import (
     ConcernTriageInput,
     GapRemedyInput,
@@ -83,53 +79,6 @@ from readiness.models import (
     Skill,
 )
 from readiness.typed import api_user
-
-# --- Permissions ------------------------------------------------------------------------------
-
-
-class CanUsePlans(BasePermission):
-    """Leadership and admins (every plan), and the owner of a plan (theirs)."""
-
-    message = "Only leadership, admins and a plan's owner may use plans."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False
-        return plan_can_create(user=user) or plans_visible_to(user=user).exists()
-
-
-# --- Views ------------------------------------------------------------------------------------
-
-
-def _form_errors(form: forms.Form) -> exceptions.ValidationError:
-    return exceptions.ValidationError(
-        {
-            ("non_field_errors" if field == "__all__" else field): [e["message"] for e in errors]
-            for field, errors in form.errors.get_json_data().items()
-        }
-    )
-
-
-def _valid(form: forms.Form) -> dict:
-    """The form's cleaned data, or a 400 with its messages."""
-    if not form.is_valid():
-        raise _form_errors(form)
-    return form.cleaned_data
-
-
-def _input(
-    serializer_class: type[serializers.Serializer],
-    request: Request,
-    instance: models.Model | None = None,
-) -> dict:
-    """The validated input of a PUT or POST; of a PATCH, the fields sent over ``instance``'s
-    current values — then checked by the same form and written by the same service as a PUT."""
-    partial = request.method == "PATCH"
-    data = serializer_class(data=request.data, partial=partial)
-    data.is_valid(raise_exception=True)
-    current = model_to_dict(instance, fields=list(data.fields)) if partial and instance else {}
-    return {**current, **data.validated_data}
 
 
 @extend_schema_view(
@@ -191,14 +140,14 @@ class ReadinessPlanViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         if not plan_can_create(user=api_user(request)):
             raise exceptions.PermissionDenied("Only leadership and admins create plans.")
-        data = _input(PlanInput, request)
-        plan = plan_create(**_valid(PlanForm(data=data, current_owner=api_user(request))))
+        data = request_input(PlanInput, request)
+        plan = plan_create(**valid_form(PlanForm(data=data, current_owner=api_user(request))))
         return created(request, ReadinessPlanSerializer(plan).data, "plan-detail", pk=plan.pk)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         plan = self._editable()
-        data = _input(PlanInput, request, plan)
-        cleaned = _valid(PlanForm(data=data, current_owner=plan.owner))
+        data = request_input(PlanInput, request, plan)
+        cleaned = valid_form(PlanForm(data=data, current_owner=plan.owner))
         plan = plan_update(plan=plan, **{name: cleaned[name] for name in PLAN_FIELDS})
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(ReadinessPlanSerializer(plan).data)
@@ -220,8 +169,8 @@ class ReadinessPlanViewSet(
     )
     def goal_create(self, request: Request, pk: str | None = None) -> Response:
         plan = self._editable()
-        data = _input(PlanGoalInput, request)
-        goal = plan_goal_create(plan=plan, **_valid(PlanGoalForm(data=data)))
+        data = request_input(PlanGoalInput, request)
+        goal = plan_goal_create(plan=plan, **valid_form(PlanGoalForm(data=data)))
         return created(request, PlanGoalSerializer(goal).data, "plan-goal", pk=pk, goal_pk=goal.pk)
 
     @extend_schema(
@@ -265,8 +214,8 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_goal_delete(goal=goal)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanGoalInput, request, goal)
-        goal = plan_goal_update(goal=goal, **_valid(PlanGoalForm(data=data)))
+        data = request_input(PlanGoalInput, request, goal)
+        goal = plan_goal_update(goal=goal, **valid_form(PlanGoalForm(data=data)))
         return Response(PlanGoalSerializer(goal).data)
 
     # --- Partners ---
@@ -286,8 +235,8 @@ class ReadinessPlanViewSet(
     )
     def partner_create(self, request: Request, pk: str | None = None) -> Response:
         plan = self._editable()
-        data = _input(PlanPartnerInput, request)
-        partner = plan_partner_create(plan=plan, **_valid(PlanPartnerForm(data=data)))
+        data = request_input(PlanPartnerInput, request)
+        partner = plan_partner_create(plan=plan, **valid_form(PlanPartnerForm(data=data)))
         return created(
             request,
             PlanPartnerSerializer(partner).data,
@@ -337,8 +286,8 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             plan_partner_delete(partner=partner)
             return Response(status=status.HTTP_204_NO_CONTENT)
-        data = _input(PlanPartnerInput, request, partner)
-        partner = plan_partner_update(partner=partner, **_valid(PlanPartnerForm(data=data)))
+        data = request_input(PlanPartnerInput, request, partner)
+        partner = plan_partner_update(partner=partner, **valid_form(PlanPartnerForm(data=data)))
         return Response(PlanPartnerSerializer(partner).data)
 
     # --- Gap remedies ---
@@ -391,9 +340,9 @@ class ReadinessPlanViewSet(
         current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
         if request.method == "PATCH" and current is None:
             raise exceptions.NotFound("The plan has no remedy for this skill yet: PUT one.")
-        data = _input(GapRemedyInput, request, current)
+        data = request_input(GapRemedyInput, request, current)
         form = GapRemedyForm(data=data, current_owner=current.owner if current else None)
-        entry = gap_remedy_set(plan=plan, skill=skill, **_valid(form))
+        entry = gap_remedy_set(plan=plan, skill=skill, **valid_form(form))
         return Response(GapRemedySerializer(entry).data)
 
     # --- Concerns ---
@@ -427,9 +376,9 @@ class ReadinessPlanViewSet(
             raise exceptions.PermissionDenied(
                 "Only the plan's owner or the concern's owner triages it."
             )
-        data = _input(ConcernTriageInput, request)
+        data = request_input(ConcernTriageInput, request)
         form = ConcernTriageForm(data=data, current_owner=concern.owner)
-        concern = concern_triage(concern=concern, **_valid(form))
+        concern = concern_triage(concern=concern, **valid_form(form))
         return Response(
             TriagedConcernSerializer(concern, context=self.get_serializer_context()).data
         )

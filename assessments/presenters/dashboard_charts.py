@@ -70,6 +70,8 @@ BAR_ROW = 30
 BAR_HEIGHT = 18
 
 
+# Over 60 lines: one chart's geometry (rows, bars, labels, legend) read top to bottom;
+# split, the pieces would pass the same dozen values around.
 def bar_chart(
     *,
     rows: list[tuple[str, float | None]],

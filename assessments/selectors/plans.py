@@ -28,18 +28,16 @@ from django.utils.dateformat import format as date_format
 
 from assessments.models import ReadinessSnapshot
 from assessments.presenters.dashboard_charts import LineChart, SeriesData, percent_line_chart
-from assessments.selectors import EMPTY_READINESS, Readiness, ReadinessCube, readiness_cube
+from assessments.selectors import EMPTY_READINESS, ReadinessCube, readiness_cube
 from assessments.selectors.dashboard import audience_of_roles
+from assessments.selectors.plan_gaps import GapRow, gap_register
 from readiness.concerns import CONCERN_RAISER_RELATED
 from readiness.models import (
     Concern,
     ConcernStatus,
-    GapRemedy,
     Person,
     PlanGoal,
     ReadinessPlan,
-    Role,
-    Skill,
     Team,
 )
 from readiness.permissions import LEADERSHIP_GROUP, is_admin, is_leadership
@@ -248,16 +246,7 @@ def goals_progress(
     skills_by_audience = cube.skills_by(lambda role: audience_of.get(role))
     skills_all = cube.skills_by(lambda role: "all")
     start = plan.start_date - dt.timedelta(days=BASELINE_DAYS)
-    keys = {_goal_key(goal, goal.audience.is_everyone) for goal in goals}
-    condition = Q(pk__in=[])
-    for audience_id, skill_id in keys:
-        condition |= Q(audience_id=audience_id, skill_id=skill_id)
-    series: dict[tuple, list[ReadinessSnapshot]] = {key: [] for key in keys}
-    if keys:
-        for row in ReadinessSnapshot.objects.filter(
-            condition, team=None, date__gte=start, date__lt=today
-        ).order_by("date"):
-            series[(row.audience_id, row.skill_id)].append(row)
+    series = _goals_snapshots(goals, since=start, before=today)
     result = []
     for goal in goals:
         everyone = goal.audience.is_everyone
@@ -302,72 +291,22 @@ def goals_progress(
     return result
 
 
-@dataclass(frozen=True)
-class RoleShortfall:
-    role: str
-    short: int
-    hidden: bool
-
-
-@dataclass(frozen=True)
-class GapRow:
-    """One skill on which people across the organization are below target."""
-
-    skill: Skill
-    figures: Readiness
-    roles: list[RoleShortfall]
-    remedy: GapRemedy | None
-
-    @property
-    def short(self) -> int:
-        return self.figures.required - self.figures.at_target
-
-    @property
-    def hidden(self) -> bool:
-        return self.short > 0 and aggregate_hidden(self.short)
-
-    @property
-    def not_assessed(self) -> int:
-        return self.figures.not_assessed
-
-    @property
-    def counted_roles(self) -> list[RoleShortfall]:
-        return [role for role in self.roles if not role.hidden]
-
-    @property
-    def small_roles(self) -> list[RoleShortfall]:
-        """Roles where fewer people than the privacy threshold are short: named, not counted."""
-        return [role for role in self.roles if role.hidden]
-
-
-def gap_register(*, plan: ReadinessPlan, cube: ReadinessCube) -> list[GapRow]:
-    """Every skill someone is short on (below target or not assessed), most people short
-    first, with the roles concerned and the remedy the plan chose; plus skills with a remedy
-    that nobody is short on any more."""
-    per_role = cube.skills_by(lambda role: role)
-    per_skill = cube.skills_by(lambda role: "all")
-    role_names = dict(Role.objects.values_list("pk", "name"))
-    remedies = {r.skill_id: r for r in GapRemedy.objects.filter(plan=plan).select_related("owner")}
-    short_ids = {skill for (_, skill), f in per_skill.items() if f.required > f.at_target}
-    skills = Skill.objects.select_related("category").in_bulk(short_ids | set(remedies))
-    rows = []
-    for skill_id, skill in skills.items():
-        figures = per_skill.get(("all", skill_id), EMPTY_READINESS)
-        roles = sorted(
-            (
-                RoleShortfall(
-                    role_names.get(role_id, "No role"),
-                    f.required - f.at_target,
-                    aggregate_hidden(f.required - f.at_target),
-                )
-                for (role_id, sid), f in per_role.items()
-                if sid == skill_id and f.required > f.at_target
-            ),
-            key=lambda r: (r.hidden, -r.short, r.role),
-        )
-        rows.append(GapRow(skill, figures, roles, remedies.get(skill_id)))
-    rows.sort(key=lambda r: (r.short == 0, r.hidden, -r.short, r.skill.name))
-    return rows
+def _goals_snapshots(
+    goals: list[PlanGoal], *, since: dt.date, before: dt.date
+) -> dict[tuple, list[ReadinessSnapshot]]:
+    """The organization-wide snapshots of each goal's (audience, skill), oldest first (one
+    query for all of them)."""
+    keys = {_goal_key(goal, goal.audience.is_everyone) for goal in goals}
+    condition = Q(pk__in=[])
+    for audience_id, skill_id in keys:
+        condition |= Q(audience_id=audience_id, skill_id=skill_id)
+    series: dict[tuple, list[ReadinessSnapshot]] = {key: [] for key in keys}
+    if keys:
+        for row in ReadinessSnapshot.objects.filter(
+            condition, team=None, date__gte=since, date__lt=before
+        ).order_by("date"):
+            series[(row.audience_id, row.skill_id)].append(row)
+    return series
 
 
 @dataclass(frozen=True)

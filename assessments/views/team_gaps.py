@@ -86,48 +86,17 @@ class TeamGapsView(TeamAccessMixin, View):
         ranking = team_resource_ranking(
             people=members, states=states, everyone_id=everyone.pk if everyone else None
         )
-        by_id = {person.pk: person for person in members}
         assignable = [p for p in members if p.user_id != request.user.pk]
-        holding = _plan_holdings(
-            people=[p.pk for p in assignable], resources=[e.resource.pk for e in ranking]
-        )
         # A form to show again is the one bound to this POST.
-        posted_resource = request.POST.get("resource") if assign_form else None
-        posted_people = set(request.POST.getlist("people")) if assign_form else set()
-        resources = []
-        for entry in ranking:
-            helped = sorted(
-                (by_id[pid] for pid in entry.members), key=lambda p: p.display_name.casefold()
-            )
-            is_posted = posted_resource == str(entry.resource.pk)
-            held = holding.get(entry.resource.pk, {})
-            # Pre-ticked: the members it closes a gap for who do not have it in a plan yet.
-            choices = [
-                {
-                    "person": person,
-                    "helps": person.pk in entry.members,
-                    "has": held.get(person.pk),
-                    "checked": (
-                        str(person.pk) in posted_people
-                        if is_posted
-                        else person.pk in entry.members and person.pk not in held
-                    ),
-                }
-                for person in sorted(
-                    assignable, key=lambda p: (p.pk not in entry.members, p.display_name.casefold())
-                )
-            ]
-            resources.append(
-                {
-                    "entry": entry,
-                    "helped": helped,
-                    "skills": sorted(
-                        (skills[sid] for sid in entry.skills if sid in skills), key=lambda s: s.name
-                    ),
-                    "choices": choices,
-                    "form": assign_form if is_posted else None,
-                }
-            )
+        resources = _resource_rows(
+            ranking=ranking,
+            members=members,
+            assignable=assignable,
+            skills=skills,
+            posted_resource=request.POST.get("resource") if assign_form else None,
+            posted_people=set(request.POST.getlist("people")) if assign_form else set(),
+            assign_form=assign_form,
+        )
         matched = any(item["form"] for item in resources)
         return render(
             request,
@@ -149,6 +118,59 @@ class TeamGapsView(TeamAccessMixin, View):
                 "members": len(members),
             },
         )
+
+
+def _resource_rows(
+    *,
+    ranking: list,
+    members: list[Person],
+    assignable: list[Person],
+    skills: dict[int, Skill],
+    posted_resource: str | None,
+    posted_people: set[str],
+    assign_form: AssignForm | None,
+) -> list[dict]:
+    """One row per ranked resource: the members it helps, its skills, and the assignment
+    choices (a member each, pre-ticked or as posted)."""
+    by_id = {person.pk: person for person in members}
+    holding = _plan_holdings(
+        people=[p.pk for p in assignable], resources=[e.resource.pk for e in ranking]
+    )
+    resources = []
+    for entry in ranking:
+        helped = sorted(
+            (by_id[pid] for pid in entry.members), key=lambda p: p.display_name.casefold()
+        )
+        is_posted = posted_resource == str(entry.resource.pk)
+        held = holding.get(entry.resource.pk, {})
+        # Pre-ticked: the members it closes a gap for who do not have it in a plan yet.
+        choices = [
+            {
+                "person": person,
+                "helps": person.pk in entry.members,
+                "has": held.get(person.pk),
+                "checked": (
+                    str(person.pk) in posted_people
+                    if is_posted
+                    else person.pk in entry.members and person.pk not in held
+                ),
+            }
+            for person in sorted(
+                assignable, key=lambda p: (p.pk not in entry.members, p.display_name.casefold())
+            )
+        ]
+        resources.append(
+            {
+                "entry": entry,
+                "helped": helped,
+                "skills": sorted(
+                    (skills[sid] for sid in entry.skills if sid in skills), key=lambda s: s.name
+                ),
+                "choices": choices,
+                "form": assign_form if is_posted else None,
+            }
+        )
+    return resources
 
 
 def _plan_holdings(*, people: list[int], resources: list[int]) -> dict[int, dict[int, str]]:

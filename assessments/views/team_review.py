@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from assessments.forms.teams import review_edits_parse
-from assessments.selectors.teams import pending_reviews, self_rating_details, state_version
+from assessments.selectors.team_review import pending_reviews, self_rating_details
+from assessments.selectors.teams import state_version
 from assessments.services.teams import team_ratings_record
 from assessments.views.teams import TeamAccessMixin
 from readiness.models import Level, Team

@@ -10,6 +10,7 @@ this same function, so both follow one set of rules.
 - ``plan``    reads what is there and checks every entry: the plan of what would change, or
   ``HrUpsertInvalid`` with the errors of each entry (nothing written);
 - ``accounts`` which account a person entry names (part of the plan);
+- ``changes`` what the plan changes: each entry's ``Change``, the ``HrUpsertResult``;
 - ``apply``   applies a plan in one transaction with bulk statements, with its audit history;
 - ``upsert``  ``hr_upsert``: plan, then (unless a dry run) apply.
 

@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from readiness.history import change_log_record, history_snapshot
+from readiness.hr.changes import Change
 from readiness.hr.paths import PATH_SEPARATOR, norm_path
-from readiness.hr.plan import USER_FIELDS, Change, HrPlan
+from readiness.hr.plan import USER_FIELDS, HrPlan
 from readiness.models import Person, Team
 
 BATCH_SIZE = 500

@@ -7,7 +7,8 @@ from typing import Any
 from django.db import transaction
 
 from readiness.hr.apply import apply_plan
-from readiness.hr.plan import HrUpsertResult, plan_upsert
+from readiness.hr.changes import HrUpsertResult
+from readiness.hr.plan import plan_upsert
 
 HR_UPSERT_REASON = "via HR upsert"
 

@@ -11,7 +11,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.api.serializers import ReadinessSerializer
+from assessments.api.serializers import (
+    ReadinessSerializer,
+)
 from assessments.selectors import Readiness, SkillState
 from readiness.api.query import query_params
 from readiness.models import Person, Skill

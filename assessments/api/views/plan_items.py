@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.api import filters
-from assessments.api.serializers import (
+from assessments.api.record_serializers import (
     PlanItemAddInput,
     PlanItemAssignInput,
     PlanItemAssignResultSerializer,

@@ -9,7 +9,10 @@ from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from assessments.api.serializers import SkillStateParams, SkillStateSerializer
+from assessments.api.serializers import (
+    SkillStateParams,
+    SkillStateSerializer,
+)
 from assessments.api.views.common import (
     _ordered,
     _own_person,

@@ -14,19 +14,16 @@ audiences, the team tree and each heatmap row). Concern counts are hidden only o
 dashboards: leadership read the register itself.
 
 The modules: ``scope`` (who sees what), ``figures`` (the rows, cells and points shown, and the
-privacy threshold) and ``build`` (the figures computed). Import from this package.
+privacy threshold), ``build`` (the figures computed from the cube and the snapshots) and
+``tables`` (learning activity, effectiveness and concerns). Import from this package.
 """
 
 from assessments.selectors.dashboard.build import (
-    activity_rows,
     audience_of_roles,
     audience_rows,
     calibration_rows,
-    concern_rows,
     dashboard_build,
     department_rows,
-    effectiveness_chart,
-    effectiveness_rows,
     group_chart,
     groups_suppress,
     heatmap_build,
@@ -63,6 +60,12 @@ from assessments.selectors.dashboard.scope import (
     organization_scope,
 )
 from assessments.selectors.dashboard.scope import _scope as _scope
+from assessments.selectors.dashboard.tables import (
+    activity_rows,
+    concern_rows,
+    effectiveness_chart,
+    effectiveness_rows,
+)
 
 __all__ = [
     "DELTA_DAYS",

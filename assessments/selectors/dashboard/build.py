@@ -6,10 +6,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
-from assessments.models import LearningPlanItem, PlanItemStatus, ReadinessSnapshot
+from assessments.models import ReadinessSnapshot
 from assessments.presenters.dashboard_charts import (
     BarChart,
     SeriesData,
@@ -23,19 +23,14 @@ from assessments.selectors import (
     ReadinessCube,
     readiness_cube,
 )
-from assessments.selectors.catalog import resources_effectiveness
 from assessments.selectors.dashboard.figures import (
     DELTA_DAYS,
     NO_ROLE,
     NO_TEAM,
-    OPEN_CONCERN_STATUSES,
     TOP_TEAMS,
     TREND_DAYS,
-    ActivityRow,
     CalibrationRow,
-    ConcernRow,
     Dashboard,
-    EffectivenessRow,
     GroupRow,
     HeatCell,
     Heatmap,
@@ -45,8 +40,13 @@ from assessments.selectors.dashboard.figures import (
     _group_row,
 )
 from assessments.selectors.dashboard.scope import DashboardScope
-from catalog.models import TrainingResource
-from readiness.models import Audience, ConcernCategory, ConcernStatus, Role, Skill
+from assessments.selectors.dashboard.tables import (
+    activity_rows,
+    concern_rows,
+    effectiveness_chart,
+    effectiveness_rows,
+)
+from readiness.models import Audience, Role, Skill
 from readiness.privacy_floor import (
     DIRECT,
     ORGANIZATION,
@@ -272,54 +272,6 @@ def trend_build(*, scope: DashboardScope, cube: ReadinessCube, today: dt.date) -
     return Trend(everything, chart, table, sampled, baseline)
 
 
-def activity_rows(*, scope: DashboardScope) -> list[ActivityRow]:
-    """Learning plan items of the people in scope, by status: items, people, hours."""
-    statuses = (PlanItemStatus.PLANNED, PlanItemStatus.IN_PROGRESS, PlanItemStatus.COMPLETED)
-    figures = {
-        row["status"]: row
-        for row in LearningPlanItem.objects.filter(person__in=scope.people, status__in=statuses)
-        .order_by()
-        .values("status")
-        .annotate(
-            items=Count("pk"),
-            people=Count("person", distinct=True),
-            minutes=Sum("resource__duration_minutes"),
-        )
-    }
-    rows = []
-    for status in statuses:
-        row = figures.get(status, {"items": 0, "people": 0, "minutes": 0})
-        rows.append(
-            ActivityRow(
-                status=str(status),
-                label=status.label,
-                items=row["items"],
-                people=row["people"],
-                hours=round((row["minutes"] or 0) / 60, 1),
-                hidden=aggregate_hidden(row["people"]),
-            )
-        )
-    return rows
-
-
-def effectiveness_rows() -> list[EffectivenessRow]:
-    """Training effectiveness of every resource with measurements (organization-wide: it
-    describes the resource), most effective first, hidden under the privacy threshold."""
-    measured = resources_effectiveness()
-    if not measured:
-        return []
-    resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
-    rows = [
-        EffectivenessRow(
-            resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people), e.verified
-        )
-        for pk, e in measured.items()
-        if pk in resources
-    ]
-    rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))
-    return rows
-
-
 def calibration_rows(
     cube: ReadinessCube, scope: DashboardScope
 ) -> tuple[CalibrationRow, list[CalibrationRow], list[CalibrationRow]]:
@@ -355,40 +307,6 @@ def calibration_rows(
         (r for r in teams if not r.hidden), key=lambda r: (-(r.calibration.share or 0), r.label)
     )
     return row("Everyone in scope", total, (ROLLUP, ORGANIZATION)), departments, shown[:TOP_TEAMS]
-
-
-def concern_rows(*, scope: DashboardScope) -> list[ConcernRow]:
-    """Open concerns (open or in review) per category, most raised first; on a manager's
-    dashboard, categories raised by fewer than the privacy threshold are hidden."""
-    figures = {
-        row["category"]: row
-        for row in scope.concerns()
-        .filter(status__in=OPEN_CONCERN_STATUSES)
-        .order_by()
-        .values("category")
-        .annotate(
-            open=Count("pk", filter=Q(status=ConcernStatus.OPEN)),
-            in_review=Count("pk", filter=Q(status=ConcernStatus.IN_REVIEW)),
-            raisers=Count("raised_by", distinct=True),
-        )
-    }
-    # Leadership run the register and read every concern with its author: nothing to hide
-    # from them. A manager must not tell who in a small team raised what.
-    hide = not scope.leadership
-    rows = [
-        ConcernRow(
-            category,
-            label,
-            figures[category]["open"],
-            figures[category]["in_review"],
-            figures[category]["raisers"],
-            hide and aggregate_hidden(figures[category]["raisers"]),
-        )
-        for category, label in ConcernCategory.choices
-        if category in figures
-    ]
-    rows.sort(key=lambda r: (r.hidden, -r.total, r.label))
-    return rows
 
 
 def dashboard_build(*, scope: DashboardScope, today: dt.date | None = None) -> Dashboard:
@@ -440,23 +358,4 @@ def group_chart(rows: list[GroupRow], *, subject: str) -> BarChart:
         rows=[(row.label, None if row.hidden else row.readiness_percent) for row in rows],
         hidden_text=f"fewer than {min_people()} people",
         subject=subject,
-    )
-
-
-def effectiveness_chart(rows: list[EffectivenessRow]) -> BarChart | None:
-    """Bars for the resources measured on enough people; None when there is none."""
-    shown = [r for r in rows if not r.hidden]
-    if not shown:
-        return None
-    low = min([0.0, *(r.mean_gain for r in shown)])
-    high = max([1.0, *(r.mean_gain for r in shown)])
-    return bar_chart(
-        rows=[(r.resource.title, r.mean_gain) for r in shown],
-        domain=(float(int(low) - (1 if low < int(low) else 0)), float(-int(-high))),
-        unit="",
-        decimals=1,
-        label_width=260,
-        width=620,
-        hidden_text=f"fewer than {min_people()} people",
-        subject="Mean level gain",
     )
