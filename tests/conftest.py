@@ -17,14 +17,15 @@ from tests.factories import PASSWORD  # noqa: E402
 # --- Hypothesis: the same examples on every run in CI, more of them at night -----------------
 # HYPOTHESIS_PROFILE picks one (default "ci"): a red CI then means the code changed, not luck;
 # "nightly" searches ten times wider with fresh randomness ("dev": random, the default count).
-hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60,
-                                     print_blob=True)
+hypothesis_settings.register_profile("ci", derandomize=True, max_examples=60, print_blob=True)
 hypothesis_settings.register_profile("nightly", max_examples=600, print_blob=True)
 hypothesis_settings.register_profile("dev", max_examples=60)
 # `make mutate` runs the property tests hundreds of times: derandomized, fewer examples, and
 # no shrinking (a mutant needs a failure, not the smallest one: shrinking took minutes a mutant).
 hypothesis_settings.register_profile(
-    "mutation", derandomize=True, max_examples=10,
+    "mutation",
+    derandomize=True,
+    max_examples=10,
     phases=[Phase.explicit, Phase.reuse, Phase.generate],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
@@ -68,8 +69,9 @@ def services_required() -> bool:
 
 def _service_missing(reason: str) -> None:
     if services_required():
-        pytest.fail(f"{reason} (services are required here: REQUIRE_SERVICES=1 or CI=true)",
-                    pytrace=False)
+        pytest.fail(
+            f"{reason} (services are required here: REQUIRE_SERVICES=1 or CI=true)", pytrace=False
+        )
     pytest.skip(reason)
 
 
@@ -145,13 +147,12 @@ def _apply_seeds() -> None:
     resources.seed_resources(apps, None)
     resources.grant_curator_permissions(apps, None)
     # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
-    for module, function in (("assessments.migrations.0003_periodic_tasks", "create_schedule"),
-                             ("assessments.migrations.0007_transcript_sync_schedule",
-                              "create_schedule"),
-                             ("readiness.migrations.0009_webhook_resume_schedule",
-                              "create_entry"),
-                             ("assessments.migrations.0013_resource_effectiveness",
-                              "create_schedule")):
+    for module, function in (
+        ("assessments.migrations.0003_periodic_tasks", "create_schedule"),
+        ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
+        ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
+        ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
+    ):
         getattr(importlib.import_module(module), function)(apps, None)
 
 

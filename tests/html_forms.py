@@ -105,7 +105,8 @@ def page_post_body(
     reader = _PostForms()
     reader.feed(response.content.decode())
     candidates = [
-        fields for action, fields in reader.forms
+        fields
+        for action, fields in reader.forms
         if (has and has in fields) or (not has and action in ("", url))
     ]
     assert candidates, f"{url}: no POST form{f' with {has}' if has else ''} on the page"

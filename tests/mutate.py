@@ -61,18 +61,32 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/plans.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_plans_access.py"),
-        ("plans_visible_to", "plan_can_view", "plan_can_edit", "plan_can_create",
-         "concern_can_triage"),
+        (
+            "tests/security/test_permission_helpers.py",
+            "tests/assessments/views/test_plans_access.py",
+        ),
+        (
+            "plans_visible_to",
+            "plan_can_view",
+            "plan_can_edit",
+            "plan_can_create",
+            "concern_can_triage",
+        ),
     ),
     Target(
         "readiness/concerns.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_plans_access.py"),
+        (
+            "tests/security/test_permission_helpers.py",
+            "tests/assessments/views/test_plans_access.py",
+        ),
         ("concern_shows_raiser",),
     ),
     Target(
         "assessments/selectors/teams.py",
-        ("tests/security/test_permission_helpers.py", "tests/assessments/views/test_team_access.py"),
+        (
+            "tests/security/test_permission_helpers.py",
+            "tests/assessments/views/test_team_access.py",
+        ),
         ("teams_readable_by", "team_can_edit", "team_members"),
     ),
     Target(
@@ -93,12 +107,18 @@ TARGETS = (
     Target(
         "assessments/selectors/states.py",
         # The effectiveness reads the effective level through this module's fragments.
-        ("tests/assessments/selectors/test_states.py", "tests/assessments/selectors/test_states_property.py",
-         "tests/catalog/views/test_catalog_views.py"),
+        (
+            "tests/assessments/selectors/test_states.py",
+            "tests/assessments/selectors/test_states_property.py",
+            "tests/catalog/views/test_catalog_views.py",
+        ),
     ),
     Target(
         "readiness/selectors.py",
-        ("tests/assessments/selectors/test_states.py", "tests/assessments/selectors/test_states_property.py"),
+        (
+            "tests/assessments/selectors/test_states.py",
+            "tests/assessments/selectors/test_states_property.py",
+        ),
         ("TARGETS_SQL", "people_sql"),
     ),
     Target(
@@ -108,17 +128,32 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/aggregates.py",
-        ("tests/assessments/selectors/test_figures_mutants.py", "tests/assessments/selectors/test_states.py",
-         "tests/assessments/selectors/test_states_property.py"),
-        ("Readiness", "_PER_PERSON_SQL", "people_readiness", "_PERSON_FIGURES",
-         "_SKILL_FIGURES", "_GROUP_FIGURES", "_ALL", "group_readiness", "skill_readiness"),
+        (
+            "tests/assessments/selectors/test_figures_mutants.py",
+            "tests/assessments/selectors/test_states.py",
+            "tests/assessments/selectors/test_states_property.py",
+        ),
+        (
+            "Readiness",
+            "_PER_PERSON_SQL",
+            "people_readiness",
+            "_PERSON_FIGURES",
+            "_SKILL_FIGURES",
+            "_GROUP_FIGURES",
+            "_ALL",
+            "group_readiness",
+            "skill_readiness",
+        ),
     ),
     Target(
         "assessments/selectors/reassessment.py",
-        ("tests/assessments/selectors/test_figures_mutants.py",
-         "tests/assessments/selectors/test_reassessment_property.py", "tests/assessments/selectors/test_states.py",
-         # _ASSESSED_SQL is read by the dashboard cube only
-         "tests/assessments/selectors/test_dashboard_cube.py"),
+        (
+            "tests/assessments/selectors/test_figures_mutants.py",
+            "tests/assessments/selectors/test_reassessment_property.py",
+            "tests/assessments/selectors/test_states.py",
+            # _ASSESSED_SQL is read by the dashboard cube only
+            "tests/assessments/selectors/test_dashboard_cube.py",
+        ),
     ),
     Target("readiness/sql.py", ("tests/readiness/test_sql.py",)),
 )
@@ -187,19 +222,30 @@ def _diff(target: Target, mutation_id, mutated: str) -> str:
     import difflib
 
     original = (ROOT / target.module).read_text().splitlines(keepends=True)
-    lines = difflib.unified_diff(original, mutated.splitlines(keepends=True),
-                                 f"a/{target.module}", f"b/{target.module}", n=1)
+    lines = difflib.unified_diff(
+        original, mutated.splitlines(keepends=True), f"a/{target.module}", f"b/{target.module}", n=1
+    )
     return "".join(lines)
 
 
 def _copy_project() -> None:
     if WORK.exists():
         shutil.rmtree(WORK)
-    ignore = shutil.ignore_patterns(".git", ".venv", "var", "__pycache__", ".env",
-                                    "test-results", "screenshots", ".hypothesis", "node_modules")
+    ignore = shutil.ignore_patterns(
+        ".git",
+        ".venv",
+        "var",
+        "__pycache__",
+        ".env",
+        "test-results",
+        "screenshots",
+        ".hypothesis",
+        "node_modules",
+    )
     shutil.copytree(ROOT, WORK, ignore=ignore)
     (WORK / "readiness" / "settings" / "mutation.py").write_text(
-        SETTINGS.format(name=str(OUT / "test-db.sqlite3")))
+        SETTINGS.format(name=str(OUT / "test-db.sqlite3"))
+    )
 
 
 # The copy's settings: the test database in a file, created by each target's first (unmutated)
@@ -212,8 +258,11 @@ DATABASES["default"]["TEST"] = {{"NAME": {name!r}}}
 
 
 def _env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "CI", "REQUIRE_SERVICES", "CELERY_BROKER_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "CI", "REQUIRE_SERVICES", "CELERY_BROKER_URL")
+    }
     # Derandomized, fewer examples than CI (tests/conftest.py): a mutant's fate does not
     # depend on luck, and hundreds of runs stay affordable.
     env["HYPOTHESIS_PROFILE"] = "mutation"
@@ -221,25 +270,46 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _pytest(target: Target, timeout: float | None, *, create_db: bool = False
-            ) -> tuple[bool | None, float]:
+def _pytest(
+    target: Target, timeout: float | None, *, create_db: bool = False
+) -> tuple[bool | None, float]:
     """Run the target's tests in the copy: (passed, seconds); passed is None on a timeout."""
     # Without the browser and schema plugins (a second less per mutant): no target needs them.
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly",
-               "-p", "no:playwright", "-p", "no:base_url", "-p", "no:schemathesis",
-               "-m", "not browser", "--no-header", "--ds", "readiness.settings.mutation",
-               *(["--create-db"] if create_db else []), *target.tests]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:randomly",
+        "-p",
+        "no:playwright",
+        "-p",
+        "no:base_url",
+        "-p",
+        "no:schemathesis",
+        "-m",
+        "not browser",
+        "--no-header",
+        "--ds",
+        "readiness.settings.mutation",
+        *(["--create-db"] if create_db else []),
+        *target.tests,
+    ]
     started = time.monotonic()
     try:
-        done = subprocess.run(command, cwd=WORK, env=_env(), capture_output=True,
-                              timeout=timeout, check=False)
+        done = subprocess.run(
+            command, cwd=WORK, env=_env(), capture_output=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired:
         return None, time.monotonic() - started
     return done.returncode == 0, time.monotonic() - started
 
 
-def run_target(target: Target, log, pick: frozenset[int] = frozenset(),
-               timeout: float | None = None) -> Outcome:
+def run_target(
+    target: Target, log, pick: frozenset[int] = frozenset(), timeout: float | None = None
+) -> Outcome:
     outcome = Outcome(target)
     started = time.monotonic()
     module = WORK / target.module
@@ -268,8 +338,10 @@ def run_target(target: Target, log, pick: frozenset[int] = frozenset(),
             else:
                 outcome.killed += 1
                 verdict = "killed"
-            log(f"  {number}/{len(mutants)} line {mutation_id.line_number + 1}: "
-                f"{verdict} ({seconds:.1f} s)")
+            log(
+                f"  {number}/{len(mutants)} line {mutation_id.line_number + 1}: "
+                f"{verdict} ({seconds:.1f} s)"
+            )
     finally:
         module.write_text(original)
     outcome.seconds = time.monotonic() - started
@@ -312,17 +384,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="targets whose module contains this text")
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds before a mutant's run counts as killed (default: 3 × "
-                             "the unmutated run + 15 s)")
-    parser.add_argument("--tests", default="",
-                        help="run these test files (comma-separated) instead of the target's: "
-                             "to show that a new test kills the picked survivors")
-    parser.add_argument("--show", action="store_true",
-                        help="print the diff of each mutant (with --pick: of those) and stop")
-    parser.add_argument("--pick", default="",
-                        help="only these mutants of each target, by number (1,5,7 as --list "
-                             "and the log number them): to re-run survivors after a new test")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds before a mutant's run counts as killed (default: 3 × "
+        "the unmutated run + 15 s)",
+    )
+    parser.add_argument(
+        "--tests",
+        default="",
+        help="run these test files (comma-separated) instead of the target's: "
+        "to show that a new test kills the picked survivors",
+    )
+    parser.add_argument(
+        "--show",
+        action="store_true",
+        help="print the diff of each mutant (with --pick: of those) and stop",
+    )
+    parser.add_argument(
+        "--pick",
+        default="",
+        help="only these mutants of each target, by number (1,5,7 as --list "
+        "and the log number them): to re-run survivors after a new test",
+    )
     args = parser.parse_args(argv)
     targets = [t for t in TARGETS if args.only in t.module]
     if args.tests:

@@ -18,8 +18,12 @@ ME = "/api/v1/me/"
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", ME), ("get", "/api/v1/people/"), ("get", "/api/v1/skills/"),
-     ("post", "/api/v1/hr/upsert/")],
+    [
+        ("get", ME),
+        ("get", "/api/v1/people/"),
+        ("get", "/api/v1/skills/"),
+        ("post", "/api/v1/hr/upsert/"),
+    ],
 )
 def test_anonymous_gets_401_json_not_the_login_page(api, method, path):
     response = getattr(api(None), method)(path)
@@ -90,7 +94,8 @@ def test_the_browser_session_works_too(client, org):
 def test_session_writes_need_the_csrf_token(org):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(org.employee.user)
-    response = client.post("/api/v1/concerns/", {"category": "ethics", "text": "Who checks?"},
-                           format="json")
+    response = client.post(
+        "/api/v1/concerns/", {"category": "ethics", "text": "Who checks?"}, format="json"
+    )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]

@@ -44,12 +44,16 @@ def test_curators_create_and_update_a_resource_with_its_skills(api, org, persona
     created = client.post(RESOURCES, _resource_payload(org, provider), format="json")
     assert created.status_code == 201, created.json()
     body = created.json()
-    assert body["skills"] == [{"skill": org.skill_a.pk, "level": 2},
-                              {"skill": org.skill_b.pk, "level": 3}]
+    assert body["skills"] == [
+        {"skill": org.skill_a.pk, "level": 2},
+        {"skill": org.skill_b.pk, "level": 3},
+    ]
     assert body["audiences"] == [org.audience.pk]
-    updated = client.patch(f"{RESOURCES}{body['id']}/",
-                           {"skills": [{"skill": org.skill_c.pk, "level": 1}], "is_free": False},
-                           format="json")
+    updated = client.patch(
+        f"{RESOURCES}{body['id']}/",
+        {"skills": [{"skill": org.skill_c.pk, "level": 1}], "is_free": False},
+        format="json",
+    )
     assert updated.status_code == 200
     assert updated.json()["skills"] == [{"skill": org.skill_c.pk, "level": 1}]
     assert updated.json()["is_free"] is False and updated.json()["audiences"] == [org.audience.pk]
@@ -60,9 +64,16 @@ def test_others_cannot_change_the_catalog(api, org, persona):
     provider = ProviderFactory()
     resource = TrainingResourceFactory()
     client = api(persona)
-    assert client.post(RESOURCES, _resource_payload(org, provider), format="json").status_code == 403
-    assert client.patch(f"{RESOURCES}{resource.pk}/", {"title": "x"}, format="json").status_code == 403
-    assert client.post("/api/v1/providers/", {"name": "X", "slug": "x"}, format="json").status_code == 403
+    assert (
+        client.post(RESOURCES, _resource_payload(org, provider), format="json").status_code == 403
+    )
+    assert (
+        client.patch(f"{RESOURCES}{resource.pk}/", {"title": "x"}, format="json").status_code == 403
+    )
+    assert (
+        client.post("/api/v1/providers/", {"name": "X", "slug": "x"}, format="json").status_code
+        == 403
+    )
     resource.refresh_from_db()
     assert resource.title != "x"
 
@@ -109,8 +120,9 @@ def test_catalog_filters(api, org):
     TrainingResource.objects.all().delete()
     leaders = AudienceFactory(name="Leaders", slug="leaders")
     short = TrainingResourceFactory(title="Short prompting", duration_minutes=30, level=1)
-    long = TrainingResourceFactory(title="Long course", duration_minutes=600, level=3,
-                                   is_free=False, kind="course")
+    long = TrainingResourceFactory(
+        title="Long course", duration_minutes=600, level=3, is_free=False, kind="course"
+    )
     unknown = TrainingResourceFactory(title="Anything", duration_minutes=None)
     short.audiences.add(org.audience)
     long.audiences.add(leaders)
@@ -150,34 +162,62 @@ def test_anonymous_reads_nothing(api):
 @pytest.mark.parametrize("persona", WRITERS)
 def test_curators_edit_the_framework(api, org, persona):
     client = api(persona)
-    category = client.post("/api/v1/skill-categories/",
-                           {"name": "Agents", "slug": "agents"}, format="json")
+    category = client.post(
+        "/api/v1/skill-categories/", {"name": "Agents", "slug": "agents"}, format="json"
+    )
     assert category.status_code == 201
-    skill = client.post("/api/v1/skills/", {
-        "name": "Agent design", "slug": "agent-design", "category": category.json()["id"],
-        "descriptor_2": "Builds a simple agent with guidance.",
-    }, format="json")
+    skill = client.post(
+        "/api/v1/skills/",
+        {
+            "name": "Agent design",
+            "slug": "agent-design",
+            "category": category.json()["id"],
+            "descriptor_2": "Builds a simple agent with guidance.",
+        },
+        format="json",
+    )
     assert skill.status_code == 201, skill.json()
     assert skill.json()["category_slug"] == "agents"
-    role = client.post("/api/v1/roles/", {"name": "Agent engineer", "slug": "agent-engineer",
-                                          "audience": org.audience.pk}, format="json")
+    role = client.post(
+        "/api/v1/roles/",
+        {"name": "Agent engineer", "slug": "agent-engineer", "audience": org.audience.pk},
+        format="json",
+    )
     assert role.status_code == 201
-    requirement = client.post("/api/v1/role-requirements/", {
-        "role": role.json()["id"], "skill": skill.json()["id"], "target_level": 3,
-    }, format="json")
+    requirement = client.post(
+        "/api/v1/role-requirements/",
+        {
+            "role": role.json()["id"],
+            "skill": skill.json()["id"],
+            "target_level": 3,
+        },
+        format="json",
+    )
     assert requirement.status_code == 201
-    assert client.get(f"/api/v1/roles/{role.json()['id']}/").json()["requirements"][0][
-        "target_level"] == 3
-    changed = client.patch(f"/api/v1/role-requirements/{requirement.json()['id']}/",
-                           {"target_level": 4}, format="json")
+    assert (
+        client.get(f"/api/v1/roles/{role.json()['id']}/").json()["requirements"][0]["target_level"]
+        == 3
+    )
+    changed = client.patch(
+        f"/api/v1/role-requirements/{requirement.json()['id']}/", {"target_level": 4}, format="json"
+    )
     assert changed.json()["target_level"] == 4
-    assert client.delete(f"/api/v1/role-requirements/{requirement.json()['id']}/").status_code == 204
-    audience_req = client.post("/api/v1/audience-requirements/", {
-        "audience": org.audience.pk, "skill": skill.json()["id"], "target_level": 1,
-    }, format="json")
+    assert (
+        client.delete(f"/api/v1/role-requirements/{requirement.json()['id']}/").status_code == 204
+    )
+    audience_req = client.post(
+        "/api/v1/audience-requirements/",
+        {
+            "audience": org.audience.pk,
+            "skill": skill.json()["id"],
+            "target_level": 1,
+        },
+        format="json",
+    )
     assert audience_req.status_code == 201
-    renamed = client.patch(f"/api/v1/skills/{skill.json()['id']}/", {"is_active": False},
-                           format="json")
+    renamed = client.patch(
+        f"/api/v1/skills/{skill.json()['id']}/", {"is_active": False}, format="json"
+    )
     assert renamed.json()["is_active"] is False
 
 
@@ -186,10 +226,18 @@ def test_others_read_but_cannot_edit_the_framework(api, org, persona):
     client = api(persona)
     assert client.get("/api/v1/skills/").status_code == 200
     assert client.get(f"/api/v1/roles/{org.role.pk}/").status_code == 200
-    assert client.post("/api/v1/skill-categories/", {"name": "X", "slug": "x"},
-                       format="json").status_code == 403
-    assert client.patch(f"/api/v1/skills/{org.skill_a.pk}/", {"name": "Hacked"},
-                        format="json").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/skill-categories/", {"name": "X", "slug": "x"}, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.patch(
+            f"/api/v1/skills/{org.skill_a.pk}/", {"name": "Hacked"}, format="json"
+        ).status_code
+        == 403
+    )
     requirement = RoleRequirement.objects.filter(role=org.role).first()
     assert client.delete(f"/api/v1/role-requirements/{requirement.pk}/").status_code == 403
     assert Skill.objects.get(pk=org.skill_a.pk).name == "API skill A"
@@ -202,8 +250,11 @@ def test_others_read_but_cannot_edit_the_framework(api, org, persona):
         ("/api/v1/role-requirements/", {"skill": "a", "target_level": 2}, "non_field_errors"),
         ("/api/v1/skills/", {"name": "API skill A", "slug": "new", "category": "cat"}, "name"),
         ("/api/v1/skills/", {"name": "N", "slug": "not a slug", "category": "cat"}, "slug"),
-        ("/api/v1/skills/", {"name": "N", "slug": "n", "category": "cat",
-                             "reassessment_interval_days": 3}, "reassessment_interval_days"),
+        (
+            "/api/v1/skills/",
+            {"name": "N", "slug": "n", "category": "cat", "reassessment_interval_days": 3},
+            "reassessment_interval_days",
+        ),
     ],
 )
 def test_framework_validation_is_the_models(api, org, path, payload, field):
@@ -220,5 +271,9 @@ def test_framework_validation_is_the_models(api, org, path, payload, field):
 
 
 def test_audiences_are_read_only(api, org):
-    assert api("admin").post("/api/v1/audiences/", {"name": "X", "slug": "x"},
-                             format="json").status_code == 405
+    assert (
+        api("admin")
+        .post("/api/v1/audiences/", {"name": "X", "slug": "x"}, format="json")
+        .status_code
+        == 405
+    )

@@ -19,9 +19,15 @@ CONCERNS = "/api/v1/concerns/"
 
 def test_i_raise_a_concern_into_the_active_plan(api, org):
     plan = ReadinessPlanFactory(owner=org.lead)
-    response = api("employee").post(CONCERNS, {
-        "category": "job_impact", "text": "Will this replace my job?", "anonymous_to_manager": True,
-    }, format="json")
+    response = api("employee").post(
+        CONCERNS,
+        {
+            "category": "job_impact",
+            "text": "Will this replace my job?",
+            "anonymous_to_manager": True,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["plan"] == plan.pk and body["team"] == org.platform.pk
@@ -34,7 +40,9 @@ def test_bad_concern_input_gets_the_forms_refusal(api, client, org):
     client.force_login(org.employee.user)
     form = client.post(reverse("readiness:concern-create"), {"category": "ethics", "text": "   "})
     assert field_errors(response)["text"] == form.context["form"].errors["text"]
-    bad_category = api("employee").post(CONCERNS, {"category": "gossip", "text": "x"}, format="json")
+    bad_category = api("employee").post(
+        CONCERNS, {"category": "gossip", "text": "x"}, format="json"
+    )
     assert "category" in field_errors(bad_category)
     assert not Concern.objects.exists()
 
@@ -65,9 +73,14 @@ CYCLES = "/api/v1/cycles/"
 
 def _cycle(org, **extra):
     today = timezone.localdate()
-    return {"name": "Spring review", "opens_on": today.isoformat(),
-            "due_on": (today + dt.timedelta(days=14)).isoformat(),
-            "audiences": [org.audience.pk], "teams": [org.platform.pk], **extra}
+    return {
+        "name": "Spring review",
+        "opens_on": today.isoformat(),
+        "due_on": (today + dt.timedelta(days=14)).isoformat(),
+        "audiences": [org.audience.pk],
+        "teams": [org.platform.pk],
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("persona", ["lead", "admin"])
@@ -86,8 +99,9 @@ def test_others_cannot_create_a_cycle(api, org, persona):
 
 def test_a_cycle_due_before_it_opens_is_refused(api, org):
     today = timezone.localdate()
-    response = api("lead").post(CYCLES, _cycle(org, due_on=(today - dt.timedelta(days=1)).isoformat()),
-                                format="json")
+    response = api("lead").post(
+        CYCLES, _cycle(org, due_on=(today - dt.timedelta(days=1)).isoformat()), format="json"
+    )
     assert response.status_code == 400
     assert field_errors(response) == {"due_on": ["The due date must not precede the opening date."]}
     unknown = api("lead").post(CYCLES, _cycle(org, teams=[999999]), format="json")
@@ -95,8 +109,9 @@ def test_a_cycle_due_before_it_opens_is_refused(api, org):
     assert not AssessmentCycle.objects.exists()
 
 
-@pytest.mark.parametrize(("persona", "status"), [("lead", 200), ("manager", 200),
-                                                 ("employee", 403), ("curator", 403)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("lead", 200), ("manager", 200), ("employee", 403), ("curator", 403)]
+)
 def test_who_reads_cycles(api, org, persona, status):
     cycle = AssessmentCycleFactory()
     assert api(persona).get(CYCLES).status_code == status
@@ -105,8 +120,9 @@ def test_who_reads_cycles(api, org, persona, status):
 
 def test_an_anonymous_concern_hides_its_raiser_from_a_leader_who_manages_them(api, org):
     # "employee" is in Platform, under Engineering: a leader managing Engineering manages them.
-    anonymous = ConcernFactory(raised_by=org.employee.user, team=org.platform,
-                               anonymous_to_manager=True)
+    anonymous = ConcernFactory(
+        raised_by=org.employee.user, team=org.platform, anonymous_to_manager=True
+    )
     named = ConcernFactory(raised_by=org.employee.user, team=org.platform)
 
     def raisers() -> dict:

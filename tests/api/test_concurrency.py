@@ -37,8 +37,9 @@ def test_a_write_with_a_stale_etag_is_a_412_and_writes_nothing(api, org):
     mine, theirs = api("curator"), api("admin")
     etag = mine.get(_url(org))["ETag"]
     assert theirs.patch(_url(org), {"name": "Theirs"}).status_code == 200
-    response = mine.put(_url(org), {**mine.get(_url(org)).json(), "name": "Mine"},
-                        HTTP_IF_MATCH=etag)
+    response = mine.put(
+        _url(org), {**mine.get(_url(org)).json(), "name": "Mine"}, HTTP_IF_MATCH=etag
+    )
     assert problem_of(response, 412)["code"] == "precondition_failed"
     assert Skill.objects.get(pk=org.skill_a.pk).name == "Theirs"
     weak = mine.patch(_url(org), {"name": "Mine"}, HTTP_IF_MATCH=f"W/{etag}")
@@ -72,8 +73,9 @@ def test_if_match_does_not_reveal_what_the_person_may_not_read(api, org):
     url = f"/api/v1/people/{org.outsider.pk}/"
     assert problem_of(api("employee").get(url), 404)
     other_plan = ReadinessPlanFactory(owner=org.lead)
-    response = api("employee").patch(f"/api/v1/plans/{other_plan.pk}/", {"name": "x"},
-                                      HTTP_IF_MATCH='"0"')
+    response = api("employee").patch(
+        f"/api/v1/plans/{other_plan.pk}/", {"name": "x"}, HTTP_IF_MATCH='"0"'
+    )
     assert problem_of(response, 403)["code"] == "permission_denied"
 
 
@@ -88,7 +90,9 @@ def test_if_match_can_be_required(api, org, settings):
 
 
 def test_the_schema_documents_etags_and_preconditions(api):
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             if method in {"put", "patch", "delete"}:

@@ -16,8 +16,13 @@ REFUSED = ["employee", "manager", "lead"]
 
 
 def _rule(org, **extra):
-    return {"skill": org.skill_a.pk, "field": "product", "value": "azure-openai",
-            "level_rule": "difficulty", **extra}
+    return {
+        "skill": org.skill_a.pk,
+        "field": "product",
+        "value": "azure-openai",
+        "level_rule": "difficulty",
+        **extra,
+    }
 
 
 @pytest.mark.parametrize("persona", ["curator", "admin"])
@@ -27,8 +32,9 @@ def test_curators_create_change_and_delete_rules(api, org, persona):
     assert response.status_code == 201, response.content
     url = f"{RULES}{response.json()['id']}/"
     assert api(persona).get(RULES).json()["count"] == seeded + 1
-    response = api(persona).put(url, _rule(org, level_rule="fixed", fixed_level=3,
-                                           value="  azure   ai "), format="json")
+    response = api(persona).put(
+        url, _rule(org, level_rule="fixed", fixed_level=3, value="  azure   ai "), format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["fixed_level"] == 3 and response.json()["value"] == "azure ai"
     assert api(persona).delete(url).status_code == 204
@@ -49,8 +55,9 @@ def test_rule_input_gets_the_forms_refusals(api, org):
 
 @pytest.mark.parametrize("persona", REFUSED)
 def test_others_may_not_use_the_curators_api(api, org, persona):
-    rule = SkillMappingRule.objects.create(skill=org.skill_a, field="product", value="x",
-                                           level_rule="difficulty")
+    rule = SkillMappingRule.objects.create(
+        skill=org.skill_a, field="product", value="x", level_rule="difficulty"
+    )
     rules = SkillMappingRule.objects.count()
     client = api(persona)
     assert client.get(RULES).status_code == 403
@@ -78,11 +85,21 @@ def test_the_unmapped_queue(api, org):
 
 
 def test_import_runs_are_read(api, org):
-    outcomes = {"created": [{"id": 7, "title": "A module", "url": "https://example.com/m"}],
-                "updated": [], "retired": [], "unmapped": [], "retire_ids": []}
-    run = ImportRun.objects.create(source="file", file_name="catalog.json", status="succeeded",
-                                   requested_by=org.curator, summary={"created": 3},
-                                   outcomes=outcomes)
+    outcomes = {
+        "created": [{"id": 7, "title": "A module", "url": "https://example.com/m"}],
+        "updated": [],
+        "retired": [],
+        "unmapped": [],
+        "retire_ids": [],
+    }
+    run = ImportRun.objects.create(
+        source="file",
+        file_name="catalog.json",
+        status="succeeded",
+        requested_by=org.curator,
+        summary={"created": 3},
+        outcomes=outcomes,
+    )
     body = api("curator").get(RUNS).json()
     assert [r["id"] for r in body["results"]] == [run.pk]
     detail = api("admin").get(f"{RUNS}{run.pk}/").json()

@@ -56,11 +56,13 @@ def test_completion_per_team(api, org):
     body = api("lead").get(f"{CYCLES}{cycle.pk}/completion/").json()
     assert body["completion"] == {"submitted": 1, "in_scope": 2, "percent": 50}
     assert [(t["team"], t["submitted"], t["in_scope"]) for t in body["teams"]] == [
-        (org.platform.pk, 1, 2)]
+        (org.platform.pk, 1, 2)
+    ]
     assert body["teams"][0]["label"] == "Engineering › Platform"
     # The manager of Platform sees it; the manager of Data sees nobody of it.
-    assert api("manager").get(f"{CYCLES}{cycle.pk}/completion/").json()["completion"][
-        "in_scope"] == 2
+    assert (
+        api("manager").get(f"{CYCLES}{cycle.pk}/completion/").json()["completion"]["in_scope"] == 2
+    )
     assert api("other_manager").get(f"{CYCLES}{cycle.pk}/completion/").status_code == 404
 
 

@@ -26,7 +26,9 @@ def _csrf_session(user) -> APIClient:  # noqa: ANN001
 
 def _call(client: APIClient, method: str, url: str, body: object = None, **extra: str):  # noqa: ANN202
     if method in {"post", "put", "patch"}:
-        return getattr(client, method)(url, body if body is not None else {}, format="json", **extra)
+        return getattr(client, method)(
+            url, body if body is not None else {}, format="json", **extra
+        )
     return getattr(client, method)(url, **extra)
 
 
@@ -39,44 +41,86 @@ def _sample(org):  # noqa: ANN001, ANN202
     skill = f"/api/v1/skills/{org.skill_a.pk}/"
     employee, curator, lead = org.employee.user, org.curator, org.lead
     return [
-        ("get", "/api/v1/skills/", "/api/v1/skills/", {
-            "401": lambda u: _call(APIClient(), "get", u),
-            "404": lambda u: _call(client_for(employee), "get", u + "?page=999"),
-        }),
-        ("post", "/api/v1/skills/", "/api/v1/skills/", {
-            "401": lambda u: _call(APIClient(), "post", u),
-            "403": lambda u: _call(client_for(employee), "post", u),
-            "415": lambda u: _as_form(client_for(curator), "post", u),
-        }),
-        ("get", "/api/v1/skills/{id}/", skill, {
-            "401": lambda u: _call(APIClient(), "get", u),
-            "404": lambda u: _call(client_for(employee), "get", "/api/v1/skills/999999/"),
-        }),
-        ("patch", "/api/v1/skills/{id}/", skill, {
-            "401": lambda u: _call(APIClient(), "patch", u),
-            "403": lambda u: _call(_csrf_session(curator), "patch", u, {"name": "x"}),
-            "404": lambda u: _call(client_for(curator), "patch", "/api/v1/skills/999999/", {"name": "x"}),
-            "415": lambda u: _as_form(client_for(curator), "patch", u),
-        }),
-        ("get", "/api/v1/me/", "/api/v1/me/", {
-            "401": lambda u: _call(APIClient(), "get", u),
-            "404": lambda u: _call(client_for(curator), "get", u),  # no person record
-        }),
-        ("post", "/api/v1/me/confirm/", "/api/v1/me/confirm/", {
-            "401": lambda u: _call(APIClient(), "post", u),
-            "403": lambda u: _call(_csrf_session(employee), "post", u),
-            "404": lambda u: _call(client_for(curator), "post", u),
-        }),
-        ("get", "/api/v1/audiences/readiness/", "/api/v1/audiences/readiness/", {
-            "401": lambda u: _call(APIClient(), "get", u),
-            "403": lambda u: _call(client_for(employee), "get", u),
-            "404": lambda u: _call(client_for(lead), "get", u + "?page=999"),
-        }),
-        ("get", "/api/v1/teams/{team_id}/skills/", f"/api/v1/teams/{org.platform.pk}/skills/", {
-            "401": lambda u: _call(APIClient(), "get", u),
-            "403": lambda u: _call(client_for(lead), "get", u),  # figures only, not members
-            "404": lambda u: _call(client_for(org.other_manager), "get", u),
-        }),
+        (
+            "get",
+            "/api/v1/skills/",
+            "/api/v1/skills/",
+            {
+                "401": lambda u: _call(APIClient(), "get", u),
+                "404": lambda u: _call(client_for(employee), "get", u + "?page=999"),
+            },
+        ),
+        (
+            "post",
+            "/api/v1/skills/",
+            "/api/v1/skills/",
+            {
+                "401": lambda u: _call(APIClient(), "post", u),
+                "403": lambda u: _call(client_for(employee), "post", u),
+                "415": lambda u: _as_form(client_for(curator), "post", u),
+            },
+        ),
+        (
+            "get",
+            "/api/v1/skills/{id}/",
+            skill,
+            {
+                "401": lambda u: _call(APIClient(), "get", u),
+                "404": lambda u: _call(client_for(employee), "get", "/api/v1/skills/999999/"),
+            },
+        ),
+        (
+            "patch",
+            "/api/v1/skills/{id}/",
+            skill,
+            {
+                "401": lambda u: _call(APIClient(), "patch", u),
+                "403": lambda u: _call(_csrf_session(curator), "patch", u, {"name": "x"}),
+                "404": lambda u: _call(
+                    client_for(curator), "patch", "/api/v1/skills/999999/", {"name": "x"}
+                ),
+                "415": lambda u: _as_form(client_for(curator), "patch", u),
+            },
+        ),
+        (
+            "get",
+            "/api/v1/me/",
+            "/api/v1/me/",
+            {
+                "401": lambda u: _call(APIClient(), "get", u),
+                "404": lambda u: _call(client_for(curator), "get", u),  # no person record
+            },
+        ),
+        (
+            "post",
+            "/api/v1/me/confirm/",
+            "/api/v1/me/confirm/",
+            {
+                "401": lambda u: _call(APIClient(), "post", u),
+                "403": lambda u: _call(_csrf_session(employee), "post", u),
+                "404": lambda u: _call(client_for(curator), "post", u),
+            },
+        ),
+        (
+            "get",
+            "/api/v1/audiences/readiness/",
+            "/api/v1/audiences/readiness/",
+            {
+                "401": lambda u: _call(APIClient(), "get", u),
+                "403": lambda u: _call(client_for(employee), "get", u),
+                "404": lambda u: _call(client_for(lead), "get", u + "?page=999"),
+            },
+        ),
+        (
+            "get",
+            "/api/v1/teams/{team_id}/skills/",
+            f"/api/v1/teams/{org.platform.pk}/skills/",
+            {
+                "401": lambda u: _call(APIClient(), "get", u),
+                "403": lambda u: _call(client_for(lead), "get", u),  # figures only, not members
+                "404": lambda u: _call(client_for(org.other_manager), "get", u),
+            },
+        ),
     ]
 
 
@@ -92,8 +136,15 @@ def test_each_documented_refusal_of_a_sample_happens(schema, org):  # noqa: ANN0
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/skills/{id}/", "/api/v1/skills/", "/api/v1/me/", "/api/v1/webhooks/{id}/",
-             "/api/v1/teams/{team_id}/readiness/", "/api/v1/plan-items/assign/"],
+    "path",
+    [
+        "/api/v1/skills/{id}/",
+        "/api/v1/skills/",
+        "/api/v1/me/",
+        "/api/v1/webhooks/{id}/",
+        "/api/v1/teams/{team_id}/readiness/",
+        "/api/v1/plan-items/assign/",
+    ],
 )
 def test_a_method_the_schema_does_not_list_is_a_405_naming_the_listed_ones(schema, org, api, path):  # noqa: ANN001
     listed = {method.upper() for method in schema["paths"][path]} - {"PARAMETERS"}

@@ -53,10 +53,21 @@ def _generate(url: str, folder: Path, user) -> None:  # noqa: ANN001
     (folder / "config.yaml").write_text("post_hooks: []\n")
     result = subprocess.run(  # nosec B603 # fixed arguments, no shell
         [
-            str(GENERATOR), "generate", "--meta", "none", "--config", str(folder / "config.yaml"),
-            "--path", str(folder / "schema.json"), "--output-path", str(folder / PACKAGE),
+            str(GENERATOR),
+            "generate",
+            "--meta",
+            "none",
+            "--config",
+            str(folder / "config.yaml"),
+            "--path",
+            str(folder / "schema.json"),
+            "--output-path",
+            str(folder / PACKAGE),
         ],
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output

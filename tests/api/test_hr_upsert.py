@@ -25,15 +25,30 @@ def payload(org, *, people=3, prefix="new", analytics="Analytics"):
             {"name": "Platform", "parent": "Engineering", "description": f"Runs {prefix}"},
         ],
         "people": [
-            {"email": f"{prefix}boss@example.com", "first_name": "Bo", "last_name": "Ss",
-             "team": "Engineering", "role": org.role.slug},
+            {
+                "email": f"{prefix}boss@example.com",
+                "first_name": "Bo",
+                "last_name": "Ss",
+                "team": "Engineering",
+                "role": org.role.slug,
+            },
             *[
-                {"email": f"{prefix}{n}@example.com", "first_name": f"First{n}",
-                 "last_name": f"Last{n}", "team": f"Engineering/{analytics}/Dashboards",
-                 "role": org.role.slug, "start_date": "2026-01-05", "job_title": "Analyst"}
+                {
+                    "email": f"{prefix}{n}@example.com",
+                    "first_name": f"First{n}",
+                    "last_name": f"Last{n}",
+                    "team": f"Engineering/{analytics}/Dashboards",
+                    "role": org.role.slug,
+                    "start_date": "2026-01-05",
+                    "job_title": "Analyst",
+                }
                 for n in range(people)
             ],
-            {"email": "EMPLOYEE@example.com", "team": f"Engineering/{analytics}", "is_active": True},
+            {
+                "email": "EMPLOYEE@example.com",
+                "team": f"Engineering/{analytics}",
+                "is_active": True,
+            },
         ],
     }
 
@@ -90,7 +105,11 @@ def test_upsert_creates_updates_and_is_idempotent(api, org):
     assert not boss.has_usable_password()
     new0 = Person.objects.select_related("user").get(user__email="new0@example.com")
     assert (new0.user.first_name, new0.team, new0.role, new0.start_date, new0.job_title) == (
-        "First0", dashboards, org.role, dt.date(2026, 1, 5), "Analyst"
+        "First0",
+        dashboards,
+        org.role,
+        dt.date(2026, 1, 5),
+        "Analyst",
     )
     org.employee.refresh_from_db()
     assert org.employee.team == analytics
@@ -129,8 +148,11 @@ def test_one_bad_entry_writes_nothing(api, org):
 def test_entries_that_contradict_each_other_are_refused(api, org):
     bad = {
         "teams": [{"name": "A/B"}, {"name": "Twice"}, {"name": "Twice"}],
-        "people": [{"email": "x@example.com"}, {"email": "X@example.com"},
-                   {"email": "y@example.com", "team": "Ghost"}],
+        "people": [
+            {"email": "x@example.com"},
+            {"email": "X@example.com"},
+            {"email": "y@example.com", "team": "Ghost"},
+        ],
     }
     errors = field_errors(api("admin").post(UPSERT, bad, format="json"))
     assert set(errors["teams"]) == {"0", "2"} and set(errors["people"]) == {"1", "2"}
@@ -160,8 +182,10 @@ def test_anonymous_may_not(api, org):
 def test_bad_shapes_are_400(api, org):
     client = api("admin")
     assert client.post(UPSERT, {"people": "everyone"}, format="json").status_code == 400
-    assert client.post(UPSERT, {"people": [{"first_name": "No email"}]},
-                       format="json").status_code == 400
+    assert (
+        client.post(UPSERT, {"people": [{"first_name": "No email"}]}, format="json").status_code
+        == 400
+    )
     assert client.post(f"{UPSERT}?dry_run=maybe", {}, format="json").status_code == 400
 
 
@@ -182,7 +206,8 @@ def test_queries_do_not_grow_with_the_payload(api, org, dry_run):
     for size, prefix in ((5, "small"), (60, "large")):
         with CaptureQueriesContext(connection) as queries:
             response = client.post(
-                url, payload(org, people=size, prefix=prefix, analytics=f"Analytics {prefix}"),
+                url,
+                payload(org, people=size, prefix=prefix, analytics=f"Analytics {prefix}"),
                 format="json",
             )
         assert response.status_code == 200
@@ -225,8 +250,6 @@ def test_only_an_explicit_null_removes_the_team(api, org):
     assert org.employee.team_id is None
 
 
-
-
 def test_the_upsert_leaves_audit_history_per_object_by_who_did_it(api, org, client):
     from django.contrib.admin.models import LogEntry
     from django.contrib.auth import get_user_model
@@ -236,7 +259,10 @@ def test_the_upsert_leaves_audit_history_per_object_by_who_did_it(api, org, clie
 
     created = get_user_model().history.filter(username="newboss@example.com").get()
     assert (created.history_type, created.history_user, created.history_change_reason) == (
-        "+", org.admin, "via HR upsert")
+        "+",
+        org.admin,
+        "via HR upsert",
+    )
     entries = {
         (e.content_type.model, e.object_repr, e.action_flag)
         for e in LogEntry.objects.filter(change_message="via HR upsert", user=org.admin)
@@ -274,42 +300,59 @@ def test_an_external_id_keeps_the_person_when_their_email_changes(api, org):
         {"key": "ann.lee@example.com", "action": "updated", "changes": ["email", "username"]}
     ]
     person.refresh_from_db()
-    assert (person.user.email, person.user.username) == ("ann.lee@example.com",
-                                                         "ann.lee@example.com")
+    assert (person.user.email, person.user.username) == (
+        "ann.lee@example.com",
+        "ann.lee@example.com",
+    )
     assert Person.objects.filter(user__email__iexact="ann@example.com").count() == 0
 
 
 def test_an_external_id_links_an_existing_person_once_and_never_changes(api, org):
     client = api("admin")
     email = org.employee.user.email
-    linked = client.post(UPSERT, {"people": [{"external_id": "E-7", "email": email}]},
-                         format="json")
+    linked = client.post(
+        UPSERT, {"people": [{"external_id": "E-7", "email": email}]}, format="json"
+    )
     assert linked.json()["people"][0]["changes"] == ["external_id"]
     org.employee.refresh_from_db()
     assert org.employee.external_id == "E-7"
-    other = client.post(UPSERT, {"people": [{"external_id": "E-8", "email": email}]},
-                        format="json")
+    other = client.post(UPSERT, {"people": [{"external_id": "E-8", "email": email}]}, format="json")
     assert other.status_code == 400
     assert "never changes" in field_errors(other)["people"]["0"]["external_id"][0]
-    taken = client.post(UPSERT, {"people": [{"external_id": "E-7",
-                                             "email": org.colleague.user.email}]}, format="json")
+    taken = client.post(
+        UPSERT,
+        {"people": [{"external_id": "E-7", "email": org.colleague.user.email}]},
+        format="json",
+    )
     assert list(field_errors(taken)["people"]["0"]) == ["email"]
 
 
 def test_an_external_id_keeps_the_team_when_it_is_renamed_or_moved(api, org):
     client = api("admin")
-    created = {"teams": [{"external_id": "T-1", "name": "Analytics", "parent": "Engineering"}],
-               "people": [{"email": "ann@example.com", "team": "Engineering/Analytics"}]}
+    created = {
+        "teams": [{"external_id": "T-1", "name": "Analytics", "parent": "Engineering"}],
+        "people": [{"email": "ann@example.com", "team": "Engineering/Analytics"}],
+    }
     assert client.post(UPSERT, created, format="json").status_code == 200
     team = Team.objects.get(external_id="T-1")
-    renamed = {"teams": [{"external_id": "T-1", "name": "Insights", "parent": "Engineering/Data"},
-                         {"name": "Dashboards", "parent": "Engineering/Data/Insights"}]}
+    renamed = {
+        "teams": [
+            {"external_id": "T-1", "name": "Insights", "parent": "Engineering/Data"},
+            {"name": "Dashboards", "parent": "Engineering/Data/Insights"},
+        ]
+    }
     body = client.post(UPSERT, renamed, format="json").json()
-    assert body["teams"][0] == {"key": "Engineering/Data/Insights", "action": "updated",
-                                "changes": ["name", "parent"]}
+    assert body["teams"][0] == {
+        "key": "Engineering/Data/Insights",
+        "action": "updated",
+        "changes": ["name", "parent"],
+    }
     team.refresh_from_db()
-    assert (team.name, team.parent, team.path) == ("Insights", org.data,
-                                                   f"{org.data.path}{team.pk}/")
+    assert (team.name, team.parent, team.path) == (
+        "Insights",
+        org.data,
+        f"{org.data.path}{team.pk}/",
+    )
     child = Team.objects.get(name="Dashboards")
     assert child.parent == team and child.path == f"{team.path}{child.pk}/"
     assert Person.objects.get(user__email="ann@example.com").team == team
@@ -318,15 +361,27 @@ def test_an_external_id_keeps_the_team_when_it_is_renamed_or_moved(api, org):
 
 def test_a_team_cannot_be_renamed_onto_another_nor_under_itself(api, org):
     client = api("admin")
-    client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Analytics",
-                                    "parent": "Engineering"}]}, format="json")
-    onto = client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Platform",
-                                           "parent": "Engineering"}]}, format="json")
+    client.post(
+        UPSERT,
+        {"teams": [{"external_id": "T-9", "name": "Analytics", "parent": "Engineering"}]},
+        format="json",
+    )
+    onto = client.post(
+        UPSERT,
+        {"teams": [{"external_id": "T-9", "name": "Platform", "parent": "Engineering"}]},
+        format="json",
+    )
     assert list(field_errors(onto)["teams"]["0"]) == ["name"]
     Team.objects.create(name="Deep", parent=Team.objects.get(external_id="T-9"))
-    under = client.post(UPSERT, {"teams": [{"external_id": "T-9", "name": "Analytics",
-                                            "parent": "Engineering/Analytics/Deep"}]},
-                        format="json")
+    under = client.post(
+        UPSERT,
+        {
+            "teams": [
+                {"external_id": "T-9", "name": "Analytics", "parent": "Engineering/Analytics/Deep"}
+            ]
+        },
+        format="json",
+    )
     assert list(field_errors(under)["teams"]["0"]) == ["parent"]
 
 

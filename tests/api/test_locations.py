@@ -43,38 +43,94 @@ def _creations(org):
     plan = ReadinessPlanFactory(owner=org.lead)
     return [
         ("curator", "/api/v1/skill-categories/", {"name": "Agents", "slug": "agents"}),
-        ("curator", "/api/v1/skills/", {"name": "Tools", "slug": "tools",
-                                        "category": org.skill_a.category_id}),
+        (
+            "curator",
+            "/api/v1/skills/",
+            {"name": "Tools", "slug": "tools", "category": org.skill_a.category_id},
+        ),
         ("curator", "/api/v1/providers/", {"name": "Someone", "slug": "someone"}),
-        ("curator", "/api/v1/resources/", {"title": "A course", "url": "https://example.com/c",
-                                           "kind": "course", "skills": [],
-                                           "provider": resource.provider_id}),
-        ("curator", "/api/v1/mapping-rules/", {"field": "product", "value": "agents-x",
-                                               "skill": org.skill_a.pk,
-                                               "level_rule": "difficulty"}),
+        (
+            "curator",
+            "/api/v1/resources/",
+            {
+                "title": "A course",
+                "url": "https://example.com/c",
+                "kind": "course",
+                "skills": [],
+                "provider": resource.provider_id,
+            },
+        ),
+        (
+            "curator",
+            "/api/v1/mapping-rules/",
+            {
+                "field": "product",
+                "value": "agents-x",
+                "skill": org.skill_a.pk,
+                "level_rule": "difficulty",
+            },
+        ),
         ("employee", "/api/v1/concerns/", {"category": "ethics", "text": "Who checks?"}),
         ("employee", "/api/v1/plan-items/", {"resource": resource.pk}),
         ("employee", "/api/v1/tokens/", {"name": "script", "expires_in_days": 30}),
         ("admin", "/api/v1/service-tokens/", {"account": "bi", "name": "BI"}),
-        ("lead", "/api/v1/cycles/", {"name": "Q3", "opens_on": today.isoformat(),
-                                     "due_on": (today + dt.timedelta(days=9)).isoformat(),
-                                     "teams": [org.platform.pk]}),
-        ("lead", "/api/v1/plans/", {"name": "Rollout", "business_scenario": "x",
-                                    "owner": org.lead.pk, "start_date": today.isoformat(),
-                                    "target_date": (today + dt.timedelta(days=90)).isoformat(),
-                                    "status": "active"}),
-        ("lead", f"/api/v1/plans/{plan.pk}/goals/", {"audience": org.audience.pk,
-                                                     "skill": org.skill_a.pk, "target_share": 70,
-                                                     "due_date": plan.target_date.isoformat()}),
-        ("lead", f"/api/v1/plans/{plan.pk}/partners/", {"name": "A university",
-                                                        "contribution": "Courses"}),
-        ("employee", "/api/v1/ratings/self-assessment/",
-         {"ratings": [{"skill": org.skill_a.pk, "level": 2}]}),
-        ("manager", "/api/v1/ratings/manager/",
-         {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 1}]}),
-        ("manager", "/api/v1/plan-items/assign/",
-         {"team": org.platform.pk, "resource": resource.pk, "people": [org.colleague.pk],
-          "due_date": (today + dt.timedelta(days=30)).isoformat()}),
+        (
+            "lead",
+            "/api/v1/cycles/",
+            {
+                "name": "Q3",
+                "opens_on": today.isoformat(),
+                "due_on": (today + dt.timedelta(days=9)).isoformat(),
+                "teams": [org.platform.pk],
+            },
+        ),
+        (
+            "lead",
+            "/api/v1/plans/",
+            {
+                "name": "Rollout",
+                "business_scenario": "x",
+                "owner": org.lead.pk,
+                "start_date": today.isoformat(),
+                "target_date": (today + dt.timedelta(days=90)).isoformat(),
+                "status": "active",
+            },
+        ),
+        (
+            "lead",
+            f"/api/v1/plans/{plan.pk}/goals/",
+            {
+                "audience": org.audience.pk,
+                "skill": org.skill_a.pk,
+                "target_share": 70,
+                "due_date": plan.target_date.isoformat(),
+            },
+        ),
+        (
+            "lead",
+            f"/api/v1/plans/{plan.pk}/partners/",
+            {"name": "A university", "contribution": "Courses"},
+        ),
+        (
+            "employee",
+            "/api/v1/ratings/self-assessment/",
+            {"ratings": [{"skill": org.skill_a.pk, "level": 2}]},
+        ),
+        (
+            "manager",
+            "/api/v1/ratings/manager/",
+            {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 1}]},
+        ),
+        (
+            "manager",
+            "/api/v1/plan-items/assign/",
+            {
+                "team": org.platform.pk,
+                "resource": resource.pk,
+                "people": [org.colleague.pk],
+                "due_date": (today + dt.timedelta(days=30)).isoformat(),
+            },
+        ),
     ]
 
 
@@ -91,16 +147,21 @@ def test_every_201_has_a_location_to_read_it_at(api, org):
 
 
 def test_batches_point_at_what_they_wrote(api, org):
-    response = api("employee").post("/api/v1/ratings/self-assessment/",
-                                    {"ratings": [{"skill": org.skill_a.pk, "level": 2}]})
+    response = api("employee").post(
+        "/api/v1/ratings/self-assessment/", {"ratings": [{"skill": org.skill_a.pk, "level": 2}]}
+    )
     rows = _read(api, "employee", response)["results"]
     assert [(r["skill"], r["level"], r["source"]) for r in rows] == [(org.skill_a.pk, 2, "self")]
 
 
 def test_repeating_an_assignment_that_creates_nothing_is_a_200(api, org):
     resource = TrainingResourceFactory()
-    body = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
-            "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat()}
+    body = {
+        "team": org.platform.pk,
+        "resource": resource.pk,
+        "people": [org.employee.pk],
+        "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+    }
     first = api("manager").post("/api/v1/plan-items/assign/", body)
     assert first.status_code == 201 and len(first.json()["created"]) == 1
     again = api("manager").post("/api/v1/plan-items/assign/", body)
@@ -119,14 +180,19 @@ def test_a_remedy_goal_and_partner_are_readable_where_they_are_written(api, org)
     plan = ReadinessPlanFactory(owner=org.lead)
     url = f"/api/v1/plans/{plan.pk}/gaps/{org.skill_a.pk}/remedy/"
     assert problem_of(api("lead").get(url), 404)["code"] == "not_found"  # none yet
-    remedy = {"remedy": "train", "owner": org.manager.pk,
-              "deadline": plan.target_date.isoformat(), "notes": "Workshops"}
+    remedy = {
+        "remedy": "train",
+        "owner": org.manager.pk,
+        "deadline": plan.target_date.isoformat(),
+        "notes": "Workshops",
+    }
     written = api("lead").put(url, remedy).json()
     for persona in ("lead", "admin"):  # the owner, and another reader of the plan
         assert api(persona).get(url).json() == written
     for persona in ("employee", "manager", "curator"):
         assert problem_of(api(persona).get(url), 403)["code"] == "permission_denied"
     assert GapRemedy.objects.count() == 1
-    partner = api("lead").post(f"/api/v1/plans/{plan.pk}/partners/",
-                               {"name": "Uni", "contribution": "Courses"})
+    partner = api("lead").post(
+        f"/api/v1/plans/{plan.pk}/partners/", {"name": "Uni", "contribution": "Courses"}
+    )
     assert _read(api, "admin", partner) == partner.json()

@@ -46,8 +46,9 @@ def test_every_sortable_list_publishes_its_terms_and_takes_only_them(api):
 def test_a_refused_term_is_named_with_its_code(api):
     response = api("employee").get(SKILLS, {"ordering": "-description,name"})
     errors = response.json()["errors"]
-    assert errors == [{"parameter": "ordering", "code": "invalid_choice",
-                       "detail": errors[0]["detail"]}]
+    assert errors == [
+        {"parameter": "ordering", "code": "invalid_choice", "detail": errors[0]["detail"]}
+    ]
     assert "-description" in errors[0]["detail"] and "category__order" in errors[0]["detail"]
 
 
@@ -72,8 +73,11 @@ def test_terms_combine_comma_separated_or_repeated(api, org):
 def test_a_list_sorted_its_own_way_keeps_its_enum(api):
     # /me/skills/ sorts computed rows with its own parameter (a single choice), not the filter.
     schema = _schema(api)
-    parameter = next(p for p in schema["paths"]["/api/v1/me/skills/"]["get"]["parameters"]
-                     if p["name"] == "ordering")
+    parameter = next(
+        p
+        for p in schema["paths"]["/api/v1/me/skills/"]["get"]["parameters"]
+        if p["name"] == "ordering"
+    )
     assert parameter["schema"]["type"] == "string" and "gap" in parameter["schema"]["enum"]
 
 

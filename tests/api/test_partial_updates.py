@@ -23,9 +23,14 @@ RULE_REFUSED = ["employee", "manager", "lead"]
 
 def _plan_fields(plan: ReadinessPlan) -> dict:
     plan.refresh_from_db()
-    return {"name": plan.name, "business_scenario": plan.business_scenario,
-            "owner": plan.owner_id, "start_date": plan.start_date,
-            "target_date": plan.target_date, "status": plan.status}
+    return {
+        "name": plan.name,
+        "business_scenario": plan.business_scenario,
+        "owner": plan.owner_id,
+        "start_date": plan.start_date,
+        "target_date": plan.target_date,
+        "status": plan.status,
+    }
 
 
 # --- Plans ------------------------------------------------------------------------------------
@@ -59,20 +64,27 @@ def test_patch_of_a_plan_is_refused_to_whom_put_is(api, org):
         response = api(persona).patch(f"{PLANS}{plan.pk}/", {"name": "Hijacked"}, format="json")
         assert response.status_code == 403, persona
     # Leadership reads every plan but changes only its own.
-    assert api("lead").patch(f"{PLANS}{other.pk}/", {"name": "Hijacked"},
-                             format="json").status_code == 403
-    assert api(None).patch(f"{PLANS}{plan.pk}/", {"name": "Hijacked"},
-                           format="json").status_code == 401
+    assert (
+        api("lead").patch(f"{PLANS}{other.pk}/", {"name": "Hijacked"}, format="json").status_code
+        == 403
+    )
+    assert (
+        api(None).patch(f"{PLANS}{plan.pk}/", {"name": "Hijacked"}, format="json").status_code
+        == 401
+    )
     assert api("admin").patch(f"{PLANS}999999/", {"name": "x"}, format="json").status_code == 404
     assert (_plan_fields(plan), _plan_fields(other)) == (before, other_before)
 
 
-@pytest.mark.parametrize(("field", "value"), [
-    ("status", "nope"),  # the input's shape
-    ("start_date", "0001-01-01"),  # the input's range
-    ("owner", "employee"),  # the form: the owner must be leadership or an admin
-    ("target_date", "past"),  # the form, against the plan's current start date
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("status", "nope"),  # the input's shape
+        ("start_date", "0001-01-01"),  # the input's range
+        ("owner", "employee"),  # the form: the owner must be leadership or an admin
+        ("target_date", "past"),  # the form, against the plan's current start date
+    ],
+)
 def test_a_bad_value_in_a_plan_patch_is_a_400_at_that_field_and_saves_nothing(
     api, org, field, value
 ):
@@ -82,8 +94,9 @@ def test_a_bad_value_in_a_plan_patch_is_a_400_at_that_field_and_saves_nothing(
         value = org.employee.user.pk
     elif value == "past":
         value = (plan.start_date - dt.timedelta(days=1)).isoformat()
-    response = api("lead").patch(f"{PLANS}{plan.pk}/", {field: value, "name": "Not saved"},
-                                 format="json")
+    response = api("lead").patch(
+        f"{PLANS}{plan.pk}/", {field: value, "name": "Not saved"}, format="json"
+    )
     assert response.status_code == 400, response.content
     assert field in field_errors(response), field_errors(response)
     assert _plan_fields(plan) == before and plan.history.count() == history
@@ -93,8 +106,13 @@ def test_a_bad_value_in_a_plan_patch_is_a_400_at_that_field_and_saves_nothing(
 
 
 def _goal(org, plan: ReadinessPlan) -> PlanGoal:
-    return PlanGoal.objects.create(plan=plan, audience=org.audience, skill=org.skill_a,
-                                   target_share=50, due_date=plan.target_date)
+    return PlanGoal.objects.create(
+        plan=plan,
+        audience=org.audience,
+        skill=org.skill_a,
+        target_share=50,
+        due_date=plan.target_date,
+    )
 
 
 def test_patch_changes_only_the_goals_field_sent(api, org):
@@ -106,7 +124,11 @@ def test_patch_changes_only_the_goals_field_sent(api, org):
     assert response.status_code == 200, response.content
     goal.refresh_from_db()
     assert (goal.audience, goal.skill, goal.target_share, goal.due_date) == (
-        org.audience, org.skill_a, 80, plan.target_date)
+        org.audience,
+        org.skill_a,
+        80,
+        plan.target_date,
+    )
     assert goal.history.count() == history + 1
     assert goal.history.latest("history_date").history_user == org.admin
     # Null is a value: all their required skills.
@@ -125,14 +147,24 @@ def test_patch_of_a_goal_refusals(api, org):
     response = api("lead").patch(url, {"target_share": 101}, format="json")
     assert response.status_code == 400 and "target_share" in field_errors(response)
     # The form's check of the merged goal: another goal with the same audience, skill, date.
-    twin = PlanGoal.objects.create(plan=plan, audience=org.audience, skill=org.skill_b,
-                                   target_share=10, due_date=plan.target_date)
-    response = api("lead").patch(f"{PLANS}{plan.pk}/goals/{twin.pk}/",
-                                 {"skill": org.skill_a.pk}, format="json")
+    twin = PlanGoal.objects.create(
+        plan=plan,
+        audience=org.audience,
+        skill=org.skill_b,
+        target_share=10,
+        due_date=plan.target_date,
+    )
+    response = api("lead").patch(
+        f"{PLANS}{plan.pk}/goals/{twin.pk}/", {"skill": org.skill_a.pk}, format="json"
+    )
     assert response.status_code == 400, response.content
     other_plan = ReadinessPlanFactory(owner=org.lead)
-    assert api("lead").patch(f"{PLANS}{other_plan.pk}/goals/{goal.pk}/", {"target_share": 1},
-                             format="json").status_code == 404
+    assert (
+        api("lead")
+        .patch(f"{PLANS}{other_plan.pk}/goals/{goal.pk}/", {"target_share": 1}, format="json")
+        .status_code
+        == 404
+    )
     goal.refresh_from_db()
     twin.refresh_from_db()
     assert goal.target_share == 50 and twin.skill == org.skill_b
@@ -140,15 +172,23 @@ def test_patch_of_a_goal_refusals(api, org):
 
 def test_patch_changes_only_the_partners_field_sent(api, org):
     plan = ReadinessPlanFactory(owner=org.lead)
-    partner = PlanPartner.objects.create(plan=plan, team=org.data, name="Data",
-                                         contribution="Trains the trainers",
-                                         due_date=plan.target_date)
+    partner = PlanPartner.objects.create(
+        plan=plan,
+        team=org.data,
+        name="Data",
+        contribution="Trains the trainers",
+        due_date=plan.target_date,
+    )
     url = f"{PLANS}{plan.pk}/partners/{partner.pk}/"
     response = api("lead").patch(url, {"contribution": "Courses"}, format="json")
     assert response.status_code == 200, response.content
     partner.refresh_from_db()
     assert (partner.team, partner.name, partner.contribution, partner.due_date) == (
-        org.data, "Data", "Courses", plan.target_date)
+        org.data,
+        "Data",
+        "Courses",
+        plan.target_date,
+    )
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"contribution": "x"}, format="json").status_code == 403
     response = api("lead").patch(url, {"due_date": "not a date"}, format="json")
@@ -163,18 +203,29 @@ def test_patch_changes_only_the_remedys_field_sent(api, org):
     # Nothing to change yet: PUT creates the remedy, PATCH only changes one.
     assert api("lead").patch(url, {"remedy": "hire"}, format="json").status_code == 404
     assert not GapRemedy.objects.exists()
-    remedy = GapRemedy.objects.create(plan=plan, skill=org.skill_a, remedy="train",
-                                      owner=org.manager, deadline=plan.target_date,
-                                      notes="Workshops")
+    remedy = GapRemedy.objects.create(
+        plan=plan,
+        skill=org.skill_a,
+        remedy="train",
+        owner=org.manager,
+        deadline=plan.target_date,
+        notes="Workshops",
+    )
     response = api("lead").patch(url, {"remedy": "hire"}, format="json")
     assert response.status_code == 200, response.content
     remedy.refresh_from_db()
     assert (remedy.remedy, remedy.owner, remedy.deadline, remedy.notes) == (
-        "hire", org.manager, plan.target_date, "Workshops")
+        "hire",
+        org.manager,
+        plan.target_date,
+        "Workshops",
+    )
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"remedy": "train"}, format="json").status_code == 403
     response = api("lead").patch(url, {"owner": org.employee.user.pk}, format="json")
-    assert response.status_code == 400 and "owner" in field_errors(response)  # not a responsible person
+    assert response.status_code == 400 and "owner" in field_errors(
+        response
+    )  # not a responsible person
     remedy.refresh_from_db()
     assert remedy.remedy == "hire" and remedy.owner == org.manager
 
@@ -183,15 +234,21 @@ def test_patch_changes_only_the_remedys_field_sent(api, org):
 
 
 def _rule(org) -> SkillMappingRule:
-    return SkillMappingRule.objects.create(skill=org.skill_a, field="product",
-                                           value="azure-openai", level_rule="fixed",
-                                           fixed_level=3)
+    return SkillMappingRule.objects.create(
+        skill=org.skill_a, field="product", value="azure-openai", level_rule="fixed", fixed_level=3
+    )
 
 
 def _rule_fields(rule: SkillMappingRule) -> tuple:
     rule.refresh_from_db()
-    return (rule.skill_id, rule.field, rule.value, rule.level_rule, rule.fixed_level,
-            rule.is_active)
+    return (
+        rule.skill_id,
+        rule.field,
+        rule.value,
+        rule.level_rule,
+        rule.fixed_level,
+        rule.is_active,
+    )
 
 
 @pytest.mark.parametrize("persona", ["curator", "admin"])
@@ -199,16 +256,17 @@ def test_patch_changes_only_the_rules_field_sent(api, org, persona):
     rule = _rule(org)
     skill, field, _value, level_rule, fixed_level, is_active = _rule_fields(rule)
     history = rule.history.count()
-    response = api(persona).patch(f"{RULES}{rule.pk}/", {"value": "  azure   ai "},
-                                  format="json")
+    response = api(persona).patch(f"{RULES}{rule.pk}/", {"value": "  azure   ai "}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["value"] == "azure ai"  # normalized by the form, as on PUT
     assert _rule_fields(rule) == (skill, field, "azure ai", level_rule, fixed_level, is_active)
     assert rule.history.count() == history + 1
     assert rule.history.latest("history_date").history_user == getattr(org, persona)
     # A PATCH without is_active keeps it; one with it changes only it.
-    assert api(persona).patch(f"{RULES}{rule.pk}/", {"is_active": False},
-                              format="json").status_code == 200
+    assert (
+        api(persona).patch(f"{RULES}{rule.pk}/", {"is_active": False}, format="json").status_code
+        == 200
+    )
     assert _rule_fields(rule) == (skill, field, "azure ai", level_rule, fixed_level, False)
 
 
@@ -221,12 +279,15 @@ def test_patch_of_a_rule_is_refused_to_whom_put_is(api, org, persona):
     assert _rule_fields(rule) == before
 
 
-@pytest.mark.parametrize(("data", "field"), [
-    ({"field": "nope"}, "field"),  # the input's shape
-    ({"fixed_level": 9}, "fixed_level"),
-    ({"fixed_level": None}, "fixed_level"),  # the form: a fixed rule needs its level
-    ({"skill": "retired"}, "skill"),  # the form: an active skill
-])
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"field": "nope"}, "field"),  # the input's shape
+        ({"fixed_level": 9}, "fixed_level"),
+        ({"fixed_level": None}, "fixed_level"),  # the form: a fixed rule needs its level
+        ({"skill": "retired"}, "skill"),  # the form: an active skill
+    ],
+)
 def test_a_bad_value_in_a_rule_patch_is_a_400_at_that_field_and_saves_nothing(
     api, org, data, field
 ):
@@ -236,8 +297,9 @@ def test_a_bad_value_in_a_rule_patch_is_a_400_at_that_field_and_saves_nothing(
         org.skill_b.save()
         data = {"skill": org.skill_b.pk}
     before, history = _rule_fields(rule), rule.history.count()
-    response = api("curator").patch(f"{RULES}{rule.pk}/", {**data, "value": "not-saved"},
-                                    format="json")
+    response = api("curator").patch(
+        f"{RULES}{rule.pk}/", {**data, "value": "not-saved"}, format="json"
+    )
     assert response.status_code == 400, response.content
     assert field in field_errors(response), field_errors(response)
     assert _rule_fields(rule) == before and rule.history.count() == history

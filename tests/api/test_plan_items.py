@@ -28,7 +28,9 @@ def test_a_retired_resource_is_refused_as_the_page_does(api, org):
     resource = TrainingResourceFactory(is_active=False)
     response = api("employee").post(ITEMS, {"resource": resource.pk}, format="json")
     assert response.status_code == 400
-    assert field_errors(response) == {"resource": ["This resource is retired and cannot be planned."]}
+    assert field_errors(response) == {
+        "resource": ["This resource is retired and cannot be planned."]
+    }
     unknown = api("employee").post(ITEMS, {"resource": 999999}, format="json")
     assert unknown.status_code == 400 and "resource" in field_errors(unknown)
     assert not LearningPlanItem.objects.exists()
@@ -59,8 +61,14 @@ def test_only_the_person_moves_their_items(api, org):
 
 @pytest.mark.parametrize(
     ("persona", "visible"),
-    [("employee", 1), ("colleague", 0), ("manager", 1), ("other_manager", 0), ("lead", 0),
-     ("curator", 0)],
+    [
+        ("employee", 1),
+        ("colleague", 0),
+        ("manager", 1),
+        ("other_manager", 0),
+        ("lead", 0),
+        ("curator", 0),
+    ],
 )
 def test_who_reads_a_plan_item(api, org, persona, visible):
     item = LearningPlanItemFactory(person=org.employee)
@@ -73,8 +81,12 @@ def test_a_manager_assigns_learning_to_team_members(api, org):
     due = timezone.localdate() + dt.timedelta(days=30)
     response = api("manager").post(
         f"{ITEMS}assign/",
-        {"team": org.platform.pk, "resource": resource.pk,
-         "people": [org.employee.pk, org.colleague.pk], "due_date": due.isoformat()},
+        {
+            "team": org.platform.pk,
+            "resource": resource.pk,
+            "people": [org.employee.pk, org.colleague.pk],
+            "due_date": due.isoformat(),
+        },
         format="json",
     )
     assert response.status_code == 201
@@ -88,8 +100,12 @@ def test_a_manager_assigns_learning_to_team_members(api, org):
 def test_assignment_refusals(api, org):
     resource = TrainingResourceFactory()
     due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-    payload = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
-               "due_date": due}
+    payload = {
+        "team": org.platform.pk,
+        "resource": resource.pk,
+        "people": [org.employee.pk],
+        "due_date": due,
+    }
     # Who manages no team is refused by role (403), whatever the body; another team's manager
     # names a team they do not manage: a 400 at that field.
     for persona in ("employee", "curator"):
@@ -111,8 +127,12 @@ def test_assignment_refusals(api, org):
 def test_leadership_reads_a_team_but_only_its_managers_assign(api, org):
     resource = TrainingResourceFactory()
     due = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
-    payload = {"team": org.platform.pk, "resource": resource.pk, "people": [org.employee.pk],
-               "due_date": due}
+    payload = {
+        "team": org.platform.pk,
+        "resource": resource.pk,
+        "people": [org.employee.pk],
+        "due_date": due,
+    }
     response = api("lead").post(f"{ITEMS}assign/", payload, format="json")
     assert response.status_code == 403
     assert not LearningPlanItem.objects.exists()

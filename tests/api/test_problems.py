@@ -33,14 +33,17 @@ def test_a_body_that_is_not_json_is_a_415(api, org, fmt):
     if fmt:
         response = client.post(CATEGORIES, {"name": "Forms", "slug": "forms"}, format=fmt)
     else:
-        response = client.post(CATEGORIES, "name=Forms&slug=forms",
-                               content_type="application/x-www-form-urlencoded")
+        response = client.post(
+            CATEGORIES, "name=Forms&slug=forms", content_type="application/x-www-form-urlencoded"
+        )
     assert problem_of(response, 415)["code"] == "unsupported_media_type"
     assert not SkillCategory.objects.filter(slug="forms").exists()
 
 
 def test_the_hr_upsert_refuses_a_form_instead_of_doing_nothing(api, org):
-    response = api("admin").post(UPSERT, "people=x", content_type="application/x-www-form-urlencoded")
+    response = api("admin").post(
+        UPSERT, "people=x", content_type="application/x-www-form-urlencoded"
+    )
     assert problem_of(response, 415)["code"] == "unsupported_media_type"
 
 
@@ -62,7 +65,10 @@ def test_every_request_body_is_json_only_in_the_schema(api):
     for path, operations in _schema(api)["paths"].items():
         for method, operation in operations.items():
             if "requestBody" in operation:
-                assert list(operation["requestBody"]["content"]) == ["application/json"], (method, path)
+                assert list(operation["requestBody"]["content"]) == ["application/json"], (
+                    method,
+                    path,
+                )
                 assert operation["requestBody"]["required"] is True, (method, path)
                 assert "415" in operation["responses"], (method, path)
             assert "406" in operation["responses"], (method, path)
@@ -99,7 +105,9 @@ def _request_serializers():
 def test_every_request_body_serializer_refuses_unknown_keys():
     found = _request_serializers()
     assert len(found) > 20  # the walk reached them (nested HR entries and ratings included)
-    loose = {cls.__name__: where for cls, where in found.items() if not issubclass(cls, StrictInputMixin)}
+    loose = {
+        cls.__name__: where for cls, where in found.items() if not issubclass(cls, StrictInputMixin)
+    }
     assert not loose
 
 
@@ -107,24 +115,35 @@ def test_an_unknown_field_is_a_400_at_that_field_and_saves_nothing(api, org):
     response = api("curator").post(CATEGORIES, {"name": "Typos", "slug": "typos", "colour": "red"})
     body = problem_of(response, 400)
     assert body["code"] == "invalid"
-    assert body["errors"] == [{"pointer": "#/colour", "code": "unknown_field",
-                               "detail": "Unknown field: this operation does not take it."}]
+    assert body["errors"] == [
+        {
+            "pointer": "#/colour",
+            "code": "unknown_field",
+            "detail": "Unknown field: this operation does not take it.",
+        }
+    ]
     assert not SkillCategory.objects.filter(slug="typos").exists()
 
 
 def test_an_unknown_field_in_one_entry_of_a_list_is_refused_at_that_entry(api, org):
-    ratings = [{"skill": org.skill_a.pk, "level": 2}, {"skill": org.skill_b.pk, "level": 1, "lvl": 3}]
+    ratings = [
+        {"skill": org.skill_a.pk, "level": 2},
+        {"skill": org.skill_b.pk, "level": 1, "lvl": 3},
+    ]
     response = api("employee").post(SELF, {"ratings": ratings})
     body = problem_of(response, 400)
-    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [("#/ratings/1/lvl", "unknown_field")]
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [
+        ("#/ratings/1/lvl", "unknown_field")
+    ]
     assert not SkillRating.objects.filter(person=org.employee).exists()
 
 
 def test_an_unknown_field_on_a_partial_update_is_refused(api, org):
     resource = TrainingResourceFactory()
     item = LearningPlanItemFactory(person=org.employee, resource=resource)
-    response = api("employee").post(f"/api/v1/plan-items/{item.pk}/transition/",
-                                    {"action": "start", "when": "now"})
+    response = api("employee").post(
+        f"/api/v1/plan-items/{item.pk}/transition/", {"action": "start", "when": "now"}
+    )
     assert field_errors(response) == {"when": ["Unknown field: this operation does not take it."]}
     item.refresh_from_db()
     assert item.status == "planned"
@@ -132,7 +151,9 @@ def test_an_unknown_field_on_a_partial_update_is_refused(api, org):
 
 def test_a_missing_field_has_the_required_code(api, org):
     body = problem_of(api("curator").post(CATEGORIES, {"slug": "nameless"}), 400)
-    assert {"pointer": "#/name", "code": "required", "detail": "This field is required."} in body["errors"]
+    assert {"pointer": "#/name", "code": "required", "detail": "This field is required."} in body[
+        "errors"
+    ]
 
 
 # --- The HR upsert: nothing sent is not "unchanged" ------------------------------------------
@@ -145,10 +166,20 @@ def test_a_missing_field_has_the_required_code(api, org):
         (None, {("#", "empty")}),
         ({"peeple": [{"email": "a@example.com"}]}, {("#/peeple", "unknown_field")}),
         (
-            {"people": [{"email": "a@example.com", "employee_id": "42", "manager_email": "b@x.org"}]},
-            {("#/people/0/employee_id", "unknown_field"), ("#/people/0/manager_email", "unknown_field")},
+            {
+                "people": [
+                    {"email": "a@example.com", "employee_id": "42", "manager_email": "b@x.org"}
+                ]
+            },
+            {
+                ("#/people/0/employee_id", "unknown_field"),
+                ("#/people/0/manager_email", "unknown_field"),
+            },
         ),
-        ({"teams": [{"name": "X", "head": "a@example.com"}]}, {("#/teams/0/head", "unknown_field")}),
+        (
+            {"teams": [{"name": "X", "head": "a@example.com"}]},
+            {("#/teams/0/head", "unknown_field")},
+        ),
     ],
 )
 def test_the_hr_upsert_refuses_an_empty_or_unknown_body(api, org, body, pointers):
@@ -198,15 +229,25 @@ def test_a_refused_query_parameter_is_named_as_a_parameter(api, org):
 def test_a_service_refusal_reads_like_a_serializer_refusal(api, org):
     resource = TrainingResourceFactory(is_active=False)
     body = problem_of(api("employee").post("/api/v1/plan-items/", {"resource": resource.pk}), 400)
-    assert body["errors"] == [{"pointer": "#/resource", "code": "invalid",
-                               "detail": "This resource is retired and cannot be planned."}]
+    assert body["errors"] == [
+        {
+            "pointer": "#/resource",
+            "code": "invalid",
+            "detail": "This resource is retired and cannot be planned.",
+        }
+    ]
     assert body["detail"] == "#/resource: This resource is retired and cannot be planned."
 
 
 def test_every_4xx_in_the_schema_is_the_one_problem_component(api):
     schema = _schema(api)
     assert schema["components"]["schemas"]["Problem"]["required"] == [
-        "type", "title", "status", "code", "detail"]
+        "type",
+        "title",
+        "status",
+        "code",
+        "detail",
+    ]
     assert not {"Error", "ValidationError"} & set(schema["components"]["schemas"])
     count = 0
     for path, operations in schema["paths"].items():
@@ -214,13 +255,16 @@ def test_every_4xx_in_the_schema_is_the_one_problem_component(api):
             for code, response in operation["responses"].items():
                 if code.startswith("4"):
                     count += 1
-                    assert response["content"] == {"application/problem+json": {
-                        "schema": {"$ref": "#/components/schemas/Problem"}}}, (method, path, code)
+                    assert response["content"] == {
+                        "application/problem+json": {
+                            "schema": {"$ref": "#/components/schemas/Problem"}
+                        }
+                    }, (method, path, code)
                     assert response["description"], (method, path, code)
     assert count > 300
     # The codes the handler can answer are the schema's enum.
     assert schema["components"]["schemas"]["Problem"]["properties"]["code"]["allOf"] == [
-        {"$ref": "#/components/schemas/ProblemCodeEnum"}]
+        {"$ref": "#/components/schemas/ProblemCodeEnum"}
+    ]
     codes = schema["components"]["schemas"]["ProblemCodeEnum"]["enum"]
     assert {"invalid", "invalid_parameter", "not_found", "unsupported_media_type"} <= set(codes)
-

@@ -48,8 +48,10 @@ class Case:
 
 def _webhook(org):
     """The one endpoint whose deliveries the case lists (made on first use)."""
-    return WebhookEndpoint.objects.first() or webhook_endpoint_create(
-        url="https://hooks.example.com/", events=["person.due"])[0]
+    return (
+        WebhookEndpoint.objects.first()
+        or webhook_endpoint_create(url="https://hooks.example.com/", events=["person.due"])[0]
+    )
 
 
 def _people(org, n):
@@ -93,9 +95,12 @@ def _cycles(org, n):
 
 def _rules(org, n):
     for i in range(n):
-        SkillMappingRule.objects.create(skill=SkillFactory(category=org.skill_a.category),
-                                        field="product", value=f"api-rule-{i}-{n}",
-                                        level_rule="difficulty")
+        SkillMappingRule.objects.create(
+            skill=SkillFactory(category=org.skill_a.category),
+            field="product",
+            value=f"api-rule-{i}-{n}",
+            level_rule="difficulty",
+        )
 
 
 def _imports(org, n):
@@ -110,20 +115,33 @@ def _plans(org, n):
 
 CASES = {
     # token(2), count, page
-    "audiences": Case("employee", lambda o: "/api/v1/audiences/",
-                      lambda o, n: [AudienceFactory() for _ in range(n)], 4),
-    "skill-categories": Case("employee", lambda o: "/api/v1/skill-categories/",
-                             lambda o, n: [SkillCategoryFactory() for _ in range(n)], 4),
+    "audiences": Case(
+        "employee",
+        lambda o: "/api/v1/audiences/",
+        lambda o, n: [AudienceFactory() for _ in range(n)],
+        4,
+    ),
+    "skill-categories": Case(
+        "employee",
+        lambda o: "/api/v1/skill-categories/",
+        lambda o, n: [SkillCategoryFactory() for _ in range(n)],
+        4,
+    ),
     # token(2), count, page (with its category): reading the framework needs no group
-    "skills": Case("employee", lambda o: "/api/v1/skills/",
-                   lambda o, n: [SkillFactory() for _ in range(n)], 4),
+    "skills": Case(
+        "employee", lambda o: "/api/v1/skills/", lambda o, n: [SkillFactory() for _ in range(n)], 4
+    ),
     # token(2), count, page, requirements of the page's roles
     "roles": Case("employee", lambda o: "/api/v1/roles/", _roles, 5),
-    "role-requirements": Case("employee", lambda o: "/api/v1/role-requirements/",
-                              lambda o, n: _skills(o, n), 4),
+    "role-requirements": Case(
+        "employee", lambda o: "/api/v1/role-requirements/", lambda o, n: _skills(o, n), 4
+    ),
     "audience-requirements": Case(
-        "employee", lambda o: "/api/v1/audience-requirements/",
-        lambda o, n: [AudienceRequirementFactory(audience=o.audience) for _ in range(n)], 4),
+        "employee",
+        lambda o: "/api/v1/audience-requirements/",
+        lambda o, n: [AudienceRequirementFactory(audience=o.audience) for _ in range(n)],
+        4,
+    ),
     # token(2) + groups, managed, count, page, managers of the page's teams
     "teams": Case("manager", lambda o: "/api/v1/teams/", _teams, 7),
     # token(2) + groups, count, page, managers
@@ -133,71 +151,126 @@ CASES = {
     # token(2) + groups, count, page (with user, team, role): leadership reads people one by
     # one only in the teams they manage, decided inside the statement (no managed paths)
     "people as leadership": Case(
-        "lead", lambda o: "/api/v1/people/",
-        lambda o, n: (o.platform.managers.add(o.lead), _people(o, n)), 5),
+        "lead",
+        lambda o: "/api/v1/people/",
+        lambda o, n: (o.platform.managers.add(o.lead), _people(o, n)),
+        5,
+    ),
     # token(2) + groups, count, page, goals, partners
     "plans": Case("lead", lambda o: "/api/v1/plans/", _plans, 7),
     # token(2) + groups, count, page
-    "concerns": Case("lead", lambda o: "/api/v1/concerns/",
-                     lambda o, n: [ConcernFactory(raised_by=o.employee.user) for _ in range(n)], 5),
-    "my concerns": Case("employee", lambda o: "/api/v1/concerns/",
-                        lambda o, n: [ConcernFactory(raised_by=o.employee.user) for _ in range(n)], 5),
+    "concerns": Case(
+        "lead",
+        lambda o: "/api/v1/concerns/",
+        lambda o, n: [ConcernFactory(raised_by=o.employee.user) for _ in range(n)],
+        5,
+    ),
+    "my concerns": Case(
+        "employee",
+        lambda o: "/api/v1/concerns/",
+        lambda o, n: [ConcernFactory(raised_by=o.employee.user) for _ in range(n)],
+        5,
+    ),
     # token(2), count, page
-    "providers": Case("employee", lambda o: "/api/v1/providers/",
-                      lambda o, n: [ProviderFactory() for _ in range(n)], 4),
+    "providers": Case(
+        "employee",
+        lambda o: "/api/v1/providers/",
+        lambda o, n: [ProviderFactory() for _ in range(n)],
+        4,
+    ),
     # token(2) + groups, count, page (with provider), audiences, skill links
     "resources": Case("employee", lambda o: "/api/v1/resources/", _resources, 7),
     # token(2) + groups, managed, count, page (ratings / items of the people one may read)
     "ratings": Case("manager", lambda o: "/api/v1/ratings/", _people, 6),
-    "plan-items": Case("employee", lambda o: "/api/v1/plan-items/",
-                       lambda o, n: [LearningPlanItemFactory(person=o.employee) for _ in range(n)], 6),
+    "plan-items": Case(
+        "employee",
+        lambda o: "/api/v1/plan-items/",
+        lambda o, n: [LearningPlanItemFactory(person=o.employee) for _ in range(n)],
+        6,
+    ),
     # token(2) + groups, count, page, audiences, teams
     "cycles": Case("lead", lambda o: "/api/v1/cycles/", _cycles, 7),
     # token(2) + groups, count, page (with skill and category)
     "mapping rules": Case("curator", lambda o: "/api/v1/mapping-rules/", _rules, 5),
     # token(2) + groups, count, page (with provider)
     "unmapped resources": Case(
-        "curator", lambda o: "/api/v1/unmapped-resources/",
-        lambda o, n: [TrainingResourceFactory(source="learn_catalog") for _ in range(n)], 5),
+        "curator",
+        lambda o: "/api/v1/unmapped-resources/",
+        lambda o, n: [TrainingResourceFactory(source="learn_catalog") for _ in range(n)],
+        5,
+    ),
     # token(2) + groups, count, page (with requester)
     "import runs": Case("curator", lambda o: "/api/v1/import-runs/", _imports, 5),
     # token(2), count, page (with user)
-    "tokens": Case("employee", lambda o: "/api/v1/tokens/",
-                   lambda o, n: [token_create(user=o.employee.user, name=f"t{i}")
-                                 for i in range(min(n, 6))], 4),
+    "tokens": Case(
+        "employee",
+        lambda o: "/api/v1/tokens/",
+        lambda o, n: [token_create(user=o.employee.user, name=f"t{i}") for i in range(min(n, 6))],
+        4,
+    ),
     # token(2), count, page (with user, creator): is_admin reads no group
     "service-tokens": Case(
-        "admin", lambda o: "/api/v1/service-tokens/",
-        lambda o, n: [service_token_create(admin=o.admin, account=f"svc{i}", name="x")
-                      for i in range(n)], 4),
+        "admin",
+        lambda o: "/api/v1/service-tokens/",
+        lambda o, n: [
+            service_token_create(admin=o.admin, account=f"svc{i}", name="x") for i in range(n)
+        ],
+        4,
+    ),
     # token(2), count, page (with the delivery counts): is_admin reads no group
     "webhooks": Case(
-        "admin", lambda o: "/api/v1/webhooks/",
-        lambda o, n: [webhook_endpoint_create(url=f"https://h{i}.example.com/",
-                                              events=["person.due"]) for i in range(n)], 4),
+        "admin",
+        lambda o: "/api/v1/webhooks/",
+        lambda o, n: [
+            webhook_endpoint_create(url=f"https://h{i}.example.com/", events=["person.due"])
+            for i in range(n)
+        ],
+        4,
+    ),
     # token(2), the endpoint (with its counts), count, page
     "webhook deliveries": Case(
-        "admin", lambda o: f"/api/v1/webhooks/{getattr(o, 'webhook', None) or _webhook(o).pk}"
-                           "/deliveries/",
-        lambda o, n: [WebhookDelivery.objects.create(
-            endpoint=_webhook(o), event_id=f"evt_{WebhookDelivery.objects.count()}",
-            event_type="person.due", body="{}") for _ in range(n)], 5),
+        "admin",
+        lambda o: f"/api/v1/webhooks/{getattr(o, 'webhook', None) or _webhook(o).pk}/deliveries/",
+        lambda o, n: [
+            WebhookDelivery.objects.create(
+                endpoint=_webhook(o),
+                event_id=f"evt_{WebhookDelivery.objects.count()}",
+                event_type="person.due",
+                body="{}",
+            )
+            for _ in range(n)
+        ],
+        5,
+    ),
     # token(2), person, states, skills
     "my skills": Case("employee", lambda o: "/api/v1/me/skills/", _skills, 5),
     # token(2) + groups, managed, person, states, skills
-    "a person's skills": Case("manager", lambda o: f"/api/v1/people/{o.employee.pk}/skills/",
-                              _skills, 7),
+    "a person's skills": Case(
+        "manager", lambda o: f"/api/v1/people/{o.employee.pk}/skills/", _skills, 7
+    ),
     # token(2) + groups, managed, team, count, page of members, states, readiness, skills
-    "team skill map": Case("manager", lambda o: f"/api/v1/teams/{o.platform.pk}/skills/",
-                           lambda o, n: (_people(o, n), _skills(o, n)), 10),
+    "team skill map": Case(
+        "manager",
+        lambda o: f"/api/v1/teams/{o.platform.pk}/skills/",
+        lambda o, n: (_people(o, n), _skills(o, n)),
+        10,
+    ),
     # token(2) + groups, managed, team, per-skill figures (skill_readiness), skills
-    "team gaps": Case("manager", lambda o: f"/api/v1/teams/{o.platform.pk}/gaps/",
-                      lambda o, n: (_people(o, n), _skills(o, n)), 7),
+    "team gaps": Case(
+        "manager",
+        lambda o: f"/api/v1/teams/{o.platform.pk}/gaps/",
+        lambda o, n: (_people(o, n), _skills(o, n)),
+        7,
+    ),
     # token(2) + groups, count, page of teams, per-team figures, sub-tree teams, managed
     "teams readiness": Case("lead", lambda o: "/api/v1/teams/readiness/", _teams, 8),
     # token(2) + groups, count, page of audiences, per-audience figures, everyone figures
-    "audiences readiness": Case("lead", lambda o: "/api/v1/audiences/readiness/",
-                                lambda o, n: [AudienceFactory() for _ in range(n)], 7),
+    "audiences readiness": Case(
+        "lead",
+        lambda o: "/api/v1/audiences/readiness/",
+        lambda o, n: [AudienceFactory() for _ in range(n)],
+        7,
+    ),
 }
 
 
@@ -217,7 +290,8 @@ def test_list_queries_are_constant(api, org, django_assert_num_queries, name):
 def test_cases_cover_every_list_of_the_schema(api):
     schema = api("admin").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
     lists = {
-        path for path, operations in schema["paths"].items()
+        path
+        for path, operations in schema["paths"].items()
         if "get" in operations and operations["get"]["operationId"].endswith("_list")
     }
     covered = set()
@@ -225,9 +299,17 @@ def test_cases_cover_every_list_of_the_schema(api):
         template = path.replace("{person_id}", "P").replace("{team_id}", "T")
         template = template.replace("webhooks/{id}/", "webhooks/W/")
         for case in CASES.values():
-            sample = case.path(type("O", (), {"employee": type("E", (), {"pk": "P"}),
-                                              "platform": type("T", (), {"pk": "T"}),
-                                              "webhook": "W"}))
+            sample = case.path(
+                type(
+                    "O",
+                    (),
+                    {
+                        "employee": type("E", (), {"pk": "P"}),
+                        "platform": type("T", (), {"pk": "T"}),
+                        "webhook": "W",
+                    },
+                )
+            )
             if sample == template:
                 covered.add(path)
     assert lists == covered

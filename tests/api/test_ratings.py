@@ -34,7 +34,11 @@ def test_ratings_visible_to_each_persona(api, org, persona, visible):
     for person in (org.employee, org.colleague, org.outsider):
         SkillRatingFactory(person=person, skill=org.skill_a, level=1)
     rows = api(persona).get(RATINGS).json()["results"]
-    people = {org.employee.pk: "employee", org.colleague.pk: "colleague", org.outsider.pk: "outsider"}
+    people = {
+        org.employee.pk: "employee",
+        org.colleague.pk: "colleague",
+        org.outsider.pk: "outsider",
+    }
     assert {people[row["person"]] for row in rows} == visible
 
 
@@ -69,7 +73,8 @@ def test_self_assessment_appends_ratings_and_a_submission(api, org):
     body = response.json()
     assert body["submission"]["changed_skills"] == 2
     assert [(r["skill"], r["level"], r["source"]) for r in body["ratings"]] == [
-        (org.skill_a.pk, 2, "self"), (org.skill_b.pk, 1, "self")
+        (org.skill_a.pk, 2, "self"),
+        (org.skill_b.pk, 1, "self"),
     ]
     # The same levels again: nothing changed, no new row, but a submission (the cadence).
     again = api("employee").post(SELF, {"ratings": payload["ratings"][:1]}, format="json")
@@ -97,8 +102,11 @@ def test_a_stale_version_is_a_409_conflict(api, org):
     version = client.get("/api/v1/me/").json()["assessment_version"]
     ok = client.post(SELF, {"ratings": [], "version": version}, format="json")
     assert ok.status_code == 201
-    stale = client.post(SELF, {"ratings": [{"skill": org.skill_a.pk, "level": 3}],
-                               "version": version}, format="json")
+    stale = client.post(
+        SELF,
+        {"ratings": [{"skill": org.skill_a.pk, "level": 3}], "version": version},
+        format="json",
+    )
     problem = problem_of(stale, 409)
     assert problem["code"] == "conflict" and "changed since" in problem["detail"]
     assert not SkillRating.objects.filter(person=org.employee, level=3).exists()
@@ -121,7 +129,9 @@ def _form_errors(client, org, **fields):
         ({"level": 2, "note": "x" * 2001}, "note", "note"),
     ],
 )
-def test_bad_input_gets_the_forms_refusal_and_saves_nothing(api, client, org, entry, field, form_field):
+def test_bad_input_gets_the_forms_refusal_and_saves_nothing(
+    api, client, org, entry, field, form_field
+):
     good = {"skill": org.skill_b.pk, "level": 1}
     response = api("employee").post(
         SELF, {"ratings": [good, {"skill": org.skill_a.pk, **entry}]}, format="json"
@@ -163,12 +173,17 @@ def test_self_assessment_needs_a_person_record(api, org):
 
 
 def test_a_manager_rates_the_people_they_manage(api, org):
-    payload = {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
-                           {"person": org.colleague.pk, "skill": org.skill_b.pk, "level": 2}]}
+    payload = {
+        "ratings": [
+            {"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
+            {"person": org.colleague.pk, "skill": org.skill_b.pk, "level": 2},
+        ]
+    }
     response = api("manager").post(MANAGER, payload, format="json")
     assert response.status_code == 201
     assert [(r["person"], r["source"]) for r in response.json()] == [
-        (org.employee.pk, "manager"), (org.colleague.pk, "manager")
+        (org.employee.pk, "manager"),
+        (org.colleague.pk, "manager"),
     ]
     assert SkillRating.objects.filter(source="manager", rated_by=org.manager).count() == 2
 
@@ -178,13 +193,19 @@ def test_who_may_not_rate_a_platform_member(api, org, persona):
     payload = {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3}]}
     response = api(persona).post(MANAGER, payload, format="json")
     assert response.status_code == 400
-    assert field_errors(response) == {"ratings": {"0": {"person": ["You do not manage this person."]}}}
+    assert field_errors(response) == {
+        "ratings": {"0": {"person": ["You do not manage this person."]}}
+    }
     assert not SkillRating.objects.exists()
 
 
 def test_one_bad_manager_rating_saves_none(api, org):
-    payload = {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
-                           {"person": org.colleague.pk, "skill": org.skill_b.pk, "level": 9}]}
+    payload = {
+        "ratings": [
+            {"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
+            {"person": org.colleague.pk, "skill": org.skill_b.pk, "level": 9},
+        ]
+    }
     response = api("manager").post(MANAGER, payload, format="json")
     assert response.status_code == 400
     assert list(field_errors(response)["ratings"]) == ["1"]
@@ -193,9 +214,15 @@ def test_one_bad_manager_rating_saves_none(api, org):
 
 
 def test_a_manager_cannot_rate_someone_outside_their_teams(api, org):
-    payload = {"ratings": [{"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
-                           {"person": org.outsider.pk, "skill": org.skill_a.pk, "level": 3}]}
+    payload = {
+        "ratings": [
+            {"person": org.employee.pk, "skill": org.skill_a.pk, "level": 3},
+            {"person": org.outsider.pk, "skill": org.skill_a.pk, "level": 3},
+        ]
+    }
     response = api("manager").post(MANAGER, payload, format="json")
     assert response.status_code == 400
-    assert field_errors(response)["ratings"] == {"1": {"person": ["You do not manage this person."]}}
+    assert field_errors(response)["ratings"] == {
+        "1": {"person": ["You do not manage this person."]}
+    }
     assert not SkillRating.objects.exists()

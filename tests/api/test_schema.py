@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 def test_schema_validates_without_a_warning(tmp_path):
     # --fail-on-warn: an operation, parameter or response whose type had to be guessed fails.
     out = tmp_path / "schema.yaml"
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out), stderr=StringIO())
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", str(out), stderr=StringIO()
+    )
     text = out.read_text()
     assert "/api/v1/hr/upsert/" in text
     assert "knoxApiToken" in text
@@ -30,12 +32,16 @@ def test_schema_needs_authentication(api):
 def test_every_operation_documents_its_refusals(api):
     """Only the refusals an operation can answer (readiness.api.schema.AutoSchema._refusals);
     tests/api/test_documented_refusals.py provokes each kind on a sample of operations."""
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             codes = set(operation["responses"])
             where = (method, path, sorted(codes))
-            assert {"400", "401", "406"} <= codes, where  # no API operation allows anonymous callers
+            assert {"400", "401", "406"} <= codes, (
+                where
+            )  # no API operation allows anonymous callers
             assert "405" not in codes, where  # its method is allowed: another one is the 405
             # 415 only where a body is read (not on DELETE, nor on a POST without a body).
             assert ("415" in codes) == ("requestBody" in operation), where
@@ -45,21 +51,39 @@ def test_every_operation_documents_its_refusals(api):
                 assert "404" in codes, where
             for code in codes & {"401", "403", "404", "406", "415"}:
                 content = operation["responses"][code]["content"]
-                assert content == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, where
-    responses = {(m, p): set(o["responses"]) for p, ops in schema["paths"].items() for m, o in ops.items()}
+                assert content == {
+                    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }, where
+    responses = {
+        (m, p): set(o["responses"]) for p, ops in schema["paths"].items() for m, o in ops.items()
+    }
     # Reads every signed-in caller may make: no 403; a list without an id in its path and
     # not paginated, a create: no 404.
-    for method, path in [("get", "/api/v1/skills/"), ("get", "/api/v1/me/"),
-                         ("get", "/api/v1/people/{id}/"), ("get", "/api/v1/teams/{team_id}/readiness/")]:
+    for method, path in [
+        ("get", "/api/v1/skills/"),
+        ("get", "/api/v1/me/"),
+        ("get", "/api/v1/people/{id}/"),
+        ("get", "/api/v1/teams/{team_id}/readiness/"),
+    ]:
         assert "403" not in responses[method, path], (method, path)
-    for method, path in [("post", "/api/v1/skills/"), ("post", "/api/v1/hr/upsert/"),
-                         ("post", "/api/v1/plans/")]:
+    for method, path in [
+        ("post", "/api/v1/skills/"),
+        ("post", "/api/v1/hr/upsert/"),
+        ("post", "/api/v1/plans/"),
+    ]:
         assert "404" not in responses[method, path], (method, path)
     # Refused by a permission class or in the view's code: documented.
-    for method, path in [("get", "/api/v1/audiences/readiness/"), ("get", "/api/v1/teams/{team_id}/skills/"),
-                         ("get", "/api/v1/cycles/"), ("get", "/api/v1/webhooks/")]:
+    for method, path in [
+        ("get", "/api/v1/audiences/readiness/"),
+        ("get", "/api/v1/teams/{team_id}/skills/"),
+        ("get", "/api/v1/cycles/"),
+        ("get", "/api/v1/webhooks/"),
+    ]:
         assert "403" in responses[method, path], (method, path)
-    for method, path in [("post", "/api/v1/ratings/self-assessment/"), ("post", "/api/v1/plan-items/")]:
+    for method, path in [
+        ("post", "/api/v1/ratings/self-assessment/"),
+        ("post", "/api/v1/plan-items/"),
+    ]:
         assert "404" in responses[method, path], (method, path)  # no person record
 
 
@@ -80,35 +104,55 @@ def test_docs_are_a_page_behind_the_login_and_load_nothing_from_a_cdn(client, or
 
 
 def test_the_schema_names_its_server_contact_and_every_tag(api):
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    assert schema["servers"] == [{"url": "/", "description": "This deployment (paths start with /api/v1/)."}]
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    assert schema["servers"] == [
+        {"url": "/", "description": "This deployment (paths start with /api/v1/)."}
+    ]
     assert schema["info"]["contact"]["name"]
     described = {tag["name"] for tag in schema["tags"] if tag["description"]}
-    used = {tag for operations in schema["paths"].values() for operation in operations.values()
-            for tag in operation["tags"]}
+    used = {
+        tag
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+        for tag in operation["tags"]
+    }
     assert used <= described, used - described
 
 
 def test_the_served_schema_passes_openapi_spec_validator(api):
     from openapi_spec_validator import validate
 
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     validate(schema)  # raises on the first error
 
 
 def test_ids_in_paths_and_id_filters_are_integers(api):
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             for parameter in operation.get("parameters", []):
                 name = parameter["name"]
-                if (parameter["in"] == "path" and name != "token_key") or name in {"team", "parent"}:
+                if (parameter["in"] == "path" and name != "token_key") or name in {
+                    "team",
+                    "parent",
+                }:
                     assert parameter["schema"]["type"] == "integer", (method, path, name)
 
 
 def test_empty_values_are_alternatives_not_exclusive(api):
-    text = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    text = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content
+    )
     assert b"oneOf" not in text
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
     assert {"type": "string", "maxLength": 0} in schema["components"]["schemas"]["Provider"][
-        "properties"]["url"]["anyOf"]
+        "properties"
+    ]["url"]["anyOf"]

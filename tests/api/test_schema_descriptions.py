@@ -26,8 +26,9 @@ def test_every_operation_is_described(schema):
 
 
 def test_every_enum_has_a_meaningful_name(schema):
-    enums = [name for name, component in schema["components"]["schemas"].items()
-             if "enum" in component]
+    enums = [
+        name for name, component in schema["components"]["schemas"].items() if "enum" in component
+    ]
     assert "LevelEnum" in enums and "PlanStatusEnum" in enums
     # drf-spectacular's fallback for two enums of one field name: a hash before "Enum".
     hashed = [name for name in enums if re.search(r"[0-9a-f]{3}Enum$", name)]

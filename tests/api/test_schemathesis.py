@@ -67,8 +67,20 @@ CHECKS = [
     response_schema_conformance,
 ]
 _ID_MODELS = [
-    Person, Team, Skill, SkillCategory, Role, RoleRequirement, AudienceRequirement, Audience,
-    Provider, TrainingResource, SkillRating, LearningPlanItem, AssessmentCycle, ReadinessPlan,
+    Person,
+    Team,
+    Skill,
+    SkillCategory,
+    Role,
+    RoleRequirement,
+    AudienceRequirement,
+    Audience,
+    Provider,
+    TrainingResource,
+    SkillRating,
+    LearningPlanItem,
+    AssessmentCycle,
+    ReadinessPlan,
     Concern,
 ]
 
@@ -154,8 +166,10 @@ def _run(app, persona_user, *, request_counter: list[int]) -> list[str]:
                     continue  # an operation without any input has nothing to violate
                 # Positive generation must always find valid requests: a failure here is a
                 # schema no client could satisfy (or a strategy that cannot), not noise.
-                failures.append(f"{operation.method.upper()} {operation.path} [{mode}]: "
-                                f"no valid request could be generated ({error})")
+                failures.append(
+                    f"{operation.method.upper()} {operation.path} [{mode}]: "
+                    f"no valid request could be generated ({error})"
+                )
             except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 — report all at the end
                 failures.append(f"{operation.method.upper()} {operation.path} [{mode}]: {error}")
     return failures

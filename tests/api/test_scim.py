@@ -31,78 +31,134 @@ def test_entra_create_move_manager_disable(org, scim, manager_shape):
     # Entra first looks the user up, then creates the manager and the user.
     response, body = send(scim, "get", f'{USERS}?filter=userName eq "alice@contoso.com"')
     assert response.status_code == 200 and body["totalResults"] == 0
-    response, boss = send(scim, "post", USERS, entra_create(
-        "bob@contoso.com", "9f0c-bob", department="Data & AI", given="Bob", family="Boss"))
+    response, boss = send(
+        scim,
+        "post",
+        USERS,
+        entra_create(
+            "bob@contoso.com", "9f0c-bob", department="Data & AI", given="Bob", family="Boss"
+        ),
+    )
     assert response.status_code == 201, boss
-    response, alice = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
+    response, alice = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
     assert response.status_code == 201, alice
     assert response["Location"].endswith(f"/scim/v2/Users/{alice['id']}")
     person = Person.objects.select_related("user").get(pk=alice["id"])
     assert (person.external_id, person.team, person.user.username, person.job_title) == (
-        "6d1e-alice", org.platform, "alice@contoso.com", "Analyst")
+        "6d1e-alice",
+        org.platform,
+        "alice@contoso.com",
+        "Analyst",
+    )
     assert person.start_date is None  # unknown, not "today"
     assert alice[ENTERPRISE]["department"] == "Platform Engineering"
 
     # Moved to another department.
-    response, moved = send(scim, "patch", f"{USERS}/{alice['id']}", patch(
-        {"op": "Replace", "path": f"{ENTERPRISE}:department", "value": "Data & AI"}))
+    response, moved = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch({"op": "Replace", "path": f"{ENTERPRISE}:department", "value": "Data & AI"}),
+    )
     assert response.status_code == 200, moved
     person.refresh_from_db()
     assert person.team == org.data and moved[ENTERPRISE]["department"] == "Data & AI"
 
     # Given a manager: Entra sends the manager's id bare or as {"value": id}.
     value = boss["id"] if manager_shape == "string" else {"value": boss["id"]}
-    response, managed = send(scim, "patch", f"{USERS}/{alice['id']}", patch(
-        {"op": "Add", "path": f"{ENTERPRISE}:manager", "value": value}))
+    response, managed = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch({"op": "Add", "path": f"{ENTERPRISE}:manager", "value": value}),
+    )
     assert response.status_code == 200, managed
     assert managed[ENTERPRISE]["manager"]["value"] == boss["id"]
     bob = Person.objects.get(pk=boss["id"]).user
     assert bob in org.data.managers.all()  # the manager manages the person's team
 
     # Disabled: "False" as a string, the person kept (deactivated), their history too.
-    response, disabled = send(scim, "patch", f"{USERS}/{alice['id']}", patch(
-        {"op": "Replace", "path": "active", "value": "False"}))
+    response, disabled = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch({"op": "Replace", "path": "active", "value": "False"}),
+    )
     assert response.status_code == 200, disabled
     assert disabled["active"] is False
     person.refresh_from_db()
     assert not person.is_active and Person.objects.filter(pk=person.pk).exists()
     entries = LogEntry.objects.filter(
-        object_id=str(person.pk), content_type__model="person", change_message="via SCIM")
+        object_id=str(person.pk), content_type__model="person", change_message="via SCIM"
+    )
     assert entries.count() == 3  # created, moved, disabled (the manager is the team's change)
     assert set(entries.values_list("user", flat=True)) == {scim.account.pk}
     assert LogEntry.objects.filter(
-        object_id=str(org.data.pk), change_message="via SCIM", action_flag=2).exists()
+        object_id=str(org.data.pk), change_message="via SCIM", action_flag=2
+    ).exists()
 
 
 def test_entra_email_and_name_changes_keep_the_person(org, scim):
-    _r, alice = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
-    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch(
-        {"op": "replace", "path": 'emails[type eq "work"].value', "value": "alice@fabrikam.com"},
-        {"op": "Replace", "path": "name.familyName", "value": "Smith"},
-        {"op": "Replace", "path": "userName", "value": "alice@fabrikam.com"},
-    ))
+    _r, alice = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
+    response, body = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch(
+            {
+                "op": "replace",
+                "path": 'emails[type eq "work"].value',
+                "value": "alice@fabrikam.com",
+            },
+            {"op": "Replace", "path": "name.familyName", "value": "Smith"},
+            {"op": "Replace", "path": "userName", "value": "alice@fabrikam.com"},
+        ),
+    )
     assert response.status_code == 200, body
     person = Person.objects.select_related("user").get(external_id="6d1e-alice")
     assert str(person.pk) == alice["id"]
     assert (person.user.email, person.user.last_name, person.user.username) == (
-        "alice@fabrikam.com", "Smith", "alice@fabrikam.com")
+        "alice@fabrikam.com",
+        "Smith",
+        "alice@fabrikam.com",
+    )
 
 
 def test_an_external_id_never_changes(org, scim):
-    _r, alice = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
-    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch(
-        {"op": "Replace", "path": "externalId", "value": "another"}))
+    _r, alice = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
+    response, body = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch({"op": "Replace", "path": "externalId", "value": "another"}),
+    )
     assert response.status_code == 400 and body["scimType"] == "mutability"
     assert Person.objects.get(pk=alice["id"]).external_id == "6d1e-alice"
 
 
 def test_filters_and_pages(org, scim):
     for n in range(3):
-        send(scim, "post", USERS, entra_create(
-            f"u{n}@contoso.com", f"ext-{n}", department="Platform Engineering"))
+        send(
+            scim,
+            "post",
+            USERS,
+            entra_create(f"u{n}@contoso.com", f"ext-{n}", department="Platform Engineering"),
+        )
     _r, body = send(scim, "get", f'{USERS}?filter=externalId eq "ext-1"')
     assert [u["userName"] for u in body["Resources"]] == ["u1@contoso.com"]
     _r, body = send(scim, "get", f'{USERS}?filter=userName eq "U2@contoso.com"')
@@ -112,11 +168,20 @@ def test_filters_and_pages(org, scim):
     assert (body["totalResults"], body["startIndex"], body["itemsPerPage"]) == (visible, 2, 2)
     response, body = send(scim, "get", f'{USERS}?filter=userName eq "unterminated')
     assert response.status_code == 400 and body["scimType"] == "invalidFilter"
-    response, body = send(scim, "post", f"{USERS}/.search",
-                          {"filter": 'externalId eq "ext-0"', "attributes": ["userName"]})
+    response, body = send(
+        scim,
+        "post",
+        f"{USERS}/.search",
+        {"filter": 'externalId eq "ext-0"', "attributes": ["userName"]},
+    )
     assert response.status_code == 200
-    assert body["Resources"] == [{"id": body["Resources"][0]["id"], "userName": "u0@contoso.com",
-                                  "schemas": body["Resources"][0]["schemas"]}]
+    assert body["Resources"] == [
+        {
+            "id": body["Resources"][0]["id"],
+            "userName": "u0@contoso.com",
+            "schemas": body["Resources"][0]["schemas"],
+        }
+    ]
 
 
 def test_the_list_costs_the_same_queries_for_5_or_40_people(org, scim):
@@ -133,14 +198,22 @@ def test_the_list_costs_the_same_queries_for_5_or_40_people(org, scim):
 
 
 def test_delete_deactivates_and_creating_again_reactivates_the_same_person(org, scim):
-    _r, alice = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
+    _r, alice = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
     assert scim.delete(f"{USERS}/{alice['id']}").status_code == 204
     assert scim.get(f"{USERS}/{alice['id']}").status_code == 404
     person = Person.objects.select_related("user").get(pk=alice["id"])
     assert not person.is_active and not person.user.is_active
-    response, again = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
+    response, again = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
     assert response.status_code == 201 and again["id"] == alice["id"]
     person.refresh_from_db()
     person.user.refresh_from_db()
@@ -149,8 +222,9 @@ def test_delete_deactivates_and_creating_again_reactivates_the_same_person(org, 
 
 def test_a_duplicate_is_409_and_a_bad_user_writes_nothing(org, scim):
     send(scim, "post", USERS, entra_create("alice@contoso.com", "a", department="Data & AI"))
-    response, body = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "b", department="Data & AI"))
+    response, body = send(
+        scim, "post", USERS, entra_create("alice@contoso.com", "b", department="Data & AI")
+    )
     assert response.status_code == 409 and body["scimType"] == "uniqueness"
     people, teams = Person.objects.count(), Team.objects.count()
     bad = entra_create("not-an-email", "c", department="Brand/New")
@@ -161,8 +235,9 @@ def test_a_duplicate_is_409_and_a_bad_user_writes_nothing(org, scim):
 
 
 def test_an_unmapped_department_is_a_team_path_created_when_missing(org, scim):
-    response, body = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "a", department="Sales/EMEA"))
+    response, body = send(
+        scim, "post", USERS, entra_create("alice@contoso.com", "a", department="Sales/EMEA")
+    )
     assert response.status_code == 201, body
     team = Person.objects.get(pk=body["id"]).team
     assert (team.name, team.parent.name, team.parent.parent) == ("EMEA", "Sales", None)
@@ -199,20 +274,37 @@ def test_discovery(org, scim):
 
 
 def test_entra_pathless_replace_with_dotted_keys_and_extension_urns(org, scim):
-    _r, boss = send(scim, "post", USERS, entra_create(
-        "bob@contoso.com", "9f0c-bob", department="Data & AI", given="Bob", family="Boss"))
-    _r, alice = send(scim, "post", USERS, entra_create(
-        "alice@contoso.com", "6d1e-alice", department="Platform Engineering"))
-    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch({
-        "op": "Replace",
-        "value": {
-            "active": False,
-            "name.givenName": "Alicia",
-            "title": "Lead",
-            f"{ENTERPRISE}:department": "Data & AI",
-            f"{ENTERPRISE}:manager": boss["id"],
-        },
-    }))
+    _r, boss = send(
+        scim,
+        "post",
+        USERS,
+        entra_create(
+            "bob@contoso.com", "9f0c-bob", department="Data & AI", given="Bob", family="Boss"
+        ),
+    )
+    _r, alice = send(
+        scim,
+        "post",
+        USERS,
+        entra_create("alice@contoso.com", "6d1e-alice", department="Platform Engineering"),
+    )
+    response, body = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch(
+            {
+                "op": "Replace",
+                "value": {
+                    "active": False,
+                    "name.givenName": "Alicia",
+                    "title": "Lead",
+                    f"{ENTERPRISE}:department": "Data & AI",
+                    f"{ENTERPRISE}:manager": boss["id"],
+                },
+            }
+        ),
+    )
     assert response.status_code == 200, body
     assert (body["active"], body["name"]["givenName"], body["title"]) == (False, "Alicia", "Lead")
     assert body[ENTERPRISE]["department"] == "Data & AI"
@@ -221,7 +313,11 @@ def test_entra_pathless_replace_with_dotted_keys_and_extension_urns(org, scim):
     assert (person.is_active, person.user.first_name, person.team) == (False, "Alicia", org.data)
     assert Person.objects.get(pk=boss["id"]).user in org.data.managers.all()
     # A bad key in it refuses the whole operation: nothing changed.
-    response, body = send(scim, "patch", f"{USERS}/{alice['id']}", patch({
-        "op": "Replace", "value": {"title": "Boss", "name.nope": "x"}}))
+    response, body = send(
+        scim,
+        "patch",
+        f"{USERS}/{alice['id']}",
+        patch({"op": "Replace", "value": {"title": "Boss", "name.nope": "x"}}),
+    )
     assert response.status_code == 400, body
     assert Person.objects.get(pk=alice["id"]).job_title == "Lead"

@@ -36,13 +36,18 @@ def mapped(scim, settings):  # noqa: F811
 
 
 def entra_group(name, external_id, members=()):
-    return {"schemas": [GROUP], "externalId": external_id, "displayName": name,
-            "members": [{"value": m} for m in members]}
+    return {
+        "schemas": [GROUP],
+        "externalId": external_id,
+        "displayName": name,
+        "members": [{"value": m} for m in members],
+    }
 
 
 def user(client, name, external_id, department="Data & AI"):
-    response, body = send(client, "post", USERS, entra_create(name, external_id,
-                                                                department=department))
+    response, body = send(
+        client, "post", USERS, entra_create(name, external_id, department=department)
+    )
     assert response.status_code == 201, body
     return body["id"]
 
@@ -51,11 +56,15 @@ def test_entra_team_group_add_and_remove_members(org, mapped):
     alice = user(mapped, "alice@contoso.com", "a-1")
     bob = user(mapped, "bob@contoso.com", "b-1")
     # Entra looks the group up first (without its members), then creates it empty.
-    response, body = send(mapped, "get", f'{GROUPS}?excludedAttributes=members'
-                          '&filter=displayName eq "Team - Engineering/Platform"')
+    response, body = send(
+        mapped,
+        "get",
+        f'{GROUPS}?excludedAttributes=members&filter=displayName eq "Team - Engineering/Platform"',
+    )
     assert response.status_code == 200 and body["totalResults"] == 0
-    response, group = send(mapped, "post", GROUPS, entra_group(
-        "Team - Engineering/Platform", "g-platform"))
+    response, group = send(
+        mapped, "post", GROUPS, entra_group("Team - Engineering/Platform", "g-platform")
+    )
     assert response.status_code == 201, group
     assert response["Location"].endswith(f"/scim/v2/Groups/{group['id']}")
     platform_people = {str(p.pk) for p in Person.objects.filter(team=org.platform)}
@@ -63,28 +72,36 @@ def test_entra_team_group_add_and_remove_members(org, mapped):
 
     # Members added: as a list, then as one object; "Add" capitalised.
     url = f"{GROUPS}/{group['id']}"
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Add", "path": "members", "value": [{"value": alice}]}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Add", "path": "members", "value": [{"value": alice}]})
+    )
     assert response.status_code == 200, body
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Add", "path": "members", "value": {"value": bob}}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Add", "path": "members", "value": {"value": bob}})
+    )
     assert response.status_code == 200, body
     assert {alice, bob} <= {m["value"] for m in body["members"]}
     assert set(Person.objects.filter(pk__in=[alice, bob]).values_list("team", flat=True)) == {
-        org.platform.pk}
+        org.platform.pk
+    }
 
     # Removed: by a filter path, and by a value list; they leave the team (no team).
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Remove", "path": f'members[value eq "{alice}"]'}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Remove", "path": f'members[value eq "{alice}"]'})
+    )
     assert response.status_code == 200, body
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Remove", "path": "members", "value": [{"value": bob}]}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Remove", "path": "members", "value": [{"value": bob}]})
+    )
     assert response.status_code == 200, body
     assert not {alice, bob} & {m["value"] for m in body.get("members") or []}
     assert list(Person.objects.filter(pk__in=[alice, bob]).values_list("team", flat=True)) == [
-        None, None]
-    moves = LogEntry.objects.filter(object_id=alice, content_type__model="person",
-                                    change_message="via SCIM")
+        None,
+        None,
+    ]
+    moves = LogEntry.objects.filter(
+        object_id=alice, content_type__model="person", change_message="via SCIM"
+    )
     assert moves.count() == 3  # created, joined the team, left it
     assert set(moves.values_list("user", flat=True)) == {mapped.account.pk}
 
@@ -112,13 +129,18 @@ def test_leadership_and_curators_groups_give_and_take_the_group(org, mapped):
     response, group = send(mapped, "post", GROUPS, entra_group("Readiness Leadership", "g-l"))
     assert response.status_code == 201 and "members" not in group  # `lead` has no person
     url = f"{GROUPS}/{group['id']}"
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Add", "path": "members", "value": [{"value": alice}]}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Add", "path": "members", "value": [{"value": alice}]})
+    )
     assert response.status_code == 200 and [m["value"] for m in body["members"]] == [alice]
     account = Person.objects.get(pk=alice).user
     assert account.groups.filter(name=LEADERSHIP_GROUP).exists()
-    assert LogEntry.objects.filter(change_message__startswith="via SCIM: added",
-                                   user=mapped.account).count() == 1
+    assert (
+        LogEntry.objects.filter(
+            change_message__startswith="via SCIM: added", user=mapped.account
+        ).count()
+        == 1
+    )
     # PUT replaces the members; DELETE takes them out and the group is gone.
     response, body = send(mapped, "put", url, entra_group("Readiness Leadership", "g-l"))
     assert response.status_code == 200 and "members" not in body
@@ -154,8 +176,9 @@ def test_refusals_write_nothing(org, mapped):
     alice = user(mapped, "alice@contoso.com", "a-1")
     before = list(Person.objects.order_by("pk").values_list("pk", "team"))
     # One unknown member: nobody moves, no group is made.
-    response, body = send(mapped, "post", GROUPS, entra_group(
-        "Team - Engineering/Platform", "g", [alice, "999999"]))
+    response, body = send(
+        mapped, "post", GROUPS, entra_group("Team - Engineering/Platform", "g", [alice, "999999"])
+    )
     assert response.status_code == 400 and body["scimType"] == "invalidValue"
     assert "999999" in body["detail"]
     assert not ScimGroup.objects.exists()
@@ -166,11 +189,13 @@ def test_refusals_write_nothing(org, mapped):
     response, body = send(mapped, "post", GROUPS, entra_group("Other", "g"))
     assert response.status_code == 409 and body["scimType"] == "uniqueness"
     url = f"{GROUPS}/{group['id']}"
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Replace", "path": "externalId", "value": "changed"}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Replace", "path": "externalId", "value": "changed"})
+    )
     assert response.status_code == 400 and body["scimType"] == "mutability"
-    response, body = send(mapped, "patch", url, patch(
-        {"op": "Add", "path": "members", "value": [{"value": "x"}]}))
+    response, body = send(
+        mapped, "patch", url, patch({"op": "Add", "path": "members", "value": [{"value": "x"}]})
+    )
     assert response.status_code == 400 and body["scimType"] == "invalidValue"
     response = mapped.post(GROUPS, b"{oops", content_type="application/scim+json")
     assert response.status_code == 400 and response.json()["scimType"] == "invalidSyntax"
@@ -185,14 +210,22 @@ def test_every_groups_endpoint_needs_the_scim_right(org, mapped):
     _r, group = send(mapped, "post", GROUPS, entra_group("Readiness Curators", "g-c"))
     _t, hr = service_token_create(admin=org.admin, account="hr", name="HR", can_hr_upsert=True)
     _t, mine = token_create(user=org.admin, name="mine")
-    urls = [("get", GROUPS), ("post", GROUPS), ("post", f"{GROUPS}/.search"),
-            ("get", f"{GROUPS}/{group['id']}"), ("put", f"{GROUPS}/{group['id']}"),
-            ("patch", f"{GROUPS}/{group['id']}"), ("delete", f"{GROUPS}/{group['id']}"),
-            ("post", "/scim/v2/.search")]
+    urls = [
+        ("get", GROUPS),
+        ("post", GROUPS),
+        ("post", f"{GROUPS}/.search"),
+        ("get", f"{GROUPS}/{group['id']}"),
+        ("put", f"{GROUPS}/{group['id']}"),
+        ("patch", f"{GROUPS}/{group['id']}"),
+        ("delete", f"{GROUPS}/{group['id']}"),
+        ("post", "/scim/v2/.search"),
+    ]
     for method, url in urls:
         body = entra_group("Readiness Curators", "g-c")
-        assert getattr(Client(), method)(url, body, content_type="application/scim+json"
-                                          ).status_code == 401, (method, url)
+        assert (
+            getattr(Client(), method)(url, body, content_type="application/scim+json").status_code
+            == 401
+        ), (method, url)
         for secret in (hr, mine):
             client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
             response = getattr(client, method)(url, body, content_type="application/scim+json")
@@ -214,30 +247,42 @@ def test_the_group_list_costs_the_same_queries_for_2_or_12_groups(org, mapped):
         with CaptureQueriesContext(connection) as queries:
             response = mapped.get(f"{GROUPS}?count=200")
         assert response.status_code == 200
-        assert all(g["members"] for g in response.json()["Resources"]
-                   if g["displayName"].startswith("Team - "))
+        assert all(
+            g["members"]
+            for g in response.json()["Resources"]
+            if g["displayName"].startswith("Team - ")
+        )
         counts.append(len(queries))
     assert counts[0] == counts[1] == 7
 
 
 def test_root_search_finds_users_and_groups(org, mapped):
     _r, group = send(mapped, "post", GROUPS, entra_group("Readiness Curators", "g-c"))
-    response, body = send(mapped, "post", "/scim/v2/.search",
-                          {"schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
-                           "filter": 'displayName eq "Readiness Curators"'})
+    response, body = send(
+        mapped,
+        "post",
+        "/scim/v2/.search",
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+            "filter": 'displayName eq "Readiness Curators"',
+        },
+    )
     assert response.status_code == 200, body
     assert [r["id"] for r in body["Resources"]] == [group["id"]]
     response, body = send(mapped, "post", "/scim/v2/.search", {"filter": "nope eq 1"})
     assert response.status_code == 400 and body["scimType"] == "invalidFilter"
 
 
-
 def test_the_rule_exact_names_then_external_ids_then_the_longest_prefix(org, settings):
     from readiness.scim.groups import Target, target_of
 
     settings.SCIM_GROUP_MAP = {
-        "Team - *": "team:*", "Team - Sales *": "curators", "Leads": "Leadership",
-        "obj-1": "team:Engineering/Data", "Broken": "team:", "Odd": "nonsense",
+        "Team - *": "team:*",
+        "Team - Sales *": "curators",
+        "Leads": "Leadership",
+        "obj-1": "team:Engineering/Data",
+        "Broken": "team:",
+        "Odd": "nonsense",
     }
 
     def of(name, external_id=None):

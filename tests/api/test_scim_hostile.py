@@ -18,26 +18,68 @@ UNCOUNTED_APPS = {"axes", "sessions"}
 
 text = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["", "a" * 300, "x@y.z" + "a" * 300, "<script>", "Sales//EMEA", "/", "../",
-                     "\u202eevil", "userName eq", "99999999999999999999", "0", "-1"]),
+    st.sampled_from(
+        [
+            "",
+            "a" * 300,
+            "x@y.z" + "a" * 300,
+            "<script>",
+            "Sales//EMEA",
+            "/",
+            "../",
+            "\u202eevil",
+            "userName eq",
+            "99999999999999999999",
+            "0",
+            "-1",
+        ]
+    ),
 )
-scalar = st.one_of(st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-                   st.floats(allow_nan=False), text)
-json_value = st.recursive(scalar, lambda inner: st.one_of(
-    st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)), max_leaves=6)
+scalar = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False),
+    text,
+)
+json_value = st.recursive(
+    scalar,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(text, inner, max_size=3)),
+    max_leaves=6,
+)
 user_fields = {
-    "userName": json_value, "externalId": json_value, "active": json_value,
+    "userName": json_value,
+    "externalId": json_value,
+    "active": json_value,
     "emails": st.one_of(json_value, st.just([{"value": "a@example.com", "type": "work"}])),
-    "name": json_value, "title": json_value, "schemas": json_value,
-    ENTERPRISE: st.one_of(json_value, st.fixed_dictionaries(
-        {}, optional={"department": json_value, "manager": json_value})),
+    "name": json_value,
+    "title": json_value,
+    "schemas": json_value,
+    ENTERPRISE: st.one_of(
+        json_value,
+        st.fixed_dictionaries({}, optional={"department": json_value, "manager": json_value}),
+    ),
 }
 operation = st.fixed_dictionaries(
     {"op": st.sampled_from(["Add", "replace", "REMOVE", "bogus"])},
-    optional={"path": st.one_of(text, st.sampled_from(
-        ["active", "externalId", "userName", f"{ENTERPRISE}:manager",
-         f"{ENTERPRISE}:department", 'emails[type eq "work"].value', "emails[", "name.x"])),
-        "value": json_value},
+    optional={
+        "path": st.one_of(
+            text,
+            st.sampled_from(
+                [
+                    "active",
+                    "externalId",
+                    "userName",
+                    f"{ENTERPRISE}:manager",
+                    f"{ENTERPRISE}:department",
+                    'emails[type eq "work"].value',
+                    "emails[",
+                    "name.x",
+                ]
+            ),
+        ),
+        "value": json_value,
+    },
 )
 
 
@@ -50,17 +92,42 @@ def _row_counts() -> dict[str, int]:
 
 
 group_fields = {
-    "displayName": json_value, "externalId": json_value, "schemas": json_value,
-    "members": st.one_of(json_value, st.lists(st.fixed_dictionaries(
-        {"value": st.one_of(text, st.sampled_from(["1", "0", "-1", "99999999999999999999"]))},
-        optional={"$ref": json_value, "type": json_value}), max_size=3)),
+    "displayName": json_value,
+    "externalId": json_value,
+    "schemas": json_value,
+    "members": st.one_of(
+        json_value,
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "value": st.one_of(
+                        text, st.sampled_from(["1", "0", "-1", "99999999999999999999"])
+                    )
+                },
+                optional={"$ref": json_value, "type": json_value},
+            ),
+            max_size=3,
+        ),
+    ),
 }
 group_operation = st.fixed_dictionaries(
     {"op": st.sampled_from(["Add", "replace", "Remove", "bogus"])},
-    optional={"path": st.one_of(text, st.sampled_from(
-        ["members", "displayName", "externalId", 'members[value eq "1"]', "members[",
-         'members[value eq "x"].type'])),
-        "value": st.one_of(json_value, st.just([{"value": "1"}]), st.just({"value": "x"}))},
+    optional={
+        "path": st.one_of(
+            text,
+            st.sampled_from(
+                [
+                    "members",
+                    "displayName",
+                    "externalId",
+                    'members[value eq "1"]',
+                    "members[",
+                    'members[value eq "x"].type',
+                ]
+            ),
+        ),
+        "value": st.one_of(json_value, st.just([{"value": "1"}]), st.just({"value": "x"})),
+    },
 )
 
 
@@ -69,16 +136,28 @@ def scim(org, settings):
     settings.SCIM_GROUP_MAP = {"Team - *": "team:*", "Lead": "leadership", "Bad": "team:"}
     _token, secret = scim_token_create(name="Entra ID")
     client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
-    created = client.post("/scim/v2/Users", {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "t@example.com",
-        "emails": [{"value": "t@example.com", "type": "work"}], "active": True,
-    }, content_type="application/scim+json")
+    created = client.post(
+        "/scim/v2/Users",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "t@example.com",
+            "emails": [{"value": "t@example.com", "type": "work"}],
+            "active": True,
+        },
+        content_type="application/scim+json",
+    )
     assert created.status_code == 201
     client.user_url = f"/scim/v2/Users/{created.json()['id']}"
-    group = client.post("/scim/v2/Groups", {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Team - X",
-        "externalId": "g-x", "members": [{"value": created.json()["id"]}],
-    }, content_type="application/scim+json")
+    group = client.post(
+        "/scim/v2/Groups",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": "Team - X",
+            "externalId": "g-x",
+            "members": [{"value": created.json()["id"]}],
+        },
+        content_type="application/scim+json",
+    )
     assert group.status_code == 201, group.content
     client.group_url = f"/scim/v2/Groups/{group.json()['id']}"
     return client
@@ -88,8 +167,10 @@ def _check(client: Client, method: str, url: str, body) -> None:
     with transaction.atomic():
         before = _row_counts()
         response = getattr(client, method)(
-            url, json.dumps(body) if not isinstance(body, bytes) else body,
-            content_type="application/scim+json")
+            url,
+            json.dumps(body) if not isinstance(body, bytes) else body,
+            content_type="application/scim+json",
+        )
         assert response.status_code < 500, (method, url, body, response.content)
         if response.status_code >= 400:
             assert _row_counts() == before, (method, url, body)
@@ -97,8 +178,12 @@ def _check(client: Client, method: str, url: str, body) -> None:
         transaction.set_rollback(True)
 
 
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def test_hostile_users_are_refused_whole(scim):
@@ -115,18 +200,33 @@ def test_hostile_patches_are_refused_whole(scim):
     @FUZZ
     @given(operations=st.one_of(json_value, st.lists(operation, max_size=3)))
     def patch(operations):
-        _check(scim, "patch", scim.user_url, {
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": operations})
+        _check(
+            scim,
+            "patch",
+            scim.user_url,
+            {
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": operations,
+            },
+        )
 
     patch()
 
 
-@pytest.mark.parametrize("query", [
-    "filter=userName eq", "filter=" + "(" * 200, "filter=nope pr", "filter=title eq \"x\"",
-    "startIndex=-5&count=abc", "count=99999999999999999999", "attributes=nope.deep",
-    "excludedAttributes=[", "filter=emails[type eq \"work\" and value co \"@\"]",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "filter=userName eq",
+        "filter=" + "(" * 200,
+        "filter=nope pr",
+        'filter=title eq "x"',
+        "startIndex=-5&count=abc",
+        "count=99999999999999999999",
+        "attributes=nope.deep",
+        "excludedAttributes=[",
+        'filter=emails[type eq "work" and value co "@"]',
+    ],
+)
 def test_hostile_queries_are_4xx_or_a_list(scim, query):
     response = scim.get(f"/scim/v2/Users?{query}")
     assert response.status_code in (200, 400), (query, response.content)
@@ -152,17 +252,31 @@ def test_hostile_group_patches_are_refused_whole(scim):
     @FUZZ
     @given(operations=st.one_of(json_value, st.lists(group_operation, max_size=3)))
     def patch(operations):
-        _check(scim, "patch", scim.group_url, {
-            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            "Operations": operations})
+        _check(
+            scim,
+            "patch",
+            scim.group_url,
+            {
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                "Operations": operations,
+            },
+        )
 
     patch()
 
 
-@pytest.mark.parametrize("query", [
-    "filter=displayName eq", "filter=" + "(" * 200, "filter=members pr", "startIndex=-5&count=x",
-    "count=99999999999999999999", "attributes=nope.deep", "excludedAttributes=[",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "filter=displayName eq",
+        "filter=" + "(" * 200,
+        "filter=members pr",
+        "startIndex=-5&count=x",
+        "count=99999999999999999999",
+        "attributes=nope.deep",
+        "excludedAttributes=[",
+    ],
+)
 def test_hostile_group_queries_are_4xx_or_a_list(scim, query):
     response = scim.get(f"/scim/v2/Groups?{query}")
     assert response.status_code in (200, 400), (query, response.content)

@@ -30,7 +30,10 @@ def test_who_may_read_a_persons_skills(api, org, persona):
     for row in rows:
         state = states[row["skill"]["id"]]
         assert (row["target"], row["level"], row["gap"], row["not_assessed"]) == (
-            state.target, state.level, state.gap, state.not_assessed
+            state.target,
+            state.level,
+            state.gap,
+            state.not_assessed,
         )
 
 
@@ -62,7 +65,12 @@ def test_my_gaps(api, org):
     every = api("employee").get("/api/v1/me/skills/?ordering=-gap").json()["results"]
     assert every[0]["skill"]["slug"] == "api-skill-c"
     b = next(r for r in every if r["skill"]["slug"] == "api-skill-b")
-    assert (b["level"], b["self_level"], b["manager_level"], b["calibration_flag"]) == (3, 1, 3, True)
+    assert (b["level"], b["self_level"], b["manager_level"], b["calibration_flag"]) == (
+        3,
+        1,
+        3,
+        True,
+    )
 
 
 def test_skill_filters_are_validated(api, org):
@@ -187,12 +195,16 @@ def test_audience_readiness_equals_the_rule(api, org):
     mine = next(r for r in rows if r["audience"]["slug"] == "api-testers")["readiness"]
     expected = figures[org.audience.pk]
     assert (mine["people"], mine["required"], mine["at_target"], mine["total_gap"]) == (
-        expected.people, expected.required, expected.at_target, expected.total_gap
+        expected.people,
+        expected.required,
+        expected.at_target,
+        expected.total_gap,
     )
     everyone = next(r for r in rows if r["audience"]["is_everyone"])["readiness"]
-    assert everyone["people"] == group_readiness(
-        people=Person.objects.filter(is_active=True), by="all"
-    )[0].people
+    assert (
+        everyone["people"]
+        == group_readiness(people=Person.objects.filter(is_active=True), by="all")[0].people
+    )
 
 
 def test_unknown_and_foreign_ids_are_404(api, org):

@@ -29,7 +29,8 @@ def test_a_method_a_route_takes_is_still_checked_for_permission(api, org):
 @pytest.mark.parametrize("value", ["abc", "0", "-1", "1.5", ""])
 def test_a_page_that_is_no_page_number_is_a_400(api, org, value):
     assert field_errors(api("employee").get(f"{SKILLS}?page={value}")) == {
-        "page": [f"A whole number from 1 to {2**63 - 1}."]}
+        "page": [f"A whole number from 1 to {2**63 - 1}."]
+    }
 
 
 def test_a_page_past_the_end_is_a_404(api, org):
@@ -43,15 +44,25 @@ def test_page_size_is_bounded(api, org, settings):
     assert client.get(f"{SKILLS}?page_size=200").status_code == 200
     for value in ("201", "0", "many"):
         assert field_errors(client.get(f"{SKILLS}?page_size={value}")) == {
-            "page_size": ["A whole number from 1 to 200."]}
+            "page_size": ["A whole number from 1 to 200."]
+        }
     settings.API_MAX_PAGE_SIZE = 300
     assert client.get(f"{SKILLS}?page_size=300").status_code == 200
 
 
 def test_pages_are_integers_in_the_schema(api):
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/skills/"]["get"]["parameters"]}
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/skills/"]["get"]["parameters"]
+    }
     assert parameters["page"] == {"type": "integer", "minimum": 1}
-    assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}
+    assert parameters["page_size"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 200,
+        "default": 50,
+    }
     self_assessment = schema["paths"]["/api/v1/ratings/self-assessment/"]["post"]["responses"]
     assert self_assessment["409"]["content"]["application/problem+json"]

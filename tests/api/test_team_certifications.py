@@ -17,10 +17,12 @@ ENGINEER = "Azure AI Engineer Associate"
 
 
 def certify(person, expires_in_days: int | None, name: str = ENGINEER) -> None:  # noqa: ANN001
-    expires = None if expires_in_days is None else timezone.now() + dt.timedelta(
-        days=expires_in_days)
-    PersonCertification.objects.create(person=person, name=name, source="manual",
-                                       expires_at=expires)
+    expires = (
+        None if expires_in_days is None else timezone.now() + dt.timedelta(days=expires_in_days)
+    )
+    PersonCertification.objects.create(
+        person=person, name=name, source="manual", expires_at=expires
+    )
 
 
 def url(team) -> str:  # noqa: ANN001
@@ -72,7 +74,8 @@ def test_others_do_not_find_the_team(api, held) -> None:
 
 def test_an_unknown_parameter_is_refused(api, held) -> None:
     assert "expiring_days" in field_errors(
-        api("manager").get(url(held.platform), {"expiring_days": 30}))
+        api("manager").get(url(held.platform), {"expiring_days": 30})
+    )
 
 
 def test_queries_do_not_grow(api, held, django_assert_num_queries) -> None:

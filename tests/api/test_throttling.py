@@ -40,6 +40,11 @@ def test_no_limit_when_the_rate_is_empty(api, org, settings):
 
 
 def test_the_schema_documents_the_429(api):
-    schema = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    assert all("429" in operation["responses"]
-               for operations in schema["paths"].values() for operation in operations.values())
+    schema = (
+        api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    )
+    assert all(
+        "429" in operation["responses"]
+        for operations in schema["paths"].values()
+        for operation in operations.values()
+    )

@@ -45,7 +45,10 @@ def test_i_cannot_see_or_revoke_someone_elses_token(api, org):
 
 @pytest.mark.parametrize(
     ("payload", "field"),
-    [({"name": "", "expires_in_days": 30}, "name"), ({"name": "x", "expires_in_days": 5}, "expires_in_days")],
+    [
+        ({"name": "", "expires_in_days": 30}, "name"),
+        ({"name": "x", "expires_in_days": 5}, "expires_in_days"),
+    ],
 )
 def test_bad_token_input_is_a_400_with_field_errors(api, org, payload, field):
     response = api("employee").post(TOKENS, payload, format="json")
@@ -74,7 +77,9 @@ def test_anonymous_cannot_create_a_token(api):
 def test_only_admins_manage_service_tokens(api, persona):
     client = api(persona)
     assert client.get(SERVICE).status_code == 403
-    assert client.post(SERVICE, {"account": "hr-sync", "name": "HR"}, format="json").status_code == 403
+    assert (
+        client.post(SERVICE, {"account": "hr-sync", "name": "HR"}, format="json").status_code == 403
+    )
 
 
 def test_admin_creates_a_service_token_for_a_service_account(api, org):
@@ -100,9 +105,7 @@ def test_admin_creates_a_service_token_for_a_service_account(api, org):
 
 
 def test_a_service_token_cannot_take_over_a_persons_login(api, org):
-    response = api("admin").post(
-        SERVICE, {"account": "employee", "name": "sneaky"}, format="json"
-    )
+    response = api("admin").post(SERVICE, {"account": "employee", "name": "sneaky"}, format="json")
     assert response.status_code == 400
     assert "account" in field_errors(response)
 
@@ -183,8 +186,9 @@ def test_admin_creates_a_scim_token_on_the_page_and_it_provisions(client, org):
     )
     token = ApiToken.objects.get(is_service=True, name="Entra ID")
     assert token.can_scim and not token.can_hr_upsert
-    secret = re.search(r'id="new-token-value"[^>]*value="([^"]+)"',
-                       response.content.decode()).group(1)
+    secret = re.search(
+        r'id="new-token-value"[^>]*value="([^"]+)"', response.content.decode()
+    ).group(1)
     scim = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert scim.get("/scim/v2/Users").status_code == 200
 

@@ -24,7 +24,8 @@ def _value(schema: dict) -> str:
     if schema.get("format") == "date":
         return "2026-01-31"
     return {"integer": str(schema.get("minimum", 1)), "boolean": "true"}.get(
-        schema.get("type"), "x")
+        schema.get("type"), "x"
+    )
 
 
 def _unknown(response, name: str) -> bool:  # noqa: ANN001
@@ -76,6 +77,5 @@ def test_an_object_reads_no_filter_of_its_list(api, org):
 def test_a_write_refuses_an_unknown_parameter_before_anything_else(api, org):
     response = api("employee").post("/api/v1/concerns/?dry_run=true", {}, format="json")
     assert list(field_errors(response)) == ["dry_run"]
-    documented = api("admin").post("/api/v1/hr/upsert/?dry_run=true", {"people": []},
-                                   format="json")
+    documented = api("admin").post("/api/v1/hr/upsert/?dry_run=true", {"people": []}, format="json")
     assert not _unknown(documented, "dry_run")

@@ -35,7 +35,8 @@ def test_people_changed_after_t_only_and_deactivated_ones_too(api, org):
         person_erase(person=org.employee)
         rows = client.get(f"/api/v1/people/?updated_since={_since(LATER)}").json()["results"]
     assert {row["id"]: row["is_active"] for row in rows} == {
-        org.colleague.pk: True, org.employee.pk: False,
+        org.colleague.pk: True,
+        org.employee.pk: False,
     }
     assert before.pk not in {row["id"] for row in rows}
     assert rows[0]["updated_at"]
@@ -93,11 +94,14 @@ def test_teams_ratings_and_plan_items_changed_after_t_only(api, org):
         }
         earlier = _since(LATER - dt.timedelta(days=3))
         assert {old_team.pk, new_team.pk} <= _ids(
-            api("manager").get(f"/api/v1/teams/?updated_since={earlier}"))
+            api("manager").get(f"/api/v1/teams/?updated_since={earlier}")
+        )
         assert {old_rating.pk, new_rating.pk} <= _ids(
-            api("manager").get(f"/api/v1/ratings/?updated_since={earlier}"))
+            api("manager").get(f"/api/v1/ratings/?updated_since={earlier}")
+        )
         assert {old_item.pk, moving.pk} <= _ids(
-            api("employee").get(f"/api/v1/plan-items/?updated_since={earlier}"))
+            api("employee").get(f"/api/v1/plan-items/?updated_since={earlier}")
+        )
 
 
 def test_an_offset_is_honoured(api, org):
@@ -106,7 +110,9 @@ def test_an_offset_is_honoured(api, org):
         client = api("manager")
         # The same instant written in Paris time (an unencoded "+" too), then one hour after it.
         paris = LATER.astimezone(dt.timezone(dt.timedelta(hours=1)))
-        assert org.colleague.pk in _ids(client.get(f"/api/v1/people/?updated_since={_since(paris)}"))
+        assert org.colleague.pk in _ids(
+            client.get(f"/api/v1/people/?updated_since={_since(paris)}")
+        )
         unencoded = paris.isoformat()
         assert org.colleague.pk in _ids(client.get(f"/api/v1/people/?updated_since={unencoded}"))
         after = _since(paris + dt.timedelta(hours=1))
@@ -140,8 +146,12 @@ def test_the_schema_documents_the_filter(api):
         # token(2) + groups, managed, count, page, managers of the page's teams
         ("manager", "teams", lambda o: TeamFactory(parent=o.platform), 7),
         # token(2) + groups, managed, count, page
-        ("manager", "ratings",
-         lambda o: SkillRatingFactory(person=o.colleague, skill=o.skill_a, level=1), 6),
+        (
+            "manager",
+            "ratings",
+            lambda o: SkillRatingFactory(person=o.colleague, skill=o.skill_a, level=1),
+            6,
+        ),
         # token(2) + groups, managed, count, page
         ("employee", "plan-items", lambda o: LearningPlanItemFactory(person=o.employee), 6),
     ],

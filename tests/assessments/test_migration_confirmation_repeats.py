@@ -32,8 +32,13 @@ def test_repeats_written_by_old_confirmations_stop_overriding_the_manager(histor
 
     def rate(who, skill, level, at, source="self", **extra):
         return SkillRating.objects.create(
-            person_id=who.pk, skill_id=skill.pk, level=level, source=source, created_at=at,
-            rated_by_id=manager.pk if source == "manager" else who.user_id, **extra,
+            person_id=who.pk,
+            skill_id=skill.pk,
+            level=level,
+            source=source,
+            created_at=at,
+            rated_by_id=manager.pk if source == "manager" else who.user_id,
+            **extra,
         ).pk
 
     day = dt.timedelta(days=1)
@@ -81,8 +86,9 @@ def test_batches_cover_every_person(historical_apps, monkeypatch):
     for person in people:
         for offset in (0, 1):
             at = T0 + dt.timedelta(days=offset)
-            SkillRating.objects.create(person_id=person.pk, skill_id=skill.pk, level=2,
-                                       source="self", created_at=at)
+            SkillRating.objects.create(
+                person_id=person.pk, skill_id=skill.pk, level=2, source="self", created_at=at
+            )
             Submission.objects.create(person_id=person.pk, kind="quick_review", submitted_at=at)
     assert module.drop_confirmation_repeats(historical_apps, None) == 3
     assert sorted(SkillRating.objects.values_list("created_at", flat=True)) == [T0] * 3

@@ -27,8 +27,7 @@ ANSWERS = {
     "changed-share": "transcript_changed_shape.json",
 }
 #: The personal values of the fixtures: they must end up nowhere.
-PERSONAL_VALUES = ("pii-username-zq81", "pii.mail.zq81@example.org", "Piilegal Zqname",
-                   "987650123")
+PERSONAL_VALUES = ("pii-username-zq81", "pii.mail.zq81@example.org", "Piilegal Zqname", "987650123")
 FULL_URL = "https://learn.microsoft.com/en-us/users/sample-learner/transcript/full-share"
 
 
@@ -64,8 +63,11 @@ class FakeTranscripts(BaseHTTPRequestHandler):
         self.scenario.requests.append((parts.path, query))
         if self.scenario.throttle:
             status, retry_after = self.scenario.throttle.pop(0)
-            return self._send(status, b'{"error": "TooManyRequests"}',
-                              {"Retry-After": retry_after} if retry_after else {})
+            return self._send(
+                status,
+                b'{"error": "TooManyRequests"}',
+                {"Retry-After": retry_after} if retry_after else {},
+            )
         share = parts.path.removeprefix(PATH)
         if not parts.path.startswith(PATH):
             return self._send(404, b"{}")
@@ -94,8 +96,9 @@ def transcript_server(settings) -> Iterator[tuple[str, Scenario]]:
 
 
 def client_for(base: str, sleeps: list[float] | None = None, **overrides) -> TranscriptClient:
-    config = TranscriptConfig(**{"api_base": base, "timeout": 5.0, "max_retries": 3,
-                                 "retry_max_wait": 30.0, **overrides})
+    config = TranscriptConfig(
+        **{"api_base": base, "timeout": 5.0, "max_retries": 3, "retry_max_wait": 30.0, **overrides}
+    )
     return TranscriptClient(config, sleep=(sleeps.append if sleeps is not None else _no_wait))
 
 

@@ -32,8 +32,11 @@ def rules(clean_catalog) -> dict[str, object]:
     SkillMappingRule.objects.create(skill=prompting, field=MappingField.KEYWORD, value="Prompt")
     SkillMappingRule.objects.create(skill=llm, field=MappingField.PRODUCT, value="azure-openai")
     SkillMappingRule.objects.create(
-        skill=rag, field=MappingField.PRODUCT, value="azure-ai-search",
-        level_rule=LevelRule.FIXED, fixed_level=3,
+        skill=rag,
+        field=MappingField.PRODUCT,
+        value="azure-ai-search",
+        level_rule=LevelRule.FIXED,
+        fixed_level=3,
     )
     return {"prompting": prompting, "llm": llm, "rag": rag}
 

@@ -62,18 +62,33 @@ def demo() -> str:
 
 def _counts() -> dict[str, int]:
     User = get_user_model()
-    models = [User, Person, Team, Team.managers.through, AssessmentCycle, SkillRating,
-              LearningPlanItem, Concern, ReadinessPlan, PlanGoal, PlanPartner, ReadinessSnapshot]
+    models = [
+        User,
+        Person,
+        Team,
+        Team.managers.through,
+        AssessmentCycle,
+        SkillRating,
+        LearningPlanItem,
+        Concern,
+        ReadinessPlan,
+        PlanGoal,
+        PlanPartner,
+        ReadinessSnapshot,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
 def test_the_five_logins(demo):
     users = get_user_model().objects.in_bulk(
-        ["admin", "lead", "curator", "manager", "employee"], field_name="username")
+        ["admin", "lead", "curator", "manager", "employee"], field_name="username"
+    )
 
     assert len(users) == 5
-    assert all(u.check_password(PASSWORD) and u.email.endswith("@example.com")
-               and u.get_full_name() for u in users.values())
+    assert all(
+        u.check_password(PASSWORD) and u.email.endswith("@example.com") and u.get_full_name()
+        for u in users.values()
+    )
     assert users["admin"].is_superuser and users["admin"].is_staff
     assert not any(users[name].is_superuser for name in ("lead", "curator", "manager", "employee"))
     assert list(users["lead"].groups.values_list("name", flat=True)) == [LEADERSHIP_GROUP]
@@ -146,9 +161,11 @@ def test_the_employee_has_gaps_a_calibration_flag_and_a_rating_awaiting_review(d
     for skill_id, target in [
         *RoleRequirement.objects.filter(role=employee.role).values_list("skill_id", "target_level"),
         *AudienceRequirement.objects.filter(audience__in=[employee.role.audience_id]).values_list(
-            "skill_id", "target_level"),
+            "skill_id", "target_level"
+        ),
         *AudienceRequirement.objects.filter(audience__is_everyone=True).values_list(
-            "skill_id", "target_level"),
+            "skill_id", "target_level"
+        ),
     ]:
         targets[skill_id] = max(targets.get(skill_id, 0), target)
     latest = _latest(employee)
@@ -158,9 +175,11 @@ def test_the_employee_has_gaps_a_calibration_flag_and_a_rating_awaiting_review(d
     assert any(s not in latest for s in targets)  # a required skill never assessed
     assert any(s in latest and gap <= 0 for s, gap in gaps.items())  # and some at target
     by_source = {(r.skill_id, r.source): r for r in employee.ratings.order_by("created_at")}
-    assert any(abs(r.level - by_source[(s, "manager")].level) >= 2
-               for (s, source), r in by_source.items()
-               if source == "self" and (s, "manager") in by_source)
+    assert any(
+        abs(r.level - by_source[(s, "manager")].level) >= 2
+        for (s, source), r in by_source.items()
+        if source == "self" and (s, "manager") in by_source
+    )
     assert any(latest[s].source == "self" and (s, "manager") in by_source for s in latest)
 
 
@@ -168,8 +187,7 @@ def test_one_cycle_is_open_some_have_submitted_and_the_employee_sees_the_banner(
     cycle = AssessmentCycle.objects.get(status="open")
     today = timezone.localdate()
     assert cycle.opens_on <= today <= cycle.due_on
-    assert cycle.opens_on > AssessmentCycle.objects.filter(status="closed").latest(
-        "due_on").due_on
+    assert cycle.opens_on > AssessmentCycle.objects.filter(status="closed").latest("due_on").due_on
     submitted = AssessmentSubmission.objects.filter(cycle=cycle)
     assert 0 < submitted.values("person").distinct().count() < Person.objects.count()
     # Confirmations: nothing changed, so no rating belongs to the open cycle.
@@ -186,9 +204,12 @@ def test_the_employee_has_one_manager_adjustment_since_their_last_submission(dem
     for rating in employee.ratings.order_by("created_at", "pk"):
         latest[(rating.skill_id, rating.source)] = rating
     pending_their_look = [
-        rating for (skill, source), rating in latest.items()
-        if source == "manager" and rating.created_at > last_submission
-        and (skill, "self") in latest and latest[(skill, "self")].level != rating.level
+        rating
+        for (skill, source), rating in latest.items()
+        if source == "manager"
+        and rating.created_at > last_submission
+        and (skill, "self") in latest
+        and latest[(skill, "self")].level != rating.level
     ]
     assert len(pending_their_look) == 1
     assert pending_their_look[0].note  # the manager says why
@@ -201,11 +222,17 @@ def test_some_people_await_review_and_some_disagree_with_their_manager(demo):
         manager_latest: dict[int, SkillRating] = {}
         for rating in sorted(person.ratings.all(), key=lambda r: r.created_at):
             (self_latest if rating.source == "self" else manager_latest)[rating.skill_id] = rating
-        awaiting += any(s in manager_latest and r.created_at > manager_latest[s].created_at
-                        and r.level != manager_latest[s].level
-                        for s, r in self_latest.items())
-        disagreeing += any(abs(r.level - manager_latest[s].level) >= 2
-                           for s, r in self_latest.items() if s in manager_latest)
+        awaiting += any(
+            s in manager_latest
+            and r.created_at > manager_latest[s].created_at
+            and r.level != manager_latest[s].level
+            for s, r in self_latest.items()
+        )
+        disagreeing += any(
+            abs(r.level - manager_latest[s].level) >= 2
+            for s, r in self_latest.items()
+            if s in manager_latest
+        )
 
     assert awaiting >= 2
     assert disagreeing >= 2
@@ -228,13 +255,16 @@ def test_too_few_people_is_refused():
 
 
 def _organization_snapshots() -> list[ReadinessSnapshot]:
-    return list(ReadinessSnapshot.objects.filter(team=None, audience=None, skill=None)
-                .order_by("date"))
+    return list(
+        ReadinessSnapshot.objects.filter(team=None, audience=None, skill=None).order_by("date")
+    )
 
 
 def test_a_snapshot_at_the_close_of_each_cycle_with_readiness_rising(demo):
-    closes = [timezone.localdate(c.closed_at)
-              for c in AssessmentCycle.objects.filter(status="closed").order_by("opens_on")]
+    closes = [
+        timezone.localdate(c.closed_at)
+        for c in AssessmentCycle.objects.filter(status="closed").order_by("opens_on")
+    ]
     totals = _organization_snapshots()
     readiness = [t.pairs_at_target / t.pairs_in_scope for t in totals]
 
@@ -255,8 +285,8 @@ def test_the_dashboard_trend_draws_the_demo_snapshots(demo, client):
     totals = _organization_snapshots()
 
     assert response.status_code == 200
-    chart = body[body.index('id="chart-trend-title"'):]
-    chart = chart[:chart.index("</svg>")]
+    chart = body[body.index('id="chart-trend-title"') :]
+    chart = chart[: chart.index("</svg>")]
     # Three series, a full marker per snapshot (today's live one is hollow).
     assert chart.count('class="marker"') == 3 * len(totals) >= 9
     for total in totals:
@@ -278,27 +308,38 @@ def test_a_past_snapshot_counts_only_the_ratings_and_people_of_that_day():
     RoleRequirementFactory(role=role, skill=skill, target_level=2)
     long_ago = date(2025, 1, 6)
     rated = PersonFactory(role=role, start_date=long_ago)
-    SkillRatingFactory(person=rated, skill=skill, level=1, created_at=at(day, 9) - timedelta(days=5))
+    SkillRatingFactory(
+        person=rated, skill=skill, level=1, created_at=at(day, 9) - timedelta(days=5)
+    )
     SkillRatingFactory(person=rated, skill=skill, level=2, created_at=at(day, 23, 30))
-    SkillRatingFactory(person=rated, skill=skill, level=0, created_at=at(day + timedelta(days=1), 0, 30))
+    SkillRatingFactory(
+        person=rated, skill=skill, level=0, created_at=at(day + timedelta(days=1), 0, 30)
+    )
     late = PersonFactory(role=role, start_date=long_ago)  # assessed only after the day
     SkillRatingFactory(person=late, skill=skill, level=3, created_at=at(day, 9) + timedelta(days=9))
-    AssessmentSubmission.objects.create(person=late, kind="full", changed_skills=1,
-                                        submitted_at=at(day, 9) + timedelta(days=9))
+    AssessmentSubmission.objects.create(
+        person=late, kind="full", changed_skills=1, submitted_at=at(day, 9) + timedelta(days=9)
+    )
     joiner = PersonFactory(role=role, start_date=day + timedelta(days=1))
-    SkillRatingFactory(person=joiner, skill=skill, level=2, created_at=at(day, 9) + timedelta(days=20))
+    SkillRatingFactory(
+        person=joiner, skill=skill, level=2, created_at=at(day, 9) + timedelta(days=20)
+    )
 
     def everything() -> tuple:
-        return (sorted(SkillRating.objects.values_list()),
-                sorted(AssessmentSubmission.objects.values_list()),
-                sorted(Person.objects.values_list("pk", "is_active")))
+        return (
+            sorted(SkillRating.objects.values_list()),
+            sorted(AssessmentSubmission.objects.values_list()),
+            sorted(Person.objects.values_list("pk", "is_active")),
+        )
 
     before = everything()
     with time_machine.travel(at(today, 12), tick=False):
         [result] = snapshots_backfill([day])
         snapshots_write(date=today)
-    then, now = (ReadinessSnapshot.objects.get(date=d, team=None, audience=None, skill=None)
-                 for d in (day, today))
+    then, now = (
+        ReadinessSnapshot.objects.get(date=d, team=None, audience=None, skill=None)
+        for d in (day, today)
+    )
 
     assert everything() == before
     assert (result.date, result.people) == (day, 2)  # not the joiner

@@ -57,8 +57,9 @@ def build_employee_org(
         for _ in range(ratings_per_skill):
             SkillRatingFactory(person=person, skill=skill, level=1, interest=1)
         if index % 2 and ratings_per_skill:
-            SkillRatingFactory(person=person, skill=skill, level=1, source="manager",
-                               rated_by=manager)
+            SkillRatingFactory(
+                person=person, skill=skill, level=1, source="manager", rated_by=manager
+            )
     resources = []
     for skill in required:
         for _ in range(resources_per_skill):
@@ -66,5 +67,15 @@ def build_employee_org(
             ResourceSkillFactory(resource=resource, skill=skill, level=2)
             resources.append(resource)
     lead = leadership_user()
-    return EmployeeOrg(team, manager, person, teammate, other_team, other_manager, outsider,
-                       lead, required, resources)
+    return EmployeeOrg(
+        team,
+        manager,
+        person,
+        teammate,
+        other_team,
+        other_manager,
+        outsider,
+        lead,
+        required,
+        resources,
+    )

@@ -51,8 +51,12 @@ EXPECTED = {
     # Everyone: 15 pairs, 8 at target; 3 fully ready of 9; 5 within cadence of 9.
     "all": {"people": 9, "readiness": 53, "ready": 33, "not_assessed": 4, "compliance": 56},
     # Heatmap: Tech × Prompting 4/6, Tech × RAG 3/6, all × Prompting 5/9, all × RAG 3/6.
-    "heat": {("tech", "prompting"): 67, ("tech", "rag"): 50, ("all", "prompting"): 56,
-             ("all", "rag"): 50},
+    "heat": {
+        ("tech", "prompting"): 67,
+        ("tech", "rag"): 50,
+        ("all", "prompting"): 56,
+        ("all", "rag"): 50,
+    },
     # Calibration: dev1, dev2, dev3, dev5, dev6 rated by both on Prompting; dev3 differs by 2.
     "calibration": {"people": 5, "compared": 5, "flagged": 1, "percent": 20},
 }
@@ -82,38 +86,60 @@ def build_leadership_org() -> LeadershipOrg:
     sales.managers.add(sales_manager)
     tech, users = AudienceFactory(name="Tech"), AudienceFactory(name="Users")
     prompting, rag = SkillFactory(name="Prompting"), SkillFactory(name="RAG")
-    developer, analyst = RoleFactory(audience=tech, name="Platform developer"), RoleFactory(
-        audience=users, name="Sales analyst")
-    RoleRequirement.objects.bulk_create([
-        RoleRequirement(role=developer, skill=prompting, target_level=2),
-        RoleRequirement(role=developer, skill=rag, target_level=2),
-        RoleRequirement(role=analyst, skill=prompting, target_level=1),
-    ])
+    developer, analyst = (
+        RoleFactory(audience=tech, name="Platform developer"),
+        RoleFactory(audience=users, name="Sales analyst"),
+    )
+    RoleRequirement.objects.bulk_create(
+        [
+            RoleRequirement(role=developer, skill=prompting, target_level=2),
+            RoleRequirement(role=developer, skill=rag, target_level=2),
+            RoleRequirement(role=analyst, skill=prompting, target_level=1),
+        ]
+    )
     org = LeadershipOrg(engineering, platform, sales, prompting, rag, manager, sales_manager)
     ratings: list[SkillRating] = []
 
-    def rate(person: Person, skill: Skill, level: int, *, at: dt.datetime = RECENT,
-             source: str = "self") -> None:
-        ratings.append(SkillRating(person=person, skill=skill, level=level, source=source,
-                                   created_at=at, rated_by=person.user))
+    def rate(
+        person: Person, skill: Skill, level: int, *, at: dt.datetime = RECENT, source: str = "self"
+    ) -> None:
+        ratings.append(
+            SkillRating(
+                person=person,
+                skill=skill,
+                level=level,
+                source=source,
+                created_at=at,
+                rated_by=person.user,
+            )
+        )
 
     for index in range(6):
-        org.devs.append(PersonFactory(team=platform, role=developer,
-                                      user__username=f"dev{index + 1}"))
+        org.devs.append(
+            PersonFactory(team=platform, role=developer, user__username=f"dev{index + 1}")
+        )
     dev1, dev2, dev3, dev4, dev5, dev6 = org.devs
     day = dt.timedelta(days=1)
     for person, level, manager_level, at in (
-        (dev1, 2, 2, RECENT), (dev2, 3, 3, RECENT), (dev3, 1, 3, RECENT), (dev5, 2, 2, OLD),
+        (dev1, 2, 2, RECENT),
+        (dev2, 3, 3, RECENT),
+        (dev3, 1, 3, RECENT),
+        (dev5, 2, 2, OLD),
         (dev6, 0, 0, RECENT),
     ):
         rate(person, prompting, level, at=at)
         rate(person, prompting, manager_level, at=at + day, source="manager")
-    for person, level, at in ((dev1, 2, RECENT), (dev2, 1, RECENT), (dev5, 2, OLD),
-                              (dev6, 4, RECENT)):
+    for person, level, at in (
+        (dev1, 2, RECENT),
+        (dev2, 1, RECENT),
+        (dev5, 2, OLD),
+        (dev6, 4, RECENT),
+    ):
         rate(person, rag, level, at=at)
     for index in range(3):
-        org.analysts.append(PersonFactory(team=sales, role=analyst,
-                                          user__username=f"ana{index + 1}"))
+        org.analysts.append(
+            PersonFactory(team=sales, role=analyst, user__username=f"ana{index + 1}")
+        )
     rate(org.analysts[0], prompting, 1)
     rate(org.analysts[1], prompting, 0)
     SkillRating.objects.bulk_create(ratings)

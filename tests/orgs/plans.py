@@ -21,18 +21,24 @@ def build_plan_org() -> dict:
     owner = leadership_user(username="owner")
     plan = ReadinessPlanFactory(owner=owner, start_date=TODAY, target_date=TODAY)
     skill = SkillFactory()
-    goal = PlanGoal.objects.create(plan=plan, audience=AudienceFactory(), skill=skill,
-                                   target_share=50, due_date=TODAY)
+    goal = PlanGoal.objects.create(
+        plan=plan, audience=AudienceFactory(), skill=skill, target_share=50, due_date=TODAY
+    )
     partner = PlanPartner.objects.create(plan=plan, name="Vendor", contribution="Courses")
     GapRemedy.objects.create(plan=plan, skill=skill, remedy="train", deadline=TODAY)
     team = TeamFactory()
     manager = UserFactory(username="manager")
     team.managers.add(manager)
     employee = PersonFactory(team=team, user__username="employee")
-    concern = Concern.objects.create(plan=plan, category="ethics", text="Who checks?",
-                                     raised_by=employee.user, team=team)
+    concern = Concern.objects.create(
+        plan=plan, category="ethics", text="Who checks?", raised_by=employee.user, team=team
+    )
     return {
-        "plan": plan, "goal": goal, "partner": partner, "skill": skill, "concern": concern,
+        "plan": plan,
+        "goal": goal,
+        "partner": partner,
+        "skill": skill,
+        "concern": concern,
         "users": {
             "owner": owner,
             "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),

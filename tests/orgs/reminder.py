@@ -37,8 +37,9 @@ def build_reminder_org() -> ReminderOrg:
     team.managers.add(manager)
     department.managers.add(head)
     skill = SkillFactory(name="Reminder test skill")
-    return ReminderOrg(department=department, team=team, skill=skill, manager=manager,
-                       department_head=head)
+    return ReminderOrg(
+        department=department, team=team, skill=skill, manager=manager, department_head=head
+    )
 
 
 def add_person(

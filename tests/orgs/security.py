@@ -30,8 +30,14 @@ from tests.factories import (
 )
 
 PERSONAS = (
-    "anonymous", "employee", "employee_other", "manager", "manager_other",
-    "curator", "leadership", "admin",
+    "anonymous",
+    "employee",
+    "employee_other",
+    "manager",
+    "manager_other",
+    "curator",
+    "leadership",
+    "admin",
 )
 
 
@@ -48,7 +54,11 @@ def build_security_org() -> SecurityOrg:
     role = RoleFactory(audience=audience)
     skill = SkillFactory()
     RoleRequirementFactory(role=role, skill=skill, target_level=2)
-    team_a, team_b, team_c = TeamFactory(name="Home team"), TeamFactory(name="Other team"), TeamFactory()
+    team_a, team_b, team_c = (
+        TeamFactory(name="Home team"),
+        TeamFactory(name="Other team"),
+        TeamFactory(),
+    )
     employee = PersonFactory(user__username="sec-employee", team=team_a, role=role)
     employee_other = PersonFactory(user__username="sec-employee-other", team=team_b, role=role)
     manager = UserFactory(username="sec-manager")
@@ -77,20 +87,24 @@ def build_security_org() -> SecurityOrg:
     resource.audiences.add(audience)
     ResourceSkillFactory(resource=resource, skill=skill, level=2)
     rule = SkillMappingRule.objects.create(skill=skill, field="keyword", value="copilot")
-    certification = Certification.objects.create(name="Sec certification",
-                                                 provider=resource.provider)
+    certification = Certification.objects.create(
+        name="Sec certification", provider=resource.provider
+    )
     run = ImportRun.objects.create(source="catalog", requested_by=curator, status="succeeded")
     item = LearningPlanItemFactory(person=employee, resource=resource, status="planned")
     cycle = AssessmentCycleFactory()
     plan = ReadinessPlanFactory(owner=leadership)
-    goal = PlanGoal.objects.create(plan=plan, audience=audience, target_share=80,
-                                   due_date=plan.target_date)
+    goal = PlanGoal.objects.create(
+        plan=plan, audience=audience, target_share=80, due_date=plan.target_date
+    )
     partner = PlanPartner.objects.create(plan=plan, name="HR", contribution="Training days")
     GapRemedy.objects.create(plan=plan, skill=skill, remedy="train", deadline=plan.target_date)
     # On an audience nobody is in: it exists for the URLs to reach, and changes no one's target.
     audience_requirement = AudienceRequirement.objects.create(
-        audience=AudienceFactory(slug="sec-nobody", name="Nobody's audience"), skill=skill,
-        target_level=1)
+        audience=AudienceFactory(slug="sec-nobody", name="Nobody's audience"),
+        skill=skill,
+        target_level=1,
+    )
     concern = ConcernFactory(plan=plan, raised_by=employee.user, team=team_a)
     token, _secret = ApiToken.objects.create(user=employee.user, name="Employee laptop")
     service, _secret = ApiToken.objects.create(
@@ -101,12 +115,26 @@ def build_security_org() -> SecurityOrg:
     )
     # URL keyword → value, by URL name first, then by keyword alone.
     org.kwargs = {
-        "team": team_a.pk, "person": employee.pk, "resource": resource.pk, "rule": rule.pk,
-        "import": run.pk, "item": item.pk, "cycle": cycle.pk, "plan": plan.pk, "goal": goal.pk,
-        "partner": partner.pk, "skill": skill.pk, "concern": concern.pk,
-        "token": token.token_key, "service_token": service.token_key, "audience": audience.pk,
-        "role": role.pk, "category": skill.category_id, "provider": resource.provider_id,
-        "rating": rating.pk, "role_requirement": role.requirements.first().pk,
+        "team": team_a.pk,
+        "person": employee.pk,
+        "resource": resource.pk,
+        "rule": rule.pk,
+        "import": run.pk,
+        "item": item.pk,
+        "cycle": cycle.pk,
+        "plan": plan.pk,
+        "goal": goal.pk,
+        "partner": partner.pk,
+        "skill": skill.pk,
+        "concern": concern.pk,
+        "token": token.token_key,
+        "service_token": service.token_key,
+        "audience": audience.pk,
+        "role": role.pk,
+        "category": skill.category_id,
+        "provider": resource.provider_id,
+        "rating": rating.pk,
+        "role_requirement": role.requirements.first().pk,
         "audience_requirement": audience_requirement.pk,
         "webhook": webhook.pk,
         "certification": certification.pk,

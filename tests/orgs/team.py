@@ -33,8 +33,14 @@ class TeamOrg:
 
 
 def build_team_org(
-    *, people: int = 3, skills: int = 4, categories: int = 2, target: int = 2,
-    parent: Team | None = None, rated: bool = True, at: dt.datetime | None = None,
+    *,
+    people: int = 3,
+    skills: int = 4,
+    categories: int = 2,
+    target: int = 2,
+    parent: Team | None = None,
+    rated: bool = True,
+    at: dt.datetime | None = None,
 ) -> TeamOrg:
     """A team of ``people`` (one role requiring every skill at ``target``) and its manager.
 
@@ -59,11 +65,27 @@ def build_team_org(
         for person in members:
             for index, skill in enumerate(skill_list):
                 level = next(levels)
-                rows.append(SkillRating(person=person, skill=skill, level=level, source="self",
-                                        rated_by=person.user, created_at=at, interest=index % 3))
+                rows.append(
+                    SkillRating(
+                        person=person,
+                        skill=skill,
+                        level=level,
+                        source="self",
+                        rated_by=person.user,
+                        created_at=at,
+                        interest=index % 3,
+                    )
+                )
                 if index % 2 == 0:
-                    rows.append(SkillRating(person=person, skill=skill, level=level,
-                                            source="manager", rated_by=manager,
-                                            created_at=at + dt.timedelta(days=1)))
+                    rows.append(
+                        SkillRating(
+                            person=person,
+                            skill=skill,
+                            level=level,
+                            source="manager",
+                            rated_by=manager,
+                            created_at=at + dt.timedelta(days=1),
+                        )
+                    )
         SkillRating.objects.bulk_create(rows)
     return TeamOrg(team, manager, members, skill_list, role)

@@ -264,8 +264,14 @@ def _resource_form(resource, **changes) -> dict:
     }
     # Fields with a callable default carry their initial value in a hidden input, as a browser
     # would send it.
-    for name in ("curated_fields", "learn_levels", "learn_roles", "learn_products",
-                 "learn_subjects", "children_uids"):
+    for name in (
+        "curated_fields",
+        "learn_levels",
+        "learn_roles",
+        "learn_products",
+        "learn_subjects",
+        "children_uids",
+    ):
         data[f"initial-{name}"] = "[]"
     data.update(changes)
     return data

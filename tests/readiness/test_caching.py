@@ -66,12 +66,17 @@ def test_the_version_moves_when_a_write_commits_and_only_then():
 def test_untracked_tables_do_not_move_it(make_employee_org):
     org = make_employee_org(skills=1)
     before = data_version()
-    Reminder.objects.create(person=org.person, kind="due", period="cadence:never",
-                            due_on=dt.date(2026, 1, 1))
+    Reminder.objects.create(
+        person=org.person, kind="due", period="cadence:never", due_on=dt.date(2026, 1, 1)
+    )
     assert data_version() == before
     assert "assessments_reminder" not in tracked_tables()
-    assert {"assessments_skillrating", "readiness_person", "auth_user",
-            "readiness_team_managers"} <= set(tracked_tables())
+    assert {
+        "assessments_skillrating",
+        "readiness_person",
+        "auth_user",
+        "readiness_team_managers",
+    } <= set(tracked_tables())
 
 
 def test_a_migration_gives_every_tracked_table_its_triggers_and_sqlmigrate_shows_them():
@@ -79,11 +84,15 @@ def test_a_migration_gives_every_tracked_table_its_triggers_and_sqlmigrate_shows
     out = StringIO()
     call_command("sqlmigrate", "readiness", "0011", stdout=out)
     if connection.vendor == "postgresql":
-        expected = ('CREATE OR REPLACE TRIGGER readiness_data_changed AFTER INSERT OR UPDATE OF '
-                    '"id", "password", "is_superuser"')
+        expected = (
+            "CREATE OR REPLACE TRIGGER readiness_data_changed AFTER INSERT OR UPDATE OF "
+            '"id", "password", "is_superuser"'
+        )
     else:
-        expected = ('CREATE TRIGGER readiness_data_changed_auth_user_update AFTER UPDATE OF '
-                    '"id", "password", "is_superuser"')
+        expected = (
+            "CREATE TRIGGER readiness_data_changed_auth_user_update AFTER UPDATE OF "
+            '"id", "password", "is_superuser"'
+        )
     assert expected in out.getvalue()
     assert '"last_login"' not in out.getvalue()
 
@@ -129,8 +138,10 @@ def test_signing_in_does_not_move_it_but_a_name_change_does():
 
 
 def test_the_token_goes_only_into_the_forms_csrf_field():
-    kept = (f'<form><input type="hidden" {CSRF_FIELD}></form>'
-            f'<a href="https://example.com/?t={CSRF_PLACEHOLDER}">{CSRF_PLACEHOLDER}</a>')
+    kept = (
+        f'<form><input type="hidden" {CSRF_FIELD}></form>'
+        f'<a href="https://example.com/?t={CSRF_PLACEHOLDER}">{CSRF_PLACEHOLDER}</a>'
+    )
     filled = csrf_filled(kept, "TOKEN")
     assert 'name="csrfmiddlewaretoken" value="TOKEN"' in filled
     assert filled.count("TOKEN") == 1 and filled.count(CSRF_PLACEHOLDER) == 2
@@ -163,9 +174,11 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(make_team_org, client):
     assert editor_post(client, org.team, data).status_code == 302
     rebuilt, fresh = queries_of(client, url)
     assert rebuilt == built
+
     def level_shown(page: str) -> str:
-        return re.search(rf'data-cell="{person.pk}-{skill.pk}"><span class="hm-v">(.*?)</span>',
-                         page).group(1)
+        return re.search(
+            rf'data-cell="{person.pk}-{skill.pk}"><span class="hm-v">(.*?)</span>', page
+        ).group(1)
 
     assert level_shown(fresh) == new_level != level_shown(body)
 
@@ -193,7 +206,9 @@ def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(make_team_org, cli
     # built, the page keeps its figures and says as of when; "Refresh" rebuilds it.
     SkillRating.objects.bulk_create(
         SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people for skill in org.skills)
+        for person in org.people
+        for skill in org.skills
+    )
     assert kpi_readiness(body) != "100%"
     with mock.patch.object(refresh_dashboard, "delay") as queued:
         _, recent = queries_of(client, url)
@@ -213,7 +228,9 @@ def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(make
     before = kpi_readiness(queries_of(client, url)[1])
     SkillRating.objects.bulk_create(
         SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people for skill in org.skills)
+        for person in org.people
+        for skill in org.skills
+    )
     # what the worker runs
     assert refresh_dashboard(["manager", org.manager.pk, [org.team.pk]]) is True
     kept, page = queries_of(client, url)
@@ -245,7 +262,9 @@ def test_without_a_max_age_the_dashboard_follows_every_commit(make_team_org, cli
     before = kpi_readiness(queries_of(client, url)[1])
     SkillRating.objects.bulk_create(
         SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people for skill in org.skills)
+        for person in org.people
+        for skill in org.skills
+    )
     assert before != "100%" == kpi_readiness(queries_of(client, url)[1])
 
 
@@ -262,8 +281,9 @@ def test_a_kept_page_carries_each_visitors_own_csrf_token(make_employee_org):
         assert len(queries) < 9 and "confirm my ratings" in body
         form = body.index(reverse("assessments:my-assessment-confirm"))
         token = CSRF_INPUT.search(body, form).group(1)
-        response = second.post(reverse("assessments:my-assessment-confirm"),
-                               {"csrfmiddlewaretoken": token})
+        response = second.post(
+            reverse("assessments:my-assessment-confirm"), {"csrfmiddlewaretoken": token}
+        )
         assert response.status_code == 302
 
 
@@ -277,9 +297,15 @@ def test_framework_lists_of_the_api_are_kept_until_the_framework_changes(client)
         kept = client.get(url).json()
     assert len(queries) == 3  # session, user, data version
     category = SkillCategory.objects.first() or SkillCategory.objects.create(name="C", slug="c")
-    response = client.post(reverse("api:skill-list"), {
-        "name": "Prompt caching", "slug": "prompt-caching", "category": category.pk,
-    }, content_type="application/json")
+    response = client.post(
+        reverse("api:skill-list"),
+        {
+            "name": "Prompt caching",
+            "slug": "prompt-caching",
+            "category": category.pk,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     fresh = client.get(url).json()
     assert fresh["count"] == kept["count"] + 1

@@ -40,27 +40,39 @@ def test_form_says_who_sees_the_name(client):
     body = client.get(NEW).content.decode()
     assert "Hide my name from my manager" in body
     assert "Leadership, who run the concerns register, still see your name" in body
-    for label in ("Job impact", "Ethics and responsible AI", "Data privacy and security",
-                  "Skills and training", "Tools and access"):
+    for label in (
+        "Job impact",
+        "Ethics and responsible AI",
+        "Data privacy and security",
+        "Skills and training",
+        "Tools and access",
+    ):
         assert label in body
 
 
 def test_raising_a_concern_lands_in_the_newest_active_plan_with_the_team(client):
     today = dt.date(2026, 3, 1)
-    ReadinessPlanFactory(status="active", start_date=today - dt.timedelta(days=90),
-                         target_date=today)
+    ReadinessPlanFactory(
+        status="active", start_date=today - dt.timedelta(days=90), target_date=today
+    )
     newest = ReadinessPlanFactory(status="active", start_date=today, target_date=today)
-    ReadinessPlanFactory(status="draft", start_date=today + dt.timedelta(days=5),
-                         target_date=today + dt.timedelta(days=5))
+    ReadinessPlanFactory(
+        status="draft",
+        start_date=today + dt.timedelta(days=5),
+        target_date=today + dt.timedelta(days=5),
+    )
     person = PersonFactory()
     client.force_login(person.user)
-    response = client.post(NEW, {
-        "category": "job_impact",
-        "text": "  Will my role change when the assistant writes first drafts?  ",
-        "impact": "People leave.",
-        "addressable_by": "hr",
-        "anonymous_to_manager": "on",
-    })
+    response = client.post(
+        NEW,
+        {
+            "category": "job_impact",
+            "text": "  Will my role change when the assistant writes first drafts?  ",
+            "impact": "People leave.",
+            "addressable_by": "hr",
+            "anonymous_to_manager": "on",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == MINE
     concern = Concern.objects.get()
     assert concern.plan == newest and concern.team == person.team
@@ -85,8 +97,11 @@ def test_no_active_plan_keeps_the_concern_without_plan():
         ({"category": "", "text": "Something"}, "category", "This field is required."),
         ({"category": "gossip", "text": "Something"}, "category", "Select a valid choice."),
         ({"category": "ethics", "text": "   "}, "text", "This field is required."),
-        ({"category": "ethics", "text": "x", "addressable_by": "mars"}, "addressable_by",
-         "Select a valid choice."),
+        (
+            {"category": "ethics", "text": "x", "addressable_by": "mars"},
+            "addressable_by",
+            "Select a valid choice.",
+        ),
     ],
 )
 def test_invalid_input_is_refused_at_the_field(client, data, field, message):
@@ -107,8 +122,12 @@ def test_service_validates_like_the_form():
 
 def test_mine_lists_only_my_concerns_with_status_and_response(client):
     me, other = PersonFactory(), PersonFactory(team=TeamFactory())
-    ConcernFactory(raised_by=me.user, text="My own worry", status="addressed",
-                   response="We added a review step.")
+    ConcernFactory(
+        raised_by=me.user,
+        text="My own worry",
+        status="addressed",
+        response="We added a review step.",
+    )
     ConcernFactory(raised_by=other.user, text="Someone else's worry")
     client.force_login(me.user)
     body = client.get(MINE).content.decode()

@@ -65,8 +65,9 @@ def test_exempt_figures_are_shown_whatever_their_size():
 
 def test_an_unshown_part_counts_as_hidden():
     # 20 = 4 + 10 + (6 people no page shows): two unknowns, nothing to add.
-    assert suppress({"t": 20, "a": 4, "b": 10, "r": 6}, [("t", ["a", "b", "r"])],
-                    unshown={"r"}) == {"a", "r"}
+    assert suppress(
+        {"t": 20, "a": 4, "b": 10, "r": 6}, [("t", ["a", "b", "r"])], unshown={"r"}
+    ) == {"a", "r"}
 
 
 def test_parts_hidden_answers_keys_and_the_total():
@@ -84,8 +85,13 @@ def _team(pk, path):  # noqa: ANN001, ANN202
 def test_the_issues_example_a_parent_minus_its_children_is_hidden():
     # Team 2 (3 direct members) has sub-teams 7, 8, 9 of 5, 6 and 9 people; its department,
     # team 1, has no member of its own. Team 2's roll-up (23) minus 7, 8 and 9 would be the 3.
-    teams = [_team(1, "/1/"), _team(2, "/1/2/"), _team(7, "/1/2/7/"), _team(8, "/1/2/8/"),
-             _team(9, "/1/2/9/")]
+    teams = [
+        _team(1, "/1/"),
+        _team(2, "/1/2/"),
+        _team(7, "/1/2/7/"),
+        _team(8, "/1/2/8/"),
+        _team(9, "/1/2/9/"),
+    ]
     hidden = team_tree_hidden(teams=teams, direct_people={2: 3, 7: 5, 8: 6, 9: 9})
     assert (DIRECT, 2) in hidden
     assert (ROLLUP, 7) in hidden  # the smallest sub-team goes with it
@@ -128,20 +134,28 @@ def test_no_hidden_figure_is_one_subtraction_away_in_random_trees():
         teams, people = _random_tree(rng)
         unteamed = rng.choice([0, 2, 7])
         hidden = team_tree_hidden(teams=teams, direct_people=people, unteamed=unteamed)
-        rollup = {t.pk: sum(n for pk, n in people.items()
-                            if any(o.pk == pk and o.path.startswith(t.path) for o in teams))
-                  for t in teams}
-        counts = {**{(ROLLUP, pk): n for pk, n in rollup.items()},
-                  **{(DIRECT, pk): n for pk, n in people.items()},
-                  (DIRECT, ORGANIZATION): unteamed}
+        rollup = {
+            t.pk: sum(
+                n
+                for pk, n in people.items()
+                if any(o.pk == pk and o.path.startswith(t.path) for o in teams)
+            )
+            for t in teams
+        }
+        counts = {
+            **{(ROLLUP, pk): n for pk, n in rollup.items()},
+            **{(DIRECT, pk): n for pk, n in people.items()},
+            (DIRECT, ORGANIZATION): unteamed,
+        }
         groups = []
         for team in teams:
             children = [t.pk for t in teams if t.path.rsplit("/", 2)[0] + "/" == team.path]
             groups.append([(DIRECT, team.pk), *((ROLLUP, c) for c in children), (ROLLUP, team.pk)])
         tops = [t.pk for t in teams if t.path.count("/") == 2]
         counts[(ROLLUP, ORGANIZATION)] = unteamed + sum(rollup[pk] for pk in tops)
-        groups.append([(DIRECT, ORGANIZATION), *((ROLLUP, pk) for pk in tops),
-                       (ROLLUP, ORGANIZATION)])
+        groups.append(
+            [(DIRECT, ORGANIZATION), *((ROLLUP, pk) for pk in tops), (ROLLUP, ORGANIZATION)]
+        )
         for key, n in counts.items():
             if 0 < n < 5:
                 assert key in hidden, (key, n)

@@ -24,28 +24,55 @@ LEARN = "https://learn.microsoft.com/training"
 # url → (external uid, audience slugs, difficulty level)
 RESOURCES = {
     f"{LEARN}/modules/embrace-responsible-ai-principles-practices/": (
-        "learn.wwl.embrace-responsible-ai-principles-practices", {"everyone"}, 1),
+        "learn.wwl.embrace-responsible-ai-principles-practices",
+        {"everyone"},
+        1,
+    ),
     f"{LEARN}/paths/introduction-generative-ai/": (
-        "learn.intro-generative-ai", {"leadership", "tech-specialists", "end-users"}, 1),
+        "learn.intro-generative-ai",
+        {"leadership", "tech-specialists", "end-users"},
+        1,
+    ),
     f"{LEARN}/paths/intro-generative-ai-for-trainers/": (
         "learn.philanthropies.intro-generative-ai-for-trainers",
-        {"leadership", "tech-specialists"}, 1),
+        {"leadership", "tech-specialists"},
+        1,
+    ),
     f"{LEARN}/paths/develop-ai-solutions-azure-openai/": (
-        "learn.wwl.develop-ai-solutions-azure-openai", {"tech-specialists"}, 2),
+        "learn.wwl.develop-ai-solutions-azure-openai",
+        {"tech-specialists"},
+        2,
+    ),
     f"{LEARN}/paths/security-copilot-and-ai/": (
-        "learn.wwl.security-copilot-and-ai", {"tech-specialists"}, 1),
+        "learn.wwl.security-copilot-and-ai",
+        {"tech-specialists"},
+        1,
+    ),
     "https://www.linkedin.com/learning/paths/"
     "career-essentials-in-generative-ai-by-microsoft-and-linkedin": (
-        None, {"leadership", "tech-specialists", "end-users"}, 1),
-    "https://microsoft.github.io/generative-ai-for-beginners/": (
-        None, {"tech-specialists"}, 1),
+        None,
+        {"leadership", "tech-specialists", "end-users"},
+        1,
+    ),
+    "https://microsoft.github.io/generative-ai-for-beginners/": (None, {"tech-specialists"}, 1),
 }
 
 
 def _counts() -> dict[str, int]:
-    models = [Audience, SkillCategory, Skill, Role, RoleRequirement, AudienceRequirement, Group,
-              Provider, TrainingResource, ResourceSkill, SkillMappingRule,
-              TrainingResource.audiences.through]
+    models = [
+        Audience,
+        SkillCategory,
+        Skill,
+        Role,
+        RoleRequirement,
+        AudienceRequirement,
+        Group,
+        Provider,
+        TrainingResource,
+        ResourceSkill,
+        SkillMappingRule,
+        TrainingResource.audiences.through,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -53,7 +80,10 @@ def test_the_four_audiences():
     audiences = list(Audience.objects.order_by("order"))
 
     assert [(a.slug, a.order) for a in audiences] == [
-        ("leadership", 1), ("tech-specialists", 2), ("end-users", 3), ("everyone", 4)
+        ("leadership", 1),
+        ("tech-specialists", 2),
+        ("end-users", 3),
+        ("everyone", 4),
     ]
     assert [a.slug for a in audiences if a.is_everyone] == ["everyone"]
     assert all(a.focus for a in audiences)
@@ -77,10 +107,14 @@ def test_role_templates_cover_each_audience_and_all_have_requirements():
     roles = {role.slug: role.audience.slug for role in Role.objects.select_related("audience")}
 
     assert {
-        "executive": "leadership", "people-manager": "leadership",
-        "developer": "tech-specialists", "data-scientist": "tech-specialists",
-        "security-analyst": "tech-specialists", "solution-architect": "tech-specialists",
-        "trainer": "end-users", "business-user": "end-users",
+        "executive": "leadership",
+        "people-manager": "leadership",
+        "developer": "tech-specialists",
+        "data-scientist": "tech-specialists",
+        "security-analyst": "tech-specialists",
+        "solution-architect": "tech-specialists",
+        "trainer": "end-users",
+        "business-user": "end-users",
         "customer-service-agent": "end-users",
     }.items() <= roles.items()
     assert Role.objects.annotate(n=Count("requirements")).filter(n__lt=3).count() == 0
@@ -89,8 +123,11 @@ def test_role_templates_cover_each_audience_and_all_have_requirements():
 
 
 def test_audience_requirements():
-    everyone = dict(AudienceRequirement.objects.filter(audience__slug="everyone")
-                    .values_list("skill__slug", "target_level"))
+    everyone = dict(
+        AudienceRequirement.objects.filter(audience__slug="everyone").values_list(
+            "skill__slug", "target_level"
+        )
+    )
 
     assert everyone["responsible-ai"] >= 1
     assert everyone["data-privacy-ai"] >= 1
@@ -103,8 +140,12 @@ def test_groups_exist_and_curators_may_edit_the_framework_and_catalog():
     curators = Group.objects.get(name=CURATORS_GROUP)
     codenames = set(curators.permissions.values_list("codename", flat=True))
 
-    assert {"change_skill", "add_rolerequirement", "change_trainingresource",
-            "add_skillmappingrule"} <= codenames
+    assert {
+        "change_skill",
+        "add_rolerequirement",
+        "change_trainingresource",
+        "add_skillmappingrule",
+    } <= codenames
 
 
 def test_the_seven_resources_with_audiences_uids_and_skills():
@@ -123,7 +164,11 @@ def test_the_seven_resources_with_audiences_uids_and_skills():
     providers = dict(TrainingResource.objects.values_list("url", "provider__slug"))
     assert providers["https://microsoft.github.io/generative-ai-for-beginners/"] == "github"
     assert set(Provider.objects.values_list("slug", flat=True)) >= {
-        "microsoft-learn", "linkedin-learning", "github", "internal"}
+        "microsoft-learn",
+        "linkedin-learning",
+        "github",
+        "internal",
+    }
 
 
 def test_mapping_rules_attach_learn_products_and_keywords():

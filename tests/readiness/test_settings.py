@@ -16,9 +16,17 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 GOOD_SECRET_KEY = secrets.token_urlsafe(48)  # 64 characters
 SETUP = "import django; django.setup()"
 # Variables of the calling shell (or CI) that would change what is under test.
-SCRUBBED = ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY",
-            "ALLOWED_HOSTS", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
-            "DJANGO_ALLOW_ASYNC_UNSAFE")  # tests/conftest.py sets it for Playwright
+SCRUBBED = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)  # tests/conftest.py sets it for Playwright
 
 
 # The checkout's .env (read by the settings with overwrite=False) must not change what is under
@@ -34,17 +42,28 @@ def run_python(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     if args[0] == "-c":
         code = f"{NO_DOT_ENV}; {args[1]}"
     else:
-        code = (f"{NO_DOT_ENV}; import runpy, sys; sys.argv = {list(args)!r}; "
-                f"runpy.run_path({args[0]!r}, run_name='__main__')")
+        code = (
+            f"{NO_DOT_ENV}; import runpy, sys; sys.argv = {list(args)!r}; "
+            f"runpy.run_path({args[0]!r}, run_name='__main__')"
+        )
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=environ, capture_output=True,
-        text=True, timeout=120, check=False,
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def production(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    env = {"DJANGO_SETTINGS_MODULE": "readiness.settings.production",
-           "ALLOWED_HOSTS": "example.com", "SECRET_KEY": GOOD_SECRET_KEY, **env}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "readiness.settings.production",
+        "ALLOWED_HOSTS": "example.com",
+        "SECRET_KEY": GOOD_SECRET_KEY,
+        **env,
+    }
     return run_python(*args, **env)
 
 
@@ -73,9 +92,7 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
 
 
 def test_production_starts_with_a_random_secret_key() -> None:
-    result = production(
-        "-c", SETUP + "; from django.conf import settings; print(settings.DEBUG)"
-    )
+    result = production("-c", SETUP + "; from django.conf import settings; print(settings.DEBUG)")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
@@ -91,8 +108,9 @@ def test_production_passes_the_deploy_check_without_a_single_warning() -> None:
 
 
 def test_production_installs_no_demo_app_and_knows_no_seed_demo() -> None:
-    apps = production("-c", SETUP + "; from django.apps import apps; "
-                      "print(apps.is_installed('demo'))")
+    apps = production(
+        "-c", SETUP + "; from django.apps import apps; print(apps.is_installed('demo'))"
+    )
     seed = production("manage.py", "seed_demo", "--people", "5")
 
     assert apps.returncode == 0, apps.stderr
@@ -103,9 +121,14 @@ def test_production_installs_no_demo_app_and_knows_no_seed_demo() -> None:
 
 def test_the_development_settings_are_the_default_and_install_the_demo_app() -> None:
     result = run_python("manage.py", "help", "seed_demo")
-    apps = run_python("manage.py", "shell", "--no-imports", "-c",
-                      "from django.conf import settings; from django.apps import apps; "
-                      "print(settings.SETTINGS_MODULE, apps.is_installed('demo'))")
+    apps = run_python(
+        "manage.py",
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; from django.apps import apps; "
+        "print(settings.SETTINGS_MODULE, apps.is_installed('demo'))",
+    )
 
     assert result.returncode == 0, result.stderr
     assert "demo organization" in result.stdout

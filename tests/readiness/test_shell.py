@@ -75,9 +75,7 @@ def test_login_honours_next(client, password):
     UserFactory(username="ada")
     url = reverse("password_change")
 
-    response = client.post(
-        reverse("login"), {"username": "ada", "password": password, "next": url}
-    )
+    response = client.post(reverse("login"), {"username": "ada", "password": password, "next": url})
 
     assert response["Location"] == url
 

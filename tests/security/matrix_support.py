@@ -13,38 +13,70 @@ from tests.security.tables import UNCOUNTED_APPS
 
 # Which org object each URL name points at (by name; "*" patterns match name prefixes).
 OBJECT_OF_NAME = {
-    "api:audience-detail": "audience", "api:skill-category-detail": "category",
-    "api:skill-detail": "skill", "api:role-detail": "role",
-    "api:role-requirement-detail": "role_requirement", "api:audience-requirement-detail": "audience_requirement",
-    "api:team-detail": "team", "api:person-detail": "person", "api:plan-detail": "plan",
-    "api:concern-detail": "concern", "api:provider-detail": "provider",
-    "api:resource-detail": "resource", "api:rating-detail": "rating",
-    "api:plan-item-detail": "item", "api:plan-item-transition": "item",
-    "api:cycle-detail": "cycle", "api:token-detail": "token",
+    "api:audience-detail": "audience",
+    "api:skill-category-detail": "category",
+    "api:skill-detail": "skill",
+    "api:role-detail": "role",
+    "api:role-requirement-detail": "role_requirement",
+    "api:audience-requirement-detail": "audience_requirement",
+    "api:team-detail": "team",
+    "api:person-detail": "person",
+    "api:plan-detail": "plan",
+    "api:concern-detail": "concern",
+    "api:provider-detail": "provider",
+    "api:resource-detail": "resource",
+    "api:rating-detail": "rating",
+    "api:plan-item-detail": "item",
+    "api:plan-item-transition": "item",
+    "api:cycle-detail": "cycle",
+    "api:token-detail": "token",
     "api:service-token-detail": "service_token",
-    "api:cycle-open": "cycle", "api:cycle-close": "cycle", "api:cycle-completion": "cycle",
-    "api:mapping-rule-detail": "rule", "api:import-run-detail": "import",
-    "catalog:rule-edit": "rule", "catalog:import-detail": "import",
+    "api:cycle-open": "cycle",
+    "api:cycle-close": "cycle",
+    "api:cycle-completion": "cycle",
+    "api:mapping-rule-detail": "rule",
+    "api:import-run-detail": "import",
+    "catalog:rule-edit": "rule",
+    "catalog:import-detail": "import",
     "catalog:certification-edit": "certification",
-    "catalog:import-status": "import", "readiness:token-revoke": "token",
+    "catalog:import-status": "import",
+    "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",
     "assessments:my-plan-item-action": "item",
-    "api:webhook-detail": "webhook", "api:webhook-deliveries": "webhook",
-    "api:webhook-send-test": "webhook", "readiness:webhook-detail": "webhook",
-    "readiness:webhook-test": "webhook", "readiness:webhook-active": "webhook",
+    "api:webhook-detail": "webhook",
+    "api:webhook-deliveries": "webhook",
+    "api:webhook-send-test": "webhook",
+    "readiness:webhook-detail": "webhook",
+    "readiness:webhook-test": "webhook",
+    "readiness:webhook-active": "webhook",
     "readiness:webhook-delete": "webhook",
 }
 OBJECT_OF_PREFIX = {
-    "catalog:": "resource", "assessments:team-": "team", "assessments:person-": "person",
-    "assessments:cycle-": "cycle", "assessments:plan-": "plan", "api:plan-": "plan",
+    "catalog:": "resource",
+    "assessments:team-": "team",
+    "assessments:person-": "person",
+    "assessments:cycle-": "cycle",
+    "assessments:plan-": "plan",
+    "api:plan-": "plan",
 }
 OBJECT_OF_KEYWORD = {
-    "person_id": "person", "team_id": "team", "audience_id": "audience", "goal_pk": "goal",
-    "partner_pk": "partner", "skill_pk": "skill", "concern_pk": "concern",
+    "person_id": "person",
+    "team_id": "team",
+    "audience_id": "audience",
+    "goal_pk": "goal",
+    "partner_pk": "partner",
+    "skill_pk": "skill",
+    "concern_pk": "concern",
 }
 FIXED_KEYWORDS = {
-    "uidb64": "MQ", "token": "set-password", "app_label": "readiness", "url": "no-such-page/",
-    "action": "start", "object_id": "999999", "content_type_id": "1", "id": "999999",
+    "uidb64": "MQ",
+    "token": "set-password",
+    "app_label": "readiness",
+    "url": "no-such-page/",
+    "action": "start",
+    "object_id": "999999",
+    "content_type_id": "1",
+    "id": "999999",
     "name": "User",
     "cert_pk": "999999",
 }
@@ -111,8 +143,11 @@ def walk_urls(patterns=None, prefix: str = "", namespace: str = ""):
                 ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
             yield from walk_urls(pattern.url_patterns, prefix + str(pattern.pattern), ns)
         elif isinstance(pattern, URLPattern):
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else (
-                pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
+            name = (
+                f"{namespace}:{pattern.name}"
+                if namespace and pattern.name
+                else (pattern.name or f"{namespace}:<unnamed {prefix}{pattern.pattern}>")
+            )
             yield prefix + str(pattern.pattern), name, pattern
 
 
@@ -134,8 +169,11 @@ def post_urls():
         if actions is not None:
             methods = [m for m in ("post", "put", "patch", "delete") if m in actions]
         elif view is not None:
-            methods = [m for m in ("post", "put", "patch", "delete")
-                       if m in view.http_method_names and hasattr(view, m)]
+            methods = [
+                m
+                for m in ("post", "put", "patch", "delete")
+                if m in view.http_method_names and hasattr(view, m)
+            ]
         else:
             methods = ["post"]  # function views: the table decides
         if methods:

@@ -77,10 +77,25 @@ class Gunicorn:
         self.listening = threading.Event()
         self.port = 0
         self.process = subprocess.Popen(  # noqa: S603 (a fixed command)
-            [sys.executable, "-m", "gunicorn", "readiness.wsgi:application",
-             "--bind", "127.0.0.1:0", "--workers", "2", "--timeout", "60",
-             "--access-logfile", "-"],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "readiness.wsgi:application",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+                "--access-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         threading.Thread(target=self._drain, daemon=True).start()
 
@@ -129,8 +144,10 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
     # The static files (hashed and compressed for WhiteNoise) are collected meanwhile: the
     # machine has two cores.
     collect = subprocess.Popen(  # noqa: S603 (a fixed command)
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env={
-            **os.environ, **env})
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+    )
     call_command("migrate", verbosity=0)
     print(f"migrated in {time.monotonic() - started:.0f} s")
     if collect.wait() != 0:
@@ -173,11 +190,15 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
         cookies[persona] = f"{settings.SESSION_COOKIE_NAME}={session.session_key}; csrftoken={csrf}"
 
     quote = connection.ops.quote_name
-    tables = sorted({
-        model._meta.db_table for model in apps.get_models()
-        if model._meta.app_label not in UNCOUNTED_APPS and not model._meta.proxy
-        and model._meta.managed
-    })
+    tables = sorted(
+        {
+            model._meta.db_table
+            for model in apps.get_models()
+            if model._meta.app_label not in UNCOUNTED_APPS
+            and not model._meta.proxy
+            and model._meta.managed
+        }
+    )
     count_sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)  # nosec B608 # table names from the models, quoted
 
     def row_counts() -> tuple:
@@ -203,8 +224,15 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
         if missing.status_code != 404 or "URLconf" in missing.text or "Traceback" in missing.text:
             problems.append(f"GET /no-such-page/ answered {missing.status_code} with debug output")
 
-        def check(name: str, persona: str, method: str, url: str, is_api: bool, label: str,
-                  **kwargs: object) -> None:
+        def check(
+            name: str,
+            persona: str,
+            method: str,
+            url: str,
+            is_api: bool,
+            label: str,
+            **kwargs: object,
+        ) -> None:
             before = row_counts()
             response = send(persona, method, url, **kwargs)
             status = response.status_code
@@ -241,28 +269,54 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
                     pool = [*HOSTILE_TEXT, *HOSTILE_NUMBERS, None, True, [], {}, ["<script>"]]
                     data = {f: rng.choice(pool) for f in chosen}
                     body = json.dumps(data, allow_nan=True)
-                    check(name, persona, method, url, True, f"example {example}", content=body,
-                          headers={"Content-Type": "application/json"})
+                    check(
+                        name,
+                        persona,
+                        method,
+                        url,
+                        True,
+                        f"example {example}",
+                        content=body,
+                        headers={"Content-Type": "application/json"},
+                    )
                 else:
                     data = {f: rng.choice(HOSTILE_TEXT) for f in chosen}
                     data["csrfmiddlewaretoken"] = csrf
                     check(name, persona, method, url, False, f"example {example}", data=data)
             if is_api:
-                check(name, persona, method, url, True, "JSON nested 50,000 deep",
-                      content="[" * 50_000, headers={"Content-Type": "application/json"})
+                check(
+                    name,
+                    persona,
+                    method,
+                    url,
+                    True,
+                    "JSON nested 50,000 deep",
+                    content="[" * 50_000,
+                    headers={"Content-Type": "application/json"},
+                )
             if name == "assessments:team-import":
-                for label, text in (("NUL byte", "email,skill,level\na@b.c,x\x00y,1\n"),
-                                    ("over-long value", "email,skill,level\na,"
-                                     + "x" * 140_000 + ",1\n")):
-                    check(name, persona, method, url, False, label,
-                          data={"csrfmiddlewaretoken": csrf},
-                          files={"file": ("ratings.csv", text.encode(), "text/csv")})
+                for label, text in (
+                    ("NUL byte", "email,skill,level\na@b.c,x\x00y,1\n"),
+                    ("over-long value", "email,skill,level\na," + "x" * 140_000 + ",1\n"),
+                ):
+                    check(
+                        name,
+                        persona,
+                        method,
+                        url,
+                        False,
+                        label,
+                        data={"csrfmiddlewaretoken": csrf},
+                        files={"file": ("ratings.csv", text.encode(), "text/csv")},
+                    )
     finally:
         server.stop()
 
     total = sum(answered.values())
-    print(f"{total} requests in {time.monotonic() - started:.0f} s; answers: "
-          + ", ".join(f"{status}×{n}" for status, n in sorted(answered.items())))
+    print(
+        f"{total} requests in {time.monotonic() - started:.0f} s; answers: "
+        + ", ".join(f"{status}×{n}" for status, n in sorted(answered.items()))
+    )
     if not any(400 <= status < 500 for status in answered) or total < len(FUZZED):
         problems.append("too few requests were refused: the run tested nothing")
     if problems:

@@ -346,8 +346,22 @@ POSTERS: dict[str, str | None] = {
 }
 
 # Fields posted where the form cannot be read (POST-only views) — besides the form's own.
-GENERIC_FIELDS = ["name", "title", "text", "note", "level", "resource", "skill", "person",
-                  "status", "reason", "version", "account", "expires_in_days", "q"]
+GENERIC_FIELDS = [
+    "name",
+    "title",
+    "text",
+    "note",
+    "level",
+    "resource",
+    "skill",
+    "person",
+    "status",
+    "reason",
+    "version",
+    "account",
+    "expires_in_days",
+    "q",
+]
 
 # Rows these may change on a refused request: failed logins are recorded (django-axes), and
 # sessions are the test client's own.
@@ -355,7 +369,7 @@ UNCOUNTED_APPS = {"axes", "sessions"}
 
 HOSTILE_TEXT = [
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(1)>",
+    '"><img src=x onerror=alert(1)>',
     "{{ 7*7 }}",
     "{% debug %}",
     "{% load static %}{{ settings.SECRET_KEY }}",

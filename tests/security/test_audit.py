@@ -25,7 +25,9 @@ def test_creating_changing_and_deleting_a_skill_is_recorded():
 
     history = Skill.history.filter(id=skill_id).order_by("history_date")
     assert [(h.history_type, h.name) for h in history] == [
-        ("+", "Prompting (audit)"), ("~", "Prompt writing (audit)"), ("-", "Prompt writing (audit)"),
+        ("+", "Prompting (audit)"),
+        ("~", "Prompt writing (audit)"),
+        ("-", "Prompt writing (audit)"),
     ]
 
 
@@ -33,9 +35,13 @@ def test_a_change_made_in_a_request_records_who_made_it(client, admin_user):
     permission = Permission.objects.get(codename="view_skill")
     client.force_login(admin_user)
 
-    response = client.post(reverse("admin:auth_group_add"), {
-        "name": "Auditors", "permissions": [permission.pk],
-    })
+    response = client.post(
+        reverse("admin:auth_group_add"),
+        {
+            "name": "Auditors",
+            "permissions": [permission.pk],
+        },
+    )
 
     assert response.status_code == 302
     record = Group.history.get(name="Auditors", history_type="+")
@@ -105,13 +111,26 @@ def test_erasing_a_person_erases_them_from_bulk_write_entries_too():
     other = PersonFactory(user__email="stays@example.com")
     admin = UserFactory(username="hr-admin")
     rating = SkillRatingFactory(person=person)
-    change_log_record(Person, [(person.pk, "bulk@example.com"), (other.pk, "stays@example.com")],
-                      user=admin, reason="via HR upsert", action_flag=ADDITION)
-    change_log_record(SkillRating, [(rating.pk, "Bulk Leaver · Prompting → Expert (4)")],
-                      user=admin, reason="via CSV import", action_flag=ADDITION)
+    change_log_record(
+        Person,
+        [(person.pk, "bulk@example.com"), (other.pk, "stays@example.com")],
+        user=admin,
+        reason="via HR upsert",
+        action_flag=ADDITION,
+    )
+    change_log_record(
+        SkillRating,
+        [(rating.pk, "Bulk Leaver · Prompting → Expert (4)")],
+        user=admin,
+        reason="via CSV import",
+        action_flag=ADDITION,
+    )
 
     person_erase(person=person)
 
     reprs = set(LogEntry.objects.values_list("object_repr", flat=True))
-    assert reprs == {f"erased-{person.user_id}", "stays@example.com",
-                     f"rating of erased-{person.user_id}"}
+    assert reprs == {
+        f"erased-{person.user_id}",
+        "stays@example.com",
+        f"rating of erased-{person.user_id}",
+    }

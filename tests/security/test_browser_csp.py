@@ -51,8 +51,9 @@ def sign_in(page: Page, base: str, username: str, password: str, next_url: str) 
     page.get_by_role("button", name="Sign in").click()
 
 
-def bars_match_their_values(page: Page, bar_selector: str, fill_selector: str,
-                            value_of: str = "aria-valuenow") -> int:
+def bars_match_their_values(
+    page: Page, bar_selector: str, fill_selector: str, value_of: str = "aria-valuenow"
+) -> int:
     """Every bar's fill is as wide as its value says (±1 % of the track, within 1 px);
     waits out Bootstrap's width transition. Returns how many bars were measured."""
     bars = page.locator(bar_selector)
@@ -115,8 +116,13 @@ def test_the_pages_with_bars_need_no_inline_style(live_server, page: Page) -> No
     cycle = AssessmentCycle.objects.order_by("-due_on").first()
     admin_user = get_user_model().objects.get(username="admin")
     run = ImportRun.objects.create(
-        source=ImportSource.FILE, status=ImportStatus.RUNNING, file_name="learn.json",
-        requested_by=admin_user, phase="writing", total=200, processed=74,
+        source=ImportSource.FILE,
+        status=ImportStatus.RUNNING,
+        file_name="learn.json",
+        requested_by=admin_user,
+        phase="writing",
+        total=200,
+        processed=74,
         started_at=timezone.now(),
     )
 
@@ -139,13 +145,16 @@ def test_the_pages_with_bars_need_no_inline_style(live_server, page: Page) -> No
     assert style_src(response) == ["'self'"]
     assert bars_match_their_values(page, '[role="progressbar"]', ".progress-bar") >= 1
     # The completion column keeps its minimum width (a class now).
-    assert page.locator("td.min-w-10rem").first.evaluate(
-        "td => getComputedStyle(td).minWidth") == "160px"
+    assert (
+        page.locator("td.min-w-10rem").first.evaluate("td => getComputedStyle(td).minWidth")
+        == "160px"
+    )
 
     response = page.goto(f"{base}/cycles/{cycle.pk}/")
     assert style_src(response) == ["'self'"]
     measured = bars_match_their_values(
-        page, '[data-testid="team-completion"] [role="progressbar"]', ".progress-bar")
+        page, '[data-testid="team-completion"] [role="progressbar"]', ".progress-bar"
+    )
     assert measured >= 2
     heights = page.locator('[data-testid="team-completion"] [role="progressbar"]').first
     assert heights.evaluate("bar => getComputedStyle(bar).height") == "8px"  # .5rem
@@ -159,7 +168,10 @@ def test_the_pages_with_bars_need_no_inline_style(live_server, page: Page) -> No
     for row in page.locator("tr:has(.meter)").all():
         shown = row.locator('[data-value="compliance"]').inner_text()
         percent = int(shown.split("%")[0])
-        track, fill = row.locator(".meter").bounding_box(), row.locator(".meter-fill").bounding_box()
+        track, fill = (
+            row.locator(".meter").bounding_box(),
+            row.locator(".meter-fill").bounding_box(),
+        )
         assert track and fill
         assert abs(fill["width"] - track["width"] * percent / 100) <= track["width"] / 100 + 1
 
@@ -189,8 +201,13 @@ def test_the_django_admin_runs_under_the_policy(live_server, page: Page) -> None
     page.get_by_role("button", name="Log in").click()
     expect(page.locator("#site-name")).to_be_visible()
     person = PersonFactory._meta.model.objects.order_by("pk").first()
-    for path in ("/admin/", "/admin/readiness/person/", f"/admin/readiness/person/{person.pk}/change/",
-                 "/admin/readiness/skill/add/", "/admin/auth/user/"):
+    for path in (
+        "/admin/",
+        "/admin/readiness/person/",
+        f"/admin/readiness/person/{person.pk}/change/",
+        "/admin/readiness/skill/add/",
+        "/admin/auth/user/",
+    ):
         response = page.goto(f"{base}{path}")
         assert response is not None and response.status == 200, path
         assert style_src(response) == ["'self'"], path

@@ -65,8 +65,13 @@ def test_the_pages_with_bars_are_served_without_inline_style() -> None:
     call_command("seed_demo", people=30, password=PASSWORD, verbosity=0)
     admin = get_user_model().objects.get(username="admin")
     run = ImportRun.objects.create(
-        source=ImportSource.FILE, status=ImportStatus.RUNNING, file_name="learn.json",
-        requested_by=admin, phase="writing", total=200, processed=74,
+        source=ImportSource.FILE,
+        status=ImportStatus.RUNNING,
+        file_name="learn.json",
+        requested_by=admin,
+        phase="writing",
+        total=200,
+        processed=74,
         started_at=timezone.now(),
     )
     cycle = AssessmentCycle.objects.order_by("-due_on").first()

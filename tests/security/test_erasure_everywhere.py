@@ -36,8 +36,16 @@ NEEDLES = [NAME, LAST, EMAIL, "zquiggles"]
 def _text_columns() -> dict[str, list[str]]:
     """Every table of the database with the columns that can hold text, from introspection
     (not from the models: the admin's log, history tables and third-party tables count)."""
-    textual = {"CharField", "TextField", "JSONField", "EmailField", "SlugField", "URLField",
-               "GenericIPAddressField", "FilePathField"}
+    textual = {
+        "CharField",
+        "TextField",
+        "JSONField",
+        "EmailField",
+        "SlugField",
+        "URLField",
+        "GenericIPAddressField",
+        "FilePathField",
+    }
     found: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
@@ -72,8 +80,11 @@ def _where_found(tables: dict[str, list[str]]) -> set[tuple[str, str, str]]:
 def _her_footprint():
     """Zeynep, and everything a year of use leaves behind about her."""
     person = PersonFactory(
-        user__username="zquiggles", user__email=EMAIL, user__first_name=FIRST,
-        user__last_name=LAST, job_title="Prompt engineer",
+        user__username="zquiggles",
+        user__email=EMAIL,
+        user__first_name=FIRST,
+        user__last_name=LAST,
+        job_title="Prompt engineer",
     )
     user = person.user
     user.first_name = FIRST  # a second version in the user's history
@@ -94,10 +105,20 @@ def _her_footprint():
     # message names her.
     admin = UserFactory(username="root", is_staff=True, is_superuser=True)
     team = TeamFactory(name="Data")
-    LogEntry.objects.log_actions(admin.pk, [user, person, rating, item], CHANGE,
-                                 change_message=json.dumps([{"changed": {"fields": ["Email"]}}]))
-    LogEntry.objects.log_actions(admin.pk, [team], CHANGE, change_message=json.dumps(
-        [{"changed": {"name": "person", "object": NAME, "fields": ["job title"]}}]))
+    LogEntry.objects.log_actions(
+        admin.pk,
+        [user, person, rating, item],
+        CHANGE,
+        change_message=json.dumps([{"changed": {"fields": ["Email"]}}]),
+    )
+    LogEntry.objects.log_actions(
+        admin.pk,
+        [team],
+        CHANGE,
+        change_message=json.dumps(
+            [{"changed": {"name": "person", "object": NAME, "fields": ["job title"]}}]
+        ),
+    )
     # A kept export of her team's map.
     cache.set("readiness:team-map-export:data", f"email,name\n{EMAIL},{NAME}\n", 600)
     return person, concern, admin
@@ -110,8 +131,13 @@ def test_after_erasure_her_name_and_email_are_in_no_table_and_no_cache(
     tables = _text_columns()
     # The test reads the tables that kept her name before this issue, and sees her there.
     before = {table for table, _column, _needle in _where_found(tables)}
-    assert {"auth_user", "django_admin_log", "audit_historicaluser",
-            "audit_historicalreadinessplan", "readiness_concern"} <= before
+    assert {
+        "auth_user",
+        "django_admin_log",
+        "audit_historicaluser",
+        "audit_historicalreadinessplan",
+        "readiness_concern",
+    } <= before
 
     with django_capture_on_commit_callbacks(execute=True):
         person_erase(person=person)
@@ -144,5 +170,7 @@ def test_a_short_username_is_not_replaced_in_unrelated_log_rows() -> None:
 
     person_erase(person=person)
 
-    assert LogEntry.objects.get(object_id=str(team.pk), content_type__model="team").object_repr \
+    assert (
+        LogEntry.objects.get(object_id=str(team.pk), content_type__model="team").object_repr
         == "Data platform"
+    )

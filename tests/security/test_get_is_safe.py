@@ -34,7 +34,9 @@ def test_no_page_changes_the_database_on_get(security_org, persona: str) -> None
         after = _row_counts()
         assert response.status_code < 500, url
         if after != before:
-            changed.append((url, {k: (before[k], after[k]) for k in after if after[k] != before[k]}))
+            changed.append(
+                (url, {k: (before[k], after[k]) for k in after if after[k] != before[k]})
+            )
     assert changed == []
 
 

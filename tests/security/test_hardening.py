@@ -17,7 +17,8 @@ def _policy(response) -> dict[str, str]:
     header = response.headers["Content-Security-Policy"]
     return {
         part.strip().split(" ", 1)[0]: part.strip().partition(" ")[2]
-        for part in header.split(";") if part.strip()
+        for part in header.split(";")
+        if part.strip()
     }
 
 
@@ -99,11 +100,13 @@ def test_without_a_trusted_proxy_x_forwarded_for_cannot_move_a_lock_out(client) 
     lock earned from one address holds whatever address the header then claims."""
     user = UserFactory(username="spoof-target")
     for n in range(settings.AXES_FAILURE_LIMIT):
-        _sign_in_from(client, user.username, "wrong", remote="198.51.100.7",
-                      forwarded=f"203.0.113.{n}")
+        _sign_in_from(
+            client, user.username, "wrong", remote="198.51.100.7", forwarded=f"203.0.113.{n}"
+        )
 
-    response = _sign_in_from(client, user.username, PASSWORD, remote="198.51.100.7",
-                             forwarded="192.0.2.200")
+    response = _sign_in_from(
+        client, user.username, PASSWORD, remote="198.51.100.7", forwarded="192.0.2.200"
+    )
 
     assert response.status_code == 429
     assert _sign_in_from(client, user.username, PASSWORD, remote="198.51.100.7").status_code == 429
@@ -120,11 +123,13 @@ def test_behind_a_trusted_proxy_one_client_cannot_lock_out_another(client) -> No
     for _ in range(settings.AXES_FAILURE_LIMIT):
         # The attacker (203.0.113.66) claims to be the victim's address; the proxy appends the
         # real one.
-        _sign_in_from(client, user.username, "wrong", remote=proxy,
-                      forwarded="203.0.113.7, 203.0.113.66")
+        _sign_in_from(
+            client, user.username, "wrong", remote=proxy, forwarded="203.0.113.7, 203.0.113.66"
+        )
 
-    attacker = _sign_in_from(client, user.username, PASSWORD, remote=proxy,
-                             forwarded="203.0.113.66")
+    attacker = _sign_in_from(
+        client, user.username, PASSWORD, remote=proxy, forwarded="203.0.113.66"
+    )
     victim = _sign_in_from(client, user.username, PASSWORD, remote=proxy, forwarded="203.0.113.7")
 
     assert attacker.status_code == 429

@@ -50,6 +50,7 @@ json_value = st.one_of(
     st.sampled_from([None, True, False, [], {}, ["<script>"], {"a": "{{ 7*7 }}"}]),
 )
 
+
 def test_every_post_url_has_a_poster() -> None:
     """Function views are listed whatever methods they take (they cannot be introspected)."""
     names = {name for _route, name, _methods in post_urls()}
@@ -57,8 +58,6 @@ def test_every_post_url_has_a_poster() -> None:
     assert missing == [], f"POST-accepting URLs without a row in POSTERS: {missing}"
     stale = sorted(set(POSTERS) - names)
     assert stale == [], f"rows for URLs that no longer exist: {stale}"
-
-
 
 
 def _fields(client: Client, url: str, is_api: bool, method: str) -> list[str]:
@@ -100,19 +99,25 @@ def test_hostile_input_never_5xx_nor_partial_write(security_org, name: str) -> N
     fields = _fields(client, url, is_api, method)
     value = json_value if is_api else form_value
     # In the API, a list of ratings is the nested input: give it hostile items too.
-    nested = st.lists(st.fixed_dictionaries({}, optional=dict.fromkeys(fields, json_value)),
-                      max_size=3)
+    nested = st.lists(
+        st.fixed_dictionaries({}, optional=dict.fromkeys(fields, json_value)), max_size=3
+    )
     optional = {f: (nested if is_api and f == "ratings" else value) for f in fields}
 
-    @settings(max_examples=5, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @settings(
+        max_examples=5,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
     @given(data=st.fixed_dictionaries({}, optional=optional))
     def post_hostile(data: dict) -> None:
         with transaction.atomic():
             before = row_counts()
             if is_api:
                 response = getattr(client, method)(
-                    url, data=json.dumps(data, allow_nan=True), content_type="application/json")
+                    url, data=json.dumps(data, allow_nan=True), content_type="application/json"
+                )
             else:
                 response = client.post(url, data)
             status = response.status_code
@@ -122,7 +127,8 @@ def test_hostile_input_never_5xx_nor_partial_write(security_org, name: str) -> N
             refused = 400 <= status < 500 or (not is_api and status == 200)
             if refused:
                 assert row_counts() == before, (
-                    f"{method.upper()} {url} {data!r} answered {status} but wrote rows")
+                    f"{method.upper()} {url} {data!r} answered {status} but wrote rows"
+                )
             transaction.set_rollback(True)
 
     post_hostile()
@@ -151,7 +157,8 @@ def test_stored_hostile_values_are_rendered_escaped(security_org) -> None:
 
     # A concern, raised on its page: shown to its raiser and to leadership on the plan.
     response = clients["employee"].post(
-        "/concerns/new/", {"category": "other", "text": HOSTILE, "impact": HOSTILE})
+        "/concerns/new/", {"category": "other", "text": HOSTILE, "impact": HOSTILE}
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     _assert_escaped(clients["employee"], "/concerns/mine/")
     _assert_escaped(clients["leadership"], f"/plans/{org.kwargs['plan']}/")
@@ -175,12 +182,15 @@ def test_stored_hostile_values_are_rendered_escaped(security_org) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "persona", "data"), [
-    ("assessments:cycle-create", "leadership", {"name": "Q3", "audiences": [str(2**63)]}),
-    ("assessments:cycle-create", "leadership", {"name": "Q3", "teams": [str(10**30)]}),
-    ("assessments:team-gaps", "manager", {"resource": "1", "people": [str(2**64)]}),
-    ("catalog:unmapped", "curator", {"action": "retire", "resources": [str(-(2**70))]}),
-])
+@pytest.mark.parametrize(
+    ("name", "persona", "data"),
+    [
+        ("assessments:cycle-create", "leadership", {"name": "Q3", "audiences": [str(2**63)]}),
+        ("assessments:cycle-create", "leadership", {"name": "Q3", "teams": [str(10**30)]}),
+        ("assessments:team-gaps", "manager", {"resource": "1", "people": [str(2**64)]}),
+        ("catalog:unmapped", "curator", {"action": "retire", "resources": [str(-(2**70))]}),
+    ],
+)
 def test_ids_out_of_the_integer_range_are_refused_not_a_500(
     security_org, name, persona, data
 ) -> None:
@@ -190,7 +200,6 @@ def test_ids_out_of_the_integer_range_are_refused_not_a_500(
     client = Client()
     client.force_login(org.users[persona])
     before = row_counts()
-    response = client.post(to_url(route, url_kwargs(name, route_keywords(route), org.kwargs)),
-                           data)
+    response = client.post(to_url(route, url_kwargs(name, route_keywords(route), org.kwargs)), data)
     assert response.status_code in (200, 400)
     assert row_counts() == before

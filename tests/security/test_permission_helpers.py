@@ -112,8 +112,7 @@ def test_persona_flags_are_immutable():
 @pytest.mark.usefixtures("seed_content")
 def test_the_group_names_are_the_seeded_groups():
     """The groups the data migrations create (and curators get their permissions through)."""
-    assert set(Group.objects.values_list("name", flat=True)) >= {LEADERSHIP_GROUP,
-                                                                 CURATORS_GROUP}
+    assert set(Group.objects.values_list("name", flat=True)) >= {LEADERSHIP_GROUP, CURATORS_GROUP}
     assert Group.objects.get(name=CURATORS_GROUP).permissions.exists()
 
 
@@ -151,8 +150,11 @@ def test_plan_permissions_of_each_kind_of_user():
         "manager": (manager, (False, False, False)),
     }
     for who, (user, expected) in rows.items():
-        got = (plan_can_view(user=user, plan=plan), plan_can_edit(user=user, plan=plan),
-               plan_can_create(user=user))
+        got = (
+            plan_can_view(user=user, plan=plan),
+            plan_can_edit(user=user, plan=plan),
+            plan_can_create(user=user),
+        )
         assert got == expected, who
     assert plan_can_view(user=outside_owner, plan=own_plan)
     assert plan_can_edit(user=outside_owner, plan=own_plan)
@@ -167,10 +169,17 @@ def test_concern_triage_and_raiser_visibility():
     assignee = leadership_user()
     assigned_outsider = UserFactory()  # assigned, but may not read the plan
     raiser = PersonFactory().user
-    concern = Concern.objects.create(plan=plan, category="ethics", text="?", raised_by=raiser,
-                                     owner=assignee, anonymous_to_manager=True)
-    outsiders = Concern.objects.create(plan=plan, category="ethics", text="?", raised_by=raiser,
-                                       owner=assigned_outsider)
+    concern = Concern.objects.create(
+        plan=plan,
+        category="ethics",
+        text="?",
+        raised_by=raiser,
+        owner=assignee,
+        anonymous_to_manager=True,
+    )
+    outsiders = Concern.objects.create(
+        plan=plan, category="ethics", text="?", raised_by=raiser, owner=assigned_outsider
+    )
     other_leader = leadership_user()
     assert concern_can_triage(user=owner, plan=plan, concern=concern)
     assert concern_can_triage(user=assignee, plan=plan, concern=concern)
@@ -240,8 +249,9 @@ def test_team_can_edit_only_for_its_managers_and_admins(org, refused):
 def _edit(org, level: int) -> CellEdit:  # noqa: ANN001
     person, skill = org.people[0], org.skills[1]
     state = {(s.person_id, s.skill_id): s for s in skill_states(people=Person.objects.all())}
-    return CellEdit(person.pk, skill.pk, level, seen_version=state_version(
-        state.get((person.pk, skill.pk))))
+    return CellEdit(
+        person.pk, skill.pk, level, seen_version=state_version(state.get((person.pk, skill.pk)))
+    )
 
 
 def test_team_ratings_record_refuses_every_user_but_the_teams_managers(org, refused):
@@ -257,8 +267,9 @@ def test_team_ratings_record_refuses_every_user_but_the_teams_managers(org, refu
 
 
 def test_team_ratings_record_lets_an_admin_rate(org):
-    result = team_ratings_record(manager=UserFactory(is_superuser=True), team=org.team,
-                                 edits=[_edit(org, 4)])
+    result = team_ratings_record(
+        manager=UserFactory(is_superuser=True), team=org.team, edits=[_edit(org, 4)]
+    )
     assert len(result.saved) == 1
 
 
@@ -268,9 +279,11 @@ def test_team_resource_assign_refuses_every_user_but_the_teams_managers(org, ref
     due = timezone.localdate() + dt.timedelta(days=30)
     for who, user in refused.items():
         with pytest.raises(PermissionDenied):
-            team_resource_assign(manager=user, team=org.team, resource=resource,
-                                 people=org.people, due_date=due)
+            team_resource_assign(
+                manager=user, team=org.team, resource=resource, people=org.people, due_date=due
+            )
         assert not LearningPlanItem.objects.exists(), who
-    result = team_resource_assign(manager=org.manager, team=org.team, resource=resource,
-                                  people=org.people, due_date=due)
+    result = team_resource_assign(
+        manager=org.manager, team=org.team, resource=resource, people=org.people, due_date=due
+    )
     assert len(result.created) == len(org.people) == LearningPlanItem.objects.count()

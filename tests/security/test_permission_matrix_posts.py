@@ -89,7 +89,9 @@ OPEN_TO_ALL = {"login", "password_reset", "password_reset_confirm"}
 # --- The real bodies: the asker's form, with one change --------------------------------------
 
 Body = dict[str, Any]
-CATALOG_FILE = Path(__file__).resolve().parent.parent / "catalog" / "fixtures" / "learn_catalog_v1.json"
+CATALOG_FILE = (
+    Path(__file__).resolve().parent.parent / "catalog" / "fixtures" / "learn_catalog_v1.json"
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ class Upload:
 
 
 def _fresh(body: Body) -> Body:
-    return {k: SimpleUploadedFile(v.name, v.content) if isinstance(v, Upload) else v
-            for k, v in body.items()}
+    return {
+        k: SimpleUploadedFile(v.name, v.content) if isinstance(v, Upload) else v
+        for k, v in body.items()
+    }
 
 
 def _later(days: int = 60) -> str:
@@ -139,8 +143,9 @@ def _team_edit(client: Client, url: str, org: Any) -> Body:
 
 def _team_review(client: Client, url: str, org: Any) -> Body:
     # A self rating newer than any manager rating awaits review.
-    SkillRating.objects.create(person_id=org["person"], skill_id=org["skill"], level=3,
-                               source="self")
+    SkillRating.objects.create(
+        person_id=org["person"], skill_id=org["skill"], level=3, source="self"
+    )
     body = page_post_body(client, url, has="pending")
     return {**body, "accept_all": ["1"]}
 
@@ -170,40 +175,49 @@ def _catalog_import(client: Client, url: str, org: Any) -> Body:
 
 
 def _unmapped(client: Client, url: str, org: Any) -> Body:
-    resource = TrainingResourceFactory(source=ResourceSource.LEARN_CATALOG,
-                                       external_uid="unmapped-module")
+    resource = TrainingResourceFactory(
+        source=ResourceSource.LEARN_CATALOG, external_uid="unmapped-module"
+    )
     body = page_post_body(client, url, has="skill", choose=("skill",))
     return {**body, "action": ["map"], "resources": [str(resource.pk)]}
 
 
 BODIES: dict[str, Callable[[Client, str, Any], Body]] = {
-    "password_change": _form(old_password=PASSWORD, new_password1="A-new-passw0rd!",
-                             new_password2="A-new-passw0rd!"),
-    "readiness:concern-create": _form(choose=("category",),
-                                      text="Who reviews what the model writes?"),
+    "password_change": _form(
+        old_password=PASSWORD, new_password1="A-new-passw0rd!", new_password2="A-new-passw0rd!"
+    ),
+    "readiness:concern-create": _form(
+        choose=("category",), text="Who reviews what the model writes?"
+    ),
     "readiness:tokens": _form(name="A new laptop"),
-    "catalog:resource-create": _form(choose=("kind", "provider"), title="A new resource",
-                                     url="https://example.com/new-course"),
+    "catalog:resource-create": _form(
+        choose=("kind", "provider"), title="A new resource", url="https://example.com/new-course"
+    ),
     "catalog:resource-edit": _form(title="Renamed resource"),
     "catalog:unmapped": _unmapped,
     "catalog:rules": _form(choose=("skill", "field"), value="agents"),
     "catalog:rule-edit": _form(value="assistants"),
     "catalog:import": _catalog_import,
-    "catalog:certification-create": _form(choose=("provider",), name="AI Engineer Associate",
-                                          validity_months="12"),
+    "catalog:certification-create": _form(
+        choose=("provider",), name="AI Engineer Associate", validity_months="12"
+    ),
     "catalog:certification-edit": _form(name="Renamed certification"),
     "assessments:my-verified-learning": _form(
-        url="https://learn.microsoft.com/en-us/users/someone/transcript/d8yjbrgbdq9k2gz"),
+        url="https://learn.microsoft.com/en-us/users/someone/transcript/d8yjbrgbdq9k2gz"
+    ),
     "assessments:my-assessment": _my_assessment,
     "assessments:team-edit": _team_edit,
     "assessments:team-review": _team_review,
     "assessments:team-import": _team_import,
     "assessments:team-gaps": _team_gaps,
-    "assessments:cycle-create": _form(name="Autumn review", opens_on=_later(1),
-                                      due_on=_later(30)),
+    "assessments:cycle-create": _form(name="Autumn review", opens_on=_later(1), due_on=_later(30)),
     "assessments:cycle-close": _form(),
-    "assessments:plan-create": _form(name="A second plan", business_scenario="Agents",
-                                     start_date=_later(1), target_date=_later(90)),
+    "assessments:plan-create": _form(
+        name="A second plan",
+        business_scenario="Agents",
+        start_date=_later(1),
+        target_date=_later(90),
+    ),
     "assessments:plan-edit": _form(name="Renamed plan"),
     "assessments:plan-goal-create": _form(choose=("audience", "skill"), target_share="55"),
     "assessments:plan-goal-edit": _form(target_share="65"),
@@ -222,8 +236,12 @@ NOT_DATA = {"DataChange"}  # the data-version log (moved by triggers, not by the
 
 def db_rows() -> dict[str, list]:
     """Every row of the apps' tables, the users (without last_login) and their groups."""
-    models = [m for label in SNAPSHOT_APPS for m in apps.get_app_config(label).get_models()
-              if m.__name__ not in NOT_DATA]
+    models = [
+        m
+        for label in SNAPSHOT_APPS
+        for m in apps.get_app_config(label).get_models()
+        if m.__name__ not in NOT_DATA
+    ]
     rows: dict[str, list] = {}
     User = get_user_model()
     for model in [*models, User]:
@@ -265,8 +283,9 @@ def test_every_get_and_post_page_has_a_declared_real_post():
         if cls is not None and issubclass(cls, View) and hasattr(cls, "post"):
             takes_post.add(name)
     declared_get = {name for name, row in EXPECTED.items() if OK in row}
-    undeclared = {n for n in takes_post & declared_get - set(POST_EXPECTED)
-                  if not n.startswith("admin:")} - OPEN_TO_ALL
+    undeclared = {
+        n for n in takes_post & declared_get - set(POST_EXPECTED) if not n.startswith("admin:")
+    } - OPEN_TO_ALL
     assert sorted(undeclared) == []
     assert set(POST_EXPECTED) == set(BODIES)
 

@@ -77,11 +77,18 @@ def test_a_person_who_leaves_disappears_from_the_team_page_but_not_from_the_admi
 
 def _leaver():
     person = PersonFactory(
-        user__username="leaver", user__email="leaver@example.com", user__first_name="Lea",
-        user__last_name="Ver", job_title="Prompt engineer",
+        user__username="leaver",
+        user__email="leaver@example.com",
+        user__first_name="Lea",
+        user__last_name="Ver",
+        job_title="Prompt engineer",
     )
-    SkillRatingFactory(person=person, level=3, note="Built the RAG pilot",
-                       evidence_url="https://git.example.com/rag")
+    SkillRatingFactory(
+        person=person,
+        level=3,
+        note="Built the RAG pilot",
+        evidence_url="https://git.example.com/rag",
+    )
     SkillRatingFactory(person=person, level=1, source="manager")
     LearningPlanItemFactory(person=person)
     concern = ConcernFactory(raised_by=person.user, text="Who checks the answers?")
@@ -119,9 +126,13 @@ def test_the_admin_exports_a_person_from_the_people_list(client):
     person, _concern = _leaver()
     client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
 
-    response = client.post(reverse("admin:readiness_person_changelist"), {
-        "action": "export_people_data", ACTION_CHECKBOX_NAME: [person.pk],
-    })
+    response = client.post(
+        reverse("admin:readiness_person_changelist"),
+        {
+            "action": "export_people_data",
+            ACTION_CHECKBOX_NAME: [person.pk],
+        },
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
@@ -185,9 +196,14 @@ def test_the_admin_erases_after_a_confirmation_page(client):
     assert "cannot be undone" in confirm.content.decode()
     assert get_user_model().objects.get(pk=person.user_id).username == "leaver"  # not yet
 
-    done = client.post(url, {
-        "action": "erase_people", ACTION_CHECKBOX_NAME: [person.pk], "confirm": "yes",
-    })
+    done = client.post(
+        url,
+        {
+            "action": "erase_people",
+            ACTION_CHECKBOX_NAME: [person.pk],
+            "confirm": "yes",
+        },
+    )
 
     assert done.status_code == 302
     _assert_erased(person, concern)

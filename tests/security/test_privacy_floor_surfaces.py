@@ -140,9 +140,17 @@ def test_snapshots_in_the_dashboard_trend(client, org, lead, n, hidden):
     org(n)
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     ReadinessSnapshot.objects.create(
-        date=yesterday, team=None, audience=None, skill=None, people_in_scope=n,
-        people_at_target=1, pairs_in_scope=2 * n, pairs_at_target=3,
-        people_assessed_within_cadence=n, mean_gap=1.0)
+        date=yesterday,
+        team=None,
+        audience=None,
+        skill=None,
+        people_in_scope=n,
+        people_at_target=1,
+        pairs_in_scope=2 * n,
+        pairs_at_target=3,
+        people_assessed_within_cadence=n,
+        mean_gap=1.0,
+    )
     client.force_login(lead)
     body = client.get(reverse("assessments:dashboard")).content.decode()
     trend = body.split(f'data-date="{yesterday.isoformat()}"')[1].split("</tr>")[0]
@@ -156,8 +164,13 @@ def test_plan_goal_current_value(client, org, lead, n, hidden):
 
     audience = org(n).people[0].role.audience
     plan = ReadinessPlanFactory(owner=lead)
-    plan_goal_create(plan=plan, audience=audience, skill=None, target_share=50,
-                     due_date=timezone.localdate() + dt.timedelta(days=30))
+    plan_goal_create(
+        plan=plan,
+        audience=audience,
+        skill=None,
+        target_share=50,
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
     client.force_login(lead)
     body = client.get(reverse("assessments:plan-detail", args=[plan.pk])).content.decode()
     current = body.split('data-testid="goal-current"')[1].split("</")[0]
@@ -174,16 +187,22 @@ def test_audiences_api_hides_the_audience_that_would_reveal_a_small_one(org, lea
     small = org(MIN - 2).people[0].role.audience  # 3 people
     large = org(MIN + 1).people[0].role.audience  # 6: everyone (9) minus 6 would give the 3
     client = _api(lead)
-    rows = {row["audience"]["id"]: row["readiness"]
-            for row in client.get("/api/v1/audiences/readiness/").json()["results"]}
+    rows = {
+        row["audience"]["id"]: row["readiness"]
+        for row in client.get("/api/v1/audiences/readiness/").json()["results"]
+    }
     assert rows[small.pk]["people"] is None and rows[large.pk]["people"] is None
-    everyone = next(r for r in client.get("/api/v1/audiences/readiness/").json()["results"]
-                    if r["audience"]["is_everyone"])
+    everyone = next(
+        r
+        for r in client.get("/api/v1/audiences/readiness/").json()["results"]
+        if r["audience"]["is_everyone"]
+    )
     assert everyone["readiness"]["people"] == 2 * MIN - 1
 
 
 def test_team_list_api_and_report_hide_the_sub_team_that_would_reveal_a_small_one(
-        make_team_org, client, lead):
+    make_team_org, client, lead
+):
     clear_framework(skills=True)
     department = make_team_org(people=0, skills=1).team
     small = make_team_org(people=MIN - 2, skills=1, parent=department).team
@@ -197,15 +216,19 @@ def test_team_list_api_and_report_hide_the_sub_team_that_would_reveal_a_small_on
     assert "Fewer than 5 people" in row(small)
     assert "it would reveal a smaller group" in row(large)
     assert 'data-testid="rollup-readiness"' in row(department)
-    rows = {r["team"]["id"]: r["readiness"]["people"]
-            for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]}
+    rows = {
+        r["team"]["id"]: r["readiness"]["people"]
+        for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]
+    }
     assert rows == {department.pk: 2 * MIN - 1, small.pk: None, large.pk: None}
     page = client.get(reverse("assessments:team-detail", args=[large.pk])).content.decode()
     assert "Hidden for privacy" in page.split('data-testid="direct-figures"')[1]
     # A leader who manages the large team sees it in full, and the small one stays hidden.
     large.managers.add(lead)
-    rows = {r["team"]["id"]: r["readiness"]["people"]
-            for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]}
+    rows = {
+        r["team"]["id"]: r["readiness"]["people"]
+        for r in _api(lead).get("/api/v1/teams/readiness/").json()["results"]
+    }
     assert rows[large.pk] == MIN + 1 and rows[small.pk] is None
 
 
@@ -220,5 +243,7 @@ def test_plan_report_hides_the_complement_like_the_dashboard(make_team_org, clie
     body = client.get(reverse("assessments:plan-report", args=[plan.pk])).content.decode()
     departments = body.split('data-testid="report-departments"')[1].split("</table>")[0]
     assert "fewer than 5 people" in departments.split(f'data-row="{small.name}"')[1]
-    assert "it would reveal a smaller group" in departments.split(
-        f'data-row="{large.name}"')[1].split("</tr>")[0]
+    assert (
+        "it would reveal a smaller group"
+        in departments.split(f'data-row="{large.name}"')[1].split("</tr>")[0]
+    )

@@ -59,7 +59,8 @@ def test_a_confirmation_keeps_the_managers_adjustment(make_team_org, live_server
     row.get_by_role("button", name="Adjust").click()
     expect(page.get_by_text("Recorded 1 manager rating.")).to_be_visible()
     page.locator(f'tr[data-pending="{ann.pk}-{accepted.pk}"]').get_by_role(
-        "button", name="Accept 3").click()
+        "button", name="Accept 3"
+    ).click()
     expect(page.get_by_text("Recorded 1 manager rating.")).to_be_visible()
     queue_before = queue(page)
     assert queue_before == [f"{bob.pk}-{adjusted.pk}"]

@@ -57,7 +57,8 @@ def test_a_conflict_decision_shows_in_the_grid_at_once(make_team_org, live_serve
     conflicts = page.get_by_test_id("conflicts")
     expect(conflicts).to_be_visible()
     expect(conflicts.get_by_role("heading")).to_have_text(
-        "Someone rated a cell you changed after you opened this page")
+        "Someone rated a cell you changed after you opened this page"
+    )
     cell = conflicted.locator("xpath=..")
     expect(conflicted).to_have_value("1")
     expect(cell).to_have_class(re.compile(r"\bis-changed\b"))

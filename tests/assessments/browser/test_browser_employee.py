@@ -95,15 +95,21 @@ def test_employee_closes_two_gaps_and_completes_learning(live_server, page: Page
     expect(page.get_by_text("Your self-assessment is saved")).to_be_visible()
     expect(page.get_by_test_id("gap-count")).to_have_text(str(gaps_before - 2))
     for slug, _target in picked:
-        expect(page.get_by_test_id("gaps-table").locator(f'tr[data-skill="{slug}"]')).to_have_count(0)
-        expect(page.get_by_test_id("met-table").locator(f'tr[data-skill="{slug}"]')).to_have_count(1)
+        expect(page.get_by_test_id("gaps-table").locator(f'tr[data-skill="{slug}"]')).to_have_count(
+            0
+        )
+        expect(page.get_by_test_id("met-table").locator(f'tr[data-skill="{slug}"]')).to_have_count(
+            1
+        )
     assert percent(page) > before
     check_page(page, "3-my-readiness-after")
 
     # --- Add a recommended resource with a known duration to the plan ---------------------
-    choice = page.locator(f'#recommended .card[data-skill="{reserved}"] li').filter(
-        has=page.get_by_role("button", name=re.compile("to my plan$"))
-    ).first
+    choice = (
+        page.locator(f'#recommended .card[data-skill="{reserved}"] li')
+        .filter(has=page.get_by_role("button", name=re.compile("to my plan$")))
+        .first
+    )
     title = choice.get_by_role("link").first.inner_text()
     choice.get_by_role("button", name=re.compile("to my plan$")).click()
     expect(page.get_by_text(f"“{title}” is now in your learning plan.")).to_be_visible()
@@ -120,7 +126,9 @@ def test_employee_closes_two_gaps_and_completes_learning(live_server, page: Page
     expect(page.get_by_test_id("plan-progress")).not_to_have_attribute(
         "aria-valuenow", str(progress_before)
     )
-    assert int(page.get_by_test_id("plan-progress").get_attribute("aria-valuenow")) > progress_before
+    assert (
+        int(page.get_by_test_id("plan-progress").get_attribute("aria-valuenow")) > progress_before
+    )
     check_page(page, "5-learning-plan-completed")
 
     # --- The reassess link opens the form with those skills highlighted -------------------

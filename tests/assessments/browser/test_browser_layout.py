@@ -112,7 +112,8 @@ def test_no_word_is_split_in_the_middle_on_the_main_pages(live_server, page: Pag
             check_page(page, "audit")
             # The long string breaks inside its cell instead of widening the table.
             assert page.locator(".table-responsive").evaluate(
-                "el => el.scrollWidth <= el.clientWidth")
+                "el => el.scrollWidth <= el.clientWidth"
+            )
         assert page.evaluate(SPLIT_WORDS_JS) == [], f"/audit/ at {width}px"
         assert page.evaluate("document.documentElement.scrollWidth") <= width
 
@@ -128,7 +129,8 @@ def assert_on_top(page: Page, selector: str) -> None:
 
 
 def test_the_team_map_shows_its_footer_keeps_skill_names_apart_and_links_members(
-    live_server, page: Page,
+    live_server,
+    page: Page,
 ):
     call_command("seed_demo", people=30, password=PASSWORD)
     team = Team.objects.get(managers__username="manager", members__user__username="employee")
@@ -148,8 +150,9 @@ def test_the_team_map_shows_its_footer_keeps_skill_names_apart_and_links_members
     check_page(page, "team-map-footer", full_page=False)
 
     # Scrolled to the middle of the members, the footer is still there.
-    grid.evaluate("el => el.scrollTo({top: (el.scrollHeight - el.clientHeight) / 2, "
-                  "behavior: 'instant'})")
+    grid.evaluate(
+        "el => el.scrollTo({top: (el.scrollHeight - el.clientHeight) / 2, behavior: 'instant'})"
+    )
     assert_on_top(page, "tfoot th:has-text('Wants to grow')")
 
     # Each rotated skill name stays inside its own column.
@@ -160,8 +163,13 @@ def test_the_team_map_shows_its_footer_keeps_skill_names_apart_and_links_members
     assert overlaps == []
 
     # Member names lead to each person's page.
-    member = Person.objects.filter(team=team, is_active=True).exclude(
-        user__username="manager").select_related("user").order_by("pk").first()
+    member = (
+        Person.objects.filter(team=team, is_active=True)
+        .exclude(user__username="manager")
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
     link = page.locator(f"th#p{member.pk} a")
     expect(link).to_have_attribute("href", reverse("assessments:person-detail", args=[member.pk]))
     link.click()

@@ -47,8 +47,11 @@ def history_of_snapshots() -> None:
     for weeks, share in ((8, 0.55), (6, 0.65), (4, 0.75), (2, 0.9)):
         ReadinessSnapshot.objects.bulk_create(
             ReadinessSnapshot(
-                date=yesterday - dt.timedelta(weeks=weeks), team=row.team,
-                audience=row.audience, skill=row.skill, people_in_scope=row.people_in_scope,
+                date=yesterday - dt.timedelta(weeks=weeks),
+                team=row.team,
+                audience=row.audience,
+                skill=row.skill,
+                people_in_scope=row.people_in_scope,
                 people_at_target=int(row.people_at_target * share),
                 pairs_in_scope=row.pairs_in_scope,
                 pairs_at_target=int(row.pairs_at_target * share),
@@ -73,7 +76,8 @@ def test_leader_plans_triages_a_concern_and_reads_the_dashboard(live_server, pag
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Name").fill("Copilot for customer service")
     page.get_by_label("Business scenario").fill(
-        "Agents answer customers faster with an AI assistant, and check every answer.")
+        "Agents answer customers faster with an AI assistant, and check every answer."
+    )
     page.get_by_label("Start date").fill(today.isoformat())
     page.get_by_label("Target date").fill((today + dt.timedelta(days=180)).isoformat())
     page.get_by_label("Status").select_option("active")
@@ -83,8 +87,10 @@ def test_leader_plans_triages_a_concern_and_reads_the_dashboard(live_server, pag
     plan = ReadinessPlan.objects.get(name="Copilot for customer service")
 
     # --- two goals -------------------------------------------------------------------------
-    for audience, skill, share, days in (("Tech specialists", "Prompt engineering", "70", 120),
-                                         ("End users", "", "60", 180)):
+    for audience, skill, share, days in (
+        ("Tech specialists", "Prompt engineering", "70", 120),
+        ("End users", "", "60", 180),
+    ):
         page.get_by_role("link", name="Add a goal").click()
         page.get_by_label("Audience").select_option(label=audience)
         if skill:
@@ -99,8 +105,12 @@ def test_leader_plans_triages_a_concern_and_reads_the_dashboard(live_server, pag
     assert PlanGoal.objects.filter(plan=plan).count() == 2
     goals = page.get_by_test_id("goals")
     expect(goals.locator("article")).to_have_count(2)
-    expect(goals.get_by_role("heading", name=re.compile(
-        "^70% of Tech specialists at target on Prompt engineering by"))).to_be_visible()
+    expect(
+        goals.get_by_role(
+            "heading",
+            name=re.compile("^70% of Tech specialists at target on Prompt engineering by"),
+        )
+    ).to_be_visible()
     expect(goals.get_by_test_id("goal-current").first).to_have_text(re.compile(r"^\d+%$"))
 
     # --- the employee raises a concern -----------------------------------------------------
@@ -108,7 +118,8 @@ def test_leader_plans_triages_a_concern_and_reads_the_dashboard(live_server, pag
     page.get_by_label("What is it about?").select_option("job_impact")
     page.get_by_label("Your concern").fill("Will the assistant replace first-line agents?")
     page.get_by_label("What happens if it is not addressed? (optional)").fill(
-        "People start looking elsewhere.")
+        "People start looking elsewhere."
+    )
     page.get_by_role("button", name="Raise my concern").click()
     expect(page.get_by_text("Thank you: your concern is in the register")).to_be_visible()
     concern = Concern.objects.get(text="Will the assistant replace first-line agents?")
@@ -126,12 +137,14 @@ def test_leader_plans_triages_a_concern_and_reads_the_dashboard(live_server, pag
     page.get_by_label("Owner").select_option(label="Leila Haddad")
     page.get_by_label("Area that can address it").select_option("hr")
     page.get_by_label("Response").fill(
-        "No: agents handle the cases the assistant cannot, and we train everyone for it.")
+        "No: agents handle the cases the assistant cannot, and we train everyone for it."
+    )
     check_page(page, "concern-triage")
     page.get_by_role("button", name="Save the triage").click()
     expect(page.get_by_text("Concern triaged.")).to_be_visible()
-    expect(page.get_by_test_id("concerns").locator(
-        f'tr[data-concern="{concern.pk}"]')).to_contain_text("Addressed")
+    expect(
+        page.get_by_test_id("concerns").locator(f'tr[data-concern="{concern.pk}"]')
+    ).to_contain_text("Addressed")
 
     # --- the employee reads the response ---------------------------------------------------
     sign_in(page, base, "employee", "/concerns/mine/")

@@ -33,8 +33,6 @@ pytestmark = [
 PASSWORD = "manager-browser-pass"
 
 
-
-
 check_page = page_checker("manager")
 
 
@@ -82,7 +80,9 @@ def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page, t
 
     # --- Fill in: change three cells, save ------------------------------------------------------
     page.get_by_role("link", name="Fill in the map").click()
-    expect(page.get_by_role("heading", name=re.compile("Fill in the team skill map"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Fill in the team skill map"))
+    ).to_be_visible()
     for state in gaps:
         page.locator(f'select[name="c-{employee.pk}-{state.skill_id}"]').select_option(
             str(state.target)
@@ -133,7 +133,8 @@ def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page, t
     expect(page.get_by_text(re.compile(r"Assigned “.+” to 2 members"))).to_be_visible()
     for person_id in chosen:
         item = LearningPlanItem.objects.get(
-            person_id=person_id, resource_id=resource_id,
+            person_id=person_id,
+            resource_id=resource_id,
             status__in=["suggested", "planned", "in_progress"],
         )
         assert item.assigned_by.username == "manager"
@@ -142,8 +143,9 @@ def test_manager_fills_in_reviews_assigns_and_exports(live_server, page: Page, t
     # --- Export: the XLSX holds the numbers of the screen -------------------------------------
     page.get_by_role("link", name="Skill map").click()
     screen = {
-        int(row.get_attribute("id")[1:]): row.locator("xpath=..").locator(
-            "[data-testid=row-readiness]").inner_text()
+        int(row.get_attribute("id")[1:]): row.locator("xpath=..")
+        .locator("[data-testid=row-readiness]")
+        .inner_text()
         for row in page.locator("tbody th.hm-person").all()
     }
     with page.expect_download() as download:

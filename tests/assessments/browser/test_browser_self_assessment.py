@@ -114,7 +114,9 @@ def test_at_164_skills_six_or_more_fit_on_a_screen(live_server, page: Page):
     sign_in(page, live_server.url, skills=164)
     expect(page.locator("fieldset.sk")).to_have_count(164)
     photograph(page, "self-assessment-164-skills", full_page=False)
-    page.locator("fieldset.sk").nth(20).evaluate("row => row.scrollIntoView({block: 'start', behavior: 'instant'})")
+    page.locator("fieldset.sk").nth(20).evaluate(
+        "row => row.scrollIntoView({block: 'start', behavior: 'instant'})"
+    )
     assert rows_on_screen(page) >= 6
     photograph(page, "self-assessment-164-skills-scrolled", full_page=False)
     assert (SHOTS / "self-assessment-164-skills.png").exists()

@@ -31,8 +31,9 @@ def test_employee_links_a_transcript_and_a_sync_verifies_the_plan(
     base, _ = transcript_server
     person = PersonFactory(user=UserFactory(username="learner"))
     TrainingResource.objects.filter(external_uid=EMBRACE).delete()
-    embrace = TrainingResourceFactory(title="Embrace responsible AI principles",
-                                      external_uid=EMBRACE, duration_minutes=60)
+    embrace = TrainingResourceFactory(
+        title="Embrace responsible AI principles", external_uid=EMBRACE, duration_minutes=60
+    )
     other = TrainingResourceFactory(title="Prompt engineering basics", duration_minutes=60)
     LearningPlanItemFactory(person=person, resource=embrace, status="planned")
     LearningPlanItemFactory(person=person, resource=other, status="planned")
@@ -47,7 +48,8 @@ def test_employee_links_a_transcript_and_a_sync_verifies_the_plan(
 
     # --- Link the transcript from the navigation -------------------------------------------
     page.get_by_role("button", name="My readiness").or_(
-        page.get_by_role("link", name="My readiness", exact=True)).first.click()
+        page.get_by_role("link", name="My readiness", exact=True)
+    ).first.click()
     page.get_by_role("link", name="Verified learning").first.click()
     expect(page.get_by_role("heading", name="Verified learning", level=1)).to_be_visible()
     page.get_by_label("Transcript share link").fill("https://example.com/not-a-transcript")
@@ -66,9 +68,13 @@ def test_employee_links_a_transcript_and_a_sync_verifies_the_plan(
     page.reload()
     expect(page.get_by_test_id("transcript-syncs")).to_contain_text("1 plan item verified")
     expect(page.get_by_test_id("verified-completions")).to_contain_text(
-        "Fundamentals of Generative AI")
-    certification = page.get_by_test_id("certifications").locator("tr").filter(
-        has_text="Azure AI Engineer Associate")
+        "Fundamentals of Generative AI"
+    )
+    certification = (
+        page.get_by_test_id("certifications")
+        .locator("tr")
+        .filter(has_text="Azure AI Engineer Associate")
+    )
     expect(certification.get_by_test_id("expires")).to_have_text("16 Jan 2027")  # Paris time
     check_page(page, "synced")
 

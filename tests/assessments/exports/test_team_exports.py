@@ -47,13 +47,23 @@ def expected_table(org) -> list[list]:  # noqa: ANN001
                 cells.append("not assessed")
             else:
                 cells.append("" if state is None or state.level is None else state.level)
-        rows.append([person.display_name, *cells, readiness[person.pk].percent,
-                     readiness[person.pk].total_gap])
+        rows.append(
+            [
+                person.display_name,
+                *cells,
+                readiness[person.pk].percent,
+                readiness[person.pk].total_gap,
+            ]
+        )
     rows.append(["Required of", *(per_skill[s.pk].required for s in skills)])
     rows.append(["At target", *(per_skill[s.pk].at_target for s in skills)])
     rows.append(["Mean gap", *(round(per_skill[s.pk].mean_gap, 1) for s in skills)])
-    rows.append(["Wants to grow", *(sum(1 for k, st in states.items()
-                                     if k[1] == s.pk and st.interest) for s in skills)])
+    rows.append(
+        [
+            "Wants to grow",
+            *(sum(1 for k, st in states.items() if k[1] == s.pk and st.interest) for s in skills),
+        ]
+    )
     return rows
 
 
@@ -68,14 +78,14 @@ def test_csv_equals_the_rules_and_the_screen(client, org):
     skills = len(org.skills)
     for got, want in zip(rows[1:], expected, strict=True):
         if want[0] in ("Required of", "At target", "Mean gap", "Wants to grow"):
-            assert [got[0], *got[3:3 + skills]] == [str(v) for v in want]
+            assert [got[0], *got[3 : 3 + skills]] == [str(v) for v in want]
         else:
             assert [got[0], *got[3:]] == [str(v) for v in want]
 
     # The same numbers are on the screen.
     body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
     screen = [int(v) for v in re.findall(r'data-testid="row-readiness">(\d+)%<', body)]
-    assert screen == [row[-2] for row in expected[:len(org.people)]]
+    assert screen == [row[-2] for row in expected[: len(org.people)]]
     footer = body.split("<tfoot>")[1]
     mean_gaps = re.search(r"Mean gap</th>(.*?)</tr>", footer, re.S).group(1)
     assert re.findall(r'<td class="hm-foot">([^<]*)</td>', mean_gaps) == [
@@ -85,8 +95,9 @@ def test_csv_equals_the_rules_and_the_screen(client, org):
 
 def test_xlsx_holds_the_same_values_as_numbers(client, org):
     client.force_login(org.manager)
-    response = client.get(reverse("assessments:team-export", args=[org.team.pk]),
-                          {"format": "xlsx"})
+    response = client.get(
+        reverse("assessments:team-export", args=[org.team.pk]), {"format": "xlsx"}
+    )
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.content))
     sheet = workbook["Skill map"]
@@ -97,7 +108,7 @@ def test_xlsx_holds_the_same_values_as_numbers(client, org):
         got = [v if v is not None else "" for v in got]
         want = ["" if v == "not assessed" else v for v in want]  # an empty cell with a note
         if want[0] in ("Required of", "At target", "Mean gap", "Wants to grow"):
-            assert [got[0], *got[3:3 + skills]] == want
+            assert [got[0], *got[3 : 3 + skills]] == want
         else:
             assert [got[0], *got[3:]] == want
     assert "Cells" in workbook.sheetnames
@@ -106,16 +117,17 @@ def test_xlsx_holds_the_same_values_as_numbers(client, org):
 def test_exports_follow_the_filters_on_screen(client, org):
     category = org.skills[0].category
     client.force_login(org.manager)
-    response = client.get(reverse("assessments:team-export", args=[org.team.pk]),
-                          {"format": "csv", "category": category.pk})
+    response = client.get(
+        reverse("assessments:team-export", args=[org.team.pk]),
+        {"format": "csv", "category": category.pk},
+    )
     header = next(csv.reader(io.StringIO(response.content.decode())))
     assert set(header[3:-2]) == {s.name for s in org.skills if s.category_id == category.pk}
 
 
 def test_unknown_format_is_a_bad_request(client, org):
     client.force_login(org.manager)
-    response = client.get(reverse("assessments:team-export", args=[org.team.pk]),
-                          {"format": "pdf"})
+    response = client.get(reverse("assessments:team-export", args=[org.team.pk]), {"format": "pdf"})
     assert response.status_code == 400
 
 
@@ -124,8 +136,10 @@ def test_unknown_format_is_a_bad_request(client, org):
 def test_export_queries_do_not_grow_with_the_team(
     make_team_org, client, fmt, shape, django_assert_num_queries
 ):
-    for org in (make_team_org(people=3, skills=4),
-                make_team_org(people=50, skills=40, categories=5)):
+    for org in (
+        make_team_org(people=3, skills=4),
+        make_team_org(people=50, skills=40, categories=5),
+    ):
         client.force_login(org.manager)
         url = reverse("assessments:team-export", args=[org.team.pk])
         client.get(url, {"format": fmt, "shape": shape})
@@ -147,14 +161,16 @@ def upload(client, team, text: str):  # noqa: ANN001, ANN201
 def test_import_preview_shows_row_level_errors_and_writes_nothing(make_team_org, client, org):
     person, skill = org.people[0], org.skills[0]
     stranger = make_team_org(people=1, skills=1, rated=False).people[0]
-    csv_text = "\n".join([
-        "email,skill,level",
-        f"{person.email},{skill.slug},3",             # valid
-        f"{stranger.email},{skill.slug},2",           # not a member
-        f"{person.email},no-such-skill,2",            # unknown skill
-        f"{org.people[1].email},{skill.slug},7",      # bad level
-        f"{person.email.upper()},{skill.slug},1",     # same cell twice (email is case-blind)
-    ])
+    csv_text = "\n".join(
+        [
+            "email,skill,level",
+            f"{person.email},{skill.slug},3",  # valid
+            f"{stranger.email},{skill.slug},2",  # not a member
+            f"{person.email},no-such-skill,2",  # unknown skill
+            f"{org.people[1].email},{skill.slug},7",  # bad level
+            f"{person.email.upper()},{skill.slug},1",  # same cell twice (email is case-blind)
+        ]
+    )
     client.force_login(org.manager)
     before = SkillRating.objects.count()
 
@@ -183,8 +199,9 @@ def test_import_of_a_valid_file_records_every_row_after_confirmation(client, org
     assert SkillRating.objects.count() == before  # the preview writes nothing
     payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
 
-    response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
-                           {"payload": payload}, follow=True)
+    response = client.post(
+        reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload}, follow=True
+    )
 
     assert "Imported 4 manager ratings" in response.content.decode()
     for person, skill in rows:
@@ -195,8 +212,11 @@ def test_import_of_a_valid_file_records_every_row_after_confirmation(client, org
 def test_import_confirmation_refuses_a_tampered_payload(client, org):
     client.force_login(org.manager)
     before = SkillRating.objects.count()
-    response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
-                           {"payload": "forged:payload"}, follow=True)
+    response = client.post(
+        reverse("assessments:team-import", args=[org.team.pk]),
+        {"payload": "forged:payload"},
+        follow=True,
+    )
     assert "expired" in response.content.decode()
     assert SkillRating.objects.count() == before
 
@@ -204,16 +224,19 @@ def test_import_confirmation_refuses_a_tampered_payload(client, org):
 def test_import_stops_when_a_cell_was_rated_since_the_preview(client, org):
     person, skill = org.people[0], org.skills[1]
     client.force_login(org.manager)
-    preview = upload(client, org.team,
-                     f"email,skill,level\n{person.email},{skill.slug},4\n").content.decode()
+    preview = upload(
+        client, org.team, f"email,skill,level\n{person.email},{skill.slug},4\n"
+    ).content.decode()
     payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
     other = UserFactory()
     org.team.managers.add(other)
-    SkillRating.objects.create(person=person, skill=skill, level=1, source="manager",
-                               rated_by=other)
+    SkillRating.objects.create(
+        person=person, skill=skill, level=1, source="manager", rated_by=other
+    )
     before = SkillRating.objects.count()
-    response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
-                           {"payload": payload})
+    response = client.post(
+        reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload}
+    )
     assert "nothing was imported" in response.content.decode()
     assert SkillRating.objects.count() == before
 
@@ -231,8 +254,9 @@ def test_import_needs_the_header_and_utf8(client, org):
 def test_import_refuses_a_retired_skill(client, org):
     retired = SkillFactory(is_active=False)
     client.force_login(org.manager)
-    body = upload(client, org.team,
-                  f"email,skill,level\n{org.people[0].email},{retired.slug},2\n").content.decode()
+    body = upload(
+        client, org.team, f"email,skill,level\n{org.people[0].email},{retired.slug},2\n"
+    ).content.decode()
     assert "No active skill has this slug." in body
 
 
@@ -261,10 +285,13 @@ def test_xlsx_map_keeps_the_heatmap_colours_and_markers(client, org):
     person, skills = org.people[0], org.skills
     SkillRating.objects.filter(person=person, skill=skills[1]).delete()  # not assessed
     # Self 2, then manager 0: two levels below target, and a calibration flag.
-    SkillRating.objects.create(person=person, skill=skills[2], level=0, source="manager",
-                               rated_by=org.manager)
-    states = {(s.person_id, s.skill_id): s
-              for s in skill_states(people=Person.objects.filter(team=org.team))}
+    SkillRating.objects.create(
+        person=person, skill=skills[2], level=0, source="manager", rated_by=org.manager
+    )
+    states = {
+        (s.person_id, s.skill_id): s
+        for s in skill_states(people=Person.objects.filter(team=org.team))
+    }
     colours = screen_colours()
     client.force_login(org.manager)
     url = reverse("assessments:team-export", args=[org.team.pk])
@@ -275,7 +302,7 @@ def test_xlsx_map_keeps_the_heatmap_colours_and_markers(client, org):
     seen_bands, seen_markers = set(), set()
     for row in sheet.iter_rows(min_row=2, max_row=1 + len(org.people)):
         member = people[row[0].value]
-        for cell, name in zip(row[3:3 + len(skills)], header[3:3 + len(skills)], strict=True):
+        for cell, name in zip(row[3 : 3 + len(skills)], header[3 : 3 + len(skills)], strict=True):
             state = states[(member.pk, by_name[name].pk)]
             if state.level is None:
                 band = "na"
@@ -328,8 +355,10 @@ def upload_file(client, team, content: bytes, name: str):  # noqa: ANN001, ANN20
 
 
 def all_states(org) -> dict:  # noqa: ANN001
-    return {(s.person_id, s.skill_id): s
-            for s in skill_states(people=Person.objects.filter(team=org.team))}
+    return {
+        (s.person_id, s.skill_id): s
+        for s in skill_states(people=Person.objects.filter(team=org.team))
+    }
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
@@ -366,10 +395,17 @@ def test_ratings_round_trip_records_exactly_the_edited_line(client, org, fmt):
 
     # One level changed (a cell the manager rated, no self-rating waiting).
     rows = read_long(content, fmt)
-    index = next(i for i, row in enumerate(rows[1:], start=1) if row[2] not in ("", None)
-                 and not before[(Person.objects.get(user__email=row[0]).pk,
-                                 next(s.pk for s in org.skills if s.slug == row[1]))]
-                 .awaiting_review)
+    index = next(
+        i
+        for i, row in enumerate(rows[1:], start=1)
+        if row[2] not in ("", None)
+        and not before[
+            (
+                Person.objects.get(user__email=row[0]).pk,
+                next(s.pk for s in org.skills if s.slug == row[1]),
+            )
+        ].awaiting_review
+    )
     email, slug, level = rows[index]
     new_level = (int(level) + 1) % 5
     if fmt == "csv":
@@ -390,8 +426,9 @@ def test_ratings_round_trip_records_exactly_the_edited_line(client, org, fmt):
     assert shown.count("<tr") == 2 and "Will be recorded" in shown and slug in shown
     assert f"{len(rows) - 2} rows that change nothing" in preview
     payload = re.search(r'name="payload" value="([^"]+)"', preview).group(1)
-    response = client.post(reverse("assessments:team-import", args=[org.team.pk]),
-                           {"payload": payload}, follow=True)
+    response = client.post(
+        reverse("assessments:team-import", args=[org.team.pk]), {"payload": payload}, follow=True
+    )
     assert "Imported 1 manager rating " in response.content.decode()
 
     assert SkillRating.objects.count() == ratings + 1
@@ -416,12 +453,14 @@ def test_ratings_export_leaves_out_the_exporter_and_members_without_email(client
 
 def test_import_skips_lines_without_a_level(client, org):
     first, second = org.people[:2]
-    text = "\n".join([
-        "email,skill,level",
-        f"{first.email},{org.skills[0].slug},",
-        "nobody@example.com,no-such-skill,",
-        f"{second.email},{org.skills[1].slug},4",
-    ])
+    text = "\n".join(
+        [
+            "email,skill,level",
+            f"{first.email},{org.skills[0].slug},",
+            "nobody@example.com,no-such-skill,",
+            f"{second.email},{org.skills[1].slug},4",
+        ]
+    )
     client.force_login(org.manager)
     body = upload(client, org.team, text).content.decode()
     assert 'data-testid="import-ready"' in body and "1 rating to record" in body
@@ -430,11 +469,13 @@ def test_import_skips_lines_without_a_level(client, org):
 
 def test_import_of_the_manager_level_leaves_a_newer_self_rating_awaiting_review(client, org):
     person, skill = org.people[0], org.skills[0]  # self 0, then manager 0
-    SkillRating.objects.create(person=person, skill=skill, level=3, source="self",
-                               rated_by=person.user)
+    SkillRating.objects.create(
+        person=person, skill=skill, level=3, source="self", rated_by=person.user
+    )
     client.force_login(org.manager)
-    body = upload(client, org.team, f"email,skill,level\n{person.email},{skill.slug},0\n"
-                  ).content.decode()
+    body = upload(
+        client, org.team, f"email,skill,level\n{person.email},{skill.slug},0\n"
+    ).content.decode()
     assert "0 ratings to record" in body
     assert "stays in" in body and reverse("assessments:team-review", args=[org.team.pk]) in body
     assert all_states(org)[(person.pk, skill.pk)].awaiting_review
@@ -463,8 +504,9 @@ def test_import_reads_an_xlsx_workbook(client, org):
 def test_import_refuses_a_broken_or_oversized_workbook(client, org, monkeypatch):
     client.force_login(org.manager)
     before = SkillRating.objects.count()
-    body = upload_file(client, org.team, b"PK\x03\x04 not really a zip", "ratings.xlsx"
-                       ).content.decode()
+    body = upload_file(
+        client, org.team, b"PK\x03\x04 not really a zip", "ratings.xlsx"
+    ).content.decode()
     assert "not a readable XLSX workbook" in body and 'name="payload"' not in body
     monkeypatch.setattr("assessments.exports.ratings_import.XLSX_MAX_UNPACKED", 100)
     content = long_export(client, org, "xlsx")
@@ -526,5 +568,8 @@ def test_a_csv_import_leaves_one_audit_entry_per_rating(client, org):
     rating = person.ratings.filter(skill=skill, source="manager").first()
     entry = LogEntry.objects.get(change_message="via CSV import")
     assert (entry.user, entry.object_id, entry.content_type.model) == (
-        org.manager, str(rating.pk), "skillrating")
+        org.manager,
+        str(rating.pk),
+        "skillrating",
+    )
     assert entry.object_repr == f"{person} · {skill} → Expert (4)"

@@ -32,11 +32,17 @@ def on(day: str) -> int:
 def holder(db, settings):
     settings.CERTIFICATION_REMINDER_DAYS = [60, 30, 7]
     person = PersonFactory(user__email="holder@example.com")
-    curated = Certification.objects.create(name=ENGINEER, provider=ProviderFactory(),
-                                           validity_months=12, renewal_url=RENEW)
+    curated = Certification.objects.create(
+        name=ENGINEER, provider=ProviderFactory(), validity_months=12, renewal_url=RENEW
+    )
     return PersonCertification.objects.create(
-        person=person, certification=curated, name=ENGINEER, source="transcript",
-        earned_at=EXPIRES - dt.timedelta(days=365), expires_at=EXPIRES)
+        person=person,
+        certification=curated,
+        name=ENGINEER,
+        source="transcript",
+        earned_at=EXPIRES - dt.timedelta(days=365),
+        expires_at=EXPIRES,
+    )
 
 
 def test_sixty_thirty_and_seven_days_before_each_once(holder, mailoutbox) -> None:
@@ -55,8 +61,7 @@ def test_sixty_thirty_and_seven_days_before_each_once(holder, mailoutbox) -> Non
     assert "in 60 days" in first.body and RENEW in first.body
     assert "in 7 days" in mailoutbox[2].body
     steps = Reminder.objects.filter(kind="cert_expiry").order_by("sequence")
-    assert [(r.sequence, r.sent_at is not None) for r in steps] == [(0, True), (1, True),
-                                                                    (2, True)]
+    assert [(r.sequence, r.sent_at is not None) for r in steps] == [(0, True), (1, True), (2, True)]
 
 
 def test_first_known_late_gets_only_the_latest_step(holder, mailoutbox) -> None:
@@ -71,7 +76,8 @@ def test_none_after_a_renewal_upstream(holder, mailoutbox, transcript_server) ->
     assert on("2026-11-16") == 1
     renewed = full_transcript()
     renewed["certificationData"]["activeCertifications"][1]["expiration"] = (
-        "2028-01-15T12:00:00+00:00")
+        "2028-01-15T12:00:00+00:00"
+    )
     scenario.answers["full-share"] = json.dumps(renewed).encode()
     link = transcript_link_set(person=holder.person, url=FULL_URL)
     with client_for(base) as client:

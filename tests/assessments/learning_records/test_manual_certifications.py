@@ -18,12 +18,19 @@ pytestmark = pytest.mark.django_db
 
 def test_a_person_records_one_with_a_proof(make_employee_org, client) -> None:
     org = make_employee_org(skills=1)
-    Certification.objects.create(name="GitHub Copilot", provider=ProviderFactory(),
-                                 validity_months=24)
+    Certification.objects.create(
+        name="GitHub Copilot", provider=ProviderFactory(), validity_months=24
+    )
     client.force_login(org.person.user)
-    response = client.post(ADD, {"name": "github copilot", "number": "GH-123",
-                                 "proof_url": "https://credly.example/b/1",
-                                 "earned_on": "2026-03-01"})
+    response = client.post(
+        ADD,
+        {
+            "name": "github copilot",
+            "number": "GH-123",
+            "proof_url": "https://credly.example/b/1",
+            "earned_on": "2026-03-01",
+        },
+    )
     assert response.status_code == 302
     row = PersonCertification.objects.get(person=org.person)
     assert (row.name, row.source, row.number) == ("GitHub Copilot", "manual", "GH-123")
@@ -36,11 +43,17 @@ def test_a_person_records_one_with_a_proof(make_employee_org, client) -> None:
     ("data", "field", "message"),
     [
         ({"name": "X", "earned_on": "2026-03-01"}, "number", "number or a link"),
-        ({"name": "X", "number": "1", "earned_on": "2026-03-01", "expires_on": "2026-01-01"},
-         "expires_on", "after the date it was earned"),
+        (
+            {"name": "X", "number": "1", "earned_on": "2026-03-01", "expires_on": "2026-01-01"},
+            "expires_on",
+            "after the date it was earned",
+        ),
         ({"name": "X", "number": "1", "earned_on": "not a date"}, "earned_on", "valid date"),
-        ({"name": "X", "number": "1", "earned_on": "2026-03-01", "proof_url": "javascript:x"},
-         "proof_url", "valid URL"),
+        (
+            {"name": "X", "number": "1", "earned_on": "2026-03-01", "proof_url": "javascript:x"},
+            "proof_url",
+            "valid URL",
+        ),
     ],
 )
 def test_bad_input_is_refused_at_the_field(make_employee_org, client, data, field, message) -> None:
@@ -54,8 +67,12 @@ def test_bad_input_is_refused_at_the_field(make_employee_org, client, data, fiel
 
 def _manual(person) -> PersonCertification:
     return PersonCertification.objects.create(
-        person=person, name="Internal AI champion", number="42", source="manual",
-        earned_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+        person=person,
+        name="Internal AI champion",
+        number="42",
+        source="manual",
+        earned_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+    )
 
 
 def test_a_manager_of_the_person_checks_the_proof(make_employee_org, client) -> None:
@@ -74,8 +91,12 @@ def test_a_manager_of_the_person_checks_the_proof(make_employee_org, client) -> 
 def test_nobody_else_checks_it(make_employee_org, client, who) -> None:
     org = make_employee_org(skills=1)
     row = _manual(org.person)
-    user = {"person": org.person.user, "other_manager": org.other_manager, "lead": org.lead,
-            "teammate": org.teammate.user}[who]
+    user = {
+        "person": org.person.user,
+        "other_manager": org.other_manager,
+        "lead": org.lead,
+        "teammate": org.teammate.user,
+    }[who]
     client.force_login(user)
     url = reverse("assessments:person-certification-verify", args=[org.person.pk, row.pk])
     assert client.post(url).status_code == 404

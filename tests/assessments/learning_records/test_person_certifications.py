@@ -36,8 +36,11 @@ def _sync(base, person):
 def test_certifications_are_recorded_with_expiry_and_matched(transcript_server, org) -> None:
     base, _ = transcript_server
     engineer = Certification.objects.create(
-        name=ENGINEER.upper(), provider=ProviderFactory(), validity_months=12,
-        renewal_url="https://learn.microsoft.com/renew")
+        name=ENGINEER.upper(),
+        provider=ProviderFactory(),
+        validity_months=12,
+        renewal_url="https://learn.microsoft.com/renew",
+    )
     outcome = _sync(base, org.person)
     assert outcome.certifications_added == [FUNDAMENTALS, ENGINEER]
     rows = {row.name: row for row in PersonCertification.objects.filter(person=org.person)}
@@ -50,8 +53,7 @@ def test_certifications_are_recorded_with_expiry_and_matched(transcript_server, 
 
 def test_the_curated_validity_sets_a_missing_expiry(transcript_server, org) -> None:
     base, scenario = transcript_server
-    Certification.objects.create(name=FUNDAMENTALS, provider=ProviderFactory(),
-                                 validity_months=13)
+    Certification.objects.create(name=FUNDAMENTALS, provider=ProviderFactory(), validity_months=13)
     _sync(base, org.person)
     row = PersonCertification.objects.get(name=FUNDAMENTALS)
     assert row.expires_at == dt.datetime(2026, 4, 2, 10, 0, tzinfo=dt.UTC)  # earned + 13 months
@@ -62,7 +64,8 @@ def test_a_renewal_upstream_moves_the_expiry(transcript_server, org) -> None:
     _sync(base, org.person)
     renewed = full_transcript()
     renewed["certificationData"]["activeCertifications"][1]["expiration"] = (
-        "2028-01-15T23:59:59+00:00")
+        "2028-01-15T23:59:59+00:00"
+    )
     scenario.answers["full-share"] = json.dumps(renewed).encode()
     outcome = _sync(base, org.person)
     assert outcome.certifications_updated == [ENGINEER] and outcome.certifications_added == []

@@ -45,8 +45,7 @@ def test_full_answer_gives_completions_and_certifications(transcript_server) -> 
 def test_the_parsed_transcript_holds_no_personal_field() -> None:
     transcript = transcript_parse(full_transcript())
     text = repr(transcript)
-    for value in ("pii-username-zq81", "pii.mail.zq81@example.org", "Piilegal Zqname",
-                  "987650123"):
+    for value in ("pii-username-zq81", "pii.mail.zq81@example.org", "Piilegal Zqname", "987650123"):
         assert value not in text
 
 
@@ -94,10 +93,11 @@ def test_changed_shape_fails_loudly(transcript_server) -> None:
     [
         ([], "not a JSON object"),
         ({"modulesCompleted": {"uid": "x"}}, "not a list"),
-        ({"modulesCompleted": [{"title": "no uid", "completedOn": "2026-01-01T00:00:00Z"}]},
-         "no uid"),
-        ({"learningPathsCompleted": [{"uid": "p", "completedOn": "yesterday"}]},
-         "not a date-time"),
+        (
+            {"modulesCompleted": [{"title": "no uid", "completedOn": "2026-01-01T00:00:00Z"}]},
+            "no uid",
+        ),
+        ({"learningPathsCompleted": [{"uid": "p", "completedOn": "yesterday"}]}, "not a date-time"),
         ({"modulesCompleted": [], "certificationData": []}, "not an object"),
     ],
 )
@@ -118,8 +118,11 @@ def test_missing_optional_fields_are_tolerated() -> None:
 @pytest.mark.parametrize(
     ("url", "share", "locale"),
     [
-        ("https://learn.microsoft.com/en-us/users/someone/transcript/abc123XYZ", "abc123XYZ",
-         "en-us"),
+        (
+            "https://learn.microsoft.com/en-us/users/someone/transcript/abc123XYZ",
+            "abc123XYZ",
+            "en-us",
+        ),
         (" https://learn.microsoft.com/fr-FR/users/x.y/transcript/d9-k_2/ ", "d9-k_2", "fr-fr"),
     ],
 )

@@ -39,8 +39,9 @@ def linked(db):
     # The seeded catalog may hold the guidance's resources already: the test's own instead.
     TrainingResource.objects.filter(external_uid__in=[EMBRACE, PATH_UID]).delete()
     embrace = TrainingResourceFactory(title="Embrace responsible AI", external_uid=EMBRACE)
-    path = TrainingResourceFactory(title="AI Fundamentals path", kind="learning_path",
-                                   external_uid=PATH_UID)
+    path = TrainingResourceFactory(
+        title="AI Fundamentals path", kind="learning_path", external_uid=PATH_UID
+    )
     other = TrainingResourceFactory(title="Something else", external_uid="learn.other")
     items = {
         "embrace": LearningPlanItemFactory(person=person, resource=embrace, status="planned"),
@@ -93,12 +94,16 @@ def test_a_clicked_completion_gets_the_real_date(transcript_server, linked) -> N
     _person, link, items, _path = linked
     clicked = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
     LearningPlanItem.objects.filter(pk=items["embrace"].pk).update(
-        status="completed", started_at=clicked, completed_at=clicked)
+        status="completed", started_at=clicked, completed_at=clicked
+    )
     with client_for(base) as client:
         transcript_sync(link_id=link.pk, client=client)
     item = LearningPlanItem.objects.get(pk=items["embrace"].pk)
     assert (item.completed_at, item.started_at, item.verified_by) == (
-        EMBRACE_DONE, EMBRACE_DONE, "microsoft_learn")
+        EMBRACE_DONE,
+        EMBRACE_DONE,
+        "microsoft_learn",
+    )
 
 
 def test_a_dropped_item_stays_dropped(transcript_server, linked) -> None:
@@ -163,9 +168,7 @@ def _tables_holding(*values: str) -> list[str]:
     return found
 
 
-def test_personal_fields_are_in_no_table_and_no_log_line(
-    transcript_server, linked, caplog
-) -> None:
+def test_personal_fields_are_in_no_table_and_no_log_line(transcript_server, linked, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     base, scenario = transcript_server
     _person, link, _items, _path = linked
@@ -195,7 +198,10 @@ def test_command_prints_what_changed_and_dry_run(transcript_server, linked) -> N
     out = _Sink()
     call_command("sync_transcripts", "--person", "LEARNER@example.com", "--dry-run", stdout=out)
     text = "".join(out.lines)
-    assert "learner@example.com: 3 completions read: 3 new completions, 1 plan item verified, 2 new certifications." in text
+    assert (
+        "learner@example.com: 3 completions read: 3 new completions, 1 plan item verified, 2 new certifications."
+        in text
+    )
     assert "✓ plan item verified: Embrace responsible AI" in text
     assert "Dry run: would change 1 of 1 transcript(s)." in text
     assert not VerifiedCompletion.objects.exists()
@@ -215,8 +221,9 @@ def test_nightly_task_spreads_the_links(settings, linked, monkeypatch) -> None:
     settings.LEARN_TRANSCRIPT_SYNC_SPREAD = 3600
     second = transcript_link_set(person=PersonFactory(), url=FULL_URL)
     queued = []
-    monkeypatch.setattr(sync_transcript, "apply_async",
-                        lambda args, countdown: queued.append((args, countdown)))
+    monkeypatch.setattr(
+        sync_transcript, "apply_async", lambda args, countdown: queued.append((args, countdown))
+    )
     assert sync_all_transcripts.run() == 2
     assert queued == [([linked[1].pk], 0), ([second.pk], 1800)]
 

@@ -87,7 +87,9 @@ def test_sync_now_reads_the_transcript_and_shows_the_result(
     item.refresh_from_db()
     assert item.status == "completed" and item.verified_by == "microsoft_learn"
     page = client.get(PAGE).content.decode()
-    assert "3 completions read: 3 new completions, 1 plan item verified, 2 new certifications." in page
+    assert (
+        "3 completions read: 3 new completions, 1 plan item verified, 2 new certifications." in page
+    )
     assert "Fundamentals of Generative AI" in page and "Not in the catalog" in page
     plan = client.get(reverse("assessments:my-plan")).content.decode()
     assert "Verified by Microsoft Learn" in plan
@@ -97,8 +99,13 @@ def test_unlink_forgets_the_link_and_keeps_the_history(make_employee_org, client
     org = make_employee_org(skills=1)
     transcript_link_set(person=org.person, url=FULL_URL)
     VerifiedCompletion.objects.create(
-        person=org.person, source="microsoft_learn", external_uid="m", title="A module",
-        kind="module", completed_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC))
+        person=org.person,
+        source="microsoft_learn",
+        external_uid="m",
+        title="A module",
+        kind="module",
+        completed_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC),
+    )
     client.force_login(org.person.user)
     client.post(UNLINK)
     assert not TranscriptLink.objects.exists()
@@ -109,10 +116,14 @@ def _complete(person, count: int, resources=()) -> None:
     resources = list(resources)
     for index in range(count):
         VerifiedCompletion.objects.create(
-            person=person, source="microsoft_learn", external_uid=f"uid-{index}",
-            title=f"Upstream module {index}", kind="module",
+            person=person,
+            source="microsoft_learn",
+            external_uid=f"uid-{index}",
+            title=f"Upstream module {index}",
+            kind="module",
             resource=resources[index] if resources else None,
-            completed_at=dt.datetime(2026, 10, 1 + index, tzinfo=dt.UTC))
+            completed_at=dt.datetime(2026, 10, 1 + index, tzinfo=dt.UTC),
+        )
 
 
 def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(
@@ -122,11 +133,20 @@ def test_the_manager_sees_completions_outside_the_plan_on_the_persons_page(
     _complete(org.person, 1)
     in_plan = org.resources[0]
     VerifiedCompletion.objects.create(
-        person=org.person, source="microsoft_learn", external_uid="planned-uid",
-        title="Planned module", kind="module", resource=in_plan,
-        completed_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
-    LearningPlanItemFactory(person=org.person, resource=in_plan, status="completed",
-                            completed_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC))
+        person=org.person,
+        source="microsoft_learn",
+        external_uid="planned-uid",
+        title="Planned module",
+        kind="module",
+        resource=in_plan,
+        completed_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+    )
+    LearningPlanItemFactory(
+        person=org.person,
+        resource=in_plan,
+        status="completed",
+        completed_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+    )
     client.force_login(org.manager)
     page = client.get(reverse("assessments:person-detail", args=[org.person.pk]))
     text = page.content.decode()
@@ -162,15 +182,17 @@ def test_the_reassess_prompt_rests_on_verified_dates_and_says_so(make_employee_o
     later = timezone.now() + dt.timedelta(minutes=5)
     _complete(org.person, 1, [first])
     VerifiedCompletion.objects.filter(resource=first).update(completed_at=later)
-    LearningPlanItemFactory(person=org.person, resource=second, status="completed",
-                            completed_at=later)
+    LearningPlanItemFactory(
+        person=org.person, resource=second, status="completed", completed_at=later
+    )
     client.force_login(org.person.user)
     page = client.get(PAGE)
     prompt = page.context["reassess"]
     assert {skill.pk for skill in prompt.skills} == {skill.pk for skill in org.skills}
     assert prompt.basis == "2 completions, 1 verified"
-    assert "Based on <span data-testid=\"reassess-basis\">2 completions, 1 verified</span>" in (
-        page.content.decode())
+    assert 'Based on <span data-testid="reassess-basis">2 completions, 1 verified</span>' in (
+        page.content.decode()
+    )
     # Rated since: nothing to prompt.
     VerifiedCompletion.objects.update(completed_at=timezone.now() - dt.timedelta(days=30))
     LearningPlanItem.objects.update(completed_at=timezone.now() - dt.timedelta(days=30))

@@ -45,8 +45,13 @@ def certify(person, expires_on: dt.date = EXPIRY, name: str = ENGINEER) -> Perso
     )
     expires = at(expires_on, 12)
     return PersonCertification.objects.create(
-        person=person, certification=curated, name=name, source="transcript",
-        earned_at=expires - dt.timedelta(days=365), expires_at=expires)
+        person=person,
+        certification=curated,
+        name=name,
+        source="transcript",
+        earned_at=expires - dt.timedelta(days=365),
+        expires_at=expires,
+    )
 
 
 def digests_on(day: dt.date, mailbox, manager) -> list:
@@ -71,8 +76,13 @@ def test_listed_once_from_thirty_days_before(org, mailoutbox) -> None:
         assert "overdue" not in body
     assert "15 January 2027" in text and "15 Jan 2027" in html
     assert f"https://readiness.example.com/people/{ana.pk}/" in html
-    for day in (dt.date(2026, 12, 16), dt.date(2026, 12, 17), dt.date(2027, 1, 8),
-                dt.date(2027, 1, 15), dt.date(2027, 1, 16)):
+    for day in (
+        dt.date(2026, 12, 16),
+        dt.date(2026, 12, 17),
+        dt.date(2027, 1, 8),
+        dt.date(2027, 1, 15),
+        dt.date(2027, 1, 16),
+    ):
         assert digests_on(day, mailoutbox, org.manager) == []
     # Neither the department head above nor the holder hear of it.
     assert all(m.to != [org.department_head.email] for m in mailoutbox)
@@ -168,6 +178,7 @@ def test_one_digest_with_the_escalations_of_the_same_day(org, mailoutbox) -> Non
     [digest] = digests_on(due + dt.timedelta(days=28), mailoutbox, org.manager)
     assert digest.subject == (
         "1 person in your teams is overdue with their skills self-assessment; "
-        "1 certification expiring")
+        "1 certification expiring"
+    )
     assert overdue.display_name in digest.body and "Hugh Tester" in digest.body
     assert ENGINEER in digest.body and "in 30 days" in digest.body

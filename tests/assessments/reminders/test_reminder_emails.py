@@ -184,28 +184,40 @@ def test_a_template_that_uses_more_than_the_declared_values_is_rendered_in_full(
     # shared render cannot be made, each message is rendered in full.
     for person in (ana, ben, ana):
         context = reminder_context(person)
-        message = batch.build(name="reminder_due", to=[person.email], context=context,
-                              own={"person": ("email",)})
+        message = batch.build(
+            name="reminder_due", to=[person.email], context=context, own={"person": ("email",)}
+        )
         alone = email_build(name="reminder_due", to=[person.email], context=context)
         assert parts(message) == parts(alone)
         assert f"Hello {person.display_name}" in message.body
 
 
 def test_a_template_that_transforms_an_own_value_is_rendered_in_full(org, settings):
-    settings.TEMPLATES = [{
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {
-            "emails/shout-subject.html": "Hi {{ person.display_name|upper }}",
-            "emails/shout-body-text.html": "{{ person.display_name|truncatechars:6 }}",
-            "emails/shout-body-html.html": "<p>{{ person.display_name }}</p>",
-        })]},
-    }]
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "emails/shout-subject.html": "Hi {{ person.display_name|upper }}",
+                            "emails/shout-body-text.html": "{{ person.display_name|truncatechars:6 }}",
+                            "emails/shout-body-html.html": "<p>{{ person.display_name }}</p>",
+                        },
+                    )
+                ]
+            },
+        }
+    ]
     ana = add_person(org, "ana", assessed_at=ASSESSED)
     ben = add_person(org, "ben", assessed_at=ASSESSED)
     batch = EmailBatch()
 
     messages = [
-        batch.build(name="shout", to=[p.email], context={"person": p}, own={"person": ("display_name",)})
+        batch.build(
+            name="shout", to=[p.email], context={"person": p}, own={"person": ("display_name",)}
+        )
         for p in (ana, ben)
     ]
 

@@ -123,7 +123,9 @@ def test_a_skill_interval_shortens_the_cadence(org, mailoutbox):
     sent = run_days(dt.date(2026, 2, 1), dt.date(2026, 2, 10))
 
     assert sent == {
-        dt.date(2026, 2, 4): [(ana.email, "Your skills self-assessment is due today (4 February 2026)")]
+        dt.date(2026, 2, 4): [
+            (ana.email, "Your skills self-assessment is due today (4 February 2026)")
+        ]
     }
 
 
@@ -178,8 +180,11 @@ def test_days_follow_the_organization_time_zone(org, mailoutbox):
 
 def cycle_for(org, *, opens_on, due_on, include_subteams=True, **extra):
     cycle = AssessmentCycleFactory(
-        name="Spring review", opens_on=opens_on, due_on=due_on,
-        include_subteams=include_subteams, **extra,
+        name="Spring review",
+        opens_on=opens_on,
+        due_on=due_on,
+        include_subteams=include_subteams,
+        **extra,
     )
     cycle.teams.add(org.department)
     return cycle
@@ -189,14 +194,19 @@ def test_cycle_covers_sub_teams_and_runs_its_own_sequence(org, mailoutbox):
     recent = at(dt.date(2026, 5, 20), 9)  # well within cadence: only the cycle makes them due
     ana = add_person(org, "ana", assessed_at=recent)  # in the sub-team Platform
     boss = add_person(org, "boss", assessed_at=recent, team=org.department)
-    outsider = add_person(org, "out", assessed_at=recent, team=org.team.__class__.objects.create(name="Sales"))
+    outsider = add_person(
+        org, "out", assessed_at=recent, team=org.team.__class__.objects.create(name="Sales")
+    )
     cycle = cycle_for(org, opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 15))
 
     sent = run_days(dt.date(2026, 5, 30), dt.date(2026, 7, 20))
 
     assert sorted(sent) == days(0, 21, 28, 35, 42, base=dt.date(2026, 6, 1))
     assert sorted(to for to, _ in sent[dt.date(2026, 6, 1)]) == sorted([ana.email, boss.email])
-    assert sent[dt.date(2026, 6, 1)][0][1] == "Spring review: your skills self-assessment is due by 15 June 2026"
+    assert (
+        sent[dt.date(2026, 6, 1)][0][1]
+        == "Spring review: your skills self-assessment is due by 15 June 2026"
+    )
     assert outsider.email not in {to for day in sent.values() for to, _ in day}
     # Ana escalates to her team's manager; the department head manages Boss's team.
     escalation = dict(sent[dt.date(2026, 7, 13)])
@@ -208,7 +218,9 @@ def test_cycle_without_sub_teams_leaves_them_out(org, mailoutbox):
     recent = at(dt.date(2026, 5, 20), 9)
     add_person(org, "ana", assessed_at=recent)  # sub-team
     boss = add_person(org, "boss", assessed_at=recent, team=org.department)
-    cycle_for(org, opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 15), include_subteams=False)
+    cycle_for(
+        org, opens_on=dt.date(2026, 6, 1), due_on=dt.date(2026, 6, 15), include_subteams=False
+    )
 
     sent = run_days(dt.date(2026, 6, 1), dt.date(2026, 6, 1))
 
@@ -412,7 +424,11 @@ def test_queries_per_batch_do_not_grow_with_people(org, size, mailoutbox):
     # 1 mark sent, 1 the webhook endpoints (the "person.due" events, none subscribed); 1 the
     # certifications expiring within the digest's window (none); 1 this run's digest claims
     # (escalations and expiring certifications: none). Savepoints left out.
-    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
     assert len(statements) == 14, "\n".join(statements)
     assert result.people_checked == size
 
@@ -435,9 +451,15 @@ def test_an_escalation_and_a_first_reminder_in_the_same_batch_both_go_out(org, m
 
 
 def _step(person, *, claimed_by: str, claimed_at) -> Reminder:  # noqa: ANN001
-    return Reminder.objects.create(person=person, kind="due", period="cadence:never",
-                                   sequence=0, due_on=DUE, claimed_by=claimed_by,
-                                   claimed_at=claimed_at)
+    return Reminder.objects.create(
+        person=person,
+        kind="due",
+        period="cadence:never",
+        sequence=0,
+        due_on=DUE,
+        claimed_by=claimed_by,
+        claimed_at=claimed_at,
+    )
 
 
 def test_a_claim_never_takes_a_step_another_live_run_holds(org):
@@ -451,8 +473,17 @@ def test_a_claim_never_takes_a_step_another_live_run_holds(org):
         held.refresh_from_db()
         assert held.claimed_by == "other-run"
         # The same step inserted by this run too: the first insert stays, no error.
-        duplicate = step_row(run, sequence_of(run, people_reassessment(
-            people=Person.objects.filter(pk=person.pk), today=DUE)[person.pk]), 0, DUE)
+        duplicate = step_row(
+            run,
+            sequence_of(
+                run,
+                people_reassessment(people=Person.objects.filter(pk=person.pk), today=DUE)[
+                    person.pk
+                ],
+            ),
+            0,
+            DUE,
+        )
         duplicate.period = held.period
         claim(run, [duplicate], [])
         assert list(Reminder.objects.values_list("claimed_by", flat=True)) == ["other-run"]

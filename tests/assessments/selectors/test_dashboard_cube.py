@@ -87,12 +87,13 @@ def test_cube_matches_the_rules_on_the_hand_built_organization(leadership_org):
     assert cube.total == group_readiness(people=people, by="all")[0]
     per_skill = cube.skills_by(lambda role: "all")
     assert {skill: f for (_, skill), f in per_skill.items()} == skill_readiness(people=people)
-    assert {k: (f.required, f.at_target, f.not_assessed, f.total_gap)
-            for k, f in cube.pairs.items()} == naive_pairs(people)
-    assert {team: (c.people, c.compared, c.flagged)
-            for team, c in cube.calibration.items()} == naive_calibration(people)
-    assert cube.within_cadence_by(lambda team, role: team) == {
-        org.platform.pk: 3, org.sales.pk: 2}
+    assert {
+        k: (f.required, f.at_target, f.not_assessed, f.total_gap) for k, f in cube.pairs.items()
+    } == naive_pairs(people)
+    assert {
+        team: (c.people, c.compared, c.flagged) for team, c in cube.calibration.items()
+    } == naive_calibration(people)
+    assert cube.within_cadence_by(lambda team, role: team) == {org.platform.pk: 3, org.sales.pk: 2}
     assert cube.within_cadence_by(lambda team, role: team) == naive_within(people, TODAY)
 
     expected = EXPECTED["all"]
@@ -101,7 +102,11 @@ def test_cube_matches_the_rules_on_the_hand_built_organization(leadership_org):
     assert round(100 * cube.total_within_cadence / cube.total.people) == expected["compliance"]
     calibration = cube.calibration[org.platform.pk]
     assert (calibration.people, calibration.compared, calibration.flagged, calibration.percent) == (
-        5, 5, 1, 20)
+        5,
+        5,
+        1,
+        20,
+    )
 
 
 def test_cube_covers_only_the_people_it_is_given(leadership_org):
@@ -138,7 +143,9 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
     # The first instant still within a 30-day cadence on 1 June: local midnight of 3 May.
     midnight = dt.datetime(2026, 5, 3, 0, 0, tzinfo=PARIS)
     edge_midnight = person("edge-midnight", midnight, RECENT)  # due 2 June: within
-    edge_before = person("edge-before", midnight - dt.timedelta(microseconds=1), RECENT)  # due today
+    edge_before = person(
+        "edge-before", midnight - dt.timedelta(microseconds=1), RECENT
+    )  # due today
     renewed = person("renewed", NOW - 40 * days, NOW - 100 * days)  # ... but submitted lately
     person("overdue", RECENT, RECENT)  # no submission for a cycle past due
     submitted = person("submitted", RECENT, RECENT)
@@ -148,10 +155,12 @@ def test_compliance_follows_cycles_submissions_and_skill_intervals():
     past_due.teams.add(team)
     for p in (fresh, stale_short, edge_in, edge_out, edge_midnight, edge_before, submitted):
         # An early submission: it restarts no cadence that a later rating has not.
-        AssessmentSubmission.objects.create(person=p, cycle=past_due, kind="full",
-                                            submitted_at=NOW - 45 * days)
-    AssessmentSubmission.objects.create(person=renewed, cycle=past_due, kind="quick_review",
-                                        submitted_at=NOW - 2 * days)
+        AssessmentSubmission.objects.create(
+            person=p, cycle=past_due, kind="full", submitted_at=NOW - 45 * days
+        )
+    AssessmentSubmission.objects.create(
+        person=renewed, cycle=past_due, kind="quick_review", submitted_at=NOW - 2 * days
+    )
     not_yet_due = AssessmentCycleFactory(opens_on=TODAY - 1 * days, due_on=TODAY + 10 * days)
     not_yet_due.teams.add(team)  # pending for everyone, but not past due: no one out
 
@@ -172,10 +181,12 @@ def test_cube_matches_the_rules_on_generated_teams(make_team_org, size):
     people = Person.objects.all()
     cube = readiness_cube(people=people, today=TODAY)
     assert cube.readiness_by(lambda team, role: team) == group_readiness(people=people, by="team")
-    assert {k: (f.required, f.at_target, f.not_assessed, f.total_gap)
-            for k, f in cube.pairs.items()} == naive_pairs(people)
-    assert {team: (c.people, c.compared, c.flagged)
-            for team, c in cube.calibration.items()} == naive_calibration(people)
+    assert {
+        k: (f.required, f.at_target, f.not_assessed, f.total_gap) for k, f in cube.pairs.items()
+    } == naive_pairs(people)
+    assert {
+        team: (c.people, c.compared, c.flagged) for team, c in cube.calibration.items()
+    } == naive_calibration(people)
     within = cube.within_cadence_by(lambda team, role: team)
     assert within == naive_within(people, TODAY)
     assert sum(within.values()) == 4 * size  # rated ten days ago: everybody within cadence

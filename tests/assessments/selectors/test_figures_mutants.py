@@ -39,8 +39,9 @@ def clean_framework(db):
 
 def test_readiness_ratios_divide_what_they_name():
     # 8 required pairs, 6 at target, a gap of 3 in all; 1 of 4 people fully ready.
-    figures = Readiness(people=4, people_ready=1, required=8, at_target=6, not_assessed=1,
-                        total_gap=3)
+    figures = Readiness(
+        people=4, people_ready=1, required=8, at_target=6, not_assessed=1, total_gap=3
+    )
     assert figures.share == 0.75
     # 75, not 76 (share × 101) nor 1 (share / 100): the percent is the share in hundredths.
     assert figures.percent == 75
@@ -170,8 +171,13 @@ def test_last_assessed_is_the_latest_over_every_cadence(clean_framework, setting
     for person, (fast_at, slow_at) in ((ann, (5, 40)), (ben, (40, 5))):
         for skill, days_ago in ((fast, fast_at), (slow, slow_at)):
             RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
-            SkillRatingFactory(person=person, skill=skill, level=1, source="self",
-                               created_at=NOW - dt.timedelta(days=days_ago))
+            SkillRatingFactory(
+                person=person,
+                skill=skill,
+                level=1,
+                source="self",
+                created_at=NOW - dt.timedelta(days=days_ago),
+            )
 
     for person in (ann, ben):
         assert person_reassessment(person=person).last_assessed_at == NOW - dt.timedelta(days=5)
@@ -185,8 +191,13 @@ def test_the_due_date_counts_from_the_current_zone_s_day(clean_framework):
     person = PersonFactory()
     skill = SkillFactory(reassessment_interval_days=30)
     RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
-    SkillRatingFactory(person=person, skill=skill, level=1, source="self",
-                       created_at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC))
+    SkillRatingFactory(
+        person=person,
+        skill=skill,
+        level=1,
+        source="self",
+        created_at=dt.datetime(2026, 6, 1, 22, 30, tzinfo=dt.UTC),
+    )
     assert person_reassessment(person=person).due_on == dt.date(2026, 7, 2)
     with timezone.override("America/New_York"):
         assert person_reassessment(person=person).due_on == dt.date(2026, 7, 1)

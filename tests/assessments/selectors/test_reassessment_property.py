@@ -105,7 +105,9 @@ def reference(scope, people, skills, submissions, today) -> dict[int, Reassessme
             for days, group in groups.items()
             if any(at for at in group)
         }
-        due_dates = [timezone.localdate(at) + dt.timedelta(days=days) for days, at in firsts.items()]
+        due_dates = [
+            timezone.localdate(at) + dt.timedelta(days=days) for days, at in firsts.items()
+        ]
         due_on = today if never else min(due_dates, default=None)
         cycle = cycles.get(person.pk)
         if cycle is not None:
@@ -136,7 +138,10 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
         category = SkillCategory.objects.create(name="R", slug="r-cat")
         skills = [
             Skill.objects.create(
-                name=f"R{i}", slug=f"r-{i}", category=category, is_active=active,
+                name=f"R{i}",
+                slug=f"r-{i}",
+                category=category,
+                is_active=active,
                 reassessment_interval_days=days,
             )
             for i, (active, days) in enumerate(org["skills"])
@@ -145,14 +150,18 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
             name="Everyone", slug="everyone", is_everyone=True
         )
         audience = Audience.objects.create(name="RA", slug="ra")
-        roles = [Role.objects.create(name=f"RR{i}", slug=f"rr-{i}", audience=audience)
-                 for i in range(len(org["roles"]))]
+        roles = [
+            Role.objects.create(name=f"RR{i}", slug=f"rr-{i}", audience=audience)
+            for i in range(len(org["roles"]))
+        ]
         for role, per_skill in zip(roles, org["roles"], strict=True):
             for skill, target in zip(skills, per_skill, strict=False):
                 if target is not None:
                     RoleRequirement.objects.create(role=role, skill=skill, target_level=target)
-        for owner, per_skill in ((audience, org["audience_targets"]),
-                                 (everyone, org["everyone_targets"])):
+        for owner, per_skill in (
+            (audience, org["audience_targets"]),
+            (everyone, org["everyone_targets"]),
+        ):
             for skill, target in zip(skills, per_skill, strict=False):
                 if target is not None:
                     AudienceRequirement.objects.create(
@@ -163,15 +172,21 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
         people = []
         for i, (role_index, team_index, active) in enumerate(org["people"]):
             role = roles[role_index % len(roles)] if role_index is not None else None
-            people.append(Person.objects.create(
-                user=UserFactory(username=f"reassess-{i}"), role=role, team=teams[team_index],
-                is_active=active,
-            ))
+            people.append(
+                Person.objects.create(
+                    user=UserFactory(username=f"reassess-{i}"),
+                    role=role,
+                    team=teams[team_index],
+                    is_active=active,
+                )
+            )
         cycle = None
         if org["cycle"] is not None:
             team_index, due_in = org["cycle"]
             cycle = AssessmentCycle.objects.create(
-                name="R cycle", status="open", opens_on=TODAY - dt.timedelta(days=30),
+                name="R cycle",
+                status="open",
+                opens_on=TODAY - dt.timedelta(days=30),
                 due_on=TODAY + dt.timedelta(days=due_in),
             )
             if team_index is not None:
@@ -179,8 +194,11 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
         for person_slot, skill_slot, source, hours in org["ratings"]:
             if person_slot < len(people) and skill_slot < len(skills):
                 SkillRating.objects.create(
-                    person=people[person_slot], skill=skills[skill_slot], level=2,
-                    source=source, created_at=BASE + dt.timedelta(hours=hours),
+                    person=people[person_slot],
+                    skill=skills[skill_slot],
+                    level=2,
+                    source=source,
+                    created_at=BASE + dt.timedelta(hours=hours),
                 )
         ratings_before = SkillRating.objects.count()
         submissions = []
@@ -191,15 +209,22 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
             if confirmed:
                 # A confirmation is a submission and never a rating.
                 time_machine.move_to(at, tick=False)
-                submissions.append(self_assessment_confirm(
-                    person=people[person_slot], user=people[person_slot].user,
-                    cycle=cycle if for_cycle else None,
-                ))
+                submissions.append(
+                    self_assessment_confirm(
+                        person=people[person_slot],
+                        user=people[person_slot].user,
+                        cycle=cycle if for_cycle else None,
+                    )
+                )
             else:
-                submissions.append(AssessmentSubmission.objects.create(
-                    person=people[person_slot], kind="full",
-                    cycle=cycle if for_cycle else None, submitted_at=at,
-                ))
+                submissions.append(
+                    AssessmentSubmission.objects.create(
+                        person=people[person_slot],
+                        kind="full",
+                        cycle=cycle if for_cycle else None,
+                        submitted_at=at,
+                    )
+                )
         assert SkillRating.objects.count() == ratings_before
 
         scope = Person.objects.filter(pk__in=[p.pk for p in people])

@@ -28,7 +28,9 @@ def blank_framework():
 
 def resource(minutes, *links, audiences=(), title=None, preference=50):
     provider = ProviderFactory(preference=preference)
-    res = TrainingResourceFactory(duration_minutes=minutes, provider=provider, **({"title": title} if title else {}))
+    res = TrainingResourceFactory(
+        duration_minutes=minutes, provider=provider, **({"title": title} if title else {})
+    )
     res.audiences.set(audiences)
     for skill, level in links:
         ResourceSkillFactory(resource=res, skill=skill, level=level)

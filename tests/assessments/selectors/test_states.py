@@ -311,7 +311,11 @@ def test_required_skill_never_assessed_is_due_now(clean_framework):
     person = PersonFactory()
     RoleRequirementFactory(role=person.role, skill=SkillFactory(), target_level=1)
     status = person_reassessment(person=person)
-    assert status.is_due and status.due_on == timezone.localdate() and status.reason == "never assessed"
+    assert (
+        status.is_due
+        and status.due_on == timezone.localdate()
+        and status.reason == "never assessed"
+    )
 
 
 @time_machine.travel(NOW, tick=False)
@@ -374,7 +378,9 @@ def test_person_with_nothing_required_is_never_due(clean_framework):
 
 
 @pytest.mark.parametrize("size", [3, 30])
-def test_states_and_aggregates_cost_one_query_each(clean_framework, size, django_assert_num_queries):
+def test_states_and_aggregates_cost_one_query_each(
+    clean_framework, size, django_assert_num_queries
+):
     team = TeamFactory()
     role = RoleFactory()
     skills = SkillFactory.create_batch(4)

@@ -75,8 +75,14 @@ organization = st.fixed_dictionaries(
         # (person slot, skill slot — both taken modulo what exists —, self level, manager
         # level, which of the two rows is inserted first, minute)
         "ties": st.lists(
-            st.tuples(st.integers(0, 5), st.integers(0, 3), levels, levels, st.booleans(),
-                      st.integers(4, 5)),
+            st.tuples(
+                st.integers(0, 5),
+                st.integers(0, 3),
+                levels,
+                levels,
+                st.booleans(),
+                st.integers(4, 5),
+            ),
             min_size=1,
             max_size=3,
         ),
@@ -122,9 +128,16 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
                 target is not None and level is None,
                 target is not None and level is not None and level >= target,
                 # Awaiting review: a self level newer than the manager's and different.
-                bool(self_r and (manager_r is None or (
-                    self_r.created_at > manager_r.created_at and self_r.level != manager_r.level
-                ))),
+                bool(
+                    self_r
+                    and (
+                        manager_r is None
+                        or (
+                            self_r.created_at > manager_r.created_at
+                            and self_r.level != manager_r.level
+                        )
+                    )
+                ),
                 bool(self_r and manager_r and abs(self_r.level - manager_r.level) >= 2),
                 # What the states carry of the latest ratings themselves.
                 self_r.level if self_r else None,
@@ -274,7 +287,10 @@ def test_set_based_rules_equal_naive_rules(org):
         assert (overall.people_ready if overall else 0) == ready_people
         # The team map's one statement gives the same three figures.
         assert readiness_figures(people=scope) == (
-            per_person, skill_readiness(people=scope), overall or EMPTY_READINESS)
+            per_person,
+            skill_readiness(people=scope),
+            overall or EMPTY_READINESS,
+        )
         transaction.set_rollback(True)
 
 
@@ -311,8 +327,10 @@ def naive_after(history):
             level = manager_r[1]
         else:
             level = self_r[1] if self_r else None
-        awaiting = bool(self_r and (manager_r is None or (
-            self_r[3] > manager_r[3] and self_r[1] != manager_r[1])))
+        awaiting = bool(
+            self_r
+            and (manager_r is None or (self_r[3] > manager_r[3] and self_r[1] != manager_r[1]))
+        )
         result[skill_id] = (level, awaiting)
     return result
 
@@ -347,12 +365,18 @@ def test_confirmations_and_resaves_change_no_level_and_no_review(sequence, time_
             current = [
                 (skill_id, latest[1], latest[2])
                 for skill_id, rows in history.items()
-                if (latest := max((r for r in rows if r[0] == "self"),
-                                  key=lambda r: (r[3], r[4]), default=None))
+                if (
+                    latest := max(
+                        (r for r in rows if r[0] == "self"),
+                        key=lambda r: (r[3], r[4]),
+                        default=None,
+                    )
+                )
             ]
             if kind == "self":
                 self_assessment_submit(
-                    person=person, user=person.user,
+                    person=person,
+                    user=person.user,
                     entries=[RatingInput(skill.pk, level, interest=interest)],
                 )
                 mine = [r for r in history[skill.pk] if r[0] == "self"]
@@ -369,15 +393,17 @@ def test_confirmations_and_resaves_change_no_level_and_no_review(sequence, time_
                 self_assessment_confirm(person=person, user=person.user, cycle=cycle)
             else:
                 self_assessment_submit(
-                    person=person, user=person.user,
+                    person=person,
+                    user=person.user,
                     cycle=cycle if kind == "cycle" else None,
                     entries=[RatingInput(pk, lvl, interest=i) for pk, lvl, i in current],
                 )
             expected = naive_after(history)
             states = person_skill_states(person=person)
             actual = {
-                pk: (states[pk].level, states[pk].awaiting_review) if pk in states else
-                (None, False)
+                pk: (states[pk].level, states[pk].awaiting_review)
+                if pk in states
+                else (None, False)
                 for pk in history
             }
             assert actual == expected

@@ -24,8 +24,14 @@ DAY = dt.timedelta(days=1)
 
 def _verified(person, resource, when) -> VerifiedCompletion:
     return VerifiedCompletion.objects.create(
-        person=person, source="microsoft_learn", external_uid=f"uid-{person.pk}-{resource.pk}",
-        title=resource.title, kind="module", resource=resource, completed_at=when)
+        person=person,
+        source="microsoft_learn",
+        external_uid=f"uid-{person.pk}-{resource.pk}",
+        title=resource.title,
+        kind="module",
+        resource=resource,
+        completed_at=when,
+    )
 
 
 @pytest.fixture
@@ -41,14 +47,24 @@ def test_verified_plan_items_and_completions_outside_the_plan_count(course) -> N
     clicker, synced, outside = PersonFactory.create_batch(3)
     # Clicked complete: 1 → 2 (+1), not verified.
     SkillRatingFactory(person=clicker, skill=skill, level=1, created_at=t0)
-    LearningPlanItemFactory(person=clicker, resource=resource, status="completed",
-                            started_at=t0 + DAY, completed_at=t0 + 2 * DAY)
+    LearningPlanItemFactory(
+        person=clicker,
+        resource=resource,
+        status="completed",
+        started_at=t0 + DAY,
+        completed_at=t0 + 2 * DAY,
+    )
     SkillRatingFactory(person=clicker, skill=skill, level=2, created_at=t0 + 3 * DAY)
     # Synced: its plan item carries the upstream date, verified: 1 → 3 (+2).
     SkillRatingFactory(person=synced, skill=skill, level=1, created_at=t0)
-    LearningPlanItemFactory(person=synced, resource=resource, status="completed",
-                            started_at=t0 + DAY, completed_at=t0 + 2 * DAY,
-                            verified_by="microsoft_learn")
+    LearningPlanItemFactory(
+        person=synced,
+        resource=resource,
+        status="completed",
+        started_at=t0 + DAY,
+        completed_at=t0 + 2 * DAY,
+        verified_by="microsoft_learn",
+    )
     _verified(synced, resource, t0 + 2 * DAY)  # the same completion: not counted twice
     SkillRatingFactory(person=synced, skill=skill, level=3, created_at=t0 + 3 * DAY)
     # Outside the plan: the rating before the verified date, the first after it: 2 → 2 (0);
@@ -71,8 +87,13 @@ def test_a_verified_completion_rated_only_before_does_not_count(course) -> None:
     _verified(person, resource, t0 + DAY)
     # A completion of a resource not in the catalog (no resource) is never measured.
     VerifiedCompletion.objects.create(
-        person=person, source="microsoft_learn", external_uid="elsewhere", title="Elsewhere",
-        kind="module", completed_at=t0)
+        person=person,
+        source="microsoft_learn",
+        external_uid="elsewhere",
+        title="Elsewhere",
+        kind="module",
+        completed_at=t0,
+    )
     assert resources_effectiveness() == {}
 
 

@@ -44,8 +44,14 @@ def kept() -> dict[int, Effectiveness]:
 
 def completed(person, resource, skill, before: int, after: int, t0, **extra) -> LearningPlanItem:
     SkillRatingFactory(person=person, skill=skill, level=before, created_at=t0)
-    item = LearningPlanItemFactory(person=person, resource=resource, status="completed",
-                                   started_at=t0 + DAY, completed_at=t0 + 2 * DAY, **extra)
+    item = LearningPlanItemFactory(
+        person=person,
+        resource=resource,
+        status="completed",
+        started_at=t0 + DAY,
+        completed_at=t0 + 2 * DAY,
+        **extra,
+    )
     SkillRatingFactory(person=person, skill=skill, level=after, created_at=t0 + 3 * DAY)
     return item
 
@@ -62,8 +68,14 @@ def measured():
     completed(people[2], resources[1], skills[1], 2, 2, t0)
     completed(people[3], resources[2], skills[2], 3, 2, t0)
     VerifiedCompletion.objects.create(
-        person=people[3], source="microsoft_learn", external_uid="x", title="Up",
-        kind="module", resource=resources[0], completed_at=t0 - DAY)  # rated after only
+        person=people[3],
+        source="microsoft_learn",
+        external_uid="x",
+        title="Up",
+        kind="module",
+        resource=resources[0],
+        completed_at=t0 - DAY,
+    )  # rated after only
     return resources
 
 

@@ -127,7 +127,9 @@ def test_quick_review_records_a_submission_and_no_rating():
     cycle = AssessmentCycleFactory()
     submission = self_assessment_confirm(person=person, user=person.user, cycle=cycle)
     assert (submission.kind, submission.cycle, submission.changed_skills) == (
-        "quick_review", cycle, 0
+        "quick_review",
+        cycle,
+        0,
     )
     assert list(SkillRating.objects.values_list("pk", flat=True)) == before
 
@@ -183,15 +185,15 @@ def test_a_confirmation_never_undoes_a_manager_adjustment(time_machine):
     self_assessment_submit(person=person, user=person.user, entries=[RatingInput(skill.pk, 3)])
     assert person_skill_states(person=person)[skill.pk].awaiting_review
     time_machine.move_to("2026-03-02 09:00Z", tick=False)
-    manager_ratings_record(
-        manager=manager, entries=[RatingInput(skill.pk, 2, person_id=person.pk)]
-    )
-    for step, act in enumerate((
-        lambda: self_assessment_confirm(person=person, user=person.user),
-        lambda: self_assessment_submit(
-            person=person, user=person.user, entries=[RatingInput(skill.pk, 3)]
-        ),
-    )):
+    manager_ratings_record(manager=manager, entries=[RatingInput(skill.pk, 2, person_id=person.pk)])
+    for step, act in enumerate(
+        (
+            lambda: self_assessment_confirm(person=person, user=person.user),
+            lambda: self_assessment_submit(
+                person=person, user=person.user, entries=[RatingInput(skill.pk, 3)]
+            ),
+        )
+    ):
         time_machine.move_to(f"2026-03-0{3 + step} 09:00Z", tick=False)
         act()
         state = person_skill_states(person=person)[skill.pk]

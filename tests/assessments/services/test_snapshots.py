@@ -94,7 +94,9 @@ def test_rows_per_team_audience_skill_and_totals(org):
     assert (rag.people_in_scope, rag.people_at_target, rag.mean_gap) == (3, 1, pytest.approx(5 / 3))
     assert row(skill=skills["prompting"]).people_in_scope == 5
     # Nothing for groups without people in scope.
-    assert not ReadinessSnapshot.objects.filter(team=teams["sales"], audience=audiences["tech"]).exists()
+    assert not ReadinessSnapshot.objects.filter(
+        team=teams["sales"], audience=audiences["tech"]
+    ).exists()
     assert not ReadinessSnapshot.objects.filter(team=teams["sales"], skill=skills["rag"]).exists()
     assert result.rows == ReadinessSnapshot.objects.count()
 

@@ -31,7 +31,8 @@ def _today(settings):
 def certify(person, name: str, expires_in_days: int | None) -> PersonCertification:
     expires = None if expires_in_days is None else NOW + dt.timedelta(days=expires_in_days)
     return PersonCertification.objects.create(
-        person=person, name=name, source="manual", expires_at=expires)
+        person=person, name=name, source="manual", expires_at=expires
+    )
 
 
 @pytest.fixture
@@ -133,7 +134,9 @@ def test_dashboard_per_audience_with_both_audiences_above_the_floor(client, org)
     html = get(client, leadership_user(), "dashboard-certifications")
     tech, users = org.devs[0].role.audience, org.analysts[0].role.audience
     assert figures(section(html, f"audience-{tech.pk}")) == {
-        ENGINEER: (2, 1, 1), FUNDAMENTALS: (2, 0, 0)}
+        ENGINEER: (2, 1, 1),
+        FUNDAMENTALS: (2, 0, 0),
+    }
     assert figures(section(html, f"audience-{users.pk}")) == {ENGINEER: (1, 1, 0)}
 
 

@@ -207,8 +207,11 @@ def test_create_refuses_a_due_date_before_the_opening_or_in_the_past(leader, tod
     assert "The due date is in the past." in response.content.decode()
     response = client.post(
         reverse("assessments:cycle-create"),
-        {**data, "opens_on": (today + dt.timedelta(days=9)).isoformat(),
-         "due_on": (today + dt.timedelta(days=2)).isoformat()},
+        {
+            **data,
+            "opens_on": (today + dt.timedelta(days=9)).isoformat(),
+            "due_on": (today + dt.timedelta(days=2)).isoformat(),
+        },
     )
     assert response.status_code == 400
     assert "must not precede the opening date" in response.content.decode()
@@ -288,9 +291,9 @@ def test_closing_freezes_the_cycle(org, leader, today):
     crew[2].save()
     people(org["platform"], 2, "late")
     detail = client.get(reverse("assessments:cycle-detail", args=[cycle.pk]))
-    assert [(r.label, r.completion.submitted, r.completion.in_scope) for r in detail.context["teams"]] == [
-        ("Engineering › Platform", 1, 3)
-    ]
+    assert [
+        (r.label, r.completion.submitted, r.completion.in_scope) for r in detail.context["teams"]
+    ] == [("Engineering › Platform", 1, 3)]
     assert {p.person_id for p in detail.context["pending"]} == {crew[1].pk, crew[2].pk}
     assert "Closed on" in detail.content.decode()
     # Closing twice changes nothing.
@@ -354,8 +357,11 @@ def test_banner_warns_once_past_due_and_ignores_closed_and_future_cycles(org, em
     team_cycle(org["platform"], today=today, name="Late one", due_on=today - dt.timedelta(days=2))
     team_cycle(org["platform"], today=today, name="Closed one", status="closed")
     team_cycle(
-        org["platform"], today=today, name="Future one",
-        opens_on=today + dt.timedelta(days=3), due_on=today + dt.timedelta(days=9),
+        org["platform"],
+        today=today,
+        name="Future one",
+        opens_on=today + dt.timedelta(days=3),
+        due_on=today + dt.timedelta(days=9),
     )
 
     html = banner_for(employee.user)
@@ -387,13 +393,17 @@ def test_banner_query_count(org, employee, today, django_assert_num_queries):
 
 def build(org, today, size):
     """``size`` cycles over Engineering with ``size`` people per team, half submitted."""
-    crew = people(org["platform"], size, f"p{size}-") + people(org["engineering"], size, f"e{size}-")
+    crew = people(org["platform"], size, f"p{size}-") + people(
+        org["engineering"], size, f"e{size}-"
+    )
     cycles = [team_cycle(org["engineering"], today=today) for _ in range(size)]
     for cycle in cycles:
         for person in crew[::2]:
             submit(person, cycle)
     closed = team_cycle(org["engineering"], today=today)
-    client_for(UserFactory(is_superuser=True)).post(reverse("assessments:cycle-close", args=[closed.pk]))
+    client_for(UserFactory(is_superuser=True)).post(
+        reverse("assessments:cycle-close", args=[closed.pk])
+    )
     return cycles
 
 

@@ -48,12 +48,12 @@ def page(client, user) -> str:  # noqa: ANN001
 
 def section(body: str, testid: str) -> str:
     start = body.index(f'data-testid="{testid}"')
-    return body[start:body.index("</table>", start)]
+    return body[start : body.index("</table>", start)]
 
 
 def row(html: str, label: str) -> str:
     start = html.index(f'data-row="{label}"')
-    return html[start:html.index("</tr>", start)]
+    return html[start : html.index("</tr>", start)]
 
 
 def value(html: str, name: str) -> str:
@@ -72,8 +72,7 @@ def figures(html: str) -> dict:
     }
 
 
-def test_headline_audience_and_department_figures_are_the_hand_computed_ones(client, org,
-                                                                           settings):
+def test_headline_audience_and_department_figures_are_the_hand_computed_ones(client, org, settings):
     # Every group shown: 6 developers (Tech, Engineering), 3 analysts (Users, Sales).
     settings.MIN_AGGREGATE_PEOPLE = 3
     body = page(client, leadership_user())
@@ -108,11 +107,13 @@ def test_a_group_below_the_floor_hides_its_complement_too(client, org):
     departments = section(body, "departments")
     assert value(row(departments, "Sales"), "hidden") == "fewer than 5 people"
     assert value(row(departments, "Engineering"), "hidden") == (
-        "hidden: it would reveal a smaller group")
+        "hidden: it would reveal a smaller group"
+    )
     compliance = section(body, "compliance")
     assert value(row(compliance, "Sales"), "hidden") == "fewer than 5 people"
     assert value(row(compliance, "Engineering"), "hidden") == (
-        "hidden: it would reveal a smaller group")
+        "hidden: it would reveal a smaller group"
+    )
 
 
 def test_the_heatmap_shows_the_share_at_target_per_audience_and_skill(client, org, settings):
@@ -149,22 +150,28 @@ def test_calibration_share_by_department_and_team(client, org):
 
 
 def test_learning_activity_hours_by_status(client, org):
-    hour, ninety = TrainingResourceFactory(duration_minutes=60), TrainingResourceFactory(
-        duration_minutes=90)
+    hour, ninety = (
+        TrainingResourceFactory(duration_minutes=60),
+        TrainingResourceFactory(duration_minutes=90),
+    )
     for person in org.devs[:5]:
         LearningPlanItem.objects.create(person=person, resource=hour, status="planned")
     LearningPlanItem.objects.create(person=org.devs[0], resource=ninety, status="planned")
     LearningPlanItem.objects.create(person=org.devs[5], resource=ninety, status="in_progress")
-    LearningPlanItem.objects.create(person=org.analysts[0], resource=ninety, status="completed",
-                                    completed_at=NOW)
+    LearningPlanItem.objects.create(
+        person=org.analysts[0], resource=ninety, status="completed", completed_at=NOW
+    )
     LearningPlanItem.objects.create(person=org.analysts[1], resource=ninety, status="dropped")
     activity = page(client, leadership_user()).split('data-testid="activity"')[1]
-    planned = activity.split('data-status="planned"')[1].split('data-status=')[0]
+    planned = activity.split('data-status="planned"')[1].split("data-status=")[0]
     # 5 × 60 min + 90 min, six items, five people.
     assert (value(planned, "hours"), value(planned, "items"), value(planned, "people")) == (
-        "6.5", "6", "5")
+        "6.5",
+        "6",
+        "5",
+    )
     for status in ("in_progress", "completed"):
-        block = activity.split(f'data-status="{status}"')[1].split('data-status=')[0]
+        block = activity.split(f'data-status="{status}"')[1].split("data-status=")[0]
         assert value(block, "hidden") == "fewer than 5 people"
 
 
@@ -178,13 +185,28 @@ def test_training_effectiveness_is_the_mean_gain_with_its_n(client):
     for resource, gains in ((course, [1, 1, 2, 1, 1]), (small, [2, 2])):
         for gain in gains:
             person = PersonFactory()
-            SkillRating.objects.create(person=person, skill=skill, level=1, source="self",
-                                       created_at=start - dt.timedelta(days=1))
-            LearningPlanItem.objects.create(person=person, resource=resource, skill=skill,
-                                            status="completed", started_at=start,
-                                            completed_at=done)
-            SkillRating.objects.create(person=person, skill=skill, level=1 + gain,
-                                       source="self", created_at=done + dt.timedelta(days=1))
+            SkillRating.objects.create(
+                person=person,
+                skill=skill,
+                level=1,
+                source="self",
+                created_at=start - dt.timedelta(days=1),
+            )
+            LearningPlanItem.objects.create(
+                person=person,
+                resource=resource,
+                skill=skill,
+                status="completed",
+                started_at=start,
+                completed_at=done,
+            )
+            SkillRating.objects.create(
+                person=person,
+                skill=skill,
+                level=1 + gain,
+                source="self",
+                created_at=done + dt.timedelta(days=1),
+            )
     table = section(page(client, leadership_user()), "effectiveness")
     shown = table.split(f'data-resource="{course.pk}"')[1].split("</tr>")[0]
     assert (value(shown, "gain"), value(shown, "n")) == ("+1.20", "5")
@@ -195,17 +217,27 @@ def test_training_effectiveness_is_the_mean_gain_with_its_n(client):
 
 def test_top_open_concerns_by_category(client, org):
     for index, status in enumerate(["open", "open", "open", "in_review", "in_review"]):
-        Concern.objects.create(category="ethics", text=f"Ethics {index}", status=status,
-                               raised_by=org.devs[index].user, team=org.platform)
-    Concern.objects.create(category="ethics", text="Old", status="closed",
-                           raised_by=org.devs[5].user)
-    Concern.objects.create(category="job_impact", text="Mine", raised_by=org.devs[0].user,
-                           team=org.platform)
+        Concern.objects.create(
+            category="ethics",
+            text=f"Ethics {index}",
+            status=status,
+            raised_by=org.devs[index].user,
+            team=org.platform,
+        )
+    Concern.objects.create(
+        category="ethics", text="Old", status="closed", raised_by=org.devs[5].user
+    )
+    Concern.objects.create(
+        category="job_impact", text="Mine", raised_by=org.devs[0].user, team=org.platform
+    )
     body = page(client, leadership_user())
     concerns = section(body, "concerns")
     ethics = concerns.split('data-category="ethics"')[1].split("</tr>")[0]
     assert (value(ethics, "open"), value(ethics, "in-review"), value(ethics, "total")) == (
-        "3", "2", "5")
+        "3",
+        "2",
+        "5",
+    )
     # Leadership read the register itself, names included: no count is hidden from them.
     job = concerns.split('data-category="job_impact"')[1].split("</tr>")[0]
     assert (value(job, "open"), value(job, "total")) == ("1", "1")
@@ -220,12 +252,19 @@ def test_top_open_concerns_by_category(client, org):
 
 
 def test_trends_read_the_snapshots_and_say_their_dates(client, org):
-    def snap(days: int, people: int, ready: int, pairs: int, at_target: int, within: int,
-             **scope) -> None:
+    def snap(
+        days: int, people: int, ready: int, pairs: int, at_target: int, within: int, **scope
+    ) -> None:
         ReadinessSnapshot.objects.create(
-            date=TODAY - dt.timedelta(days=days), people_in_scope=people,
-            people_at_target=ready, pairs_in_scope=pairs, pairs_at_target=at_target,
-            mean_gap=1.0, people_assessed_within_cadence=within, **scope)
+            date=TODAY - dt.timedelta(days=days),
+            people_in_scope=people,
+            people_at_target=ready,
+            pairs_in_scope=pairs,
+            pairs_at_target=at_target,
+            mean_gap=1.0,
+            people_assessed_within_cadence=within,
+            **scope,
+        )
 
     snap(40, 9, 1, 15, 5, 3)  # 33 %, 11 %, 33 %
     snap(10, 9, 2, 15, 6, 4)  # 40 %, 22 %, 44 %
@@ -254,12 +293,18 @@ def test_a_smaller_privacy_threshold_shows_small_groups(client, org, settings):
     audiences = section(page(client, leadership_user()), "audiences")
     # Analysts: 3 pairs, ana1 at target; fully ready ana1; not assessed ana3; within ana1, ana2.
     assert figures(row(audiences, "Users")) == {
-        "people": 3, "readiness": 33, "ready": 33, "not_assessed": 1, "compliance": 67}
+        "people": 3,
+        "readiness": 33,
+        "ready": 33,
+        "not_assessed": 1,
+        "compliance": 67,
+    }
 
 
 def test_a_manager_sees_only_their_teams(client, org):
-    Concern.objects.create(category="ethics", text="Sales concern", team=org.sales,
-                           raised_by=org.analysts[0].user)
+    Concern.objects.create(
+        category="ethics", text="Sales concern", team=org.sales, raised_by=org.analysts[0].user
+    )
     body = page(client, org.manager)
     assert "Readiness of your teams" in body and "Your teams: Platform" in body
     expected = EXPECTED["tech"]
@@ -277,9 +322,15 @@ def test_a_manager_reads_the_trend_of_their_teams(make_team_org, client, org):
     org.platform.managers.add(other.manager)  # two teams, in two departments
     for team, people, ready in ((org.platform, 6, 3), (other.team, 4, 1), (None, 50, 40)):
         ReadinessSnapshot.objects.create(
-            date=TODAY - dt.timedelta(days=3), team=team, people_in_scope=people,
-            people_at_target=ready, pairs_in_scope=2 * people, pairs_at_target=people,
-            mean_gap=1.0, people_assessed_within_cadence=people)
+            date=TODAY - dt.timedelta(days=3),
+            team=team,
+            people_in_scope=people,
+            people_at_target=ready,
+            pairs_in_scope=2 * people,
+            pairs_at_target=people,
+            mean_gap=1.0,
+            people_assessed_within_cadence=people,
+        )
     body = page(client, other.manager)
     assert "Your teams: Platform, " in body
     point = section(body, "trend-table").split('data-date="2026-05-29"')[1].split("</tr>")[0]
@@ -308,8 +359,7 @@ def test_employees_are_refused_and_anonymous_visitors_sent_to_sign_in(client, or
     client.logout()
     for url in (URL, EXPORT):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith(
-            reverse("login"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_the_export_holds_the_tables_of_the_page(client, org, settings):
@@ -321,16 +371,29 @@ def test_the_export_holds_the_tables_of_the_page(client, org, settings):
     response = client.get(EXPORT)
     assert response.status_code == 200
     assert response["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml")
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
     assert 'filename="readiness-dashboard-2026-06-01.xlsx"' in response["Content-Disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["Summary", "By audience", "By department", "Audience x skill",
-                               "Trends", "Learning activity", "Training effectiveness",
-                               "Calibration", "Open concerns"]
+    assert book.sheetnames == [
+        "Summary",
+        "By audience",
+        "By department",
+        "Audience x skill",
+        "Trends",
+        "Learning activity",
+        "Training effectiveness",
+        "Calibration",
+        "Open concerns",
+    ]
     rows = {r[0]: r[1:] for r in book["By audience"].iter_rows(min_row=2, values_only=True)}
     tech = EXPECTED["tech"]
-    assert rows["Tech"][:4] == (tech["people"], tech["readiness"], tech["ready"],
-                                tech["not_assessed"])
+    assert rows["Tech"][:4] == (
+        tech["people"],
+        tech["readiness"],
+        tech["ready"],
+        tech["not_assessed"],
+    )
     assert rows["Tech"][5] == tech["compliance"]
     assert rows["Users"][0] == 3
     heat = list(book["Audience x skill"].iter_rows(values_only=True))

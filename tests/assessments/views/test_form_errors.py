@@ -36,8 +36,9 @@ def test_the_concern_form_says_its_limits_before_anything_is_cut(client):
 
 def test_a_concern_longer_than_the_limit_is_refused_at_the_field_not_cut(client):
     client.force_login(PersonFactory().user)
-    response = client.post(reverse("readiness:concern-create"),
-                           {"category": "ethics", "text": "x" * 4001})
+    response = client.post(
+        reverse("readiness:concern-create"), {"category": "ethics", "text": "x" * 4001}
+    )
     assert response.status_code == 200
     assert "at most 4000 characters (it has 4001)" in field_error(response.content.decode(), "text")
     assert not Concern.objects.exists()
@@ -55,21 +56,32 @@ def test_a_concern_without_topic_or_text_gets_both_messages_at_their_fields(clie
 # --- Plan goal --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("data, field, message", [
-    ({"target_share": "0", "due_date": "2027-01-01"}, "target_share",
-     "greater than or equal to 1"),
-    ({"target_share": "101", "due_date": "2027-01-01"}, "target_share",
-     "less than or equal to 100"),
-    ({"target_share": "50", "due_date": ""}, "due_date", "This field is required."),
-    ({"target_share": "50", "due_date": "31/02/2027"}, "due_date", "Enter a valid date."),
-])
+@pytest.mark.parametrize(
+    "data, field, message",
+    [
+        (
+            {"target_share": "0", "due_date": "2027-01-01"},
+            "target_share",
+            "greater than or equal to 1",
+        ),
+        (
+            {"target_share": "101", "due_date": "2027-01-01"},
+            "target_share",
+            "less than or equal to 100",
+        ),
+        ({"target_share": "50", "due_date": ""}, "due_date", "This field is required."),
+        ({"target_share": "50", "due_date": "31/02/2027"}, "due_date", "Enter a valid date."),
+    ],
+)
 def test_a_goal_with_bad_values_is_refused_at_the_field(client, data, field, message):
     lead = leadership_user()
     plan = ReadinessPlanFactory(owner=lead)
     client.force_login(lead)
     audience = PersonFactory().role.audience
-    response = client.post(reverse("assessments:plan-goal-create", args=[plan.pk]),
-                           {"audience": audience.pk, "skill": "", **data})
+    response = client.post(
+        reverse("assessments:plan-goal-create", args=[plan.pk]),
+        {"audience": audience.pk, "skill": "", **data},
+    )
     assert response.status_code == 400
     assert message in field_error(response.content.decode(), field)
     assert not PlanGoal.objects.exists()
@@ -85,11 +97,14 @@ def test_a_grid_cell_out_of_range_names_the_member_and_the_skill(make_team_org, 
     outsider = make_team_org(people=1, skills=1, rated=False).people[0]
     client.force_login(org.manager)
 
-    response = client.post(reverse("assessments:team-edit", args=[org.team.pk]), {
-        f"c-{person.pk}-{skill.pk}": "9",
-        f"c-{org.people[0].pk}-{org.skills[1].pk}": "2",
-        f"c-{outsider.pk}-{skill.pk}": "7",
-    })
+    response = client.post(
+        reverse("assessments:team-edit", args=[org.team.pk]),
+        {
+            f"c-{person.pk}-{skill.pk}": "9",
+            f"c-{org.people[0].pk}-{org.skills[1].pk}": "2",
+            f"c-{outsider.pk}-{skill.pk}": "7",
+        },
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -115,12 +130,17 @@ def test_a_self_assessment_note_says_its_limit_and_a_longer_one_is_refused(
     assert "2,000 characters max." in body
     before = SkillRating.objects.count()
 
-    response = client.post(url, {
-        "version": self_assessment_version(person=org.person),
-        f"s{skill.pk}-level": 3, f"s{skill.pk}-note": "n" * 2001,
-    })
+    response = client.post(
+        url,
+        {
+            "version": self_assessment_version(person=org.person),
+            f"s{skill.pk}-level": 3,
+            f"s{skill.pk}-note": "n" * 2001,
+        },
+    )
 
     assert response.status_code in (200, 400)
     assert "at most 2000 characters (it has 2001)" in field_error(
-        response.content.decode(), f"s{skill.pk}-note")
+        response.content.decode(), f"s{skill.pk}-note"
+    )
     assert SkillRating.objects.count() == before

@@ -87,11 +87,15 @@ def count_home_queries(client, user) -> int:
 
 def test_home_query_count_is_independent_of_organization_size(make_home_team, client):
     small_org = make_home_team(3)
-    small = (count_home_queries(client, small_org.manager),
-             count_home_queries(client, small_org.people[0].user))
+    small = (
+        count_home_queries(client, small_org.manager),
+        count_home_queries(client, small_org.people[0].user),
+    )
     big_org = make_home_team(40)
-    big = (count_home_queries(client, big_org.manager),
-           count_home_queries(client, big_org.people[0].user))
+    big = (
+        count_home_queries(client, big_org.manager),
+        count_home_queries(client, big_org.people[0].user),
+    )
     assert small == big
     # employee: session, user, person, groups (nav), managed-teams check, states, skills, readiness,
     # cadence, open cycles, managed teams list

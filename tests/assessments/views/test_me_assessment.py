@@ -57,7 +57,9 @@ def test_form_groups_required_skills_prefilled_with_descriptors(make_employee_or
     assert "3 · Advanced" in body and "Designs prompt patterns the team reuses." in body
     assert "Knows the concepts." in body
     # pre-filled with the current self level (1)
-    assert re.search(rf'name="s{skill.pk}-level" id="id_s{skill.pk}-level_1" value="1" checked', body)
+    assert re.search(
+        rf'name="s{skill.pk}-level" id="id_s{skill.pk}-level_1" value="1" checked', body
+    )
     # optional skills wait behind "Add another skill"
     more = body.index("Add another skill")
     assert body.index(optional.name) > more > body.index(skill.name)
@@ -75,7 +77,9 @@ def test_saving_appends_changed_skills_and_returns_to_me(make_employee_org, clie
     data[f"s{org.skills[0].pk}-grow"] = "on"
     data[f"s{org.skills[1].pk}-evidence_url"] = "https://example.com/demo"
     response = client.post(URL, data)
-    assert response.status_code == 302 and response["Location"] == reverse("assessments:my-readiness")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assessments:my-readiness"
+    )
     # two changed skills → two new rows; the unchanged third one adds nothing
     assert SkillRating.objects.filter(person=person).count() == before + 2
     states = person_skill_states(person=person)
@@ -126,7 +130,7 @@ def field_error(body: str, skill, message: str) -> bool:
     """The message sits in the skill's own block, at the field."""
     start = body.index(f'id="skill-{skill.slug}"')
     end = body.find('<fieldset class="sk', start + 1)
-    return message in body[start: end if end != -1 else None]
+    return message in body[start : end if end != -1 else None]
 
 
 def test_level_outside_the_scale_is_refused_at_the_field(make_employee_org, client):
@@ -209,7 +213,7 @@ def test_highlight_marks_the_skills_to_reassess(make_employee_org, client):
     assert "Time to reassess" in body
     assert body.count("Reassess after your learning") == 1
     block = body.index(f'id="skill-{org.skills[1].slug}"')
-    assert "skill-highlight" in body[block - 120: block]
+    assert "skill-highlight" in body[block - 120 : block]
 
 
 def test_quick_review_records_a_submission_and_no_rating(make_employee_org, client):
@@ -219,7 +223,9 @@ def test_quick_review_records_a_submission_and_no_rating(make_employee_org, clie
     assert "Nothing changed — confirm my ratings" in client.get(URL).content.decode()
     before = list(SkillRating.objects.values_list("pk", flat=True))
     response = client.post(CONFIRM)
-    assert response.status_code == 302 and response["Location"] == reverse("assessments:my-readiness")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "assessments:my-readiness"
+    )
     submission = AssessmentSubmission.objects.get(person=org.person)
     assert (submission.kind, submission.cycle) == (SubmissionKind.QUICK_REVIEW, cycle)
     assert list(SkillRating.objects.values_list("pk", flat=True)) == before
@@ -254,9 +260,12 @@ def test_only_the_person_edits_their_assessment(make_employee_org, client):
 # --- query counts ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("employee_org", [{"skills": 2, "ratings_per_skill": 1},
-                                          {"skills": 12, "ratings_per_skill": 4}],
-                         indirect=True, ids=["small", "large"])
+@pytest.mark.parametrize(
+    "employee_org",
+    [{"skills": 2, "ratings_per_skill": 1}, {"skills": 12, "ratings_per_skill": 4}],
+    indirect=True,
+    ids=["small", "large"],
+)
 def test_get_query_count_is_independent_of_skills_and_ratings(
     employee_org, client, django_assert_num_queries
 ):
@@ -268,9 +277,12 @@ def test_get_query_count_is_independent_of_skills_and_ratings(
         assert client.get(URL).status_code == 200
 
 
-@pytest.mark.parametrize("employee_org", [{"skills": 2, "ratings_per_skill": 1},
-                                          {"skills": 12, "ratings_per_skill": 4}],
-                         indirect=True, ids=["small", "large"])
+@pytest.mark.parametrize(
+    "employee_org",
+    [{"skills": 2, "ratings_per_skill": 1}, {"skills": 12, "ratings_per_skill": 4}],
+    indirect=True,
+    ids=["small", "large"],
+)
 def test_post_query_count_is_independent_of_skills_and_ratings(
     employee_org, client, django_assert_num_queries
 ):

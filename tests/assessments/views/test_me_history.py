@@ -67,12 +67,24 @@ def test_a_single_rating_is_not_drawn_on_the_axis():
 def test_history_page_shows_self_and_manager_lines_and_a_table(make_employee_org, client):
     org = make_employee_org(skills=2, ratings_per_skill=0)
     skill = org.skills[0]
-    SkillRatingFactory(person=org.person, skill=skill, level=1,
-                       created_at=NOW - dt.timedelta(days=200))
-    SkillRatingFactory(person=org.person, skill=skill, level=2, note="After the course",
-                       created_at=NOW - dt.timedelta(days=20))
-    SkillRatingFactory(person=org.person, skill=skill, level=2, source="manager",
-                       rated_by=org.manager, created_at=NOW - dt.timedelta(days=10))
+    SkillRatingFactory(
+        person=org.person, skill=skill, level=1, created_at=NOW - dt.timedelta(days=200)
+    )
+    SkillRatingFactory(
+        person=org.person,
+        skill=skill,
+        level=2,
+        note="After the course",
+        created_at=NOW - dt.timedelta(days=20),
+    )
+    SkillRatingFactory(
+        person=org.person,
+        skill=skill,
+        level=2,
+        source="manager",
+        rated_by=org.manager,
+        created_at=NOW - dt.timedelta(days=10),
+    )
     client.force_login(org.person.user)
     response = client.get(URL)
     assert response.status_code == 200
@@ -83,7 +95,7 @@ def test_history_page_shows_self_and_manager_lines_and_a_table(make_employee_org
     assert 'class="target-band"' in body
     assert "Not rated yet." in body and org.skills[1].name in body
     # the table alternative, newest first
-    table = body[body.index("as a table"):]
+    table = body[body.index("as a table") :]
     assert re.search(r"22 May 2026.*Manager \(.+\).*2 · Practitioner", table, re.S)
     assert "After the course" in table
     assert "<script" not in body.split("</footer>")[0].split("<main")[1]

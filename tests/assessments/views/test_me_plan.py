@@ -52,11 +52,18 @@ def test_user_without_person_is_refused(client):
 def test_plan_lists_items_with_status_due_assigner_provider_duration(make_employee_org, client):
     org = make_employee_org(skills=2)
     LearningPlanItemFactory(
-        person=org.person, resource=org.resources[0], skill=org.skills[0],
-        assigned_by=org.manager, status="in_progress",
+        person=org.person,
+        resource=org.resources[0],
+        skill=org.skills[0],
+        assigned_by=org.manager,
+        status="in_progress",
     )
-    LearningPlanItemFactory(person=org.person, resource=org.resources[1], status="completed",
-                            completed_at="2026-01-05T10:00:00Z")
+    LearningPlanItemFactory(
+        person=org.person,
+        resource=org.resources[1],
+        status="completed",
+        completed_at="2026-01-05T10:00:00Z",
+    )
     client.force_login(org.person.user)
     body = client.get(URL).content.decode()
     assert org.resources[0].title in body and org.resources[1].title in body
@@ -73,12 +80,21 @@ def test_progress_counts_planned_hours_apart_from_suggestions_and_unknown(make_e
     unknown = TrainingResourceFactory(duration_minutes=None)
     items = [
         LearningPlanItemFactory(person=org.person, resource=org.resources[0], status="completed"),
-        LearningPlanItemFactory(person=org.person, resource=TrainingResourceFactory(
-            duration_minutes=30), status="planned"),
-        LearningPlanItemFactory(person=org.person, resource=TrainingResourceFactory(
-            duration_minutes=600), status="suggested"),
-        LearningPlanItemFactory(person=org.person, resource=TrainingResourceFactory(
-            duration_minutes=600), status="dropped"),
+        LearningPlanItemFactory(
+            person=org.person,
+            resource=TrainingResourceFactory(duration_minutes=30),
+            status="planned",
+        ),
+        LearningPlanItemFactory(
+            person=org.person,
+            resource=TrainingResourceFactory(duration_minutes=600),
+            status="suggested",
+        ),
+        LearningPlanItemFactory(
+            person=org.person,
+            resource=TrainingResourceFactory(duration_minutes=600),
+            status="dropped",
+        ),
         LearningPlanItemFactory(person=org.person, resource=unknown, status="in_progress"),
     ]
     progress = plan_progress(items=items)
@@ -91,7 +107,8 @@ def test_add_a_recommended_resource(make_employee_org, client):
     org = make_employee_org(skills=1)
     client.force_login(org.person.user)
     response = client.post(
-        ADD, {"resource": org.resources[0].pk, "skill": org.skills[0].pk, "next": "/me/#recommended"}
+        ADD,
+        {"resource": org.resources[0].pk, "skill": org.skills[0].pk, "next": "/me/#recommended"},
     )
     assert response.status_code == 302 and response["Location"] == "/me/#recommended"
     item = LearningPlanItem.objects.get(person=org.person)
@@ -132,8 +149,9 @@ def test_start_then_complete_asks_to_reassess_the_skills_it_builds(make_employee
 
 def test_drop_and_plan_a_suggestion(make_employee_org, client):
     org = make_employee_org(skills=1)
-    suggested = LearningPlanItemFactory(person=org.person, resource=org.resources[0],
-                                        status="suggested")
+    suggested = LearningPlanItemFactory(
+        person=org.person, resource=org.resources[0], status="suggested"
+    )
     client.force_login(org.person.user)
     client.post(action(suggested, "plan"))
     suggested.refresh_from_db()
@@ -202,9 +220,12 @@ def test_suggest_without_gaps(make_employee_org, client):
     assert "You have no gaps to cover" in body
 
 
-@pytest.mark.parametrize("employee_org", [{"skills": 2, "resources_per_skill": 1},
-                                          {"skills": 12, "resources_per_skill": 3}],
-                         indirect=True, ids=["small", "large"])
+@pytest.mark.parametrize(
+    "employee_org",
+    [{"skills": 2, "resources_per_skill": 1}, {"skills": 12, "resources_per_skill": 3}],
+    indirect=True,
+    ids=["small", "large"],
+)
 def test_query_count_is_independent_of_items_and_skills(
     employee_org, client, django_assert_num_queries
 ):
@@ -212,7 +233,9 @@ def test_query_count_is_independent_of_items_and_skills(
     skills = len(org.skills)
     for index, resource in enumerate(org.resources):
         LearningPlanItemFactory(
-            person=org.person, resource=resource, skill=org.skills[index % skills],
+            person=org.person,
+            resource=resource,
+            skill=org.skills[index % skills],
             assigned_by=org.manager,
             status=["completed", "planned", "in_progress", "suggested", "dropped"][index % 5],
         )
@@ -231,11 +254,16 @@ def test_an_item_says_whether_its_gap_is_still_open(make_employee_org, client):
     org = make_employee_org(skills=3)
     open_gap, closed_gap, dropped_requirement = org.skills
     for index, skill in enumerate(org.skills):
-        LearningPlanItemFactory(person=org.person, resource=org.resources[index], skill=skill,
-                                status="completed" if index == 1 else "planned")
+        LearningPlanItemFactory(
+            person=org.person,
+            resource=org.resources[index],
+            skill=skill,
+            status="completed" if index == 1 else "planned",
+        )
     # The person reached the target on the second skill; the third is no longer required.
-    SkillRatingFactory(person=org.person, skill=closed_gap, level=2, source="manager",
-                       rated_by=org.manager)
+    SkillRatingFactory(
+        person=org.person, skill=closed_gap, level=2, source="manager", rated_by=org.manager
+    )
     org.person.role.requirements.filter(skill=dropped_requirement).delete()
     client.force_login(org.person.user)
 

@@ -31,13 +31,14 @@ def test_a_retired_item_names_the_best_replacement_for_its_gap(make_employee_org
 
     assert body.count('data-testid="retired-upstream"') == 1
     assert "Retired upstream" in body
-    assert f'Replacement for {skill.name}:' in body
+    assert f"Replacement for {skill.name}:" in body
     assert f'<a href="{reverse("catalog:detail", args=[quick.pk])}">Quick replacement</a>' in body
     assert "Slow replacement" not in body
 
     # Added from there, for the same gap: then it says so.
-    response = client.post(reverse("assessments:my-plan-add"), {
-        "resource": quick.pk, "skill": skill.pk, "next": URL})
+    response = client.post(
+        reverse("assessments:my-plan-add"), {"resource": quick.pk, "skill": skill.pk, "next": URL}
+    )
     assert response.status_code == 302
     added = LearningPlanItem.objects.get(person=org.person, resource=quick)
     assert added.skill == skill and added.status == "planned"
@@ -50,10 +51,12 @@ def test_a_retired_item_names_the_best_replacement_for_its_gap(make_employee_org
 def test_without_a_replacement_it_says_so_and_closed_items_say_nothing(make_employee_org, client):
     org = make_employee_org(skills=1, resources_per_skill=2)
     first, second = org.resources
-    LearningPlanItemFactory(person=org.person, resource=first, skill=org.skills[0],
-                            status="in_progress")
-    LearningPlanItemFactory(person=org.person, resource=second, skill=org.skills[0],
-                            status="completed")
+    LearningPlanItemFactory(
+        person=org.person, resource=first, skill=org.skills[0], status="in_progress"
+    )
+    LearningPlanItemFactory(
+        person=org.person, resource=second, skill=org.skills[0], status="completed"
+    )
     retire(first)
     retire(second)
     client.force_login(org.person.user)
@@ -68,8 +71,9 @@ def test_an_item_without_a_skill_is_replaced_for_a_gap_its_resource_builds(
     make_employee_org, client
 ):
     org = make_employee_org(skills=1, resources_per_skill=1)
-    LearningPlanItemFactory(person=org.person, resource=org.resources[0], skill=None,
-                            status="suggested")
+    LearningPlanItemFactory(
+        person=org.person, resource=org.resources[0], skill=None, status="suggested"
+    )
     other = TrainingResourceFactory(title="Another way in", duration_minutes=30)
     ResourceSkillFactory(resource=other, skill=org.skills[0], level=2)
     retire(org.resources[0])
@@ -84,8 +88,9 @@ def test_the_plan_page_costs_the_same_queries_however_many_items_are_retired(
 ):
     org = make_employee_org(skills=skills, resources_per_skill=2)
     for index, resource in enumerate(org.resources):
-        LearningPlanItemFactory(person=org.person, resource=resource,
-                                skill=org.skills[index % skills], status="planned")
+        LearningPlanItemFactory(
+            person=org.person, resource=resource, skill=org.skills[index % skills], status="planned"
+        )
         if index % 2 == 0:
             retire(resource)
     client.force_login(org.person.user)

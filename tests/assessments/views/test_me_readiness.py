@@ -71,8 +71,9 @@ def test_not_assessed_and_calibration_flags(make_employee_org, client):
     never = SkillFactory()
     org.person.role.requirements.create(skill=never, target_level=1)
     SkillRatingFactory(person=org.person, skill=org.skills[0], level=4)
-    SkillRatingFactory(person=org.person, skill=org.skills[0], level=1, source="manager",
-                       rated_by=org.manager)
+    SkillRatingFactory(
+        person=org.person, skill=org.skills[0], level=1, source="manager", rated_by=org.manager
+    )
     client.force_login(org.person.user)
     body = client.get(URL).content.decode()
     assert "Not assessed" in body
@@ -95,12 +96,19 @@ def test_measured_effectiveness_breaks_a_tie(make_employee_org, client):
         ResourceSkillFactory(resource=resource, skill=skill, level=2)
     # a colleague went from 1 to 2 with B
     start = timezone.now() - dt.timedelta(days=30)
-    SkillRatingFactory(person=org.teammate, skill=skill, level=1,
-                       created_at=start - dt.timedelta(days=1))
-    LearningPlanItemFactory(person=org.teammate, resource=proven, status="completed",
-                            started_at=start, completed_at=start + dt.timedelta(days=5))
-    SkillRatingFactory(person=org.teammate, skill=skill, level=2,
-                       created_at=start + dt.timedelta(days=6))
+    SkillRatingFactory(
+        person=org.teammate, skill=skill, level=1, created_at=start - dt.timedelta(days=1)
+    )
+    LearningPlanItemFactory(
+        person=org.teammate,
+        resource=proven,
+        status="completed",
+        started_at=start,
+        completed_at=start + dt.timedelta(days=5),
+    )
+    SkillRatingFactory(
+        person=org.teammate, skill=skill, level=2, created_at=start + dt.timedelta(days=6)
+    )
     effectiveness_refresh()  # the worker keeps the measured figure (services.effectiveness)
     client.force_login(org.person.user)
     body = client.get(URL).content.decode()
@@ -138,10 +146,15 @@ def count_queries(client, django_assert_num_queries, url, user, expected):
         assert client.get(url).status_code == 200
 
 
-@pytest.mark.parametrize("employee_org", [
-    {"skills": 2, "ratings_per_skill": 1, "resources_per_skill": 1},
-    {"skills": 12, "ratings_per_skill": 4, "resources_per_skill": 3},
-], indirect=True, ids=["small", "large"])
+@pytest.mark.parametrize(
+    "employee_org",
+    [
+        {"skills": 2, "ratings_per_skill": 1, "resources_per_skill": 1},
+        {"skills": 12, "ratings_per_skill": 4, "resources_per_skill": 3},
+    ],
+    indirect=True,
+    ids=["small", "large"],
+)
 def test_query_count_is_independent_of_skills_and_ratings(
     employee_org, client, django_assert_num_queries
 ):
@@ -151,7 +164,9 @@ def test_query_count_is_independent_of_skills_and_ratings(
     # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states, 5 readiness,
     # 6 cadence, 7 open cycles, 8 skills, 9 Everyone audience, 10 resource links,
     # 11 their audiences, 12 their measured effectiveness, 13 open plan items
-    count_queries(client, django_assert_num_queries, URL, org.person.user, 15)  # + persona flags, + cycle banner
+    count_queries(
+        client, django_assert_num_queries, URL, org.person.user, 15
+    )  # + persona flags, + cycle banner
 
 
 # --- /people/<id>/: read-only for managers, leadership and admins ----------------------------
@@ -212,4 +227,6 @@ def test_person_detail_query_count_for_a_manager(
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
     # 7 readiness, 8 cadence, 9 open cycles, 10 skills, 11 Everyone, 12 links, 13 audiences,
     # 14 effectiveness, 15 open plan items, 16 completions verified upstream, 17 certifications
-    count_queries(client, django_assert_num_queries, detail(org.person), org.manager, 18)  # + persona flags (the manager has no person: no banner query)
+    count_queries(
+        client, django_assert_num_queries, detail(org.person), org.manager, 18
+    )  # + persona flags (the manager has no person: no banner query)

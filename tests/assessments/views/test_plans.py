@@ -56,8 +56,13 @@ def lead():
 
 @pytest.fixture
 def plan(lead):
-    return ReadinessPlanFactory(owner=lead, name="Copilot for everyone", start_date=TODAY - 30 * DAY,
-                                target_date=TODAY + 30 * DAY, status="active")
+    return ReadinessPlanFactory(
+        owner=lead,
+        name="Copilot for everyone",
+        start_date=TODAY - 30 * DAY,
+        target_date=TODAY + 30 * DAY,
+        status="active",
+    )
 
 
 def detail(client, plan, **params) -> str:  # noqa: ANN001, ANN003
@@ -68,7 +73,7 @@ def detail(client, plan, **params) -> str:  # noqa: ANN001, ANN003
 
 def goal_card(body: str, goal: PlanGoal) -> str:
     start = body.index(f'data-goal="{goal.pk}"')
-    return body[start:body.index("</article>", start)]
+    return body[start : body.index("</article>", start)]
 
 
 # --- The plan itself -------------------------------------------------------------------------
@@ -77,11 +82,17 @@ def goal_card(body: str, goal: PlanGoal) -> str:
 def test_leadership_creates_a_plan_and_is_sent_to_its_goals(client, lead):
     client.force_login(lead)
     assert "Leila Haddad" in client.get(reverse("assessments:plan-create")).content.decode()
-    response = client.post(reverse("assessments:plan-create"), {
-        "name": "  Copilot rollout  ", "business_scenario": "Answer customers faster.",
-        "owner": lead.pk, "start_date": "2026-06-01", "target_date": "2026-12-31",
-        "status": "active",
-    })
+    response = client.post(
+        reverse("assessments:plan-create"),
+        {
+            "name": "  Copilot rollout  ",
+            "business_scenario": "Answer customers faster.",
+            "owner": lead.pk,
+            "start_date": "2026-06-01",
+            "target_date": "2026-12-31",
+            "status": "active",
+        },
+    )
     plan = ReadinessPlan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("assessments:plan-detail", args=[plan.pk]) + "#goals"
@@ -92,23 +103,42 @@ def test_leadership_creates_a_plan_and_is_sent_to_its_goals(client, lead):
 
 def test_a_plan_cannot_end_before_it_starts(client, lead):
     client.force_login(lead)
-    response = client.post(reverse("assessments:plan-create"), {
-        "name": "Backwards", "business_scenario": "x", "owner": lead.pk,
-        "start_date": "2026-06-01", "target_date": "2026-05-01", "status": "draft",
-    })
+    response = client.post(
+        reverse("assessments:plan-create"),
+        {
+            "name": "Backwards",
+            "business_scenario": "x",
+            "owner": lead.pk,
+            "start_date": "2026-06-01",
+            "target_date": "2026-05-01",
+            "status": "draft",
+        },
+    )
     assert response.status_code == 400
     assert "The target date must not precede the start." in response.content.decode()
     with pytest.raises(ValidationError):
-        plan_create(name="x", business_scenario="x", owner=lead, start_date=TODAY,
-                    target_date=TODAY - DAY, status="draft")
+        plan_create(
+            name="x",
+            business_scenario="x",
+            owner=lead,
+            start_date=TODAY,
+            target_date=TODAY - DAY,
+            status="draft",
+        )
     assert not ReadinessPlan.objects.exists()
 
 
 def test_concerns_raised_while_no_plan_was_active_join_the_next_active_plan(lead):
     waiting = concern_raise(user=UserFactory(), category="ethics", text="Anyone listening?")
     assert waiting.plan is None
-    draft = plan_create(name="Draft", business_scenario="x", owner=lead, start_date=TODAY,
-                        target_date=TODAY, status="draft")
+    draft = plan_create(
+        name="Draft",
+        business_scenario="x",
+        owner=lead,
+        start_date=TODAY,
+        target_date=TODAY,
+        status="draft",
+    )
     waiting.refresh_from_db()
     assert waiting.plan is None  # a draft plan runs no register yet
     plan_update(plan=draft, status="active")
@@ -122,10 +152,17 @@ def test_the_owner_edits_the_plan_and_hands_it_over(client, plan, lead):
     client.force_login(lead)
     url = reverse("assessments:plan-edit", args=[plan.pk])
     assert 'value="Copilot for everyone"' in client.get(url).content.decode()
-    response = client.post(url, {
-        "name": "Copilot for all", "business_scenario": "New scenario", "owner": successor.pk,
-        "start_date": plan.start_date, "target_date": plan.target_date, "status": "completed",
-    })
+    response = client.post(
+        url,
+        {
+            "name": "Copilot for all",
+            "business_scenario": "New scenario",
+            "owner": successor.pk,
+            "start_date": plan.start_date,
+            "target_date": plan.target_date,
+            "status": "completed",
+        },
+    )
     assert response.status_code == 302
     plan.refresh_from_db()
     assert (plan.name, plan.owner, plan.status) == ("Copilot for all", successor, "completed")
@@ -154,16 +191,45 @@ def test_goals_show_their_current_value_from_the_rules(client, plan, lead, org):
     users = org.analysts[0].role.audience
     client.force_login(lead)
     url = reverse("assessments:plan-goal-create", args=[plan.pk])
-    assert client.post(url, {"audience": tech.pk, "skill": org.prompting.pk,
-                             "target_share": 50, "due_date": "2026-06-20"}).status_code == 302
-    assert client.post(url, {"audience": tech.pk, "skill": "", "target_share": 60,
-                             "due_date": "2026-07-01"}).status_code == 302
-    assert client.post(url, {"audience": users.pk, "skill": "", "target_share": 60,
-                             "due_date": "2026-07-01"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "audience": tech.pk,
+                "skill": org.prompting.pk,
+                "target_share": 50,
+                "due_date": "2026-06-20",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url, {"audience": tech.pk, "skill": "", "target_share": 60, "due_date": "2026-07-01"}
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url, {"audience": users.pk, "skill": "", "target_share": 60, "due_date": "2026-07-01"}
+        ).status_code
+        == 302
+    )
     everyone, _ = Audience.objects.get_or_create(  # seeded, unless a browser test flushed it
-        is_everyone=True, defaults={"name": "Everyone", "slug": "everyone"})
-    assert client.post(url, {"audience": everyone.pk, "skill": org.rag.pk, "target_share": 80,
-                             "due_date": "2026-05-01"}).status_code == 302
+        is_everyone=True, defaults={"name": "Everyone", "slug": "everyone"}
+    )
+    assert (
+        client.post(
+            url,
+            {
+                "audience": everyone.pk,
+                "skill": org.rag.pk,
+                "target_share": 80,
+                "due_date": "2026-05-01",
+            },
+        ).status_code
+        == 302
+    )
     prompting, ready, small, rag = PlanGoal.objects.order_by("pk")
     body = detail(client, plan)
     # 4 of the 6 developers are at target on Prompting: 67 % ≥ 50 %.
@@ -181,23 +247,44 @@ def test_goals_show_their_current_value_from_the_rules(client, plan, lead, org):
     assert "80% of Everyone at target on RAG by 1 May 2026" in card
 
 
-def test_a_goal_is_behind_when_below_the_straight_line_from_its_baseline(client, plan, lead,
-                                                                        org):
+def test_a_goal_is_behind_when_below_the_straight_line_from_its_baseline(client, plan, lead, org):
     tech = org.devs[0].role.audience
-    goal = plan_goal_create(plan=plan, audience=tech, skill=None, target_share=80,
-                            due_date=TODAY + 30 * DAY)
+    goal = plan_goal_create(
+        plan=plan, audience=tech, skill=None, target_share=80, due_date=TODAY + 30 * DAY
+    )
     # At the plan's start nobody was fully ready; the goal expects 80 % in 60 days, so 40 %
     # today; 33 % is behind.
     ReadinessSnapshot.objects.create(
-        date=plan.start_date, audience=tech, people_in_scope=6, people_at_target=0,
-        pairs_in_scope=12, pairs_at_target=3, mean_gap=1.0, people_assessed_within_cadence=2)
+        date=plan.start_date,
+        audience=tech,
+        people_in_scope=6,
+        people_at_target=0,
+        pairs_in_scope=12,
+        pairs_at_target=3,
+        mean_gap=1.0,
+        people_assessed_within_cadence=2,
+    )
     ReadinessSnapshot.objects.create(
-        date=TODAY - 10 * DAY, audience=tech, people_in_scope=6, people_at_target=1,
-        pairs_in_scope=12, pairs_at_target=5, mean_gap=1.0, people_assessed_within_cadence=3)
+        date=TODAY - 10 * DAY,
+        audience=tech,
+        people_in_scope=6,
+        people_at_target=1,
+        pairs_in_scope=12,
+        pairs_at_target=5,
+        mean_gap=1.0,
+        people_assessed_within_cadence=3,
+    )
     ReadinessSnapshot.objects.create(  # another team's row: not the goal's
-        date=TODAY - 10 * DAY, audience=tech, team=org.platform, people_in_scope=6,
-        people_at_target=6, pairs_in_scope=12, pairs_at_target=12, mean_gap=0,
-        people_assessed_within_cadence=6)
+        date=TODAY - 10 * DAY,
+        audience=tech,
+        team=org.platform,
+        people_in_scope=6,
+        people_at_target=6,
+        pairs_in_scope=12,
+        pairs_at_target=12,
+        mean_gap=0,
+        people_assessed_within_cadence=6,
+    )
     client.force_login(lead)
     card = goal_card(detail(client, plan), goal)
     assert ">Behind<" in card and "Expected by now on a straight line to the goal: 40%." in card
@@ -213,16 +300,28 @@ def test_a_goal_is_behind_when_below_the_straight_line_from_its_baseline(client,
 
 def test_goals_are_edited_and_removed(client, plan, lead, org):
     tech = org.devs[0].role.audience
-    goal = plan_goal_create(plan=plan, audience=tech, skill=org.rag, target_share=50,
-                            due_date=TODAY)
+    goal = plan_goal_create(
+        plan=plan, audience=tech, skill=org.rag, target_share=50, due_date=TODAY
+    )
     client.force_login(lead)
     url = reverse("assessments:plan-goal-edit", args=[plan.pk, goal.pk])
-    assert client.post(url, {"audience": tech.pk, "skill": org.rag.pk, "target_share": 75,
-                             "due_date": "2026-09-01"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "audience": tech.pk,
+                "skill": org.rag.pk,
+                "target_share": 75,
+                "due_date": "2026-09-01",
+            },
+        ).status_code
+        == 302
+    )
     goal.refresh_from_db()
     assert (goal.target_share, goal.due_date) == (75, dt.date(2026, 9, 1))
-    response = client.post(url, {"audience": tech.pk, "skill": "", "target_share": 150,
-                                 "due_date": "2026-09-01"})
+    response = client.post(
+        url, {"audience": tech.pk, "skill": "", "target_share": 150, "due_date": "2026-09-01"}
+    )
     assert response.status_code == 400
     client.post(reverse("assessments:plan-goal-delete", args=[plan.pk, goal.pk]))
     assert not PlanGoal.objects.exists()
@@ -242,21 +341,45 @@ def test_partner_teams_with_contribution_and_due_date(client, plan, lead):
     learning = TeamFactory(name="People & Learning")
     client.force_login(lead)
     url = reverse("assessments:plan-partner-create", args=[plan.pk])
-    assert client.post(url, {"team": learning.pk, "name": "", "contribution": "Runs clinics",
-                             "due_date": "2026-07-01"}).status_code == 302
-    assert client.post(url, {"team": "", "name": "Microsoft account team",
-                             "contribution": "Workshop credits", "due_date": ""}
-                       ).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "team": learning.pk,
+                "name": "",
+                "contribution": "Runs clinics",
+                "due_date": "2026-07-01",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url,
+            {
+                "team": "",
+                "name": "Microsoft account team",
+                "contribution": "Workshop credits",
+                "due_date": "",
+            },
+        ).status_code
+        == 302
+    )
     response = client.post(url, {"team": "", "name": "", "contribution": "?"})
     assert response.status_code == 400
     assert "Name the partner, or choose one of our teams." in response.content.decode()
     ours, vendor = PlanPartner.objects.order_by("pk")
-    assert (ours.name, ours.team, ours.due_date) == ("People & Learning", learning,
-                                                     dt.date(2026, 7, 1))
+    assert (ours.name, ours.team, ours.due_date) == (
+        "People & Learning",
+        learning,
+        dt.date(2026, 7, 1),
+    )
     body = detail(client, plan).split('data-testid="partners"')[1]
     assert "Runs clinics" in body and "1 Jul 2026" in body and "Workshop credits" in body
-    client.post(reverse("assessments:plan-partner-edit", args=[plan.pk, vendor.pk]), {
-        "team": "", "name": "Microsoft", "contribution": "Credits", "due_date": "2026-08-01"})
+    client.post(
+        reverse("assessments:plan-partner-edit", args=[plan.pk, vendor.pk]),
+        {"team": "", "name": "Microsoft", "contribution": "Credits", "due_date": "2026-08-01"},
+    )
     vendor.refresh_from_db()
     assert (vendor.name, vendor.due_date) == ("Microsoft", dt.date(2026, 8, 1))
     client.post(reverse("assessments:plan-partner-delete", args=[plan.pk, vendor.pk]))
@@ -270,11 +393,10 @@ def test_partner_teams_with_contribution_and_due_date(client, plan, lead):
 
 def gap_row(body: str, skill) -> str:  # noqa: ANN001
     start = body.index(f'data-skill="{skill.pk}"')
-    return body[start:body.index("</tr>", start)]
+    return body[start : body.index("</tr>", start)]
 
 
-def test_the_gap_register_counts_people_short_per_skill_and_role(client, plan, lead, org,
-                                                               settings):
+def test_the_gap_register_counts_people_short_per_skill_and_role(client, plan, lead, org, settings):
     settings.MIN_AGGREGATE_PEOPLE = 2
     client.force_login(lead)
     body = detail(client, plan).split('data-testid="gaps"')[1]
@@ -288,7 +410,8 @@ def test_the_gap_register_counts_people_short_per_skill_and_role(client, plan, l
     assert re.search(r'data-value="short">\s*3<', row) and "of 6 · 2 not assessed" in row
     assert "Platform developer (3)" in row and "Sales analyst" not in row
     assert body.index(f'data-skill="{org.prompting.pk}"') < body.index(
-        f'data-skill="{org.rag.pk}"')  # most people short first
+        f'data-skill="{org.rag.pk}"'
+    )  # most people short first
     settings.MIN_AGGREGATE_PEOPLE = 5
     row = gap_row(detail(client, plan).split('data-testid="gaps"')[1], org.rag)
     assert "fewer than 5" in row and "Fewer than 5 each: Platform developer" in row
@@ -300,17 +423,33 @@ def test_a_remedy_is_chosen_changed_and_removed(client, plan, lead, org):
     url = reverse("assessments:plan-remedy-edit", args=[plan.pk, org.rag.pk])
     page = client.get(url).content.decode()
     assert "Remedy for the gap on RAG" in page and 'value="hire"' in page
-    assert client.post(url, {"remedy": "train", "owner": owner.pk, "deadline": "2026-09-30",
-                             "notes": "Azure OpenAI path"}).status_code == 302
-    assert client.post(url, {"remedy": "partner", "owner": "", "deadline": "2026-10-31",
-                             "notes": ""}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "remedy": "train",
+                "owner": owner.pk,
+                "deadline": "2026-09-30",
+                "notes": "Azure OpenAI path",
+            },
+        ).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            url, {"remedy": "partner", "owner": "", "deadline": "2026-10-31", "notes": ""}
+        ).status_code
+        == 302
+    )
     remedy = GapRemedy.objects.get()
-    assert (remedy.remedy, remedy.owner, remedy.deadline) == ("partner", None,
-                                                              dt.date(2026, 10, 31))
+    assert (remedy.remedy, remedy.owner, remedy.deadline) == (
+        "partner",
+        None,
+        dt.date(2026, 10, 31),
+    )
     row = gap_row(detail(client, plan), org.rag)
     assert ">Partner<" in row and "31 Oct 2026" in row
-    assert client.post(url, {"remedy": "outsource", "deadline": "2026-10-31"}
-                       ).status_code == 400
+    assert client.post(url, {"remedy": "outsource", "deadline": "2026-10-31"}).status_code == 400
     client.post(reverse("assessments:plan-remedy-delete", args=[plan.pk, org.rag.pk]))
     assert not GapRemedy.objects.exists()
 
@@ -337,13 +476,19 @@ def test_a_skill_nobody_is_short_on_keeps_its_remedy_in_the_register(client, pla
 @pytest.fixture
 def concerns(plan, org):
     sub = TeamFactory(name="Platform tools", parent=org.platform)
-    a = concern_raise(user=org.devs[0].user, category="ethics", text="Who checks answers?",
-                      anonymous_to_manager=True)
+    a = concern_raise(
+        user=org.devs[0].user,
+        category="ethics",
+        text="Who checks answers?",
+        anonymous_to_manager=True,
+    )
     b = concern_raise(user=org.analysts[0].user, category="job_impact", text="My job?")
-    c = Concern.objects.create(plan=plan, category="ethics", text="Sub-team worry", team=sub,
-                               status="in_review")
-    Concern.objects.create(plan=ReadinessPlanFactory(status="draft"), category="ethics",
-                           text="Another plan's concern")
+    c = Concern.objects.create(
+        plan=plan, category="ethics", text="Sub-team worry", team=sub, status="in_review"
+    )
+    Concern.objects.create(
+        plan=ReadinessPlanFactory(status="draft"), category="ethics", text="Another plan's concern"
+    )
     return a, b, c
 
 
@@ -388,25 +533,43 @@ def test_an_owner_outside_leadership_does_not_see_anonymous_names(client, org, c
     assert org.analysts[0].user.get_full_name() in row
 
 
-def test_triage_sets_status_owner_area_and_the_response_the_raiser_reads(client, plan, lead,
-                                                                       org, concerns):
+def test_triage_sets_status_owner_area_and_the_response_the_raiser_reads(
+    client, plan, lead, org, concerns
+):
     a, b, c = concerns
     client.force_login(lead)
     url = reverse("assessments:plan-concern-triage", args=[plan.pk, b.pk])
     page = client.get(url).content.decode()
     assert "My job?" in page and "Triage a concern" in page
-    response = client.post(url, {"status": "addressed", "owner": org.sales_manager.pk,
-                                 "addressable_by": "hr", "response": ""})
+    response = client.post(
+        url,
+        {
+            "status": "addressed",
+            "owner": org.sales_manager.pk,
+            "addressable_by": "hr",
+            "response": "",
+        },
+    )
     assert response.status_code == 400
     assert "Write the response the person who raised it will read" in response.content.decode()
-    response = client.post(url, {"status": "addressed", "owner": org.sales_manager.pk,
-                                 "addressable_by": "hr",
-                                 "response": "  Roles change, jobs stay: see the HR FAQ.  "})
+    response = client.post(
+        url,
+        {
+            "status": "addressed",
+            "owner": org.sales_manager.pk,
+            "addressable_by": "hr",
+            "response": "  Roles change, jobs stay: see the HR FAQ.  ",
+        },
+    )
     assert response.status_code == 302
     assert response["Location"].endswith("#concerns")
     b.refresh_from_db()
     assert (b.status, b.owner, b.addressable_by, b.response) == (
-        "addressed", org.sales_manager, "hr", "Roles change, jobs stay: see the HR FAQ.")
+        "addressed",
+        org.sales_manager,
+        "hr",
+        "Roles change, jobs stay: see the HR FAQ.",
+    )
     # The person who raised it reads the response on /concerns/mine/.
     client.force_login(org.analysts[0].user)
     mine = client.get(reverse("readiness:concern-mine")).content.decode()
@@ -415,8 +578,9 @@ def test_triage_sets_status_owner_area_and_the_response_the_raiser_reads(client,
 
 def test_triage_keeps_in_review_without_a_response(plan, lead, concerns):
     a, b, c = concerns
-    concern = concern_triage(concern=a, status="in_review", owner=lead, addressable_by="legal",
-                             response="")
+    concern = concern_triage(
+        concern=a, status="in_review", owner=lead, addressable_by="legal", response=""
+    )
     assert concern.status == "in_review" and concern.owner == lead
     with pytest.raises(ValidationError):
         concern_triage(concern=a, status="bogus", owner=None, addressable_by="", response="")
@@ -428,13 +592,18 @@ def test_triage_keeps_in_review_without_a_response(plan, lead, concerns):
 def test_the_report_holds_the_figures_and_prints_cleanly(client, plan, lead, org, concerns):
     a, b, c = concerns
     tech = org.devs[0].role.audience
-    plan_goal_create(plan=plan, audience=tech, skill=org.prompting, target_share=50,
-                     due_date=TODAY + DAY)
-    plan_partner_create(plan=plan, name="Vendor", team=None, contribution="Credits",
-                        due_date=None)
+    plan_goal_create(
+        plan=plan, audience=tech, skill=org.prompting, target_share=50, due_date=TODAY + DAY
+    )
+    plan_partner_create(plan=plan, name="Vendor", team=None, contribution="Credits", due_date=None)
     gap_remedy_set(plan=plan, skill=org.rag, remedy="train", deadline=TODAY + 60 * DAY)
-    concern_triage(concern=a, status="addressed", owner=lead, addressable_by="leadership",
-                   response="A person reviews every answer.")
+    concern_triage(
+        concern=a,
+        status="addressed",
+        owner=lead,
+        addressable_by="leadership",
+        response="A person reviews every answer.",
+    )
     client.force_login(lead)
     body = client.get(reverse("assessments:plan-report", args=[plan.pk])).content.decode()
     assert '<link rel="stylesheet" href="/static/css/print.css" media="print">' in body
@@ -455,8 +624,14 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_register(
 ):
     tech = org.devs[0].role.audience
     plan_goal_create(plan=plan, audience=tech, skill=None, target_share=50, due_date=TODAY)
-    Concern.objects.create(plan=plan, category="ethics", text="x", raised_by=org.devs[0].user,
-                           team=org.platform, owner=lead)
+    Concern.objects.create(
+        plan=plan,
+        category="ethics",
+        text="x",
+        raised_by=org.devs[0].user,
+        team=org.platform,
+        owner=lead,
+    )
     client.force_login(lead)
     url = reverse("assessments:plan-detail", args=[plan.pk])
     client.get(url)
@@ -472,12 +647,16 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_register(
     with django_assert_num_queries(21):
         client.get(report)
     for index in range(30):
-        Concern.objects.create(plan=plan, category="skills", text=f"c{index}",
-                               raised_by=org.devs[index % 6].user, team=org.platform,
-                               owner=org.manager)
+        Concern.objects.create(
+            plan=plan,
+            category="skills",
+            text=f"c{index}",
+            raised_by=org.devs[index % 6].user,
+            team=org.platform,
+            owner=org.manager,
+        )
     for skill in (org.prompting, org.rag):
-        plan_goal_create(plan=plan, audience=tech, skill=skill, target_share=50,
-                         due_date=TODAY)
+        plan_goal_create(plan=plan, audience=tech, skill=skill, target_share=50, due_date=TODAY)
     plan_partner_create(plan=plan, name="Vendor", team=None, contribution="x", due_date=None)
     TeamFactory(parent=org.sales)
     with django_assert_num_queries(19):
@@ -488,7 +667,8 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_register(
 
 @pytest.mark.parametrize("managed", ["platform", "engineering"])
 def test_a_leader_in_the_raisers_chain_does_not_see_an_anonymous_name(
-        client, plan, lead, org, concerns, managed):
+    client, plan, lead, org, concerns, managed
+):
     # The raiser's team (platform) or the team above it: a manager of the raiser, whatever
     # else they are.
     a, b, c = concerns
@@ -505,8 +685,7 @@ def test_a_leader_in_the_raisers_chain_does_not_see_an_anonymous_name(
     assert name not in triage.content.decode()
 
 
-def test_an_admin_in_the_raisers_chain_does_not_see_an_anonymous_name(client, plan, org,
-                                                                     concerns):
+def test_an_admin_in_the_raisers_chain_does_not_see_an_anonymous_name(client, plan, org, concerns):
     a, b, c = concerns
     admin = UserFactory(is_superuser=True, is_staff=True)
     org.engineering.managers.add(admin)
@@ -515,8 +694,9 @@ def test_an_admin_in_the_raisers_chain_does_not_see_an_anonymous_name(client, pl
     assert org.devs[0].user.get_full_name() not in row
 
 
-def test_a_leader_managing_the_raisers_new_team_does_not_see_the_name(client, plan, lead, org,
-                                                                      concerns):
+def test_a_leader_managing_the_raisers_new_team_does_not_see_the_name(
+    client, plan, lead, org, concerns
+):
     # Raised from Platform; the raiser has since moved to Sales, which the leader manages.
     a, b, c = concerns
     mover = org.devs[0]

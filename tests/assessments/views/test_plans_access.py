@@ -30,11 +30,15 @@ def pages(w: dict) -> dict[str, tuple[str, str]]:
         "goal-create": (reverse("assessments:plan-goal-create", args=[plan]), "edit"),
         "goal-edit": (reverse("assessments:plan-goal-edit", args=[plan, w["goal"].pk]), "edit"),
         "partner-create": (reverse("assessments:plan-partner-create", args=[plan]), "edit"),
-        "partner-edit": (reverse("assessments:plan-partner-edit",
-                                 args=[plan, w["partner"].pk]), "edit"),
+        "partner-edit": (
+            reverse("assessments:plan-partner-edit", args=[plan, w["partner"].pk]),
+            "edit",
+        ),
         "remedy": (reverse("assessments:plan-remedy-edit", args=[plan, w["skill"].pk]), "edit"),
-        "triage": (reverse("assessments:plan-concern-triage",
-                           args=[plan, w["concern"].pk]), "edit"),
+        "triage": (
+            reverse("assessments:plan-concern-triage", args=[plan, w["concern"].pk]),
+            "edit",
+        ),
     }
 
 
@@ -95,8 +99,9 @@ def test_writes_need_the_csrf_token(plan_org):
     client.force_login(plan_org["users"]["owner"])
     url = reverse("assessments:plan-goal-delete", args=[plan_org["plan"].pk, plan_org["goal"].pk])
     assert client.post(url).status_code == 403
-    triage = reverse("assessments:plan-concern-triage",
-                     args=[plan_org["plan"].pk, plan_org["concern"].pk])
+    triage = reverse(
+        "assessments:plan-concern-triage", args=[plan_org["plan"].pk, plan_org["concern"].pk]
+    )
     assert client.post(triage, {"status": "closed", "response": "x"}).status_code == 403
     assert PlanGoal.objects.exists()
     assert Concern.objects.get().status == "open"
@@ -110,10 +115,14 @@ def test_the_assignee_of_a_concern_triages_it_and_no_other(client, plan_org):
     concern.save()
     client.force_login(assignee)
     plan = plan_org["plan"].pk
-    assert client.get(reverse("assessments:plan-concern-triage",
-                              args=[plan, concern.pk])).status_code == 200
-    assert client.get(reverse("assessments:plan-concern-triage",
-                              args=[plan, other.pk])).status_code == 403
+    assert (
+        client.get(reverse("assessments:plan-concern-triage", args=[plan, concern.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("assessments:plan-concern-triage", args=[plan, other.pk])).status_code
+        == 403
+    )
     body = client.get(reverse("assessments:plan-detail", args=[plan])).content.decode()
     assert reverse("assessments:plan-concern-triage", args=[plan, concern.pk]) in body
     assert reverse("assessments:plan-concern-triage", args=[plan, other.pk]) not in body
@@ -128,8 +137,10 @@ def test_a_plan_owner_outside_leadership_sees_only_their_plans(client, plan_org)
     assert "New plan" not in body
     assert client.get(reverse("assessments:plan-detail", args=[mine.pk])).status_code == 200
     assert client.get(reverse("assessments:plan-edit", args=[mine.pk])).status_code == 200
-    assert client.get(reverse("assessments:plan-detail",
-                              args=[plan_org["plan"].pk])).status_code == 403
+    assert (
+        client.get(reverse("assessments:plan-detail", args=[plan_org["plan"].pk])).status_code
+        == 403
+    )
     assert client.get(reverse("assessments:plan-create")).status_code == 403
 
 
@@ -139,5 +150,9 @@ def test_a_part_of_another_plan_is_not_found(client, plan_org):
     for name in ("plan-goal-edit", "plan-partner-edit"):
         pk = plan_org["goal"].pk if "goal" in name else plan_org["partner"].pk
         assert client.get(reverse(f"assessments:{name}", args=[other.pk, pk])).status_code == 404
-    assert client.get(reverse("assessments:plan-concern-triage",
-                              args=[other.pk, plan_org["concern"].pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("assessments:plan-concern-triage", args=[other.pk, plan_org["concern"].pk])
+        ).status_code
+        == 404
+    )

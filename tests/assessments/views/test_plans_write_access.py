@@ -29,24 +29,51 @@ def write_pages(w: dict) -> dict[str, tuple[str, str, dict]]:
     plan = w["plan"].pk
     later = (w["plan"].target_date + dt.timedelta(days=30)).isoformat()
     return {
-        "create": (reverse("assessments:plan-create"), "create", {
-            "name": "A new plan", "business_scenario": "Agents in support",
-            "start_date": "2026-06-01", "target_date": "2026-12-01",
-        }),
+        "create": (
+            reverse("assessments:plan-create"),
+            "create",
+            {
+                "name": "A new plan",
+                "business_scenario": "Agents in support",
+                "start_date": "2026-06-01",
+                "target_date": "2026-12-01",
+            },
+        ),
         "edit": (reverse("assessments:plan-edit", args=[plan]), "edit", {"name": "Renamed"}),
-        "goal-create": (reverse("assessments:plan-goal-create", args=[plan]), "edit", {
-            "audience": str(w["goal"].audience_id), "target_share": "70", "due_date": later,
-        }),
-        "goal-edit": (reverse("assessments:plan-goal-edit", args=[plan, w["goal"].pk]), "edit",
-                      {"target_share": "90"}),
-        "partner-create": (reverse("assessments:plan-partner-create", args=[plan]), "edit",
-                           {"name": "Vendor B", "contribution": "Labs"}),
-        "partner-edit": (reverse("assessments:plan-partner-edit",
-                                 args=[plan, w["partner"].pk]), "edit", {"contribution": "More"}),
-        "remedy": (reverse("assessments:plan-remedy-edit", args=[plan, w["skill"].pk]), "edit",
-                   {"remedy": "hire"}),
-        "triage": (reverse("assessments:plan-concern-triage", args=[plan, w["concern"].pk]),
-                   "edit", {"status": "in_review"}),
+        "goal-create": (
+            reverse("assessments:plan-goal-create", args=[plan]),
+            "edit",
+            {
+                "audience": str(w["goal"].audience_id),
+                "target_share": "70",
+                "due_date": later,
+            },
+        ),
+        "goal-edit": (
+            reverse("assessments:plan-goal-edit", args=[plan, w["goal"].pk]),
+            "edit",
+            {"target_share": "90"},
+        ),
+        "partner-create": (
+            reverse("assessments:plan-partner-create", args=[plan]),
+            "edit",
+            {"name": "Vendor B", "contribution": "Labs"},
+        ),
+        "partner-edit": (
+            reverse("assessments:plan-partner-edit", args=[plan, w["partner"].pk]),
+            "edit",
+            {"contribution": "More"},
+        ),
+        "remedy": (
+            reverse("assessments:plan-remedy-edit", args=[plan, w["skill"].pk]),
+            "edit",
+            {"remedy": "hire"},
+        ),
+        "triage": (
+            reverse("assessments:plan-concern-triage", args=[plan, w["concern"].pk]),
+            "edit",
+            {"status": "in_review"},
+        ),
     }
 
 
@@ -65,10 +92,19 @@ def _body(w: dict, url: str, changes: dict) -> dict:
     return body
 
 
-@pytest.mark.parametrize("name", [
-    "create", "edit", "goal-create", "goal-edit", "partner-create", "partner-edit", "remedy",
-    "triage",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "create",
+        "edit",
+        "goal-create",
+        "goal-edit",
+        "partner-create",
+        "partner-edit",
+        "remedy",
+        "triage",
+    ],
+)
 def test_refused_personas_change_nothing_with_the_real_post(plan_org, name):
     url, kind, changes = write_pages(plan_org)[name]
     body = _body(plan_org, url, changes)

@@ -43,8 +43,9 @@ def test_manager_of_another_team_gets_404(make_team_org, client, org, name):
 
 
 def _real_post(org, name: str) -> dict:  # noqa: ANN001
-    return team_post_body(name, team=org.team, manager=org.manager, people=org.people,
-                          skills=org.skills)
+    return team_post_body(
+        name, team=org.team, manager=org.manager, people=org.people, skills=org.skills
+    )
 
 
 def _managers_post_changes_something(client, org, name: str, body: dict) -> None:  # noqa: ANN001
@@ -177,7 +178,9 @@ def test_a_read_only_reader_sees_no_assign_form_and_cannot_assign(make_team_org,
     assert response.status_code == 200
     body = response.content.decode()
     assert 'name="people"' not in body
-    response = client.post(url("team-gaps", org.team), {"resource": "1", "people": [org.people[0].pk]})
+    response = client.post(
+        url("team-gaps", org.team), {"resource": "1", "people": [org.people[0].pk]}
+    )
     assert response.status_code == 403
 
 

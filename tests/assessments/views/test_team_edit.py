@@ -113,8 +113,9 @@ def test_second_manager_sees_the_conflict_and_nothing_is_written(client, two_man
     cell, other = f"c-{person.pk}-{skill.pk}", f"c-{org.people[1].pk}-{org.skills[1].pk}"
     before = SkillRating.objects.count()
 
-    response = second_save_after_first(client, org, second, cell, first="3",
-                                       mine={cell: "1", other: "4"})
+    response = second_save_after_first(
+        client, org, second, cell, first="3", mine={cell: "1", other: "4"}
+    )
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -258,8 +259,11 @@ def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(make_team_org, client):
 
     assert response.status_code == 302
     assert SkillRating.objects.count() == before + 2000
-    inserts = [q for q in ctx.captured_queries
-               if q["sql"].startswith('INSERT INTO "assessments_skillrating"')]
+    inserts = [
+        q
+        for q in ctx.captured_queries
+        if q["sql"].startswith('INSERT INTO "assessments_skillrating"')
+    ]
     # One INSERT statement on PostgreSQL; SQLite caps the parameters of one statement, so
     # Django splits the same bulk_create into batches there.
     fields = [f for f in SkillRating._meta.concrete_fields if not f.primary_key]
@@ -273,8 +277,13 @@ def test_saving_a_full_50_by_40_grid_is_one_bulk_insert(make_team_org, client):
 def test_changes_show_on_the_map_after_saving(make_team_org, client):
     org = make_team_org(people=1, skills=1, rated=False, target=3)
     person, skill = org.people[0], org.skills[0]
-    SkillRatingFactory(person=person, skill=skill, level=1, source="self",
-                       created_at=timezone.now() - dt.timedelta(days=1))
+    SkillRatingFactory(
+        person=person,
+        skill=skill,
+        level=1,
+        source="self",
+        created_at=timezone.now() - dt.timedelta(days=1),
+    )
     client.force_login(org.manager)
     data = editor_form(client, org.team)
     data[f"c-{person.pk}-{skill.pk}"] = "3"

@@ -95,8 +95,9 @@ def test_assign_needs_members_and_a_future_date(client, org, resources):
     assert response.status_code == 200
     assert "Choose at least one member." in response.content.decode()
     past = timezone.localdate() - dt.timedelta(days=1)
-    response = client.post(url, {"resource": short.pk, "people": [org.people[0].pk],
-                                 "due_date": past})
+    response = client.post(
+        url, {"resource": short.pk, "people": [org.people[0].pk], "due_date": past}
+    )
     assert "cannot be in the past" in response.content.decode()
     assert not LearningPlanItem.objects.filter(resource=short).exists()
 
@@ -114,8 +115,10 @@ def test_assign_refuses_people_outside_the_team(make_team_org, client, org, reso
 
 
 def test_gaps_queries_do_not_grow_with_the_team(make_team_org, client, django_assert_num_queries):
-    for org in (make_team_org(people=3, skills=4),
-                make_team_org(people=50, skills=40, categories=5)):
+    for org in (
+        make_team_org(people=3, skills=4),
+        make_team_org(people=50, skills=40, categories=5),
+    ):
         resource = TrainingResourceFactory()
         for skill in org.skills[:3]:
             ResourceSkillFactory(resource=resource, skill=skill, level=3)

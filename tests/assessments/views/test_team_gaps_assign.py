@@ -34,7 +34,7 @@ def module(org):  # noqa: ANN001, ANN201
 
 def assign_form(body: str, resource) -> str:  # noqa: ANN001
     start = body.index(f'data-resource="{resource.pk}"')
-    return body[start:body.index("</form>", start)]
+    return body[start : body.index("</form>", start)]
 
 
 def ticked(form_html: str) -> set[int]:
@@ -56,8 +56,9 @@ def test_members_it_closes_a_gap_for_are_preticked_and_holders_are_named(client,
     assert ticked(form) == with_gap - {planned, done}
     assert "in their plan (in progress)" in form and "completed it" in form
     names = {p.pk: p.display_name for p in org.people}
-    assert re.search(re.escape(names[planned]) + r".{0,200}in their plan \(in progress\)", form,
-                     re.S)
+    assert re.search(
+        re.escape(names[planned]) + r".{0,200}in their plan \(in progress\)", form, re.S
+    )
 
 
 def test_a_past_due_date_and_no_member_get_messages_at_their_fields(client, org, module):

@@ -41,7 +41,9 @@ def _at_now():
 
 
 def cell_html(body: str, person, skill) -> str:  # noqa: ANN001
-    match = re.search(rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body)
+    match = re.search(
+        rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body
+    )
     assert match, f"no cell for {person} / {skill}"
     return match.group(0)
 
@@ -96,8 +98,11 @@ def test_row_and_column_totals_come_from_the_rules(make_team_org, client):
     assert [int(v) for v in shown] == [readiness[r.person.pk].percent for r in rows]
     team_map = team_map_build(team=org.team)
     for column in team_map.columns:
-        states = [s for s in skill_states(people=Person.objects.filter(team=org.team))
-                  if s.skill_id == column.skill.pk]
+        states = [
+            s
+            for s in skill_states(people=Person.objects.filter(team=org.team))
+            if s.skill_id == column.skill.pk
+        ]
         assert column.readiness.at_target == sum(s.at_target for s in states)
         assert column.readiness.required == len(states)
         assert column.interested == sum(1 for s in states if s.interest)

@@ -17,8 +17,11 @@ def org(make_team_org):
 
 def person_links(client, team) -> list[int]:  # noqa: ANN001
     body = client.get(reverse("assessments:team-detail", args=[team.pk])).content.decode()
-    return [p.pk for p in team.members.all()
-            if f'href="{reverse("assessments:person-detail", args=[p.pk])}"' in body]
+    return [
+        p.pk
+        for p in team.members.all()
+        if f'href="{reverse("assessments:person-detail", args=[p.pk])}"' in body
+    ]
 
 
 def test_the_manager_sees_every_member_linked_to_their_page(client, org):

@@ -54,16 +54,18 @@ def catalog_file(tmp_path: Path) -> Path:
         }
         for n in range(400)
     ]
-    modules.append({
-        "uid": NEW_UID,
-        "type": "module",
-        "title": NEW_TITLE,
-        "summary": "Start here: <em>ten minutes</em>.",
-        "levels": ["beginner"],
-        "products": ["some-product-no-rule-knows"],
-        "duration_in_minutes": 10,
-        "url": "https://learn.microsoft.com/en-us/training/modules/quick-start/?WT.mc_id=api",
-    })
+    modules.append(
+        {
+            "uid": NEW_UID,
+            "type": "module",
+            "title": NEW_TITLE,
+            "summary": "Start here: <em>ten minutes</em>.",
+            "levels": ["beginner"],
+            "products": ["some-product-no-rule-knows"],
+            "duration_in_minutes": 10,
+            "url": "https://learn.microsoft.com/en-us/training/modules/quick-start/?WT.mc_id=api",
+        }
+    )
     path = tmp_path / "learn-catalog.json"
     path.write_text(json.dumps({"modules": modules}))
     return path
@@ -185,16 +187,23 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     expect(page.get_by_label("This file is the whole catalog")).not_to_be_checked()
     page.get_by_label("Catalog JSON file").set_input_files(str(partial))
     page.get_by_role("button", name="Upload and import").click()
-    expect(page.get_by_test_id("progress")).to_have_attribute("aria-valuenow", "100",
-                                                             timeout=30_000)
+    expect(page.get_by_test_id("progress")).to_have_attribute(
+        "aria-valuenow", "100", timeout=30_000
+    )
     summary = page.get_by_test_id("import-summary")
     expect(summary).to_be_visible(timeout=10_000)
     for title in titles:
         expect(summary.get_by_role("link", name=title, exact=True)).to_be_visible()
-    expect(page.get_by_test_id("outcome-created").get_by_role("link", name="Catalog module 61",
-                                                             exact=True)).to_be_visible()
-    expect(page.get_by_test_id("outcome-updated").get_by_role("link", name="Renamed module 0",
-                                                             exact=True)).to_be_visible()
+    expect(
+        page.get_by_test_id("outcome-created").get_by_role(
+            "link", name="Catalog module 61", exact=True
+        )
+    ).to_be_visible()
+    expect(
+        page.get_by_test_id("outcome-updated").get_by_role(
+            "link", name="Renamed module 0", exact=True
+        )
+    ).to_be_visible()
     expect(page.get_by_test_id("outcome-retired")).to_have_count(0)
     check_page(page, "10-five-items-default")
     assert catalog.filter(is_active=True).count() == 63  # nothing retired
@@ -203,10 +212,8 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     skill, target = employee_gap()
     employee = Person.objects.get(user__username="employee")
     doomed = catalog.get(title="Catalog module 59")
-    ResourceSkill.objects.update_or_create(resource=doomed, skill=skill,
-                                           defaults={"level": target})
-    LearningPlanItem.objects.create(person=employee, resource=doomed, skill=skill,
-                                    status="planned")
+    ResourceSkill.objects.update_or_create(resource=doomed, skill=skill, defaults={"level": target})
+    LearningPlanItem.objects.create(person=employee, resource=doomed, skill=skill, status="planned")
 
     # --- Ticked: a dry run names how many would go; nothing goes without the confirmation ------
     page.goto(f"{live_server.url}/catalog/curate/import/")
@@ -218,8 +225,11 @@ def test_a_five_item_file_over_a_sixty_item_catalog_retires_nothing_by_default(
     expect(confirmation).to_contain_text("retires 58 items")
     expect(confirmation).to_contain_text("active learning plans of 1 person")
     expect(confirmation.get_by_role("button", name="Retire 58 items and import")).to_be_visible()
-    expect(page.get_by_test_id("outcome-retired").get_by_role("link", name="Catalog module 59",
-                                                             exact=True)).to_be_visible()
+    expect(
+        page.get_by_test_id("outcome-retired").get_by_role(
+            "link", name="Catalog module 59", exact=True
+        )
+    ).to_be_visible()
     check_page(page, "11-whole-catalog-confirmation")
     assert catalog.filter(is_active=True).count() == 63  # still nothing retired
     confirmation.get_by_role("link", name="Cancel").click()

@@ -37,22 +37,33 @@ def scanned_rule_links(items, rules):
 def test_rule_links_match_every_rule_scanned_in_order(seed):
     rnd = random.Random(seed)
     rules = [
-        CompiledRule(rnd.randint(1, 5), rnd.choice(MappingField.values), rnd.choice(WORDS).lower(),
-                     rnd.choice(LevelRule.values), rnd.choice([None, 1, 3, 4]))
+        CompiledRule(
+            rnd.randint(1, 5),
+            rnd.choice(MappingField.values),
+            rnd.choice(WORDS).lower(),
+            rnd.choice(LevelRule.values),
+            rnd.choice([None, 1, 3, 4]),
+        )
         for _ in range(rnd.randint(1, 12))
     ]
     items = []
     for n in range(40):
         kind = rnd.choice([ResourceKind.MODULE, ResourceKind.LEARNING_PATH])
-        items.append(LearnItem(
-            uid=f"u{n}", kind=kind, title=" ".join(rnd.sample(WORDS, 2)), url=f"https://x/{n}/",
-            level=rnd.choice([None, 1, 2, 3]),
-            learn_products=rnd.sample(WORDS, rnd.randint(0, 3)),
-            learn_subjects=rnd.sample(WORDS, rnd.randint(0, 2)),
-            learn_roles=rnd.sample(WORDS, rnd.randint(0, 2)),
-            children_uids=[f"u{rnd.randrange(40)}" for _ in range(3)]
-            if kind == ResourceKind.LEARNING_PATH else [],
-        ))
+        items.append(
+            LearnItem(
+                uid=f"u{n}",
+                kind=kind,
+                title=" ".join(rnd.sample(WORDS, 2)),
+                url=f"https://x/{n}/",
+                level=rnd.choice([None, 1, 2, 3]),
+                learn_products=rnd.sample(WORDS, rnd.randint(0, 3)),
+                learn_subjects=rnd.sample(WORDS, rnd.randint(0, 2)),
+                learn_roles=rnd.sample(WORDS, rnd.randint(0, 2)),
+                children_uids=[f"u{rnd.randrange(40)}" for _ in range(3)]
+                if kind == ResourceKind.LEARNING_PATH
+                else [],
+            )
+        )
 
     expected = scanned_rule_links(items, rules)
     got = rule_links(items, rules)
@@ -65,15 +76,36 @@ def test_rule_links_match_every_rule_scanned_in_order(seed):
     ]
 
 
-FIELDS = ["title", "url", "kind", "summary", "duration_minutes", "level", "is_free", "locale",
-          "upstream_modified_at", "learn_levels", "learn_roles", "learn_products",
-          "learn_subjects", "children_uids", "provider", "external_uid", "source", "is_active",
-          "retired_at", "curator_notes", "curated_fields", "created_at", "updated_at"]
+FIELDS = [
+    "title",
+    "url",
+    "kind",
+    "summary",
+    "duration_minutes",
+    "level",
+    "is_free",
+    "locale",
+    "upstream_modified_at",
+    "learn_levels",
+    "learn_roles",
+    "learn_products",
+    "learn_subjects",
+    "children_uids",
+    "provider",
+    "external_uid",
+    "source",
+    "is_active",
+    "retired_at",
+    "curator_notes",
+    "curated_fields",
+    "created_at",
+    "updated_at",
+]
 
 
 def row(provider_id: int, n: int, now: dt.datetime, **values) -> dict:
     return {
-        "title": f"Module “{n}” — \"quoted\" \\ back",
+        "title": f'Module “{n}” — "quoted" \\ back',
         "url": f"https://learn.microsoft.com/training/modules/m-{n}/",
         "kind": ResourceKind.MODULE,  # a TextChoices member, not a plain str
         "summary": "Line one.\nLine two: 100% ünïcode ✓",
@@ -85,7 +117,7 @@ def row(provider_id: int, n: int, now: dt.datetime, **values) -> dict:
         "learn_levels": [],
         "learn_roles": ["developer", "data-scientist"],
         "learn_products": ["azure-openai"],
-        "learn_subjects": ["a \"quote\""],
+        "learn_subjects": ['a "quote"'],
         "children_uids": [],
         "provider_id": provider_id,
         "external_uid": f"learn.m-{n}",
@@ -107,12 +139,20 @@ def test_rows_written_in_one_statement_read_back_as_the_orm_reads_them(clean_cat
     modified = dt.datetime(2024, 5, 2, 13, 30, tzinfo=dt.UTC)
     rows = [
         row(provider.pk, 1, now),
-        row(provider.pk, 2, now, duration_minutes=45, level=3, is_free=True,
-            upstream_modified_at=modified, learn_levels=["beginner"], children_uids=["x", "y"]),
+        row(
+            provider.pk,
+            2,
+            now,
+            duration_minutes=45,
+            level=3,
+            is_free=True,
+            upstream_modified_at=modified,
+            learn_levels=["beginner"],
+            children_uids=["x", "y"],
+        ),
     ]
 
-    ids = dict(bulk.insert_rows(TrainingResource, FIELDS, rows,
-                                returning=["external_uid", "id"]))
+    ids = dict(bulk.insert_rows(TrainingResource, FIELDS, rows, returning=["external_uid", "id"]))
 
     assert set(ids) == {"learn.m-1", "learn.m-2"}
     assert set(ids.values()) == set(TrainingResource.objects.values_list("pk", flat=True))
@@ -120,21 +160,38 @@ def test_rows_written_in_one_statement_read_back_as_the_orm_reads_them(clean_cat
     queryset = TrainingResource.objects.order_by("pk")
     read = bulk.values_rows(queryset, names)
     assert read == list(queryset.values_list(*names))
-    by_uid = {values[names.index("external_uid")]: dict(zip(names, values, strict=True))
-              for values in read}
+    by_uid = {
+        values[names.index("external_uid")]: dict(zip(names, values, strict=True))
+        for values in read
+    }
     for written in rows:
         stored = by_uid[written["external_uid"]]
         assert {name: stored[name] for name in written} == written
 
-    bulk.update_rows(TrainingResource, ["title", "level", "learn_levels", "retired_at"], [
-        {"id": ids["learn.m-1"], "title": "Renamed", "level": 1, "learn_levels": ["advanced"],
-         "retired_at": modified},
-        {"id": ids["learn.m-2"], "title": "Also", "level": None, "learn_levels": [],
-         "retired_at": None},
-    ])
+    bulk.update_rows(
+        TrainingResource,
+        ["title", "level", "learn_levels", "retired_at"],
+        [
+            {
+                "id": ids["learn.m-1"],
+                "title": "Renamed",
+                "level": 1,
+                "learn_levels": ["advanced"],
+                "retired_at": modified,
+            },
+            {
+                "id": ids["learn.m-2"],
+                "title": "Also",
+                "level": None,
+                "learn_levels": [],
+                "retired_at": None,
+            },
+        ],
+    )
 
     assert list(queryset.values_list("title", "level", "learn_levels", "retired_at")) == [
-        ("Renamed", 1, ["advanced"], modified), ("Also", None, [], None),
+        ("Renamed", 1, ["advanced"], modified),
+        ("Also", None, [], None),
     ]
 
 

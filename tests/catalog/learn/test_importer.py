@@ -67,7 +67,11 @@ def test_first_import_creates_every_kind_with_clean_fields(rules):
 
     assert run.status == ImportStatus.SUCCEEDED, run.error
     assert run.summary == {
-        "created": 7, "updated": 0, "unchanged": 0, "retired": 0, "unmapped": 3,
+        "created": 7,
+        "updated": 0,
+        "unchanged": 0,
+        "retired": 0,
+        "unmapped": 3,
         "dry_run": False,
     }
     assert run.rejections == []
@@ -147,7 +151,11 @@ def test_second_import_retires_the_missing_item_and_updates_the_changed_one(rule
 
     # The RAG module changed; its path's duration is the sum of its modules, so it changed too.
     assert run.summary == {
-        "created": 0, "updated": 2, "unchanged": 4, "retired": 1, "unmapped": 2,
+        "created": 0,
+        "updated": 2,
+        "unchanged": 4,
+        "retired": 1,
+        "unmapped": 2,
         "dry_run": False,
     }
     storage = resource(STORAGE_UID)  # retired, never deleted
@@ -250,17 +258,22 @@ def test_per_item_rejections_are_listed_and_the_rest_imported(rules):
     assert run.status == ImportStatus.SUCCEEDED
     assert run.summary["created"] == 2
     assert set(TrainingResource.objects.values_list("external_uid", flat=True)) == {
-        "learn.ok.first", "learn.ok.second",
+        "learn.ok.first",
+        "learn.ok.second",
     }
     reasons = [(r["uid"], r["reason"]) for r in run.rejections]
     assert reasons == [
         ("", "Rejected: it has no uid."),
         ("learn.bad.no-title", "Rejected: it has no title."),
         ("learn.bad.no-url", "Rejected: it has no URL."),
-        ("learn.bad.script-url",
-         "Rejected: its URL is not an http(s) address: 'javascript:alert(1)'."),
-        ("learn.bad.duration",
-         "Rejected: its duration is not a number of minutes: 'about an hour'."),
+        (
+            "learn.bad.script-url",
+            "Rejected: its URL is not an http(s) address: 'javascript:alert(1)'.",
+        ),
+        (
+            "learn.bad.duration",
+            "Rejected: its duration is not a number of minutes: 'about an hour'.",
+        ),
         ("", "Rejected: it is a str, not an object."),
         ("learn.ok.first", "Rejected: its uid appears twice in the input."),
     ]
@@ -367,9 +380,15 @@ def test_a_large_import_costs_the_same_number_of_queries_as_a_small_one(rules):
     assert big_run.summary["created"] == 5050, big_run.error
     assert TrainingResource.objects.count() == 5050
     # One audit version per resource written, in the same constant number of statements.
-    assert TrainingResource.history.filter(
-        history_change_reason="via Learn import", history_type="+").count() == 505 + 5050
-    assert ResourceSkill.objects.filter(resource__kind="module").count() == 1667 + 1000  # "prompt" every 3rd, azure-openai every 5th
+    assert (
+        TrainingResource.history.filter(
+            history_change_reason="via Learn import", history_type="+"
+        ).count()
+        == 505 + 5050
+    )
+    assert (
+        ResourceSkill.objects.filter(resource__kind="module").count() == 1667 + 1000
+    )  # "prompt" every 3rd, azure-openai every 5th
     # Claim, read + 21 progress steps, the writes and their audit history, the summary: the
     # same at 500 and at 5,000.
     assert big == small
@@ -426,8 +445,9 @@ def test_the_queued_task_runs_the_import(rules):
     assert TrainingResource.objects.count() == 7
 
 
-def test_queuing_an_import_sends_the_task_after_commit(rules, django_capture_on_commit_callbacks,
-                                                       monkeypatch):
+def test_queuing_an_import_sends_the_task_after_commit(
+    rules, django_capture_on_commit_callbacks, monkeypatch
+):
     sent = []
     monkeypatch.setattr(run_import, "delay", lambda run_id: sent.append(run_id))
     with django_capture_on_commit_callbacks(execute=True):
@@ -449,12 +469,18 @@ def test_the_weekly_sync_only_logs_without_credentials(rules, settings, caplog):
 @pytest.mark.parametrize(
     ("raw", "clean"),
     [
-        ("https://learn.microsoft.com/en-us/training/modules/x?WT.mc_id=api_CatalogApi",
-         "https://learn.microsoft.com/training/modules/x/"),
-        ("https://LEARN.microsoft.com/training/paths/y/?wt.mc_id=a&tabs=python#intro",
-         "https://learn.microsoft.com/training/paths/y/?tabs=python"),
-        ("https://www.linkedin.com/learning/paths/z?utm_source=x&utm_medium=y",
-         "https://www.linkedin.com/learning/paths/z"),
+        (
+            "https://learn.microsoft.com/en-us/training/modules/x?WT.mc_id=api_CatalogApi",
+            "https://learn.microsoft.com/training/modules/x/",
+        ),
+        (
+            "https://LEARN.microsoft.com/training/paths/y/?wt.mc_id=a&tabs=python#intro",
+            "https://learn.microsoft.com/training/paths/y/?tabs=python",
+        ),
+        (
+            "https://www.linkedin.com/learning/paths/z?utm_source=x&utm_medium=y",
+            "https://www.linkedin.com/learning/paths/z",
+        ),
     ],
 )
 def test_canonical_urls(raw, clean):

@@ -72,18 +72,24 @@ class FakeLearn(BaseHTTPRequestHandler):
             threading.Event().wait(self.scenario.stall_seconds)  # the client gives up first
         if self.scenario.throttle:
             status, retry_after = self.scenario.throttle.pop(0)
-            return self._send(status, b'{"error": {"code": "TooManyRequests"}}',
-                              {"Retry-After": retry_after} if retry_after else {})
+            return self._send(
+                status,
+                b'{"error": {"code": "TooManyRequests"}}',
+                {"Retry-After": retry_after} if retry_after else {},
+            )
         if self.scenario.data_status:
-            return self._send(self.scenario.data_status,
-                              b'{"error": {"code": "Unauthorized", "message": "Token expired"}}')
+            return self._send(
+                self.scenario.data_status,
+                b'{"error": {"code": "Unauthorized", "message": "Token expired"}}',
+            )
         if self.headers.get("Authorization") != f"Bearer {TOKEN}":
             return self._send(401, b'{"error": {"code": "Unauthorized"}}')
         if query.get("api-version") != API_VERSION:
             return self._send(400, b'{"error": {"code": "MissingApiVersion"}}')
         name = {
             "/api/v1/modules": "platform_modules_page2.json"
-            if query.get("$skiptoken") == "page2" else "platform_modules_page1.json",
+            if query.get("$skiptoken") == "page2"
+            else "platform_modules_page1.json",
             "/api/v1/learning-paths": "platform_learning_paths.json",
         }.get(parts.path, "platform_empty.json")
         base = self.base
@@ -171,8 +177,12 @@ def test_a_sync_reads_every_page_with_one_token_and_honours_retry_after(
     paths = [path for path, _, _ in scenario.requests]
     # The throttled first call, then both module pages, then every other collection.
     assert paths[:3] == ["/api/v1/modules"] * 3
-    assert set(paths[3:]) == {"/api/v1/learning-paths", "/api/v1/applied-skills",
-                              "/api/v1/certifications", "/api/v1/courses"}
+    assert set(paths[3:]) == {
+        "/api/v1/learning-paths",
+        "/api/v1/applied-skills",
+        "/api/v1/certifications",
+        "/api/v1/courses",
+    }
     assert all(query["api-version"] == API_VERSION for _, _, query in scenario.requests)
     assert all(auth == f"Bearer {TOKEN}" for _, auth, _ in scenario.requests)
 
@@ -181,11 +191,13 @@ def test_a_sync_reads_every_page_with_one_token_and_honours_retry_after(
     assert rag.learn_products == ["azure-ai-search"]  # {id, name} objects → ids
     path = TrainingResource.objects.get(external_uid="learn.wwl.build-genai-solutions")
     assert path.children_uids == [
-        "learn.wwl.apply-prompt-engineering-azure-openai", "learn.wwl.use-own-data-azure-openai",
+        "learn.wwl.apply-prompt-engineering-azure-openai",
+        "learn.wwl.use-own-data-azure-openai",
     ]
     assert path.duration_minutes == 81
-    assert set(ResourceSkill.objects.filter(resource=path).values_list("skill__slug", flat=True)) \
-        == {"prompting", "llm", "grounding"}
+    assert set(
+        ResourceSkill.objects.filter(resource=path).values_list("skill__slug", flat=True)
+    ) == {"prompting", "llm", "grounding"}
 
     # The same data again: nothing changes.
     scenario.requests.clear()

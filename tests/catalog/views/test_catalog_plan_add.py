@@ -1,4 +1,4 @@
-""""Add to my plan" on the catalog list and a resource's page: for one of the skills the
+""" "Add to my plan" on the catalog list and a resource's page: for one of the skills the
 resource builds (preselected: the one where the person has a gap), through the same service as
 the recommendations on /me/; refused gracefully to a user without a person record."""
 
@@ -42,8 +42,14 @@ def org(clean_catalog):
     ResourceSkillFactory(resource=module, skill=writing, level=2)
     retired = TrainingResourceFactory(title="Old grounding", is_active=False)
     ResourceSkillFactory(resource=retired, skill=grounding, level=3)
-    return {"person": person, "writing": writing, "grounding": grounding, "course": course,
-            "module": module, "retired": retired}
+    return {
+        "person": person,
+        "writing": writing,
+        "grounding": grounding,
+        "course": course,
+        "module": module,
+        "retired": retired,
+    }
 
 
 def selected_skill(body: str, resource) -> str:  # noqa: ANN001
@@ -55,8 +61,11 @@ def selected_skill(body: str, resource) -> str:  # noqa: ANN001
 @pytest.mark.parametrize("page", ["list", "detail"])
 def test_the_form_preselects_the_skill_with_a_gap(client, org, page):
     client.force_login(org["person"].user)
-    url = (reverse("catalog:list") if page == "list"
-           else reverse("catalog:detail", args=[org["course"].pk]))
+    url = (
+        reverse("catalog:list")
+        if page == "list"
+        else reverse("catalog:detail", args=[org["course"].pk])
+    )
     body = client.get(url).content.decode()
     assert selected_skill(body, org["course"]) == str(org["grounding"].pk)
     assert "Grounding — your gap: 1 level" in body
@@ -73,8 +82,9 @@ def test_a_resource_with_one_skill_names_it_and_posts_it(client, org):
 def test_adding_from_the_catalog_puts_it_in_the_plan_for_the_chosen_skill(client, org):
     client.force_login(org["person"].user)
     back = reverse("catalog:list") + "?q=writing"
-    response = client.post(ADD, {"resource": org["course"].pk, "skill": org["writing"].pk,
-                                 "next": back})
+    response = client.post(
+        ADD, {"resource": org["course"].pk, "skill": org["writing"].pk, "next": back}
+    )
     assert response.status_code == 302 and response["Location"] == back
     item = LearningPlanItem.objects.get(person=org["person"], resource=org["course"])
     assert item.skill == org["writing"] and item.status == "planned"
@@ -91,8 +101,9 @@ def test_adding_from_the_catalog_puts_it_in_the_plan_for_the_chosen_skill(client
 def test_a_skill_the_resource_does_not_build_is_refused(client, org):
     client.force_login(org["person"].user)
     back = reverse("catalog:detail", args=[org["module"].pk])
-    response = client.post(ADD, {"resource": org["module"].pk, "skill": org["grounding"].pk,
-                                 "next": back}, follow=True)
+    response = client.post(
+        ADD, {"resource": org["module"].pk, "skill": org["grounding"].pk, "next": back}, follow=True
+    )
     assert "Choose one of the skills this resource builds." in response.content.decode()
     assert not LearningPlanItem.objects.exists()
 

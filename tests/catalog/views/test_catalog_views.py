@@ -39,22 +39,34 @@ def catalog(clean_catalog):
     other = ProviderFactory(slug="cat-other", name="Cat Other")
     prompting = SkillFactory(name="Prompt craft")
     rag = SkillFactory(name="Retrieval grounding")
-    short = TrainingResourceFactory(title="Prompt basics", provider=learn, duration_minutes=30,
-                                    summary="Write <b>better</b> prompts.")
+    short = TrainingResourceFactory(
+        title="Prompt basics",
+        provider=learn,
+        duration_minutes=30,
+        summary="Write <b>better</b> prompts.",
+    )
     short.audiences.add(everyone)
     ResourceSkillFactory(resource=short, skill=prompting, level=1)
-    long = TrainingResourceFactory(title="Grounded answers", provider=other, kind="course",
-                                   duration_minutes=600, is_free=False)
+    long = TrainingResourceFactory(
+        title="Grounded answers", provider=other, kind="course", duration_minutes=600, is_free=False
+    )
     long.audiences.add(builders)
     ResourceSkillFactory(resource=long, skill=rag, level=3)
     ResourceSkillFactory(resource=long, skill=prompting, level=2)
-    leaders_only = TrainingResourceFactory(title="Deciding on AI", provider=learn,
-                                           kind="learning_path", duration_minutes=120)
+    leaders_only = TrainingResourceFactory(
+        title="Deciding on AI", provider=learn, kind="learning_path", duration_minutes=120
+    )
     leaders_only.audiences.add(leaders)
     retired = TrainingResourceFactory(title="Prompt history", provider=learn, is_active=False)
     return {
-        "basics": short, "grounded": long, "deciding": leaders_only, "retired": retired,
-        "leaders": leaders, "builders": builders, "prompting": prompting, "rag": rag,
+        "basics": short,
+        "grounded": long,
+        "deciding": leaders_only,
+        "retired": retired,
+        "leaders": leaders,
+        "builders": builders,
+        "prompting": prompting,
+        "rag": rag,
         "learn": learn,
     }
 
@@ -70,14 +82,16 @@ def test_anonymous_visitors_are_sent_to_login(client, catalog):
         assert response["Location"].startswith(reverse("login"))
 
 
-def test_everyone_signed_in_sees_active_resources_with_skills_and_badges(client, employee,
-                                                                          catalog):
+def test_everyone_signed_in_sees_active_resources_with_skills_and_badges(client, employee, catalog):
     client.force_login(employee)
     response = client.get(LIST)
     assert response.status_code == 200
     assert titles(response) == ["Deciding on AI", "Grounded answers", "Prompt basics"]
     body = response.content.decode()
-    assert "Retrieval grounding <span class=\"text-body-secondary\">to</span> 3&nbsp;·&nbsp;Advanced" in body
+    assert (
+        'Retrieval grounding <span class="text-body-secondary">to</span> 3&nbsp;·&nbsp;Advanced'
+        in body
+    )
     assert "10 h" in body and "30 min" in body
     assert "Paid" in body and "Cat builders" in body
     assert "Add a resource" not in body  # curators only
@@ -105,8 +119,10 @@ def test_everyone_signed_in_sees_active_resources_with_skills_and_badges(client,
     ],
 )
 def test_filters(client, employee, catalog, query, expected):
-    params = {k: (catalog[v].pk if k in ("skill", "provider", "audience") else v)
-              for k, v in query.items()}
+    params = {
+        k: (catalog[v].pk if k in ("skill", "provider", "audience") else v)
+        for k, v in query.items()
+    }
     client.force_login(employee)
     response = client.get(LIST, params)
     assert titles(response) == expected
@@ -130,8 +146,9 @@ def build_catalog(size: int) -> None:
 
 
 @pytest.mark.parametrize("size", [3, 20])
-def test_the_list_costs_the_same_queries_whatever_its_size(client, employee, clean_catalog,
-                                                           django_assert_num_queries, size):
+def test_the_list_costs_the_same_queries_whatever_its_size(
+    client, employee, clean_catalog, django_assert_num_queries, size
+):
     build_catalog(size)
     client.force_login(employee)
     # session, user, user's groups (curator?), count, page of resources (+provider),
@@ -182,8 +199,11 @@ def test_a_missing_resource_is_404(client, employee, clean_catalog):
 
 def completed(person, resource, *, started, completed):
     return LearningPlanItemFactory(
-        person=person, resource=resource, status=PlanItemStatus.COMPLETED,
-        started_at=started, completed_at=completed,
+        person=person,
+        resource=resource,
+        status=PlanItemStatus.COMPLETED,
+        started_at=started,
+        completed_at=completed,
     )
 
 
@@ -198,8 +218,7 @@ def test_effectiveness_is_the_mean_gain_between_the_ratings_around_the_learning(
     completed(alice, resource, started=t0 + 2 * day, completed=t0 + 10 * day)
     SkillRatingFactory(person=alice, skill=skill, level=3, created_at=t0 + 11 * day)  # first after
     SkillRatingFactory(person=alice, skill=skill, level=4, created_at=t0 + 30 * day)
-    SkillRatingFactory(person=alice, skill=catalog["prompting"], level=3,
-                       created_at=t0 + 11 * day)
+    SkillRatingFactory(person=alice, skill=catalog["prompting"], level=3, created_at=t0 + 11 * day)
     # Bob: a self and a manager rating at the same moment: the manager's wins (2 → 2: 0);
     # prompting 1 → 2 (+1): his mean is +0.5.
     SkillRatingFactory(person=bob, skill=skill, level=3, created_at=t0, source="self")
@@ -235,8 +254,7 @@ def test_effectiveness_takes_the_first_rating_after_completion_a_manager_winning
     SkillRatingFactory(person=dana, skill=skill, level=3, created_at=t0 + day)
     SkillRatingFactory(person=dana, skill=skill, level=3, created_at=t0 + 5 * day)
     SkillRatingFactory(person=dana, skill=skill, level=4, created_at=t0 + 6 * day, source="self")
-    SkillRatingFactory(person=dana, skill=skill, level=2, created_at=t0 + 6 * day,
-                       source="manager")
+    SkillRatingFactory(person=dana, skill=skill, level=2, created_at=t0 + 6 * day, source="manager")
     SkillRatingFactory(person=dana, skill=skill, level=0, created_at=t0 + 7 * day)  # later
 
     result = resources_effectiveness(resource_ids=[resource.pk])
@@ -257,9 +275,14 @@ def test_effectiveness_keeps_two_decimals_and_counts_the_verified_people(catalog
     for skill, after in zip(skills, (2, 1, 1), strict=True):
         SkillRatingFactory(person=dana, skill=skill, level=1, created_at=t0)
         SkillRatingFactory(person=dana, skill=skill, level=after, created_at=t0 + 3 * day)
-    LearningPlanItemFactory(person=dana, resource=resource, status=PlanItemStatus.COMPLETED,
-                            started_at=t0 + day, completed_at=t0 + 2 * day,
-                            verified_by="microsoft_learn")
+    LearningPlanItemFactory(
+        person=dana,
+        resource=resource,
+        status=PlanItemStatus.COMPLETED,
+        started_at=t0 + day,
+        completed_at=t0 + 2 * day,
+        verified_by="microsoft_learn",
+    )
 
     result = resources_effectiveness(resource_ids=[resource.pk])
 
@@ -275,8 +298,9 @@ def test_the_page_shows_the_measured_effectiveness(client, employee, catalog):
     person = PersonFactory()
     t0 = timezone.now() - dt.timedelta(days=30)
     SkillRatingFactory(person=person, skill=skill, level=1, created_at=t0)
-    completed(person, resource, started=t0 + dt.timedelta(days=1),
-              completed=t0 + dt.timedelta(days=2))
+    completed(
+        person, resource, started=t0 + dt.timedelta(days=1), completed=t0 + dt.timedelta(days=2)
+    )
     SkillRatingFactory(person=person, skill=skill, level=3, created_at=t0 + dt.timedelta(days=3))
     client.force_login(employee)
     body = client.get(resource.get_absolute_url()).content.decode()

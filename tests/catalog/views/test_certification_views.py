@@ -16,12 +16,18 @@ pytestmark = pytest.mark.django_db
 
 def _data(provider, skill, **overrides) -> dict:
     data = {
-        "name": "Microsoft Certified: Azure AI Engineer Associate", "provider": provider.pk,
-        "exam_codes": "ai-102 , ", "validity_months": "12",
-        "renewal_url": "https://learn.microsoft.com/credentials/renew", "is_active": "on",
-        "skill_links-TOTAL_FORMS": "3", "skill_links-INITIAL_FORMS": "0",
-        "skill_links-MIN_NUM_FORMS": "0", "skill_links-MAX_NUM_FORMS": "30",
-        "skill_links-0-skill": skill.pk, "skill_links-0-level": "3",
+        "name": "Microsoft Certified: Azure AI Engineer Associate",
+        "provider": provider.pk,
+        "exam_codes": "ai-102 , ",
+        "validity_months": "12",
+        "renewal_url": "https://learn.microsoft.com/credentials/renew",
+        "is_active": "on",
+        "skill_links-TOTAL_FORMS": "3",
+        "skill_links-INITIAL_FORMS": "0",
+        "skill_links-MIN_NUM_FORMS": "0",
+        "skill_links-MAX_NUM_FORMS": "30",
+        "skill_links-0-skill": skill.pk,
+        "skill_links-0-level": "3",
     }
     return {**data, **overrides}
 
@@ -61,17 +67,30 @@ def test_bad_input_is_refused_and_nothing_saved(client, curator, overrides, fiel
 
 def test_editing_changes_the_skills_and_validity(client, curator) -> None:
     provider, skill, other = ProviderFactory(), SkillFactory(), SkillFactory()
-    certification = Certification.objects.create(name="Fundamentals", provider=provider,
-                                                 validity_months=12)
+    certification = Certification.objects.create(
+        name="Fundamentals", provider=provider, validity_months=12
+    )
     link = CertificationSkill.objects.create(certification=certification, skill=skill, level=1)
     client.force_login(curator)
     url = reverse("catalog:certification-edit", args=[certification.pk])
     assert client.get(url).status_code == 200
-    data = _data(provider, other, name="Fundamentals", validity_months="",
-                 **{"skill_links-TOTAL_FORMS": "4", "skill_links-INITIAL_FORMS": "1"})
-    data.update({"skill_links-0-id": link.pk, "skill_links-0-skill": skill.pk,
-                 "skill_links-0-level": "1", "skill_links-0-DELETE": "on",
-                 "skill_links-1-skill": other.pk, "skill_links-1-level": "2"})
+    data = _data(
+        provider,
+        other,
+        name="Fundamentals",
+        validity_months="",
+        **{"skill_links-TOTAL_FORMS": "4", "skill_links-INITIAL_FORMS": "1"},
+    )
+    data.update(
+        {
+            "skill_links-0-id": link.pk,
+            "skill_links-0-skill": skill.pk,
+            "skill_links-0-level": "1",
+            "skill_links-0-DELETE": "on",
+            "skill_links-1-skill": other.pk,
+            "skill_links-1-level": "2",
+        }
+    )
     assert client.post(url, data).status_code == 302
     certification.refresh_from_db()
     assert certification.validity_months is None  # does not expire

@@ -31,12 +31,17 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def imported(rules):
     """Two imported items: one mapped by a rule, one in the unmapped queue."""
-    mapped = TrainingResourceFactory(title="Prompt patterns", external_uid="learn.mapped",
-                                     source="learn_catalog", level=1)
+    mapped = TrainingResourceFactory(
+        title="Prompt patterns", external_uid="learn.mapped", source="learn_catalog", level=1
+    )
     ResourceSkillFactory(resource=mapped, skill=rules["prompting"], level=2, origin="rule")
-    unmapped = TrainingResourceFactory(title="Storage accounts", external_uid="learn.unmapped",
-                                       source="learn_catalog", level=2,
-                                       learn_products=["azure-storage"])
+    unmapped = TrainingResourceFactory(
+        title="Storage accounts",
+        external_uid="learn.unmapped",
+        source="learn_catalog",
+        level=2,
+        learn_products=["azure-storage"],
+    )
     manual = TrainingResourceFactory(title="Our internal clinic")  # never in the queue
     return {"mapped": mapped, "unmapped": unmapped, "manual": manual}
 
@@ -131,59 +136,82 @@ def resource_post(**overrides) -> dict:
     return data
 
 
-def test_a_curator_creates_a_resource_with_its_skills_in_one_form(client, curator, imported,
-                                                                  rules):
+def test_a_curator_creates_a_resource_with_its_skills_in_one_form(client, curator, imported, rules):
     audience = AudienceFactory()
     client.force_login(curator)
-    response = client.post(reverse("catalog:resource-create"), resource_post(
-        provider=imported["manual"].provider_id,
-        audiences=[audience.pk],
-        **{"skills-0-skill": rules["prompting"].pk, "skills-0-level": "3",
-           "skills-1-skill": rules["rag"].pk, "skills-1-level": "2"},
-    ))
+    response = client.post(
+        reverse("catalog:resource-create"),
+        resource_post(
+            provider=imported["manual"].provider_id,
+            audiences=[audience.pk],
+            **{
+                "skills-0-skill": rules["prompting"].pk,
+                "skills-0-level": "3",
+                "skills-1-skill": rules["rag"].pk,
+                "skills-1-level": "2",
+            },
+        ),
+    )
     resource = TrainingResource.objects.get(title="Our prompt clinic")
     assert response.status_code == 302 and response["Location"] == resource.get_absolute_url()
     assert list(resource.audiences.all()) == [audience]
     assert set(resource.skill_links.values_list("skill__slug", "level", "origin")) == {
-        ("prompting", 3, LinkOrigin.CURATOR), ("grounding", 2, LinkOrigin.CURATOR),
+        ("prompting", 3, LinkOrigin.CURATOR),
+        ("grounding", 2, LinkOrigin.CURATOR),
     }
     assert resource.curated_fields == []  # not imported: nothing to protect it from
 
 
-def test_invalid_input_is_shown_at_the_field_and_nothing_is_saved(client, curator, imported,
-                                                                  rules):
+def test_invalid_input_is_shown_at_the_field_and_nothing_is_saved(client, curator, imported, rules):
     client.force_login(curator)
-    response = client.post(reverse("catalog:resource-create"), resource_post(
-        provider=imported["manual"].provider_id,
-        url="javascript:alert(1)",
-        **{"skills-0-skill": rules["prompting"].pk, "skills-0-level": "3",
-           "skills-1-skill": rules["prompting"].pk, "skills-1-level": "2"},
-    ))
+    response = client.post(
+        reverse("catalog:resource-create"),
+        resource_post(
+            provider=imported["manual"].provider_id,
+            url="javascript:alert(1)",
+            **{
+                "skills-0-skill": rules["prompting"].pk,
+                "skills-0-level": "3",
+                "skills-1-skill": rules["prompting"].pk,
+                "skills-1-level": "2",
+            },
+        ),
+    )
     assert response.status_code == 200
     assert "Enter a valid URL." in response.content.decode()
     assert "is listed twice" in response.content.decode()
     assert not TrainingResource.objects.filter(title="Our prompt clinic").exists()
 
 
-def test_editing_an_imported_resource_makes_the_edits_the_curators(client, curator, imported,
-                                                                   rules):
+def test_editing_an_imported_resource_makes_the_edits_the_curators(
+    client, curator, imported, rules
+):
     resource = imported["mapped"]
     link = resource.skill_links.get()
     client.force_login(curator)
-    response = client.post(reverse("catalog:resource-edit", args=[resource.pk]), resource_post(
-        title="Prompt patterns (our pick)",
-        url=resource.url,
-        kind=resource.kind,
-        provider=resource.provider_id,
-        summary=resource.summary,
-        duration_minutes=resource.duration_minutes,
-        level=resource.level,
-        locale=resource.locale,
-        **{"skills-TOTAL_FORMS": "3", "skills-INITIAL_FORMS": "1",
-           "skills-0-id": link.pk, "skills-0-resource": resource.pk,
-           "skills-0-skill": rules["prompting"].pk, "skills-0-level": "3",
-           "skills-2-skill": "", "skills-2-level": ""},
-    ))
+    response = client.post(
+        reverse("catalog:resource-edit", args=[resource.pk]),
+        resource_post(
+            title="Prompt patterns (our pick)",
+            url=resource.url,
+            kind=resource.kind,
+            provider=resource.provider_id,
+            summary=resource.summary,
+            duration_minutes=resource.duration_minutes,
+            level=resource.level,
+            locale=resource.locale,
+            **{
+                "skills-TOTAL_FORMS": "3",
+                "skills-INITIAL_FORMS": "1",
+                "skills-0-id": link.pk,
+                "skills-0-resource": resource.pk,
+                "skills-0-skill": rules["prompting"].pk,
+                "skills-0-level": "3",
+                "skills-2-skill": "",
+                "skills-2-level": "",
+            },
+        ),
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     resource.refresh_from_db()
     assert resource.title == "Prompt patterns (our pick)"
@@ -219,55 +247,85 @@ def test_the_queue_lists_imported_items_that_build_no_skill(client, curator, imp
     client.force_login(curator)
     response = client.get(reverse("catalog:unmapped"))
     assert list(response.context["page"].object_list) == [imported["unmapped"]]
-    assert client.get(reverse("catalog:unmapped"), {"q": "azure-storage"}).context[
-        "page"].paginator.count == 1
-    assert client.get(reverse("catalog:unmapped"), {"q": "nothing-like-it"}).context[
-        "page"].paginator.count == 0
+    assert (
+        client.get(reverse("catalog:unmapped"), {"q": "azure-storage"})
+        .context["page"]
+        .paginator.count
+        == 1
+    )
+    assert (
+        client.get(reverse("catalog:unmapped"), {"q": "nothing-like-it"})
+        .context["page"]
+        .paginator.count
+        == 0
+    )
 
 
 def test_mapping_in_bulk_moves_items_out_of_the_queue(client, curator, imported, rules):
-    second = TrainingResourceFactory(title="Queues", external_uid="learn.q2",
-                                     source="learn_platform", level=None)
+    second = TrainingResourceFactory(
+        title="Queues", external_uid="learn.q2", source="learn_platform", level=None
+    )
     client.force_login(curator)
-    response = client.post(reverse("catalog:unmapped"), {
-        "resources": [imported["unmapped"].pk, second.pk], "action": "map",
-        "skill": rules["rag"].pk, "level": "",
-    })
+    response = client.post(
+        reverse("catalog:unmapped"),
+        {
+            "resources": [imported["unmapped"].pk, second.pk],
+            "action": "map",
+            "skill": rules["rag"].pk,
+            "level": "",
+        },
+    )
     assert response.status_code == 302
-    assert set(ResourceSkill.objects.filter(skill=rules["rag"]).values_list(
-        "resource__external_uid", "level", "origin")) == {
+    assert set(
+        ResourceSkill.objects.filter(skill=rules["rag"]).values_list(
+            "resource__external_uid", "level", "origin"
+        )
+    ) == {
         ("learn.unmapped", 3, LinkOrigin.CURATOR),  # intermediate: one above, 3
         ("learn.q2", 2, LinkOrigin.CURATOR),  # no difficulty: treated as beginner
     }
     assert client.get(reverse("catalog:unmapped")).context["page"].paginator.count == 0
 
 
-def test_the_queue_refuses_a_map_without_a_skill_and_items_not_in_it(client, curator, imported,
-                                                                    rules):
+def test_the_queue_refuses_a_map_without_a_skill_and_items_not_in_it(
+    client, curator, imported, rules
+):
     client.force_login(curator)
-    response = client.post(reverse("catalog:unmapped"), {
-        "resources": [imported["unmapped"].pk], "action": "map", "skill": "",
-    })
+    response = client.post(
+        reverse("catalog:unmapped"),
+        {
+            "resources": [imported["unmapped"].pk],
+            "action": "map",
+            "skill": "",
+        },
+    )
     assert response.status_code == 400
     assert "Choose the skill these items build." in response.content.decode()
-    response = client.post(reverse("catalog:unmapped"), {
-        "resources": [imported["manual"].pk], "action": "map", "skill": rules["rag"].pk,
-    })
+    response = client.post(
+        reverse("catalog:unmapped"),
+        {
+            "resources": [imported["manual"].pk],
+            "action": "map",
+            "skill": rules["rag"].pk,
+        },
+    )
     assert response.status_code == 400
     assert not ResourceSkill.objects.filter(skill=rules["rag"]).exists()
 
 
 def test_retiring_from_the_queue(client, curator, imported):
     client.force_login(curator)
-    client.post(reverse("catalog:unmapped"), {"resources": [imported["unmapped"].pk],
-                                             "action": "retire"})
+    client.post(
+        reverse("catalog:unmapped"), {"resources": [imported["unmapped"].pk], "action": "retire"}
+    )
     imported["unmapped"].refresh_from_db()
     assert not imported["unmapped"].is_active
 
 
 @pytest.mark.parametrize("size", [2, 30])
-def test_the_queue_costs_the_same_queries_whatever_its_size(client, curator, rules, size,
-                                                           django_assert_num_queries):
+def test_the_queue_costs_the_same_queries_whatever_its_size(
+    client, curator, rules, size, django_assert_num_queries
+):
     for n in range(size):
         TrainingResourceFactory(external_uid=f"learn.gen-{n}", source="learn_catalog")
     client.force_login(curator)
@@ -283,28 +341,52 @@ def test_the_queue_costs_the_same_queries_whatever_its_size(client, curator, rul
 def test_a_curator_adds_edits_and_deletes_a_rule(client, curator, rules):
     skill = SkillFactory()
     client.force_login(curator)
-    response = client.post(reverse("catalog:rules"), {
-        "skill": skill.pk, "field": "subject", "value": "  machine   learning ",
-        "level_rule": "fixed", "fixed_level": "", "is_active": "on",
-    })
+    response = client.post(
+        reverse("catalog:rules"),
+        {
+            "skill": skill.pk,
+            "field": "subject",
+            "value": "  machine   learning ",
+            "level_rule": "fixed",
+            "fixed_level": "",
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 400
     assert "Choose the level this rule gives." in response.content.decode()
 
-    client.post(reverse("catalog:rules"), {
-        "skill": skill.pk, "field": "subject", "value": "  machine   learning ",
-        "level_rule": "fixed", "fixed_level": "2", "is_active": "on",
-    })
+    client.post(
+        reverse("catalog:rules"),
+        {
+            "skill": skill.pk,
+            "field": "subject",
+            "value": "  machine   learning ",
+            "level_rule": "fixed",
+            "fixed_level": "2",
+            "is_active": "on",
+        },
+    )
     rule = SkillMappingRule.objects.get(skill=skill)
     assert (rule.value, rule.fixed_level) == ("machine learning", 2)
 
-    response = client.post(reverse("catalog:rule-edit", args=[rule.pk]), {
-        "skill": skill.pk, "field": "subject", "value": "machine-learning",
-        "level_rule": "difficulty", "fixed_level": "3",
-    })
+    response = client.post(
+        reverse("catalog:rule-edit", args=[rule.pk]),
+        {
+            "skill": skill.pk,
+            "field": "subject",
+            "value": "machine-learning",
+            "level_rule": "difficulty",
+            "fixed_level": "3",
+        },
+    )
     assert response.status_code == 302
     rule.refresh_from_db()
     assert (rule.value, rule.level_rule, rule.fixed_level, rule.is_active) == (
-        "machine-learning", "difficulty", None, False)
+        "machine-learning",
+        "difficulty",
+        None,
+        False,
+    )
 
     client.post(reverse("catalog:rule-edit", args=[rule.pk]), {"delete": "1"})
     assert not SkillMappingRule.objects.filter(pk=rule.pk).exists()
@@ -323,8 +405,7 @@ def test_applying_the_rules_now_maps_matching_items(client, curator, imported, r
 
 
 def upload(client, name: str = "learn_catalog_v1.json", **fields):
-    data = {"file": SimpleUploadedFile(name, fixture_bytes(name), "application/json"),
-            **fields}
+    data = {"file": SimpleUploadedFile(name, fixture_bytes(name), "application/json"), **fields}
     return client.post(reverse("catalog:import"), data)
 
 
@@ -403,8 +484,7 @@ def test_the_platform_sync_is_refused_when_not_configured(client, curator, rules
     assert not ImportRun.objects.exists()
 
 
-def test_the_platform_sync_is_queued_when_configured(client, curator, rules, settings,
-                                                     monkeypatch):
+def test_the_platform_sync_is_queued_when_configured(client, curator, rules, settings, monkeypatch):
     settings.LEARN_TENANT_ID = settings.LEARN_CLIENT_ID = settings.LEARN_CLIENT_SECRET = "x"
     monkeypatch.setattr(run_import, "delay", lambda pk: None)
     client.force_login(curator)

@@ -45,7 +45,9 @@ def catalog_v1(client, curator, rules):
 def test_whole_catalog_is_unticked_by_default(client, curator):
     client.force_login(curator)
     body = client.get(reverse("catalog:import")).content.decode()
-    box = body[body.index('name="retire_missing"') - 200:body.index('name="retire_missing"') + 200]
+    box = body[
+        body.index('name="retire_missing"') - 200 : body.index('name="retire_missing"') + 200
+    ]
     assert "checked" not in box
 
 
@@ -60,7 +62,9 @@ def test_a_file_uploaded_with_the_defaults_retires_nothing_and_lists_items_by_ti
     assert catalog_v1.is_active
     rag = TrainingResource.objects.get(external_uid="learn.wwl.use-own-data-azure-openai")
     assert [e["title"] for e in run.outcomes["updated"]] == [
-        "Implement RAG with Azure OpenAI Service", "Build generative AI solutions"]
+        "Implement RAG with Azure OpenAI Service",
+        "Build generative AI solutions",
+    ]
     body = client.get(run.get_absolute_url()).content.decode()
     assert f'<a href="{rag.get_absolute_url()}">Implement RAG with Azure OpenAI Service</a>' in body
     assert f'href="{rag.url}"' in body
@@ -120,8 +124,9 @@ def test_whole_catalog_runs_a_dry_run_that_names_what_it_would_retire_and_the_pl
     assert real.outcomes["retired"][0]["plans"] == 2
 
     # The same dry run cannot be confirmed twice.
-    response = client.post(reverse("catalog:import-confirm", args=[dry.pk]), {"retire_count": "1"},
-                           follow=True)
+    response = client.post(
+        reverse("catalog:import-confirm", args=[dry.pk]), {"retire_count": "1"}, follow=True
+    )
     assert "can no longer be confirmed" in response.content.decode()
     assert ImportRun.objects.count() == 3  # v1, the dry run, the confirmed run
 
@@ -130,8 +135,9 @@ def test_a_stale_count_is_refused_and_nothing_is_queued(client, catalog_v1):
     upload(client, "learn_catalog_v2.json", retire_missing="on")
     dry = run_latest()
     for wrong in ("0", "2", "", "x"):
-        response = client.post(reverse("catalog:import-confirm", args=[dry.pk]),
-                               {"retire_count": wrong}, follow=True)
+        response = client.post(
+            reverse("catalog:import-confirm", args=[dry.pk]), {"retire_count": wrong}, follow=True
+        )
         assert "review its list and confirm again" in response.content.decode()
     assert ImportRun.objects.count() == 2
     dry.refresh_from_db()
@@ -143,8 +149,11 @@ def test_the_confirmed_run_retires_only_what_the_curator_was_shown(client, catal
     dry = run_latest()
     # Since the dry run, another item of the same kind was added that the file lacks.
     extra = TrainingResource.objects.create(
-        title="Arrived meanwhile", url="https://learn.microsoft.com/training/modules/meanwhile/",
-        kind="module", provider=catalog_v1.provider, external_uid="learn.meanwhile",
+        title="Arrived meanwhile",
+        url="https://learn.microsoft.com/training/modules/meanwhile/",
+        kind="module",
+        provider=catalog_v1.provider,
+        external_uid="learn.meanwhile",
         source=catalog_v1.source,
     )
     client.post(reverse("catalog:import-confirm", args=[dry.pk]), {"retire_count": "1"})
@@ -202,7 +211,8 @@ def test_an_import_leaves_audit_history_per_resource_and_link_by_its_curator(cli
     created = TrainingResource.history.filter(history_type="+")
     assert created.count() == 7
     assert set(created.values_list("history_user", "history_change_reason")) == {
-        (curator.pk, "via Learn import")}
+        (curator.pk, "via Learn import")
+    }
     links = ResourceSkill.history.filter(history_change_reason="via Learn import")
     assert links.count() == ResourceSkill.objects.count() > 0
 
@@ -214,10 +224,14 @@ def test_an_import_leaves_audit_history_per_resource_and_link_by_its_curator(cli
     run_latest()
     retired = TrainingResource.history.filter(id=catalog_v1.pk).order_by("history_date").last()
     assert (retired.history_type, retired.is_active, retired.history_change_reason) == (
-        "~", False, "via Learn import")
+        "~",
+        False,
+        "via Learn import",
+    )
     # Updated resources get a version with their new title.
     assert TrainingResource.history.filter(
-        title="Implement RAG with Azure OpenAI Service", history_type="~").exists()
+        title="Implement RAG with Azure OpenAI Service", history_type="~"
+    ).exists()
 
     admin = curator.__class__.objects.create_superuser("root-audit", "root@example.com", "x")
     client.force_login(admin)
@@ -234,15 +248,22 @@ def test_rules_applied_and_the_unmapped_queue_leave_audit_history(client, catalo
     link = ResourceSkill.objects.get(resource=catalog_v1)
     version = ResourceSkill.history.filter(id=link.pk).get()
     assert (version.history_type, version.history_user, version.history_change_reason) == (
-        "+", curator, "via mapping rules")
+        "+",
+        curator,
+        "via mapping rules",
+    )
 
     unmapped = TrainingResource.objects.exclude(skill_links__isnull=False).first()
-    client.post(reverse("catalog:unmapped"), {
-        "action": "map", "resources": [unmapped.pk], "skill": rules["llm"].pk, "level": "2"})
+    client.post(
+        reverse("catalog:unmapped"),
+        {"action": "map", "resources": [unmapped.pk], "skill": rules["llm"].pk, "level": "2"},
+    )
     link = ResourceSkill.objects.get(resource=unmapped)
     version = ResourceSkill.history.filter(id=link.pk).get()
     assert (version.history_user, version.history_change_reason) == (
-        curator, "via the unmapped queue")
+        curator,
+        "via the unmapped queue",
+    )
 
 
 def test_the_command_names_what_it_retired_and_with_v2_the_rest(rules, capsys, tmp_path):
@@ -252,8 +273,7 @@ def test_the_command_names_what_it_retired_and_with_v2_the_rest(rules, capsys, t
         (tmp_path / name).write_bytes(fixture_bytes(name))
     call_command("import_learn", file=tmp_path / "learn_catalog_v1.json")
     assert "created 'Manage Azure storage accounts'" not in capsys.readouterr().out
-    call_command("import_learn", file=tmp_path / "learn_catalog_v2.json", dry_run=True,
-                 verbosity=2)
+    call_command("import_learn", file=tmp_path / "learn_catalog_v2.json", dry_run=True, verbosity=2)
     out = capsys.readouterr().out
     assert f"retired '{STORAGE_TITLE}' https://learn.microsoft.com/" in out
     assert "updated 'Implement RAG with Azure OpenAI Service'" in out
@@ -265,6 +285,7 @@ def test_retiring_by_hand_says_how_many_plans_hold_it(client, catalog_v1):
     body = client.post(url, {"action": "retire"}, follow=True).content.decode()
     assert "It stays in the active learning plans of 1 person" in body
     other = TrainingResource.objects.get(external_uid="learn.wwl.use-own-data-azure-openai")
-    body = client.post(reverse("catalog:resource-retire", args=[other.pk]), {"action": "retire"},
-                       follow=True).content.decode()
+    body = client.post(
+        reverse("catalog:resource-retire", args=[other.pk]), {"action": "retire"}, follow=True
+    ).content.decode()
     assert "No active learning plan holds it." in body

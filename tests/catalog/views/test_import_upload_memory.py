@@ -80,8 +80,9 @@ def test_a_100_mb_upload_is_refused_before_it_is_read(client, curator, tmp_path)
     assert not ImportRun.objects.exists()
 
 
-def test_a_file_just_over_the_limit_is_refused_by_its_size_unread(client, curator,
-                                                                   tmp_path) -> None:
+def test_a_file_just_over_the_limit_is_refused_by_its_size_unread(
+    client, curator, tmp_path
+) -> None:
     """Within the request bound, over the file's: streamed to a temporary file by Django, then
     refused at the field by its size without being read into memory."""
     client.force_login(curator)
@@ -105,7 +106,10 @@ def test_the_upload_buffers_are_bounded() -> None:
 
 def test_an_api_body_over_the_bound_is_a_413_problem(client) -> None:
     response = client.generic(
-        "POST", "/api/v1/hr/upsert/", b"", content_type="application/json",
+        "POST",
+        "/api/v1/hr/upsert/",
+        b"",
+        content_type="application/json",
         CONTENT_LENGTH=str(settings.REQUEST_MAX_BYTES + 1),
     )
     assert response.status_code == 413

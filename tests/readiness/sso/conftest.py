@@ -7,8 +7,11 @@ from tests.readiness.sso.local_provider import (
     LocalProviderServer,
 )
 
-ROLE_MAP = {"Readiness.Leadership": "Leadership", "Readiness.Curators": "Curators",
-            "Readiness.Admin": "admin"}
+ROLE_MAP = {
+    "Readiness.Leadership": "Leadership",
+    "Readiness.Curators": "Curators",
+    "Readiness.Admin": "admin",
+}
 
 
 @pytest.fixture

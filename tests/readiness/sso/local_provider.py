@@ -54,13 +54,18 @@ class LocalProvider:
 
     def id_token(self, nonce: str | None) -> str:
         now = int(time.time())
-        claims = {"iss": self.url, "aud": CLIENT_ID, "iat": now, "exp": now + 300,
-                  "nonce": nonce, **self.claims}
+        claims = {
+            "iss": self.url,
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            **self.claims,
+        }
         claims.update(self.override)
         for name in self.drop:
             claims.pop(name, None)
-        token = jwt.encode({"alg": "RS256", "kid": self.signing_key.kid}, claims,
-                           self.signing_key)
+        token = jwt.encode({"alg": "RS256", "kid": self.signing_key.kid}, claims, self.signing_key)
         if self.tamper:  # change the payload, keep the signature
             header, payload, signature = token.split(".")
             body = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -89,13 +94,18 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         base = self.provider.url
         if parts.path == "/.well-known/openid-configuration":
-            self._json({
-                "issuer": base, "authorization_endpoint": f"{base}/authorize",
-                "token_endpoint": f"{base}/token", "jwks_uri": f"{base}/jwks",
-                "end_session_endpoint": f"{base}/logout",
-                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-            })
+            self._json(
+                {
+                    "issuer": base,
+                    "authorization_endpoint": f"{base}/authorize",
+                    "token_endpoint": f"{base}/token",
+                    "jwks_uri": f"{base}/jwks",
+                    "end_session_endpoint": f"{base}/logout",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                }
+            )
         elif parts.path == "/jwks":
             self.provider.jwks_fetches += 1
             self._json(KeySet(self.provider.published).as_dict(private=False))
@@ -124,8 +134,14 @@ class _Handler(BaseHTTPRequestHandler):
         challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
         if request.get("code_challenge") != challenge.rstrip(b"=").decode():
             return self._json({"error": "invalid_grant", "error_description": "PKCE"}, 400)
-        self._json({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
-                    "expires_in": 300, "id_token": self.provider.id_token(request.get("nonce"))})
+        self._json(
+            {
+                "access_token": secrets.token_urlsafe(16),
+                "token_type": "Bearer",
+                "expires_in": 300,
+                "id_token": self.provider.id_token(request.get("nonce")),
+            }
+        )
 
 
 class LocalProviderServer:

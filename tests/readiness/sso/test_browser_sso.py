@@ -28,12 +28,19 @@ from tests.readiness.sso.local_provider import (
 # real_clock: the provider process signs its tokens on the real clock, and the ID token's
 # expiry is checked against ours; a test clock moved to midday would find them expired.
 pytestmark = [
-    pytest.mark.browser, pytest.mark.real_clock, pytest.mark.django_db(transaction=True),
+    pytest.mark.browser,
+    pytest.mark.real_clock,
+    pytest.mark.django_db(transaction=True),
 ]
 
 check_page = page_checker("sso")
-ALICE = {"sub": "alice-at-provider", "email": "alice@example.com", "email_verified": True,
-         "name": "Alice Example", "roles": ["Readiness.Leadership"]}
+ALICE = {
+    "sub": "alice-at-provider",
+    "email": "alice@example.com",
+    "email_verified": True,
+    "name": "Alice Example",
+    "roles": ["Readiness.Leadership"],
+}
 
 
 def _free_port() -> int:
@@ -47,9 +54,20 @@ def provider_process() -> Iterator[str]:
     """oidc-provider-mock in its own process; ready once it says it is listening."""
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603  # nosec B603 # our own interpreter, fixed arguments
-        [sys.executable, "-m", "oidc_provider_mock", "--port", str(port),
-         "--require-nonce", "true", "--user-claims", json.dumps(ALICE)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--port",
+            str(port),
+            "--require-nonce",
+            "true",
+            "--user-claims",
+            json.dumps(ALICE),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert process.stdout is not None
     for line in process.stdout:  # ends (and the test fails below) if the process dies
@@ -66,13 +84,16 @@ def provider_process() -> Iterator[str]:
 @pytest.fixture
 def sso_settings(settings):
     settings.OIDC_PROVIDER_NAME = "Contoso ID"
-    settings.OIDC_ROLE_MAP = {"Readiness.Leadership": "Leadership",
-                              "Readiness.Curators": "Curators"}
+    settings.OIDC_ROLE_MAP = {
+        "Readiness.Leadership": "Leadership",
+        "Readiness.Curators": "Curators",
+    }
     return settings
 
 
-def test_sign_in_through_the_provider(page: Page, browser: Browser, live_server, sso_settings,
-                                      provider_process) -> None:
+def test_sign_in_through_the_provider(
+    page: Page, browser: Browser, live_server, sso_settings, provider_process
+) -> None:
     sso_settings.OIDC_DISCOVERY_URL = f"{provider_process}/.well-known/openid-configuration"
     sso_settings.OIDC_CLIENT_ID = "readiness-browser-test"
     sso_settings.OIDC_CLIENT_SECRET = "browser-test-secret"  # noqa: S105  # nosec B105
@@ -120,8 +141,9 @@ def test_sign_in_through_the_provider(page: Page, browser: Browser, live_server,
 def test_an_untrustworthy_id_token_is_refused(bad: str, page: Page, live_server, sso_settings):
     """A provider of our own (tests/readiness/sso/local_provider.py) hands the browser back a
     token whose payload was changed after signing, or one minted for another application."""
-    provider = LocalProvider(claims={"sub": "alice-at-provider", "email": "alice@example.com",
-                                     "email_verified": True})
+    provider = LocalProvider(
+        claims={"sub": "alice-at-provider", "email": "alice@example.com", "email_verified": True}
+    )
     if bad == "tampered":
         provider.tamper = True
     else:

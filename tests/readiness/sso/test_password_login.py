@@ -33,8 +33,9 @@ def test_with_sso_the_page_offers_the_provider_first(client, provider) -> None:
     assert 'name="password"' in page  # PASSWORD_LOGIN is on
 
 
-def test_password_login_off_hides_the_form_and_refuses_a_post(client, provider,
-                                                              no_passwords) -> None:
+def test_password_login_off_hides_the_form_and_refuses_a_post(
+    client, provider, no_passwords
+) -> None:
     page = client.get(reverse("login")).content.decode()
     assert "Sign in with Contoso" in page
     assert 'name="password"' not in page and "Forgot your password?" not in page

@@ -50,8 +50,12 @@ def test_the_authorization_request_carries_pkce_state_and_nonce(client, provider
 
 
 def test_first_sign_in_links_by_verified_email_and_keeps_the_subject(client, provider, alice):
-    provider.claims = {"sub": "subject-alice", "email": "Alice@Example.com",
-                       "email_verified": True, "roles": ["Readiness.Leadership"]}
+    provider.claims = {
+        "sub": "subject-alice",
+        "email": "Alice@Example.com",
+        "email_verified": True,
+        "roles": ["Readiness.Leadership"],
+    }
     response, _ = sign_in(client, next_url="/me/")
     assert response.status_code == 302 and response["Location"] == "/me/"
     assert signed_in_user_id(client) == str(alice.user.pk)
@@ -62,8 +66,11 @@ def test_first_sign_in_links_by_verified_email_and_keeps_the_subject(client, pro
 
 def test_a_renamed_email_still_finds_the_person_by_subject(client, provider, alice):
     Person.objects.filter(pk=alice.pk).update(oidc_subject="subject-alice")
-    provider.claims = {"sub": "subject-alice", "email": "alice.new@example.com",
-                       "email_verified": False}
+    provider.claims = {
+        "sub": "subject-alice",
+        "email": "alice.new@example.com",
+        "email_verified": False,
+    }
     response, _ = sign_in(client)
     assert response.status_code == 302
     assert signed_in_user_id(client) == str(alice.user.pk)
@@ -71,8 +78,12 @@ def test_a_renamed_email_still_finds_the_person_by_subject(client, provider, ali
 
 def test_the_immutable_claim_may_be_another_than_sub(client, provider, alice, settings):
     settings.OIDC_SUBJECT_CLAIM = "oid"
-    provider.claims = {"sub": "pairwise-1", "oid": "object-id-alice",
-                       "email": "alice@example.com", "email_verified": True}
+    provider.claims = {
+        "sub": "pairwise-1",
+        "oid": "object-id-alice",
+        "email": "alice@example.com",
+        "email_verified": True,
+    }
     sign_in(client)
     alice.refresh_from_db()
     assert alice.oidc_subject == "object-id-alice"
@@ -96,8 +107,7 @@ def test_entra_verification_claim_is_configurable(client, provider, alice, setti
     assert sign_in(client)[0].status_code == 302
 
 
-def test_a_person_linked_to_another_identity_is_not_taken_by_a_second_one(client, provider,
-                                                                         alice):
+def test_a_person_linked_to_another_identity_is_not_taken_by_a_second_one(client, provider, alice):
     Person.objects.filter(pk=alice.pk).update(oidc_subject="the-real-alice")
     provider.claims = {"sub": "another", "email": "alice@example.com", "email_verified": True}
     response, _ = sign_in(client)
@@ -106,8 +116,13 @@ def test_a_person_linked_to_another_identity_is_not_taken_by_a_second_one(client
 
 
 def test_unknown_people_are_refused_unless_creation_is_allowed(client, provider, settings):
-    provider.claims = {"sub": "newcomer", "email": "new@example.com", "email_verified": True,
-                       "preferred_username": "new@example.com", "given_name": "Nia"}
+    provider.claims = {
+        "sub": "newcomer",
+        "email": "new@example.com",
+        "email_verified": True,
+        "preferred_username": "new@example.com",
+        "given_name": "Nia",
+    }
     response, _ = sign_in(client)
     assert response.status_code == 403
     assert "Ask your administrator" in response.content.decode()
@@ -129,21 +144,28 @@ def test_a_deactivated_person_is_refused(client, provider, alice):
     assert signed_in_user_id(client) is None
 
 
-def test_roles_are_applied_at_each_sign_in_removal_included_and_audited(client, provider,
-                                                                        alice):
+def test_roles_are_applied_at_each_sign_in_removal_included_and_audited(client, provider, alice):
     alice.user.groups.add(Group.objects.get_or_create(name="Curators")[0])
     unmanaged = Group.objects.create(name="Some other group")
     alice.user.groups.add(unmanaged)
-    provider.claims = {"sub": "s", "email": "alice@example.com", "email_verified": True,
-                       "roles": ["Readiness.Leadership", "Readiness.Admin"], "groups": ["x"]}
+    provider.claims = {
+        "sub": "s",
+        "email": "alice@example.com",
+        "email_verified": True,
+        "roles": ["Readiness.Leadership", "Readiness.Admin"],
+        "groups": ["x"],
+    }
     sign_in(client)
     alice.user.refresh_from_db()
     assert set(alice.user.groups.values_list("name", flat=True)) == {
-        "Leadership", "Some other group"}
+        "Leadership",
+        "Some other group",
+    }
     assert alice.user.is_superuser and alice.user.is_staff
     entry = LogEntry.objects.get(object_id=str(alice.user.pk))
-    assert entry.change_message == ("Roles from Contoso: added Leadership, removed Curators, "
-                                    "added admin")
+    assert entry.change_message == (
+        "Roles from Contoso: added Leadership, removed Curators, added admin"
+    )
     # The user's history (django-simple-history) keeps the group memberships too.
     assert alice.user.history.count() >= 2
 
@@ -158,8 +180,12 @@ def test_roles_are_applied_at_each_sign_in_removal_included_and_audited(client, 
 
 def test_a_group_id_in_the_groups_claim_maps_too(client, provider, alice, settings):
     settings.OIDC_ROLE_MAP = {"6f1c0a52-0000-4000-8000-000000000001": "Curators"}
-    provider.claims = {"sub": "s", "email": "alice@example.com", "email_verified": True,
-                       "groups": ["6f1c0a52-0000-4000-8000-000000000001"]}
+    provider.claims = {
+        "sub": "s",
+        "email": "alice@example.com",
+        "email_verified": True,
+        "groups": ["6f1c0a52-0000-4000-8000-000000000001"],
+    }
     sign_in(client)
     assert list(alice.user.groups.values_list("name", flat=True)) == ["Curators"]
 
@@ -183,7 +209,8 @@ def test_a_tampered_id_token_is_refused(client, provider, verified_alice):
 
 
 def test_a_token_signed_with_a_key_the_provider_does_not_publish_is_refused(
-        client, provider, verified_alice):
+    client, provider, verified_alice
+):
     provider.signing_key = rsa_key("k1")  # same key id, another key
     _refused(sign_in(client)[0], client)
 
@@ -235,8 +262,9 @@ def test_a_state_from_another_browser_is_refused(client, provider, verified_alic
     _refused(client.get(callback_url), client, status=400)
 
 
-def test_keys_rotated_at_the_provider_are_picked_up_without_a_restart(client, provider,
-                                                                    verified_alice):
+def test_keys_rotated_at_the_provider_are_picked_up_without_a_restart(
+    client, provider, verified_alice
+):
     assert sign_in(client)[0].status_code == 302
     fetches = provider.jwks_fetches
     client.logout()
@@ -249,9 +277,14 @@ def test_keys_rotated_at_the_provider_are_picked_up_without_a_restart(client, pr
 def test_errors_from_the_provider_get_a_readable_page(client, provider):
     start = client.get(reverse("sso:start"))
     state = dict(p.split("=", 1) for p in start["Location"].split("?", 1)[1].split("&"))["state"]
-    response = client.get(reverse("sso:callback"), {
-        "error": "access_denied", "state": state,
-        "error_description": "AADSTS50105: the user is not assigned to a role for the app."})
+    response = client.get(
+        reverse("sso:callback"),
+        {
+            "error": "access_denied",
+            "state": state,
+            "error_description": "AADSTS50105: the user is not assigned to a role for the app.",
+        },
+    )
     assert response.status_code == 400
     body = response.content.decode()
     assert "You declined to let Readiness use your account" in body
@@ -284,8 +317,9 @@ def test_sign_out_ends_the_provider_session_too(client, provider, verified_alice
     id_token = client.session["sso_id_token"]
     response = client.post(reverse("logout"))
     assert response.status_code == 200  # a page that moves on to the provider
-    refresh = re.search(r'<meta http-equiv="refresh" content="0;url=([^"]+)">',
-                        response.content.decode())
+    refresh = re.search(
+        r'<meta http-equiv="refresh" content="0;url=([^"]+)">', response.content.decode()
+    )
     assert refresh is not None
     url = html.unescape(refresh.group(1))
     assert url.startswith(f"{provider.url}/logout?")
@@ -302,13 +336,23 @@ def test_a_password_session_signs_out_here_only(client, provider):
     assert response["Location"] == reverse("login")
 
 
-_hostile = st.one_of(st.text(max_size=300), st.sampled_from(
-    ["", "<script>alert(1)</script>", "{{ 7|add:7 }}", "\u202e\u200b", "x" * 5000, "%00"]))
+_hostile = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["", "<script>alert(1)</script>", "{{ 7|add:7 }}", "\u202e\u200b", "x" * 5000, "%00"]
+    ),
+)
 
 
-@given(params=st.dictionaries(st.sampled_from(
-    ["code", "state", "error", "error_description", "iss", "session_state"]), _hostile))
-@hypothesis_settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from(["code", "state", "error", "error_description", "iss", "session_state"]),
+        _hostile,
+    )
+)
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 def test_hostile_callback_queries_get_a_page_never_a_5xx(client, provider, params) -> None:
     client.get(reverse("sso:start"))
     response = client.get(reverse("sso:callback"), params)
@@ -330,8 +374,7 @@ def test_an_erased_person_loses_the_link_and_cannot_sign_in_again(client, provid
     person_erase(person=Person.objects.get(pk=alice.pk))
     alice.refresh_from_db()
     assert alice.oidc_subject is None
-    provider.claims = {"sub": "subject-alice", "email": "alice@example.com",
-                       "email_verified": True}
+    provider.claims = {"sub": "subject-alice", "email": "alice@example.com", "email_verified": True}
     _refused(sign_in(client)[0], client)
 
 
@@ -343,12 +386,13 @@ def test_an_admin_forgets_a_link_and_the_next_sign_in_links_again(client, provid
     admin_client.force_login(UserFactory(is_superuser=True, is_staff=True))
     page = admin_client.get(reverse("admin:readiness_person_change", args=[alice.pk]))
     assert "old-account" in page.content.decode()  # shown, read-only
-    response = admin_client.post(reverse("admin:readiness_person_changelist"), {
-        "action": "forget_sso_link", ACTION_CHECKBOX_NAME: [alice.pk]})
+    response = admin_client.post(
+        reverse("admin:readiness_person_changelist"),
+        {"action": "forget_sso_link", ACTION_CHECKBOX_NAME: [alice.pk]},
+    )
     assert response.status_code == 302
     assert LogEntry.objects.filter(change_message="Forgot the single sign-on link").exists()
-    provider.claims = {"sub": "new-account", "email": "alice@example.com",
-                       "email_verified": True}
+    provider.claims = {"sub": "new-account", "email": "alice@example.com", "email_verified": True}
     assert sign_in(client)[0].status_code == 302
     alice.refresh_from_db()
     assert alice.oidc_subject == "new-account"

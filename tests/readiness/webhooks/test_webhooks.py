@@ -106,12 +106,11 @@ def test_an_endpoint_needs_known_events_and_gets_a_secret():
 def test_signature_round_trip_and_tampering():
     header = signature_header(secret="s3cret", timestamp=1_800_000_000, body=b'{"a":1}')
     assert signature_verify(secret="s3cret", header=header, body=b'{"a":1}', now=1_800_000_010)
-    assert not signature_verify(secret="s3cret", header=header, body=b'{"a":2}',
-                                now=1_800_000_010)
-    assert not signature_verify(secret="other", header=header, body=b'{"a":1}',
-                                now=1_800_000_010)
-    assert not signature_verify(secret="s3cret", header=header, body=b'{"a":1}',
-                                now=1_800_001_000)  # replayed after the tolerance
+    assert not signature_verify(secret="s3cret", header=header, body=b'{"a":2}', now=1_800_000_010)
+    assert not signature_verify(secret="other", header=header, body=b'{"a":1}', now=1_800_000_010)
+    assert not signature_verify(
+        secret="s3cret", header=header, body=b'{"a":1}', now=1_800_001_000
+    )  # replayed after the tolerance
 
 
 # --- The outbox -----------------------------------------------------------------------------
@@ -119,8 +118,7 @@ def test_signature_round_trip_and_tampering():
 
 def test_an_event_is_one_delivery_per_subscribed_active_endpoint():
     ratings, _ = webhook_endpoint_create(url="https://a.example.com/", events=["rating.recorded"])
-    plans, _ = webhook_endpoint_create(url="https://b.example.com/",
-                                       events=["plan_item.completed"])
+    plans, _ = webhook_endpoint_create(url="https://b.example.com/", events=["plan_item.completed"])
     paused, _ = webhook_endpoint_create(url="https://c.example.com/", events=["rating.recorded"])
     webhook_endpoint_update(endpoint=paused, is_active=False)
     ids = event_emit(type=EventType.RATING_RECORDED, data={"ratings": []})
@@ -143,9 +141,7 @@ def test_an_event_rolled_back_with_its_change_is_never_sent():
 # --- Deliveries against a real receiver -----------------------------------------------------
 
 
-def test_fails_twice_then_succeeds_one_delivery_same_event_signature_verified(
-    receiver, settings
-):
+def test_fails_twice_then_succeeds_one_delivery_same_event_signature_verified(receiver, settings):
     server = receiver([500, 503, 200])
     endpoint = _endpoint(server)
     (delivery_id,) = event_emit(type=EventType.PLAN_ITEM_COMPLETED, data={"plan_item": {"id": 7}})
@@ -234,29 +230,38 @@ def test_the_test_event_goes_to_that_endpoint_only(receiver):
 
 
 def _events(type_):
-    return [json.loads(d.body) for d in WebhookDelivery.objects.filter(event_type=type_)
-            .order_by("pk")]
+    return [
+        json.loads(d.body) for d in WebhookDelivery.objects.filter(event_type=type_).order_by("pk")
+    ]
 
 
 def test_self_and_manager_ratings_emit_one_event_per_save():
     webhook_endpoint_create(url="https://a.example.com/", events=ALL)
     person = PersonFactory()
     skill, other = SkillFactory(), SkillFactory()
-    self_assessment_submit(person=person, user=person.user,
-                           entries=[RatingInput(skill_id=skill.pk, level=2)])
+    self_assessment_submit(
+        person=person, user=person.user, entries=[RatingInput(skill_id=skill.pk, level=2)]
+    )
     manager = UserFactory()
-    manager_ratings_record(manager=manager, entries=[
-        RatingInput(skill_id=skill.pk, level=3, person_id=person.pk),
-        RatingInput(skill_id=other.pk, level=1, person_id=person.pk),
-    ])
+    manager_ratings_record(
+        manager=manager,
+        entries=[
+            RatingInput(skill_id=skill.pk, level=3, person_id=person.pk),
+            RatingInput(skill_id=other.pk, level=1, person_id=person.pk),
+        ],
+    )
     # Nothing changed: no rating, no event.
-    self_assessment_submit(person=person, user=person.user,
-                           entries=[RatingInput(skill_id=skill.pk, level=2)])
+    self_assessment_submit(
+        person=person, user=person.user, entries=[RatingInput(skill_id=skill.pk, level=2)]
+    )
     first, second = _events("rating.recorded")
-    assert [(r["person"], r["skill"], r["level"], r["source"]) for r in first["data"]["ratings"]] \
-        == [(person.pk, skill.pk, 2, "self")]
+    assert [
+        (r["person"], r["skill"], r["level"], r["source"]) for r in first["data"]["ratings"]
+    ] == [(person.pk, skill.pk, 2, "self")]
     assert [(r["skill"], r["level"], r["source"]) for r in second["data"]["ratings"]] == [
-        (skill.pk, 3, "manager"), (other.pk, 1, "manager")]
+        (skill.pk, 3, "manager"),
+        (other.pk, 1, "manager"),
+    ]
 
 
 def test_completing_a_plan_item_emits_and_starting_it_does_not():
@@ -298,5 +303,6 @@ def test_lost_deliveries_are_queued_again_by_the_scheduled_task(settings):
     (lost,) = event_emit(type=EventType.RATING_RECORDED, data={"ratings": []})
     event_emit(type=EventType.RATING_RECORDED, data={"ratings": []})  # just emitted: not lost
     WebhookDelivery.objects.filter(pk=lost).update(
-        next_attempt_at=timezone.now() - dt.timedelta(minutes=5))
+        next_attempt_at=timezone.now() - dt.timedelta(minutes=5)
+    )
     assert deliveries_resume() == 1

@@ -39,10 +39,14 @@ def test_the_admin_finds_the_page_from_the_navigation(client, admin_user):
 
 def test_register_on_the_page_shows_the_secret_once_then_deliveries(client, admin_user, receiver):
     client.force_login(admin_user)
-    response = client.post(reverse("readiness:webhooks"), {
-        "url": receiver.url, "description": "HR sync",
-        "events": ["rating.recorded", "person.due"],
-    })
+    response = client.post(
+        reverse("readiness:webhooks"),
+        {
+            "url": receiver.url,
+            "description": "HR sync",
+            "events": ["rating.recorded", "person.due"],
+        },
+    )
     endpoint = WebhookEndpoint.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("readiness:webhook-detail", args=[endpoint.pk])
@@ -67,9 +71,13 @@ def test_register_on_the_page_shows_the_secret_once_then_deliveries(client, admi
 def test_bad_input_is_refused_at_the_field_and_nothing_is_saved(client, admin_user, settings):
     settings.WEBHOOK_ALLOW_HTTP_LOOPBACK = False
     client.force_login(admin_user)
-    response = client.post(reverse("readiness:webhooks"), {
-        "url": "http://hooks.example.com/x", "events": ["rating.recorded"],
-    })
+    response = client.post(
+        reverse("readiness:webhooks"),
+        {
+            "url": "http://hooks.example.com/x",
+            "events": ["rating.recorded"],
+        },
+    )
     assert response.status_code == 400
     assert "Use an https:// address" in response.content.decode()
     response = client.post(reverse("readiness:webhooks"), {"url": "https://h.example.com/"})
@@ -84,13 +92,19 @@ def test_pause_change_and_delete_on_the_page(client, admin_user):
     client.post(reverse("readiness:webhook-active", args=[endpoint.pk]), {"active": "0"})
     endpoint.refresh_from_db()
     assert not endpoint.is_active
-    response = client.post(reverse("readiness:webhook-detail", args=[endpoint.pk]), {
-        "url": "https://other.example.com/", "events": ["plan_item.completed"],
-    })
+    response = client.post(
+        reverse("readiness:webhook-detail", args=[endpoint.pk]),
+        {
+            "url": "https://other.example.com/",
+            "events": ["plan_item.completed"],
+        },
+    )
     assert response.status_code == 302
     endpoint.refresh_from_db()
-    assert (endpoint.url, endpoint.events) == ("https://other.example.com/",
-                                               ["plan_item.completed"])
+    assert (endpoint.url, endpoint.events) == (
+        "https://other.example.com/",
+        ["plan_item.completed"],
+    )
     client.post(reverse("readiness:webhook-delete", args=[endpoint.pk]))
     assert not WebhookEndpoint.objects.exists()
 
@@ -99,17 +113,21 @@ def test_the_pages_keep_their_query_count(client, admin_user, django_assert_num_
     client.force_login(admin_user)
     for size in (2, 8):
         for i in range(size):
-            endpoint, _ = webhook_endpoint_create(url=f"https://h{i}.example.com/",
-                                                  events=["person.due"])
-            WebhookDelivery.objects.create(endpoint=endpoint, event_id=f"evt_{size}_{i}",
-                                           event_type="person.due", body="{}")
+            endpoint, _ = webhook_endpoint_create(
+                url=f"https://h{i}.example.com/", events=["person.due"]
+            )
+            WebhookDelivery.objects.create(
+                endpoint=endpoint, event_id=f"evt_{size}_{i}", event_type="person.due", body="{}"
+            )
         # session, user, the endpoints with their counts; navigation flags, the cycle banner
         with django_assert_num_queries(5):
             assert client.get(reverse("readiness:webhooks")).status_code == 200
         # session, user, the endpoint, its deliveries; navigation flags, the cycle banner
         with django_assert_num_queries(6):
-            assert client.get(
-                reverse("readiness:webhook-detail", args=[endpoint.pk])).status_code == 200
+            assert (
+                client.get(reverse("readiness:webhook-detail", args=[endpoint.pk])).status_code
+                == 200
+            )
 
 
 # --- API ------------------------------------------------------------------------------------
@@ -124,16 +142,23 @@ def _api(user) -> APIClient:
 
 def test_api_register_read_pause_test_and_deliveries(admin_user, receiver):
     api = _api(admin_user)
-    created = api.post("/api/v1/webhooks/", {
-        "url": receiver.url, "events": ["plan_item.completed", "certification.expiring"],
-    }, format="json")
+    created = api.post(
+        "/api/v1/webhooks/",
+        {
+            "url": receiver.url,
+            "events": ["plan_item.completed", "certification.expiring"],
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.content
     body = created.json()
     assert body["secret"].startswith("whsec_")
     assert created["Location"] == f"/api/v1/webhooks/{body['id']}/"
     read = api.get(created["Location"]).json()
-    assert "secret" not in read and read["events"] == ["certification.expiring",
-                                                        "plan_item.completed"]
+    assert "secret" not in read and read["events"] == [
+        "certification.expiring",
+        "plan_item.completed",
+    ]
     assert "secret" not in api.get("/api/v1/webhooks/").json()["results"][0]
 
     sent = api.post(f"/api/v1/webhooks/{body['id']}/test/")
@@ -142,7 +167,10 @@ def test_api_register_read_pause_test_and_deliveries(admin_user, receiver):
     webhook_delivery_attempt(delivery_id=sent.json()["id"])
     (row,) = api.get(f"/api/v1/webhooks/{body['id']}/deliveries/").json()["results"]
     assert (row["event_type"], row["last_status_code"], row["status"]) == (
-        "webhook.test", 502, "pending")
+        "webhook.test",
+        502,
+        "pending",
+    )
     assert '"status": 502' in row["last_response"]
 
     paused = api.patch(created["Location"], {"is_active": False}, format="json")

@@ -39,8 +39,14 @@ def worker_app(redis_url):
         worker_hijack_root_logger=False,
     )
     try:
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False,
-                          loglevel="WARNING", shutdown_timeout=30):
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ):
             yield app
     finally:
         project_app.set_current()
@@ -78,7 +84,10 @@ def test_fails_twice_then_succeeds_through_celery_retries(worker_app, receiver, 
     assert result.get(timeout=TIMEOUT) == "succeeded"
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == (
-        DeliveryStatus.SUCCEEDED, 3, 200)
+        DeliveryStatus.SUCCEEDED,
+        3,
+        200,
+    )
     assert [r.verified for r in server.received] == [True, True, True]
     assert len({r.headers["idempotency-key"] for r in server.received}) == 1
     assert server.processed == [server.received[0].event["id"]]

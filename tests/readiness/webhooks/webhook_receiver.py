@@ -20,8 +20,9 @@ def verify(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
     timestamp = int(parts["t"])
     if abs(time.time() - timestamp) > tolerance:
         return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body,
-                        hashlib.sha256).hexdigest()
+    expected = hmac.new(
+        secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256
+    ).hexdigest()
     return hmac.compare_digest(expected, parts["v1"])
 
 
