@@ -9,9 +9,24 @@ class AssessmentsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from assessments.models import LearningPlanItem, VerifiedCompletion
+        from assessments.selectors.catalog import (
+            plan_add_choices,
+            resource_effectiveness,
+            resource_team_plan_items,
+        )
         from assessments.signals import effectiveness_moved, plans_holding_resources
         from catalog.models import ResourceSkill
+        from catalog.person_side import PersonSide, person_side_register
         from catalog.signals import resources_retiring
+
+        # What the catalog's pages show of the person side (catalog may not import us).
+        person_side_register(
+            PersonSide(
+                plan_add_choices=plan_add_choices,
+                resource_effectiveness=resource_effectiveness,
+                resource_team_plan_items=resource_team_plan_items,
+            )
+        )
 
         resources_retiring.connect(
             plans_holding_resources, dispatch_uid="assessments_plans_holding_resources"

@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 
 from catalog.forms.browse import CatalogFilterForm
 from catalog.models import TrainingResource
+from catalog.person_side import person_side
 from catalog.selectors.browse import resource_get, resource_modules, resources_search
 from readiness.permissions import is_curator, is_manager
 from readiness.typed import AuthenticatedHttpRequest
@@ -24,11 +25,11 @@ class CatalogListView(TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
-        # The person side, read in the view's body (readiness ← catalog ← assessments).
-        from assessments.selectors.catalog import plan_add_choices
-
+        # The person side's reads, plugged in by assessments (catalog.person_side).
         context.update(
-            plan_choices=plan_add_choices(user=self.request.user, resources=page.object_list),
+            plan_choices=person_side().plan_add_choices(
+                user=self.request.user, resources=page.object_list
+            ),
             form=form,
             page=page,
             resources=page.object_list,
@@ -44,14 +45,7 @@ class ResourceDetailView(TemplateView):
     request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs: object) -> dict:
-        # The catalog reads the person side in its views' bodies (catalog may not import
-        # assessments at module level: readiness ← catalog ← assessments).
-        from assessments.selectors.catalog import (
-            plan_add_choices,
-            resource_effectiveness,
-            resource_team_plan_items,
-        )
-
+        side = person_side()  # plugged in by assessments (readiness ← catalog ← assessments)
         context = super().get_context_data(**kwargs)
         try:
             resource = resource_get(pk=self.kwargs["pk"])
@@ -61,11 +55,11 @@ class ResourceDetailView(TemplateView):
         context.update(
             resource=resource,
             modules=resource_modules(resource=resource),
-            effectiveness=resource_effectiveness(resource=resource),
+            effectiveness=side.resource_effectiveness(resource=resource),
             can_curate=is_curator(user),
             is_manager=is_manager(user),
-            plan_choices=plan_add_choices(user=user, resources=[resource]),
+            plan_choices=side.plan_add_choices(user=user, resources=[resource]),
         )
         if context["is_manager"]:
-            context["team_items"] = resource_team_plan_items(resource=resource, user=user)
+            context["team_items"] = side.resource_team_plan_items(resource=resource, user=user)
         return context
