@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from catalog.models import ResourceSkill
+from demo.certifications import CertificationSteps
 from demo.data import PEOPLE_PER_TEAM, PROFILES
 from demo.history import HistorySteps
 from demo.organization import OrganizationSteps, _team_tree
@@ -16,7 +17,7 @@ from demo.trend import TrendSteps
 from readiness.models import Audience, AudienceRequirement, Role, RoleRequirement, Skill
 
 
-class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
+class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps, CertificationSteps):
     """One demo organization: the lookups here, the steps in the modules of each mixin."""
 
     def __init__(self, *, people: int, seed: int, users: dict, password: str) -> None:
@@ -101,3 +102,4 @@ class DemoBuilder(OrganizationSteps, PlanSteps, HistorySteps, TrendSteps):
         self._create_submissions()
         self._create_concerns(specs)
         self._create_snapshots()
+        self._create_certifications()
