@@ -267,7 +267,12 @@ def test_a_manager_reads_the_map_and_assigns_training_to_two_members(generated, 
     # A member of another team: refused by role, nothing written.
     body.people = [org.outsider.pk]
     refused = plan_items_assign_create.sync_detailed(client=manager, body=body)
-    assert refused.status_code in {400, 403} and refused.parsed.code
+    assert refused.status_code == 400
+    assert [error.pointer for error in refused.parsed.errors] == ["#/people"]
+    # An employee may not assign at all: refused by role.
+    body.people = [org.colleague.pk]
+    by_role = plan_items_assign_create.sync_detailed(client=client_of(org.employee.user), body=body)
+    assert by_role.status_code == 403 and by_role.parsed.code
     assert not LearningPlanItem.objects.filter(person=org.outsider).exists()
 
 
