@@ -2,8 +2,13 @@
 from the schema the server serves, imported whole, then used for everyday tasks against a
 running server (live_server) with an API token — nothing but the generated code talks HTTP.
 
+The tasks are issue 21's: an employee's gaps, recommendations, add to plan, start, complete; a
+manager reading the team map and assigning to two members; an HR upsert dry run and a real one;
+a leader's audience readiness; an ``If-Match`` conflict answered 412.
+
 Marked ``services``: CI runs it (.ci/run, and ``make apicheck``)."""
 
+import datetime as dt
 import importlib
 import pkgutil
 import subprocess  # nosec B404 # runs the generator installed in this virtualenv
@@ -12,9 +17,17 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from assessments.models import SkillRating
 from readiness.tokens import token_create
+from tests.factories import (
+    PersonFactory,
+    ResourceSkillFactory,
+    SkillRatingFactory,
+    TrainingResourceFactory,
+    UserFactory,
+)
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -161,3 +174,158 @@ def test_a_manager_reads_the_team_readiness(generated, client_of, org):  # noqa:
     assert readiness.readiness.people == 2  # employee and colleague
     refused = teams_readiness_retrieve.sync_detailed(org.data.pk, client=client_of(org.manager))
     assert refused.status_code in {403, 404} and refused.parsed.code
+
+
+# --- The everyday journeys of issue 21, through the generated client only ---------------------
+
+
+def _resource_building(skill, level: int, title: str):  # noqa: ANN001, ANN202
+    resource = TrainingResourceFactory(title=title, level=level)
+    ResourceSkillFactory(resource=resource, skill=skill, level=level)
+    return resource
+
+
+def test_an_employee_plans_starts_and_completes_training_for_a_gap(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.me import me_recommendations, me_skills_list
+    from readiness_generated_client.api.plan_items import (
+        plan_items_create,
+        plan_items_list,
+        plan_items_transition_create,
+    )
+    from readiness_generated_client.models import (
+        PlanItemAddInputRequest,
+        PlanItemStatusEnum,
+        PlanItemTransitionInputActionEnum,
+        PlanItemTransitionInputRequest,
+    )
+
+    resource = _resource_building(org.skill_b, 3, "Advanced prompting")
+    employee = client_of(org.employee.user)
+
+    gaps = me_skills_list.sync(client=employee, gaps_only=True, required=True)
+    by_skill = {state.skill.id: state for state in gaps.results}
+    assert set(by_skill) == {org.skill_a.pk, org.skill_b.pk, org.skill_c.pk}  # nothing rated
+    assert by_skill[org.skill_b.pk].gap == 3 and by_skill[org.skill_b.pk].level is None
+
+    recommended = me_recommendations.sync(client=employee)
+    for_b = next(gap for gap in recommended.gaps if gap.skill == org.skill_b.pk)
+    assert for_b.candidates[0].resource.id == resource.pk and for_b.candidates[0].closes_gap
+
+    added = plan_items_create.sync_detailed(
+        client=employee, body=PlanItemAddInputRequest(resource=resource.pk, skill=org.skill_b.pk)
+    )
+    assert added.status_code == 201 and added.headers["Location"].endswith(f"/{added.parsed.id}/")
+    item = added.parsed
+    assert item.person == org.employee.pk and item.status == PlanItemStatusEnum.PLANNED
+
+    for action, status in [
+        (PlanItemTransitionInputActionEnum.START, PlanItemStatusEnum.IN_PROGRESS),
+        (PlanItemTransitionInputActionEnum.COMPLETE, PlanItemStatusEnum.COMPLETED),
+    ]:
+        moved = plan_items_transition_create.sync(
+            item.id, client=employee, body=PlanItemTransitionInputRequest(action=action)
+        )
+        assert moved.status == status
+    mine = plan_items_list.sync(client=employee)
+    assert [(plan.id, plan.status) for plan in mine.results] == [
+        (item.id, PlanItemStatusEnum.COMPLETED)
+    ]
+
+
+def test_a_manager_reads_the_map_and_assigns_training_to_two_members(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.plan_items import plan_items_assign_create
+    from readiness_generated_client.api.teams import teams_skills_list
+    from readiness_generated_client.models import PlanItemAssignInputRequest
+
+    from assessments.models import LearningPlanItem
+
+    SkillRatingFactory(person=org.employee, skill=org.skill_a, level=2)
+    manager = client_of(org.manager)
+    page = teams_skills_list.sync(org.platform.pk, client=manager)
+    members = {member.person.id: member for member in page.results}
+    assert set(members) == {org.employee.pk, org.colleague.pk}
+    levels = {state.skill.id: state.level for state in members[org.employee.pk].skills}
+    assert levels[org.skill_a.pk] == 2 and levels[org.skill_b.pk] is None
+
+    resource = _resource_building(org.skill_b, 3, "Team workshop")
+    due = timezone.localdate() + dt.timedelta(days=30)
+    body = PlanItemAssignInputRequest(
+        team=org.platform.pk,
+        resource=resource.pk,
+        people=[org.employee.pk, org.colleague.pk],
+        due_date=due,
+    )
+    assigned = plan_items_assign_create.sync_detailed(client=manager, body=body)
+    assert assigned.status_code == 201
+    assert sorted(item.person for item in assigned.parsed.created) == sorted(
+        [org.employee.pk, org.colleague.pk]
+    )
+    assert LearningPlanItem.objects.filter(resource=resource, due_date=due).count() == 2
+    # Repeated: nothing new is created, so no 201.
+    again = plan_items_assign_create.sync_detailed(client=manager, body=body)
+    assert again.status_code == 200 and again.parsed.created == []
+    # A member of another team: refused by role, nothing written.
+    body.people = [org.outsider.pk]
+    refused = plan_items_assign_create.sync_detailed(client=manager, body=body)
+    assert refused.status_code == 400
+    assert [error.pointer for error in refused.parsed.errors] == ["#/people"]
+    # An employee may not assign at all: refused by role.
+    body.people = [org.colleague.pk]
+    by_role = plan_items_assign_create.sync_detailed(client=client_of(org.employee.user), body=body)
+    assert by_role.status_code == 403 and by_role.parsed.code
+    assert not LearningPlanItem.objects.filter(person=org.outsider).exists()
+
+
+def test_hr_upsert_dry_run_then_for_real(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.hr import hr_upsert
+    from readiness_generated_client.models import (
+        HrPersonInputRequest,
+        HrTeamInputRequest,
+        HrUpsertInputRequest,
+    )
+
+    from readiness.models import Person, Team
+
+    admin = client_of(org.admin)
+    body = HrUpsertInputRequest(
+        teams=[HrTeamInputRequest(name="Applied AI", parent="Engineering", external_id="T-42")],
+        people=[
+            HrPersonInputRequest(
+                email="new.hire@example.com",
+                first_name="New",
+                last_name="Hire",
+                team="Engineering/Applied AI",
+                role=org.role.slug,
+                external_id="E-1001",
+            )
+        ],
+    )
+    dry = hr_upsert.sync(client=admin, body=body, dry_run=True)
+    assert dry.dry_run and dry.summary.people.created == 1 and dry.summary.teams.created == 1
+    assert not Person.objects.filter(external_id="E-1001").exists()
+    assert not Team.objects.filter(name="Applied AI").exists()
+
+    real = hr_upsert.sync(client=admin, body=body)
+    assert not real.dry_run and real.summary.people.created == 1
+    person = Person.objects.get(external_id="E-1001")
+    assert person.team.name == "Applied AI" and person.team.parent == org.dept
+    # The same again changes nothing.
+    assert hr_upsert.sync(client=admin, body=body).summary.people.unchanged == 1
+    # Not for a manager.
+    assert hr_upsert.sync_detailed(client=client_of(org.manager), body=body).status_code == 403
+
+
+def test_a_leader_reads_an_audience_readiness(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.audiences import audiences_readiness_retrieve
+
+    # Enough people in the audience to clear the privacy floor.
+    for n in range(5):
+        PersonFactory(user=UserFactory(username=f"member{n}"), team=org.platform, role=org.role)
+    leader = client_of(org.lead)
+    figures = audiences_readiness_retrieve.sync(org.audience.pk, client=leader)
+    assert figures.audience.id == org.audience.pk
+    assert figures.readiness.people >= 8 and figures.readiness.people_ready == 0
+    refused = audiences_readiness_retrieve.sync_detailed(
+        org.audience.pk, client=client_of(org.employee.user)
+    )
+    assert refused.status_code == 403 and refused.parsed.code
