@@ -14,7 +14,7 @@ Run: ``.venv/bin/python -m bench.run [--runs 5] [--load-seconds 20] [--no-load]`
    the same rounds — ``pages.BUDGETS``).
 
 The steps live beside this entry point: ``database``, ``pages`` (1)-(3), ``rules`` (4)-(5),
-``learn_import`` (6), ``selfassess`` (7)-(9) and ``load``; ``common`` points Django at the bench database.
+``learn_import`` (6), ``selfassess`` (7)-(9), ``hr_upsert`` (10) and ``load``; ``common`` points Django at the bench database.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import django
 
 from bench.common import OUT, ROOT, log
 from bench.database import database_ensure, organization_counts
+from bench.hr_upsert import hr_rows
 from bench.learn_import import import_rows
 from bench.load import load_rows
 from bench.pages import page_rows
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
     parser.add_argument(
-        "--only", default="", help="comma-separated: pages,gap,reminders,import,selfassess,load"
+        "--only", default="", help="comma-separated: pages,gap,reminders,import,selfassess,hr,load"
     )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -134,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         ("reminders", reminder_rows),
         ("import", import_rows),
         ("selfassess", selfassess_rows),
+        ("hr", hr_rows),
     ]
     for name, step in steps:
         if only and name not in only:

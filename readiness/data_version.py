@@ -45,6 +45,8 @@ UNTRACKED_MODELS = {
     # SCIM groups are the directory's bookkeeping, shown on no page; their effects (a person
     # moved, a role group changed) write tracked tables.
     "readiness.scimgroup",
+    # A queued HR upsert's bookkeeping; applying it writes the tracked people and teams.
+    "readiness.hrupsertjob",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"

@@ -7,7 +7,7 @@ area; importing them here is what registers them (Django autodiscovers ``readine
 
 from django.contrib import admin
 
-from readiness.admin import framework, people, plans, webhooks  # noqa: F401  (registration)
+from readiness.admin import framework, hr, people, plans, webhooks  # noqa: F401  (registration)
 
 admin.site.site_header = "Readiness administration"
 admin.site.site_title = "Readiness admin"

@@ -1,19 +1,33 @@
-"""The HR bulk upsert's API (``POST /api/v1/hr/upsert/``): its input, its result and its view.
-The rules are ``readiness.hr``'s."""
+"""The HR bulk upsert's API (``POST /api/v1/hr/upsert/``): its input, its result and its view,
+and the jobs a large upsert becomes (``/api/v1/hr/upsert-jobs/``). The rules are
+``readiness.hr``'s."""
 
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.generics import GenericAPIView
+from django.conf import settings
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from readiness.api.exceptions import field_errors
+from readiness.api.locations import location
 from readiness.api.permissions import CanHrUpsert
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
+from readiness.hr.jobs import hr_upsert_job_create
+from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
-HR_MAX_TEAMS = 2_000
-HR_MAX_PEOPLE = 20_000
+#: The schema's maxItems; the limits applied are read from the settings on each request.
+HR_MAX_TEAMS = settings.HR_UPSERT_MAX_TEAMS
+HR_MAX_PEOPLE = settings.HR_UPSERT_MAX_PEOPLE
+RESPOND_ASYNC = "respond-async"
 
 
 class HrTeamInput(StrictSerializer):
@@ -107,27 +121,167 @@ class HrUpsertResultSerializer(serializers.Serializer):
     people = HrChangeSerializer(many=True)
 
 
+class HrChangesSerializer(serializers.Serializer):
+    teams = HrChangeSerializer(many=True)
+    people = HrChangeSerializer(many=True)
+
+
+class HrEntryErrorSerializer(serializers.Serializer):
+    pointer = serializers.CharField(help_text='Where in the request, e.g. "#/people/3/team".')
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class HrUpsertJobSerializer(serializers.ModelSerializer):
+    summary = HrSummarySerializer(read_only=True, allow_null=True)
+    changes = serializers.SerializerMethodField()
+    # A declared field leaves the class (DRF's metaclass): ``Serializer.errors`` is untouched;
+    # the stubs see it as overriding that property.
+    errors = serializers.SerializerMethodField()  # type: ignore[assignment]
+    created_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HrUpsertJob
+        fields = [
+            "id",
+            "status",
+            "dry_run",
+            "teams_count",
+            "people_count",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "summary",
+            "changes",
+            "errors",
+            "detail",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(HrChangesSerializer(allow_null=True))
+    def get_changes(self, job: HrUpsertJob) -> dict | None:
+        """What changed (or would), entry by entry, once it succeeded."""
+        return job.changes
+
+    @extend_schema_field(HrEntryErrorSerializer(many=True))
+    def get_errors(self, job: HrUpsertJob) -> list[dict]:
+        """The errors of each wrong entry when it failed (nothing was written); as a ``400``'s."""
+        return [
+            {
+                "pointer": "#" + "".join(f"/{token}" for token in path),
+                "code": code,
+                "detail": message,
+            }
+            for path, code, message in field_errors(job.errors or {})
+        ]
+
+    def get_created_by(self, job: HrUpsertJob) -> str | None:
+        """Who sent it (username); null for a service token without an account."""
+        return job.created_by.get_username() if job.created_by else None
+
+
+def _count_check(request: Request) -> None:
+    """The entry limits, checked before thousands of entries are validated one by one."""
+    body = request.data if isinstance(request.data, dict) else {}
+    errors = {}
+    for key, limit in (
+        ("teams", settings.HR_UPSERT_MAX_TEAMS),
+        ("people", settings.HR_UPSERT_MAX_PEOPLE),
+    ):
+        entries = body.get(key)
+        if isinstance(entries, list) and len(entries) > limit:
+            errors[key] = [
+                serializers.ErrorDetail(
+                    f"At most {limit:,} entries in one request (this one has {len(entries):,}).",
+                    code="max_length",
+                )
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _wants_async(request: Request) -> bool:
+    preferences = request.headers.get("Prefer", "")
+    return any(
+        token.strip().lower() == RESPOND_ASYNC
+        for part in preferences.split(",")
+        for token in part.split(";")[:1]
+    )
+
+
 class HrUpsertView(GenericAPIView):
     """Upsert teams (by path of names) and people (by email) from an HR system, all or
-    nothing; ``?dry_run=1`` reports what would change and writes nothing."""
+    nothing; ``?dry_run=1`` reports what would change and writes nothing.
+
+    Up to ``HR_UPSERT_SYNC_MAX_PEOPLE`` people (20,000 by default) the answer is the result.
+    A larger request (up to ``HR_UPSERT_MAX_PEOPLE``, 100,000 by default), or one sent with
+    ``Prefer: respond-async``, is checked entry by entry (a wrong key or value: ``400``, nothing
+    queued), then queued for a worker: ``202`` with the job and its ``Location``, to be read
+    until its status is ``succeeded`` (the same summary and changes) or ``failed`` (the errors
+    of each wrong entry; nothing written)."""
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertInput
 
     @extend_schema(
-        parameters=[HrUpsertParams],
+        parameters=[
+            HrUpsertParams,
+            OpenApiParameter(
+                "Prefer",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="`respond-async`: queue the upsert and answer 202 whatever its size.",
+            ),
+        ],
         request=HrUpsertInput,
-        responses={200: HrUpsertResultSerializer},
+        responses={
+            200: HrUpsertResultSerializer,
+            202: OpenApiResponse(
+                HrUpsertJobSerializer,
+                description="Queued for a worker: read the job at its `Location`.",
+            ),
+        },
         operation_id="hr_upsert",
     )
     def post(self, request: Request) -> Response:
         params = query_params(HrUpsertParams, request)
+        _count_check(request)
         data = HrUpsertInput(data=request.data)
         data.is_valid(raise_exception=True)
+        teams = data.validated_data.get("teams", [])
+        people = data.validated_data.get("people", [])
+        asked = _wants_async(request)
+        if asked or len(people) > settings.HR_UPSERT_SYNC_MAX_PEOPLE:
+            job = hr_upsert_job_create(
+                teams=teams, people=people, dry_run=params["dry_run"], created_by=request.user
+            )
+            headers = {"Location": location(request, "hr-upsert-job-detail", pk=job.pk)}
+            if asked:
+                headers["Preference-Applied"] = RESPOND_ASYNC
+            return Response(
+                HrUpsertJobSerializer(job).data, status=status.HTTP_202_ACCEPTED, headers=headers
+            )
         result = hr_upsert(
-            teams=data.validated_data.get("teams", []),
-            people=data.validated_data.get("people", []),
-            dry_run=params["dry_run"],
-            changed_by=request.user,
+            teams=teams, people=people, dry_run=params["dry_run"], changed_by=request.user
         )
         return Response(HrUpsertResultSerializer(result).data)
+
+
+class HrUpsertJobListView(ListAPIView):
+    """The HR upserts queued for a worker, newest first (whoever sent them: the HR upsert
+    right covers the whole organization)."""
+
+    permission_classes = [CanHrUpsert]
+    serializer_class = HrUpsertJobSerializer
+    queryset = HrUpsertJob.objects.select_related("created_by").defer("payload")
+    ordering_fields = ["created_at", "id"]
+
+
+class HrUpsertJobDetailView(RetrieveAPIView):
+    """One queued HR upsert: its status, then its outcome."""
+
+    permission_classes = [CanHrUpsert]
+    serializer_class = HrUpsertJobSerializer
+    queryset = HrUpsertJob.objects.select_related("created_by").defer("payload")

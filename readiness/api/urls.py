@@ -30,5 +30,9 @@ router.register("webhooks", webhooks_api.WebhookEndpointViewSet, basename="webho
 
 urlpatterns = [
     path("hr/upsert/", hr.HrUpsertView.as_view(), name="hr-upsert"),
+    path("hr/upsert-jobs/", hr.HrUpsertJobListView.as_view(), name="hr-upsert-job-list"),
+    path(
+        "hr/upsert-jobs/<int:pk>/", hr.HrUpsertJobDetailView.as_view(), name="hr-upsert-job-detail"
+    ),
     *router.urls,
 ]

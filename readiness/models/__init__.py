@@ -4,6 +4,9 @@ remedies), ``tokens`` (API tokens), ``versions`` (the data version's rows). Djan
 app's models in ``<app>.models``: the classes are imported here for that (and for
 ``from readiness.models import …``)."""
 
+# The HR jobs', SCIM's and webhooks' models live in their own areas; imported here so that the
+# app registers them.
+from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
 from readiness.models.framework import (
     LEVEL_MAX,
     LEVEL_MEANINGS,
@@ -33,8 +36,6 @@ from readiness.models.plans import (
 )
 from readiness.models.tokens import ApiToken
 from readiness.models.versions import DataChange
-
-# The webhooks' models live in their own area; imported here so that the app registers them.
 from readiness.scim.models import ScimGroup
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -52,6 +53,8 @@ __all__ = [
     "DataChange",
     "GapRemedy",
     "GapRemedyKind",
+    "HrUpsertJob",
+    "HrUpsertJobStatus",
     "Level",
     "Person",
     "PlanGoal",

@@ -328,6 +328,13 @@ if set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS:
         f"not {sorted(set(OIDC_ROLE_MAP.values()) - _OIDC_ROLE_TARGETS)}."
     )
 
+# --- HR upsert ----------------------------------------------------------------------------------
+# Entries one request may carry, and up to how many people it is answered at once: a larger
+# one (or one sent with "Prefer: respond-async") is queued for a worker and answered 202.
+HR_UPSERT_MAX_PEOPLE = env.int("HR_UPSERT_MAX_PEOPLE", default=100_000)
+HR_UPSERT_MAX_TEAMS = env.int("HR_UPSERT_MAX_TEAMS", default=10_000)
+HR_UPSERT_SYNC_MAX_PEOPLE = env.int("HR_UPSERT_SYNC_MAX_PEOPLE", default=20_000)
+
 # --- Webhooks ----------------------------------------------------------------------------------
 # Attempts per delivery (then it is marked failed), the back-off between them (doubling from
 # the base, capped), the HTTP timeout, and how much of a response is kept to show.

@@ -20,6 +20,7 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import SkillRating
+from readiness.celery import app as celery_app
 from readiness.tokens import token_create
 from tests.factories import (
     PersonFactory,
@@ -313,6 +314,33 @@ def test_hr_upsert_dry_run_then_for_real(generated, client_of, org):  # noqa: AN
     assert hr_upsert.sync(client=admin, body=body).summary.people.unchanged == 1
     # Not for a manager.
     assert hr_upsert.sync_detailed(client=client_of(org.manager), body=body).status_code == 403
+
+
+def test_a_large_hr_upsert_is_queued_and_read_back(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.hr import hr_upsert, hr_upsert_jobs_retrieve
+    from readiness_generated_client.models import (
+        HrPersonInputRequest,
+        HrUpsertInputRequest,
+        HrUpsertJob,
+        HrUpsertJobStatusEnum,
+    )
+
+    celery_app.conf.task_always_eager = True  # the worker's task runs in the server's thread
+    try:
+        admin = client_of(org.admin)
+        body = HrUpsertInputRequest(
+            people=[
+                HrPersonInputRequest(email=f"bulk{n}@example.com", team="Engineering/Platform")
+                for n in range(3)
+            ]
+        )
+        queued = hr_upsert.sync_detailed(client=admin, body=body, prefer="respond-async")
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert queued.status_code == 202 and isinstance(queued.parsed, HrUpsertJob)
+    job_id = int(queued.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    job = hr_upsert_jobs_retrieve.sync(job_id, client=admin)
+    assert job.status == HrUpsertJobStatusEnum.SUCCEEDED and job.summary.people.created == 3
 
 
 def test_a_leader_reads_an_audience_readiness(generated, client_of, org):  # noqa: ANN001

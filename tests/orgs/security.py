@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 
 from catalog.models import Certification, ImportRun, SkillMappingRule
+from readiness.hr.models import HrUpsertJob
 from readiness.models import ApiToken, AudienceRequirement, GapRemedy, PlanGoal, PlanPartner
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from readiness.webhooks.models import WebhookEndpoint
@@ -110,6 +111,7 @@ def build_security_org() -> SecurityOrg:
     service, _secret = ApiToken.objects.create(
         user=UserFactory(username="sec-service"), name="HR sync", is_service=True
     )
+    hr_job = HrUpsertJob.objects.create(payload={"teams": [], "people": []})
     webhook = WebhookEndpoint.objects.create(
         url="https://hooks.example.com/readiness", events=["rating.recorded"], secret="whsec_x"
     )
@@ -137,6 +139,7 @@ def build_security_org() -> SecurityOrg:
         "role_requirement": role.requirements.first().pk,
         "audience_requirement": audience_requirement.pk,
         "webhook": webhook.pk,
+        "hr_job": hr_job.pk,
         "certification": certification.pk,
     }
     return org

@@ -32,6 +32,8 @@ VIEW_ONLY = {
     # secret once); deliveries are written by the events.
     "readiness.webhookendpoint",
     "readiness.webhookdelivery",
+    # HR upserts queued by the API (POST /api/v1/hr/upsert/), applied by a worker.
+    "readiness.hrupsertjob",
     # django-axes' sign-in records (an admin unlocks an account by deleting its attempts).
     "axes.accessattempt",
     "axes.accessfailurelog",

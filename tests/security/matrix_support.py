@@ -44,6 +44,7 @@ OBJECT_OF_NAME = {
     "readiness:service-token-revoke": "service_token",
     "assessments:my-plan-item-action": "item",
     "api:webhook-detail": "webhook",
+    "api:hr-upsert-job-detail": "hr_job",
     "api:webhook-deliveries": "webhook",
     "api:webhook-send-test": "webhook",
     "readiness:webhook-detail": "webhook",

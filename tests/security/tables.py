@@ -65,6 +65,8 @@ EXPECTED: dict[str, tuple] = {
     "api:audience-readiness-list": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:audience-readiness": (401, 403, 403, 403, 403, 403, OK, OK),
     "api:hr-upsert": API_NO_GET,
+    "api:hr-upsert-job-list": (401,) + (403,) * 6 + (OK,),
+    "api:hr-upsert-job-detail": (401,) + (403,) * 6 + (OK,),
     "api:audience-list": (401,) + (OK,) * 7,
     "api:audience-detail": (401,) + (OK,) * 7,
     "api:skill-category-list": (401,) + (OK,) * 7,

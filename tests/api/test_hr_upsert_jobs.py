@@ -1,0 +1,178 @@
+"""HR upserts too large to answer while the caller waits (issue 21: "the HR upsert accepts at
+least 100,000 people"): queued for a worker, answered 202 with the job's Location, applied once,
+all or nothing, read back at the job's URL."""
+
+import pytest
+from django.test import override_settings
+
+from readiness.celery import app as celery_app
+from readiness.hr.jobs import hr_upsert_job_run
+from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
+from readiness.models import Person, Team
+from tests.api.conftest import field_errors, problem_of
+from tests.api.test_hr_upsert import UPSERT, payload, service_client, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """The queued task runs through Celery, in this process, when the transaction commits."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+ASYNC = {"HTTP_PREFER": "respond-async"}
+
+
+def post_async(client, body, capture, **extra):  # noqa: ANN001, ANN201
+    """POST the upsert; the worker's task runs when the transaction commits (captured)."""
+    with capture(execute=True) as callbacks:
+        response = client.post(UPSERT, body, format="json", **extra)
+    return response, callbacks
+
+
+def test_respond_async_queues_answers_202_and_the_job_tells_the_outcome(
+    api, org, django_capture_on_commit_callbacks
+):
+    admin = api("admin")
+    response, callbacks = post_async(
+        admin, payload(org), django_capture_on_commit_callbacks, **ASYNC
+    )
+    assert response.status_code == 202, response.content
+    assert response["Preference-Applied"] == "respond-async"
+    job = HrUpsertJob.objects.get()
+    assert response["Location"].endswith(f"/api/v1/hr/upsert-jobs/{job.pk}/")
+    body = response.json()
+    assert body["status"] == "queued" and body["people_count"] == 5 and body["teams_count"] == 3
+    assert len(callbacks) == 1  # the task was queued on commit, and ran
+
+    read = admin.get(response["Location"])
+    assert read.status_code == 200
+    outcome = read.json()
+    assert outcome["status"] == "succeeded", outcome
+    assert outcome["summary"]["people"] == {"created": 4, "updated": 1, "unchanged": 0}
+    assert outcome["summary"]["teams"]["created"] == 2
+    assert {change["key"] for change in outcome["changes"]["people"]} >= {"new0@example.com"}
+    assert outcome["errors"] == [] and outcome["finished_at"] and outcome["created_by"] == "admin"
+    assert Person.objects.filter(user__email="new2@example.com", team__name="Dashboards").exists()
+    # The names and emails it carried are not kept once applied.
+    assert HrUpsertJob.objects.get().payload is None
+
+
+def test_a_dry_run_job_writes_nothing(api, org, django_capture_on_commit_callbacks):
+    before = snapshot()
+    response, _ = post_async(
+        api("admin"),
+        payload(org),
+        django_capture_on_commit_callbacks,
+        QUERY_STRING="dry_run=1",
+        **ASYNC,
+    )
+    assert response.status_code == 202
+    job = HrUpsertJob.objects.get()
+    assert job.status == HrUpsertJobStatus.SUCCEEDED and job.dry_run
+    assert job.summary["people"]["created"] == 4
+    assert snapshot() == before
+
+
+def test_a_wrong_entry_fails_the_job_with_its_errors_and_writes_nothing(
+    api, org, django_capture_on_commit_callbacks
+):
+    body = payload(org)
+    body["people"][2]["team"] = "Engineering/Nowhere"
+    before = snapshot()
+    response, _ = post_async(api("admin"), body, django_capture_on_commit_callbacks, **ASYNC)
+    assert response.status_code == 202  # well-formed: the team path is checked by the rules
+    outcome = api("admin").get(response["Location"]).json()
+    assert outcome["status"] == "failed" and outcome["summary"] is None
+    assert [error["pointer"] for error in outcome["errors"]] == ["#/people/2/team"]
+    assert "nothing was written" in outcome["detail"]
+    assert snapshot() == before
+
+
+def test_a_malformed_request_is_refused_at_once_and_nothing_is_queued(api, org):
+    body = payload(org)
+    body["people"][1]["employee_id"] = "E-1"
+    response = api("admin").post(UPSERT, body, format="json", **ASYNC)
+    assert "employee_id" in field_errors(response)["people"]["1"]
+    assert not HrUpsertJob.objects.exists()
+
+
+@override_settings(HR_UPSERT_SYNC_MAX_PEOPLE=4)
+def test_more_people_than_the_synchronous_limit_are_queued_without_asking(
+    api, org, django_capture_on_commit_callbacks
+):
+    response, _ = post_async(api("admin"), payload(org), django_capture_on_commit_callbacks)
+    assert response.status_code == 202 and "Preference-Applied" not in response
+    assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.SUCCEEDED
+    # At the limit it is still answered at once.
+    small = api("admin").post(UPSERT, payload(org, people=2, prefix="few"), format="json")
+    assert small.status_code == 200 and small.json()["summary"]["people"]["created"] == 3
+
+
+@override_settings(HR_UPSERT_MAX_PEOPLE=4, HR_UPSERT_MAX_TEAMS=2)
+def test_more_entries_than_the_limits_are_a_400_at_the_list(api, org):
+    response = api("admin").post(UPSERT, payload(org), format="json", **ASYNC)
+    problem = problem_of(response, 400)
+    assert {(e["pointer"], e["code"]) for e in problem["errors"]} == {
+        ("#/people", "max_length"),
+        ("#/teams", "max_length"),
+    }
+    assert "At most 4 entries" in field_errors(response)["people"][0]
+    assert not HrUpsertJob.objects.exists()
+
+
+def test_a_job_runs_once_however_often_it_is_delivered(
+    api, org, django_capture_on_commit_callbacks
+):
+    response, _ = post_async(
+        api("admin"), payload(org), django_capture_on_commit_callbacks, **ASYNC
+    )
+    job = HrUpsertJob.objects.get()
+    finished = job.finished_at
+    teams = Team.objects.count()
+    again = hr_upsert_job_run(job_id=job.pk)  # the task delivered a second time
+    assert again.status == HrUpsertJobStatus.SUCCEEDED and again.finished_at == finished
+    assert Team.objects.count() == teams
+
+
+def test_a_service_token_with_the_right_queues_and_reads_jobs(
+    org, django_capture_on_commit_callbacks
+):
+    client = service_client(org, can_hr_upsert=True)
+    response, _ = post_async(client, payload(org), django_capture_on_commit_callbacks, **ASYNC)
+    assert response.status_code == 202
+    assert client.get(response["Location"]).json()["status"] == "succeeded"
+    assert client.get("/api/v1/hr/upsert-jobs/").json()["count"] == 1
+    refused = service_client(org, can_hr_upsert=False)
+    assert refused.post(UPSERT, payload(org), format="json", **ASYNC).status_code == 403
+    assert refused.get(response["Location"]).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["employee", "manager", "curator", "lead"])
+def test_people_other_than_admins_may_neither_queue_nor_read_jobs(api, org, persona):
+    job = HrUpsertJob.objects.create(payload={"teams": [], "people": []})
+    client = api(persona)
+    assert client.post(UPSERT, payload(org), format="json", **ASYNC).status_code == 403
+    assert client.get(f"/api/v1/hr/upsert-jobs/{job.pk}/").status_code == 403
+    assert client.get("/api/v1/hr/upsert-jobs/").status_code == 403
+    assert api(None).get("/api/v1/hr/upsert-jobs/").status_code == 401
+    assert HrUpsertJob.objects.count() == 1
+
+
+@pytest.mark.parametrize("jobs", [1, 6])
+def test_the_job_list_costs_the_same_queries_whatever_its_length(
+    api, org, jobs, django_assert_num_queries
+):
+    for _ in range(jobs):
+        counts = {"created": 1, "updated": 0, "unchanged": 0}
+        HrUpsertJob.objects.create(
+            created_by=org.admin, summary={"teams": counts, "people": counts}
+        )
+    client = api("admin")
+    # the token with its user, its last-used write, the count, the page with its senders
+    with django_assert_num_queries(4):
+        response = client.get("/api/v1/hr/upsert-jobs/")
+    assert response.json()["count"] == jobs
