@@ -6,6 +6,8 @@ Each certification with an expiry is a sequence whose ``period`` is
 days before expiry gets the 30-day message, not the 60-day one too). A renewal moves the
 expiry, so the period changes and the old sequence stops. Claiming, sending and releasing
 are ``assessments.reminders``' own (``claim``, ``deliver``) (the same Reminder rows, constraint and lease).
+Each step sent emits a ``certification.expiring`` webhook event with it (the same outbox
+transaction; the event id is the step's, so a step sent again is one event).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from assessments.models import Reminder, ReminderKind
 from assessments.reminders.claim import LEASE, claim, release
 from assessments.reminders.deliver import deliver
 from assessments.reminders.state import Outgoing, ReminderRun, ReminderRunResult, SentEmail
+from readiness.webhooks.models import EventType
+from readiness.webhooks.services import Event, event_id_for
 
 KIND = ReminderKind.CERTIFICATION_EXPIRY
 
@@ -134,4 +138,16 @@ class _ExpiryRun(ReminderRun):
             headers={"Message-ID": message_id(f"certification-{row.pk}")},
         )
         record = SentEmail(KIND, person.email, str(message.subject), (person.pk,))
-        return Outgoing(message, [row.pk], record)
+        event = Event(
+            EventType.CERTIFICATION_EXPIRING,
+            {
+                "person": person.pk,
+                "certification": curated.pk if curated else None,
+                "name": certification.name,
+                "expires_on": row.due_on,
+                "days_left": context["days_left"],
+                "renewal_url": context["renewal_url"],
+            },
+            event_id_for(f"certification-{row.pk}"),
+        )
+        return Outgoing(message, [row.pk], record, event)

@@ -59,7 +59,8 @@ class Outgoing:
     message: EmailMultiAlternatives
     reminder_ids: list[int]
     record: SentEmail
-    #: The ``person.due`` webhook event of a "due" step, emitted when the step is marked sent.
+    #: The webhook event of the step (``person.due``, ``certification.expiring``), emitted when
+    #: the step is marked sent.
     event: Event | None = None
 
 

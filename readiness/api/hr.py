@@ -15,6 +15,7 @@ from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from readiness.api.examples import HR_UPSERT_EXAMPLES
 from readiness.api.exceptions import field_errors
 from readiness.api.locations import location
 from readiness.api.permissions import CanHrUpsert
@@ -121,9 +122,15 @@ class HrUpsertResultSerializer(serializers.Serializer):
     people = HrChangeSerializer(many=True)
 
 
-class HrChangesSerializer(serializers.Serializer):
-    teams = HrChangeSerializer(many=True)
-    people = HrChangeSerializer(many=True)
+def _nullable_object(**properties: dict) -> dict:
+    """An object or null. OpenAPI 3.0 cannot say "this component, or null" with a ``$ref``
+    (``nullable`` beside ``allOf`` has no ``type``): the object is spelled out, its parts
+    referenced."""
+    return {"type": "object", "nullable": True, "properties": properties, "readOnly": True}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
 
 
 class HrEntryErrorSerializer(serializers.Serializer):
@@ -133,7 +140,7 @@ class HrEntryErrorSerializer(serializers.Serializer):
 
 
 class HrUpsertJobSerializer(serializers.ModelSerializer):
-    summary = HrSummarySerializer(read_only=True, allow_null=True)
+    summary = serializers.SerializerMethodField()
     changes = serializers.SerializerMethodField()
     # A declared field leaves the class (DRF's metaclass): ``Serializer.errors`` is untouched;
     # the stubs see it as overriding that property.
@@ -159,7 +166,18 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(HrChangesSerializer(allow_null=True))
+    @extend_schema_field(_nullable_object(teams=_ref("HrCounts"), people=_ref("HrCounts")))
+    def get_summary(self, job: HrUpsertJob) -> dict | None:
+        """How many teams and people were (or would be) created, updated, unchanged, once it
+        succeeded."""
+        return job.summary
+
+    @extend_schema_field(
+        _nullable_object(
+            teams={"type": "array", "items": _ref("HrChange")},
+            people={"type": "array", "items": _ref("HrChange")},
+        )
+    )
     def get_changes(self, job: HrUpsertJob) -> dict | None:
         """What changed (or would), entry by entry, once it succeeded."""
         return job.changes
@@ -243,6 +261,7 @@ class HrUpsertView(GenericAPIView):
                 description="Queued for a worker: read the job at its `Location`.",
             ),
         },
+        examples=HR_UPSERT_EXAMPLES,
         operation_id="hr_upsert",
     )
     def post(self, request: Request) -> Response:

@@ -14,7 +14,7 @@ an Accept other than JSON, 415 where a body is read — each as the one ``Proble
 import copy
 
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.plumbing import ResolvedComponent, build_examples_list
 from drf_spectacular.utils import Direction, OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import SAFE_METHODS, AllowAny, IsAuthenticated
@@ -126,10 +126,10 @@ class AutoSchema(SpectacularAutoSchema):
                 "schema": {"type": "string"},
                 "description": "Send it back in If-Match to change the object.",
             }
-        if status_code == "201":
+        if status_code in {"201", "202"}:
             headers["Location"] = {
                 "schema": {"type": "string", "format": "uri"},
-                "description": "Where what was created can be read.",
+                "description": "Where what was created (201), or the queued job (202), can be read.",
             }
         return headers
 
@@ -148,7 +148,21 @@ class AutoSchema(SpectacularAutoSchema):
         for code, response in responses.items():
             if code.startswith("4"):
                 response.update(self._problem(response.get("description", "")))
+                examples = self._problem_examples(code)
+                if examples:
+                    response["content"][PROBLEM_CONTENT_TYPE]["examples"] = examples
         return responses
+
+    def _problem_examples(self, code: str) -> dict:
+        """The operation's response examples for refusal ``code`` (``readiness.api.examples``),
+        which the parent class leaves out: a refusal has no serializer to hang them on."""
+        return build_examples_list(
+            [
+                example
+                for example in self.get_examples()
+                if example.response_only and code in (example.status_codes or ())
+            ]
+        )
 
     def _refusals(self) -> dict[str, str]:
         """The refusals this operation can answer, decided from the view: its permission

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.api import filters
+from assessments.api.examples import ASSIGN_EXAMPLES, PLAN_ITEM_ADD_EXAMPLES, TRANSITION_EXAMPLES
 from assessments.api.record_serializers import (
     PlanItemAddInput,
     PlanItemAssignInput,
@@ -37,6 +38,7 @@ from readiness.typed import api_user
     create=extend_schema(
         request=PlanItemAddInput,
         responses={201: PlanItemSerializer, 200: PlanItemSerializer, 404: NO_PERSON_RECORD},
+        examples=PLAN_ITEM_ADD_EXAMPLES,
         description="Add a resource to my learning plan (200 when it already was in it).",
     )
 )
@@ -75,6 +77,7 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=PlanItemAssignInput,
         responses={201: PlanItemAssignResultSerializer, 200: PlanItemAssignResultSerializer},
+        examples=ASSIGN_EXAMPLES,
         description="Assign a resource to members of a team you manage, with a due date (as "
         "the team gaps page does): 201 when it created plan items, 200 when it created none "
         "(a repeat moves due dates only). Who manages no team: 403.",
@@ -116,7 +119,11 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             request, body, "plan-item-list", query={"resource": resource.pk, "assigned": "true"}
         )
 
-    @extend_schema(request=PlanItemTransitionInput, responses={200: PlanItemSerializer})
+    @extend_schema(
+        request=PlanItemTransitionInput,
+        responses={200: PlanItemSerializer},
+        examples=TRANSITION_EXAMPLES,
+    )
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """Plan, start, complete or drop one of my own plan items."""

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.api import filters
+from assessments.api.examples import SELF_ASSESSMENT_EXAMPLES
 from assessments.api.record_serializers import (
     ManagerRatingsInput,
     SelfAssessmentInput,
@@ -96,6 +97,7 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
                 "was read (`GET /me/`); nothing was saved."
             ),
         },
+        examples=SELF_ASSESSMENT_EXAMPLES,
         description="Submit my self-assessment (as the self-assessment page does): ratings are "
         "appended only for the skills whose level or interest changed (or that carry a note or "
         "evidence link); the submission restarts my reassessment cadence and counts for the "

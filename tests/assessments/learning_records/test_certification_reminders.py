@@ -86,3 +86,36 @@ def test_none_after_a_renewal_upstream(holder, mailoutbox, transcript_server) ->
     assert holder.expires_at.year == 2028
     assert on("2026-12-16") == 0 and on("2027-01-08") == 0
     assert len(mailoutbox) == 1
+
+
+def test_each_step_sent_is_one_certification_expiring_webhook_event(
+    holder, mailoutbox, django_capture_on_commit_callbacks
+) -> None:
+    from readiness.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        url="https://hooks.example.com/hr", events=[EventType.CERTIFICATION_EXPIRING], secret="s"
+    )
+    WebhookEndpoint.objects.create(  # subscribes to something else: gets nothing
+        url="https://hooks.example.com/other", events=[EventType.PERSON_DUE], secret="s"
+    )
+    with django_capture_on_commit_callbacks():  # the deliveries' tasks are not run here
+        assert on("2026-11-16") == 1
+        assert on("2026-11-16") == 0  # the same day again: no second event
+        assert on("2026-12-16") == 1
+    deliveries = list(WebhookDelivery.objects.order_by("pk"))
+    assert [(d.endpoint_id, d.event_type) for d in deliveries] == [
+        (endpoint.pk, "certification.expiring")
+    ] * 2
+    assert deliveries[0].event_id != deliveries[1].event_id
+    event = json.loads(deliveries[0].body)
+    assert event["type"] == "certification.expiring"
+    assert event["data"] == {
+        "person": holder.person_id,
+        "certification": holder.certification_id,
+        "name": ENGINEER,
+        "expires_on": "2027-01-15",
+        "days_left": 60,
+        "renewal_url": RENEW,
+    }
+    assert json.loads(deliveries[1].body)["data"]["days_left"] == 30
