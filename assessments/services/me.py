@@ -7,7 +7,7 @@ gets the same refusal everywhere and nothing is ever half-saved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import open_cycles_by_person, person_skill_states
+from assessments.selectors import SkillState, open_cycles_by_person, person_skill_states
 from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
@@ -128,13 +128,14 @@ def self_assessment_version(*, person: Person) -> int:
     return latest["pk"] if latest else 0
 
 
-def _self_changes(*, person: Person, entries: Iterable[RatingInput]) -> list[RatingInput]:
+def _self_changes(
+    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState]
+) -> list[RatingInput]:
     """The entries that change something of the person's self rating of their skill: the
     level, the interest, or a note or evidence link given. A rating is a change, a
     confirmation is not (DESIGN.md): an entry repeating the latest self level and interest with
     no note is never a row — it could only undo a later manager rating and put an unchanged
     level back in the manager's review queue."""
-    states = person_skill_states(person=person)
     return [
         e
         for e in entries
@@ -154,11 +155,17 @@ def self_assessment_submit(
     user: User,
     cycle: AssessmentCycle | None = None,
     version: int | None = None,
+    states: Mapping[int, SkillState] | None = None,
 ) -> AssessmentSubmission:
     """Record a self-assessment: append ratings for the skills that changed only (inside a
     cycle too) and a submission, which restarts the cadence and counts for ``cycle``.
 
     ``version`` is the token the form was rendered with; a stale form is refused.
+    ``states`` are the person's states (``person_skill_states``) if the caller has just read
+    them (a form does, to validate), else they are read here. Read before the version check,
+    they are as current as it: the self levels and interests they hold change only through
+    this function, and every call records a submission, so a change in between makes the
+    version stale.
     """
     if version is not None and version != self_assessment_version(person=person):
         raise ValidationError(
@@ -168,7 +175,10 @@ def self_assessment_submit(
         )
     now = timezone.now()
     rows = _validated_ratings(
-        inputs=_self_changes(person=person, entries=entries),
+        inputs=_self_changes(
+            entries=entries,
+            states=person_skill_states(person=person) if states is None else states,
+        ),
         default_person_id=person.pk,
         source=RatingSource.SELF,
         rated_by=user,
