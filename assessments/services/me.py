@@ -61,6 +61,9 @@ def _validated_ratings(
     """Build rating rows and validate them all, raising one ValidationError for every bad row.
 
     Foreign keys are checked in one query per kind (not one per row): only active skills.
+    The other fields are validated once per distinct set of their values (``source``, ``at``
+    are the same for every row): a self-assessment of 164 skills holds a handful (five levels,
+    no note), and validating is a pure function of them.
     """
     inputs = list(inputs)
     active_skills = set(
@@ -69,6 +72,7 @@ def _validated_ratings(
         )
     )
     rows, errors = [], {}
+    checked: dict[tuple, ValidationError | None] = {}
     for index, entry in enumerate(inputs):
         person_id = entry.person_id or default_person_id
         if person_id is None:  # a caller's mistake: every rating names its person
@@ -85,21 +89,34 @@ def _validated_ratings(
             evidence_url=entry.evidence_url or "",
             created_at=at,
         )
-        try:
-            if entry.skill_id not in active_skills:
-                raise ValidationError({"skill": "This skill is not in the skills framework."})
-            # The check constraints repeat the field validators (level, interest, source) and
-            # Django validates each with one query per row: skip them, keep saves constant.
-            rating.full_clean(
-                exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
-            )
-        except ValidationError as error:
+        error: ValidationError | None
+        if entry.skill_id not in active_skills:
+            error = ValidationError({"skill": "This skill is not in the skills framework."})
+        else:
+            key = (entry.level, entry.interest, rating.note, rating.evidence_url)
+            if key not in checked:
+                checked[key] = _invalid(rating)
+            error = checked[key]
+        if error is not None:
             errors[(person_id, entry.skill_id, index)] = error
             continue
         rows.append(rating)
     if errors:
         raise RatingsInvalid(errors)
     return rows
+
+
+def _invalid(rating: SkillRating) -> ValidationError | None:
+    """What is wrong with the fields of ``rating`` other than its foreign keys, or None."""
+    try:
+        # The check constraints repeat the field validators (level, interest, source) and
+        # Django validates each with one query per row: skip them, keep saves constant.
+        rating.full_clean(
+            exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
+        )
+    except ValidationError as error:
+        return error
+    return None
 
 
 class RatingsInvalid(ValidationError):

@@ -99,7 +99,16 @@ def test_saving_inside_an_open_cycle_records_only_changes_and_counts_for_it(
     org = make_employee_org(skills=3)
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
-    assert cycle.name in client.get(URL).content.decode()
+    body = client.get(URL).content.decode()
+    assert cycle.name in body
+    # The banner says what a save does since "a confirmation is not a rating": the submission
+    # counts for the cycle; only changed skills become ratings.
+    banner = re.search(r'<div class="alert alert-info">(.*?)</div>', body, re.S)
+    assert banner and cycle.name in banner[1]
+    text = re.sub(r"\s+", " ", banner[1])
+    assert "counts as your submission for the cycle, even if nothing changed" in text
+    assert "only the skills you change get a new rating" in text
+    assert "changed or not" not in body and "records every skill" not in body
     levels = dict.fromkeys(org.skills, 1) | {org.skills[0]: 2}
     assert client.post(URL, form_data(org.person, levels)).status_code == 302
     recorded = SkillRating.objects.filter(person=org.person, cycle=cycle)
