@@ -67,9 +67,9 @@ def _validated_ratings(
     """
     inputs = list(inputs)
     active_skills = set(
-        Skill.objects.filter(pk__in={i.skill_id for i in inputs}, is_active=True).values_list(
-            "pk", flat=True
-        )
+        Skill.objects.filter(pk__in={i.skill_id for i in inputs}, is_active=True)
+        .order_by()  # a set: not the skills' default order, which joins their categories
+        .values_list("pk", flat=True)
     )
     rows, errors = [], {}
     checked: dict[tuple, ValidationError | None] = {}
