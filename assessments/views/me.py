@@ -199,7 +199,9 @@ class MyAssessmentView(OwnPersonMixin, View):
                 submission = self_assessment_submit(
                     person=self.person,
                     entries=form.entries(),
-                    user=request.user,
+                    # The signed-in user, as loaded with the person: ``request.user`` is a
+                    # lazy proxy, and each of 164 new rows reads it several times.
+                    user=self.person.user,
                     cycle=cycle,
                     version=form.cleaned_data["version"],
                     states=form.states,
