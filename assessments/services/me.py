@@ -180,10 +180,10 @@ def self_assessment_submit(
 
     ``version`` is the token the form was rendered with; a stale form is refused.
     ``states`` are the person's states (``person_skill_states``) if the caller has just read
-    them (a form does, to validate), else they are read here. Read before the version check,
-    they are as current as it: the self levels and interests they hold change only through
-    this function, and every call records a submission, so a change in between makes the
-    version stale.
+    them (the form does, to validate), else they are read here. Give them only with
+    ``version``: read after the form was drawn, they are as current as the version check,
+    since the self levels and interests they hold change only through this function, which
+    always records a submission — any change since the form was drawn makes it stale.
     """
     if version is not None and version != self_assessment_version(person=person):
         raise ValidationError(
