@@ -305,3 +305,24 @@ def test_post_query_count_is_independent_of_skills_and_ratings(
     with django_assert_num_queries(13):
         assert client.post(URL, data).status_code == 302
     assert SkillRating.objects.filter(person=org.person, level=3).count() == len(org.skills)
+
+
+@pytest.mark.parametrize(
+    "employee_org",
+    [{"skills": 2, "ratings_per_skill": 1}, {"skills": 12, "ratings_per_skill": 4}],
+    indirect=True,
+    ids=["small", "large"],
+)
+def test_an_open_cycle_is_read_once_for_the_page_and_the_banner(
+    employee_org, client, django_assert_num_queries, settings
+):
+    settings.READINESS_CACHE = False  # the banner's cycle is not kept: this page reads it
+    org = employee_org
+    cycle = AssessmentCycleFactory()
+    client.force_login(org.person.user)
+    # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version, 7 open cycles,
+    # 8 their audiences, 9 their teams, 10 the person in scope without a submission,
+    # 11 persona flags — and not the same four cycle statements again for the banner
+    with django_assert_num_queries(11):
+        body = client.get(URL).content.decode()
+    assert body.count(cycle.name) == 2  # the layout's banner and the page's
