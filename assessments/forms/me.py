@@ -1,10 +1,17 @@
 """The self-assessment form: one form, every skill of the framework, grouped by category.
 
-Fields are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. The page
-draws them in one lean template loop (``assessments/me_assessment_rows.html``), one compact row
-a skill, not field by field through crispy-forms: at 164 skills that rendering was most of the
-page's time. Curated text (skill names, level descriptors) reaches the page only through
-escaped template variables, never ``help_text`` nor ``mark_safe``.
+The inputs are named ``s<skill id>-level``, ``-grow``, ``-note`` and ``-evidence_url``. The page
+draws them in one lean template loop (``jinja2/assessments/me_assessment_rows.html``), one
+compact row a skill, not field by field through crispy-forms. Curated text (skill names, level
+descriptors) reaches the page only through escaped template variables, never ``help_text`` nor
+``mark_safe``.
+
+Why the skill inputs are not Django form fields: at 164 skills that is 656 fields, their
+initial values and, on a POST, 656 bound fields built only to be cleaned — a good part of the
+page's time (issue 18). The form keeps one real field (``version``); each skill input is cleaned
+by one shared Django field (``SKILL_FIELDS``: the same validation and messages), and its errors
+go into the form's own ``errors`` under the input's name, so ``is_valid()``, the error summary
+and the messages at the field behave as with declared fields.
 """
 
 from __future__ import annotations
@@ -13,18 +20,20 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from assessments.models import Interest, SkillRating
 from assessments.selectors import SkillState
+from assessments.selectors.self_assessment import FrameworkSkill
 from assessments.services.me import RatingInput
-from readiness.models import Level, Skill, SkillCategory
+from readiness.models import Level
 
 LEVEL_ERROR = "Choose one of the levels 0 (None) to 4 (Expert)."
 POSTED_LEVEL = re.compile(r"^s(\d+)-level$")
-_FIELDS = ("level", "grow", "note", "evidence_url")
+SKILL_INPUT = re.compile(r"^s(\d+)-\w+$")
 
 
 def posted_skill_ids(data: Mapping) -> set[int]:
@@ -47,8 +56,13 @@ def interest_from_toggle(*, grow: bool, previous: int | None) -> int | None:
     return previous
 
 
-@dataclass(frozen=True, slots=True)
-class LevelOption:
+#: Each level of the scale as a row shows it: (value, label), read once rather than through
+#: the ``Level`` enum for every option of every skill.
+LEVELS = tuple((str(level.value), f"{level.value} · {level.label}") for level in Level)
+_STRONG = int(Interest.STRONG)
+
+
+class LevelOption(NamedTuple):
     id: str
     value: str
     label: str
@@ -67,8 +81,8 @@ class SkillBlock:
     """One skill's row of the form, as the template lays it out: every value already a string
     or a flag, read once here rather than looked up field by field while rendering."""
 
-    skill: Skill
-    state: SkillState | None
+    skill: FrameworkSkill
+    required: bool
     prefix: str
     options: list[LevelOption]
     highlighted: bool
@@ -82,10 +96,6 @@ class SkillBlock:
     grow_errors: list[str]
     note_errors: list[str]
     evidence_errors: list[str]
-
-    @property
-    def required(self) -> bool:
-        return bool(self.state and self.state.required)
 
     @property
     def rated(self) -> bool:
@@ -106,9 +116,14 @@ class SkillBlock:
         )
 
 
+class Category(NamedTuple):
+    pk: int
+    name: str
+
+
 @dataclass
 class CategoryGroup:
-    category: SkillCategory
+    category: Category
     blocks: list[SkillBlock] = field(default_factory=list)
     #: The rows as HTML, set by the view (``presenters.me.assessment_rows``).
     rows: str = ""
@@ -119,101 +134,9 @@ class CategoryGroup:
         return sum(1 for block in self.blocks if block.required and not block.rated)
 
 
-class SkillBlocksMixin(forms.BaseForm):
-    """The self-assessment's layout: each skill as a block (its level options with their
-    descriptors, interest, note, evidence), grouped by category, the ones on show first, and
-    the error summary. Needs ``skills``, ``states``, ``highlight`` and the bound fields."""
-
-    skills: list[Skill]
-    states: Mapping[int, SkillState]
-    highlight: set[int]
-
-    @property
-    def error_summary(self) -> list[tuple[str, str, str]]:
-        """(anchor, skill name, message) for each field in error, in the order of the form."""
-        skills = {skill.pk: skill for skill in self.skills}
-        summary = []
-        for name, errors in self.errors.items():
-            match = re.match(r"^s(\d+)-\w+$", name)
-            if match and int(match.group(1)) in skills:
-                skill = skills[int(match.group(1))]
-                anchor = f"id_{name}_0" if name.endswith("-level") else f"id_{name}"
-                summary.append((anchor, skill.name, str(errors[0])))
-        return summary
-
-    def _value(self, name: str) -> object:
-        """What the field ``name`` holds: the submitted value, or the initial one. (What
-        ``BoundField.value()`` gives for these fields, without building 656 bound fields.)"""
-        if self.is_bound:
-            return self.fields[name].widget.value_from_datadict(self.data, self.files, name)
-        return self.initial.get(name)
-
-    def _block(self, skill: Skill) -> SkillBlock:
-        prefix = f"s{skill.pk}"
-        value = self._value(f"{prefix}-level")
-        selected = None if value in (None, "") else str(value)
-        options = [
-            LevelOption(
-                id=f"id_{prefix}-level_{number}",
-                value=str(number),
-                label=f"{number} · {name}",
-                descriptor=descriptor,
-                checked=selected == str(number),
-            )
-            for number, name, descriptor in skill.level_descriptors
-        ]
-        state = self.states.get(skill.pk)
-        errors = self.errors
-        return SkillBlock(
-            skill=skill,
-            state=state,
-            prefix=prefix,
-            options=options,
-            highlighted=skill.pk in self.highlight,
-            target=_text(state.target) if state else "",
-            self_level=_text(state.self_level) if state else "",
-            manager_level=_text(state.manager_level) if state else "",
-            grow_checked=bool(self._value(f"{prefix}-grow")),
-            note_value=str(self._value(f"{prefix}-note") or ""),
-            evidence_value=str(self._value(f"{prefix}-evidence_url") or ""),
-            level_errors=[str(message) for message in errors.get(f"{prefix}-level", ())],
-            grow_errors=[str(message) for message in errors.get(f"{prefix}-grow", ())],
-            note_errors=[str(message) for message in errors.get(f"{prefix}-note", ())],
-            evidence_errors=[str(message) for message in errors.get(f"{prefix}-evidence_url", ())],
-        )
-
-    def _groups(self, skills: Iterable[Skill]) -> list[CategoryGroup]:
-        groups: dict[int, CategoryGroup] = {}
-        for skill in skills:
-            group = groups.setdefault(skill.category_id, CategoryGroup(skill.category))
-            group.blocks.append(self._block(skill))
-        return list(groups.values())
-
-    def _is_shown(self, skill: Skill) -> bool:
-        """Required skills, skills rated before, highlighted ones and any with an error are
-        always on show; the rest of the framework waits behind "Add another skill"."""
-        state = self.states.get(skill.pk)
-        prefix = f"s{skill.pk}"
-        return bool(
-            (state and (state.required or state.self_level is not None))
-            or skill.pk in self.highlight
-            or any(f"{prefix}-{name}" in self.errors for name in _FIELDS)
-            or (self.is_bound and self.data.get(f"{prefix}-level") not in (None, ""))
-        )
-
-    @cached_property
-    def shown_groups(self) -> list[CategoryGroup]:
-        return self._groups(s for s in self.skills if self._is_shown(s))
-
-    @cached_property
-    def more_groups(self) -> list[CategoryGroup]:
-        return self._groups(s for s in self.skills if not self._is_shown(s))
-
-
-#: The four fields of a skill, one instance each for every skill of every form. A field keeps
-#: no per-form state (the values, the errors and the initial values live on the form, and
-#: nothing here changes a field after it is built), so there is no need to build 656 of them a
-#: request at 164 skills: that was a fifth of the page's time.
+#: The four inputs of a skill, each cleaned by one shared field for every skill of every form.
+#: A field keeps no per-form state (values, errors and initial values live on the form), so
+#: one instance serves them all.
 SKILL_FIELDS: dict[str, forms.Field] = {
     "level": forms.TypedChoiceField(
         label="Level",
@@ -240,58 +163,61 @@ SKILL_FIELDS: dict[str, forms.Field] = {
 }
 
 
-def skill_initial(skill: Skill, state: SkillState | None) -> dict[str, object]:
-    """The form's initial values of one skill (``s<id>-<name>``), from the person's current
-    state: their self level and whether they want to grow it."""
-    prefix = f"s{skill.pk}"
-    return {
-        f"{prefix}-level": state.self_level if state else None,
-        f"{prefix}-grow": bool(state and state.interest == Interest.STRONG),
-    }
-
-
 #: Where an error the rating service found on a rating's field goes in the form.
 _SERVICE_ERROR_FIELDS = {"note": "note", "evidence_url": "evidence_url", "interest": "grow"}
 
 
-class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
+class SelfAssessmentForm(forms.Form):
     """Every skill of the framework; pre-filled with the person's current self levels.
 
     ``skills`` are the skills the form shows (the active framework, and any skill the submitted
-    data names so that a retired one gets its message at its own field).
+    data names so that a retired one gets its message at its own field); ``version`` is the
+    stale-form token an unbound form is drawn with (a bound one carries its own).
     """
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(
         self,
-        *args,
-        skills: Iterable[Skill],
+        data: Mapping | None = None,
+        *,
+        skills: Iterable[FrameworkSkill],
         states: Mapping[int, SkillState],
         highlight: Iterable[int] = (),
-        **kwargs,
+        version: int | None = None,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(data, initial={"version": version})
         self.skills = list(skills)
         self.states = states
         self.highlight = set(highlight)
-        self.note_max_length = SkillRating._meta.get_field("note").max_length
-        self.evidence_max_length = SkillRating._meta.get_field("evidence_url").max_length
+        self.note_max_length = SKILL_FIELDS["note"].max_length  # type: ignore[attr-defined]
+        self.evidence_max_length = SKILL_FIELDS["evidence_url"].max_length  # type: ignore[attr-defined]
         self.note_limit = f"{self.note_max_length:,}"
-        for skill in self.skills:
-            prefix = f"s{skill.pk}"
-            for name, shared in SKILL_FIELDS.items():
-                self.fields[f"{prefix}-{name}"] = shared
-            for name, value in skill_initial(skill, states.get(skill.pk)).items():
-                self.initial.setdefault(name, value)
+        #: The cleaned values of each skill's inputs (by skill id, then input), after cleaning.
+        self.skill_values: dict[int, dict[str, object]] = {}
+
+    # --- reading the inputs ---------------------------------------------------------------
+
+    def _raw(self, prefix: str, name: str) -> object:
+        """What the browser sent for one input, as its widget reads it."""
+        key = f"{prefix}-{name}"
+        return SKILL_FIELDS[name].widget.value_from_datadict(self.data, self.files, key)
+
+    def _skill_error(self, key: str, error: ValidationError | str | list[str]) -> None:
+        """An error at one skill input (``s<id>-<name>``), kept with the form's own errors."""
+        errors = self.errors  # (while cleaning: the errors gathered so far)
+        if key not in errors:
+            errors[key] = self.error_class(renderer=self.renderer)
+        errors[key].extend(ValidationError(error).error_list)
+        self.skill_values.get(int(key[1 : key.index("-")]), {}).pop(key.split("-", 1)[1], None)
 
     # --- validation -----------------------------------------------------------------------
 
     def clean(self) -> dict:
         super().clean()
-        cleaned = self.cleaned_data
-        known = {skill.pk for skill in self.skills}
-        unknown = sorted(posted_skill_ids(self.data) - known)
+        for skill in self.skills:
+            self._clean_skill(skill)
+        unknown = sorted(posted_skill_ids(self.data) - {skill.pk for skill in self.skills})
         if unknown:
             raise ValidationError(
                 "The form names a skill that is not in the skills framework (id %(ids)s). "
@@ -299,58 +225,143 @@ class SelfAssessmentForm(SkillBlocksMixin, forms.Form):
                 code="unknown_skill",
                 params={"ids": ", ".join(str(pk) for pk in unknown)},
             )
-        for skill in self.skills:
-            prefix = f"s{skill.pk}"
-            if cleaned.get(f"{prefix}-level") is not None:
-                continue
-            state = self.states.get(skill.pk)
-            grow_changed = cleaned.get(f"{prefix}-grow") != bool(
-                state and state.interest == Interest.STRONG
+        return self.cleaned_data
+
+    def _clean_skill(self, skill: FrameworkSkill) -> None:
+        prefix = f"s{skill.pk}"
+        values: dict[str, object] = {}
+        self.skill_values[skill.pk] = values
+        for name, shared in SKILL_FIELDS.items():
+            try:
+                values[name] = shared.clean(self._raw(prefix, name))
+            except ValidationError as error:
+                self._skill_error(f"{prefix}-{name}", error)
+        if values.get("level") is not None or f"{prefix}-level" in self.errors:
+            return
+        state = self.states.get(skill.pk)
+        grow_changed = values.get("grow") != bool(state and state.interest == _STRONG)
+        if grow_changed or values.get("note") or values.get("evidence_url"):
+            self._skill_error(
+                f"{prefix}-level",
+                "Choose a level too: an interest, note or evidence link is recorded with a rating.",
             )
-            extra = cleaned.get(f"{prefix}-note") or cleaned.get(f"{prefix}-evidence_url")
-            if f"{prefix}-level" in self.errors:
-                continue
-            if grow_changed or extra:
-                self.add_error(
-                    f"{prefix}-level",
-                    "Choose a level too: an interest, note or evidence link is recorded with "
-                    "a rating.",
-                )
-        return cleaned
 
     def entries(self) -> list[RatingInput]:
         """One rating input per skill given a level (call after ``is_valid``)."""
         entries = []
         for skill in self.skills:
-            prefix = f"s{skill.pk}"
-            level = self.cleaned_data.get(f"{prefix}-level")
+            values = self.skill_values.get(skill.pk, {})
+            level = values.get("level")
             if level is None:
                 continue
             state = self.states.get(skill.pk)
             entries.append(
                 RatingInput(
                     skill_id=skill.pk,
-                    level=level,
+                    level=int(level),  # type: ignore[call-overload]
                     interest=interest_from_toggle(
-                        grow=bool(self.cleaned_data.get(f"{prefix}-grow")),
+                        grow=bool(values.get("grow")),
                         previous=state.interest if state else None,
                     ),
-                    note=self.cleaned_data.get(f"{prefix}-note", ""),
-                    evidence_url=self.cleaned_data.get(f"{prefix}-evidence_url", ""),
+                    note=str(values.get("note") or ""),
+                    evidence_url=str(values.get("evidence_url") or ""),
                 )
             )
         return entries
 
     def add_service_errors(self, errors_by_key: Mapping[tuple, ValidationError]) -> None:
-        """Put the errors the rating service found at the fields they belong to."""
+        """Put the errors the rating service found at the inputs they belong to."""
+        shown = {skill.pk for skill in self.skills}
         for (_person_id, skill_id, _index), error in errors_by_key.items():
             prefix = f"s{skill_id}"
-            if f"{prefix}-level" not in self.fields:
+            if skill_id not in shown:
                 self.add_error(None, error.messages)
                 continue
             if hasattr(error, "error_dict"):
                 for name, messages in error.message_dict.items():
                     target = _SERVICE_ERROR_FIELDS.get(name, "level")
-                    self.add_error(f"{prefix}-{target}", messages)
+                    self._skill_error(f"{prefix}-{target}", messages)
             else:
-                self.add_error(f"{prefix}-level", error.messages)
+                self._skill_error(f"{prefix}-level", error.messages)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    @property
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor, skill name, message) for each input in error, in the order of the form."""
+        names = {skill.pk: skill.name for skill in self.skills}
+        summary = []
+        for key, errors in self.errors.items():
+            match = SKILL_INPUT.match(key)
+            if match and int(match.group(1)) in names:
+                anchor = f"id_{key}_0" if key.endswith("-level") else f"id_{key}"
+                summary.append((anchor, names[int(match.group(1))], str(errors[0])))
+        return summary
+
+    def _block(self, skill: FrameworkSkill) -> SkillBlock:
+        prefix = f"s{skill.pk}"
+        state = self.states.get(skill.pk)
+        if self.is_bound:  # what the person sent, as they sent it
+            level = self._raw(prefix, "level")
+            grow = bool(self._raw(prefix, "grow"))
+            note = str(self._raw(prefix, "note") or "")
+            evidence = str(self._raw(prefix, "evidence_url") or "")
+        else:  # what is saved
+            level = state.self_level if state else None
+            grow = bool(state and state.interest == _STRONG)
+            note = evidence = ""
+        selected = None if level in (None, "") else str(level)
+        errors = self.errors
+        return SkillBlock(
+            skill=skill,
+            required=bool(state and state.target is not None),
+            prefix=prefix,
+            options=[
+                LevelOption(
+                    f"id_{prefix}-level_{value}", value, label, descriptor, value == selected
+                )
+                for (value, label), descriptor in zip(LEVELS, skill.descriptors, strict=True)
+            ],
+            highlighted=skill.pk in self.highlight,
+            target=_text(state.target) if state else "",
+            self_level=_text(state.self_level) if state else "",
+            manager_level=_text(state.manager_level) if state else "",
+            grow_checked=grow,
+            note_value=note,
+            evidence_value=evidence,
+            level_errors=[str(m) for m in errors.get(f"{prefix}-level", ())],
+            grow_errors=[str(m) for m in errors.get(f"{prefix}-grow", ())],
+            note_errors=[str(m) for m in errors.get(f"{prefix}-note", ())],
+            evidence_errors=[str(m) for m in errors.get(f"{prefix}-evidence_url", ())],
+        )
+
+    def _groups(self, skills: Iterable[FrameworkSkill]) -> list[CategoryGroup]:
+        groups: dict[int, CategoryGroup] = {}
+        for skill in skills:
+            group = groups.get(skill.category_id)
+            if group is None:
+                group = groups[skill.category_id] = CategoryGroup(
+                    Category(skill.category_id, skill.category_name)
+                )
+            group.blocks.append(self._block(skill))
+        return list(groups.values())
+
+    def _is_shown(self, skill: FrameworkSkill) -> bool:
+        """Required skills, skills rated before, highlighted ones and any with an error are
+        always on show; the rest of the framework waits behind "Add another skill"."""
+        state = self.states.get(skill.pk)
+        prefix = f"s{skill.pk}"
+        return bool(
+            (state and (state.target is not None or state.self_level is not None))
+            or skill.pk in self.highlight
+            or any(f"{prefix}-{name}" in self.errors for name in SKILL_FIELDS)
+            or (self.is_bound and self.data.get(f"{prefix}-level") not in (None, ""))
+        )
+
+    @cached_property
+    def shown_groups(self) -> list[CategoryGroup]:
+        return self._groups(s for s in self.skills if self._is_shown(s))
+
+    @cached_property
+    def more_groups(self) -> list[CategoryGroup]:
+        return self._groups(s for s in self.skills if not self._is_shown(s))

@@ -7,7 +7,7 @@ gets the same refusal everywhere and nothing is ever half-saved.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,7 +26,7 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import open_cycles_by_person, person_skill_states
+from assessments.selectors import SkillState, open_cycles_by_person, person_skill_states
 from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
@@ -60,15 +60,20 @@ def _validated_ratings(
 ) -> list[SkillRating]:
     """Build rating rows and validate them all, raising one ValidationError for every bad row.
 
-    Foreign keys are checked in one query per kind (not one per row): only active skills.
+    Foreign keys are checked in one query (not one per row): only active skills.
+    The other fields are validated once per distinct set of their values (``source``, ``at``
+    are the same for every row): a self-assessment of 164 skills holds a handful (five levels,
+    no note), and validating is a pure function of them.
     """
     inputs = list(inputs)
+    # The active framework's ids (a few hundred), rather than a statement naming every skill
+    # of the inputs (164 for a full self-assessment), which costs more to build and to run.
+    # Unordered: the skills' default order joins their categories.
     active_skills = set(
-        Skill.objects.filter(pk__in={i.skill_id for i in inputs}, is_active=True).values_list(
-            "pk", flat=True
-        )
+        Skill.objects.filter(is_active=True).order_by().values_list("pk", flat=True)
     )
     rows, errors = [], {}
+    checked: dict[tuple, ValidationError | None] = {}
     for index, entry in enumerate(inputs):
         person_id = entry.person_id or default_person_id
         if person_id is None:  # a caller's mistake: every rating names its person
@@ -85,21 +90,34 @@ def _validated_ratings(
             evidence_url=entry.evidence_url or "",
             created_at=at,
         )
-        try:
-            if entry.skill_id not in active_skills:
-                raise ValidationError({"skill": "This skill is not in the skills framework."})
-            # The check constraints repeat the field validators (level, interest, source) and
-            # Django validates each with one query per row: skip them, keep saves constant.
-            rating.full_clean(
-                exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
-            )
-        except ValidationError as error:
+        error: ValidationError | None
+        if entry.skill_id not in active_skills:
+            error = ValidationError({"skill": "This skill is not in the skills framework."})
+        else:
+            key = (entry.level, entry.interest, rating.note, rating.evidence_url)
+            if key not in checked:
+                checked[key] = _invalid(rating)
+            error = checked[key]
+        if error is not None:
             errors[(person_id, entry.skill_id, index)] = error
             continue
         rows.append(rating)
     if errors:
         raise RatingsInvalid(errors)
     return rows
+
+
+def _invalid(rating: SkillRating) -> ValidationError | None:
+    """What is wrong with the fields of ``rating`` other than its foreign keys, or None."""
+    try:
+        # The check constraints repeat the field validators (level, interest, source) and
+        # Django validates each with one query per row: skip them, keep saves constant.
+        rating.full_clean(
+            exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
+        )
+    except ValidationError as error:
+        return error
+    return None
 
 
 class RatingsInvalid(ValidationError):
@@ -128,13 +146,14 @@ def self_assessment_version(*, person: Person) -> int:
     return latest["pk"] if latest else 0
 
 
-def _self_changes(*, person: Person, entries: Iterable[RatingInput]) -> list[RatingInput]:
+def _self_changes(
+    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState]
+) -> list[RatingInput]:
     """The entries that change something of the person's self rating of their skill: the
     level, the interest, or a note or evidence link given. A rating is a change, a
     confirmation is not (DESIGN.md): an entry repeating the latest self level and interest with
     no note is never a row — it could only undo a later manager rating and put an unchanged
     level back in the manager's review queue."""
-    states = person_skill_states(person=person)
     return [
         e
         for e in entries
@@ -154,11 +173,17 @@ def self_assessment_submit(
     user: User,
     cycle: AssessmentCycle | None = None,
     version: int | None = None,
+    states: Mapping[int, SkillState] | None = None,
 ) -> AssessmentSubmission:
     """Record a self-assessment: append ratings for the skills that changed only (inside a
     cycle too) and a submission, which restarts the cadence and counts for ``cycle``.
 
     ``version`` is the token the form was rendered with; a stale form is refused.
+    ``states`` are the person's states (``person_skill_states``) if the caller has just read
+    them (the form does, to validate), else they are read here. Give them only with
+    ``version``: read after the form was drawn, they are as current as the version check,
+    since the self levels and interests they hold change only through this function, which
+    always records a submission — any change since the form was drawn makes it stale.
     """
     if version is not None and version != self_assessment_version(person=person):
         raise ValidationError(
@@ -168,7 +193,10 @@ def self_assessment_submit(
         )
     now = timezone.now()
     rows = _validated_ratings(
-        inputs=_self_changes(person=person, entries=entries),
+        inputs=_self_changes(
+            entries=entries,
+            states=person_skill_states(person=person) if states is None else states,
+        ),
         default_person_id=person.pk,
         source=RatingSource.SELF,
         rated_by=user,

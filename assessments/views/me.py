@@ -11,7 +11,6 @@ from collections.abc import Mapping
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -33,6 +32,7 @@ from assessments.selectors.me import (
     person_rating_history,
     person_readiness_overview,
 )
+from assessments.selectors.self_assessment import assessment_skills
 from assessments.services.me import (
     RatingsInvalid,
     self_assessment_confirm,
@@ -41,7 +41,7 @@ from assessments.services.me import (
     submission_cycle,
 )
 from readiness.caching import cached_html
-from readiness.models import Person, Skill
+from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to, person_get
 from readiness.typed import AuthenticatedHttpRequest
 
@@ -150,22 +150,23 @@ def _highlight(request: AuthenticatedHttpRequest) -> set[int]:
 
 
 class MyAssessmentView(OwnPersonMixin, View):
+    """The self-assessment. Its cycle (the open cycle the person has not submitted yet) is
+    also the base layout's ``pending_cycle`` (the same rule, ``open_cycles_by_person``):
+    read once and given to both, rather than once more by the context processor."""
+
     template_name = "assessments/me_assessment.html"
 
     def _form(self, data: Mapping | None = None) -> SelfAssessmentForm:
-        states = person_skill_states(person=self.person)
         posted = posted_skill_ids(data) if data is not None else set()
-        # The active framework, and any skill the submitted data names, so that a skill
-        # retired meanwhile gets its message at its own field.
-        skills = Skill.objects.filter(Q(is_active=True) | Q(pk__in=posted)).select_related(
-            "category"
-        )
         return SelfAssessmentForm(
             data,
-            skills=skills,
-            states=states,
+            # The active framework, and any skill the submitted data names, so that a skill
+            # retired meanwhile gets its message at its own field.
+            skills=assessment_skills(include=posted),
+            states=person_skill_states(person=self.person),
             highlight=_highlight(self.request),
-            initial={"version": self_assessment_version(person=self.person)},
+            # A bound form carries the version it was drawn with.
+            version=self_assessment_version(person=self.person) if data is None else None,
         )
 
     def _render(
@@ -173,14 +174,14 @@ class MyAssessmentView(OwnPersonMixin, View):
     ) -> HttpResponse:
         for group in (*form.shown_groups, *form.more_groups):
             group.rows = assessment_rows(form=form, group=group)
-        has_self_ratings = any(s.self_level is not None for s in form.states.values())
-        not_assessed = sum(1 for s in form.states.values() if s.not_assessed)
+        states = form.states.values()
         context = {
             "form": form,
             "person": self.person,
             "cycle": cycle,
-            "has_self_ratings": has_self_ratings,
-            "not_assessed": not_assessed,
+            "pending_cycle": cycle,
+            "has_self_ratings": any(s.self_level is not None for s in states),
+            "not_assessed": sum(1 for s in states if s.not_assessed),
             "highlighted": [s for s in form.skills if s.pk in form.highlight],
             "tab": "assessment",
             **extra,
@@ -198,9 +199,12 @@ class MyAssessmentView(OwnPersonMixin, View):
                 submission = self_assessment_submit(
                     person=self.person,
                     entries=form.entries(),
-                    user=request.user,
+                    # The signed-in user, as loaded with the person: ``request.user`` is a
+                    # lazy proxy, and each of 164 new rows reads it several times.
+                    user=self.person.user,
                     cycle=cycle,
                     version=form.cleaned_data["version"],
+                    states=form.states,
                 )
             except RatingsInvalid as error:
                 form.add_service_errors(error.errors_by_key)

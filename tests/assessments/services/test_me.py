@@ -203,3 +203,45 @@ def test_a_confirmation_never_undoes_a_manager_adjustment(time_machine):
     self_assessment_submit(person=person, user=person.user, entries=[RatingInput(skill.pk, 2)])
     state = person_skill_states(person=person)[skill.pk]
     assert (state.level, state.self_level, state.awaiting_review) == (2, 2, False)
+
+
+def test_every_row_with_the_same_bad_values_gets_its_error_and_nothing_is_saved():
+    """Validation runs once per distinct set of values: each row still gets its own error."""
+    person = PersonFactory()
+    first, second, fine = SkillFactory(), SkillFactory(), SkillFactory()
+    before = SkillRating.objects.count()
+    with pytest.raises(RatingsInvalid) as raised:
+        self_assessment_submit(
+            person=person,
+            user=person.user,
+            entries=[
+                RatingInput(skill_id=first.pk, level=2, evidence_url="not a url"),
+                RatingInput(skill_id=fine.pk, level=2),
+                RatingInput(skill_id=second.pk, level=2, evidence_url="not a url"),
+            ],
+        )
+    errors = raised.value.errors_by_key
+    assert set(errors) == {(person.pk, first.pk, 0), (person.pk, second.pk, 2)}
+    assert all("evidence_url" in error.message_dict for error in errors.values())
+    assert SkillRating.objects.count() == before
+    assert not AssessmentSubmission.objects.filter(person=person).exists()
+
+
+def test_states_read_by_the_caller_decide_what_changed():
+    """The form hands over the states it read (``states=``): the same changes as reading them."""
+    person = PersonFactory()
+    same, changed = SkillFactory(), SkillFactory()
+    SkillRatingFactory(person=person, skill=same, level=2)
+    SkillRatingFactory(person=person, skill=changed, level=1)
+    submission = self_assessment_submit(
+        person=person,
+        user=person.user,
+        entries=[
+            RatingInput(skill_id=same.pk, level=2),
+            RatingInput(skill_id=changed.pk, level=3),
+        ],
+        version=self_assessment_version(person=person),
+        states=person_skill_states(person=person),
+    )
+    assert submission.changed_skills == 1
+    assert person_skill_states(person=person)[changed.pk].self_level == 3
