@@ -118,7 +118,11 @@ class ReadinessPlanViewSet(
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return plans_visible_to(user=api_user(self.request)).prefetch_related("goals", "partners")
+        return (
+            plans_visible_to(user=api_user(self.request))
+            .select_related("owner__person")
+            .prefetch_related("goals", "partners")
+        )
 
     def _editable(self) -> ReadinessPlan:
         plan = self.get_object()
@@ -329,7 +333,7 @@ class ReadinessPlanViewSet(
     )
     def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
         if request.method == "GET":
-            queryset = GapRemedy.objects.select_related("owner")
+            queryset = GapRemedy.objects.select_related("owner__person")
             remedy = get_object_or_404(queryset, plan=self.get_object(), skill_id=skill_pk)
             return Response(GapRemedySerializer(remedy).data)
         plan = self._editable()
@@ -337,7 +341,9 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             gap_remedy_delete(remedy=get_object_or_404(GapRemedy, plan=plan, skill=skill))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
+        current = (
+            GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner__person").first()
+        )
         if request.method == "PATCH" and current is None:
             raise exceptions.NotFound("The plan has no remedy for this skill yet: PUT one.")
         data = request_input(GapRemedyInput, request, current)
@@ -368,7 +374,7 @@ class ReadinessPlanViewSet(
     ) -> Response:
         plan = self.get_object()
         concern = get_object_or_404(
-            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner__person"),
             pk=concern_pk,
             plan=plan,
         )

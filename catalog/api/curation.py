@@ -24,6 +24,7 @@ from catalog.models import (
 from catalog.selectors.curate import mapping_rules, unmapped_resources
 from catalog.selectors.imports import import_runs
 from readiness.api.locations import created
+from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import IsCurator
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
@@ -94,6 +95,8 @@ class UnmappedResourceSerializer(serializers.ModelSerializer):
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
+    requested_by = PersonRefField(what="who started the run")
+    requested_by_name = PersonNameField(source="requested_by", what="who started the run")
     requested_by_username = serializers.CharField(
         source="requested_by.username", read_only=True, allow_null=True, default=None
     )
@@ -108,6 +111,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "retire_missing",
             "file_name",
             "requested_by",
+            "requested_by_name",
             "requested_by_username",
             "phase",
             "total",
@@ -241,4 +245,4 @@ class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet:
-        return import_runs()
+        return import_runs().select_related("requested_by__person")
