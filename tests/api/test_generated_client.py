@@ -4,6 +4,7 @@ running server (live_server) with an API token — nothing but the generated cod
 
 Marked ``services``: CI runs it (.ci/run, and ``make apicheck``)."""
 
+import datetime as dt
 import importlib
 import pkgutil
 import subprocess  # nosec B404 # runs the generator installed in this virtualenv
@@ -12,9 +13,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from assessments.models import SkillRating
 from readiness.tokens import token_create
+from tests.factories import TrainingResourceFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -131,6 +134,8 @@ def test_self_rating_with_the_version_read_and_an_if_match_write(generated, clie
     saved = ratings_self_assessment_create.sync_detailed(client=employee, body=body)
     assert saved.status_code == 201 and saved.headers["Location"]
     assert [rating.level for rating in saved.parsed.ratings] == [3]
+    # Who rated: a Person id, the same kind of id as the person rated.
+    assert [rating.rated_by for rating in saved.parsed.ratings] == [me.parsed.person.id]
     assert SkillRating.objects.get(person=org.employee, skill=org.skill_a).level == 3
     # The same version again is stale now: refused, nothing saved.
     body.ratings[0].level = 4
@@ -161,3 +166,24 @@ def test_a_manager_reads_the_team_readiness(generated, client_of, org):  # noqa:
     assert readiness.readiness.people == 2  # employee and colleague
     refused = teams_readiness_retrieve.sync_detailed(org.data.pk, client=client_of(org.manager))
     assert refused.status_code in {403, 404} and refused.parsed.code
+
+
+def test_a_manager_assigns_to_two_members_named_by_person_id(generated, client_of, org):  # noqa: ANN001
+    from readiness_generated_client.api.plan_items import plan_items_assign_create, plan_items_list
+    from readiness_generated_client.models import PlanItemAssignInputRequest
+
+    manager = client_of(org.manager)
+    resource = TrainingResourceFactory()
+    body = PlanItemAssignInputRequest(
+        team=org.platform.pk,
+        resource=resource.pk,
+        people=[org.employee.pk, org.colleague.pk],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    result = plan_items_assign_create.sync_detailed(client=manager, body=body)
+    assert result.status_code == 201, result.content
+    assert {item.person for item in result.parsed.created} == {org.employee.pk, org.colleague.pk}
+    assert {item.assigned_by for item in result.parsed.created} == {org.manager.person.pk}
+    # The filter takes the same id the rows carry.
+    assigned = plan_items_list.sync(client=manager, assigned_by=org.manager.person.pk)
+    assert {item.person for item in assigned.results} == {org.employee.pk, org.colleague.pk}

@@ -179,8 +179,7 @@ def test_gap_remedies_set_and_removed(api, org):
     response = api("lead").put(url, {**remedy, "remedy": "hire"}, format="json")
     assert response.json()["remedy"] == "hire" and GapRemedy.objects.count() == 1
     assert (
-        api("lead").put(url, {**remedy, "owner": org.employee.pk}, format="json").status_code
-        == 400
+        api("lead").put(url, {**remedy, "owner": org.employee.pk}, format="json").status_code == 400
     )  # not a responsible person
     for persona in REFUSED:
         assert api(persona).put(url, remedy, format="json").status_code == 403

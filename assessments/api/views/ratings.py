@@ -130,9 +130,13 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             if error.code == "stale":
                 raise Conflict(error.messages[0]) from error
             raise
-        rows = SkillRating.objects.filter(
-            person=person, source=RatingSource.SELF, created_at=submission.submitted_at
-        ).select_related("rated_by__person").order_by("skill_id", "pk")
+        rows = (
+            SkillRating.objects.filter(
+                person=person, source=RatingSource.SELF, created_at=submission.submitted_at
+            )
+            .select_related("rated_by__person")
+            .order_by("skill_id", "pk")
+        )
         result = {"submission": submission, "ratings": rows}
         return created(
             request,
