@@ -10,10 +10,14 @@ from assessments.models import (
     RatingSource,
     SkillRating,
 )
-from readiness.api.filters import BoundedIsoDateTimeFilter, UpdatedSinceFilter
+from readiness.api.filters import BoundedIsoDateTimeFilter, PersonIdFilter, UpdatedSinceFilter
 
 
 class SkillRatingFilter(django_filters.FilterSet):
+    person = PersonIdFilter(label="Person id: ratings of this person")
+    rated_by = PersonIdFilter(
+        field_name="rated_by__person", label="Person id: ratings recorded by this person"
+    )
     source = django_filters.ChoiceFilter(choices=RatingSource.choices)
     skill_slug = django_filters.CharFilter(field_name="skill__slug", label="Skill slug")
     created_after = BoundedIsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -27,10 +31,14 @@ class SkillRatingFilter(django_filters.FilterSet):
 
     class Meta:
         model = SkillRating
-        fields = ["person", "skill", "skill_slug", "source", "cycle", "level"]
+        fields = ["person", "skill", "skill_slug", "source", "cycle", "level", "rated_by"]
 
 
 class PlanItemFilter(django_filters.FilterSet):
+    person = PersonIdFilter(label="Person id: items of this person's plan")
+    assigned_by = PersonIdFilter(
+        field_name="assigned_by__person", label="Person id: items assigned by this manager"
+    )
     status = django_filters.MultipleChoiceFilter(choices=PlanItemStatus.choices)
     assigned = django_filters.BooleanFilter(
         field_name="assigned_by", lookup_expr="isnull", exclude=True, label="Assigned by a manager"

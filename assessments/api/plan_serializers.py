@@ -15,6 +15,7 @@ from rest_framework import serializers
 from assessments.selectors.plans import (
     GoalProgress,
 )
+from readiness.api.people import PersonIdInput, PersonNameField, PersonRefField
 from readiness.api.serializers import (
     ConcernSerializer,
     ReadinessPlanSerializer,
@@ -28,10 +29,6 @@ from readiness.models import (
     PlanStatus,
     ReadinessPlan,
 )
-
-#: Ids in the input: bounded, so that no database is asked about an integer it cannot store.
-MAX_ID = 2**31 - 1
-
 
 #: Plan dates the figures can count back and forward from (the goal charts start 30 days
 #: before the plan).
@@ -58,7 +55,7 @@ class PlanInput(StrictSerializer):
 
     name = serializers.CharField(max_length=160)
     business_scenario = serializers.CharField()
-    owner = _id(help_text="User id of the owner: a member of Leadership or an admin.")
+    owner = PersonIdInput(help_text="Person id of the owner: a member of Leadership or an admin.")
     start_date = serializers.DateField(validators=[_plan_date])
     target_date = serializers.DateField(validators=[_plan_date])
     status = serializers.ChoiceField(choices=PlanStatus.choices)
@@ -86,10 +83,10 @@ class PlanPartnerInput(StrictSerializer):
 
 class GapRemedyInput(StrictSerializer):
     remedy = serializers.ChoiceField(choices=GapRemedyKind.choices)
-    owner = _id(
+    owner = PersonIdInput(
         required=False,
         allow_null=True,
-        help_text="User id: leadership, an admin or a team manager.",
+        help_text="Person id of who follows it up: leadership, an admin or a team manager.",
     )
     deadline = serializers.DateField()
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
@@ -97,10 +94,10 @@ class GapRemedyInput(StrictSerializer):
 
 class ConcernTriageInput(StrictSerializer):
     status = serializers.ChoiceField(choices=ConcernStatus.choices)
-    owner = _id(
+    owner = PersonIdInput(
         required=False,
         allow_null=True,
-        help_text="User id of who follows it up: leadership, an admin or a manager.",
+        help_text="Person id of who follows it up: leadership, an admin or a manager.",
     )
     addressable_by = serializers.ChoiceField(
         choices=ConcernArea.choices, required=False, allow_blank=True
@@ -114,9 +111,22 @@ class ConcernTriageInput(StrictSerializer):
 
 
 class GapRemedySerializer(serializers.ModelSerializer):
+    owner = PersonRefField(what="who follows it up")
+    owner_name = PersonNameField(source="owner", what="who follows it up")
+
     class Meta:
         model = GapRemedy
-        fields = ["id", "plan", "skill", "remedy", "owner", "deadline", "notes", "updated_at"]
+        fields = [
+            "id",
+            "plan",
+            "skill",
+            "remedy",
+            "owner",
+            "owner_name",
+            "deadline",
+            "notes",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -160,5 +170,12 @@ class PlanDetailSerializer(ReadinessPlanSerializer):
 
 
 class TriagedConcernSerializer(ConcernSerializer):
-    """A concern after triage; who raised it is null when the triager may not see it
-    (``ConcernSerializer.get_raised_by``)."""
+    """A concern after triage, with who follows it up; who raised it is null when the triager
+    may not see it (``ConcernSerializer.get_raised_by``)."""
+
+    owner = PersonRefField(what="who follows it up")
+    owner_name = PersonNameField(source="owner", what="who follows it up")
+
+    class Meta(ConcernSerializer.Meta):
+        fields = [*ConcernSerializer.Meta.fields, "owner", "owner_name"]
+        read_only_fields = fields

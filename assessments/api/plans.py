@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.api.plan_access import CanUsePlans, request_input, valid_form
+from assessments.api.plan_parts import PlanPart, part_actions
 from assessments.api.plan_serializers import (
     ConcernTriageInput,
     GapRemedyInput,
@@ -80,6 +81,43 @@ from readiness.models import (
 )
 from readiness.typed import api_user
 
+GOALS = PlanPart(
+    name="goal",
+    plural="goals",
+    model=PlanGoal,
+    input=PlanGoalInput,
+    output=PlanGoalSerializer,
+    form=PlanGoalForm,
+    create=plan_goal_create,
+    update=plan_goal_update,
+    delete=plan_goal_delete,
+    texts={
+        "create": "Add a goal to the plan.",
+        "get": "A goal of the plan (whoever may read the plan).",
+        "put": "Change a goal of the plan.",
+        "patch": "Change some fields of a goal of the plan (checked as a PUT).",
+        "delete": "Remove a goal of the plan.",
+    },
+)
+PARTNERS = PlanPart(
+    name="partner",
+    plural="partners",
+    model=PlanPartner,
+    input=PlanPartnerInput,
+    output=PlanPartnerSerializer,
+    form=PlanPartnerForm,
+    create=plan_partner_create,
+    update=plan_partner_update,
+    delete=plan_partner_delete,
+    texts={
+        "create": "Add a partner team to the plan.",
+        "get": "A partner of the plan (whoever may read the plan).",
+        "put": "Change a partner.",
+        "patch": "Change some fields of a partner (checked as a PUT).",
+        "delete": "Remove a partner of the plan.",
+    },
+)
+
 
 @extend_schema_view(
     create=extend_schema(
@@ -118,7 +156,11 @@ class ReadinessPlanViewSet(
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet:
-        return plans_visible_to(user=api_user(self.request)).prefetch_related("goals", "partners")
+        return (
+            plans_visible_to(user=api_user(self.request))
+            .select_related("owner__person")
+            .prefetch_related("goals", "partners")
+        )
 
     def _editable(self) -> ReadinessPlan:
         plan = self.get_object()
@@ -152,143 +194,10 @@ class ReadinessPlanViewSet(
         plan = self.get_queryset().get(pk=plan.pk)
         return Response(ReadinessPlanSerializer(plan).data)
 
-    # --- Goals ---
+    # --- Goals and partners: the same shape (``assessments.api.plan_parts``) ---
 
-    @extend_schema(
-        request=PlanGoalInput,
-        responses={201: PlanGoalSerializer},
-        description="Add a goal to the plan.",
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="goals",
-        url_name="goals",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def goal_create(self, request: Request, pk: str | None = None) -> Response:
-        plan = self._editable()
-        data = request_input(PlanGoalInput, request)
-        goal = plan_goal_create(plan=plan, **valid_form(PlanGoalForm(data=data)))
-        return created(request, PlanGoalSerializer(goal).data, "plan-goal", pk=pk, goal_pk=goal.pk)
-
-    @extend_schema(
-        methods=["GET"],
-        responses={200: PlanGoalSerializer},
-        description="A goal of the plan (whoever may read the plan).",
-    )
-    @extend_schema(
-        methods=["PUT"],
-        request=PlanGoalInput,
-        responses={200: PlanGoalSerializer},
-        description="Change a goal of the plan.",
-    )
-    @extend_schema(
-        methods=["PATCH"],
-        request=PlanGoalInput,
-        responses={200: PlanGoalSerializer},
-        description="Change some fields of a goal of the plan (checked as a PUT).",
-    )
-    @extend_schema(
-        methods=["DELETE"],
-        request=None,
-        responses={204: None},
-        description="Remove a goal of the plan.",
-    )
-    @extend_schema(parameters=[OpenApiParameter("goal_pk", int, OpenApiParameter.PATH)])
-    @action(
-        detail=True,
-        methods=["get", "put", "patch", "delete"],
-        url_path=r"goals/(?P<goal_pk>[0-9]+)",
-        url_name="goal",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def goal(self, request: Request, pk: str | None = None, goal_pk: str = "") -> Response:
-        if request.method == "GET":
-            goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=self.get_object())
-            return Response(PlanGoalSerializer(goal).data)
-        plan = self._editable()
-        goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
-        if request.method == "DELETE":
-            plan_goal_delete(goal=goal)
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        data = request_input(PlanGoalInput, request, goal)
-        goal = plan_goal_update(goal=goal, **valid_form(PlanGoalForm(data=data)))
-        return Response(PlanGoalSerializer(goal).data)
-
-    # --- Partners ---
-
-    @extend_schema(
-        request=PlanPartnerInput,
-        responses={201: PlanPartnerSerializer},
-        description="Add a partner team to the plan.",
-    )
-    @action(
-        detail=True,
-        methods=["post"],
-        url_path="partners",
-        url_name="partners",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def partner_create(self, request: Request, pk: str | None = None) -> Response:
-        plan = self._editable()
-        data = request_input(PlanPartnerInput, request)
-        partner = plan_partner_create(plan=plan, **valid_form(PlanPartnerForm(data=data)))
-        return created(
-            request,
-            PlanPartnerSerializer(partner).data,
-            "plan-partner",
-            pk=pk,
-            partner_pk=partner.pk,
-        )
-
-    @extend_schema(
-        methods=["GET"],
-        responses={200: PlanPartnerSerializer},
-        description="A partner of the plan (whoever may read the plan).",
-    )
-    @extend_schema(
-        methods=["PUT"],
-        request=PlanPartnerInput,
-        responses={200: PlanPartnerSerializer},
-        description="Change a partner.",
-    )
-    @extend_schema(
-        methods=["PATCH"],
-        request=PlanPartnerInput,
-        responses={200: PlanPartnerSerializer},
-        description="Change some fields of a partner (checked as a PUT).",
-    )
-    @extend_schema(
-        methods=["DELETE"],
-        request=None,
-        responses={204: None},
-        description="Remove a partner of the plan.",
-    )
-    @extend_schema(parameters=[OpenApiParameter("partner_pk", int, OpenApiParameter.PATH)])
-    @action(
-        detail=True,
-        methods=["get", "put", "patch", "delete"],
-        url_path=r"partners/(?P<partner_pk>[0-9]+)",
-        url_name="partner",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def partner(self, request: Request, pk: str | None = None, partner_pk: str = "") -> Response:
-        if request.method == "GET":
-            partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=self.get_object())
-            return Response(PlanPartnerSerializer(partner).data)
-        plan = self._editable()
-        partner = get_object_or_404(PlanPartner, pk=partner_pk, plan=plan)
-        if request.method == "DELETE":
-            plan_partner_delete(partner=partner)
-            return Response(status=status.HTTP_204_NO_CONTENT)
-        data = request_input(PlanPartnerInput, request, partner)
-        partner = plan_partner_update(partner=partner, **valid_form(PlanPartnerForm(data=data)))
-        return Response(PlanPartnerSerializer(partner).data)
+    goal_create, goal = part_actions(GOALS)
+    partner_create, partner = part_actions(PARTNERS)
 
     # --- Gap remedies ---
 
@@ -329,7 +238,7 @@ class ReadinessPlanViewSet(
     )
     def remedy(self, request: Request, pk: str | None = None, skill_pk: str = "") -> Response:
         if request.method == "GET":
-            queryset = GapRemedy.objects.select_related("owner")
+            queryset = GapRemedy.objects.select_related("owner__person")
             remedy = get_object_or_404(queryset, plan=self.get_object(), skill_id=skill_pk)
             return Response(GapRemedySerializer(remedy).data)
         plan = self._editable()
@@ -337,7 +246,9 @@ class ReadinessPlanViewSet(
         if request.method == "DELETE":
             gap_remedy_delete(remedy=get_object_or_404(GapRemedy, plan=plan, skill=skill))
             return Response(status=status.HTTP_204_NO_CONTENT)
-        current = GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner").first()
+        current = (
+            GapRemedy.objects.filter(plan=plan, skill=skill).select_related("owner__person").first()
+        )
         if request.method == "PATCH" and current is None:
             raise exceptions.NotFound("The plan has no remedy for this skill yet: PUT one.")
         data = request_input(GapRemedyInput, request, current)
@@ -368,7 +279,7 @@ class ReadinessPlanViewSet(
     ) -> Response:
         plan = self.get_object()
         concern = get_object_or_404(
-            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner"),
+            Concern.objects.select_related(*CONCERN_RAISER_RELATED, "owner__person"),
             pk=concern_pk,
             plan=plan,
         )

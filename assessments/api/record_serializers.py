@@ -17,6 +17,7 @@ from assessments.models import (
     LearningPlanItem,
     SkillRating,
 )
+from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.schema import LevelField
 from readiness.api.strict import StrictSerializer
 from readiness.models import Level
@@ -27,6 +28,11 @@ from readiness.models import Level
 class SkillRatingSerializer(serializers.ModelSerializer):
     # Declared: a read-only model field loses ``allow_blank``, and the schema the blank value.
     evidence_url = serializers.URLField(allow_blank=True, read_only=True)
+    person = serializers.IntegerField(
+        source="person_id", read_only=True, help_text="Person id of who is rated."
+    )
+    rated_by = PersonRefField(what="who rated")
+    rated_by_name = PersonNameField(source="rated_by", what="who rated")
 
     class Meta:
         model = SkillRating
@@ -37,6 +43,7 @@ class SkillRatingSerializer(serializers.ModelSerializer):
             "level",
             "source",
             "rated_by",
+            "rated_by_name",
             "cycle",
             "interest",
             "note",
@@ -100,6 +107,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     class Meta:
         model = AssessmentSubmission
         fields = ["id", "person", "cycle", "kind", "changed_skills", "submitted_at"]
+        extra_kwargs = {"person": {"help_text": "Person id of who submitted."}}
         read_only_fields = fields
 
 
@@ -113,6 +121,11 @@ class SelfAssessmentResultSerializer(serializers.Serializer):
 
 class PlanItemSerializer(serializers.ModelSerializer):
     resource_title = serializers.CharField(source="resource.title", read_only=True)
+    person = serializers.IntegerField(
+        source="person_id", read_only=True, help_text="Person id of whose plan it is in."
+    )
+    assigned_by = PersonRefField(what="the manager who assigned it (none: the person added it)")
+    assigned_by_name = PersonNameField(source="assigned_by", what="the manager who assigned it")
 
     class Meta:
         model = LearningPlanItem
@@ -125,6 +138,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
             "status",
             "due_date",
             "assigned_by",
+            "assigned_by_name",
             "created_at",
             "started_at",
             "completed_at",

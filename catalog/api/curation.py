@@ -1,8 +1,8 @@
 """API of the curators' pages (curators and admins only, as ``catalog.views.curate`` and
 ``catalog.views.imports``): the mapping rules (the rule form
-``catalog.forms.curate.MappingRuleForm`` validates and saves them), the unmapped queue
-(``catalog.selectors.curate.unmapped_resources``) and the import runs (read only: uploads
-stay on the import page)."""
+``catalog.forms.curate.MappingRuleForm`` validates them, ``catalog.services.curate`` saves
+them), the unmapped queue (``catalog.selectors.curate.unmapped_resources``) and the import
+runs (read only: uploads stay on the import page)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ from catalog.models import (
 )
 from catalog.selectors.curate import mapping_rules, unmapped_resources
 from catalog.selectors.imports import import_runs
+from catalog.services.curate import mapping_rule_delete, mapping_rule_save
 from readiness.api.locations import created
+from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import IsCurator
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
@@ -94,6 +96,8 @@ class UnmappedResourceSerializer(serializers.ModelSerializer):
 
 
 class ImportRunSerializer(serializers.ModelSerializer):
+    requested_by = PersonRefField(what="who started the run")
+    requested_by_name = PersonNameField(source="requested_by", what="who started the run")
     requested_by_username = serializers.CharField(
         source="requested_by.username", read_only=True, allow_null=True, default=None
     )
@@ -108,6 +112,7 @@ class ImportRunSerializer(serializers.ModelSerializer):
             "retire_missing",
             "file_name",
             "requested_by",
+            "requested_by_name",
             "requested_by_username",
             "phase",
             "total",
@@ -152,7 +157,7 @@ def _saved_rule(data: dict, rule: SkillMappingRule | None = None) -> SkillMappin
                 for field, errs in form.errors.get_json_data().items()
             }
         )
-    return form.save()
+    return mapping_rule_save(rule=rule, **form.cleaned_data)
 
 
 @extend_schema_view(
@@ -182,6 +187,9 @@ class MappingRuleViewSet(
 
     def get_queryset(self) -> QuerySet:
         return mapping_rules()
+
+    def perform_destroy(self, instance: SkillMappingRule) -> None:
+        mapping_rule_delete(rule=instance)
 
     def _input(self, request: Request, rule: SkillMappingRule | None = None) -> dict:
         """The input of a PUT or POST; of a PATCH (``rule``), the fields sent over the rule's
@@ -241,4 +249,4 @@ class ImportRunViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet:
-        return import_runs()
+        return import_runs().select_related("requested_by__person")

@@ -1,5 +1,6 @@
-"""Writes of the curators' pages: save, retire and restore a resource with its skills, and
-map or retire the unmapped queue's items in bulk."""
+"""Writes of the curators' pages (and of the curation API): save, retire and restore a resource
+with its skills, map or retire the unmapped queue's items in bulk, save and delete mapping
+rules."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.learn.plan import CURATABLE_FIELDS
-from catalog.models import LinkOrigin, ResourceSkill, TrainingResource
+from catalog.models import LinkOrigin, ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.history import history_snapshot
 from readiness.models import Audience, Skill
 
@@ -153,3 +154,33 @@ def resources_retire(*, resource_ids: Iterable[int]) -> int:
             resource_retire(resource=resource)
             count += 1
     return count
+
+
+@transaction.atomic
+def mapping_rule_save(
+    *,
+    rule: SkillMappingRule | None = None,
+    skill: Skill,
+    field: str,
+    value: str,
+    level_rule: str,
+    fixed_level: int | None,
+    is_active: bool,
+) -> SkillMappingRule:
+    """Create (``rule`` None) or change a mapping rule; the model's checks run first (one
+    rule per skill, field and value; a fixed level only on a fixed rule). The audit history
+    records the version, with who saved it (the signed-in curator), as for a resource. A rule
+    applies from the next import, or when a curator applies the rules now."""
+    rule = rule if rule is not None else SkillMappingRule()
+    rule.skill, rule.field, rule.value = skill, field, value
+    rule.level_rule, rule.fixed_level, rule.is_active = level_rule, fixed_level, is_active
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def mapping_rule_delete(*, rule: SkillMappingRule) -> None:
+    """Delete a mapping rule (its last version stays in the audit history). The links it made
+    stay until the next import or until the rules are applied again."""
+    rule.delete()

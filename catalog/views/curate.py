@@ -26,6 +26,8 @@ from catalog.selectors.curate import (
 )
 from catalog.selectors.imports import import_runs_recent
 from catalog.services.curate import (
+    mapping_rule_delete,
+    mapping_rule_save,
     resource_restore,
     resource_retire,
     resource_save,
@@ -187,7 +189,7 @@ class RuleListView(CuratorRequiredMixin, TemplateView):
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         form = MappingRuleForm(request.POST)
         if form.is_valid():
-            rule = form.save()
+            rule = mapping_rule_save(**form.cleaned_data)
             messages.success(
                 request,
                 f"Rule added: {rule}. It applies from the next import (or “Apply the rules now”).",
@@ -219,7 +221,7 @@ class RuleEditView(CuratorRequiredMixin, TemplateView):
         rule = self.get_object()
         if "delete" in request.POST:
             description = str(rule)
-            rule.delete()
+            mapping_rule_delete(rule=rule)
             messages.success(
                 request,
                 f"Rule deleted: {description}. Links it made stay until "
@@ -228,7 +230,7 @@ class RuleEditView(CuratorRequiredMixin, TemplateView):
             return redirect("catalog:rules")
         form = MappingRuleForm(request.POST, instance=rule)
         if form.is_valid():
-            form.save()
+            rule = mapping_rule_save(rule=rule, **form.cleaned_data)
             messages.success(request, f"Rule saved: {rule}.")
             return redirect("catalog:rules")
         return self.render_to_response(self.get_context_data(form=form, rule=rule), status=400)

@@ -43,6 +43,16 @@ class IdFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class PersonIdFilter(django_filters.ModelChoiceFilter):
+    """A person named by their Person id (the API's one kind of id for people), wherever the
+    row keeps an account: ``field_name="<account field>__person"``. An id naming nobody is
+    refused (400 at the parameter), as every other id filter."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("queryset", Person.objects.all())
+        super().__init__(*args, **kwargs)
+
+
 class AwareDateTimeField(forms.DateTimeField):
     """An ISO 8601 date and time that names its offset (``Z`` or ``+02:00``): a naive one
     would be read in the server's time zone, which a client cannot know."""
@@ -204,6 +214,7 @@ class PersonFilter(django_filters.FilterSet):
 
 class ReadinessPlanFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices)
+    owner = PersonIdFilter(field_name="owner__person", label="Person id: plans this person owns")
 
     class Meta:
         model = ReadinessPlan

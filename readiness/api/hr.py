@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from readiness.api.examples import HR_UPSERT_EXAMPLES
 from readiness.api.exceptions import field_errors
 from readiness.api.locations import location
+from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import CanHrUpsert
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
@@ -145,7 +146,8 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
     # A declared field leaves the class (DRF's metaclass): ``Serializer.errors`` is untouched;
     # the stubs see it as overriding that property.
     errors = serializers.SerializerMethodField()  # type: ignore[assignment]
-    created_by = serializers.SerializerMethodField()
+    created_by = PersonRefField(what="who sent it")
+    created_by_name = PersonNameField(source="created_by", what="who sent it")
 
     class Meta:
         model = HrUpsertJob
@@ -156,6 +158,7 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
             "teams_count",
             "people_count",
             "created_by",
+            "created_by_name",
             "created_at",
             "started_at",
             "finished_at",
@@ -193,10 +196,6 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
             }
             for path, code, message in field_errors(job.errors or {})
         ]
-
-    def get_created_by(self, job: HrUpsertJob) -> str | None:
-        """Who sent it (username); null for a service token without an account."""
-        return job.created_by.get_username() if job.created_by else None
 
 
 def _count_check(request: Request) -> None:
@@ -294,7 +293,7 @@ class HrUpsertJobListView(ListAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by").defer("payload")
+    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")
     ordering_fields = ["created_at", "id"]
 
 
@@ -303,4 +302,4 @@ class HrUpsertJobDetailView(RetrieveAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by").defer("payload")
+    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")

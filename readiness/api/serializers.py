@@ -7,6 +7,7 @@ from django.db import models
 from rest_framework import serializers
 
 from readiness.api.exceptions import validation_detail
+from readiness.api.people import PersonNameField, PersonRefField, person_id_of, person_name_of
 from readiness.api.strict import StrictModelSerializer, StrictSerializer
 from readiness.concerns import concern_shows_raiser
 from readiness.models import (
@@ -121,17 +122,16 @@ class AudienceRequirementSerializer(FullCleanModelSerializer):
 # --- Teams and people -------------------------------------------------------------------------
 
 
-class UserBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    username = serializers.CharField()
-    display_name = serializers.SerializerMethodField()
+class ManagerBriefSerializer(serializers.Serializer):
+    """A team's manager: an account, which may have no person record."""
 
-    def get_display_name(self, user: User) -> str:
-        return user.get_full_name() or user.get_username()
+    person = PersonRefField(source="*", what="the manager")
+    username = serializers.CharField()
+    display_name = PersonNameField(source="*", what="the manager")
 
 
 class TeamSerializer(serializers.ModelSerializer):
-    managers = UserBriefSerializer(many=True, read_only=True)
+    managers = ManagerBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Team
@@ -150,7 +150,6 @@ class TeamSerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    user_id = serializers.IntegerField(read_only=True)
     username = serializers.CharField(source="user.username", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
     first_name = serializers.CharField(source="user.first_name", read_only=True)
@@ -164,7 +163,6 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = [
             "id",
-            "user_id",
             "username",
             "email",
             "first_name",
@@ -204,6 +202,8 @@ class PlanPartnerSerializer(serializers.ModelSerializer):
 class ReadinessPlanSerializer(serializers.ModelSerializer):
     goals = PlanGoalSerializer(many=True, read_only=True)
     partners = PlanPartnerSerializer(many=True, read_only=True)
+    owner = PersonRefField(what="the owner")
+    owner_name = PersonNameField(source="owner", what="the owner")
 
     class Meta:
         model = ReadinessPlan
@@ -212,6 +212,7 @@ class ReadinessPlanSerializer(serializers.ModelSerializer):
             "name",
             "business_scenario",
             "owner",
+            "owner_name",
             "start_date",
             "target_date",
             "status",
@@ -230,8 +231,13 @@ class ConcernSerializer(serializers.ModelSerializer):
     )
     raised_by_me = serializers.SerializerMethodField()
     raised_by = serializers.SerializerMethodField(
-        help_text="Who raised it; null when the reader may not see it (a concern raised with "
-        '"hide my name from my manager", read by a manager of the raiser).'
+        help_text="Person id of who raised it; null when the reader may not see it (a concern "
+        'raised with "hide my name from my manager", read by a manager of the raiser) or when '
+        "that account has no person record (then `raised_by_name` says who it was)."
+    )
+    raised_by_name = serializers.SerializerMethodField(
+        help_text="Display name of who raised it, ending in “(no person record)” when that "
+        "account has none; null when the reader may not see who raised it."
     )
 
     class Meta:
@@ -248,17 +254,24 @@ class ConcernSerializer(serializers.ModelSerializer):
             "status",
             "response",
             "raised_by",
+            "raised_by_name",
             "raised_by_me",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
-    def get_raised_by(self, concern: Concern) -> int | None:
+    def _shown_raiser(self, concern: Concern) -> User | None:
         request = self.context.get("request")
         if request is not None and concern_shows_raiser(user=request.user, concern=concern):
-            return concern.raised_by_id
+            return concern.raised_by
         return None
+
+    def get_raised_by(self, concern: Concern) -> int | None:
+        return person_id_of(self._shown_raiser(concern))
+
+    def get_raised_by_name(self, concern: Concern) -> str | None:
+        return person_name_of(self._shown_raiser(concern))
 
     def get_raised_by_me(self, concern: Concern) -> bool:
         request = self.context.get("request")

@@ -5,6 +5,7 @@ Querysets come from readiness.selectors (the same functions as the pages), so an
 person cannot see in the browser is a 404 here too.
 """
 
+from django.contrib.auth.models import User
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -140,7 +141,11 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["path", "id"]
 
     def get_queryset(self) -> QuerySet:
-        return teams_visible_to(user=api_user(self.request)).prefetch_related("managers")
+        # The managers with their person records: one query for the page's managers.
+        managers = User.objects.select_related("person")
+        return teams_visible_to(user=api_user(self.request)).prefetch_related(
+            Prefetch("managers", queryset=managers)
+        )
 
 
 class PersonViewSet(viewsets.ReadOnlyModelViewSet):

@@ -11,7 +11,10 @@ class EventType(models.TextChoices):
     RATING_RECORDED = "rating.recorded", "Ratings recorded (self or manager)"
     PLAN_ITEM_COMPLETED = "plan_item.completed", "Learning plan item completed"
     PERSON_DUE = "person.due", "Person due for reassessment"
-    CERTIFICATION_EXPIRING = "certification.expiring", "Certification expiring (60, 30, 7 days before)"
+    CERTIFICATION_EXPIRING = (
+        "certification.expiring",
+        "Certification expiring (60, 30, 7 days before)",
+    )
     #: Sent by the "send a test event" button to one endpoint only, whatever it subscribes to.
     PING = "webhook.test", "Test event"
 

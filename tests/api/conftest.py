@@ -106,6 +106,13 @@ def org(db) -> Org:
     )
 
 
+def person_id(user) -> int:  # noqa: ANN001
+    """The Person id of ``user`` (the API names people by it), giving the account a person
+    record (no team, no role) when it has none: ``lead``, ``curator`` and ``admin`` have none."""
+    person = getattr(user, "person", None) or PersonFactory(user=user, team=None, role=None)
+    return person.pk
+
+
 def client_for(user) -> APIClient:  # noqa: ANN001
     """An API client authenticated with a fresh token of ``user`` (no session)."""
     client = APIClient()

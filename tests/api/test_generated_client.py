@@ -145,6 +145,8 @@ def test_self_rating_with_the_version_read_and_an_if_match_write(generated, clie
     saved = ratings_self_assessment_create.sync_detailed(client=employee, body=body)
     assert saved.status_code == 201 and saved.headers["Location"]
     assert [rating.level for rating in saved.parsed.ratings] == [3]
+    # Who rated: a Person id, the same kind of id as the person rated.
+    assert [rating.rated_by for rating in saved.parsed.ratings] == [me.parsed.person.id]
     assert SkillRating.objects.get(person=org.employee, skill=org.skill_a).level == 3
     # The same version again is stale now: refused, nothing saved.
     body.ratings[0].level = 4
@@ -234,7 +236,7 @@ def test_an_employee_plans_starts_and_completes_training_for_a_gap(generated, cl
 
 
 def test_a_manager_reads_the_map_and_assigns_training_to_two_members(generated, client_of, org):  # noqa: ANN001
-    from readiness_generated_client.api.plan_items import plan_items_assign_create
+    from readiness_generated_client.api.plan_items import plan_items_assign_create, plan_items_list
     from readiness_generated_client.api.teams import teams_skills_list
     from readiness_generated_client.models import PlanItemAssignInputRequest
 
@@ -262,6 +264,10 @@ def test_a_manager_reads_the_map_and_assigns_training_to_two_members(generated, 
         [org.employee.pk, org.colleague.pk]
     )
     assert LearningPlanItem.objects.filter(resource=resource, due_date=due).count() == 2
+    # Who assigned: a Person id, and the filter takes the same id the rows carry.
+    assert {item.assigned_by for item in assigned.parsed.created} == {org.manager.person.pk}
+    mine = plan_items_list.sync(client=manager, assigned_by=org.manager.person.pk)
+    assert {item.person for item in mine.results} == {org.employee.pk, org.colleague.pk}
     # Repeated: nothing new is created, so no 201.
     again = plan_items_assign_create.sync_detailed(client=manager, body=body)
     assert again.status_code == 200 and again.parsed.created == []

@@ -55,7 +55,8 @@ def test_respond_async_queues_answers_202_and_the_job_tells_the_outcome(
     assert outcome["summary"]["people"] == {"created": 4, "updated": 1, "unchanged": 0}
     assert outcome["summary"]["teams"]["created"] == 2
     assert {change["key"] for change in outcome["changes"]["people"]} >= {"new0@example.com"}
-    assert outcome["errors"] == [] and outcome["finished_at"] and outcome["created_by"] == "admin"
+    assert outcome["errors"] == [] and outcome["finished_at"] and outcome["created_by"] is None
+    assert outcome["created_by_name"] == f"{org.admin.get_full_name()} (no person record)"
     assert Person.objects.filter(user__email="new2@example.com", team__name="Dashboards").exists()
     # The names and emails it carried are not kept once applied.
     assert HrUpsertJob.objects.get().payload is None

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from readiness.models import GapRemedy
-from tests.api.conftest import problem_of
+from tests.api.conftest import person_id, problem_of
 from tests.factories import ReadinessPlanFactory, TrainingResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def _creations(org):
             {
                 "name": "Rollout",
                 "business_scenario": "x",
-                "owner": org.lead.pk,
+                "owner": person_id(org.lead),
                 "start_date": today.isoformat(),
                 "target_date": (today + dt.timedelta(days=90)).isoformat(),
                 "status": "active",
@@ -182,7 +182,7 @@ def test_a_remedy_goal_and_partner_are_readable_where_they_are_written(api, org)
     assert problem_of(api("lead").get(url), 404)["code"] == "not_found"  # none yet
     remedy = {
         "remedy": "train",
-        "owner": org.manager.pk,
+        "owner": person_id(org.manager),
         "deadline": plan.target_date.isoformat(),
         "notes": "Workshops",
     }

@@ -222,7 +222,7 @@ def test_patch_changes_only_the_remedys_field_sent(api, org):
     )
     for persona in PLAN_REFUSED:
         assert api(persona).patch(url, {"remedy": "train"}, format="json").status_code == 403
-    response = api("lead").patch(url, {"owner": org.employee.user.pk}, format="json")
+    response = api("lead").patch(url, {"owner": org.employee.pk}, format="json")
     assert response.status_code == 400 and "owner" in field_errors(
         response
     )  # not a responsible person

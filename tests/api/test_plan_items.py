@@ -92,9 +92,12 @@ def test_a_manager_assigns_learning_to_team_members(api, org):
     assert response.status_code == 201
     created = response.json()["created"]
     assert {row["person"] for row in created} == {org.employee.pk, org.colleague.pk}
-    assert all(row["assigned_by"] == org.manager.pk for row in created)
+    # The manager by their Person id (the API's one kind of id for people).
+    assert all(row["assigned_by"] == org.manager.person.pk for row in created)
     mine = api("employee").get(f"{ITEMS}?assigned=true").json()["results"]
-    assert [row["assigned_by"] for row in mine] == [org.manager.pk]
+    assert [row["assigned_by"] for row in mine] == [org.manager.person.pk]
+    by_manager = api("manager").get(ITEMS, {"assigned_by": org.manager.person.pk}).json()
+    assert {row["person"] for row in by_manager["results"]} == {org.employee.pk, org.colleague.pk}
 
 
 def test_assignment_refusals(api, org):

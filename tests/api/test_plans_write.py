@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from readiness.models import Concern, GapRemedy, PlanGoal, PlanPartner, ReadinessPlan
-from tests.api.conftest import field_errors
+from tests.api.conftest import field_errors, person_id
 from tests.factories import ConcernFactory, ReadinessPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def _plan_input(org, **extra):
     return {
         "name": "Copilot rollout",
         "business_scenario": "Faster answers.",
-        "owner": org.lead.pk,
+        "owner": person_id(org.lead),
         "start_date": today.isoformat(),
         "target_date": (today + dt.timedelta(days=90)).isoformat(),
         "status": "active",
@@ -45,7 +45,7 @@ def test_others_may_not_create_a_plan(api, org, persona):
 
 
 def test_plan_input_gets_the_forms_refusals(api, org):
-    response = api("lead").post(PLANS, _plan_input(org, owner=org.employee.user.pk), format="json")
+    response = api("lead").post(PLANS, _plan_input(org, owner=org.employee.pk), format="json")
     assert response.status_code == 400 and "owner" in field_errors(response)
     today = timezone.localdate()
     response = api("lead").post(
@@ -168,17 +168,18 @@ def test_gap_remedies_set_and_removed(api, org):
     url = f"{PLANS}{plan.pk}/gaps/{org.skill_a.pk}/remedy/"
     remedy = {
         "remedy": "train",
-        "owner": org.manager.pk,
+        "owner": person_id(org.manager),
         "deadline": plan.target_date.isoformat(),
         "notes": "Workshops",
     }
     response = api("lead").put(url, remedy, format="json")
     assert response.status_code == 200, response.content
+    assert response.json()["owner"] == org.manager.person.pk
+    assert GapRemedy.objects.get().owner == org.manager
     response = api("lead").put(url, {**remedy, "remedy": "hire"}, format="json")
     assert response.json()["remedy"] == "hire" and GapRemedy.objects.count() == 1
     assert (
-        api("lead").put(url, {**remedy, "owner": org.employee.user.pk}, format="json").status_code
-        == 400
+        api("lead").put(url, {**remedy, "owner": org.employee.pk}, format="json").status_code == 400
     )  # not a responsible person
     for persona in REFUSED:
         assert api(persona).put(url, remedy, format="json").status_code == 403
@@ -207,7 +208,7 @@ def test_the_plan_owner_and_admins_triage_a_concern(api, org, persona):
         persona,
         plan,
         concern,
-        owner=org.manager.pk,
+        owner=person_id(org.manager),
         addressable_by="hr",
         response="We are on it.",
     )
@@ -215,6 +216,8 @@ def test_the_plan_owner_and_admins_triage_a_concern(api, org, persona):
     concern.refresh_from_db()
     assert concern.status == "in_review" and concern.owner == org.manager
     assert response.json()["response"] == "We are on it."
+    assert response.json()["owner"] == org.manager.person.pk
+    assert response.json()["raised_by"] == org.employee.pk
 
 
 def test_triage_refusals(api, org):
@@ -226,7 +229,7 @@ def test_triage_refusals(api, org):
         assert _triage(api, persona, plan, concern).status_code == 403
     # The concern's owner (leadership) may triage it.
     Concern.objects.filter(pk=concern.pk).update(owner=org.lead)
-    assert _triage(api, "lead", plan, concern, owner=org.lead.pk).status_code == 200
+    assert _triage(api, "lead", plan, concern, owner=person_id(org.lead)).status_code == 200
     # A response is needed to close it; a concern of another plan is not found.
     closed = _triage(api, "admin", plan, concern, status="closed", response="")
     assert closed.status_code == 400 and "response" in field_errors(closed)
@@ -244,7 +247,7 @@ def test_a_triager_in_the_raisers_chain_gets_no_raiser(api, org):
     concern = ConcernFactory(
         raised_by=org.employee.user, team=org.platform, plan=plan, anonymous_to_manager=True
     )
-    assert _triage(api, "lead", plan, concern).json()["raised_by"] == org.employee.user.pk
+    assert _triage(api, "lead", plan, concern).json()["raised_by"] == org.employee.pk
     org.platform.managers.add(org.lead)
     response = _triage(api, "lead", plan, concern)
     assert response.status_code == 200 and response.json()["raised_by"] is None

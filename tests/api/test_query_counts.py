@@ -55,9 +55,11 @@ def _webhook(org):
 
 
 def _people(org, n):
-    for _ in range(n):
+    for i in range(n):
         person = PersonFactory(team=org.platform, role=org.role)
-        SkillRatingFactory(person=person, skill=org.skill_a, level=1)
+        # Who rated: an account with a person record, one without (both shown by Person id).
+        rater = (org.manager, org.lead)[i % 2]
+        SkillRatingFactory(person=person, skill=org.skill_a, level=1, rated_by=rater)
 
 
 def _skills(org, n):
@@ -104,13 +106,14 @@ def _rules(org, n):
 
 
 def _imports(org, n):
-    for _ in range(n):
-        ImportRun.objects.create(source="file", file_name="catalog.json", requested_by=org.curator)
+    for i in range(n):
+        requester = (org.curator, org.manager)[i % 2]  # without and with a person record
+        ImportRun.objects.create(source="file", file_name="catalog.json", requested_by=requester)
 
 
 def _plans(org, n):
-    for _ in range(n):
-        ReadinessPlanFactory(owner=org.lead)
+    for i in range(n):
+        ReadinessPlanFactory(owner=(org.lead, org.manager)[i % 2])
 
 
 CASES = {
@@ -185,7 +188,10 @@ CASES = {
     "plan-items": Case(
         "employee",
         lambda o: "/api/v1/plan-items/",
-        lambda o, n: [LearningPlanItemFactory(person=o.employee) for _ in range(n)],
+        lambda o, n: [
+            LearningPlanItemFactory(person=o.employee, assigned_by=(o.manager, o.admin)[i % 2])
+            for i in range(n)
+        ],
         6,
     ),
     # token(2) + groups, count, page, audiences, teams

@@ -56,7 +56,7 @@ class PlanItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet:
         return LearningPlanItem.objects.filter(
             person__in=people_visible_to(user=api_user(self.request))
-        ).select_related("resource")
+        ).select_related("resource", "assigned_by__person")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         person = _own_person(request)

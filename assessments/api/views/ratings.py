@@ -85,7 +85,9 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self) -> QuerySet:
-        return SkillRating.objects.filter(person__in=people_visible_to(user=api_user(self.request)))
+        return SkillRating.objects.filter(
+            person__in=people_visible_to(user=api_user(self.request))
+        ).select_related("rated_by__person")
 
     @extend_schema(
         request=SelfAssessmentInput,
@@ -130,9 +132,13 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             if error.code == "stale":
                 raise Conflict(error.messages[0]) from error
             raise
-        rows = SkillRating.objects.filter(
-            person=person, source=RatingSource.SELF, created_at=submission.submitted_at
-        ).order_by("skill_id", "pk")
+        rows = (
+            SkillRating.objects.filter(
+                person=person, source=RatingSource.SELF, created_at=submission.submitted_at
+            )
+            .select_related("rated_by__person")
+            .order_by("skill_id", "pk")
+        )
         result = {"submission": submission, "ratings": rows}
         return created(
             request,

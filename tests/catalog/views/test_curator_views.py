@@ -390,6 +390,13 @@ def test_a_curator_adds_edits_and_deletes_a_rule(client, curator, rules):
 
     client.post(reverse("catalog:rule-edit", args=[rule.pk]), {"delete": "1"})
     assert not SkillMappingRule.objects.filter(pk=rule.pk).exists()
+    # Every write went through the service: one audit version each, by the curator.
+    history = SkillMappingRule.history.filter(id=rule.pk).order_by("history_date")
+    assert list(history.values_list("history_type", "history_user", "value")) == [
+        ("+", curator.pk, "machine learning"),
+        ("~", curator.pk, "machine-learning"),
+        ("-", curator.pk, "machine-learning"),
+    ]
 
 
 def test_applying_the_rules_now_maps_matching_items(client, curator, imported, rules):
