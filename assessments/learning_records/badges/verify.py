@@ -190,13 +190,13 @@ def _ob2_hosted(
     uploaded: dict[str, Any] | None, url: str, *, email: str, now: dt.datetime
 ) -> VerifiedBadge:
     published = fetch_json(url)
+    if published.get("revoked") is True:
+        reason = _text(published.get("revocationReason"), 200)
+        raise BadgeRefused(f"The issuer revoked this badge. {reason}".strip(), "revoked")
     if uploaded is not None and not _same(uploaded, published):
         raise BadgeRefused(
             "This badge differs from the one its issuer publishes: it was altered.", "tampered"
         )
-    if published.get("revoked") is True:
-        reason = _text(published.get("revocationReason"), 200)
-        raise BadgeRefused(f"The issuer revoked this badge. {reason}".strip(), "revoked")
     badge, issuer = _ob2_badge_and_issuer(published)
     allowed = {_host(_text(issuer.get("id")))}
     verification = issuer.get("verification")
