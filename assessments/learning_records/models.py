@@ -271,9 +271,7 @@ class BadgeAward(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["status", "issuer_id", "badge_class_id"], name="badge_award_queue"
-            )
+            models.Index(fields=["status", "issuer_id", "badge_class_id"], name="badge_award_queue")
         ]
 
     def __str__(self) -> str:
