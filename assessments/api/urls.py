@@ -7,6 +7,7 @@ The root URLconf tries these before ``readiness.api.urls``: "teams/readiness/" i
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from assessments.api import badges as badges_api
 from assessments.api import me as me_api
 from assessments.api import plans as plans_api
 from assessments.api import views
@@ -23,6 +24,9 @@ urlpatterns = [
     path("me/confirm/", me_api.MyConfirmView.as_view(), name="me-confirm"),
     path("me/recommendations/", me_api.MyRecommendationsView.as_view(), name="me-recommendations"),
     path("me/plan-suggestion/", me_api.MyPlanSuggestionView.as_view(), name="me-plan-suggestion"),
+    path("me/badges/", badges_api.MyBadgesView.as_view(), name="me-badges"),
+    path("badges/waiting/", badges_api.BadgesWaitingView.as_view(), name="badges-waiting"),
+    path("badge-rules/", badges_api.BadgeRulesView.as_view(), name="badge-rules"),
     path("people/<int:person_id>/skills/", views.PersonSkillsView.as_view(), name="person-skills"),
     path(
         "people/<int:person_id>/readiness/",
