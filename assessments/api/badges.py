@@ -13,7 +13,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics, mixins, serializers, viewsets
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -85,11 +85,12 @@ class BadgeUploadInput(StrictSerializer):
         return text.encode("utf-8")
 
 
-class MyBadgesView(generics.ListAPIView):
+class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """My Open Badges, newest first; POST one to have it verified with its issuer and
     recorded (201; 200 when it was recorded already; 400 with the reason at ``file`` when it
     is refused: altered, revoked, expired, issued to someone else, issuer unreachable)."""
 
+    queryset = BadgeAward.objects.none()  # for the schema; see get_queryset
     serializer_class = BadgeAwardSerializer
     parser_classes = [JSONParser, MultiPartParser]
     filter_backends: list = []
@@ -102,7 +103,7 @@ class MyBadgesView(generics.ListAPIView):
         request={"multipart/form-data": BadgeUploadInput, "application/json": BadgeUploadInput},
         responses={200: BadgeAwardSerializer, 201: BadgeAwardSerializer},
     )
-    def post(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:
         person = _own_person(request)
         data = BadgeUploadInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -113,7 +114,7 @@ class MyBadgesView(generics.ListAPIView):
         body = BadgeAwardSerializer(upload.award).data
         if not upload.created:
             return Response(body)
-        return created(request, body, "me-badges")
+        return created(request, body, "me-badge-list")
 
 
 class WaitingBadgeSerializer(serializers.Serializer):
@@ -167,10 +168,11 @@ class BadgeRuleInput(StrictSerializer):
     )
 
 
-class BadgeRulesView(generics.ListAPIView):
+class BadgeRuleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The curators' Open Badge rules; POST one (a resource or a certification) to map every
     badge of that issuer and class, those waiting at once."""
 
+    queryset = BadgeRule.objects.none()  # for the schema; see get_queryset
     serializer_class = BadgeRuleSerializer
     permission_classes = [IsCurator]
     filter_backends: list = []
@@ -179,7 +181,7 @@ class BadgeRulesView(generics.ListAPIView):
         return badge_rules()
 
     @extend_schema(request=BadgeRuleInput, responses={201: BadgeRuleSerializer})
-    def post(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:
         data = BadgeRuleInput(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -193,4 +195,4 @@ class BadgeRulesView(generics.ListAPIView):
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
         rule = badge_rules().get(pk=applied.rule.pk)
-        return created(request, BadgeRuleSerializer(rule).data, "badge-rules")
+        return created(request, BadgeRuleSerializer(rule).data, "badge-rule-list")

@@ -14,9 +14,9 @@ from tests.assessments.badge_issuer import bake_png
 from tests.factories import TrainingResourceFactory
 
 pytestmark = pytest.mark.django_db
-MINE = reverse("api:me-badges")
+MINE = reverse("api:me-badge-list")
 WAITING = reverse("api:badges-waiting")
-RULES = reverse("api:badge-rules")
+RULES = reverse("api:badge-rule-list")
 
 
 def test_an_employee_uploads_a_baked_png_and_lists_it(api, org, badge_issuer) -> None:

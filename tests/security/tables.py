@@ -53,9 +53,9 @@ EXPECTED: dict[str, tuple] = {
     "api:me-confirm": API_NO_GET,  # POST only
     "api:me-recommendations": (401,) + (OK,) * 6 + (404,),
     "api:me-plan-suggestion": (401,) + (OK,) * 6 + (404,),
-    "api:me-badges": (401,) + (OK,) * 6 + (404,),
+    "api:me-badge-list": (401,) + (OK,) * 6 + (404,),
     "api:badges-waiting": (401, 403, 403, 403, 403, OK, 403, OK),
-    "api:badge-rules": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:badge-rule-list": (401, 403, 403, 403, 403, OK, 403, OK),
     # Leadership reads people one by one only in the teams they manage (privacy floor).
     "api:person-skills": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:person-readiness": (401, OK, 404, OK, 404, 404, 404, OK),
@@ -349,9 +349,9 @@ POSTERS: dict[str, str | None] = {
     "api:cycle-close": "leadership",
     "api:me-confirm": "employee",
     "api:mapping-rule-list": "curator",
-    "api:me-badges": "employee",
+    "api:me-badge-list": "employee",
     "api:badges-waiting": None,  # GET only
-    "api:badge-rules": "curator",
+    "api:badge-rule-list": "curator",
     "api:mapping-rule-detail": "curator",
 }
 
