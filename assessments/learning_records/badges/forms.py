@@ -58,9 +58,9 @@ class BadgeRuleForm(forms.Form):
 
     def __init__(self, *args: object, waiting: list[WaitingBadge], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["badge"].choices = [
-            (w.key, f"{w.name} — {w.issuer_name} ({w.awards})") for w in waiting
-        ]
+        badge = self.fields["badge"]
+        assert isinstance(badge, forms.ChoiceField)  # nosec B101  # declared above
+        badge.choices = [(w.key, f"{w.name} — {w.issuer_name} ({w.awards})") for w in waiting]
 
     def clean(self) -> dict:
         cleaned = super().clean() or {}
@@ -70,5 +70,5 @@ class BadgeRuleForm(forms.Form):
 
     def badge_ids(self) -> tuple[str, str]:
         split = badge_key_split(self.cleaned_data["badge"])
-        assert split is not None  # nosec B101 - a valid choice is a key
+        assert split is not None  # nosec B101  # a valid choice is a key
         return split

@@ -115,7 +115,7 @@ def _award_apply(*, award: BadgeAward, rule: BadgeRule) -> None:
 def _completion_record(
     *, award: BadgeAward, resource: TrainingResource | None
 ) -> VerifiedCompletion:
-    assert resource is not None  # nosec B101 - the caller checked the rule's target
+    assert resource is not None  # nosec B101  # the caller checked the rule's target
     completed_at = _at(award.issued_on)
     completion, _created = VerifiedCompletion.objects.get_or_create(
         person=award.person,
