@@ -1,5 +1,5 @@
-"""API of Open Badges: my badges (list, and upload one: a multipart ``file`` or a JSON body
-with the ``credential``), the curators' queue of badges waiting for a rule, and their rules
+"""API of Open Badges: my badges (list, and upload one: a JSON body with the ``credential``,
+or a baked image base64-encoded in ``file``: the API takes JSON only), the curators' queue of badges waiting for a rule, and their rules
 (list, create: applied at once to every waiting badge).
 
 The same functions as the pages: ``learning_records.badges.services`` (``badge_upload``,
@@ -8,13 +8,15 @@ The same functions as the pages: ``learning_records.badges.services`` (``badge_u
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -28,7 +30,6 @@ from assessments.learning_records.badges.services import badge_rule_create, badg
 from assessments.learning_records.models import BadgeAward, BadgeRule
 from catalog.models import Certification, TrainingResource
 from readiness.api.locations import created
-from readiness.api.parsers import JSONParser
 from readiness.api.permissions import IsCurator
 from readiness.api.strict import StrictSerializer
 from readiness.typed import api_user
@@ -64,7 +65,13 @@ class BadgeAwardSerializer(serializers.ModelSerializer):
 
 
 class BadgeUploadInput(StrictSerializer):
-    file = serializers.FileField(required=False, help_text="A baked PNG or SVG, or its JSON.")
+    """The API is JSON only: a baked image travels base64-encoded in ``file``."""
+
+    file = serializers.CharField(
+        required=False,
+        max_length=3 * 1024 * 1024,
+        help_text="A baked PNG or SVG (or the badge's JSON), base64-encoded.",
+    )
     credential = serializers.JSONField(
         required=False, help_text="The badge's JSON (an object) or its JWT (a string)."
     )
@@ -74,12 +81,20 @@ class BadgeUploadInput(StrictSerializer):
             raise serializers.ValidationError(
                 {"file": ["Send a file or a credential (one of them)."]}
             )
+        if "file" in attrs:
+            try:
+                attrs["file"] = base64.b64decode(attrs["file"], validate=True)
+            except (binascii.Error, ValueError):
+                raise serializers.ValidationError({"file": ["This is not base64."]}) from None
+            if len(attrs["file"]) > settings.BADGE_UPLOAD_MAX_BYTES:
+                limit = settings.BADGE_UPLOAD_MAX_BYTES // 1024
+                raise serializers.ValidationError({"file": [f"At most {limit} KB."]})
         return attrs
 
     def data_bytes(self) -> bytes:
         upload = self.validated_data.get("file")
         if upload is not None:
-            return upload.read(2 * 1024 * 1024 + 1)
+            return bytes(upload)
         credential = self.validated_data["credential"]
         text = credential if isinstance(credential, str) else json.dumps(credential)
         return text.encode("utf-8")
@@ -92,7 +107,6 @@ class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     queryset = BadgeAward.objects.none()  # for the schema; see get_queryset
     serializer_class = BadgeAwardSerializer
-    parser_classes = [JSONParser, MultiPartParser]
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[BadgeAward]:
@@ -100,7 +114,7 @@ class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         operation_id="me_badges_create",
-        request={"multipart/form-data": BadgeUploadInput, "application/json": BadgeUploadInput},
+        request=BadgeUploadInput,
         responses={200: BadgeAwardSerializer, 201: BadgeAwardSerializer},
     )
     def create(self, request: Request) -> Response:

@@ -2,10 +2,10 @@
 them; curators list the queue and create a rule that maps the waiting badges; everyone else
 is refused."""
 
+import base64
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from assessments.learning_records.models import BadgeAward, BadgeRule
@@ -22,8 +22,8 @@ RULES = reverse("api:badge-rule-list")
 def test_an_employee_uploads_a_baked_png_and_lists_it(api, org, badge_issuer) -> None:
     client = api("employee")
     assertion = badge_issuer.ob2_hosted(org.employee.user.email)
-    upload = SimpleUploadedFile("badge.png", bake_png(json.dumps(assertion)), "image/png")
-    response = client.post(MINE, {"file": upload}, format="multipart")
+    baked = base64.b64encode(bake_png(json.dumps(assertion))).decode()
+    response = client.post(MINE, {"file": baked})
     assert response.status_code == 201, response.content
     assert response["Location"].endswith(MINE)
     body = response.json()
@@ -54,6 +54,7 @@ def test_a_refused_badge_says_why_at_file(api, org, badge_issuer) -> None:
     assert "issued to someone else" in json.dumps(problem)
     problem_of(api("employee").post(MINE, {}), 400)
     problem_of(api("employee").post(MINE, {"credential": "x", "recipient": "y"}), 400)
+    problem_of(api("employee").post(MINE, {"file": "not base64!"}), 400)
     assert not BadgeAward.objects.exists()
 
 

@@ -350,7 +350,6 @@ POSTERS: dict[str, str | None] = {
     "api:me-confirm": "employee",
     "api:mapping-rule-list": "curator",
     "api:me-badge-list": "employee",
-    "api:badges-waiting": None,  # GET only
     "api:badge-rule-list": "curator",
     "api:mapping-rule-detail": "curator",
 }
