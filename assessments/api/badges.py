@@ -22,6 +22,7 @@ from rest_framework.response import Response
 
 from assessments.api.views import _own_person
 from assessments.learning_records.badges.selectors import (
+    WaitingBadge,
     badge_rules,
     badges_waiting,
     person_badges,
@@ -139,18 +140,16 @@ class WaitingBadgeSerializer(serializers.Serializer):
     awards = serializers.IntegerField(help_text="How many people uploaded it.")
 
 
-class BadgesWaitingView(generics.GenericAPIView):
+class BadgesWaitingView(generics.ListAPIView):
     """The badges waiting for a rule (curators and admins): one entry per issuer and badge
     class, oldest first."""
 
     serializer_class = WaitingBadgeSerializer
     permission_classes = [IsCurator]
-    pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(responses={200: WaitingBadgeSerializer(many=True)})
-    def get(self, request: Request) -> Response:
-        return Response(WaitingBadgeSerializer(badges_waiting(), many=True).data)
+    def get_queryset(self) -> list[WaitingBadge]:  # type: ignore[override]
+        return badges_waiting()
 
 
 class BadgeRuleSerializer(serializers.ModelSerializer):

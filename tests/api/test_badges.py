@@ -62,7 +62,7 @@ def test_curators_list_the_queue_and_create_a_rule(api, org, badge_issuer) -> No
     assertion = badge_issuer.ob2_hosted(org.employee.user.email)
     api("employee").post(MINE, {"credential": assertion})
     curator = api("curator")
-    (waiting,) = curator.get(WAITING).json()
+    (waiting,) = curator.get(WAITING).json()["results"]
     assert waiting["awards"] == 1
     resource = TrainingResourceFactory()
     refused = curator.post(
@@ -79,7 +79,7 @@ def test_curators_list_the_queue_and_create_a_rule(api, org, badge_issuer) -> No
     )
     assert response.status_code == 201, response.content
     assert response.json()["mapped"] == 1
-    assert curator.get(WAITING).json() == []
+    assert curator.get(WAITING).json()["results"] == []
     assert curator.get(RULES).json()["results"][0]["resource"] == resource.pk
     assert api("employee").get(MINE).json()["results"][0]["status"] == "mapped"
 

@@ -144,6 +144,19 @@ def _badges(org, n):
         )
 
 
+def _badge_rules(org, n):
+    """n more rules, each having mapped one badge."""
+    _badges(org, 2 * n)
+    BadgeAward.objects.filter(status="waiting").update(status="mapped")  # rules made elsewhere
+    start = BadgeRule.objects.count()
+    for i in range(start, start + n):
+        BadgeRule.objects.create(
+            issuer_id="https://other.example/issuer",
+            badge_class_id=f"https://other.example/badges/{i}",
+            resource=TrainingResourceFactory(),
+        )
+
+
 CASES = {
     # token(2), count, page
     "audiences": Case(
@@ -232,8 +245,10 @@ CASES = {
     ),
     # token(2) + groups, count, page (with requester)
     "my badges": Case("employee", lambda o: "/api/v1/me/badges/", _badges, 5),
-    "badges waiting": Case("curator", lambda o: "/api/v1/badges/waiting/", _badges, 4),
-    "badge rules": Case("curator", lambda o: "/api/v1/badge-rules/", _badges, 5),
+    "badges waiting": Case(
+        "curator", lambda o: "/api/v1/badges/waiting/", lambda o, n: _badges(o, 2 * n), 4
+    ),
+    "badge rules": Case("curator", lambda o: "/api/v1/badge-rules/", _badge_rules, 5),
     "import runs": Case("curator", lambda o: "/api/v1/import-runs/", _imports, 5),
     # token(2), count, page (with user)
     "tokens": Case(
