@@ -138,6 +138,9 @@ class WaitingBadgeSerializer(serializers.Serializer):
     badge_class_id = serializers.CharField()
     name = serializers.CharField()
     awards = serializers.IntegerField(help_text="How many people uploaded it.")
+    key_in_credential = serializers.IntegerField(
+        help_text="Of those, signed with a key in the credential itself (issuer not proven)."
+    )
 
 
 class BadgesWaitingView(generics.ListAPIView):

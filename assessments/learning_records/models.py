@@ -232,6 +232,9 @@ class BadgeStatus(models.TextChoices):
 class BadgeVerification(models.TextChoices):
     HOSTED = "hosted", "Hosted by the issuer"
     SIGNED = "signed", "Signed by the issuer"
+    #: An OB 3.0 VC-JWT checked with the key in its own header: not altered since signed, but
+    #: nothing proves who signed it.
+    EMBEDDED = "embedded", "Signed, with the key in the credential"
 
 
 class BadgeAward(models.Model):

@@ -147,6 +147,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("hosted", "Hosted by the issuer"),
                             ("signed", "Signed by the issuer"),
+                            ("embedded", "Signed, with the key in the credential"),
                         ],
                         max_length=8,
                     ),

@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 
-from assessments.learning_records.models import BadgeAward, BadgeRule, BadgeStatus
+from assessments.learning_records.models import (
+    BadgeAward,
+    BadgeRule,
+    BadgeStatus,
+    BadgeVerification,
+)
 
 
 def person_badges(*, person_id: int) -> QuerySet[BadgeAward]:
@@ -28,6 +33,8 @@ class WaitingBadge:
     badge_class_id: str
     name: str
     awards: int
+    #: Of those, signed with the key in the credential itself: nothing proves the issuer.
+    key_in_credential: int
     first_uploaded: object
     key: str  # the issuer and the class, as the rule form's choice value
 
@@ -39,6 +46,7 @@ def badges_waiting() -> list[WaitingBadge]:
         .values("issuer_id", "badge_class_id")
         .annotate(
             awards=Count("pk"),
+            key_in_credential=Count("pk", filter=Q(verification=BadgeVerification.EMBEDDED)),
             first=Min("uploaded_at"),
             name=Max("name"),
             issuer_name=Max("issuer_name"),
@@ -52,6 +60,7 @@ def badges_waiting() -> list[WaitingBadge]:
             badge_class_id=row["badge_class_id"],
             name=row["name"],
             awards=row["awards"],
+            key_in_credential=row["key_in_credential"],
             first_uploaded=row["first"],
             key=badge_key(row["issuer_id"], row["badge_class_id"]),
         )

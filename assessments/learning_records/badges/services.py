@@ -19,7 +19,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from assessments.learning_records.badges.verify import (
-    HOSTED,
     BadgeRefused,
     VerifiedBadge,
     badge_verify,
@@ -78,9 +77,7 @@ def _badge_record(*, person: Person, verified: VerifiedBadge, now: dt.datetime) 
         name=verified.name,
         issued_on=verified.issued_on,
         expires_on=verified.expires_on,
-        verification=(
-            BadgeVerification.HOSTED if verified.method == HOSTED else BadgeVerification.SIGNED
-        ),
+        verification=BadgeVerification(verified.method),
         verified_at=now,
         recipient_matched=True,
         status=BadgeStatus.WAITING,

@@ -34,7 +34,7 @@ from assessments.learning_records.badges.fetch import FetchError, FetchGone, fet
 
 #: Signature algorithms accepted (OB 2.0 signs with RS256; VC-JWTs with any of these).
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
-HOSTED, SIGNED = "hosted", "signed"
+HOSTED, SIGNED, EMBEDDED = "hosted", "signed", "embedded"
 OB3_TYPES = {"OpenBadgeCredential", "AchievementCredential"}
 
 
@@ -50,7 +50,7 @@ class BadgeRefused(Exception):
 @dataclass(frozen=True)
 class VerifiedBadge:
     spec: str  # "2.0" or "3.0"
-    method: str  # hosted or signed
+    method: str  # hosted, signed, or embedded (signed with the key in the credential)
     assertion_id: str
     issuer_id: str
     issuer_name: str
@@ -306,8 +306,8 @@ def _from_jws(token: str, *, email: str, now: dt.datetime) -> VerifiedBadge:
     if not isinstance(payload, dict):
         raise BadgeRefused("This signed badge cannot be read.")
     if isinstance(payload.get("vc"), dict) or _is_ob3(payload):
-        credential = _vc_jwt_verify(token, dict(compact.headers()), payload, now=now)
-        return _ob3_result(credential, token=token, email=email, now=now)
+        credential, method = _vc_jwt_verify(token, dict(compact.headers()), payload, now=now)
+        return _ob3_result(credential, token=token, method=method, email=email, now=now)
     return _ob2_signed(token, payload, email=email, now=now)
 
 
@@ -321,7 +321,7 @@ def _issuer_id(credential: dict[str, Any]) -> str:
 
 def _vc_jwt_verify(
     token: str, header: dict[str, Any], payload: dict[str, Any], *, now: dt.datetime
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], str]:
     """The credential of a VC-JWT whose signature holds (its key from the header's ``jwk``, or
     fetched at its ``kid`` on the issuer's server)."""
     credential = payload["vc"] if isinstance(payload.get("vc"), dict) else payload
@@ -355,7 +355,7 @@ def _vc_jwt_verify(
     exp = _when(claims["exp"], "expiry") if "exp" in claims else None
     nbf = _when(claims["nbf"], "start") if "nbf" in claims else None
     _check_dates(valid_from=nbf, valid_until=exp, now=now)
-    return credential
+    return credential, EMBEDDED if isinstance(header.get("jwk"), dict) else SIGNED
 
 
 def _ob3_document(document: dict[str, Any], *, email: str, now: dt.datetime) -> VerifiedBadge:
@@ -373,13 +373,13 @@ def _ob3_document(document: dict[str, Any], *, email: str, now: dt.datetime) -> 
         payload = json.loads(compact.payload)
     except (JoseError, ValueError, UnicodeDecodeError):
         raise BadgeRefused("This credential's proof cannot be read.") from None
-    signed = _vc_jwt_verify(token, dict(compact.headers()), payload, now=now)
+    signed, method = _vc_jwt_verify(token, dict(compact.headers()), payload, now=now)
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     if not _same({k: v for k, v in signed.items() if k != "proof"}, unsigned):
         raise BadgeRefused(
             "This credential differs from the one its issuer signed: it was altered.", "tampered"
         )
-    return _ob3_result(unsigned, token=token, email=email, now=now)
+    return _ob3_result(unsigned, token=token, method=method, email=email, now=now)
 
 
 def _subject_matches(subject: dict[str, Any], *, email: str) -> bool:
@@ -410,7 +410,7 @@ def _is_mail(value: Any) -> bool:
 
 
 def _ob3_result(
-    credential: dict[str, Any], *, token: str, email: str, now: dt.datetime
+    credential: dict[str, Any], *, token: str, method: str, email: str, now: dt.datetime
 ) -> VerifiedBadge:
     if not _types(credential) & OB3_TYPES:
         raise BadgeRefused("This credential is not an Open Badge.")
@@ -436,7 +436,7 @@ def _ob3_result(
     issuer_name = _text(issuer.get("name"), 200) if isinstance(issuer, dict) else ""
     return VerifiedBadge(
         spec="3.0",
-        method=SIGNED,
+        method=method,
         assertion_id=credential_id,
         issuer_id=issuer_id,
         issuer_name=issuer_name or _host(issuer_id) or issuer_id[:200],

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from assessments.learning_records.badges.fetch import FetchError, url_check
+from assessments.learning_records.badges.selectors import badges_waiting
 from assessments.learning_records.badges.services import badge_upload
 from assessments.learning_records.models import BadgeAward, BadgeStatus
 from tests.assessments.badge_issuer import bake_png, bake_svg, blank_png, tamper_jws
@@ -131,18 +132,20 @@ def test_an_ob3_jwt_with_its_key_in_the_header(badge_issuer, person) -> None:
     award = badge_upload(person=person, data=badge_issuer.ob3_jwt(credential).encode()).award
     assert (award.spec_version, award.verification, award.name) == (
         "3.0",
-        "signed",
+        "embedded",  # not altered since signed; who signed it is not proven
         "Building AI Agents",
     )
     assert award.badge_class_id == badge_issuer.url("/achievements/agents")
     assert str(award.expires_on) == "2030-01-01"
+    (waiting,) = badges_waiting()
+    assert (waiting.awards, waiting.key_in_credential) == (1, 1)
 
 
 def test_an_ob3_jwt_with_its_key_published_by_the_issuer(badge_issuer, person) -> None:
     credential = badge_issuer.ob3_credential(EMAIL, with_status=True)
     token = badge_issuer.ob3_jwt(credential, key_in_header=False)
     award = badge_upload(person=person, data=bake_png(token)).award
-    assert award.status == BadgeStatus.WAITING
+    assert (award.status, award.verification) == (BadgeStatus.WAITING, "signed")
     assert "/keys/ec" in badge_issuer.requests
 
 
