@@ -290,3 +290,22 @@ def badge_issuer() -> Iterator[Issuer]:
     yield issuer
     server.shutdown()
     server.server_close()
+
+
+def bake_png_ob3(text: str) -> bytes:
+    """An OB 3.0 baked PNG: an ``iTXt`` chunk ``openbadgecredential`` (the bakery knows only
+    the 2.0 keyword), written with pypng."""
+    chunks = list(png.Reader(bytes=blank_png()).chunks())
+    baked = (b"iTXt", b"openbadgecredential\x00\x00\x00\x00\x00" + text.encode())
+    out = io.BytesIO()
+    png.write_chunks(out, [chunks[0], baked, *chunks[1:]])
+    return out.getvalue()
+
+
+def bake_svg_ob3(text: str) -> bytes:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" width="4" height="4">'
+        f"<openbadges:credential><![CDATA[{text}]]></openbadges:credential>"
+        '<rect width="4" height="4"/></svg>'
+    ).encode()

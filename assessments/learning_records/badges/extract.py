@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,17 +38,33 @@ class Extracted:
     url: str | None = None
 
 
+OB3_KEYWORD = b"openbadgecredential"
+MAX_TEXT = 2 * 1024 * 1024
+
+
+def _itxt_text(rest: bytes) -> str:
+    """The text of an iTXt chunk after its keyword: compression flag and method, language
+    tag, NUL, translated keyword, NUL, then the text (zlib-compressed when flagged)."""
+    compressed, body = rest[0], rest[2:]
+    _language, _, body = body.partition(b"\x00")
+    _translated, _, text = body.partition(b"\x00")
+    if compressed:
+        inflater = zlib.decompressobj()
+        text = inflater.decompress(text, MAX_TEXT)
+        if inflater.unconsumed_tail:
+            raise ExtractError("The badge in this PNG image is too large.")
+    return text.decode("utf-8")
+
+
 def _png_text(data: bytes) -> str | None:
     try:
         baked = png_bakery.unbake(io.BytesIO(data))
         if baked:
             return str(baked)
         for chunk_type, content in png.Reader(bytes=data).chunks():
-            if bytes(chunk_type) == b"iTXt" and content.startswith(b"openbadgecredential\x00"):
-                # keyword, NUL, compression flag and method, language tag, NUL, translated
-                # keyword, NUL, then the text.
-                return bytes(content).split(b"\x00", 4)[4].decode("utf-8")
-    except (png.Error, ValueError, IndexError, UnicodeDecodeError):
+            if bytes(chunk_type) == b"iTXt" and content.startswith(OB3_KEYWORD + b"\x00"):
+                return _itxt_text(bytes(content)[len(OB3_KEYWORD) + 1 :])
+    except (png.Error, ValueError, IndexError, UnicodeDecodeError, zlib.error):
         raise ExtractError("This PNG image could not be read.") from None
     return None
 

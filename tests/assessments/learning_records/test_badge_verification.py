@@ -12,7 +12,14 @@ from assessments.learning_records.badges.fetch import FetchError, url_check
 from assessments.learning_records.badges.selectors import badges_waiting
 from assessments.learning_records.badges.services import badge_upload
 from assessments.learning_records.models import BadgeAward, BadgeStatus
-from tests.assessments.badge_issuer import bake_png, bake_svg, blank_png, tamper_jws
+from tests.assessments.badge_issuer import (
+    bake_png,
+    bake_png_ob3,
+    bake_svg,
+    bake_svg_ob3,
+    blank_png,
+    tamper_jws,
+)
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +216,19 @@ def test_loopback_only_when_the_setting_allows_it(settings) -> None:
         url_check("http://127.0.0.1:8000/a")
     with pytest.raises(FetchError):
         url_check("https://localhost/a")
+
+
+def test_ob3_credentials_baked_under_their_own_names(badge_issuer, person) -> None:
+    token = badge_issuer.ob3_jwt(badge_issuer.ob3_credential(EMAIL))
+    assert badge_upload(person=person, data=bake_png_ob3(token)).award.spec_version == "3.0"
+    other = badge_issuer.ob3_jwt(badge_issuer.ob3_credential(EMAIL, slug="rag"))
+    assert badge_upload(person=person, data=bake_svg_ob3(other)).award.spec_version == "3.0"
+    assert BadgeAward.objects.filter(person=person).count() == 2
+
+
+def test_a_hostile_svg_is_refused_not_parsed(person) -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><svg>&b;</svg>'
+    )
+    assert "could not be read" in _refused(person, bomb, "invalid")
