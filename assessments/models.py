@@ -12,6 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from assessments.learning_records.models import (  # noqa: F401 - models of the app
+    BadgeAward,
+    BadgeRule,
     PersonCertification,
     ResourceEffectiveness,
     TranscriptLink,

@@ -8,6 +8,7 @@ The home page keeps its project-wide name ("home"); the person side's pages are 
 from django.urls import include, path
 
 from assessments.learning_records import views as learning_records
+from assessments.learning_records.badges import views as badges
 from assessments.views import (
     certifications,
     cycles,
@@ -127,6 +128,9 @@ pages = [
         learning_records.MyCertificationAddView.as_view(),
         name="my-certification-add",
     ),
+    path("me/learning/badges/", badges.MyBadgeUploadView.as_view(), name="my-badge-upload"),
+    # Open Badges waiting for a curator's rule (in the catalog's curation menu)
+    path("curate/badges/", badges.BadgeQueueView.as_view(), name="badge-queue"),
     path(
         "people/<int:pk>/certifications/<int:cert_pk>/verify/",
         learning_records.person_certification_verify_view,

@@ -7,6 +7,7 @@ The root URLconf tries these before ``readiness.api.urls``: "teams/readiness/" i
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from assessments.api import badges as badges_api
 from assessments.api import me as me_api
 from assessments.api import plans as plans_api
 from assessments.api import views
@@ -16,6 +17,8 @@ router.register("plans", plans_api.ReadinessPlanViewSet, basename="plan")
 router.register("ratings", views.SkillRatingViewSet, basename="rating")
 router.register("plan-items", views.PlanItemViewSet, basename="plan-item")
 router.register("cycles", views.AssessmentCycleViewSet, basename="cycle")
+router.register("me/badges", badges_api.MyBadgeViewSet, basename="me-badge")
+router.register("badge-rules", badges_api.BadgeRuleViewSet, basename="badge-rule")
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -23,6 +26,7 @@ urlpatterns = [
     path("me/confirm/", me_api.MyConfirmView.as_view(), name="me-confirm"),
     path("me/recommendations/", me_api.MyRecommendationsView.as_view(), name="me-recommendations"),
     path("me/plan-suggestion/", me_api.MyPlanSuggestionView.as_view(), name="me-plan-suggestion"),
+    path("badges/waiting/", badges_api.BadgesWaitingView.as_view(), name="badges-waiting"),
     path("people/<int:person_id>/skills/", views.PersonSkillsView.as_view(), name="person-skills"),
     path(
         "people/<int:person_id>/readiness/",

@@ -17,6 +17,7 @@ from readiness.models import Person
 
 class VerificationSource(models.TextChoices):
     MICROSOFT_LEARN = "microsoft_learn", "Microsoft Learn"
+    OPEN_BADGE = "open_badge", "Open Badge"
 
 
 class TranscriptLink(models.Model):
@@ -102,6 +103,7 @@ class VerifiedCompletion(models.Model):
 class CertificationSource(models.TextChoices):
     TRANSCRIPT = "transcript", "Microsoft Learn transcript"
     MANUAL = "manual", "Entered by hand"
+    BADGE = "badge", "Open Badge"
 
 
 class CertificationStatus(models.TextChoices):
@@ -182,3 +184,98 @@ class ResourceEffectiveness(models.Model):
 
     def __str__(self) -> str:
         return f"{self.resource_id}: {self.mean_gain:+.2f} over {self.people}"
+
+
+class BadgeRule(models.Model):
+    """A curator's rule: the badges of this class from this issuer count as a completion of
+    ``resource`` or as the certification ``certification`` (exactly one)."""
+
+    issuer_id = models.CharField(max_length=500)
+    badge_class_id = models.CharField(max_length=500)
+    badge_name = models.CharField(max_length=200, blank=True)
+    resource = models.ForeignKey(
+        TrainingResource, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    certification = models.ForeignKey(
+        "catalog.Certification",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["badge_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer_id", "badge_class_id"], name="one_badge_rule"),
+            models.CheckConstraint(
+                condition=Q(resource__isnull=True, certification__isnull=False)
+                | Q(resource__isnull=False, certification__isnull=True),
+                name="badge_rule_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.badge_name or self.badge_class_id} → {self.resource or self.certification}"
+
+
+class BadgeStatus(models.TextChoices):
+    MAPPED = "mapped", "Mapped"
+    WAITING = "waiting", "Waiting for a curator"
+    REFUSED = "refused", "Refused"
+
+
+class BadgeVerification(models.TextChoices):
+    HOSTED = "hosted", "Hosted by the issuer"
+    SIGNED = "signed", "Signed by the issuer"
+    #: An OB 3.0 VC-JWT checked with the key in its own header: not altered since signed, but
+    #: nothing proves who signed it.
+    EMBEDDED = "embedded", "Signed, with the key in the credential"
+
+
+class BadgeAward(models.Model):
+    """An Open Badge a person uploaded and that was verified with its issuer. Of the recipient
+    only the fact that it matched the person is kept (never the e-mail or its hash)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="badge_awards")
+    spec_version = models.CharField(max_length=8)
+    assertion_id = models.CharField(max_length=500)
+    issuer_id = models.CharField(max_length=500)
+    issuer_name = models.CharField(max_length=200)
+    badge_class_id = models.CharField(max_length=500)
+    name = models.CharField(max_length=200)
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    verification = models.CharField(max_length=8, choices=BadgeVerification.choices)
+    verified_at = models.DateTimeField()
+    recipient_matched = models.BooleanField(default=True)
+    status = models.CharField(max_length=8, choices=BadgeStatus.choices)
+    rule = models.ForeignKey(
+        BadgeRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="awards"
+    )
+    completion = models.ForeignKey(
+        VerifiedCompletion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    certification = models.ForeignKey(
+        PersonCertification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "assertion_id"], name="one_badge_award"),
+            models.CheckConstraint(
+                condition=Q(recipient_matched=True), name="badge_award_recipient_matched"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "issuer_id", "badge_class_id"], name="badge_award_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.name} ({self.issuer_name})"

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from assessments.learning_records.badges.forms import BadgeUploadForm
+from assessments.learning_records.badges.selectors import person_badges
 from assessments.learning_records.forms import CertificationEntryForm
 from assessments.learning_records.models import PersonCertification
 from assessments.learning_records.selectors import (
@@ -57,6 +59,7 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
         form: TranscriptLinkForm,
         status: int = 200,
         certification_form: CertificationEntryForm | None = None,
+        badge_form: BadgeUploadForm | None = None,
     ) -> HttpResponse:
         link = person_transcript_link(person=self.person)
         context: dict[str, Any] = {
@@ -68,6 +71,8 @@ class MyVerifiedLearningView(OwnPersonMixin, View):
             "completions": list(person_verified_completions(person=self.person)),
             "reassess": person_reassess_prompt(person=self.person),
             "certifications": person_certifications(person=self.person),
+            "badge_form": badge_form or BadgeUploadForm(),
+            "badges": list(person_badges(person_id=self.person.pk)),
             "tab": "verified",
         }
         if context["reassess"].skills:

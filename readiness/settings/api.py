@@ -75,6 +75,8 @@ SPECTACULAR_SETTINGS = {
         {"name": "mapping-rules", "description": "Rules mapping imported resources to skills."},
         {"name": "unmapped-resources", "description": "Imported resources no rule mapped."},
         {"name": "import-runs", "description": "Catalog imports and their results."},
+        {"name": "badges", "description": "Open Badges waiting for a curator's rule."},
+        {"name": "badge-rules", "description": "Curators' rules mapping Open Badges."},
         {"name": "hr", "description": "Bulk upsert of teams and people from an HR system."},
         {"name": "tokens", "description": "My API tokens."},
         {"name": "service-tokens", "description": "Tokens of service accounts (admins)."},

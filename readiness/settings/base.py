@@ -298,6 +298,13 @@ CERTIFICATION_REMINDER_DAYS = env.list("CERTIFICATION_REMINDER_DAYS", cast=int, 
 # many days; the coverage views show those expiring within CERTIFICATION_COVERAGE_DAYS.
 CERTIFICATION_DIGEST_DAYS = env.int("CERTIFICATION_DIGEST_DAYS", default=30)
 CERTIFICATION_COVERAGE_DAYS = env.int("CERTIFICATION_COVERAGE_DAYS", default=90)
+# Open Badges (assessments/learning_records/badges/): hosted assertions, badge classes,
+# issuers, keys and revocation lists are fetched over HTTPS with these limits, never from a
+# private or loopback address; BADGE_ALLOW_HTTP_LOOPBACK lets the tests serve them locally.
+BADGE_HTTP_TIMEOUT = env.float("BADGE_HTTP_TIMEOUT", default=10.0)
+BADGE_FETCH_MAX_BYTES = env.int("BADGE_FETCH_MAX_BYTES", default=512 * 1024)
+BADGE_UPLOAD_MAX_BYTES = env.int("BADGE_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
+BADGE_ALLOW_HTTP_LOOPBACK = env.bool("BADGE_ALLOW_HTTP_LOOPBACK", default=False)
 
 # --- Single sign-on (OpenID Connect, readiness/sso/) -------------------------------------------
 # On when the discovery URL, the client id and the secret are all set.

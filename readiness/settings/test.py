@@ -20,3 +20,5 @@ STORAGES = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The tests' webhook receivers are local HTTP servers.
 WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+# The tests' Open Badges issuers are local HTTP servers.
+BADGE_ALLOW_HTTP_LOOPBACK = True

@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 from readiness.models import Audience, AudienceRequirement
 from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
 from readiness.tokens import token_create
+from tests.assessments.badge_issuer import badge_issuer  # noqa: F401 - a fixture
 from tests.factories import (
     AudienceFactory,
     AudienceRequirementFactory,

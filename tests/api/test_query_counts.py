@@ -7,11 +7,14 @@ user's other tokens (knox removes expired ones). "groups" is what the requester 
 paths of the teams they manage (readiness.selectors.managed_paths).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
+from assessments.learning_records.models import BadgeAward, BadgeRule
 from catalog.models import ImportRun, SkillMappingRule
 from readiness.tokens import service_token_create, token_create
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -116,6 +119,47 @@ def _plans(org, n):
         ReadinessPlanFactory(owner=(org.lead, org.manager)[i % 2])
 
 
+def _badges(org, n):
+    """n badges of the employee, of n classes: half waiting, half mapped by a rule."""
+    start = BadgeAward.objects.count()
+    for i in range(start, start + n):
+        rule = None
+        if i % 2:
+            rule = BadgeRule.objects.create(
+                issuer_id="https://issuer.example/issuer",
+                badge_class_id=f"https://issuer.example/badges/{i}",
+                badge_name=f"Badge {i}",
+                resource=TrainingResourceFactory(),
+            )
+        BadgeAward.objects.create(
+            person=org.employee,
+            spec_version="2.0",
+            assertion_id=f"https://issuer.example/assertions/{i}",
+            issuer_id="https://issuer.example/issuer",
+            issuer_name="Example Academy",
+            badge_class_id=f"https://issuer.example/badges/{i}",
+            name=f"Badge {i}",
+            issued_on=dt.date(2026, 11, 2),
+            verification="hosted",
+            verified_at=timezone.now(),
+            status="mapped" if rule else "waiting",
+            rule=rule,
+        )
+
+
+def _badge_rules(org, n):
+    """n more rules, each having mapped one badge."""
+    _badges(org, 2 * n)
+    BadgeAward.objects.filter(status="waiting").update(status="mapped")  # rules made elsewhere
+    start = BadgeRule.objects.count()
+    for i in range(start, start + n):
+        BadgeRule.objects.create(
+            issuer_id="https://other.example/issuer",
+            badge_class_id=f"https://other.example/badges/{i}",
+            resource=TrainingResourceFactory(),
+        )
+
+
 CASES = {
     # token(2), count, page
     "audiences": Case(
@@ -206,6 +250,11 @@ CASES = {
         5,
     ),
     # token(2) + groups, count, page (with requester)
+    "my badges": Case("employee", lambda o: "/api/v1/me/badges/", _badges, 5),
+    "badges waiting": Case(
+        "curator", lambda o: "/api/v1/badges/waiting/", lambda o, n: _badges(o, 2 * n), 4
+    ),
+    "badge rules": Case("curator", lambda o: "/api/v1/badge-rules/", _badge_rules, 5),
     "import runs": Case("curator", lambda o: "/api/v1/import-runs/", _imports, 5),
     # token(2), count, page (with user)
     "tokens": Case(

@@ -53,6 +53,9 @@ EXPECTED: dict[str, tuple] = {
     "api:me-confirm": API_NO_GET,  # POST only
     "api:me-recommendations": (401,) + (OK,) * 6 + (404,),
     "api:me-plan-suggestion": (401,) + (OK,) * 6 + (404,),
+    "api:me-badge-list": (401,) + (OK,) * 6 + (404,),
+    "api:badges-waiting": (401, 403, 403, 403, 403, OK, 403, OK),
+    "api:badge-rule-list": (401, 403, 403, 403, 403, OK, 403, OK),
     # Leadership reads people one by one only in the teams they manage (privacy floor).
     "api:person-skills": (401, OK, 404, OK, 404, 404, 404, OK),
     "api:person-readiness": (401, OK, 404, OK, 404, 404, 404, OK),
@@ -188,6 +191,8 @@ EXPECTED: dict[str, tuple] = {
     "assessments:my-transcript-sync": POST_ONLY,
     # GET goes back to the page (the form lives there); the admin has no person.
     "assessments:my-certification-add": (LOGIN,) + (REDIRECT,) * 6 + (404,),
+    "assessments:my-badge-upload": (LOGIN,) + (REDIRECT,) * 6 + (404,),
+    "assessments:badge-queue": (LOGIN, 403, 403, 403, 403, OK, 403, OK),
     "assessments:person-certification-verify": POST_ONLY,
     "assessments:my-transcript-unlink": POST_ONLY,
     "assessments:person-detail": (LOGIN, REDIRECT, 404, OK, 404, 404, 404, OK),  # self → /me/
@@ -311,6 +316,8 @@ POSTERS: dict[str, str | None] = {
     "assessments:my-transcript-sync": "employee",
     "assessments:my-transcript-unlink": "employee",
     "assessments:my-certification-add": "employee",
+    "assessments:my-badge-upload": "employee",
+    "assessments:badge-queue": "curator",
     "assessments:person-certification-verify": "manager",
     "assessments:team-edit": "manager",
     "assessments:team-review": "manager",
@@ -344,6 +351,8 @@ POSTERS: dict[str, str | None] = {
     "api:cycle-close": "leadership",
     "api:me-confirm": "employee",
     "api:mapping-rule-list": "curator",
+    "api:me-badge-list": "employee",
+    "api:badge-rule-list": "curator",
     "api:mapping-rule-detail": "curator",
 }
 

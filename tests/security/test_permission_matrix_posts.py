@@ -32,6 +32,8 @@ from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 
+from assessments.learning_records.badges.selectors import badge_key
+from assessments.learning_records.models import BadgeAward
 from assessments.models import SkillRating
 from catalog.models import ResourceSource
 from readiness.models import Person, Skill
@@ -63,6 +65,7 @@ POST_EXPECTED: dict[str, tuple] = {
     "catalog:import": CURATORS,
     "catalog:certification-create": CURATORS,
     "catalog:certification-edit": CURATORS,
+    "assessments:badge-queue": CURATORS,
     "assessments:my-verified-learning": (L, CHANGES, A, A, A, A, A, 404),
     "assessments:my-assessment": (L, CHANGES, A, A, A, A, A, 404),
     "assessments:team-edit": TEAM,
@@ -182,6 +185,29 @@ def _unmapped(client: Client, url: str, org: Any) -> Body:
     return {**body, "action": ["map"], "resources": [str(resource.pk)]}
 
 
+def _badge_queue(client: Client, url: str, org: Any) -> Body:
+    award = BadgeAward.objects.create(
+        person_id=org["person"],
+        spec_version="2.0",
+        assertion_id="https://issuer.example/assertions/1",
+        issuer_id="https://issuer.example/issuer",
+        issuer_name="Example Academy",
+        badge_class_id="https://issuer.example/badges/1",
+        name="Prompting",
+        issued_on=timezone.localdate(),
+        verification="hosted",
+        verified_at=timezone.now(),
+        status="waiting",
+    )
+    body = page_post_body(client, url, has="badge")
+    resource = TrainingResourceFactory()
+    return {
+        **body,
+        "badge": [badge_key(award.issuer_id, award.badge_class_id)],
+        "resource": [str(resource.pk)],
+    }
+
+
 BODIES: dict[str, Callable[[Client, str, Any], Body]] = {
     "password_change": _form(
         old_password=PASSWORD, new_password1="A-new-passw0rd!", new_password2="A-new-passw0rd!"
@@ -202,6 +228,7 @@ BODIES: dict[str, Callable[[Client, str, Any], Body]] = {
         choose=("provider",), name="AI Engineer Associate", validity_months="12"
     ),
     "catalog:certification-edit": _form(name="Renamed certification"),
+    "assessments:badge-queue": _badge_queue,
     "assessments:my-verified-learning": _form(
         url="https://learn.microsoft.com/en-us/users/someone/transcript/d8yjbrgbdq9k2gz"
     ),

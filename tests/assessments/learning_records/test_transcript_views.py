@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.learning_records.models import TranscriptLink, VerifiedCompletion
+from assessments.learning_records.models import BadgeAward, TranscriptLink, VerifiedCompletion
 from assessments.learning_records.services import transcript_link_set
 from assessments.models import LearningPlanItem
 from catalog.models import TrainingResource
@@ -170,8 +170,22 @@ def test_pages_keep_a_constant_query_count(
     # 1 session, 2 user, 3 person, 4 persona flags, 5 open cycles (banner), 6 link, 7 syncs,
     # 8 completions (with in-plan and resource); the reassess prompt: 9 completed plan items,
     # 10 verified completions, 11 last submission, 12 last rating per skill, 13 skills built,
-    # 14 certifications (with their curated entry)
-    with django_assert_num_queries(14):
+    # 14 certifications (with their curated entry), 15 Open Badges (with their rule's target)
+    for i in range(count):
+        BadgeAward.objects.create(
+            person=org.person,
+            spec_version="2.0",
+            assertion_id=f"https://issuer.example/a/{i}",
+            issuer_id="https://issuer.example/issuer",
+            issuer_name="Issuer",
+            badge_class_id=f"https://issuer.example/b/{i}",
+            name=f"Badge {i}",
+            issued_on=dt.date(2026, 11, 2),
+            verification="hosted",
+            verified_at=timezone.now(),
+            status="waiting",
+        )
+    with django_assert_num_queries(15):
         assert client.get(PAGE).status_code == 200
 
 

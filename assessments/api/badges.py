@@ -1,0 +1,214 @@
+"""API of Open Badges: my badges (list, and upload one: a JSON body with the ``credential``,
+or a baked image base64-encoded in ``file``: the API takes JSON only), the curators' queue of badges waiting for a rule, and their rules
+(list, create: applied at once to every waiting badge).
+
+The same functions as the pages: ``learning_records.badges.services`` (``badge_upload``,
+``badge_rule_create``) and ``learning_records.badges.selectors``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from assessments.api.views import _own_person
+from assessments.learning_records.badges.selectors import (
+    WaitingBadge,
+    badge_rules,
+    badges_waiting,
+    person_badges,
+)
+from assessments.learning_records.badges.services import badge_rule_create, badge_upload
+from assessments.learning_records.models import BadgeAward, BadgeRule
+from catalog.models import Certification, TrainingResource
+from readiness.api.locations import created
+from readiness.api.permissions import IsCurator
+from readiness.api.strict import StrictSerializer
+from readiness.typed import api_user
+
+
+class BadgeAwardSerializer(serializers.ModelSerializer):
+    resource = serializers.IntegerField(
+        source="rule.resource_id", allow_null=True, read_only=True, default=None
+    )
+    certification = serializers.IntegerField(
+        source="rule.certification_id", allow_null=True, read_only=True, default=None
+    )
+
+    class Meta:
+        model = BadgeAward
+        fields = [
+            "id",
+            "name",
+            "issuer_id",
+            "issuer_name",
+            "badge_class_id",
+            "spec_version",
+            "issued_on",
+            "expires_on",
+            "verification",
+            "verified_at",
+            "recipient_matched",
+            "status",
+            "resource",
+            "certification",
+        ]
+        read_only_fields = fields
+
+
+class BadgeUploadInput(StrictSerializer):
+    """The API is JSON only: a baked image travels base64-encoded in ``file``."""
+
+    file = serializers.CharField(
+        required=False,
+        max_length=3 * 1024 * 1024,
+        help_text="A baked PNG or SVG (or the badge's JSON), base64-encoded.",
+    )
+    credential = serializers.JSONField(
+        required=False, help_text="The badge's JSON (an object) or its JWT (a string)."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if ("file" in attrs) == ("credential" in attrs):
+            raise serializers.ValidationError(
+                {"file": ["Send a file or a credential (one of them)."]}
+            )
+        if "file" in attrs:
+            try:
+                attrs["file"] = base64.b64decode(attrs["file"], validate=True)
+            except (binascii.Error, ValueError):
+                raise serializers.ValidationError({"file": ["This is not base64."]}) from None
+            if len(attrs["file"]) > settings.BADGE_UPLOAD_MAX_BYTES:
+                limit = settings.BADGE_UPLOAD_MAX_BYTES // 1024
+                raise serializers.ValidationError({"file": [f"At most {limit} KB."]})
+        return attrs
+
+    def data_bytes(self) -> bytes:
+        upload = self.validated_data.get("file")
+        if upload is not None:
+            return bytes(upload)
+        credential = self.validated_data["credential"]
+        text = credential if isinstance(credential, str) else json.dumps(credential)
+        return text.encode("utf-8")
+
+
+class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """My Open Badges, newest first; POST one to have it verified with its issuer and
+    recorded (201; 200 when it was recorded already; 400 with the reason at ``file`` when it
+    is refused: altered, revoked, expired, issued to someone else, issuer unreachable)."""
+
+    queryset = BadgeAward.objects.none()  # for the schema; see get_queryset
+    serializer_class = BadgeAwardSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[BadgeAward]:
+        return person_badges(person_id=_own_person(self.request).pk)
+
+    @extend_schema(
+        operation_id="me_badges_create",
+        request=BadgeUploadInput,
+        responses={200: BadgeAwardSerializer, 201: BadgeAwardSerializer},
+    )
+    def create(self, request: Request) -> Response:
+        person = _own_person(request)
+        data = BadgeUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            upload = badge_upload(person=person, data=data.data_bytes())
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        body = BadgeAwardSerializer(upload.award).data
+        if not upload.created:
+            return Response(body)
+        return created(request, body, "me-badge-list")
+
+
+class WaitingBadgeSerializer(serializers.Serializer):
+    issuer_id = serializers.CharField()
+    issuer_name = serializers.CharField()
+    badge_class_id = serializers.CharField()
+    name = serializers.CharField()
+    awards = serializers.IntegerField(help_text="How many people uploaded it.")
+    key_in_credential = serializers.IntegerField(
+        help_text="Of those, signed with a key in the credential itself (issuer not proven)."
+    )
+
+
+class BadgesWaitingView(generics.ListAPIView):
+    """The badges waiting for a rule (curators and admins): one entry per issuer and badge
+    class, oldest first."""
+
+    serializer_class = WaitingBadgeSerializer
+    permission_classes = [IsCurator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> list[WaitingBadge]:  # type: ignore[override]
+        return badges_waiting()
+
+
+class BadgeRuleSerializer(serializers.ModelSerializer):
+    mapped = serializers.IntegerField(read_only=True, help_text="Badges it mapped.")
+
+    class Meta:
+        model = BadgeRule
+        fields = [
+            "id",
+            "issuer_id",
+            "badge_class_id",
+            "badge_name",
+            "resource",
+            "certification",
+            "created_at",
+            "mapped",
+        ]
+        read_only_fields = fields
+
+
+class BadgeRuleInput(StrictSerializer):
+    issuer_id = serializers.CharField(max_length=500)
+    badge_class_id = serializers.CharField(max_length=500)
+    resource = serializers.PrimaryKeyRelatedField(
+        queryset=TrainingResource.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    certification = serializers.PrimaryKeyRelatedField(
+        queryset=Certification.objects.filter(is_active=True), required=False, allow_null=True
+    )
+
+
+class BadgeRuleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The curators' Open Badge rules; POST one (a resource or a certification) to map every
+    badge of that issuer and class, those waiting at once."""
+
+    queryset = BadgeRule.objects.none()  # for the schema; see get_queryset
+    serializer_class = BadgeRuleSerializer
+    permission_classes = [IsCurator]
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[BadgeRule]:
+        return badge_rules()
+
+    @extend_schema(request=BadgeRuleInput, responses={201: BadgeRuleSerializer})
+    def create(self, request: Request) -> Response:
+        data = BadgeRuleInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            applied = badge_rule_create(
+                issuer_id=data.validated_data["issuer_id"],
+                badge_class_id=data.validated_data["badge_class_id"],
+                resource=data.validated_data.get("resource"),
+                certification=data.validated_data.get("certification"),
+                user=api_user(request),
+            )
+        except ValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        rule = badge_rules().get(pk=applied.rule.pk)
+        return created(request, BadgeRuleSerializer(rule).data, "badge-rule-list")

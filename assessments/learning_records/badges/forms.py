@@ -1,0 +1,74 @@
+"""The upload of an Open Badge, and a curator's rule for a waiting badge."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from assessments.learning_records.badges.selectors import WaitingBadge, badge_key_split
+from catalog.models import Certification, TrainingResource
+
+
+class BadgeUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Badge file",
+        required=False,
+        help_text="A baked badge image (PNG or SVG) or its JSON, as your badge provider lets "
+        "you download it. Only the badge is kept, never your e-mail address.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,.json,.jwt,.txt"}),
+    )
+    text = forms.CharField(
+        label="…or paste its JSON or JWT",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        upload, text = cleaned.get("file"), (cleaned.get("text") or "").strip()
+        if upload is None and not text:
+            self.add_error("file", "Choose a badge file, or paste its JSON or JWT.")
+        elif upload is not None and text:
+            self.add_error("file", "Give either a file or pasted text, not both.")
+        elif upload is not None and upload.size > settings.BADGE_UPLOAD_MAX_BYTES:
+            limit = settings.BADGE_UPLOAD_MAX_BYTES // 1024
+            self.add_error("file", f"This file is too large (at most {limit} KB).")
+        return cleaned
+
+    def data_bytes(self) -> bytes:
+        upload = self.cleaned_data.get("file")
+        if upload is not None:
+            return upload.read(settings.BADGE_UPLOAD_MAX_BYTES + 1)
+        return self.cleaned_data["text"].strip().encode("utf-8")
+
+
+class BadgeRuleForm(forms.Form):
+    badge = forms.ChoiceField(label="Badge waiting")
+    resource = forms.ModelChoiceField(
+        label="Counts as completing the resource",
+        queryset=TrainingResource.objects.filter(is_active=True).order_by("title"),
+        required=False,
+    )
+    certification = forms.ModelChoiceField(
+        label="…or as holding the certification",
+        queryset=Certification.objects.filter(is_active=True).order_by("name"),
+        required=False,
+    )
+
+    def __init__(self, *args: object, waiting: list[WaitingBadge], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        badge = self.fields["badge"]
+        assert isinstance(badge, forms.ChoiceField)  # nosec B101  # declared above
+        badge.choices = [(w.key, f"{w.name} — {w.issuer_name} ({w.awards})") for w in waiting]
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("resource")) == bool(cleaned.get("certification")):
+            self.add_error("resource", "Choose a resource or a certification (one of them).")
+        return cleaned
+
+    def badge_ids(self) -> tuple[str, str]:
+        split = badge_key_split(self.cleaned_data["badge"])
+        assert split is not None  # nosec B101  # a valid choice is a key
+        return split

@@ -1,0 +1,217 @@
+"""Writes of Open Badges: an upload (verified first, outside any transaction, then recorded
+in one), a curator's rule created from a waiting badge and applied to every badge waiting
+for it.
+
+A badge mapped to a resource records a verified completion (source "Open Badge") and
+completes the person's plan items for that resource, "verified by Open Badge"; mapped to a
+certification it records the person's certification (source "Open Badge") with the badge's
+expiry, else the curated validity. Uploading the same badge twice records it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.learning_records.badges.verify import (
+    BadgeRefused,
+    VerifiedBadge,
+    badge_verify,
+)
+from assessments.learning_records.models import (
+    BadgeAward,
+    BadgeRule,
+    BadgeStatus,
+    BadgeVerification,
+    CertificationSource,
+    PersonCertification,
+    VerificationSource,
+    VerifiedCompletion,
+)
+from assessments.learning_records.services import _add_months
+from assessments.models import LearningPlanItem, PlanItemStatus
+from catalog.models import Certification, TrainingResource
+from readiness.models import Person
+
+BADGE = VerificationSource.OPEN_BADGE
+
+
+@dataclass(frozen=True)
+class BadgeUpload:
+    award: BadgeAward
+    created: bool  # False: the same badge was already recorded
+
+
+def badge_upload(*, person: Person, data: bytes, now: dt.datetime | None = None) -> BadgeUpload:
+    """Verify the uploaded badge for the person (their account's e-mail must be its
+    recipient) and record it. ValidationError keyed ``file`` when it is refused: nothing is
+    saved then."""
+    now = now or timezone.now()
+    try:
+        verified = badge_verify(data, email=person.user.email if person.user else "", now=now)
+    except BadgeRefused as error:
+        raise ValidationError({"file": ValidationError(str(error), code=error.reason)}) from None
+    return _badge_record(person=person, verified=verified, now=now)
+
+
+@transaction.atomic
+def _badge_record(*, person: Person, verified: VerifiedBadge, now: dt.datetime) -> BadgeUpload:
+    existing = BadgeAward.objects.filter(person=person, assertion_id=verified.assertion_id).first()
+    if existing is not None:
+        return BadgeUpload(award=existing, created=False)
+    rule = BadgeRule.objects.filter(
+        issuer_id=verified.issuer_id, badge_class_id=verified.badge_class_id
+    ).first()
+    award = BadgeAward(
+        person=person,
+        spec_version=verified.spec,
+        assertion_id=verified.assertion_id,
+        issuer_id=verified.issuer_id,
+        issuer_name=verified.issuer_name,
+        badge_class_id=verified.badge_class_id,
+        name=verified.name,
+        issued_on=verified.issued_on,
+        expires_on=verified.expires_on,
+        verification=BadgeVerification(verified.method),
+        verified_at=now,
+        recipient_matched=True,
+        status=BadgeStatus.WAITING,
+    )
+    try:
+        with transaction.atomic():
+            award.save()
+    except IntegrityError:  # the same badge uploaded twice at once: the other one won
+        return BadgeUpload(
+            award=BadgeAward.objects.get(person=person, assertion_id=verified.assertion_id),
+            created=False,
+        )
+    if rule is not None:
+        _award_apply(award=award, rule=rule)
+    return BadgeUpload(award=award, created=True)
+
+
+def _at(day: dt.date, time: dt.time = dt.time()) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def _award_apply(*, award: BadgeAward, rule: BadgeRule) -> None:
+    """Map one award by the rule (inside the caller's transaction)."""
+    if rule.resource_id is not None:
+        award.completion = _completion_record(award=award, resource=rule.resource)
+    elif rule.certification is not None:
+        award.certification = _certification_record(award=award, curated=rule.certification)
+    award.rule, award.status = rule, BadgeStatus.MAPPED
+    award.save(update_fields=["rule", "status", "completion", "certification"])
+
+
+def _completion_record(
+    *, award: BadgeAward, resource: TrainingResource | None
+) -> VerifiedCompletion:
+    assert resource is not None  # nosec B101  # the caller checked the rule's target
+    completed_at = _at(award.issued_on)
+    completion, _created = VerifiedCompletion.objects.get_or_create(
+        person=award.person,
+        source=BADGE,
+        external_uid=award.badge_class_id[:300],
+        defaults={
+            "title": award.name[:300],
+            "kind": "badge",
+            "resource": resource,
+            "completed_at": completed_at,
+        },
+    )
+    items = (
+        LearningPlanItem.objects.select_for_update(of=("self",))
+        .filter(person=award.person, resource=resource)
+        .exclude(status=PlanItemStatus.DROPPED)
+    )
+    for item in items:
+        if item.status == PlanItemStatus.COMPLETED and item.verified_by:
+            continue  # already verified (by its transcript or an earlier badge)
+        item.status = PlanItemStatus.COMPLETED
+        item.completed_at = completed_at
+        item.started_at = min(item.started_at, completed_at) if item.started_at else completed_at
+        item.verified_by = BADGE
+        item.save(update_fields=["status", "completed_at", "started_at", "verified_by"])
+    return completion
+
+
+def _certification_record(*, award: BadgeAward, curated: Certification) -> PersonCertification:
+    earned_at = _at(award.issued_on)
+    if award.expires_on is not None:
+        expires_at: dt.datetime | None = _at(award.expires_on, dt.time(23, 59))
+    elif curated.validity_months:
+        expires_at = _add_months(earned_at, curated.validity_months)
+    else:
+        expires_at = None
+    row = (
+        PersonCertification.objects.select_for_update()
+        .filter(person=award.person, source=CertificationSource.BADGE, name=curated.name)
+        .first()
+    )
+    if row is None:
+        return PersonCertification.objects.create(
+            person=award.person,
+            certification=curated,
+            name=curated.name,
+            source=CertificationSource.BADGE,
+            earned_at=earned_at,
+            expires_at=expires_at,
+            proof_url=award.assertion_id if award.assertion_id.startswith("https://") else "",
+            verified_at=award.verified_at,
+        )
+    later = expires_at is None or (row.expires_at is not None and expires_at > row.expires_at)
+    if later:  # a renewal: the newer badge's dates
+        row.earned_at, row.expires_at = earned_at, expires_at
+        row.save(update_fields=["earned_at", "expires_at"])
+    return row
+
+
+@dataclass(frozen=True)
+class RuleApplied:
+    rule: BadgeRule
+    awards_mapped: int
+
+
+@transaction.atomic
+def badge_rule_create(
+    *,
+    issuer_id: str,
+    badge_class_id: str,
+    resource: TrainingResource | None,
+    certification: Certification | None,
+    user: User,
+) -> RuleApplied:
+    """A curator's rule for a badge class, applied at once to every award waiting for it.
+    ValidationError keyed by field (a rule exists already; exactly one target)."""
+    errors: dict[str, str] = {}
+    if (resource is None) == (certification is None):
+        errors["resource"] = "Choose a resource or a certification (one of them)."
+    if BadgeRule.objects.filter(issuer_id=issuer_id, badge_class_id=badge_class_id).exists():
+        errors["badge"] = "This badge has a rule already."
+    waiting = list(
+        BadgeAward.objects.select_for_update(of=("self",))
+        .filter(status=BadgeStatus.WAITING, issuer_id=issuer_id, badge_class_id=badge_class_id)
+        .select_related("person")
+        .order_by("pk")
+    )
+    if not waiting and not errors and not issuer_id.strip():
+        errors["badge"] = "Choose a badge."
+    if errors:
+        raise ValidationError(errors)
+    rule = BadgeRule.objects.create(
+        issuer_id=issuer_id,
+        badge_class_id=badge_class_id,
+        badge_name=waiting[0].name if waiting else "",
+        resource=resource,
+        certification=certification,
+        created_by=user,
+    )
+    for award in waiting:
+        _award_apply(award=award, rule=rule)
+    return RuleApplied(rule=rule, awards_mapped=len(waiting))
