@@ -45,6 +45,10 @@ UNTRACKED_MODELS = {
     # SCIM groups are the directory's bookkeeping, shown on no page; their effects (a person
     # moved, a role group changed) write tracked tables.
     "readiness.scimgroup",
+    # The dashboard's kept figures: rewritten every few minutes by the worker and read by no
+    # kept page (the dashboard is built at each visit from them and says as of when).
+    "assessments.dashboardfigureset",
+    "assessments.dashboardfigure",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"
