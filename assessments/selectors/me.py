@@ -22,12 +22,13 @@ from assessments.recommendations import (
     rank_key,
 )
 from assessments.selectors import (
+    EMPTY_READINESS,
     Readiness,
     Reassessment,
     SkillState,
-    person_readiness,
     person_reassessment,
     person_skill_states,
+    readiness_of_states,
 )
 from assessments.selectors.catalog import resources_mean_gain_kept
 from catalog.models import ResourceSkill
@@ -136,12 +137,13 @@ def person_readiness_overview(*, person: Person) -> ReadinessOverview:
     """Readiness, gaps (largest first), skills at target, optional skills the person rated,
     the next reassessment and, for every gap, the ranked resources that close it.
 
-    Queries: states, readiness, cadence, open cycles (+2 prefetches and 1 per open cycle when
-    cycles are open), skills, and when there are gaps: Everyone audience, resource links,
+    Queries: states, cadence, open cycles (+2 prefetches and 1 per open cycle when cycles are
+    open), skills, and when there are gaps: Everyone audience, resource links,
     their audiences, their measured effectiveness, open plan items.
     """
     states = person_skill_states(person=person)
-    readiness = person_readiness(person=person)
+    # Summed from the states just read: no second run of the states statement.
+    readiness = readiness_of_states(states.values())[0].get(person.pk, EMPTY_READINESS)
     reassessment = person_reassessment(person=person)
     skills = _skills_for(states)
     rows = sorted(

@@ -82,11 +82,15 @@ class OwnPersonMixin(View):
 
 
 def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_self: bool) -> dict:
-    """The readiness page of ``person``: its body kept until the data changes."""
+    """The readiness page of ``person``: its body kept until the data changes. On their own
+    page, the cycle banner is the cycle their reassessment already found (the same rule as
+    ``person_pending_cycle``): the layout reads the open cycles no second time."""
+    built: dict = {}
 
     def context() -> dict:
+        built["overview"] = person_readiness_overview(person=person)
         return {
-            "overview": person_readiness_overview(person=person),
+            "overview": built["overview"],
             "person": person,
             "is_self": is_self,
             "tab": "readiness",
@@ -101,7 +105,10 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
         template_name="assessments/me_readiness_content.html",
         context=context,
     )
-    return {"person": person, "is_self": is_self, "content": content}
+    page = {"person": person, "is_self": is_self, "content": content}
+    if is_self and "overview" in built:
+        page["pending_cycle"] = built["overview"].reassessment.cycle
+    return page
 
 
 class MyReadinessView(OwnPersonMixin, TemplateView):
