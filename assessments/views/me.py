@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from assessments.presenters.charts import chart_domain, level_chart
 from assessments.presenters.me import assessment_rows
+from assessments.presenters.me_readiness import overview_rows
 from assessments.selectors import person_skill_states
 from assessments.selectors.me import (
     person_rating_history,
@@ -88,9 +89,10 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
     built: dict = {}
 
     def context() -> dict:
-        built["overview"] = person_readiness_overview(person=person)
+        built["overview"] = overview = person_readiness_overview(person=person)
         return {
-            "overview": built["overview"],
+            "overview": overview,
+            "rows": overview_rows(overview),
             "person": person,
             "is_self": is_self,
             "tab": "readiness",
