@@ -49,7 +49,7 @@ class AssessmentsConfig(AppConfig):
                     dispatch_uid=f"assessments_effectiveness_{model.__name__}_{signal is post_save}",
                 )
         # What moves the dashboard's figures (ratings: services.me; bulk writes: nightly).
-        for model in (
+        for moving in (
             AssessmentSubmission,
             AssessmentCycle,
             Person,
@@ -62,6 +62,6 @@ class AssessmentsConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(
                     dashboard_figures_moved,
-                    sender=model,
-                    dispatch_uid=f"assessments_dashboard_{model.__name__}_{signal is post_save}",
+                    sender=moving,
+                    dispatch_uid=f"assessments_dashboard_{moving.__name__}_{signal is post_save}",
                 )

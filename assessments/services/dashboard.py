@@ -26,7 +26,7 @@ from django.utils import timezone
 from assessments.models import DashboardFigure, DashboardFigureSet
 from assessments.selectors.cube import CUBE_FIGURES, cube_statement
 from readiness.models import Person
-from readiness.sql import Fragment
+from readiness.sql import Fragment, param
 
 logger = logging.getLogger(__name__)
 
@@ -56,9 +56,8 @@ def dashboard_figures_refresh() -> DashboardFigureSet:
     insert = Fragment(
         f"INSERT INTO {DashboardFigure._meta.db_table} "  # noqa: S608  # nosec B608 # model's table and field names
         f"(figure_set_id, {', '.join(_COLUMNS)}) "
-        f"SELECT %s, kept.* FROM ({{cube}}) AS kept",
-        [figure_set.pk],
-    ).fill(cube=cube)
+        f"SELECT {{figure_set}}, kept.* FROM ({{cube}}) AS kept",
+    ).fill(figure_set=param(figure_set.pk), cube=cube)
     with connection.cursor() as cursor:
         cursor.execute(*insert.execute_args())
     DashboardFigure.objects.exclude(figure_set=figure_set).delete()
