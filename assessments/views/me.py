@@ -18,6 +18,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from assessments.context_processors import cycle_banner_known
 from assessments.forms.me import SelfAssessmentForm, posted_skill_ids
 from assessments.learning_records.selectors import (
     person_certifications,
@@ -109,7 +110,7 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
     )
     page = {"person": person, "is_self": is_self, "content": content}
     if is_self and "overview" in built:
-        page["pending_cycle"] = built["overview"].reassessment.cycle
+        page.update(cycle_banner_known(request, built["overview"].reassessment.cycle))
     return page
 
 
