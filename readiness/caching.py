@@ -87,7 +87,6 @@ def _fingerprint() -> str:
                 settings.REASSESSMENT_INTERVAL_DAYS,
                 settings.TIME_ZONE,
                 settings.LANGUAGE_CODE,
-                settings.READINESS_DASHBOARD_MAX_AGE,
             )
         ).encode()
     )

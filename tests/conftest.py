@@ -214,8 +214,8 @@ def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Every test starts with an empty cache: what one test kept (the dashboard's recent
-    figures outlive data changes for READINESS_DASHBOARD_MAX_AGE) must not show in the next."""
+    """Every test starts with an empty cache: what one test kept must not show in the
+    next."""
     from django.core.cache import cache
 
     cache.clear()

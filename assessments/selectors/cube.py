@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleStatus
-from assessments.selectors.aggregates import _PER_PERSON_SQL, EMPTY_READINESS, Readiness
+from assessments.selectors.aggregates import _PER_PERSON_SQL, Readiness
 from assessments.selectors.reassessment import assessed_sql, cadence_lapsed_sql
 from assessments.selectors.scope import cycle_scope
 from assessments.selectors.states import _run, _with_people
@@ -62,6 +62,31 @@ class Calibration:
 EMPTY_CALIBRATION = Calibration(0, 0, 0)
 
 
+def _added_up(pairs: Iterable[tuple[object, Readiness]]) -> dict:
+    """``readiness_add`` per key, each count summed in place (a dashboard adds up thousands of
+    cells several times: one ``Readiness`` per key, not one per cell)."""
+    sums: dict[object, list[int]] = {}
+    for group, f in pairs:
+        acc = sums.get(group)
+        if acc is None:
+            sums[group] = [
+                f.people,
+                f.people_ready,
+                f.required,
+                f.at_target,
+                f.not_assessed,
+                f.total_gap,
+            ]
+        else:
+            acc[0] += f.people
+            acc[1] += f.people_ready
+            acc[2] += f.required
+            acc[3] += f.at_target
+            acc[4] += f.not_assessed
+            acc[5] += f.total_gap
+    return {group: Readiness(*acc) for group, acc in sums.items()}
+
+
 @dataclass(frozen=True)
 class ReadinessCube:
     """The rules' figures for a set of people, aggregated in the database to small groups that
@@ -83,11 +108,9 @@ class ReadinessCube:
 
     def readiness_by(self, key: Callable[[int | None, int | None], object]) -> dict:
         """Readiness per ``key(team_id, role_id)``."""
-        result: dict = defaultdict(lambda: EMPTY_READINESS)
-        for (team_id, role_id), figures in self.groups.items():
-            group = key(team_id, role_id)
-            result[group] = readiness_add(result[group], figures)
-        return dict(result)
+        return _added_up(
+            (key(team_id, role_id), f) for (team_id, role_id), f in self.groups.items()
+        )
 
     def within_cadence_by(self, key: Callable[[int | None, int | None], object]) -> dict:
         """People assessed within cadence per ``key(team_id, role_id)``."""
@@ -98,11 +121,9 @@ class ReadinessCube:
 
     def skills_by(self, key: Callable[[int | None], object]) -> dict:
         """Readiness per (``key(role_id)``, skill id)."""
-        result: dict = defaultdict(lambda: EMPTY_READINESS)
-        for (role_id, skill_id), figures in self.pairs.items():
-            cell = (key(role_id), skill_id)
-            result[cell] = readiness_add(result[cell], figures)
-        return dict(result)
+        return _added_up(
+            ((key(role_id), skill_id), f) for (role_id, skill_id), f in self.pairs.items()
+        )
 
     @property
     def total(self) -> Readiness:
