@@ -31,6 +31,8 @@ class DashboardFigureSet(models.Model):
 class FigureKind(models.TextChoices):
     GROUP = "group", "Readiness of a team and role"
     PAIR = "pair", "Readiness of a skill for a team and role"
+    #: The same added up over every team (what leadership reads: no sum at each visit).
+    PAIR_ALL = "pair_all", "Readiness of a skill for a role, every team"
     CALIBRATION = "calibration", "Calibration of a team"
 
 
@@ -56,7 +58,9 @@ class DashboardFigure(models.Model):
     within_cadence = models.PositiveIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["figure_set", "team_id"], name="dashboardfigure_set_team")]
+        indexes = [
+            models.Index(fields=["figure_set", "kind", "team_id"], name="dashboardfigure_set_kind")
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} team={self.team_id} role={self.role_id} skill={self.skill_id}"

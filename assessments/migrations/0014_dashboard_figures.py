@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
             name='DashboardFigure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('group', 'Readiness of a team and role'), ('pair', 'Readiness of a skill for a team and role'), ('calibration', 'Calibration of a team')], max_length=12)),
+                ('kind', models.CharField(choices=[('group', 'Readiness of a team and role'), ('pair', 'Readiness of a skill for a team and role'), ('pair_all', 'Readiness of a skill for a role, every team'), ('calibration', 'Calibration of a team')], max_length=12)),
                 ('team_id', models.IntegerField(blank=True, null=True)),
                 ('role_id', models.IntegerField(blank=True, null=True)),
                 ('skill_id', models.IntegerField(blank=True, null=True)),
@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
                 ('figure_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='assessments.dashboardfigureset')),
             ],
             options={
-                'indexes': [models.Index(fields=['figure_set', 'team_id'], name='dashboardfigure_set_team')],
+                'indexes': [models.Index(fields=['figure_set', 'kind', 'team_id'], name='dashboardfigure_set_kind')],
             },
         ),
         migrations.RunPython(create_schedule, remove_schedule),

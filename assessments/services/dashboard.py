@@ -23,7 +23,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from assessments.models import DashboardFigure, DashboardFigureSet
+from assessments.models import DashboardFigure, DashboardFigureSet, FigureKind
 from assessments.selectors.cube import CUBE_FIGURES, cube_statement
 from readiness.models import Person
 from readiness.sql import Fragment, param
@@ -38,6 +38,7 @@ QUEUED_KEY = "readiness:dashboard-figures-refresh-queued"
 QUEUED_SECONDS = 15 * 60
 
 _COLUMNS = ("kind", "team_id", "role_id", "skill_id", *CUBE_FIGURES)
+_SUMS = ", ".join(f"SUM({name})" for name in CUBE_FIGURES)
 
 
 @transaction.atomic
@@ -53,13 +54,25 @@ def dashboard_figures_refresh() -> DashboardFigureSet:
     cube = cube_statement(
         people=Person.objects.filter(is_active=True), today=today, pairs_by_team=True
     )
+    table = DashboardFigure._meta.db_table
     insert = Fragment(
-        f"INSERT INTO {DashboardFigure._meta.db_table} "  # noqa: S608  # nosec B608 # model's table and field names
+        f"INSERT INTO {table} "  # noqa: S608  # nosec B608 # model's table and field names
         f"(figure_set_id, {', '.join(_COLUMNS)}) "
         f"SELECT {{figure_set}}, kept.* FROM ({{cube}}) AS kept",
     ).fill(figure_set=param(figure_set.pk), cube=cube)
+    # Per-skill cells over every team, for the organization's dashboard.
+    pairs_all = Fragment(
+        f"INSERT INTO {table} (figure_set_id, {', '.join(_COLUMNS)}) "  # noqa: S608  # nosec B608 # model's table and field names
+        f"SELECT {{figure_set}}, {{kind}}, NULL, role_id, skill_id, {_SUMS} FROM {table} "
+        "WHERE figure_set_id = {figure_set} AND kind = {pair} GROUP BY role_id, skill_id"
+    ).fill(
+        figure_set=param(figure_set.pk),
+        kind=param(FigureKind.PAIR_ALL.value),
+        pair=param(FigureKind.PAIR.value),
+    )
     with connection.cursor() as cursor:
         cursor.execute(*insert.execute_args())
+        cursor.execute(*pairs_all.execute_args())
     DashboardFigure.objects.exclude(figure_set=figure_set).delete()
     DashboardFigureSet.objects.exclude(pk=figure_set.pk).delete()
     figure_set.people = sum(

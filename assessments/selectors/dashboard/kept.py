@@ -13,15 +13,27 @@ from assessments.selectors.cube import CUBE_FIGURES, ReadinessCube, cube_from_ro
 from assessments.selectors.dashboard.scope import DashboardScope
 from readiness.sql import Fragment, param, values_list
 
+_TABLE = DashboardFigure._meta.db_table
 _SUMS = ", ".join(f"SUM(f.{name})" for name in CUBE_FIGURES)
-#: The latest set's cells; per-skill cells added up over teams (as the live cube has them).
-_KEPT_SQL = Fragment(
+_FIGURES = ", ".join(f"f.{name}" for name in CUBE_FIGURES)
+#: A manager's teams: their cells, per-skill ones added up over the teams (as the live cube
+#: of their people has them).
+_TEAMS_SQL = Fragment(
     f"""
 SELECT f.kind, CASE WHEN f.kind = 'pair' THEN NULL ELSE f.team_id END, f.role_id, f.skill_id,
        {_SUMS}
-  FROM {DashboardFigure._meta.db_table} f
- WHERE f.figure_set_id = {{figure_set}} {{teams}}
+  FROM {_TABLE} f
+ WHERE f.figure_set_id = {{figure_set}} AND f.kind <> 'pair_all' AND f.team_id IN ({{teams}})
  GROUP BY f.kind, CASE WHEN f.kind = 'pair' THEN NULL ELSE f.team_id END, f.role_id, f.skill_id
+"""  # noqa: S608  # nosec B608 # model's table and field names; values as parameters
+)
+#: The whole organization: every team's cells and the per-skill cells added up by the worker.
+_ORGANIZATION_SQL = Fragment(
+    f"""
+SELECT CASE WHEN f.kind = 'pair_all' THEN 'pair' ELSE f.kind END, f.team_id, f.role_id,
+       f.skill_id, {_FIGURES}
+  FROM {_TABLE} f
+ WHERE f.figure_set_id = {{figure_set}} AND f.kind <> 'pair'
 """  # noqa: S608  # nosec B608 # model's table and field names; values as parameters
 )
 
@@ -41,14 +53,14 @@ def latest_figure_set() -> DashboardFigureSet | None:
 
 def kept_cube(*, scope: DashboardScope, figure_set: DashboardFigureSet) -> KeptCube:
     """The cube of ``scope`` from ``figure_set`` (one query): every cell for leadership (people
-    without a team included), the cells of the scope's teams for a manager — what
+    without a team included; per-skill cells as the worker added them up), the cells of the
+    scope's teams for a manager — what
     ``readiness_cube(people=scope.people)`` gives on the data the set was computed from."""
     if scope.leadership:
-        teams = Fragment("")
+        statement = _ORGANIZATION_SQL.fill(figure_set=param(figure_set.pk))
     else:
         ids = [team.pk for team in scope.teams] or [0]
-        teams = Fragment("AND f.team_id IN ({ids})").fill(ids=values_list(ids))
-    statement = _KEPT_SQL.fill(figure_set=param(figure_set.pk), teams=teams)
+        statement = _TEAMS_SQL.fill(figure_set=param(figure_set.pk), teams=values_list(ids))
     with connection.cursor() as cursor:
         cursor.execute(*statement.execute_args())
         rows = cursor.fetchall()
