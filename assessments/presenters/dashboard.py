@@ -3,6 +3,5 @@ at most (``services.dashboard``), and the page says so."""
 
 from __future__ import annotations
 
-TEMPLATE = "assessments/dashboard_content.html"
 #: What the page says of its figures' age (the debounce plus the refresh's own time).
 FRESHNESS = "updated every few minutes"
