@@ -16,7 +16,6 @@ The dashboard reads the latest set (``selectors.dashboard.kept``) and says as of
 
 from __future__ import annotations
 
-import logging
 import time
 
 from django.core.cache import cache
@@ -25,10 +24,9 @@ from django.utils import timezone
 
 from assessments.models import DashboardFigure, DashboardFigureSet, FigureKind
 from assessments.selectors.cube import CUBE_FIGURES, cube_statement
+from assessments.services.debounce import refresh_later
 from readiness.models import Person
 from readiness.sql import Fragment, param
-
-logger = logging.getLogger(__name__)
 
 #: A refresh runs this long after the first write that asked for it: the writes of that
 #: window share it. With the refresh's own time, figures are under 5 minutes old.
@@ -95,16 +93,9 @@ def dashboard_figures_current() -> DashboardFigureSet:
 def dashboard_figures_refresh_later() -> None:
     """Queue a refresh once the current transaction commits (its writes visible to the
     worker), unless one is queued already: the writes of ``DEBOUNCE_SECONDS`` share one."""
-    transaction.on_commit(_queue)
-
-
-def _queue() -> None:
-    if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-        return  # queued, not started yet: it will read this write
-    from assessments.tasks import refresh_dashboard_figures
-
-    try:
-        refresh_dashboard_figures.apply_async(countdown=DEBOUNCE_SECONDS)
-    except Exception:  # noqa: BLE001 - kombu raises several kinds; the write must not fail
-        cache.delete(QUEUED_KEY)
-        logger.warning("Could not queue the dashboard figures refresh", exc_info=True)
+    refresh_later(
+        marker=QUEUED_KEY,
+        task="refresh_dashboard_figures",
+        countdown=DEBOUNCE_SECONDS,
+        hold_seconds=QUEUED_SECONDS,
+    )
