@@ -30,7 +30,7 @@ from assessments.selectors import (
     person_skill_states,
     readiness_of_states,
 )
-from assessments.selectors.catalog import resources_mean_gain_kept
+from assessments.selectors.catalog import kept_gains_of
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience
@@ -101,9 +101,9 @@ def _gap_candidates(
 ) -> tuple[dict[int, list[Candidate]], dt.datetime | None]:
     """``person_gap_candidates`` and when the effectiveness it ranks with was measured.
 
-    Effectiveness is the figure the worker keeps for the candidates (one query on
-    ``ResourceEffectiveness``: ``services.effectiveness``), then the candidates are ranked
-    again with it by the one ranking rule, ``recommendations.rank_key``.
+    Effectiveness is the figure the worker keeps for the candidates
+    (``ResourceEffectiveness``: ``services.effectiveness``), read with their links, then the
+    candidates are ranked again with it by the one ranking rule, ``recommendations.rank_key``.
     """
     if not any(state.gap > 0 for state in states.values()):
         return {}, None
@@ -111,10 +111,7 @@ def _gap_candidates(
     candidates = gap_candidates(
         person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
     )
-    resource_ids = {c.resource.pk for ranked in candidates.values() for c in ranked}
-    if not resource_ids:
-        return candidates, None
-    kept = resources_mean_gain_kept(resource_ids=resource_ids)
+    kept = kept_gains_of(c.resource for ranked in candidates.values() for c in ranked)
     if not kept.gains:
         return candidates, None
     ranked = {
