@@ -6,8 +6,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from assessments.models import AssessmentCycle
 from assessments.selectors.cycles import person_pending_cycle
 from readiness.caching import cached
+
+
+def _pending_key(user_id: int | None) -> tuple[str, int | None]:
+    return ("pending-cycle", user_id)
+
+
+def cycle_banner_known(request: HttpRequest, cycle: AssessmentCycle | None) -> dict:
+    """``pending_cycle`` for a page that has just read it by the same rule (``/me/``: the
+    reassessment's open cycle), kept as the banner keeps it so the next page reads nothing."""
+    return {"pending_cycle": cached(*_pending_key(request.user.pk), build=lambda: cycle)}
 
 
 def cycle_banner(request: HttpRequest) -> dict:
@@ -23,7 +34,7 @@ def cycle_banner(request: HttpRequest) -> dict:
         today = timezone.localdate()
         # Every page asks: kept until the data changes (cycles, submissions, people).
         return cached(
-            "pending-cycle", user.pk, build=lambda: person_pending_cycle(user=user, today=today)
+            *_pending_key(user.pk), build=lambda: person_pending_cycle(user=user, today=today)
         )
 
     return {"pending_cycle": SimpleLazyObject(pending)}

@@ -21,6 +21,11 @@ from assessments.learning_records.models import (  # noqa: F401 - models of the 
     VerificationSource,
     VerifiedCompletion,
 )
+from assessments.models_dashboard import (  # noqa: F401 - models of the app
+    DashboardFigure,
+    DashboardFigureSet,
+    FigureKind,
+)
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
 

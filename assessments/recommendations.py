@@ -58,11 +58,12 @@ def _audience_ids(person: Person, everyone_id: int | None) -> set[int]:
 
 
 def _links_for(skill_ids: Iterable[int]) -> list[ResourceSkill]:
-    """Every active resource's link to one of ``skill_ids``, with its provider and audiences
-    (two queries: links, then audiences)."""
+    """Every active resource's link to one of ``skill_ids``, with its provider, its measured
+    effectiveness as the worker keeps it (``resource.effectiveness``, absent when none) and
+    its audiences (two queries: links, then audiences)."""
     return list(
         ResourceSkill.objects.filter(skill_id__in=set(skill_ids), resource__is_active=True)
-        .select_related("resource__provider")
+        .select_related("resource__provider", "resource__effectiveness")
         .prefetch_related("resource__audiences")
         .order_by("resource_id", "skill_id")
     )

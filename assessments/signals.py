@@ -26,3 +26,12 @@ def effectiveness_moved(sender: Any, **kwargs: Any) -> None:  # noqa: ARG001
     from assessments.services.effectiveness import effectiveness_refresh_later
 
     effectiveness_refresh_later()
+
+
+def dashboard_figures_moved(sender: Any, **kwargs: Any) -> None:  # noqa: ARG001
+    """A submission, a person, a team, a role, a skill, a requirement or a cycle saved or
+    deleted: the dashboard's figures may move; the worker refreshes them (debounced). Ratings
+    queue it where they are recorded (``services.me``: bulk inserts send no signal)."""
+    from assessments.services.dashboard import dashboard_figures_refresh_later
+
+    dashboard_figures_refresh_later()

@@ -48,8 +48,6 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 CSRF_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"'
 
 _MISSING = object()
-#: At most one background rebuild of a page a minute.
-REFRESH_LOCK_SECONDS = 60
 
 
 #: The data version read during the current GET or HEAD request (see DataVersionMiddleware).
@@ -87,7 +85,6 @@ def _fingerprint() -> str:
                 settings.REASSESSMENT_INTERVAL_DAYS,
                 settings.TIME_ZONE,
                 settings.LANGUAGE_CODE,
-                settings.READINESS_DASHBOARD_MAX_AGE,
             )
         ).encode()
     )
@@ -149,60 +146,21 @@ def cached_html(
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict[str, Any]],
-    max_age: int = 0,
-    refresh: Callable[[], None] | None = None,
 ) -> SafeString:
     """``template_name`` rendered with ``context()``, kept like :func:`cached`; its forms get
-    the visitor's CSRF token.
-
-    With ``max_age`` (seconds), the latest rendering is also served after the data changed,
-    for that long after it was built — for pages too costly to rebuild at every write that say
-    when their figures date from; ``refresh()`` is then called to have them rebuilt in the
-    background (see :func:`html_keep`). ``?refresh=1`` asks for the figures of the data as it
-    is now.
-    """
-
-    def render() -> str:
-        return _placeholders(render_to_string(template_name, context(), request=request))
-
+    the visitor's CSRF token."""
     version = data_version()
     if version is None:
-        html = render()
+        html = _placeholders(render_to_string(template_name, context(), request=request))
     else:
-        exact = _key(name, parts, version)
-        html = cache.get(exact)
-        if html is None and max_age and not request.GET.get("refresh"):
-            html = cache.get(_key(name, parts, "recent"))
-            # Served older than the data: have it rebuilt in the background (once a minute at
-            # most), so that the next visitor gets today's figures without waiting for them.
-            if (
-                html is not None
-                and refresh is not None
-                and cache.add(_key(name, parts, "refreshing"), True, REFRESH_LOCK_SECONDS)
-            ):
-                refresh()
+        key = _key(name, parts, version)
+        html = cache.get(key)
         if html is None:
-            html = render()
-            _keep(name, parts, version, html, max_age)
+            html = _placeholders(render_to_string(template_name, context(), request=request))
+            cache.set(key, html, settings.READINESS_CACHE_SECONDS)
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
-
-
-def html_keep(
-    name: str, *parts: Hashable, render: Callable[[], str | None], max_age: int = 0
-) -> bool:
-    """Build ``render()`` now and keep it as :func:`cached_html` would have (a background
-    refresh; rendered without a request). The version is read first, then everything
-    ``render`` reads. False when nothing may be cached or ``render()`` gives None."""
-    version = data_version()
-    if version is None:
-        return False
-    html = render()
-    if html is None:
-        return False
-    _keep(name, parts, version, _placeholders(html), max_age)
-    return True
 
 
 def csrf_filled(html: str, token: str) -> str:
@@ -212,9 +170,3 @@ def csrf_filled(html: str, token: str) -> str:
 
 def _placeholders(html: str) -> str:
     return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)
-
-
-def _keep(name: str, parts: tuple[Hashable, ...], version: str, html: str, max_age: int) -> None:
-    cache.set(_key(name, parts, version), html, settings.READINESS_CACHE_SECONDS)
-    if max_age:
-        cache.set(_key(name, parts, "recent"), html, max_age)

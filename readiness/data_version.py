@@ -47,6 +47,10 @@ UNTRACKED_MODELS = {
     "readiness.scimgroup",
     # A queued HR upsert's bookkeeping; applying it writes the tracked people and teams.
     "readiness.hrupsertjob",
+    # The dashboard's kept figures: rewritten every few minutes by the worker and read by no
+    # kept page (the dashboard is built at each visit from them and says as of when).
+    "assessments.dashboardfigureset",
+    "assessments.dashboardfigure",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"

@@ -152,6 +152,7 @@ def _apply_seeds() -> None:
         ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
         ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
         ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
+        ("assessments.migrations.0015_dashboard_figures", "create_schedule"),
     ):
         getattr(importlib.import_module(module), function)(apps, None)
 
@@ -214,8 +215,8 @@ def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Every test starts with an empty cache: what one test kept (the dashboard's recent
-    figures outlive data changes for READINESS_DASHBOARD_MAX_AGE) must not show in the next."""
+    """Every test starts with an empty cache: what one test kept must not show in the
+    next."""
     from django.core.cache import cache
 
     cache.clear()

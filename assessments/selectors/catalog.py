@@ -181,6 +181,18 @@ def resources_mean_gain_kept(*, resource_ids: Iterable[int]) -> KeptGains:
     return KeptGains(gains, as_of)
 
 
+def kept_gains_of(resources: Iterable[TrainingResource]) -> KeptGains:
+    """``resources_mean_gain_kept`` of resources read with ``select_related(
+    "effectiveness")`` (``recommendations._links_for``): no query."""
+    gains, as_of = {}, None
+    for resource in resources:
+        kept = getattr(resource, "effectiveness", None)  # absent: RelatedObjectDoesNotExist
+        if kept is not None:
+            gains[resource.pk] = kept.mean_gain
+            as_of = kept.computed_at if as_of is None else min(as_of, kept.computed_at)
+    return KeptGains(gains, as_of)
+
+
 def resource_effectiveness(*, resource: TrainingResource) -> Effectiveness | None:
     return resources_effectiveness(resource_ids=[resource.pk]).get(resource.pk)
 

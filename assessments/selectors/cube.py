@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, CycleStatus
-from assessments.selectors.aggregates import _PER_PERSON_SQL, EMPTY_READINESS, Readiness
+from assessments.selectors.aggregates import _PER_PERSON_SQL, Readiness
 from assessments.selectors.reassessment import assessed_sql, cadence_lapsed_sql
 from assessments.selectors.scope import cycle_scope
 from assessments.selectors.states import _run, _with_people
@@ -62,6 +62,31 @@ class Calibration:
 EMPTY_CALIBRATION = Calibration(0, 0, 0)
 
 
+def _added_up(pairs: Iterable[tuple[object, Readiness]]) -> dict:
+    """``readiness_add`` per key, each count summed in place (a dashboard adds up thousands of
+    cells several times: one ``Readiness`` per key, not one per cell)."""
+    sums: dict[object, list[int]] = {}
+    for group, f in pairs:
+        acc = sums.get(group)
+        if acc is None:
+            sums[group] = [
+                f.people,
+                f.people_ready,
+                f.required,
+                f.at_target,
+                f.not_assessed,
+                f.total_gap,
+            ]
+        else:
+            acc[0] += f.people
+            acc[1] += f.people_ready
+            acc[2] += f.required
+            acc[3] += f.at_target
+            acc[4] += f.not_assessed
+            acc[5] += f.total_gap
+    return {group: Readiness(*acc) for group, acc in sums.items()}
+
+
 @dataclass(frozen=True)
 class ReadinessCube:
     """The rules' figures for a set of people, aggregated in the database to small groups that
@@ -83,11 +108,9 @@ class ReadinessCube:
 
     def readiness_by(self, key: Callable[[int | None, int | None], object]) -> dict:
         """Readiness per ``key(team_id, role_id)``."""
-        result: dict = defaultdict(lambda: EMPTY_READINESS)
-        for (team_id, role_id), figures in self.groups.items():
-            group = key(team_id, role_id)
-            result[group] = readiness_add(result[group], figures)
-        return dict(result)
+        return _added_up(
+            (key(team_id, role_id), f) for (team_id, role_id), f in self.groups.items()
+        )
 
     def within_cadence_by(self, key: Callable[[int | None, int | None], object]) -> dict:
         """People assessed within cadence per ``key(team_id, role_id)``."""
@@ -98,11 +121,9 @@ class ReadinessCube:
 
     def skills_by(self, key: Callable[[int | None], object]) -> dict:
         """Readiness per (``key(role_id)``, skill id)."""
-        result: dict = defaultdict(lambda: EMPTY_READINESS)
-        for (role_id, skill_id), figures in self.pairs.items():
-            cell = (key(role_id), skill_id)
-            result[cell] = readiness_add(result[cell], figures)
-        return dict(result)
+        return _added_up(
+            ((key(role_id), skill_id), f) for (role_id, skill_id), f in self.pairs.items()
+        )
 
     @property
     def total(self) -> Readiness:
@@ -115,6 +136,10 @@ class ReadinessCube:
 
 #: A template over the states and ``per_person``: ``lapsed`` is ``cadence_lapsed_sql`` (the
 #: due rule by cadence), ``overdue`` the ids of people owing an open cycle past its due date.
+#: Every row is (kind, team, role, skill, then the seven ``CUBE_FIGURES``); a calibration row
+#: holds its people, pairs compared (as ``required``) and pairs flagged (as ``at_target``).
+#: Per-skill rows are per role, or per team and role (``pair_team``) for the kept figures
+#: (``services.dashboard``), which managers' dashboards add up over their teams.
 _CUBE_SQL = Fragment("""
 , required_self AS (
     SELECT person_id, skill_id, self_at FROM states WHERE target IS NOT NULL
@@ -125,7 +150,7 @@ cadence AS (
       FROM assessed
      GROUP BY person_id
 ){overdue_cte}
-SELECT 'group', p.team_id, p.role_id, COUNT(*),
+SELECT 'group', p.team_id, p.role_id, NULL, COUNT(*),
        SUM(CASE WHEN pp.at_target = pp.required THEN 1 ELSE 0 END),
        SUM(pp.required), SUM(pp.at_target), SUM(pp.not_assessed), SUM(pp.total_gap),
        SUM(CASE WHEN c.lapsed = 0 {not_overdue} THEN 1 ELSE 0 END)
@@ -134,15 +159,15 @@ SELECT 'group', p.team_id, p.role_id, COUNT(*),
   LEFT JOIN cadence c ON c.person_id = pp.person_id
  GROUP BY p.team_id, p.role_id
 UNION ALL
-SELECT 'pair', p.role_id, st.skill_id, COUNT(*), SUM(st.at_target), COUNT(*),
+SELECT 'pair', {pair_team}, p.role_id, st.skill_id, COUNT(*), SUM(st.at_target), COUNT(*),
        SUM(st.at_target), SUM(st.not_assessed), SUM(st.gap), 0
   FROM states st
   JOIN readiness_person p ON p.id = st.person_id
  WHERE st.target IS NOT NULL
- GROUP BY p.role_id, st.skill_id
+ GROUP BY {pair_group}p.role_id, st.skill_id
 UNION ALL
-SELECT 'calibration', p.team_id, NULL, COUNT(DISTINCT st.person_id), COUNT(*),
-       SUM(st.calibration_flag), 0, 0, 0, 0
+SELECT 'calibration', p.team_id, NULL, NULL, COUNT(DISTINCT st.person_id), 0, COUNT(*),
+       SUM(st.calibration_flag), 0, 0, 0
   FROM states st
   JOIN readiness_person p ON p.id = st.person_id
  WHERE st.self_level IS NOT NULL AND st.manager_level IS NOT NULL
@@ -177,6 +202,60 @@ def _overdue_cycle_people(*, today: dt.date) -> QuerySet[Person] | None:
     return Person.objects.filter(condition) if condition else None
 
 
+#: The figures of a cube row, in order (the columns of ``DashboardFigure`` too).
+CUBE_FIGURES = (
+    "people",
+    "people_ready",
+    "required",
+    "at_target",
+    "not_assessed",
+    "total_gap",
+    "within_cadence",
+)
+
+
+def cube_statement(
+    *, people: QuerySet[Person], today: dt.date, pairs_by_team: bool = False
+) -> Fragment:
+    """The statement of ``readiness_cube`` (its rows: see ``_CUBE_SQL``); ``pairs_by_team``
+    splits the per-skill rows by team as well. Queries to build it: skills' cadences, open
+    cycles past due (with their audiences and teams)."""
+    lapsed = _cadence_cutoffs(today)
+    overdue = _overdue_cycle_people(today=today)
+    overdue_cte, not_overdue = Fragment(""), ""
+    if overdue is not None:
+        overdue_cte = Fragment(", overdue(id) AS ({ids})").fill(ids=people_sql(overdue))
+        not_overdue = "AND pp.person_id NOT IN (SELECT id FROM overdue)"
+    return _with_people(
+        people,
+        _PER_PERSON_SQL
+        + _CUBE_SQL.fill(
+            assessed=assessed_sql(required="required_self"),
+            lapsed=lapsed,
+            overdue_cte=overdue_cte,
+            not_overdue=not_overdue,
+            pair_team="p.team_id" if pairs_by_team else "CAST(NULL AS INTEGER)",
+            pair_group="p.team_id, " if pairs_by_team else "",
+        ),
+    )
+
+
+def cube_from_rows(rows: Iterable[Sequence]) -> ReadinessCube:
+    """A ``ReadinessCube`` from rows shaped as ``_CUBE_SQL``'s (per-skill rows already added up
+    over teams): the live statement's, or the kept figures' (``selectors.dashboard.kept``)."""
+    groups, within, pairs, calibration = {}, {}, {}, {}
+    for kind, team_id, role_id, skill_id, *values in rows:
+        values = [int(v or 0) for v in values]
+        if kind == "group":
+            groups[(team_id, role_id)] = Readiness(*values[:6])
+            within[(team_id, role_id)] = values[6]
+        elif kind == "pair":
+            pairs[(role_id, skill_id)] = Readiness(*values[:6])
+        else:
+            calibration[team_id] = Calibration(values[0], values[2], values[3])
+    return ReadinessCube(groups, within, pairs, calibration)
+
+
 def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) -> ReadinessCube:
     """Everything an organization view needs about ``people``, in one statement over the
     states of ``STATES_SQL`` (computed once): readiness per team and role, assessment
@@ -186,30 +265,4 @@ def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) ->
     that 10,000 people are never walked in Python. Queries: skills' cadences, open cycles past
     due (with their audiences and teams), then the statement itself."""
     today = today or timezone.localdate()
-    lapsed = _cadence_cutoffs(today)
-    overdue = _overdue_cycle_people(today=today)
-    overdue_cte, not_overdue = Fragment(""), ""
-    if overdue is not None:
-        overdue_cte = Fragment(", overdue(id) AS ({ids})").fill(ids=people_sql(overdue))
-        not_overdue = "AND pp.person_id NOT IN (SELECT id FROM overdue)"
-    statement = _with_people(
-        people,
-        _PER_PERSON_SQL
-        + _CUBE_SQL.fill(
-            assessed=assessed_sql(required="required_self"),
-            lapsed=lapsed,
-            overdue_cte=overdue_cte,
-            not_overdue=not_overdue,
-        ),
-    )
-    groups, within, pairs, calibration = {}, {}, {}, {}
-    for kind, first, second, *values in _run(statement):
-        values = [int(v or 0) for v in values]
-        if kind == "group":
-            groups[(first, second)] = Readiness(*values[:6])
-            within[(first, second)] = values[6]
-        elif kind == "pair":
-            pairs[(first, second)] = Readiness(*values[:6])
-        else:
-            calibration[first] = Calibration(*values[:3])
-    return ReadinessCube(groups, within, pairs, calibration)
+    return cube_from_rows(_run(cube_statement(people=people, today=today)))

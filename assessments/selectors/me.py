@@ -22,14 +22,15 @@ from assessments.recommendations import (
     rank_key,
 )
 from assessments.selectors import (
+    EMPTY_READINESS,
     Readiness,
     Reassessment,
     SkillState,
-    person_readiness,
     person_reassessment,
     person_skill_states,
+    readiness_of_states,
 )
-from assessments.selectors.catalog import resources_mean_gain_kept
+from assessments.selectors.catalog import kept_gains_of
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience
@@ -100,9 +101,9 @@ def _gap_candidates(
 ) -> tuple[dict[int, list[Candidate]], dt.datetime | None]:
     """``person_gap_candidates`` and when the effectiveness it ranks with was measured.
 
-    Effectiveness is the figure the worker keeps for the candidates (one query on
-    ``ResourceEffectiveness``: ``services.effectiveness``), then the candidates are ranked
-    again with it by the one ranking rule, ``recommendations.rank_key``.
+    Effectiveness is the figure the worker keeps for the candidates
+    (``ResourceEffectiveness``: ``services.effectiveness``), read with their links, then the
+    candidates are ranked again with it by the one ranking rule, ``recommendations.rank_key``.
     """
     if not any(state.gap > 0 for state in states.values()):
         return {}, None
@@ -110,10 +111,7 @@ def _gap_candidates(
     candidates = gap_candidates(
         person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
     )
-    resource_ids = {c.resource.pk for ranked in candidates.values() for c in ranked}
-    if not resource_ids:
-        return candidates, None
-    kept = resources_mean_gain_kept(resource_ids=resource_ids)
+    kept = kept_gains_of(c.resource for ranked in candidates.values() for c in ranked)
     if not kept.gains:
         return candidates, None
     ranked = {
@@ -136,12 +134,13 @@ def person_readiness_overview(*, person: Person) -> ReadinessOverview:
     """Readiness, gaps (largest first), skills at target, optional skills the person rated,
     the next reassessment and, for every gap, the ranked resources that close it.
 
-    Queries: states, readiness, cadence, open cycles (+2 prefetches and 1 per open cycle when
-    cycles are open), skills, and when there are gaps: Everyone audience, resource links,
+    Queries: states, cadence, open cycles (+2 prefetches and 1 per open cycle when cycles are
+    open), skills, and when there are gaps: Everyone audience, resource links,
     their audiences, their measured effectiveness, open plan items.
     """
     states = person_skill_states(person=person)
-    readiness = person_readiness(person=person)
+    # Summed from the states just read: no second run of the states statement.
+    readiness = readiness_of_states(states.values())[0].get(person.pk, EMPTY_READINESS)
     reassessment = person_reassessment(person=person)
     skills = _skills_for(states)
     rows = sorted(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from assessments.models import AssessmentCycle
 from assessments.selectors.scope import open_cycles_by_person
 from assessments.selectors.states import _as_datetime, _run
 from readiness.models import Person
@@ -27,6 +28,8 @@ class Reassessment:
     is_due: bool
     last_assessed_at: dt.datetime | None
     cycle_id: int | None = None
+    #: That open cycle itself (what the cycle banner shows), when the reason is a cycle.
+    cycle: AssessmentCycle | None = field(default=None, compare=False, repr=False)
 
     @property
     def reason(self) -> str:
@@ -210,6 +213,7 @@ def people_reassessment(
             is_due=cycle is not None or (due_on is not None and due_on <= today),
             last_assessed_at=last_assessed.get(person_id),
             cycle_id=cycle.pk if cycle else None,
+            cycle=cycle,
         )
     return result
 

@@ -15,16 +15,13 @@ Pages read the kept figures in one query and say as of when (``selectors.catalog
 
 from __future__ import annotations
 
-import logging
-
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import ResourceEffectiveness
 from assessments.selectors.catalog import resources_effectiveness
-
-logger = logging.getLogger(__name__)
+from assessments.services.debounce import refresh_later
 
 #: A refresh runs this long after the first write that asked for it: the writes of that
 #: window share it.
@@ -67,16 +64,9 @@ def effectiveness_refresh() -> int:
 def effectiveness_refresh_later() -> None:
     """Queue a refresh once the current transaction commits (its writes visible to the
     worker), unless one is queued already: the writes of ``DEBOUNCE_SECONDS`` share one."""
-    transaction.on_commit(_queue)
-
-
-def _queue() -> None:
-    if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-        return  # queued, not started yet: it will read this write
-    from assessments.tasks import refresh_effectiveness
-
-    try:
-        refresh_effectiveness.apply_async(countdown=DEBOUNCE_SECONDS)
-    except Exception:  # noqa: BLE001 - kombu raises several kinds; the write must not fail
-        cache.delete(QUEUED_KEY)
-        logger.warning("Could not queue the effectiveness refresh", exc_info=True)
+    refresh_later(
+        marker=QUEUED_KEY,
+        task="refresh_effectiveness",
+        countdown=DEBOUNCE_SECONDS,
+        hold_seconds=QUEUED_SECONDS,
+    )

@@ -27,6 +27,7 @@ from assessments.models import (
     SubmissionKind,
 )
 from assessments.selectors import SkillState, open_cycles_by_person, person_skill_states
+from assessments.services.dashboard import dashboard_figures_refresh_later
 from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
@@ -245,9 +246,11 @@ def manager_ratings_record(*, manager: User, entries: Iterable[RatingInput]) -> 
 
 def _ratings_recorded(rows: list[SkillRating]) -> None:
     """One ``rating.recorded`` webhook event per save (a form, a team grid, a CSV import),
-    and the measured effectiveness refreshed (debounced: ``services.effectiveness``)."""
+    and the measured effectiveness and the dashboard's figures refreshed (debounced:
+    ``services.effectiveness``, ``services.dashboard``)."""
     if rows:
         effectiveness_refresh_later()
+        dashboard_figures_refresh_later()
         event_emit(
             type=EventType.RATING_RECORDED,
             data={

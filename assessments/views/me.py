@@ -17,6 +17,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from assessments.context_processors import cycle_banner_known
 from assessments.forms.me import SelfAssessmentForm, posted_skill_ids
 from assessments.learning_records.selectors import (
     person_certifications,
@@ -27,6 +28,7 @@ from assessments.models import (
 )
 from assessments.presenters.charts import chart_domain, level_chart
 from assessments.presenters.me import assessment_rows
+from assessments.presenters.me_readiness import overview_rows
 from assessments.selectors import person_skill_states
 from assessments.selectors.me import (
     person_rating_history,
@@ -82,11 +84,16 @@ class OwnPersonMixin(View):
 
 
 def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_self: bool) -> dict:
-    """The readiness page of ``person``: its body kept until the data changes."""
+    """The readiness page of ``person``: its body kept until the data changes. On their own
+    page, the cycle banner is the cycle their reassessment already found (the same rule as
+    ``person_pending_cycle``): the layout reads the open cycles no second time."""
+    built: dict = {}
 
     def context() -> dict:
+        built["overview"] = overview = person_readiness_overview(person=person)
         return {
-            "overview": person_readiness_overview(person=person),
+            "overview": overview,
+            "rows": overview_rows(overview),
             "person": person,
             "is_self": is_self,
             "tab": "readiness",
@@ -101,7 +108,10 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
         template_name="assessments/me_readiness_content.html",
         context=context,
     )
-    return {"person": person, "is_self": is_self, "content": content}
+    page = {"person": person, "is_self": is_self, "content": content}
+    if is_self and "overview" in built:
+        page.update(cycle_banner_known(request, built["overview"].reassessment.cycle))
+    return page
 
 
 class MyReadinessView(OwnPersonMixin, TemplateView):

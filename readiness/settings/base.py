@@ -128,9 +128,6 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
 READINESS_CACHE = env.bool("READINESS_CACHE", default=True)
 READINESS_CACHE_SECONDS = env.int("READINESS_CACHE_SECONDS", default=15 * 60)
-# The dashboard's figures may be this many seconds older than the data (it says as of when;
-# "Refresh" rebuilds them): at 10,000 people they take seconds to compute.
-READINESS_DASHBOARD_MAX_AGE = env.int("READINESS_DASHBOARD_MAX_AGE", default=5 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,7 +8,6 @@ import datetime as dt
 import re
 from contextlib import suppress
 from io import StringIO
-from unittest import mock
 
 import pytest
 import time_machine
@@ -21,12 +20,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Reminder, SkillRating
-from assessments.tasks import refresh_dashboard
+from assessments.models import Reminder
 from readiness.caching import CSRF_FIELD, CSRF_PLACEHOLDER, csrf_filled, data_version
 from readiness.data_version import data_changes_compact, tables_without_triggers, tracked_tables
 from readiness.models import DataChange, SkillCategory
-from readiness.permissions import CURATORS_GROUP, LEADERSHIP_GROUP
+from readiness.permissions import CURATORS_GROUP
 from tests.assessments.team_posts import editor_form, editor_post
 from tests.factories import UserFactory
 from tests.orgs import clear_framework
@@ -183,64 +181,6 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(make_team_org, client):
     assert level_shown(fresh) == new_level != level_shown(body)
 
 
-def kpi_readiness(page: str) -> str:
-    return re.search(r'data-testid="kpi-readiness"[^>]*>\s*([^<]*?)\s*<', page).group(1)
-
-
-def test_the_dashboard_is_kept_per_viewer_and_says_as_of_when(make_team_org, client):
-    clear_framework(skills=True)
-    org = make_team_org(people=6, skills=2)
-    lead = UserFactory()
-    lead.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
-    client.force_login(lead)
-    url = reverse("assessments:dashboard")
-    built, body = queries_of(client, url)
-    kept, again = queries_of(client, url)
-    assert again == body and kept < 8 < built
-    # The manager sees their own teams' dashboard, not leadership's.
-    manager = Client()
-    manager.force_login(org.manager)
-    _, theirs = queries_of(manager, url)
-    assert "Readiness of your teams" in theirs and "Readiness of your teams" not in body
-    # Every person now meets every target. For READINESS_DASHBOARD_MAX_AGE after it was
-    # built, the page keeps its figures and says as of when; "Refresh" rebuilds it.
-    SkillRating.objects.bulk_create(
-        SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people
-        for skill in org.skills
-    )
-    assert kpi_readiness(body) != "100%"
-    with mock.patch.object(refresh_dashboard, "delay") as queued:
-        _, recent = queries_of(client, url)
-        assert recent == body and 'data-testid="as-of"' in recent
-        queries_of(client, url)  # queued once, not at every visit
-    queued.assert_called_once_with(["organization"])
-    _, fresh = queries_of(client, url + "?refresh=1")
-    assert kpi_readiness(fresh) == "100%"
-    assert kpi_readiness(queries_of(client, url)[1]) == "100%"  # the fresh one is kept
-
-
-def test_the_background_refresh_rebuilds_the_dashboard_for_the_next_visitor(make_team_org, client):
-    clear_framework(skills=True)
-    org = make_team_org(people=6, skills=2)
-    client.force_login(org.manager)
-    url = reverse("assessments:dashboard")
-    before = kpi_readiness(queries_of(client, url)[1])
-    SkillRating.objects.bulk_create(
-        SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people
-        for skill in org.skills
-    )
-    # what the worker runs
-    assert refresh_dashboard(["manager", org.manager.pk, [org.team.pk]]) is True
-    kept, page = queries_of(client, url)
-    assert before != "100%" == kpi_readiness(page)
-    assert kept < 8  # not rebuilt in the request
-    assert refresh_dashboard(["manager", 0, []]) is False  # nobody: nothing to build
-    # A manager who manages other teams now: their former page is not rebuilt.
-    assert refresh_dashboard(["manager", org.manager.pk, [org.team.pk + 1000]]) is False
-
-
 def test_a_manager_moved_to_other_teams_never_gets_the_former_dashboard(make_team_org, client):
     clear_framework(skills=True)
     first, second = make_team_org(people=6, skills=2), make_team_org(people=6, skills=2)
@@ -249,23 +189,8 @@ def test_a_manager_moved_to_other_teams_never_gets_the_former_dashboard(make_tea
     assert f"Your teams: {first.team.name}" in queries_of(client, url)[1]
     first.team.managers.remove(first.manager)
     second.team.managers.add(first.manager)
-    page = queries_of(client, url)[1]  # within READINESS_DASHBOARD_MAX_AGE of the first
+    page = queries_of(client, url)[1]  # the scope is read at each visit
     assert f"Your teams: {second.team.name}" in page and first.team.name not in page
-
-
-def test_without_a_max_age_the_dashboard_follows_every_commit(make_team_org, client, settings):
-    settings.READINESS_DASHBOARD_MAX_AGE = 0
-    clear_framework(skills=True)
-    org = make_team_org(people=6, skills=2)
-    client.force_login(org.manager)
-    url = reverse("assessments:dashboard")
-    before = kpi_readiness(queries_of(client, url)[1])
-    SkillRating.objects.bulk_create(
-        SkillRating(person=person, skill=skill, level=4, source="manager", rated_by=org.manager)
-        for person in org.people
-        for skill in org.skills
-    )
-    assert before != "100%" == kpi_readiness(queries_of(client, url)[1])
 
 
 def test_a_kept_page_carries_each_visitors_own_csrf_token(make_employee_org):

@@ -1,9 +1,10 @@
 """Organization readiness for leadership (``/dashboard/``), and the same figures for the plan
 report and the XLSX export.
 
-Every "now" figure comes from ``readiness_cube`` (the rules of ``assessments.selectors``
-aggregated in the database); trends come from the nightly ``ReadinessSnapshot`` rows written by
-the same rules; training effectiveness from ``selectors.catalog.resources_effectiveness``.
+Every "now" figure comes from the readiness cube (the rules of ``assessments.selectors``
+aggregated in the database) as the worker keeps it (``kept``: ``services.dashboard``), or
+computed live by ``readiness_cube``; trends come from the nightly ``ReadinessSnapshot`` rows
+written by the same rules; training effectiveness from the kept ``ResourceEffectiveness``.
 Nothing here walks people one by one: the Python adds up groups (teams × roles, at most a few
 thousand rows for 10,000 people).
 
@@ -15,7 +16,7 @@ dashboards: leadership read the register itself.
 
 The modules: ``scope`` (who sees what), ``figures`` (the rows, cells and points shown, and the
 privacy threshold), ``build`` (the figures computed from the cube and the snapshots) and
-``tables`` (learning activity, effectiveness and concerns). Import from this package.
+``tables`` (learning activity, effectiveness and concerns), ``kept`` (the worker's cube). Import from this package.
 """
 
 from assessments.selectors.dashboard.build import (

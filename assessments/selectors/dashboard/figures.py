@@ -213,6 +213,8 @@ class Dashboard:
     calibration_teams: list[CalibrationRow]
     concerns: list[ConcernRow]
     charts: dict[str, BarChart | LineChart | None] = field(default_factory=dict)
+    #: Figures read from those the worker keeps (``as_of`` is when it computed them).
+    kept: bool = False
 
     @property
     def min_people(self) -> int:

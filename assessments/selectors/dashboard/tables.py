@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
 
-from assessments.models import LearningPlanItem, PlanItemStatus
+from assessments.models import LearningPlanItem, PlanItemStatus, ResourceEffectiveness
 from assessments.presenters.dashboard_charts import (
     BarChart,
     bar_chart,
 )
-from assessments.selectors.catalog import resources_effectiveness
 from assessments.selectors.dashboard.figures import (
     OPEN_CONCERN_STATUSES,
     ActivityRow,
@@ -18,7 +17,6 @@ from assessments.selectors.dashboard.figures import (
     EffectivenessRow,
 )
 from assessments.selectors.dashboard.scope import DashboardScope
-from catalog.models import TrainingResource
 from readiness.models import ConcernCategory, ConcernStatus
 from readiness.privacy_floor import (
     aggregate_hidden,
@@ -58,17 +56,14 @@ def activity_rows(*, scope: DashboardScope) -> list[ActivityRow]:
 
 def effectiveness_rows() -> list[EffectivenessRow]:
     """Training effectiveness of every resource with measurements (organization-wide: it
-    describes the resource), most effective first, hidden under the privacy threshold."""
-    measured = resources_effectiveness()
-    if not measured:
-        return []
-    resources = TrainingResource.objects.only("pk", "title", "url").in_bulk(list(measured))
+    describes the resource), most effective first, hidden under the privacy threshold: the
+    figures the worker keeps (``services.effectiveness``), one query."""
+    kept = ResourceEffectiveness.objects.select_related("resource").only(
+        "mean_gain", "people", "verified", "resource__title", "resource__url"
+    )
     rows = [
-        EffectivenessRow(
-            resources[pk], e.mean_gain, e.people, aggregate_hidden(e.people), e.verified
-        )
-        for pk, e in measured.items()
-        if pk in resources
+        EffectivenessRow(e.resource, e.mean_gain, e.people, aggregate_hidden(e.people), e.verified)
+        for e in kept
     ]
     rows.sort(key=lambda r: (r.hidden, -r.mean_gain if not r.hidden else 0, r.resource.title))
     return rows

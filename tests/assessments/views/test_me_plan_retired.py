@@ -95,8 +95,8 @@ def test_the_plan_page_costs_the_same_queries_however_many_items_are_retired(
             retire(resource)
     client.force_login(org.person.user)
     # The plan page's 8 (session, user, person, plan items, the skills each resource builds,
-    # the person's skill states, persona flags, cycle banner) + 4 once any item is retired:
-    # the Everyone audience, candidate links, their audiences, measured effectiveness.
-    with django_assert_num_queries(12):
+    # the person's skill states, persona flags, cycle banner) + 3 once any item is retired:
+    # the Everyone audience, candidate links (with their kept effectiveness), their audiences.
+    with django_assert_num_queries(11):
         body = client.get(URL).content.decode()
     assert body.count('data-testid="retired-upstream"') == skills

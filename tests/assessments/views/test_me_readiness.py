@@ -161,12 +161,12 @@ def test_query_count_is_independent_of_skills_and_ratings(
     org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
-    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states, 5 readiness,
-    # 6 cadence, 7 open cycles, 8 skills, 9 Everyone audience, 10 resource links,
-    # 11 their audiences, 12 their measured effectiveness, 13 open plan items
+    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness is
+    # summed from them), 5 cadence, 6 open cycles, 7 skills, 8 Everyone audience,
+    # 9 resource links (with their kept effectiveness), 10 their audiences, 11 open plan items
     count_queries(
-        client, django_assert_num_queries, URL, org.person.user, 15
-    )  # + persona flags, + cycle banner
+        client, django_assert_num_queries, URL, org.person.user, 12
+    )  # + persona flags; the cycle banner is the cycle of query 6
 
 
 # --- /people/<id>/: read-only for managers, leadership and admins ----------------------------
@@ -225,8 +225,35 @@ def test_person_detail_query_count_for_a_manager(
 ):
     org = make_employee_org(skills=5, ratings_per_skill=2)
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
-    # 7 readiness, 8 cadence, 9 open cycles, 10 skills, 11 Everyone, 12 links, 13 audiences,
-    # 14 effectiveness, 15 open plan items, 16 completions verified upstream, 17 certifications
+    # 7 cadence, 8 open cycles, 9 skills, 10 Everyone, 11 links (with their kept
+    # effectiveness), 12 audiences, 13 open plan items, 14 completions verified upstream,
+    # 15 certifications
     count_queries(
-        client, django_assert_num_queries, detail(org.person), org.manager, 18
+        client, django_assert_num_queries, detail(org.person), org.manager, 16
     )  # + persona flags (the manager has no person: no banner query)
+
+
+def test_the_cycle_banner_on_my_page_is_the_cycle_my_reassessment_found(make_employee_org, client):
+    """/me/ shows the banner from the open cycles it read for the reassessment (not a second
+    read): the person's pending cycle, gone once they submitted; a teammate outside the
+    cycle's team gets none."""
+    from assessments.models import AssessmentCycle, AssessmentSubmission
+
+    org = make_employee_org(skills=2)
+    today = timezone.localdate()
+    cycle = AssessmentCycle.objects.create(
+        name="Autumn check",
+        opens_on=today - dt.timedelta(days=3),
+        due_on=today + dt.timedelta(days=10),
+        status="open",
+    )
+    cycle.teams.add(org.team)
+    client.force_login(org.person.user)
+    page = client.get(URL).content.decode()
+    assert 'data-testid="cycle-banner"' in page and "Autumn check" in page
+    AssessmentSubmission.objects.create(
+        person=org.person, cycle=cycle, kind="quick_review", submitted_at=timezone.now()
+    )
+    assert 'data-testid="cycle-banner"' not in client.get(URL).content.decode()
+    client.force_login(org.outsider.user)
+    assert 'data-testid="cycle-banner"' not in client.get(URL).content.decode()
