@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 from simple_history import register
 
+from catalog.certifications.models import Certification, CertificationSkill
 from catalog.models import ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.models import AudienceRequirement, PlanGoal, ReadinessPlan, RoleRequirement, Skill
 
@@ -23,6 +24,8 @@ TRACKED: list[type[Model]] = [
     TrainingResource,
     ResourceSkill,
     SkillMappingRule,
+    Certification,
+    CertificationSkill,
 ]
 for _model in TRACKED:
     register(_model, app="audit")
