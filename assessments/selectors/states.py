@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
-from readiness.sql import Fragment
+from readiness.sql import Fragment, param
 
 
 def effective_level_sql(
@@ -31,6 +31,28 @@ def effective_level_sql(
         f" AND ({self_at} IS NULL OR {manager_at} {wins} {self_at})"
         f" THEN {manager_level} ELSE {self_level} END)"
     )
+
+
+def certification_ratings_sql(*, as_of: Fragment | str) -> Fragment:
+    """Certifications as manager ratings (README "The rules": a certification that counts as a
+    rating), the one place it is written: one row (id of the person's certification,
+    person_id, skill_id, level, created_at, expires_at, name) per skill evidenced by a person's
+    *trusted* certification — any source but "manual" is verified upstream (transcript, Open
+    Badge); a manual one once a manager verified it — of a certification the curator made count
+    as a rating, *active* at ``as_of`` (an SQL expression): earned (``earned_at``, else
+    ``recorded_at``: that date is the rating's) at or before it, expiring strictly after it.
+    Rides the person_id index of the person's certifications."""
+    return Fragment(
+        "SELECT pc.id, pc.person_id, cs.skill_id, cs.level,"
+        " COALESCE(pc.earned_at, pc.recorded_at) AS created_at, pc.expires_at, c.name"
+        " FROM assessments_personcertification pc"
+        " JOIN catalog_certification c ON c.id = pc.certification_id"
+        " JOIN catalog_certificationskill cs ON cs.certification_id = c.id"
+        " WHERE c.counts_as_rating AND (pc.source <> %s OR pc.verified_at IS NOT NULL)"
+        " AND COALESCE(pc.earned_at, pc.recorded_at) <= {as_of}"
+        " AND (pc.expires_at IS NULL OR pc.expires_at > {as_of})",
+        ("manual",),
+    ).fill(as_of=as_of)
 
 
 def rating_as_of_sql(
@@ -53,22 +75,40 @@ def rating_as_of_sql(
 
 
 #: One row per (person, skill) that is required of the person or that they were rated on.
-#: Effective level: ``effective_level_sql`` over the latest self and manager ratings. Gap:
+#: Effective level: ``effective_level_sql`` over the latest self and manager ratings, a
+#: certification that counts as a rating being a manager rating (``certification_ratings_sql``;
+#: the states carry its name and expiry). Gap:
 #: max(0, T - L), a required skill that is not assessed counting as a gap of T. Awaiting
 #: review: the latest self level is newer than the manager's latest and differs from it (or
-#: there is none). A template: fill ``{people}`` (the ids, see ``_with_people``).
+#: there is none). A template: fill ``{people}`` (the ids) and ``{as_of}`` (now), see
+#: ``_with_people``.
 STATES_SQL = Fragment("""
 WITH people(id) AS ({people}),
 targets AS ({targets}),
-ranked AS (
-    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
-           ROW_NUMBER() OVER (
-               PARTITION BY r.person_id, r.skill_id, r.source
-               ORDER BY r.created_at DESC, r.id DESC
-           ) AS rn
+timeline AS (
+    -- The rating timeline: the ratings, and the certifications that count as a manager rating
+    -- (``certification_ratings_sql``: active now), each with its marker (the certification's
+    -- name and expiry; NULL on a real rating).
+    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest, r.id,
+           0 AS by_certification, NULL AS certification, NULL AS certification_until
       FROM people
       JOIN assessments_skillrating r ON r.person_id = people.id
-      JOIN readiness_skill s ON s.id = r.skill_id
+    UNION ALL
+    SELECT c.person_id, c.skill_id, 'manager', c.level, c.created_at, NULL, c.id,
+           1, c.name, c.expires_at
+      FROM people
+      JOIN ({certification_ratings}) c ON c.person_id = people.id
+),
+ranked AS (
+    SELECT t.person_id, t.skill_id, t.source, t.level, t.created_at, t.interest,
+           t.certification, t.certification_until,
+           ROW_NUMBER() OVER (
+               PARTITION BY t.person_id, t.skill_id, t.source
+               -- A real manager rating wins a tie with a certification at the same instant.
+               ORDER BY t.created_at DESC, t.by_certification ASC, t.id DESC
+           ) AS rn
+      FROM timeline t
+      JOIN readiness_skill s ON s.id = t.skill_id
      WHERE s.is_active
 ),
 latest AS (
@@ -77,7 +117,9 @@ latest AS (
            MAX(CASE WHEN source = 'self' THEN created_at END) AS self_at,
            MAX(CASE WHEN source = 'self' THEN interest END) AS interest,
            MAX(CASE WHEN source = 'manager' THEN level END) AS manager_level,
-           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at
+           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at,
+           MAX(CASE WHEN source = 'manager' THEN certification END) AS certification,
+           MAX(CASE WHEN source = 'manager' THEN certification_until END) AS certification_until
       FROM ranked
      WHERE rn = 1
      GROUP BY person_id, skill_id
@@ -87,7 +129,8 @@ pairs AS (
     -- back to both sides, which hashed and sorted every pair twice.
     SELECT COALESCE(t.person_id, l.person_id) AS person_id,
            COALESCE(t.skill_id, l.skill_id) AS skill_id, t.target_level AS target,
-           l.self_level, l.self_at, l.manager_level, l.manager_at, l.interest
+           l.self_level, l.self_at, l.manager_level, l.manager_at, l.interest,
+           l.certification, l.certification_until
       FROM targets t
       FULL JOIN latest l ON l.person_id = t.person_id AND l.skill_id = t.skill_id
 ),
@@ -118,6 +161,7 @@ states AS (
 """).fill(
     people="{people}",
     targets=TARGETS_SQL,
+    certification_ratings=certification_ratings_sql(as_of="{as_of}"),
     effective_level=effective_level_sql(
         self_level="k.self_level",
         self_at="k.self_at",
@@ -132,7 +176,7 @@ states AS (
 _STATE_COLUMNS = (
     "person_id, skill_id, target, level, self_level, CAST(self_at AS TEXT), manager_level, "
     "CAST(manager_at AS TEXT), interest, gap, not_assessed, at_target, awaiting_review, "
-    "calibration_flag"
+    "calibration_flag, certification, CAST(certification_until AS TEXT)"
 )
 
 
@@ -145,7 +189,8 @@ def _run(statement: Fragment) -> list[tuple]:
 def _with_people(people: QuerySet[Person], tail: Fragment | str) -> Fragment:
     """``STATES_SQL`` over ``people``, then ``tail`` (the CTEs and the SELECT reading it)."""
     # The people CTE is referenced several times but declared once: one parameter set.
-    return STATES_SQL.fill(people=people_sql(people)) + tail
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return STATES_SQL.fill(people=people_sql(people), as_of=param(now)) + tail
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -177,6 +222,10 @@ class SkillState(NamedTuple):
     at_target: bool
     awaiting_review: bool
     calibration_flag: bool
+    #: The manager level comes from a certification that counts as a rating: its name, and
+    #: its expiry (None: it does not expire); ``manager_at`` is when it was earned.
+    certification: str | None = None
+    certification_until: dt.datetime | None = None
 
     @property
     def required(self) -> bool:
@@ -218,6 +267,8 @@ def _states(
                 at_target,
                 awaiting_review,
                 calibration_flag,
+                certification,
+                certification_until,
             ) in rows:
                 if self_at is not None:
                     self_at = parse(self_at)
@@ -227,6 +278,10 @@ def _states(
                     manager_at = parse(manager_at)
                     if manager_at.tzinfo is None:
                         manager_at = manager_at.replace(tzinfo=utc)
+                if certification_until is not None:
+                    certification_until = parse(certification_until)
+                    if certification_until.tzinfo is None:
+                        certification_until = certification_until.replace(tzinfo=utc)
                 yield new(
                     person_id,
                     skill_id,
@@ -242,6 +297,8 @@ def _states(
                     bool(at_target),
                     bool(awaiting_review),
                     bool(calibration_flag),
+                    certification,
+                    certification_until,
                 )
 
 
