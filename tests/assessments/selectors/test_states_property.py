@@ -20,6 +20,7 @@ from assessments.selectors import (
     skill_states,
     skill_states_iter,
 )
+from catalog.certifications.models import Certification, CertificationSkill
 from readiness.models import (
     Audience,
     AudienceRequirement,
@@ -30,7 +31,6 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
-from catalog.certifications.models import Certification, CertificationSkill
 from tests.factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
