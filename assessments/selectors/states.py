@@ -131,44 +131,56 @@ def rating_by_key_sql(*, alias: str, key: str, skill: str) -> RatingByKey:
 STATES_SQL = Fragment("""
 WITH people(id) AS ({people}),
 targets AS ({targets}),
-timeline AS (
-    -- The rating timeline: the ratings, and the certifications that count as a manager rating
-    -- (``certification_ratings_sql``: active now), each with its marker (the certification's
-    -- name and expiry; NULL on a real rating).
-    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest, r.id,
-           0 AS by_certification, NULL AS certification, NULL AS certification_until
+ranked AS (
+    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
+           ROW_NUMBER() OVER (
+               PARTITION BY r.person_id, r.skill_id, r.source
+               ORDER BY r.created_at DESC, r.id DESC
+           ) AS rn
       FROM people
       JOIN assessments_skillrating r ON r.person_id = people.id
-    UNION ALL
-    SELECT c.person_id, c.skill_id, 'manager', c.level, c.created_at, NULL, c.id,
-           1, c.name, c.expires_at
-      FROM people
-      JOIN ({certification_ratings}) c ON c.person_id = people.id
-),
-ranked AS (
-    SELECT t.person_id, t.skill_id, t.source, t.level, t.created_at, t.interest,
-           t.certification, t.certification_until,
-           ROW_NUMBER() OVER (
-               PARTITION BY t.person_id, t.skill_id, t.source
-               -- A real manager rating wins a tie with a certification at the same instant.
-               ORDER BY t.created_at DESC, t.by_certification ASC, t.id DESC
-           ) AS rn
-      FROM timeline t
-      JOIN readiness_skill s ON s.id = t.skill_id
+      JOIN readiness_skill s ON s.id = r.skill_id
      WHERE s.is_active
 ),
-latest AS (
+rated AS (
     SELECT person_id, skill_id,
            MAX(CASE WHEN source = 'self' THEN level END) AS self_level,
            MAX(CASE WHEN source = 'self' THEN created_at END) AS self_at,
            MAX(CASE WHEN source = 'self' THEN interest END) AS interest,
            MAX(CASE WHEN source = 'manager' THEN level END) AS manager_level,
-           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at,
-           MAX(CASE WHEN source = 'manager' THEN certification END) AS certification,
-           MAX(CASE WHEN source = 'manager' THEN certification_until END) AS certification_until
+           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at
       FROM ranked
      WHERE rn = 1
      GROUP BY person_id, skill_id
+),
+certified AS (
+    -- The manager's timeline also holds the certifications that count as a rating
+    -- (``certification_ratings_sql``, active now). Ranked apart and merged below, not in a
+    -- UNION ALL under ``ranked``'s window: that lost the ratings' index order and sorted
+    -- every rating again (10,000 people: an external sort of 2 million rows).
+    SELECT c.person_id, c.skill_id, c.level, c.created_at, c.name, c.expires_at,
+           ROW_NUMBER() OVER (
+               PARTITION BY c.person_id, c.skill_id ORDER BY c.created_at DESC, c.id DESC
+           ) AS rn
+      FROM people
+      JOIN ({certification_ratings}) c ON c.person_id = people.id
+      JOIN readiness_skill s ON s.id = c.skill_id
+     WHERE s.is_active
+),
+latest AS (
+    -- The latest self rating, and the manager's latest: their latest rating or, when newer,
+    -- the latest certification (a real rating wins a tie), marked with the certification's
+    -- name and expiry.
+    SELECT COALESCE(l.person_id, c.person_id) AS person_id,
+           COALESCE(l.skill_id, c.skill_id) AS skill_id,
+           l.self_level, l.self_at, l.interest,
+           CASE WHEN {certified} THEN c.level ELSE l.manager_level END AS manager_level,
+           CASE WHEN {certified} THEN c.created_at ELSE l.manager_at END AS manager_at,
+           CASE WHEN {certified} THEN c.name END AS certification,
+           CASE WHEN {certified} THEN c.expires_at END AS certification_until
+      FROM rated l
+      FULL JOIN (SELECT * FROM certified WHERE rn = 1) c
+        ON c.person_id = l.person_id AND c.skill_id = l.skill_id
 ),
 pairs AS (
     -- Required or rated: one FULL JOIN (SQLite >= 3.39) instead of a UNION of the keys joined
@@ -208,6 +220,7 @@ states AS (
     people="{people}",
     targets=TARGETS_SQL,
     certification_ratings=certification_ratings_sql(as_of="{as_of}"),
+    certified="(c.created_at IS NOT NULL AND (l.manager_at IS NULL OR c.created_at > l.manager_at))",
     effective_level=effective_level_sql(
         self_level="k.self_level",
         self_at="k.self_at",
