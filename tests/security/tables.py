@@ -96,6 +96,8 @@ EXPECTED: dict[str, tuple] = {
     "api:provider-detail": (401,) + (OK,) * 7,
     "api:resource-list": (401,) + (OK,) * 7,
     "api:resource-detail": (401,) + (OK,) * 7,
+    "api:certification-list": (401,) + (OK,) * 7,
+    "api:certification-detail": (401,) + (OK,) * 7,
     "api:rating-list": (401,) + (OK,) * 7,
     "api:rating-manager": API_NO_GET,
     "api:rating-self-assessment": API_NO_GET,
