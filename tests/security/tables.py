@@ -267,6 +267,7 @@ POSTERS: dict[str, str | None] = {
     "api:provider-detail": "curator",
     "api:resource-list": "curator",
     "api:resource-detail": "curator",
+    "api:certification-detail": "curator",
     "api:rating-manager": "manager",
     "api:rating-self-assessment": "employee",
     "api:plan-item-list": "employee",
