@@ -34,8 +34,8 @@ def effective_level_sql(
 
 
 def certification_ratings_sql(*, as_of: Fragment | str | None) -> Fragment:
-    """Certifications as manager ratings (README "The rules": a certification that counts as a
-    rating), the one place it is written: one row (id of the person's certification,
+    """Certifications as manager ratings (README "Certifications in the rules"), the one place
+    it is written: one row (id of the person's certification,
     person_id, skill_id, level, created_at, expires_at, name) per skill evidenced by a person's
     *trusted* certification — any source but "manual" is verified upstream (transcript, Open
     Badge); a manual one once a manager verified it — of a certification the curator made count

@@ -98,3 +98,19 @@ def test_the_map_keeps_its_query_count_with_certifications(
         # As test_team_map.py pins it: the certifications ride the states' one statement.
         with django_assert_num_queries(12):
             client.get(reverse("assessments:team-detail", args=[org.team.pk]))
+
+
+def test_the_review_queue_shows_the_certification_the_self_level_differs_from(
+    make_team_org, client
+) -> None:
+    from tests.factories import SkillRatingFactory
+
+    org = make_team_org(people=1, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    _certify(person, skill)
+    SkillRatingFactory(person=person, skill=skill, level=2, created_at=NOW - dt.timedelta(days=1))
+    client.force_login(org.manager)
+    page = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
+    cell = re.search(r'data-testid="manager-rating">.*?</td>', page, re.S)
+    assert cell and "<strong>4</strong>" in cell.group(0)
+    assert "by certification AI-102 Engineer" in cell.group(0)
