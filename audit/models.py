@@ -12,6 +12,7 @@ from django.db.models import Model
 from simple_history import register
 
 from assessments.learning_records.models import BadgeAward, BadgeRule
+from catalog.certifications.models import Certification, CertificationSkill
 from catalog.models import ResourceSkill, SkillMappingRule, TrainingResource
 from readiness.models import AudienceRequirement, PlanGoal, ReadinessPlan, RoleRequirement, Skill
 
@@ -26,6 +27,8 @@ TRACKED: list[type[Model]] = [
     SkillMappingRule,
     BadgeRule,
     BadgeAward,
+    Certification,
+    CertificationSkill,
 ]
 for _model in TRACKED:
     register(_model, app="audit")

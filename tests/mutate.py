@@ -110,6 +110,7 @@ TARGETS = (
         (
             "tests/assessments/selectors/test_states.py",
             "tests/assessments/selectors/test_states_property.py",
+            "tests/assessments/selectors/test_certification_ratings.py",
             "tests/catalog/views/test_catalog_views.py",
         ),
     ),
@@ -123,7 +124,10 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/catalog.py",
-        ("tests/catalog/views/test_catalog_views.py",),
+        (
+            "tests/catalog/views/test_catalog_views.py",
+            "tests/assessments/selectors/test_certification_ratings.py",
+        ),
         ("EFFECTIVENESS_SQL", "resources_effectiveness", "resources_mean_gain"),
     ),
     Target(

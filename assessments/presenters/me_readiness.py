@@ -9,9 +9,12 @@ self-assessment's rows).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.template import engines
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from assessments.selectors.me import ReadinessOverview, SkillRow
@@ -20,12 +23,21 @@ from assessments.templatetags.employee_tags import level_name
 ROWS_TEMPLATE = "assessments/me_skill_rows.html"
 
 
+def day(value: dt.datetime | dt.date | None) -> str:
+    """"6 Dec 2026", in the site's time zone, as the Django templates' ``|date:"j M Y"``."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+    return date_filter(value, "j M Y")
+
+
 def skill_rows(rows: Iterable[SkillRow], *, show_gap: bool) -> SafeString:
     """The ``<tr>`` rows of a skills table. Every value is escaped by the template."""
     template = engines["jinja2"].get_template(ROWS_TEMPLATE)
     # The bare Jinja2 template: only these values (no request context needed).
     html = template.template.render(  # type: ignore[attr-defined]
-        rows=rows, show_gap=show_gap, level_name=level_name
+        rows=rows, show_gap=show_gap, level_name=level_name, day=day
     )
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 

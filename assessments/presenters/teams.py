@@ -99,7 +99,13 @@ def _tip(state: SkillState | None, words: str, when: Callable[[dt.datetime | Non
     if state is not None:
         if state.self_level is not None:
             parts.append(f"self {state.self_level} on {when(state.self_at)}")
-        if state.manager_level is not None:
+        if state.certification is not None:
+            until = state.certification_until
+            parts.append(
+                f"manager {state.manager_level} by certification {state.certification}, earned "
+                f"{when(state.manager_at)}" + (f", until {when(until)}" if until else "")
+            )
+        elif state.manager_level is not None:
             parts.append(f"manager {state.manager_level} on {when(state.manager_at)}")
         if state.awaiting_review:
             parts.append("awaiting manager review")

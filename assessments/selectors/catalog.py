@@ -20,7 +20,11 @@ from assessments.models import (
     ResourceEffectiveness,
 )
 from assessments.selectors import person_skill_states
-from assessments.selectors.states import effective_level_sql, rating_as_of_sql
+from assessments.selectors.states import (
+    effective_level_sql,
+    rating_as_of_sql,
+    rating_by_key_sql,
+)
 from catalog.models import TrainingResource
 from readiness.selectors import people_managed_by, person_get
 from readiness.sql import Fragment, param, values_list
@@ -33,6 +37,8 @@ from readiness.sql import Fragment, param, values_list
 #: Completions: completed plan items (a transcript sync gives them the upstream date and marks
 #: them verified), and completions verified upstream that no completed plan item of the
 #: person holds — started when completed, the start not being known.
+_MANAGER_BEFORE = rating_by_key_sql(alias="mb", key="l.manager_before", skill="l.skill_id")
+_MANAGER_AFTER = rating_by_key_sql(alias="ma", key="l.manager_after", skill="l.skill_id")
 EFFECTIVENESS_SQL = Fragment("""
 WITH done AS (
     SELECT i.person_id, i.resource_id,
@@ -57,21 +63,22 @@ levels AS MATERIALIZED (
     -- functions joined to each other made PostgreSQL nest loops (16 s on 10,000 people).
     -- MATERIALIZED (PostgreSQL 12+, SQLite 3.35+): inlined, each look-up ran twice, once in
     -- per_person's filter and once in its average (bench: 134 → 48 ms over every resource).
-    SELECT p.person_id, p.resource_id, p.verified,
+    SELECT p.person_id, p.resource_id, p.verified, p.skill_id,
            {self_before} AS self_before, {manager_before} AS manager_before,
            {self_after} AS self_after, {manager_after} AS manager_after
       FROM pairs p
 ),
 changes AS (
     -- The effective level then (``effective_level_sql``) of the latest ratings before the
-    -- start and of the first ratings after the completion.
+    -- start and of the first ratings after the completion (a manager's may be a certification
+    -- that counts as a rating: ``rating_by_key_sql``).
     SELECT l.person_id, l.resource_id, l.verified,
            {before_level} AS before_level, {after_level} AS after_level
       FROM levels l
       LEFT JOIN assessments_skillrating sb ON sb.id = l.self_before
-      LEFT JOIN assessments_skillrating mb ON mb.id = l.manager_before
       LEFT JOIN assessments_skillrating sa ON sa.id = l.self_after
-      LEFT JOIN assessments_skillrating ma ON ma.id = l.manager_after
+      {manager_before_joins}
+      {manager_after_joins}
 ),
 per_person AS (
     SELECT resource_id, person_id, AVG(1.0 * (after_level - before_level)) AS gain,
@@ -95,17 +102,19 @@ SELECT resource_id, AVG(gain), COUNT(*), SUM(verified) FROM per_person GROUP BY 
         for source in ("self", "manager")
         for when in ("before", "after")
     },
+    manager_before_joins=_MANAGER_BEFORE.joins,
+    manager_after_joins=_MANAGER_AFTER.joins,
     before_level=effective_level_sql(
         self_level="sb.level",
         self_at="sb.created_at",
-        manager_level="mb.level",
-        manager_at="mb.created_at",
+        manager_level=_MANAGER_BEFORE.level,
+        manager_at=_MANAGER_BEFORE.at,
     ),
     after_level=effective_level_sql(
         self_level="sa.level",
         self_at="sa.created_at",
-        manager_level="ma.level",
-        manager_at="ma.created_at",
+        manager_level=_MANAGER_AFTER.level,
+        manager_at=_MANAGER_AFTER.at,
         newest=False,
     ),
 )

@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
-from readiness.sql import Fragment
+from readiness.sql import Fragment, param
 
 
 def effective_level_sql(
@@ -33,30 +33,101 @@ def effective_level_sql(
     )
 
 
+def certification_ratings_sql(*, as_of: Fragment | str | None) -> Fragment:
+    """Certifications as manager ratings (README "Certifications in the rules"), the one place
+    it is written: one row (id of the person's certification,
+    person_id, skill_id, level, created_at, expires_at, name) per skill evidenced by a person's
+    *trusted* certification — any source but "manual" is verified upstream (transcript, Open
+    Badge); a manual one once a manager verified it — of a certification the curator made count
+    as a rating, *active* at ``as_of`` (an SQL expression; None: whenever): earned
+    (``earned_at``, else ``recorded_at``: that date is the rating's) at or before it, expiring
+    strictly after it. Rides the person_id index of the person's certifications."""
+    active = Fragment(
+        " AND COALESCE(pc.earned_at, pc.recorded_at) <= {as_of}"
+        " AND (pc.expires_at IS NULL OR pc.expires_at > {as_of})"
+    )
+    return Fragment(
+        "SELECT pc.id, pc.person_id, cs.skill_id, cs.level,"
+        " COALESCE(pc.earned_at, pc.recorded_at) AS created_at, pc.expires_at, c.name"
+        " FROM assessments_personcertification pc"
+        " JOIN catalog_certification c ON c.id = pc.certification_id"
+        " JOIN catalog_certificationskill cs ON cs.certification_id = c.id"
+        " WHERE c.counts_as_rating AND (pc.source <> %s OR pc.verified_at IS NOT NULL){active}",
+        ("manual",),
+    ).fill(active=active.fill(as_of=as_of) if as_of is not None else "")
+
+
 def rating_as_of_sql(
     *, source: str, person: str, skill: str, before: str | None = None, after: str | None = None
 ) -> Fragment:
-    """A correlated look-up of the id of the person's latest ``source`` rating of the skill
+    """A correlated look-up of the key of the person's latest ``source`` rating of the skill
     strictly before ``before`` (or, with ``after``, their first one strictly after it), for
-    ``effective_level_sql``. Rides the (person, skill, source, -created_at) index; a tie on
-    time goes to the row written last (first, with ``after``), as in the states' ranking."""
+    ``effective_level_sql``; join it with ``rating_by_key_sql``. Rides the (person, skill,
+    source, -created_at) index; a tie on time goes to the row written last (first, with
+    ``after``), as in the states' ranking. The manager's timeline holds the certifications that
+    count as a rating too (``certification_ratings_sql``, active at the bound; with ``after``,
+    the first one earned after it), a real rating winning a tie with one, as in the states:
+    their key is minus the person's certification's id (a rating's is its id)."""
     if (before is None) == (after is None):
         raise ValueError("give exactly one of before / after")
     bound, order = (f"< {before}", "DESC") if before is not None else (f"> {after}", "ASC")
-    return Fragment(
-        f"(SELECT r.id FROM assessments_skillrating r"  # nosec B608 # column names from our code; values as parameters
+    where = (
         f" WHERE r.person_id = {person} AND r.skill_id = {skill} AND r.source = %s"
         f" AND r.created_at {bound}"
-        f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1)",
+    )
+    if source != "manager":
+        return Fragment(
+            f"(SELECT r.id FROM assessments_skillrating r{where}"  # nosec B608 # column names from our code; values as parameters
+            f" ORDER BY r.created_at {order}, r.id {order} LIMIT 1)",
+            (source,),
+        )
+    # Active at the bound (before); earned after it and not expired on the day (after).
+    lapsed = "" if before is not None else " AND (c.expires_at IS NULL OR c.expires_at > c.at)"
+    return Fragment(
+        "(SELECT u.k FROM ("
+        f"SELECT r.id AS k, r.id AS tie, r.created_at AS at, 0 AS by_certification"  # nosec B608 # column names from our code; values as parameters
+        f" FROM assessments_skillrating r{where}"
+        " UNION ALL"
+        " SELECT -c.id, c.id, c.at, 1 FROM ("
+        "SELECT id, person_id, skill_id, created_at AS at, expires_at FROM ({certifications}) x"
+        f") c WHERE c.person_id = {person} AND c.skill_id = {skill} AND c.at {bound}{lapsed}"
+        f") u ORDER BY u.at {order}, u.by_certification ASC, u.tie {order} LIMIT 1)",
         (source,),
+    ).fill(certifications=certification_ratings_sql(as_of=before))
+
+
+class RatingByKey(NamedTuple):
+    """``rating_by_key_sql``: the joins, and the level and time of the rating they found."""
+
+    joins: Fragment
+    level: str
+    at: str
+
+
+def rating_by_key_sql(*, alias: str, key: str, skill: str) -> RatingByKey:
+    """The rating a ``rating_as_of_sql`` key names (a rating, or a certification counting as
+    one: minus its id), as LEFT JOINs under ``alias`` (and ``{alias}_c``), for
+    ``effective_level_sql``. ``key`` and ``skill`` are SQL expressions of the outer row."""
+    joins = Fragment(
+        f" LEFT JOIN assessments_skillrating {alias} ON {alias}.id = {key}"
+        f" LEFT JOIN ({{certifications}}) {alias}_c"
+        f" ON {alias}_c.id = -{key} AND {alias}_c.skill_id = {skill}"
+    ).fill(certifications=certification_ratings_sql(as_of=None))
+    return RatingByKey(
+        joins,
+        f"COALESCE({alias}.level, {alias}_c.level)",
+        f"COALESCE({alias}.created_at, {alias}_c.created_at)",
     )
 
 
 #: One row per (person, skill) that is required of the person or that they were rated on.
-#: Effective level: ``effective_level_sql`` over the latest self and manager ratings. Gap:
+#: Effective level: ``effective_level_sql`` over the latest self and manager ratings, a
+#: certification that counts as a rating being a manager rating (``certification_ratings_sql``;
+#: the states carry its name and expiry). Gap:
 #: max(0, T - L), a required skill that is not assessed counting as a gap of T. Awaiting
 #: review: the latest self level is newer than the manager's latest and differs from it (or
-#: there is none). A template: fill ``{people}`` (the ids, see ``_with_people``).
+#: there is none). A template: fill ``{people}`` (the ids) and ``{as_of}`` (now), see
+#: ``_with_people``.
 STATES_SQL = Fragment("""
 WITH people(id) AS ({people}),
 targets AS ({targets}),
@@ -71,7 +142,7 @@ ranked AS (
       JOIN readiness_skill s ON s.id = r.skill_id
      WHERE s.is_active
 ),
-latest AS (
+rated AS (
     SELECT person_id, skill_id,
            MAX(CASE WHEN source = 'self' THEN level END) AS self_level,
            MAX(CASE WHEN source = 'self' THEN created_at END) AS self_at,
@@ -82,12 +153,42 @@ latest AS (
      WHERE rn = 1
      GROUP BY person_id, skill_id
 ),
+certified AS (
+    -- The manager's timeline also holds the certifications that count as a rating
+    -- (``certification_ratings_sql``, active now). Ranked apart and merged below, not in a
+    -- UNION ALL under ``ranked``'s window: that lost the ratings' index order and sorted
+    -- every rating again (10,000 people: an external sort of 2 million rows).
+    SELECT c.person_id, c.skill_id, c.level, c.created_at, c.name, c.expires_at,
+           ROW_NUMBER() OVER (
+               PARTITION BY c.person_id, c.skill_id ORDER BY c.created_at DESC, c.id DESC
+           ) AS rn
+      FROM people
+      JOIN ({certification_ratings}) c ON c.person_id = people.id
+      JOIN readiness_skill s ON s.id = c.skill_id
+     WHERE s.is_active
+),
+latest AS (
+    -- The latest self rating, and the manager's latest: their latest rating or, when newer,
+    -- the latest certification (a real rating wins a tie), marked with the certification's
+    -- name and expiry.
+    SELECT COALESCE(l.person_id, c.person_id) AS person_id,
+           COALESCE(l.skill_id, c.skill_id) AS skill_id,
+           l.self_level, l.self_at, l.interest,
+           CASE WHEN {certified} THEN c.level ELSE l.manager_level END AS manager_level,
+           CASE WHEN {certified} THEN c.created_at ELSE l.manager_at END AS manager_at,
+           CASE WHEN {certified} THEN c.name END AS certification,
+           CASE WHEN {certified} THEN c.expires_at END AS certification_until
+      FROM rated l
+      FULL JOIN (SELECT * FROM certified WHERE rn = 1) c
+        ON c.person_id = l.person_id AND c.skill_id = l.skill_id
+),
 pairs AS (
     -- Required or rated: one FULL JOIN (SQLite >= 3.39) instead of a UNION of the keys joined
     -- back to both sides, which hashed and sorted every pair twice.
     SELECT COALESCE(t.person_id, l.person_id) AS person_id,
            COALESCE(t.skill_id, l.skill_id) AS skill_id, t.target_level AS target,
-           l.self_level, l.self_at, l.manager_level, l.manager_at, l.interest
+           l.self_level, l.self_at, l.manager_level, l.manager_at, l.interest,
+           l.certification, l.certification_until
       FROM targets t
       FULL JOIN latest l ON l.person_id = t.person_id AND l.skill_id = t.skill_id
 ),
@@ -118,6 +219,8 @@ states AS (
 """).fill(
     people="{people}",
     targets=TARGETS_SQL,
+    certification_ratings=certification_ratings_sql(as_of="{as_of}"),
+    certified="(c.created_at IS NOT NULL AND (l.manager_at IS NULL OR c.created_at > l.manager_at))",
     effective_level=effective_level_sql(
         self_level="k.self_level",
         self_at="k.self_at",
@@ -132,7 +235,7 @@ states AS (
 _STATE_COLUMNS = (
     "person_id, skill_id, target, level, self_level, CAST(self_at AS TEXT), manager_level, "
     "CAST(manager_at AS TEXT), interest, gap, not_assessed, at_target, awaiting_review, "
-    "calibration_flag"
+    "calibration_flag, certification, CAST(certification_until AS TEXT)"
 )
 
 
@@ -145,7 +248,8 @@ def _run(statement: Fragment) -> list[tuple]:
 def _with_people(people: QuerySet[Person], tail: Fragment | str) -> Fragment:
     """``STATES_SQL`` over ``people``, then ``tail`` (the CTEs and the SELECT reading it)."""
     # The people CTE is referenced several times but declared once: one parameter set.
-    return STATES_SQL.fill(people=people_sql(people)) + tail
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return STATES_SQL.fill(people=people_sql(people), as_of=param(now)) + tail
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -177,6 +281,10 @@ class SkillState(NamedTuple):
     at_target: bool
     awaiting_review: bool
     calibration_flag: bool
+    #: The manager level comes from a certification that counts as a rating: its name, and
+    #: its expiry (None: it does not expire); ``manager_at`` is when it was earned.
+    certification: str | None = None
+    certification_until: dt.datetime | None = None
 
     @property
     def required(self) -> bool:
@@ -218,6 +326,8 @@ def _states(
                 at_target,
                 awaiting_review,
                 calibration_flag,
+                certification,
+                certification_until,
             ) in rows:
                 if self_at is not None:
                     self_at = parse(self_at)
@@ -227,6 +337,10 @@ def _states(
                     manager_at = parse(manager_at)
                     if manager_at.tzinfo is None:
                         manager_at = manager_at.replace(tzinfo=utc)
+                if certification_until is not None:
+                    certification_until = parse(certification_until)
+                    if certification_until.tzinfo is None:
+                        certification_until = certification_until.replace(tzinfo=utc)
                 yield new(
                     person_id,
                     skill_id,
@@ -242,6 +356,8 @@ def _states(
                     bool(at_target),
                     bool(awaiting_review),
                     bool(calibration_flag),
+                    certification,
+                    certification_until,
                 )
 
 

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from catalog.certifications.models import Certification, CertificationSkill
 from catalog.models import Provider, ResourceKind, ResourceSkill, TrainingResource
 from readiness.api.serializers import FullCleanModelSerializer
 from readiness.api.strict import StrictSerializer
@@ -48,6 +49,37 @@ class TrainingResourceSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+
+class CertificationSkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CertificationSkill
+        fields = ["skill", "level"]
+        read_only_fields = fields
+
+
+class CertificationSerializer(FullCleanModelSerializer):
+    """A curated certification and the skills it evidences. Over the API a curator switches
+    ``counts_as_rating`` only; the rest is curated on the certification page."""
+
+    provider_name = serializers.CharField(source="provider.name", read_only=True)
+    skills = CertificationSkillSerializer(source="skill_links", many=True, read_only=True)
+
+    class Meta:
+        model = Certification
+        fields = [
+            "id",
+            "name",
+            "provider",
+            "provider_name",
+            "exam_codes",
+            "validity_months",
+            "renewal_url",
+            "is_active",
+            "counts_as_rating",
+            "skills",
+        ]
+        read_only_fields = [field for field in fields if field != "counts_as_rating"]
 
 
 # The columns' bounds: a number past them is a 400 at its field, never a database error.

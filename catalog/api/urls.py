@@ -7,6 +7,7 @@ from catalog.api import curation, views
 router = SimpleRouter()
 router.register("providers", views.ProviderViewSet, basename="provider")
 router.register("resources", views.TrainingResourceViewSet, basename="resource")
+router.register("certifications", views.CertificationViewSet, basename="certification")
 router.register("mapping-rules", curation.MappingRuleViewSet, basename="mapping-rule")
 router.register(
     "unmapped-resources", curation.UnmappedResourceViewSet, basename="unmapped-resource"

@@ -14,12 +14,15 @@ from rest_framework.response import Response
 
 from catalog.api.filters import TrainingResourceFilter
 from catalog.api.serializers import (
+    CertificationSerializer,
     ProviderSerializer,
     TrainingResourceInput,
     TrainingResourceSerializer,
 )
+from catalog.certifications.models import Certification, CertificationSkill
 from catalog.models import Provider, ResourceSkill, TrainingResource
 from catalog.services.curate import resource_save
+from readiness.api.caching import CachedListMixin
 from readiness.api.locations import created
 from readiness.api.permissions import CuratorWriteOrReadOnly
 from readiness.api.views import CreateUpdateReadViewSet
@@ -153,3 +156,18 @@ def _skill_levels(entries: list[dict]) -> tuple[dict[Skill, int], dict[int, dict
         elif skill is not None:  # always, without problems
             levels[skill] = entry["level"]
     return levels, errors
+
+
+class CertificationViewSet(CachedListMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Curated certifications with the skills and levels each evidences. Curators switch
+    ``counts_as_rating``: on, a holder's trusted certification rates those skills as a manager
+    would while it is active (README "The rules"); off, it is evidence beside the ratings."""
+
+    queryset = Certification.objects.select_related("provider").prefetch_related(
+        Prefetch("skill_links", queryset=CertificationSkill.objects.order_by("skill_id"))
+    )
+    serializer_class = CertificationSerializer
+    permission_classes = [CuratorWriteOrReadOnly]
+    filterset_fields = ["counts_as_rating", "is_active"]
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]

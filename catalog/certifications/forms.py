@@ -11,7 +11,15 @@ from catalog.certifications.models import Certification, CertificationSkill
 class CertificationForm(forms.ModelForm):
     class Meta:
         model = Certification
-        fields = ["name", "provider", "exam_codes", "validity_months", "renewal_url", "is_active"]
+        fields = [
+            "name",
+            "provider",
+            "exam_codes",
+            "validity_months",
+            "renewal_url",
+            "is_active",
+            "counts_as_rating",
+        ]
 
     def clean_exam_codes(self) -> str:
         codes = [c.strip().upper() for c in self.cleaned_data["exam_codes"].split(",")]

@@ -29,6 +29,15 @@ class Certification(models.Model):
     )
     renewal_url = models.URLField("renewal link", blank=True, max_length=500)
     is_active = models.BooleanField(default=True)
+    counts_as_rating = models.BooleanField(
+        "counts as a manager-validated rating",
+        default=False,
+        help_text="On: a holder's trusted certification (from the transcript or a badge, or "
+        "entered by hand and verified by a manager) rates each linked skill at its level, as a "
+        "manager would, dated when it was earned, until it expires — it can raise or lower "
+        "effective levels, gaps and readiness. Off: it is only shown as evidence beside the "
+        "ratings.",
+    )
 
     class Meta:
         ordering = ["name"]

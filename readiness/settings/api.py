@@ -72,6 +72,11 @@ SPECTACULAR_SETTINGS = {
         {"name": "concerns", "description": "Concerns raised about AI use, and their triage."},
         {"name": "providers", "description": "Training providers of the catalog."},
         {"name": "resources", "description": "Training resources and the skills they build."},
+        {
+            "name": "certifications",
+            "description": "Curated certifications, the skills each evidences, and whether it "
+            "counts as a manager-validated rating.",
+        },
         {"name": "mapping-rules", "description": "Rules mapping imported resources to skills."},
         {"name": "unmapped-resources", "description": "Imported resources no rule mapped."},
         {"name": "import-runs", "description": "Catalog imports and their results."},

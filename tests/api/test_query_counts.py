@@ -57,6 +57,16 @@ def _webhook(org):
     )
 
 
+def _certifications(org, n):
+    from catalog.certifications.models import Certification, CertificationSkill
+
+    for _ in range(n):
+        certification = Certification.objects.create(
+            name=f"Cert {Certification.objects.count()}", provider=ProviderFactory()
+        )
+        CertificationSkill.objects.create(certification=certification, skill=org.skill_a, level=2)
+
+
 def _people(org, n):
     for i in range(n):
         person = PersonFactory(team=org.platform, role=org.role)
@@ -225,6 +235,8 @@ CASES = {
         lambda o, n: [ProviderFactory() for _ in range(n)],
         4,
     ),
+    # token(2), count, page (with provider), skill links
+    "certifications": Case("employee", lambda o: "/api/v1/certifications/", _certifications, 5),
     # token(2) + groups, count, page (with provider), audiences, skill links
     "resources": Case("employee", lambda o: "/api/v1/resources/", _resources, 7),
     # token(2) + groups, managed, count, page (ratings / items of the people one may read)

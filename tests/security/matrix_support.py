@@ -39,6 +39,7 @@ OBJECT_OF_NAME = {
     "catalog:rule-edit": "rule",
     "catalog:import-detail": "import",
     "catalog:certification-edit": "certification",
+    "api:certification-detail": "certification",
     "catalog:import-status": "import",
     "readiness:token-revoke": "token",
     "readiness:service-token-revoke": "service_token",

@@ -1,12 +1,14 @@
 """Property: the set-based SQL rules equal a naive per-person computation on random data."""
 
 import datetime as dt
+from typing import NamedTuple
 
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments.learning_records.models import PersonCertification
 from assessments.models import AssessmentSubmission, SkillRating
 from assessments.selectors import (
     EMPTY_READINESS,
@@ -18,6 +20,7 @@ from assessments.selectors import (
     skill_states,
     skill_states_iter,
 )
+from catalog.certifications.models import Certification, CertificationSkill
 from readiness.models import (
     Audience,
     AudienceRequirement,
@@ -28,7 +31,7 @@ from readiness.models import (
     SkillCategory,
     Team,
 )
-from tests.factories import UserFactory
+from tests.factories import ProviderFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -86,11 +89,63 @@ organization = st.fixed_dictionaries(
             min_size=1,
             max_size=3,
         ),
+        # Two curated certifications: counts as a rating or not, and a level (or no link) per
+        # skill slot.
+        "certifications": st.lists(
+            st.tuples(
+                st.booleans(), st.lists(st.none() | st.integers(1, 4), min_size=4, max_size=4)
+            ),
+            min_size=2,
+            max_size=2,
+        ),
+        # People's certifications: person slot, certification slot, source, verified by a
+        # manager, earned minute (None: unknown, the recorded minute stands in), recorded
+        # minute — minutes 0-5 like the ratings (ties happen) —, expiry in minutes from now
+        # (None: never; -2..2: lapsed before now, at now — no longer counts — or still on).
+        "held": st.lists(
+            st.tuples(
+                st.integers(0, 5),
+                st.integers(0, 1),
+                st.sampled_from(["transcript", "manual", "badge"]),
+                st.booleans(),
+                st.none() | st.integers(0, 5),
+                st.integers(0, 5),
+                st.none() | st.integers(-2, 2),
+            ),
+            max_size=6,
+        ),
+        # The states are "as of now": now is this minute (6-9), after every rating.
+        "as_of": st.integers(6, 9),
     }
 )
 
 
-def naive_states(people, skills, role_targets, audience_targets, everyone_targets, ratings):
+def _minute(offset):
+    return BASE + dt.timedelta(minutes=offset)
+
+
+def naive_certification_events(held, links, counts, as_of):
+    """README "The rules", a certification that counts as a rating, read literally: each
+    trusted one (not manual, or manual and verified) of a certification that counts, active
+    now (earned — else recorded — at or before now, expiring after now) is a manager rating of
+    each skill it evidences at its level, dated when earned."""
+    events = []
+    for pc in held:
+        if not counts[pc.certification_id]:
+            continue
+        if pc.source == "manual" and pc.verified_at is None:
+            continue
+        at = pc.earned_at or pc.recorded_at
+        if at > as_of or (pc.expires_at is not None and pc.expires_at <= as_of):
+            continue
+        for skill_id, level in links[pc.certification_id].items():
+            events.append((pc.person_id, skill_id, level, at, pc.pk, pc.name, pc.expires_at))
+    return events
+
+
+def naive_states(
+    people, skills, role_targets, audience_targets, everyone_targets, ratings, cert_events=()
+):
     """DESIGN.md's rules read literally, one person at a time."""
     result = {}
     for person in people:
@@ -104,13 +159,25 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
             candidates = [c for c in candidates if c is not None]
             target = max(candidates) if candidates else None
             mine = [r for r in ratings if r.person_id == person.pk and r.skill_id == skill.pk]
-            latest = {}
-            for source in ("self", "manager"):
-                of_source = [r for r in mine if r.source == source]
-                latest[source] = max(of_source, key=lambda r: (r.created_at, r.pk), default=None)
-            if target is None and not mine:
+            # The manager's timeline: their ratings and the certifications counting as one; a
+            # real rating wins a tie with a certification.
+            manager_events = [
+                _Event(r.level, r.created_at, (r.created_at, 1, r.pk), None, None)
+                for r in mine
+                if r.source == "manager"
+            ] + [
+                _Event(level, at, (at, 0, pk), name, until)
+                for pid, sid, level, at, pk, name, until in cert_events
+                if pid == person.pk and sid == skill.pk
+            ]
+            self_r = max(
+                (r for r in mine if r.source == "self"),
+                key=lambda r: (r.created_at, r.pk),
+                default=None,
+            )
+            manager_r = max(manager_events, key=lambda e: e.key, default=None)
+            if target is None and self_r is None and manager_r is None:
                 continue
-            self_r, manager_r = latest["self"], latest["manager"]
             if manager_r and (self_r is None or manager_r.created_at >= self_r.created_at):
                 level = manager_r.level
             else:
@@ -145,8 +212,18 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
                 self_r.interest if self_r else None,
                 manager_r.level if manager_r else None,
                 manager_r.created_at if manager_r else None,
+                manager_r.certification if manager_r else None,
+                manager_r.until if manager_r else None,
             )
     return result
+
+
+class _Event(NamedTuple):
+    level: int
+    created_at: dt.datetime
+    key: tuple
+    certification: str | None
+    until: dt.datetime | None
 
 
 # max_examples comes from the profile (tests/conftest.py: "ci" 60, derandomized; "nightly" 600).
@@ -155,7 +232,9 @@ def naive_states(people, skills, role_targets, audience_targets, everyone_target
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(org=organization)
-def test_set_based_rules_equal_naive_rules(org):
+def test_set_based_rules_equal_naive_rules(org, time_machine):
+    as_of = BASE + dt.timedelta(minutes=org["as_of"])
+    time_machine.move_to(as_of, tick=False)
     with transaction.atomic():
         # Start from a blank framework inside this example's savepoint.
         AudienceRequirement.objects.all().delete()
@@ -234,9 +313,49 @@ def test_set_based_rules_equal_naive_rules(org):
                     )
                 )
 
+        provider = ProviderFactory()
+        certifications, links, counts = [], {}, {}
+        for i, (counts_as_rating, per_skill) in enumerate(org["certifications"]):
+            certification = Certification.objects.create(
+                name=f"PC-{i}", provider=provider, counts_as_rating=counts_as_rating
+            )
+            certifications.append(certification)
+            counts[certification.pk] = counts_as_rating
+            links[certification.pk] = {}
+            for skill, level in zip(skills, per_skill, strict=False):
+                if level is not None:
+                    CertificationSkill.objects.create(
+                        certification=certification, skill=skill, level=level
+                    )
+                    links[certification.pk][skill.pk] = level
+        held, seen = [], set()
+        for person_slot, cert_slot, source, verified, earned, recorded, expires in org["held"]:
+            person = people[person_slot % len(people)]
+            if (person.pk, source, cert_slot) in seen:
+                continue  # one per person, source and name
+            seen.add((person.pk, source, cert_slot))
+            held.append(
+                PersonCertification.objects.create(
+                    person=person,
+                    certification=certifications[cert_slot],
+                    name=certifications[cert_slot].name,
+                    source=source,
+                    verified_at=_minute(1) if verified else None,
+                    earned_at=None if earned is None else _minute(earned),
+                    recorded_at=_minute(recorded),
+                    expires_at=None if expires is None else _minute(org["as_of"] + expires),
+                )
+            )
+
         scope = Person.objects.filter(pk__in=[p.pk for p in people])
         expected = naive_states(
-            people, skills, role_targets, audience_targets, everyone_targets, ratings
+            people,
+            skills,
+            role_targets,
+            audience_targets,
+            everyone_targets,
+            ratings,
+            naive_certification_events(held, links, counts, as_of),
         )
         states = skill_states(people=scope)
         actual = {
@@ -253,6 +372,8 @@ def test_set_based_rules_equal_naive_rules(org):
                 s.interest,
                 s.manager_level,
                 s.manager_at,
+                s.certification,
+                s.certification_until,
             )
             for s in states
         }
@@ -260,7 +381,7 @@ def test_set_based_rules_equal_naive_rules(org):
         assert all(
             moment is None or moment.utcoffset() == dt.timedelta(0)
             for s in states
-            for moment in (s.self_at, s.manager_at)
+            for moment in (s.self_at, s.manager_at, s.certification_until)
         )
         # Ordered by person then skill; the streamed states are the same, required-only the
         # required ones.

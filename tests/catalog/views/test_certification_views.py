@@ -3,10 +3,12 @@ the skills and levels each evidences (one transaction); bad input is refused at 
 with nothing saved; everyone else is refused (the whole matrix is in tests/security)."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from catalog.models import Certification, CertificationSkill
-from tests.factories import ProviderFactory, SkillFactory
+from readiness.permissions import LEADERSHIP_GROUP
+from tests.factories import ProviderFactory, SkillFactory, UserFactory
 
 LIST = reverse("catalog:certifications")
 CREATE = reverse("catalog:certification-create")
@@ -102,3 +104,53 @@ def test_people_who_are_not_curators_are_refused(client, employee, manager) -> N
         client.force_login(user)
         assert client.get(LIST).status_code == 403
         assert client.post(CREATE, {}).status_code == 403
+
+
+# --- Counts as a rating: the curator's switch ------------------------------------------------
+
+
+def test_a_curator_makes_a_certification_count_as_a_rating_and_the_audit_keeps_it(
+    client, curator
+) -> None:
+    provider, skill = ProviderFactory(), SkillFactory()
+    client.force_login(curator)
+    form = client.get(CREATE).content.decode()
+    assert "counts as a manager-validated rating" in form.lower()
+    assert "only shown as evidence" in form  # the help text says what it changes
+    assert client.post(CREATE, _data(provider, skill)).status_code == 302
+    certification = Certification.objects.get()
+    assert certification.counts_as_rating is False  # off unless the curator says so
+    assert "Evidence only" in client.get(LIST).content.decode()
+    url = reverse("catalog:certification-edit", args=[certification.pk])
+    data = _data(
+        provider,
+        skill,
+        counts_as_rating="on",
+        **{
+            "skill_links-0-id": certification.skill_links.get().pk,
+            "skill_links-INITIAL_FORMS": "1",
+        },
+    )
+    assert client.post(url, data).status_code == 302
+    certification.refresh_from_db()
+    assert certification.counts_as_rating is True
+    assert "Counts as a manager rating" in client.get(LIST).content.decode()
+    history = certification.history.order_by("history_date")  # type: ignore[attr-defined]
+    assert [(h.history_user, h.counts_as_rating) for h in history] == [
+        (curator, False),
+        (curator, True),
+    ]
+
+
+def test_only_curators_may_switch_it(client, employee, manager) -> None:
+    leadership = UserFactory(username="leadership-user")
+    leadership.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
+    provider, skill = ProviderFactory(), SkillFactory()
+    certification = Certification.objects.create(name="Kept", provider=provider)
+    url = reverse("catalog:certification-edit", args=[certification.pk])
+    for user in (employee, manager, leadership):
+        client.force_login(user)
+        response = client.post(url, _data(provider, skill, name="Kept", counts_as_rating="on"))
+        assert response.status_code == 403
+    certification.refresh_from_db()
+    assert certification.counts_as_rating is False

@@ -1,0 +1,116 @@
+"""Where a level comes from a certification that counts as a rating, the pages say so: the team
+map cell's tooltip, /me/ and the person page ("by certification <name>, earned <date>, until
+<date>"); a certification kept as evidence only is shown beside the ratings as such. The map
+keeps its query count with certifications in it."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.learning_records.models import PersonCertification
+from catalog.certifications.models import Certification, CertificationSkill
+from tests.factories import ProviderFactory
+
+pytestmark = pytest.mark.django_db
+NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
+EARNED = NOW - dt.timedelta(days=10)
+EXPIRES = NOW + dt.timedelta(days=355)
+
+
+@pytest.fixture(autouse=True)
+def _at_now():
+    with time_machine.travel(NOW, tick=True):
+        yield
+
+
+def _certify(person, skill, *, counts: bool = True, name: str = "AI-102 Engineer"):
+    certification = Certification.objects.create(
+        name=name, provider=ProviderFactory(), counts_as_rating=counts, validity_months=12
+    )
+    CertificationSkill.objects.create(certification=certification, skill=skill, level=4)
+    return PersonCertification.objects.create(
+        person=person,
+        certification=certification,
+        name=name,
+        source="transcript",
+        earned_at=EARNED,
+        expires_at=EXPIRES,
+    )
+
+
+def _day(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%-d %b %Y}"
+
+
+def test_the_team_map_cell_says_the_level_is_by_certification(make_team_org, client) -> None:
+    org = make_team_org(people=1, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    _certify(person, skill)
+    client.force_login(org.manager)
+    body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
+    cell = re.search(rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body)
+    assert cell
+    assert ">4<" in cell.group(0)
+    assert (
+        f"manager 4 by certification AI-102 Engineer, earned {_day(EARNED)}, until {_day(EXPIRES)}"
+        in cell.group(0)
+    )
+
+
+def test_me_and_the_person_page_say_by_certification(make_team_org, client) -> None:
+    org = make_team_org(people=1, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    _certify(person, skill)
+    expected = f"by certification AI-102 Engineer, earned {_day(EARNED)}, until {_day(EXPIRES)}"
+    client.force_login(person.user)
+    assert expected in client.get(reverse("assessments:my-readiness")).content.decode()
+    client.force_login(org.manager)
+    page = client.get(reverse("assessments:person-detail", args=[person.pk])).content.decode()
+    assert expected in page
+    assert "Counts as a manager rating of its skills while active" in page
+
+
+def test_a_certification_kept_as_evidence_is_shown_beside_the_ratings(
+    make_team_org, client
+) -> None:
+    org = make_team_org(people=1, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    _certify(person, skill, counts=False)
+    client.force_login(org.manager)
+    page = client.get(reverse("assessments:person-detail", args=[person.pk])).content.decode()
+    assert "AI-102 Engineer" in page and "Evidence beside the ratings" in page
+    assert "by certification" not in page
+
+
+def test_the_map_keeps_its_query_count_with_certifications(
+    make_team_org, client, django_assert_num_queries
+) -> None:
+    for people, skills in ((3, 4), (20, 10)):
+        org = make_team_org(people=people, skills=skills)
+        for index, person in enumerate(org.people):
+            _certify(person, org.skills[index % skills], name=f"Cert {people}-{index}")
+        client.force_login(org.manager)
+        client.get(reverse("assessments:team-detail", args=[org.team.pk]))  # warm
+        # As test_team_map.py pins it: the certifications ride the states' one statement.
+        with django_assert_num_queries(12):
+            client.get(reverse("assessments:team-detail", args=[org.team.pk]))
+
+
+def test_the_review_queue_shows_the_certification_the_self_level_differs_from(
+    make_team_org, client
+) -> None:
+    from tests.factories import SkillRatingFactory
+
+    org = make_team_org(people=1, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    _certify(person, skill)
+    SkillRatingFactory(person=person, skill=skill, level=2, created_at=NOW - dt.timedelta(days=1))
+    client.force_login(org.manager)
+    page = client.get(reverse("assessments:team-review", args=[org.team.pk])).content.decode()
+    cell = re.search(r'data-testid="manager-rating">.*?</td>', page, re.S)
+    assert cell and "<strong>4</strong>" in cell.group(0)
+    assert "by certification AI-102 Engineer" in cell.group(0)
