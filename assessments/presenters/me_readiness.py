@@ -24,7 +24,7 @@ ROWS_TEMPLATE = "assessments/me_skill_rows.html"
 
 
 def day(value: dt.datetime | dt.date | None) -> str:
-    """"6 Dec 2026", in the site's time zone, as the Django templates' ``|date:"j M Y"``."""
+    """ "6 Dec 2026", in the site's time zone, as the Django templates' ``|date:"j M Y"``."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
