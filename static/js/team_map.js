@@ -47,6 +47,37 @@
     });
   });
 
+  /* Cell details: the server writes each cell's status in words into its tip and its values
+     into data-d ("level|target|self level|self moment|manager level|manager moment|flags",
+     moments in Unix seconds, written once per cell rather than formatted per cell on the
+     server); here the tip gets the whole sentence, dates in the server's time zone (data-tz). */
+  document.querySelectorAll("table[data-grid]").forEach(function (table) {
+    var format;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", {
+        day: "numeric", month: "short", year: "numeric", timeZone: table.dataset.tz || undefined
+      });
+    } catch (error) {
+      format = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
+    }
+    function day(seconds) { return format.format(new Date(Number(seconds) * 1000)); }
+    table.querySelectorAll("td.hm[data-d]").forEach(function (cell) {
+      var tip = cell.querySelector(".hm-tip");
+      if (!tip) { return; }
+      var d = cell.dataset.d.split("|");
+      var parts = [d[0] === "" ? "No rating" : "Level " + d[0]];
+      if (d[1] !== "") { parts.push("target " + d[1]); }
+      parts.push(tip.textContent);
+      if (d[2] !== "") { parts.push("self " + d[2] + " on " + day(d[3])); }
+      if (d[4] !== "") { parts.push("manager " + d[4] + " on " + day(d[5])); }
+      var flags = d[6] || "";
+      if (flags.indexOf("a") >= 0) { parts.push("awaiting manager review"); }
+      if (flags.indexOf("c") >= 0) { parts.push("calibration flag: self and manager 2+ levels apart"); }
+      if (flags.indexOf("g") >= 0) { parts.push("wants to grow"); }
+      tip.textContent = parts.join(" · ");
+    });
+  });
+
   /* Cell details: CSS shows them under the cell; here they are placed against the window so
      the scrolling grid never cuts them off. */
   document.querySelectorAll(".hm-scroll").forEach(function (scroller) {
