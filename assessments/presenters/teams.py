@@ -180,6 +180,14 @@ def team_map_grid(
     )
 
 
+#: The select of a cell: (the level selected, whether "–" is offered), one tuple of each.
+_OPTION_KEYS = {
+    (selected, blank): (selected, blank)
+    for selected in (None, *Level.values)
+    for blank in (True, False)
+}
+
+
 def team_editor_grid(*, team_map: TeamMap) -> SafeString:
     """The editor's table: headers, one row a member, a select a cell (after
     ``team_map_prepare_editor``)."""
@@ -187,9 +195,7 @@ def team_editor_grid(*, team_map: TeamMap) -> SafeString:
         EDITOR_GRID_TEMPLATE,
         **_grid_context(team_map),
         levels=Level.values,
-        option_keys=[
-            (selected, blank) for selected in (None, *Level.values) for blank in (True, False)
-        ],
+        option_keys=list(_OPTION_KEYS),
     )
 
 
@@ -212,7 +218,7 @@ def team_map_prepare_editor(
                 EditorCell(
                     cell,
                     state.target if state else None,
-                    (chosen, seen_level is None),
+                    _OPTION_KEYS[chosen, seen_level is None],
                     chosen != seen_level,
                     seen,
                 )

@@ -146,10 +146,12 @@ def state_version(state: SkillState | None) -> str:
     """
     if state is None:
         return ""
-    moments = [moment for moment in (state.self_at, state.manager_at) if moment is not None]
-    if not moments:
+    latest, manager_at = state.self_at, state.manager_at
+    if latest is None or (manager_at is not None and manager_at > latest):
+        latest = manager_at
+    if latest is None:
         return ""
-    return format(int(max(moments).timestamp() * 1_000_000), "x")
+    return format(int(latest.timestamp() * 1_000_000), "x")
 
 
 # --- The grid --------------------------------------------------------------------------------
