@@ -202,3 +202,26 @@ def test_map_queries_do_not_grow_with_the_team(make_team_org, client, django_ass
         map_queries(client, org)  # warm
         with django_assert_num_queries(12):
             client.get(reverse("assessments:team-detail", args=[org.team.pk]))
+
+
+def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
+    """The grids' cell loops print only integers and fixed words; every name around them
+    (member, role, skill, category, team) is escaped."""
+    org = make_team_org(people=1, skills=1)
+    hostile = '<script>alert("x")</script>'
+    person, skill = org.people[0], org.skills[0]
+    person.user.first_name = hostile
+    person.user.save()
+    org.role.name = hostile
+    org.role.save()
+    skill.name = hostile
+    skill.save()
+    skill.category.name = hostile
+    skill.category.save()
+    org.team.name = hostile
+    org.team.save()
+    client.force_login(org.manager)
+    for name in ("assessments:team-detail", "assessments:team-edit"):
+        body = client.get(reverse(name, args=[org.team.pk])).content.decode()
+        assert "<script>alert" not in body
+        assert "&lt;script&gt;alert(&#34;x&#34;)" in body or "&lt;script&gt;alert(&quot;x&quot;)" in body
