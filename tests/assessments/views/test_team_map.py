@@ -224,4 +224,7 @@ def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
     for name in ("assessments:team-detail", "assessments:team-edit"):
         body = client.get(reverse(name, args=[org.team.pk])).content.decode()
         assert "<script>alert" not in body
-        assert "&lt;script&gt;alert(&#34;x&#34;)" in body or "&lt;script&gt;alert(&quot;x&quot;)" in body
+        assert (
+            "&lt;script&gt;alert(&#34;x&#34;)" in body
+            or "&lt;script&gt;alert(&quot;x&quot;)" in body
+        )
