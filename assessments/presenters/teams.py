@@ -92,7 +92,7 @@ def _describe(target: int | None, level: int | None, gap: int) -> tuple[str, str
 
 #: A cell's looks depend on a handful of values: each combination is worked out once.
 _LOOKS: dict[tuple, tuple[str, str, str, str]] = {}
-_NUMBER = {None: "", **{level: str(level) for level in range(10)}}
+_NUMBER: dict[int | None, str] = {None: "", **{level: str(level) for level in range(10)}}
 
 
 def _looks(state: SkillState) -> tuple[str, str, str, str]:
