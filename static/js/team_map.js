@@ -52,15 +52,22 @@
      moments in Unix seconds, written once per cell rather than formatted per cell on the
      server); here the tip gets the whole sentence, dates in the server's time zone (data-tz). */
   document.querySelectorAll("table[data-grid]").forEach(function (table) {
+    /* The day as the server writes it ("j M Y": 5 Sep 2026), in the server's time zone. */
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var options = { day: "numeric", month: "numeric", year: "numeric" };
     var format;
     try {
-      format = new Intl.DateTimeFormat("en-GB", {
-        day: "numeric", month: "short", year: "numeric", timeZone: table.dataset.tz || undefined
-      });
+      format = new Intl.DateTimeFormat("en-GB", Object.assign({ timeZone: table.dataset.tz }, options));
     } catch (error) {
-      format = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
+      format = new Intl.DateTimeFormat("en-GB", options);
     }
-    function day(seconds) { return format.format(new Date(Number(seconds) * 1000)); }
+    function day(seconds) {
+      var parts = {};
+      format.formatToParts(new Date(Number(seconds) * 1000)).forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+      return Number(parts.day) + " " + MONTHS[Number(parts.month) - 1] + " " + parts.year;
+    }
     table.querySelectorAll("td.hm[data-d]").forEach(function (cell) {
       var tip = cell.querySelector(".hm-tip");
       if (!tip) { return; }
