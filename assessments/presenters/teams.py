@@ -144,7 +144,8 @@ def team_map_present(team_map: TeamMap) -> TeamMap:
 def _render(template_name: str, **context: object) -> SafeString:
     template = engines["jinja2"].get_template(template_name)
     # The bare Jinja2 template: it renders only the values given (no request context; the
-    # stubs do not know the backend's ``template`` attribute). Autoescaped.
+    # stubs do not know the backend's ``template`` attribute). Autoescaped, except the cell
+    # loops, which print only integers and this module's fixed words (see the templates).
     html = template.template.render(**context)  # type: ignore[attr-defined]
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 
