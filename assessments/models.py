@@ -121,8 +121,13 @@ class SkillRating(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
+            # The newest rating per (person, skill, source) in index order, level and interest
+            # read from the index itself (PostgreSQL; ignored elsewhere): the states
+            # statement's access path (``selectors.states.NEWEST_POSTGRESQL``).
             models.Index(
-                fields=["person", "skill", "source", "-created_at"], name="rating_latest_lookup"
+                fields=["person", "skill", "source", "-created_at", "-id"],
+                include=["level", "interest"],
+                name="rating_latest_lookup",
             ),
             models.Index(fields=["cycle", "person"], name="rating_cycle_person"),
         ]

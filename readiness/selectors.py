@@ -14,17 +14,24 @@ from readiness.sql import Fragment
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
 #: their role's audience requirements and the Everyone requirements, over active skills.
-#: Expects a CTE named ``people(id)``; yields (person_id, skill_id, target_level).
+#: Expects a CTE named ``people(id)``; yields (person_id, skill_id, target_level). Each
+#: person's role is looked up by id, one index probe a person: joined instead, the planner
+#: read the whole person table (twice) for a team of 50 (issue 18).
 TARGETS_SQL = """
+    WITH roles AS (
+        SELECT people.id AS person_id,
+               (SELECT p.role_id FROM readiness_person p WHERE p.id = people.id) AS role_id
+          FROM people
+    )
     SELECT q.person_id, q.skill_id, MAX(q.target_level) AS target_level
       FROM (
-        SELECT p.id AS person_id, rr.skill_id, rr.target_level
-          FROM people JOIN readiness_person p ON p.id = people.id
-          JOIN readiness_rolerequirement rr ON rr.role_id = p.role_id
+        SELECT pr.person_id, rr.skill_id, rr.target_level
+          FROM roles pr
+          JOIN readiness_rolerequirement rr ON rr.role_id = pr.role_id
         UNION ALL
-        SELECT p.id, ar.skill_id, ar.target_level
-          FROM people JOIN readiness_person p ON p.id = people.id
-          JOIN readiness_role ro ON ro.id = p.role_id
+        SELECT pr.person_id, ar.skill_id, ar.target_level
+          FROM roles pr
+          JOIN readiness_role ro ON ro.id = pr.role_id
           JOIN readiness_audiencerequirement ar ON ar.audience_id = ro.audience_id
         UNION ALL
         SELECT people.id, ar.skill_id, ar.target_level

@@ -120,39 +120,69 @@ def rating_by_key_sql(*, alias: str, key: str, skill: str) -> RatingByKey:
     )
 
 
+#: The newest rating of each (person, skill, source) of ``people``, active skills only, pivoted
+#: to one row per (person, skill): latest self level, its moment and interest, latest manager
+#: level and its moment. A tie on time goes to the row written last (the higher id). Two
+#: spellings of the same rule, because the access path decides the statement's cost:
+#: PostgreSQL reads each person's newest ratings straight off the ``rating_latest_lookup``
+#: index, (person, skill, source, -created_at, -id) covering level and interest, with
+#: ``DISTINCT ON`` per person (an index-only scan in index order, no sort: ~4x faster than
+#: ranking every rating of a 50-person team with a window, bench (1)); SQLite, which has
+#: neither ``LATERAL`` nor ``DISTINCT ON``, ranks them with a window (the property tests, run
+#: on PostgreSQL, hold the first to a naive version; the local SQLite run uses the second).
+LATEST_SQL = Fragment("""
+    SELECT x.person_id, x.skill_id,
+           MAX(CASE WHEN x.source = 'self' THEN x.level END) AS self_level,
+           MAX(CASE WHEN x.source = 'self' THEN x.created_at END) AS self_at,
+           MAX(CASE WHEN x.source = 'self' THEN x.interest END) AS interest,
+           MAX(CASE WHEN x.source = 'manager' THEN x.level END) AS manager_level,
+           MAX(CASE WHEN x.source = 'manager' THEN x.created_at END) AS manager_at
+      FROM {newest} x
+      JOIN readiness_skill s ON s.id = x.skill_id
+     WHERE s.is_active
+     GROUP BY x.person_id, x.skill_id
+""")
+#: ``{newest}`` on PostgreSQL: each person's newest rating per (skill, source), in index order.
+NEWEST_POSTGRESQL = """people CROSS JOIN LATERAL (
+        SELECT DISTINCT ON (r.skill_id, r.source)
+               r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest
+          FROM assessments_skillrating r
+         WHERE r.person_id = people.id
+         ORDER BY r.skill_id, r.source, r.created_at DESC, r.id DESC
+      )"""
+#: ``{newest}`` elsewhere (SQLite): the same rows, ranked by a window.
+NEWEST_WINDOW = """(
+        SELECT * FROM (
+            SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY r.person_id, r.skill_id, r.source
+                       ORDER BY r.created_at DESC, r.id DESC
+                   ) AS rn
+              FROM people
+              JOIN assessments_skillrating r ON r.person_id = people.id
+        ) ranked
+         WHERE ranked.rn = 1
+      )"""
+
+
+def latest_ratings_sql() -> Fragment:
+    """``LATEST_SQL`` for the database in use (it expects a ``people(id)`` CTE)."""
+    newest = NEWEST_POSTGRESQL if connection.vendor == "postgresql" else NEWEST_WINDOW
+    return LATEST_SQL.fill(newest=newest)
+
+
 #: One row per (person, skill) that is required of the person or that they were rated on.
 #: Effective level: ``effective_level_sql`` over the latest self and manager ratings, a
 #: certification that counts as a rating being a manager rating (``certification_ratings_sql``;
 #: the states carry its name and expiry). Gap:
 #: max(0, T - L), a required skill that is not assessed counting as a gap of T. Awaiting
 #: review: the latest self level is newer than the manager's latest and differs from it (or
-#: there is none). A template: fill ``{people}`` (the ids) and ``{as_of}`` (now), see
-#: ``_with_people``.
+#: there is none). A template: fill ``{people}`` (the ids), ``{as_of}`` (now) and ``{latest}``
+#: (``latest_ratings_sql()``), see ``_with_people``.
 STATES_SQL = Fragment("""
 WITH people(id) AS ({people}),
 targets AS ({targets}),
-ranked AS (
-    SELECT r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest,
-           ROW_NUMBER() OVER (
-               PARTITION BY r.person_id, r.skill_id, r.source
-               ORDER BY r.created_at DESC, r.id DESC
-           ) AS rn
-      FROM people
-      JOIN assessments_skillrating r ON r.person_id = people.id
-      JOIN readiness_skill s ON s.id = r.skill_id
-     WHERE s.is_active
-),
-rated AS (
-    SELECT person_id, skill_id,
-           MAX(CASE WHEN source = 'self' THEN level END) AS self_level,
-           MAX(CASE WHEN source = 'self' THEN created_at END) AS self_at,
-           MAX(CASE WHEN source = 'self' THEN interest END) AS interest,
-           MAX(CASE WHEN source = 'manager' THEN level END) AS manager_level,
-           MAX(CASE WHEN source = 'manager' THEN created_at END) AS manager_at
-      FROM ranked
-     WHERE rn = 1
-     GROUP BY person_id, skill_id
-),
+rated AS ({latest}),
 certified AS (
     -- The manager's timeline also holds the certifications that count as a rating
     -- (``certification_ratings_sql``, active now). Ranked apart and merged below, not in a
@@ -218,6 +248,7 @@ states AS (
 )
 """).fill(
     people="{people}",
+    latest="{latest}",
     targets=TARGETS_SQL,
     certification_ratings=certification_ratings_sql(as_of="{as_of}"),
     certified="(c.created_at IS NOT NULL AND (l.manager_at IS NULL OR c.created_at > l.manager_at))",
@@ -249,7 +280,10 @@ def _with_people(people: QuerySet[Person], tail: Fragment | str) -> Fragment:
     """``STATES_SQL`` over ``people``, then ``tail`` (the CTEs and the SELECT reading it)."""
     # The people CTE is referenced several times but declared once: one parameter set.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return STATES_SQL.fill(people=people_sql(people), as_of=param(now)) + tail
+    return (
+        STATES_SQL.fill(people=people_sql(people), latest=latest_ratings_sql(), as_of=param(now))
+        + tail
+    )
 
 
 def _as_datetime(value: object) -> dt.datetime | None:

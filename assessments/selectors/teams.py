@@ -146,10 +146,12 @@ def state_version(state: SkillState | None) -> str:
     """
     if state is None:
         return ""
-    moments = [moment for moment in (state.self_at, state.manager_at) if moment is not None]
-    if not moments:
+    latest, manager_at = state.self_at, state.manager_at
+    if latest is None or (manager_at is not None and manager_at > latest):
+        latest = manager_at
+    if latest is None:
         return ""
-    return format(int(max(moments).timestamp() * 1_000_000), "x")
+    return format(int(latest.timestamp() * 1_000_000), "x")
 
 
 # --- The grid --------------------------------------------------------------------------------
@@ -189,9 +191,10 @@ class MapRow:
     person: Person
     readiness: Readiness
     states: list[SkillState | None]  # one per column, in column order (None: never rated)
-    # Filled by ``presenters.teams.team_map_present``: what the page shows of each cell.
+    # Filled by ``presenters.teams``: what the pages show of each cell (``team_map_present``)
+    # and the editor's selects (``team_map_prepare_editor``).
     cells: list = field(default_factory=list)
-    cells_html: str = ""
+    editor_cells: list = field(default_factory=list)
     version: str = ""  # editor: "skill:level:token" per rated cell, the row's stale-form check
 
     @property
@@ -290,14 +293,18 @@ def team_map_build(
         MapColumn(skill, per_skill.get(skill.pk, EMPTY_READINESS), interested[skill.pk])
         for skill in skills
     ]
-    rows = [
-        MapRow(
-            person=person,
-            readiness=per_person.get(person.pk, EMPTY_READINESS),
-            states=[states.get((person.pk, s.pk)) for s in skills],
+    skill_ids = [skill.pk for skill in skills]
+    state_of = states.get
+    rows = []
+    for person in people:
+        pk = person.pk
+        rows.append(
+            MapRow(
+                person=person,
+                readiness=per_person.get(pk, EMPTY_READINESS),
+                states=[state_of((pk, skill_id)) for skill_id in skill_ids],
+            )
         )
-        for person in people
-    ]
     rows.sort(key=_row_sort_key(filters, states), reverse=filters.descending)
     return TeamMap(
         team=team,

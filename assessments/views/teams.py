@@ -26,7 +26,13 @@ from assessments.forms.teams import (
     grid_edits_parse,
 )
 from assessments.models import SkillRating
-from assessments.presenters.teams import LEGEND, team_map_prepare_editor, team_map_present
+from assessments.presenters.teams import (
+    LEGEND,
+    team_editor_grid,
+    team_map_grid,
+    team_map_prepare_editor,
+    team_map_present,
+)
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.teams import (
     MapFilters,
@@ -229,11 +235,11 @@ class TeamDetailView(TeamAccessMixin, View):
         def context() -> dict:
             form, filters = _filters(request)
             team_map = team_map_present(team_map_build(team=team, filters=filters))
-            return {
-                **_map_context(request, team, team_map, form),
-                "can_edit": self.can_edit,
-                "links_people": links_people,
-            }
+            context = _map_context(request, team, team_map, form)
+            context["grid"] = team_map_grid(
+                team_map=team_map, sorting=context["sorting"], links_people=links_people
+            )
+            return {**context, "can_edit": self.can_edit, "links_people": links_people}
 
         content = cached_html(
             "team-map",
@@ -327,6 +333,7 @@ class TeamEditView(TeamAccessMixin, View):
         )
         team_map_prepare_editor(team_map=team_map, values=values)
         context = _map_context(request, team, team_map, form)
+        context["grid"] = team_editor_grid(team_map=team_map)
         if conflict_keys:
             # Undecided conflicts from the previous round: show them again as they are now.
             conflicts = [
@@ -337,7 +344,7 @@ class TeamEditView(TeamAccessMixin, View):
                 "errors": errors or [],
                 "conflicts": conflicts or [],
                 "conflict_field": ",".join(f"{c.key[0]}-{c.key[1]}" for c in conflicts or []),
-                "changed": sum(cell.changed for row in team_map.rows for cell in row.cells),
+                "changed": sum(e.changed for row in team_map.rows for e in row.editor_cells),
             }
         )
         if conflicts:

@@ -47,6 +47,49 @@
     });
   });
 
+  /* Cell details: the server writes each cell's status in words into its tip and its values
+     into data-d ("level|target|self level|self moment|manager level|manager moment|flags", then
+     "|certification|its expiry" when the manager's level is a certification's,
+     moments in Unix seconds, written once per cell rather than formatted per cell on the
+     server); here the tip gets the whole sentence, dates in the server's time zone (data-tz). */
+  document.querySelectorAll("table[data-grid]").forEach(function (table) {
+    /* The day as the server writes it ("j M Y": 5 Sep 2026), in the server's time zone. */
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    var options = { day: "numeric", month: "numeric", year: "numeric" };
+    var format;
+    try {
+      format = new Intl.DateTimeFormat("en-GB", Object.assign({ timeZone: table.dataset.tz }, options));
+    } catch (error) {
+      format = new Intl.DateTimeFormat("en-GB", options);
+    }
+    function day(seconds) {
+      var parts = {};
+      format.formatToParts(new Date(Number(seconds) * 1000)).forEach(function (part) {
+        parts[part.type] = part.value;
+      });
+      return Number(parts.day) + " " + MONTHS[Number(parts.month) - 1] + " " + parts.year;
+    }
+    table.querySelectorAll("td.hm[data-d]").forEach(function (cell) {
+      var tip = cell.querySelector(".hm-tip");
+      if (!tip) { return; }
+      var d = cell.dataset.d.split("|");
+      var parts = [d[0] === "" ? "No rating" : "Level " + d[0]];
+      if (d[1] !== "") { parts.push("target " + d[1]); }
+      parts.push(tip.textContent);
+      if (d[2] !== "") { parts.push("self " + d[2] + " on " + day(d[3])); }
+      if (d[7]) {
+        /* The manager's level is a certification's: "|name|expiry" follow the flags. */
+        parts.push("manager " + d[4] + " by certification " + d[7] + ", earned " + day(d[5]) +
+          (d[8] ? ", until " + day(d[8]) : ""));
+      } else if (d[4] !== "") { parts.push("manager " + d[4] + " on " + day(d[5])); }
+      var flags = d[6] || "";
+      if (flags.indexOf("a") >= 0) { parts.push("awaiting manager review"); }
+      if (flags.indexOf("c") >= 0) { parts.push("calibration flag: self and manager 2+ levels apart"); }
+      if (flags.indexOf("g") >= 0) { parts.push("wants to grow"); }
+      tip.textContent = parts.join(" · ");
+    });
+  });
+
   /* Cell details: CSS shows them under the cell; here they are placed against the window so
      the scrolling grid never cuts them off. */
   document.querySelectorAll(".hm-scroll").forEach(function (scroller) {

@@ -232,7 +232,19 @@ def test_a_50_by_40_grid_stays_readable(make_team_org, live_server, page: Page):
     page.keyboard.press("ArrowRight")
     focused = page.evaluate("document.activeElement.dataset.cell")
     assert focused == f"{page.locator('tbody td.hm').nth(1).get_attribute('data-cell')}"
-    expect(page.locator("tbody td.hm").nth(1).locator(".hm-tip")).to_be_visible()
+    tip = page.locator("tbody td.hm").nth(1).locator(".hm-tip")
+    expect(tip).to_be_visible()
+    # The detail team_map.js writes from the cell's values: the self rating with its day, in
+    # the server's time zone, as the server would have written it.
+    cell = page.locator("tbody td.hm").nth(1)
+    person_id, skill_id = map(int, cell.get_attribute("data-cell").split("-"))
+    state = next(
+        s
+        for s in skill_states(people=Person.objects.filter(pk=person_id))
+        if s.skill_id == skill_id
+    )
+    day = timezone.localtime(state.self_at)
+    expect(tip).to_contain_text(f"self {state.self_level} on {day:%-d %b %Y}")
     photograph(page, "manager-big-map-focus", full_page=False)
 
     page.goto(f"{live_server.url}/teams/{org.team.pk}/edit/")

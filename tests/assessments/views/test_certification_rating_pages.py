@@ -4,6 +4,7 @@ map cell's tooltip, /me/ and the person page ("by certification <name>, earned <
 keeps its query count with certifications in it."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -49,16 +50,21 @@ def _day(moment: dt.datetime) -> str:
 def test_the_team_map_cell_says_the_level_is_by_certification(make_team_org, client) -> None:
     org = make_team_org(people=1, skills=1, rated=False)
     person, skill = org.people[0], org.skills[0]
-    _certify(person, skill)
+    _certify(person, skill, name="AI-102 <Engineer> | Azure")
     client.force_login(org.manager)
     body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
-    cell = re.search(rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body)
+    cell = re.search(
+        rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}"[^>]*>.*?</td>', body
+    )
     assert cell
     assert ">4<" in cell.group(0)
-    assert (
-        f"manager 4 by certification AI-102 Engineer, earned {_day(EARNED)}, until {_day(EXPIRES)}"
-        in cell.group(0)
-    )
+    # The tip's detail (team_map.js writes "manager 4 by certification <name>, earned <day>,
+    # until <day>" from it): the manager level, its moment, then the certification's name,
+    # escaped and without the field separator, and its expiry.
+    detail = html.unescape(re.search(r'data-d="([^"]*)"', cell.group(0)).group(1)).split("|")
+    assert detail[4] == "4" and detail[5] == str(int(EARNED.timestamp()))
+    assert detail[7:] == ["AI-102 <Engineer> / Azure", str(int(EXPIRES.timestamp()))]
+    assert "<Engineer>" not in cell.group(0)
 
 
 def test_me_and_the_person_page_say_by_certification(make_team_org, client) -> None:

@@ -42,7 +42,7 @@ def _at_now():
 
 def cell_html(body: str, person, skill) -> str:  # noqa: ANN001
     match = re.search(
-        rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}">.*?</td>', body
+        rf'<td class="hm [^"]*"[^>]*data-cell="{person.pk}-{skill.pk}"[^>]*>.*?</td>', body
     )
     assert match, f"no cell for {person} / {skill}"
     return match.group(0)
@@ -72,10 +72,13 @@ def test_cells_show_level_colour_marker_and_words(make_team_org, client):
     cell = cell_html(body, person, two)
     # Level 3 (the newest rating is the self one), target 3: at target, but awaiting review
     # and flagged for calibration.
-    assert "hm-ok" in cell and "✓*!" in cell
-    assert "awaiting manager review" in cell and "calibration flag" in cell
-    assert f"self 3 on {timezone.localtime(NOW):%-d %b %Y}" in cell
-    assert f"manager 1 on {timezone.localtime(day):%-d %b %Y}" in cell
+    assert "hm-ok" in cell and "✓*!" in cell and "at or above target" in cell
+    # Its detail, which team_map.js writes into the tip (ratings with their dates in the
+    # page's time zone: tests/assessments/browser): level, target, self level and moment,
+    # manager level and moment, flags (awaiting review, calibration).
+    self_at, manager_at = int(NOW.timestamp()), int(day.timestamp())
+    assert f'data-d="3|3|3|{self_at}|1|{manager_at}|ac"' in cell
+    assert f'data-tz="{timezone.get_current_timezone_name()}"' in body
     cell = cell_html(body, person, unrated)
     assert "hm-na" in cell and "?" in cell and "not assessed" in cell
     cell = cell_html(body, person, optional)
@@ -199,3 +202,29 @@ def test_map_queries_do_not_grow_with_the_team(make_team_org, client, django_ass
         map_queries(client, org)  # warm
         with django_assert_num_queries(12):
             client.get(reverse("assessments:team-detail", args=[org.team.pk]))
+
+
+def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
+    """The grids' cell loops print only integers and fixed words; every name around them
+    (member, role, skill, category, team) is escaped."""
+    org = make_team_org(people=1, skills=1)
+    hostile = '<script>alert("x")</script>'
+    person, skill = org.people[0], org.skills[0]
+    person.user.first_name = hostile
+    person.user.save()
+    org.role.name = hostile
+    org.role.save()
+    skill.name = hostile
+    skill.save()
+    skill.category.name = hostile
+    skill.category.save()
+    org.team.name = hostile
+    org.team.save()
+    client.force_login(org.manager)
+    for name in ("assessments:team-detail", "assessments:team-edit"):
+        body = client.get(reverse(name, args=[org.team.pk])).content.decode()
+        assert "<script>alert" not in body
+        assert (
+            "&lt;script&gt;alert(&#34;x&#34;)" in body
+            or "&lt;script&gt;alert(&quot;x&quot;)" in body
+        )
