@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.learning_records.models import BadgeAward, BadgeRule
 from catalog.models import ImportRun, SkillMappingRule
+from readiness.hr.models import HrUpsertJob
 from readiness.tokens import service_token_create, token_create
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 from readiness.webhooks.services import webhook_endpoint_create
@@ -308,6 +309,16 @@ CASES = {
             for _ in range(n)
         ],
         5,
+    ),
+    # token(2), count, page (with each sender and their person record)
+    "HR upsert jobs": Case(
+        "admin",
+        lambda o: "/api/v1/hr/upsert-jobs/",
+        lambda o, n: [
+            HrUpsertJob.objects.create(created_by=(o.admin, o.manager, o.employee.user)[i % 3])
+            for i in range(n)
+        ],
+        4,
     ),
     # token(2), person, states, skills
     "my skills": Case("employee", lambda o: "/api/v1/me/skills/", _skills, 5),
