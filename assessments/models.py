@@ -19,6 +19,12 @@ from assessments.learning_records.models import (  # noqa: F401 - models of the 
     VerificationSource,
     VerifiedCompletion,
 )
+from assessments.sweeps.models import (  # noqa: F401 - models of the app
+    SnapshotPart,
+    Sweep,
+    SweepBatch,
+    SweepKind,
+)
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
 

@@ -45,6 +45,11 @@ UNTRACKED_MODELS = {
     # SCIM groups are the directory's bookkeeping, shown on no page; their effects (a person
     # moved, a role group changed) write tracked tables.
     "readiness.scimgroup",
+    # The chunked sweeps' bookkeeping (assessments.sweeps): written by the worker every night,
+    # shown on no page; the snapshot rows they end in are tracked.
+    "assessments.sweep",
+    "assessments.sweepbatch",
+    "assessments.snapshotpart",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"
