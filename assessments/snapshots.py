@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from operator import itemgetter
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from assessments.batching import in_batches
@@ -40,7 +39,7 @@ from assessments.sweeps.progress import (
     sweep_finish,
     sweep_plan,
 )
-from readiness.models import Person, Team
+from readiness.models import Audience, Person, Skill, Team
 
 BATCH_SIZE = 500
 TIME_LIMIT_SECONDS = 30 * 60
@@ -56,6 +55,10 @@ class _Figures:
     pairs_at_target: int = 0
     total_gap: int = 0
     within_cadence: int = 0
+
+
+#: The order of a snapshot part's figures after its key.
+_FIELDS = ("people", "people_at_target", "pairs", "pairs_at_target", "total_gap", "within_cadence")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,35 +130,29 @@ def snapshots_plan(
 
 
 def snapshots_batch_write(*, sweep_id: int, number: int, person_ids: list[int]) -> bool:
-    """Write the figures of one chunk of people as ``SnapshotPart`` rows, in the transaction
-    that marks the chunk done (so a chunk run twice writes its parts once: the second run
+    """Write the figures of one chunk of people as its ``SnapshotPart``, in the transaction
+    that marks the chunk done (so a chunk run twice writes its part once: the second run
     waits on the first's row lock, then finds the chunk done). Says whether every chunk of
-    the sweep is now done. Six queries, whatever the chunk's size."""
+    the sweep is now done. Nine queries, whatever the chunk's size."""
     with transaction.atomic():
         if batch_mark_done(sweep_id=sweep_id, number=number):
             sweep = Sweep.objects.get(pk=sweep_id)
-            batch = list(
+            batch: list[tuple[int, int | None, int | None]] = list(
                 Person.objects.filter(pk__in=person_ids, is_active=True)
                 .order_by("pk")
                 .values_list("pk", "team_id", "role__audience_id")
             )
             figures: dict[Key, _Figures] = defaultdict(_Figures)
             _accumulate(batch, date=sweep.day, chains=_team_chains(), figures=figures)
-            SnapshotPart.objects.bulk_create(
-                SnapshotPart(
-                    sweep_id=sweep_id,
-                    team_id=team_id,
-                    audience_id=audience_id,
-                    skill_id=skill_id,
-                    people=f.people,
-                    people_at_target=f.people_at_target,
-                    pairs=f.pairs,
-                    pairs_at_target=f.pairs_at_target,
-                    total_gap=f.total_gap,
-                    within_cadence=f.within_cadence,
-                )
-                for (team_id, audience_id, skill_id), f in figures.items()
-                if f.people
+            SnapshotPart.objects.create(
+                sweep_id=sweep_id,
+                number=number,
+                figures=[
+                    [*key, f.people, f.people_at_target, f.pairs, f.pairs_at_target]
+                    + [f.total_gap, f.within_cadence]
+                    for key, f in figures.items()
+                    if f.people
+                ],
             )
     return not batches_left(sweep_id=sweep_id)
 
@@ -168,23 +165,17 @@ def snapshots_finish(*, sweep_id: int) -> dict:
     if claimed is None:
         return Sweep.objects.get(pk=sweep_id).totals
     sweep, token = claimed
-    fields = ("people", "people_at_target", "pairs", "pairs_at_target", "total_gap")
     try:
         with transaction.atomic():
-            figures: dict[Key, _Figures] = {}
-            for part in (
-                SnapshotPart.objects.filter(sweep_id=sweep_id)
-                .values("team_id", "audience_id", "skill_id")
-                .annotate(
-                    **{name: Sum(name) for name in fields}, within_cadence=Sum("within_cadence")
-                )
-                .order_by()
+            figures: dict[Key, _Figures] = defaultdict(_Figures)
+            for part in SnapshotPart.objects.filter(sweep_id=sweep_id).values_list(
+                "figures", flat=True
             ):
-                key = (part["team_id"], part["audience_id"], part["skill_id"])
-                figures[key] = _Figures(
-                    **{name: part[name] for name in (*fields, "within_cadence")}
-                )
-            rows = _snapshots_replace(sweep.day, figures)
+                for team, audience, skill, *values in part:
+                    total = figures[(team, audience, skill)]
+                    for name, value in zip(_FIELDS, values, strict=True):
+                        setattr(total, name, getattr(total, name) + value)
+            rows = _snapshots_replace(sweep.day, _still_there(figures))
             SnapshotPart.objects.filter(sweep_id=sweep_id).delete()
             totals = {
                 "sweep": sweep.pk,
@@ -198,6 +189,19 @@ def snapshots_finish(*, sweep_id: int) -> dict:
         final_release(sweep_id=sweep_id, token=token)
         raise
     return totals
+
+
+def _still_there(figures: dict[Key, _Figures]) -> dict[Key, _Figures]:
+    """The figures whose team, audience and skill still exist (one may have been deleted
+    while the chunks ran: its rows would have gone with it)."""
+    teams = set(Team.objects.values_list("pk", flat=True)) | {None}
+    audiences = set(Audience.objects.values_list("pk", flat=True)) | {None}
+    skills = set(Skill.objects.values_list("pk", flat=True)) | {None}
+    return {
+        key: f
+        for key, f in figures.items()
+        if key[0] in teams and key[1] in audiences and key[2] in skills
+    }
 
 
 def _people_batches(size: int) -> Iterator[list[tuple[int, int | None, int | None]]]:

@@ -40,6 +40,7 @@ from bench.load import load_rows
 from bench.pages import page_rows
 from bench.rules import gap_rows, reminder_rows
 from bench.selfassess import selfassess_rows
+from bench.sweeps import sweep_rows
 
 # --- report --------------------------------------------------------------------------------
 
@@ -113,7 +114,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
     parser.add_argument(
-        "--only", default="", help="comma-separated: pages,gap,reminders,import,selfassess,load"
+        "--no-workers",
+        action="store_true",
+        help="skip the chunked sweeps on celery worker processes (they need Redis)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated: pages,gap,reminders,import,selfassess,sweeps,load",
     )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -134,9 +142,12 @@ def main(argv: list[str] | None = None) -> int:
         ("reminders", reminder_rows),
         ("import", import_rows),
         ("selfassess", selfassess_rows),
+        ("sweeps", lambda runs: sweep_rows(runs, result["organization"]["people"])),
     ]
     for name, step in steps:
         if only and name not in only:
+            continue
+        if name == "sweeps" and args.no_workers:
             continue
         log(f"Measuring {name} …")
         rows = step(args.runs)

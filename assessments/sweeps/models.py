@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from readiness.models import Audience, Skill, Team
-
 
 class SweepKind(models.TextChoices):
     REMINDERS = "reminders", "Reminder sweep"
@@ -59,19 +57,20 @@ class SweepBatch(models.Model):
 
 
 class SnapshotPart(models.Model):
-    """The snapshot figures of one batch's people for one (team, audience, skill): the final
-    task sums the parts of every batch into ``ReadinessSnapshot`` rows, then deletes them."""
+    """The snapshot figures of one batch's people, one list per (team, audience, skill):
+    ``[team, audience, skill, people, people_at_target, pairs, pairs_at_target, total_gap,
+    within_cadence]``. The final task sums the parts of every batch into ``ReadinessSnapshot``
+    rows, then deletes them. One row per batch (a batch writes some 10,000 figures: one value
+    to insert, not 10,000 rows)."""
 
     sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="snapshot_parts")
-    team = models.ForeignKey(Team, null=True, on_delete=models.CASCADE, related_name="+")
-    audience = models.ForeignKey(Audience, null=True, on_delete=models.CASCADE, related_name="+")
-    skill = models.ForeignKey(Skill, null=True, on_delete=models.CASCADE, related_name="+")
-    people = models.PositiveIntegerField()
-    people_at_target = models.PositiveIntegerField()
-    pairs = models.PositiveIntegerField()
-    pairs_at_target = models.PositiveIntegerField()
-    total_gap = models.PositiveIntegerField()
-    within_cadence = models.PositiveIntegerField()
+    number = models.PositiveIntegerField()
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sweep", "number"], name="snapshot_part_once"),
+        ]
 
     def __str__(self) -> str:
-        return f"part of {self.sweep}"
+        return f"part {self.number} of {self.sweep}"
