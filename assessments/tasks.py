@@ -58,15 +58,17 @@ def _plan_info(sweep: Sweep) -> dict:
         "people_checked": sweep.people_checked,
         "people_due": sweep.people_due,
         "finished": sweep.finished_at is not None,
+        "final_task_id": task_id(sweep, "final"),
         **sweep.totals,
     }
 
 
-def final_task_id(sweep_id: int) -> str:
-    """The id of a sweep's final task: fixed, so that whoever waits for the sweep can ask the
-    result backend for it (two queued copies of it share it; the second returns the first's
-    totals)."""
-    return f"sweep-{sweep_id}-final"
+def task_id(sweep: Sweep, part: str | int) -> str:
+    """The id of a sweep's batch task (``part``: its number) or final task (``"final"``):
+    known in advance, so that whoever waits for the sweep asks the result backend for it
+    (two queued copies of the final task share it; the second returns the first's totals).
+    The sweep's random token in it keeps databases that share a result backend apart."""
+    return f"sweep-{sweep.token}-{part}"
 
 
 @shared_task(
@@ -80,10 +82,10 @@ def send_reminders(today: str | None = None) -> dict:
     for number, ids in enumerate(batches):
         send_reminder_batch.apply_async(
             kwargs={"sweep_id": sweep.pk, "number": number, "person_ids": ids},
-            task_id=f"sweep-{sweep.pk}-{number}",
+            task_id=task_id(sweep, number),
         )
     if not batches:  # nobody due: the certification digests still go out
-        _queue_final(send_reminder_digests, sweep.pk)
+        _queue_final(send_reminder_digests, sweep)
     return _plan_info(sweep)
 
 
@@ -99,7 +101,7 @@ def send_reminder_batch(sweep_id: int, number: int, person_ids: list[int]) -> bo
     digests. Returns whether it found every chunk done."""
     last = reminders_batch_send(sweep_id=sweep_id, number=number, person_ids=person_ids)
     if last:
-        _queue_final(send_reminder_digests, sweep_id)
+        _queue_final(send_reminder_digests, Sweep.objects.get(pk=sweep_id))
     return last
 
 
@@ -114,8 +116,8 @@ def send_reminder_digests(sweep_id: int) -> dict:
     return reminders_digests_send(sweep_id=sweep_id)
 
 
-def _queue_final(task: Task, sweep_id: int) -> None:
-    task.apply_async(kwargs={"sweep_id": sweep_id}, task_id=final_task_id(sweep_id))
+def _queue_final(task: Task, sweep: Sweep) -> None:
+    task.apply_async(kwargs={"sweep_id": sweep.pk}, task_id=task_id(sweep, "final"))
 
 
 @shared_task(
@@ -131,10 +133,10 @@ def write_snapshots(date: str | None = None) -> dict:
     for number, ids in enumerate(batches):
         write_snapshot_batch.apply_async(
             kwargs={"sweep_id": sweep.pk, "number": number, "person_ids": ids},
-            task_id=f"sweep-{sweep.pk}-{number}",
+            task_id=task_id(sweep, number),
         )
     if not batches:
-        _queue_final(finish_snapshots, sweep.pk)
+        _queue_final(finish_snapshots, sweep)
     return _plan_info(sweep)
 
 
@@ -145,7 +147,7 @@ def write_snapshot_batch(sweep_id: int, number: int, person_ids: list[int]) -> b
     """One chunk's snapshot figures, once; the last chunk done queues ``finish_snapshots``."""
     last = snapshots_batch_write(sweep_id=sweep_id, number=number, person_ids=person_ids)
     if last:
-        _queue_final(finish_snapshots, sweep_id)
+        _queue_final(finish_snapshots, Sweep.objects.get(pk=sweep_id))
     return last
 
 

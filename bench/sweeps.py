@@ -50,6 +50,7 @@ def _worker(number: int, queue: str) -> subprocess.Popen:
         "readiness",
         "worker",
         "--pool=solo",
+        "--concurrency=1",
         "--prefetch-multiplier=1",
         "--without-gossip",
         "--without-mingle",
@@ -102,7 +103,6 @@ def sweep_rows(runs: int, people: int) -> list[dict]:
     from assessments.models import Sweep
     from assessments.reminders.run import reminders_send
     from assessments.snapshots import snapshots_write
-    from assessments.tasks import final_task_id
 
     queue = f"bench-sweeps-{uuid.uuid4().hex[:8]}"
     app = Celery("bench-sweeps", broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
@@ -119,7 +119,7 @@ def sweep_rows(runs: int, people: int) -> list[dict]:
                     app.control.cancel_consumer(queue, destination=names[1:], reply=True)
                 started = time.perf_counter()
                 planned = app.send_task(task, queue=queue).get(timeout=TIMEOUT)
-                totals = app.AsyncResult(final_task_id(planned["sweep"])).get(timeout=TIMEOUT)
+                totals = app.AsyncResult(planned["final_task_id"]).get(timeout=TIMEOUT)
                 ms = (time.perf_counter() - started) * 1000
                 sweep = Sweep.objects.get(pk=planned["sweep"])
                 if workers == 1:

@@ -5,7 +5,7 @@ exactly once and each manager's digest once.
 
 Locally these tests skip when Redis does not answer; in CI (CI=true or REQUIRE_SERVICES=1) they
 fail instead. The locmem outbox is shared with the worker threads (same process). The tests
-wait on the sweep's final task (its id is fixed: ``final_task_id``), never on a clock."""
+wait on the sweep's final task (its id is known in advance: ``final_task_id`` in the plan), never on a clock."""
 
 import datetime as dt
 
@@ -15,7 +15,6 @@ from django.core import mail
 from django.utils import timezone
 
 from assessments.models import Reminder, Sweep, SweepBatch
-from assessments.tasks import final_task_id
 from tests.assessments.reminder_helpers import CrashingBackend
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
@@ -41,7 +40,7 @@ def due_people(reminder_org, settings):
 def sweep(app, **kwargs) -> dict:
     """Queue the daily task, wait for its plan, then for its final task: the sweep's totals."""
     planned = app.send_task(TASK, kwargs=kwargs).get(timeout=TIMEOUT)
-    return app.AsyncResult(final_task_id(planned["sweep"])).get(timeout=TIMEOUT)
+    return app.AsyncResult(planned["final_task_id"]).get(timeout=TIMEOUT)
 
 
 def recipients() -> list[str]:
@@ -61,8 +60,8 @@ def test_twice_at_once_sends_each_email_once(require_postgres, worker_app, due_p
     # SQLite locks the whole database for a writer, so true concurrency needs PostgreSQL (CI).
     # Both queued before either runs: their 14 batches interleave on the two worker threads.
     planned = [worker_app.send_task(TASK) for _ in range(2)]
-    sweeps = [result.get(timeout=TIMEOUT)["sweep"] for result in planned]
-    totals = [worker_app.AsyncResult(final_task_id(pk)).get(timeout=TIMEOUT) for pk in sweeps]
+    finals = [result.get(timeout=TIMEOUT)["final_task_id"] for result in planned]
+    totals = [worker_app.AsyncResult(final).get(timeout=TIMEOUT) for final in finals]
 
     assert sum(total["sent"]["due"] for total in totals) == PEOPLE
     assert recipients() == sorted(p.email for p in due_people)
@@ -116,8 +115,9 @@ def test_a_sweep_that_crashes_midway_is_finished_by_the_next(
     CrashingBackend.limit = PEOPLE // 2
 
     planned = worker_app.send_task(TASK).get(timeout=TIMEOUT)
+    final = planned["final_task_id"]
     batches = [
-        worker_app.AsyncResult(f"sweep-{planned['sweep']}-{number}")
+        worker_app.AsyncResult(final.replace("-final", f"-{number}"))
         for number in range(planned["batches"])
     ]
     for batch in batches:

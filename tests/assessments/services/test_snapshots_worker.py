@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from assessments.models import ReadinessSnapshot, SnapshotPart
 from assessments.snapshots import snapshots_write
-from assessments.tasks import final_task_id
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
 
@@ -50,8 +49,8 @@ def test_two_sweeps_at_once_write_the_rows_of_one_run(require_postgres, worker_a
     ReadinessSnapshot.objects.all().delete()
 
     planned = [worker_app.send_task(TASK, kwargs={"date": DATE}) for _ in range(2)]
-    sweeps = [result.get(timeout=TIMEOUT)["sweep"] for result in planned]
-    totals = [worker_app.AsyncResult(final_task_id(pk)).get(timeout=TIMEOUT) for pk in sweeps]
+    finals = [result.get(timeout=TIMEOUT)["final_task_id"] for result in planned]
+    totals = [worker_app.AsyncResult(final).get(timeout=TIMEOUT) for final in finals]
 
     assert [total["batches"] for total in totals] == [5, 5]  # 9 people, 2 a chunk
     assert [total["rows"] for total in totals] == [len(whole)] * 2
