@@ -48,6 +48,7 @@ class SweepBatch(models.Model):
 
     class Meta:
         ordering = ["sweep", "number"]
+        verbose_name_plural = "sweep batches"
         constraints = [
             models.UniqueConstraint(fields=["sweep", "number"], name="sweep_batch_once"),
         ]

@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
+from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
 
 from assessments.models import Reminder, Sweep, SweepBatch
@@ -172,3 +173,14 @@ def test_a_batch_that_crashed_is_counted_whole_once_run_again(
     sweep.refresh_from_db()
     assert sweep.finished_at is not None and sweep.totals["sent"]["due"] == 5
     assert len(mailoutbox) == 5
+
+
+def test_the_admin_shows_a_sweep_its_batches_and_totals(eager, five_due, admin_client):
+    result = sweep_on(DUE)
+
+    page = admin_client.get(reverse("admin:assessments_sweep_change", args=[result["sweep"]]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Reminder sweep of 2026-04-05 (3 batches)" in html and "Sweep batches" in html
+    assert html.count("field-number") == 3
