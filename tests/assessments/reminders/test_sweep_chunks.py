@@ -10,8 +10,8 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
-from django.urls import reverse
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from assessments.models import Reminder, Sweep, SweepBatch
 from assessments.reminders.chunks import reminders_batch_send, reminders_plan
