@@ -14,7 +14,10 @@ Run: ``.venv/bin/python -m bench.run [--runs 5] [--load-seconds 20] [--no-load]`
    the same rounds — ``pages.BUDGETS``).
 
 The steps live beside this entry point: ``database``, ``pages`` (1)-(3), ``rules`` (4)-(5),
-``learn_import`` (6), ``selfassess`` (7)-(9) and ``load``; ``common`` points Django at the bench database.
+``learn_import`` (6), ``selfassess`` (7)-(9), ``sweeps`` (10: the chunked nightly sweeps on one
+and two ``celery worker`` processes; ``--no-workers`` skips it) and ``load`` (with the mixed
+row); ``common`` points Django at the bench database, named after ``--people`` (a size other
+than 10,000 is copied from it by ``multiply``).
 """
 
 from __future__ import annotations
