@@ -167,7 +167,7 @@ class ReadinessSnapshotAdmin(ReadOnlyAdmin):
 class SweepBatchInline(admin.TabularInline):
     model = SweepBatch
     fields = ["number", "size", "done_at"]
-    readonly_fields = fields
+    readonly_fields = ("number", "size", "done_at")
     extra = 0
     can_delete = False
 
