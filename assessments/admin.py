@@ -1,4 +1,4 @@
-"""Admin for cycles, ratings, learning plans, reminders and snapshots.
+"""Admin for cycles, ratings, learning plans, reminders, snapshots and the nightly sweeps.
 
 Skill ratings are append-only: the admin can add and view them, never change or delete them.
 Submissions, reminders and snapshots are written by the application, so the admin only shows
@@ -20,6 +20,8 @@ from assessments.models import (
     ReadinessSnapshot,
     Reminder,
     SkillRating,
+    Sweep,
+    SweepBatch,
 )
 from assessments.services.cycles import cycle_close
 from readiness.admin.base import ReadOnlyAdmin
@@ -160,3 +162,36 @@ class ReadinessSnapshotAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
+
+
+class SweepBatchInline(admin.TabularInline):
+    model = SweepBatch
+    fields = ["number", "size", "done_at"]
+    readonly_fields = ("number", "size", "done_at")
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Sweep)
+class SweepAdmin(ReadOnlyAdmin):
+    """The chunked nightly runs (reminders, snapshots): their batches, when they ended, what
+    they did across batches. A sweep never finished has a batch that failed: the next run
+    takes over what it left."""
+
+    list_display = [
+        "enqueued_at",
+        "kind",
+        "day",
+        "batches",
+        "people_checked",
+        "people_due",
+        "finished_at",
+        "totals",
+    ]
+    list_filter = ["kind"]
+    ordering = ["-enqueued_at"]
+    date_hierarchy = "enqueued_at"
+    inlines = [SweepBatchInline]

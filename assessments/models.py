@@ -26,6 +26,12 @@ from assessments.models_dashboard import (  # noqa: F401 - models of the app
     DashboardFigureSet,
     FigureKind,
 )
+from assessments.sweeps.models import (  # noqa: F401 - models of the app
+    SnapshotPart,
+    Sweep,
+    SweepBatch,
+    SweepKind,
+)
 from catalog.models import TrainingResource
 from readiness.models import Audience, Level, Person, ReadinessPlan, Skill, Team, level_check
 

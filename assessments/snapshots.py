@@ -28,9 +28,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from assessments.batching import in_batches
-from assessments.models import ReadinessSnapshot
+from assessments.models import ReadinessSnapshot, SnapshotPart, Sweep, SweepKind
 from assessments.selectors import people_reassessment, skill_states
-from readiness.models import Person, Team
+from assessments.sweeps.progress import (
+    batch_mark_done,
+    batches_left,
+    chunks,
+    final_claim,
+    final_release,
+    sweep_finish,
+    sweep_plan,
+)
+from readiness.models import Audience, Person, Skill, Team
 
 BATCH_SIZE = 500
 TIME_LIMIT_SECONDS = 30 * 60
@@ -48,6 +57,10 @@ class _Figures:
     within_cadence: int = 0
 
 
+#: The order of a snapshot part's figures after its key.
+_FIELDS = ("people", "people_at_target", "pairs", "pairs_at_target", "total_gap", "within_cadence")
+
+
 @dataclass(frozen=True, slots=True)
 class SnapshotResult:
     date: dt.date
@@ -60,14 +73,18 @@ def snapshots_write(*, date: dt.date | None = None, batch_size: int = BATCH_SIZE
     replacing any rows already written for that date."""
     date = date or timezone.localdate()
     figures: dict[Key, _Figures] = defaultdict(_Figures)
-    chains = {
-        team_id: _team_and_ancestors(path)
-        for team_id, path in Team.objects.values_list("pk", "path")
-    }
+    chains = _team_chains()
     people_count = 0
     for batch in _people_batches(batch_size):
         people_count += len(batch)
         _accumulate(batch, date=date, chains=chains, figures=figures)
+    with transaction.atomic():
+        rows = _snapshots_replace(date, figures)
+    return SnapshotResult(date=date, rows=rows, people=people_count)
+
+
+def _snapshots_replace(date: dt.date, figures: dict[Key, _Figures]) -> int:
+    """Replace the rows of ``date`` with ``figures`` (inside the caller's transaction)."""
     rows = [
         ReadinessSnapshot(
             date=date,
@@ -84,11 +101,107 @@ def snapshots_write(*, date: dt.date | None = None, batch_size: int = BATCH_SIZE
         for (team_id, audience_id, skill_id), f in figures.items()
         if f.people
     ]
+    _lock_date(date)
+    ReadinessSnapshot.objects.filter(date=date).delete()
+    ReadinessSnapshot.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _team_chains() -> dict[int, list[int]]:
+    return {
+        team_id: _team_and_ancestors(path)
+        for team_id, path in Team.objects.values_list("pk", "path")
+    }
+
+
+# --- the same figures in Celery chunks (assessments.sweeps) -------------------------------
+
+
+def snapshots_plan(
+    *, date: dt.date | None = None, batch_size: int
+) -> tuple[Sweep, list[list[int]]]:
+    """Record the snapshot sweep of ``date``: the active people in id-ordered chunks of
+    ``batch_size`` (one query). Returns the sweep and the chunks to queue."""
+    date = date or timezone.localdate()
+    ids = list(Person.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    batches = chunks(ids, batch_size)
+    sweep = sweep_plan(kind=SweepKind.SNAPSHOTS, day=date, batches=batches, people_checked=len(ids))
+    return sweep, batches
+
+
+def snapshots_batch_write(*, sweep_id: int, number: int, person_ids: list[int]) -> bool:
+    """Write the figures of one chunk of people as its ``SnapshotPart``, in the transaction
+    that marks the chunk done (so a chunk run twice writes its part once: the second run
+    waits on the first's row lock, then finds the chunk done). Says whether every chunk of
+    the sweep is now done. Nine queries, whatever the chunk's size."""
     with transaction.atomic():
-        _lock_date(date)
-        ReadinessSnapshot.objects.filter(date=date).delete()
-        ReadinessSnapshot.objects.bulk_create(rows, batch_size=1000)
-    return SnapshotResult(date=date, rows=len(rows), people=people_count)
+        if batch_mark_done(sweep_id=sweep_id, number=number):
+            sweep = Sweep.objects.get(pk=sweep_id)
+            batch: list[tuple[int, int | None, int | None]] = list(
+                Person.objects.filter(pk__in=person_ids, is_active=True)
+                .order_by("pk")
+                .values_list("pk", "team_id", "role__audience_id")
+            )
+            figures: dict[Key, _Figures] = defaultdict(_Figures)
+            _accumulate(batch, date=sweep.day, chains=_team_chains(), figures=figures)
+            SnapshotPart.objects.create(
+                sweep_id=sweep_id,
+                number=number,
+                figures=[
+                    [*key, f.people, f.people_at_target, f.pairs, f.pairs_at_target]
+                    + [f.total_gap, f.within_cadence]
+                    for key, f in figures.items()
+                    if f.people
+                ],
+            )
+    return not batches_left(sweep_id=sweep_id)
+
+
+def snapshots_finish(*, sweep_id: int) -> dict:
+    """The sweep's final step: the parts of every chunk summed into the date's snapshot rows
+    (replacing any), the parts deleted and the sweep finished, in one transaction. A second
+    run returns what the first recorded."""
+    claimed = final_claim(sweep_id=sweep_id)
+    if claimed is None:
+        return Sweep.objects.get(pk=sweep_id).totals
+    sweep, token = claimed
+    try:
+        with transaction.atomic():
+            figures: dict[Key, _Figures] = defaultdict(_Figures)
+            for part in SnapshotPart.objects.filter(sweep_id=sweep_id).values_list(
+                "figures", flat=True
+            ):
+                for team, audience, skill, *values in part:
+                    total = figures[(team, audience, skill)]
+                    for name, value in zip(_FIELDS, values, strict=True):
+                        setattr(total, name, getattr(total, name) + value)
+            rows = _snapshots_replace(sweep.day, _still_there(figures))
+            SnapshotPart.objects.filter(sweep_id=sweep_id).delete()
+            totals = {
+                "sweep": sweep.pk,
+                "date": sweep.day.isoformat(),
+                "rows": rows,
+                "people": sweep.people_checked,
+                "batches": sweep.batches,
+            }
+            sweep_finish(sweep_id=sweep_id, token=token, totals=totals)
+    except BaseException:
+        final_release(sweep_id=sweep_id, token=token)
+        raise
+    return totals
+
+
+def _still_there(figures: dict[Key, _Figures]) -> dict[Key, _Figures]:
+    """The figures whose team, audience and skill still exist (one may have been deleted
+    while the chunks ran: its rows would have gone with it)."""
+    teams = set(Team.objects.values_list("pk", flat=True)) | {None}
+    audiences = set(Audience.objects.values_list("pk", flat=True)) | {None}
+    skills = set(Skill.objects.values_list("pk", flat=True)) | {None}
+    return {
+        key: f
+        for key, f in figures.items()
+        if key[0] in teams and key[1] in audiences and key[2] in skills
+    }
 
 
 def _people_batches(size: int) -> Iterator[list[tuple[int, int | None, int | None]]]:

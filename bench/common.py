@@ -3,6 +3,7 @@ Django starts), logging, the median timer and the result row."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -12,7 +13,22 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = os.environ.get("BENCH_DB", "readiness_bench")  # a helper's own copy if set
+#: The organization's size the database is built for: 10,000 people, or a multiple of it.
+BASE_PEOPLE = 10_000
+
+
+def _people() -> int:
+    """``--people`` of the command line, read before Django starts: it names the database."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--people", type=int, default=BASE_PEOPLE)
+    return parser.parse_known_args()[0].people
+
+
+PEOPLE = _people()
+#: The 10,000-person database (a helper's own copy if BENCH_DB is set)...
+BASE_DB = os.environ.get("BENCH_DB", "readiness_bench")
+#: ...and the one of this run: another size has its own, named after it.
+BENCH_DB = BASE_DB if PEOPLE == BASE_PEOPLE else f"{BASE_DB}_{PEOPLE}"
 os.environ.setdefault("DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{BENCH_DB}")
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 sys.path.insert(0, str(ROOT))

@@ -9,11 +9,18 @@ from typing import Any
 
 import django
 
-from bench.common import BENCH_DB, ROOT, TEAM_SIZE, log
+from bench.common import BASE_DB, BASE_PEOPLE, BENCH_DB, ROOT, TEAM_SIZE, log
 
 
 def database_ensure(*, people: int, extra_args: list[str]) -> dict[str, Any]:
-    info = _database_seed(people=people, extra_args=extra_args)
+    """The bench database of ``people``: 10,000 (or fewer) seeded by ``seed_demo``; a
+    multiple of 10,000 copied from the 10,000-person one (``bench.multiply``)."""
+    if people > BASE_PEOPLE and people % BASE_PEOPLE:
+        raise SystemExit(f"--people above {BASE_PEOPLE:,}: a multiple of {BASE_PEOPLE:,}")
+    larger = people > BASE_PEOPLE
+    info = _database_seed(
+        people=BASE_PEOPLE if larger else people, extra_args=extra_args, template=larger
+    )
     from bench.scale import organization_scale_up
 
     started = time.perf_counter()
@@ -23,17 +30,41 @@ def database_ensure(*, people: int, extra_args: list[str]) -> dict[str, Any]:
         info["generation_seconds"] = round(
             info.get("generation_seconds", 0) + time.perf_counter() - started, 1
         )
+    if larger:
+        from bench.multiply import organization_multiply
+        from readiness.models import Person
+
+        have = Person.objects.count()
+        if have < people:
+            if have != BASE_PEOPLE:
+                raise SystemExit(f"{BENCH_DB} holds {have} people: drop it and run again.")
+            log(f"Copying the organization up to {people:,} people in {BENCH_DB} …")
+            info["multiply"] = organization_multiply(factor=people // BASE_PEOPLE)
+            info["generation_seconds"] = round(
+                info.get("generation_seconds", 0) + info["multiply"]["seconds"], 1
+            )
+        info["people"] = Person.objects.count()
     return info
 
 
-def _database_seed(*, people: int, extra_args: list[str]) -> dict[str, Any]:
-    """Create, migrate and seed the bench database unless it already holds ``people``."""
-    created = subprocess.run(  # noqa: S603
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", BENCH_DB],  # noqa: S607
+def _createdb(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(  # noqa: S603
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", *args],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def _database_seed(*, people: int, extra_args: list[str], template: bool) -> dict[str, Any]:
+    """Create, migrate and seed the bench database unless it already holds ``people``; with
+    ``template``, start from a copy of the 10,000-person database when it can be copied (no
+    one connected to it), which saves its generation."""
+    created = _createdb("-T", BASE_DB, BENCH_DB) if template else None
+    if created is None or created.returncode:
+        if created is not None and "already exists" not in created.stderr:
+            log(f"Not copied from {BASE_DB} ({created.stderr.strip()}): generating it.")
+        created = _createdb(BENCH_DB)
     if created.returncode and "already exists" not in created.stderr:
         raise SystemExit(created.stderr)
     (ROOT / "var" / "static").mkdir(parents=True, exist_ok=True)  # WhiteNoise's STATIC_ROOT

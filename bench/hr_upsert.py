@@ -1,4 +1,4 @@
-"""(10) the HR upsert of 100,000 people (issue 21: "accepts at least 100,000 people"), as a
+"""(11) the HR upsert of 100,000 people (issue 21: "accepts at least 100,000 people"), as a
 queued job: the request's check of every entry, the worker's dry run and its real run (rolled
 back), against a bare ``executemany`` of the same people into a scratch table (the floor).
 Measured once each: at this size a run takes a minute, and the figure is a size, not a race."""
@@ -92,12 +92,12 @@ def hr_rows(runs: int) -> list[dict]:  # noqa: ARG001 - one run each (see above)
     megabytes = round(len(body) / 2**20, 1)
     return [
         row(
-            f"(10) HR upsert {PEOPLE:,} people: request check",
+            f"(11) HR upsert {PEOPLE:,} people: request check",
             check_ms,
             floor_ms,
             None,
             mb=megabytes,
         ),
-        row("(10) HR upsert: worker's dry run", dry_ms, floor_ms, None),
-        row("(10) HR upsert: worker's real run", real_ms, floor_ms, None, peak_rss_mb=peak),
+        row("(11) HR upsert: worker's dry run", dry_ms, floor_ms, None),
+        row("(11) HR upsert: worker's real run", real_ms, floor_ms, None, peak_rss_mb=peak),
     ]

@@ -126,7 +126,7 @@ def reminder_rows(runs: int) -> list[dict]:
     from django.core.mail.backends import locmem
     from django.db import connection, transaction
 
-    from assessments.reminders import reminders_send
+    from assessments.reminders.run import reminders_send
     from readiness.selectors import TARGETS_SQL
 
     sql = FLOOR_DUE_SQL.format(targets=TARGETS_SQL)
@@ -173,7 +173,7 @@ def reminder_rows(runs: int) -> list[dict]:
     last = sweeps[-1]
     return [
         row(
-            "(5) reminder sweep, 10,000 people",
+            f"(5) reminder sweep, {last['first']['people_checked']:,} people",
             first_ms,
             floor_ms,
             2.0,

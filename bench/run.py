@@ -14,7 +14,11 @@ Run: ``.venv/bin/python -m bench.run [--runs 5] [--load-seconds 20] [--no-load]`
    the same rounds — ``pages.BUDGETS``).
 
 The steps live beside this entry point: ``database``, ``pages`` (1)-(3), ``rules`` (4)-(5),
-``learn_import`` (6), ``selfassess`` (7)-(9), ``hr_upsert`` (10) and ``load``; ``common`` points Django at the bench database.
+``learn_import`` (6), ``selfassess`` (7)-(9), ``sweeps`` (10: the chunked nightly sweeps on one
+and two ``celery worker`` processes; ``--no-workers`` skips it), ``hr_upsert`` (11: 100,000
+people through the HR upsert) and ``load`` (with the mixed row); ``common`` points Django at the
+bench database, named after ``--people`` (a size other than 10,000 is copied from it by
+``multiply``).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from bench.load import load_rows
 from bench.pages import page_rows
 from bench.rules import gap_rows, reminder_rows
 from bench.selfassess import selfassess_rows
+from bench.sweeps import sweep_rows
 
 # --- report --------------------------------------------------------------------------------
 
@@ -114,7 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn/wrk run")
     parser.add_argument(
-        "--only", default="", help="comma-separated: pages,gap,reminders,import,selfassess,hr,load"
+        "--no-workers",
+        action="store_true",
+        help="skip the chunked sweeps on celery worker processes (they need Redis)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated: pages,gap,reminders,import,selfassess,sweeps,hr,load",
     )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -135,10 +147,13 @@ def main(argv: list[str] | None = None) -> int:
         ("reminders", reminder_rows),
         ("import", import_rows),
         ("selfassess", selfassess_rows),
+        ("sweeps", lambda runs: sweep_rows(runs, result["organization"]["people"])),
         ("hr", hr_rows),
     ]
     for name, step in steps:
         if only and name not in only:
+            continue
+        if name == "sweeps" and args.no_workers:
             continue
         log(f"Measuring {name} …")
         rows = step(args.runs)

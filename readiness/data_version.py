@@ -51,6 +51,11 @@ UNTRACKED_MODELS = {
     # kept page (the dashboard is built at each visit from them and says as of when).
     "assessments.dashboardfigureset",
     "assessments.dashboardfigure",
+    # The chunked sweeps' bookkeeping (assessments.sweeps): written by the worker every night,
+    # shown on no page; the snapshot rows they end in are tracked.
+    "assessments.sweep",
+    "assessments.sweepbatch",
+    "assessments.snapshotpart",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"

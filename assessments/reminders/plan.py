@@ -81,6 +81,15 @@ def due_batches(run: ReminderRun, size: int) -> Iterator[list[Reassessment]]:
         yield [statuses[person_id] for person_id in due[start : start + size]]
 
 
+def due_statuses(run: ReminderRun, person_ids: list[int]) -> list[Reassessment]:
+    """The statuses of those of ``person_ids`` who are reachable and due, in id order: a
+    batch task asks again, so that someone who assessed since the sweep was planned is
+    skipped. One statement (then the open cycles), whatever the number of people."""
+    people = _reachable_people().filter(pk__in=person_ids)
+    statuses = people_reassessment(people=people, today=run.today)
+    return [statuses[pk] for pk in sorted(statuses) if statuses[pk].is_due]
+
+
 def sequence_of(run: ReminderRun, status: Reassessment) -> Sequence:
     """The sequence a due person is in: their open cycle's, else their cadence's."""
     person_id = status.person_id

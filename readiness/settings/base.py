@@ -251,6 +251,9 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# People per batch task of the chunked nightly sweeps (reminders, snapshots): several workers
+# share a sweep batch by batch (assessments/sweeps).
+SWEEP_BATCH_SIZE = env.int("SWEEP_BATCH_SIZE", default=500)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- REST framework, API tokens, SCIM, OpenAPI: readiness/settings/api.py ------------------

@@ -27,6 +27,7 @@ VIEW_ONLY = {
     "assessments.assessmentsubmission",
     "assessments.reminder",
     "assessments.readinesssnapshot",
+    "assessments.sweep",
     "catalog.importrun",
     # Webhooks: endpoints are registered on their page or the API (which make and show the
     # secret once); deliveries are written by the events.

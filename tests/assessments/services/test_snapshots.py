@@ -1,15 +1,24 @@
 """Nightly snapshots: one row per team × audience × skill and totals, equal to the rules'
-own aggregates over the same people; re-running a date replaces its rows."""
+own aggregates over the same people; re-running a date replaces its rows; the task in chunks
+(``assessments.sweeps``) writes the same rows, each chunk once, in constant queries."""
 
 import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from assessments.models import ReadinessSnapshot
+from assessments.models import ReadinessSnapshot, SnapshotPart
 from assessments.selectors import group_readiness, skill_readiness
-from assessments.snapshots import snapshots_write
+from assessments.snapshots import (
+    snapshots_batch_write,
+    snapshots_finish,
+    snapshots_plan,
+    snapshots_write,
+)
 from assessments.tasks import write_snapshots
+from readiness.celery import app as celery_app
 from readiness.models import Person
 from tests.assessments.reminder_helpers import at
 from tests.factories import (
@@ -152,8 +161,78 @@ def test_batches_give_the_same_rows(org):
     assert small == large
 
 
-def test_the_task_takes_an_iso_date(org):
-    result = write_snapshots.apply(kwargs={"date": "2026-05-31"}).get()
+@pytest.fixture
+def eager():
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
-    assert result["date"] == "2026-05-31" and result["people"] == 6
+
+def snapshot_rows(date=TODAY) -> dict:
+    return {
+        (r.team_id, r.audience_id, r.skill_id): (
+            r.people_in_scope,
+            r.people_at_target,
+            r.pairs_in_scope,
+            r.pairs_at_target,
+            r.mean_gap,
+            r.people_assessed_within_cadence,
+        )
+        for r in ReadinessSnapshot.objects.filter(date=date)
+    }
+
+
+def test_the_task_takes_an_iso_date(org, eager):
+    result = write_snapshots.delay(date="2026-05-31").get()
+
+    assert result["finished"] and result["date"] == "2026-05-31" and result["people"] == 6
     assert ReadinessSnapshot.objects.filter(date=dt.date(2026, 5, 31)).count() == result["rows"]
+
+
+def test_the_task_in_chunks_writes_the_rows_of_one_run(org, eager, settings):
+    settings.SWEEP_BATCH_SIZE = 2
+    snapshots_write(date=TODAY)
+    whole = snapshot_rows()
+
+    result = write_snapshots.delay(date=TODAY.isoformat()).get()
+
+    assert result["batches"] == 3 and result["rows"] == len(whole)
+    assert snapshot_rows() == whole
+    assert not SnapshotPart.objects.exists()  # summed, then deleted
+
+
+def test_a_chunk_run_twice_writes_its_parts_once_and_the_sum_is_made_once(org):
+    snapshots_write(date=TODAY)
+    whole = snapshot_rows()
+    ReadinessSnapshot.objects.all().delete()
+    sweep, batches = snapshots_plan(date=TODAY, batch_size=4)
+    assert snapshots_batch_write(sweep_id=sweep.pk, number=0, person_ids=batches[0]) is False
+    parts = SnapshotPart.objects.count()
+
+    assert snapshots_batch_write(sweep_id=sweep.pk, number=0, person_ids=batches[0]) is False
+    assert SnapshotPart.objects.count() == parts
+    assert snapshots_batch_write(sweep_id=sweep.pk, number=1, person_ids=batches[1]) is True
+    first = snapshots_finish(sweep_id=sweep.pk)
+    again = snapshots_finish(sweep_id=sweep.pk)
+
+    assert first == again and first["rows"] == len(whole)
+    assert snapshot_rows() == whole
+
+
+@pytest.mark.parametrize("size", [2, 6])
+def test_queries_per_chunk_do_not_grow_with_its_size(org, size):
+    sweep, batches = snapshots_plan(date=TODAY, batch_size=size)
+
+    with CaptureQueriesContext(connection) as queries:
+        snapshots_batch_write(sweep_id=sweep.pk, number=0, person_ids=batches[0])
+
+    # 1 mark the chunk done, 1 the sweep, 1 the chunk's people, 1 the teams' paths, 1 their
+    # required states, 1 their due dates, 1 the open cycles, 1 insert the parts; 1 any chunk
+    # left. Savepoints left out.
+    statements = [
+        q["sql"]
+        for q in queries.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))
+    ]
+    assert len(batches[0]) == size
+    assert len(statements) == 9, "\n".join(statements)
