@@ -105,6 +105,47 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def celery_worker_app(redis_url, django_db_setup):
+    """A Celery app on Redis, on a queue of its own, with a two-thread worker consuming it:
+    started once for the session by the first test that asks (the reminder and webhook worker
+    tests), stopped before the test database goes. Every shared task is registered on it.
+    Its threads open their own connections: the tests that use it are transactional."""
+    import uuid
+
+    from celery import Celery
+    from celery.contrib.testing.worker import start_worker
+
+    import assessments.tasks  # noqa: F401 - registers the shared tasks on every app
+    import readiness.webhooks.tasks  # noqa: F401
+    from readiness.celery import app as project_app
+
+    app = Celery("readiness-tests", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=redis_url,
+        broker_transport_options={},
+        result_backend=redis_url,
+        result_expires=600,
+        task_always_eager=False,
+        task_default_queue=f"readiness-tests-{uuid.uuid4().hex[:12]}",
+        worker_hijack_root_logger=False,
+    )
+    try:
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            perform_ping_check=False,
+            loglevel="WARNING",
+            shutdown_timeout=30,
+        ):
+            yield app
+    finally:
+        project_app.set_current()
+        project_app.set_default()
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright launches Debian's Chromium: Playwright's own browser download is
     neither needed nor possible here."""

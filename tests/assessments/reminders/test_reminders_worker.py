@@ -5,16 +5,12 @@ Locally these tests skip when Redis does not answer; in CI (CI=true or REQUIRE_S
 fail instead. The locmem outbox is shared with the worker threads (same process)."""
 
 import datetime as dt
-import uuid
 
 import pytest
-from celery import Celery
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
 
 from assessments.models import Reminder
-from readiness.celery import app as project_app
 from tests.assessments.reminder_helpers import CrashingBackend
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
@@ -24,37 +20,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 TASK = "assessments.tasks.send_reminders"
 PEOPLE = 20
 TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def worker_app(redis_url):
-    """A Celery app on Redis, on a queue of its own, with a two-thread worker consuming it."""
-    import assessments.tasks  # noqa: F401 - registers the shared tasks on every app
-
-    app = Celery("readiness-tests", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=redis_url,
-        broker_transport_options={},
-        result_backend=redis_url,
-        result_expires=600,
-        task_always_eager=False,
-        task_default_queue=f"readiness-tests-{uuid.uuid4().hex[:12]}",
-        worker_hijack_root_logger=False,
-    )
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ):
-            yield app
-    finally:
-        project_app.set_current()
-        project_app.set_default()
 
 
 @pytest.fixture
@@ -74,18 +39,20 @@ def recipients() -> list[str]:
     return sorted(message.to[0] for message in mail.outbox)
 
 
-def test_twice_in_a_row_sends_each_email_once(worker_app, due_people, mailoutbox):
-    first = run(worker_app).get(timeout=TIMEOUT)
-    second = run(worker_app).get(timeout=TIMEOUT)
+def test_twice_in_a_row_sends_each_email_once(celery_worker_app, due_people, mailoutbox):
+    first = run(celery_worker_app).get(timeout=TIMEOUT)
+    second = run(celery_worker_app).get(timeout=TIMEOUT)
 
     assert first["sent"]["due"] == PEOPLE and second["sent"]["due"] == 0
     assert recipients() == sorted(p.email for p in due_people)
 
 
-def test_twice_at_once_sends_each_email_once(require_postgres, worker_app, due_people, mailoutbox):
+def test_twice_at_once_sends_each_email_once(
+    require_postgres, celery_worker_app, due_people, mailoutbox
+):
     # SQLite locks the whole database for a writer, so true concurrency needs PostgreSQL (CI).
     # Both queued before either runs: the two worker threads take one each, concurrently.
-    results = [run(worker_app), run(worker_app)]
+    results = [run(celery_worker_app), run(celery_worker_app)]
     totals = [result.get(timeout=TIMEOUT)["sent"]["due"] for result in results]
 
     assert sum(totals) == PEOPLE
@@ -94,18 +61,18 @@ def test_twice_at_once_sends_each_email_once(require_postgres, worker_app, due_p
 
 
 def test_a_run_that_crashes_midway_is_finished_by_the_next(
-    worker_app, due_people, mailoutbox, settings
+    celery_worker_app, due_people, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = "tests.assessments.reminder_helpers.CrashingBackend"
     CrashingBackend.limit = PEOPLE // 2
 
-    crashed = run(worker_app)
+    crashed = run(celery_worker_app)
     crashed.get(timeout=TIMEOUT, propagate=False)
     assert crashed.failed() and "crashed mid-batch" in str(crashed.result)
     assert len(mail.outbox) == PEOPLE // 2
 
     CrashingBackend.limit = 1000
-    finished = run(worker_app).get(timeout=TIMEOUT)
+    finished = run(celery_worker_app).get(timeout=TIMEOUT)
 
     assert finished["sent"]["due"] == PEOPLE - PEOPLE // 2
     assert recipients() == sorted(p.email for p in due_people)
