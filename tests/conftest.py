@@ -180,21 +180,24 @@ def _migrated_apps():  # noqa: ANN202
 def _apply_seeds() -> None:
     import importlib
 
-    apps = _migrated_apps()
+    from django.db import transaction
 
+    apps = _migrated_apps()
     framework = importlib.import_module("readiness.migrations.0002_seed_framework")
     resources = importlib.import_module("catalog.migrations.0002_seed_resources")
-    framework.seed_framework(apps, None)
-    resources.seed_resources(apps, None)
-    resources.grant_curator_permissions(apps, None)
-    # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
-    for module, function in (
-        ("assessments.migrations.0003_periodic_tasks", "create_schedule"),
-        ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
-        ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
-        ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+    # One transaction: one commit, not one for each of the ~700 statements.
+    with transaction.atomic():
+        framework.seed_framework(apps, None)
+        resources.seed_resources(apps, None)
+        resources.grant_curator_permissions(apps, None)
+        # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
+        for module, function in (
+            ("assessments.migrations.0003_periodic_tasks", "create_schedule"),
+            ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
+            ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
+            ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
+        ):
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture
