@@ -10,6 +10,7 @@ import datetime as dt
 import smtplib
 
 from celery import Task, shared_task
+from celery.exceptions import Ignore
 from django.conf import settings
 
 from assessments.learning_records.tasks import (  # noqa: F401 - registered for autodiscovery
@@ -113,7 +114,17 @@ def send_reminder_batch(sweep_id: int, number: int, person_ids: list[int]) -> bo
 )
 def send_reminder_digests(sweep_id: int) -> dict:
     """The sweep's managers' digests, once, and its totals across every chunk."""
-    return reminders_digests_send(sweep_id=sweep_id)
+    return _final_result(reminders_digests_send(sweep_id=sweep_id))
+
+
+def _final_result(totals: dict) -> dict:
+    """A final task's result. Two copies can be queued (two batches finishing together both
+    see every batch done) under one task id: the copy that lost the claim while the other is
+    still at work has no totals yet, and must not store that emptiness as the id's result,
+    which whoever waits on the sweep reads (``Ignore``: no state is recorded for it)."""
+    if not totals:
+        raise Ignore()
+    return totals
 
 
 def _queue_final(task: Task, sweep: Sweep) -> None:
@@ -157,7 +168,7 @@ def write_snapshot_batch(sweep_id: int, number: int, person_ids: list[int]) -> b
 def finish_snapshots(sweep_id: int) -> dict:
     """The date's snapshot rows from every chunk's figures, once; then the data-change rows
     compacted (nightly)."""
-    totals = snapshots_finish(sweep_id=sweep_id)
+    totals = _final_result(snapshots_finish(sweep_id=sweep_id))
     return {**totals, "data_changes_compacted": data_changes_compact()}
 
 

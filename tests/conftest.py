@@ -12,6 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 from hypothesis import Phase  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
+from tests.celery_worker import celery_test_worker  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
 
 # --- Hypothesis: the same examples on every run in CI, more of them at night -----------------
@@ -105,6 +106,14 @@ def redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
+def celery_worker_app(redis_url, django_db_setup):
+    """``celery_test_worker`` started once for the session by the first test that asks (the
+    webhook worker tests), stopped before the test database goes."""
+    with celery_test_worker(redis_url) as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     """pytest-playwright launches Debian's Chromium: Playwright's own browser download is
     neither needed nor possible here."""
@@ -139,22 +148,25 @@ def _migrated_apps():  # noqa: ANN202
 def _apply_seeds() -> None:
     import importlib
 
-    apps = _migrated_apps()
+    from django.db import transaction
 
+    apps = _migrated_apps()
     framework = importlib.import_module("readiness.migrations.0002_seed_framework")
     resources = importlib.import_module("catalog.migrations.0002_seed_resources")
-    framework.seed_framework(apps, None)
-    resources.seed_resources(apps, None)
-    resources.grant_curator_permissions(apps, None)
-    # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
-    for module, function in (
-        ("assessments.migrations.0003_periodic_tasks", "create_schedule"),
-        ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
-        ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
-        ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
-        ("assessments.migrations.0015_dashboard_figures", "create_schedule"),
-    ):
-        getattr(importlib.import_module(module), function)(apps, None)
+    # One transaction: one commit, not one for each of the ~700 statements.
+    with transaction.atomic():
+        framework.seed_framework(apps, None)
+        resources.seed_resources(apps, None)
+        resources.grant_curator_permissions(apps, None)
+        # The periodic tasks the migrations put in django-celery-beat's tables (re-runnable too).
+        for module, function in (
+            ("assessments.migrations.0003_periodic_tasks", "create_schedule"),
+            ("assessments.migrations.0007_transcript_sync_schedule", "create_schedule"),
+            ("readiness.migrations.0009_webhook_resume_schedule", "create_entry"),
+            ("assessments.migrations.0013_resource_effectiveness", "create_schedule"),
+            ("assessments.migrations.0015_dashboard_figures", "create_schedule"),
+        ):
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -10,7 +10,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.signals import setting_changed
 from django.db.models import QuerySet
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
@@ -18,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, QueryParameterInvalid, problem_body
+from readiness.api.openapi import is_schema_setting, openapi_schema
 
 
 def query_params(serializer_class: type[serializers.Serializer], request: Request) -> dict:
@@ -46,11 +49,11 @@ class FilterBackend(DjangoFilterBackend):
 @functools.cache
 def documented_parameters() -> tuple[tuple[re.Pattern, dict[str, frozenset[str]]], ...]:
     """Each API path of the schema (as a regex: ``{id}`` is one path segment) → the query
-    parameters it documents, by method. Built once per process from the schema itself (about
-    a second; no query), so what is refused and what is documented cannot drift apart."""
-    from drf_spectacular.generators import SchemaGenerator  # noqa: PLC0415 # only when asked
-
-    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    parameters it documents, by method. Built once per process from the schema that
+    ``/api/schema/`` serves (``openapi_schema``: no query), so what is refused and what is
+    documented cannot drift apart; ``readiness.wsgi`` builds it as a web server's process
+    starts, so no request waits for it."""
+    paths = openapi_schema()["paths"]
     routes = []
     for path, operations in paths.items():
         regex = re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path))
@@ -69,6 +72,12 @@ def documented_parameters() -> tuple[tuple[re.Pattern, dict[str, frozenset[str]]
         )
     # ``/audiences/readiness/`` before ``/audiences/{id}/``: literal segments win, as in the URLs.
     return tuple(sorted(routes, key=lambda route: route[0].pattern.count("[^/]+")))
+
+
+@receiver(setting_changed)
+def _forget_parameters(*, setting: str, **kwargs: Any) -> None:  # noqa: ANN401
+    if is_schema_setting(setting):
+        documented_parameters.cache_clear()
 
 
 def unknown_parameters(path: str, method: str, names: Iterable[str]) -> list[str]:

@@ -28,6 +28,7 @@ from rest_framework.views import APIView
 
 from readiness.api.conditional import conditional
 from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
+from readiness.api.openapi import openapi_schema
 from readiness.api.throttling import add_headers
 
 
@@ -91,13 +92,29 @@ class NotFoundView(APIView):
     post = put = patch = delete = head = options = get
 
 
+class SchemaView(SpectacularAPIView):
+    """drf-spectacular's schema view serving the schema of the process (``openapi_schema``,
+    built once) instead of generating it again at every request; a request for another
+    language or version is generated as drf-spectacular does."""
+
+    def _get_schema_response(self, request: Request) -> Response:
+        if request.GET.get("lang") or request.version or self._get_version_parameter(request):
+            return super()._get_schema_response(request)
+        return Response(
+            data=openapi_schema(),
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, None)}"'
+            },
+        )
+
+
 def api_urls(*app_urlconfs: str) -> tuple[list, str]:
     """The ``api`` namespace for ``include()``: the routes of ``app_urlconfs`` (module paths,
     in the order they are tried) under ``v1/``, then the schema, its docs and a JSON 404."""
     v1 = [path("", include(urlconf)) for urlconf in app_urlconfs]
     patterns = [
         path("v1/", include(_without_login_page(v1))),
-        path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+        path("schema/", login_not_required(SchemaView.as_view()), name="schema"),
         # DRF marks its views login-not-required; the docs are a page: back to the login page.
         path(
             "docs/",

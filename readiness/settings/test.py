@@ -1,7 +1,7 @@
 """Settings for the test suite: fast hashing, in-memory mail, eager-free Celery."""
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, env
+from .base import DATABASES, INSTALLED_APPS, env
 
 # The tests seed the demo organization (``seed_demo``): the development app is installed.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
@@ -22,3 +22,7 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 WEBHOOK_ALLOW_HTTP_LOOPBACK = True
 # The tests' Open Badges issuers are local HTTP servers.
 BADGE_ALLOW_HTTP_LOOPBACK = True
+# PostgreSQL as in production, except the flush after a transactional test: DELETE instead
+# of TRUNCATE, ten times faster (tests/postgresql/base.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "tests.postgresql"

@@ -156,3 +156,69 @@ def test_empty_values_are_alternatives_not_exclusive(api):
     assert {"type": "string", "maxLength": 0} in schema["components"]["schemas"]["Provider"][
         "properties"
     ]["url"]["anyOf"]
+
+
+def _fresh(client) -> dict:  # noqa: ANN001
+    """The schema generated afresh for this caller's request (``?lang=`` is not cached)."""
+    response = client.get("/api/schema/?lang=en-us", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_the_schema_built_once_is_what_each_caller_would_get_afresh(api):
+    """``/api/schema/`` serves the process's schema (readiness.api.openapi), built once: it is
+    the one drf-spectacular generates for each persona's own request."""
+    from readiness.api.openapi import openapi_schema
+
+    openapi_schema.cache_clear()
+    served = api("employee").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert served.json() == _fresh(api("employee")) == _fresh(api("admin"))
+    assert openapi_schema.cache_info().currsize == 1
+    api("admin").get("/api/schema/")
+    assert openapi_schema.cache_info().misses == 1  # the second request built nothing
+
+
+def test_the_unknown_parameter_table_is_the_schemas_query_parameters(api):
+    """UnknownParametersMiddleware refuses exactly what the served schema does not document:
+    its table (built once per process) lists, for each path and method, the schema's query
+    parameters."""
+    import re
+
+    from readiness.api.query import documented_parameters, unknown_parameters
+
+    schema = _fresh(api("admin"))
+    expected = {
+        path: {
+            method.upper(): {
+                p["name"] for p in operation.get("parameters", ()) if p["in"] == "query"
+            }
+            for method, operation in operations.items()
+        }
+        for path, operations in schema["paths"].items()
+    }
+    table = {
+        path: {method: set(names) for method, names in methods.items()}
+        for path, methods in (
+            (re.sub(r"\[\^/\]\+", "{}", regex.pattern).replace("\\", ""), methods)
+            for regex, methods in documented_parameters()
+        )
+    }
+    assert table == {re.sub(r"\{[^}]+\}", "{}", path): m for path, m in expected.items()}
+    for path, methods in expected.items():
+        concrete = re.sub(r"\{[^}]+\}", "7", path)
+        for method, names in methods.items():
+            assert unknown_parameters(concrete, method, [*names, "colour"]) == ["colour"], path
+
+
+def test_a_schema_setting_changed_forgets_the_schema_and_the_table(api, settings):
+    from readiness.api.openapi import openapi_schema
+    from readiness.api.query import documented_parameters
+
+    documented_parameters()
+    before = api("admin").get("/api/schema/").content
+    settings.API_MAX_PAGE_SIZE = 77
+    assert openapi_schema.cache_info().currsize == documented_parameters.cache_info().currsize == 0
+    after = api("admin").get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert "1 to 77" in after.content.decode() and "1 to 77" not in before.decode()
+    settings.EMAIL_SUBJECT_PREFIX = "[other] "  # not a schema setting: kept
+    assert openapi_schema.cache_info().currsize == 1

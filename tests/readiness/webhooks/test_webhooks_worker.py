@@ -6,13 +6,8 @@ send it once.
 Locally these tests skip when Redis does not answer; in CI (CI=true or REQUIRE_SERVICES=1) they
 fail instead."""
 
-import uuid
-
 import pytest
-from celery import Celery
-from celery.contrib.testing.worker import start_worker
 
-from readiness.celery import app as project_app
 from readiness.webhooks.models import DeliveryStatus, EventType, WebhookDelivery
 from readiness.webhooks.services import TASK_NAME, event_emit, webhook_endpoint_create
 from tests.readiness.webhooks.webhook_receiver import Receiver
@@ -20,37 +15,6 @@ from tests.readiness.webhooks.webhook_receiver import Receiver
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def worker_app(redis_url):
-    """A Celery app on Redis, on a queue of its own, with a two-thread worker consuming it."""
-    import readiness.webhooks.tasks  # noqa: F401 - registers the shared tasks on every app
-
-    app = Celery("readiness-webhook-tests", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=redis_url,
-        broker_transport_options={},
-        result_backend=redis_url,
-        result_expires=600,
-        task_always_eager=False,
-        task_default_queue=f"readiness-webhook-tests-{uuid.uuid4().hex[:12]}",
-        worker_hijack_root_logger=False,
-    )
-    try:
-        with start_worker(
-            app,
-            pool="threads",
-            concurrency=2,
-            perform_ping_check=False,
-            loglevel="WARNING",
-            shutdown_timeout=30,
-        ):
-            yield app
-    finally:
-        project_app.set_current()
-        project_app.set_default()
 
 
 @pytest.fixture
@@ -74,12 +38,12 @@ def _delivery(server) -> int:
     return delivery_id
 
 
-def test_fails_twice_then_succeeds_through_celery_retries(worker_app, receiver, settings):
+def test_fails_twice_then_succeeds_through_celery_retries(celery_worker_app, receiver, settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 0  # the back-off's shape is tested without a worker
     server = receiver([500, 500, 200])
     delivery_id = _delivery(server)
 
-    result = worker_app.send_task(TASK_NAME, args=[delivery_id])
+    result = celery_worker_app.send_task(TASK_NAME, args=[delivery_id])
 
     assert result.get(timeout=TIMEOUT) == "succeeded"
     delivery = WebhookDelivery.objects.get(pk=delivery_id)
@@ -93,12 +57,12 @@ def test_fails_twice_then_succeeds_through_celery_retries(worker_app, receiver, 
     assert server.processed == [server.received[0].event["id"]]
 
 
-def test_two_tasks_for_one_delivery_send_it_once(require_postgres, worker_app, receiver):
+def test_two_tasks_for_one_delivery_send_it_once(require_postgres, celery_worker_app, receiver):
     # SQLite locks the whole database for a writer, so true concurrency needs PostgreSQL (CI).
     server = receiver([200])
     delivery_id = _delivery(server)
 
-    results = [worker_app.send_task(TASK_NAME, args=[delivery_id]) for _ in range(2)]
+    results = [celery_worker_app.send_task(TASK_NAME, args=[delivery_id]) for _ in range(2)]
 
     assert [r.get(timeout=TIMEOUT) for r in results] == ["succeeded", "succeeded"]
     assert len(server.received) == 1
