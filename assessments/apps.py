@@ -28,6 +28,7 @@ class AssessmentsConfig(AppConfig):
         from catalog.person_side import PersonSide, person_side_register
         from catalog.signals import resources_retiring
         from readiness.models import AudienceRequirement, Person, Role, RoleRequirement, Skill, Team
+        from readiness.signals import organization_changed
 
         # What the catalog's pages show of the person side (catalog may not import us).
         person_side_register(
@@ -48,7 +49,11 @@ class AssessmentsConfig(AppConfig):
                     sender=model,
                     dispatch_uid=f"assessments_effectiveness_{model.__name__}_{signal is post_save}",
                 )
-        # What moves the dashboard's figures (ratings: services.me; bulk writes: nightly).
+        # What moves the dashboard's figures (ratings: services.me; the HR upsert's bulk
+        # writes: readiness.signals.organization_changed; other bulk writes: nightly).
+        organization_changed.connect(
+            dashboard_figures_moved, dispatch_uid="assessments_dashboard_organization"
+        )
         for moving in (
             AssessmentSubmission,
             AssessmentCycle,

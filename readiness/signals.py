@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import Signal
 from django.utils import timezone
+
+#: Sent after a bulk write of people and teams (the HR upsert, and SCIM through it), which
+#: sends no ``post_save``: ``sender`` is the writer. Apps keeping figures over the organization
+#: (the dashboard's) listen; readiness imports none of them.
+organization_changed = Signal()
 
 
 def person_touch_on_user_save(

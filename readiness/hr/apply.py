@@ -17,6 +17,7 @@ from readiness.hr.changes import Change
 from readiness.hr.paths import PATH_SEPARATOR, norm_path
 from readiness.hr.plan import USER_FIELDS, HrPlan
 from readiness.models import Person, Team
+from readiness.signals import organization_changed
 
 BATCH_SIZE = 500
 #: Account fields an upsert may write: the names, plus (found by external id) a changed email,
@@ -49,6 +50,8 @@ def apply_plan(plan: HrPlan, *, changed_by: Any, reason: str) -> None:
         changed_people=changed_people,
         users_by_email=plan.known.users_by_email,
     )
+    if any(c.action != "unchanged" for c in (*plan.result.teams, *plan.result.people)):
+        organization_changed.send(sender=apply_plan)
 
 
 def _create_teams(plan: HrPlan, teams_by_path: dict[str, Team]) -> None:

@@ -195,3 +195,26 @@ def test_the_page_reads_no_person_one_by_one(client, leadership_org, django_asse
     with mock.patch("assessments.selectors.dashboard.build.readiness_cube") as live:
         assert client.get(URL).status_code == 200
     live.assert_not_called()
+
+
+def test_an_hr_upsert_that_changes_people_queues_a_refresh(
+    leadership_org, django_capture_on_commit_callbacks
+):
+    """The HR upsert (and SCIM through it) writes in bulk, which sends no ``post_save``: it
+    says so with ``readiness.signals.organization_changed``. A dry run, or an upsert that
+    changes nothing, queues nothing."""
+    from readiness.hr.upsert import hr_upsert
+
+    entry = {"email": leadership_org.devs[0].user.email, "job_title": "Staff engineer"}
+    with mock.patch.object(refresh_dashboard_figures, "apply_async") as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            hr_upsert(teams=[], people=[entry], dry_run=True)
+        assert queued.call_count == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            hr_upsert(teams=[], people=[entry])
+        queued.assert_called_once_with(countdown=service.DEBOUNCE_SECONDS)
+        dashboard_figures_refresh()  # clears the marker
+        with django_capture_on_commit_callbacks(execute=True):
+            result = hr_upsert(teams=[], people=[entry])
+        assert result.summary()["people"]["unchanged"] == 1
+        assert queued.call_count == 1
