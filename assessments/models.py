@@ -25,6 +25,7 @@ from assessments.models_dashboard import (  # noqa: F401 - models of the app
     DashboardFigure,
     DashboardFigureSet,
     FigureKind,
+    ReadinessSnapshot,
 )
 from assessments.sweeps.models import (  # noqa: F401 - models of the app
     SnapshotPart,
@@ -367,41 +368,3 @@ class CycleParticipation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} in {self.cycle}"
-
-
-class ReadinessSnapshot(models.Model):
-    """Aggregates written nightly; a null team/audience/skill means "all"."""
-
-    date = models.DateField(db_index=True)
-    team = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
-    )
-    audience = models.ForeignKey(
-        Audience, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
-    )
-    skill = models.ForeignKey(
-        Skill, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
-    )
-    people_in_scope = models.PositiveIntegerField()
-    people_at_target = models.PositiveIntegerField()
-    pairs_in_scope = models.PositiveIntegerField(default=0)
-    pairs_at_target = models.PositiveIntegerField(default=0)
-    mean_gap = models.FloatField()
-    people_assessed_within_cadence = models.PositiveIntegerField()
-
-    class Meta:
-        ordering = ["-date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["date", "team", "audience", "skill"],
-                name="one_snapshot_per_scope_and_date",
-                nulls_distinct=False,
-            ),
-            models.CheckConstraint(
-                condition=Q(people_at_target__lte=F("people_in_scope")),
-                name="snapshot_at_target_within_scope",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.team or 'all teams'} / {self.audience or 'all'} / {self.skill or 'all'}"

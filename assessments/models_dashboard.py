@@ -1,4 +1,6 @@
-"""The leadership dashboard's figures, kept by the worker (``services.dashboard``).
+"""The leadership dashboard's figures, kept by the worker: the current ones
+(``services.dashboard``) and the nightly snapshots its trends are drawn from
+(``snapshots``).
 
 A ``DashboardFigureSet`` is one computation of the readiness cube (``selectors.cube``) over
 every active person; its ``DashboardFigure`` rows are the cube's cells, per team and role (and
@@ -10,6 +12,9 @@ readers see the old set or the new one, never a mix.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
+
+from readiness.models import Audience, Skill, Team
 
 
 class DashboardFigureSet(models.Model):
@@ -64,3 +69,41 @@ class DashboardFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} team={self.team_id} role={self.role_id} skill={self.skill_id}"
+
+
+class ReadinessSnapshot(models.Model):
+    """Aggregates written nightly; a null team/audience/skill means "all"."""
+
+    date = models.DateField(db_index=True)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    audience = models.ForeignKey(
+        Audience, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.CASCADE, related_name="snapshots"
+    )
+    people_in_scope = models.PositiveIntegerField()
+    people_at_target = models.PositiveIntegerField()
+    pairs_in_scope = models.PositiveIntegerField(default=0)
+    pairs_at_target = models.PositiveIntegerField(default=0)
+    mean_gap = models.FloatField()
+    people_assessed_within_cadence = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "team", "audience", "skill"],
+                name="one_snapshot_per_scope_and_date",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(people_at_target__lte=F("people_in_scope")),
+                name="snapshot_at_target_within_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.team or 'all teams'} / {self.audience or 'all'} / {self.skill or 'all'}"
