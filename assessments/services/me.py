@@ -26,7 +26,8 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import SkillState, open_cycles_by_person, person_skill_states
+from assessments.selectors import SkillState, open_cycles_by_person
+from assessments.selectors.own_ratings import SelfRating, latest_self_ratings
 from assessments.services.dashboard import dashboard_figures_refresh_later
 from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import TrainingResource
@@ -148,7 +149,7 @@ def self_assessment_version(*, person: Person) -> int:
 
 
 def _self_changes(
-    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState]
+    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState | SelfRating]
 ) -> list[RatingInput]:
     """The entries that change something of the person's self rating of their skill: the
     level, the interest, or a note or evidence link given. A rating is a change, a
@@ -166,7 +167,14 @@ def _self_changes(
     ]
 
 
-@transaction.atomic
+@dataclass(frozen=True, slots=True)
+class SelfAssessmentSaved:
+    """What a self-assessment recorded: its submission and the ratings it appended."""
+
+    submission: AssessmentSubmission
+    ratings: list[SkillRating]
+
+
 def self_assessment_submit(
     *,
     person: Person,
@@ -176,15 +184,35 @@ def self_assessment_submit(
     version: int | None = None,
     states: Mapping[int, SkillState] | None = None,
 ) -> AssessmentSubmission:
+    """Record a self-assessment (``self_assessment_record``) and return its submission."""
+    return self_assessment_record(
+        person=person, entries=entries, user=user, cycle=cycle, version=version, states=states
+    ).submission
+
+
+@transaction.atomic
+def self_assessment_record(
+    *,
+    person: Person,
+    entries: Iterable[RatingInput],
+    user: User,
+    cycle: AssessmentCycle | None = None,
+    version: int | None = None,
+    states: Mapping[int, SkillState] | None = None,
+) -> SelfAssessmentSaved:
     """Record a self-assessment: append ratings for the skills that changed only (inside a
     cycle too) and a submission, which restarts the cadence and counts for ``cycle``.
 
     ``version`` is the token the form was rendered with; a stale form is refused.
     ``states`` are the person's states (``person_skill_states``) if the caller has just read
-    them (the form does, to validate), else they are read here. Give them only with
-    ``version``: read after the form was drawn, they are as current as the version check,
-    since the self levels and interests they hold change only through this function, which
-    always records a submission — any change since the form was drawn makes it stale.
+    them (the form does, to validate), else the latest self ratings of the skills given are
+    read here (``latest_self_ratings``: the same values, for those skills only). Give them
+    only with ``version``: read after the form was drawn, they are as current as the version
+    check, since the self levels and interests they hold change only through this function,
+    which always records a submission — any change since the form was drawn makes it stale.
+
+    The ratings returned are the rows as saved (ids included), ``rated_by`` being ``user``:
+    an API answer shows them without reading them back.
     """
     if version is not None and version != self_assessment_version(person=person):
         raise ValidationError(
@@ -192,12 +220,12 @@ def self_assessment_submit(
             "Review the current values and save again.",
             code="stale",
         )
+    entries = list(entries)
+    if states is None:
+        states = latest_self_ratings(person_id=person.pk, skill_ids=[e.skill_id for e in entries])
     now = timezone.now()
     rows = _validated_ratings(
-        inputs=_self_changes(
-            entries=entries,
-            states=person_skill_states(person=person) if states is None else states,
-        ),
+        inputs=_self_changes(entries=entries, states=states),
         default_person_id=person.pk,
         source=RatingSource.SELF,
         rated_by=user,
@@ -206,13 +234,14 @@ def self_assessment_submit(
     )
     SkillRating.objects.bulk_create(rows)
     _ratings_recorded(rows)
-    return AssessmentSubmission.objects.create(
+    submission = AssessmentSubmission.objects.create(
         person=person,
         cycle=cycle,
         kind=SubmissionKind.FULL,
         changed_skills=len(rows),
         submitted_at=now,
     )
+    return SelfAssessmentSaved(submission=submission, ratings=rows)
 
 
 @transaction.atomic
