@@ -18,7 +18,7 @@ from bench.common import interleaved, row
 API_URL = "/api/v1/ratings/self-assessment/"
 #: The API's save at most this multiple of the form's, measured in the same rounds (the
 #: form's POST with one level given is the page's floor for the same write).
-FORM_BUDGET = 1.25
+FORM_BUDGET = 1.0
 
 
 def save_rows(runs: int) -> list[dict]:
