@@ -180,12 +180,16 @@ function request()
   n = n + 1
   local who = sessions[(n * 7 + thread_id) % #sessions + 1]
   if n % 20 == 0 then
+    -- The k-th save of the thread: the savers, skills and levels take turns too (n alone,
+    -- a multiple of 20, would pick the same employee, skill and level every time).
+    local k = n / 20
+    local saver = sessions[(k * 7 + thread_id) % #sessions + 1]
     local body = string.format(
       '{{"ratings": [{{"skill": %d, "level": %d, "note": "{mark}-%d-%d"}}]}}',
-      skills[n % #skills + 1], n % 5, thread_id, n)
+      skills[k % #skills + 1], k % 5, thread_id, n)
     return wrk.format("POST", "/api/v1/ratings/self-assessment/", {{
-      ["Cookie"] = "sessionid=" .. who[1] .. "; csrftoken=" .. who[2],
-      ["X-CSRFToken"] = who[3],
+      ["Cookie"] = "sessionid=" .. saver[1] .. "; csrftoken=" .. saver[2],
+      ["X-CSRFToken"] = saver[3],
       ["Content-Type"] = "application/json"}}, body)
   end
   if n % 2 == 0 then
