@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import ROOT, log
@@ -99,6 +100,8 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         start_new_session=True,
     )
     rows = []
+    mixed: dict = {}
+    mixed_cleanup = None
     try:
         _wait_for_port(port, server)
         import urllib.request
@@ -125,7 +128,7 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         _, trivial_path, trivial_header = targets[0]
         trivial = wrk(base + trivial_path, trivial_header, seconds, connections)
         trivial_runs.append(trivial)
-        mixed = mixed_load(base, team, manager, seconds, connections)
+        mixed, mixed_cleanup = mixed_load(base, team, manager, seconds, connections)
         mixed["share_of_trivial"] = round(mixed["rps"] / trivial["rps"], 3)
         rows.append(mixed)
         log(f"  load {mixed['name']}: {mixed} (trivial view: {trivial['rps']} req/s)")
@@ -133,6 +136,8 @@ def load_rows(seconds: int, connections: int) -> list[dict]:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         ApiToken.objects.filter(user=employee, name="bench").delete()
+        if mixed_cleanup is not None:
+            mixed["ratings_saved"] = mixed_cleanup()
     if trivial_runs:
         middle = sorted(trivial_runs, key=lambda run: run["rps"])[len(trivial_runs) // 2]
         rows.insert(
@@ -175,12 +180,16 @@ function request()
   n = n + 1
   local who = sessions[(n * 7 + thread_id) % #sessions + 1]
   if n % 20 == 0 then
+    -- The k-th save of the thread: the savers, skills and levels take turns too (n alone,
+    -- a multiple of 20, would pick the same employee, skill and level every time).
+    local k = n / 20
+    local saver = sessions[(k * 7 + thread_id) % #sessions + 1]
     local body = string.format(
       '{{"ratings": [{{"skill": %d, "level": %d, "note": "{mark}-%d-%d"}}]}}',
-      skills[n % #skills + 1], n % 5, thread_id, n)
+      skills[k % #skills + 1], k % 5, thread_id, n)
     return wrk.format("POST", "/api/v1/ratings/self-assessment/", {{
-      ["Cookie"] = "sessionid=" .. who[1] .. "; csrftoken=" .. who[2],
-      ["X-CSRFToken"] = who[3],
+      ["Cookie"] = "sessionid=" .. saver[1] .. "; csrftoken=" .. saver[2],
+      ["X-CSRFToken"] = saver[3],
       ["Content-Type"] = "application/json"}}, body)
   end
   if n % 2 == 0 then
@@ -191,9 +200,17 @@ end
 """
 
 
-def mixed_load(base: str, team, manager, seconds: int, connections: int) -> dict:  # noqa: ANN001
+def mixed_load(
+    base: str,
+    team,  # noqa: ANN001
+    manager,  # noqa: ANN001
+    seconds: int,
+    connections: int,
+) -> tuple[dict, Callable[[], int]]:
     """wrk on /me/ (the team's employees) and the team map (its manager) while one request
-    in twenty saves a rating; the saved ratings (and their submissions) are deleted after."""
+    in twenty saves a rating; and the call that deletes the saved ratings (and their
+    submissions), returning how many there were. Call it once the server has stopped: a save
+    still in flight when wrk stops commits after wrk returns, and would be left behind."""
     import secrets
     import tempfile
 
@@ -237,21 +254,20 @@ def mixed_load(base: str, team, manager, seconds: int, connections: int) -> dict
         script.write(lua)
         script.flush()
         result = wrk(base + "/", "", seconds, connections, script=script.name)
-    with connection.cursor() as cursor:
-        # Ratings are append-only in the app; the bench takes its own back in SQL.
-        cursor.execute("DELETE FROM assessments_skillrating WHERE note LIKE %s", [f"{mark}-%"])
-        saves = cursor.rowcount
-        cursor.execute(
-            "DELETE FROM assessments_assessmentsubmission WHERE submitted_at >= %s"
-            " AND person_id = ANY(%s)",
-            [started, [person.pk for person in people]],
-        )
-    return {
-        "name": MIXED,
-        "url": "/me/ + team map + POST ratings",
-        **result,
-        "ratings_saved": saves,
-    }
+
+    def cleanup() -> int:
+        with connection.cursor() as cursor:
+            # Ratings are append-only in the app; the bench takes its own back in SQL.
+            cursor.execute("DELETE FROM assessments_skillrating WHERE note LIKE %s", [f"{mark}-%"])
+            saves = cursor.rowcount
+            cursor.execute(
+                "DELETE FROM assessments_assessmentsubmission WHERE submitted_at >= %s"
+                " AND person_id = ANY(%s)",
+                [started, [person.pk for person in people]],
+            )
+        return saves
+
+    return {"name": MIXED, "url": "/me/ + team map + POST ratings", **result}, cleanup
 
 
 def _free_port() -> int:

@@ -14,7 +14,8 @@ Run: ``.venv/bin/python -m bench.run [--runs 5] [--load-seconds 20] [--no-load]`
    the same rounds — ``pages.BUDGETS``).
 
 The steps live beside this entry point: ``database``, ``pages`` (1)-(3), ``rules`` (4)-(5),
-``learn_import`` (6), ``selfassess`` (7)-(9), ``sweeps`` (10: the chunked nightly sweeps on one
+``learn_import`` (6), ``selfassess`` (7)-(9), ``save`` (12: one rating saved through the
+API and through the form), ``sweeps`` (10: the chunked nightly sweeps on one
 and two ``celery worker`` processes; ``--no-workers`` skips it), ``hr_upsert`` (11: 100,000
 people through the HR upsert) and ``load`` (with the mixed row); ``common`` points Django at the
 bench database, named after ``--people`` (a size other than 10,000 is copied from it by
@@ -44,6 +45,7 @@ from bench.learn_import import import_rows
 from bench.load import load_rows
 from bench.pages import page_rows
 from bench.rules import gap_rows, reminder_rows
+from bench.save import save_rows
 from bench.selfassess import selfassess_rows
 from bench.sweeps import sweep_rows
 
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated: pages,gap,reminders,import,selfassess,sweeps,hr,load",
+        help="comma-separated: pages,gap,reminders,import,selfassess,save,sweeps,hr,load",
     )
     args = parser.parse_args(argv)
     only = set(filter(None, args.only.split(",")))
@@ -147,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         ("reminders", reminder_rows),
         ("import", import_rows),
         ("selfassess", selfassess_rows),
+        ("save", save_rows),
         ("sweeps", lambda runs: sweep_rows(runs, result["organization"]["people"])),
         ("hr", hr_rows),
     ]

@@ -1,7 +1,8 @@
 """Writes of the person side: ratings (append-only), submissions and learning-plan items.
 
 Every form, API endpoint and import goes through these functions, so that the same bad input
-gets the same refusal everywhere and nothing is ever half-saved.
+gets the same refusal everywhere (``services.ratings``: the rating input and its validation,
+re-exported here) and nothing is ever half-saved.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import SkillState, open_cycles_by_person, person_skill_states
+from assessments.selectors import SkillState, open_cycles_by_person
+from assessments.selectors.own_ratings import SelfRating, latest_self_ratings
 from assessments.services.dashboard import dashboard_figures_refresh_later
 from assessments.services.effectiveness import effectiveness_refresh_later
+from assessments.services.ratings import RatingInput, validated_ratings
+from assessments.services.ratings import RatingsInvalid as RatingsInvalid  # re-exported
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill
 from readiness.webhooks.models import EventType
@@ -36,100 +40,6 @@ from readiness.webhooks.services import event_emit
 
 if TYPE_CHECKING:
     from assessments.recommendations import PlanSuggestion
-
-
-@dataclass(frozen=True, slots=True)
-class RatingInput:
-    """One rating to record; ``person_id`` is implied for self-assessments."""
-
-    skill_id: int
-    level: int
-    person_id: int | None = None
-    interest: int | None = None
-    note: str = ""
-    evidence_url: str = ""
-
-
-def _validated_ratings(
-    *,
-    inputs: Iterable[RatingInput],
-    default_person_id: int | None,
-    source: str,
-    rated_by: User | None,
-    cycle: AssessmentCycle | None,
-    at: dt.datetime,
-) -> list[SkillRating]:
-    """Build rating rows and validate them all, raising one ValidationError for every bad row.
-
-    Foreign keys are checked in one query (not one per row): only active skills.
-    The other fields are validated once per distinct set of their values (``source``, ``at``
-    are the same for every row): a self-assessment of 164 skills holds a handful (five levels,
-    no note), and validating is a pure function of them.
-    """
-    inputs = list(inputs)
-    # The active framework's ids (a few hundred), rather than a statement naming every skill
-    # of the inputs (164 for a full self-assessment), which costs more to build and to run.
-    # Unordered: the skills' default order joins their categories.
-    active_skills = set(
-        Skill.objects.filter(is_active=True).order_by().values_list("pk", flat=True)
-    )
-    rows, errors = [], {}
-    checked: dict[tuple, ValidationError | None] = {}
-    for index, entry in enumerate(inputs):
-        person_id = entry.person_id or default_person_id
-        if person_id is None:  # a caller's mistake: every rating names its person
-            raise ValueError("A rating without a person (and no default person).")
-        rating = SkillRating(
-            person_id=person_id,
-            skill_id=entry.skill_id,
-            level=entry.level,
-            source=source,
-            rated_by=rated_by,
-            cycle=cycle,
-            interest=entry.interest,
-            note=entry.note or "",
-            evidence_url=entry.evidence_url or "",
-            created_at=at,
-        )
-        error: ValidationError | None
-        if entry.skill_id not in active_skills:
-            error = ValidationError({"skill": "This skill is not in the skills framework."})
-        else:
-            key = (entry.level, entry.interest, rating.note, rating.evidence_url)
-            if key not in checked:
-                checked[key] = _invalid(rating)
-            error = checked[key]
-        if error is not None:
-            errors[(person_id, entry.skill_id, index)] = error
-            continue
-        rows.append(rating)
-    if errors:
-        raise RatingsInvalid(errors)
-    return rows
-
-
-def _invalid(rating: SkillRating) -> ValidationError | None:
-    """What is wrong with the fields of ``rating`` other than its foreign keys, or None."""
-    try:
-        # The check constraints repeat the field validators (level, interest, source) and
-        # Django validates each with one query per row: skip them, keep saves constant.
-        rating.full_clean(
-            exclude=["person", "skill", "rated_by", "cycle"], validate_constraints=False
-        )
-    except ValidationError as error:
-        return error
-    return None
-
-
-class RatingsInvalid(ValidationError):
-    """Several ratings failed validation; ``errors_by_key`` maps (person, skill, index) to each."""
-
-    def __init__(self, errors: dict) -> None:
-        self.errors_by_key = errors
-        messages = []
-        for error in errors.values():
-            messages.extend(error.messages)
-        super().__init__(messages)
 
 
 def submission_cycle(*, person: Person, today: dt.date | None = None) -> AssessmentCycle | None:
@@ -148,7 +58,7 @@ def self_assessment_version(*, person: Person) -> int:
 
 
 def _self_changes(
-    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState]
+    *, entries: Iterable[RatingInput], states: Mapping[int, SkillState | SelfRating]
 ) -> list[RatingInput]:
     """The entries that change something of the person's self rating of their skill: the
     level, the interest, or a note or evidence link given. A rating is a change, a
@@ -166,7 +76,14 @@ def _self_changes(
     ]
 
 
-@transaction.atomic
+@dataclass(frozen=True, slots=True)
+class SelfAssessmentSaved:
+    """What a self-assessment recorded: its submission and the ratings it appended."""
+
+    submission: AssessmentSubmission
+    ratings: list[SkillRating]
+
+
 def self_assessment_submit(
     *,
     person: Person,
@@ -176,15 +93,33 @@ def self_assessment_submit(
     version: int | None = None,
     states: Mapping[int, SkillState] | None = None,
 ) -> AssessmentSubmission:
+    """Record a self-assessment (``self_assessment_record``) and return its submission."""
+    return self_assessment_record(
+        person=person, entries=entries, user=user, cycle=cycle, version=version, states=states
+    ).submission
+
+
+@transaction.atomic
+def self_assessment_record(
+    *,
+    person: Person,
+    entries: Iterable[RatingInput],
+    user: User,
+    cycle: AssessmentCycle | None = None,
+    version: int | None = None,
+    states: Mapping[int, SkillState] | None = None,
+) -> SelfAssessmentSaved:
     """Record a self-assessment: append ratings for the skills that changed only (inside a
     cycle too) and a submission, which restarts the cadence and counts for ``cycle``.
 
     ``version`` is the token the form was rendered with; a stale form is refused.
     ``states`` are the person's states (``person_skill_states``) if the caller has just read
-    them (the form does, to validate), else they are read here. Give them only with
-    ``version``: read after the form was drawn, they are as current as the version check,
-    since the self levels and interests they hold change only through this function, which
-    always records a submission — any change since the form was drawn makes it stale.
+    them (the form does, to validate), else the latest self ratings of the skills given are
+    read here (``latest_self_ratings``: the same values, for those skills only). Give them
+    only with ``version``: read after the form was drawn, they are as current as the version
+    check, since the self levels and interests they hold change only through this function,
+    which always records a submission — any change since the form was drawn makes it stale.
+    The ratings come back as saved (ids included): an API answer needs not read them again.
     """
     if version is not None and version != self_assessment_version(person=person):
         raise ValidationError(
@@ -192,12 +127,15 @@ def self_assessment_submit(
             "Review the current values and save again.",
             code="stale",
         )
+    entries = list(entries)
+    current: Mapping[int, SkillState | SelfRating] = (
+        states
+        if states is not None
+        else latest_self_ratings(person_id=person.pk, skill_ids=[e.skill_id for e in entries])
+    )
     now = timezone.now()
-    rows = _validated_ratings(
-        inputs=_self_changes(
-            entries=entries,
-            states=person_skill_states(person=person) if states is None else states,
-        ),
+    rows = validated_ratings(
+        inputs=_self_changes(entries=entries, states=current),
         default_person_id=person.pk,
         source=RatingSource.SELF,
         rated_by=user,
@@ -206,13 +144,14 @@ def self_assessment_submit(
     )
     SkillRating.objects.bulk_create(rows)
     _ratings_recorded(rows)
-    return AssessmentSubmission.objects.create(
+    submission = AssessmentSubmission.objects.create(
         person=person,
         cycle=cycle,
         kind=SubmissionKind.FULL,
         changed_skills=len(rows),
         submitted_at=now,
     )
+    return SelfAssessmentSaved(submission=submission, ratings=rows)
 
 
 @transaction.atomic
@@ -231,7 +170,7 @@ def self_assessment_confirm(
 def manager_ratings_record(*, manager: User, entries: Iterable[RatingInput]) -> list[SkillRating]:
     """Append manager ratings (each entry names its person). The caller checks that ``manager``
     manages every person named (``readiness.selectors.people_managed_by``)."""
-    rows = _validated_ratings(
+    rows = validated_ratings(
         inputs=entries,
         default_person_id=None,
         source=RatingSource.MANAGER,

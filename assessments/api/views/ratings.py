@@ -24,7 +24,7 @@ from assessments.services.me import (
     RatingInput,
     RatingsInvalid,
     manager_ratings_record,
-    self_assessment_submit,
+    self_assessment_record,
     submission_cycle,
 )
 from readiness.api.exceptions import Conflict
@@ -119,10 +119,12 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
         ratings = data.validated_data["ratings"]
         cycle = submission_cycle(person=person)
         try:
-            submission = self_assessment_submit(
+            saved = self_assessment_record(
                 person=person,
                 entries=_entries(ratings),
-                user=api_user(request),
+                # The account as loaded with the person (the same one as the request's): the
+                # rows answered carry it as ``rated_by``, its person record already known.
+                user=person.user,
                 cycle=cycle,
                 version=data.validated_data["version"],
             )
@@ -132,13 +134,9 @@ class SkillRatingViewSet(viewsets.ReadOnlyModelViewSet):
             if error.code == "stale":
                 raise Conflict(error.messages[0]) from error
             raise
-        rows = (
-            SkillRating.objects.filter(
-                person=person, source=RatingSource.SELF, created_at=submission.submitted_at
-            )
-            .select_related("rated_by__person")
-            .order_by("skill_id", "pk")
-        )
+        submission = saved.submission
+        # The rows as saved, in the order the list reads them back: not read again.
+        rows = sorted(saved.ratings, key=lambda rating: (rating.skill_id, rating.pk))
         result = {"submission": submission, "ratings": rows}
         return created(
             request,

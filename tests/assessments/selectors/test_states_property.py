@@ -20,6 +20,7 @@ from assessments.selectors import (
     skill_states,
     skill_states_iter,
 )
+from assessments.selectors.own_ratings import latest_self_ratings
 from catalog.certifications.models import Certification, CertificationSkill
 from readiness.models import (
     Audience,
@@ -390,6 +391,15 @@ def test_set_based_rules_equal_naive_rules(org, time_machine):
         assert skill_states(people=scope, required_only=True) == [
             s for s in states if s.target is not None
         ]
+        # What a save compares its entries with: the states' self level and interest.
+        for person in people:
+            assert latest_self_ratings(
+                person_id=person.pk, skill_ids=[skill.pk for skill in skills]
+            ) == {
+                s.skill_id: (s.self_level, s.interest)
+                for s in states
+                if s.person_id == person.pk and s.self_level is not None
+            }
 
         # Aggregates agree with the naive pairs too.
         per_person = people_readiness(people=scope)
