@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
 from assessments.selectors import SkillState
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import Person
@@ -48,6 +50,59 @@ class Candidate:
 def _fits(resource_audience_ids: set[int], audience_ids: set[int]) -> bool:
     """A resource fits a person when it names their audience, Everyone, or no audience."""
     return not resource_audience_ids or bool(resource_audience_ids & audience_ids)
+
+
+def fits_condition(audience_id: int | None) -> Q:
+    """``_fits`` written as a condition on resource links (``ResourceSkill``), for a person of
+    audience ``audience_id`` (None: no role): the resource names no audience, Everyone (the
+    one audience marked so) or theirs. Lets one statement return only the links that fit,
+    instead of reading the Everyone audience and every link's audiences to filter in Python;
+    a test holds the two to the same candidates."""
+    named = TrainingResource.audiences.through.objects.filter(
+        trainingresource_id=OuterRef("resource_id")
+    )
+    fitting = Q(audience__is_everyone=True)
+    if audience_id is not None:
+        fitting |= Q(audience_id=audience_id)
+    return ~Exists(named) | Exists(named.filter(fitting))
+
+
+def person_audience_id(person: Person) -> int | None:
+    """The audience of ``person``'s role (None: no role), as ``_audience_ids`` reads it."""
+    if person.role_id is not None and person.role is not None:
+        return person.role.audience_id
+    return None
+
+
+def fitting_links(*, skill_ids: Iterable[int], audience_id: int | None) -> QuerySet[ResourceSkill]:
+    """``_links_for`` with the audience rule in the statement (``fits_condition``): the active
+    resources' links to ``skill_ids`` that fit a person of ``audience_id``, with provider and
+    kept effectiveness; no audiences read. One query."""
+    return (
+        ResourceSkill.objects.filter(skill_id__in=set(skill_ids), resource__is_active=True)
+        .filter(fits_condition(audience_id))
+        .select_related("resource__provider", "resource__effectiveness")
+        .order_by("resource_id", "skill_id")
+    )
+
+
+def candidates_of_links(
+    links: Iterable[ResourceSkill], states: Iterable[SkillState]
+) -> dict[int, list[Candidate]]:
+    """For each gap of ``states``, the candidates among ``links`` that fit already
+    (``fitting_links``): those building the skill above the current level, unranked."""
+    gaps = {s.skill_id: s for s in states if s.gap > 0}
+    result: dict[int, list[Candidate]] = defaultdict(list)
+    for link in links:
+        state = gaps.get(link.skill_id)
+        if state is None or state.target is None:
+            continue
+        current = state.level or 0
+        if link.level > current:
+            result[link.skill_id].append(
+                Candidate(link.resource, link.skill_id, link.level, state.target, current)
+            )
+    return dict(result)
 
 
 def _audience_ids(person: Person, everyone_id: int | None) -> set[int]:

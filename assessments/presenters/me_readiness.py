@@ -17,7 +17,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from assessments.selectors.me import ReadinessOverview, SkillRow
+from assessments.selectors.me_readiness import ReadinessOverview, SkillRow
 from assessments.templatetags.employee_tags import level_name
 
 ROWS_TEMPLATE = "assessments/me_skill_rows.html"

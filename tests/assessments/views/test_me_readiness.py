@@ -161,11 +161,11 @@ def test_query_count_is_independent_of_skills_and_ratings(
     org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
-    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness is
-    # summed from them), 5 cadence, 6 open cycles, 7 skills, 8 Everyone audience,
-    # 9 resource links (with their kept effectiveness), 10 their audiences, 11 open plan items
+    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness and
+    # the due rule run on them), 5 skills, 6 pending cycle (none), 7 last submission, 8 the
+    # resource links that fit (with their kept effectiveness and open plan item)
     count_queries(
-        client, django_assert_num_queries, URL, org.person.user, 12
+        client, django_assert_num_queries, URL, org.person.user, 9
     )  # + persona flags; the cycle banner is the cycle of query 6
 
 
@@ -225,11 +225,11 @@ def test_person_detail_query_count_for_a_manager(
 ):
     org = make_employee_org(skills=5, ratings_per_skill=2)
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
-    # 7 cadence, 8 open cycles, 9 skills, 10 Everyone, 11 links (with their kept
-    # effectiveness), 12 audiences, 13 open plan items, 14 completions verified upstream,
-    # 15 certifications
+    # 7 skills, 8 pending cycle (none), 9 last submission, 10 the links that fit (with their
+    # kept effectiveness and open plan item), 11 completions verified upstream,
+    # 12 certifications
     count_queries(
-        client, django_assert_num_queries, detail(org.person), org.manager, 16
+        client, django_assert_num_queries, detail(org.person), org.manager, 13
     )  # + persona flags (the manager has no person: no banner query)
 
 
