@@ -169,6 +169,29 @@ def test_query_count_is_independent_of_skills_and_ratings(
     )  # + persona flags; the cycle banner is the cycle of query 6
 
 
+def test_with_a_cycle_pending_the_last_submission_rides_along(
+    make_employee_org, client, django_assert_num_queries
+):
+    """The pending cycle's statement carries the person's last submission: one query fewer
+    than without a cycle; the page still tells the cycle and the banner shows it."""
+    from assessments.models import AssessmentCycle
+
+    org = make_employee_org(skills=3, ratings_per_skill=2)
+    today = timezone.localdate()
+    cycle = AssessmentCycle.objects.create(
+        name="Spring check",
+        opens_on=today - dt.timedelta(days=1),
+        due_on=today + dt.timedelta(days=20),
+        status="open",
+    )
+    cycle.teams.add(org.team)
+    # session, user, person, states, skills, pending cycle (+ last submission), links,
+    # persona flags
+    count_queries(client, django_assert_num_queries, URL, org.person.user, 8)
+    page = client.get(URL).content.decode()
+    assert "An assessment cycle is open for you." in page and "Spring check" in page
+
+
 # --- /people/<id>/: read-only for managers, leadership and admins ----------------------------
 
 
