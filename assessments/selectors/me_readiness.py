@@ -18,8 +18,6 @@ from django.utils import timezone
 
 from assessments.models import (
     OPEN_PLAN_STATUSES,
-    AssessmentCycle,
-    AssessmentSubmission,
     LearningPlanItem,
 )
 from assessments.recommendations import (
@@ -40,7 +38,7 @@ from assessments.selectors import (
 from assessments.selectors.catalog import kept_gains_of
 from assessments.selectors.me import _skill_sort_key
 from assessments.selectors.reassessment import reassessment_of_states
-from assessments.selectors.scope import pending_cycles
+from assessments.selectors.scope import pending_cycle_and_last_submission
 from readiness.models import Person, Skill
 
 #: How many ranked resources the overview shows for each gap (the rest are counted).
@@ -119,25 +117,6 @@ def _overview_skills(skill_ids: Iterable[int]) -> dict[int, Skill]:
     return Skill.objects.select_related("category").only(*_SKILL_COLUMNS).in_bulk(list(skill_ids))
 
 
-def _pending_cycle_and_last_submission(
-    *, person: Person, today: dt.date
-) -> tuple[AssessmentCycle | None, dt.datetime | None]:
-    """The person's pending cycle (``scope.pending_cycles``) and their last submission, what
-    the due rule needs beside the states: one query when a cycle is pending (the submission
-    rides along it), two otherwise."""
-    last = (
-        AssessmentSubmission.objects.filter(person_id=person.pk)
-        .order_by("-submitted_at")
-        .values("submitted_at")[:1]
-    )
-    cycle = (
-        pending_cycles(person=person, today=today).annotate(last_submitted=Subquery(last)).first()
-    )
-    if cycle is not None:
-        return cycle, cycle.last_submitted
-    return None, last.values_list("submitted_at", flat=True).first()
-
-
 def _overview_candidates(
     *, person: Person, states: Mapping[int, SkillState]
 ) -> tuple[dict[int, list[Candidate]], dt.datetime | None, dict[int, str]]:
@@ -182,7 +161,7 @@ def person_readiness_overview(*, person: Person, today: dt.date | None = None) -
     # Summed from the states just read: no second run of the states statement.
     readiness = readiness_of_states(states.values())[0].get(person.pk, EMPTY_READINESS)
     skills = _overview_skills(states)
-    cycle, last_submitted = _pending_cycle_and_last_submission(person=person, today=today)
+    cycle, last_submitted = pending_cycle_and_last_submission(person=person, today=today)
     reassessment = reassessment_of_states(
         person_id=person.pk,
         states=states.values(),

@@ -1,4 +1,4 @@
-"""``scope.pending_cycles`` (one person, one statement: what ``/me/`` and the person page read)
+"""``scope.pending_cycle_and_last_submission`` (one person, one statement: what ``/me/`` and the person page read)
 equals ``open_cycles_by_person`` (``cycle_scope`` per cycle) for every kind of scope: none,
 a team with or without its sub-teams, an audience, Everyone, both, an inactive person, a person
 with no role or no team, a submission made."""
@@ -9,7 +9,7 @@ import pytest
 
 from assessments.models import AssessmentCycle, AssessmentSubmission
 from assessments.selectors import open_cycles_by_person
-from assessments.selectors.scope import pending_cycles
+from assessments.selectors.scope import pending_cycle_and_last_submission
 from readiness.models import Audience, Person
 from tests.factories import AudienceFactory, PersonFactory, RoleFactory, TeamFactory
 
@@ -71,7 +71,7 @@ def _cycle(org: dict, teams, audiences, subteams: bool, due_in: int = 5) -> Asse
 
 
 def _pending(person: Person) -> AssessmentCycle | None:
-    return pending_cycles(person=person, today=TODAY).first()
+    return pending_cycle_and_last_submission(person=person, today=TODAY)[0]
 
 
 @pytest.mark.parametrize("scope", SCOPES)
@@ -90,10 +90,20 @@ def test_earliest_due_first_and_a_submission_ends_it(org):
     later = _cycle(org, ("root",), (), True, due_in=9)
     sooner = _cycle(org, (), ("a",), True, due_in=2)
     assert _pending(person) == sooner
-    AssessmentSubmission.objects.create(person=person, cycle=sooner, kind="full")
+    at = dt.datetime(2026, 6, 14, 9, 30, tzinfo=dt.UTC)
+    AssessmentSubmission.objects.create(
+        person=person, cycle=sooner, kind="full", submitted_at=at - dt.timedelta(days=1)
+    )
     assert _pending(person) == later
-    AssessmentSubmission.objects.create(person=person, cycle=later, kind="quick_review")
-    assert _pending(person) is None
+    AssessmentSubmission.objects.create(
+        person=person, cycle=later, kind="quick_review", submitted_at=at
+    )
+    AssessmentSubmission.objects.create(
+        person=person, kind="full", submitted_at=at - dt.timedelta(days=3)
+    )
+    assert pending_cycle_and_last_submission(person=person, today=TODAY) == (None, at)
+    other = org["people"]["root_b"]
+    assert pending_cycle_and_last_submission(person=other, today=TODAY) == (later, None)
 
 
 def test_closed_and_not_yet_open_cycles_are_not_pending(org):
