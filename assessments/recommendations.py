@@ -12,11 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
-
 from assessments.selectors import SkillState
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import Person
+from readiness.sql import Fragment
 
 #: A resource without a duration is ranked as if it took this long.
 UNKNOWN_DURATION_MINUTES = 8 * 60
@@ -52,19 +51,20 @@ def _fits(resource_audience_ids: set[int], audience_ids: set[int]) -> bool:
     return not resource_audience_ids or bool(resource_audience_ids & audience_ids)
 
 
-def fits_condition(audience_id: int | None) -> Q:
-    """``_fits`` written as a condition on resource links (``ResourceSkill``), for a person of
-    audience ``audience_id`` (None: no role): the resource names no audience, Everyone (the
-    one audience marked so) or theirs. Lets one statement return only the links that fit,
-    instead of reading the Everyone audience and every link's audiences to filter in Python;
-    a test holds the two to the same candidates."""
-    named = TrainingResource.audiences.through.objects.filter(
-        trainingresource_id=OuterRef("resource_id")
+def fits_sql(*, resource: str, audience_id: int | None) -> Fragment:
+    """``_fits`` as an SQL condition on the resource whose id is the expression ``resource``,
+    for a person of audience ``audience_id`` (None: no role): the resource names no audience,
+    Everyone (the one audience marked so) or theirs. Lets one statement return only the links
+    that fit, instead of reading the Everyone audience and every link's audiences to filter in
+    Python; a test holds the two to the same candidates."""
+    return Fragment(
+        "(NOT EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+        f" WHERE ra.trainingresource_id = {resource})"
+        " OR EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+        " JOIN readiness_audience a ON a.id = ra.audience_id"
+        f" WHERE ra.trainingresource_id = {resource} AND (a.is_everyone OR a.id = %s)))",
+        (audience_id,),
     )
-    fitting = Q(audience__is_everyone=True)
-    if audience_id is not None:
-        fitting |= Q(audience_id=audience_id)
-    return ~Exists(named) | Exists(named.filter(fitting))
 
 
 def person_audience_id(person: Person) -> int | None:
@@ -74,34 +74,21 @@ def person_audience_id(person: Person) -> int | None:
     return None
 
 
-def fitting_links(*, skill_ids: Iterable[int], audience_id: int | None) -> QuerySet[ResourceSkill]:
-    """``_links_for`` with the audience rule in the statement (``fits_condition``): the active
-    resources' links to ``skill_ids`` that fit a person of ``audience_id``, with provider and
-    kept effectiveness; no audiences read. One query."""
-    return (
-        ResourceSkill.objects.filter(skill_id__in=set(skill_ids), resource__is_active=True)
-        .filter(fits_condition(audience_id))
-        .select_related("resource__provider", "resource__effectiveness")
-        .order_by("resource_id", "skill_id")
-    )
-
-
 def candidates_of_links(
-    links: Iterable[ResourceSkill], states: Iterable[SkillState]
+    links: Iterable[tuple[int, int, TrainingResource]], states: Iterable[SkillState]
 ) -> dict[int, list[Candidate]]:
-    """For each gap of ``states``, the candidates among ``links`` that fit already
-    (``fitting_links``): those building the skill above the current level, unranked."""
+    """For each gap of ``states``, the candidates among ``links`` ((skill id, level, resource)
+    of resources that fit already: ``fits_sql``): those building the skill above the current
+    level, unranked."""
     gaps = {s.skill_id: s for s in states if s.gap > 0}
     result: dict[int, list[Candidate]] = defaultdict(list)
-    for link in links:
-        state = gaps.get(link.skill_id)
+    for skill_id, level, resource in links:
+        state = gaps.get(skill_id)
         if state is None or state.target is None:
             continue
         current = state.level or 0
-        if link.level > current:
-            result[link.skill_id].append(
-                Candidate(link.resource, link.skill_id, link.level, state.target, current)
-            )
+        if level > current:
+            result[skill_id].append(Candidate(resource, skill_id, level, state.target, current))
     return dict(result)
 
 

@@ -1,10 +1,12 @@
 """Reads of "My readiness" and of a person's page (``/people/<id>/``): the overview.
 
 A page built after every change to the data (the budget of issue 18: five times the trivial
-view): everything it shows comes from the person's states read once, the skills they name, the
-pending cycle with the last submission, and one statement of the resources that fit their gaps.
-The due rule runs on the states already read (``reassessment_of_states``), the audience rule of
-the recommendations in SQL (``recommendations.fitting_links``).
+view): everything it shows comes from four statements, the person's states, the skills they
+name, the pending cycle with the last submission, and the resources that fit their gaps. The
+due rule runs on the states already read (``reassessment_of_states``), the audience rule of the
+recommendations in SQL (``recommendations.fits_sql``). The three reads of this module are raw
+SQL into light objects: through the ORM, building and compiling their querysets and the model
+instances cost more Python than the rest of the page.
 """
 
 from __future__ import annotations
@@ -12,18 +14,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
 
-from django.db.models import OuterRef, Subquery
+from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
-from assessments.models import (
-    OPEN_PLAN_STATUSES,
-    LearningPlanItem,
-)
+from assessments.models import OPEN_PLAN_STATUSES
 from assessments.recommendations import (
     Candidate,
     candidates_of_links,
-    fitting_links,
+    fits_sql,
     person_audience_id,
     rank_key,
 )
@@ -35,21 +36,42 @@ from assessments.selectors import (
     person_skill_states,
     readiness_of_states,
 )
-from assessments.selectors.catalog import kept_gains_of
-from assessments.selectors.me import _skill_sort_key
-from assessments.selectors.reassessment import reassessment_of_states
+from assessments.selectors.reassessment import _due_timestamp, reassessment_of_states
 from assessments.selectors.scope import pending_cycle_and_last_submission
-from readiness.models import Person, Skill
+from assessments.selectors.states import _run
+from catalog.models import Provider, TrainingResource
+from readiness.models import Person
+from readiness.sql import Fragment, param, values_list
+
+M = TypeVar("M", bound=Model)
 
 #: How many ranked resources the overview shows for each gap (the rest are counted).
 RECOMMENDATIONS_PER_GAP = 3
+
+
+class ShownCategory(NamedTuple):
+    name: str
+    order: int
+
+
+class ShownSkill(NamedTuple):
+    """What the overview shows of a skill (its rows and recommendation cards) and its cadence,
+    read by ``_SKILLS_SQL``: not a model instance (forty of them, with their categories, cost
+    a millisecond of ORM), nor the level descriptors and description it never shows."""
+
+    pk: int
+    name: str
+    slug: str
+    order: int
+    reassessment_interval_days: int | None
+    category: ShownCategory
 
 
 @dataclass(frozen=True, slots=True)
 class SkillRow:
     """A skill and where the person stands on it."""
 
-    skill: Skill
+    skill: ShownSkill
     state: SkillState
 
 
@@ -85,65 +107,139 @@ class ReadinessOverview:
         return sum(1 for row in (*self.gaps, *self.at_target) if row.state.calibration_flag)
 
 
-#: What the overview shows of a skill (its rows and recommendation cards) and its cadence: the
-#: level descriptors and the description are not read.
-_SKILL_COLUMNS = (
-    "name",
-    "slug",
-    "order",
-    "reassessment_interval_days",
-    "category__name",
-    "category__order",
-)
-#: What the overview's recommendation cards show of a resource and what the ranking reads
-#: (``rank_key``, ``kept_gains_of``): not its summary nor the five JSON lists of its upstream
-#: metadata, decoded for every link otherwise.
-_RESOURCE_COLUMNS = (
-    "skill_id",
-    "resource_id",
-    "level",
-    "resource__title",
-    "resource__url",
-    "resource__kind",
-    "resource__duration_minutes",
-    "resource__provider__name",
-    "resource__provider__preference",
-    "resource__effectiveness__mean_gain",
-    "resource__effectiveness__computed_at",
-)
+_SKILLS_SQL = Fragment("""
+SELECT s.id, s.name, s.slug, s."order", s.reassessment_interval_days, c.name, c."order"
+  FROM readiness_skill s JOIN readiness_skillcategory c ON c.id = s.category_id
+ WHERE s.id IN ({ids})
+""")  # nosec B608 # module-constant SQL; values as parameters
+
+#: The links of the active resources that fit the person (``recommendations.fits_sql``) to
+#: their gap skills, with what the cards show and the ranking reads of each resource, its
+#: provider and kept effectiveness (``services.effectiveness``), and the status of the
+#: person's open plan item for it (NULL: none). Not the resource's summary nor the five JSON
+#: lists of its upstream metadata.
+_LINKS_SQL = Fragment("""
+SELECT rs.skill_id, rs.level, r.id, r.title, r.url, r.kind, r.duration_minutes,
+       p.id, p.name, p.preference, e.mean_gain, CAST(e.computed_at AS TEXT),
+       (SELECT i.status FROM assessments_learningplanitem i
+         WHERE i.person_id = {person} AND i.resource_id = r.id AND i.status IN ({open})
+         ORDER BY i.id LIMIT 1)
+  FROM catalog_resourceskill rs
+  JOIN catalog_trainingresource r ON r.id = rs.resource_id
+  JOIN catalog_provider p ON p.id = r.provider_id
+  LEFT JOIN assessments_resourceeffectiveness e ON e.resource_id = r.id
+ WHERE rs.skill_id IN ({skills}) AND r.is_active AND {fits}
+ ORDER BY r.id, rs.skill_id
+""")  # nosec B608 # module-constant SQL; values as parameters
 
 
-def _overview_skills(skill_ids: Iterable[int]) -> dict[int, Skill]:
-    return Skill.objects.select_related("category").only(*_SKILL_COLUMNS).in_bulk(list(skill_ids))
+def _loaded(model: type[M], values: dict[str, object]) -> M:
+    """An instance of ``model`` as ``only()`` builds it (``from_db``, which takes the values in
+    the model's field order): the fields not in ``values`` are deferred, never a silent
+    default."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def _framework_order(skill: ShownSkill) -> tuple:
+    """The framework's order, as ``selectors.me._skill_sort_key`` (sorted here, in Python, not
+    by the database's collation)."""
+    return (skill.category.order, skill.category.name, skill.order, skill.name)
+
+
+def _overview_skills(skill_ids: Iterable[int]) -> dict[int, ShownSkill]:
+    ids = list(skill_ids)
+    if not ids:
+        return {}
+    categories: dict[tuple[str, int], ShownCategory] = {}
+    skills = {}
+    for pk, name, slug, order, days, category, category_order in _run(
+        _SKILLS_SQL.fill(ids=values_list(ids))
+    ):
+        key = (category, category_order)
+        shown = categories.setdefault(key, ShownCategory(category, category_order))
+        skills[pk] = ShownSkill(pk, name, slug, order, days, shown)
+    return skills
+
+
+class _Links(NamedTuple):
+    links: list[tuple[int, int, TrainingResource]]
+    #: resource id → its kept mean gain and when the worker computed it
+    kept: dict[int, tuple[float, dt.datetime]]
+    #: resource id → status of the person's open plan item for it
+    planned: dict[int, str]
+
+
+def _fitting_links(*, person: Person, skill_ids: list[int]) -> _Links:
+    """``_LINKS_SQL`` read into (skill id, level, resource) links, the resources built as
+    ``only()`` would (``_loaded``), with their kept gains (and when each was computed) and the person's open plan items."""
+    statement = _LINKS_SQL.fill(
+        person=param(person.pk),
+        open=values_list(list(OPEN_PLAN_STATUSES)),
+        skills=values_list(skill_ids),
+        fits=fits_sql(resource="r.id", audience_id=person_audience_id(person)),
+    )
+    resources: dict[int, TrainingResource] = {}
+    providers: dict[int, Provider] = {}
+    found = _Links([], {}, {})
+    for row in _run(statement):
+        skill_id, level, resource_id, title, url, kind, minutes = row[:7]
+        provider_id, provider_name, preference, gain, computed_at, status = row[7:]
+        resource = resources.get(resource_id)
+        if resource is None:
+            resource = _loaded(
+                TrainingResource,
+                {
+                    "id": resource_id,
+                    "title": title,
+                    "url": url,
+                    "kind": kind,
+                    "duration_minutes": minutes,
+                    "provider_id": provider_id,
+                },
+            )
+            provider = providers.get(provider_id)
+            if provider is None:
+                provider = _loaded(
+                    Provider, {"id": provider_id, "name": provider_name, "preference": preference}
+                )
+                providers[provider_id] = provider
+            resource.provider = provider
+            resources[resource_id] = resource
+        found.links.append((skill_id, level, resource))
+        if status:
+            found.planned[resource_id] = status
+        if gain is not None:
+            found.kept[resource_id] = (gain, _due_timestamp(computed_at))
+    return found
 
 
 def _overview_candidates(
     *, person: Person, states: Mapping[int, SkillState]
 ) -> tuple[dict[int, list[Candidate]], dt.datetime | None, dict[int, str]]:
-    """``_gap_candidates`` in one statement, and the open plan items among the candidates
-    (resource id → status): the audience rule runs in SQL (``fitting_links``: no Everyone
-    audience, no audiences prefetch), the plan item's status is a subquery of each link, only
-    the columns the page shows are read. A test holds its candidates to
-    ``person_gap_candidates``'."""
-    if not any(state.gap > 0 for state in states.values()):
-        return {}, None, {}
+    """``person_gap_candidates`` in one raw statement, and the open plan items among the
+    candidates (resource id → status): the audience rule runs in SQL (no Everyone audience,
+    no audiences prefetch), the plan item's status is a subquery of each link, only the
+    columns the page shows are read, and no queryset is compiled. A test holds its candidates
+    to ``person_gap_candidates``'."""
     gaps = [skill_id for skill_id, state in states.items() if state.gap > 0]
-    open_item = LearningPlanItem.objects.filter(
-        person_id=person.pk, resource_id=OuterRef("resource_id"), status__in=OPEN_PLAN_STATUSES
-    ).values("status")[:1]
-    links = list(
-        fitting_links(skill_ids=gaps, audience_id=person_audience_id(person))
-        .annotate(plan_status=Subquery(open_item))
-        .only(*_RESOURCE_COLUMNS)
-    )
-    planned = {link.resource_id: link.plan_status for link in links if link.plan_status}
-    candidates = candidates_of_links(links, states.values())
-    kept = kept_gains_of(c.resource for ranked in candidates.values() for c in ranked)
+    if not gaps:
+        return {}, None, {}
+    found = _fitting_links(person=person, skill_ids=gaps)
+    candidates = candidates_of_links(found.links, states.values())
+    # The kept effectiveness of the candidates (as ``selectors.catalog.kept_gains_of``).
+    kept = {
+        c.resource.pk: found.kept[c.resource.pk]
+        for ranked in candidates.values()
+        for c in ranked
+        if c.resource.pk in found.kept
+    }
+    gains = {pk: gain for pk, (gain, _) in kept.items()}
     ranked = {
-        skill_id: sorted(found, key=lambda c: rank_key(c, kept.gains))
+        skill_id: sorted(found, key=lambda c: rank_key(c, gains))
         for skill_id, found in candidates.items()
     }
-    return ranked, (kept.as_of if kept.gains else None), planned
+    return ranked, min((at for _, at in kept.values()), default=None), found.planned
 
 
 def person_readiness_overview(*, person: Person, today: dt.date | None = None) -> ReadinessOverview:
@@ -172,7 +268,7 @@ def person_readiness_overview(*, person: Person, today: dt.date | None = None) -
     )
     rows = sorted(
         (SkillRow(skills[skill_id], state) for skill_id, state in states.items()),
-        key=lambda row: _skill_sort_key(row.skill),
+        key=lambda row: _framework_order(row.skill),
     )
     gaps = sorted(
         (row for row in rows if row.state.gap > 0), key=lambda row: -row.state.gap
