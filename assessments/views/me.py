@@ -91,7 +91,7 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
         built["overview"] = overview = person_readiness_overview(person=person)
         return {
             "overview": overview,
-            "rows": overview_rows(overview),
+            "rows": overview_rows(overview, is_self=is_self, request=request),
             "person": person,
             "is_self": is_self,
             "tab": "readiness",
