@@ -172,7 +172,8 @@ class _Links(NamedTuple):
 
 def _fitting_links(*, person: Person, skill_ids: list[int]) -> _Links:
     """``_LINKS_SQL`` read into (skill id, level, resource) links, the resources built as
-    ``only()`` would (``_loaded``), with their kept gains (and when each was computed) and the person's open plan items."""
+    ``only()`` would (``_loaded``), with their kept gains (and when each was computed) and
+    the person's open plan items."""
     statement = _LINKS_SQL.fill(
         person=param(person.pk),
         open=values_list(list(OPEN_PLAN_STATUSES)),
@@ -236,8 +237,8 @@ def _overview_candidates(
     }
     gains = {pk: gain for pk, (gain, _) in kept.items()}
     ranked = {
-        skill_id: sorted(found, key=lambda c: rank_key(c, gains))
-        for skill_id, found in candidates.items()
+        skill_id: sorted(listed, key=lambda c: rank_key(c, gains))
+        for skill_id, listed in candidates.items()
     }
     return ranked, min((at for _, at in kept.values()), default=None), found.planned
 
@@ -246,9 +247,9 @@ def person_readiness_overview(*, person: Person, today: dt.date | None = None) -
     """Readiness, gaps (largest first), skills at target, optional skills the person rated,
     the next reassessment and, for every gap, the ranked resources that close it.
 
-    Queries: states, skills, the pending cycle with the last submission (+1 when no cycle is
-    pending), and when there are gaps the fitting resource links (with their kept
-    effectiveness and the person's open plan item for each). The due rule runs on the states
+    Queries: states, skills, the pending cycle with the last submission, and when there are
+    gaps the fitting resource links (with their kept effectiveness and the person's open plan
+    item for each). The due rule runs on the states
     just read (``reassessment_of_states``), not as a statement of its own. ``person`` needs
     its role and team loaded (``readiness.selectors.person_get``).
     """

@@ -1,7 +1,8 @@
-"""``scope.pending_cycle_and_last_submission`` (one person, one statement: what ``/me/`` and the person page read)
-equals ``open_cycles_by_person`` (``cycle_scope`` per cycle) for every kind of scope: none,
-a team with or without its sub-teams, an audience, Everyone, both, an inactive person, a person
-with no role or no team, a submission made."""
+"""``scope.pending_cycle_and_last_submission`` (one person, one statement: what ``/me/`` and
+the person page read) equals ``open_cycles_by_person`` (``cycle_scope`` per cycle) for every
+kind of scope: none, a team with or without its sub-teams, an audience, Everyone, both, an
+inactive person, a person with no role or no team, a submission made; and it carries the last
+submission."""
 
 import datetime as dt
 
