@@ -107,5 +107,5 @@ def pending_cycle_and_last_submission(
         path=param(team.path if team is not None else None),
     )
     row = next(iter(AssessmentCycle.objects.raw(*statement.execute_args())))
-    last = _as_datetime(row.last_submitted)
+    last = _as_datetime(row.last_submitted)  # type: ignore[attr-defined]  # the raw extra column
     return (row if row.pk is not None else None), last
