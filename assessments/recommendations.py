@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from assessments.selectors import SkillState
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import Person
+from readiness.sql import Fragment
 
 #: A resource without a duration is ranked as if it took this long.
 UNKNOWN_DURATION_MINUTES = 8 * 60
@@ -48,6 +49,47 @@ class Candidate:
 def _fits(resource_audience_ids: set[int], audience_ids: set[int]) -> bool:
     """A resource fits a person when it names their audience, Everyone, or no audience."""
     return not resource_audience_ids or bool(resource_audience_ids & audience_ids)
+
+
+def fits_sql(*, resource: str, audience_id: int | None) -> Fragment:
+    """``_fits`` as an SQL condition on the resource whose id is the expression ``resource``,
+    for a person of audience ``audience_id`` (None: no role): the resource names no audience,
+    Everyone (the one audience marked so) or theirs. Lets one statement return only the links
+    that fit, instead of reading the Everyone audience and every link's audiences to filter in
+    Python; a test holds the two to the same candidates."""
+    return Fragment(
+        "(NOT EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+        f" WHERE ra.trainingresource_id = {resource})"
+        " OR EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+        " JOIN readiness_audience a ON a.id = ra.audience_id"
+        f" WHERE ra.trainingresource_id = {resource} AND (a.is_everyone OR a.id = %s)))",
+        (audience_id,),
+    )
+
+
+def person_audience_id(person: Person) -> int | None:
+    """The audience of ``person``'s role (None: no role), as ``_audience_ids`` reads it."""
+    if person.role_id is not None and person.role is not None:
+        return person.role.audience_id
+    return None
+
+
+def candidates_of_links(
+    links: Iterable[tuple[int, int, TrainingResource]], states: Iterable[SkillState]
+) -> dict[int, list[Candidate]]:
+    """For each gap of ``states``, the candidates among ``links`` ((skill id, level, resource)
+    of resources that fit already: ``fits_sql``): those building the skill above the current
+    level, unranked."""
+    gaps = {s.skill_id: s for s in states if s.gap > 0}
+    result: dict[int, list[Candidate]] = defaultdict(list)
+    for skill_id, level, resource in links:
+        state = gaps.get(skill_id)
+        if state is None or state.target is None:
+            continue
+        current = state.level or 0
+        if level > current:
+            result[skill_id].append(Candidate(resource, skill_id, level, state.target, current))
+    return dict(result)
 
 
 def _audience_ids(person: Person, everyone_id: int | None) -> set[int]:

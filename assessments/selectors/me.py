@@ -1,4 +1,5 @@
-"""Reads of one person's own pages: their readiness overview, learning plan and rating history.
+"""Reads of one person's own pages: their learning plan and rating history (the readiness
+overview: ``me_readiness``).
 
 Every number comes from the rules in ``assessments.selectors`` and the ranking in
 ``assessments.recommendations``; this module only puts them next to the skills and resources
@@ -9,11 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 
-from assessments.models import OPEN_PLAN_STATUSES, LearningPlanItem, PlanItemStatus, SkillRating
+from assessments.models import (
+    OPEN_PLAN_STATUSES,
+    LearningPlanItem,
+    PlanItemStatus,
+    SkillRating,
+)
 from assessments.recommendations import (
     Candidate,
     PlanSuggestion,
@@ -22,61 +35,13 @@ from assessments.recommendations import (
     rank_key,
 )
 from assessments.selectors import (
-    EMPTY_READINESS,
-    Readiness,
-    Reassessment,
     SkillState,
-    person_reassessment,
     person_skill_states,
-    readiness_of_states,
 )
 from assessments.selectors.catalog import kept_gains_of
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
 from readiness.selectors import everyone_audience
-
-#: How many ranked resources the overview shows for each gap (the rest are counted).
-RECOMMENDATIONS_PER_GAP = 3
-
-
-@dataclass(frozen=True, slots=True)
-class SkillRow:
-    """A skill and where the person stands on it."""
-
-    skill: Skill
-    state: SkillState
-
-
-@dataclass(frozen=True, slots=True)
-class GapRecommendations:
-    row: SkillRow
-    candidates: list[Candidate]
-    more: int
-
-
-@dataclass
-class ReadinessOverview:
-    """What "My readiness" (and a manager's read-only view of it) shows."""
-
-    person: Person
-    readiness: Readiness
-    reassessment: Reassessment
-    gaps: list[SkillRow]
-    at_target: list[SkillRow]
-    optional: list[SkillRow]
-    recommendations: list[GapRecommendations]
-    #: resource id → status of the person's open plan item for it
-    planned: dict[int, str] = field(default_factory=dict)
-    #: when the worker measured the effectiveness the resources are ranked with (None: none)
-    effectiveness_as_of: dt.datetime | None = None
-
-    @property
-    def awaiting_review(self) -> int:
-        return sum(1 for row in (*self.gaps, *self.at_target) if row.state.awaiting_review)
-
-    @property
-    def calibration_flags(self) -> int:
-        return sum(1 for row in (*self.gaps, *self.at_target) if row.state.calibration_flag)
 
 
 def _skill_sort_key(skill: Skill) -> tuple:
@@ -92,84 +57,26 @@ def person_gap_candidates(
 ) -> dict[int, list[Candidate]]:
     """The ranked candidate resources for each of ``person``'s gaps (see DESIGN: mapping gaps
     to learning), measured effectiveness included. ``person`` needs its role loaded
-    (``readiness.selectors.person_get``)."""
-    return _gap_candidates(person=person, states=states)[0]
-
-
-def _gap_candidates(
-    *, person: Person, states: Mapping[int, SkillState]
-) -> tuple[dict[int, list[Candidate]], dt.datetime | None]:
-    """``person_gap_candidates`` and when the effectiveness it ranks with was measured.
+    (``readiness.selectors.person_get``). (The overview reads its own in one statement:
+    ``me_readiness._overview_candidates``.)
 
     Effectiveness is the figure the worker keeps for the candidates
     (``ResourceEffectiveness``: ``services.effectiveness``), read with their links, then the
     candidates are ranked again with it by the one ranking rule, ``recommendations.rank_key``.
     """
     if not any(state.gap > 0 for state in states.values()):
-        return {}, None
+        return {}
     everyone = everyone_audience()
     candidates = gap_candidates(
         person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
     )
     kept = kept_gains_of(c.resource for ranked in candidates.values() for c in ranked)
     if not kept.gains:
-        return candidates, None
-    ranked = {
+        return candidates
+    return {
         skill_id: sorted(ranked, key=lambda c: rank_key(c, kept.gains))
         for skill_id, ranked in candidates.items()
     }
-    return ranked, kept.as_of
-
-
-def person_open_plan_resources(*, person: Person) -> dict[int, str]:
-    """Resource id → status, for the person's open (suggested, planned, in progress) items."""
-    return dict(
-        LearningPlanItem.objects.filter(person=person, status__in=OPEN_PLAN_STATUSES).values_list(
-            "resource_id", "status"
-        )
-    )
-
-
-def person_readiness_overview(*, person: Person) -> ReadinessOverview:
-    """Readiness, gaps (largest first), skills at target, optional skills the person rated,
-    the next reassessment and, for every gap, the ranked resources that close it.
-
-    Queries: states, cadence, open cycles (+2 prefetches and 1 per open cycle when cycles are
-    open), skills, and when there are gaps: Everyone audience, resource links,
-    their audiences, their measured effectiveness, open plan items.
-    """
-    states = person_skill_states(person=person)
-    # Summed from the states just read: no second run of the states statement.
-    readiness = readiness_of_states(states.values())[0].get(person.pk, EMPTY_READINESS)
-    reassessment = person_reassessment(person=person)
-    skills = _skills_for(states)
-    rows = sorted(
-        (SkillRow(skills[skill_id], state) for skill_id, state in states.items()),
-        key=lambda row: _skill_sort_key(row.skill),
-    )
-    gaps = sorted(
-        (row for row in rows if row.state.gap > 0), key=lambda row: -row.state.gap
-    )  # stable: equal gaps keep the framework's order
-    candidates, effectiveness_as_of = _gap_candidates(person=person, states=states)
-    recommendations = [
-        GapRecommendations(
-            row=row,
-            candidates=candidates.get(row.skill.pk, [])[:RECOMMENDATIONS_PER_GAP],
-            more=max(0, len(candidates.get(row.skill.pk, [])) - RECOMMENDATIONS_PER_GAP),
-        )
-        for row in gaps
-    ]
-    return ReadinessOverview(
-        person=person,
-        readiness=readiness,
-        reassessment=reassessment,
-        gaps=gaps,
-        at_target=[row for row in rows if row.state.required and row.state.gap == 0],
-        optional=[row for row in rows if not row.state.required],
-        recommendations=recommendations,
-        planned=person_open_plan_resources(person=person) if gaps else {},
-        effectiveness_as_of=effectiveness_as_of,
-    )
 
 
 def person_plan_suggestion(*, person: Person) -> PlanSuggestion:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentCycle
 from assessments.selectors.scope import open_cycles_by_person
-from assessments.selectors.states import _as_datetime, _run
+from assessments.selectors.states import SkillState, _as_datetime, _run
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
 from readiness.sql import Fragment, join, param
@@ -171,6 +171,41 @@ def _due_timestamp(value: str | dt.datetime) -> dt.datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
+#: A cadence group of one person: its cadence (days), the earliest "last assessed" of its
+#: required skills (None: none assessed) and how many of them were never assessed.
+CadenceGroup = tuple[int, dt.datetime | None, int]
+
+
+def _reassessment(
+    person_id: int, groups: Iterable[CadenceGroup], *, cycle: AssessmentCycle | None, today: dt.date
+) -> Reassessment:
+    """The due rule over one person's cadence groups and pending cycle: the one place both
+    ``people_reassessment`` (groups from ``_DUE_SQL``) and ``reassessment_of_states`` (groups
+    from the states already read) turn them into a ``Reassessment``."""
+    earliest: dt.date | None = None
+    last_assessed: dt.datetime | None = None
+    never = False
+    for interval_days, assessed_at, unassessed in groups:
+        never = never or unassessed > 0
+        if assessed_at is not None:
+            due = cadence_due_on(assessed_at=assessed_at, interval_days=interval_days)
+            earliest = due if earliest is None else min(due, earliest)
+            last_assessed = (
+                assessed_at if last_assessed is None else max(assessed_at, last_assessed)
+            )
+    due_on = today if never else earliest
+    if cycle is not None:
+        due_on = min(due_on, cycle.due_on) if due_on else cycle.due_on
+    return Reassessment(
+        person_id=person_id,
+        due_on=due_on,
+        is_due=cycle is not None or (due_on is not None and due_on <= today),
+        last_assessed_at=last_assessed,
+        cycle_id=cycle.pk if cycle else None,
+        cycle=cycle,
+    )
+
+
 def people_reassessment(
     *, people: QuerySet[Person], today: dt.date | None = None
 ) -> dict[int, Reassessment]:
@@ -188,34 +223,51 @@ def people_reassessment(
         targets=TARGETS_SQL,
         assessed=assessed_sql(required="required_self"),
     )
-    earliest: dict[int, dt.date] = {}
-    last_assessed: dict[int, dt.datetime | None] = {}
-    never: set[int] = set()
+    groups: dict[int, list[CadenceGroup]] = {}
     for person_id, interval_days, assessed_at, unassessed in _run(statement):
-        if unassessed:
-            never.add(person_id)
-        if assessed_at is not None:
-            assessed_at = _due_timestamp(assessed_at)
-            due = cadence_due_on(assessed_at=assessed_at, interval_days=int(interval_days))
-            earliest[person_id] = min(due, earliest.get(person_id, due))
-            previous = last_assessed.get(person_id)
-            last_assessed[person_id] = max(assessed_at, previous) if previous else assessed_at
+        at = _due_timestamp(assessed_at) if assessed_at is not None else None
+        groups.setdefault(person_id, []).append((int(interval_days), at, int(unassessed or 0)))
     cycles = open_cycles_by_person(people=people, today=today)
-    result: dict[int, Reassessment] = {}
-    for person_id in set(earliest) | never | set(cycles):
-        due_on = today if person_id in never else earliest.get(person_id)
-        cycle = cycles.get(person_id)
-        if cycle is not None:
-            due_on = min(due_on, cycle.due_on) if due_on else cycle.due_on
-        result[person_id] = Reassessment(
-            person_id=person_id,
-            due_on=due_on,
-            is_due=cycle is not None or (due_on is not None and due_on <= today),
-            last_assessed_at=last_assessed.get(person_id),
-            cycle_id=cycle.pk if cycle else None,
-            cycle=cycle,
+    return {
+        person_id: _reassessment(
+            person_id, groups.get(person_id, ()), cycle=cycles.get(person_id), today=today
         )
-    return result
+        for person_id in set(groups) | set(cycles)
+    }
+
+
+def reassessment_of_states(
+    *,
+    person_id: int,
+    states: Iterable[SkillState],
+    intervals: Mapping[int, int | None],
+    last_submitted: dt.datetime | None,
+    cycle: AssessmentCycle | None,
+    today: dt.date | None = None,
+) -> Reassessment:
+    """``person_reassessment`` from what a page has already read, without ``_DUE_SQL``: the
+    person's states (a required skill's ``self_at`` is its last self rating, as in
+    ``_DUE_SQL``), each skill's own cadence (skill id → days, None: the default), their last
+    submission and their pending cycle (``scope.pending_cycles``). ``_ASSESSED_SQL``'s "the
+    later of the two" is written here a second time, in Python, for one person's forty rows:
+    a property test holds it to ``people_reassessment``."""
+    today = today or timezone.localdate()
+    default_days = settings.REASSESSMENT_INTERVAL_DAYS
+    by_cadence: dict[int, list[dt.datetime | None]] = {}
+    for state in states:
+        if state.target is None:
+            continue
+        seen = [at for at in (state.self_at, last_submitted) if at is not None]
+        days = intervals.get(state.skill_id)
+        days = default_days if days is None else days  # COALESCE, as ``_ASSESSED_SQL``
+        by_cadence.setdefault(days, []).append(max(seen) if seen else None)
+    groups = [
+        (days, min((at for at in ats if at is not None), default=None), ats.count(None))
+        for days, ats in by_cadence.items()
+    ]
+    if not groups and cycle is None:
+        return Reassessment(person_id, None, False, None)
+    return _reassessment(person_id, groups, cycle=cycle, today=today)
 
 
 def person_reassessment(*, person: Person, today: dt.date | None = None) -> Reassessment:

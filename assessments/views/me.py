@@ -30,10 +30,8 @@ from assessments.presenters.charts import chart_domain, level_chart
 from assessments.presenters.me import assessment_rows
 from assessments.presenters.me_readiness import overview_rows
 from assessments.selectors import person_skill_states
-from assessments.selectors.me import (
-    person_rating_history,
-    person_readiness_overview,
-)
+from assessments.selectors.me import person_rating_history
+from assessments.selectors.me_readiness import person_readiness_overview
 from assessments.selectors.self_assessment import assessment_skills
 from assessments.services.me import (
     RatingsInvalid,
@@ -93,7 +91,7 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
         built["overview"] = overview = person_readiness_overview(person=person)
         return {
             "overview": overview,
-            "rows": overview_rows(overview),
+            "rows": overview_rows(overview, is_self=is_self, request=request),
             "person": person,
             "is_self": is_self,
             "tab": "readiness",

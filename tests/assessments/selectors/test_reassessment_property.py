@@ -1,6 +1,8 @@
 """Property: ``people_reassessment`` (its own light statement: targets, last self rating, last
 submission) equals the due rule read literally off the full states of ``skill_states`` (the
-``STATES_SQL`` machinery), person by person, on random organizations."""
+``STATES_SQL`` machinery), person by person, on random organizations; and so does the
+overview's (``/me/``, the person page: ``reassessment_of_states`` over the states it read, the
+pending cycle of ``scope.pending_cycles``, which equals ``open_cycles_by_person``'s)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -19,6 +21,7 @@ from assessments.selectors import (
     people_reassessment,
     skill_states,
 )
+from assessments.selectors.me_readiness import person_readiness_overview
 from assessments.services.me import self_assessment_confirm
 from readiness.models import (
     Audience,
@@ -70,8 +73,16 @@ organization = st.fixed_dictionaries(
         "submissions": st.lists(
             st.tuples(st.integers(0, 5), moments, st.booleans(), st.booleans()), max_size=6
         ),
-        # an open cycle: None, or (team index or None for everybody, days from TODAY to due)
-        "cycle": st.none() | st.tuples(st.none() | st.integers(0, 1), st.integers(-10, 20)),
+        # an open cycle: None, or (team index or None, days from TODAY to due, its audience:
+        # none, the roles' or Everyone, whether it includes sub-teams); neither team nor
+        # audience: everybody
+        "cycle": st.none()
+        | st.tuples(
+            st.none() | st.integers(0, 1),
+            st.integers(-10, 20),
+            st.sampled_from(["", "role", "everyone"]),
+            st.booleans(),
+        ),
     }
 )
 
@@ -182,15 +193,18 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
             )
         cycle = None
         if org["cycle"] is not None:
-            team_index, due_in = org["cycle"]
+            team_index, due_in, cycle_audience, subteams = org["cycle"]
             cycle = AssessmentCycle.objects.create(
                 name="R cycle",
                 status="open",
                 opens_on=TODAY - dt.timedelta(days=30),
                 due_on=TODAY + dt.timedelta(days=due_in),
+                include_subteams=subteams,
             )
             if team_index is not None:
                 cycle.teams.add(teams[team_index])
+            if cycle_audience:
+                cycle.audiences.add(audience if cycle_audience == "role" else everyone)
         for person_slot, skill_slot, source, hours in org["ratings"]:
             if person_slot < len(people) and skill_slot < len(skills):
                 SkillRating.objects.create(
@@ -230,4 +244,12 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
         scope = Person.objects.filter(pk__in=[p.pk for p in people])
         expected = reference(scope, people, skills, submissions, TODAY)
         assert people_reassessment(people=scope, today=TODAY) == expected
+        # /me/ and the person page: the same rule from the states they read, their pending
+        # cycle in one statement (``scope.pending_cycles``) and the last submission.
+        cycles = open_cycles_by_person(people=scope, today=TODAY)
+        for person in people:
+            overview = person_readiness_overview(person=person, today=TODAY)
+            nothing = Reassessment(person.pk, None, False, None)
+            assert overview.reassessment == expected.get(person.pk, nothing)
+            assert overview.reassessment.cycle == cycles.get(person.pk)
         transaction.set_rollback(True)

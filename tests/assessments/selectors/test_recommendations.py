@@ -108,3 +108,64 @@ def test_team_ranking_by_gap_closed_per_hour():
     assert [r.resource for r in ranking] == [quick, slow]
     assert ranking[0].gap_closed == 4 and ranking[0].members == {people[1].pk, people[2].pk}
     assert ranking[0].gap_closed_per_hour == 4.0
+
+
+@pytest.mark.parametrize("has_role", [True, False])
+def test_the_overview_finds_the_candidates_of_person_gap_candidates(has_role):
+    """``/me/`` reads its candidates in one statement, the audience rule in SQL
+    (``fitting_links``): the same resources, in the same order, as ``person_gap_candidates``
+    (the rule in Python, over the Everyone audience and every link's audiences); and the
+    person's open plan items among them."""
+    from assessments.selectors.me import person_gap_candidates
+    from assessments.selectors.me_readiness import person_readiness_overview
+    from readiness.models import Audience
+    from readiness.selectors import person_get
+    from tests.factories import LearningPlanItemFactory
+
+    person = PersonFactory()
+    a, b = SkillFactory(), SkillFactory()
+    for skill in (a, b):
+        AudienceRequirement.objects.create(
+            audience=person.role.audience, skill=skill, target_level=3
+        )
+    SkillRatingFactory(person=person, skill=b, level=1)
+    everyone = Audience.objects.filter(is_everyone=True).first() or AudienceFactory(
+        slug="everyone", is_everyone=True
+    )
+    other = AudienceFactory()
+    fits = [
+        resource(30, (a, 3), (b, 2)),  # no audience: everybody
+        resource(40, (a, 2), audiences=[everyone]),
+        resource(50, (b, 3), audiences=[person.role.audience]),
+        resource(20, (a, 3), audiences=[other, everyone]),
+        resource(60, (a, 1), (b, 3), audiences=[other, person.role.audience]),
+    ]
+    elsewhere = resource(10, (a, 3), (b, 3), audiences=[other])
+    retired = resource(10, (a, 3))
+    retired.is_active = False
+    retired.save()
+    below = resource(10, (b, 1))
+    LearningPlanItemFactory(person=person, resource=fits[1], status="in_progress")
+    LearningPlanItemFactory(person=person, resource=fits[2], status="dropped")
+    if not has_role:
+        # Without a role the gaps are the Everyone audience's: only what fits everybody.
+        for skill in (a, b):
+            AudienceRequirement.objects.create(audience=everyone, skill=skill, target_level=3)
+        person.role = None
+        person.save()
+    person = person_get(user=person.user)
+
+    overview = person_readiness_overview(person=person)
+    found = {
+        row.row.skill.pk: [c.resource for c in row.candidates] for row in overview.recommendations
+    }
+    expected = person_gap_candidates(person=person, states=person_skill_states(person=person))
+    assert found == {skill: [c.resource for c in ranked][:3] for skill, ranked in expected.items()}
+    assert {r.row.skill.pk: len(r.candidates) + r.more for r in overview.recommendations} == {
+        skill: len(ranked) for skill, ranked in expected.items()
+    }
+    shown = {r for ranked in found.values() for r in ranked}
+    assert not shown & {elsewhere, retired, below}
+    assert (fits[2] in shown) == has_role and (fits[4] in shown) == has_role
+    assert fits[0] in shown and fits[3] in shown
+    assert overview.planned == {fits[1].pk: "in_progress"}

@@ -137,7 +137,8 @@ def test_curated_text_is_escaped(make_employee_org, client):
     body = client.get(URL).content.decode()
     assert "<script>alert(1)" not in body and "&lt;script&gt;" in body
     assert "{{ 7|add:1 }}" in body  # printed, never compiled
-    assert "<b>bold</b>" not in body and "{% now &#x27;Y&#x27; %}" in body
+    # The recommendation cards are a Jinja2 fragment: markupsafe writes ' as &#39;.
+    assert "<b>bold</b>" not in body and "&lt;b&gt;bold&lt;/b&gt;{% now &#39;Y&#39; %}" in body
 
 
 def count_queries(client, django_assert_num_queries, url, user, expected):
@@ -161,12 +162,35 @@ def test_query_count_is_independent_of_skills_and_ratings(
     org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
-    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness is
-    # summed from them), 5 cadence, 6 open cycles, 7 skills, 8 Everyone audience,
-    # 9 resource links (with their kept effectiveness), 10 their audiences, 11 open plan items
+    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness and
+    # the due rule run on them), 5 skills, 6 pending cycle (none) and last submission, 7 the
+    # resource links that fit (with their kept effectiveness and open plan item)
     count_queries(
-        client, django_assert_num_queries, URL, org.person.user, 12
+        client, django_assert_num_queries, URL, org.person.user, 8
     )  # + persona flags; the cycle banner is the cycle of query 6
+
+
+def test_with_a_cycle_pending_the_queries_are_the_same(
+    make_employee_org, client, django_assert_num_queries
+):
+    """With a cycle pending, as without: the cycle's statement carries the person's last
+    submission; the page tells the cycle and the banner shows it."""
+    from assessments.models import AssessmentCycle
+
+    org = make_employee_org(skills=3, ratings_per_skill=2)
+    today = timezone.localdate()
+    cycle = AssessmentCycle.objects.create(
+        name="Spring check",
+        opens_on=today - dt.timedelta(days=1),
+        due_on=today + dt.timedelta(days=20),
+        status="open",
+    )
+    cycle.teams.add(org.team)
+    # session, user, person, states, skills, pending cycle (+ last submission), links,
+    # persona flags
+    count_queries(client, django_assert_num_queries, URL, org.person.user, 8)
+    page = client.get(URL).content.decode()
+    assert "An assessment cycle is open for you." in page and "Spring check" in page
 
 
 # --- /people/<id>/: read-only for managers, leadership and admins ----------------------------
@@ -225,11 +249,11 @@ def test_person_detail_query_count_for_a_manager(
 ):
     org = make_employee_org(skills=5, ratings_per_skill=2)
     # 1 session, 2 user, 3 groups (leadership?), 4 managed team paths, 5 person, 6 states,
-    # 7 cadence, 8 open cycles, 9 skills, 10 Everyone, 11 links (with their kept
-    # effectiveness), 12 audiences, 13 open plan items, 14 completions verified upstream,
-    # 15 certifications
+    # 7 skills, 8 pending cycle (none) and last submission, 9 the links that fit (with their
+    # kept effectiveness and open plan item), 10 completions verified upstream,
+    # 11 certifications
     count_queries(
-        client, django_assert_num_queries, detail(org.person), org.manager, 16
+        client, django_assert_num_queries, detail(org.person), org.manager, 12
     )  # + persona flags (the manager has no person: no banner query)
 
 
