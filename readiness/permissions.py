@@ -1,8 +1,10 @@
 """Who may do what. Every view and API endpoint asks these functions, never the groups directly.
 
 What a user is (leadership, curator, manager, has a person record) is read in ONE query the
-first time any of these functions is asked, and kept on the user object for the request —
-and in the cache until the data changes (``readiness.caching``).
+first time any of these functions is asked, and kept on the user object for that request only.
+It is never kept across requests (``readiness.caching`` keeps no permission decision): the
+query is four ``EXISTS`` probes of indexed rows, cheaper to read than to reason about when a
+kept decision is stale.
 """
 
 from dataclasses import dataclass
@@ -32,14 +34,8 @@ def persona_flags(user: User | AnonymousUser) -> PersonaFlags:
     known = getattr(user, "_persona_flags", None)
     if known is not None:
         return known
-    from readiness.caching import cached
-
-    # Kept until the data changes (group, team or person rows): a cached page then reads no
-    # more than the data version.
-    flags = cached(
-        "persona-flags", user.pk, bool(user.is_superuser), build=lambda: _persona_flags_read(user)
-    )
-    user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long cache named above
+    flags = _persona_flags_read(user)
+    user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long memo named above
     return flags
 
 
@@ -72,7 +68,7 @@ def _persona_flags_read(user: User) -> PersonaFlags:
 
 
 def forget_persona(user: User) -> None:
-    """Drop the cached flags (after changing a user's groups or teams in the same request)."""
+    """Drop the request's flags (after changing a user's groups or teams in the same request)."""
     user.__dict__.pop("_persona_flags", None)
 
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     Min,
     OuterRef,
@@ -25,6 +26,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import StartsWith
 
 from assessments.models import (
     AssessmentCycle,
@@ -277,25 +279,38 @@ def cycle_roster_for_freeze(
 
 def person_pending_cycle(*, user: User, today: dt.date) -> AssessmentCycle | None:
     """The open cycle (earliest due first) that covers ``user``'s person and has no submission
-    from them, or None — the rule of ``open_cycles_by_person``, for one person, in a constant
-    number of queries because every page asks: one when no cycle is open, else four (the open
-    cycles, their audiences, their teams, then one statement over ``cycle_scope`` of each)."""
-    cycles = list(
+    from them, or None — the rule of ``open_cycles_by_person`` (``cycle_scope``), for one
+    person, in ONE statement: every page's layout asks (the banner), built at every visit, so
+    the scope is tested in SQL against the person's row rather than cycle by cycle."""
+    return (
         AssessmentCycle.objects.filter(status=CycleStatus.OPEN, opens_on__lte=today)
-        .prefetch_related("audiences", "teams")
+        .filter(Exists(_pending_in_scope(user)))
         .order_by("due_on", "pk")
+        .first()
     )
-    if not cycles:
-        return None
-    people = Person.objects.filter(user=user)
-    parts = [
-        cycle_scope(cycle=cycle, people=people)
-        .exclude(submissions__cycle=cycle)
-        .order_by()
-        .annotate(cycle_key=Value(cycle.pk, output_field=IntegerField()))
-        .values_list("cycle_key", flat=True)
-        for cycle in cycles
-    ]
-    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    pending = set(query)
-    return next((cycle for cycle in cycles if cycle.pk in pending), None)
+
+
+def _pending_in_scope(user: User) -> QuerySet[Person]:
+    """``user``'s active person, when the outer cycle covers them (``cycle_scope``: no audience
+    and no team, an Everyone audience, their role's audience, their team, or a team above it
+    when the cycle includes sub-teams) and they have not submitted to it."""
+    cycle = OuterRef("pk")
+    audiences = AssessmentCycle.audiences.through.objects.filter(assessmentcycle=OuterRef(cycle))
+    teams = AssessmentCycle.teams.through.objects.filter(assessmentcycle=OuterRef(cycle))
+    covers = (
+        (~Exists(audiences) & ~Exists(teams))
+        | Exists(
+            audiences.filter(Q(audience__is_everyone=True) | Q(audience=OuterRef("role__audience")))
+        )
+        | Exists(teams.filter(team=OuterRef("team")))
+        | (
+            Q(team__isnull=False)
+            & Exists(
+                teams.filter(assessmentcycle__include_subteams=True).filter(
+                    StartsWith(OuterRef("team__path"), F("team__path"))
+                )
+            )
+        )
+    )
+    submitted = AssessmentSubmission.objects.filter(cycle=OuterRef(cycle), person=OuterRef("pk"))
+    return Person.objects.filter(covers, user=user, is_active=True).exclude(Exists(submitted))
