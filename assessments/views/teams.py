@@ -47,7 +47,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import cached_html
+from readiness.caching import Viewer, kept_fragment
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -228,12 +228,10 @@ class TeamDetailView(TeamAccessMixin, View):
             )
             return {**context, "can_edit": self.can_edit, "links_people": links_people}
 
-        content = cached_html(
+        content = kept_fragment(
             "team-map",
-            team.pk,
-            self.can_edit,
-            links_people,
-            _map_params(request),
+            viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
+            parts=_map_params(request),
             request=request,
             template_name="assessments/team_detail_content.html",
             context=context,
