@@ -56,7 +56,11 @@ SELECT
 def _persona_flags_read(user: User) -> PersonaFlags:
     from django.db import connection
 
-    params = {"user": user.pk, "leadership": LEADERSHIP_GROUP, "curators": CURATORS_GROUP}
+    params: dict[str, int | str] = {
+        "user": user.pk,
+        "leadership": LEADERSHIP_GROUP,
+        "curators": CURATORS_GROUP,
+    }
     with connection.cursor() as cursor:
         cursor.execute(PERSONA_SQL, params)
         leadership, curator, manager, person = cursor.fetchone()
