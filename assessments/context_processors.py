@@ -26,6 +26,4 @@ def cycle_banner(request: HttpRequest) -> dict:
     if user is None or not user.is_authenticated:
         return {"pending_cycle": None}
     today = timezone.localdate()
-    return {
-        "pending_cycle": SimpleLazyObject(lambda: person_pending_cycle(user=user, today=today))
-    }
+    return {"pending_cycle": SimpleLazyObject(lambda: person_pending_cycle(user=user, today=today))}
