@@ -8,33 +8,22 @@ from django.utils.functional import SimpleLazyObject
 
 from assessments.models import AssessmentCycle
 from assessments.selectors.cycles import person_pending_cycle
-from readiness.caching import cached
-
-
-def _pending_key(user_id: int | None) -> tuple[str, int | None]:
-    return ("pending-cycle", user_id)
 
 
 def cycle_banner_known(request: HttpRequest, cycle: AssessmentCycle | None) -> dict:
     """``pending_cycle`` for a page that has just read it by the same rule (``/me/``: the
-    reassessment's open cycle), kept as the banner keeps it so the next page reads nothing."""
-    return {"pending_cycle": cached(*_pending_key(request.user.pk), build=lambda: cycle)}
+    reassessment's open cycle), so that the layout does not read it a second time."""
+    return {"pending_cycle": cycle}
 
 
 def cycle_banner(request: HttpRequest) -> dict:
     """``pending_cycle``: the open cycle the signed-in person has not submitted yet, or None.
 
-    Lazy: it is read (one query when no cycle is open, a few more when one is) only by a page
-    that shows the banner."""
+    Lazy: it is read (one statement, ``person_pending_cycle``) only by a page that shows the
+    banner. Read at every visit, never kept: one indexed statement costs less than a cache
+    entry per person to reason about."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"pending_cycle": None}
-
-    def pending():  # noqa: ANN202
-        today = timezone.localdate()
-        # Every page asks: kept until the data changes (cycles, submissions, people).
-        return cached(
-            *_pending_key(user.pk), build=lambda: person_pending_cycle(user=user, today=today)
-        )
-
-    return {"pending_cycle": SimpleLazyObject(pending)}
+    today = timezone.localdate()
+    return {"pending_cycle": SimpleLazyObject(lambda: person_pending_cycle(user=user, today=today))}

@@ -1,7 +1,8 @@
 """(1)-(3): the team skill map, its grid editor, ``/me/`` and the leadership dashboard, each
 measured BUILT (``READINESS_CACHE=False``: as after any change to the data) beside the trivial
 authenticated view (the framework floor) in the same interleaved run, against the budgets of
-issue 18; then as kept (the page cache on), for comparison."""
+issue 18; then as kept (the page cache on), for comparison; and the layout around an empty page,
+kept and built (what every page pays before its own content)."""
 
 from __future__ import annotations
 
@@ -110,4 +111,45 @@ def page_rows(runs: int) -> list[dict]:
     rows.append(
         row("    the layout around an empty page", layout_ms, floor_ms, None, url="/bench/layout/")
     )
+    rows.append(_layout_built_row(runs))
     return rows
+
+
+def _layout_built_row(runs: int) -> dict:
+    """The layout around an empty page BUILT, for the employee (a person with the bench's open
+    cycle: the navigation's persona flags and the cycle banner are both read): what every
+    built page pays before its own content, beside the trivial view in the same rounds."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="employee"))
+    counts = {}
+    with override_settings(READINESS_CACHE=False):
+        for url in ("/bench/layout/", "/bench/trivial/"):
+            queries: list[str] = []
+
+            def counter(execute, sql, params, many, context, queries=queries):  # noqa: ANN001, ANN202
+                queries.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(counter):
+                client.get(url)
+            counts[url] = len(queries)
+        built = interleaved(
+            runs,
+            {
+                "trivial": lambda: client.get("/bench/trivial/"),
+                "layout": lambda: client.get("/bench/layout/"),
+            },
+        )
+    return row(
+        "    the layout around an empty page, built",
+        built["layout"],
+        built["trivial"],
+        None,
+        url="/bench/layout/",
+        queries=counts["/bench/layout/"],
+        trivial_queries=counts["/bench/trivial/"],
+    )

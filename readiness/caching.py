@@ -1,20 +1,26 @@
-"""Pages and figures kept until the data changes.
+"""Page fragments kept until the data changes — the one way anything is kept, contained.
 
-Every entry's key carries the *data version* (``readiness/data_version.py``), which database
-triggers move whenever a transaction that changed the data commits — whoever wrote and however
-(a form, a bulk insert, raw SQL, the Celery worker, the admin) — so nothing has to remember to
-invalidate anything, and an entry is never served after the data it was computed from changed.
-Writes come in bursts and pages are read far more often than data changes: in a quiet minute
-the tenth manager opening a team map gets it from the cache.
+Kept: the team map's and a person's readiness page's content (``kept_fragment``), and the API
+lists that read the same for everyone let in (``kept_value``). Every entry is keyed by WHOSE
+VIEW it is — a :class:`Viewer`, a required argument that says what of the visitor the content
+depends on (the subject plus the visitor's rights over it, or nothing for lists the same for
+everyone let in) — so a caller cannot keep one visitor's view and serve it to another by
+forgetting who is looking.
 
-The version is read *before* the data, so an entry is at worst fresher than its key, never
-older. Nothing is cached inside a transaction (``atomic``): it may have written, and its own
-changes are not yet part of any version others see — a request that saves and then renders
-in one transaction, or a test inside its transaction. Nor with ``READINESS_CACHE = False``.
+Never kept: a permission decision. Who may open a page (the persona flags, the team access
+check) is read at every visit, before anything kept is looked up; the viewer scope only says
+which kept copy that visitor's rights select.
 
-Keys also carry today's date (pages say "overdue" and "3 days ago") and whatever the caller
-passes (who is looking, the filters). Rendered HTML is stored with its CSRF tokens replaced
-by a placeholder and gets the visitor's own token when served.
+Every key carries the *data version* (``readiness/data_version.py``), which database triggers
+(installed by migration) move whenever a transaction that changed the data commits — whoever
+wrote and however — so nothing has to invalidate anything, and an entry is never served after
+the data it was computed from changed. The version is read *before* the data, so an entry is
+at worst fresher than its key, never older. Nothing is kept inside a transaction (``atomic``):
+it may have written, and its own changes are not yet part of any version others see. Nor with
+``READINESS_CACHE = False``.
+
+Keys also carry today's date (pages say "overdue" and "3 days ago"). Rendered HTML is stored
+with its CSRF tokens replaced by a placeholder and gets the visitor's own token when served.
 """
 
 from __future__ import annotations
@@ -24,8 +30,9 @@ import hashlib
 import re
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +44,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from readiness.data_version import current as data_version_current
+
+if TYPE_CHECKING:
+    from django.db.models import Model
 
 T = TypeVar("T")
 
@@ -125,14 +135,35 @@ def _key(name: str, parts: tuple[Hashable, ...], version: str) -> str:
     return f"readiness:{name}:{digest}"
 
 
-def cached(name: str, *parts: Hashable, build: Callable[[], T]) -> T:
-    """``build()``'s result, from the cache when the data has not changed since it was kept.
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Whose view a kept entry is: what of the visitor its content depends on. Built by the
+    constructors below, each naming a kind of dependence; it is part of the key. (A page that
+    depended on the visitor themself would add ``Viewer.user``; none is kept today.)"""
 
-    ``name`` and ``parts`` say what the result depends on besides the data and the date."""
-    version = data_version()
-    if version is None:
+    scope: tuple[Hashable, ...]
+
+    @classmethod
+    def rights(cls, subject: Model, **rights: bool) -> Viewer:
+        """The content is about ``subject`` (a team, a person) and depends on the visitor only
+        through ``rights`` — every visitor with the same rights over it sees the same page. The
+        rights are decided at each visit by the caller (never kept), then select the copy."""
+        return cls(("rights", subject._meta.label, subject.pk, tuple(sorted(rights.items()))))
+
+    @classmethod
+    def anyone_let_in(cls) -> Viewer:
+        """The content is the same for everyone the view let in (the framework's lists)."""
+        return cls(("anyone",))
+
+
+def kept_value(
+    name: str, *, viewer: Viewer, parts: tuple[Hashable, ...] = (), build: Callable[[], T]
+) -> T:
+    """``build()``'s result for ``viewer``, from the cache when the data has not changed since
+    it was kept. ``parts`` say what else it depends on (the filters, the URL)."""
+    key = _viewer_key(name, viewer, parts)
+    if key is None:
         return build()
-    key = _key(name, parts, version)
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = build()
@@ -140,27 +171,36 @@ def cached(name: str, *parts: Hashable, build: Callable[[], T]) -> T:
     return value
 
 
-def cached_html(
+def kept_fragment(
     name: str,
-    *parts: Hashable,
+    *,
+    viewer: Viewer,
+    parts: tuple[Hashable, ...] = (),
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict[str, Any]],
 ) -> SafeString:
-    """``template_name`` rendered with ``context()``, kept like :func:`cached`; its forms get
-    the visitor's CSRF token."""
-    version = data_version()
-    if version is None:
-        html = _placeholders(render_to_string(template_name, context(), request=request))
-    else:
-        key = _key(name, parts, version)
-        html = cache.get(key)
-        if html is None:
-            html = _placeholders(render_to_string(template_name, context(), request=request))
-            cache.set(key, html, settings.READINESS_CACHE_SECONDS)
+    """``template_name`` rendered with ``context()`` for ``viewer``, kept like
+    :func:`kept_value`; its forms get the visitor's CSRF token."""
+    html = kept_value(
+        name,
+        viewer=viewer,
+        parts=parts,
+        build=lambda: _placeholders(render_to_string(template_name, context(), request=request)),
+    )
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
+
+
+def _viewer_key(name: str, viewer: Viewer, parts: tuple[Hashable, ...]) -> str | None:
+    """The entry's key, or None when nothing may be kept now."""
+    if not isinstance(viewer, Viewer):
+        raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
+    version = data_version()
+    if version is None:
+        return None
+    return _key(name, (viewer.scope, parts), version)
 
 
 def csrf_filled(html: str, token: str) -> str:

@@ -40,7 +40,7 @@ from assessments.services.me import (
     self_assessment_version,
     submission_cycle,
 )
-from readiness.caching import cached_html
+from readiness.caching import Viewer, kept_fragment
 from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to, person_get
 from readiness.typed import AuthenticatedHttpRequest
@@ -97,11 +97,10 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
             "tab": "readiness",
         }
 
-    content = cached_html(
+    content = kept_fragment(
         "person-readiness",
-        person.pk,
-        is_self,
-        request.path,
+        viewer=Viewer.rights(person, is_self=is_self),
+        parts=(request.path,),
         request=request,
         template_name="assessments/me_readiness_content.html",
         context=context,

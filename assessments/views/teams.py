@@ -34,12 +34,11 @@ from assessments.presenters.teams import (
     team_map_present,
 )
 from assessments.selectors import EMPTY_READINESS
+from assessments.selectors.team_access import team_access
 from assessments.selectors.teams import (
     MapFilters,
     TeamMap,
-    team_can_edit,
     team_map_build,
-    team_shows_members,
     team_tree_figures,
     teams_readable_by,
 )
@@ -48,7 +47,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import cached, cached_html
+from readiness.caching import Viewer, kept_fragment
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -66,24 +65,12 @@ class TeamAccessMixin(View):
     needs_members = False
 
     def get_team(self, pk: int) -> Team:
-        user = self.request.user
-
-        def access() -> tuple[Team | None, bool, bool]:
-            team = teams_readable_by(user=user).filter(pk=pk).first()
-            if team is None:
-                return None, False, False
-            return (
-                team,
-                team_can_edit(user=user, team=team),
-                team_shows_members(user=user, team=team),
-            )
-
-        # Every team page asks: kept until the data changes (teams, managers, groups).
-        team, self.can_edit, self.shows_members = cached(
-            "team-access", user.pk, user.is_superuser, pk, build=access
-        )
-        if team is None:
+        # Read at every visit (one statement), never kept: no permission decision is cached.
+        access = team_access(user=self.request.user, pk=pk)
+        if access is None:
             raise Http404("No such team, or not one of yours.")
+        team, self.can_edit = access.team, access.can_edit
+        self.shows_members, self.links_people = access.shows_members, access.links_people
         if self.needs_edit and not self.can_edit:
             raise PermissionDenied("Only the team's managers can change its skill map.")
         if self.needs_members and not self.shows_members:
@@ -230,7 +217,7 @@ class TeamDetailView(TeamAccessMixin, View):
         team = self.get_team(pk)
         if not self.shows_members:
             return self._figures_only(request, team)
-        links_people = _links_people(user=request.user, team=team, can_edit=self.can_edit)
+        links_people = self.links_people
 
         def context() -> dict:
             form, filters = _filters(request)
@@ -241,12 +228,10 @@ class TeamDetailView(TeamAccessMixin, View):
             )
             return {**context, "can_edit": self.can_edit, "links_people": links_people}
 
-        content = cached_html(
+        content = kept_fragment(
             "team-map",
-            team.pk,
-            self.can_edit,
-            links_people,
-            _map_params(request),
+            viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
+            parts=_map_params(request),
             request=request,
             template_name="assessments/team_detail_content.html",
             context=context,

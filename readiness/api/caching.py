@@ -13,7 +13,7 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from readiness.caching import cached
+from readiness.caching import Viewer, kept_value
 
 
 class CachedListMixin(mixins.ListModelMixin):
@@ -24,5 +24,10 @@ class CachedListMixin(mixins.ListModelMixin):
             return super(CachedListMixin, self).list(request, *args, **kwargs).data
 
         return Response(
-            cached("api-list", type(self).__name__, request.build_absolute_uri(), build=build)
+            kept_value(
+                "api-list",
+                viewer=Viewer.anyone_let_in(),
+                parts=(type(self).__name__, request.build_absolute_uri()),
+                build=build,
+            )
         )

@@ -21,7 +21,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Reminder
-from readiness.caching import CSRF_FIELD, CSRF_PLACEHOLDER, csrf_filled, data_version
+from readiness.caching import (
+    CSRF_FIELD,
+    CSRF_PLACEHOLDER,
+    Viewer,
+    csrf_filled,
+    data_version,
+    kept_value,
+)
 from readiness.data_version import data_changes_compact, tables_without_triggers, tracked_tables
 from readiness.models import DataChange, SkillCategory
 from readiness.permissions import CURATORS_GROUP
@@ -145,6 +152,26 @@ def test_the_token_goes_only_into_the_forms_csrf_field():
     assert filled.count("TOKEN") == 1 and filled.count(CSRF_PLACEHOLDER) == 2
 
 
+def test_a_kept_entry_says_whose_view_it_is():
+    subject = SkillCategory.objects.create(name="Scope", slug="scope")  # any row
+    built = []
+
+    def build() -> int:
+        built.append(1)
+        return len(built)
+
+    with pytest.raises(TypeError, match="Viewer"):
+        kept_value("scoped", viewer=UserFactory(), build=build)  # a user is not a scope
+    with pytest.raises(TypeError):
+        kept_value("scoped", build=build)  # type: ignore[call-arg]  # no viewer: refused
+    manager = Viewer.rights(subject, can_edit=True)
+    assert kept_value("scoped", viewer=manager, build=build) == 1
+    assert kept_value("scoped", viewer=Viewer.rights(subject, can_edit=True), build=build) == 1
+    assert kept_value("scoped", viewer=Viewer.rights(subject, can_edit=False), build=build) == 2
+    assert kept_value("scoped", viewer=Viewer.anyone_let_in(), build=build) == 3
+    assert built == [1, 1, 1]
+
+
 def test_nothing_is_cached_when_turned_off(settings):
     settings.READINESS_CACHE = False
     assert data_version() is None
@@ -158,9 +185,10 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(make_team_org, client):
     built, body = queries_of(client, url)
     kept, again = queries_of(client, url)
     assert again == body
-    # the data version, first and once for all that is kept (the persona flags, the access
-    # check, the map, the cycle banner), then session and user
-    assert kept == 3 < built
+    # the data version, first, then session and user, then what is never kept — the persona
+    # flags and the team's access (permission decisions), the cycle banner (one statement) —
+    # and the map from the cache
+    assert kept == 6 < built
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert "readiness_datachange" in queries.captured_queries[0]["sql"]
