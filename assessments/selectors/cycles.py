@@ -35,9 +35,11 @@ from assessments.models import (
     ReminderKind,
 )
 from assessments.selectors import cycle_scope
+from assessments.selectors.scope import pending_condition
 from readiness.models import Person, Team
 from readiness.permissions import is_leadership
 from readiness.selectors import in_subtrees, managed_paths
+from readiness.sql import Fragment
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,39 +281,27 @@ def cycle_roster_for_freeze(
 #: earliest due first), as one constant statement for PostgreSQL and SQLite: every page's layout
 #: runs it, and building it with the ORM (nested ``Exists``) cost ~4 ms of CPU a page, more than
 #: the trivial view itself. A team's path is its ancestors' ids ("/1/5/"): "under" is a prefix.
-PENDING_CYCLE_SQL = """
+#: The layout's banner: the person of a user (active), their team and role, and the first
+#: pending cycle by ``scope.PENDING_CONDITION`` on their columns.
+_BANNER_SQL = """
 SELECT c.* FROM assessments_assessmentcycle c
-JOIN readiness_person p ON p.user_id = %(user)s AND p.is_active
+JOIN readiness_person p ON p.user_id = %s AND p.is_active
 LEFT JOIN readiness_team t ON t.id = p.team_id
 LEFT JOIN readiness_role r ON r.id = p.role_id
-WHERE c.status = %(open)s AND c.opens_on <= %(today)s
-  AND (
-    (NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
-                 WHERE ca.assessmentcycle_id = c.id)
-     AND NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
-                     WHERE ct.assessmentcycle_id = c.id))
-    OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
-               JOIN readiness_audience a ON a.id = ca.audience_id
-               WHERE ca.assessmentcycle_id = c.id AND (a.is_everyone OR a.id = r.audience_id))
-    OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
-               JOIN readiness_team above ON above.id = ct.team_id
-               WHERE ct.assessmentcycle_id = c.id
-                 AND (ct.team_id = p.team_id
-                      OR (c.include_subteams
-                          AND substr(t.path, 1, length(above.path)) = above.path)))
-  )
-  AND NOT EXISTS (SELECT 1 FROM assessments_assessmentsubmission s
-                  WHERE s.cycle_id = c.id AND s.person_id = p.id)
+WHERE {pending}
 ORDER BY c.due_on, c.id
 LIMIT 1
-"""
+"""  # nosec B608 # module-constant SQL; values as parameters
 
 
 def person_pending_cycle(*, user: User, today: dt.date) -> AssessmentCycle | None:
     """The open cycle (earliest due first) that covers ``user``'s person and has no submission
     from them, or None — the rule of ``open_cycles_by_person`` (``cycle_scope``), for one
-    person, in ONE statement (``PENDING_CYCLE_SQL``): every page's layout asks (the banner),
+    person, in ONE statement (``_BANNER_SQL``): every page's layout asks (the banner),
     built at every visit. A test holds it equal to ``open_cycles_by_person`` for every kind of
     scope."""
-    params = {"user": user.pk, "open": CycleStatus.OPEN.value, "today": today}
-    return next(iter(AssessmentCycle.objects.raw(PENDING_CYCLE_SQL, params)), None)
+    pending = pending_condition(
+        person="p.id", audience="r.audience_id", team="p.team_id", path="t.path", today=today
+    )
+    statement = Fragment(_BANNER_SQL, (user.pk,)).fill(pending=pending)
+    return next(iter(AssessmentCycle.objects.raw(*statement.execute_args())), None)

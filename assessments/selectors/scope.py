@@ -49,13 +49,58 @@ def cycle_scope(*, cycle: AssessmentCycle, people: QuerySet[Person] | None = Non
     return people.filter(condition, is_active=True)
 
 
-#: ``cycle_scope`` turned round, for one person, with their last submission: one row (always:
-#: the submission's side is an aggregate) holding the cycle columns of the open cycle that
-#: covers them and they have not submitted (earliest due first; NULL: none) and the time of
-#: their last submission (NULL: none). Covered: active; in an audience of the cycle (Everyone
-#: covering all), in one of its teams, or below one (their team's path starts with its path)
-#: when it includes sub-teams; everybody active when it names neither. Tests hold it to
-#: ``open_cycles_by_person`` for every kind of scope.
+#: ``cycle_scope`` turned round, for one person: the condition an open cycle ``c`` meets when
+#: it covers them and they have not submitted it. Covered: in an audience of the cycle
+#: (Everyone covering all), in one of its teams, or below one (their team's path starts with
+#: its path) when it includes sub-teams; everybody when it names neither. The slots are SQL
+#: (values or columns of the caller's statement): the person's id, their role's audience,
+#: their team and its path, the open status and today. Written once for the two statements
+#: that read one person's pending cycle: ``/me/``'s (below) and the layout's banner
+#: (``cycles.person_pending_cycle``); tests hold both to ``open_cycles_by_person`` for every
+#: kind of scope.
+PENDING_CONDITION = Fragment("""
+c.status = {open} AND c.opens_on <= {today}
+AND NOT EXISTS (SELECT 1 FROM assessments_assessmentsubmission s
+                 WHERE s.cycle_id = c.id AND s.person_id = {person})
+AND ((NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
+                   WHERE ca.assessmentcycle_id = c.id)
+      AND NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
+                       WHERE ct.assessmentcycle_id = c.id))
+     OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
+                  JOIN readiness_audience a ON a.id = ca.audience_id
+                 WHERE ca.assessmentcycle_id = c.id
+                   AND (a.is_everyone OR a.id = {audience}))
+     OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
+                  JOIN readiness_team cycle_team ON cycle_team.id = ct.team_id
+                 WHERE ct.assessmentcycle_id = c.id
+                   AND (cycle_team.id = {team}
+                        OR (c.include_subteams
+                            AND SUBSTR({path}, 1, LENGTH(cycle_team.path)) = cycle_team.path))))
+""")  # nosec B608 # module-constant SQL; values as parameters
+
+
+def pending_condition(
+    *,
+    person: Fragment | str,
+    audience: Fragment | str,
+    team: Fragment | str,
+    path: Fragment | str,
+    today: dt.date,
+) -> Fragment:
+    """``PENDING_CONDITION`` for one person (see there), with the open status and ``today``."""
+    return PENDING_CONDITION.fill(
+        open=param(CycleStatus.OPEN),
+        today=param(connection.ops.adapt_datefield_value(today)),
+        person=person,
+        audience=audience,
+        team=team,
+        path=path,
+    )
+
+
+#: One row (always: the submission's side is an aggregate) holding the cycle columns of the
+#: open cycle that covers the person and they have not submitted (earliest due first; NULL:
+#: none) and the time of their last submission (NULL: none). Inactive people owe nothing.
 _PENDING_SQL = Fragment("""
 SELECT {columns}, last.submitted_at AS last_submitted
   FROM (SELECT MAX(s.submitted_at) AS submitted_at
@@ -63,23 +108,7 @@ SELECT {columns}, last.submitted_at AS last_submitted
          WHERE s.person_id = {person}) last
   LEFT JOIN (
     SELECT c.* FROM assessments_assessmentcycle c
-     WHERE c.status = {open} AND c.opens_on <= {today} AND {active}
-       AND NOT EXISTS (SELECT 1 FROM assessments_assessmentsubmission s
-                        WHERE s.cycle_id = c.id AND s.person_id = {person})
-       AND ((NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
-                          WHERE ca.assessmentcycle_id = c.id)
-             AND NOT EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
-                              WHERE ct.assessmentcycle_id = c.id))
-            OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_audiences ca
-                         JOIN readiness_audience a ON a.id = ca.audience_id
-                        WHERE ca.assessmentcycle_id = c.id
-                          AND (a.is_everyone OR a.id = {audience}))
-            OR EXISTS (SELECT 1 FROM assessments_assessmentcycle_teams ct
-                         JOIN readiness_team t ON t.id = ct.team_id
-                        WHERE ct.assessmentcycle_id = c.id
-                          AND (t.id = {team}
-                               OR (c.include_subteams
-                                   AND SUBSTR({path}, 1, LENGTH(t.path)) = t.path))))
+     WHERE {active} AND {pending}
      ORDER BY c.due_on, c.id
      LIMIT 1
   ) c ON 1 = 1
@@ -99,12 +128,14 @@ def pending_cycle_and_last_submission(
     statement = _PENDING_SQL.fill(
         columns=", ".join(f"c.{field.column}" for field in AssessmentCycle._meta.concrete_fields),
         person=param(person.pk),
-        open=param(CycleStatus.OPEN),
-        today=param(connection.ops.adapt_datefield_value(today)),
         active="1 = 1" if person.is_active else "1 = 0",
-        audience=param(role.audience_id if role is not None else None),
-        team=param(team.pk if team is not None else None),
-        path=param(team.path if team is not None else None),
+        pending=pending_condition(
+            person=param(person.pk),
+            audience=param(role.audience_id if role is not None else None),
+            team=param(team.pk if team is not None else None),
+            path=param(team.path if team is not None else None),
+            today=today,
+        ),
     )
     row = next(iter(AssessmentCycle.objects.raw(*statement.execute_args())))
     last = _as_datetime(row.last_submitted)  # type: ignore[attr-defined]  # the raw extra column
