@@ -278,7 +278,8 @@ def team_map_build(
     people = list(members)
     scope = Person.objects.filter(pk__in=members.values("pk"))
     # One run of the states statement: the totals are summed from the same states.
-    states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope)}
+    # Keyed at once: the database need not sort them.
+    states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope, ordered=False)}
     per_person, per_skill, overall = readiness_of_states(states.values())
 
     skills = _map_skills(filters, relevant={skill_id for _, skill_id in states})
