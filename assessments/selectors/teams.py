@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import F, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
 
 from assessments.selectors import (
@@ -117,6 +117,36 @@ def team_tree_figures(
         unteamed=direct.get(None, EMPTY_READINESS).people,
     )
     return TeamTreeFigures(direct, rollup, hidden)
+
+
+def team_access(*, user: User, pk: int) -> tuple[Team | None, bool, bool]:
+    """The team ``pk`` if ``user`` may read it (``teams_readable_by``), whether they may change
+    it (``team_can_edit``) and whether they see its members (``team_shows_members``), in one
+    query (after the persona flags, read once a request) instead of four: every team page asks
+    it first. The same rules as those three functions, held equal to them by
+    tests/assessments/selectors/test_team_access_one_query.py."""
+    leadership, admin = is_leadership(user), is_admin(user)
+    members_read = bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS)
+    # The user manages the team or a team above it (its path starts with theirs).
+    managed = Team.objects.filter(managers=user).filter(StartsWith(OuterRef("path"), F("path")))
+    own = Team.managers.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
+    member = Person.objects.filter(user=user, team_id=OuterRef("pk"), is_active=True)
+    row = (
+        Team.objects.filter(pk=pk)
+        .annotate(
+            _managed=Exists(managed),
+            _own=Value(True) if admin else Exists(own),
+            _member=Exists(member) if members_read else Value(False),
+        )
+        .first()
+    )
+    if row is None:
+        return None, False, False
+    managed_here, member_here = row._managed, row._member  # type: ignore[attr-defined]
+    if not (leadership or managed_here or member_here):
+        return None, False, False
+    shows = admin or not leadership or managed_here or member_here
+    return row, bool(row._own), bool(shows)  # type: ignore[attr-defined]
 
 
 def team_can_edit(*, user: User, team: Team) -> bool:

@@ -37,9 +37,8 @@ from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.teams import (
     MapFilters,
     TeamMap,
-    team_can_edit,
+    team_access,
     team_map_build,
-    team_shows_members,
     team_tree_figures,
     teams_readable_by,
 )
@@ -68,19 +67,14 @@ class TeamAccessMixin(View):
     def get_team(self, pk: int) -> Team:
         user = self.request.user
 
-        def access() -> tuple[Team | None, bool, bool]:
-            team = teams_readable_by(user=user).filter(pk=pk).first()
-            if team is None:
-                return None, False, False
-            return (
-                team,
-                team_can_edit(user=user, team=team),
-                team_shows_members(user=user, team=team),
-            )
-
-        # Every team page asks: kept until the data changes (teams, managers, groups).
+        # Every team page asks (one query): kept until the data changes (teams, managers,
+        # groups).
         team, self.can_edit, self.shows_members = cached(
-            "team-access", user.pk, user.is_superuser, pk, build=access
+            "team-access",
+            user.pk,
+            user.is_superuser,
+            pk,
+            build=lambda: team_access(user=user, pk=pk),
         )
         if team is None:
             raise Http404("No such team, or not one of yours.")

@@ -143,9 +143,9 @@ def test_export_queries_do_not_grow_with_the_team(
         client.force_login(org.manager)
         url = reverse("assessments:team-export", args=[org.team.pk])
         client.get(url, {"format": fmt, "shape": shape})
-        # session, user, persona flags, managed paths, team, can-edit, audiences, categories,
+        # session, user, persona flags, the team with the reader's access, audiences, categories,
         # members, states (readiness summed from them: no second statement), skills
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             client.get(url, {"format": fmt, "shape": shape})
 
 

@@ -170,8 +170,9 @@ def test_queries_do_not_grow(make_team_org, client, django_assert_num_queries, n
     assert counts[0] == counts[1]
 
 
-#: team: session, user, persona flags, managed paths, team (access), can-edit, members, their
+#: team: session, user, persona flags, the team with the reader's access (one query),
+#: members, their
 #: certifications, the figures, the cycle banner; dashboard: session, user, persona flags,
 #: managed teams, the scope's teams, people per audience, figures per audience, audiences,
 #: the cycle banner.
-QUERIES = {"team": 10, "dashboard": 9}
+QUERIES = {"team": 8, "dashboard": 9}

@@ -216,10 +216,10 @@ def test_editor_get_queries_do_not_grow_with_the_team(
         client.force_login(org.manager)
         url = reverse("assessments:team-edit", args=[org.team.pk])
         client.get(url)
-        # session, user, persona flags, managed paths, team, can-edit, audiences, categories,
-        # members, states (readiness summed from them: no second statement), skills; the
+        # session, user, persona flags, the team with the reader's access (one query),
+        # audiences, categories, members, states (readiness summed from them: no second statement), skills; the
         # cycle banner
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(10):
             assert client.get(url).status_code == 200
 
 
@@ -239,10 +239,10 @@ def test_editor_post_queries_do_not_grow_with_the_team(
     for org in (small, big):
         client.force_login(org.manager)
         data = changed_form(client, org, 3)
-        # session, user, persona flags, managed paths, team, can-edit; the service: savepoint,
+        # session, user, persona flags, the team with the reader's access; the service: savepoint,
         # can-edit, lock the members' rows, states, then manager_ratings_record: savepoint,
         # active skills, insert, the webhook endpoints ("rating.recorded"), release, release
-        with django_assert_num_queries(16):
+        with django_assert_num_queries(14):
             assert editor_post(client, org.team, data).status_code == 302
 
 

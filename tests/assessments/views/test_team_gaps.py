@@ -125,8 +125,8 @@ def test_gaps_queries_do_not_grow_with_the_team(make_team_org, client, django_as
         client.force_login(org.manager)
         url = reverse("assessments:team-gaps", args=[org.team.pk])
         client.get(url)
-        # session, user, persona flags, managed paths, team, can-edit, members, states, per-skill
+        # session, user, persona flags, the team with the reader's access, members, states, per-skill
         # readiness, skills, Everyone audience, resource links, their audiences, who already
         # has each resource (plan items); the cycle banner
-        with django_assert_num_queries(15):
+        with django_assert_num_queries(13):
             client.get(url)

@@ -115,10 +115,10 @@ def test_review_queries_do_not_grow_with_the_team(make_team_org, client, django_
         client.force_login(org.manager)
         url = reverse("assessments:team-review", args=[org.team.pk])
         client.get(url)
-        # session, user, persona flags, managed paths, team, can-edit, members, states, skills of
+        # session, user, persona flags, the team with the reader's access, members, states, skills of
         # the pending ratings, the latest two self ratings of each pending pair (note, evidence,
         # previous level); the cycle banner
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             client.get(url)
 
 
