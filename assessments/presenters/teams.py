@@ -46,6 +46,7 @@ FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 
 MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
 EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
+FILTERS_TEMPLATE = "assessments/team_filters.html"
 
 
 class MapCell(NamedTuple):
@@ -225,6 +226,12 @@ def team_map_grid(
     )
 
 
+def team_map_filters(*, form: object, team_map: TeamMap, filtered: bool) -> SafeString:
+    """The filter form of the map and the editor (``TeamMapFilterForm``'s choices, the sort
+    select with an option a column)."""
+    return _render(FILTERS_TEMPLATE, form=form, map=team_map, filtered=filtered)
+
+
 #: The select of a cell: (the level selected, whether "–" is offered), one tuple of each.
 _OPTION_KEYS = {
     (selected, blank): (selected, blank)
@@ -249,28 +256,39 @@ def team_map_prepare_editor(
 ) -> TeamMap:
     """Give every cell of ``team_map`` its select: pre-filled with the current manager rating
     (or ``values``, the manager's own unsaved choices after a conflict), and every row its
-    stale-form token."""
+    stale-form token. One spelled-out loop a row, as ``_cells``: it runs once a cell."""
     values = values or {}
+    number, options, new, version_of = _NUMBER, _OPTION_KEYS, tuple.__new__, state_version
     for row in team_map.rows:
         tokens = []
         editors = []
+        append = editors.append
         for cell in row.cells:
             state = cell.state
-            seen_level = state.manager_level if state else None
-            chosen = values.get((cell.person_id, cell.skill_id), seen_level)
-            seen = _NUMBER[seen_level]
-            editors.append(
-                EditorCell(
-                    cell,
-                    state.target if state else None,
-                    _OPTION_KEYS[chosen, seen_level is None],
-                    chosen != seen_level,
-                    seen,
+            if state is None:
+                target = seen_level = None
+            else:
+                target, seen_level = state.target, state.manager_level
+            chosen = (
+                values.get((cell.person_id, cell.skill_id), seen_level) if values else seen_level
+            )
+            seen = number[seen_level]
+            append(
+                new(
+                    EditorCell,
+                    (
+                        cell,
+                        target,
+                        options[chosen, seen_level is None],
+                        chosen != seen_level,
+                        seen,
+                    ),
                 )
             )
-            version = state_version(state)
-            if version:
-                tokens.append(f"{cell.skill_id}:{seen}:{version}")
+            if state is not None:
+                version = version_of(state)
+                if version:
+                    tokens.append(f"{cell.skill_id}:{seen}:{version}")
         row.editor_cells = editors
         row.version = ",".join(tokens)
     return team_map
