@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import F, Q, QuerySet, Value
 from django.db.models.lookups import StartsWith
 
 from assessments.selectors import (
@@ -30,6 +30,7 @@ from readiness.models import Person, Skill, SkillCategory, Team
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
 from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
+from readiness.sql import Fragment
 
 # --- Access ----------------------------------------------------------------------------------
 
@@ -119,6 +120,25 @@ def team_tree_figures(
     return TeamTreeFigures(direct, rollup, hidden)
 
 
+#: ``team_access``'s one statement: the team, whether the user manages it or a team above it
+#: (its path starts with theirs), whether they manage it themselves, whether they are one of
+#: its active members. Written as SQL (both databases): the same statement through the ORM
+#: cost ~1.2 ms of CPU to compile, on every team page, against ~0.2 ms to run.
+TEAM_ACCESS_SQL = """
+SELECT t.*,
+       EXISTS (SELECT 1 FROM readiness_team m
+                 JOIN readiness_team_managers tm ON tm.team_id = m.id
+                WHERE tm.user_id = %s AND substr(t.path, 1, length(m.path)) = m.path
+       ) AS managed_here,
+       EXISTS (SELECT 1 FROM readiness_team_managers tm
+                WHERE tm.team_id = t.id AND tm.user_id = %s) AS manages_it,
+       EXISTS (SELECT 1 FROM readiness_person p
+                WHERE p.team_id = t.id AND p.user_id = %s AND p.is_active) AS member_here
+  FROM readiness_team t
+ WHERE t.id = %s
+"""
+
+
 def team_access(*, user: User, pk: int) -> tuple[Team | None, bool, bool]:
     """The team ``pk`` if ``user`` may read it (``teams_readable_by``), whether they may change
     it (``team_can_edit``) and whether they see its members (``team_shows_members``), in one
@@ -126,27 +146,16 @@ def team_access(*, user: User, pk: int) -> tuple[Team | None, bool, bool]:
     it first. The same rules as those three functions, held equal to them by
     tests/assessments/selectors/test_team_access_one_query.py."""
     leadership, admin = is_leadership(user), is_admin(user)
-    members_read = bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS)
-    # The user manages the team or a team above it (its path starts with theirs).
-    managed = Team.objects.filter(managers=user).filter(StartsWith(OuterRef("path"), F("path")))
-    own = Team.managers.through.objects.filter(team_id=OuterRef("pk"), user_id=user.pk)
-    member = Person.objects.filter(user=user, team_id=OuterRef("pk"), is_active=True)
-    row = (
-        Team.objects.filter(pk=pk)
-        .annotate(
-            _managed=Exists(managed),
-            _own=Value(True) if admin else Exists(own),
-            _member=Exists(member) if members_read else Value(False),
-        )
-        .first()
-    )
+    statement = Fragment(TEAM_ACCESS_SQL, (user.pk, user.pk, user.pk, pk))
+    row = next(iter(Team.objects.raw(*statement.execute_args())), None)
     if row is None:
         return None, False, False
-    managed_here, member_here = row._managed, row._member  # type: ignore[attr-defined]
-    if not (leadership or managed_here or member_here):
+    managed = bool(row.managed_here)  # type: ignore[attr-defined]
+    member = bool(settings.TEAM_MAP_VISIBLE_TO_MEMBERS) and bool(row.member_here)  # type: ignore[attr-defined]
+    if not (leadership or managed or member):
         return None, False, False
-    shows = admin or not leadership or managed_here or member_here
-    return row, bool(row._own), bool(shows)  # type: ignore[attr-defined]
+    can_edit = admin or bool(row.manages_it)  # type: ignore[attr-defined]
+    return row, can_edit, admin or not leadership or managed or member
 
 
 def team_can_edit(*, user: User, team: Team) -> bool:
