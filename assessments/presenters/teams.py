@@ -126,7 +126,7 @@ def _cells(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> li
     50-person map, and the calls were most of its time."""
     number, looks_of, new, flags_of = _NUMBER, _LOOKS.get, tuple.__new__, _FLAGS
     never = (*_NEVER_RATED, "")
-    cells = []
+    cells: list[MapCell] = []
     append = cells.append
     for skill_id, state in zip(skill_ids, states, strict=True):
         if state is None:
@@ -261,7 +261,7 @@ def team_map_prepare_editor(
     number, options, new, version_of = _NUMBER, _OPTION_KEYS, tuple.__new__, state_version
     for row in team_map.rows:
         tokens = []
-        editors = []
+        editors: list[EditorCell] = []
         append = editors.append
         for cell in row.cells:
             state = cell.state
