@@ -295,7 +295,7 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
     return name
 
 
-#: The fields of a member and of a column the map, the editor and the exports read.
+#: The fields of a member the map, the editor and the exports read.
 MEMBER_FIELDS = (
     "user__username",
     "user__first_name",
@@ -304,7 +304,6 @@ MEMBER_FIELDS = (
     "role__name",
     "team_id",
 )
-COLUMN_FIELDS = ("name", "slug", "order", "category__name", "category__order")
 
 
 def team_map_build(
@@ -379,9 +378,7 @@ def team_map_build(
 def _map_skills(filters: MapFilters, *, relevant: set[int]) -> list[Skill]:
     """The map's columns: the active skills (only the ``relevant`` ones unless
     ``all_skills``; of the filtered category), in the framework's order (one query)."""
-    skills = list(
-        Skill.objects.filter(is_active=True).select_related("category").only(*COLUMN_FIELDS)
-    )
+    skills = list(Skill.objects.filter(is_active=True).select_related("category"))
     if not filters.all_skills:
         skills = [skill for skill in skills if skill.pk in relevant]
     if filters.category_id:
