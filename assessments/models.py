@@ -130,7 +130,7 @@ class SkillRating(models.Model):
         indexes = [
             # The newest rating per (person, skill, source) in index order, level and interest
             # read from the index itself (PostgreSQL; ignored elsewhere): the states
-            # statement's access path (``selectors.latest.NEWEST_POSTGRESQL``).
+            # statement's access path (``selectors.latest.LATEST_POSTGRESQL``).
             models.Index(
                 fields=["person", "skill", "source", "-created_at", "-id"],
                 include=["level", "interest"],

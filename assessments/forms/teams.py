@@ -20,7 +20,7 @@ from assessments.exports.ratings_import import ratings_csv_reader
 from assessments.selectors.teams import MapFilters
 from assessments.services.teams import CellEdit
 from readiness.forms import IdsChoiceField
-from readiness.models import LEVEL_MAX, LEVEL_MIN, Audience, Person, SkillCategory
+from readiness.models import LEVEL_MAX, LEVEL_MIN, Person
 from readiness.typed import choice_field, model_choice_field
 
 SORT_PATTERN = re.compile(r"^(?:name|readiness|gap|skill-\d{1,9})$")
@@ -50,16 +50,14 @@ class TeamMapFilterForm(forms.Form):
         self,
         data: Mapping | None,
         *,
-        audiences: Iterable[Audience],
-        categories: Iterable[SkillCategory],
+        audiences: Iterable[tuple[int, str]],
+        categories: Iterable[tuple[int, str]],
     ) -> None:
+        """``audiences`` and ``categories``: (id, name) pairs, the choices (read as pairs,
+        not model instances: a map's filters are built at every visit)."""
         super().__init__(data)
-        choice_field(self, "audience").choices = [("", "All audiences")] + [
-            (a.pk, a.name) for a in audiences
-        ]
-        choice_field(self, "category").choices = [("", "All categories")] + [
-            (c.pk, c.name) for c in categories
-        ]
+        choice_field(self, "audience").choices = [("", "All audiences"), *audiences]
+        choice_field(self, "category").choices = [("", "All categories"), *categories]
 
     def filters(self) -> MapFilters:
         if not self.is_valid():

@@ -46,6 +46,7 @@ FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 
 MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
 EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
+FILTERS_TEMPLATE = "assessments/team_filters.html"
 
 
 class MapCell(NamedTuple):
@@ -95,55 +96,92 @@ _LOOKS: dict[tuple, tuple[str, str, str, str]] = {}
 _NUMBER: dict[int | None, str] = {None: "", **{level: str(level) for level in range(10)}}
 
 
-def _looks(state: SkillState) -> tuple[str, str, str, str]:
-    key = (state.target, state.level, state.gap, state.awaiting_review, state.calibration_flag)
-    looks = _LOOKS.get(key)
-    if looks is None:
-        css, text, marker, words = _describe(state.target, state.level, state.gap)
-        if state.awaiting_review:
-            marker += AWAITING_MARK
-        if state.calibration_flag:
-            marker += CALIBRATION_MARK
-        looks = _LOOKS[key] = (css, text, marker, words)
+def _looks_of(
+    target: int | None, level: int | None, gap: int, awaiting: bool, calibration: bool
+) -> tuple[str, str, str, str]:
+    """(css class, cell text, marker, status in words) of a rated cell, worked out once per
+    combination of the values they depend on (``_LOOKS``)."""
+    css, text, marker, words = _describe(target, level, gap)
+    if awaiting:
+        marker += AWAITING_MARK
+    if calibration:
+        marker += CALIBRATION_MARK
+    looks = _LOOKS[target, level, gap, awaiting, calibration] = (css, text, marker, words)
     return looks
 
 
 _NEVER_RATED = _describe(None, None, 0)
 
 
-def _detail(state: SkillState) -> str:
-    number, self_at, manager_at = _NUMBER, state.self_at, state.manager_at
-    flags = (
-        (FLAG_AWAITING if state.awaiting_review else "")
-        + (FLAG_CALIBRATION if state.calibration_flag else "")
-        + (FLAG_GROW if state.interest else "")
+def _certified(state: SkillState) -> str:
+    """The detail's tail when the manager's level is a certification's: its name (escaped
+    here, the cell loop is not autoescaped; "|" kept out of the fields) and its expiry."""
+    until = state.certification_until
+    name = escape((state.certification or "").replace("|", "/"))
+    return f"|{name}|{int(until.timestamp()) if until else ''}"
+
+
+def _cells(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> list[MapCell]:
+    """One row's cells. Spelled out in one loop (no call per cell): it runs 2,000 times a
+    50-person map, and the calls were most of its time."""
+    number, looks_of, new, flags_of = _NUMBER, _LOOKS.get, tuple.__new__, _FLAGS
+    never = (*_NEVER_RATED, "")
+    cells: list[MapCell] = []
+    append = cells.append
+    for skill_id, state in zip(skill_ids, states, strict=True):
+        if state is None:
+            append(new(MapCell, (pk, skill_id, None, *never)))
+            continue
+        (
+            _,
+            _,
+            target,
+            level,
+            self_level,
+            self_at,
+            manager_level,
+            manager_at,
+            interest,
+            gap,
+            _,
+            _,
+            awaiting,
+            calibration,
+            certification,
+            _,
+        ) = state
+        key = (target, level, gap, awaiting, calibration)
+        looks = looks_of(key) or _looks_of(*key)
+        detail = (
+            f"{number[level]}|{number[target]}|{number[self_level]}|"
+            f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
+            f"{int(manager_at.timestamp()) if manager_at else ''}|"
+            f"{flags_of[awaiting, calibration, bool(interest)]}"
+        )
+        if certification is not None:
+            detail += _certified(state)
+        append(new(MapCell, (pk, skill_id, state, *looks, detail)))
+    return cells
+
+
+#: The detail's flags of (awaiting review, calibration flag, wants to grow).
+_FLAGS = {
+    (awaiting, calibration, grow): (
+        (FLAG_AWAITING if awaiting else "")
+        + (FLAG_CALIBRATION if calibration else "")
+        + (FLAG_GROW if grow else "")
     )
-    detail = (
-        f"{number[state.level]}|{number[state.target]}|{number[state.self_level]}|"
-        f"{int(self_at.timestamp()) if self_at else ''}|{number[state.manager_level]}|"
-        f"{int(manager_at.timestamp()) if manager_at else ''}|{flags}"
-    )
-    if state.certification is not None:
-        # The manager's level is a certification's: its name (escaped here, the cell loop is
-        # not autoescaped; "|" kept out of the fields) and its expiry.
-        until = state.certification_until
-        name = escape(state.certification.replace("|", "/"))
-        detail += f"|{name}|{int(until.timestamp()) if until else ''}"
-    return detail
+    for awaiting in (False, True)
+    for calibration in (False, True)
+    for grow in (False, True)
+}
 
 
 def team_map_present(team_map: TeamMap) -> TeamMap:
     """Give every row of ``team_map`` its cells, in column order."""
     skill_ids = [column.skill.pk for column in team_map.columns]
-    never = _NEVER_RATED
     for row in team_map.rows:
-        pk = row.person.pk
-        row.cells = [
-            MapCell(pk, skill_id, None, *never, "")
-            if state is None
-            else MapCell(pk, skill_id, state, *_looks(state), _detail(state))
-            for skill_id, state in zip(skill_ids, row.states, strict=True)
-        ]
+        row.cells = _cells(row.person.pk, skill_ids, row.states)
     return team_map
 
 
@@ -188,6 +226,12 @@ def team_map_grid(
     )
 
 
+def team_map_filters(*, form: object, team_map: TeamMap, filtered: bool) -> SafeString:
+    """The filter form of the map and the editor (``TeamMapFilterForm``'s choices, the sort
+    select with an option a column)."""
+    return _render(FILTERS_TEMPLATE, form=form, map=team_map, filtered=filtered)
+
+
 #: The select of a cell: (the level selected, whether "–" is offered), one tuple of each.
 _OPTION_KEYS = {
     (selected, blank): (selected, blank)
@@ -212,28 +256,39 @@ def team_map_prepare_editor(
 ) -> TeamMap:
     """Give every cell of ``team_map`` its select: pre-filled with the current manager rating
     (or ``values``, the manager's own unsaved choices after a conflict), and every row its
-    stale-form token."""
+    stale-form token. One spelled-out loop a row, as ``_cells``: it runs once a cell."""
     values = values or {}
+    number, options, new, version_of = _NUMBER, _OPTION_KEYS, tuple.__new__, state_version
     for row in team_map.rows:
         tokens = []
-        editors = []
+        editors: list[EditorCell] = []
+        append = editors.append
         for cell in row.cells:
             state = cell.state
-            seen_level = state.manager_level if state else None
-            chosen = values.get((cell.person_id, cell.skill_id), seen_level)
-            seen = _NUMBER[seen_level]
-            editors.append(
-                EditorCell(
-                    cell,
-                    state.target if state else None,
-                    _OPTION_KEYS[chosen, seen_level is None],
-                    chosen != seen_level,
-                    seen,
+            if state is None:
+                target = seen_level = None
+            else:
+                target, seen_level = state.target, state.manager_level
+            chosen = (
+                values.get((cell.person_id, cell.skill_id), seen_level) if values else seen_level
+            )
+            seen = number[seen_level]
+            append(
+                new(
+                    EditorCell,
+                    (
+                        cell,
+                        target,
+                        options[chosen, seen_level is None],
+                        chosen != seen_level,
+                        seen,
+                    ),
                 )
             )
-            version = state_version(state)
-            if version:
-                tokens.append(f"{cell.skill_id}:{seen}:{version}")
+            if state is not None:
+                version = version_of(state)
+                if version:
+                    tokens.append(f"{cell.skill_id}:{seen}:{version}")
         row.editor_cells = editors
         row.version = ",".join(tokens)
     return team_map

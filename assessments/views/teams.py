@@ -29,6 +29,7 @@ from assessments.models import SkillRating
 from assessments.presenters.teams import (
     LEGEND,
     team_editor_grid,
+    team_map_filters,
     team_map_grid,
     team_map_prepare_editor,
     team_map_present,
@@ -84,8 +85,8 @@ class TeamAccessMixin(View):
 def _filters(request: AuthenticatedHttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
     form = TeamMapFilterForm(
         request.GET,
-        audiences=Audience.objects.filter(is_everyone=False),
-        categories=SkillCategory.objects.all(),
+        audiences=Audience.objects.filter(is_everyone=False).values_list("pk", "name"),
+        categories=SkillCategory.objects.values_list("pk", "name"),
     )
     return form, form.filters()
 
@@ -127,6 +128,7 @@ def _map_context(request: AuthenticatedHttpRequest, team: Team, team_map: TeamMa
     sorting = _sorting(request, team_map)
     for column in team_map.columns:
         column.sort = sorting[f"skill-{column.skill.pk}"]
+    filtered = any(request.GET.get(k) for k in ("audience", "category", "skills"))
     return {
         "team": team,
         "map": team_map,
@@ -139,7 +141,8 @@ def _map_context(request: AuthenticatedHttpRequest, team: Team, team_map: TeamMa
         "export_xlsx": _query(request, format="xlsx"),
         "export_long_csv": _query(request, format="csv", shape="long"),
         "export_long_xlsx": _query(request, format="xlsx", shape="long"),
-        "filtered": any(request.GET.get(k) for k in ("audience", "category", "skills")),
+        "filtered": filtered,
+        "filters": team_map_filters(form=form, team_map=team_map, filtered=filtered),
     }
 
 
