@@ -20,6 +20,7 @@ from assessments.learning_records.digest_entry import ExpiringEntry
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.reminders.claim import LEASE
 from assessments.reminders.state import Outgoing, ReminderRun, SentEmail
+from assessments.reminders.steps import ClaimedStep, RecordedStep
 from assessments.selectors import Reassessment, people_reassessment
 from readiness.models import Person, Team
 from readiness.webhooks.models import EventType
@@ -112,13 +113,14 @@ def _cycle(run: ReminderRun, cycle_id: int) -> AssessmentCycle:
 # --- which step goes out today ------------------------------------------------------------
 
 
-def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[Reminder]]:
-    """The steps already recorded of each person's current sequence."""
-    steps: dict[int, list[Reminder]] = defaultdict(list)
+def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[RecordedStep]]:
+    """The steps already recorded of each person's current sequence (plain rows)."""
+    steps: dict[int, list[RecordedStep]] = defaultdict(list)
     periods = {seq.period for seq in sequences.values()}
-    for row in Reminder.objects.filter(person_id__in=sequences, period__in=periods).only(
+    for values in Reminder.objects.filter(person_id__in=sequences, period__in=periods).values_list(
         "id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at"
     ):
+        row = RecordedStep._make(values)
         if row.period == sequences[row.person_id].period:
             steps[row.person_id].append(row)
     return steps
@@ -153,7 +155,7 @@ def steps_plan(
     return new_rows, retry_ids, escalating
 
 
-def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
+def _deadline(seq: Sequence, rows: list[RecordedStep]) -> dt.date:
     """A cycle's due date as it stands; for a cadence, the date step 0 announced."""
     if seq.cycle is not None or not rows:
         return seq.due_on
@@ -161,7 +163,7 @@ def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
     return first.due_on or seq.due_on
 
 
-def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Reminder]) -> bool:
+def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[RecordedStep]) -> bool:
     if step == 0:
         return True
     last_sent = timezone.localdate(max(row.sent_at for row in rows if row.sent_at is not None))
@@ -245,7 +247,7 @@ def _team_and_ancestors(path: str | None) -> list[int]:
 # --- what each message says ---------------------------------------------------------------
 
 
-def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
+def person_message(run: ReminderRun, seq: Sequence, row: ClaimedStep) -> Outgoing:
     """The due or overdue email of one claimed step (and its ``person.due`` event)."""
     person = row.person
     due_on = row.due_on or seq.due_on
@@ -259,7 +261,9 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
         "overdue_steps": OVERDUE_STEPS,
         "reason": seq.status.reason,
         "last_assessed_on": (
-            timezone.localdate(seq.status.last_assessed_at) if seq.status.last_assessed_at else None
+            timezone.localdate(seq.status.last_assessed_at, run.zone)
+            if seq.status.last_assessed_at
+            else None
         ),
         "cadence_days": settings.REASSESSMENT_INTERVAL_DAYS,
         "action_url": run.my_assessment_url,
