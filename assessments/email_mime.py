@@ -23,13 +23,14 @@ import copy
 import logging
 from email.message import Message
 from email.utils import formatdate
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT, forbid_multi_line_headers
 
 logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: The extra headers a copied message carries: its own Message-ID (without one, Django makes
 #: a new one at each build, and the first message could not be compared).
@@ -140,11 +141,19 @@ def _payload(content: str) -> str:
 def _node(tree: Message, headers: list[tuple[str, str]], payload: Any = None) -> Message:
     """A copy of one node of a tree with its own headers and payload (nothing shared that a
     later change to the copy could reach)."""
-    node = copy.copy(tree)
+    node = _shallow(tree)
     node._headers = headers
     node._payload = payload
     node.defects = []
     return node
+
+
+def _shallow(obj: _T) -> _T:
+    """``copy.copy`` of a plain object (its class, its attributes), without the pickling
+    protocol ``copy.copy`` goes through: a tenth of the cost."""
+    clone = object.__new__(type(obj))
+    clone.__dict__.update(obj.__dict__)
+    return clone
 
 
 def _same(copied: Message, built: Message) -> bool:
@@ -184,7 +193,7 @@ class BatchMessage(EmailMultiAlternatives):
     def __deepcopy__(self, memo: dict) -> BatchMessage:
         # The test backend keeps a deep copy of each message; lists and dicts of strings are
         # copied one level, which is as deep as they go. The shapes are the run's, shared.
-        clone = copy.copy(self)
+        clone = _shallow(self)
         for name, value in vars(self).items():
             if name != "shapes" and not _deep_immutable(value):
                 setattr(clone, name, _copied(value, memo))

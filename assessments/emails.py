@@ -163,12 +163,7 @@ class EmailBatch:
 
     @staticmethod
     def _tokens(own: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, str]]:
-        # NUL never occurs in a template's output; "&" tells an escaped token from a raw one.
-        return {
-            f"\x00{key}.{attribute}&\x00": (key, attribute)
-            for key, attributes in sorted(own.items())
-            for attribute in attributes
-        }
+        return _tokens(tuple(sorted(own.items())))
 
     def _shared_parts(
         self, name: str, context: dict, own: dict[str, tuple[str, ...]]
@@ -209,6 +204,18 @@ class EmailBatch:
             filled.append(part)
         first, second, third = filled
         return first, second, third
+
+
+@functools.lru_cache(maxsize=64)
+def _tokens(own: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, str]]:
+    """The tokens standing for the own values (the same few for every message of a run;
+    treat the dict as read-only). NUL never occurs in a template's output; "&" tells an
+    escaped token from a raw one."""
+    return {
+        f"\x00{key}.{attribute}&\x00": (key, attribute)
+        for key, attributes in own
+        for attribute in attributes
+    }
 
 
 @functools.cache

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from assessments.models import MANAGER_KINDS, Reminder
 from assessments.reminders.state import ReminderRun
-from assessments.reminders.steps import ClaimedStep, claimed_steps
+from assessments.reminders.steps import ClaimedStep, NewStep, claimed_steps
 from catalog.learn.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ LEASE = dt.timedelta(seconds=TIME_LIMIT_SECONDS)
 _COLUMNS = [field.attname for field in Reminder._meta.concrete_fields if not field.primary_key]
 
 
-def claim(run: ReminderRun, new_rows: list[Reminder], retry_ids: list[int]) -> None:
+def claim(run: ReminderRun, new_rows: list[Reminder] | list[NewStep], retry_ids: list[int]) -> None:
     """Insert ``new_rows`` (claimed by ``run``) and take over the unsent steps ``retry_ids``
     whose claim has expired, in one transaction; a step another run holds stays theirs."""
     now = timezone.now()

@@ -20,7 +20,7 @@ from assessments.learning_records.digest_entry import ExpiringEntry
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.reminders.claim import LEASE
 from assessments.reminders.state import Outgoing, ReminderRun, SentEmail
-from assessments.reminders.steps import ClaimedStep, RecordedStep
+from assessments.reminders.steps import ClaimedStep, NewStep, RecordedStep
 from assessments.selectors import Reassessment, people_reassessment
 from readiness.models import Person, Team
 from readiness.webhooks.models import EventType
@@ -128,11 +128,11 @@ def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[RecordedSt
 
 def steps_plan(
     run: ReminderRun, sequences: dict[int, Sequence]
-) -> tuple[list[Reminder], list[int], list[Escalating]]:
+) -> tuple[list[NewStep], list[int], list[Escalating]]:
     """The next step of each sequence, if it is due today; unsent steps to take over."""
     steps = _steps_recorded(sequences)
     expired = timezone.now() - LEASE
-    new_rows: list[Reminder] = []
+    new_rows: list[NewStep] = []
     retry_ids: list[int] = []
     escalating: list[Escalating] = []
     for person_id, seq in sequences.items():
@@ -173,14 +173,14 @@ def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Reco
 
 def step_row(
     run: ReminderRun, seq: Sequence, step: int, due_on: dt.date, recipient_id: int | None = None
-) -> Reminder:
+) -> NewStep:
     """The row of one step, claimed by ``run`` (not saved: ``claim`` inserts it)."""
     now = timezone.now()
-    return Reminder(
+    return NewStep(
         person_id=seq.person_id,
         kind=step_kind(step),
         period=seq.period,
-        cycle=seq.cycle,
+        cycle_id=seq.cycle.pk if seq.cycle is not None else None,
         sequence=step,
         recipient_id=recipient_id,
         due_on=due_on,
@@ -190,10 +190,10 @@ def step_row(
     )
 
 
-def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[Reminder]:
+def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[NewStep]:
     """One row per (person, manager), to the managers :func:`managers_to_notify` names."""
     recipients = managers_to_notify([seq.person_id for seq, _ in escalating])
-    rows: list[Reminder] = []
+    rows: list[NewStep] = []
     for seq, deadline in escalating:
         managers = recipients.get(seq.person_id, [])
         if not managers:

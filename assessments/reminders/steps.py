@@ -1,17 +1,35 @@
-"""The reminder steps a run reads, as plain rows rather than model instances.
+"""The reminder steps a run plans and reads, as plain rows rather than model instances.
 
-A sweep reads every due person's recorded steps (to plan the next one) and every step it
-claimed (to write its email): 68,000 of each at 100,000 people. As ``Reminder`` instances with
-their person and user, those reads cost several times their query; as tuples of the columns
-the run uses, little more than the query.
+A sweep reads every due person's recorded steps (to plan the next one), plans their next step
+and reads back every step it claimed (to write its email): 68,000 of each at 100,000 people.
+As ``Reminder`` instances (with their person and user), those cost several times their
+queries; as plain rows of the columns the run uses, little more than the queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
+
+
+@dataclass(slots=True)
+class NewStep:
+    """A step to claim, as ``claim`` inserts it: the ``Reminder`` columns by attname."""
+
+    person_id: int
+    kind: str
+    period: str
+    cycle_id: int | None
+    sequence: int
+    recipient_id: int | None
+    due_on: dt.date | None
+    created_at: dt.datetime
+    claimed_by: str
+    claimed_at: dt.datetime | None
+    sent_at: dt.datetime | None = None
 
 
 class RecordedStep(NamedTuple):

@@ -46,12 +46,15 @@ class Reassessment:
         return self.last_assessed_at is not None and (self.due_on is None or self.due_on > today)
 
 
-def cadence_due_on(*, assessed_at: dt.datetime, interval_days: int) -> dt.date:
+def cadence_due_on(
+    *, assessed_at: dt.datetime, interval_days: int, zone: dt.tzinfo | None = None
+) -> dt.date:
     """The due rule (DESIGN "Due for reassessment"), the one place its date is computed: a
     skill assessed at ``assessed_at`` (the later of the last self rating of it and the last
     submission, see ``_ASSESSED_SQL``) is due again on the local day it was assessed plus its
-    cadence. It is within cadence on ``today`` while ``cadence_due_on(…) > today``."""
-    return timezone.localdate(assessed_at) + dt.timedelta(days=interval_days)
+    cadence. It is within cadence on ``today`` while ``cadence_due_on(…) > today``. ``zone``:
+    the current time zone, when the caller has read it once for many dates."""
+    return timezone.localdate(assessed_at, zone) + dt.timedelta(days=interval_days)
 
 
 def within_cadence_since(*, today: dt.date, interval_days: int) -> dt.datetime:
@@ -191,12 +194,15 @@ def people_reassessment(
     earliest: dict[int, dt.date] = {}
     last_assessed: dict[int, dt.datetime | None] = {}
     never: set[int] = set()
+    zone = timezone.get_current_timezone()  # once, not once per row
     for person_id, interval_days, assessed_at, unassessed in _run(statement):
         if unassessed:
             never.add(person_id)
         if assessed_at is not None:
             assessed_at = _due_timestamp(assessed_at)
-            due = cadence_due_on(assessed_at=assessed_at, interval_days=int(interval_days))
+            due = cadence_due_on(
+                assessed_at=assessed_at, interval_days=int(interval_days), zone=zone
+            )
             earliest[person_id] = min(due, earliest.get(person_id, due))
             previous = last_assessed.get(person_id)
             last_assessed[person_id] = max(assessed_at, previous) if previous else assessed_at

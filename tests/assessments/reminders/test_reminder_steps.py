@@ -2,13 +2,15 @@
 goes to is named as ``Person.display_name`` names them, and a template asking more of them
 fails instead of printing nothing."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
 from django.template import Context, Template
 
 from assessments.models import Reminder
-from assessments.reminders.steps import Recipient, UnknownAttribute, claimed_steps
+from assessments.reminders import claim as claim_module
+from assessments.reminders.steps import NewStep, Recipient, UnknownAttribute, claimed_steps
 from tests.orgs.reminder import add_person
 
 
@@ -47,3 +49,8 @@ def test_claimed_steps_name_each_person_as_their_display_name(reminder_org):
     ]
     assert [p.display_name for p in people] == ["Ana Tester", "Ben", "cy-7"]
     assert {(s.kind, s.sequence, s.due_on) for s in steps} == {("due", 0, dt.date(2026, 4, 5))}
+
+
+def test_a_new_step_holds_every_column_a_claim_inserts():
+    # A column added to Reminder must be added to NewStep too: the claim inserts them all.
+    assert [field.name for field in dataclasses.fields(NewStep)] == claim_module._COLUMNS
