@@ -117,8 +117,10 @@ def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[RecordedSt
     """The steps already recorded of each person's current sequence (plain rows)."""
     steps: dict[int, list[RecordedStep]] = defaultdict(list)
     periods = {seq.period for seq in sequences.values()}
-    for values in Reminder.objects.filter(person_id__in=sequences, period__in=periods).values_list(
-        "id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at"
+    for values in (
+        Reminder.objects.filter(person_id__in=sequences, period__in=periods)
+        .order_by()  # not the model's "-created_at": nothing here needs an order
+        .values_list("id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at")
     ):
         row = RecordedStep._make(values)
         if row.period == sequences[row.person_id].period:
