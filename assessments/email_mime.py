@@ -105,6 +105,8 @@ def _shape(email: BatchMessage) -> tuple | None:
     """What makes two messages' trees the same but for their values; None: not copied."""
     if not email.alternatives or email.attachments or email.cc or email.reply_to:
         return None
+    if not all(alternative.mimetype.startswith("text/") for alternative in email.alternatives):
+        return None  # another kind of part is not a text payload to put in
     if [name.lower() for name in email.extra_headers] != _COPIED_HEADERS:
         return None
     contents = ([email.body] if email.body else []) + [a.content for a in email.alternatives]
