@@ -63,16 +63,16 @@ class MimeShapes:
             return built
         return copied
 
-    def _copy(self, tree: Message, email: BatchMessage) -> Message:
+    def _copy(self, tree: Any, email: BatchMessage) -> Message:
+        # ``tree``: a Message, whose ``_headers`` and ``_payload`` the stubs do not declare.
         encoding = email.encoding or settings.DEFAULT_CHARSET
-        root = _node(tree, [header for header in tree._headers if header[0] in _STRUCTURE])
-        root._headers += self._headers(email, encoding)
-        contents = ([email.body] if email.body else []) + [a.content for a in email.alternatives]
-        root._payload = [
+        own = self._headers(email, encoding)
+        structure = [header for header in tree._headers if header[0] in _STRUCTURE]
+        parts = [
             _node(part, list(part._headers), _payload(content))
-            for part, content in zip(tree._payload, contents, strict=True)
+            for part, content in zip(tree._payload, _contents(email), strict=True)
         ]
-        return root
+        return _node(tree, structure + own, parts)
 
     def _headers(self, email: BatchMessage, encoding: str) -> list[tuple[str, str]]:
         """The message's own headers as ``EmailMessage.message`` sets them, in its order."""
@@ -105,11 +105,11 @@ def _shape(email: BatchMessage) -> tuple | None:
     """What makes two messages' trees the same but for their values; None: not copied."""
     if not email.alternatives or email.attachments or email.cc or email.reply_to:
         return None
-    if not all(alternative.mimetype.startswith("text/") for alternative in email.alternatives):
+    if not all(mimetype.startswith("text/") for _, mimetype in email.alternatives):
         return None  # another kind of part is not a text payload to put in
     if [name.lower() for name in email.extra_headers] != _COPIED_HEADERS:
         return None
-    contents = ([email.body] if email.body else []) + [a.content for a in email.alternatives]
+    contents = _contents(email)
     if not all(isinstance(content, str) and _short_lines(content) for content in contents):
         return None
     return (
@@ -118,10 +118,15 @@ def _shape(email: BatchMessage) -> tuple | None:
         email.content_subtype,
         email.alternative_subtype,
         bool(email.body),
-        tuple(alternative.mimetype for alternative in email.alternatives),
+        tuple(mimetype for _, mimetype in email.alternatives),
         tuple(content.isascii() for content in contents),  # 7bit or 8bit
         bool(email.to),
     )
+
+
+def _contents(email: BatchMessage) -> list[Any]:
+    """The contents of the message's parts, in their order: its body, then its alternatives."""
+    return ([email.body] if email.body else []) + [content for content, _ in email.alternatives]
 
 
 def _short_lines(content: str) -> bool:
@@ -140,7 +145,7 @@ def _payload(content: str) -> str:
     return content if content.isascii() else content.encode().decode("ascii", "surrogateescape")
 
 
-def _node(tree: Message, headers: list[tuple[str, str]], payload: Any = None) -> Message:
+def _node(tree: Any, headers: list[tuple[str, str]], payload: Any) -> Any:
     """A copy of one node of a tree with its own headers and payload (nothing shared that a
     later change to the copy could reach)."""
     node = _shallow(tree)
