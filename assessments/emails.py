@@ -4,7 +4,7 @@ Every message has a plain-text and an HTML part; links in them are absolute (``S
 because a mail client has no page to resolve a relative link against.
 
 ``email_build`` renders one message. ``EmailBatch`` builds thousands of the same templates
-(a reminder run) at a fraction of the cost: see there.
+(a reminder run) at a fraction of the cost: see there (and ``email_mime`` for their MIME form).
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import get_template
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
+
+from assessments.email_mime import BatchMessage, MimeShapes
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +66,18 @@ def _render(name: str, context: dict) -> tuple[str, str, str]:
 
 
 def _message(
-    parts: tuple[str, str, str], to: list[str], headers: dict[str, str] | None
+    parts: tuple[str, str, str],
+    to: list[str],
+    headers: dict[str, str] | None,
+    shapes: MimeShapes | None = None,
 ) -> EmailMultiAlternatives:
     subject, text, html = parts
-    message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers or {})
+    if shapes is None:
+        message = EmailMultiAlternatives(subject=subject, body=text, to=to, headers=headers or {})
+    else:
+        message = BatchMessage(
+            subject=subject, body=text, to=to, headers=headers or {}, shapes=shapes
+        )
     message.attach_alternative(html, "text/html")
     return message
 
@@ -121,6 +131,7 @@ class EmailBatch:
     def __init__(self) -> None:
         self._shared: dict[tuple, tuple[str, str, str] | None] = {}
         self._checked: dict[str, bool] = {}  # template name -> shared rendering is exact
+        self._shapes = MimeShapes()  # their MIME trees, copied from one message of a kind
 
     def build(
         self,
@@ -132,7 +143,7 @@ class EmailBatch:
         headers: dict[str, str] | None = None,
     ) -> EmailMultiAlternatives:
         if self._checked.get(name) is False:
-            return email_build(name=name, to=to, context=context, headers=headers)
+            return _message(_render(name, context), to, headers, self._shapes)
         values = [
             (token, str(getattr(context[key], attribute)))
             for token, (key, attribute) in self._tokens(own).items()
@@ -145,19 +156,14 @@ class EmailBatch:
                 logger.warning(
                     "Email %s does more than print its own values: rendered in full", name
                 )
-            return _message(full, to, headers)
+            return _message(full, to, headers, self._shapes)
         if parts is None:
-            return email_build(name=name, to=to, context=context, headers=headers)
-        return _message(parts, to, headers)
+            parts = _render(name, context)
+        return _message(parts, to, headers, self._shapes)
 
     @staticmethod
     def _tokens(own: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, str]]:
-        # NUL never occurs in a template's output; "&" tells an escaped token from a raw one.
-        return {
-            f"\x00{key}.{attribute}&\x00": (key, attribute)
-            for key, attributes in sorted(own.items())
-            for attribute in attributes
-        }
+        return _tokens(tuple(sorted(own.items())))
 
     def _shared_parts(
         self, name: str, context: dict, own: dict[str, tuple[str, ...]]
@@ -198,6 +204,18 @@ class EmailBatch:
             filled.append(part)
         first, second, third = filled
         return first, second, third
+
+
+@functools.lru_cache(maxsize=64)
+def _tokens(own: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, tuple[str, str]]:
+    """The tokens standing for the own values (the same few for every message of a run;
+    treat the dict as read-only). NUL never occurs in a template's output; "&" tells an
+    escaped token from a raw one."""
+    return {
+        f"\x00{key}.{attribute}&\x00": (key, attribute)
+        for key, attributes in own
+        for attribute in attributes
+    }
 
 
 @functools.cache

@@ -89,18 +89,28 @@ def certification_digest_claim(run: ReminderRun) -> None:
         claim(run, new_rows, retry_ids)
 
 
-def certification_entries(run: ReminderRun, rows: list[Reminder]) -> list[ExpiringEntry]:
-    """What the digest says of each claimed step (one query for all of them), soonest expiry
-    first; a certification deleted meanwhile is left out (its step is marked sent with the
-    rest of the digest; a digest left with nothing to say is not sent, and its steps stay
-    unsent: no later run plans a deleted certification again)."""
-    ids = {row.pk: int(row.period.split(":")[1]) for row in rows}
-    certifications = PersonCertification.objects.select_related(
+def certifications_of(rows: list[Reminder]) -> dict[int, PersonCertification]:
+    """The certifications of these digest steps, by id, with what their entries say: one
+    query for all the managers' digests of a run."""
+    return PersonCertification.objects.select_related(
         "person__user", "person__team", "certification"
-    ).in_bulk(set(ids.values()))
+    ).in_bulk({_certification_id(row) for row in rows})
+
+
+def _certification_id(row: Reminder) -> int:
+    return int(row.period.split(":")[1])
+
+
+def certification_entries(
+    run: ReminderRun, rows: list[Reminder], certifications: dict[int, PersonCertification]
+) -> list[ExpiringEntry]:
+    """What the digest says of each claimed step, soonest expiry first, from
+    ``certifications`` (``certifications_of``); a certification deleted meanwhile is left out
+    (its step is marked sent with the rest of the digest; a digest left with nothing to say is
+    not sent, and its steps stay unsent: no later run plans a deleted certification again)."""
     entries = []
     for row in rows:
-        certification = certifications.get(ids[row.pk])
+        certification = certifications.get(_certification_id(row))
         if certification is None or row.due_on is None:
             continue
         person = certification.person

@@ -13,15 +13,21 @@ from django.utils import timezone
 
 from assessments.models import MANAGER_KINDS, Reminder
 from assessments.reminders.state import ReminderRun
+from assessments.reminders.steps import ClaimedStep, NewStep, claimed_steps
+from catalog.learn.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
 
 #: The reminder task's hard time limit; a claim older than this belongs to a dead run.
 TIME_LIMIT_SECONDS = 20 * 60
 LEASE = dt.timedelta(seconds=TIME_LIMIT_SECONDS)
+#: What a claim inserts of each new step: every column but the id. The rows travel as one
+#: JSON parameter (``insert_rows``): a batch of 1,000 steps costs half what ``bulk_create``'s
+#: 11,000 placeholders do.
+_COLUMNS = [field.attname for field in Reminder._meta.concrete_fields if not field.primary_key]
 
 
-def claim(run: ReminderRun, new_rows: list[Reminder], retry_ids: list[int]) -> None:
+def claim(run: ReminderRun, new_rows: list[Reminder] | list[NewStep], retry_ids: list[int]) -> None:
     """Insert ``new_rows`` (claimed by ``run``) and take over the unsent steps ``retry_ids``
     whose claim has expired, in one transaction; a step another run holds stays theirs."""
     now = timezone.now()
@@ -33,29 +39,22 @@ def claim(run: ReminderRun, new_rows: list[Reminder], retry_ids: list[int]) -> N
             ).update(claimed_by=run.token, claimed_at=now)
         if new_rows:
             # ON CONFLICT DO NOTHING: a step another run inserted first stays theirs.
-            Reminder.objects.bulk_create(new_rows, ignore_conflicts=True)
+            insert_rows(
+                Reminder,
+                _COLUMNS,
+                [{name: getattr(row, name) for name in _COLUMNS} for row in new_rows],
+                ignore_conflicts=True,
+            )
 
 
-def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[Reminder]:
+def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[ClaimedStep]:
     """The due and overdue steps of these people that ``run`` holds and has not sent, with
-    what their message needs."""
-    return list(
+    what their message needs (plain rows: ``steps``)."""
+    return claimed_steps(
         Reminder.objects.filter(
             claimed_by=run.token, sent_at__isnull=True, person_id__in=person_ids
         )
         .exclude(kind__in=MANAGER_KINDS)
-        .select_related("person__user")
-        # What the message needs (any other field would load on access, one query each).
-        .only(
-            "person_id",
-            "kind",
-            "sequence",
-            "due_on",
-            "person__user__first_name",
-            "person__user__last_name",
-            "person__user__username",
-            "person__user__email",
-        )
         .order_by("person_id", "sequence")
     )
 

@@ -20,6 +20,7 @@ from assessments.learning_records.digest_entry import ExpiringEntry
 from assessments.models import AssessmentCycle, Reminder, ReminderKind
 from assessments.reminders.claim import LEASE
 from assessments.reminders.state import Outgoing, ReminderRun, SentEmail
+from assessments.reminders.steps import ClaimedStep, NewStep, RecordedStep
 from assessments.selectors import Reassessment, people_reassessment
 from readiness.models import Person, Team
 from readiness.webhooks.models import EventType
@@ -112,13 +113,16 @@ def _cycle(run: ReminderRun, cycle_id: int) -> AssessmentCycle:
 # --- which step goes out today ------------------------------------------------------------
 
 
-def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[Reminder]]:
-    """The steps already recorded of each person's current sequence."""
-    steps: dict[int, list[Reminder]] = defaultdict(list)
+def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[RecordedStep]]:
+    """The steps already recorded of each person's current sequence (plain rows)."""
+    steps: dict[int, list[RecordedStep]] = defaultdict(list)
     periods = {seq.period for seq in sequences.values()}
-    for row in Reminder.objects.filter(person_id__in=sequences, period__in=periods).only(
-        "id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at"
+    for values in (
+        Reminder.objects.filter(person_id__in=sequences, period__in=periods)
+        .order_by()  # not the model's "-created_at": nothing here needs an order
+        .values_list("id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at")
     ):
+        row = RecordedStep._make(values)
         if row.period == sequences[row.person_id].period:
             steps[row.person_id].append(row)
     return steps
@@ -126,11 +130,11 @@ def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[Reminder]]
 
 def steps_plan(
     run: ReminderRun, sequences: dict[int, Sequence]
-) -> tuple[list[Reminder], list[int], list[Escalating]]:
+) -> tuple[list[NewStep], list[int], list[Escalating]]:
     """The next step of each sequence, if it is due today; unsent steps to take over."""
     steps = _steps_recorded(sequences)
     expired = timezone.now() - LEASE
-    new_rows: list[Reminder] = []
+    new_rows: list[NewStep] = []
     retry_ids: list[int] = []
     escalating: list[Escalating] = []
     for person_id, seq in sequences.items():
@@ -153,7 +157,7 @@ def steps_plan(
     return new_rows, retry_ids, escalating
 
 
-def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
+def _deadline(seq: Sequence, rows: list[RecordedStep]) -> dt.date:
     """A cycle's due date as it stands; for a cadence, the date step 0 announced."""
     if seq.cycle is not None or not rows:
         return seq.due_on
@@ -161,7 +165,7 @@ def _deadline(seq: Sequence, rows: list[Reminder]) -> dt.date:
     return first.due_on or seq.due_on
 
 
-def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Reminder]) -> bool:
+def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[RecordedStep]) -> bool:
     if step == 0:
         return True
     last_sent = timezone.localdate(max(row.sent_at for row in rows if row.sent_at is not None))
@@ -171,14 +175,14 @@ def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[Remi
 
 def step_row(
     run: ReminderRun, seq: Sequence, step: int, due_on: dt.date, recipient_id: int | None = None
-) -> Reminder:
+) -> NewStep:
     """The row of one step, claimed by ``run`` (not saved: ``claim`` inserts it)."""
     now = timezone.now()
-    return Reminder(
+    return NewStep(
         person_id=seq.person_id,
         kind=step_kind(step),
         period=seq.period,
-        cycle=seq.cycle,
+        cycle_id=seq.cycle.pk if seq.cycle is not None else None,
         sequence=step,
         recipient_id=recipient_id,
         due_on=due_on,
@@ -188,10 +192,10 @@ def step_row(
     )
 
 
-def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[Reminder]:
+def escalation_rows(run: ReminderRun, escalating: list[Escalating]) -> list[NewStep]:
     """One row per (person, manager), to the managers :func:`managers_to_notify` names."""
     recipients = managers_to_notify([seq.person_id for seq, _ in escalating])
-    rows: list[Reminder] = []
+    rows: list[NewStep] = []
     for seq, deadline in escalating:
         managers = recipients.get(seq.person_id, [])
         if not managers:
@@ -245,7 +249,7 @@ def _team_and_ancestors(path: str | None) -> list[int]:
 # --- what each message says ---------------------------------------------------------------
 
 
-def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
+def person_message(run: ReminderRun, seq: Sequence, row: ClaimedStep) -> Outgoing:
     """The due or overdue email of one claimed step (and its ``person.due`` event)."""
     person = row.person
     due_on = row.due_on or seq.due_on
@@ -259,7 +263,9 @@ def person_message(run: ReminderRun, seq: Sequence, row: Reminder) -> Outgoing:
         "overdue_steps": OVERDUE_STEPS,
         "reason": seq.status.reason,
         "last_assessed_on": (
-            timezone.localdate(seq.status.last_assessed_at) if seq.status.last_assessed_at else None
+            timezone.localdate(seq.status.last_assessed_at, run.zone)
+            if seq.status.last_assessed_at
+            else None
         ),
         "cadence_days": settings.REASSESSMENT_INTERVAL_DAYS,
         "action_url": run.my_assessment_url,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments.learning_records.digest import (
     certification_digest_claim,
     certification_entries,
+    certifications_of,
 )
 from assessments.models import Reminder, ReminderKind
 from assessments.reminders.claim import (
@@ -99,9 +100,11 @@ def send_digests(run: ReminderRun) -> None:
     for row in claimed_digest_steps(run):
         kind = escalations if row.kind == ReminderKind.ESCALATION else expiring
         kind[row.recipient_id].append(row)
+    # The expiring certifications of every digest at once (not one query per manager).
+    certifications = certifications_of([row for rows in expiring.values() for row in rows])
     outgoing = []
     for manager in sorted(set(escalations) | set(expiring), key=lambda pk: pk or 0):
-        entries = certification_entries(run, expiring[manager])
+        entries = certification_entries(run, expiring[manager], certifications)
         if escalations[manager] or entries:  # else: only certifications deleted meanwhile
             outgoing.append(digest_message(run, escalations[manager], expiring[manager], entries))
     deliver(run, outgoing)

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from assessments.emails import EmailBatch, absolute_reverse
 from assessments.models import AssessmentCycle, ReminderKind
@@ -78,6 +79,9 @@ class ReminderRun:
     my_assessment_url: str = field(default_factory=my_assessment_url)
     #: Renders each distinct email context once for the whole run.
     emails: EmailBatch = field(default_factory=EmailBatch)
+    #: The organization's time zone, for the run's local dates (read once: the current zone
+    #: costs a context-local lookup at each ``timezone.localdate`` without it).
+    zone: dt.tzinfo = field(default_factory=timezone.get_current_timezone)
 
     def __post_init__(self) -> None:
         self.result = ReminderRunResult(today=self.today)

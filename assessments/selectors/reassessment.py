@@ -46,12 +46,15 @@ class Reassessment:
         return self.last_assessed_at is not None and (self.due_on is None or self.due_on > today)
 
 
-def cadence_due_on(*, assessed_at: dt.datetime, interval_days: int) -> dt.date:
+def cadence_due_on(
+    *, assessed_at: dt.datetime, interval_days: int, zone: dt.tzinfo | None = None
+) -> dt.date:
     """The due rule (DESIGN "Due for reassessment"), the one place its date is computed: a
     skill assessed at ``assessed_at`` (the later of the last self rating of it and the last
     submission, see ``_ASSESSED_SQL``) is due again on the local day it was assessed plus its
-    cadence. It is within cadence on ``today`` while ``cadence_due_on(…) > today``."""
-    return timezone.localdate(assessed_at) + dt.timedelta(days=interval_days)
+    cadence. It is within cadence on ``today`` while ``cadence_due_on(…) > today``. ``zone``:
+    the current time zone, when the caller has read it once for many dates."""
+    return timezone.localdate(assessed_at, zone) + dt.timedelta(days=interval_days)
 
 
 def within_cadence_since(*, today: dt.date, interval_days: int) -> dt.datetime:
@@ -177,7 +180,12 @@ CadenceGroup = tuple[int, dt.datetime | None, int]
 
 
 def _reassessment(
-    person_id: int, groups: Iterable[CadenceGroup], *, cycle: AssessmentCycle | None, today: dt.date
+    person_id: int,
+    groups: Iterable[CadenceGroup],
+    *,
+    cycle: AssessmentCycle | None,
+    today: dt.date,
+    zone: dt.tzinfo | None = None,
 ) -> Reassessment:
     """The due rule over one person's cadence groups and pending cycle: the one place both
     ``people_reassessment`` (groups from ``_DUE_SQL``) and ``reassessment_of_states`` (groups
@@ -188,7 +196,7 @@ def _reassessment(
     for interval_days, assessed_at, unassessed in groups:
         never = never or unassessed > 0
         if assessed_at is not None:
-            due = cadence_due_on(assessed_at=assessed_at, interval_days=interval_days)
+            due = cadence_due_on(assessed_at=assessed_at, interval_days=interval_days, zone=zone)
             earliest = due if earliest is None else min(due, earliest)
             last_assessed = (
                 assessed_at if last_assessed is None else max(assessed_at, last_assessed)
@@ -228,9 +236,14 @@ def people_reassessment(
         at = _due_timestamp(assessed_at) if assessed_at is not None else None
         groups.setdefault(person_id, []).append((int(interval_days), at, int(unassessed or 0)))
     cycles = open_cycles_by_person(people=people, today=today)
+    zone = timezone.get_current_timezone()  # once, not once per row
     return {
         person_id: _reassessment(
-            person_id, groups.get(person_id, ()), cycle=cycles.get(person_id), today=today
+            person_id,
+            groups.get(person_id, ()),
+            cycle=cycles.get(person_id),
+            today=today,
+            zone=zone,
         )
         for person_id in set(groups) | set(cycles)
     }

@@ -219,15 +219,20 @@ def insert_rows(
     rows: Sequence[dict],
     *,
     returning: Sequence[str] = (),
+    ignore_conflicts: bool = False,
 ) -> list[tuple]:
-    """INSERT ``rows`` (dicts keyed by attname) into ``model``'s table in one statement.
+    """INSERT ``rows`` (dicts keyed by attname) into ``model``'s table in one statement;
+    with ``ignore_conflicts``, a row that would break a uniqueness constraint is skipped
+    (``ON CONFLICT DO NOTHING``).
 
     Returns the ``returning`` attnames of the inserted rows (in no particular order).
     """
     if not rows:
         return []
     if connection.vendor not in ("sqlite", "postgresql"):
-        objs = model._default_manager.bulk_create([model(**row) for row in rows])
+        objs = model._default_manager.bulk_create(
+            [model(**row) for row in rows], ignore_conflicts=ignore_conflicts
+        )
         return [tuple(getattr(obj, name) for name in returning) for obj in objs]
     fields = [_field(model, name) for name in names]
     table = _quote(model._meta.db_table)
@@ -239,6 +244,9 @@ def insert_rows(
         values = ", ".join(_pg_value(f, i) for i, f in enumerate(fields))
         source = _PG_ROWS
     sql = f"INSERT INTO {table} ({target}) SELECT {values} FROM {source}"  # noqa: S608  # nosec B608 # quoted names from the models; values as parameters
+    if ignore_conflicts:
+        # "WHERE true": SQLite would otherwise read ON as the start of a join constraint.
+        sql += " WHERE true ON CONFLICT DO NOTHING"
     if returning:
         sql += " RETURNING " + ", ".join(_quote(_field(model, n).column) for n in returning)
     with connection.cursor() as cursor:

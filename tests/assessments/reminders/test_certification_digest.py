@@ -8,13 +8,15 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from assessments.learning_records.models import PersonCertification
 from assessments.models import Reminder
 from assessments.reminders.run import reminders_preview, reminders_send
 from catalog.models import Certification
 from tests.assessments.reminder_helpers import CrashingBackend, at
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, UserFactory
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
 
@@ -182,3 +184,27 @@ def test_one_digest_with_the_escalations_of_the_same_day(org, mailoutbox) -> Non
     )
     assert overdue.display_name in digest.body and "Hugh Tester" in digest.body
     assert ENGINEER in digest.body and "in 30 days" in digest.body
+
+
+def queries_of_a_run(day: dt.date) -> int:
+    with time_machine.travel(at(day), tick=False), CaptureQueriesContext(connection) as queries:
+        reminders_send()
+    return sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in queries)
+
+
+def test_the_digests_of_more_managers_take_no_more_queries(org, mailoutbox) -> None:
+    """The expiring certifications of every digest are read at once, not once per manager."""
+    certify(add_person(org, "ana", assessed_at=RECENT))
+    one_manager = queries_of_a_run(dt.date(2026, 12, 16))
+    for name in ("data", "web", "ops"):
+        team = org.team.__class__.objects.create(name=name.title(), parent=org.department)
+        team.managers.add(UserFactory(username=f"{name}-lead", email=f"{name}@example.com"))
+        certify(add_person(org, f"{name}-one", assessed_at=RECENT, team=team))
+    mailoutbox.clear()
+
+    assert queries_of_a_run(dt.date(2026, 12, 17)) == one_manager
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "data@example.com",
+        "ops@example.com",
+        "web@example.com",
+    ]

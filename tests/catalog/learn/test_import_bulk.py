@@ -206,3 +206,21 @@ def test_a_value_too_long_for_its_column_is_refused_not_cut(clean_catalog):
         bulk.insert_rows(TrainingResource, FIELDS, [too_long])
 
     assert not TrainingResource.objects.exists()
+
+
+@pytest.mark.django_db
+def test_ignoring_conflicts_skips_a_row_that_breaks_a_uniqueness_constraint(clean_catalog):
+    provider = ProviderFactory()
+    now = timezone.now()
+    bulk.insert_rows(TrainingResource, FIELDS, [row(provider.pk, 1, now, title="First")])
+
+    again = [row(provider.pk, 1, now, title="Second"), row(provider.pk, 2, now, title="New")]
+    ids = bulk.insert_rows(
+        TrainingResource, FIELDS, again, returning=["external_uid"], ignore_conflicts=True
+    )
+
+    assert ids == [("learn.m-2",)]
+    assert sorted(TrainingResource.objects.values_list("external_uid", "title")) == [
+        ("learn.m-1", "First"),
+        ("learn.m-2", "New"),
+    ]
