@@ -115,7 +115,8 @@ def test_employee_closes_two_gaps_and_completes_learning(live_server, page: Page
     expect(page.get_by_text(f"“{title}” is now in your learning plan.")).to_be_visible()
 
     # --- My learning plan: complete it, the bar moves ---------------------------------------
-    page.get_by_role("link", name="Learning plan").click()
+    main = page.locator("#main")  # the page, not the navigation's menus (hidden until opened)
+    main.get_by_role("link", name="Learning plan", exact=True).click()
     expect(page.get_by_role("heading", name="My learning plan", level=1)).to_be_visible()
     bar = page.get_by_test_id("plan-progress")
     progress_before = int(bar.get_attribute("aria-valuenow"))
@@ -138,13 +139,14 @@ def test_employee_closes_two_gaps_and_completes_learning(live_server, page: Page
     check_page(page, "6-reassess")
 
     # --- History, and the concerns pages ---------------------------------------------------
-    page.get_by_role("link", name="History").click()
+    main.get_by_role("link", name="History", exact=True).click()
     expect(page.get_by_role("heading", name="My level over time")).to_be_visible()
     expect(page.locator("svg.level-chart").first).to_be_visible()
     check_page(page, "7-history")
 
-    page.get_by_role("link", name="My concerns").click()
-    page.get_by_role("link", name="Raise a concern").click()
+    main.get_by_role("link", name="My concerns", exact=True).click()
+    expect(page.get_by_role("heading", name="My concerns", level=1)).to_be_visible()
+    main.get_by_role("link", name="Raise a concern", exact=True).click()
     expect(page.get_by_role("heading", name="Raise a concern")).to_be_visible()
     check_page(page, "8-concern-new")
     page.get_by_label("What is it about?").select_option(label="Data privacy and security")
