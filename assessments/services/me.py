@@ -27,8 +27,9 @@ from assessments.models import (
     SkillRating,
     SubmissionKind,
 )
-from assessments.selectors import SkillState, open_cycles_by_person
+from assessments.selectors import SkillState
 from assessments.selectors.own_ratings import SelfRating, latest_self_ratings
+from assessments.selectors.scope import pending_cycle_and_last_submission
 from assessments.services.dashboard import dashboard_figures_refresh_later
 from assessments.services.effectiveness import effectiveness_refresh_later
 from assessments.services.ratings import RatingInput, validated_ratings
@@ -44,11 +45,12 @@ if TYPE_CHECKING:
 
 def submission_cycle(*, person: Person, today: dt.date | None = None) -> AssessmentCycle | None:
     """The assessment cycle a submission of ``person`` made ``today`` counts for: the open
-    cycle covering them (``open_cycles_by_person``), or None. The page and the API both ask
-    here, so they never disagree."""
-    return open_cycles_by_person(
-        people=Person.objects.filter(pk=person.pk), today=today or timezone.localdate()
-    ).get(person.pk)
+    cycle covering them that they have not submitted yet (``open_cycles_by_person``'s rule),
+    or None — in one statement (``scope.pending_cycle_and_last_submission``; ``person`` with
+    its role and team loaded, as ``person_get`` reads it). The page and the API both ask here,
+    so they never disagree."""
+    cycle, _ = pending_cycle_and_last_submission(person=person, today=today or timezone.localdate())
+    return cycle
 
 
 def self_assessment_version(*, person: Person) -> int:

@@ -320,10 +320,10 @@ def test_an_open_cycle_is_read_once_for_the_page_and_the_banner(
     org = employee_org
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
-    # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version, 7 open cycles,
-    # 8 their audiences, 9 their teams, 10 the person in scope without a submission,
-    # 11 persona flags — and not the same four cycle statements again for the banner
-    with django_assert_num_queries(11):
+    # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version, 7 the pending cycle
+    # (one statement: ``submission_cycle``), 8 persona flags — and not the cycle again for
+    # the banner
+    with django_assert_num_queries(8):
         body = client.get(URL).content.decode()
     # The page's own cycle box; the layout's banner, which would repeat it, is not shown here.
     assert body.count(cycle.name) == 1 and 'data-testid="cycle-banner"' not in body
