@@ -25,7 +25,7 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
     from catalog.learn.parse import legacy_collections, load_json, parse_items
     from catalog.learn.plan import IMPORTED_FIELDS
     from catalog.models import ResourceSource
-    from tests.catalog.test_importer import generated_catalog
+    from tests.catalog.learn.test_importer import generated_catalog
 
     data = generated_catalog(size)
     parsed = parse_items(list(legacy_collections(load_json(data))))
