@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from assessments.selectors import SkillState
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.models import Person
-from readiness.sql import Fragment
+from readiness.sql import Fragment, param
 
 #: A resource without a duration is ranked as if it took this long.
 UNKNOWN_DURATION_MINUTES = 8 * 60
@@ -57,14 +57,17 @@ def fits_sql(*, resource: str, audience_id: int | None) -> Fragment:
     Everyone (the one audience marked so) or theirs. Lets one statement return only the links
     that fit, instead of reading the Everyone audience and every link's audiences to filter in
     Python; a test holds the two to the same candidates."""
-    return Fragment(
-        "(NOT EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
-        f" WHERE ra.trainingresource_id = {resource})"
-        " OR EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
-        " JOIN readiness_audience a ON a.id = ra.audience_id"
-        f" WHERE ra.trainingresource_id = {resource} AND (a.is_everyone OR a.id = %s)))",
-        (audience_id,),
-    )
+    return _FITS.fill(resource=resource, audience=param(audience_id))
+
+
+#: ``fits_sql``'s condition; ``{resource}`` is SQL (a column of the caller's statement).
+_FITS = Fragment(
+    "(NOT EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+    " WHERE ra.trainingresource_id = {resource})"
+    " OR EXISTS (SELECT 1 FROM catalog_trainingresource_audiences ra"
+    " JOIN readiness_audience a ON a.id = ra.audience_id"
+    " WHERE ra.trainingresource_id = {resource} AND (a.is_everyone OR a.id = {audience})))"
+)
 
 
 def person_audience_id(person: Person) -> int | None:
