@@ -6,6 +6,10 @@ A badge mapped to a resource records a verified completion (source "Open Badge")
 completes the person's plan items for that resource, "verified by Open Badge"; mapped to a
 certification it records the person's certification (source "Open Badge") with the badge's
 expiry, else the curated validity. Uploading the same badge twice records it once.
+
+A badge signed with the key inside it (OB 3.0, ``EMBEDDED``) proves it was not altered, not
+who issued it: anyone could sign one naming a real issuer. No rule maps it — not at upload,
+not when a curator creates the rule — so it never counts; it waits, flagged in the queue.
 """
 
 from __future__ import annotations
@@ -90,7 +94,7 @@ def _badge_record(*, person: Person, verified: VerifiedBadge, now: dt.datetime) 
             award=BadgeAward.objects.get(person=person, assertion_id=verified.assertion_id),
             created=False,
         )
-    if rule is not None:
+    if rule is not None and award.verification != BadgeVerification.EMBEDDED:
         _award_apply(award=award, rule=rule)
     return BadgeUpload(award=award, created=True)
 
@@ -197,6 +201,7 @@ def badge_rule_create(
     waiting = list(
         BadgeAward.objects.select_for_update(of=("self",))
         .filter(status=BadgeStatus.WAITING, issuer_id=issuer_id, badge_class_id=badge_class_id)
+        .exclude(verification=BadgeVerification.EMBEDDED)
         .select_related("person")
         .order_by("pk")
     )

@@ -102,16 +102,24 @@ def _ob2_hosted(
             "This badge differs from the one its issuer publishes: it was altered.", "tampered"
         )
     badge, issuer = _ob2_badge_and_issuer(published)
-    allowed = {_host(_text(issuer.get("id")))}
-    verification = issuer.get("verification")
-    if isinstance(verification, dict):
-        origins = verification.get("allowedOrigins", [])
-        allowed |= {o.lower() for o in ([origins] if isinstance(origins, str) else origins)}
-    if _host(url) not in allowed:
+    issuer_id = _text(issuer.get("id"))
+    if _host(url) != _host(issuer_id) and _host(url) not in _allowed_origins(issuer_id):
         raise BadgeRefused("This badge is not hosted by its issuer.", "tampered")
     return _ob2_result(
         published, badge, issuer, method=HOSTED, assertion_id=url, email=email, now=now
     )
+
+
+def _allowed_origins(issuer_id: str) -> set[str]:
+    """The other hosts the issuer lets host its badges (``verification.allowedOrigins``), read
+    from the profile the issuer itself publishes at its id — never from a profile embedded in
+    or linked from the badge, which whoever hosts the badge could write."""
+    profile = fetch_json(issuer_id)
+    verification = profile.get("verification") if _text(profile.get("id")) == issuer_id else None
+    if not isinstance(verification, dict):
+        return set()
+    origins = verification.get("allowedOrigins", [])
+    return {o.lower() for o in ([origins] if isinstance(origins, str) else origins)}
 
 
 def _ob2_badge_and_issuer(assertion: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

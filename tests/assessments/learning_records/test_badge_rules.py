@@ -86,7 +86,8 @@ def test_a_rule_to_a_certification_records_it_with_the_expiry(badge_issuer, cura
         name="Agent Builder", provider=ProviderFactory(), validity_months=12
     )
     credential = badge_issuer.ob3_credential(person.user.email)
-    award = badge_upload(person=person, data=badge_issuer.ob3_jwt(credential).encode()).award
+    token = badge_issuer.ob3_jwt(credential, key_in_header=False)  # the issuer's published key
+    award = badge_upload(person=person, data=token.encode()).award
     badge_rule_create(
         issuer_id=award.issuer_id,
         badge_class_id=award.badge_class_id,
@@ -100,6 +101,33 @@ def test_a_rule_to_a_certification_records_it_with_the_expiry(badge_issuer, cura
     assert row.get_source_display() == "Open Badge"
     award.refresh_from_db()
     assert award.certification == row and award.status == "mapped"
+
+
+def test_a_badge_signed_with_its_own_key_is_never_mapped(badge_issuer, curator) -> None:
+    """The key inside the credential proves it was not altered, not who issued it: anyone can
+    sign one naming a mapped badge class. It waits; no rule counts it."""
+    first, later = _people(2)
+    curated = Certification.objects.create(name="Agent Builder", provider=ProviderFactory())
+    credential = badge_issuer.ob3_credential(first.user.email)
+    embedded = badge_upload(person=first, data=badge_issuer.ob3_jwt(credential).encode()).award
+    assert embedded.verification == "embedded"
+    applied = badge_rule_create(
+        issuer_id=embedded.issuer_id,
+        badge_class_id=embedded.badge_class_id,
+        resource=None,
+        certification=curated,
+        user=curator,
+    )
+    assert applied.awards_mapped == 0
+    credential = badge_issuer.ob3_credential(later.user.email)
+    uploaded = badge_upload(person=later, data=badge_issuer.ob3_jwt(credential).encode()).award
+    assert uploaded.status == "waiting"
+    embedded.refresh_from_db()
+    assert embedded.status == "waiting" and not PersonCertification.objects.exists()
+    # The same badge class signed with the issuer's published key is mapped at upload.
+    credential = badge_issuer.ob3_credential(later.user.email)
+    token = badge_issuer.ob3_jwt(credential, key_in_header=False)
+    assert badge_upload(person=later, data=token.encode()).award.status == "mapped"
 
 
 def test_a_rule_needs_one_target_and_is_made_once(badge_issuer, curator) -> None:

@@ -81,6 +81,55 @@ def test_a_tampered_hosted_badge_is_refused(badge_issuer, person) -> None:
     assert "altered" in message
 
 
+def _elsewhere(url: str) -> str:
+    """The same local issuer reached by another host name (another host to the checks)."""
+    return url.replace("127.0.0.1", "localhost")
+
+
+def test_a_badge_naming_another_hosts_issuer_is_refused(badge_issuer, person) -> None:
+    """The hosting policy is read from the profile the issuer publishes at its id, never from
+    one the badge embeds: a badge hosted here cannot claim an issuer elsewhere by embedding a
+    profile that allows this host."""
+    assertion = badge_issuer.ob2_hosted(EMAIL)
+    issuer_id = _elsewhere(badge_issuer.url("/issuer"))
+    assertion["badge"] = {
+        "id": badge_issuer.url("/badges/forged"),
+        "type": "BadgeClass",
+        "name": "Forged",
+        "issuer": {
+            "id": issuer_id,
+            "type": "Profile",
+            "name": "Real Issuer",
+            "verification": {"allowedOrigins": ["127.0.0.1"]},
+        },
+    }
+    badge_issuer.publish(assertion["id"].removeprefix(badge_issuer.base), assertion)
+    _refused(person, json.dumps(assertion).encode(), "tampered")
+
+
+def test_an_issuer_may_let_another_host_host_its_badges(badge_issuer, person) -> None:
+    assertion = badge_issuer.ob2_hosted(EMAIL)
+    issuer_id = _elsewhere(badge_issuer.url("/partner-issuer"))
+    badge_issuer.publish(
+        "/partner-issuer",
+        {
+            "id": issuer_id,
+            "type": "Profile",
+            "name": "Partner Academy",
+            "verification": {"allowedOrigins": ["127.0.0.1"]},
+        },
+    )
+    assertion["badge"] = {
+        "id": badge_issuer.url("/badges/partner"),
+        "type": "BadgeClass",
+        "name": "Partner badge",
+        "issuer": issuer_id,
+    }
+    badge_issuer.publish(assertion["id"].removeprefix(badge_issuer.base), assertion)
+    award = badge_upload(person=person, data=json.dumps(assertion).encode()).award
+    assert (award.issuer_id, award.verification) == (issuer_id, "hosted")
+
+
 def test_a_revoked_hosted_badge_is_refused(badge_issuer, person) -> None:
     assertion = badge_issuer.ob2_hosted(EMAIL, revoked=True)
     assert "revoked" in _refused(person, bake_png(json.dumps(assertion)), "revoked")
