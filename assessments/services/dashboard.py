@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from assessments.models import DashboardFigure, DashboardFigureSet, FigureKind
 from assessments.selectors.cube import CUBE_FIGURES, cube_statement
+from assessments.selectors.dashboard.kept import latest_figure_set
 from assessments.services.debounce import refresh_later
 from readiness.models import Person
 from readiness.sql import Fragment, param
@@ -86,7 +87,7 @@ def dashboard_figures_refresh() -> DashboardFigureSet:
 def dashboard_figures_current() -> DashboardFigureSet:
     """The latest kept figure set; on a fresh install (none yet) computed now, once: an
     executive opening the dashboard wants figures, not a "come back later"."""
-    latest = DashboardFigureSet.objects.order_by("-computed_at", "-pk").first()
+    latest = latest_figure_set()
     return latest if latest is not None else dashboard_figures_refresh()
 
 

@@ -18,7 +18,7 @@ from assessments.selectors.certifications import (
 )
 from assessments.selectors.dashboard import dashboard_scope
 from assessments.selectors.teams import team_members
-from assessments.views.teams import TeamAccessMixin, _links_people
+from assessments.views.teams import TeamAccessMixin
 from readiness.privacy_floor import min_people
 from readiness.typed import AuthenticatedHttpRequest
 
@@ -42,9 +42,7 @@ class TeamCertificationsView(TeamAccessMixin, View):
         context["figures"] = coverage.figures
         if self.shows_members:
             context["members"] = team_certification_members(members=members)
-            context["links_people"] = _links_people(
-                user=request.user, team=team, can_edit=self.can_edit
-            )
+            context["links_people"] = self.links_people  # decided with the access
         return render(request, "assessments/team_certifications.html", context)
 
 
