@@ -168,7 +168,9 @@ def _deadline(seq: Sequence, rows: list[RecordedStep]) -> dt.date:
 def _step_is_due(run: ReminderRun, step: int, deadline: dt.date, rows: list[RecordedStep]) -> bool:
     if step == 0:
         return True
-    last_sent = timezone.localdate(max(row.sent_at for row in rows if row.sent_at is not None))
+    last_sent = timezone.localdate(
+        max(row.sent_at for row in rows if row.sent_at is not None), run.zone
+    )
     gap = dt.timedelta(days=STEP_DAYS)
     return run.today >= max(deadline + step * gap, last_sent + gap)
 
