@@ -2,10 +2,7 @@
 
 from celery import shared_task
 
-from readiness.hr.jobs import hr_upsert_job_run
-
-#: A 100,000-person upsert takes minutes on a small machine; the limit is well above that.
-HR_JOB_TIME_LIMIT = 30 * 60
+from readiness.hr.jobs import HR_JOB_TIME_LIMIT, hr_upsert_job_run
 
 
 @shared_task(

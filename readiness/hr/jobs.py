@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
@@ -64,11 +65,21 @@ def hr_upsert_job_create(
     return job
 
 
+#: The task's hard time limit: a job running longer than this lost its worker (killed, or the
+#: machine went down), so its claim lapses. The upsert is one transaction: such a job wrote
+#: nothing, and the task delivered again (``acks_late``) runs it from the start.
+HR_JOB_TIME_LIMIT = 30 * 60
+LEASE = dt.timedelta(seconds=HR_JOB_TIME_LIMIT)
+
+
 def _claim(job_id: int) -> bool:
-    """Queued → running, for one caller only (a task delivered twice runs once)."""
+    """Queued (or running past its lease) → running, for one caller only (a task delivered
+    twice runs once)."""
+    now = timezone.now()
+    lapsed = Q(status=HrUpsertJobStatus.RUNNING, started_at__lt=now - LEASE)
     return bool(
-        HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.QUEUED).update(
-            status=HrUpsertJobStatus.RUNNING, started_at=timezone.now()
+        HrUpsertJob.objects.filter(Q(status=HrUpsertJobStatus.QUEUED) | lapsed, pk=job_id).update(
+            status=HrUpsertJobStatus.RUNNING, started_at=now
         )
     )
 
@@ -97,7 +108,7 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
             "errors": error.api_detail,
             "detail": f"{wrong} wrong entr{'y' if wrong == 1 else 'ies'}: nothing was written.",
         }
-    except Exception:  # a job never stays "running": its caller is polling it
+    except Exception:  # a job does not stay "running": its caller is polling it
         logger.exception("HR upsert job %s failed", job_id)
         outcome |= {
             "status": HrUpsertJobStatus.FAILED,

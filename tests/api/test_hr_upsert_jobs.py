@@ -140,6 +140,28 @@ def test_a_job_runs_once_however_often_it_is_delivered(
     assert Team.objects.count() == teams
 
 
+def test_a_job_whose_worker_was_lost_is_run_again_when_delivered_again(
+    api, org, django_capture_on_commit_callbacks
+):
+    """A worker killed mid-run leaves its job "running" with nothing written (one
+    transaction); past the lease, the task delivered again runs it; within it, not."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from readiness.hr.jobs import LEASE
+
+    with django_capture_on_commit_callbacks(execute=False):
+        api("admin").post(UPSERT, payload(org), format="json", **ASYNC)
+    job = HrUpsertJob.objects.get()
+    started = timezone.now() - LEASE + dt.timedelta(minutes=1)
+    HrUpsertJob.objects.filter(pk=job.pk).update(status="running", started_at=started)
+    assert hr_upsert_job_run(job_id=job.pk).status == HrUpsertJobStatus.RUNNING  # still leased
+    lapsed = timezone.now() - LEASE - dt.timedelta(minutes=1)
+    HrUpsertJob.objects.filter(pk=job.pk).update(started_at=lapsed)
+    assert hr_upsert_job_run(job_id=job.pk).status == HrUpsertJobStatus.SUCCEEDED
+
+
 def test_a_service_token_with_the_right_queues_and_reads_jobs(
     org, django_capture_on_commit_callbacks
 ):
