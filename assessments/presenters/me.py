@@ -10,18 +10,14 @@ page.
 
 from __future__ import annotations
 
-from django.template import engines
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from assessments.forms.me import CategoryGroup, SelfAssessmentForm
+from assessments.presenters import jinja2_fragment
 
 ROWS_TEMPLATE = "assessments/me_assessment_rows.html"
 
 
 def assessment_rows(*, form: SelfAssessmentForm, group: CategoryGroup) -> SafeString:
     """The rows of one category. Every value is escaped by the template (autoescape on)."""
-    template = engines["jinja2"].get_template(ROWS_TEMPLATE)
-    # Django's Jinja2 wrapper would want a request context; the bare Jinja2 template renders
-    # only these values (the stubs do not know the backend's ``template`` attribute).
-    html = template.template.render(blocks=group.blocks, form=form)  # type: ignore[attr-defined]
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
+    return jinja2_fragment(ROWS_TEMPLATE, blocks=group.blocks, form=form)

@@ -17,12 +17,12 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.template import engines
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from assessments.presenters import jinja2_fragment
 from assessments.selectors.me_readiness import ReadinessOverview, SkillRow
 from assessments.templatetags.employee_tags import hours, level_name
 
@@ -41,12 +41,9 @@ def day(value: dt.datetime | dt.date | None) -> str:
 
 def skill_rows(rows: Iterable[SkillRow], *, show_gap: bool) -> SafeString:
     """The ``<tr>`` rows of a skills table. Every value is escaped by the template."""
-    template = engines["jinja2"].get_template(ROWS_TEMPLATE)
-    # The bare Jinja2 template: only these values (no request context needed).
-    html = template.template.render(  # type: ignore[attr-defined]
-        rows=rows, show_gap=show_gap, level_name=level_name, day=day
+    return jinja2_fragment(
+        ROWS_TEMPLATE, rows=rows, show_gap=show_gap, level_name=level_name, day=day
     )
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 
 
 def recommendation_cards(
@@ -57,8 +54,8 @@ def recommendation_cards(
     ``readiness.caching`` keeps it as a placeholder) or "In your plan"."""
     if not overview.recommendations:
         return SafeString("")
-    template = engines["jinja2"].get_template(RECOMMENDATIONS_TEMPLATE)
-    html = template.template.render(  # type: ignore[attr-defined]
+    return jinja2_fragment(
+        RECOMMENDATIONS_TEMPLATE,
         recommendations=overview.recommendations,
         planned=overview.planned,
         is_self=is_self,
@@ -69,7 +66,6 @@ def recommendation_cards(
         level_name=level_name,
         hours=hours,
     )
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 
 
 def overview_rows(

@@ -8,8 +8,8 @@ Why the grids are Jinja2 fragments (``templates/jinja2/assessments/team_*_grid.h
 prepared here as named tuples: a 50-person map has 2,000 cells, and at that size the cell loop
 is the page. Measured on the bench's 50 × 40 map, the same 2,000-cell loop took 56.6 ms of CPU
 in a Django template, 6.9 ms in Jinja2 autoescaped and 1.2 ms with the cell loop unescaped
-(every value in it is an integer or a word of this module's fixed vocabulary; names are
-drawn outside it, escaped). A cell's detail (its self
+(every value in it is an integer or a word of this module's fixed vocabulary, except a
+certification's name, escaped by ``_certified``; names are drawn outside it, escaped). A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
 carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
+from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.teams import TeamMap, state_version
 from readiness.models import Level
@@ -189,12 +189,9 @@ def team_map_present(team_map: TeamMap) -> TeamMap:
 
 
 def _render(template_name: str, **context: object) -> SafeString:
-    template = engines["jinja2"].get_template(template_name)
-    # The bare Jinja2 template: it renders only the values given (no request context; the
-    # stubs do not know the backend's ``template`` attribute). Autoescaped, except the cell
-    # loops, which print only integers and this module's fixed words (see the templates).
-    html = template.template.render(**context)  # type: ignore[attr-defined]
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
+    # Autoescaped, except the cell loops, which print integers, this module's fixed words and
+    # the certification name already escaped by ``_certified`` (see the templates' headers).
+    return jinja2_fragment(template_name, **context)
 
 
 def _person_url() -> tuple[str, str]:
