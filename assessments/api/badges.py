@@ -210,5 +210,6 @@ class BadgeRuleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         except ValidationError as error:
             raise serializers.ValidationError(error.message_dict) from None
-        rule = badge_rules().get(pk=applied.rule.pk)
+        rule = applied.rule  # its resource, certification and author are the ones given
+        rule.mapped = applied.awards_mapped  # type: ignore[attr-defined]  # as badge_rules() counts
         return created(request, BadgeRuleSerializer(rule).data, "badge-rule-list")

@@ -68,9 +68,11 @@ def _badge_record(*, person: Person, verified: VerifiedBadge, now: dt.datetime) 
     existing = BadgeAward.objects.filter(person=person, assertion_id=verified.assertion_id).first()
     if existing is not None:
         return BadgeUpload(award=existing, created=False)
-    rule = BadgeRule.objects.filter(
-        issuer_id=verified.issuer_id, badge_class_id=verified.badge_class_id
-    ).first()
+    rule = (
+        BadgeRule.objects.select_related("resource", "certification")
+        .filter(issuer_id=verified.issuer_id, badge_class_id=verified.badge_class_id)
+        .first()
+    )
     award = BadgeAward(
         person=person,
         spec_version=verified.spec,
@@ -107,7 +109,7 @@ def _award_apply(*, award: BadgeAward, rule: BadgeRule) -> None:
     """Map one award by the rule (inside the caller's transaction)."""
     if rule.resource_id is not None:
         award.completion = _completion_record(award=award, resource=rule.resource)
-    elif rule.certification is not None:
+    elif rule.certification is not None:  # loaded with the rule (select_related)
         award.certification = _certification_record(award=award, curated=rule.certification)
     award.rule, award.status = rule, BadgeStatus.MAPPED
     award.save(update_fields=["rule", "status", "completion", "certification"])
