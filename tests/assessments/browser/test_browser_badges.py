@@ -83,9 +83,12 @@ def test_employee_uploads_a_baked_badge_and_the_plan_item_completes(
     expect(row).to_contain_text("Counts as completing “Prompt engineering basics”")
     expect(row).to_contain_text("verified (hosted by the issuer)")
 
-    # An OB 3.0 credential pasted as its JWT: the certification appears with its expiry.
+    # An OB 3.0 credential pasted as its JWT, signed with the key its issuer publishes (a key
+    # inside the credential proves no issuer: no rule counts such a badge): the certification
+    # appears with its expiry.
     token = badge_issuer.ob3_jwt(
-        badge_issuer.ob3_credential(EMAIL, valid_until="2027-03-31T12:00:00Z")
+        badge_issuer.ob3_credential(EMAIL, valid_until="2027-03-31T12:00:00Z"),
+        key_in_header=False,
     )
     page.get_by_text("Add an Open Badge").click()
     page.get_by_label("…or paste its JSON or JWT").fill(token)
