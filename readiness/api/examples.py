@@ -1,6 +1,7 @@
 """Examples in the OpenAPI schema for the operations integrators start with (issue 21: "examples
 on the main ones"). Spectral checks each against its schema (``oas3-valid-media-example``), and
-``tests/api/test_schema_examples.py`` sends each request example to the server."""
+``tests/api/test_schema_examples.py`` sends each request example to the server, and the
+requests of the problem examples, whose answers must be the documented bodies."""
 
 from typing import Any
 
