@@ -1,14 +1,17 @@
 """What every step of the benchmark shares: the bench database and settings (set here, before
-Django starts), logging, the median timer and the result row."""
+Django starts), logging, the median timer, the query counter, the result row, and taking back
+the ratings a run saved."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +76,22 @@ def interleaved(
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL statements sent inside the block, in order (``len()`` of it: a row's
+    ``queries``). A wrapper of the connection, not the DEBUG cursor's log."""
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def counter(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(counter):
+        yield queries
+
+
 def row(name: str, ms: float, floor_ms: float, target: float | None, **extra: Any) -> dict:
     ratio = ms / floor_ms if floor_ms else float("inf")
     return {
@@ -97,3 +116,20 @@ def vacuum(*tables: str) -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE " + ", ".join(tables))
+
+
+def saved_ratings_delete(*, mark: str, person_ids: Iterable[int], since: dt.datetime) -> int:
+    """Take back what a run saved: the ratings whose note starts with ``mark-`` (ratings are
+    append-only in the app: the bench deletes its own in SQL) and the submissions of
+    ``person_ids`` since ``since``. Returns how many ratings there were."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM assessments_skillrating WHERE note LIKE %s", [f"{mark}-%"])
+        saved = cursor.rowcount
+        cursor.execute(
+            "DELETE FROM assessments_assessmentsubmission WHERE submitted_at >= %s"
+            " AND person_id = ANY(%s)",
+            [since, list(person_ids)],
+        )
+    return saved

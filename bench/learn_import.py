@@ -7,7 +7,7 @@ import json
 import statistics
 import time
 
-from bench.common import _Rollback, median_of, row, vacuum
+from bench.common import _Rollback, counted_queries, median_of, row, vacuum
 
 CATALOG_TABLES = (
     "catalog_provider",
@@ -19,7 +19,6 @@ CATALOG_TABLES = (
 
 def import_rows(runs: int, size: int = 5000) -> list[dict]:
     from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
 
     from catalog.learn.importer import learn_items_import
     from catalog.learn.parse import legacy_collections, load_json, parse_items
@@ -39,16 +38,16 @@ def import_rows(runs: int, size: int = 5000) -> list[dict]:
                 outcome["first_ms"] = (time.perf_counter() - started) * 1000
                 outcome["created"] = first.created
                 started = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
+                with counted_queries() as queries:
                     again = learn_items_import(parsed=parsed, source=ResourceSource.LEARN_CATALOG)
                 outcome["again_ms"] = (time.perf_counter() - started) * 1000
                 outcome["again_unchanged"] = again.unchanged
                 outcome["again_writes"] = sum(
                     1
-                    for q in queries.captured_queries
-                    if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                    for sql in queries
+                    if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
                 )
-                outcome["queries"] = len(queries.captured_queries)
+                outcome["queries"] = len(queries)
                 raise _Rollback
         except _Rollback:
             pass

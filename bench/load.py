@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.common import ROOT, log
+from bench.common import ROOT, log, saved_ratings_delete
 from bench.database import team_of_fifty
 
 WRK_LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
@@ -214,7 +214,6 @@ def mixed_load(
     import secrets
     import tempfile
 
-    from django.db import connection
     from django.middleware.csrf import get_token
     from django.test import Client, RequestFactory
     from django.urls import reverse
@@ -256,16 +255,9 @@ def mixed_load(
         result = wrk(base + "/", "", seconds, connections, script=script.name)
 
     def cleanup() -> int:
-        with connection.cursor() as cursor:
-            # Ratings are append-only in the app; the bench takes its own back in SQL.
-            cursor.execute("DELETE FROM assessments_skillrating WHERE note LIKE %s", [f"{mark}-%"])
-            saves = cursor.rowcount
-            cursor.execute(
-                "DELETE FROM assessments_assessmentsubmission WHERE submitted_at >= %s"
-                " AND person_id = ANY(%s)",
-                [started, [person.pk for person in people]],
-            )
-        return saves
+        return saved_ratings_delete(
+            mark=mark, person_ids=[person.pk for person in people], since=started
+        )
 
     return {"name": MIXED, "url": "/me/ + team map + POST ratings", **result}, cleanup
 

@@ -6,7 +6,7 @@ kept and built (what every page pays before its own content)."""
 
 from __future__ import annotations
 
-from bench.common import interleaved, log, row
+from bench.common import counted_queries, interleaved, log, row
 from bench.database import team_of_fifty
 
 #: Built, as a multiple of the trivial view (issue 18). None: measured, no budget here.
@@ -46,7 +46,6 @@ def _pages() -> list[tuple[str, object, str]]:
 
 
 def page_rows(runs: int) -> list[dict]:
-    from django.db import connection
     from django.test import Client, override_settings
 
     from assessments.services.dashboard import dashboard_figures_refresh
@@ -73,23 +72,16 @@ def page_rows(runs: int) -> list[dict]:
         def layout(client=client):
             return client.get("/bench/layout/")
 
-        queries: list[str] = []
-
-        def counter(execute, sql, params, many, context, queries=queries):
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
         # Built from scratch, as after any change to the data (readiness.caching off): the
         # figure the budget holds, beside the trivial view measured in the same rounds.
         with override_settings(READINESS_CACHE=False):
-            with connection.execute_wrapper(counter):
+            with counted_queries() as queries:
                 response = get()
             built_queries = len(queries)
             built = interleaved(runs, {"trivial": trivial, "page": get}, per_round=1)
         # … then as every later visitor gets it until the data changes (kept by the first).
         get()
-        queries.clear()
-        with connection.execute_wrapper(counter):
+        with counted_queries() as queries:
             get()
         kept = interleaved(runs, {"trivial": trivial, "layout": layout, "page": get})
         floor_ms, layout_ms = kept["trivial"], kept["layout"]
@@ -120,7 +112,6 @@ def _layout_built_row(runs: int) -> dict:
     cycle: the navigation's persona flags and the cycle banner are both read): what every
     built page pays before its own content, beside the trivial view in the same rounds."""
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client, override_settings
 
     client = Client()
@@ -128,13 +119,7 @@ def _layout_built_row(runs: int) -> dict:
     counts = {}
     with override_settings(READINESS_CACHE=False):
         for url in ("/bench/layout/", "/bench/trivial/"):
-            queries: list[str] = []
-
-            def counter(execute, sql, params, many, context, queries=queries):  # noqa: ANN001, ANN202
-                queries.append(sql)
-                return execute(sql, params, many, context)
-
-            with connection.execute_wrapper(counter):
+            with counted_queries() as queries:
                 client.get(url)
             counts[url] = len(queries)
         built = interleaved(

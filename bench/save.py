@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 
-from bench.common import interleaved, row
+from bench.common import counted_queries, interleaved, row, saved_ratings_delete
 
 API_URL = "/api/v1/ratings/self-assessment/"
 #: The API's save at most this multiple of the form's, measured in the same rounds (the
@@ -23,7 +23,6 @@ FORM_BUDGET = 1.0
 
 def save_rows(runs: int) -> list[dict]:
     from django.contrib.auth import get_user_model
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
     from django.utils import timezone
@@ -83,20 +82,13 @@ def save_rows(runs: int) -> list[dict]:
     def trivial():
         return client.get("/bench/trivial/")
 
-    queries: list[str] = []
-
-    def counter(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
     started = timezone.now()
     try:
-        with connection.execute_wrapper(counter):
+        with counted_queries() as queries:
             api()
         api_queries = len(queries)
-        queries.clear()
         current = version()
-        with connection.execute_wrapper(counter):
+        with counted_queries() as queries:
             form(current)
         form_queries = len(queries)
         timed = interleaved(
@@ -105,7 +97,7 @@ def save_rows(runs: int) -> list[dict]:
             per_round=3,
         )
     finally:
-        _delete(mark, person.pk, started)
+        saved_ratings_delete(mark=mark, person_ids=[person.pk], since=started)
     floor = timed["trivial"]
     timed["form"] -= timed["version"]
     return [
@@ -134,16 +126,3 @@ def save_rows(runs: int) -> list[dict]:
             unit="ms, floor = the form's POST",
         ),
     ]
-
-
-def _delete(mark: str, person_id: int, started) -> None:  # noqa: ANN001
-    """Take the run's ratings and submissions back (ratings are append-only in the app)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM assessments_skillrating WHERE note LIKE %s", [f"{mark}-%"])
-        cursor.execute(
-            "DELETE FROM assessments_assessmentsubmission WHERE person_id = %s"
-            " AND submitted_at >= %s",
-            [person_id, started],
-        )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from bench.common import _Rollback, interleaved, log, row, vacuum
+from bench.common import _Rollback, counted_queries, interleaved, log, row, vacuum
 
 SKILLS = 164
 GET_BUDGET = 15.0
@@ -21,7 +21,6 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _measure(runs: int) -> list[dict]:
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -56,17 +55,10 @@ def _measure(runs: int) -> list[dict]:
         assert response.status_code == 302, response.content[:2000]
         return response
 
-    queries: list[str] = []
-
-    def counter(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(counter):
+    with counted_queries() as queries:
         body = get().content
     get_queries = len(queries)
-    queries.clear()
-    with connection.execute_wrapper(counter):
+    with counted_queries() as queries:
         post()
     post_queries = len(queries)
     timed = interleaved(runs, {"trivial": trivial, "get": get, "post": post}, per_round=1)

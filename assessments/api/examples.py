@@ -3,6 +3,7 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from assessments.forms.me import LEVEL_ERROR
 from readiness.api.examples import problem_example
 
 SELF_ASSESSMENT = {
@@ -24,14 +25,7 @@ SELF_ASSESSMENT_EXAMPLES = [
         "Level out of range",
         status=400,
         code="invalid",
-        detail="#/ratings/1/level: Ensure this value is less than or equal to 4.",
-        errors=[
-            {
-                "pointer": "#/ratings/1/level",
-                "code": "max_value",
-                "detail": "Ensure this value is less than or equal to 4.",
-            }
-        ],
+        invalid={"ratings": {1: {"level": [LEVEL_ERROR]}}},
     ),
     problem_example(
         "Stale version",

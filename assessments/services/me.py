@@ -1,4 +1,5 @@
-"""Writes of the person side: ratings (append-only), submissions and learning-plan items.
+"""Writes of the person side: ratings (append-only), submissions and learning-plan items (put
+in a plan by ``services.plan_items``).
 
 Every form, API endpoint and import goes through these functions, so that the same bad input
 gets the same refusal everywhere (``services.ratings``: the rating input and its validation,
@@ -32,9 +33,9 @@ from assessments.selectors.own_ratings import SelfRating, latest_self_ratings
 from assessments.selectors.scope import pending_cycle_and_last_submission
 from assessments.services.dashboard import dashboard_figures_refresh_later
 from assessments.services.effectiveness import effectiveness_refresh_later
+from assessments.services.plan_items import plan_item_add as plan_item_add  # re-exported
 from assessments.services.ratings import RatingInput, validated_ratings
 from assessments.services.ratings import RatingsInvalid as RatingsInvalid  # re-exported
-from catalog.models import TrainingResource
 from readiness.models import Person, Skill
 from readiness.webhooks.models import EventType
 from readiness.webhooks.services import event_emit
@@ -213,52 +214,6 @@ def _ratings_recorded(rows: list[SkillRating]) -> None:
 
 
 # --- Learning plan ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def plan_item_add(
-    *,
-    person: Person,
-    resource: TrainingResource,
-    skill: Skill | None = None,
-    assigned_by: User | None = None,
-    due_date: dt.date | None = None,
-    status: str = PlanItemStatus.PLANNED,
-) -> tuple[LearningPlanItem, bool]:
-    """Put ``resource`` in ``person``'s plan; returns (item, created). An open item for the same
-    resource is reused (an assignment then records who assigned it and the due date)."""
-    if not resource.is_active:
-        raise ValidationError({"resource": "This resource is retired and cannot be planned."})
-    existing = (
-        LearningPlanItem.objects.select_for_update()
-        .filter(person=person, resource=resource, status__in=OPEN_PLAN_STATUSES)
-        .first()
-    )
-    if existing is not None:
-        changed = []
-        if assigned_by is not None and existing.assigned_by_id != assigned_by.pk:
-            existing.assigned_by = assigned_by
-            changed.append("assigned_by")
-        if due_date is not None and existing.due_date != due_date:
-            existing.due_date = due_date
-            changed.append("due_date")
-        if existing.status == PlanItemStatus.SUGGESTED and status != PlanItemStatus.SUGGESTED:
-            existing.status = status
-            changed.append("status")
-        if changed:
-            existing.save(update_fields=[*changed, "updated_at"])
-        return existing, False
-    item = LearningPlanItem(
-        person=person,
-        resource=resource,
-        skill=skill,
-        assigned_by=assigned_by,
-        due_date=due_date,
-        status=status,
-    )
-    item.full_clean(exclude=["person", "resource", "skill", "assigned_by"])
-    item.save()
-    return item, True
 
 
 _PAST_TENSE = {"plan": "planned", "start": "started", "complete": "completed", "drop": "dropped"}

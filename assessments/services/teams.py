@@ -22,7 +22,8 @@ from assessments.models import LearningPlanItem, PlanItemStatus, SkillRating
 from assessments.recommendations import Candidate
 from assessments.selectors import SkillState, skill_states
 from assessments.selectors.teams import state_version, team_can_edit, team_members
-from assessments.services.me import RatingInput, manager_ratings_record, plan_item_add
+from assessments.services.me import RatingInput, manager_ratings_record
+from assessments.services.plan_items import plan_items_add
 from catalog.models import ResourceSkill, TrainingResource
 from readiness.history import change_log_record
 from readiness.models import Level, Person, Skill, Team
@@ -169,7 +170,8 @@ def team_resource_assign(
 ) -> AssignmentResult:
     """Put ``resource`` in the learning plan of each of ``people`` (members of ``team``), as
     assigned by ``manager`` with ``due_date``. Each item names the skill on which the resource
-    closes that person's largest gap (None when it closes none of theirs)."""
+    closes that person's largest gap (None when it closes none of theirs). A constant number
+    of queries, however many people."""
     if not team_can_edit(user=manager, team=team):
         raise PermissionDenied("Only the team's managers can assign learning to its members.")
     people = list(people)
@@ -200,16 +202,14 @@ def team_resource_assign(
             best_skill[state.person_id] = candidate
     skills = Skill.objects.in_bulk({-closed_skill[1] for closed_skill in best_skill.values()})
     result = AssignmentResult()
-    for person in people:
-        skill = skills.get(-best_skill[person.pk][1]) if person.pk in best_skill else None
-        item, created = plan_item_add(
-            person=person,
-            resource=resource,
-            skill=skill,
-            assigned_by=manager,
-            due_date=due_date,
-            status=PlanItemStatus.PLANNED,
-        )
+    for item, created in plan_items_add(
+        people=people,
+        resource=resource,
+        skills={person_id: skills.get(-negated) for person_id, (_, negated) in best_skill.items()},
+        assigned_by=manager,
+        due_date=due_date,
+        status=PlanItemStatus.PLANNED,
+    ):
         (result.created if created else result.updated).append(item)
     return result
 

@@ -1,25 +1,34 @@
 """Examples in the OpenAPI schema for the operations integrators start with (issue 21: "examples
 on the main ones"). Spectral checks each against its schema (``oas3-valid-media-example``), and
-``tests/api/test_schema_examples.py`` sends each request example to the server."""
+``tests/api/test_schema_examples.py`` sends each request example to the server, and the
+requests of the problem examples, whose answers must be the documented bodies."""
+
+from typing import Any
 
 from drf_spectacular.utils import OpenApiExample
 
-from readiness.api.exceptions import PROBLEM_TITLES, PROBLEM_TYPE_PREFIX
+from readiness.api.exceptions import PROBLEM_TITLES, errors_summary, problem_body, problem_errors
 
 
 def problem_example(
-    name: str, *, status: int, code: str, detail: str, errors: list | None = None
+    name: str,
+    *,
+    status: int,
+    code: str,
+    detail: str = "",
+    invalid: Any = None,  # noqa: ANN401
 ) -> OpenApiExample:
-    """A problem answer (``application/problem+json``) as the exception handler writes it."""
-    value: dict = {
-        "type": PROBLEM_TYPE_PREFIX + code,
-        "title": PROBLEM_TITLES[code],
-        "status": status,
-        "code": code,
-        "detail": detail,
-    }
-    if errors is not None:
-        value["errors"] = errors
+    """A problem answer (``application/problem+json``) built as the exception handler builds
+    it, by the same functions: for invalid input, ``invalid`` is the refused fields as a
+    serializer lays them out ({field: [messages]}, nested; a message may be an ``ErrorDetail``
+    with its code), and the ``errors`` and ``detail`` are made from it. (``instance``, the
+    path of the request, is left out.)"""
+    if code not in PROBLEM_TITLES:
+        raise ValueError(f"No problem code {code!r}: see PROBLEM_TITLES.")
+    errors = None if invalid is None else problem_errors(invalid)
+    if errors is not None and not detail:
+        detail = errors_summary(errors)
+    value = problem_body(status=status, code=code, detail=detail, errors=errors)
     return OpenApiExample(name, value=value, response_only=True, status_codes=[str(status)])
 
 
@@ -92,13 +101,8 @@ HR_UPSERT_EXAMPLES = [
         "Wrong entry",
         status=400,
         code="invalid",
-        detail="#/people/1/team: No team at “Technology/Data & A”.",
-        errors=[
-            {
-                "pointer": "#/people/1/team",
-                "code": "invalid",
-                "detail": "No team at “Technology/Data & A”.",
-            }
-        ],
+        invalid={
+            "people": {1: {"team": ["No team “Technology/Data & A”: list it in teams first."]}}
+        },
     ),
 ]

@@ -116,10 +116,14 @@ def field_errors(
         yield path, getattr(detail, "code", None) or "invalid", str(detail)
 
 
-def _errors(exc: exceptions.ValidationError) -> list[dict]:
-    as_parameter = isinstance(exc, QueryParameterInvalid)
+def problem_errors(detail: Any, *, as_parameter: bool = False) -> list[dict]:  # noqa: ANN401
+    """The ``errors`` of an invalid-input problem, one per message of a DRF error detail: where
+    (the field's JSON ``pointer``, or the query ``parameter`` it names), its code and message.
+
+    The one builder of them: a 400's, a failed HR upsert job's (kept on the job) and the
+    schema's examples' (``readiness.api.examples``)."""
     entries = []
-    for path, code, message in field_errors(exc.detail):
+    for path, code, message in field_errors(detail):
         if as_parameter:
             where = {"parameter": path[0] if path else ""}
         else:
@@ -128,8 +132,31 @@ def _errors(exc: exceptions.ValidationError) -> list[dict]:
     return entries
 
 
-def problem_body(*, status: int, code: str, detail: str, instance: str | None = None) -> dict:
-    """The members every problem has (``errors`` is added for invalid input)."""
+def errors_summary(errors: list[dict]) -> str:
+    """The ``detail`` of an invalid-input problem: its first three errors, where and what."""
+    return "; ".join(
+        f"{entry.get('pointer', entry.get('parameter'))}: {entry['detail']}" for entry in errors[:3]
+    ) + ("; …" if len(errors) > 3 else "")
+
+
+def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal as a serializer's own: its ``api_detail`` when it lays its errors
+    out as the request (``HrUpsertInvalid``), else {field: [messages]}."""
+    return exceptions.ValidationError(
+        getattr(error, "api_detail", None) or validation_detail(error)
+    )
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    instance: str | None = None,
+    errors: list[dict] | None = None,
+) -> dict:
+    """The body of a problem: the members every problem has, and ``errors`` for invalid input
+    (``problem_errors``)."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_PREFIX + code,
         "title": PROBLEM_TITLES.get(code, PROBLEM_TITLES["error"]),
@@ -139,6 +166,8 @@ def problem_body(*, status: int, code: str, detail: str, instance: str | None = 
     }
     if instance:
         body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
     return body
 
 
@@ -152,9 +181,7 @@ def problem(
     headers: dict | None = None,
 ) -> Response:
     """An ``application/problem+json`` response."""
-    body = problem_body(status=status, code=code, detail=detail, instance=instance)
-    if errors is not None:
-        body["errors"] = errors
+    body = problem_body(status=status, code=code, detail=detail, instance=instance, errors=errors)
     response = Response(body, status=status, headers=headers)
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
@@ -169,7 +196,7 @@ def _code(exc: exceptions.APIException) -> str:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(getattr(exc, "api_detail", None) or validation_detail(exc))
+        exc = api_validation_error(exc)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()  # not "No Person matches the given query."
     elif isinstance(exc, DjangoPermissionDenied):
@@ -180,15 +207,11 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     request = context.get("request")
     instance = request.path if request is not None else None
     if isinstance(exc, exceptions.ValidationError):
-        errors = _errors(exc)
-        detail = "; ".join(
-            f"{entry.get('pointer', entry.get('parameter'))}: {entry['detail']}"
-            for entry in errors[:3]
-        ) + ("; …" if len(errors) > 3 else "")
+        errors = problem_errors(exc.detail, as_parameter=isinstance(exc, QueryParameterInvalid))
         return problem(
             status=response.status_code,
             code=_code(exc),
-            detail=detail,
+            detail=errors_summary(errors),
             instance=instance,
             errors=errors,
             headers=_kept_headers(response),

@@ -2,6 +2,8 @@
 and the jobs a large upsert becomes (``/api/v1/hr/upsert-jobs/``). The rules are
 ``readiness.hr``'s."""
 
+from typing import Any
+
 from django.conf import settings
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,13 +12,14 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.generics import GenericAPIView, ListAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from readiness.api.examples import HR_UPSERT_EXAMPLES
-from readiness.api.exceptions import field_errors
+from readiness.api.exceptions import problem_errors
 from readiness.api.locations import location
 from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import CanHrUpsert
@@ -26,9 +29,6 @@ from readiness.hr.jobs import hr_upsert_job_create
 from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
-#: The schema's maxItems; the limits applied are read from the settings on each request.
-HR_MAX_TEAMS = settings.HR_UPSERT_MAX_TEAMS
-HR_MAX_PEOPLE = settings.HR_UPSERT_MAX_PEOPLE
 RESPOND_ASYNC = "respond-async"
 
 
@@ -80,10 +80,38 @@ class HrPersonInput(StrictSerializer):
     )
 
 
+class HrEntries(serializers.ListSerializer):
+    """A list of entries, at most as many as the setting ``limit`` names — read on each
+    request, so that a deployment (or a test) sets it — and counted before any entry is
+    checked: a list too long is refused at once, at the list, however wrong its entries."""
+
+    def __init__(self, *args: Any, limit: str, **kwargs: Any) -> None:  # noqa: ANN401
+        self.limit = limit
+        super().__init__(*args, **kwargs)
+
+    def to_internal_value(self, data: Any) -> list:  # noqa: ANN401
+        limit = getattr(settings, self.limit)
+        if isinstance(data, list) and len(data) > limit:
+            message = f"At most {limit:,} entries in one request (this one has {len(data):,})."
+            raise ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: [ErrorDetail(message, code="max_length")]}
+            )
+        return super().to_internal_value(data)
+
+
 class HrUpsertInput(StrictSerializer):
-    # ``max_length`` goes, with ``many``, to the ListSerializer (DRF 3.14); the stubs lack it.
-    teams = HrTeamInput(many=True, required=False, max_length=HR_MAX_TEAMS)  # type: ignore[call-arg]
-    people = HrPersonInput(many=True, required=False, max_length=HR_MAX_PEOPLE)  # type: ignore[call-arg]
+    teams = HrEntries(
+        child=HrTeamInput(),
+        required=False,
+        limit="HR_UPSERT_MAX_TEAMS",
+        help_text="At most HR_UPSERT_MAX_TEAMS (10,000 by default).",
+    )
+    people = HrEntries(
+        child=HrPersonInput(),
+        required=False,
+        limit="HR_UPSERT_MAX_PEOPLE",
+        help_text="At most HR_UPSERT_MAX_PEOPLE (100,000 by default).",
+    )
 
     def validate(self, attrs: dict) -> dict:
         if "teams" not in attrs and "people" not in attrs:
@@ -188,34 +216,9 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
     @extend_schema_field(HrEntryErrorSerializer(many=True))
     def get_errors(self, job: HrUpsertJob) -> list[dict]:
         """The errors of each wrong entry when it failed (nothing was written); as a ``400``'s."""
-        return [
-            {
-                "pointer": "#" + "".join(f"/{token}" for token in path),
-                "code": code,
-                "detail": message,
-            }
-            for path, code, message in field_errors(job.errors or {})
-        ]
-
-
-def _count_check(request: Request) -> None:
-    """The entry limits, checked before thousands of entries are validated one by one."""
-    body = request.data if isinstance(request.data, dict) else {}
-    errors = {}
-    for key, limit in (
-        ("teams", settings.HR_UPSERT_MAX_TEAMS),
-        ("people", settings.HR_UPSERT_MAX_PEOPLE),
-    ):
-        entries = body.get(key)
-        if isinstance(entries, list) and len(entries) > limit:
-            errors[key] = [
-                serializers.ErrorDetail(
-                    f"At most {limit:,} entries in one request (this one has {len(entries):,}).",
-                    code="max_length",
-                )
-            ]
-    if errors:
-        raise ValidationError(errors)
+        if isinstance(job.errors, dict):  # failed before jobs kept the 400's list: the detail
+            return problem_errors(job.errors)
+        return job.errors or []
 
 
 def _wants_async(request: Request) -> bool:
@@ -265,7 +268,6 @@ class HrUpsertView(GenericAPIView):
     )
     def post(self, request: Request) -> Response:
         params = query_params(HrUpsertParams, request)
-        _count_check(request)
         data = HrUpsertInput(data=request.data)
         data.is_valid(raise_exception=True)
         teams = data.validated_data.get("teams", [])

@@ -17,9 +17,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.request import Request
 
-from readiness.api.exceptions import PROBLEM_CONTENT_TYPE, QueryParameterInvalid, problem_body
+from readiness.api.exceptions import (
+    PROBLEM_CONTENT_TYPE,
+    QueryParameterInvalid,
+    errors_summary,
+    problem_body,
+    problem_errors,
+)
 from readiness.api.openapi import is_schema_setting, openapi_schema
 
 
@@ -110,12 +117,15 @@ API_PREFIX = "/api/v1/"
 
 
 def _refusal(request: HttpRequest, unknown: list[str]) -> JsonResponse:
-    detail = "Unknown query parameter: the endpoint's parameters are in the API schema."
+    message = "Unknown query parameter: the endpoint's parameters are in the API schema."
+    errors = problem_errors(
+        {name: [ErrorDetail(message, code="unknown")] for name in unknown}, as_parameter=True
+    )
     body = problem_body(
         status=400,
         code="invalid_parameter",
         instance=request.path,
-        detail="; ".join(f"{name}: {detail}" for name in unknown),
+        detail=errors_summary(errors),
+        errors=errors,
     )
-    body["errors"] = [{"parameter": name, "code": "unknown", "detail": detail} for name in unknown]
     return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)

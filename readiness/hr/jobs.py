@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from readiness.api.exceptions import api_validation_error, problem_errors
 from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
 from readiness.hr.plan import HrUpsertInvalid
 from readiness.hr.upsert import hr_upsert
@@ -87,7 +88,7 @@ def _claim(job_id: int) -> bool:
 def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
     """Apply queued job ``job_id``. Its outcome is kept on the job — the summary and changes,
     or the errors of each wrong entry with nothing written — and its payload (names, emails)
-    dropped. A job that is no longer queued (run already, or running elsewhere) is left as it
+    dropped. The errors are kept as a ``400`` answering the same request lists them. A job that is no longer queued (run already, or running elsewhere) is left as it
     is."""
     if not _claim(job_id):
         return HrUpsertJob.objects.get(pk=job_id)
@@ -105,7 +106,8 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
         wrong = sum(len(entries) for entries in error.api_detail.values())
         outcome |= {
             "status": HrUpsertJobStatus.FAILED,
-            "errors": error.api_detail,
+            # Kept as the synchronous 400 lists them (the same builder, in the same order).
+            "errors": problem_errors(api_validation_error(error).detail),
             "detail": f"{wrong} wrong entr{'y' if wrong == 1 else 'ies'}: nothing was written.",
         }
     except Exception:  # a job does not stay "running": its caller is polling it

@@ -94,6 +94,49 @@ def test_a_wrong_entry_fails_the_job_with_its_errors_and_writes_nothing(
     assert snapshot() == before
 
 
+def test_a_failed_job_lists_the_same_errors_as_the_synchronous_400(
+    api, org, django_capture_on_commit_callbacks
+):
+    """One builder of the errors: the same wrong entries give the same pointers, codes and
+    messages, in the same order, answered at once or kept on a failed job."""
+    body = payload(org)
+    body["people"][2]["team"] = "Engineering/Nowhere"
+    body["people"][2]["role"] = "astronaut"
+    body["people"][3]["first_name"] = "x" * 151
+    body["teams"][2]["parent"] = "Nowhere/At all"
+    body["teams"][0]["managers"] = ["nobody@example.com", "noone@example.com"]
+    answered = problem_of(api("admin").post(UPSERT, body, format="json"), 400)["errors"]
+    response, _ = post_async(api("admin"), body, django_capture_on_commit_callbacks, **ASYNC)
+    kept = api("admin").get(response["Location"]).json()
+    assert kept["status"] == "failed"
+    assert kept["errors"] == answered
+    assert [error["pointer"] for error in answered] == [
+        "#/teams/0/managers",
+        "#/teams/0/managers",
+        "#/teams/2/parent",
+        "#/people/2/team",
+        "#/people/2/role",
+        "#/people/3/first_name",
+    ]
+
+
+def test_a_job_failed_before_jobs_kept_the_400s_list_reads_the_same(api, org):
+    """A job that failed before jobs kept the built list holds the errors' detail instead:
+    read through the same builder."""
+    job = HrUpsertJob.objects.create(
+        status=HrUpsertJobStatus.FAILED,
+        errors={"people": {"1": {"team/path": ["No team “A”: list it in teams first."]}}},
+    )
+    outcome = api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()
+    assert outcome["errors"] == [
+        {
+            "pointer": "#/people/1/team~1path",
+            "code": "invalid",
+            "detail": "No team “A”: list it in teams first.",
+        }
+    ]
+
+
 def test_a_malformed_request_is_refused_at_once_and_nothing_is_queued(api, org):
     body = payload(org)
     body["people"][1]["employee_id"] = "E-1"
@@ -124,6 +167,20 @@ def test_more_entries_than_the_limits_are_a_400_at_the_list(api, org):
     }
     assert "At most 4 entries" in field_errors(response)["people"][0]
     assert not HrUpsertJob.objects.exists()
+
+
+@override_settings(HR_UPSERT_MAX_PEOPLE=2)
+def test_a_list_too_long_is_refused_before_its_entries_are_checked(api, org):
+    """The limit is counted first: wrong entries in a list too long are not listed, and the
+    message says the limit and the count."""
+    body = {"people": [{"email": "not an email", "colour": "red"}] * 3}
+    response = api("admin").post(UPSERT, body, format="json")
+    assert field_errors(response) == {
+        "people": ["At most 2 entries in one request (this one has 3)."]
+    }
+    with override_settings(HR_UPSERT_MAX_PEOPLE=3):  # read on each request
+        again = field_errors(api("admin").post(UPSERT, body, format="json"))
+    assert set(again["people"]) == {"0", "1", "2"}
 
 
 def test_a_job_runs_once_however_often_it_is_delivered(

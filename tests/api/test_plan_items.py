@@ -6,8 +6,14 @@ import pytest
 from django.utils import timezone
 
 from assessments.models import LearningPlanItem
+from assessments.selectors.teams import team_members
 from tests.api.conftest import field_errors, problem_of
-from tests.factories import LearningPlanItemFactory, TrainingResourceFactory
+from tests.factories import (
+    LearningPlanItemFactory,
+    PersonFactory,
+    ResourceSkillFactory,
+    TrainingResourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +104,45 @@ def test_a_manager_assigns_learning_to_team_members(api, org):
     assert [row["assigned_by"] for row in mine] == [org.manager.person.pk]
     by_manager = api("manager").get(ITEMS, {"assigned_by": org.manager.person.pk}).json()
     assert {row["person"] for row in by_manager["results"]} == {org.employee.pk, org.colleague.pk}
+
+
+@pytest.mark.parametrize("members", [2, 6])
+def test_an_assignment_costs_the_same_queries_however_many_members(
+    api, org, members, django_assert_num_queries
+):
+    """A first assignment, a repeat (every item unchanged) and a repeat that moves the due
+    date each cost a constant number of queries: the items are read, written and answered
+    together, each with its resource and its manager (``assigned_by``) as already read."""
+    for _ in range(members - 2):
+        PersonFactory(team=org.platform, role=org.role)
+    people = list(team_members(team=org.platform).values_list("pk", flat=True))
+    assert len(people) == members
+    resource = TrainingResourceFactory()
+    ResourceSkillFactory(resource=resource, skill=org.skill_b, level=3)  # a gap of each member
+    due = timezone.localdate() + dt.timedelta(days=30)
+    body = {"team": org.platform.pk, "resource": resource.pk, "people": people}
+    client = api("manager")
+    # token (2), persona flags, the teams the manager reads, the team, the resource, the
+    # members named; transaction: the manager's right, the members, what the resource builds,
+    # the members' skill states, the gaps' skills; transaction: the open items (locked), the
+    # new items in one insert; the manager's person record.
+    with django_assert_num_queries(19):
+        first = client.post(f"{ITEMS}assign/", {**body, "due_date": due.isoformat()}, "json")
+    assert first.status_code == 201 and len(first.json()["created"]) == members
+    # The same again: nothing written.
+    with django_assert_num_queries(18):
+        again = client.post(f"{ITEMS}assign/", {**body, "due_date": due.isoformat()}, "json")
+    assert again.status_code == 200 and len(again.json()["updated"]) == members
+    # A new due date: the items in one update.
+    later = (due + dt.timedelta(days=7)).isoformat()
+    with django_assert_num_queries(19):
+        moved = client.post(f"{ITEMS}assign/", {**body, "due_date": later}, "json")
+    rows = moved.json()["updated"]
+    assert {row["due_date"] for row in rows} == {later}
+    assert {row["assigned_by"] for row in rows} == {org.manager.person.pk}
+    assert {row["resource_title"] for row in rows} == {resource.title}
+    assert {row["skill"] for row in rows} == {org.skill_b.pk}
+    assert LearningPlanItem.objects.filter(resource=resource, due_date=later).count() == members
 
 
 def test_assignment_refusals(api, org):

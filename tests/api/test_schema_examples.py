@@ -20,6 +20,7 @@ from assessments.api.record_serializers import (
 )
 from readiness.api.examples import HR_UPSERT_EXAMPLES
 from readiness.api.hr import HrUpsertInput, HrUpsertJobSerializer, HrUpsertResultSerializer
+from tests.api.conftest import problem_of
 
 MAIN_OPERATIONS = {
     "hr_upsert",
@@ -79,3 +80,54 @@ def test_the_hr_answers_examples_have_every_field_of_their_serializers():
     }
     assert set(by_status["200"]) == set(HrUpsertResultSerializer().fields)
     assert set(by_status["202"]) == set(HrUpsertJobSerializer().fields)
+
+
+def _problem_examples(schema, path: str, status: str) -> dict:
+    """The problem examples the schema documents for ``status`` of POST ``path``, by name."""
+    answer = schema["paths"][path]["post"]["responses"][status]
+    examples = answer["content"]["application/problem+json"]["examples"]
+    return {example["summary"]: example["value"] for example in examples.values()}
+
+
+def _answered(response, status: int) -> dict:  # noqa: ANN001
+    """The real problem body, without ``instance`` (the path: examples leave it out)."""
+    body = problem_of(response, status)
+    body.pop("instance")
+    return body
+
+
+@pytest.mark.django_db
+def test_the_documented_refusals_are_the_real_answers(api, org, schema):
+    """The examples are built by the functions that build the real bodies: the same request
+    answers exactly the documented body (members, errors, detail), not just its shape."""
+    hr = _problem_examples(schema, "/api/v1/hr/upsert/", "400")["Wrong entry"]
+    wrong_team = {
+        "people": [
+            {"email": "ada@example.com"},
+            {"email": "grace@example.com", "team": "Technology/Data & A"},
+        ]
+    }
+    answered = api("admin").post("/api/v1/hr/upsert/", wrong_team, format="json")
+    assert _answered(answered, 400) == hr
+
+    self_assessment = "/api/v1/ratings/self-assessment/"
+    documented = _problem_examples(schema, self_assessment, "400")["Level out of range"]
+    out_of_range = {
+        "ratings": [
+            {"skill": org.skill_a.pk, "level": 1},
+            {"skill": org.skill_b.pk, "level": 5},
+        ]
+    }
+    answered = api("employee").post(self_assessment, out_of_range, format="json")
+    assert _answered(answered, 400) == documented
+
+    stale = _problem_examples(schema, self_assessment, "409")["Stale version"]
+    client = api("employee")
+    version = client.get("/api/v1/me/").json()["assessment_version"]
+    client.post(self_assessment, {"ratings": [], "version": version}, format="json")
+    answered = client.post(
+        self_assessment,
+        {"ratings": [{"skill": org.skill_a.pk, "level": 3}], "version": version},
+        format="json",
+    )
+    assert _answered(answered, 409) == stale
