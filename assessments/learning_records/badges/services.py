@@ -184,6 +184,9 @@ class RuleApplied:
     awards_mapped: int
 
 
+RULE_EXISTS = "This badge has a rule already."
+
+
 @transaction.atomic
 def badge_rule_create(
     *,
@@ -194,12 +197,19 @@ def badge_rule_create(
     user: User,
 ) -> RuleApplied:
     """A curator's rule for a badge class, applied at once to every award waiting for it.
-    ValidationError keyed by field (a rule exists already; exactly one target)."""
+    ValidationError keyed by field (a rule exists already; exactly one target).
+
+    The insert decides whether the rule exists (the unique constraint, in a savepoint): two
+    curators creating it at once get one rule and one "has a rule already", never an error
+    page. The waiting awards are locked first: the other curator's transaction, which mapped
+    them, is waited for, and they are read again as it left them."""
     errors: dict[str, str] = {}
     if (resource is None) == (certification is None):
         errors["resource"] = "Choose a resource or a certification (one of them)."
-    if BadgeRule.objects.filter(issuer_id=issuer_id, badge_class_id=badge_class_id).exists():
-        errors["badge"] = "This badge has a rule already."
+    if not issuer_id.strip() or not badge_class_id.strip():
+        errors["badge"] = "Choose a badge."
+    if errors:
+        raise ValidationError(errors)
     waiting = list(
         BadgeAward.objects.select_for_update(of=("self",))
         .filter(status=BadgeStatus.WAITING, issuer_id=issuer_id, badge_class_id=badge_class_id)
@@ -207,18 +217,20 @@ def badge_rule_create(
         .select_related("person")
         .order_by("pk")
     )
-    if not waiting and not errors and not issuer_id.strip():
-        errors["badge"] = "Choose a badge."
-    if errors:
-        raise ValidationError(errors)
-    rule = BadgeRule.objects.create(
-        issuer_id=issuer_id,
-        badge_class_id=badge_class_id,
-        badge_name=waiting[0].name if waiting else "",
-        resource=resource,
-        certification=certification,
-        created_by=user,
-    )
+    try:
+        with transaction.atomic():
+            rule = BadgeRule.objects.create(
+                issuer_id=issuer_id,
+                badge_class_id=badge_class_id,
+                badge_name=waiting[0].name if waiting else "",
+                resource=resource,
+                certification=certification,
+                created_by=user,
+            )
+    except IntegrityError:
+        if BadgeRule.objects.filter(issuer_id=issuer_id, badge_class_id=badge_class_id).exists():
+            raise ValidationError({"badge": RULE_EXISTS}) from None
+        raise  # another constraint: not the person's doing
     for award in waiting:
         _award_apply(award=award, rule=rule)
     return RuleApplied(rule=rule, awards_mapped=len(waiting))
