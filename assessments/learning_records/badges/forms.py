@@ -32,7 +32,7 @@ class BadgeUploadForm(forms.Form):
         elif upload is not None and text:
             self.add_error("file", "Give either a file or pasted text, not both.")
         else:
-            field, size = ("file", upload.size) if upload else ("text", len(text.encode()))
+            field, size = ("text", len(text.encode())) if upload is None else ("file", upload.size)
             try:
                 badge_size_check(size)
             except forms.ValidationError as error:
