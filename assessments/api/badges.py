@@ -11,8 +11,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Callable
+from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -21,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from assessments.api.views import _own_person
+from assessments.learning_records.badges.limits import badge_size_check
 from assessments.learning_records.badges.selectors import (
     WaitingBadge,
     badge_rules,
@@ -66,12 +68,11 @@ class BadgeAwardSerializer(serializers.ModelSerializer):
 
 
 class BadgeUploadInput(StrictSerializer):
-    """The API is JSON only: a baked image travels base64-encoded in ``file``."""
+    """The API is JSON only: a baked image travels base64-encoded in ``file``. The size
+    limit is the upload form's (``badges.limits``), said at the field that carried it."""
 
     file = serializers.CharField(
-        required=False,
-        max_length=3 * 1024 * 1024,
-        help_text="A baked PNG or SVG (or the badge's JSON), base64-encoded.",
+        required=False, help_text="A baked PNG or SVG (or the badge's JSON), base64-encoded."
     )
     credential = serializers.JSONField(
         required=False, help_text="The badge's JSON (an object) or its JWT (a string)."
@@ -87,18 +88,29 @@ class BadgeUploadInput(StrictSerializer):
                 attrs["file"] = base64.b64decode(attrs["file"], validate=True)
             except (binascii.Error, ValueError):
                 raise serializers.ValidationError({"file": ["This is not base64."]}) from None
-            if len(attrs["file"]) > settings.BADGE_UPLOAD_MAX_BYTES:
-                limit = settings.BADGE_UPLOAD_MAX_BYTES // 1024
-                raise serializers.ValidationError({"file": [f"At most {limit} KB."]})
+            _at("file", badge_size_check, len(attrs["file"]))
+        else:
+            _at("credential", badge_size_check, len(_credential_bytes(attrs["credential"])))
         return attrs
 
     def data_bytes(self) -> bytes:
         upload = self.validated_data.get("file")
         if upload is not None:
             return bytes(upload)
-        credential = self.validated_data["credential"]
-        text = credential if isinstance(credential, str) else json.dumps(credential)
-        return text.encode("utf-8")
+        return _credential_bytes(self.validated_data["credential"])
+
+
+def _credential_bytes(credential: object) -> bytes:
+    text = credential if isinstance(credential, str) else json.dumps(credential)
+    return text.encode("utf-8")
+
+
+def _at(field: str, check: Callable[[Any], None], value: object) -> None:
+    """``check(value)``, its refusal said at ``field``."""
+    try:
+        check(value)
+    except ValidationError as error:
+        raise serializers.ValidationError({field: error.messages}) from None
 
 
 class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

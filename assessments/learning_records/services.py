@@ -2,13 +2,13 @@
 
 A sync reads the transcript first (network, outside any transaction), then applies it in one
 transaction: verified completions recorded (in the plan or not), the person's plan items for
-those resources completed with the real date and marked verified. Applying the same
+those resources completed with the real date and marked verified, and its certifications with
+their expiry — by the rules of ``verified`` (which Open Badges follow too). Applying the same
 transcript twice changes nothing.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -38,7 +38,12 @@ from assessments.learning_records.transcript import (
     TranscriptShapeError,
     share_link_parse,
 )
-from assessments.models import LearningPlanItem, PlanItemStatus
+from assessments.learning_records.verified import (
+    certification_expires_at,
+    day_end,
+    day_start,
+    plan_items_verify,
+)
 from assessments.services.effectiveness import effectiveness_refresh_later
 from catalog.models import Certification, TrainingResource
 from readiness.models import Person
@@ -203,18 +208,13 @@ def _apply(*, person: Person, transcript: Transcript) -> SyncOutcome:
     VerifiedCompletion.objects.bulk_create(new)
     if new:
         effectiveness_refresh_later()  # bulk inserts send no post_save
-    outcome.plan_items_completed = _complete_plan_items(person=person, by_uid=by_uid)
+    outcome.plan_items_completed = plan_items_verify(
+        person=person, resource_ids=[r.pk for r in resources.values()]
+    )
     outcome.certifications_added, outcome.certifications_updated = _record_certifications(
         person=person, certifications=transcript.certifications
     )
     return outcome
-
-
-def _add_months(when: dt.datetime, months: int) -> dt.datetime:
-    month = when.month - 1 + months
-    year, month = when.year + month // 12, month % 12 + 1
-    day = min(when.day, calendar.monthrange(year, month)[1])
-    return when.replace(year=year, month=month, day=day)
 
 
 def _record_certifications(
@@ -237,14 +237,13 @@ def _record_certifications(
     added, updated = [], []
     for cert in certifications:
         match = curated.get(cert.name.lower())
-        expires = cert.expires_at
-        if expires is None and cert.earned_at and match and match.validity_months:
-            expires = _add_months(cert.earned_at, match.validity_months)
         values = {
             "certification": match,
             "number": cert.number,
             "earned_at": cert.earned_at,
-            "expires_at": expires,
+            "expires_at": certification_expires_at(
+                earned_at=cert.earned_at, expires_at=cert.expires_at, curated=match
+            ),
         }
         row = existing.get(cert.name)
         if row is None:
@@ -260,37 +259,6 @@ def _record_certifications(
             row.save(update_fields=list(values))
             updated.append(cert.name)
     return added, updated
-
-
-def _complete_plan_items(*, person: Person, by_uid: dict[str, Completion]) -> list[str]:
-    """The person's plan items for resources completed upstream: completed on the real date
-    and marked verified. Dropped items stay dropped (the person chose to)."""
-    items = (
-        LearningPlanItem.objects.select_for_update(of=("self",))
-        .filter(person=person, resource__external_uid__in=list(by_uid))
-        .exclude(status=PlanItemStatus.DROPPED)
-        .select_related("resource")
-    )
-    done = []
-    for item in items:
-        uid = item.resource.external_uid
-        if uid is None:  # never: the filter matched it by its uid
-            continue
-        completion = by_uid[uid]
-        when = completion.completed_at
-        if (
-            item.status == PlanItemStatus.COMPLETED
-            and item.verified_by == LEARN
-            and item.completed_at == when
-        ):
-            continue
-        item.status = PlanItemStatus.COMPLETED
-        item.completed_at = when
-        item.started_at = min(item.started_at, when) if item.started_at else when
-        item.verified_by = LEARN
-        item.save(update_fields=["status", "completed_at", "started_at", "verified_by"])
-        done.append(item.resource.title)
-    return done
 
 
 @transaction.atomic
@@ -318,14 +286,10 @@ def person_certification_add(
     if errors:
         raise ValidationError(errors)
     curated = Certification.objects.filter(name__iexact=name).first()
-    earned_at = timezone.make_aware(dt.datetime.combine(earned_on, dt.time()))
-    expires_at = (
-        timezone.make_aware(dt.datetime.combine(expires_on, dt.time(23, 59)))
-        if expires_on
-        else None
+    earned_at = day_start(earned_on)
+    expires_at = certification_expires_at(
+        earned_at=earned_at, expires_at=day_end(expires_on) if expires_on else None, curated=curated
     )
-    if expires_at is None and curated and curated.validity_months:
-        expires_at = _add_months(earned_at, curated.validity_months)
     row = PersonCertification(
         person=person,
         certification=curated,

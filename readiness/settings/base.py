@@ -305,6 +305,9 @@ BADGE_HTTP_TIMEOUT = env.float("BADGE_HTTP_TIMEOUT", default=10.0)
 BADGE_FETCH_MAX_BYTES = env.int("BADGE_FETCH_MAX_BYTES", default=512 * 1024)
 BADGE_UPLOAD_MAX_BYTES = env.int("BADGE_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 BADGE_ALLOW_HTTP_LOOPBACK = env.bool("BADGE_ALLOW_HTTP_LOOPBACK", default=False)
+# A PEM file of the certificate authorities issuers' HTTPS certificates are checked against,
+# instead of the public ones (certifi): an in-house issuer, or the tests' own. Empty: public.
+BADGE_CA_BUNDLE = env.str("BADGE_CA_BUNDLE", default="")
 
 # --- Single sign-on (OpenID Connect, readiness/sso/) -------------------------------------------
 # On when the discovery URL, the client id and the secret are all set.

@@ -54,6 +54,8 @@ class Issuer:
     base: str = ""
     docs: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)  # the Host header of each request
+    redirects: dict[str, str] = field(default_factory=dict)  # path -> Location (302)
     rsa_key: RSAKey = field(default_factory=lambda: RSAKey.import_key(_rsa_pem()))
     ec_key: ECKey = field(default_factory=lambda: ECKey.import_key(_ec_pem()))
     revoked_assertions: list[str] = field(default_factory=list)
@@ -269,6 +271,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
         self.issuer.requests.append(self.path)
+        self.issuer.hosts.append(self.headers.get("Host", ""))
+        if self.path in self.issuer.redirects:
+            self.send_response(302)
+            self.send_header("Location", self.issuer.redirects[self.path])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         status, body = self.issuer.docs.get(self.path, (404, b'{"error": "not found"}'))
         self.send_response(status)
         self.send_header("Content-Type", "application/ld+json")

@@ -5,5 +5,6 @@ or a certification; a badge no rule knows waits in the curators' queue.
 Modules: ``extract`` (the credential out of an upload: openbadges-bakery for baked images),
 ``fetch`` (the issuer's documents over HTTPS, with limits and no private addresses),
 ``verify`` (OB 2.0 hosted and signed, OB 3.0 VC-JWT with joserfc), ``services`` (writes),
-``selectors`` (reads), ``forms``, ``views``. The models live in ``learning_records.models``.
+``selectors`` (reads), ``limits`` (the upload's size, for the form and the API), ``forms``,
+``views``. The models live in ``learning_records.models``.
 """

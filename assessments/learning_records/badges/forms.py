@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
+from assessments.learning_records.badges.limits import badge_size_check
 from assessments.learning_records.badges.selectors import WaitingBadge, badge_key_split
 from catalog.models import Certification, TrainingResource
 
@@ -17,10 +18,9 @@ class BadgeUploadForm(forms.Form):
         "you download it. Only the badge is kept, never your e-mail address.",
         widget=forms.ClearableFileInput(attrs={"accept": ".png,.svg,.json,.jwt,.txt"}),
     )
-    text = forms.CharField(
+    text = forms.CharField(  # its size is checked in bytes, as a file's (limits.py)
         label="…or paste its JSON or JWT",
         required=False,
-        max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
     )
 
@@ -31,9 +31,12 @@ class BadgeUploadForm(forms.Form):
             self.add_error("file", "Choose a badge file, or paste its JSON or JWT.")
         elif upload is not None and text:
             self.add_error("file", "Give either a file or pasted text, not both.")
-        elif upload is not None and upload.size > settings.BADGE_UPLOAD_MAX_BYTES:
-            limit = settings.BADGE_UPLOAD_MAX_BYTES // 1024
-            self.add_error("file", f"This file is too large (at most {limit} KB).")
+        else:
+            field, size = ("text", len(text.encode())) if upload is None else ("file", upload.size)
+            try:
+                badge_size_check(size)
+            except forms.ValidationError as error:
+                self.add_error(field, error)
         return cleaned
 
     def data_bytes(self) -> bytes:

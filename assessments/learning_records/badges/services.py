@@ -5,7 +5,8 @@ for it.
 A badge mapped to a resource records a verified completion (source "Open Badge") and
 completes the person's plan items for that resource, "verified by Open Badge"; mapped to a
 certification it records the person's certification (source "Open Badge") with the badge's
-expiry, else the curated validity. Uploading the same badge twice records it once.
+expiry, else the curated validity — by the rules of ``learning_records.verified``, the
+transcript's too. Uploading the same badge twice records it once.
 
 A badge signed with the key inside it (OB 3.0, ``EMBEDDED``) proves it was not altered, not
 who issued it: anyone could sign one naming a real issuer. No rule maps it — not at upload,
@@ -37,8 +38,12 @@ from assessments.learning_records.models import (
     VerificationSource,
     VerifiedCompletion,
 )
-from assessments.learning_records.services import _add_months
-from assessments.models import LearningPlanItem, PlanItemStatus
+from assessments.learning_records.verified import (
+    certification_expires_at,
+    day_end,
+    day_start,
+    plan_items_verify,
+)
 from catalog.models import Certification, TrainingResource
 from readiness.models import Person
 
@@ -101,26 +106,22 @@ def _badge_record(*, person: Person, verified: VerifiedBadge, now: dt.datetime) 
     return BadgeUpload(award=award, created=True)
 
 
-def _at(day: dt.date, time: dt.time = dt.time()) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, time))
-
-
 def _award_apply(*, award: BadgeAward, rule: BadgeRule) -> None:
     """Map one award by the rule (inside the caller's transaction)."""
-    if rule.resource_id is not None:
+    if rule.resource is not None:  # loaded with the rule (select_related), as its certification
         award.completion = _completion_record(award=award, resource=rule.resource)
-    elif rule.certification is not None:  # loaded with the rule (select_related)
+    elif rule.certification is not None:
         award.certification = _certification_record(award=award, curated=rule.certification)
     award.rule, award.status = rule, BadgeStatus.MAPPED
     award.save(update_fields=["rule", "status", "completion", "certification"])
 
 
-def _completion_record(
-    *, award: BadgeAward, resource: TrainingResource | None
-) -> VerifiedCompletion:
-    assert resource is not None  # nosec B101  # the caller checked the rule's target
-    completed_at = _at(award.issued_on)
-    completion, _created = VerifiedCompletion.objects.get_or_create(
+def _completion_record(*, award: BadgeAward, resource: TrainingResource) -> VerifiedCompletion:
+    """The person's verified completion of the resource by this badge class (its earliest
+    issue date: the same class earned again later proves nothing earlier), and their plan
+    items verified by the rule every path follows (``verified.plan_items_verify``)."""
+    completed_at = day_start(award.issued_on)
+    completion, created = VerifiedCompletion.objects.select_for_update().get_or_create(
         person=award.person,
         source=BADGE,
         external_uid=award.badge_class_id[:300],
@@ -131,30 +132,22 @@ def _completion_record(
             "completed_at": completed_at,
         },
     )
-    items = (
-        LearningPlanItem.objects.select_for_update(of=("self",))
-        .filter(person=award.person, resource=resource)
-        .exclude(status=PlanItemStatus.DROPPED)
-    )
-    for item in items:
-        if item.status == PlanItemStatus.COMPLETED and item.verified_by:
-            continue  # already verified (by its transcript or an earlier badge)
-        item.status = PlanItemStatus.COMPLETED
-        item.completed_at = completed_at
-        item.started_at = min(item.started_at, completed_at) if item.started_at else completed_at
-        item.verified_by = BADGE
-        item.save(update_fields=["status", "completed_at", "started_at", "verified_by"])
+    if not created and completed_at < completion.completed_at:
+        completion.completed_at = completed_at
+        completion.save(update_fields=["completed_at"])
+    plan_items_verify(person=award.person, resource_ids=[resource.pk])
     return completion
 
 
 def _certification_record(*, award: BadgeAward, curated: Certification) -> PersonCertification:
-    earned_at = _at(award.issued_on)
-    if award.expires_on is not None:
-        expires_at: dt.datetime | None = _at(award.expires_on, dt.time(23, 59))
-    elif curated.validity_months:
-        expires_at = _add_months(earned_at, curated.validity_months)
-    else:
-        expires_at = None
+    """The person's certification by badge (one per name): the first badge records it, a
+    later one renews it when it expires later (its dates replace the older badge's)."""
+    earned_at = day_start(award.issued_on)
+    expires_at = certification_expires_at(
+        earned_at=earned_at,
+        expires_at=day_end(award.expires_on) if award.expires_on else None,
+        curated=curated,
+    )
     row = (
         PersonCertification.objects.select_for_update()
         .filter(person=award.person, source=CertificationSource.BADGE, name=curated.name)
@@ -184,6 +177,9 @@ class RuleApplied:
     awards_mapped: int
 
 
+RULE_EXISTS = "This badge has a rule already."
+
+
 @transaction.atomic
 def badge_rule_create(
     *,
@@ -194,12 +190,19 @@ def badge_rule_create(
     user: User,
 ) -> RuleApplied:
     """A curator's rule for a badge class, applied at once to every award waiting for it.
-    ValidationError keyed by field (a rule exists already; exactly one target)."""
+    ValidationError keyed by field (a rule exists already; exactly one target).
+
+    The insert decides whether the rule exists (the unique constraint, in a savepoint): two
+    curators creating it at once get one rule and one "has a rule already", never an error
+    page. The waiting awards are locked first: the other curator's transaction, which mapped
+    them, is waited for, and they are read again as it left them."""
     errors: dict[str, str] = {}
     if (resource is None) == (certification is None):
         errors["resource"] = "Choose a resource or a certification (one of them)."
-    if BadgeRule.objects.filter(issuer_id=issuer_id, badge_class_id=badge_class_id).exists():
-        errors["badge"] = "This badge has a rule already."
+    if not issuer_id.strip() or not badge_class_id.strip():
+        errors["badge"] = "Choose a badge."
+    if errors:
+        raise ValidationError(errors)
     waiting = list(
         BadgeAward.objects.select_for_update(of=("self",))
         .filter(status=BadgeStatus.WAITING, issuer_id=issuer_id, badge_class_id=badge_class_id)
@@ -207,18 +210,20 @@ def badge_rule_create(
         .select_related("person")
         .order_by("pk")
     )
-    if not waiting and not errors and not issuer_id.strip():
-        errors["badge"] = "Choose a badge."
-    if errors:
-        raise ValidationError(errors)
-    rule = BadgeRule.objects.create(
-        issuer_id=issuer_id,
-        badge_class_id=badge_class_id,
-        badge_name=waiting[0].name if waiting else "",
-        resource=resource,
-        certification=certification,
-        created_by=user,
-    )
+    try:
+        with transaction.atomic():
+            rule = BadgeRule.objects.create(
+                issuer_id=issuer_id,
+                badge_class_id=badge_class_id,
+                badge_name=waiting[0].name if waiting else "",
+                resource=resource,
+                certification=certification,
+                created_by=user,
+            )
+    except IntegrityError:
+        if BadgeRule.objects.filter(issuer_id=issuer_id, badge_class_id=badge_class_id).exists():
+            raise ValidationError({"badge": RULE_EXISTS}) from None
+        raise  # another constraint: not the person's doing
     for award in waiting:
         _award_apply(award=award, rule=rule)
     return RuleApplied(rule=rule, awards_mapped=len(waiting))
