@@ -230,7 +230,7 @@ def _map_cells_html(pk: int, cells: list[MapCell]) -> str:
     an integer or a word of this module's vocabulary, but the detail's certification name,
     escaped by ``_certified``."""
     shapes = _MAP_SHAPES.get
-    parts = []
+    parts: list[str] = []
     append = parts.append
     for _, skill_id, _, css, text, marker, words, detail in cells:
         start, end = shapes((css, text, marker, words)) or _map_shape(css, text, marker, words)
@@ -300,7 +300,7 @@ def _editor_cells_html(pk: int, cells: list[EditorCell]) -> str:
     cell its shape (``_EDITOR_SHAPES``) around its ids and detail, in one loop (as
     ``_map_cells_html``, and not escaped for the same reasons)."""
     shapes = _EDITOR_SHAPES.get
-    parts = []
+    parts: list[str] = []
     append = parts.append
     for (_, skill_id, _, css, _, _, words, detail), target, options, changed, seen in cells:
         key = (css, changed, target, options, seen, words)
