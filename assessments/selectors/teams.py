@@ -287,17 +287,17 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
 def _map_members(
     team: Team, *, audience_id: int | None, exclude_user: User | None
 ) -> tuple[list[MapMember], QuerySet[Person]]:
-    """The map's members (active direct members of ``team``, of the audience, without
-    ``exclude_user``), and the query of them, for the states. Read as values: a member as
-    model instances (person, user, role, each through the model's signals) cost ~40 µs."""
-    members = Person.objects.filter(team=team, is_active=True)
+    """The map's members (``team_members``, of the audience, without ``exclude_user``), and
+    the query of them, for the states. Read as values: a member as model instances (person,
+    user, role, each through the model's signals) cost ~40 µs."""
+    members = team_members(team=team)
     if audience_id:
         members = members.filter(role__audience_id=audience_id)
     if exclude_user is not None:
         members = members.exclude(user=exclude_user)
     rows = members.values_list(
         "pk", "user__first_name", "user__last_name", "user__username", "user__email", "role__name"
-    ).order_by("user__last_name", "user__first_name", "user__username", "pk")
+    )
     people = [
         # ``Person.display_name``: the user's full name, else their username.
         MapMember(pk, f"{first} {last}".strip() or username, email, role)
