@@ -9,7 +9,10 @@ prepared here as named tuples: a 50-person map has 2,000 cells, and at that size
 is the page. Measured on the bench's 50 × 40 map, the same 2,000-cell loop took 56.6 ms of CPU
 in a Django template, 6.9 ms in Jinja2 autoescaped and 1.2 ms with the cell loop unescaped
 (every value in it is an integer or a word of this module's fixed vocabulary, except a
-certification's name, escaped by ``_certified``; names are drawn outside it, escaped). A cell's detail (its self
+certification's name, escaped by ``_certified``; names are drawn outside it, escaped). The
+cells themselves are now joined here, a row at a time, from each cell shape's HTML drawn once
+(``_map_cells_html``, ``_editor_cells_html``): measured side by side on the bench's map, the
+map's grid 2.9 → 2.3 ms and the editor's 5.0 → 3.7 ms, the same bytes. A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
 carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
