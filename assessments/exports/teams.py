@@ -49,7 +49,7 @@ def team_map_table(team_map: TeamMap) -> Iterator[list]:
         yield [
             person.display_name,
             person.email,
-            person.role.name if person.role else "",
+            person.role_name or "",
             *(_cell_value(cell.state) for cell in row.cells),
             "" if row.percent is None else row.percent,
             row.readiness.total_gap,

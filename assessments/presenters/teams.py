@@ -9,7 +9,10 @@ prepared here as named tuples: a 50-person map has 2,000 cells, and at that size
 is the page. Measured on the bench's 50 × 40 map, the same 2,000-cell loop took 56.6 ms of CPU
 in a Django template, 6.9 ms in Jinja2 autoescaped and 1.2 ms with the cell loop unescaped
 (every value in it is an integer or a word of this module's fixed vocabulary, except a
-certification's name, escaped by ``_certified``; names are drawn outside it, escaped). A cell's detail (its self
+certification's name, escaped by ``_certified``; names are drawn outside it, escaped). The
+cells themselves are now joined here, a row at a time, from each cell shape's HTML drawn once
+(``_map_cells_html``, ``_editor_cells_html``): measured side by side on the bench's map, the
+map's grid 2.9 → 2.3 ms and the editor's 5.0 → 3.7 ms, the same bytes. A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
 carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
@@ -209,6 +212,38 @@ def _grid_context(team_map: TeamMap) -> dict[str, object]:
     }
 
 
+#: A map cell's HTML around its own values (its ids, its detail), one pair a shape (class,
+#: text, marker, words), drawn once for good: a map has 2,000 cells of a few dozen shapes.
+_MAP_SHAPES: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+
+
+def _map_shape(css: str, text: str, marker: str, words: str) -> tuple[str, str]:
+    shape = _MAP_SHAPES[css, text, marker, words] = (
+        f'<td class="hm {css}" tabindex="0" data-cell="',
+        f'><span class="hm-v">{text}</span><span class="hm-m" aria-hidden="true">{marker}</span>'
+        f'<span class="hm-tip">{words}</span></td>',
+    )
+    return shape
+
+
+def _map_cells_html(pk: int, cells: list[MapCell]) -> str:
+    """A map row's cells as HTML, printed as given by ``team_map_grid.html``: each cell its
+    shape (``_MAP_SHAPES``) around its ids and detail, in one spelled-out loop (as ``_cells``):
+    the template's loop spent ~3 µs a cell on its fifteen pieces. Not escaped: every value is
+    an integer or a word of this module's vocabulary, but the detail's certification name,
+    escaped by ``_certified``."""
+    shapes = _MAP_SHAPES.get
+    parts: list[str] = []
+    append = parts.append
+    for _, skill_id, _, css, text, marker, words, detail in cells:
+        start, end = shapes((css, text, marker, words)) or _map_shape(css, text, marker, words)
+        if detail:
+            append(f'{start}{pk}-{skill_id}" data-d="{detail}"{end}')
+        else:
+            append(f'{start}{pk}-{skill_id}"{end}')
+    return "".join(parts)
+
+
 def team_map_grid(
     *, team_map: TeamMap, sorting: dict[str, dict[str, str]], links_people: bool
 ) -> SafeString:
@@ -220,6 +255,7 @@ def team_map_grid(
         sorting=sorting,
         links_people=links_people,
         person_url=(prefix, suffix),
+        cells_html=[_map_cells_html(row.person.pk, row.cells) for row in team_map.rows],
     )
 
 
@@ -235,6 +271,49 @@ _OPTION_KEYS = {
     for selected in (None, *Level.values)
     for blank in (True, False)
 }
+#: The twelve option lists of a cell's select (the level selected, "–" offered or not).
+_OPTIONS_HTML = {
+    (selected, blank): (
+        (f'<option value=""{" selected" if selected is None else ""}>–</option>' if blank else "")
+        + "".join(
+            f"<option{' selected' if selected == level else ''}>{level}</option>"
+            for level in Level.values
+        )
+    )
+    for selected, blank in _OPTION_KEYS
+}
+#: An editor cell's HTML around its own values (its ids, its detail), one pair a shape (class,
+#: changed, target, select's options, level seen, words), drawn once for good.
+_EDITOR_SHAPES: dict[tuple, tuple[str, str]] = {}
+
+
+def _editor_shape(key: tuple) -> tuple[str, str]:
+    css, changed, target, options, seen, words = key
+    shape = _EDITOR_SHAPES[key] = (
+        f'<td class="hm {css}{" is-changed" if changed else ""}"'
+        + (f' data-t="{target}"' if target else ""),
+        f' aria-describedby="scale" data-seen="{seen}">{_OPTIONS_HTML[options]}</select>'
+        f'<span class="hm-tip">{words}</span></td>',
+    )
+    return shape
+
+
+def _editor_cells_html(pk: int, cells: list[EditorCell]) -> str:
+    """An editor row's cells as HTML, printed as given by ``team_editor_grid.html``: each
+    cell its shape (``_EDITOR_SHAPES``) around its ids and detail, in one loop (as
+    ``_map_cells_html``, and not escaped for the same reasons)."""
+    shapes = _EDITOR_SHAPES.get
+    parts: list[str] = []
+    append = parts.append
+    for (_, skill_id, _, css, _, _, words, detail), target, options, changed, seen in cells:
+        key = (css, changed, target, options, seen, words)
+        start, end = shapes(key) or _editor_shape(key)
+        data = f' data-d="{detail}"' if detail else ""
+        append(
+            f'{start}{data}><select name="c-{pk}-{skill_id}"'
+            f' aria-labelledby="p{pk} s{skill_id}"{end}'
+        )
+    return "".join(parts)
 
 
 def team_editor_grid(*, team_map: TeamMap) -> SafeString:
@@ -243,8 +322,7 @@ def team_editor_grid(*, team_map: TeamMap) -> SafeString:
     return _render(
         EDITOR_GRID_TEMPLATE,
         **_grid_context(team_map),
-        levels=Level.values,
-        option_keys=list(_OPTION_KEYS),
+        cells_html=[_editor_cells_html(row.person.pk, row.editor_cells) for row in team_map.rows],
     )
 
 

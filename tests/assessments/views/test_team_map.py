@@ -228,3 +228,39 @@ def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
             "&lt;script&gt;alert(&#34;x&#34;)" in body
             or "&lt;script&gt;alert(&quot;x&quot;)" in body
         )
+
+
+def test_members_and_skills_read_as_values_say_what_the_models_say(make_team_org):
+    """The map reads its members and skills as values (``_map_members``, ``_map_skills``):
+    the same names, emails, roles, slugs and categories as the model instances, for a member
+    with a full name, one with only a first name, one with none (their username) and one with
+    no role."""
+    org = make_team_org(people=4, skills=2, categories=2)
+    first_only, nameless, roleless = org.people[1], org.people[2], org.people[3]
+    first_only.user.last_name = ""
+    first_only.user.save()
+    nameless.user.first_name = nameless.user.last_name = ""
+    nameless.user.save()
+    roleless.role = None
+    roleless.save()
+    team_map = team_map_build(team=org.team)
+    people = {p.pk: p for p in Person.objects.filter(team=org.team).select_related("user", "role")}
+    assert {row.person.pk for row in team_map.rows} == set(people)
+    for row in team_map.rows:
+        person = people[row.person.pk]
+        assert row.person.display_name == person.display_name
+        assert row.person.email == person.email
+        assert row.person.role_name == (person.role.name if person.role else None)
+    assert nameless.user.username in {row.person.display_name for row in team_map.rows}
+    for column in team_map.columns:
+        skill = org.skills[[s.pk for s in org.skills].index(column.skill.pk)]
+        assert (column.skill.name, column.skill.slug, column.skill.order) == (
+            skill.name,
+            skill.slug,
+            skill.order,
+        )
+        assert column.skill.category == (
+            skill.category.pk,
+            skill.category.name,
+            skill.category.order,
+        )
