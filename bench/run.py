@@ -38,6 +38,7 @@ from typing import Any
 
 import django
 
+from bench.allocator import allocator_env_exec
 from bench.common import OUT, ROOT, log
 from bench.database import database_ensure, organization_counts
 from bench.hr_upsert import hr_rows
@@ -181,4 +182,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    allocator_env_exec()
     sys.exit(main())
