@@ -54,14 +54,14 @@ SELECT
 
 
 def _persona_flags_read(user: User) -> PersonaFlags:
-    from django.db import connection
+    from readiness.sql import prepared_cursor
 
     params: dict[str, int | str] = {
         "user": user.pk,
         "leadership": LEADERSHIP_GROUP,
         "curators": CURATORS_GROUP,
     }
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # every page runs it: planned once per connection
         cursor.execute(PERSONA_SQL, params)
         leadership, curator, manager, person = cursor.fetchone()
     return PersonaFlags(
