@@ -9,7 +9,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
 from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Role, Skill, Team
-from readiness.permissions import is_admin, is_leadership
+from readiness.permissions import is_admin, is_leadership, persona_probes, persona_remember
 from readiness.sql import Fragment, fetch_prepared, instance_of_row, param
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
@@ -55,9 +55,10 @@ def people_sql(people: QuerySet[Person]) -> Fragment:
 _PERSON_PARTS = ((Person, "p"), (User, "u"), (Team, "t"), (Role, "r"), (Audience, "a"))
 #: A person with their user, team, role and its audience: the query of
 #: ``Person.objects.select_related("user", "team", "role", "role__audience").filter(user=…)
-#: .first()``, written once as constant text (every concrete column of the five models).
+#: .first()``, written once as constant text (every concrete column of the five models); then
+#: the user's persona flags (``permissions.persona_probes``), which every page reads too.
 _PERSON_SQL = Fragment("""
-SELECT {columns}
+SELECT {columns}, {persona}
   FROM readiness_person p
   JOIN auth_user u ON u.id = p.user_id
   LEFT JOIN readiness_team t ON t.id = p.team_id
@@ -72,13 +73,16 @@ SELECT {columns}
         for model, alias in _PERSON_PARTS
         for field in model._meta.concrete_fields
     ),
+    persona=persona_probes("u.id"),
     user="{user}",
 )
 
 
 def person_get(*, user: User) -> Person | None:
     """The person record of ``user`` with what every page shows about them (their user, team,
-    role and its audience, cached on it as ``select_related`` caches them), or None.
+    role and its audience, cached on it as ``select_related`` caches them), or None. The
+    user's persona flags come with it (``permissions.persona_remember``): the navigation of the
+    page reads them without a statement of its own.
 
     Every page of a person runs it first: one constant statement (``_PERSON_SQL``), prepared
     (``readiness.sql.fetch_prepared``), its row split into the five instances. Through the ORM,
@@ -92,6 +96,7 @@ def person_get(*, user: User) -> Person | None:
         end = start + len(model._meta.concrete_fields)
         found.append(instance_of_row(model, row[start:end]) if row[start] is not None else None)
         start = end
+    persona_remember(user, row[start:])
     person, account, team, role, audience = found
     fields = Person._meta
     fields.get_field("user").set_cached_value(person, account)

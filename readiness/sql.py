@@ -24,9 +24,10 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 
@@ -34,12 +35,25 @@ M = TypeVar("M", bound=Model)
 
 #: A ``{name}`` slot of a template (``fill``); SQL of ours never uses braces otherwise.
 _SLOT = re.compile(r"\{(\w+)\}")
-#: A placeholder (``%s``) or an escaped percent sign (``%%``), as the DB-API reads them.
-_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 def _placeholders(sql: str) -> int:
-    return sum(1 for match in _PLACEHOLDER.finditer(sql) if match.group() == "%s")
+    """The ``%s`` placeholders of ``sql``, as the DB-API reads them: an escaped percent sign
+    (``%%``) is not one, even before an ``s``. (Each run of percent signs loses its pairs from
+    the left, as the driver reads them; counted in C: every fragment built counts its own.)"""
+    return sql.replace("%%", "").count("%s")
+
+
+@lru_cache(maxsize=1024)
+def _template(sql: str) -> tuple[tuple[str, int] | str, ...]:
+    """``sql`` split at its ``{slots}`` for ``Fragment.fill``: its texts, each with how many
+    placeholders it holds, and the slot names between them. Kept: templates are the module
+    constants of the rules, filled at every visit."""
+    pieces = _SLOT.split(sql)  # text, name, text, name, …, text
+    return tuple(
+        (piece, _placeholders(piece)) if index % 2 == 0 else piece
+        for index, piece in enumerate(pieces)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,19 +82,27 @@ class Fragment:
         """This fragment as a template: each ``{name}`` slot replaced by ``slots[name]``, every
         value landing where its text lands (a slot may appear several times: its values are
         repeated with it). Slots without a value are an error, so a typo cannot ship."""
-        pieces = _SLOT.split(self.sql)  # text, name, text, name, …, text
-        own = list(self.params)
-        parts: list[Fragment] = []
-        for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                count = _placeholders(piece)
-                parts.append(Fragment(piece, tuple(own[:count])))
-                del own[:count]
+        texts: list[str] = []
+        values: list[object] = []
+        used = 0
+        for piece in _template(self.sql):
+            if isinstance(piece, tuple):
+                text, count = piece
+                texts.append(text)
+                values.extend(self.params[used : used + count])
+                used += count
             else:
                 if piece not in slots:
                     raise KeyError(f"SQL template slot {{{piece}}} has no value")
-                parts.append(as_fragment(slots[piece]))
-        return join("", parts)
+                slot = slots[piece]
+                if isinstance(slot, Fragment):
+                    texts.append(slot.sql)
+                    values.extend(slot.params)
+                else:
+                    texts.append(slot)
+                    if _placeholders(slot):
+                        raise ValueError(f"SQL text for slot {{{piece}}} has placeholders")
+        return Fragment("".join(texts), values)
 
     def execute_args(self) -> tuple[str, list]:
         """What ``cursor.execute`` takes."""
@@ -136,17 +158,26 @@ def instance_of_row(model: type[M], row: Sequence[object]) -> M:
     """An instance of ``model`` from ``row``, the values of its concrete fields in their order,
     each converted as the ORM converts its column (SQLite hands dates back as text): what
     ``Model.objects.raw`` builds, for a row ``fetch_prepared`` read."""
+    db = connections[DEFAULT_DB_ALIAS]
+    names, converters = _row_converters(model, db.ops)
+    values = list(row)
+    for index, column, convert in converters:
+        values[index] = convert(values[index], column, db)
+    return model.from_db(db.alias, names, values)
+
+
+@lru_cache(maxsize=64)
+def _row_converters(model: type[Model], ops: Any) -> tuple[list[str], list[tuple]]:
+    """``model``'s field names and the converters of its columns (position, column, converter),
+    as the database's operations ``ops`` and the fields name them (looked up once)."""
+    db = ops.connection
     fields = model._meta.concrete_fields
-    values = []
-    for field, value in zip(fields, row, strict=False):
+    converters = []
+    for index, field in enumerate(fields):
         column = field.get_col(model._meta.db_table)
-        for convert in (
-            *connection.ops.get_db_converters(column),
-            *column.get_db_converters(connection),
-        ):
-            value = convert(value, column, connection)
-        values.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+        for convert in (*ops.get_db_converters(column), *column.get_db_converters(db)):
+            converters.append((index, column, convert))
+    return [field.attname for field in fields], converters
 
 
 @contextmanager
@@ -164,41 +195,38 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
     Through Django's cursor wrapper, so the query counts and ``execute_wrapper`` see it.
     Elsewhere (SQLite), or with preparing turned off, Django's ordinary cursor (which binds
     client-side and never prepares)."""
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
             yield cursor
         return
     # What ``connection.cursor()`` does (health check, connection, thread check, debug
     # wrapper), around a psycopg cursor in place of Django's client-side binding one.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    raw = connection.connection
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    raw = db.connection
     if raw.prepare_threshold is None:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             yield cursor
         return
     import psycopg
 
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         inner = psycopg.Cursor(raw)
-    _same_time_zone(inner)
-    connection.validate_thread_sharing()
-    wrapper = (
-        connection.make_debug_cursor(inner)
-        if connection.queries_logged
-        else connection.make_cursor(inner)
-    )
+    _same_time_zone(db, inner)
+    db.validate_thread_sharing()
+    wrapper = db.make_debug_cursor(inner) if db.queries_logged else db.make_cursor(inner)
     with wrapper:
         yield wrapper
 
 
-def _same_time_zone(cursor: Any) -> None:
+def _same_time_zone(db: Any, cursor: Any) -> None:
     """Timestamps read in the connection's time zone, as Django's own cursors
     (``DatabaseWrapper.create_cursor``) do when the zone changed since it connected."""
     from django.db.backends.postgresql.psycopg_any import register_tzloader
     from psycopg.pq import Format
 
-    adapters = connection.connection.adapters
+    adapters = db.connection.adapters
     loader = adapters.get_loader(adapters.types["timestamptz"].oid, Format.TEXT)
-    if connection.timezone != loader.timezone:
-        register_tzloader(connection.timezone, cursor)
+    if db.timezone != loader.timezone:
+        register_tzloader(db.timezone, cursor)

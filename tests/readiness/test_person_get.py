@@ -70,3 +70,30 @@ def test_a_user_without_a_person_has_none():
     PersonFactory()
     assert person_get(user=UserFactory()) is None
     assert person_get(user=AnonymousUser()) is None
+
+
+def test_the_persona_flags_come_with_the_person(django_assert_num_queries):
+    from django.contrib.auth.models import Group
+
+    from readiness.permissions import LEADERSHIP_GROUP, forget_persona, persona_flags
+
+    person = PersonFactory()
+    user = person.user
+    user.groups.add(Group.objects.get_or_create(name=LEADERSHIP_GROUP)[0])
+    TeamFactory().managers.add(user)
+    outsider = UserFactory()
+
+    with django_assert_num_queries(1):
+        person_get(user=user)
+        flags = persona_flags(user)  # the navigation's: read with the person
+    forget_persona(user)
+    assert flags == persona_flags(user)  # as its own statement reads them
+    assert (flags.leadership, flags.curator, flags.manager, flags.has_person) == (
+        True,
+        False,
+        True,
+        True,
+    )
+    with django_assert_num_queries(2):  # no person: the flags are read on their own
+        assert person_get(user=outsider) is None
+        assert not persona_flags(outsider).has_person
