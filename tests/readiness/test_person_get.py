@@ -18,9 +18,7 @@ def _values(instance: object) -> list:
 
 
 def _as_the_orm_reads_it(person: Person) -> Person:
-    return Person.objects.select_related("user", "team", "role", "role__audience").get(
-        pk=person.pk
-    )
+    return Person.objects.select_related("user", "team", "role", "role__audience").get(pk=person.pk)
 
 
 def test_the_person_and_everything_a_page_shows_of_them_in_one_query(
