@@ -4,6 +4,8 @@ The target rule lives here, once, as SQL: every page, export, API endpoint and t
 targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
 """
 
+from typing import cast
+
 from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
@@ -97,7 +99,9 @@ def person_get(*, user: User) -> Person | None:
         found.append(instance_of_row(model, row[start:end]) if row[start] is not None else None)
         start = end
     persona_remember(user, row[start:])
-    person, account, team, role, audience = found
+    # The person and their user are there (the row is theirs); a team and a role may not be.
+    person, account = cast(Person, found[0]), cast(User, found[1])
+    team, role, audience = found[2:]
     fields = Person._meta
     fields.get_field("user").set_cached_value(person, account)
     fields.get_field("user").remote_field.set_cached_value(account, person)

@@ -102,7 +102,7 @@ class Fragment:
                     texts.append(slot)
                     if _placeholders(slot):
                         raise ValueError(f"SQL text for slot {{{piece}}} has placeholders")
-        return Fragment("".join(texts), values)
+        return Fragment("".join(texts), tuple(values))
 
     def execute_args(self) -> tuple[str, list]:
         """What ``cursor.execute`` takes."""
@@ -212,7 +212,7 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
     import psycopg
 
     with db.wrap_database_errors:
-        inner = psycopg.Cursor(raw)
+        inner: Any = psycopg.Cursor(raw)  # a DB-API cursor, as Django's wrappers take
     _same_time_zone(db, inner)
     db.validate_thread_sharing()
     wrapper = db.make_debug_cursor(inner) if db.queries_logged else db.make_cursor(inner)
