@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -209,15 +209,29 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
         with db.cursor() as cursor:
             yield cursor
         return
-    import psycopg
-
     with db.wrap_database_errors:
-        inner: Any = psycopg.Cursor(raw)  # a DB-API cursor, as Django's wrappers take
+        inner: Any = _logged_cursor_class()(raw)  # a DB-API cursor, as Django's wrappers take
     _same_time_zone(db, inner)
     db.validate_thread_sharing()
     wrapper = db.make_debug_cursor(inner) if db.queries_logged else db.make_cursor(inner)
     with wrapper:
         yield wrapper
+
+
+@cache
+def _logged_cursor_class() -> type:
+    """A psycopg cursor that binds on the server and, once it ran a statement prepared, still
+    tells what it ran as Django's query log reads it (``last_executed_query`` reads the
+    cursor's last query, which psycopg sets only when it does not run a prepared statement).
+    Built on first use: psycopg is imported on PostgreSQL only."""
+    import psycopg
+
+    class LoggedCursor(psycopg.Cursor):
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            self._query = pgq
+            super()._send_query_prepared(name, pgq, **kwargs)
+
+    return LoggedCursor
 
 
 def _same_time_zone(db: Any, cursor: Any) -> None:

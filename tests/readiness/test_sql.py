@@ -178,3 +178,15 @@ def test_a_prepared_statement_survives_a_rolled_back_savepoint(threshold):
         SkillFactory(slug=skill.slug)
     for _ in range(threshold + 1):
         assert fetch_prepared(statement) == [(skill.pk, skill.name)]
+
+
+@pytest.mark.django_db
+def test_the_query_log_holds_a_prepared_statement_as_it_ran(threshold):
+    from django.test.utils import CaptureQueriesContext
+
+    statement = Fragment("SELECT 'logged', %s::int", [1])
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(threshold + 2):
+            fetch_prepared(statement)
+    assert len(_prepared_statements("'logged'")) == 1
+    assert [q["sql"] for q in queries] == ["SELECT 'logged', $1::int"] * (threshold + 2)
