@@ -7,9 +7,14 @@ query is four ``EXISTS`` probes of indexed rows, cheaper to read than to reason 
 kept decision is stale.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
+
+from readiness.sql import Fragment, fetch_prepared, param
 
 LEADERSHIP_GROUP = "Leadership"
 CURATORS_GROUP = "Curators"
@@ -34,43 +39,47 @@ def persona_flags(user: User | AnonymousUser) -> PersonaFlags:
     known = getattr(user, "_persona_flags", None)
     if known is not None:
         return known
-    flags = _persona_flags_read(user)
-    user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long memo named above
-    return flags
+    # Every page runs it: prepared, planned once per connection.
+    (row,) = fetch_prepared(Fragment("SELECT {probes}").fill(probes=persona_probes(param(user.pk))))
+    return persona_remember(user, row)
 
 
-#: Four ``EXISTS`` probes of indexed rows, one constant statement (PostgreSQL and SQLite):
-#: every request that checks a permission runs it, and building it with the ORM cost more CPU
-#: (~1.4 ms) than running it.
-PERSONA_SQL = """
-SELECT
+#: Four ``EXISTS`` probes of indexed rows, the user's id ``{user}`` (a value or a column): in
+#: Leadership, in Curators, managing a team, having a person record. One constant statement
+#: (PostgreSQL and SQLite): every request that checks a permission runs it, and building it
+#: with the ORM cost more CPU (~1.4 ms) than running it. ``person_get`` reads them with the
+#: person, the other read every person's page starts with.
+_PERSONA_PROBES = Fragment("""
   EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
-          WHERE ug.user_id = %(user)s AND g.name = %(leadership)s),
+          WHERE ug.user_id = {user} AND g.name = {leadership}),
   EXISTS (SELECT 1 FROM auth_user_groups ug JOIN auth_group g ON g.id = ug.group_id
-          WHERE ug.user_id = %(user)s AND g.name = %(curators)s),
-  EXISTS (SELECT 1 FROM readiness_team_managers tm WHERE tm.user_id = %(user)s),
-  EXISTS (SELECT 1 FROM readiness_person p WHERE p.user_id = %(user)s)
-"""
+          WHERE ug.user_id = {user} AND g.name = {curators}),
+  EXISTS (SELECT 1 FROM readiness_team_managers tm WHERE tm.user_id = {user}),
+  EXISTS (SELECT 1 FROM readiness_person p WHERE p.user_id = {user})
+""")
 
 
-def _persona_flags_read(user: User) -> PersonaFlags:
-    from django.db import connection
+def persona_probes(user: Fragment | str) -> Fragment:
+    """The four columns ``persona_remember`` reads, for the user ``user`` (SQL: a parameter,
+    or the id column of the statement's user)."""
+    return _PERSONA_PROBES.fill(
+        user=user, leadership=param(LEADERSHIP_GROUP), curators=param(CURATORS_GROUP)
+    )
 
-    params: dict[str, int | str] = {
-        "user": user.pk,
-        "leadership": LEADERSHIP_GROUP,
-        "curators": CURATORS_GROUP,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(PERSONA_SQL, params)
-        leadership, curator, manager, person = cursor.fetchone()
-    return PersonaFlags(
+
+def persona_remember(user: User, probes: Sequence[object]) -> PersonaFlags:
+    """``user``'s flags from the values of their ``persona_probes``, kept on ``user`` for the
+    request (the memo ``persona_flags`` reads)."""
+    leadership, curator, manager, person = probes
+    flags = PersonaFlags(
         admin=bool(user.is_superuser),
         leadership=bool(user.is_superuser or leadership),
         curator=bool(user.is_superuser or curator),
         manager=bool(manager),
         has_person=bool(person),
     )
+    user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long memo named above
+    return flags
 
 
 def forget_persona(user: User) -> None:

@@ -4,13 +4,15 @@ The target rule lives here, once, as SQL: every page, export, API endpoint and t
 targets for a set of people runs ``TARGETS_SQL`` inside its own statement.
 """
 
+from typing import cast
+
 from django.contrib.auth.models import User
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.lookups import StartsWith
 
-from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Skill, Team
-from readiness.permissions import is_admin, is_leadership
-from readiness.sql import Fragment
+from readiness.models import Audience, Person, PlanStatus, ReadinessPlan, Role, Skill, Team
+from readiness.permissions import is_admin, is_leadership, persona_probes, persona_remember
+from readiness.sql import Fragment, fetch_prepared, instance_of_row, param
 
 #: Target level T(person, skill): the highest target among the person's role requirements,
 #: their role's audience requirements and the Everyone requirements, over active skills.
@@ -51,13 +53,63 @@ def people_sql(people: QuerySet[Person]) -> Fragment:
     return Fragment(sql, params)
 
 
+#: ``person_get``'s models, in the order of its statement's columns, with their aliases there.
+_PERSON_PARTS = ((Person, "p"), (User, "u"), (Team, "t"), (Role, "r"), (Audience, "a"))
+#: A person with their user, team, role and its audience: the query of
+#: ``Person.objects.select_related("user", "team", "role", "role__audience").filter(user=…)
+#: .first()``, written once as constant text (every concrete column of the five models); then
+#: the user's persona flags (``permissions.persona_probes``), which every page reads too.
+_PERSON_SQL = Fragment("""
+SELECT {columns}, {persona}
+  FROM readiness_person p
+  JOIN auth_user u ON u.id = p.user_id
+  LEFT JOIN readiness_team t ON t.id = p.team_id
+  LEFT JOIN readiness_role r ON r.id = p.role_id
+  LEFT JOIN readiness_audience a ON a.id = r.audience_id
+ WHERE p.user_id = {user}
+ ORDER BY p.id
+ LIMIT 1
+""").fill(
+    columns=", ".join(
+        f'{alias}."{field.column}"'
+        for model, alias in _PERSON_PARTS
+        for field in model._meta.concrete_fields
+    ),
+    persona=persona_probes("u.id"),
+    user="{user}",
+)
+
+
 def person_get(*, user: User) -> Person | None:
-    """The person record of ``user`` with what every page shows about them, or None."""
-    return (
-        Person.objects.select_related("user", "team", "role", "role__audience")
-        .filter(user=user)
-        .first()
-    )
+    """The person record of ``user`` with what every page shows about them (their user, team,
+    role and its audience, cached on it as ``select_related`` caches them), or None. The
+    user's persona flags come with it (``permissions.persona_remember``): the navigation of the
+    page reads them without a statement of its own.
+
+    Every page of a person runs it first: one constant statement (``_PERSON_SQL``), prepared
+    (``readiness.sql.fetch_prepared``), its row split into the five instances. Through the ORM,
+    compiling the five-table select and populating its relations cost three times the
+    statement (issue 18)."""
+    rows = fetch_prepared(_PERSON_SQL.fill(user=param(user.pk)))
+    if not rows:
+        return None
+    row, start, found = rows[0], 0, []
+    for model, _ in _PERSON_PARTS:
+        end = start + len(model._meta.concrete_fields)
+        found.append(instance_of_row(model, row[start:end]) if row[start] is not None else None)
+        start = end
+    persona_remember(user, row[start:])
+    # The person and their user are there (the row is theirs); a team and a role may not be.
+    person, account = cast(Person, found[0]), cast(User, found[1])
+    team, role, audience = found[2:]
+    fields = Person._meta
+    fields.get_field("user").set_cached_value(person, account)
+    fields.get_field("user").remote_field.set_cached_value(account, person)
+    fields.get_field("team").set_cached_value(person, team)
+    fields.get_field("role").set_cached_value(person, role)
+    if role is not None:
+        Role._meta.get_field("audience").set_cached_value(role, audience)
+    return person
 
 
 def active_people() -> QuerySet[Person]:

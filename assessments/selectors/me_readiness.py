@@ -38,10 +38,9 @@ from assessments.selectors import (
 )
 from assessments.selectors.reassessment import _due_timestamp, reassessment_of_states
 from assessments.selectors.scope import pending_cycle_and_last_submission
-from assessments.selectors.states import _run
 from catalog.models import Provider, TrainingResource
 from readiness.models import Person
-from readiness.sql import Fragment, param, values_list
+from readiness.sql import Fragment, any_of, fetch_prepared, param, values_list
 
 M = TypeVar("M", bound=Model)
 
@@ -110,7 +109,7 @@ class ReadinessOverview:
 _SKILLS_SQL = Fragment("""
 SELECT s.id, s.name, s.slug, s."order", s.reassessment_interval_days, c.name, c."order"
   FROM readiness_skill s JOIN readiness_skillcategory c ON c.id = s.category_id
- WHERE s.id IN ({ids})
+ WHERE {ids}
 """)  # nosec B608 # module-constant SQL; values as parameters
 
 #: The links of the active resources that fit the person (``recommendations.fits_sql``) to
@@ -128,7 +127,7 @@ SELECT rs.skill_id, rs.level, r.id, r.title, r.url, r.kind, r.duration_minutes,
   JOIN catalog_trainingresource r ON r.id = rs.resource_id
   JOIN catalog_provider p ON p.id = r.provider_id
   LEFT JOIN assessments_resourceeffectiveness e ON e.resource_id = r.id
- WHERE rs.skill_id IN ({skills}) AND r.is_active AND {fits}
+ WHERE {skills} AND r.is_active AND {fits}
  ORDER BY r.id, rs.skill_id
 """)  # nosec B608 # module-constant SQL; values as parameters
 
@@ -153,8 +152,8 @@ def _overview_skills(skill_ids: Iterable[int]) -> dict[int, ShownSkill]:
         return {}
     categories: dict[tuple[str, int], ShownCategory] = {}
     skills = {}
-    for pk, name, slug, order, days, category, category_order in _run(
-        _SKILLS_SQL.fill(ids=values_list(ids))
+    for pk, name, slug, order, days, category, category_order in fetch_prepared(
+        _SKILLS_SQL.fill(ids=any_of("s.id", ids))
     ):
         key = (category, category_order)
         shown = categories.setdefault(key, ShownCategory(category, category_order))
@@ -177,13 +176,13 @@ def _fitting_links(*, person: Person, skill_ids: list[int]) -> _Links:
     statement = _LINKS_SQL.fill(
         person=param(person.pk),
         open=values_list(list(OPEN_PLAN_STATUSES)),
-        skills=values_list(skill_ids),
+        skills=any_of("rs.skill_id", skill_ids),
         fits=fits_sql(resource="r.id", audience_id=person_audience_id(person)),
     )
     resources: dict[int, TrainingResource] = {}
     providers: dict[int, Provider] = {}
     found = _Links([], {}, {})
-    for row in _run(statement):
+    for row in fetch_prepared(statement):
         skill_id, level, resource_id, title, url, kind, minutes = row[:7]
         provider_id, provider_name, preference, gain, computed_at, status = row[7:]
         resource = resources.get(resource_id)

@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from assessments.models import AssessmentCycle, CycleStatus
 from assessments.selectors.states import _as_datetime
 from readiness.models import Person
-from readiness.sql import Fragment, param
+from readiness.sql import Fragment, fetch_prepared, instance_of_row, param
 
 
 def open_cycles_by_person(
@@ -119,9 +119,10 @@ def pending_cycle_and_last_submission(
     *, person: Person, today: dt.date
 ) -> tuple[AssessmentCycle | None, dt.datetime | None]:
     """``person``'s pending cycle (``open_cycles_by_person``'s rule for one person) and their
-    last submission, in one raw statement (``_PENDING_SQL``): where ``open_cycles_by_person``
-    reads the cycles, their audiences and teams, then one statement a cycle, and where the
-    same rule through the ORM (``Exists`` conditions) cost a millisecond of Python to build.
+    last submission, in one raw statement (``_PENDING_SQL``, prepared: ``fetch_prepared``):
+    where ``open_cycles_by_person`` reads the cycles, their audiences and teams, then one
+    statement a cycle, and where the same rule through the ORM (``Exists`` conditions) cost a
+    millisecond of Python to build.
     ``person`` needs its role and team loaded (``readiness.selectors.person_get``)."""
     team = person.team if person.team_id is not None else None
     role = person.role if person.role_id is not None else None
@@ -137,6 +138,6 @@ def pending_cycle_and_last_submission(
             today=today,
         ),
     )
-    row = next(iter(AssessmentCycle.objects.raw(*statement.execute_args())))
-    last = _as_datetime(row.last_submitted)  # type: ignore[attr-defined]  # the raw extra column
-    return (row if row.pk is not None else None), last
+    (*cycle, last), *_ = fetch_prepared(statement)
+    pending = instance_of_row(AssessmentCycle, cycle) if cycle[0] is not None else None
+    return pending, _as_datetime(last)

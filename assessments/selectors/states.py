@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from assessments.selectors.latest import latest_ratings_sql
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
-from readiness.sql import Fragment, param
+from readiness.sql import Fragment, param, prepared_cursor
 
 
 def effective_level_sql(
@@ -300,8 +300,10 @@ def _states(
     # a third less time a row (2,000 rows a team map).
     new, parse, utc, state = tuple.__new__, dt.datetime.fromisoformat, dt.UTC, SkillState
     # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless DISABLE_SERVER_SIDE_CURSORS),
-    # so that not even the driver holds every row; a plain cursor on SQLite.
-    with connection.chunked_cursor() if server_side else connection.cursor() as cursor:
+    # so that not even the driver holds every row; a plain cursor on SQLite. Otherwise (a
+    # person's or a team's states, at every visit of their pages) a cursor that prepares the
+    # statement on the connection once it repeats: its planning cost more than its run.
+    with connection.chunked_cursor() if server_side else prepared_cursor() as cursor:
         cursor.execute(*statement.execute_args())
         while rows := cursor.fetchmany(chunk_size):
             for (

@@ -108,6 +108,16 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The few statements a built page runs at every visit (readiness.sql.prepared_cursor) are
+    # prepared on the connection once they ran this many times there, so PostgreSQL plans them
+    # once, not at every visit (Django's default, None, turns preparing off). Django's own
+    # cursors bind client-side and never prepare, whatever the threshold. "off" behind a pooler
+    # in transaction mode that does not keep prepared statements (PgBouncer before 1.21).
+    _threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", None if _threshold.lower() == "off" else int(_threshold)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server, the worker and beat share the file without "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(

@@ -26,6 +26,7 @@ SCRUBBED = (
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DATABASE_PREPARE_THRESHOLD",
 )  # tests/conftest.py sets it for Playwright
 
 
@@ -157,3 +158,30 @@ def test_local_defaults_use_sqlite_under_var_and_the_filesystem_broker() -> None
     assert settings["folders"]["processed_folder"] == str(var / "broker" / "processed")
     assert settings["folders"]["control_folder"] == str(var / "broker" / "control")
     assert settings["debug"] is True
+
+
+@pytest.mark.parametrize(
+    ("url", "setting", "threshold"),
+    [
+        ("postgres://u@db:5432/r", None, 5),
+        ("postgres://u@db:5432/r", "2", 2),
+        ("postgres://u@db:5432/r", "off", None),
+        ("sqlite:///tmp/r.sqlite3", None, "absent"),
+    ],
+)
+def test_hot_statements_are_prepared_on_postgresql_unless_turned_off(
+    url: str, setting: str | None, threshold: int | str | None
+) -> None:
+    show = (
+        SETUP + "; import json; from django.conf import settings as s;"
+        " print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})"
+        ".get('prepare_threshold', 'absent')))"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "readiness.settings.base", "DATABASE_URL": url}
+    if setting is not None:
+        env["DATABASE_PREPARE_THRESHOLD"] = setting
+
+    result = run_python("-c", show, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == threshold

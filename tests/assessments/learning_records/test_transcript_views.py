@@ -167,10 +167,11 @@ def test_pages_keep_a_constant_query_count(
     _complete(org.person, count, org.resources)
     client.force_login(org.person.user)
     client.get(PAGE)  # warm the session
-    # 1 session, 2 user, 3 person, 4 persona flags, 5 open cycles (banner), 6 link, 7 syncs,
-    # 8 completions (with in-plan and resource); the reassess prompt: 9 completed plan items,
-    # 10 verified completions, 11 last submission, 12 last rating per skill, 13 skills built,
-    # 14 certifications (with their curated entry), 15 Open Badges (with their rule's target)
+    # 1 session, 2 user, 3 person (with the persona flags), 4 open cycles (banner), 5 link,
+    # 6 syncs, 7 completions (with in-plan and resource); the reassess prompt: 8 completed plan
+    # items, 9 verified completions, 10 last submission, 11 last rating per skill, 12 skills
+    # built, 13 certifications (with their curated entry), 14 Open Badges (with their rule's
+    # target)
     for i in range(count):
         BadgeAward.objects.create(
             person=org.person,
@@ -185,7 +186,7 @@ def test_pages_keep_a_constant_query_count(
             verified_at=timezone.now(),
             status="waiting",
         )
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert client.get(PAGE).status_code == 200
 
 

@@ -432,3 +432,52 @@ def test_required_and_assessed_say_what_the_state_holds(clean_framework):
     states = person_skill_states(person=person)
     assert (states[required.pk].required, states[required.pk].assessed) == (True, False)
     assert (states[optional.pk].required, states[optional.pk].assessed) == (False, True)
+
+
+# --- Prepared on PostgreSQL --------------------------------------------------------------------
+
+
+def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
+    clean_framework, require_postgres, monkeypatch
+):
+    """A person's states, read at every visit of their pages, are prepared on the connection
+    (``readiness.sql.prepared_cursor``): the prepared statement, planned generically after a few
+    runs, reads the very states the unprepared one reads, person after person (each one's
+    role, ratings and certification bound as values, "now" too)."""
+    from django.db import connection
+
+    from assessments.learning_records.models import PersonCertification
+    from catalog.certifications.models import Certification, CertificationSkill
+    from tests.factories import ProviderFactory
+
+    role = RoleFactory()
+    skills = SkillFactory.create_batch(3)
+    RoleRequirementFactory(role=role, skill=skills[0], target_level=3)
+    RoleRequirementFactory(role=role, skill=skills[1], target_level=2)
+    certification = Certification.objects.create(
+        name="Certified", provider=ProviderFactory(), counts_as_rating=True
+    )
+    CertificationSkill.objects.create(certification=certification, skill=skills[1], level=3)
+    people = [PersonFactory(role=role), PersonFactory(role=role), PersonFactory(role=None)]
+    rate(people[0], skills[0], 2)
+    rate(people[0], skills[0], 1, "manager", at=NOW - dt.timedelta(days=1))
+    rate(people[1], skills[2], 4)
+    rate(people[2], skills[1], 1, "manager")
+    PersonCertification.objects.create(
+        person=people[1], certification=certification, source="transcript", earned_at=NOW
+    )
+
+    connection.ensure_connection()
+    monkeypatch.setattr(connection.connection, "prepare_threshold", None)
+    unprepared = {person.pk: person_skill_states(person=person) for person in people}
+    assert unprepared[people[1].pk][skills[1].pk].certification == "Certified"
+
+    monkeypatch.setattr(connection.connection, "prepare_threshold", 0)
+    for _ in range(4):  # past PostgreSQL's five custom plans: its generic plan too
+        for person in people:
+            assert person_skill_states(person=person) == unprepared[person.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%%WITH people(id)%%'"
+        )
+        assert cursor.fetchone()[0] == 1

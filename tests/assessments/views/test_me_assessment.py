@@ -280,9 +280,10 @@ def test_get_query_count_is_independent_of_skills_and_ratings(
 ):
     org = employee_org
     client.force_login(org.person.user)
-    # 1 session, 2 user, 3 person, 4 skill states, 5 skills (with categories), 6 version,
-    # 7 open cycles (the page's cycle is also the banner's), 8 persona flags (navigation)
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 person (with the persona flags the navigation reads), 4 skill
+    # states, 5 skills (with categories), 6 version, 7 open cycles (the page's cycle is also
+    # the banner's)
+    with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
 
 
@@ -320,10 +321,10 @@ def test_an_open_cycle_is_read_once_for_the_page_and_the_banner(
     org = employee_org
     cycle = AssessmentCycleFactory()
     client.force_login(org.person.user)
-    # 1 session, 2 user, 3 person, 4 skill states, 5 skills, 6 version, 7 the pending cycle
-    # (one statement: ``submission_cycle``), 8 persona flags — and not the cycle again for
-    # the banner
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 person (with the persona flags), 4 skill states, 5 skills,
+    # 6 version, 7 the pending cycle (one statement: ``submission_cycle``) — and not the cycle
+    # again for the banner
+    with django_assert_num_queries(7):
         body = client.get(URL).content.decode()
     # The page's own cycle box; the layout's banner, which would repeat it, is not shown here.
     assert body.count(cycle.name) == 1 and 'data-testid="cycle-banner"' not in body

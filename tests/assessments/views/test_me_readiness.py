@@ -162,12 +162,13 @@ def test_query_count_is_independent_of_skills_and_ratings(
     org = employee_org
     LearningPlanItemFactory(person=org.person, resource=org.resources[0])
     assert LearningPlanItem.objects.filter(person=org.person).count() == 1
-    # 1 session, 2 user, 3 person (with team, role, audience), 4 skill states (readiness and
-    # the due rule run on them), 5 skills, 6 pending cycle (none) and last submission, 7 the
-    # resource links that fit (with their kept effectiveness and open plan item)
+    # 1 session, 2 user, 3 person (with team, role, audience, and the persona flags the
+    # navigation reads), 4 skill states (readiness and the due rule run on them), 5 skills,
+    # 6 pending cycle (none) and last submission, 7 the resource links that fit (with their
+    # kept effectiveness and open plan item)
     count_queries(
-        client, django_assert_num_queries, URL, org.person.user, 8
-    )  # + persona flags; the cycle banner is the cycle of query 6
+        client, django_assert_num_queries, URL, org.person.user, 7
+    )  # the cycle banner is the cycle of query 6
 
 
 def test_with_a_cycle_pending_the_queries_are_the_same(
@@ -186,9 +187,9 @@ def test_with_a_cycle_pending_the_queries_are_the_same(
         status="open",
     )
     cycle.teams.add(org.team)
-    # session, user, person, states, skills, pending cycle (+ last submission), links,
-    # persona flags
-    count_queries(client, django_assert_num_queries, URL, org.person.user, 8)
+    # session, user, person (+ persona flags), states, skills, pending cycle (+ last
+    # submission), links
+    count_queries(client, django_assert_num_queries, URL, org.person.user, 7)
     page = client.get(URL).content.decode()
     assert "An assessment cycle is open for you." in page and "Spring check" in page
 
