@@ -159,17 +159,28 @@ def instance_of_row(model: type[M], row: Sequence[object]) -> M:
     each converted as the ORM converts its column (SQLite hands dates back as text): what
     ``Model.objects.raw`` builds, for a row ``fetch_prepared`` read."""
     db = connections[DEFAULT_DB_ALIAS]
-    names, converters = _row_converters(model, db.ops)
+    names, converters = _row_converters(model, db.vendor, db.ops)
     values = list(row)
     for index, column, convert in converters:
         values[index] = convert(values[index], column, db)
     return model.from_db(db.alias, names, values)
 
 
-@lru_cache(maxsize=64)
-def _row_converters(model: type[Model], ops: Any) -> tuple[list[str], list[tuple]]:
+_CONVERTERS: dict[tuple[type[Model], str], tuple[list[str], list[tuple]]] = {}
+
+
+def _row_converters(model: type[Model], vendor: str, ops: Any) -> tuple[list[str], list[tuple]]:
     """``model``'s field names and the converters of its columns (position, column, converter),
-    as the database's operations ``ops`` and the fields name them (looked up once)."""
+    as the database's operations ``ops`` and the fields name them: looked up once a model and
+    kind of database (keyed by the vendor, not by ``ops``, which is one per connection and
+    would keep closed connections alive). The converters keep no state of their own."""
+    key = (model, vendor)
+    if key not in _CONVERTERS:
+        _CONVERTERS[key] = _converters_of(model, ops)
+    return _CONVERTERS[key]
+
+
+def _converters_of(model: type[Model], ops: Any) -> tuple[list[str], list[tuple]]:
     db = ops.connection
     fields = model._meta.concrete_fields
     converters = []

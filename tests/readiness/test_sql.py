@@ -190,3 +190,29 @@ def test_the_query_log_holds_a_prepared_statement_as_it_ran(threshold):
             fetch_prepared(statement)
     assert len(_prepared_statements("'logged'")) == 1
     assert [q["sql"] for q in queries] == ["SELECT 'logged', $1::int"] * (threshold + 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_statement_reads_the_columns_a_migration_changed(require_postgres):
+    """A column's type changed, and a column added, under statements this connection
+    prepared: PostgreSQL (15) plans them again and answers with the new columns; no stale
+    copy is served and nothing fails (a deploy migrates while workers keep their connections)."""
+    named = Fragment("SELECT code FROM sql_stale_probe WHERE id = %s", (1,))
+    every = Fragment("SELECT * FROM sql_stale_probe WHERE id = %s", (1,))
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE sql_stale_probe (id integer, code varchar(10))")
+        cursor.execute("INSERT INTO sql_stale_probe VALUES (1, 'a')")
+    try:
+        connection.connection.prepare_threshold = 0
+        assert fetch_prepared(named) == [("a",)]
+        assert fetch_prepared(every) == [(1, "a")]
+        assert len(_prepared_statements("sql_stale_probe")) == 2
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE sql_stale_probe ALTER COLUMN code TYPE integer USING 7")
+            cursor.execute("ALTER TABLE sql_stale_probe ADD COLUMN extra integer DEFAULT 3")
+        assert fetch_prepared(named) == [(7,)]
+        assert fetch_prepared(every) == [(1, 7, 3)]
+    finally:
+        connection.close()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS sql_stale_probe")

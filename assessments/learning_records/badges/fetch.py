@@ -50,8 +50,25 @@ class CheckedHost:
     addresses: tuple[str, ...]
 
 
+#: IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052), which a
+#: DNS64 resolver hands out for IPv4-only names: the IPv4 address is where a connection goes.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+#: NAT64 prefixes for local use (RFC 8215): whatever network they translate to is private.
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+
+
 def _address_allowed(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip in _NAT64_LOCAL:
+            return False
+        # An IPv4 address inside an IPv6 one (mapped, 6to4, NAT64) is judged as itself:
+        # Python counts 64:ff9b::a9fe:a9fe as global, but it reaches 169.254.169.254.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and ip in _NAT64:
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            return _address_allowed(str(embedded))
     if ip.is_loopback:
         return bool(settings.BADGE_ALLOW_HTTP_LOOPBACK)
     return ip.is_global and not ip.is_multicast

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from assessments.learning_records.badges import fetch
 from assessments.learning_records.badges.fetch import FetchError, fetch_json
 
 NAME = "badges.example"
@@ -247,3 +248,32 @@ def test_https_signed_by_an_authority_not_trusted_is_refused(resolver, tls_issue
     with pytest.raises(FetchError, match="could not be reached"):
         fetch_json(f"https://{NAME}:{tls_issuer.port}/issuer")
     assert tls_issuer.hosts == []
+
+
+@pytest.mark.parametrize(
+    ("address", "allowed"),
+    [
+        ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254 (cloud metadata)
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("64:ff9b::5db8:d822", True),  # NAT64 of 93.184.216.34, a public address
+        ("64:ff9b:1::5db8:d822", False),  # a local-use NAT64 prefix
+        ("::ffff:10.0.0.1", False),  # IPv4-mapped
+        ("2002:a00:1::1", False),  # 6to4 of 10.0.0.1
+        ("2002:5db8:d822::1", True),  # 6to4 of a public address
+        ("2606:4700::6810:85e5", True),  # a public IPv6 address
+    ],
+)
+def test_an_ipv4_address_inside_an_ipv6_one_is_judged_as_itself(
+    monkeypatch, settings, address, allowed
+) -> None:
+    settings.BADGE_ALLOW_HTTP_LOOPBACK = False
+
+    def answers(host: object, port: object, *args: object, **kwargs: object) -> list:
+        return [(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", answers)
+    if allowed:
+        assert fetch.url_check(f"https://{NAME}/badge").addresses == (address,)
+    else:
+        with pytest.raises(fetch.FetchError, match="not a public server"):
+            fetch.url_check(f"https://{NAME}/badge")
