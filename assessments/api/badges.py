@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, serializers, viewsets
+from rest_framework.fields import get_error_detail
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -106,11 +107,11 @@ def _credential_bytes(credential: object) -> bytes:
 
 
 def _at(field: str, check: Callable[[Any], None], value: object) -> None:
-    """``check(value)``, its refusal said at ``field``."""
+    """``check(value)``, its refusal said at ``field`` with its code (``too_large``)."""
     try:
         check(value)
     except ValidationError as error:
-        raise serializers.ValidationError({field: error.messages}) from None
+        raise serializers.ValidationError({field: get_error_detail(error)}) from None
 
 
 class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

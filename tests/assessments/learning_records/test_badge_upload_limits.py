@@ -73,3 +73,10 @@ def test_at_the_limit_both_go_on_to_verify_it(client, api_client, person) -> Non
     assert "too large" not in str(
         _api(api_client, person, {"file": base64.b64encode(data).decode()})
     )
+
+
+def test_the_api_says_the_refusals_code(api_client, person) -> None:
+    api_client.force_authenticate(person.user)
+    response = api_client.post(MINE, {"credential": "x" * 2000}, format="json")
+    (error,) = response.json()["errors"]
+    assert (error["pointer"], error["code"]) == ("#/credential", "too_large")
