@@ -21,6 +21,7 @@ from assessments.emails import absolute_reverse
 from assessments.learning_records.digest_entry import ExpiringEntry
 from assessments.learning_records.models import PersonCertification
 from assessments.learning_records.reminders import certification_period
+from assessments.learning_records.verified import day_start
 from assessments.models import Reminder, ReminderKind
 from assessments.reminders.claim import LEASE, claim
 from assessments.reminders.plan import managers_to_notify
@@ -29,18 +30,14 @@ from assessments.reminders.state import ReminderRun
 KIND = ReminderKind.CERTIFICATION_DIGEST
 
 
-def _start_of(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
 def _expiring(run: ReminderRun) -> list[PersonCertification]:
     """Certifications of active people that expire from the run's day to the end of the
     window (organization dates), one query."""
     last_day = run.today + dt.timedelta(days=settings.CERTIFICATION_DIGEST_DAYS)
     return list(
         PersonCertification.objects.filter(
-            expires_at__gte=_start_of(run.today),
-            expires_at__lt=_start_of(last_day + dt.timedelta(days=1)),
+            expires_at__gte=day_start(run.today),
+            expires_at__lt=day_start(last_day + dt.timedelta(days=1)),
             person__is_active=True,
             person__user__is_active=True,
         ).only("id", "person_id", "expires_at")
