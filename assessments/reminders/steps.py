@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 
+from readiness.models.org import display_name_of
+
 
 @dataclass(slots=True)
 class NewStep:
@@ -100,7 +102,7 @@ def claimed_steps(queryset: QuerySet) -> list[ClaimedStep]:
     for pk, person_id, kind, sequence, due_on, first, last, username, email in queryset.values_list(
         *_CLAIMED_COLUMNS
     ):
-        name = f"{first} {last}".strip() or username
+        name = display_name_of(first, last, username)
         steps.append(
             ClaimedStep(pk, person_id, kind, sequence, due_on, Recipient(person_id, name, email))
         )

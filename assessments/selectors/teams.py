@@ -28,6 +28,7 @@ from assessments.selectors import (
     team_rollup,
 )
 from readiness.models import Person, Skill, Team
+from readiness.models.org import display_name_of
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
 from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
@@ -299,8 +300,7 @@ def _map_members(
         "pk", "user__first_name", "user__last_name", "user__username", "user__email", "role__name"
     )
     people = [
-        # ``Person.display_name``: the user's full name, else their username.
-        MapMember(pk, f"{first} {last}".strip() or username, email, role)
+        MapMember(pk, display_name_of(first, last, username), email, role)
         for pk, first, last, username, email, role in rows
     ]
     return people, members

@@ -102,6 +102,12 @@ class Team(models.Model):
         return Team.objects.filter(path__startswith=self.path)
 
 
+def display_name_of(first_name: str, last_name: str, username: str) -> str:
+    """How a person is named everywhere: their full name, else their username (what
+    ``User.get_full_name`` joins), for code that reads the three values without the models."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 class Person(models.Model):
     """A member of the organization; one-to-one with a login."""
 
@@ -153,7 +159,8 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.user.get_full_name() or self.user.username
+        user = self.user
+        return display_name_of(user.first_name, user.last_name, user.username)
 
     @property
     def email(self) -> str:
