@@ -329,7 +329,16 @@ class Reminder(models.Model):
                 fields=["claimed_by"],
                 condition=Q(sent_at__isnull=True),
                 name="reminder_unsent_claims",
-            )
+            ),
+            # A chunked sweep's steps, sent or not, by the prefix every batch's token shares
+            # (``claimed_by LIKE '<sweep token>b%'``: its totals and the digests' takeover);
+            # the pattern operator class lets a prefix match use the index whatever the
+            # database's collation.
+            models.Index(
+                fields=["claimed_by"],
+                opclasses=["varchar_pattern_ops"],
+                name="reminder_claims_by_prefix",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assessments.models import MANAGER_KINDS, Reminder, ReminderKind
@@ -36,6 +36,13 @@ from assessments.sweeps.progress import (
     sweep_finish,
     sweep_plan,
 )
+
+
+def batches_steps(sweep: Sweep) -> QuerySet[Reminder]:
+    """The steps claimed by any run of the sweep's batches: their tokens share its prefix
+    (``batch_token``), which the index ``reminder_claims_by_prefix`` finds without reading
+    every step ever recorded."""
+    return Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b")
 
 
 def reminders_plan(
@@ -84,9 +91,9 @@ def reminders_digests_send(*, sweep_id: int) -> dict:
     sweep, token = claimed
     run = ReminderRun(today=sweep.day, token=token)
     try:
-        Reminder.objects.filter(
-            claimed_by__startswith=f"{sweep.token}b", sent_at__isnull=True, kind__in=MANAGER_KINDS
-        ).update(claimed_by=token, claimed_at=timezone.now())
+        batches_steps(sweep).filter(sent_at__isnull=True, kind__in=MANAGER_KINDS).update(
+            claimed_by=token, claimed_at=timezone.now()
+        )
         send_digests(run)
     except BaseException:
         release(run)
@@ -94,7 +101,8 @@ def reminders_digests_send(*, sweep_id: int) -> dict:
         raise
     sent = {kind.value: 0 for kind in ReminderKind}
     for kind, count in (
-        Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b", sent_at__isnull=False)
+        batches_steps(sweep)
+        .filter(sent_at__isnull=False)
         .exclude(kind__in=MANAGER_KINDS)
         .values_list("kind")
         .annotate(count=Count("id"))

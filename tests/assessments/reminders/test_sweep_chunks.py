@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Reminder, Sweep, SweepBatch
-from assessments.reminders.chunks import reminders_batch_send, reminders_plan
+from assessments.reminders.chunks import batches_steps, reminders_batch_send, reminders_plan
 from assessments.tasks import send_reminder_batch, send_reminder_digests, send_reminders
 from readiness.celery import app as celery_app
 from tests.assessments.reminder_helpers import at
@@ -184,3 +184,22 @@ def test_the_admin_shows_a_sweep_its_batches_and_totals(eager, five_due, admin_c
     assert page.status_code == 200
     assert "Reminder sweep of 2026-04-05 (3 batches)" in html and "Sweep batches" in html
     assert html.count("field-number") == 3
+
+
+def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbox):
+    """The totals find the sweep's sent steps by its token's prefix, a range of the index
+    ``reminder_claims_by_prefix``, not by reading every step ever recorded; the digests'
+    takeover of its unsent ones rides an index too (the unsent steps' own, a few rows).
+    Sequential scans are off: without a usable index the plan would still be one."""
+    sweep = Sweep.objects.get(pk=sweep_on(DUE)["sweep"])
+    sent = batches_steps(sweep).filter(sent_at__isnull=False)
+    unsent = batches_steps(sweep).filter(sent_at__isnull=True)
+    assert sent.count() == 5
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sent_plan, unsent_plan = sent.explain(), unsent.explain()
+
+    assert "Index Scan using reminder_claims_by_prefix" in sent_plan, sent_plan
+    assert f"~>=~ '{sweep.token}b'" in sent_plan, sent_plan  # a range, not the whole index
+    assert "Seq Scan" not in unsent_plan, unsent_plan
