@@ -330,14 +330,16 @@ class Reminder(models.Model):
                 condition=Q(sent_at__isnull=True),
                 name="reminder_unsent_claims",
             ),
-            # A chunked sweep's steps, sent or not, by the prefix every batch's token shares
-            # (``claimed_by LIKE '<sweep token>b%'``: its totals and the digests' takeover);
-            # the pattern operator class lets a prefix match use the index whatever the
-            # database's collation.
+            # A chunked sweep's sent steps by the prefix every batch's token shares
+            # (``claimed_by LIKE '<sweep token>b%'``: its totals; its unsent ones, which the
+            # digests take over, are the few of the index above). The pattern operator class
+            # lets a prefix match use the index whatever the database's collation; sent steps
+            # only, so that a claim's insert does not write it.
             models.Index(
                 fields=["claimed_by"],
                 opclasses=["varchar_pattern_ops"],
-                name="reminder_claims_by_prefix",
+                condition=Q(sent_at__isnull=False),
+                name="reminder_sent_claims_by_prefix",
             ),
         ]
 

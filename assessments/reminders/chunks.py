@@ -40,8 +40,9 @@ from assessments.sweeps.progress import (
 
 def batches_steps(sweep: Sweep) -> QuerySet[Reminder]:
     """The steps claimed by any run of the sweep's batches: their tokens share its prefix
-    (``batch_token``), which the index ``reminder_claims_by_prefix`` finds without reading
-    every step ever recorded."""
+    (``batch_token``). The sent ones are a range of the index ``reminder_sent_claims_by_prefix``
+    (not a read of every step ever recorded), the unsent ones a few rows of
+    ``reminder_unsent_claims``."""
     return Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b")
 
 

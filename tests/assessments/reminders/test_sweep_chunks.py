@@ -188,7 +188,7 @@ def test_the_admin_shows_a_sweep_its_batches_and_totals(eager, five_due, admin_c
 
 def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbox):
     """The totals find the sweep's sent steps by its token's prefix, a range of the index
-    ``reminder_claims_by_prefix``, not by reading every step ever recorded; the digests'
+    ``reminder_sent_claims_by_prefix``, not by reading every step ever recorded; the digests'
     takeover of its unsent ones rides an index too (the unsent steps' own, a few rows).
     Sequential scans are off: without a usable index the plan would still be one."""
     sweep = Sweep.objects.get(pk=sweep_on(DUE)["sweep"])
@@ -200,6 +200,6 @@ def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbo
         cursor.execute("SET LOCAL enable_seqscan = off")
         sent_plan, unsent_plan = sent.explain(), unsent.explain()
 
-    assert "Index Scan using reminder_claims_by_prefix" in sent_plan, sent_plan
+    assert "Index Scan using reminder_sent_claims_by_prefix" in sent_plan, sent_plan
     assert f"~>=~ '{sweep.token}b'" in sent_plan, sent_plan  # a range, not the whole index
     assert "Seq Scan" not in unsent_plan, unsent_plan
