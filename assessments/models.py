@@ -325,21 +325,16 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["claimed_by"],
-                condition=Q(sent_at__isnull=True),
-                name="reminder_unsent_claims",
-            ),
-            # A chunked sweep's sent steps by the prefix every batch's token shares
-            # (``claimed_by LIKE '<sweep token>b%'``: its totals; its unsent ones, which the
-            # digests take over, are the few of the index above). The pattern operator class
-            # lets a prefix match use the index whatever the database's collation; sent steps
-            # only, so that a claim's insert does not write it.
+            # A run's steps by its token (``claimed_by = …``: what it holds, what it gives
+            # back) and a chunked sweep's by the prefix its batches' tokens share
+            # (``LIKE '<sweep token>b%'``: its totals, the digests' takeover). The pattern
+            # operator class serves both, whatever the database's collation. No index reads
+            # ``sent_at``, and the table's pages are filled half (migration 0018): marking a
+            # step sent is then a heap-only update, which writes no index entry.
             models.Index(
                 fields=["claimed_by"],
                 opclasses=["varchar_pattern_ops"],
-                condition=Q(sent_at__isnull=False),
-                name="reminder_sent_claims_by_prefix",
+                name="reminder_claims",
             ),
         ]
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from assessments.models import MANAGER_KINDS, Reminder, ReminderKind
 from assessments.reminders.claim import release
 from assessments.reminders.plan import due_batches, due_statuses
-from assessments.reminders.run import remind_batch, send_digests
+from assessments.reminders.run import collector_paused, remind_batch, send_digests
 from assessments.reminders.state import ReminderRun
 from assessments.sweeps.models import Sweep, SweepKind
 from assessments.sweeps.progress import (
@@ -40,9 +40,8 @@ from assessments.sweeps.progress import (
 
 def batches_steps(sweep: Sweep) -> QuerySet[Reminder]:
     """The steps claimed by any run of the sweep's batches: their tokens share its prefix
-    (``batch_token``). The sent ones are a range of the index ``reminder_sent_claims_by_prefix``
-    (not a read of every step ever recorded), the unsent ones a few rows of
-    ``reminder_unsent_claims``."""
+    (``batch_token``), a range of the index ``reminder_claims`` (not a read of every step ever
+    recorded)."""
     return Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b")
 
 
@@ -72,13 +71,14 @@ def reminders_batch_send(*, sweep_id: int, number: int, person_ids: list[int]) -
     once. On a failure what was sent is recorded and the rest released, then it raises."""
     sweep = Sweep.objects.get(pk=sweep_id)
     run = ReminderRun(today=sweep.day, token=batch_token(sweep))
-    try:
-        statuses = due_statuses(run, person_ids)
-        if statuses:
-            remind_batch(run, statuses)
-    except BaseException:
-        release(run)
-        raise
+    with collector_paused():
+        try:
+            statuses = due_statuses(run, person_ids)
+            if statuses:
+                remind_batch(run, statuses)
+        except BaseException:
+            release(run)
+            raise
     batch_mark_done(sweep_id=sweep_id, number=number)
     return not batches_left(sweep_id=sweep_id)
 

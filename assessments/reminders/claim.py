@@ -14,7 +14,7 @@ from django.utils import timezone
 from assessments.models import MANAGER_KINDS, Reminder
 from assessments.reminders.state import ReminderRun
 from assessments.reminders.steps import ClaimedStep, NewStep, claimed_steps
-from catalog.learn.bulk import insert_rows
+from catalog.learn.bulk import among, insert_rows
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +51,8 @@ def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[Claime
     """The due and overdue steps of these people that ``run`` holds and has not sent, with
     what their message needs (plain rows: ``steps``)."""
     return claimed_steps(
-        Reminder.objects.filter(
-            claimed_by=run.token, sent_at__isnull=True, person_id__in=person_ids
-        )
+        Reminder.objects.filter(claimed_by=run.token, sent_at__isnull=True)
+        .filter(among("person_id", person_ids))
         .exclude(kind__in=MANAGER_KINDS)
         .order_by("person_id", "sequence")
     )

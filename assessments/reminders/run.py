@@ -4,7 +4,10 @@ digest per manager; on any failure, what was sent is recorded and the rest relea
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.utils import timezone
@@ -46,14 +49,33 @@ def reminders_send(
     backend raises, after recording what was sent and releasing the rest for the next run.
     """
     run = ReminderRun(today=today or timezone.localdate())
-    try:
-        for statuses in due_batches(run, batch_size):
-            remind_batch(run, statuses)
-        send_digests(run)
-    except BaseException:
-        release(run)
-        raise
+    with collector_paused():
+        try:
+            for statuses in due_batches(run, batch_size):
+                remind_batch(run, statuses)
+            send_digests(run)
+        except BaseException:
+            release(run)
+            raise
     return run.result
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while a run builds and sends its messages, back as it was
+    after. A run allocates some twenty objects a message and keeps what it sent (its result;
+    the test backend, every message), and each full collection walks every object the
+    process holds: at 100,000 people, ~15 % of the run (measured in CPU time). What a run
+    allocates is freed by reference counting; the few cycles it leaves (the ORM's) wait for
+    the first collection after it."""
+    if not gc.isenabled():  # paused by a caller already
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def reminders_preview(
