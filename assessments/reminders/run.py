@@ -108,8 +108,8 @@ def remind_batch(run: ReminderRun, statuses: list[Reassessment]) -> None:
         new_rows += escalation_rows(run, escalating)
     if not new_rows and not retry_ids:
         return  # nothing claimed: this run holds no row of these people
-    claim(run, new_rows, retry_ids)
-    claimed = claimed_person_steps(run, list(sequences))
+    inserted = claim(run, new_rows, retry_ids)
+    claimed = claimed_person_steps(run, inserted, retry_ids)
     deliver(run, [person_message(run, sequences[row.person_id], row) for row in claimed])
 
 
