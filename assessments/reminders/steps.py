@@ -128,6 +128,18 @@ SELECT p.id, u.first_name, u.last_name, u.username, u.email
   FROM readiness_person p JOIN auth_user u ON u.id = p.user_id
  WHERE {people}
 """)
+#: The same on PostgreSQL, each user found by its key: told a thousand people, the planner
+#: would rather hash every user of the organization (13 ms at 100,000 people, against 1.5 ms
+#: for the lookups). A lateral subquery with a LIMIT is not turned into a join it may hash.
+_RECIPIENTS_PG_SQL = Fragment("""
+SELECT p.id, u.first_name, u.last_name, u.username, u.email
+  FROM readiness_person p
+ CROSS JOIN LATERAL (
+       SELECT first_name, last_name, username, email FROM auth_user
+        WHERE auth_user.id = p.user_id LIMIT 1
+ ) u
+ WHERE {people}
+""")
 
 
 def recipients_of(person_ids: Collection[int]) -> dict[int, Recipient]:
@@ -135,7 +147,8 @@ def recipients_of(person_ids: Collection[int]) -> dict[int, Recipient]:
     one array, not one placeholder each)."""
     if not person_ids:
         return {}
-    statement = _RECIPIENTS_SQL.fill(people=any_of("p.id", list(person_ids)))
+    template = _RECIPIENTS_PG_SQL if connection.vendor == "postgresql" else _RECIPIENTS_SQL
+    statement = template.fill(people=any_of("p.id", list(person_ids)))
     with connection.cursor() as cursor:
         cursor.execute(*statement.execute_args())
         return {
