@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import re
 import time
 from email.message import Message
 from email.utils import formatdate
@@ -147,21 +146,11 @@ def _contents(email: BatchMessage) -> list[Any]:
     return ([email.body] if email.body else []) + [content for content, _ in email.alternatives]
 
 
-#: A line long enough that its UTF-8 form might pass SMTP's limit.
-_LONG_LINE = re.compile(
-    r"[^\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]{"
-    + str(RFC5322_EMAIL_LINE_LENGTH_LIMIT // _UTF8_MAX + 1)
-    + "}"
-)
-
-
 def _short_lines(content: str) -> bool:
-    """No line over SMTP's limit (Django would encode the part quoted-printable). Lines as
-    ``str.splitlines`` cuts them; most messages have none long enough to count their bytes,
-    which one search finds without splitting them."""
-    if _LONG_LINE.search(content) is None:
-        return True
+    """No line over SMTP's limit (Django would encode the part quoted-printable)."""
     lines = content.splitlines()
+    if max(map(len, lines), default=0) * _UTF8_MAX <= RFC5322_EMAIL_LINE_LENGTH_LIMIT:
+        return True
     return all(
         len(line.encode(errors="surrogateescape")) <= RFC5322_EMAIL_LINE_LENGTH_LIMIT
         for line in lines
