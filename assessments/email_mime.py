@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import time
 from email.message import Message
 from email.utils import formatdate
 from typing import Any, TypeVar
@@ -46,6 +47,8 @@ class MimeShapes:
         self._trees: dict[tuple, Message] = {}
         self._exact: dict[tuple, bool] = {}
         self._subjects: dict[tuple[str, str], str] = {}
+        self._senders: dict[tuple[str, str], tuple[str, str]] = {}
+        self._dated: tuple[tuple[int, bool], str] = ((-1, False), "")
 
     def message(self, email: BatchMessage) -> Message:
         """``email``'s MIME tree: a copy of its shape's, else Django's own."""
@@ -79,15 +82,29 @@ class MimeShapes:
         extra = email.extra_headers
         headers = [
             ("Subject", self._subject(str(email.subject), encoding)),
-            forbid_multi_line_headers("From", email.from_email, encoding),
+            self._from(email.from_email, encoding),
         ]
         if email.to:
             headers.append(forbid_multi_line_headers("To", ", ".join(map(str, email.to)), encoding))
-        headers.append(("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+        headers.append(("Date", self._date()))
         headers += [
             forbid_multi_line_headers(name, value, encoding) for name, value in extra.items()
         ]
         return headers
+
+    def _from(self, sender: str, encoding: str) -> tuple[str, str]:
+        """The From header checked once per run: every message of a run has the same."""
+        if (sender, encoding) not in self._senders:
+            self._senders[(sender, encoding)] = forbid_multi_line_headers("From", sender, encoding)
+        return self._senders[(sender, encoding)]
+
+    def _date(self) -> str:
+        """``formatdate`` of now, as Django dates a message: it counts whole seconds, so it is
+        formatted once a second."""
+        key = (int(time.time()), settings.EMAIL_USE_LOCALTIME)
+        if self._dated[0] != key:
+            self._dated = (key, formatdate(key[0], localtime=key[1]))
+        return self._dated[1]
 
     def _subject(self, subject: str, encoding: str) -> str:
         """The subject checked and folded once per run: most messages of a run share it."""
@@ -215,7 +232,14 @@ def _copied(value: Any, memo: dict) -> Any:
     return copy.deepcopy(value, memo)
 
 
+#: The types whose values cannot change (a str subclass, e.g. a SafeString, is one too).
+_ATOMS = frozenset({str, int, float, bytes, bool, type(None)})
+
+
 def _deep_immutable(value: Any) -> bool:
+    kind = type(value)
+    if kind in _ATOMS:
+        return True
     if isinstance(value, tuple):
         return all(map(_deep_immutable, value))
-    return isinstance(value, str | int | float | bytes | type(None))
+    return isinstance(value, str | int | float | bytes)

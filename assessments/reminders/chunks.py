@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from assessments.models import MANAGER_KINDS, Reminder, ReminderKind
 from assessments.reminders.claim import release
 from assessments.reminders.plan import due_batches, due_statuses
-from assessments.reminders.run import remind_batch, send_digests
+from assessments.reminders.run import collector_paused, remind_batch, send_digests
 from assessments.reminders.state import ReminderRun
 from assessments.sweeps.models import Sweep, SweepKind
 from assessments.sweeps.progress import (
@@ -36,6 +36,13 @@ from assessments.sweeps.progress import (
     sweep_finish,
     sweep_plan,
 )
+
+
+def batches_steps(sweep: Sweep) -> QuerySet[Reminder]:
+    """The steps claimed by any run of the sweep's batches: their tokens share its prefix
+    (``batch_token``), a range of the index ``reminder_claims`` (not a read of every step ever
+    recorded)."""
+    return Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b")
 
 
 def reminders_plan(
@@ -64,13 +71,14 @@ def reminders_batch_send(*, sweep_id: int, number: int, person_ids: list[int]) -
     once. On a failure what was sent is recorded and the rest released, then it raises."""
     sweep = Sweep.objects.get(pk=sweep_id)
     run = ReminderRun(today=sweep.day, token=batch_token(sweep))
-    try:
-        statuses = due_statuses(run, person_ids)
-        if statuses:
-            remind_batch(run, statuses)
-    except BaseException:
-        release(run)
-        raise
+    with collector_paused():
+        try:
+            statuses = due_statuses(run, person_ids)
+            if statuses:
+                remind_batch(run, statuses)
+        except BaseException:
+            release(run)
+            raise
     batch_mark_done(sweep_id=sweep_id, number=number)
     return not batches_left(sweep_id=sweep_id)
 
@@ -84,9 +92,9 @@ def reminders_digests_send(*, sweep_id: int) -> dict:
     sweep, token = claimed
     run = ReminderRun(today=sweep.day, token=token)
     try:
-        Reminder.objects.filter(
-            claimed_by__startswith=f"{sweep.token}b", sent_at__isnull=True, kind__in=MANAGER_KINDS
-        ).update(claimed_by=token, claimed_at=timezone.now())
+        batches_steps(sweep).filter(sent_at__isnull=True, kind__in=MANAGER_KINDS).update(
+            claimed_by=token, claimed_at=timezone.now()
+        )
         send_digests(run)
     except BaseException:
         release(run)
@@ -94,7 +102,8 @@ def reminders_digests_send(*, sweep_id: int) -> dict:
         raise
     sent = {kind.value: 0 for kind in ReminderKind}
     for kind, count in (
-        Reminder.objects.filter(claimed_by__startswith=f"{sweep.token}b", sent_at__isnull=False)
+        batches_steps(sweep)
+        .filter(sent_at__isnull=False)
         .exclude(kind__in=MANAGER_KINDS)
         .values_list("kind")
         .annotate(count=Count("id"))

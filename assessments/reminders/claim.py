@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from assessments.models import MANAGER_KINDS, Reminder
 from assessments.reminders.state import ReminderRun
-from assessments.reminders.steps import ClaimedStep, NewStep, claimed_steps
+from assessments.reminders.steps import (
+    ClaimedStep,
+    InsertedStep,
+    NewStep,
+    claimed_steps,
+    recipients_of,
+)
 from catalog.learn.bulk import insert_rows
 
 logger = logging.getLogger(__name__)
@@ -25,12 +31,19 @@ LEASE = dt.timedelta(seconds=TIME_LIMIT_SECONDS)
 #: JSON parameter (``insert_rows``): a batch of 1,000 steps costs half what ``bulk_create``'s
 #: 11,000 placeholders do.
 _COLUMNS = [field.attname for field in Reminder._meta.concrete_fields if not field.primary_key]
+#: What the insert returns of each step it inserted: ``InsertedStep``'s columns.
+_RETURNED = ("id", "person_id", "kind", "sequence", "due_on")
 
 
-def claim(run: ReminderRun, new_rows: list[Reminder] | list[NewStep], retry_ids: list[int]) -> None:
+def claim(
+    run: ReminderRun, new_rows: list[Reminder] | list[NewStep], retry_ids: list[int]
+) -> list[InsertedStep]:
     """Insert ``new_rows`` (claimed by ``run``) and take over the unsent steps ``retry_ids``
-    whose claim has expired, in one transaction; a step another run holds stays theirs."""
+    whose claim has expired, in one transaction; a step another run holds stays theirs.
+    Returns the rows this run inserted, as the insert returns them (a row another run
+    inserted first is not among them)."""
     now = timezone.now()
+    inserted: list[InsertedStep] = []
     with transaction.atomic():
         if retry_ids:
             # Conditional: of two runs taking over the same expired step, one wins.
@@ -39,24 +52,36 @@ def claim(run: ReminderRun, new_rows: list[Reminder] | list[NewStep], retry_ids:
             ).update(claimed_by=run.token, claimed_at=now)
         if new_rows:
             # ON CONFLICT DO NOTHING: a step another run inserted first stays theirs.
-            insert_rows(
-                Reminder,
-                _COLUMNS,
-                [{name: getattr(row, name) for name in _COLUMNS} for row in new_rows],
-                ignore_conflicts=True,
-            )
+            inserted = [
+                InsertedStep._make(values)
+                for values in insert_rows(
+                    Reminder,
+                    _COLUMNS,
+                    [{name: getattr(row, name) for name in _COLUMNS} for row in new_rows],
+                    returning=_RETURNED,
+                    ignore_conflicts=True,
+                )
+            ]
+    return inserted
 
 
-def claimed_person_steps(run: ReminderRun, person_ids: list[int]) -> list[ClaimedStep]:
-    """The due and overdue steps of these people that ``run`` holds and has not sent, with
-    what their message needs (plain rows: ``steps``)."""
-    return claimed_steps(
-        Reminder.objects.filter(
-            claimed_by=run.token, sent_at__isnull=True, person_id__in=person_ids
+def claimed_person_steps(
+    run: ReminderRun, inserted: list[InsertedStep], retry_ids: list[int]
+) -> list[ClaimedStep]:
+    """The due and overdue steps ``run`` now holds after its claim, by person, with what their
+    message needs (plain rows: ``steps``): the ones it inserted, as the insert returned them
+    (not read back: within a run, the token's index entries grow with every batch), and the
+    ones it took over, read back by token (``retry_ids``: rare, steps of a run that died)."""
+    steps = [row for row in inserted if row.kind not in MANAGER_KINDS]
+    recipients = recipients_of({row.person_id for row in steps})
+    claimed = [ClaimedStep(*row, recipients[row.person_id]) for row in steps]
+    if retry_ids:
+        claimed += claimed_steps(
+            Reminder.objects.filter(
+                claimed_by=run.token, sent_at__isnull=True, pk__in=retry_ids
+            ).exclude(kind__in=MANAGER_KINDS)
         )
-        .exclude(kind__in=MANAGER_KINDS)
-        .order_by("person_id", "sequence")
-    )
+    return sorted(claimed, key=lambda step: (step.person_id, step.sequence))
 
 
 def claimed_digest_steps(run: ReminderRun) -> list[Reminder]:

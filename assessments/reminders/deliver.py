@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.core.mail import get_connection
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.models import Reminder
 from assessments.reminders.state import Outgoing, ReminderRun
+from catalog.learn.bulk import among
 from readiness.webhooks.services import Event, events_emit
 
 
@@ -28,9 +31,12 @@ def deliver(run: ReminderRun, outgoing: list[Outgoing]) -> None:
                 run.result.sent.append(item.record)
     finally:
         if sent_ids:
-            # The step and its webhook events (an outbox) commit together.
+            # The step and its webhook events (an outbox) commit together. By id alone, and
+            # a time already recorded kept (COALESCE), rather than ``sent_at IS NULL``: the
+            # rows are found by their primary key, and the update is heap-only (the model's
+            # ``Meta.indexes``).
             with transaction.atomic():
-                Reminder.objects.filter(pk__in=sent_ids, sent_at__isnull=True).update(
-                    sent_at=timezone.now()
+                Reminder.objects.filter(among("id", sent_ids)).update(
+                    sent_at=Coalesce("sent_at", Value(timezone.now()))
                 )
                 events_emit(events=events)

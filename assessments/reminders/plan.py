@@ -22,6 +22,7 @@ from assessments.reminders.claim import LEASE
 from assessments.reminders.state import Outgoing, ReminderRun, SentEmail
 from assessments.reminders.steps import ClaimedStep, NewStep, RecordedStep
 from assessments.selectors import Reassessment, people_reassessment
+from catalog.learn.bulk import among
 from readiness.models import Person, Team
 from readiness.webhooks.models import EventType
 from readiness.webhooks.services import Event, event_id_for
@@ -118,7 +119,7 @@ def _steps_recorded(sequences: dict[int, Sequence]) -> dict[int, list[RecordedSt
     steps: dict[int, list[RecordedStep]] = defaultdict(list)
     periods = {seq.period for seq in sequences.values()}
     for values in (
-        Reminder.objects.filter(person_id__in=sequences, period__in=periods)
+        Reminder.objects.filter(among("person_id", list(sequences)), among("period", list(periods)))
         .order_by()  # not the model's "-created_at": nothing here needs an order
         .values_list("id", "person_id", "period", "sequence", "due_on", "claimed_at", "sent_at")
     ):

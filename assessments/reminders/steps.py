@@ -9,12 +9,15 @@ queries; as plain rows of the columns the run uses, little more than the queries
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.db import connection
 from django.db.models import QuerySet
 
 from readiness.models.org import display_name_of
+from readiness.sql import Fragment, any_of
 
 
 @dataclass(slots=True)
@@ -70,6 +73,16 @@ class Recipient:
         return self.display_name
 
 
+class InsertedStep(NamedTuple):
+    """A step as its claim's insert returns it (``RETURNING`` these columns)."""
+
+    pk: int
+    person_id: int
+    kind: str
+    sequence: int
+    due_on: dt.date | None
+
+
 class ClaimedStep(NamedTuple):
     """A due or overdue step this run holds, with the person its email goes to."""
 
@@ -107,3 +120,38 @@ def claimed_steps(queryset: QuerySet) -> list[ClaimedStep]:
             ClaimedStep(pk, person_id, kind, sequence, due_on, Recipient(person_id, name, email))
         )
     return steps
+
+
+#: The recipients of a run's steps: the name ``claimed_steps`` reads, from the person's user.
+_RECIPIENTS_SQL = Fragment("""
+SELECT p.id, u.first_name, u.last_name, u.username, u.email
+  FROM readiness_person p JOIN auth_user u ON u.id = p.user_id
+ WHERE {people}
+""")
+#: The same on PostgreSQL, each user found by its key: told a thousand people, the planner
+#: would rather hash every user of the organization (13 ms at 100,000 people, against 1.5 ms
+#: for the lookups). A lateral subquery with a LIMIT is not turned into a join it may hash.
+_RECIPIENTS_PG_SQL = Fragment("""
+SELECT p.id, u.first_name, u.last_name, u.username, u.email
+  FROM readiness_person p
+ CROSS JOIN LATERAL (
+       SELECT first_name, last_name, username, email FROM auth_user
+        WHERE auth_user.id = p.user_id LIMIT 1
+ ) u
+ WHERE {people}
+""")
+
+
+def recipients_of(person_ids: Collection[int]) -> dict[int, Recipient]:
+    """The people ``person_ids`` as the recipients of their steps (one query; their ids as
+    one array, not one placeholder each)."""
+    if not person_ids:
+        return {}
+    template = _RECIPIENTS_PG_SQL if connection.vendor == "postgresql" else _RECIPIENTS_SQL
+    statement = template.fill(people=any_of("p.id", list(person_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(*statement.execute_args())
+        return {
+            pk: Recipient(pk, display_name_of(first, last, username), email)
+            for pk, first, last, username, email in cursor.fetchall()
+        }

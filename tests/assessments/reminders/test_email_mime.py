@@ -9,9 +9,10 @@ import re
 import pytest
 import time_machine
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import RFC5322_EMAIL_LINE_LENGTH_LIMIT
 
 from assessments import email_mime
-from assessments.email_mime import BatchMessage, MimeShapes
+from assessments.email_mime import BatchMessage, MimeShapes, _short_lines
 from assessments.reminders.run import reminders_send
 from tests.assessments.reminder_helpers import at
 from tests.orgs import clear_framework
@@ -147,3 +148,20 @@ def test_reminders_of_a_run_are_the_messages_django_builds(reminder_org, mailout
             assert wire(message) == wire(plain)
     assert "Hello Zoë Ñúñez," in mailoutbox[1].body
     assert "Hello &lt;b&gt;Ben&lt;/b&gt; O&#x27;Neil &amp; Co," in mailoutbox[2].alternatives[0][0]
+
+
+@pytest.mark.parametrize("separator", ["\n", "\r\n", "\r", "\v", "\x1e", "\x85", "\u2028"])
+@pytest.mark.parametrize("width", [249, 250, 332, 333, 998, 999])
+@pytest.mark.parametrize("char", ["a", "é", "€", "😀"])
+def test_short_lines_is_the_byte_count_of_every_line(separator, width, char):
+    """One search for a long line, then bytes counted only if there is one: the same answer as
+    counting the UTF-8 bytes of every line ``str.splitlines`` cuts."""
+    for content in (
+        char * width,
+        f"short{separator}{char * width}{separator}end",
+        f"{char * (width - 1)}{separator}{char * (width - 1)}",
+    ):
+        naive = all(
+            len(line.encode()) <= RFC5322_EMAIL_LINE_LENGTH_LIMIT for line in content.splitlines()
+        )
+        assert _short_lines(content) is naive, (separator, width, char)

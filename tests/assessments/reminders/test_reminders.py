@@ -2,6 +2,7 @@
 exactly-once under reruns, interleaved runs and crashes, and a bounded query count per batch."""
 
 import datetime as dt
+import gc
 
 import pytest
 import time_machine
@@ -363,6 +364,42 @@ def test_a_run_that_fails_midway_is_finished_by_the_next(org, mailoutbox, settin
 
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+
+
+class CollectorWatchingBackend(EmailBackend):
+    """The locmem backend, noting whether the cycle collector ran while it sent."""
+
+    seen: list[bool] = []
+
+    def send_messages(self, messages):
+        CollectorWatchingBackend.seen.append(gc.isenabled())
+        return super().send_messages(messages)
+
+
+def test_the_cycle_collector_is_paused_during_a_run_and_back_after(org, mailoutbox, settings):
+    five_people(org)
+    settings.EMAIL_BACKEND = f"{__name__}.CollectorWatchingBackend"
+    CollectorWatchingBackend.seen = []
+
+    with time_machine.travel(at(DUE), tick=False):
+        reminders_send(batch_size=3)
+    assert gc.isenabled() and CollectorWatchingBackend.seen == [False] * 5
+
+    settings.EMAIL_BACKEND = f"{__name__}.FailingBackend"
+    FailingBackend.limit = 0
+    with time_machine.travel(at(DUE + dt.timedelta(days=7)), tick=False):
+        with pytest.raises(ConnectionRefusedError):
+            reminders_send(batch_size=3)
+        assert gc.isenabled()  # back after a failure too
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        gc.disable()  # a caller that paused it keeps it paused
+        try:
+            reminders_send(batch_size=3)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+    assert len(mailoutbox) == 10
 
 
 def test_a_killed_run_is_finished_after_the_lease(org, mailoutbox, settings, monkeypatch):

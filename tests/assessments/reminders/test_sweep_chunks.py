@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Reminder, Sweep, SweepBatch
-from assessments.reminders.chunks import reminders_batch_send, reminders_plan
+from assessments.reminders.chunks import batches_steps, reminders_batch_send, reminders_plan
 from assessments.tasks import send_reminder_batch, send_reminder_digests, send_reminders
 from readiness.celery import app as celery_app
 from tests.assessments.reminder_helpers import at
@@ -184,3 +184,38 @@ def test_the_admin_shows_a_sweep_its_batches_and_totals(eager, five_due, admin_c
     assert page.status_code == 200
     assert "Reminder sweep of 2026-04-05 (3 batches)" in html and "Sweep batches" in html
     assert html.count("field-number") == 3
+
+
+def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbox):
+    """The totals and the digests' takeover find the sweep's steps by its token's prefix, a
+    range of the index ``reminder_claims``, not by reading every step ever recorded; a run's
+    own steps by its token, the same index. Sequential scans are off: without a usable index
+    the plan would still be one."""
+    sweep = Sweep.objects.get(pk=sweep_on(DUE)["sweep"])
+    sent = batches_steps(sweep).filter(sent_at__isnull=False)
+    unsent = batches_steps(sweep).filter(sent_at__isnull=True)
+    token = Reminder.objects.values_list("claimed_by", flat=True).first()
+    held = Reminder.objects.filter(claimed_by=token, sent_at__isnull=True)
+    assert sent.count() == 5
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plans = [sent.explain(), unsent.explain(), held.explain()]
+
+    prefix_range = f"~>=~ '{sweep.token}b'"
+    # An index condition, a range of the index (not a filter over all of it).
+    assert all("reminder_claims" in plan and prefix_range in plan for plan in plans[:2]), plans
+    assert "reminder_claims" in plans[2] and f"= '{token}'" in plans[2], plans
+
+
+def test_marking_a_step_sent_can_be_a_heap_only_update():
+    """No index of the reminders reads ``sent_at`` (an update of an indexed column writes
+    every index), and their pages leave room for the new version of each row."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'assessments_reminder'")
+        indexes = [definition for (definition,) in cursor.fetchall()]
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'assessments_reminder'")
+        (options,) = cursor.fetchone()
+
+    assert len(indexes) >= 5 and not [d for d in indexes if "sent_at" in d], indexes
+    assert "fillfactor=50" in options
