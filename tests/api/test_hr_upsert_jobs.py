@@ -47,7 +47,7 @@ def test_respond_async_queues_answers_202_and_the_job_tells_the_outcome(
     body = response.json()
     assert body["status"] == "queued" and body["people_count"] == 5 and body["teams_count"] == 3
     # The job's task was queued on commit and ran; its writes queued the dashboard's refresh.
-    assert len(callbacks) == 2 and callbacks[1].keywords["task"] == "refresh_dashboard_figures"
+    assert len(callbacks) == 2 and callbacks[1].task == "refresh_dashboard_figures"
 
     read = admin.get(response["Location"])
     assert read.status_code == 200
