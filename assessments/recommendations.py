@@ -108,7 +108,7 @@ def _links_for(
     absent when none), and the audiences among ``audience_ids`` it fits. One query."""
     audiences = list(dict.fromkeys(audience_ids))
     fits = {
-        f"fits_{index}": RawSQL(
+        f"fits_{index}": RawSQL(  # nosec B611 # a module-constant fragment; values as parameters
             *fits_sql(resource=_LINK_RESOURCE, audience_id=audience).execute_args(),
             output_field=BooleanField(),
         )
