@@ -249,6 +249,11 @@ class HrUpsertView(GenericAPIView):
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertInput
 
+    def max_body_bytes(self) -> int:
+        """A whole organization (100,000 people: about 20 MB), up to the bound of any
+        request (``REQUEST_MAX_BYTES``): the entries' count is the upsert's own limit."""
+        return settings.REQUEST_MAX_BYTES
+
     @extend_schema(
         parameters=[
             HrUpsertParams,
