@@ -1,8 +1,10 @@
 """The readiness app's Celery tasks (the webhooks' are in ``readiness.webhooks.tasks``)."""
 
-from billiard.einfo import ExceptionInfo
-from celery import Task, shared_task
+from typing import Any
+
+from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
+from celery.signals import task_failure
 
 from readiness.hr.jobs import (
     HR_JOB_SOFT_TIME_LIMIT,
@@ -13,30 +15,11 @@ from readiness.hr.jobs import (
     hr_upsert_job_run,
 )
 
-
-class HrUpsertJobTask(Task):
-    """A delivery that ends without the job's outcome — the hard time limit (Celery calls this
-    in the worker's main process once it killed the child), a lost child process, an error
-    outside the upsert — marks the job failed instead of leaving it "running"; the message is
-    acknowledged, not delivered again."""
-
-    def on_failure(
-        self,
-        exc: Exception,
-        task_id: str,
-        args: tuple,
-        kwargs: dict,
-        einfo: ExceptionInfo | None,
-    ) -> None:
-        job_id = kwargs.get("job_id", args[0] if args else None)
-        if job_id is not None:
-            detail = TIME_LIMIT_DETAIL if isinstance(exc, TimeLimitExceeded) else INTERRUPTED_DETAIL
-            hr_upsert_job_interrupt(job_id=job_id, detail=detail)
+HR_JOB_TASK = "readiness.tasks.run_hr_upsert_job"
 
 
 @shared_task(
-    base=HrUpsertJobTask,
-    name="readiness.tasks.run_hr_upsert_job",
+    name=HR_JOB_TASK,
     acks_late=True,
     time_limit=HR_JOB_TIME_LIMIT,
     soft_time_limit=HR_JOB_SOFT_TIME_LIMIT,
@@ -44,3 +27,25 @@ class HrUpsertJobTask(Task):
 def run_hr_upsert_job(job_id: int) -> str:
     """Apply queued HR upsert ``job_id`` (once, however often it is delivered)."""
     return hr_upsert_job_run(job_id=job_id).status
+
+
+@task_failure.connect(dispatch_uid="readiness_hr_upsert_job_stopped")
+def hr_upsert_job_stopped(
+    sender: Any = None,  # noqa: ANN401 - the task
+    exception: BaseException | None = None,
+    args: tuple = (),
+    kwargs: dict | None = None,
+    **_: Any,  # noqa: ANN401
+) -> None:
+    """A delivery of the HR job's task that ended without the job's outcome marks the job
+    failed instead of leaving it "running": the hard time limit (Celery sends this from the
+    worker's main process once it killed the child, then acknowledges the message: it is not
+    delivered again), a lost child process (the same), an error outside the upsert."""
+    if getattr(sender, "name", None) != HR_JOB_TASK:
+        return
+    job_id = (kwargs or {}).get("job_id", args[0] if args else None)
+    if job_id is not None:
+        limit = isinstance(exception, TimeLimitExceeded)
+        hr_upsert_job_interrupt(
+            job_id=job_id, detail=TIME_LIMIT_DETAIL if limit else INTERRUPTED_DETAIL
+        )

@@ -6,10 +6,10 @@ A job's status tells the truth when its worker does not come back:
 
 - past the soft time limit the upsert is stopped inside the task (nothing written): failed,
   saying so;
-- at the hard time limit the worker's child is killed; Celery calls the task's ``on_failure``
-  in the worker's main process (``readiness.tasks``), which marks the job failed
+- at the hard time limit (or when the child process running it dies) the worker's main
+  process sends ``task_failure``, whose receiver (``readiness.tasks``) marks the job failed
   (``hr_upsert_job_interrupt``), and acknowledges the message: it is never delivered again;
-- a worker that vanished (killed, out of memory, its machine gone) calls nothing: a job
+- a whole worker that vanished (killed, its machine gone) sends nothing: a job
   "running" for longer than the hard time limit cannot be running any more (its worker would
   have killed it), so it is shown as failed, interrupted (``hr_upsert_job_shown``), and is
   kept so the next time anything looks at it (a new job queued, the task delivered again).

@@ -7,11 +7,14 @@ import html
 from unittest import mock
 
 import pytest
+from billiard.exceptions import WorkerLostError
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.tasks import refresh_effectiveness
 from readiness.celery import app as celery_app
 from readiness.hr.jobs import (
     HR_JOB_TIME_LIMIT,
@@ -284,21 +287,38 @@ def test_queueing_a_job_marks_the_lapsed_ones_failed_and_drops_their_payload(
     assert HrUpsertJob.objects.exclude(pk=lost.pk).get().status == HrUpsertJobStatus.QUEUED
 
 
+def stopped(exception: BaseException, *, args: tuple = (), kwargs: dict | None = None) -> None:
+    """What the worker sends when a delivery of the task ends in failure."""
+    task_failure.send(
+        sender=run_hr_upsert_job,
+        task_id="task-id",
+        exception=exception,
+        args=args,
+        kwargs=kwargs or {},
+        traceback=None,
+        einfo=None,
+    )
+
+
 def test_the_hard_time_limit_marks_the_job_failed(api, org, django_capture_on_commit_callbacks):
-    """At the hard limit the worker kills its child and calls the task's ``on_failure`` in its
-    main process (celery.worker.request.Request.on_timeout), then acknowledges the message:
-    no delivery comes back, the job says why it stopped."""
+    """At the hard limit the worker kills its child and sends ``task_failure`` from its main
+    process (celery.worker.request.Request.on_timeout), then acknowledges the message: no
+    delivery comes back, the job says why it stopped."""
     job = _queued(api, org, django_capture_on_commit_callbacks)
     _claimed(job)
-    run_hr_upsert_job.on_failure(
-        TimeLimitExceeded(HR_JOB_TIME_LIMIT), "task-id", (job.pk,), {}, None
-    )
+    stopped(TimeLimitExceeded(HR_JOB_TIME_LIMIT), args=(job.pk,))
     read = api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()
     assert (read["status"], read["detail"]) == ("failed", TIME_LIMIT_DETAIL)
     assert read["finished_at"] and HrUpsertJob.objects.get().payload is None
-    # A lost child process (WorkerLostError) is said as interrupted.
+    # A lost child process (WorkerLostError: Request.on_failure sends the signal) is said as
+    # interrupted.
     other = HrUpsertJob.objects.create(payload={}, status="running", started_at=timezone.now())
-    run_hr_upsert_job.on_failure(RuntimeError("lost"), "task-id", (), {"job_id": other.pk}, None)
+    stopped(WorkerLostError("lost"), kwargs={"job_id": other.pk})
+    # Another task's failure is not the HR job's.
+    third = HrUpsertJob.objects.create(payload={}, status="running", started_at=timezone.now())
+    task_failure.send(sender=refresh_effectiveness, exception=RuntimeError(), args=(third.pk,))
+    third.refresh_from_db()
+    assert third.status == HrUpsertJobStatus.RUNNING
     other.refresh_from_db()
     assert (other.status, other.detail) == (HrUpsertJobStatus.FAILED, INTERRUPTED_DETAIL)
 
@@ -308,7 +328,7 @@ def test_a_failure_after_the_job_finished_changes_nothing(
 ):
     post_async(api("admin"), payload(org), django_capture_on_commit_callbacks, **ASYNC)
     job = HrUpsertJob.objects.get()
-    run_hr_upsert_job.on_failure(RuntimeError("late"), "task-id", (job.pk,), {}, None)
+    stopped(RuntimeError("late"), args=(job.pk,))
     assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.SUCCEEDED
 
 
