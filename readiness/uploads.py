@@ -95,8 +95,9 @@ def form_parts_measure(request: HttpRequest) -> dict[str, int] | None:
 class FormMeasureMiddleware:
     """For a view with ``form_body_bound()`` (a class-based view's class method), a body
     declared larger than it is measured instead of parsed (``form_parts_measure``) before
-    anything reads ``request.POST``: its sizes are ``request.form_parts_measured`` (None
-    otherwise). Placed before the CSRF check, which then reads the kept token as usual."""
+    anything reads ``request.POST``: its sizes are ``request.form_parts_measured`` (None for a
+    body that is not multipart, which Django parses as usual; not set for a body within the
+    bound). Placed before the CSRF check, which then reads the kept token as usual."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
