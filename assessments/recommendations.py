@@ -7,10 +7,15 @@ the candidates (bounded by the catalog's links to the gap skills, not by the org
 
 from __future__ import annotations
 
+import functools
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 
 from assessments.selectors import SkillState
 from catalog.models import ResourceSkill, TrainingResource
@@ -46,17 +51,12 @@ class Candidate:
         return max(0, min(self.level, self.target) - self.current)
 
 
-def _fits(resource_audience_ids: set[int], audience_ids: set[int]) -> bool:
-    """A resource fits a person when it names their audience, Everyone, or no audience."""
-    return not resource_audience_ids or bool(resource_audience_ids & audience_ids)
-
-
 def fits_sql(*, resource: str, audience_id: int | None) -> Fragment:
-    """``_fits`` as an SQL condition on the resource whose id is the expression ``resource``,
-    for a person of audience ``audience_id`` (None: no role): the resource names no audience,
-    Everyone (the one audience marked so) or theirs. Lets one statement return only the links
-    that fit, instead of reading the Everyone audience and every link's audiences to filter in
-    Python; a test holds the two to the same candidates."""
+    """The audience rule, the one place it is written: a resource fits a person when it names
+    no audience, Everyone (the one audience marked so) or theirs (``person_audience_id``;
+    None: no role). An SQL condition on the resource whose id is the expression ``resource``,
+    so that every statement reading candidates returns only the links that fit (the overview's
+    raw statement, ``_links_for``'s queryset)."""
     return _FITS.fill(resource=resource, audience=param(audience_id))
 
 
@@ -71,7 +71,7 @@ _FITS = Fragment(
 
 
 def person_audience_id(person: Person) -> int | None:
-    """The audience of ``person``'s role (None: no role), as ``_audience_ids`` reads it."""
+    """The audience of ``person``'s role (None: no role): the one ``fits_sql`` is given."""
     if person.role_id is not None and person.role is not None:
         return person.role.audience_id
     return None
@@ -80,9 +80,9 @@ def person_audience_id(person: Person) -> int | None:
 def candidates_of_links(
     links: Iterable[tuple[int, int, TrainingResource]], states: Iterable[SkillState]
 ) -> dict[int, list[Candidate]]:
-    """For each gap of ``states``, the candidates among ``links`` ((skill id, level, resource)
-    of resources that fit already: ``fits_sql``): those building the skill above the current
-    level, unranked."""
+    """The level rule, the one place it is written: for each gap of ``states``, the candidates
+    among ``links`` ((skill id, level, resource) of active resources that fit already:
+    ``fits_sql``) are those building the skill above the current level; unranked."""
     gaps = {s.skill_id: s for s in states if s.gap > 0}
     result: dict[int, list[Candidate]] = defaultdict(list)
     for skill_id, level, resource in links:
@@ -95,23 +95,43 @@ def candidates_of_links(
     return dict(result)
 
 
-def _audience_ids(person: Person, everyone_id: int | None) -> set[int]:
-    ids = {everyone_id} if everyone_id else set()
-    if person.role_id is not None and person.role is not None:
-        ids.add(person.role.audience_id)
-    return ids
+#: The link's resource, as ``fits_sql`` reads it inside ``_links_for``'s queryset.
+_LINK_RESOURCE = '"catalog_resourceskill"."resource_id"'
 
 
-def _links_for(skill_ids: Iterable[int]) -> list[ResourceSkill]:
-    """Every active resource's link to one of ``skill_ids``, with its provider, its measured
-    effectiveness as the worker keeps it (``resource.effectiveness``, absent when none) and
-    its audiences (two queries: links, then audiences)."""
-    return list(
+def _links_for(
+    skill_ids: Iterable[int], audience_ids: Iterable[int | None]
+) -> list[tuple[ResourceSkill, set[int | None]]]:
+    """Every active resource's link to one of ``skill_ids`` that fits one of
+    ``audience_ids`` (``fits_sql``, one condition per audience: a team has a few), with its
+    provider and its measured effectiveness as the worker keeps it (``resource.effectiveness``,
+    absent when none), and the audiences among ``audience_ids`` it fits. One query."""
+    audiences = list(dict.fromkeys(audience_ids))
+    fits = {
+        f"fits_{index}": RawSQL(  # nosec B611 # a module-constant fragment; values as parameters
+            *fits_sql(resource=_LINK_RESOURCE, audience_id=audience).execute_args(),
+            output_field=BooleanField(),
+        )
+        for index, audience in enumerate(audiences)
+    }
+    links = (
         ResourceSkill.objects.filter(skill_id__in=set(skill_ids), resource__is_active=True)
+        .annotate(**fits)
+        .filter(functools.reduce(operator.or_, (Q(**{name: True}) for name in fits)))
         .select_related("resource__provider", "resource__effectiveness")
-        .prefetch_related("resource__audiences")
         .order_by("resource_id", "skill_id")
     )
+    return [
+        (
+            link,
+            {
+                audience
+                for name, audience in zip(fits, audiences, strict=True)
+                if getattr(link, name)
+            },
+        )
+        for link in links
+    ]
 
 
 def rank_key(candidate: Candidate, effectiveness: Mapping[int, float]) -> tuple:
@@ -132,29 +152,22 @@ def gap_candidates(
     *,
     person: Person,
     states: Iterable[SkillState],
-    everyone_id: int | None,
     effectiveness: Mapping[int, float] | None = None,
 ) -> dict[int, list[Candidate]]:
-    """For each of ``person``'s gaps (skill id), the ranked candidate resources."""
+    """For each of ``person``'s gaps (skill id), the ranked candidate resources. ``person``
+    needs its role loaded (``person_audience_id``)."""
     effectiveness = effectiveness or {}
-    gaps = {s.skill_id: s for s in states if s.gap > 0}
+    states = list(states)
+    gaps = {s.skill_id for s in states if s.gap > 0}
     if not gaps:
         return {}
-    audiences = _audience_ids(person, everyone_id)
-    result: dict[int, list[Candidate]] = defaultdict(list)
-    for link in _links_for(gaps):
-        state = gaps[link.skill_id]
-        current = state.level or 0
-        if link.level <= current or state.target is None:  # (a gap always has a target)
-            continue
-        if not _fits({a.pk for a in link.resource.audiences.all()}, audiences):
-            continue
-        result[link.skill_id].append(
-            Candidate(link.resource, link.skill_id, link.level, state.target, current)
-        )
+    links = _links_for(gaps, [person_audience_id(person)])
+    candidates = candidates_of_links(
+        ((link.skill_id, link.level, link.resource) for link, _fits in links), states
+    )
     return {
-        skill_id: sorted(candidates, key=lambda c: rank_key(c, effectiveness))
-        for skill_id, candidates in result.items()
+        skill_id: sorted(listed, key=lambda c: rank_key(c, effectiveness))
+        for skill_id, listed in candidates.items()
     }
 
 
@@ -241,33 +254,34 @@ class TeamResource:
 
 
 def team_resource_ranking(
-    *, people: Iterable[Person], states: Iterable[SkillState], everyone_id: int | None
+    *, people: Iterable[Person], states: Iterable[SkillState]
 ) -> list[TeamResource]:
-    """Resources ranked by how much gap they close across ``people`` per hour of learning."""
-    by_pk = {p.pk: p for p in people}
-    gaps_by_skill: dict[int, list[SkillState]] = defaultdict(list)
+    """Resources ranked by how much gap they close across ``people`` (their roles loaded) per
+    hour of learning: each member's candidates (the same rules as theirs alone), added up."""
+    audience_of = {p.pk: person_audience_id(p) for p in people}
+    states_of: dict[int, list[SkillState]] = defaultdict(list)
     for state in states:
-        if state.gap > 0 and state.person_id in by_pk:
-            gaps_by_skill[state.skill_id].append(state)
-    if not gaps_by_skill:
+        if state.gap > 0 and state.person_id in audience_of:
+            states_of[state.person_id].append(state)
+    if not states_of:
         return []
-    audiences = {pid: _audience_ids(p, everyone_id) for pid, p in by_pk.items()}
+    links = _links_for(
+        {s.skill_id for listed in states_of.values() for s in listed},
+        {audience_of[person_id] for person_id in states_of},
+    )
     ranking: dict[int, TeamResource] = {}
-    for link in _links_for(gaps_by_skill):
-        resource_audiences = {a.pk for a in link.resource.audiences.all()}
-        for state in gaps_by_skill[link.skill_id]:
-            if state.target is None:  # never: a gap always has a target
-                continue
-            current = state.level or 0
-            closed = max(0, min(link.level, state.target) - current)
-            if not closed or not _fits(resource_audiences, audiences[state.person_id]):
-                continue
-            entry = ranking.setdefault(
-                link.resource_id, TeamResource(link.resource, 0, set(), set())
-            )
-            entry.gap_closed += closed
-            entry.members.add(state.person_id)
-            entry.skills.add(link.skill_id)
+    for person_id, person_states in states_of.items():
+        audience = audience_of[person_id]
+        fitting = (
+            (link.skill_id, link.level, link.resource) for link, fits in links if audience in fits
+        )
+        for listed in candidates_of_links(fitting, person_states).values():
+            for candidate in listed:
+                resource = candidate.resource
+                entry = ranking.setdefault(resource.pk, TeamResource(resource, 0, set(), set()))
+                entry.gap_closed += candidate.gap_closed
+                entry.members.add(person_id)
+                entry.skills.add(candidate.skill_id)
     return sorted(
         ranking.values(),
         key=lambda r: (-r.gap_closed_per_hour, -len(r.members), r.resource.title),

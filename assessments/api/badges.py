@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -125,6 +126,11 @@ class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self) -> QuerySet[BadgeAward]:
         return person_badges(person_id=_own_person(self.request).pk)
+
+    def max_body_bytes(self) -> int:
+        """Any body the server takes (``REQUEST_MAX_BYTES``) is read, so that a badge too large
+        is refused at its field with its size, as on the page, however large it is."""
+        return settings.REQUEST_MAX_BYTES
 
     @extend_schema(
         operation_id="me_badges_create",

@@ -41,7 +41,6 @@ from assessments.selectors import (
 from assessments.selectors.catalog import kept_gains_of
 from catalog.models import ResourceSkill
 from readiness.models import Person, Skill
-from readiness.selectors import everyone_audience
 
 
 def _skill_sort_key(skill: Skill) -> tuple:
@@ -66,10 +65,7 @@ def person_gap_candidates(
     """
     if not any(state.gap > 0 for state in states.values()):
         return {}
-    everyone = everyone_audience()
-    candidates = gap_candidates(
-        person=person, states=states.values(), everyone_id=everyone.pk if everyone else None
-    )
+    candidates = gap_candidates(person=person, states=states.values())
     kept = kept_gains_of(c.resource for ranked in candidates.values() for c in ranked)
     if not kept.gains:
         return candidates

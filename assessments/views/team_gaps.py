@@ -23,7 +23,6 @@ from assessments.services.teams import team_resource_assign
 from assessments.views.teams import TeamAccessMixin
 from catalog.models import TrainingResource
 from readiness.models import Person, Skill, Team
-from readiness.selectors import everyone_audience
 from readiness.typed import AuthenticatedHttpRequest
 
 DEFAULT_DUE_DAYS = 30
@@ -82,10 +81,7 @@ class TeamGapsView(TeamAccessMixin, View):
             ((skills[sid], figures) for sid, figures in per_skill.items() if sid in skills),
             key=lambda pair: (-pair[1].total_gap, -pair[1].not_assessed, pair[0].name),
         )
-        everyone = everyone_audience()
-        ranking = team_resource_ranking(
-            people=members, states=states, everyone_id=everyone.pk if everyone else None
-        )
+        ranking = team_resource_ranking(people=members, states=states)
         assignable = [p for p in members if p.user_id != request.user.pk]
         # A form to show again is the one bound to this POST.
         resources = _resource_rows(

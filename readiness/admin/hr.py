@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from readiness.admin.base import ReadOnlyAdmin
+from readiness.hr.jobs import hr_upsert_job_shown
 from readiness.hr.models import HrUpsertJob
 
 
@@ -17,7 +18,7 @@ class HrUpsertJobAdmin(ReadOnlyAdmin):
         "id",
         "created_at",
         "created_by",
-        "status",
+        "shown_status",
         "dry_run",
         "people_count",
         "teams_count",
@@ -26,9 +27,10 @@ class HrUpsertJobAdmin(ReadOnlyAdmin):
     list_filter = ["status", "dry_run"]
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
-    exclude = ["payload"]  # names and emails, dropped once applied
+    # The payload: names and emails, dropped once applied; status and detail: as shown below.
+    exclude = ["payload", "status", "detail"]
     readonly_fields = [
-        "status",
+        "shown_status",
         "dry_run",
         "teams_count",
         "people_count",
@@ -39,8 +41,17 @@ class HrUpsertJobAdmin(ReadOnlyAdmin):
         "summary",
         "changes",
         "errors",
-        "detail",
+        "shown_detail",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HrUpsertJob]:
         return super().get_queryset(request).defer("payload", "changes")
+
+    # A job "running" past the time limit lost its worker: shown failed, saying so (as the API).
+    @admin.display(description="status", ordering="status")
+    def shown_status(self, job: HrUpsertJob) -> str:
+        return hr_upsert_job_shown(job).get_status_display()
+
+    @admin.display(description="detail")
+    def shown_detail(self, job: HrUpsertJob) -> str:
+        return hr_upsert_job_shown(job).detail

@@ -25,7 +25,7 @@ from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import CanHrUpsert
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
-from readiness.hr.jobs import hr_upsert_job_create
+from readiness.hr.jobs import hr_upsert_job_create, hr_upsert_job_shown
 from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
@@ -197,6 +197,10 @@ class HrUpsertJobSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance: HrUpsertJob) -> dict:
+        # A job "running" past the time limit lost its worker: failed, saying so.
+        return super().to_representation(hr_upsert_job_shown(instance))
+
     @extend_schema_field(_nullable_object(teams=_ref("HrCounts"), people=_ref("HrCounts")))
     def get_summary(self, job: HrUpsertJob) -> dict | None:
         """How many teams and people were (or would be) created, updated, unchanged, once it
@@ -239,10 +243,16 @@ class HrUpsertView(GenericAPIView):
     ``Prefer: respond-async``, is checked entry by entry (a wrong key or value: ``400``, nothing
     queued), then queued for a worker: ``202`` with the job and its ``Location``, to be read
     until its status is ``succeeded`` (the same summary and changes) or ``failed`` (the errors
-    of each wrong entry; nothing written)."""
+    of each wrong entry, or in ``detail`` why it was stopped: the time limit, a worker that
+    stopped; nothing written either way)."""
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertInput
+
+    def max_body_bytes(self) -> int:
+        """A whole organization (100,000 people: about 20 MB), up to the bound of any
+        request (``REQUEST_MAX_BYTES``): the entries' count is the upsert's own limit."""
+        return settings.REQUEST_MAX_BYTES
 
     @extend_schema(
         parameters=[

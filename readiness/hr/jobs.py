@@ -1,6 +1,22 @@
 """HR upserts applied by a worker: ``hr_upsert_job_create`` queues an accepted request,
 ``hr_upsert_job_run`` applies it once (whoever runs it, however often), all or nothing, with
-the same rules as a synchronous upsert (``hr_upsert``)."""
+the same rules as a synchronous upsert (``hr_upsert``).
+
+A job's status tells the truth when its worker does not come back:
+
+- past the soft time limit the upsert is stopped inside the task (nothing written): failed,
+  saying so;
+- at the hard time limit (or when the child process running it dies) the worker's main
+  process sends ``task_failure``, whose receiver (``readiness.tasks``) marks the job failed
+  (``hr_upsert_job_interrupt``), and acknowledges the message: it is never delivered again;
+- a whole worker that vanished (killed, its machine gone) sends nothing: a job
+  "running" for longer than the hard time limit cannot be running any more (its worker would
+  have killed it), so it is shown as failed, interrupted (``hr_upsert_job_shown``), and is
+  kept so the next time anything looks at it (a new job queued, the task delivered again).
+
+Such a job wrote nothing (one transaction) and is not run again by itself: its sender sends it
+again, as the message says. A delivery that comes back later finds it failed and leaves it.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +25,8 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from readiness.api.exceptions import api_validation_error, problem_errors
@@ -55,6 +71,7 @@ def hr_upsert_job_create(
     worker once this transaction commits."""
     from readiness.tasks import run_hr_upsert_job
 
+    hr_upsert_jobs_interrupt_lapsed()  # their payloads (names, emails) go with them
     job = HrUpsertJob.objects.create(
         payload={"teams": teams, "people": _to_json(people)},
         dry_run=dry_run,
@@ -67,64 +84,135 @@ def hr_upsert_job_create(
 
 
 #: The task's hard time limit: a job running longer than this lost its worker (killed, or the
-#: machine went down), so its claim lapses. The upsert is one transaction: such a job wrote
-#: nothing, and the task delivered again (``acks_late``) runs it from the start.
+#: machine went down): the upsert is one transaction, so such a job wrote nothing.
 HR_JOB_TIME_LIMIT = 30 * 60
+#: The soft limit, when the upsert is stopped inside the task (and says so).
+HR_JOB_SOFT_TIME_LIMIT = HR_JOB_TIME_LIMIT - 30
 LEASE = dt.timedelta(seconds=HR_JOB_TIME_LIMIT)
+#: Beyond the hard limit, a margin for the clocks of the worker (which wrote ``started_at``)
+#: and of the reader.
+LAPSED_AFTER = LEASE + dt.timedelta(minutes=1)
+
+_MINUTES = HR_JOB_TIME_LIMIT // 60
+TIME_LIMIT_DETAIL = (
+    f"Stopped at the time limit ({_MINUTES} minutes): nothing was written. Send it again, "
+    "in smaller parts if it is large."
+)
+INTERRUPTED_DETAIL = (
+    "Interrupted: the worker applying it stopped before it finished (it hit the time limit, "
+    "or was shut down): nothing was written. Send it again."
+)
 
 
-def _claim(job_id: int) -> bool:
-    """Queued (or running past its lease) → running, for one caller only (a task delivered
-    twice runs once)."""
-    now = timezone.now()
-    lapsed = Q(status=HrUpsertJobStatus.RUNNING, started_at__lt=now - LEASE)
+def _lapsed_since(now: dt.datetime) -> dt.datetime:
+    return now - LAPSED_AFTER
+
+
+def hr_upsert_job_shown(job: HrUpsertJob, *, now: dt.datetime | None = None) -> HrUpsertJob:
+    """``job`` as its reader must see it: a job still "running" past the hard time limit lost
+    its worker, and is shown failed with why (the row is corrected the next time a job is
+    queued, or its task delivered again). Any other job as it is."""
+    now = now or timezone.now()
+    lapsed = (
+        job.status == HrUpsertJobStatus.RUNNING
+        and job.started_at is not None
+        and job.started_at < _lapsed_since(now)
+    )
+    if lapsed:
+        job.status = HrUpsertJobStatus.FAILED
+        job.detail = INTERRUPTED_DETAIL
+    return job
+
+
+def hr_upsert_job_interrupt(*, job_id: int, detail: str = INTERRUPTED_DETAIL) -> bool:
+    """Mark running job ``job_id`` failed, saying ``detail``: its worker stopped without an
+    outcome (nothing was written). Its payload is dropped. False when it is not running (it
+    finished, or was never started)."""
     return bool(
-        HrUpsertJob.objects.filter(Q(status=HrUpsertJobStatus.QUEUED) | lapsed, pk=job_id).update(
-            status=HrUpsertJobStatus.RUNNING, started_at=now
+        HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.RUNNING).update(
+            status=HrUpsertJobStatus.FAILED,
+            detail=detail,
+            finished_at=timezone.now(),
+            payload=None,
         )
     )
+
+
+def hr_upsert_jobs_interrupt_lapsed() -> int:
+    """Mark every job running past the hard time limit failed (interrupted; ``hr_upsert_job_
+    shown`` says the same of one before it is marked). Returns how many."""
+    now = timezone.now()
+    return HrUpsertJob.objects.filter(
+        status=HrUpsertJobStatus.RUNNING, started_at__lt=_lapsed_since(now)
+    ).update(
+        status=HrUpsertJobStatus.FAILED, detail=INTERRUPTED_DETAIL, finished_at=now, payload=None
+    )
+
+
+def _claim(job_id: int) -> dt.datetime | None:
+    """Queued → running, for one caller only (a task delivered twice runs once): the time it
+    was claimed at, or None. A delivery coming back for a job whose worker was lost finds it
+    failed (interrupted), never runs it again."""
+    hr_upsert_jobs_interrupt_lapsed()
+    now = timezone.now()
+    claimed = HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.QUEUED).update(
+        status=HrUpsertJobStatus.RUNNING, started_at=now
+    )
+    return now if claimed else None
 
 
 def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
     """Apply queued job ``job_id``. Its outcome is kept on the job — the summary and changes,
     or the errors of each wrong entry with nothing written — and its payload (names, emails)
-    dropped. The errors are kept as a ``400`` answering the same request lists them. A job that is no longer queued (run already, or running elsewhere) is left as it
-    is."""
-    if not _claim(job_id):
+    dropped. The errors are kept as a ``400`` answering the same request lists them. A job
+    that is no longer queued (run already, running elsewhere, interrupted) is left as it is.
+
+    The writes and the outcome commit together: a job marked succeeded wrote its changes, and
+    a job whose outcome could not be kept (or that was marked interrupted meanwhile) wrote
+    nothing."""
+    claimed_at = _claim(job_id)
+    if claimed_at is None:
         return HrUpsertJob.objects.get(pk=job_id)
     job = HrUpsertJob.objects.get(pk=job_id)
     payload = job.payload or {}
     outcome: dict[str, Any] = {"payload": None}
-    try:
-        result = hr_upsert(
-            teams=payload.get("teams", []),
-            people=_from_json(payload.get("people", [])),
-            dry_run=job.dry_run,
-            changed_by=job.created_by,
-        )
-    except HrUpsertInvalid as error:
-        wrong = sum(len(entries) for entries in error.api_detail.values())
-        outcome |= {
-            "status": HrUpsertJobStatus.FAILED,
-            # Kept as the synchronous 400 lists them (the same builder, in the same order).
-            "errors": problem_errors(api_validation_error(error).detail),
-            "detail": f"{wrong} wrong entr{'y' if wrong == 1 else 'ies'}: nothing was written.",
-        }
-    except Exception:  # a job does not stay "running": its caller is polling it
-        logger.exception("HR upsert job %s failed", job_id)
-        outcome |= {
-            "status": HrUpsertJobStatus.FAILED,
-            "detail": "The upsert failed on the server: nothing was written. Send it again.",
-        }
-    else:
-        outcome |= {
-            "status": HrUpsertJobStatus.SUCCEEDED,
-            "summary": result.summary(),
-            "changes": {
-                "teams": [asdict(change) for change in result.teams],
-                "people": [asdict(change) for change in result.people],
-            },
-        }
-    outcome["finished_at"] = timezone.now()
-    HrUpsertJob.objects.filter(pk=job_id).update(**outcome)
+    with transaction.atomic():
+        try:
+            result = hr_upsert(
+                teams=payload.get("teams", []),
+                people=_from_json(payload.get("people", [])),
+                dry_run=job.dry_run,
+                changed_by=job.created_by,
+            )
+        except HrUpsertInvalid as error:
+            wrong = sum(len(entries) for entries in error.api_detail.values())
+            outcome |= {
+                "status": HrUpsertJobStatus.FAILED,
+                # Kept as the synchronous 400 lists them (the same builder, in the same order).
+                "errors": problem_errors(api_validation_error(error).detail),
+                "detail": f"{wrong} wrong entr{'y' if wrong == 1 else 'ies'}: nothing was written.",
+            }
+        except SoftTimeLimitExceeded:
+            outcome |= {"status": HrUpsertJobStatus.FAILED, "detail": TIME_LIMIT_DETAIL}
+        except Exception:  # a job does not stay "running": its caller is polling it
+            logger.exception("HR upsert job %s failed", job_id)
+            outcome |= {
+                "status": HrUpsertJobStatus.FAILED,
+                "detail": "The upsert failed on the server: nothing was written. Send it again.",
+            }
+        else:
+            outcome |= {
+                "status": HrUpsertJobStatus.SUCCEEDED,
+                "summary": result.summary(),
+                "changes": {
+                    "teams": [asdict(change) for change in result.teams],
+                    "people": [asdict(change) for change in result.people],
+                },
+            }
+        outcome["finished_at"] = timezone.now()
+        kept = HrUpsertJob.objects.filter(
+            pk=job_id, status=HrUpsertJobStatus.RUNNING, started_at=claimed_at
+        ).update(**outcome)
+        if not kept:  # interrupted meanwhile: its outcome is said already, and nothing stays
+            transaction.set_rollback(True)
     return HrUpsertJob.objects.get(pk=job_id)

@@ -2,13 +2,32 @@
 least 100,000 people"): queued for a worker, answered 202 with the job's Location, applied once,
 all or nothing, read back at the job's URL."""
 
-import pytest
-from django.test import override_settings
+import datetime as dt
+import html
+from unittest import mock
 
+import pytest
+from billiard.exceptions import WorkerLostError
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
+from celery.signals import task_failure
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.tasks import refresh_effectiveness
 from readiness.celery import app as celery_app
-from readiness.hr.jobs import hr_upsert_job_run
+from readiness.hr.jobs import (
+    HR_JOB_TIME_LIMIT,
+    INTERRUPTED_DETAIL,
+    LAPSED_AFTER,
+    TIME_LIMIT_DETAIL,
+    hr_upsert_job_interrupt,
+    hr_upsert_job_run,
+)
 from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
+from readiness.hr.upsert import hr_upsert
 from readiness.models import Person, Team
+from readiness.tasks import run_hr_upsert_job
 from tests.api.conftest import field_errors, problem_of
 from tests.api.test_hr_upsert import UPSERT, payload, service_client, snapshot
 
@@ -47,7 +66,7 @@ def test_respond_async_queues_answers_202_and_the_job_tells_the_outcome(
     body = response.json()
     assert body["status"] == "queued" and body["people_count"] == 5 and body["teams_count"] == 3
     # The job's task was queued on commit and ran; its writes queued the dashboard's refresh.
-    assert len(callbacks) == 2 and callbacks[1].keywords["task"] == "refresh_dashboard_figures"
+    assert len(callbacks) == 2 and callbacks[1].task == "refresh_dashboard_figures"
 
     read = admin.get(response["Location"])
     assert read.status_code == 200
@@ -197,26 +216,156 @@ def test_a_job_runs_once_however_often_it_is_delivered(
     assert Team.objects.count() == teams
 
 
-def test_a_job_whose_worker_was_lost_is_run_again_when_delivered_again(
+def _queued(api, org, capture) -> HrUpsertJob:  # noqa: ANN001
+    """A job queued, its task not run (the worker has not taken it yet)."""
+    with capture(execute=False):
+        api("admin").post(UPSERT, payload(org), format="json", **ASYNC)
+    return HrUpsertJob.objects.get()
+
+
+def _claimed(job: HrUpsertJob) -> None:
+    """A worker took the job now, and then said nothing more (killed, or its machine gone)."""
+    HrUpsertJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+
+
+def test_a_job_whose_worker_vanished_is_shown_interrupted_past_the_time_limit(
+    api, org, django_capture_on_commit_callbacks, time_machine
+):
+    """Nothing tells that a worker vanished: a job "running" longer than the hard time limit
+    cannot be (its worker would have killed it). The API and the admin say so at once; a
+    delivery coming back later finds it failed and runs nothing."""
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(job)
+    before = snapshot()
+    url = f"/api/v1/hr/upsert-jobs/{job.pk}/"
+    time_machine.shift(LAPSED_AFTER - dt.timedelta(seconds=1))
+    assert api("admin").get(url).json()["status"] == "running"
+    time_machine.shift(dt.timedelta(seconds=2))
+    read = api("admin").get(url).json()
+    assert (read["status"], read["detail"]) == ("failed", INTERRUPTED_DETAIL)
+    assert "nothing was written. Send it again." in read["detail"]
+    listed = api("admin").get("/api/v1/hr/upsert-jobs/").json()["results"][0]
+    assert (listed["status"], listed["detail"]) == ("failed", INTERRUPTED_DETAIL)
+    client = Client()
+    client.force_login(org.admin)
+    admin_list = client.get(reverse("admin:readiness_hrupsertjob_changelist")).content.decode()
+    assert '<td class="field-shown_status">Failed (nothing written)</td>' in admin_list
+    admin_page = client.get(reverse("admin:readiness_hrupsertjob_change", args=[job.pk]))
+    assert INTERRUPTED_DETAIL in html.unescape(admin_page.content.decode())
+
+    again = hr_upsert_job_run(job_id=job.pk)  # the task delivered again, later
+    assert (again.status, again.detail) == (HrUpsertJobStatus.FAILED, INTERRUPTED_DETAIL)
+    assert again.payload is None and again.finished_at == timezone.now()
+    assert snapshot() == before
+
+
+def test_a_job_within_the_time_limit_is_running_and_a_second_delivery_leaves_it(
     api, org, django_capture_on_commit_callbacks
 ):
-    """A worker killed mid-run leaves its job "running" with nothing written (one
-    transaction); past the lease, the task delivered again runs it; within it, not."""
-    import datetime as dt
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(job)
+    assert hr_upsert_job_run(job_id=job.pk).status == HrUpsertJobStatus.RUNNING
+    assert api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()["status"] == "running"
 
-    from django.utils import timezone
 
-    from readiness.hr.jobs import LEASE
-
+def test_queueing_a_job_marks_the_lapsed_ones_failed_and_drops_their_payload(
+    api, org, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+    lost = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(lost)
+    time_machine.shift(LAPSED_AFTER + dt.timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=False):
-        api("admin").post(UPSERT, payload(org), format="json", **ASYNC)
+        api("admin").post(UPSERT, payload(org, prefix="other"), format="json", **ASYNC)
+    lost.refresh_from_db()
+    assert (lost.status, lost.detail, lost.payload) == (
+        HrUpsertJobStatus.FAILED,
+        INTERRUPTED_DETAIL,
+        None,
+    )
+    assert HrUpsertJob.objects.exclude(pk=lost.pk).get().status == HrUpsertJobStatus.QUEUED
+
+
+def stopped(exception: BaseException, *, args: tuple = (), kwargs: dict | None = None) -> None:
+    """What the worker sends when a delivery of the task ends in failure."""
+    task_failure.send(
+        sender=run_hr_upsert_job,
+        task_id="task-id",
+        exception=exception,
+        args=args,
+        kwargs=kwargs or {},
+        traceback=None,
+        einfo=None,
+    )
+
+
+def test_the_hard_time_limit_marks_the_job_failed(api, org, django_capture_on_commit_callbacks):
+    """At the hard limit the worker kills its child and sends ``task_failure`` from its main
+    process (celery.worker.request.Request.on_timeout), then acknowledges the message: no
+    delivery comes back, the job says why it stopped."""
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(job)
+    stopped(TimeLimitExceeded(HR_JOB_TIME_LIMIT), args=(job.pk,))
+    read = api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()
+    assert (read["status"], read["detail"]) == ("failed", TIME_LIMIT_DETAIL)
+    assert read["finished_at"] and HrUpsertJob.objects.get().payload is None
+    # A lost child process (WorkerLostError: Request.on_failure sends the signal) is said as
+    # interrupted.
+    other = HrUpsertJob.objects.create(payload={}, status="running", started_at=timezone.now())
+    stopped(WorkerLostError("lost"), kwargs={"job_id": other.pk})
+    # Another task's failure is not the HR job's.
+    third = HrUpsertJob.objects.create(payload={}, status="running", started_at=timezone.now())
+    task_failure.send(sender=refresh_effectiveness, exception=RuntimeError(), args=(third.pk,))
+    third.refresh_from_db()
+    assert third.status == HrUpsertJobStatus.RUNNING
+    other.refresh_from_db()
+    assert (other.status, other.detail) == (HrUpsertJobStatus.FAILED, INTERRUPTED_DETAIL)
+
+
+def test_a_failure_after_the_job_finished_changes_nothing(
+    api, org, django_capture_on_commit_callbacks
+):
+    post_async(api("admin"), payload(org), django_capture_on_commit_callbacks, **ASYNC)
     job = HrUpsertJob.objects.get()
-    started = timezone.now() - LEASE + dt.timedelta(minutes=1)
-    HrUpsertJob.objects.filter(pk=job.pk).update(status="running", started_at=started)
-    assert hr_upsert_job_run(job_id=job.pk).status == HrUpsertJobStatus.RUNNING  # still leased
-    lapsed = timezone.now() - LEASE - dt.timedelta(minutes=1)
-    HrUpsertJob.objects.filter(pk=job.pk).update(started_at=lapsed)
-    assert hr_upsert_job_run(job_id=job.pk).status == HrUpsertJobStatus.SUCCEEDED
+    stopped(RuntimeError("late"), args=(job.pk,))
+    assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.SUCCEEDED
+
+
+def test_the_soft_time_limit_stops_the_upsert_and_says_so(
+    api, org, django_capture_on_commit_callbacks
+):
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    before = snapshot()
+    with mock.patch("readiness.hr.jobs.hr_upsert", side_effect=SoftTimeLimitExceeded()):
+        ran = hr_upsert_job_run(job_id=job.pk)
+    assert (ran.status, ran.detail, ran.payload) == (
+        HrUpsertJobStatus.FAILED,
+        TIME_LIMIT_DETAIL,
+        None,
+    )
+    assert snapshot() == before
+
+
+def test_a_job_interrupted_while_it_ran_keeps_nothing_it_wrote(
+    api, org, django_capture_on_commit_callbacks
+):
+    """Marked interrupted while its upsert ran (the time limit's handler, a reader's
+    correction, both on another connection): the outcome is not kept, and the upsert's writes
+    are undone with it, so "nothing was written" stays true. (Here the interruption is written
+    on the test's own connection: undone too, the job is left as its claim left it.)"""
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    before = snapshot()
+
+    def upsert_then_interrupted(**kwargs):  # noqa: ANN003, ANN202
+        result = hr_upsert(**kwargs)
+        assert hr_upsert_job_interrupt(job_id=job.pk)
+        return result
+
+    with mock.patch("readiness.hr.jobs.hr_upsert", side_effect=upsert_then_interrupted):
+        ran = hr_upsert_job_run(job_id=job.pk)
+    assert (ran.status, ran.summary) == (HrUpsertJobStatus.RUNNING, None)
+    assert snapshot() == before
 
 
 def test_a_service_token_with_the_right_queues_and_reads_jobs(

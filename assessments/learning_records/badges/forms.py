@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 
@@ -24,8 +26,17 @@ class BadgeUploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
     )
 
+    def __init__(self, *args: Any, measured: dict[str, int] | None = None, **kwargs: Any) -> None:  # noqa: ANN401
+        """``measured``: the sizes of the parts of a body too large to read
+        (``readiness.uploads.form_parts_measure``): refused with them, nothing read."""
+        super().__init__(*args, **kwargs)
+        self.measured = measured
+
     def clean(self) -> dict:
         cleaned = super().clean() or {}
+        if self.measured is not None:
+            self._refuse_measured(self.measured)
+            return cleaned
         upload, text = cleaned.get("file"), (cleaned.get("text") or "").strip()
         if upload is None and not text:
             self.add_error("file", "Choose a badge file, or paste its JSON or JWT.")
@@ -38,6 +49,20 @@ class BadgeUploadForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error(field, error)
         return cleaned
+
+    def _refuse_measured(self, sizes: dict[str, int]) -> None:
+        given = {field: sizes.get(field, 0) for field in ("file", "text")}
+        if all(given.values()):
+            self.add_error("file", "Give either a file or pasted text, not both.")
+            return
+        field = max(given, key=lambda name: given[name])
+        try:
+            badge_size_check(given[field])
+        except forms.ValidationError as error:
+            self.add_error(field, error)
+        else:  # something else made the body large: nothing to say of the badge's size
+            total = -(-sum(sizes.values()) // 1024)
+            self.add_error("file", f"The form sent is too large to read ({total} KB).")
 
     def data_bytes(self) -> bytes:
         upload = self.cleaned_data.get("file")

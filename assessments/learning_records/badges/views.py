@@ -3,6 +3,7 @@ see the badges waiting for a rule and create one (applied at once to every waiti
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +22,23 @@ from readiness.typed import AuthenticatedHttpRequest
 class MyBadgeUploadView(MyVerifiedLearningView):
     """ "Add an Open Badge": verified and recorded, or refused with the reason at the field."""
 
+    #: Room for the form around the badge (the CSRF token, the part headers, a file name).
+    FORM_ALLOWANCE = 64 * 1024
+
+    @classmethod
+    def form_body_bound(cls) -> int:
+        """A larger body holds a badge over the limit (or a file and a text): it is measured,
+        not read (``readiness.uploads.FormMeasureMiddleware``), and refused at its field with
+        its size — whatever the size, where Django would refuse a pasted text over its form
+        fields' limit with a bare 400."""
+        return settings.BADGE_UPLOAD_MAX_BYTES + cls.FORM_ALLOWANCE
+
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("assessments:my-verified-learning")
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        form = BadgeUploadForm(request.POST, request.FILES)
+        measured = getattr(request, "form_parts_measured", None)
+        form = BadgeUploadForm(request.POST, request.FILES, measured=measured)
         if form.is_valid():
             try:
                 upload = badge_upload(person=self.person, data=form.data_bytes())

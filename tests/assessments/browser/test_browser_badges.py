@@ -106,3 +106,26 @@ def test_employee_uploads_a_baked_badge_and_the_plan_item_completes(
     expect(item.get_by_test_id("verified")).to_have_text("Verified by Open Badge")
     expect(page.get_by_test_id("plan-progress")).to_have_attribute("aria-valuenow", "50")
     check_page(page, "plan")
+
+
+def test_a_paste_larger_than_djangos_form_limit_is_refused_at_its_field(
+    live_server, page: Page
+) -> None:
+    """3 MB pasted: past Django's 2.5 MB of form fields (the CSRF check reads them first),
+    the page answers with the field's own message, and nothing is recorded."""
+    PersonFactory(user=UserFactory(username="learner", email=EMAIL))
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/accounts/login/?next=/me/learning/")
+    page.get_by_label("Username").fill("learner")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Add an Open Badge").click()
+    page.get_by_label("…or paste its JSON or JWT").fill("x" * 3_000_000)
+    page.get_by_role("button", name="Verify and add this badge").click()
+    message = "This badge is too large: at most 2048 KB (this one is 2930 KB)."
+    expect(page.get_by_text(message)).to_be_visible()
+    field = page.get_by_label("…or paste its JSON or JWT")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    field.scroll_into_view_if_needed()
+    check_page(page, "paste-too-large", full_page=False)
+    expect(page.get_by_test_id("badges")).to_have_count(0)

@@ -6,6 +6,7 @@ import base64
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -80,3 +81,101 @@ def test_the_api_says_the_refusals_code(api_client, person) -> None:
     response = api_client.post(MINE, {"credential": "x" * 2000}, format="json")
     (error,) = response.json()["errors"]
     assert (error["pointer"], error["code"]) == ("#/credential", "too_large")
+
+
+# --- Past Django's limit of form fields (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB) ------------------
+# At the real limit (2 MB), with the CSRF check on as in a browser: the CSRF check reads
+# request.POST before the view, where Django used to answer a bare 400.
+
+
+@pytest.fixture
+def browser_client(client, settings):  # noqa: ANN001, ANN201
+    """The upload page as a browser posts to it: CSRF enforced, the token in the form."""
+    settings.BADGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    person = PersonFactory(user__email="learner@example.com")
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(person.user)
+    browser.get(reverse("assessments:my-verified-learning"))
+    browser.token = browser.cookies["csrftoken"].value
+    return browser
+
+
+@pytest.mark.parametrize("size", [2_700_000, 8_000_000, 40_000_000])
+def test_a_paste_past_djangos_form_limit_gets_the_fields_message(browser_client, size) -> None:
+    text = "é" * (size // 2)  # its size in bytes, as the field's check counts it
+    response = browser_client.post(
+        UPLOAD, {"csrfmiddlewaretoken": browser_client.token, "text": text}
+    )
+    assert response.status_code == 400
+    message = f"This badge is too large: at most 2048 KB (this one is {-(-len(text.encode()) // 1024)} KB)."
+    page = response.content.decode()
+    assert f'id="error_1_id_text"><strong>{message}</strong>' in page
+    assert 'name="text"' in page and not BadgeAward.objects.exists()
+
+
+def test_a_file_past_the_bound_is_measured_and_said_at_its_field(browser_client) -> None:
+    data = b"x" * 3_000_000
+    response = browser_client.post(
+        UPLOAD,
+        {
+            "csrfmiddlewaretoken": browser_client.token,
+            "file": SimpleUploadedFile("badge.png", data, "image/png"),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "This badge is too large: at most 2048 KB (this one is 2930 KB)." in page
+    assert 'id="error_1_id_file"' in page and not BadgeAward.objects.exists()
+
+
+def test_a_file_and_a_text_past_the_bound_are_one_too_many(browser_client) -> None:
+    response = browser_client.post(
+        UPLOAD,
+        {
+            "csrfmiddlewaretoken": browser_client.token,
+            "file": SimpleUploadedFile("badge.png", b"x" * 1_500_000, "image/png"),
+            "text": "y" * 1_500_000,
+        },
+    )
+    assert "Give either a file or pasted text, not both." in response.content.decode()
+
+
+def test_a_measured_body_still_needs_its_csrf_token(browser_client) -> None:
+    response = browser_client.post(
+        UPLOAD, {"csrfmiddlewaretoken": "x" * 64, "text": "é" * 1_500_000}
+    )
+    assert response.status_code == 403
+
+
+def test_the_api_takes_a_badge_at_the_limit_and_says_the_size_of_a_larger_one(settings) -> None:
+    """Base64 makes a badge at the 2 MB limit 2.7 MB of JSON: past Django's 2.5 MB, the API used
+    to answer it with a bare HTML 400 before the view."""
+    settings.BADGE_UPLOAD_MAX_BYTES = 2 * 1024 * 1024
+    person = PersonFactory()
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_authenticate(person.user)
+    at_limit = base64.b64encode(b"x" * settings.BADGE_UPLOAD_MAX_BYTES).decode()
+    refused = field_errors(api.post(MINE, {"file": at_limit}, format="json"))
+    assert list(refused) == ["file"] and "too large" not in str(refused)  # read, then verified
+    for body, field, kb in [
+        ({"credential": "x" * 9_000_000}, "credential", 8790),
+        ({"file": base64.b64encode(b"x" * 3_000_000).decode()}, "file", 2930),
+    ]:
+        response = api.post(MINE, body, format="json")
+        assert response["Content-Type"] == "application/problem+json"
+        assert field_errors(response) == {
+            field: [f"This badge is too large: at most 2048 KB (this one is {kb} KB)."]
+        }
+    assert not BadgeAward.objects.exists()
+
+
+def test_a_badge_with_its_form_fits_djangos_form_limit() -> None:
+    """Under its bound the page's body is parsed by Django: a pasted badge at the limit, with
+    its form, must be within Django's limit of form fields (the settings say so)."""
+    from django.conf import settings
+
+    from assessments.learning_records.badges.views import MyBadgeUploadView
+
+    bound = MyBadgeUploadView.form_body_bound()
+    assert bound == settings.BADGE_UPLOAD_MAX_BYTES + MyBadgeUploadView.FORM_ALLOWANCE
+    assert bound <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -48,9 +48,9 @@ def test_candidates_rank_full_closers_then_closeness_then_duration():
     exact_short = resource(60, (skill, 2))
     other_audience = resource(10, (skill, 2), audiences=[AudienceFactory()])
 
-    ranked = gap_candidates(
-        person=person, states=person_skill_states(person=person).values(), everyone_id=None
-    )[skill.pk]
+    ranked = gap_candidates(person=person, states=person_skill_states(person=person).values())[
+        skill.pk
+    ]
     assert [c.resource for c in ranked] == [exact_short, exact_long, overshoot]
     assert partial not in [c.resource for c in ranked]
     assert other_audience not in [c.resource for c in ranked]
@@ -61,9 +61,7 @@ def test_resource_for_the_persons_audience_fits():
     skill = SkillFactory()
     RoleRequirementFactory(role=person.role, skill=skill, target_level=1)
     mine = resource(10, (skill, 1), audiences=[person.role.audience])
-    ranked = gap_candidates(
-        person=person, states=person_skill_states(person=person).values(), everyone_id=None
-    )
+    ranked = gap_candidates(person=person, states=person_skill_states(person=person).values())
     assert [c.resource for c in ranked[skill.pk]] == [mine]
 
 
@@ -77,7 +75,7 @@ def test_plan_cover_prefers_one_resource_building_several_skills():
     only_b = resource(100, (b, 2))
     only_c = resource(30, (c, 3))
     states = person_skill_states(person=person).values()
-    candidates = gap_candidates(person=person, states=states, everyone_id=None)
+    candidates = gap_candidates(person=person, states=states)
     plan = plan_cover(candidates=candidates, gap_skill_ids=[a.pk, b.pk, c.pk])
     assert set(plan.resources) == {bundle, only_c}
     assert plan.minutes == 180 and plan.uncovered == []
@@ -103,11 +101,54 @@ def test_team_ranking_by_gap_closed_per_hour():
     slow = resource(240, (skill, 3))  # closes 4 in 4 hours = 1 per hour
     scope = Person.objects.filter(team=team)
     ranking = team_resource_ranking(
-        people=scope.select_related("role"), states=skill_states(people=scope), everyone_id=None
+        people=scope.select_related("role"), states=skill_states(people=scope)
     )
     assert [r.resource for r in ranking] == [quick, slow]
     assert ranking[0].gap_closed == 4 and ranking[0].members == {people[1].pk, people[2].pk}
     assert ranking[0].gap_closed_per_hour == 4.0
+
+
+def test_team_ranking_counts_each_member_only_where_a_resource_fits_them():
+    """The audience rule (``fits_sql``) per member of a team of several audiences, held to a
+    naive reading of it: a resource counts for a member when it names no audience, Everyone,
+    or the member's role's audience (none without a role)."""
+    from readiness.models import Audience
+
+    team = TeamFactory()
+    skill = SkillFactory()
+    everyone = Audience.objects.filter(is_everyone=True).first() or AudienceFactory(
+        slug="everyone", is_everyone=True
+    )
+    people = PersonFactory.create_batch(3, team=team)
+    for person in people:
+        RoleRequirementFactory(role=person.role, skill=skill, target_level=2)
+    roleless = PersonFactory(team=team, role=None)
+    AudienceRequirement.objects.create(audience=everyone, skill=skill, target_level=2)
+    first, second = people[0].role.audience, people[1].role.audience
+    resources = {
+        "none": resource(60, (skill, 2)),
+        "everyone": resource(60, (skill, 2), audiences=[everyone]),
+        "first": resource(60, (skill, 2), audiences=[first]),
+        "first and second": resource(60, (skill, 2), audiences=[first, second]),
+        "other": resource(60, (skill, 2), audiences=[AudienceFactory()]),
+    }
+    scope = Person.objects.filter(team=team)
+    ranking = team_resource_ranking(
+        people=scope.select_related("role"), states=skill_states(people=scope)
+    )
+
+    def fits(res, person):  # noqa: ANN001, ANN202
+        named = set(res.audiences.all())
+        audience = person.role.audience if person.role else None
+        return not named or everyone in named or audience in named
+
+    everybody = [*people, roleless]
+    expected = {res: {p.pk for p in everybody if fits(res, p)} for res in resources.values()}
+    assert {r.resource: r.members for r in ranking} == {
+        res: members for res, members in expected.items() if members
+    }
+    assert expected[resources["first and second"]] == {people[0].pk, people[1].pk}
+    assert resources["other"] not in {r.resource for r in ranking}
 
 
 @pytest.mark.parametrize("has_role", [True, False])

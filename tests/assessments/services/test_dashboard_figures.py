@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.apps import apps
+from django.db import transaction
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
@@ -165,6 +166,7 @@ def test_a_person_moved_queues_a_refresh_and_a_broker_down_fails_nothing(
             refresh_dashboard_figures, "apply_async", side_effect=ConnectionError
         ) as queued,
         django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),  # its own transaction, not the fixture's
     ):
         leadership_org.devs[0].team = leadership_org.sales
         leadership_org.devs[0].save()
@@ -173,6 +175,7 @@ def test_a_person_moved_queues_a_refresh_and_a_broker_down_fails_nothing(
     with (
         mock.patch.object(refresh_dashboard_figures, "apply_async") as again,
         django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
     ):
         leadership_org.devs[1].save()
     again.assert_called_once()

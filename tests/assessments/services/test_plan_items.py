@@ -79,10 +79,10 @@ def test_a_write_queues_the_effectiveness_refresh_and_an_unchanged_repeat_does_n
     cache.delete(QUEUED_KEY)
     with django_capture_on_commit_callbacks() as written:
         plan_items_add(people=people, resource=resource, due_date=DUE)
-    assert [c.keywords["task"] for c in written] == ["refresh_effectiveness"]
+    assert [c.task for c in written] == ["refresh_effectiveness"]
     with django_capture_on_commit_callbacks() as repeated:
         plan_items_add(people=people, resource=resource, due_date=DUE)
     assert repeated == []
     with django_capture_on_commit_callbacks() as moved:
         plan_items_add(people=people, resource=resource, due_date=DUE + dt.timedelta(days=1))
-    assert [c.keywords["task"] for c in moved] == ["refresh_effectiveness"]
+    assert [c.task for c in moved] == ["refresh_effectiveness"]

@@ -95,9 +95,9 @@ def test_the_plan_page_costs_the_same_queries_however_many_items_are_retired(
             retire(resource)
     client.force_login(org.person.user)
     # The plan page's 7 (session, user, person with the persona flags, plan items, the skills
-    # each resource builds, the person's skill states, cycle banner) + 3 once any item is
-    # retired: the Everyone audience, candidate links (with their kept effectiveness), their
-    # audiences.
-    with django_assert_num_queries(10):
+    # each resource builds, the person's skill states, cycle banner) + 1 once any item is
+    # retired: the candidate links that fit the person (with their kept effectiveness; the
+    # audience rule in their statement).
+    with django_assert_num_queries(8):
         body = client.get(URL).content.decode()
     assert body.count('data-testid="retired-upstream"') == skills

@@ -126,7 +126,7 @@ def test_gaps_queries_do_not_grow_with_the_team(make_team_org, client, django_as
         url = reverse("assessments:team-gaps", args=[org.team.pk])
         client.get(url)
         # session, user, persona flags, the team's access (was three), members, states, per-skill
-        # readiness, skills, Everyone audience, resource links, their audiences, who already
-        # has each resource (plan items); the cycle banner
-        with django_assert_num_queries(13):
+        # readiness, skills, the resource links that fit the members' audiences (the audience
+        # rule in their statement), who already has each resource (plan items); the cycle banner
+        with django_assert_num_queries(11):
             client.get(url)
