@@ -220,11 +220,8 @@ class MapRow:
     person: MapMember
     readiness: Readiness
     states: list[SkillState | None]  # one per column, in column order (None: never rated)
-    # Filled by ``presenters.teams``: what the pages show of each cell (``team_map_present``)
-    # and the editor's selects (``team_map_prepare_editor``).
+    # Filled by ``presenters.teams.team_map_present`` for the exports: each cell's looks.
     cells: list = field(default_factory=list)
-    editor_cells: list = field(default_factory=list)
-    version: str = ""  # editor: "skill:level:token" per rated cell, the row's stale-form check
 
     @property
     def percent(self) -> int | None:

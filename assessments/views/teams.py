@@ -31,8 +31,6 @@ from assessments.presenters.teams import (
     team_editor_grid,
     team_map_filters,
     team_map_grid,
-    team_map_prepare_editor,
-    team_map_present,
 )
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.team_access import team_access
@@ -224,7 +222,7 @@ class TeamDetailView(TeamAccessMixin, View):
 
         def context() -> dict:
             form, filters = _filters(request)
-            team_map = team_map_present(team_map_build(team=team, filters=filters))
+            team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)
             context["grid"] = team_map_grid(
                 team_map=team_map, sorting=context["sorting"], links_people=links_people
@@ -316,12 +314,9 @@ class TeamEditView(TeamAccessMixin, View):
         conflict_keys: list | None = None,
     ) -> HttpResponse:
         form, filters = _filters(request)
-        team_map = team_map_present(
-            team_map_build(team=team, filters=filters, exclude_user=request.user)
-        )
-        team_map_prepare_editor(team_map=team_map, values=values)
+        team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
         context = _map_context(request, team, team_map, form)
-        context["grid"] = team_editor_grid(team_map=team_map)
+        context["grid"], changed = team_editor_grid(team_map=team_map, values=values)
         if conflict_keys:
             # Undecided conflicts from the previous round: show them again as they are now.
             conflicts = [
@@ -332,7 +327,7 @@ class TeamEditView(TeamAccessMixin, View):
                 "errors": errors or [],
                 "conflicts": conflicts or [],
                 "conflict_field": ",".join(f"{c.key[0]}-{c.key[1]}" for c in conflicts or []),
-                "changed": sum(e.changed for row in team_map.rows for e in row.editor_cells),
+                "changed": changed,
             }
         )
         if conflicts:
