@@ -21,8 +21,9 @@ readers and without JavaScript).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -31,7 +32,7 @@ from django.utils.safestring import SafeString
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.teams import TeamMap, state_version
-from readiness.models import Level
+from readiness.models import Level, Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
 CELL_NOT_ASSESSED, CELL_OPTIONAL = "hm-na", "hm-opt"
@@ -50,6 +51,7 @@ FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
 EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
+CONTENT_TEMPLATE = "assessments/team_map_content.html"
 
 
 class MapCell(NamedTuple):
@@ -265,6 +267,31 @@ def team_map_grid(
         links_people=links_people,
         person_url=(prefix, suffix),
         cells_html=[_map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows],
+    )
+
+
+def team_map_content(*, context: dict[str, object]) -> SafeString:
+    """The map page's content (``team_map_content.html``) from the view's ``context`` (with its
+    ``grid``, ``filters``, ``can_edit``): drawn by Jinja2, which joins the grid's 460 KB into
+    the page once, where the Django template copied it at each block. The team pages' header
+    and the legend, Django templates shared with the other team pages, come rendered (they
+    need nothing of the request)."""
+    team = cast(Team, context["team"])
+    header = render_to_string(
+        "assessments/team_header.html", {**context, "heading": "Team skill map", "page": "map"}
+    )
+    urls = {
+        name: reverse(f"assessments:team-{name}", args=[team.pk])
+        for name in ("edit", "review", "export")
+    }
+    return _render(
+        CONTENT_TEMPLATE,
+        **{
+            **context,
+            "header": header,
+            "legend": render_to_string("assessments/team_legend.html", context),
+            "urls": urls,
+        },
     )
 
 

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views import View
 
 from assessments.forms.teams import (
@@ -29,6 +30,7 @@ from assessments.models import SkillRating
 from assessments.presenters.teams import (
     LEGEND,
     team_editor_grid,
+    team_map_content,
     team_map_filters,
     team_map_grid,
 )
@@ -46,7 +48,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import Viewer, kept_fragment
+from readiness.caching import Viewer, kept_value
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -220,24 +222,24 @@ class TeamDetailView(TeamAccessMixin, View):
             return self._figures_only(request, team)
         links_people = self.links_people
 
-        def context() -> dict:
+        def content() -> SafeString:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)
             context["grid"] = team_map_grid(
                 team_map=team_map, sorting=context["sorting"], links_people=links_people
             )
-            return {**context, "can_edit": self.can_edit, "links_people": links_people}
+            context.update(can_edit=self.can_edit, links_people=links_people)
+            return team_map_content(context=context)
 
-        content = kept_fragment(
+        # No form of the content posts back: kept as it is (no CSRF token to fill in).
+        html = kept_value(
             "team-map",
             viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
             parts=_map_params(request),
-            request=request,
-            template_name="assessments/team_detail_content.html",
-            context=context,
+            build=content,
         )
-        return render(request, "assessments/team_detail.html", {"team": team, "content": content})
+        return render(request, "assessments/team_detail.html", {"team": team, "content": html})
 
     def _figures_only(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         """Leadership outside their own teams: the team's figures, under the privacy floor,
