@@ -31,7 +31,7 @@ from django.utils.safestring import SafeString
 
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
-from assessments.selectors.teams import TeamMap, state_version
+from assessments.selectors.teams import TeamMap, moments_version
 from readiness.models import Level, Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -372,7 +372,7 @@ def team_editor_grid(
     spelled-out loop, as ``_map_row_html`` (not escaped for the same reasons)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
     shapes, never_shapes, number = _EDITOR_SHAPES.get, _EDITOR_NEVER_RATED.get, _NUMBER
-    version_of, values = state_version, values or {}
+    version_of, values = moments_version, values or {}
     changed = 0
     cells_html: list[str] = []
     versions: list[str] = []
@@ -414,14 +414,16 @@ def team_editor_grid(
                 chosen = manager_level
             key = (target, level, gap, awaiting, calibration, interest, chosen, manager_level)
             start, flags, end = shapes(key) or _editor_shape(key)
+            self_ts = None if self_at is None else self_at.timestamp()
+            manager_ts = None if manager_at is None else manager_at.timestamp()
             append(
                 f"{start}{number[self_level]}|"
-                f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
-                f"{int(manager_at.timestamp()) if manager_at else ''}{flags}"
+                f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"
+                f"{'' if manager_ts is None else int(manager_ts)}{flags}"
                 f"{'' if certification is None else _certified(state)}"
                 f'"{select}{skill_id}{label}{skill_id}{end}'
             )
-            version = version_of(state)
+            version = version_of(self_ts, manager_ts)
             if version:
                 tokens.append(f"{skill_id}:{number[manager_level]}:{version}")
         cells_html.append("".join(parts))

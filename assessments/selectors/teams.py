@@ -148,12 +148,22 @@ def state_version(state: SkillState | None) -> str:
     """
     if state is None:
         return ""
-    latest, manager_at = state.self_at, state.manager_at
+    self_at, manager_at = state.self_at, state.manager_at
+    return moments_version(
+        None if self_at is None else self_at.timestamp(),
+        None if manager_at is None else manager_at.timestamp(),
+    )
+
+
+def moments_version(self_at: float | None, manager_at: float | None) -> str:
+    """``state_version`` of a cell whose latest self and manager ratings are of these moments
+    (Unix seconds; None: none): for the grid editor, which has them at hand for every cell."""
+    latest = self_at
     if latest is None or (manager_at is not None and manager_at > latest):
         latest = manager_at
     if latest is None:
         return ""
-    return format(int(latest.timestamp() * 1_000_000), "x")
+    return format(int(latest * 1_000_000), "x")
 
 
 # --- The grid --------------------------------------------------------------------------------
