@@ -294,29 +294,16 @@ def _states(
     chunk_size: int = 5000,
     ordered: bool = True,
 ) -> Iterator[SkillState]:
-    where = " WHERE target IS NOT NULL" if required_only else ""
-    order = " ORDER BY person_id, skill_id" if ordered else ""
     columns = _STATE_COLUMNS_TEXT if server_side else _STATE_COLUMNS
-    statement = _with_people(
-        people,
-        f"SELECT {columns} FROM states{where}{order}",  # nosec B608 # module-constant SQL fragments; values as parameters
-    )
+    statement = _with_people(people, _states_select(columns, required_only, ordered))
     new, parse, utc, state = tuple.__new__, dt.datetime.fromisoformat, dt.UTC, SkillState
-    if not server_side and connection.vendor == "postgresql":
-        # A person's or a team's states, at every visit of their pages: a cursor that prepares
-        # the statement on the connection once it repeats (its planning cost more than its
-        # run), reading every value as the state holds it (``_STATE_COLUMNS``), so that each
-        # row becomes a state as it is (``tuple.__new__``, what ``SkillState._make`` does).
-        with prepared_cursor(binary=True) as cursor:
-            cursor.execute(*statement.execute_args())
-            yield from map(partial(new, state), cursor.fetchall())
-        return
-    # Otherwise ``chunked_cursor``: a server-side cursor on PostgreSQL (unless
+    # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless
     # DISABLE_SERVER_SIDE_CURSORS), so that not even the driver holds every row; a plain
-    # cursor on SQLite. Timestamps arrive as ISO text (``_STATE_COLUMNS_TEXT``; SQLite's naive
-    # UTC), parsed inline: a function call per value costs more than the parse. Each state is
-    # built by ``tuple.__new__``, not through the named tuple's generated ``__new__``, and its
-    # flags by comparison rather than ``bool()``: a third less time a row.
+    # cursor on SQLite (and ``skill_states``' there). Timestamps arrive as ISO text
+    # (``_STATE_COLUMNS_TEXT``; SQLite's naive UTC), parsed inline: a function call per value
+    # costs more than the parse. Each state is built by ``tuple.__new__``, not through the
+    # named tuple's generated ``__new__``, and its flags by comparison rather than ``bool()``:
+    # a third less time a row.
     with connection.chunked_cursor() if server_side else prepared_cursor() as cursor:
         cursor.execute(*statement.execute_args())
         while rows := cursor.fetchmany(chunk_size):
@@ -373,6 +360,26 @@ def _states(
                 )
 
 
+def _states_prepared(
+    people: QuerySet[Person], *, required_only: bool, ordered: bool
+) -> list[SkillState]:
+    """``_states`` of a person or a team, at every visit of their pages, on PostgreSQL: through
+    a cursor that prepares the statement on the connection once it repeats (its planning cost
+    more than its run), reading every value as the state holds it (``_STATE_COLUMNS``), so
+    that each row becomes a state as it is (``tuple.__new__``, what ``SkillState._make``
+    does; in C, by ``map``)."""
+    statement = _with_people(people, _states_select(_STATE_COLUMNS, required_only, ordered))
+    with prepared_cursor(binary=True) as cursor:
+        cursor.execute(*statement.execute_args())
+        return list(map(partial(tuple.__new__, SkillState), cursor.fetchall()))
+
+
+def _states_select(columns: str, required_only: bool, ordered: bool) -> str:
+    where = " WHERE target IS NOT NULL" if required_only else ""
+    order = " ORDER BY person_id, skill_id" if ordered else ""
+    return f"SELECT {columns} FROM states{where}{order}"  # nosec B608 # module-constant SQL fragments; values as parameters
+
+
 def skill_states(
     *, people: QuerySet[Person], required_only: bool = False, ordered: bool = True
 ) -> list[SkillState]:
@@ -380,6 +387,8 @@ def skill_states(
     ``people``, ordered by person then skill (in no order with ``ordered=False``: for a caller
     that keys them, the database's sort saved), in one query. Over a whole organization prefer
     ``skill_states_iter``: 10,000 people's 400,000 states take ~300 MB as a list."""
+    if connection.vendor == "postgresql":
+        return _states_prepared(people, required_only=required_only, ordered=ordered)
     return list(_states(people, required_only=required_only, server_side=False, ordered=ordered))
 
 

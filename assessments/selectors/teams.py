@@ -246,7 +246,11 @@ class TeamMap:
     rows: list[MapRow]
     team_readiness: Readiness
     pending_reviews: int
-    states: dict[tuple[int, int], SkillState] = field(default_factory=dict)
+    #: Every state of the members, by person then skill (the columns' and the others).
+    states: dict[int, dict[int, SkillState]] = field(default_factory=dict)
+
+    def state_of(self, person_id: int, skill_id: int) -> SkillState | None:
+        return self.states.get(person_id, {}).get(skill_id)
 
     @property
     def categories(self) -> list[tuple[MapCategory, int]]:
@@ -265,7 +269,7 @@ class TeamMap:
         return len(self.rows) * len(self.columns)
 
 
-def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]):  # noqa: ANN202
+def _row_sort_key(filters: MapFilters, states: dict[int, dict[int, SkillState]]):  # noqa: ANN202
     skill_id = filters.sort_skill_id
 
     def name(row: MapRow) -> tuple:
@@ -274,7 +278,7 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
     if skill_id is not None:
 
         def by_skill(row: MapRow) -> tuple:
-            state = states.get((row.person.pk, skill_id))
+            state = states.get(row.person.pk, {}).get(skill_id)
             gap = state.gap if state and state.target is not None else -1
             level = state.level if state and state.level is not None else -1
             return (gap, -level, *name(row))
@@ -329,35 +333,36 @@ def team_map_build(
     filters = filters or MapFilters()
     people, members = _map_members(team, audience_id=filters.audience_id, exclude_user=exclude_user)
     scope = Person.objects.filter(pk__in=members.values("pk"))
-    # One run of the states statement: the totals are summed from the same states.
-    # Keyed at once: the database need not sort them.
-    states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope, ordered=False)}
-    per_person, per_skill, overall = readiness_of_states(states.values())
-
-    skills = _map_skills(filters, relevant={skill_id for _, skill_id in states})
-
+    # One run of the states statement: the totals are summed from the same states. In no
+    # order (the database need not sort them): grouped here by person, each row's cells then
+    # read in column order by ``map`` (2,000 look-ups by a (person, skill) key cost ~0.5 ms).
+    found = skill_states(people=scope, ordered=False)
+    per_person, per_skill, overall = readiness_of_states(found)
+    states: dict[int, dict[int, SkillState]] = defaultdict(dict)
     interested: dict[int, int] = defaultdict(int)
     pending = 0
-    for state in states.values():
+    for state in found:
+        states[state.person_id][state.skill_id] = state
         if state.interest:
             interested[state.skill_id] += 1
         pending += state.awaiting_review
+
+    relevant: set[int] = set().union(*states.values())
+    skills = _map_skills(filters, relevant=relevant)
     columns = [
         MapColumn(skill, per_skill.get(skill.pk, EMPTY_READINESS), interested[skill.pk])
         for skill in skills
     ]
     skill_ids = [skill.pk for skill in skills]
-    state_of = states.get
-    rows = []
-    for person in people:
-        pk = person.pk
-        rows.append(
-            MapRow(
-                person=person,
-                readiness=per_person.get(pk, EMPTY_READINESS),
-                states=[state_of((pk, skill_id)) for skill_id in skill_ids],
-            )
+    never_rated: dict[int, SkillState] = {}
+    rows = [
+        MapRow(
+            person=person,
+            readiness=per_person.get(person.pk, EMPTY_READINESS),
+            states=list(map(states.get(person.pk, never_rated).get, skill_ids)),
         )
+        for person in people
+    ]
     rows.sort(key=_row_sort_key(filters, states), reverse=filters.descending)
     return TeamMap(
         team=team,
@@ -366,7 +371,7 @@ def team_map_build(
         rows=rows,
         team_readiness=overall,
         pending_reviews=pending,
-        states=states,
+        states=dict(states),
     )
 
 

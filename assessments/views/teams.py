@@ -371,6 +371,6 @@ def _rated_by(rating: SkillRating | None) -> str:
 
 
 def _conflict_now(team_map: TeamMap, key: tuple[int, int], level: int | None) -> CellConflict:
-    state = team_map.states.get(key)
+    state = team_map.state_of(*key)
     edit = CellEdit(key[0], key[1], level if level is not None else -1)
     return CellConflict(edit, state, None)
