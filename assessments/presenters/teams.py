@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from typing import NamedTuple, cast
 
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
 from assessments.presenters import jinja2_fragment
@@ -52,6 +54,7 @@ MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
 EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
 CONTENT_TEMPLATE = "assessments/team_map_content.html"
+EDIT_CONTENT_TEMPLATE = "assessments/team_edit_content.html"
 
 
 class MapCell(NamedTuple):
@@ -291,6 +294,30 @@ def team_map_content(*, context: dict[str, object]) -> SafeString:
             "header": header,
             "legend": render_to_string("assessments/team_legend.html", context),
             "urls": urls,
+        },
+    )
+
+
+def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> SafeString:
+    """The grid editor's content (``team_edit_content.html``) from the view's ``context``
+    (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
+    (``team_map_content``). The header, the legend and the conflicts are the Django templates
+    they were; the errors are escaped as Django escapes (its quotes differ from Jinja2's)."""
+    team = cast(Team, context["team"])
+    header_context = {**context, "heading": "Fill in the team skill map", "page": "edit"}
+    return _render(
+        EDIT_CONTENT_TEMPLATE,
+        **{
+            **context,
+            "header": render_to_string(
+                "assessments/team_header.html", {**header_context, "can_edit": True}
+            ),
+            "legend": render_to_string("assessments/team_legend.html", context),
+            "conflicts": render_to_string("assessments/team_edit_conflicts.html", context),
+            "errors": [conditional_escape(error) for error in context["errors"]],  # type: ignore[attr-defined]
+            "action": request.get_full_path(),
+            "csrf_input": csrf_input(request),
+            "map_url": reverse("assessments:team-detail", args=[team.pk]),
         },
     )
 

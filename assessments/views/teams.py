@@ -29,6 +29,7 @@ from assessments.forms.teams import (
 from assessments.models import SkillRating
 from assessments.presenters.teams import (
     LEGEND,
+    team_edit_content,
     team_editor_grid,
     team_map_content,
     team_map_filters,
@@ -344,7 +345,8 @@ class TeamEditView(TeamAccessMixin, View):
                 }
                 for c in conflicts
             ]
-        return render(request, "assessments/team_edit.html", context)
+        content = team_edit_content(context=context, request=request)
+        return render(request, "assessments/team_edit.html", {"team": team, "content": content})
 
 
 def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
