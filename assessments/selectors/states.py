@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from assessments.selectors.latest import latest_ratings_sql
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
-from readiness.sql import Fragment, param, prepared_cursor
+from readiness.sql import Fragment, any_of, param, prepared_cursor
 
 
 def effective_level_sql(
@@ -233,14 +233,22 @@ _STATE_COLUMNS_TEXT = (
 )
 
 
-def _with_people(people: QuerySet[Person], tail: Fragment | str) -> Fragment:
-    """``STATES_SQL`` over ``people``, then ``tail`` (the CTEs and the SELECT reading it)."""
+#: People given by their ids (``_with_people``): one statement's text for any of them.
+_PEOPLE_BY_ID = "SELECT id FROM readiness_person WHERE "
+
+
+def _with_people(people: QuerySet[Person] | Sequence[int], tail: Fragment | str) -> Fragment:
+    """``STATES_SQL`` over ``people`` (a query, or the ids of people already read), then
+    ``tail`` (the CTEs and the SELECT reading it)."""
     # The people CTE is referenced several times but declared once: one parameter set.
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    return (
-        STATES_SQL.fill(people=people_sql(people), latest=latest_ratings_sql(), as_of=param(now))
-        + tail
-    )
+    if isinstance(people, QuerySet):
+        scope = people_sql(people)
+    else:
+        # The ids as one array on PostgreSQL (``any_of``): the same prepared statement for
+        # every team and filter, where each query of them had its own text.
+        scope = _PEOPLE_BY_ID + any_of("id", list(people))
+    return STATES_SQL.fill(people=scope, latest=latest_ratings_sql(), as_of=param(now)) + tail
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -287,7 +295,7 @@ class SkillState(NamedTuple):
 
 
 def _states(
-    people: QuerySet[Person],
+    people: QuerySet[Person] | Sequence[int],
     *,
     required_only: bool,
     server_side: bool,
@@ -361,7 +369,7 @@ def _states(
 
 
 def _states_prepared(
-    people: QuerySet[Person], *, required_only: bool, ordered: bool
+    people: QuerySet[Person] | Sequence[int], *, required_only: bool, ordered: bool
 ) -> list[SkillState]:
     """``_states`` of a person or a team, at every visit of their pages, on PostgreSQL: through
     a cursor that prepares the statement on the connection once it repeats (its planning cost
@@ -381,10 +389,13 @@ def _states_select(columns: str, required_only: bool, ordered: bool) -> str:
 
 
 def skill_states(
-    *, people: QuerySet[Person], required_only: bool = False, ordered: bool = True
+    *,
+    people: QuerySet[Person] | Sequence[int],
+    required_only: bool = False,
+    ordered: bool = True,
 ) -> list[SkillState]:
     """Every required (and, unless ``required_only``, every rated) (person, skill) of
-    ``people``, ordered by person then skill (in no order with ``ordered=False``: for a caller
+    ``people`` (a query, or their ids), ordered by person then skill (in no order with ``ordered=False``: for a caller
     that keys them, the database's sort saved), in one query. Over a whole organization prefer
     ``skill_states_iter``: 10,000 people's 400,000 states take ~300 MB as a list."""
     if connection.vendor == "postgresql":
