@@ -1,18 +1,21 @@
 """What the team skill map shows: each cell's colour class, text, marker, status in words and
-detail, the legend, and the map's and the grid editor's grids drawn by Jinja2.
+detail, the legend, and the map's and the grid editor's content and grids drawn by Jinja2.
 
-``selectors.teams.team_map_build`` reads the states; ``team_map_present`` turns them into
-cells (no query). The map page, the editor and both exports show the cells made here.
+``selectors.teams.team_map_build`` reads the states; the pages draw their cells straight from
+them (no query); ``team_map_present`` gives the exports each cell's looks, the same.
 
-Why the grids are Jinja2 fragments (``templates/jinja2/assessments/team_*_grid.html``) of cells
-prepared here as named tuples: a 50-person map has 2,000 cells, and at that size the cell loop
-is the page. Measured on the bench's 50 × 40 map, the same 2,000-cell loop took 56.6 ms of CPU
-in a Django template, 6.9 ms in Jinja2 autoescaped and 1.2 ms with the cell loop unescaped
-(every value in it is an integer or a word of this module's fixed vocabulary, except a
-certification's name, escaped by ``_certified``; names are drawn outside it, escaped). The
-cells themselves are now joined here, a row at a time, from each cell shape's HTML drawn once
-(``_map_cells_html``, ``_editor_cells_html``): measured side by side on the bench's map, the
-map's grid 2.9 → 2.3 ms and the editor's 5.0 → 3.7 ms, the same bytes. A cell's detail (its self
+Why the grids are Jinja2 (``templates/jinja2/assessments/team_*``): a 50-person map has 2,000
+cells, and at that size the cell loop is the page. Measured on the bench's 50 × 40 map, the
+same 2,000-cell loop took 56.6 ms of CPU in a Django template, 6.9 ms in Jinja2 autoescaped and
+1.2 ms with the cell loop unescaped (every value in it is an integer or a word of this module's
+fixed vocabulary, except a certification's name, escaped by ``_certified``; names are drawn
+outside it, escaped). The cells are joined here, a row at a time, in one spelled-out loop
+straight from the row's states, each cell's shape drawn once for good (``_map_row_html``,
+``team_editor_grid``): the cells as tuples first, then drawn, took half as long again (map
+grid 4.35 -> 3.25 ms, editor 6.7 -> 4.7 ms of CPU). The grid is included in the page's content
+(``team_map_content``, ``team_edit_content``), also Jinja2: the map is 460 KB and the editor
+690 KB of text, and every copy of it counts (the grid rendered apart, made safe, then passed
+through the Django content template's blocks was copied six times). A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
 carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
@@ -50,8 +53,6 @@ AWAITING_MARK, CALIBRATION_MARK = "*", "!"
 #: The flags a cell's detail carries (``data-d``'s last field), read by ``team_map.js``.
 FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 
-MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
-EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
 CONTENT_TEMPLATE = "assessments/team_map_content.html"
 EDIT_CONTENT_TEMPLATE = "assessments/team_edit_content.html"
@@ -259,26 +260,29 @@ def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]
 
 def team_map_grid(
     *, team_map: TeamMap, sorting: dict[str, dict[str, str]], links_people: bool
-) -> SafeString:
-    """The map's table: headers (with their sort links), one row a member, the totals."""
-    prefix, suffix = _person_url()
+) -> dict[str, object]:
+    """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
+    member, the totals) is drawn from, inside the map's content (``team_map_content``)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
-    return _render(
-        MAP_GRID_TEMPLATE,
+    return {
         **_grid_context(team_map),
-        sorting=sorting,
-        links_people=links_people,
-        person_url=(prefix, suffix),
-        cells_html=[_map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows],
-    )
+        "sorting": sorting,
+        "links_people": links_people,
+        "person_url": _person_url(),
+        "cells_html": [
+            _map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows
+        ],
+    }
 
 
 def team_map_content(*, context: dict[str, object]) -> SafeString:
-    """The map page's content (``team_map_content.html``) from the view's ``context`` (with its
-    ``grid``, ``filters``, ``can_edit``): drawn by Jinja2, which joins the grid's 460 KB into
-    the page once, where the Django template copied it at each block. The team pages' header
-    and the legend, Django templates shared with the other team pages, come rendered (they
-    need nothing of the request)."""
+    """The map page's content (``team_map_content.html``) from the view's ``context`` (with
+    ``grid``, what ``team_map_grid`` gives; ``filters``, ``can_edit``): drawn by Jinja2, the
+    grid included in the same rendering, so that its 460 KB are joined into the page once,
+    where a fragment rendered apart was copied again (its own string, then safe, then in the
+    page), and the Django template copied it at each block. The team pages' header and the
+    legend, Django templates shared with the other team pages, come rendered (they need
+    nothing of the request)."""
     team = cast(Team, context["team"])
     header = render_to_string(
         "assessments/team_header.html", {**context, "heading": "Team skill map", "page": "map"}
@@ -291,6 +295,7 @@ def team_map_content(*, context: dict[str, object]) -> SafeString:
         CONTENT_TEMPLATE,
         **{
             **context,
+            **cast(dict, context["grid"]),
             "header": header,
             "legend": render_to_string("assessments/team_legend.html", context),
             "urls": urls,
@@ -309,6 +314,7 @@ def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> Sa
         EDIT_CONTENT_TEMPLATE,
         **{
             **context,
+            **cast(dict, context["grid"]),
             "header": render_to_string(
                 "assessments/team_header.html", {**header_context, "can_edit": True}
             ),
@@ -386,15 +392,17 @@ def _editor_never_rated(chosen: int | None) -> tuple[str, str]:
 
 
 class EditorGrid(NamedTuple):
-    html: SafeString
+    #: What the editor's table (``team_editor_grid.html``) is drawn from, inside the editor's
+    #: content (``team_edit_content``), as the map's (``team_map_grid``).
+    context: dict[str, object]
     changed: int  # cells whose select holds another level than the manager's latest
 
 
 def team_editor_grid(
     *, team_map: TeamMap, values: dict[tuple[int, int], int] | None = None
 ) -> EditorGrid:
-    """The editor's table: headers, one row a member with its stale-form token, a select a
-    cell pre-filled with the current manager rating (or ``values``, the manager's own unsaved
+    """What the editor's table shows: headers, one row a member with its stale-form token, a
+    select a cell pre-filled with the current manager rating (or ``values``, the manager's own unsaved
     choices after a conflict); and how many cells hold a change. Each row's cells in one
     spelled-out loop, as ``_map_row_html`` (not escaped for the same reasons)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
@@ -455,7 +463,6 @@ def team_editor_grid(
                 tokens.append(f"{skill_id}:{number[manager_level]}:{version}")
         cells_html.append("".join(parts))
         versions.append(",".join(tokens))
-    html = _render(
-        EDITOR_GRID_TEMPLATE, **_grid_context(team_map), cells_html=cells_html, versions=versions
+    return EditorGrid(
+        {**_grid_context(team_map), "cells_html": cells_html, "versions": versions}, changed
     )
-    return EditorGrid(html, changed)
