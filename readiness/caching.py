@@ -209,4 +209,8 @@ def csrf_filled(html: str, token: str) -> str:
 
 
 def _placeholders(html: str) -> str:
+    # Most kept pages have no form posting back: a search for the field's name is ~8x faster
+    # than the expression's over a team map's 460 KB (0.29 ms).
+    if "csrfmiddlewaretoken" not in html:
+        return html
     return CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", html)

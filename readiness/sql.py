@@ -192,7 +192,7 @@ def _converters_of(model: type[Model], ops: Any) -> tuple[list[str], list[tuple]
 
 
 @contextmanager
-def prepared_cursor() -> Iterator[CursorWrapper]:
+def prepared_cursor(*, binary: bool = False) -> Iterator[CursorWrapper]:
     """A cursor for the few statements a built page runs at every visit, whose text is the
     same whatever their values (all of them parameters: ``any_of`` rather than an ``IN`` list of
     as many placeholders as values). On PostgreSQL it binds the values on the server, and
@@ -202,6 +202,11 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
     that costs no more than planning for the values). /me/'s states statement spent 2 of its
     2.5 ms planning. A text that does not repeat is never prepared, only counted (psycopg
     keeps the 100 most recent texts, and prepares at most 100).
+
+    With ``binary``, PostgreSQL sends the rows in its binary format, which psycopg reads in C:
+    a timestamp arrives as an aware datetime (in the session's time zone) for ~0.1 µs, where
+    Django's text loader takes ~8 µs; a caller must then also accept the text or the datetime
+    the other cursors give (SQLite: text).
 
     Through Django's cursor wrapper, so the query counts and ``execute_wrapper`` see it.
     Elsewhere (SQLite), or with preparing turned off, Django's ordinary cursor (which binds
@@ -222,6 +227,10 @@ def prepared_cursor() -> Iterator[CursorWrapper]:
         return
     with db.wrap_database_errors:
         inner: Any = _logged_cursor_class()(raw)  # a DB-API cursor, as Django's wrappers take
+    if binary:
+        from psycopg.pq import Format
+
+        inner.format = Format.BINARY
     _same_time_zone(db, inner)
     db.validate_thread_sharing()
     wrapper = db.make_debug_cursor(inner) if db.queries_logged else db.make_cursor(inner)

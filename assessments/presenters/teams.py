@@ -1,18 +1,21 @@
 """What the team skill map shows: each cell's colour class, text, marker, status in words and
-detail, the legend, and the map's and the grid editor's grids drawn by Jinja2.
+detail, the legend, and the map's and the grid editor's content and grids drawn by Jinja2.
 
-``selectors.teams.team_map_build`` reads the states; ``team_map_present`` turns them into
-cells (no query). The map page, the editor and both exports show the cells made here.
+``selectors.teams.team_map_build`` reads the states; the pages draw their cells straight from
+them (no query); ``team_map_present`` gives the exports each cell's looks, the same.
 
-Why the grids are Jinja2 fragments (``templates/jinja2/assessments/team_*_grid.html``) of cells
-prepared here as named tuples: a 50-person map has 2,000 cells, and at that size the cell loop
-is the page. Measured on the bench's 50 × 40 map, the same 2,000-cell loop took 56.6 ms of CPU
-in a Django template, 6.9 ms in Jinja2 autoescaped and 1.2 ms with the cell loop unescaped
-(every value in it is an integer or a word of this module's fixed vocabulary, except a
-certification's name, escaped by ``_certified``; names are drawn outside it, escaped). The
-cells themselves are now joined here, a row at a time, from each cell shape's HTML drawn once
-(``_map_cells_html``, ``_editor_cells_html``): measured side by side on the bench's map, the
-map's grid 2.9 → 2.3 ms and the editor's 5.0 → 3.7 ms, the same bytes. A cell's detail (its self
+Why the grids are Jinja2 (``templates/jinja2/assessments/team_*``): a 50-person map has 2,000
+cells, and at that size the cell loop is the page. Measured on the bench's 50 × 40 map, the
+same 2,000-cell loop took 56.6 ms of CPU in a Django template, 6.9 ms in Jinja2 autoescaped and
+1.2 ms with the cell loop unescaped (every value in it is an integer or a word of this module's
+fixed vocabulary, except a certification's name, escaped by ``_certified``; names are drawn
+outside it, escaped). The cells are joined here, a row at a time, in one spelled-out loop
+straight from the row's states, each cell's shape drawn once for good (``_map_row_html``,
+``team_editor_grid``): the cells as tuples first, then drawn, took half as long again (map
+grid 4.35 -> 3.25 ms, editor 6.7 -> 4.7 ms of CPU). The grid is included in the page's content
+(``team_map_content``, ``team_edit_content``), also Jinja2: the map is 460 KB and the editor
+690 KB of text, and every copy of it counts (the grid rendered apart, made safe, then passed
+through the Django content template's blocks was copied six times). A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
 carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
@@ -21,17 +24,20 @@ readers and without JavaScript).
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
+from django.http import HttpRequest
+from django.template.backends.utils import csrf_input
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString
 
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
-from assessments.selectors.teams import TeamMap, state_version
-from readiness.models import Level
+from assessments.selectors.teams import TeamMap, moments_version
+from readiness.models import Level, Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
 CELL_NOT_ASSESSED, CELL_OPTIONAL = "hm-na", "hm-opt"
@@ -47,13 +53,14 @@ AWAITING_MARK, CALIBRATION_MARK = "*", "!"
 #: The flags a cell's detail carries (``data-d``'s last field), read by ``team_map.js``.
 FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 
-MAP_GRID_TEMPLATE = "assessments/team_map_grid.html"
-EDITOR_GRID_TEMPLATE = "assessments/team_editor_grid.html"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
+CONTENT_TEMPLATE = "assessments/team_map_content.html"
+EDIT_CONTENT_TEMPLATE = "assessments/team_edit_content.html"
 
 
 class MapCell(NamedTuple):
-    """One cell as the pages and the exports show it (a tuple: 2,000 of them a map)."""
+    """One cell as the exports show it (``team_map_present``); the pages draw their cells
+    straight from the states (``_map_row_html``, ``team_editor_grid``), with the same looks."""
 
     person_id: int
     skill_id: int
@@ -62,24 +69,10 @@ class MapCell(NamedTuple):
     text: str
     marker: str
     words: str
-    #: "level|target|self level|self moment|manager level|manager moment|flags" (moments as
-    #: Unix seconds, empty values for none; then "|certification|expiry" when the manager level
-    #: is a certification's): what the cell's tip says, written by the script.
-    detail: str
 
     @property
     def target(self) -> int | None:
         return self.state.target if self.state else None
-
-
-class EditorCell(NamedTuple):
-    """A cell of the grid editor: the map's cell, and its select."""
-
-    cell: MapCell
-    target: int | None
-    options: tuple[int | None, bool]  # (the level selected, whether "–" is offered)
-    changed: bool  # the select holds another level than the manager's latest
-    seen: str  # the manager's latest level the page was drawn with ("" for none)
 
 
 def _describe(target: int | None, level: int | None, gap: int) -> tuple[str, str, str, str]:
@@ -125,45 +118,15 @@ def _certified(state: SkillState) -> str:
 
 
 def _cells(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> list[MapCell]:
-    """One row's cells. Spelled out in one loop (no call per cell): it runs 2,000 times a
-    50-person map, and the calls were most of its time."""
-    number, looks_of, new, flags_of = _NUMBER, _LOOKS.get, tuple.__new__, _FLAGS
-    never = (*_NEVER_RATED, "")
+    """One row's cells, for the exports."""
+    never = (*_NEVER_RATED,)
     cells: list[MapCell] = []
-    append = cells.append
     for skill_id, state in zip(skill_ids, states, strict=True):
         if state is None:
-            append(new(MapCell, (pk, skill_id, None, *never)))
+            cells.append(MapCell(pk, skill_id, None, *never))
             continue
-        (
-            _,
-            _,
-            target,
-            level,
-            self_level,
-            self_at,
-            manager_level,
-            manager_at,
-            interest,
-            gap,
-            _,
-            _,
-            awaiting,
-            calibration,
-            certification,
-            _,
-        ) = state
-        key = (target, level, gap, awaiting, calibration)
-        looks = looks_of(key) or _looks_of(*key)
-        detail = (
-            f"{number[level]}|{number[target]}|{number[self_level]}|"
-            f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
-            f"{int(manager_at.timestamp()) if manager_at else ''}|"
-            f"{flags_of[awaiting, calibration, bool(interest)]}"
-        )
-        if certification is not None:
-            detail += _certified(state)
-        append(new(MapCell, (pk, skill_id, state, *looks, detail)))
+        key = (state.target, state.level, state.gap, state.awaiting_review, state.calibration_flag)
+        cells.append(MapCell(pk, skill_id, state, *(_LOOKS.get(key) or _looks_of(*key))))
     return cells
 
 
@@ -181,7 +144,7 @@ _FLAGS = {
 
 
 def team_map_present(team_map: TeamMap) -> TeamMap:
-    """Give every row of ``team_map`` its cells, in column order."""
+    """Give every row of ``team_map`` its cells, in column order (for the exports)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
     for row in team_map.rows:
         row.cells = _cells(row.person.pk, skill_ids, row.states)
@@ -212,50 +175,156 @@ def _grid_context(team_map: TeamMap) -> dict[str, object]:
     }
 
 
-#: A map cell's HTML around its own values (its ids, its detail), one pair a shape (class,
-#: text, marker, words), drawn once for good: a map has 2,000 cells of a few dozen shapes.
-_MAP_SHAPES: dict[tuple[str, str, str, str], tuple[str, str]] = {}
+#: The detail of a rated cell (``data-d``): "level|target|self level|self moment|manager
+#: level|manager moment|flags", moments as Unix seconds, empty values for none, then
+#: "|certification|expiry" when the manager level is a certification's; what the cell's tip
+#: says, written by ``team_map.js``. Its fixed parts depend on the cell's shape, (target, level,
+#: gap, awaiting review, calibration flag, interest), as its looks do: both drawn once a shape
+#: (``_map_shape``), the ratings put in a cell at a time by the grids' loops.
+_MAP_SHAPES: dict[tuple, tuple[str, str, str, str]] = {}
 
 
-def _map_shape(css: str, text: str, marker: str, words: str) -> tuple[str, str]:
-    shape = _MAP_SHAPES[css, text, marker, words] = (
+def _map_shape(key: tuple) -> tuple[str, str, str, str]:
+    """A rated map cell's HTML in four pieces: before its ids, between its ids and its
+    ratings (the detail's level and target), after its ratings (the detail's flags), and after
+    a certification's tail (the cell's closing quote, value, marker and tip)."""
+    target, level, gap, awaiting, calibration, interest = key
+    css, text, marker, words = _LOOKS.get(key[:5]) or _looks_of(*key[:5])
+    shape = _MAP_SHAPES[key] = (
         f'<td class="hm {css}" tabindex="0" data-cell="',
-        f'><span class="hm-v">{text}</span><span class="hm-m" aria-hidden="true">{marker}</span>'
-        f'<span class="hm-tip">{words}</span></td>',
+        f'" data-d="{_NUMBER[level]}|{_NUMBER[target]}|',
+        f"|{_FLAGS[awaiting, calibration, bool(interest)]}",
+        _map_cell_end(text, marker, words),
     )
     return shape
 
 
-def _map_cells_html(pk: int, cells: list[MapCell]) -> str:
-    """A map row's cells as HTML, printed as given by ``team_map_grid.html``: each cell its
-    shape (``_MAP_SHAPES``) around its ids and detail, in one spelled-out loop (as ``_cells``):
-    the template's loop spent ~3 µs a cell on its fifteen pieces. Not escaped: every value is
-    an integer or a word of this module's vocabulary, but the detail's certification name,
-    escaped by ``_certified``."""
-    shapes = _MAP_SHAPES.get
+def _map_cell_end(text: str, marker: str, words: str) -> str:
+    return (
+        f'"><span class="hm-v">{text}</span><span class="hm-m" aria-hidden="true">{marker}</span>'
+        f'<span class="hm-tip">{words}</span></td>'
+    )
+
+
+#: A never-rated map cell around its ids: no detail.
+_NEVER_RATED_HTML = (
+    f'<td class="hm {_NEVER_RATED[0]}" tabindex="0" data-cell="',
+    _map_cell_end(*_NEVER_RATED[1:]),
+)
+
+
+def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> str:
+    """A map row's cells as HTML, printed as given by ``team_map_grid.html``, straight from the
+    row's states: each cell its shape (``_MAP_SHAPES``) around its ids and ratings, in one
+    spelled-out loop (no call per cell: it runs 2,000 times a 50-person map; the cells as
+    ``MapCell`` tuples first, then drawn, took twice as long). Not escaped: every value is an
+    integer or a word of this module's vocabulary, but a certification's name, escaped by
+    ``_certified``."""
+    shapes, number = _MAP_SHAPES.get, _NUMBER
+    never_start, never_end = _NEVER_RATED_HTML
+    ids = f"{pk}-"
     parts: list[str] = []
     append = parts.append
-    for _, skill_id, _, css, text, marker, words, detail in cells:
-        start, end = shapes((css, text, marker, words)) or _map_shape(css, text, marker, words)
-        if detail:
-            append(f'{start}{pk}-{skill_id}" data-d="{detail}"{end}')
-        else:
-            append(f'{start}{pk}-{skill_id}"{end}')
+    for skill_id, state in zip(skill_ids, states, strict=True):
+        if state is None:
+            append(f"{never_start}{ids}{skill_id}{never_end}")
+            continue
+        (
+            _,
+            _,
+            target,
+            level,
+            self_level,
+            self_at,
+            manager_level,
+            manager_at,
+            interest,
+            gap,
+            _,
+            _,
+            awaiting,
+            calibration,
+            certification,
+            _,
+        ) = state
+        key = (target, level, gap, awaiting, calibration, interest)
+        start, middle, flags, end = shapes(key) or _map_shape(key)
+        append(
+            f"{start}{ids}{skill_id}{middle}{number[self_level]}|"
+            f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
+            f"{int(manager_at.timestamp()) if manager_at else ''}{flags}"
+            f"{'' if certification is None else _certified(state)}{end}"
+        )
     return "".join(parts)
 
 
 def team_map_grid(
     *, team_map: TeamMap, sorting: dict[str, dict[str, str]], links_people: bool
-) -> SafeString:
-    """The map's table: headers (with their sort links), one row a member, the totals."""
-    prefix, suffix = _person_url()
-    return _render(
-        MAP_GRID_TEMPLATE,
+) -> dict[str, object]:
+    """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
+    member, the totals) is drawn from, inside the map's content (``team_map_content``)."""
+    skill_ids = [column.skill.pk for column in team_map.columns]
+    return {
         **_grid_context(team_map),
-        sorting=sorting,
-        links_people=links_people,
-        person_url=(prefix, suffix),
-        cells_html=[_map_cells_html(row.person.pk, row.cells) for row in team_map.rows],
+        "sorting": sorting,
+        "links_people": links_people,
+        "person_url": _person_url(),
+        "cells_html": [
+            _map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows
+        ],
+    }
+
+
+def team_map_content(*, context: dict[str, object]) -> SafeString:
+    """The map page's content (``team_map_content.html``) from the view's ``context`` (with
+    ``grid``, what ``team_map_grid`` gives; ``filters``, ``can_edit``): drawn by Jinja2, the
+    grid included in the same rendering, so that its 460 KB are joined into the page once,
+    where a fragment rendered apart was copied again (its own string, then safe, then in the
+    page), and the Django template copied it at each block. The team pages' header and the
+    legend, Django templates shared with the other team pages, come rendered (they need
+    nothing of the request)."""
+    team = cast(Team, context["team"])
+    header = render_to_string(
+        "assessments/team_header.html", {**context, "heading": "Team skill map", "page": "map"}
+    )
+    urls = {
+        name: reverse(f"assessments:team-{name}", args=[team.pk])
+        for name in ("edit", "review", "export")
+    }
+    return _render(
+        CONTENT_TEMPLATE,
+        **{
+            **context,
+            **cast(dict, context["grid"]),
+            "header": header,
+            "legend": render_to_string("assessments/team_legend.html", context),
+            "urls": urls,
+        },
+    )
+
+
+def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> SafeString:
+    """The grid editor's content (``team_edit_content.html``) from the view's ``context``
+    (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
+    (``team_map_content``). The header, the legend and the conflicts are the Django templates
+    they were; the errors are escaped as Django escapes (its quotes differ from Jinja2's)."""
+    team = cast(Team, context["team"])
+    header_context = {**context, "heading": "Fill in the team skill map", "page": "edit"}
+    return _render(
+        EDIT_CONTENT_TEMPLATE,
+        **{
+            **context,
+            **cast(dict, context["grid"]),
+            "header": render_to_string(
+                "assessments/team_header.html", {**header_context, "can_edit": True}
+            ),
+            "legend": render_to_string("assessments/team_legend.html", context),
+            "conflicts": render_to_string("assessments/team_edit_conflicts.html", context),
+            "errors": [conditional_escape(error) for error in context["errors"]],  # type: ignore[attr-defined]
+            "action": request.get_full_path(),
+            "csrf_input": csrf_input(request),
+            "map_url": reverse("assessments:team-detail", args=[team.pk]),
+        },
     )
 
 
@@ -265,13 +334,7 @@ def team_map_filters(*, form: object, team_map: TeamMap, filtered: bool) -> Safe
     return _render(FILTERS_TEMPLATE, form=form, map=team_map, filtered=filtered)
 
 
-#: The select of a cell: (the level selected, whether "–" is offered), one tuple of each.
-_OPTION_KEYS = {
-    (selected, blank): (selected, blank)
-    for selected in (None, *Level.values)
-    for blank in (True, False)
-}
-#: The twelve option lists of a cell's select (the level selected, "–" offered or not).
+#: The option lists of a cell's select, by (the level selected, whether "–" is offered).
 _OPTIONS_HTML = {
     (selected, blank): (
         (f'<option value=""{" selected" if selected is None else ""}>–</option>' if blank else "")
@@ -280,90 +343,126 @@ _OPTIONS_HTML = {
             for level in Level.values
         )
     )
-    for selected, blank in _OPTION_KEYS
+    for selected in (None, *Level.values)
+    for blank in (True, False)
 }
-#: An editor cell's HTML around its own values (its ids, its detail), one pair a shape (class,
-#: changed, target, select's options, level seen, words), drawn once for good.
-_EDITOR_SHAPES: dict[tuple, tuple[str, str]] = {}
+#: An editor cell's HTML in pieces, one set a shape: the map's shape (``_MAP_SHAPES``) with
+#: the level chosen in the select and the manager's latest level (the one the page was drawn
+#: with); drawn once for good. Never-rated cells by the level chosen alone.
+_EDITOR_SHAPES: dict[tuple, tuple[str, str, str]] = {}
+_EDITOR_NEVER_RATED: dict[int | None, tuple[str, str]] = {}
 
 
-def _editor_shape(key: tuple) -> tuple[str, str]:
-    css, changed, target, options, seen, words = key
+def _editor_start(css: str, chosen: int | None, seen: int | None, target: int | None) -> str:
+    changed = " is-changed" if chosen != seen else ""
+    return f'<td class="hm {css}{changed}"' + (f' data-t="{target}"' if target else "")
+
+
+def _editor_end(chosen: int | None, seen: int | None, words: str) -> str:
+    options = _OPTIONS_HTML[chosen, seen is None]
+    return (
+        f'" aria-describedby="scale" data-seen="{_NUMBER[seen]}">{options}</select>'
+        f'<span class="hm-tip">{words}</span></td>'
+    )
+
+
+def _editor_shape(key: tuple) -> tuple[str, str, str]:
+    """A rated editor cell's HTML in three pieces: before its detail's ratings (the cell, its
+    detail's level and target), after them (the detail's flags, before a certification's
+    tail), and, after its select's name and label, the rest (its options and tip)."""
+    target, level, gap, awaiting, calibration, interest, chosen, seen = key
+    map_key = key[:6]
+    _, middle, flags, _ = _MAP_SHAPES.get(map_key) or _map_shape(map_key)
+    css, _, _, words = _LOOKS[key[:5]]
     shape = _EDITOR_SHAPES[key] = (
-        f'<td class="hm {css}{" is-changed" if changed else ""}"'
-        + (f' data-t="{target}"' if target else ""),
-        f' aria-describedby="scale" data-seen="{seen}">{_OPTIONS_HTML[options]}</select>'
-        f'<span class="hm-tip">{words}</span></td>',
+        _editor_start(css, chosen, seen, target) + middle.removeprefix('"'),
+        flags,
+        _editor_end(chosen, seen, words),
     )
     return shape
 
 
-def _editor_cells_html(pk: int, cells: list[EditorCell]) -> str:
-    """An editor row's cells as HTML, printed as given by ``team_editor_grid.html``: each
-    cell its shape (``_EDITOR_SHAPES``) around its ids and detail, in one loop (as
-    ``_map_cells_html``, and not escaped for the same reasons)."""
-    shapes = _EDITOR_SHAPES.get
-    parts: list[str] = []
-    append = parts.append
-    for (_, skill_id, _, css, _, _, words, detail), target, options, changed, seen in cells:
-        key = (css, changed, target, options, seen, words)
-        start, end = shapes(key) or _editor_shape(key)
-        data = f' data-d="{detail}"' if detail else ""
-        append(
-            f'{start}{data}><select name="c-{pk}-{skill_id}"'
-            f' aria-labelledby="p{pk} s{skill_id}"{end}'
-        )
-    return "".join(parts)
-
-
-def team_editor_grid(*, team_map: TeamMap) -> SafeString:
-    """The editor's table: headers, one row a member, a select a cell (after
-    ``team_map_prepare_editor``)."""
-    return _render(
-        EDITOR_GRID_TEMPLATE,
-        **_grid_context(team_map),
-        cells_html=[_editor_cells_html(row.person.pk, row.editor_cells) for row in team_map.rows],
+def _editor_never_rated(chosen: int | None) -> tuple[str, str]:
+    css, _, _, words = _NEVER_RATED
+    shape = _EDITOR_NEVER_RATED[chosen] = (
+        _editor_start(css, chosen, None, None),
+        _editor_end(chosen, None, words),
     )
+    return shape
 
 
-def team_map_prepare_editor(
+class EditorGrid(NamedTuple):
+    #: What the editor's table (``team_editor_grid.html``) is drawn from, inside the editor's
+    #: content (``team_edit_content``), as the map's (``team_map_grid``).
+    context: dict[str, object]
+    changed: int  # cells whose select holds another level than the manager's latest
+
+
+def team_editor_grid(
     *, team_map: TeamMap, values: dict[tuple[int, int], int] | None = None
-) -> TeamMap:
-    """Give every cell of ``team_map`` its select: pre-filled with the current manager rating
-    (or ``values``, the manager's own unsaved choices after a conflict), and every row its
-    stale-form token. One spelled-out loop a row, as ``_cells``: it runs once a cell."""
-    values = values or {}
-    number, options, new, version_of = _NUMBER, _OPTION_KEYS, tuple.__new__, state_version
+) -> EditorGrid:
+    """What the editor's table shows: headers, one row a member with its stale-form token, a
+    select a cell pre-filled with the current manager rating (or ``values``, the manager's own unsaved
+    choices after a conflict); and how many cells hold a change. Each row's cells in one
+    spelled-out loop, as ``_map_row_html`` (not escaped for the same reasons)."""
+    skill_ids = [column.skill.pk for column in team_map.columns]
+    shapes, never_shapes, number = _EDITOR_SHAPES.get, _EDITOR_NEVER_RATED.get, _NUMBER
+    version_of, values = moments_version, values or {}
+    changed = 0
+    cells_html: list[str] = []
+    versions: list[str] = []
     for row in team_map.rows:
-        tokens = []
-        editors: list[EditorCell] = []
-        append = editors.append
-        for cell in row.cells:
-            state = cell.state
+        pk = row.person.pk
+        select, label = f'><select name="c-{pk}-', f'" aria-labelledby="p{pk} s'
+        tokens: list[str] = []
+        parts: list[str] = []
+        append = parts.append
+        for skill_id, state in zip(skill_ids, row.states, strict=True):
             if state is None:
-                target = seen_level = None
+                chosen = values.get((pk, skill_id)) if values else None
+                changed += chosen is not None
+                start, end = never_shapes(chosen) or _editor_never_rated(chosen)
+                append(f"{start}{select}{skill_id}{label}{skill_id}{end}")
+                continue
+            (
+                _,
+                _,
+                target,
+                level,
+                self_level,
+                self_at,
+                manager_level,
+                manager_at,
+                interest,
+                gap,
+                _,
+                _,
+                awaiting,
+                calibration,
+                certification,
+                _,
+            ) = state
+            if values:
+                chosen = values.get((pk, skill_id), manager_level)
+                changed += chosen != manager_level
             else:
-                target, seen_level = state.target, state.manager_level
-            chosen = (
-                values.get((cell.person_id, cell.skill_id), seen_level) if values else seen_level
-            )
-            seen = number[seen_level]
+                chosen = manager_level
+            key = (target, level, gap, awaiting, calibration, interest, chosen, manager_level)
+            start, flags, end = shapes(key) or _editor_shape(key)
+            self_ts = None if self_at is None else self_at.timestamp()
+            manager_ts = None if manager_at is None else manager_at.timestamp()
             append(
-                new(
-                    EditorCell,
-                    (
-                        cell,
-                        target,
-                        options[chosen, seen_level is None],
-                        chosen != seen_level,
-                        seen,
-                    ),
-                )
+                f"{start}{number[self_level]}|"
+                f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"
+                f"{'' if manager_ts is None else int(manager_ts)}{flags}"
+                f"{'' if certification is None else _certified(state)}"
+                f'"{select}{skill_id}{label}{skill_id}{end}'
             )
-            if state is not None:
-                version = version_of(state)
-                if version:
-                    tokens.append(f"{cell.skill_id}:{seen}:{version}")
-        row.editor_cells = editors
-        row.version = ",".join(tokens)
-    return team_map
+            version = version_of(self_ts, manager_ts)
+            if version:
+                tokens.append(f"{skill_id}:{number[manager_level]}:{version}")
+        cells_html.append("".join(parts))
+        versions.append(",".join(tokens))
+    return EditorGrid(
+        {**_grid_context(team_map), "cells_html": cells_html, "versions": versions}, changed
+    )

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from assessments.selectors.states import SkillState, _run, _with_people
+from assessments.selectors.states import SkillState, _with_people
 from readiness.models import Person, Team
 from readiness.privacy_floor import parts_hidden
+from readiness.sql import fetch_prepared
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def people_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Readiness of each person in ``people`` (one query). People with no requirement get
     a Readiness with ``required == 0``."""
     statement = _with_people(people, _PER_PERSON_SQL + _PERSON_FIGURES)
-    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(statement)}
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in fetch_prepared(statement)}
 
 
 def person_readiness(*, person: Person) -> Readiness:
@@ -115,14 +116,15 @@ def group_readiness(*, people: QuerySet[Person], by: str = "all") -> dict[int | 
         people, _PER_PERSON_SQL + _GROUP_FIGURES.format(key=key, grouping=grouping)
     )
     return {
-        group_key: Readiness(*(int(v) for v in values)) for group_key, *values in _run(statement)
+        group_key: Readiness(*(int(v) for v in values))
+        for group_key, *values in fetch_prepared(statement)
     }
 
 
 def skill_readiness(*, people: QuerySet[Person]) -> dict[int, Readiness]:
     """Per skill: how many of ``people`` it is required of, how many are at target, the gap."""
     statement = _with_people(people, _SKILL_FIGURES)
-    return {key: Readiness(*(int(v) for v in values)) for key, *values in _run(statement)}
+    return {key: Readiness(*(int(v) for v in values)) for key, *values in fetch_prepared(statement)}
 
 
 def readiness_figures(
@@ -138,7 +140,7 @@ def readiness_figures(
         + f" UNION ALL SELECT 'all', q.* FROM ({_GROUP_FIGURES.format(key='0', grouping=_ALL)}) q",  # nosec B608 # module-constant SQL fragments; values as parameters
     )
     figures: dict[str, dict] = {"person": {}, "skill": {}, "all": {}}
-    for kind, key, *values in _run(statement):
+    for kind, key, *values in fetch_prepared(statement):
         figures[kind][key] = Readiness(*(int(v) for v in values))
     return figures["person"], figures["skill"], figures["all"].get(0, EMPTY_READINESS)
 

@@ -16,10 +16,10 @@ from assessments.models import AssessmentCycle, CycleStatus
 from assessments.selectors.aggregates import _PER_PERSON_SQL, Readiness
 from assessments.selectors.reassessment import assessed_sql, cadence_lapsed_sql
 from assessments.selectors.scope import cycle_scope
-from assessments.selectors.states import _run, _with_people
+from assessments.selectors.states import _with_people
 from readiness.models import Person
 from readiness.selectors import people_sql
-from readiness.sql import Fragment
+from readiness.sql import Fragment, fetch_prepared
 
 
 def readiness_add(*figures: Readiness) -> Readiness:
@@ -265,4 +265,4 @@ def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) ->
     that 10,000 people are never walked in Python. Queries: skills' cadences, open cycles past
     due (with their audiences and teams), then the statement itself."""
     today = today or timezone.localdate()
-    return cube_from_rows(_run(cube_statement(people=people, today=today)))
+    return cube_from_rows(fetch_prepared(cube_statement(people=people, today=today)))

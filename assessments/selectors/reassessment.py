@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from assessments.models import AssessmentCycle
 from assessments.selectors.scope import open_cycles_by_person
-from assessments.selectors.states import SkillState, _as_datetime, _run
+from assessments.selectors.states import SkillState, _as_datetime
 from readiness.models import Person
 from readiness.selectors import TARGETS_SQL, people_sql
-from readiness.sql import Fragment, join, param
+from readiness.sql import Fragment, fetch_prepared, join, param
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +232,7 @@ def people_reassessment(
         assessed=assessed_sql(required="required_self"),
     )
     groups: dict[int, list[CadenceGroup]] = {}
-    for person_id, interval_days, assessed_at, unassessed in _run(statement):
+    for person_id, interval_days, assessed_at, unassessed in fetch_prepared(statement):
         at = _due_timestamp(assessed_at) if assessed_at is not None else None
         groups.setdefault(person_id, []).append((int(interval_days), at, int(unassessed or 0)))
     cycles = open_cycles_by_person(people=people, today=today)

@@ -148,12 +148,22 @@ def state_version(state: SkillState | None) -> str:
     """
     if state is None:
         return ""
-    latest, manager_at = state.self_at, state.manager_at
+    self_at, manager_at = state.self_at, state.manager_at
+    return moments_version(
+        None if self_at is None else self_at.timestamp(),
+        None if manager_at is None else manager_at.timestamp(),
+    )
+
+
+def moments_version(self_at: float | None, manager_at: float | None) -> str:
+    """``state_version`` of a cell whose latest self and manager ratings are of these moments
+    (Unix seconds; None: none): for the grid editor, which has them at hand for every cell."""
+    latest = self_at
     if latest is None or (manager_at is not None and manager_at > latest):
         latest = manager_at
     if latest is None:
         return ""
-    return format(int(latest.timestamp() * 1_000_000), "x")
+    return format(int(latest * 1_000_000), "x")
 
 
 # --- The grid --------------------------------------------------------------------------------
@@ -220,11 +230,8 @@ class MapRow:
     person: MapMember
     readiness: Readiness
     states: list[SkillState | None]  # one per column, in column order (None: never rated)
-    # Filled by ``presenters.teams``: what the pages show of each cell (``team_map_present``)
-    # and the editor's selects (``team_map_prepare_editor``).
+    # Filled by ``presenters.teams.team_map_present`` for the exports: each cell's looks.
     cells: list = field(default_factory=list)
-    editor_cells: list = field(default_factory=list)
-    version: str = ""  # editor: "skill:level:token" per rated cell, the row's stale-form check
 
     @property
     def percent(self) -> int | None:
@@ -239,7 +246,11 @@ class TeamMap:
     rows: list[MapRow]
     team_readiness: Readiness
     pending_reviews: int
-    states: dict[tuple[int, int], SkillState] = field(default_factory=dict)
+    #: Every state of the members, by person then skill (the columns' and the others).
+    states: dict[int, dict[int, SkillState]] = field(default_factory=dict)
+
+    def state_of(self, person_id: int, skill_id: int) -> SkillState | None:
+        return self.states.get(person_id, {}).get(skill_id)
 
     @property
     def categories(self) -> list[tuple[MapCategory, int]]:
@@ -258,7 +269,7 @@ class TeamMap:
         return len(self.rows) * len(self.columns)
 
 
-def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]):  # noqa: ANN202
+def _row_sort_key(filters: MapFilters, states: dict[int, dict[int, SkillState]]):  # noqa: ANN202
     skill_id = filters.sort_skill_id
 
     def name(row: MapRow) -> tuple:
@@ -267,7 +278,7 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
     if skill_id is not None:
 
         def by_skill(row: MapRow) -> tuple:
-            state = states.get((row.person.pk, skill_id))
+            state = states.get(row.person.pk, {}).get(skill_id)
             gap = state.gap if state and state.target is not None else -1
             level = state.level if state and state.level is not None else -1
             return (gap, -level, *name(row))
@@ -287,10 +298,10 @@ def _row_sort_key(filters: MapFilters, states: dict[tuple[int, int], SkillState]
 
 def _map_members(
     team: Team, *, audience_id: int | None, exclude_user: User | None
-) -> tuple[list[MapMember], QuerySet[Person]]:
-    """The map's members (``team_members``, of the audience, without ``exclude_user``), and
-    the query of them, for the states. Read as values: a member as model instances (person,
-    user, role, each through the model's signals) cost ~40 µs."""
+) -> list[MapMember]:
+    """The map's members (``team_members``, of the audience, without ``exclude_user``). Read
+    as values: a member as model instances (person, user, role, each through the model's
+    signals) cost ~40 µs."""
     members = team_members(team=team)
     if audience_id:
         members = members.filter(role__audience_id=audience_id)
@@ -299,11 +310,10 @@ def _map_members(
     rows = members.values_list(
         "pk", "user__first_name", "user__last_name", "user__username", "user__email", "role__name"
     )
-    people = [
+    return [
         MapMember(pk, display_name_of(first, last, username), email, role)
         for pk, first, last, username, email, role in rows
     ]
-    return people, members
 
 
 def team_map_build(
@@ -320,37 +330,37 @@ def team_map_build(
     them), skills — three, whatever the size of the team.
     """
     filters = filters or MapFilters()
-    people, members = _map_members(team, audience_id=filters.audience_id, exclude_user=exclude_user)
-    scope = Person.objects.filter(pk__in=members.values("pk"))
-    # One run of the states statement: the totals are summed from the same states.
-    # Keyed at once: the database need not sort them.
-    states = {(s.person_id, s.skill_id): s for s in skill_states(people=scope, ordered=False)}
-    per_person, per_skill, overall = readiness_of_states(states.values())
-
-    skills = _map_skills(filters, relevant={skill_id for _, skill_id in states})
-
+    people = _map_members(team, audience_id=filters.audience_id, exclude_user=exclude_user)
+    # One run of the states statement: the totals are summed from the same states. In no
+    # order (the database need not sort them): grouped here by person, each row's cells then
+    # read in column order by ``map`` (2,000 look-ups by a (person, skill) key cost ~0.5 ms).
+    found = skill_states(people=[person.pk for person in people], ordered=False)
+    per_person, per_skill, overall = readiness_of_states(found)
+    states: dict[int, dict[int, SkillState]] = defaultdict(dict)
     interested: dict[int, int] = defaultdict(int)
     pending = 0
-    for state in states.values():
+    for state in found:
+        states[state.person_id][state.skill_id] = state
         if state.interest:
             interested[state.skill_id] += 1
         pending += state.awaiting_review
+
+    relevant: set[int] = set().union(*states.values())
+    skills = _map_skills(filters, relevant=relevant)
     columns = [
         MapColumn(skill, per_skill.get(skill.pk, EMPTY_READINESS), interested[skill.pk])
         for skill in skills
     ]
     skill_ids = [skill.pk for skill in skills]
-    state_of = states.get
-    rows = []
-    for person in people:
-        pk = person.pk
-        rows.append(
-            MapRow(
-                person=person,
-                readiness=per_person.get(pk, EMPTY_READINESS),
-                states=[state_of((pk, skill_id)) for skill_id in skill_ids],
-            )
+    never_rated: dict[int, SkillState] = {}
+    rows = [
+        MapRow(
+            person=person,
+            readiness=per_person.get(person.pk, EMPTY_READINESS),
+            states=list(map(states.get(person.pk, never_rated).get, skill_ids)),
         )
+        for person in people
+    ]
     rows.sort(key=_row_sort_key(filters, states), reverse=filters.descending)
     return TeamMap(
         team=team,
@@ -359,7 +369,7 @@ def team_map_build(
         rows=rows,
         team_readiness=overall,
         pending_reviews=pending,
-        states=states,
+        states=dict(states),
     )
 
 

@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views import View
 
 from assessments.forms.teams import (
@@ -28,11 +29,11 @@ from assessments.forms.teams import (
 from assessments.models import SkillRating
 from assessments.presenters.teams import (
     LEGEND,
+    team_edit_content,
     team_editor_grid,
+    team_map_content,
     team_map_filters,
     team_map_grid,
-    team_map_prepare_editor,
-    team_map_present,
 )
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.team_access import team_access
@@ -48,7 +49,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import Viewer, kept_fragment
+from readiness.caching import Viewer, kept_value
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -222,24 +223,24 @@ class TeamDetailView(TeamAccessMixin, View):
             return self._figures_only(request, team)
         links_people = self.links_people
 
-        def context() -> dict:
+        def content() -> SafeString:
             form, filters = _filters(request)
-            team_map = team_map_present(team_map_build(team=team, filters=filters))
+            team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)
             context["grid"] = team_map_grid(
                 team_map=team_map, sorting=context["sorting"], links_people=links_people
             )
-            return {**context, "can_edit": self.can_edit, "links_people": links_people}
+            context.update(can_edit=self.can_edit, links_people=links_people)
+            return team_map_content(context=context)
 
-        content = kept_fragment(
+        # No form of the content posts back: kept as it is (no CSRF token to fill in).
+        html = kept_value(
             "team-map",
             viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
             parts=_map_params(request),
-            request=request,
-            template_name="assessments/team_detail_content.html",
-            context=context,
+            build=content,
         )
-        return render(request, "assessments/team_detail.html", {"team": team, "content": content})
+        return render(request, "assessments/team_detail.html", {"team": team, "content": html})
 
     def _figures_only(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         """Leadership outside their own teams: the team's figures, under the privacy floor,
@@ -316,12 +317,9 @@ class TeamEditView(TeamAccessMixin, View):
         conflict_keys: list | None = None,
     ) -> HttpResponse:
         form, filters = _filters(request)
-        team_map = team_map_present(
-            team_map_build(team=team, filters=filters, exclude_user=request.user)
-        )
-        team_map_prepare_editor(team_map=team_map, values=values)
+        team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
         context = _map_context(request, team, team_map, form)
-        context["grid"] = team_editor_grid(team_map=team_map)
+        context["grid"], changed = team_editor_grid(team_map=team_map, values=values)
         if conflict_keys:
             # Undecided conflicts from the previous round: show them again as they are now.
             conflicts = [
@@ -332,7 +330,7 @@ class TeamEditView(TeamAccessMixin, View):
                 "errors": errors or [],
                 "conflicts": conflicts or [],
                 "conflict_field": ",".join(f"{c.key[0]}-{c.key[1]}" for c in conflicts or []),
-                "changed": sum(e.changed for row in team_map.rows for e in row.editor_cells),
+                "changed": changed,
             }
         )
         if conflicts:
@@ -347,7 +345,8 @@ class TeamEditView(TeamAccessMixin, View):
                 }
                 for c in conflicts
             ]
-        return render(request, "assessments/team_edit.html", context)
+        content = team_edit_content(context=context, request=request)
+        return render(request, "assessments/team_edit.html", {"team": team, "content": content})
 
 
 def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -374,6 +373,6 @@ def _rated_by(rating: SkillRating | None) -> str:
 
 
 def _conflict_now(team_map: TeamMap, key: tuple[int, int], level: int | None) -> CellConflict:
-    state = team_map.states.get(key)
+    state = team_map.state_of(*key)
     edit = CellEdit(key[0], key[1], level if level is not None else -1)
     return CellConflict(edit, state, None)
