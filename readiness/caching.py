@@ -179,14 +179,18 @@ def kept_fragment(
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict[str, Any]],
+    using: str | None = None,
 ) -> SafeString:
     """``template_name`` rendered with ``context()`` for ``viewer``, kept like
-    :func:`kept_value`; its forms get the visitor's CSRF token."""
+    :func:`kept_value`; its forms get the visitor's CSRF token. ``using``: the template engine
+    (``"jinja2"`` for a fragment of ``templates/jinja2/``, which runs no context processor)."""
     html = kept_value(
         name,
         viewer=viewer,
         parts=parts,
-        build=lambda: _placeholders(render_to_string(template_name, context(), request=request)),
+        build=lambda: _placeholders(
+            render_to_string(template_name, context(), request=request, using=using)
+        ),
     )
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))

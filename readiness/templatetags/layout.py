@@ -1,0 +1,95 @@
+"""The site's navigation (``{% site_navigation %}`` in ``base.html``), drawn by Jinja2.
+
+Every page pays for its layout before its own content: with Django templates the navigation
+alone cost about as much CPU as the trivial view's whole request (sixteen ``{% url %}`` tags,
+a chain of lookups through lazy objects per condition). Here its links are reversed once per
+process (they take no argument; keyed by the URLconf and the script prefix, which a request may
+change) and the bar is one Jinja2 template (``templates/jinja2/includes/nav.html``). What the
+user may see (``nav``, their persona flags) is read at every request, never kept."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.backends.utils import csrf_input_lazy
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
+
+from readiness.fragments import jinja2_fragment
+
+register = template.Library()
+
+#: The navigation's links (URL names; none takes an argument), as the template names them.
+_LINKS = (
+    "home",
+    "login",
+    "logout",
+    "password_change",
+    "assessments:my-readiness",
+    "assessments:my-assessment",
+    "assessments:my-plan",
+    "assessments:my-verified-learning",
+    "assessments:my-history",
+    "readiness:concern-create",
+    "readiness:concern-mine",
+    "assessments:team-list",
+    "catalog:list",
+    "catalog:curate",
+    "catalog:resource-create",
+    "catalog:unmapped",
+    "catalog:rules",
+    "catalog:import",
+    "catalog:certifications",
+    "assessments:badge-queue",
+    "assessments:dashboard",
+    "assessments:plan-list",
+    "assessments:cycle-list",
+    "admin:index",
+    "audit:list",
+    "readiness:webhooks",
+    "readiness:tokens",
+    # … and the forms of the employee's readiness page (assessments.presenters.me_readiness).
+    "assessments:my-assessment-confirm",
+    "assessments:my-plan-add",
+)
+
+_URLS: dict[tuple[object, str], dict[str, str]] = {}
+
+
+def navigation_urls() -> dict[str, str]:
+    """The navigation's links, reversed once per URLconf and script prefix."""
+    key = (get_urlconf(), get_script_prefix())
+    urls = _URLS.get(key)
+    if urls is None:
+        urls = {name: reverse(name) for name in _LINKS}
+        urls["admin:app_list readiness"] = reverse("admin:app_list", args=["readiness"])
+        _URLS[key] = urls
+    return urls
+
+
+@register.simple_tag(takes_context=True)
+def site_navigation(context: template.Context) -> SafeString:
+    """The navigation bar for the signed-in user (``nav``: their persona flags, or None)."""
+    request = context.get("request")
+    # The cycle banner's statement (below the bar) reads the persona flags with the cycle when
+    # the request has not read them: ask it first, so the bar needs no statement of its own.
+    bool(context.get("pending_cycle"))
+    match = getattr(request, "resolver_match", None)
+    user = context.get("user")
+    return jinja2_fragment(
+        "includes/nav.html",
+        nav=context.get("nav"),
+        user=user,
+        current=match.url_name if match else None,
+        namespace=match.namespace if match else None,
+        urls=navigation_urls(),
+        # As {% csrf_token %}: the token is read (and its cookie set) only if the bar shows a form.
+        csrf_input=csrf_input_lazy(request) if request is not None else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def me_tabs(context: template.Context) -> SafeString:
+    """The employee's own pages as tabs under a page's title (``tab``: the current one)."""
+    return jinja2_fragment(
+        "assessments/me_tabs.html", tab=context.get("tab"), urls=navigation_urls()
+    )
