@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -48,9 +49,9 @@ def readiness_content(
     overview: ReadinessOverview, *, person: Person, is_self: bool, request: HttpRequest
 ) -> dict[str, object]:
     """The content template's context. On their own page the person gets the tabs of their
-    pages, the "confirm my ratings" form and each resource's "Add to my plan" form (the CSRF
-    token is the template backend's: ``readiness.caching`` keeps it as a placeholder); a
-    visitor gets the link to the person's level history."""
+    pages, the "confirm my ratings" form and each resource's "Add to my plan" form (with their
+    CSRF token, as ``{% csrf_token %}`` writes it: ``readiness.caching`` keeps it as a
+    placeholder); a visitor gets the link to the person's level history."""
     urls = navigation_urls()
     return {
         "overview": overview,
@@ -65,6 +66,7 @@ def readiness_content(
         "plan_url": urls["assessments:my-plan"] if is_self else "",
         "add_url": urls["assessments:my-plan-add"] if is_self else "",
         "next_url": f"{request.path}#recommended",
+        "csrf_token": get_token(request) if is_self else "",
         "level_name": level_name,
         "hours": hours,
         "day": day,

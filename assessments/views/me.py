@@ -98,7 +98,7 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
         request=request,
         template_name=CONTENT_TEMPLATE,
         context=context,
-        using="jinja2",
+        jinja2=True,
     )
     page = {"person": person, "is_self": is_self, "content": content}
     if is_self and "overview" in built:
