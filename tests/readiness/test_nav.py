@@ -5,12 +5,13 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle
 from assessments.selectors.cycles import person_pending_cycle
 from readiness.permissions import LEADERSHIP_GROUP, PersonaFlags, persona_flags
+from readiness.templatetags.layout import navigation_urls
 from tests.factories import AssessmentCycleFactory, PersonFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,4 +84,18 @@ def test_the_banner_reads_the_persona_flags_unless_the_request_has(
         assert persona_flags(user) == expected
     assert expected == PersonaFlags(
         admin=False, leadership=True, curator=False, manager=True, has_person=True
+    )
+
+
+def test_the_navigation_links_follow_the_script_prefix():
+    """Reversed once per process, but per script prefix (a site served under a path)."""
+    before, catalog = get_script_prefix(), reverse("catalog:list")
+    try:
+        set_script_prefix("/readiness/")
+        assert navigation_urls()["catalog:list"] == "/readiness" + catalog
+    finally:
+        set_script_prefix(before)
+    assert navigation_urls()["catalog:list"] == catalog
+    assert navigation_urls()["admin:app_list readiness"] == reverse(
+        "admin:app_list", args=["readiness"]
     )
