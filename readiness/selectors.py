@@ -75,7 +75,7 @@ SELECT {columns}, {persona}
         for model, alias in _PERSON_PARTS
         for field in model._meta.concrete_fields
     ),
-    persona=persona_probes("p.user_id"),
+    persona=persona_probes("{user}"),
     user="{user}",
 )
 
