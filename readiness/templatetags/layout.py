@@ -1,4 +1,5 @@
-"""The site's navigation (``{% site_navigation %}`` in ``base.html``), drawn by Jinja2.
+"""The site's navigation and cycle banner (``{% site_navigation %}``, ``{% cycle_banner %}`` in
+``base.html``), drawn by Jinja2.
 
 Every page pays for its layout before its own content: with Django templates the navigation
 alone cost about a third of the trivial view's whole request in CPU (0.28 against 0.9 ms:
@@ -12,7 +13,9 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.template.backends.utils import csrf_input_lazy
+from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from readiness.fragments import jinja2_fragment
@@ -95,4 +98,28 @@ def me_tabs(context: template.Context) -> SafeString:
     """The employee's own pages as tabs under a page's title (``tab``: the current one)."""
     return jinja2_fragment(
         "assessments/me_tabs.html", tab=context.get("tab"), urls=navigation_urls()
+    )
+
+
+@register.simple_tag(takes_context=True)
+def cycle_banner(context: template.Context) -> SafeString:
+    """The banner of the open cycle the signed-in person has not submitted (``pending_cycle``,
+    ``assessments.context_processors.cycle_banner``), on every page but the self-assessment:
+    its date compared and written in Python, not by ``{% now %}`` and three ``|date`` filters
+    (a Django template of its own cost 0.1 ms a page)."""
+    cycle = context.get("pending_cycle")
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    shown: dict[str, object] = {}
+    if cycle:
+        shown = {
+            "overdue": cycle.due_on < timezone.localdate(),
+            "due": date_filter(cycle.due_on, "j F Y"),
+            "urls": navigation_urls(),
+        }
+    return jinja2_fragment(
+        "includes/cycle_banner.html",
+        pending_cycle=cycle,
+        current=match.url_name if match else None,
+        **shown,
     )
