@@ -44,6 +44,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from readiness.data_version import current as data_version_current
+from readiness.fragments import jinja2_fragment
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -179,15 +180,20 @@ def kept_fragment(
     request: HttpRequest,
     template_name: str,
     context: Callable[[], dict[str, Any]],
+    jinja2: bool = False,
 ) -> SafeString:
     """``template_name`` rendered with ``context()`` for ``viewer``, kept like
-    :func:`kept_value`; its forms get the visitor's CSRF token."""
-    html = kept_value(
-        name,
-        viewer=viewer,
-        parts=parts,
-        build=lambda: _placeholders(render_to_string(template_name, context(), request=request)),
-    )
+    :func:`kept_value`; its forms get the visitor's CSRF token. ``jinja2``: a template of
+    ``templates/jinja2/``, rendered with ``context()`` only (no context processor; its forms'
+    token is in the context, read once: the backend's lazy ``csrf_token`` masks a new one at
+    every use)."""
+
+    def build() -> str:
+        if jinja2:
+            return _placeholders(jinja2_fragment(template_name, **context()))
+        return _placeholders(render_to_string(template_name, context(), request=request))
+
+    html = kept_value(name, viewer=viewer, parts=parts, build=build)
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine

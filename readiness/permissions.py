@@ -57,6 +57,8 @@ _PERSONA_PROBES = Fragment("""
   EXISTS (SELECT 1 FROM readiness_team_managers tm WHERE tm.user_id = {user}),
   EXISTS (SELECT 1 FROM readiness_person p WHERE p.user_id = {user})
 """)
+#: How many columns ``persona_probes`` reads (``persona_remember`` takes as many values).
+PERSONA_PROBE_COLUMNS = 4
 
 
 def persona_probes(user: Fragment | str) -> Fragment:
@@ -80,6 +82,12 @@ def persona_remember(user: User, probes: Sequence[object]) -> PersonaFlags:
     )
     user._persona_flags = flags  # type: ignore[attr-defined]  # the request-long memo named above
     return flags
+
+
+def persona_known(user: User) -> bool:
+    """Whether the request has read ``user``'s flags already (a statement that could read them
+    with its own then leaves them out)."""
+    return getattr(user, "_persona_flags", None) is not None
 
 
 def forget_persona(user: User) -> None:

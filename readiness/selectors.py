@@ -54,15 +54,15 @@ def people_sql(people: QuerySet[Person]) -> Fragment:
 
 
 #: ``person_get``'s models, in the order of its statement's columns, with their aliases there.
-_PERSON_PARTS = ((Person, "p"), (User, "u"), (Team, "t"), (Role, "r"), (Audience, "a"))
-#: A person with their user, team, role and its audience: the query of
-#: ``Person.objects.select_related("user", "team", "role", "role__audience").filter(user=…)
-#: .first()``, written once as constant text (every concrete column of the five models); then
-#: the user's persona flags (``permissions.persona_probes``), which every page reads too.
+#: Not the user: the caller has it (the request's), and the person is found by it.
+_PERSON_PARTS = ((Person, "p"), (Team, "t"), (Role, "r"), (Audience, "a"))
+#: A person with their team, role and its audience: the query of
+#: ``Person.objects.select_related("team", "role", "role__audience").filter(user=…).first()``,
+#: written once as constant text (every concrete column of the four models); then the user's
+#: persona flags (``permissions.persona_probes``), which every page reads too.
 _PERSON_SQL = Fragment("""
 SELECT {columns}, {persona}
   FROM readiness_person p
-  JOIN auth_user u ON u.id = p.user_id
   LEFT JOIN readiness_team t ON t.id = p.team_id
   LEFT JOIN readiness_role r ON r.id = p.role_id
   LEFT JOIN readiness_audience a ON a.id = r.audience_id
@@ -75,19 +75,20 @@ SELECT {columns}, {persona}
         for model, alias in _PERSON_PARTS
         for field in model._meta.concrete_fields
     ),
-    persona=persona_probes("u.id"),
+    persona=persona_probes("{user}"),
     user="{user}",
 )
 
 
 def person_get(*, user: User) -> Person | None:
-    """The person record of ``user`` with what every page shows about them (their user, team,
-    role and its audience, cached on it as ``select_related`` caches them), or None. The
-    user's persona flags come with it (``permissions.persona_remember``): the navigation of the
-    page reads them without a statement of its own.
+    """The person record of ``user`` with what every page shows about them (their user — the
+    one given, the request's —, team, role and its audience, cached on it as ``select_related``
+    caches them), or None. The user's persona flags come with it
+    (``permissions.persona_remember``): the navigation of the page reads them without a
+    statement of its own.
 
     Every page of a person runs it first: one constant statement (``_PERSON_SQL``), prepared
-    (``readiness.sql.fetch_prepared``), its row split into the five instances. Through the ORM,
+    (``readiness.sql.fetch_prepared``), its row split into the four instances. Through the ORM,
     compiling the five-table select and populating its relations cost three times the
     statement (issue 18)."""
     rows = fetch_prepared(_PERSON_SQL.fill(user=param(user.pk)))
@@ -99,12 +100,12 @@ def person_get(*, user: User) -> Person | None:
         found.append(instance_of_row(model, row[start:end]) if row[start] is not None else None)
         start = end
     persona_remember(user, row[start:])
-    # The person and their user are there (the row is theirs); a team and a role may not be.
-    person, account = cast(Person, found[0]), cast(User, found[1])
-    team, role, audience = found[2:]
+    # The person is there (the row is theirs); a team and a role may not be.
+    person = cast(Person, found[0])
+    team, role, audience = found[1:]
     fields = Person._meta
-    fields.get_field("user").set_cached_value(person, account)
-    fields.get_field("user").remote_field.set_cached_value(account, person)
+    fields.get_field("user").set_cached_value(person, user)
+    fields.get_field("user").remote_field.set_cached_value(user, person)
     fields.get_field("team").set_cached_value(person, team)
     fields.get_field("role").set_cached_value(person, role)
     if role is not None:

@@ -37,9 +37,15 @@ from assessments.models import (
 from assessments.selectors import cycle_scope
 from assessments.selectors.scope import pending_condition
 from readiness.models import Person, Team
-from readiness.permissions import is_leadership
+from readiness.permissions import (
+    PERSONA_PROBE_COLUMNS,
+    is_leadership,
+    persona_known,
+    persona_probes,
+    persona_remember,
+)
 from readiness.selectors import in_subtrees, managed_paths
-from readiness.sql import Fragment
+from readiness.sql import Fragment, fetch_prepared, instance_of_row, param
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,26 +288,48 @@ def cycle_roster_for_freeze(
 #: runs it, and building it with the ORM (nested ``Exists``) cost ~4 ms of CPU a page, more than
 #: the trivial view itself. A team's path is its ancestors' ids ("/1/5/"): "under" is a prefix.
 #: The layout's banner: the person of a user (active), their team and role, and the first
-#: pending cycle by ``scope.PENDING_CONDITION`` on their columns.
-_BANNER_SQL = """
-SELECT c.* FROM assessments_assessmentcycle c
-JOIN readiness_person p ON p.user_id = %s AND p.is_active
-LEFT JOIN readiness_team t ON t.id = p.team_id
-LEFT JOIN readiness_role r ON r.id = p.role_id
-WHERE {pending}
-ORDER BY c.due_on, c.id
-LIMIT 1
-"""  # nosec B608 # module-constant SQL; values as parameters
+#: pending cycle by ``scope.PENDING_CONDITION`` on their columns. Always one row (the cycle's
+#: columns NULL when none), led by the user's persona flags when the request has not read them
+#: yet (``{persona}``): the navigation above the banner needs them, and one statement is one
+#: round trip less.
+_BANNER_SQL = Fragment("""
+SELECT {persona}{columns}
+  FROM (SELECT 1 AS one) one
+  LEFT JOIN (
+    SELECT c.* FROM assessments_assessmentcycle c
+      JOIN readiness_person p ON p.user_id = {user} AND p.is_active
+      LEFT JOIN readiness_team t ON t.id = p.team_id
+      LEFT JOIN readiness_role r ON r.id = p.role_id
+     WHERE {pending}
+     ORDER BY c.due_on, c.id
+     LIMIT 1
+  ) c ON 1 = 1
+""").fill(
+    columns=", ".join(f"c.{field.column}" for field in AssessmentCycle._meta.concrete_fields),
+    persona="{persona}",
+    user="{user}",
+    pending="{pending}",
+)  # nosec B608 # module-constant SQL; values as parameters
 
 
 def person_pending_cycle(*, user: User, today: dt.date) -> AssessmentCycle | None:
     """The open cycle (earliest due first) that covers ``user``'s person and has no submission
     from them, or None — the rule of ``open_cycles_by_person`` (``cycle_scope``), for one
-    person, in ONE statement (``_BANNER_SQL``): every page's layout asks (the banner),
-    built at every visit. A test holds it equal to ``open_cycles_by_person`` for every kind of
-    scope."""
+    person, in ONE statement (``_BANNER_SQL``, prepared: every page's layout asks, built at
+    every visit). The user's persona flags come with it when the request has not read them
+    (``permissions.persona_remember``): the layout reads it before its navigation. A test holds
+    it equal to ``open_cycles_by_person`` for every kind of scope."""
     pending = pending_condition(
         person="p.id", audience="r.audience_id", team="p.team_id", path="t.path", today=today
     )
-    statement = Fragment(_BANNER_SQL, (user.pk,)).fill(pending=pending)
-    return next(iter(AssessmentCycle.objects.raw(*statement.execute_args())), None)
+    known = persona_known(user)
+    statement = _BANNER_SQL.fill(
+        persona="" if known else persona_probes(param(user.pk)) + ", ",
+        user=param(user.pk),
+        pending=pending,
+    )
+    (row,) = fetch_prepared(statement)
+    if not known:
+        persona_remember(user, row[:PERSONA_PROBE_COLUMNS])
+        row = row[PERSONA_PROBE_COLUMNS:]
+    return instance_of_row(AssessmentCycle, row) if row[0] is not None else None

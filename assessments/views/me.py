@@ -28,7 +28,7 @@ from assessments.models import (
 )
 from assessments.presenters.charts import chart_domain, level_chart
 from assessments.presenters.me import assessment_rows
-from assessments.presenters.me_readiness import overview_rows
+from assessments.presenters.me_readiness import CONTENT_TEMPLATE, readiness_content
 from assessments.selectors import person_skill_states
 from assessments.selectors.me import person_rating_history
 from assessments.selectors.me_readiness import person_readiness_overview
@@ -89,21 +89,16 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
 
     def context() -> dict:
         built["overview"] = overview = person_readiness_overview(person=person)
-        return {
-            "overview": overview,
-            "rows": overview_rows(overview, is_self=is_self, request=request),
-            "person": person,
-            "is_self": is_self,
-            "tab": "readiness",
-        }
+        return readiness_content(overview, person=person, is_self=is_self, request=request)
 
     content = kept_fragment(
         "person-readiness",
         viewer=Viewer.rights(person, is_self=is_self),
         parts=(request.path,),
         request=request,
-        template_name="assessments/me_readiness_content.html",
+        template_name=CONTENT_TEMPLATE,
         context=context,
+        jinja2=True,
     )
     page = {"person": person, "is_self": is_self, "content": content}
     if is_self and "overview" in built:

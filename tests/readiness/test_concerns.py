@@ -162,6 +162,7 @@ def test_mine_query_count_is_constant(client, django_assert_num_queries):
     for count in (1, 12):
         ConcernFactory.create_batch(count, raised_by=me.user, plan=plan)
         # 1 session, 2 user, 3 count (pagination), 4 concerns with their plan,
-        # 5 person record (whether to show the "My readiness" tabs)
-        with django_assert_num_queries(6):  # + persona flags (navigation)
+        # 5 the cycle banner with the persona flags (the navigation, and whether to show the
+        # "My readiness" tabs)
+        with django_assert_num_queries(5):
             assert client.get(MINE).status_code == 200

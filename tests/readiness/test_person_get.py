@@ -36,8 +36,8 @@ def test_the_person_and_everything_a_page_shows_of_them_in_one_query(
 
     with django_assert_num_queries(1):
         found = person_get(user=person.user)
-        # Read from what the statement loaded: no query more.
-        assert found.user.username == person.user.username
+        # Read from what the statement loaded: no query more. The user is the caller's own.
+        assert found.user is person.user
         assert found.user.person is found
         assert found.team.path == expected.team.path
         assert found.role.audience.name == expected.role.audience.name
