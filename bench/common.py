@@ -58,14 +58,32 @@ def median_of(runs: int, call: Callable[[], Any]) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def steady_state_warmup() -> int:
+    """Calls of each measured call before timing: enough for a server process's steady state.
+    A worker serves thousands of requests on one connection (``CONN_MAX_AGE``), so its hot
+    statements are prepared (after ``prepare_threshold`` runs, ``readiness.sql``) and
+    PostgreSQL has chosen their generic plan (it plans each prepared statement anew for its
+    first five runs): a bench that timed the first fifteen calls of a process measured mostly
+    its start."""
+    from django.db import connection
+
+    threshold = connection.settings_dict.get("OPTIONS", {}).get("prepare_threshold")
+    return 1 if threshold is None else threshold + 6
+
+
 def interleaved(
-    rounds: int, calls: dict[str, Callable[[], Any]], per_round: int = 10
+    rounds: int,
+    calls: dict[str, Callable[[], Any]],
+    per_round: int = 10,
+    warmup: int | None = None,
 ) -> dict[str, float]:
     """Median wall time in ms of one call of each of ``calls``, measured in alternating
-    rounds (``per_round`` calls of each, one after the other) after a warm-up: on a shared
-    machine the noise of a moment then weighs on a figure and its floor alike."""
+    rounds (``per_round`` calls of each, one after the other) after a warm-up (``warmup``
+    calls of each, default ``steady_state_warmup()``): on a shared machine the noise of a
+    moment then weighs on a figure and its floor alike."""
     for call in calls.values():
-        call()
+        for _ in range(steady_state_warmup() if warmup is None else warmup):
+            call()
     samples: dict[str, list[float]] = {name: [] for name in calls}
     for _ in range(rounds):
         for name, call in calls.items():
