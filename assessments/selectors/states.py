@@ -302,8 +302,9 @@ def _states(
     chunk_size: int = 5000,
     ordered: bool = True,
 ) -> Iterator[SkillState]:
-    columns = _STATE_COLUMNS_TEXT if server_side else _STATE_COLUMNS
-    statement = _with_people(people, _states_select(columns, required_only, ordered))
+    # Text timestamps on either cursor: SQLite would hand a plain datetime column back naive
+    # (read as local time by ``.timestamp()``), so they are cast and parsed as UTC here too.
+    statement = _with_people(people, _states_select(_STATE_COLUMNS_TEXT, required_only, ordered))
     new, parse, utc, state = tuple.__new__, dt.datetime.fromisoformat, dt.UTC, SkillState
     # ``chunked_cursor``: a server-side cursor on PostgreSQL (unless
     # DISABLE_SERVER_SIDE_CURSORS), so that not even the driver holds every row; a plain

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from assessments.learning_records.models import PersonCertification
 from catalog.certifications.models import Certification, CertificationSkill
-from tests.factories import ProviderFactory
+from tests.factories import ProviderFactory, SkillRatingFactory
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 6, 10, 12, 0, tzinfo=dt.UTC)
@@ -120,3 +120,38 @@ def test_the_review_queue_shows_the_certification_the_self_level_differs_from(
     cell = re.search(r'data-testid="manager-rating">.*?</td>', page, re.S)
     assert cell and "<strong>4</strong>" in cell.group(0)
     assert "by certification AI-102 Engineer" in cell.group(0)
+
+
+def test_the_editor_cells_carry_the_same_detail_as_the_map(make_team_org, client) -> None:
+    """The map and the editor spell each cell's detail in their own loop (each drawn straight
+    from the states, for speed): for the same states they must say the same thing — a
+    certification's level, a self rating awaiting review, a manager rating, nothing."""
+    org = make_team_org(people=2, skills=3, rated=False)
+    first, second = org.people
+    certified, reviewed, unrated = org.skills
+    _certify(first, certified, name="AI-102 <Engineer> | Azure")
+    day = NOW - dt.timedelta(days=3)
+    SkillRatingFactory(person=first, skill=reviewed, level=1, source="manager", created_at=day)
+    SkillRatingFactory(
+        person=first, skill=reviewed, level=4, source="self", created_at=NOW, interest=True
+    )
+    SkillRatingFactory(person=second, skill=certified, level=2, source="self")
+    client.force_login(org.manager)
+
+    def details(name: str, pattern: str) -> dict[str, str]:
+        body = client.get(reverse(name, args=[org.team.pk])).content.decode()
+        return {f"{p}-{s}": d for p, s, d in re.findall(pattern, body)}
+
+    shown = details("assessments:team-detail", r'data-cell="(\d+)-(\d+)" data-d="([^"]*)"')
+    edited = {
+        f"{p}-{s}": d
+        for d, p, s in re.findall(
+            r'data-d="([^"]*)"[^>]*><select name="c-(\d+)-(\d+)"',
+            client.get(reverse("assessments:team-edit", args=[org.team.pk])).content.decode(),
+        )
+    }
+    # Every cell with a detail: the certified one, the one awaiting review, a self rating of a
+    # skill not required, the required ones nobody rated (their target only).
+    assert "AI-102 &lt;Engineer&gt; / Azure" in shown[f"{first.pk}-{certified.pk}"]
+    assert shown[f"{first.pk}-{reviewed.pk}"].endswith("|acg")
+    assert edited == shown
