@@ -10,6 +10,7 @@ import pytest
 from billiard.exceptions import WorkerLostError
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import task_failure
+from django.db import OperationalError
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -330,6 +331,22 @@ def test_a_failure_after_the_job_finished_changes_nothing(
     job = HrUpsertJob.objects.get()
     stopped(RuntimeError("late"), args=(job.pk,))
     assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.SUCCEEDED
+
+
+def test_a_duplicate_delivery_failing_before_its_claim_leaves_the_running_job(
+    api, org, django_capture_on_commit_callbacks
+):
+    """The task delivered twice: the first delivery runs the job; the second fails before
+    its claim (here the database refuses it). Its failure is not the job's."""
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(job)
+    with mock.patch("readiness.hr.jobs._claim", side_effect=OperationalError("gone")):
+        delivery = run_hr_upsert_job.apply(args=(job.pk,))
+    assert isinstance(delivery.result, OperationalError)  # task_failure was sent
+    job.refresh_from_db()
+    assert (job.status, job.detail) == (HrUpsertJobStatus.RUNNING, "")
+    stopped(RuntimeError("before its claim"), kwargs={"job_id": job.pk})
+    assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.RUNNING
 
 
 def test_the_soft_time_limit_stops_the_upsert_and_says_so(
