@@ -179,3 +179,27 @@ def test_a_badge_with_its_form_fits_djangos_form_limit() -> None:
     bound = MyBadgeUploadView.form_body_bound()
     assert bound == settings.BADGE_UPLOAD_MAX_BYTES + MyBadgeUploadView.FORM_ALLOWANCE
     assert bound <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_an_anonymous_body_past_the_bound_is_not_measured(monkeypatch, enforce_csrf) -> None:
+    """Refused as before (the sign-in; a cross-site POST: the CSRF check, no cookie) without
+    the server reading the body."""
+    from readiness import uploads
+
+    monkeypatch.setattr(uploads, "form_parts_measure", pytest.fail)
+    response = Client(enforce_csrf_checks=enforce_csrf).post(UPLOAD, {"text": "é" * 1_500_000})
+    if enforce_csrf:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_body_past_the_bound_with_too_many_parts_is_refused(browser_client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, settings.DATA_UPLOAD_MAX_NUMBER_FILES = 10, 5
+    parts = {f"p{i}": "x" * 5000 for i in range(20)}  # none kept before: each over 4 KB
+    response = browser_client.post(
+        UPLOAD, {"csrfmiddlewaretoken": browser_client.token, "text": "é" * 1_500_000, **parts}
+    )
+    assert response.status_code == 400
+    assert "too large" not in response.content.decode() and not BadgeAward.objects.exists()
