@@ -30,6 +30,10 @@ from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
 RESPOND_ASYNC = "respond-async"
+#: Room for one entry of an upsert in its JSON body: a person with every field filled
+#: (an external id, an email, names, a team path, a role, a job title, a start date) is about
+#: 380 bytes written compactly; a whole organization of 100,000 people is 16 to 20 MB.
+ENTRY_BYTES = 400
 
 
 class HrTeamInput(StrictSerializer):
@@ -250,9 +254,11 @@ class HrUpsertView(GenericAPIView):
     serializer_class = HrUpsertInput
 
     def max_body_bytes(self) -> int:
-        """A whole organization (100,000 people: about 20 MB), up to the bound of any
-        request (``REQUEST_MAX_BYTES``): the entries' count is the upsert's own limit."""
-        return settings.REQUEST_MAX_BYTES
+        """What the most entries the upsert takes need (``HR_UPSERT_MAX_PEOPLE`` people and
+        ``HR_UPSERT_MAX_TEAMS`` teams, ``ENTRY_BYTES`` each: 44 MB by default), within the
+        bound of any request (``REQUEST_MAX_BYTES``); a larger body is a ``413``, unread."""
+        entries = settings.HR_UPSERT_MAX_PEOPLE + settings.HR_UPSERT_MAX_TEAMS
+        return min(entries * ENTRY_BYTES, settings.REQUEST_MAX_BYTES)
 
     @extend_schema(
         parameters=[

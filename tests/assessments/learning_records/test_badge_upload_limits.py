@@ -203,3 +203,32 @@ def test_a_body_past_the_bound_with_too_many_parts_is_refused(browser_client, se
     )
     assert response.status_code == 400
     assert "too large" not in response.content.decode() and not BadgeAward.objects.exists()
+
+
+def test_the_api_refuses_a_body_past_its_bound_unread_at_the_field_it_carries(
+    settings, monkeypatch
+) -> None:
+    """The bound is the largest badge base64-encoded and the JSON around it (a logged-in user
+    could otherwise make the server parse 65 MB of JSON): a larger body is not parsed, its
+    badge's size said from its declared length, at the body's first key."""
+    from assessments.api.badges import JSON_ALLOWANCE, MyBadgeViewSet
+    from readiness.api import parsers
+
+    settings.BADGE_UPLOAD_MAX_BYTES = 3000
+    assert MyBadgeViewSet().max_body_bytes() == 4000 + JSON_ALLOWANCE
+    person = PersonFactory()
+    api = APIClient()
+    api.force_authenticate(person.user)
+    monkeypatch.setattr(parsers.JSONParser, "_json", None)  # any parse would fail loudly
+    for body, field, kb in [
+        (b'{"file":"' + b"A" * 8000 + b'"}', "file", 6),  # 6,000 bytes decoded
+        (b'{\n  "credential" : "' + b"x" * 9000 + b'"}', "credential", 9),
+        (b'{"file":"' + b"A" * 8000 + b'","credential":"x"}', "file", 6),
+    ]:
+        response = api.post(MINE, body, content_type="application/json")
+        assert field_errors(response) == {
+            field: [f"This badge is too large: at most 2 KB (this one is {kb} KB)."]
+        }
+        (error,) = response.json()["errors"]
+        assert error["code"] == "too_large"
+    assert not BadgeAward.objects.exists()
