@@ -25,7 +25,7 @@ from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import CanHrUpsert
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
-from readiness.hr.jobs import hr_upsert_job_create, hr_upsert_job_shown
+from readiness.hr.jobs import hr_upsert_job_create, hr_upsert_job_shown, hr_upsert_jobs_read
 from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
@@ -311,7 +311,9 @@ class HrUpsertJobListView(ListAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    queryset = hr_upsert_jobs_read(
+        HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    )
     ordering_fields = ["created_at", "id"]
 
 
@@ -320,4 +322,6 @@ class HrUpsertJobDetailView(RetrieveAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    queryset = hr_upsert_jobs_read(
+        HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    )
