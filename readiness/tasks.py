@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from billiard.exceptions import WorkerLostError
 from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
@@ -37,11 +38,18 @@ def hr_upsert_job_stopped(
     kwargs: dict | None = None,
     **_: Any,  # noqa: ANN401
 ) -> None:
-    """A delivery of the HR job's task that ended without the job's outcome marks the job
-    failed instead of leaving it "running": the hard time limit (Celery sends this from the
-    worker's main process once it killed the child, then acknowledges the message: it is not
-    delivered again), a lost child process (the same), an error outside the upsert."""
+    """A delivery of the HR job's task killed while it ran marks the job failed instead of
+    leaving it "running": the hard time limit (Celery sends this from the worker's main
+    process once it killed the child, then acknowledges the message: it is not delivered
+    again), a lost child process (the same).
+
+    Only those two: any other failure is raised outside the upsert (which keeps its own
+    errors as the job's outcome), for example by a duplicate delivery before or at its claim
+    (the database unreachable) while another delivery runs the job: failing the job then
+    would say "failed" of a job that goes on and succeeds."""
     if getattr(sender, "name", None) != HR_JOB_TASK:
+        return
+    if not isinstance(exception, TimeLimitExceeded | WorkerLostError):
         return
     job_id = (kwargs or {}).get("job_id", args[0] if args else None)
     if job_id is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -67,6 +68,12 @@ class BadgeAwardSerializer(serializers.ModelSerializer):
             "certification",
         ]
         read_only_fields = fields
+
+
+#: Room for the JSON around a badge at its limit: braces, the key, quotes, spacing.
+JSON_ALLOWANCE = 1024
+#: A body whose first key is ``credential`` (what a body too large to read carries).
+_CREDENTIAL_FIRST = re.compile(rb'\s*\{\s*"credential"\s*:')
 
 
 class BadgeUploadInput(StrictSerializer):
@@ -128,9 +135,18 @@ class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return person_badges(person_id=_own_person(self.request).pk)
 
     def max_body_bytes(self) -> int:
-        """Any body the server takes (``REQUEST_MAX_BYTES``) is read, so that a badge too large
-        is refused at its field with its size, as on the page, however large it is."""
-        return settings.REQUEST_MAX_BYTES
+        """The largest badge base64-encoded (4 bytes for every 3, padded), and the JSON around
+        it: a larger body is not read (``body_too_large``)."""
+        return 4 * -(-settings.BADGE_UPLOAD_MAX_BYTES // 3) + JSON_ALLOWANCE
+
+    def body_too_large(self, *, declared: int, head: bytes) -> None:
+        """A body past ``max_body_bytes()`` holds a badge over the limit: refused, unread, at
+        the field that carries it (the body's first key: ``credential``, or ``file``) with
+        its size, as a badge read whole is, the size worked out from the declared length less
+        the JSON around it (the bytes of a base64 ``file`` decoded)."""
+        field = "credential" if _CREDENTIAL_FIRST.match(head) else "file"
+        size = max(declared - len(f'{{"{field}":""}}'), 0)
+        _at(field, badge_size_check, size * 3 // 4 if field == "file" else size)
 
     @extend_schema(
         operation_id="me_badges_create",

@@ -6,7 +6,10 @@ SQLite (Django 5.2), so a 5,000-item import would cost a few hundred statements 
 parameter that the database unpacks itself — ``json_each`` on SQLite, ``jsonb_array_elements``
 on PostgreSQL — so the statement count is constant. Each row is a JSON array of its values in
 the order of the statement's columns (keys repeated on every row would double the text to
-build, send and parse). Other databases fall back to Django's bulk operations.
+build, send and parse). Only these two databases are supported: on another one the writes
+raise ``NotSupportedError`` (Django's ``bulk_create(ignore_conflicts=True)`` returns the rows
+another run inserted as well, without their keys, which would break the import's
+exactly-once rule).
 """
 
 from __future__ import annotations
@@ -16,12 +19,19 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import NotSupportedError, connection, models
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 
 from readiness.typed import concrete_field
+
+
+def _supported() -> None:
+    if connection.vendor not in ("sqlite", "postgresql"):
+        raise NotSupportedError(
+            f"Set-based writes run on SQLite and PostgreSQL only, not {connection.vendor}."
+        )
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:
@@ -229,11 +239,7 @@ def insert_rows(
     """
     if not rows:
         return []
-    if connection.vendor not in ("sqlite", "postgresql"):
-        objs = model._default_manager.bulk_create(
-            [model(**row) for row in rows], ignore_conflicts=ignore_conflicts
-        )
-        return [tuple(getattr(obj, name) for name in returning) for obj in objs]
+    _supported()
     fields = [_field(model, name) for name in names]
     table = _quote(model._meta.db_table)
     target = ", ".join(_quote(f.column) for f in fields)
@@ -258,10 +264,7 @@ def update_rows(model: type[models.Model], names: Sequence[str], rows: Sequence[
     """UPDATE ``names`` of the rows whose ``id`` each dict holds, in one statement."""
     if not rows:
         return
-    if connection.vendor not in ("sqlite", "postgresql"):
-        objs = [model(**row) for row in rows]
-        model._default_manager.bulk_update(objs, list(names))
-        return
+    _supported()
     pk = model._meta.pk
     fields = [_field(model, name) for name in names]
     table = _quote(model._meta.db_table)

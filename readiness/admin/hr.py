@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from readiness.admin.base import ReadOnlyAdmin
-from readiness.hr.jobs import hr_upsert_job_shown
+from readiness.hr.jobs import hr_upsert_job_shown, hr_upsert_jobs_read
 from readiness.hr.models import HrUpsertJob
 
 
@@ -45,7 +45,7 @@ class HrUpsertJobAdmin(ReadOnlyAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[HrUpsertJob]:
-        return super().get_queryset(request).defer("payload", "changes")
+        return hr_upsert_jobs_read(super().get_queryset(request).defer("payload", "changes"))
 
     # A job "running" past the time limit lost its worker: shown failed, saying so (as the API).
     @admin.display(description="status", ordering="status")

@@ -25,11 +25,15 @@ from readiness.api.people import PersonNameField, PersonRefField
 from readiness.api.permissions import CanHrUpsert
 from readiness.api.query import query_params
 from readiness.api.strict import StrictSerializer
-from readiness.hr.jobs import hr_upsert_job_create, hr_upsert_job_shown
+from readiness.hr.jobs import hr_upsert_job_create, hr_upsert_job_shown, hr_upsert_jobs_read
 from readiness.hr.models import HrUpsertJob
 from readiness.hr.upsert import hr_upsert
 
 RESPOND_ASYNC = "respond-async"
+#: Room for one entry of an upsert in its JSON body: a person with every field filled
+#: (an external id, an email, names, a team path, a role, a job title, a start date) is about
+#: 380 bytes written compactly; a whole organization of 100,000 people is 16 to 20 MB.
+ENTRY_BYTES = 400
 
 
 class HrTeamInput(StrictSerializer):
@@ -250,9 +254,11 @@ class HrUpsertView(GenericAPIView):
     serializer_class = HrUpsertInput
 
     def max_body_bytes(self) -> int:
-        """A whole organization (100,000 people: about 20 MB), up to the bound of any
-        request (``REQUEST_MAX_BYTES``): the entries' count is the upsert's own limit."""
-        return settings.REQUEST_MAX_BYTES
+        """What the most entries the upsert takes need (``HR_UPSERT_MAX_PEOPLE`` people and
+        ``HR_UPSERT_MAX_TEAMS`` teams, ``ENTRY_BYTES`` each: 44 MB by default), within the
+        bound of any request (``REQUEST_MAX_BYTES``); a larger body is a ``413``, unread."""
+        entries = settings.HR_UPSERT_MAX_PEOPLE + settings.HR_UPSERT_MAX_TEAMS
+        return min(entries * ENTRY_BYTES, settings.REQUEST_MAX_BYTES)
 
     @extend_schema(
         parameters=[
@@ -305,7 +311,9 @@ class HrUpsertJobListView(ListAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    queryset = hr_upsert_jobs_read(
+        HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    )
     ordering_fields = ["created_at", "id"]
 
 
@@ -314,4 +322,6 @@ class HrUpsertJobDetailView(RetrieveAPIView):
 
     permission_classes = [CanHrUpsert]
     serializer_class = HrUpsertJobSerializer
-    queryset = HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    queryset = hr_upsert_jobs_read(
+        HrUpsertJob.objects.select_related("created_by__person").defer("payload")
+    )

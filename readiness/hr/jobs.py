@@ -13,6 +13,8 @@ A job's status tells the truth when its worker does not come back:
   "running" for longer than the hard time limit cannot be running any more (its worker would
   have killed it), so it is shown as failed, interrupted (``hr_upsert_job_shown``), and is
   kept so the next time anything looks at it (a new job queued, the task delivered again).
+  Both the claim's ``started_at`` and that rule (``_lapsed``) read the database's clock
+  (``Now()``), never a worker's or a reader's.
 
 Such a job wrote nothing (one transaction) and is not run again by itself: its sender sends it
 again, as the message says. A delivery that comes back later finds it failed and leaves it.
@@ -27,7 +29,8 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import Now
 
 from readiness.api.exceptions import api_validation_error, problem_errors
 from readiness.hr.models import HrUpsertJob, HrUpsertJobStatus
@@ -89,8 +92,7 @@ HR_JOB_TIME_LIMIT = 30 * 60
 #: The soft limit, when the upsert is stopped inside the task (and says so).
 HR_JOB_SOFT_TIME_LIMIT = HR_JOB_TIME_LIMIT - 30
 LEASE = dt.timedelta(seconds=HR_JOB_TIME_LIMIT)
-#: Beyond the hard limit, a margin for the clocks of the worker (which wrote ``started_at``)
-#: and of the reader.
+#: Beyond the hard limit, a margin for the worker's timer (both ends are the database's clock).
 LAPSED_AFTER = LEASE + dt.timedelta(minutes=1)
 
 _MINUTES = HR_JOB_TIME_LIMIT // 60
@@ -104,21 +106,23 @@ INTERRUPTED_DETAIL = (
 )
 
 
-def _lapsed_since(now: dt.datetime) -> dt.datetime:
-    return now - LAPSED_AFTER
+def _lapsed() -> Q:
+    """A job still "running" past the hard time limit (and its margin), by the database's
+    clock, which wrote its ``started_at``: its worker is gone."""
+    return Q(status=HrUpsertJobStatus.RUNNING, started_at__lt=Now() - LAPSED_AFTER)
 
 
-def hr_upsert_job_shown(job: HrUpsertJob, *, now: dt.datetime | None = None) -> HrUpsertJob:
+def hr_upsert_jobs_read(jobs: QuerySet[HrUpsertJob]) -> QuerySet[HrUpsertJob]:
+    """``jobs`` with ``lapsed`` (``_lapsed``), for ``hr_upsert_job_shown``."""
+    return jobs.annotate(lapsed=ExpressionWrapper(_lapsed(), output_field=BooleanField()))
+
+
+def hr_upsert_job_shown(job: HrUpsertJob) -> HrUpsertJob:
     """``job`` as its reader must see it: a job still "running" past the hard time limit lost
     its worker, and is shown failed with why (the row is corrected the next time a job is
-    queued, or its task delivered again). Any other job as it is."""
-    now = now or timezone.now()
-    lapsed = (
-        job.status == HrUpsertJobStatus.RUNNING
-        and job.started_at is not None
-        and job.started_at < _lapsed_since(now)
-    )
-    if lapsed:
+    queued, or its task delivered again). Any other job as it is. ``job`` is read through
+    ``hr_upsert_jobs_read`` (a job not read so, one just queued, has not lapsed)."""
+    if job.status == HrUpsertJobStatus.RUNNING and getattr(job, "lapsed", False):
         job.status = HrUpsertJobStatus.FAILED
         job.detail = INTERRUPTED_DETAIL
     return job
@@ -132,7 +136,7 @@ def hr_upsert_job_interrupt(*, job_id: int, detail: str = INTERRUPTED_DETAIL) ->
         HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.RUNNING).update(
             status=HrUpsertJobStatus.FAILED,
             detail=detail,
-            finished_at=timezone.now(),
+            finished_at=Now(),
             payload=None,
         )
     )
@@ -141,24 +145,24 @@ def hr_upsert_job_interrupt(*, job_id: int, detail: str = INTERRUPTED_DETAIL) ->
 def hr_upsert_jobs_interrupt_lapsed() -> int:
     """Mark every job running past the hard time limit failed (interrupted; ``hr_upsert_job_
     shown`` says the same of one before it is marked). Returns how many."""
-    now = timezone.now()
-    return HrUpsertJob.objects.filter(
-        status=HrUpsertJobStatus.RUNNING, started_at__lt=_lapsed_since(now)
-    ).update(
-        status=HrUpsertJobStatus.FAILED, detail=INTERRUPTED_DETAIL, finished_at=now, payload=None
+    return HrUpsertJob.objects.filter(_lapsed()).update(
+        status=HrUpsertJobStatus.FAILED,
+        detail=INTERRUPTED_DETAIL,
+        finished_at=Now(),
+        payload=None,
     )
 
 
-def _claim(job_id: int) -> dt.datetime | None:
-    """Queued → running, for one caller only (a task delivered twice runs once): the time it
-    was claimed at, or None. A delivery coming back for a job whose worker was lost finds it
-    failed (interrupted), never runs it again."""
+def _claim(job_id: int) -> bool:
+    """Queued → running since now by the database's clock, for one caller only (a task
+    delivered twice runs once): whether this caller claimed it. A delivery coming back for a
+    job whose worker was lost finds it failed (interrupted), never runs it again."""
     hr_upsert_jobs_interrupt_lapsed()
-    now = timezone.now()
-    claimed = HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.QUEUED).update(
-        status=HrUpsertJobStatus.RUNNING, started_at=now
+    return bool(
+        HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.QUEUED).update(
+            status=HrUpsertJobStatus.RUNNING, started_at=Now()
+        )
     )
-    return now if claimed else None
 
 
 def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
@@ -170,10 +174,10 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
     The writes and the outcome commit together: a job marked succeeded wrote its changes, and
     a job whose outcome could not be kept (or that was marked interrupted meanwhile) wrote
     nothing."""
-    claimed_at = _claim(job_id)
-    if claimed_at is None:
+    if not _claim(job_id):
         return HrUpsertJob.objects.get(pk=job_id)
     job = HrUpsertJob.objects.get(pk=job_id)
+    claimed_at = job.started_at  # this claim's (an interruption changes the status only)
     payload = job.payload or {}
     outcome: dict[str, Any] = {"payload": None}
     with transaction.atomic():
@@ -209,7 +213,7 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
                     "people": [asdict(change) for change in result.people],
                 },
             }
-        outcome["finished_at"] = timezone.now()
+        outcome["finished_at"] = Now()
         kept = HrUpsertJob.objects.filter(
             pk=job_id, status=HrUpsertJobStatus.RUNNING, started_at=claimed_at
         ).update(**outcome)

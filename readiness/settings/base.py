@@ -54,8 +54,9 @@ MIDDLEWARE = [
     "readiness.caching.DataVersionMiddleware",
     # A body declared larger than REQUEST_MAX_BYTES is refused before it is read.
     "readiness.uploads.RequestSizeLimitMiddleware",
-    # A body larger than its form's own bound is measured, not parsed, before the CSRF check
-    # reads request.POST (a pasted badge past Django's 2.5 MB of fields: its field's message).
+    # A signed-in user's body larger than its form's own bound is measured, not parsed, before
+    # the CSRF check reads request.POST (a pasted badge past Django's 2.5 MB of fields: its
+    # field's message). Its process_view runs after AuthenticationMiddleware set request.user.
     "readiness.uploads.FormMeasureMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -7,9 +7,12 @@ import html
 from unittest import mock
 
 import pytest
+import time_machine
 from billiard.exceptions import WorkerLostError
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import task_failure
+from django.db import OperationalError
+from django.db.models.functions import Now
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -223,25 +226,26 @@ def _queued(api, org, capture) -> HrUpsertJob:  # noqa: ANN001
     return HrUpsertJob.objects.get()
 
 
-def _claimed(job: HrUpsertJob) -> None:
-    """A worker took the job now, and then said nothing more (killed, or its machine gone)."""
-    HrUpsertJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+def _claimed(job: HrUpsertJob, *, ago: dt.timedelta = dt.timedelta(0)) -> None:
+    """A worker took the job ``ago`` (by the database's clock, as a claim writes it), and then
+    said nothing more (killed, or its machine gone)."""
+    HrUpsertJob.objects.filter(pk=job.pk).update(status="running", started_at=Now() - ago)
 
 
 def test_a_job_whose_worker_vanished_is_shown_interrupted_past_the_time_limit(
-    api, org, django_capture_on_commit_callbacks, time_machine
+    api, org, django_capture_on_commit_callbacks
 ):
     """Nothing tells that a worker vanished: a job "running" longer than the hard time limit
     cannot be (its worker would have killed it). The API and the admin say so at once; a
-    delivery coming back later finds it failed and runs nothing."""
-    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+    delivery coming back later finds it failed and runs nothing. Claim and rule read the
+    database's clock: a reader's (or a worker's) clock running ahead changes nothing."""
     job = _queued(api, org, django_capture_on_commit_callbacks)
-    _claimed(job)
+    _claimed(job, ago=LAPSED_AFTER - dt.timedelta(seconds=30))
     before = snapshot()
     url = f"/api/v1/hr/upsert-jobs/{job.pk}/"
-    time_machine.shift(LAPSED_AFTER - dt.timedelta(seconds=1))
-    assert api("admin").get(url).json()["status"] == "running"
-    time_machine.shift(dt.timedelta(seconds=2))
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=5)):
+        assert api("admin").get(url).json()["status"] == "running"
+    _claimed(job, ago=LAPSED_AFTER + dt.timedelta(seconds=1))
     read = api("admin").get(url).json()
     assert (read["status"], read["detail"]) == ("failed", INTERRUPTED_DETAIL)
     assert "nothing was written. Send it again." in read["detail"]
@@ -256,7 +260,7 @@ def test_a_job_whose_worker_vanished_is_shown_interrupted_past_the_time_limit(
 
     again = hr_upsert_job_run(job_id=job.pk)  # the task delivered again, later
     assert (again.status, again.detail) == (HrUpsertJobStatus.FAILED, INTERRUPTED_DETAIL)
-    assert again.payload is None and again.finished_at == timezone.now()
+    assert again.payload is None and again.finished_at > again.started_at + LAPSED_AFTER
     assert snapshot() == before
 
 
@@ -269,13 +273,22 @@ def test_a_job_within_the_time_limit_is_running_and_a_second_delivery_leaves_it(
     assert api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()["status"] == "running"
 
 
-def test_queueing_a_job_marks_the_lapsed_ones_failed_and_drops_their_payload(
-    api, org, django_capture_on_commit_callbacks, time_machine
+def test_a_worker_whose_clock_runs_ahead_claims_by_the_databases_clock(
+    api, org, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to(dt.datetime(2026, 6, 1, 9, tzinfo=dt.UTC), tick=False)
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=5), tick=False):
+        ran = hr_upsert_job_run(job_id=job.pk)
+        assert ran.status == HrUpsertJobStatus.SUCCEEDED
+        assert ran.started_at < timezone.now() - dt.timedelta(hours=4)
+        assert ran.started_at <= ran.finished_at < timezone.now() - dt.timedelta(hours=4)
+
+
+def test_queueing_a_job_marks_the_lapsed_ones_failed_and_drops_their_payload(
+    api, org, django_capture_on_commit_callbacks
+):
     lost = _queued(api, org, django_capture_on_commit_callbacks)
-    _claimed(lost)
-    time_machine.shift(LAPSED_AFTER + dt.timedelta(seconds=1))
+    _claimed(lost, ago=LAPSED_AFTER + dt.timedelta(seconds=1))
     with django_capture_on_commit_callbacks(execute=False):
         api("admin").post(UPSERT, payload(org, prefix="other"), format="json", **ASYNC)
     lost.refresh_from_db()
@@ -330,6 +343,22 @@ def test_a_failure_after_the_job_finished_changes_nothing(
     job = HrUpsertJob.objects.get()
     stopped(RuntimeError("late"), args=(job.pk,))
     assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.SUCCEEDED
+
+
+def test_a_duplicate_delivery_failing_before_its_claim_leaves_the_running_job(
+    api, org, django_capture_on_commit_callbacks
+):
+    """The task delivered twice: the first delivery runs the job; the second fails before
+    its claim (here the database refuses it). Its failure is not the job's."""
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    _claimed(job)
+    with mock.patch("readiness.hr.jobs._claim", side_effect=OperationalError("gone")):
+        delivery = run_hr_upsert_job.apply(args=(job.pk,))
+    assert isinstance(delivery.result, OperationalError)  # task_failure was sent
+    job.refresh_from_db()
+    assert (job.status, job.detail) == (HrUpsertJobStatus.RUNNING, "")
+    stopped(RuntimeError("before its claim"), kwargs={"job_id": job.pk})
+    assert HrUpsertJob.objects.get().status == HrUpsertJobStatus.RUNNING
 
 
 def test_the_soft_time_limit_stops_the_upsert_and_says_so(

@@ -179,3 +179,56 @@ def test_a_badge_with_its_form_fits_djangos_form_limit() -> None:
     bound = MyBadgeUploadView.form_body_bound()
     assert bound == settings.BADGE_UPLOAD_MAX_BYTES + MyBadgeUploadView.FORM_ALLOWANCE
     assert bound <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_an_anonymous_body_past_the_bound_is_not_measured(monkeypatch, enforce_csrf) -> None:
+    """Refused as before (the sign-in; a cross-site POST: the CSRF check, no cookie) without
+    the server reading the body."""
+    from readiness import uploads
+
+    monkeypatch.setattr(uploads, "form_parts_measure", pytest.fail)
+    response = Client(enforce_csrf_checks=enforce_csrf).post(UPLOAD, {"text": "é" * 1_500_000})
+    if enforce_csrf:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_body_past_the_bound_with_too_many_parts_is_refused(browser_client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS, settings.DATA_UPLOAD_MAX_NUMBER_FILES = 10, 5
+    parts = {f"p{i}": "x" * 5000 for i in range(20)}  # none kept before: each over 4 KB
+    response = browser_client.post(
+        UPLOAD, {"csrfmiddlewaretoken": browser_client.token, "text": "é" * 1_500_000, **parts}
+    )
+    assert response.status_code == 400
+    assert "too large" not in response.content.decode() and not BadgeAward.objects.exists()
+
+
+def test_the_api_refuses_a_body_past_its_bound_unread_at_the_field_it_carries(
+    settings, monkeypatch
+) -> None:
+    """The bound is the largest badge base64-encoded and the JSON around it (a logged-in user
+    could otherwise make the server parse 65 MB of JSON): a larger body is not parsed, its
+    badge's size said from its declared length, at the body's first key."""
+    from assessments.api.badges import JSON_ALLOWANCE, MyBadgeViewSet
+    from readiness.api import parsers
+
+    settings.BADGE_UPLOAD_MAX_BYTES = 3000
+    assert MyBadgeViewSet().max_body_bytes() == 4000 + JSON_ALLOWANCE
+    person = PersonFactory()
+    api = APIClient()
+    api.force_authenticate(person.user)
+    monkeypatch.setattr(parsers.JSONParser, "_json", None)  # any parse would fail loudly
+    for body, field, kb in [
+        (b'{"file":"' + b"A" * 8000 + b'"}', "file", 6),  # 6,000 bytes decoded
+        (b'{\n  "credential" : "' + b"x" * 9000 + b'"}', "credential", 9),
+        (b'{"file":"' + b"A" * 8000 + b'","credential":"x"}', "file", 6),
+    ]:
+        response = api.post(MINE, body, content_type="application/json")
+        assert field_errors(response) == {
+            field: [f"This badge is too large: at most 2 KB (this one is {kb} KB)."]
+        }
+        (error,) = response.json()["errors"]
+        assert error["code"] == "too_large"
+    assert not BadgeAward.objects.exists()

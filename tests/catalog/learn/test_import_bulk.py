@@ -4,7 +4,7 @@ import datetime as dt
 import random
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, NotSupportedError, connection, transaction
 from django.utils import timezone
 
 from catalog.learn import bulk
@@ -224,3 +224,26 @@ def test_ignoring_conflicts_skips_a_row_that_breaks_a_uniqueness_constraint(clea
         ("learn.m-1", "First"),
         ("learn.m-2", "New"),
     ]
+
+
+@pytest.mark.django_db
+def test_another_database_is_refused_rather_than_given_rows_another_run_inserted(
+    clean_catalog, monkeypatch
+):
+    """Django's fallback (``bulk_create(ignore_conflicts=True)``) returns every row given, those
+    another run inserted among them (without a key): the import would count them as its own."""
+    provider = ProviderFactory()
+    now = timezone.now()
+    monkeypatch.setattr(connection, "vendor", "mysql")
+    with pytest.raises(NotSupportedError, match="not mysql"):
+        bulk.insert_rows(
+            TrainingResource,
+            FIELDS,
+            [row(provider.pk, 1, now)],
+            returning=["external_uid"],
+            ignore_conflicts=True,
+        )
+    with pytest.raises(NotSupportedError):
+        bulk.update_rows(TrainingResource, ["title"], [{"id": 1, "title": "x"}])
+    monkeypatch.undo()
+    assert not TrainingResource.objects.exists()
