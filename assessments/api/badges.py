@@ -135,9 +135,11 @@ class MyBadgeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return person_badges(person_id=_own_person(self.request).pk)
 
     def max_body_bytes(self) -> int:
-        """The largest badge base64-encoded (4 bytes for every 3, padded), and the JSON around
-        it: a larger body is not read (``body_too_large``)."""
-        return 4 * -(-settings.BADGE_UPLOAD_MAX_BYTES // 3) + JSON_ALLOWANCE
+        """Twice the largest badge base64-encoded (4 bytes for every 3, padded), and the JSON
+        around it: a larger body is not read (``body_too_large``). Twice: a badge within the
+        limit may come longer than its compact encoding (a credential pretty-printed, a file
+        whose encoder escapes "/"); such a body is read and its badge measured exactly."""
+        return 2 * 4 * -(-settings.BADGE_UPLOAD_MAX_BYTES // 3) + JSON_ALLOWANCE
 
     def body_too_large(self, *, declared: int, head: bytes) -> None:
         """A body past ``max_body_bytes()`` holds a badge over the limit: refused, unread, at

@@ -32,8 +32,9 @@ from readiness.hr.upsert import hr_upsert
 RESPOND_ASYNC = "respond-async"
 #: Room for one entry of an upsert in its JSON body: a person with every field filled
 #: (an external id, an email, names, a team path, a role, a job title, a start date) is about
-#: 380 bytes written compactly; a whole organization of 100,000 people is 16 to 20 MB.
-ENTRY_BYTES = 400
+#: 380 bytes written compactly, ~480 pretty-printed or with its names' letters escaped
+#: (``\u00e9``); a whole organization of 100,000 people is 16 to 20 MB compact.
+ENTRY_BYTES = 600
 
 
 class HrTeamInput(StrictSerializer):
@@ -255,7 +256,7 @@ class HrUpsertView(GenericAPIView):
 
     def max_body_bytes(self) -> int:
         """What the most entries the upsert takes need (``HR_UPSERT_MAX_PEOPLE`` people and
-        ``HR_UPSERT_MAX_TEAMS`` teams, ``ENTRY_BYTES`` each: 44 MB by default), within the
+        ``HR_UPSERT_MAX_TEAMS`` teams, ``ENTRY_BYTES`` each: 66 MB by default), within the
         bound of any request (``REQUEST_MAX_BYTES``); a larger body is a ``413``, unread."""
         entries = settings.HR_UPSERT_MAX_PEOPLE + settings.HR_UPSERT_MAX_TEAMS
         return min(entries * ENTRY_BYTES, settings.REQUEST_MAX_BYTES)

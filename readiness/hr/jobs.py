@@ -177,7 +177,6 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
     if not _claim(job_id):
         return HrUpsertJob.objects.get(pk=job_id)
     job = HrUpsertJob.objects.get(pk=job_id)
-    claimed_at = job.started_at  # this claim's (an interruption changes the status only)
     payload = job.payload or {}
     outcome: dict[str, Any] = {"payload": None}
     with transaction.atomic():
@@ -214,9 +213,15 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
                 },
             }
         outcome["finished_at"] = Now()
-        kept = HrUpsertJob.objects.filter(
-            pk=job_id, status=HrUpsertJobStatus.RUNNING, started_at=claimed_at
-        ).update(**outcome)
+        # Still running, and not lapsed: this run's claim (only a queued job is claimed, and no
+        # job is queued again), not one its readers were told was interrupted. Matched by its
+        # status, not its ``started_at``: SQLite compares the value read back as text, in
+        # another precision than ``Now()`` wrote it, and never found it.
+        kept = (
+            HrUpsertJob.objects.filter(pk=job_id, status=HrUpsertJobStatus.RUNNING)
+            .exclude(_lapsed())
+            .update(**outcome)
+        )
         if not kept:  # interrupted meanwhile: its outcome is said already, and nothing stays
             transaction.set_rollback(True)
     return HrUpsertJob.objects.get(pk=job_id)

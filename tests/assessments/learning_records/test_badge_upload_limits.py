@@ -215,15 +215,15 @@ def test_the_api_refuses_a_body_past_its_bound_unread_at_the_field_it_carries(
     from readiness.api import parsers
 
     settings.BADGE_UPLOAD_MAX_BYTES = 3000
-    assert MyBadgeViewSet().max_body_bytes() == 4000 + JSON_ALLOWANCE
+    assert MyBadgeViewSet().max_body_bytes() == 8000 + JSON_ALLOWANCE
     person = PersonFactory()
     api = APIClient()
     api.force_authenticate(person.user)
     monkeypatch.setattr(parsers.JSONParser, "_json", None)  # any parse would fail loudly
     for body, field, kb in [
-        (b'{"file":"' + b"A" * 8000 + b'"}', "file", 6),  # 6,000 bytes decoded
-        (b'{\n  "credential" : "' + b"x" * 9000 + b'"}', "credential", 9),
-        (b'{"file":"' + b"A" * 8000 + b'","credential":"x"}', "file", 6),
+        (b'{"file":"' + b"A" * 20000 + b'"}', "file", 15),  # 15,000 bytes decoded
+        (b'{\n  "credential" : "' + b"x" * 20000 + b'"}', "credential", 20),
+        (b'{"file":"' + b"A" * 20000 + b'","credential":"x"}', "file", 15),
     ]:
         response = api.post(MINE, body, content_type="application/json")
         assert field_errors(response) == {
