@@ -63,6 +63,8 @@ class ResourceForm(forms.ModelForm):
             "curator_notes",
             "curated_fields",
         ]
+        # An id past 64 bits is an invalid choice, not a 500 on SQLite (``IdsChoiceField``).
+        field_classes = {"audiences": IdsChoiceField}
         widgets = {
             "audiences": forms.CheckboxSelectMultiple,
             "summary": forms.Textarea(attrs={"rows": 4}),

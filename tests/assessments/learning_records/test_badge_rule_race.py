@@ -33,7 +33,8 @@ from readiness.permissions import CURATORS_GROUP
 from tests.api.conftest import field_errors
 from tests.factories import PersonFactory, TrainingResourceFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# PostgreSQL's lock table decides the order (SQLite has none to read).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("require_postgres")]
 
 
 def _curator(name: str):  # noqa: ANN202

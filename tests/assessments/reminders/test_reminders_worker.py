@@ -19,6 +19,8 @@ from tests.assessments.reminder_helpers import CrashingBackend
 from tests.orgs import clear_framework
 from tests.orgs.reminder import add_person
 
+# The worker writes while the test reads: SQLite's shared in-memory test database answers
+# "database table is locked", so the sweeps' tests need PostgreSQL (``require_postgres``).
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 TASK = "assessments.tasks.send_reminders"
@@ -47,7 +49,7 @@ def recipients() -> list[str]:
     return sorted(message.to[0] for message in mail.outbox)
 
 
-def test_twice_in_a_row_sends_each_email_once(worker_app, due_people, mailoutbox):
+def test_twice_in_a_row_sends_each_email_once(require_postgres, worker_app, due_people, mailoutbox):
     first = sweep(worker_app)
     second = sweep(worker_app)
 
@@ -89,7 +91,9 @@ def test_a_batch_delivered_twice_at_once_changes_nothing(
     assert Sweep.objects.get(pk=sweep_id).totals == totals
 
 
-def test_the_whole_sequence_ends_in_one_digest(worker_app, due_people, reminder_org, mailoutbox):
+def test_the_whole_sequence_ends_in_one_digest(
+    require_postgres, worker_app, due_people, reminder_org, mailoutbox
+):
     """Due, three weekly overdue reminders, then one digest to the team's manager listing all
     twenty (escalated in seven batches): the clock travels a week at a time."""
     start = timezone.now()
@@ -109,7 +113,7 @@ def test_the_whole_sequence_ends_in_one_digest(worker_app, due_people, reminder_
 
 
 def test_a_sweep_that_crashes_midway_is_finished_by_the_next(
-    worker_app, due_people, mailoutbox, settings
+    require_postgres, worker_app, due_people, mailoutbox, settings
 ):
     settings.EMAIL_BACKEND = "tests.assessments.reminder_helpers.CrashingBackend"
     CrashingBackend.limit = PEOPLE // 2

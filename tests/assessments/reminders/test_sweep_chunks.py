@@ -186,7 +186,9 @@ def test_the_admin_shows_a_sweep_its_batches_and_totals(eager, five_due, admin_c
     assert html.count("field-number") == 3
 
 
-def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbox):
+def test_a_sweeps_steps_are_found_by_the_prefix_index(
+    require_postgres, eager, five_due, mailoutbox
+):
     """The totals and the digests' takeover find the sweep's steps by its token's prefix, a
     range of the index ``reminder_claims``, not by reading every step ever recorded; a run's
     own steps by its token, the same index. Sequential scans are off: without a usable index
@@ -208,7 +210,7 @@ def test_a_sweeps_steps_are_found_by_the_prefix_index(eager, five_due, mailoutbo
     assert "reminder_claims" in plans[2] and f"= '{token}'" in plans[2], plans
 
 
-def test_marking_a_step_sent_can_be_a_heap_only_update():
+def test_marking_a_step_sent_can_be_a_heap_only_update(require_postgres):
     """No index of the reminders reads ``sent_at`` (an update of an indexed column writes
     every index), and their pages leave room for the new version of each row."""
     with connection.cursor() as cursor:
