@@ -106,6 +106,14 @@ TARGETS = (
     ),
     Target(
         "assessments/selectors/states.py",
+        (
+            "tests/assessments/selectors/test_states.py",
+            "tests/assessments/selectors/test_states_property.py",
+            "tests/assessments/selectors/test_certification_ratings.py",
+        ),
+    ),
+    Target(
+        "assessments/selectors/rating_rules.py",
         # The effectiveness reads the effective level through this module's fragments.
         (
             "tests/assessments/selectors/test_states.py",

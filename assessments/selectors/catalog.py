@@ -20,7 +20,7 @@ from assessments.models import (
     ResourceEffectiveness,
 )
 from assessments.selectors import person_skill_states
-from assessments.selectors.states import (
+from assessments.selectors.rating_rules import (
     effective_level_sql,
     rating_as_of_sql,
     rating_by_key_sql,

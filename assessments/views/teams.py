@@ -27,10 +27,9 @@ from assessments.forms.teams import (
     grid_edits_parse,
 )
 from assessments.models import SkillRating
+from assessments.presenters.team_editor import team_edit_content, team_editor_grid
 from assessments.presenters.teams import (
     LEGEND,
-    team_edit_content,
-    team_editor_grid,
     team_map_content,
     team_map_filters,
     team_map_grid,
