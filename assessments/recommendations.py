@@ -269,13 +269,15 @@ def team_resource_ranking(
         {s.skill_id for listed in states_of.values() for s in listed},
         {audience_of[person_id] for person_id in states_of},
     )
+    # The links fitting each audience, sorted out once (not again for every member).
+    fitting: dict[int | None, list] = {audience: [] for audience in set(audience_of.values())}
+    for link, fits in links:
+        for audience, listed in fitting.items():
+            if audience in fits:
+                listed.append((link.skill_id, link.level, link.resource))
     ranking: dict[int, TeamResource] = {}
     for person_id, person_states in states_of.items():
-        audience = audience_of[person_id]
-        fitting = (
-            (link.skill_id, link.level, link.resource) for link, fits in links if audience in fits
-        )
-        for listed in candidates_of_links(fitting, person_states).values():
+        for listed in candidates_of_links(fitting[audience_of[person_id]], person_states).values():
             for candidate in listed:
                 resource = candidate.resource
                 entry = ranking.setdefault(resource.pk, TeamResource(resource, 0, set(), set()))
