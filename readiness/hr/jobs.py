@@ -100,6 +100,7 @@ TIME_LIMIT_DETAIL = (
     f"Stopped at the time limit ({_MINUTES} minutes): nothing was written. Send it again, "
     "in smaller parts if it is large."
 )
+FAILED_DETAIL = "The upsert failed on the server: nothing was written. Send it again."
 INTERRUPTED_DETAIL = (
     "Interrupted: the worker applying it stopped before it finished (it hit the time limit, "
     "or was shut down): nothing was written. Send it again."
@@ -176,6 +177,24 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
     nothing."""
     if not _claim(job_id):
         return HrUpsertJob.objects.get(pk=job_id)
+    try:
+        return _run_claimed(job_id)
+    except BaseException as error:
+        # Claimed, and no outcome kept (the job read back, or its final write, failed; the
+        # hard time limit is the task's failure receiver's): the job does not stay "running"
+        # until it lapses. Its writes rolled back with the outcome, so it says that nothing
+        # was written. When even this fails (the database gone), the job lapses, as a lost
+        # worker's does.
+        try:
+            detail = FAILED_DETAIL if isinstance(error, Exception) else INTERRUPTED_DETAIL
+            hr_upsert_job_interrupt(job_id=job_id, detail=detail)
+        except Exception:
+            logger.exception("HR upsert job %s: its failure could not be recorded", job_id)
+        raise
+
+
+def _run_claimed(job_id: int) -> HrUpsertJob:
+    """``hr_upsert_job_run`` once claimed: the upsert and its outcome in one transaction."""
     job = HrUpsertJob.objects.get(pk=job_id)
     payload = job.payload or {}
     outcome: dict[str, Any] = {"payload": None}
@@ -201,7 +220,7 @@ def hr_upsert_job_run(*, job_id: int) -> HrUpsertJob:
             logger.exception("HR upsert job %s failed", job_id)
             outcome |= {
                 "status": HrUpsertJobStatus.FAILED,
-                "detail": "The upsert failed on the server: nothing was written. Send it again.",
+                "detail": FAILED_DETAIL,
             }
         else:
             outcome |= {

@@ -11,7 +11,7 @@ import time_machine
 from billiard.exceptions import WorkerLostError
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from celery.signals import task_failure
-from django.db import OperationalError
+from django.db import DatabaseError, OperationalError, connection
 from django.db.models.functions import Now
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils import timezone
 from assessments.tasks import refresh_effectiveness
 from readiness.celery import app as celery_app
 from readiness.hr.jobs import (
+    FAILED_DETAIL,
     HR_JOB_TIME_LIMIT,
     INTERRUPTED_DETAIL,
     LAPSED_AFTER,
@@ -435,3 +436,39 @@ def test_the_job_list_costs_the_same_queries_whatever_its_length(
     with django_assert_num_queries(4):
         response = client.get("/api/v1/hr/upsert-jobs/")
     assert response.json()["count"] == jobs
+
+
+REFUSE_SUCCESS = {
+    "postgresql": [
+        "CREATE FUNCTION refuse_success() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'the outcome cannot be written'; END $$",
+        "CREATE TRIGGER refuse_success BEFORE UPDATE ON readiness_hrupsertjob FOR EACH ROW"
+        " WHEN (NEW.status = 'succeeded') EXECUTE FUNCTION refuse_success()",
+    ],
+    "sqlite": [
+        "CREATE TRIGGER refuse_success BEFORE UPDATE ON readiness_hrupsertjob"
+        " WHEN NEW.status = 'succeeded'"
+        " BEGIN SELECT RAISE(ABORT, 'the outcome cannot be written'); END",
+    ],
+}
+
+
+def test_a_job_whose_outcome_cannot_be_written_fails_at_once_and_writes_nothing(
+    api, org, django_capture_on_commit_callbacks
+):
+    """The database refuses the job's final write (here a trigger does): the upsert's writes
+    roll back with it, and the job says it failed at once — not "running" until it lapses
+    half an hour later. The task fails too (the worker logs it)."""
+    job = _queued(api, org, django_capture_on_commit_callbacks)
+    before = snapshot()
+    with connection.cursor() as cursor:
+        for statement in REFUSE_SUCCESS[connection.vendor]:
+            cursor.execute(statement)
+    delivery = run_hr_upsert_job.apply(args=(job.pk,))
+    assert isinstance(delivery.result, DatabaseError)
+    job.refresh_from_db()
+    assert (job.status, job.detail, job.payload) == (HrUpsertJobStatus.FAILED, FAILED_DETAIL, None)
+    assert job.finished_at is not None
+    assert snapshot() == before
+    shown = api("admin").get(f"/api/v1/hr/upsert-jobs/{job.pk}/").json()
+    assert (shown["status"], shown["detail"]) == ("failed", FAILED_DETAIL)
