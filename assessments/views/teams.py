@@ -36,6 +36,7 @@ from assessments.presenters.teams import (
 )
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.team_access import team_access
+from assessments.selectors.team_map_reads import map_filter_choices
 from assessments.selectors.teams import (
     MapFilters,
     TeamMap,
@@ -49,7 +50,7 @@ from assessments.services.teams import (
     team_ratings_record,
 )
 from readiness.caching import Viewer, kept_value
-from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
+from readiness.models import Level, Person, Skill, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import managed_paths
@@ -83,11 +84,8 @@ class TeamAccessMixin(View):
 
 
 def _filters(request: AuthenticatedHttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
-    form = TeamMapFilterForm(
-        request.GET,
-        audiences=Audience.objects.filter(is_everyone=False).values_list("pk", "name"),
-        categories=SkillCategory.objects.values_list("pk", "name"),
-    )
+    audiences, categories = map_filter_choices()
+    form = TeamMapFilterForm(request.GET, audiences=audiences, categories=categories)
     return form, form.filters()
 
 
