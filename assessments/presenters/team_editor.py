@@ -5,6 +5,7 @@ team map's (``presenters.teams``: the cell shapes and looks it shares, the Jinja
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple, cast
 
 from django.http import HttpRequest
@@ -32,8 +33,9 @@ from readiness.models import Level, Team
 def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> SafeString:
     """The grid editor's content (``team_edit_content.html``) from the view's ``context``
     (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
-    (``team_map_content``). The header, the legend and the conflicts are the Django templates
-    they were; the errors are escaped as Django escapes (its quotes differ from Jinja2's)."""
+    (``team_map_content``). The header and the conflicts are the Django templates they were
+    (the legend is included); the errors are escaped as Django escapes (its quotes differ
+    from Jinja2's)."""
     team = cast(Team, context["team"])
     header_context = {**context, "heading": "Fill in the team skill map", "page": "edit"}
     return _render(
@@ -44,7 +46,6 @@ def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> Sa
             "header": render_to_string(
                 "assessments/team_header.html", {**header_context, "can_edit": True}
             ),
-            "legend": render_to_string("assessments/team_legend.html", context),
             "conflicts": render_to_string("assessments/team_edit_conflicts.html", context),
             "errors": [conditional_escape(error) for error in context["errors"]],  # type: ignore[attr-defined]
             "action": request.get_full_path(),
@@ -111,6 +112,11 @@ def _editor_never_rated(chosen: int | None) -> tuple[str, str]:
     return shape
 
 
+def _moment(moment: datetime) -> tuple[float, str]:
+    seconds = moment.timestamp()
+    return seconds, str(int(seconds))
+
+
 class EditorGrid(NamedTuple):
     #: What the editor's table (``team_editor_grid.html``) is drawn from, inside the editor's
     #: content (``team_edit_content``), as the map's (``team_map_grid``).
@@ -128,6 +134,10 @@ def team_editor_grid(
     skill_ids = [column.skill.pk for column in team_map.columns]
     shapes, never_shapes, number = _EDITOR_SHAPES.get, _EDITOR_NEVER_RATED.get, _NUMBER
     version_of, values = moments_version, values or {}
+    # Each moment's Unix seconds (float, and whole as text) worked out once a page, as the
+    # map's (``presenters.teams._moments_seconds``).
+    moments: dict[datetime | None, tuple[float | None, str]] = {None: (None, "")}
+    moment = moments.get
     changed = 0
     cells_html: list[str] = []
     versions: list[str] = []
@@ -169,16 +179,19 @@ def team_editor_grid(
                 chosen = manager_level
             key = (target, level, gap, awaiting, calibration, interest, chosen, manager_level)
             start, flags, end = shapes(key) or _editor_shape(key)
-            self_ts = None if self_at is None else self_at.timestamp()
-            manager_ts = None if manager_at is None else manager_at.timestamp()
+            self_moment = moment(self_at)
+            if self_moment is None:
+                self_moment = moments[self_at] = _moment(self_at)
+            manager_moment = moment(manager_at)
+            if manager_moment is None:
+                manager_moment = moments[manager_at] = _moment(manager_at)
             append(
-                f"{start}{number[self_level]}|"
-                f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"
-                f"{'' if manager_ts is None else int(manager_ts)}{flags}"
+                f"{start}{number[self_level]}|{self_moment[1]}|{number[manager_level]}|"
+                f"{manager_moment[1]}{flags}"
                 f"{'' if certification is None else _certified(state)}"
                 f'"{select}{skill_id}{label}{skill_id}{end}'
             )
-            version = version_of(self_ts, manager_ts)
+            version = version_of(self_moment[0], manager_moment[0])
             if version:
                 tokens.append(f"{skill_id}:{number[manager_level]}:{version}")
         cells_html.append("".join(parts))

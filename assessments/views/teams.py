@@ -108,9 +108,16 @@ def _query(request: AuthenticatedHttpRequest, **changes: str) -> str:
 
 
 def _sorting(request: AuthenticatedHttpRequest, team_map: TeamMap) -> dict[str, dict[str, str]]:
-    """For every sortable header: the link that sorts by it, and its aria-sort state."""
+    """For every sortable header: the link that sorts by it (``_query(request, sort=key,
+    dir=direction)``, the other parameters quoted once for every column's), and its aria-sort
+    state."""
     current, descending = team_map.filters.sort, team_map.filters.descending
     keys = ["name", "readiness", "gap"] + [f"skill-{c.skill.pk}" for c in team_map.columns]
+    # As ``_query``: the parameters in their order, sort and dir after them when absent.
+    params = {k: v for k, v in request.GET.items() if k in MAP_PARAMS}
+    params.setdefault("sort", "")
+    params.setdefault("dir", "")
+    fixed = {k: urlencode({k: v}) for k, v in params.items() if v and k not in ("sort", "dir")}
     sorting = {}
     for key in keys:
         if key == current:
@@ -118,7 +125,10 @@ def _sorting(request: AuthenticatedHttpRequest, team_map: TeamMap) -> dict[str, 
             direction = "asc" if descending else "desc"
         else:
             state, direction = "none", ""
-        sorting[key] = {"url": _query(request, sort=key, dir=direction), "state": state}
+        changed = {"sort": urlencode({"sort": key}), "dir": direction and f"dir={direction}"}
+        pairs = [fixed.get(k) or changed.get(k) for k in params]
+        query = "&".join(pair for pair in pairs if pair)
+        sorting[key] = {"url": f"?{query}" if query else "?", "state": state}
     return sorting
 
 
