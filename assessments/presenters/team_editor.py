@@ -5,7 +5,6 @@ team map's (``presenters.teams``: the cell shapes and looks it shares, the Jinja
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple, cast
 
 from django.http import HttpRequest
@@ -13,7 +12,6 @@ from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
 
 from assessments.presenters.teams import (
     _LOOKS,
@@ -24,21 +22,21 @@ from assessments.presenters.teams import (
     _certified,
     _grid_context,
     _map_shape,
-    _render,
 )
 from assessments.selectors.teams import TeamMap, moments_version
+from readiness.fragments import jinja2_page_content
 from readiness.models import Level, Team
 
 
-def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> SafeString:
+def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> str:
     """The grid editor's content (``team_edit_content.html``) from the view's ``context``
     (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
     (``team_map_content``). The header and the conflicts are the Django templates they were
     (the legend is included); the errors are escaped as Django escapes (its quotes differ
-    from Jinja2's)."""
+    from Jinja2's). The page's whole content, for ``readiness.fragments.page_around``."""
     team = cast(Team, context["team"])
     header_context = {**context, "heading": "Fill in the team skill map", "page": "edit"}
-    return _render(
+    return jinja2_page_content(
         EDIT_CONTENT_TEMPLATE,
         **{
             **context,
@@ -112,11 +110,6 @@ def _editor_never_rated(chosen: int | None) -> tuple[str, str]:
     return shape
 
 
-def _moment(moment: datetime) -> tuple[float, str]:
-    seconds = moment.timestamp()
-    return seconds, str(int(seconds))
-
-
 class EditorGrid(NamedTuple):
     #: What the editor's table (``team_editor_grid.html``) is drawn from, inside the editor's
     #: content (``team_edit_content``), as the map's (``team_map_grid``).
@@ -134,10 +127,6 @@ def team_editor_grid(
     skill_ids = [column.skill.pk for column in team_map.columns]
     shapes, never_shapes, number = _EDITOR_SHAPES.get, _EDITOR_NEVER_RATED.get, _NUMBER
     version_of, values = moments_version, values or {}
-    # Each moment's Unix seconds (float, and whole as text) worked out once a page, as the
-    # map's (``presenters.teams._moments_seconds``).
-    moments: dict[datetime | None, tuple[float | None, str]] = {None: (None, "")}
-    moment = moments.get
     changed = 0
     cells_html: list[str] = []
     versions: list[str] = []
@@ -179,19 +168,16 @@ def team_editor_grid(
                 chosen = manager_level
             key = (target, level, gap, awaiting, calibration, interest, chosen, manager_level)
             start, flags, end = shapes(key) or _editor_shape(key)
-            self_moment = moment(self_at)
-            if self_moment is None:
-                self_moment = moments[self_at] = _moment(self_at)
-            manager_moment = moment(manager_at)
-            if manager_moment is None:
-                manager_moment = moments[manager_at] = _moment(manager_at)
+            self_ts = None if self_at is None else self_at.timestamp()
+            manager_ts = None if manager_at is None else manager_at.timestamp()
             append(
-                f"{start}{number[self_level]}|{self_moment[1]}|{number[manager_level]}|"
-                f"{manager_moment[1]}{flags}"
+                f"{start}{number[self_level]}|"
+                f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"
+                f"{'' if manager_ts is None else int(manager_ts)}{flags}"
                 f"{'' if certification is None else _certified(state)}"
                 f'"{select}{skill_id}{label}{skill_id}{end}'
             )
-            version = version_of(self_moment[0], manager_moment[0])
+            version = version_of(self_ts, manager_ts)
             if version:
                 tokens.append(f"{skill_id}:{number[manager_level]}:{version}")
         cells_html.append("".join(parts))

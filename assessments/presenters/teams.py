@@ -24,7 +24,6 @@ readers and without JavaScript).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import NamedTuple, cast
 
 from django.template.loader import render_to_string
@@ -36,6 +35,7 @@ from django.utils.safestring import SafeString
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.teams import TeamMap
+from readiness.fragments import jinja2_page_content
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -212,20 +212,14 @@ _NEVER_RATED_HTML = (
 )
 
 
-def _map_row_html(
-    pk: int,
-    skill_ids: list[int],
-    states: list[SkillState | None],
-    seconds: dict[datetime | None, str],
-) -> str:
+def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> str:
     """A map row's cells as HTML, printed as given by ``team_map_grid.html``, straight from the
     row's states: each cell its shape (``_MAP_SHAPES``) around its ids and ratings, in one
     spelled-out loop (no call per cell: it runs 2,000 times a 50-person map; the cells as
     ``MapCell`` tuples first, then drawn, took twice as long). Not escaped: every value is an
     integer or a word of this module's vocabulary, but a certification's name, escaped by
-    ``_certified``. ``seconds``: the moments' Unix seconds as text, shared by the page's rows
-    (``_moments_seconds``)."""
-    shapes, number, stamp = _MAP_SHAPES.get, _NUMBER, seconds.get
+    ``_certified``."""
+    shapes, number = _MAP_SHAPES.get, _NUMBER
     never_start, never_end = _NEVER_RATED_HTML
     ids = f"{pk}-"
     parts: list[str] = []
@@ -254,26 +248,13 @@ def _map_row_html(
         ) = state
         key = (target, level, gap, awaiting, calibration, interest)
         start, middle, flags, end = shapes(key) or _map_shape(key)
-        self_seconds = stamp(self_at)
-        if self_seconds is None:
-            self_seconds = seconds[self_at] = str(int(self_at.timestamp()))
-        manager_seconds = stamp(manager_at)
-        if manager_seconds is None:
-            manager_seconds = seconds[manager_at] = str(int(manager_at.timestamp()))
         append(
             f"{start}{ids}{skill_id}{middle}{number[self_level]}|"
-            f"{self_seconds}|{number[manager_level]}|{manager_seconds}{flags}"
+            f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
+            f"{int(manager_at.timestamp()) if manager_at else ''}{flags}"
             f"{'' if certification is None else _certified(state)}{end}"
         )
     return "".join(parts)
-
-
-def _moments_seconds() -> dict[datetime | None, str]:
-    """A page's moments (a cell's self and manager ratings') as Unix seconds in text, each
-    worked out once a page: a grid's 4,000 moments are a few hundred (a form's or an
-    import's ratings share theirs), and ``datetime.timestamp()`` cost ~0.13 µs each, a
-    quarter of the map's rows. None (no rating): empty."""
-    return {None: ""}
 
 
 def team_map_grid(
@@ -282,26 +263,26 @@ def team_map_grid(
     """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
     member, the totals) is drawn from, inside the map's content (``team_map_content``)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
-    seconds = _moments_seconds()
     return {
         **_grid_context(team_map),
         "sorting": sorting,
         "links_people": links_people,
         "person_url": _person_url(),
         "cells_html": [
-            _map_row_html(row.person.pk, skill_ids, row.states, seconds) for row in team_map.rows
+            _map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows
         ],
     }
 
 
-def team_map_content(*, context: dict[str, object]) -> SafeString:
+def team_map_content(*, context: dict[str, object]) -> str:
     """The map page's content (``team_map_content.html``) from the view's ``context`` (with
     ``grid``, what ``team_map_grid`` gives; ``filters``, ``can_edit``): drawn by Jinja2, the
     grid included in the same rendering, so that its 460 KB are joined into the page once,
     where a fragment rendered apart was copied again (its own string, then safe, then in the
     page), and the Django template copied it at each block. The team pages' header, a Django
     template shared with the other team pages, comes rendered (it needs nothing of the
-    request); the legend is included (``team_legend.html``)."""
+    request); the legend is included (``team_legend.html``). The page's whole content, for
+    ``readiness.fragments.page_around`` (not marked safe: that copies it)."""
     team = cast(Team, context["team"])
     header = render_to_string(
         "assessments/team_header.html", {**context, "heading": "Team skill map", "page": "map"}
@@ -310,7 +291,7 @@ def team_map_content(*, context: dict[str, object]) -> SafeString:
         name: reverse(f"assessments:team-{name}", args=[team.pk])
         for name in ("edit", "review", "export")
     }
-    return _render(
+    return jinja2_page_content(
         CONTENT_TEMPLATE,
         **{
             **context,

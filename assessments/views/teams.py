@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.views import View
 
 from assessments.forms.teams import (
@@ -50,6 +49,7 @@ from assessments.services.teams import (
     team_ratings_record,
 )
 from readiness.caching import Viewer, kept_value
+from readiness.fragments import page_around
 from readiness.models import Level, Person, Skill, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -230,7 +230,7 @@ class TeamDetailView(TeamAccessMixin, View):
             return self._figures_only(request, team)
         links_people = self.links_people
 
-        def content() -> SafeString:
+        def content() -> str:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)
@@ -247,7 +247,7 @@ class TeamDetailView(TeamAccessMixin, View):
             parts=_map_params(request),
             build=content,
         )
-        return render(request, "assessments/team_detail.html", {"team": team, "content": html})
+        return page_around(request, "assessments/team_detail.html", {"team": team}, content=html)
 
     def _figures_only(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         """Leadership outside their own teams: the team's figures, under the privacy floor,
@@ -353,7 +353,7 @@ class TeamEditView(TeamAccessMixin, View):
                 for c in conflicts
             ]
         content = team_edit_content(context=context, request=request)
-        return render(request, "assessments/team_edit.html", {"team": team, "content": content})
+        return page_around(request, "assessments/team_edit.html", {"team": team}, content=content)
 
 
 def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
