@@ -232,7 +232,7 @@ def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
 
 
 def test_members_and_skills_read_as_values_say_what_the_models_say(make_team_org):
-    """The map reads its members and skills as values (``_map_members``, ``_map_skills``):
+    """The map reads its members and skills as values (``map_members``, ``map_skills``):
     the same names, emails, roles, slugs and categories as the model instances, for a member
     with a full name, one with only a first name, one with none (their username) and one with
     no role."""
