@@ -82,7 +82,7 @@ def map_members(
     )
     return [
         MapMember(pk, display_name_of(first, last, username), email, role)
-        for pk, first, last, username, email, role in fetch_prepared(Fragment(sql, params))
+        for pk, first, last, username, email, role in fetch_prepared(Fragment(sql, tuple(params)))
     ]
 
 
