@@ -12,7 +12,6 @@ from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
 
 from assessments.presenters.teams import (
     _LOOKS,
@@ -23,20 +22,21 @@ from assessments.presenters.teams import (
     _certified,
     _grid_context,
     _map_shape,
-    _render,
 )
 from assessments.selectors.teams import TeamMap, moments_version
+from readiness.fragments import jinja2_page_content
 from readiness.models import Level, Team
 
 
-def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> SafeString:
+def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> str:
     """The grid editor's content (``team_edit_content.html``) from the view's ``context``
     (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
-    (``team_map_content``). The header, the legend and the conflicts are the Django templates
-    they were; the errors are escaped as Django escapes (its quotes differ from Jinja2's)."""
+    (``team_map_content``). The header and the conflicts are the Django templates they were
+    (the legend is included); the errors are escaped as Django escapes (its quotes differ
+    from Jinja2's). The page's whole content, for ``readiness.fragments.page_around``."""
     team = cast(Team, context["team"])
     header_context = {**context, "heading": "Fill in the team skill map", "page": "edit"}
-    return _render(
+    return jinja2_page_content(
         EDIT_CONTENT_TEMPLATE,
         **{
             **context,
@@ -44,7 +44,6 @@ def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> Sa
             "header": render_to_string(
                 "assessments/team_header.html", {**header_context, "can_edit": True}
             ),
-            "legend": render_to_string("assessments/team_legend.html", context),
             "conflicts": render_to_string("assessments/team_edit_conflicts.html", context),
             "errors": [conditional_escape(error) for error in context["errors"]],  # type: ignore[attr-defined]
             "action": request.get_full_path(),

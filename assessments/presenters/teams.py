@@ -35,6 +35,7 @@ from django.utils.safestring import SafeString
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.teams import TeamMap
+from readiness.fragments import jinja2_page_content
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -273,14 +274,15 @@ def team_map_grid(
     }
 
 
-def team_map_content(*, context: dict[str, object]) -> SafeString:
+def team_map_content(*, context: dict[str, object]) -> str:
     """The map page's content (``team_map_content.html``) from the view's ``context`` (with
     ``grid``, what ``team_map_grid`` gives; ``filters``, ``can_edit``): drawn by Jinja2, the
     grid included in the same rendering, so that its 460 KB are joined into the page once,
     where a fragment rendered apart was copied again (its own string, then safe, then in the
-    page), and the Django template copied it at each block. The team pages' header and the
-    legend, Django templates shared with the other team pages, come rendered (they need
-    nothing of the request)."""
+    page), and the Django template copied it at each block. The team pages' header, a Django
+    template shared with the other team pages, comes rendered (it needs nothing of the
+    request); the legend is included (``team_legend.html``). The page's whole content, for
+    ``readiness.fragments.page_around`` (not marked safe: that copies it)."""
     team = cast(Team, context["team"])
     header = render_to_string(
         "assessments/team_header.html", {**context, "heading": "Team skill map", "page": "map"}
@@ -289,13 +291,12 @@ def team_map_content(*, context: dict[str, object]) -> SafeString:
         name: reverse(f"assessments:team-{name}", args=[team.pk])
         for name in ("edit", "review", "export")
     }
-    return _render(
+    return jinja2_page_content(
         CONTENT_TEMPLATE,
         **{
             **context,
             **cast(dict, context["grid"]),
             "header": header,
-            "legend": render_to_string("assessments/team_legend.html", context),
             "urls": urls,
         },
     )

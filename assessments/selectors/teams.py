@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -27,8 +26,14 @@ from assessments.selectors import (
     skill_states,
     team_rollup,
 )
-from readiness.models import Person, Skill, Team
-from readiness.models.org import display_name_of
+from assessments.selectors.team_map_reads import (
+    MapCategory,
+    MapMember,
+    MapSkill,
+    map_members,
+    map_skills,
+)
+from readiness.models import Person, Team
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
 from readiness.selectors import in_subtrees, managed_paths, teams_visible_to
@@ -184,33 +189,6 @@ class MapFilters:
         return None
 
 
-class MapCategory(NamedTuple):
-    pk: int
-    name: str
-    order: int
-
-
-class MapSkill(NamedTuple):
-    """A column's skill, read as values (``_map_skills``): what the map, the editor and the
-    exports show of it."""
-
-    pk: int
-    name: str
-    slug: str
-    order: int
-    category: MapCategory
-
-
-class MapMember(NamedTuple):
-    """A row's member, read as values (``_map_members``): what the map, the editor and the
-    exports show of them. ``display_name`` is ``Person.display_name``'s."""
-
-    pk: int
-    display_name: str
-    email: str
-    role_name: str | None  # None: no role
-
-
 @dataclass(slots=True)
 class MapColumn:
     skill: MapSkill
@@ -296,26 +274,6 @@ def _row_sort_key(filters: MapFilters, states: dict[int, dict[int, SkillState]])
     return name
 
 
-def _map_members(
-    team: Team, *, audience_id: int | None, exclude_user: User | None
-) -> list[MapMember]:
-    """The map's members (``team_members``, of the audience, without ``exclude_user``). Read
-    as values: a member as model instances (person, user, role, each through the model's
-    signals) cost ~40 µs."""
-    members = team_members(team=team)
-    if audience_id:
-        members = members.filter(role__audience_id=audience_id)
-    if exclude_user is not None:
-        members = members.exclude(user=exclude_user)
-    rows = members.values_list(
-        "pk", "user__first_name", "user__last_name", "user__username", "user__email", "role__name"
-    )
-    return [
-        MapMember(pk, display_name_of(first, last, username), email, role)
-        for pk, first, last, username, email, role in rows
-    ]
-
-
 def team_map_build(
     *,
     team: Team,
@@ -330,7 +288,11 @@ def team_map_build(
     them), skills — three, whatever the size of the team.
     """
     filters = filters or MapFilters()
-    people = _map_members(team, audience_id=filters.audience_id, exclude_user=exclude_user)
+    people = map_members(
+        team_id=team.pk,
+        audience_id=filters.audience_id,
+        exclude_user_id=exclude_user.pk if exclude_user is not None else None,
+    )
     # One run of the states statement: the totals are summed from the same states. In no
     # order (the database need not sort them): grouped here by person, each row's cells then
     # read in column order by ``map`` (2,000 look-ups by a (person, skill) key cost ~0.5 ms).
@@ -346,7 +308,9 @@ def team_map_build(
         pending += state.awaiting_review
 
     relevant: set[int] = set().union(*states.values())
-    skills = _map_skills(filters, relevant=relevant)
+    skills = map_skills(
+        relevant=None if filters.all_skills else relevant, category_id=filters.category_id
+    )
     columns = [
         MapColumn(skill, per_skill.get(skill.pk, EMPTY_READINESS), interested[skill.pk])
         for skill in skills
@@ -371,27 +335,3 @@ def team_map_build(
         pending_reviews=pending,
         states=dict(states),
     )
-
-
-def _map_skills(filters: MapFilters, *, relevant: set[int]) -> list[MapSkill]:
-    """The map's columns: the active skills (only the ``relevant`` ones unless
-    ``all_skills``; of the filtered category), in the framework's order (one query). Read as
-    values, as the members (``_map_members``)."""
-    rows = Skill.objects.filter(is_active=True).values_list(
-        "pk", "name", "slug", "order", "category_id", "category__name", "category__order"
-    )
-    categories: dict[int, MapCategory] = {}
-    skills = []
-    for pk, name, slug, order, category_id, category_name, category_order in rows:
-        if not filters.all_skills and pk not in relevant:
-            continue
-        if filters.category_id and category_id != filters.category_id:
-            continue
-        category = categories.get(category_id)
-        if category is None:
-            category = categories[category_id] = MapCategory(
-                category_id, category_name, category_order
-            )
-        skills.append(MapSkill(pk, name, slug, order, category))
-    skills.sort(key=lambda s: (s.category.order, s.category.name, s.order, s.name))
-    return skills

@@ -18,7 +18,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.views import View
 
 from assessments.forms.teams import (
@@ -36,6 +35,7 @@ from assessments.presenters.teams import (
 )
 from assessments.selectors import EMPTY_READINESS
 from assessments.selectors.team_access import team_access
+from assessments.selectors.team_map_reads import map_filter_choices
 from assessments.selectors.teams import (
     MapFilters,
     TeamMap,
@@ -49,7 +49,8 @@ from assessments.services.teams import (
     team_ratings_record,
 )
 from readiness.caching import Viewer, kept_value
-from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
+from readiness.fragments import page_around
+from readiness.models import Level, Person, Skill, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
 from readiness.selectors import managed_paths
@@ -83,11 +84,8 @@ class TeamAccessMixin(View):
 
 
 def _filters(request: AuthenticatedHttpRequest) -> tuple[TeamMapFilterForm, MapFilters]:
-    form = TeamMapFilterForm(
-        request.GET,
-        audiences=Audience.objects.filter(is_everyone=False).values_list("pk", "name"),
-        categories=SkillCategory.objects.values_list("pk", "name"),
-    )
+    audiences, categories = map_filter_choices()
+    form = TeamMapFilterForm(request.GET, audiences=audiences, categories=categories)
     return form, form.filters()
 
 
@@ -110,9 +108,16 @@ def _query(request: AuthenticatedHttpRequest, **changes: str) -> str:
 
 
 def _sorting(request: AuthenticatedHttpRequest, team_map: TeamMap) -> dict[str, dict[str, str]]:
-    """For every sortable header: the link that sorts by it, and its aria-sort state."""
+    """For every sortable header: the link that sorts by it (``_query(request, sort=key,
+    dir=direction)``, the other parameters quoted once for every column's), and its aria-sort
+    state."""
     current, descending = team_map.filters.sort, team_map.filters.descending
     keys = ["name", "readiness", "gap"] + [f"skill-{c.skill.pk}" for c in team_map.columns]
+    # As ``_query``: the parameters in their order, sort and dir after them when absent.
+    params = {k: v for k, v in request.GET.items() if k in MAP_PARAMS}
+    params.setdefault("sort", "")
+    params.setdefault("dir", "")
+    fixed = {k: urlencode({k: v}) for k, v in params.items() if v and k not in ("sort", "dir")}
     sorting = {}
     for key in keys:
         if key == current:
@@ -120,7 +125,10 @@ def _sorting(request: AuthenticatedHttpRequest, team_map: TeamMap) -> dict[str, 
             direction = "asc" if descending else "desc"
         else:
             state, direction = "none", ""
-        sorting[key] = {"url": _query(request, sort=key, dir=direction), "state": state}
+        changed = {"sort": urlencode({"sort": key}), "dir": direction and f"dir={direction}"}
+        pairs = [fixed.get(k) or changed.get(k) for k in params]
+        query = "&".join(pair for pair in pairs if pair)
+        sorting[key] = {"url": f"?{query}" if query else "?", "state": state}
     return sorting
 
 
@@ -222,7 +230,7 @@ class TeamDetailView(TeamAccessMixin, View):
             return self._figures_only(request, team)
         links_people = self.links_people
 
-        def content() -> SafeString:
+        def content() -> str:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)
@@ -239,7 +247,7 @@ class TeamDetailView(TeamAccessMixin, View):
             parts=_map_params(request),
             build=content,
         )
-        return render(request, "assessments/team_detail.html", {"team": team, "content": html})
+        return page_around(request, "assessments/team_detail.html", {"team": team}, content=html)
 
     def _figures_only(self, request: AuthenticatedHttpRequest, team: Team) -> HttpResponse:
         """Leadership outside their own teams: the team's figures, under the privacy floor,
@@ -345,7 +353,7 @@ class TeamEditView(TeamAccessMixin, View):
                 for c in conflicts
             ]
         content = team_edit_content(context=context, request=request)
-        return render(request, "assessments/team_edit.html", {"team": team, "content": content})
+        return page_around(request, "assessments/team_edit.html", {"team": team}, content=content)
 
 
 def _cell_names(team: Team, keys: list[tuple[int, int]]) -> dict[tuple[int, int], str]:

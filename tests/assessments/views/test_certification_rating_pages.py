@@ -102,7 +102,7 @@ def test_the_map_keeps_its_query_count_with_certifications(
         client.force_login(org.manager)
         client.get(reverse("assessments:team-detail", args=[org.team.pk]))  # warm
         # As test_team_map.py pins it: the certifications ride the states' one statement.
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             client.get(reverse("assessments:team-detail", args=[org.team.pk]))
 
 

@@ -217,10 +217,10 @@ def test_editor_get_queries_do_not_grow_with_the_team(
         url = reverse("assessments:team-edit", args=[org.team.pk])
         client.get(url)
         # session, user, persona flags, the team's access (one statement; was managed paths,
-        # team, can-edit), audiences, categories,
+        # team, can-edit), the filters' audiences and categories (one statement; was two),
         # members, states (readiness summed from them: no second statement), skills; the
         # cycle banner
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             assert client.get(url).status_code == 200
 
 

@@ -195,12 +195,13 @@ def test_map_queries_do_not_grow_with_the_team(make_team_org, client, django_ass
     big = make_team_org(people=50, skills=40, categories=5)
     assert team_map_build(team=big.team).cell_count == 2000
     # session, user, persona flags (leadership, manager…: one query), the team's access (one
-    # statement: readable, can-edit, members shown; was managed paths, team, can-edit), audiences, categories, members, states (readiness per person, per skill and
-    # the team's summed from them: no second statement), skills; base.html's cycle banner:
-    # open cycles (none here)
+    # statement: readable, can-edit, members shown; was managed paths, team, can-edit), the
+    # filters' audiences and categories (one statement; was two), members, states (readiness
+    # per person, per skill and the team's summed from them: no second statement), skills;
+    # base.html's cycle banner: open cycles (none here)
     for org in (small, big):
         map_queries(client, org)  # warm
-        with django_assert_num_queries(10):
+        with django_assert_num_queries(9):
             client.get(reverse("assessments:team-detail", args=[org.team.pk]))
 
 
@@ -231,7 +232,7 @@ def test_names_are_escaped_on_the_map_and_in_the_editor(make_team_org, client):
 
 
 def test_members_and_skills_read_as_values_say_what_the_models_say(make_team_org):
-    """The map reads its members and skills as values (``_map_members``, ``_map_skills``):
+    """The map reads its members and skills as values (``map_members``, ``map_skills``):
     the same names, emails, roles, slugs and categories as the model instances, for a member
     with a full name, one with only a first name, one with none (their username) and one with
     no role."""

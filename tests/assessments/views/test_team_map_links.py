@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from assessments.selectors.teams import team_map_build
 from tests.factories import TeamFactory, UserFactory
 from tests.orgs import clear_framework, leadership_user
 
@@ -51,3 +52,28 @@ def test_a_member_reading_their_team_map_gets_names_without_links(client, org, s
     body = client.get(reverse("assessments:team-detail", args=[org.team.pk])).content.decode()
     assert org.people[1].display_name in body
     assert person_links(client, org.team) == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=readiness",
+        "?audience=3&sort=skill-5&dir=asc&other=1",
+        "?dir=desc&category=2&skills=all&audience=%C3%A9+x&sort=",
+        "?skills=all&dir=&sort=gap",
+    ],
+)
+def test_sort_links_are_the_query_with_sort_and_dir_changed(make_team_org, rf, query):
+    """The headers' sort links (``_sorting``, the other parameters quoted once) are
+    ``_query(request, sort=key, dir=direction)`` for every key."""
+    from assessments.views.teams import _query, _sorting
+
+    org = make_team_org(people=2, skills=3)
+    request = rf.get("/teams/" + query)
+    team_map = team_map_build(team=org.team)
+    sorting = _sorting(request, team_map)
+    assert len(sorting) == 3 + len(team_map.columns)
+    for key, link in sorting.items():
+        direction = {"ascending": "desc", "descending": "asc"}.get(link["state"], "")
+        assert link["url"] == _query(request, sort=key, dir=direction)

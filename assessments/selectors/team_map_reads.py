@@ -1,0 +1,135 @@
+"""The team map's own reads besides the states: its members, its columns' skills and its
+filters' choices, as constant SQL statements (``readiness.sql.fetch_prepared``).
+
+A built map and grid editor run them at every visit. Through the ORM each cost its compilation
+(0.25-0.8 ms of CPU: the members' three joins, ordering and values) before the database saw
+it; as prepared statements PostgreSQL parses and plans them once per connection. Each text is
+one of a few constant ones (the members' optional conditions are spelled out, not bound as
+"unset" values, so each combination keeps its own plan). The rows are what the ORM read
+(``tests/assessments/selectors/test_team_map_reads.py`` holds them equal).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from readiness.models.org import display_name_of
+from readiness.sql import Fragment, fetch_prepared
+
+
+class MapCategory(NamedTuple):
+    pk: int
+    name: str
+    order: int
+
+
+class MapSkill(NamedTuple):
+    """A column's skill, read as values (``map_skills``): what the map, the editor and the
+    exports show of it."""
+
+    pk: int
+    name: str
+    slug: str
+    order: int
+    category: MapCategory
+
+
+class MapMember(NamedTuple):
+    """A row's member, read as values (``map_members``): what the map, the editor and the
+    exports show of them. ``display_name`` is ``Person.display_name``'s."""
+
+    pk: int
+    display_name: str
+    email: str
+    role_name: str | None  # None: no role
+
+
+class MapFilterChoices(NamedTuple):
+    """The map filters' choices, (id, name) pairs: the audiences but "everyone", the skill
+    categories, each in its model's order."""
+
+    audiences: list[tuple[int, str]]
+    categories: list[tuple[int, str]]
+
+
+#: ``team_members``: the team's active direct members, by last name, first name, username.
+#: An audience asks for a role of it (no role: not shown), as the ORM's inner join did.
+MEMBERS_SQL = """
+SELECT p.id, u.first_name, u.last_name, u.username, u.email, r.name
+FROM readiness_person p
+JOIN auth_user u ON u.id = p.user_id
+{role_join} JOIN readiness_role r ON r.id = p.role_id
+WHERE p.team_id = %s AND p.is_active{audience}{exclude}
+ORDER BY u.last_name, u.first_name, u.username, p.id
+"""
+
+
+def map_members(
+    *, team_id: int, audience_id: int | None, exclude_user_id: int | None
+) -> list[MapMember]:
+    """The map's members (``selectors.teams.team_members``), of the audience, without
+    ``exclude_user_id``'s person: one statement."""
+    params: list[object] = [team_id]
+    audience = exclude = ""
+    if audience_id:
+        audience = " AND r.audience_id = %s"
+        params.append(audience_id)
+    if exclude_user_id is not None:
+        exclude = " AND p.user_id <> %s"
+        params.append(exclude_user_id)
+    sql = MEMBERS_SQL.format(
+        role_join="" if audience_id else "LEFT", audience=audience, exclude=exclude
+    )
+    return [
+        MapMember(pk, display_name_of(first, last, username), email, role)
+        for pk, first, last, username, email, role in fetch_prepared(Fragment(sql, tuple(params)))
+    ]
+
+
+#: The active skills with their categories, in the framework's order (``Skill.Meta``).
+SKILLS_SQL = Fragment("""
+SELECT s.id, s.name, s.slug, s."order", s.category_id, c.name, c."order"
+FROM readiness_skill s
+JOIN readiness_skillcategory c ON c.id = s.category_id
+WHERE s.is_active
+ORDER BY c."order", s."order", s.name
+""")
+
+
+def map_skills(*, relevant: set[int] | None, category_id: int | None) -> list[MapSkill]:
+    """The map's columns: the active skills (only the ``relevant`` ones unless None; of
+    ``category_id`` when given), categories first, in the framework's order: one statement."""
+    categories: dict[int, MapCategory] = {}
+    skills = []
+    for pk, name, slug, order, category_pk, category_name, category_order in fetch_prepared(
+        SKILLS_SQL
+    ):
+        if relevant is not None and pk not in relevant:
+            continue
+        if category_id and category_pk != category_id:
+            continue
+        category = categories.get(category_pk)
+        if category is None:
+            category = categories[category_pk] = MapCategory(
+                category_pk, category_name, category_order
+            )
+        skills.append(MapSkill(pk, name, slug, order, category))
+    skills.sort(key=lambda s: (s.category.order, s.category.name, s.order, s.name))
+    return skills
+
+
+#: Both choice lists in one statement, each in its model's order (order, then name).
+FILTER_CHOICES_SQL = Fragment("""
+SELECT 0 AS kind, id, name, "order" FROM readiness_audience WHERE NOT is_everyone
+UNION ALL
+SELECT 1 AS kind, id, name, "order" FROM readiness_skillcategory
+ORDER BY 1, 4, 3
+""")
+
+
+def map_filter_choices() -> MapFilterChoices:
+    """The choices of the map's filters (``forms.teams.TeamMapFilterForm``): one statement."""
+    choices = MapFilterChoices([], [])
+    for kind, pk, name, _ in fetch_prepared(FILTER_CHOICES_SQL):
+        choices[kind].append((pk, name))
+    return choices

@@ -1,0 +1,36 @@
+"""``page_around``: a page's content put in its layout once, as the layout's own rendering of
+it would have put it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from readiness.fragments import page_around
+
+#: The navigation's sign-out form carries a CSRF token masked anew at each rendering.
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+
+
+@pytest.mark.parametrize("content", ["", "<p>x</p>", "<div>é – ✓ −2</div>\n" * 1000])
+def test_the_page_is_the_layouts_rendering_with_the_content(rf, admin_user, content):
+    request = rf.get("/teams/1/")
+    request.user = admin_user
+    team = {"name": "<b>Team</b> & co", "pk": 1}
+    built = page_around(request, "assessments/team_detail.html", {"team": team}, content=content)
+    expected = render(
+        request, "assessments/team_detail.html", {"team": team, "content": mark_safe(content)}
+    )
+    assert TOKEN.sub(b"", built.content) == TOKEN.sub(b"", expected.content)
+    assert built["Content-Type"] == expected["Content-Type"]
+    assert built.content.count(content.encode()) >= 1
+
+
+def test_a_layout_without_the_content_is_refused(rf, admin_user):
+    request = rf.get("/")
+    request.user = admin_user
+    with pytest.raises(ValueError, match="does not show its content"):
+        page_around(request, "403.html", {}, content="<p>lost</p>")
