@@ -5,6 +5,7 @@ are drawn by Jinja2 templates (``templates/jinja2/``) several times faster than 
 templates; the page around them stays a Django template."""
 
 import secrets
+from typing import NewType
 
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
@@ -21,12 +22,17 @@ def jinja2_fragment(template_name: str, **context: object) -> SafeString:
     return mark_safe(jinja2_page_content(template_name, **context))  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 
 
-def jinja2_page_content(template_name: str, **context: object) -> str:
+#: A page's whole content drawn by an autoescaping Jinja2 template (``jinja2_page_content``):
+#: the only text ``page_around`` writes out as it is, so that no other string can be given.
+PageContent = NewType("PageContent", str)
+
+
+def jinja2_page_content(template_name: str, **context: object) -> PageContent:
     """``template_name`` rendered as ``jinja2_fragment`` renders it, for ``page_around`` only
     (a page's whole content, put in its layout as it is): not marked safe, which copies the
     string (460-690 KB for the team map and the grid editor)."""
     template = engines["jinja2"].get_template(template_name)
-    return template.template.render(**context)  # type: ignore[attr-defined]
+    return PageContent(template.template.render(**context))  # type: ignore[attr-defined]
 
 
 #: What stands for the content while the layout is rendered (``page_around``): a NUL and a
@@ -35,7 +41,7 @@ _CONTENT_SLOT = f"\x00content-{secrets.token_hex(16)}\x00"
 
 
 def page_around(
-    request: HttpRequest, template_name: str, context: dict[str, object], *, content: str
+    request: HttpRequest, template_name: str, context: dict[str, object], *, content: PageContent
 ) -> HttpResponse:
     """The page ``template_name`` (a Django template showing ``{{ content }}`` once) rendered
     with ``context``, ``content`` in its place: HTML drawn by ``jinja2_page_content``, escaped
@@ -48,7 +54,7 @@ def page_around(
         {**context, "content": mark_safe(_CONTENT_SLOT)},  # noqa: S308 - a constant of this module  # nosec B308 B703
         request=request,
     )
-    before, slot, after = html.partition(_CONTENT_SLOT)
-    if not slot:
-        raise ValueError(f"{template_name} does not show its content")
+    if html.count(_CONTENT_SLOT) != 1:  # none, or a second one written out as it is
+        raise ValueError(f"{template_name} must show its content exactly once")
+    before, _, after = html.partition(_CONTENT_SLOT)
     return HttpResponse([before, content, after])

@@ -24,11 +24,11 @@ from assessments.presenters.teams import (
     _map_shape,
 )
 from assessments.selectors.teams import TeamMap, moments_version
-from readiness.fragments import jinja2_page_content
+from readiness.fragments import PageContent, jinja2_page_content
 from readiness.models import Level, Team
 
 
-def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> str:
+def team_edit_content(*, context: dict[str, object], request: HttpRequest) -> PageContent:
     """The grid editor's content (``team_edit_content.html``) from the view's ``context``
     (with its ``grid``, ``filters``, ``errors`` and conflicts), drawn by Jinja2 as the map's
     (``team_map_content``). The header and the conflicts are the Django templates they were

@@ -35,7 +35,7 @@ from django.utils.safestring import SafeString
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.teams import TeamMap
-from readiness.fragments import jinja2_page_content
+from readiness.fragments import PageContent, jinja2_page_content
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -274,7 +274,7 @@ def team_map_grid(
     }
 
 
-def team_map_content(*, context: dict[str, object]) -> str:
+def team_map_content(*, context: dict[str, object]) -> PageContent:
     """The map page's content (``team_map_content.html``) from the view's ``context`` (with
     ``grid``, what ``team_map_grid`` gives; ``filters``, ``can_edit``): drawn by Jinja2, the
     grid included in the same rendering, so that its 460 KB are joined into the page once,

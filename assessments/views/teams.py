@@ -49,7 +49,7 @@ from assessments.services.teams import (
     team_ratings_record,
 )
 from readiness.caching import Viewer, kept_value
-from readiness.fragments import page_around
+from readiness.fragments import PageContent, page_around
 from readiness.models import Level, Person, Skill, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -230,7 +230,7 @@ class TeamDetailView(TeamAccessMixin, View):
             return self._figures_only(request, team)
         links_people = self.links_people
 
-        def content() -> str:
+        def content() -> PageContent:
             form, filters = _filters(request)
             team_map = team_map_build(team=team, filters=filters)
             context = _map_context(request, team, team_map, form)

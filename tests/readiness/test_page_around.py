@@ -9,7 +9,8 @@ import pytest
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from readiness.fragments import page_around
+from readiness import fragments
+from readiness.fragments import PageContent, page_around
 
 #: The navigation's sign-out form carries a CSRF token masked anew at each rendering.
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
@@ -20,7 +21,9 @@ def test_the_page_is_the_layouts_rendering_with_the_content(rf, admin_user, cont
     request = rf.get("/teams/1/")
     request.user = admin_user
     team = {"name": "<b>Team</b> & co", "pk": 1}
-    built = page_around(request, "assessments/team_detail.html", {"team": team}, content=content)
+    built = page_around(
+        request, "assessments/team_detail.html", {"team": team}, content=PageContent(content)
+    )
     expected = render(
         request, "assessments/team_detail.html", {"team": team, "content": mark_safe(content)}
     )
@@ -32,5 +35,15 @@ def test_the_page_is_the_layouts_rendering_with_the_content(rf, admin_user, cont
 def test_a_layout_without_the_content_is_refused(rf, admin_user):
     request = rf.get("/")
     request.user = admin_user
-    with pytest.raises(ValueError, match="does not show its content"):
-        page_around(request, "403.html", {}, content="<p>lost</p>")
+    with pytest.raises(ValueError, match="must show its content exactly once"):
+        page_around(request, "403.html", {}, content=PageContent("<p>lost</p>"))
+
+
+def test_a_layout_showing_the_content_twice_is_refused(rf, admin_user, monkeypatch):
+    """The second slot would be written out as it is (a NUL and the process's secret)."""
+    request = rf.get("/")
+    request.user = admin_user
+    twice = lambda name, context, request: f"{context['content']}<hr>{context['content']}"  # noqa: E731
+    monkeypatch.setattr(fragments, "render_to_string", twice)
+    with pytest.raises(ValueError, match="must show its content exactly once"):
+        page_around(request, "any.html", {}, content=PageContent("<p>twice</p>"))
