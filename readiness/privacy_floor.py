@@ -17,7 +17,8 @@ The rule (README, "Privacy floor"):
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+import heapq
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from django.conf import settings
@@ -52,33 +53,110 @@ def suppress(
     ``unshown`` ones are parts no page shows (they start hidden).
     """
     groups = [(total, list(parts)) for total, parts in groups]
-    hidden = {
-        key for key, people in counts.items() if key not in exempt and aggregate_hidden(people)
-    } | set(unshown)
+    exempt = set(exempt)
+    keys = list(counts)
+    index = {key: i for i, key in enumerate(keys)}
+    for key in (*unshown, *(k for total, parts in groups for k in (total, *parts))):
+        if key not in index:
+            index[key] = len(keys)
+            keys.append(key)
+    people = [counts.get(key, 0) for key in keys]
+    hidden = bytearray(
+        key in counts and key not in exempt and aggregate_hidden(counts[key]) for key in keys
+    )
+    for key in unshown:
+        hidden[index[key]] = 1
+    starts, members = [0], []
+    for total, parts in groups:
+        members.append(index[total])
+        members.extend(index[key] for key in parts)
+        starts.append(len(members))
+    _suppress_flat(
+        people,
+        starts,
+        members,
+        exempt=bytearray(key in exempt for key in keys),
+        hidden=hidden,
+        order=lambda i: str(keys[i]),
+    )
+    return {key for key, secret in zip(keys, hidden, strict=True) if secret}
 
-    def secret(key: K) -> bool:
-        return key in hidden and counts.get(key, 0) > 0
 
-    def candidates(keys: Iterable[K]) -> list[K]:
-        return sorted(
-            (k for k in keys if k not in hidden and k not in exempt and counts.get(k, 0) > 0),
-            key=lambda k: (counts[k], str(k)),
-        )
+def _suppress_flat(
+    people: list[int],
+    starts: list[int],
+    members: list[int],
+    *,
+    exempt: bytearray,
+    hidden: bytearray,
+    order: Callable[[int], str],
+) -> None:
+    """``suppress`` over figures numbered from 0 (``people[i]``: how many people figure i is
+    over), in flat lists: group g is ``members[starts[g]]`` (its total), then its parts up to
+    ``starts[g + 1]``. ``hidden`` holds the figures hidden to start with, and gets the others;
+    ``order`` breaks ties between parts of the same size. No object per figure or group: a
+    tree of thousands of teams, at every dashboard visit, would keep the collector busy.
 
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in groups:
-            members = [total, *parts]
-            if sum(secret(key) for key in members) != 1:
-                continue
-            # One hidden figure: it is the total minus the shown parts (or the sum of the
-            # parts). Hide the smallest other part, else the total.
-            others = candidates(parts) or candidates([total])
-            if others:
-                hidden.add(others[0])
-                changed = True
-    return hidden
+    The rule is a pass over the groups in order, again and again until a pass hides nothing:
+    a group with exactly one hidden figure over somebody hides one more. Here each group's
+    count of such figures is kept up to date as figures are hidden, and only the groups with
+    exactly one are visited, in the order the passes would reach them (the same figures
+    hidden in the same order: the same answer).
+    """
+    groups = len(starts) - 1
+    # The groups of each figure, flat as well.
+    first = [0] * (len(people) + 1)
+    for key in members:
+        first[key + 1] += 1
+    for key in range(len(people)):
+        first[key + 1] += first[key]
+    fill = first[:]
+    in_groups = [0] * len(members)
+    secrets = [0] * groups
+    for group in range(groups):
+        for position in range(starts[group], starts[group + 1]):
+            key = members[position]
+            in_groups[fill[key]] = group
+            fill[key] += 1
+            if hidden[key] and people[key] > 0:
+                secrets[group] += 1
+    ones = {group for group in range(groups) if secrets[group] == 1}
+    this_pass = sorted(ones)  # a heap: already ordered
+    next_pass: list[int] = []
+    changed = False
+
+    def candidate(key: int) -> bool:
+        return not hidden[key] and not exempt[key] and people[key] > 0
+
+    while True:
+        if not this_pass:
+            if not changed:
+                return
+            this_pass, next_pass, changed = next_pass, [], False
+            heapq.heapify(this_pass)
+            continue
+        group = heapq.heappop(this_pass)
+        if group not in ones:
+            continue
+        ones.discard(group)  # two hidden figures from now on, or stuck at one for good
+        # One hidden figure: it is the total minus the shown parts (or the sum of the
+        # parts). Hide the smallest other part, else the total.
+        total = members[starts[group]]
+        others = [k for k in members[starts[group] + 1 : starts[group + 1]] if candidate(k)]
+        others = others or ([total] if candidate(total) else [])
+        if not others:
+            continue
+        key = min(others, key=lambda k: (people[k], order(k)))
+        hidden[key] = 1
+        changed = True
+        for position in range(first[key], first[key + 1]):
+            other = in_groups[position]
+            secrets[other] += 1
+            if secrets[other] == 1:
+                ones.add(other)
+                heapq.heappush(this_pass if other > group else next_pass, other)
+            else:
+                ones.discard(other)
 
 
 #: The key of the total in what ``parts_hidden`` answers.
@@ -109,11 +187,6 @@ ROLLUP, DIRECT = "rollup", "direct"
 ORGANIZATION = 0
 
 
-def _parent(team) -> int | None:  # noqa: ANN001
-    ancestors = team.path.strip("/").split("/")
-    return int(ancestors[-2]) if len(ancestors) > 1 else None
-
-
 def team_tree_hidden(
     *,
     teams: Iterable,
@@ -132,35 +205,57 @@ def team_tree_hidden(
     dashboard shows: one more group.
     """
     teams = list(teams)
-    children: dict[int, list[int]] = {team.pk: [] for team in teams}
-    rollup: dict[int, int] = dict.fromkeys(children, 0)
-    for team in teams:
+    n = len(teams)
+    position = {team.pk: t for t, team in enumerate(teams)}
+    # Figure 2t is team t's roll-up, 2t + 1 its direct members; 2n and 2n + 1 everyone and
+    # the people in no team.
+    people = [0] * (2 * n + 2)
+    parent = [-1] * n
+    for t, team in enumerate(teams):
         ancestors = [int(part) for part in team.path.strip("/").split("/") if part]
-        parent = _parent(team)
-        if parent is not None and parent in children:
-            children[parent].append(team.pk)
-        for ancestor in ancestors:
-            if ancestor in rollup:
-                rollup[ancestor] += direct_people.get(team.pk, 0)
-    counts: dict[tuple[str, int], int] = {}
-    for pk in children:
-        counts[(ROLLUP, pk)] = rollup[pk]
-        counts[(DIRECT, pk)] = direct_people.get(pk, 0)
-    groups = [
-        ((ROLLUP, pk), [(DIRECT, pk), *((ROLLUP, child) for child in kids)])
-        for pk, kids in children.items()
-    ]
+        if len(ancestors) > 1:
+            parent[t] = position.get(ancestors[-2], -1)
+        direct = direct_people.get(team.pk, 0)
+        people[2 * t + 1] = direct
+        if direct:
+            for ancestor in ancestors:
+                if ancestor in position:
+                    people[2 * position[ancestor]] += direct
+    # Each team's group: its roll-up, its direct members, its children's roll-ups.
+    starts, sizes = [0], [2] * n
+    for t in range(n):
+        if parent[t] >= 0:
+            sizes[parent[t]] += 1
+    for t in range(n):
+        starts.append(starts[-1] + sizes[t])
+    members = [0] * starts[-1]
+    fill = [start + 2 for start in starts[:-1]]
+    for t in range(n):
+        members[starts[t]], members[starts[t] + 1] = 2 * t, 2 * t + 1
+        if parent[t] >= 0:
+            members[fill[parent[t]]] = 2 * t
+            fill[parent[t]] += 1
     if unteamed is not None:
-        tops = [team.pk for team in teams if _parent(team) not in children]
-        counts[(DIRECT, ORGANIZATION)] = unteamed
-        counts[(ROLLUP, ORGANIZATION)] = unteamed + sum(rollup[pk] for pk in tops)
-        groups.append(
-            ((ROLLUP, ORGANIZATION), [(DIRECT, ORGANIZATION), *((ROLLUP, pk) for pk in tops)])
-        )
-    exempt = {
-        (kind, team.pk)
-        for team in teams
-        if any(team.path.startswith(path) for path in exempt_paths)
-        for kind in (ROLLUP, DIRECT)
-    }
-    return suppress(counts, groups, exempt=exempt)
+        people[2 * n + 1] = unteamed
+        members += [2 * n, 2 * n + 1, *(2 * t for t in range(n) if parent[t] < 0)]
+        people[2 * n] = unteamed + sum(people[2 * t] for t in range(n) if parent[t] < 0)
+        starts.append(len(members))
+    exempt = bytearray(len(people))
+    exempt_paths = tuple(exempt_paths)
+    if exempt_paths:
+        for t, team in enumerate(teams):
+            if team.path.startswith(exempt_paths):
+                exempt[2 * t] = exempt[2 * t + 1] = 1
+    floor = min_people()
+    figures = len(people) if unteamed is not None else 2 * n
+    hidden = bytearray(not exempt[i] and people[i] < floor for i in range(figures))
+    hidden += bytearray(len(people) - figures)
+
+    def key(i: int) -> tuple[str, int]:
+        team = i // 2
+        return (DIRECT if i % 2 else ROLLUP, teams[team].pk if team < n else ORGANIZATION)
+
+    _suppress_flat(
+        people, starts, members, exempt=exempt, hidden=hidden, order=lambda i: str(key(i))
+    )
+    return {key(i) for i in range(figures) if hidden[i]}

@@ -105,6 +105,15 @@ class ReadinessCube:
     within_cadence: dict[tuple[int | None, int | None], int]
     pairs: dict[tuple[int | None, int], Readiness]
     calibration: dict[int | None, Calibration]
+    #: How many people each team's ``groups`` cells are over, when the cells are added up
+    #: beyond teams (the organization's kept cube: per department and role); None: per team.
+    team_people: dict[int | None, int] | None = None
+
+    def people_by_team(self) -> dict[int | None, int]:
+        """How many people each team's cells are over (the privacy floor's tree)."""
+        if self.team_people is not None:
+            return self.team_people
+        return {team: f.people for team, f in self.readiness_by(lambda team, role: team).items()}
 
     def readiness_by(self, key: Callable[[int | None, int | None], object]) -> dict:
         """Readiness per ``key(team_id, role_id)``."""
@@ -242,8 +251,9 @@ def cube_statement(
 
 def cube_from_rows(rows: Iterable[Sequence]) -> ReadinessCube:
     """A ``ReadinessCube`` from rows shaped as ``_CUBE_SQL``'s (per-skill rows already added up
-    over teams): the live statement's, or the kept figures' (``selectors.dashboard.kept``)."""
-    groups, within, pairs, calibration = {}, {}, {}, {}
+    over teams): the live statement's, or the kept figures' (``selectors.dashboard.kept``,
+    whose ``team`` rows hold each team's people when its cells are added up beyond teams)."""
+    groups, within, pairs, calibration, teams = {}, {}, {}, {}, {}
     for kind, team_id, role_id, skill_id, *values in rows:
         values = [int(v or 0) for v in values]
         if kind == "group":
@@ -251,9 +261,11 @@ def cube_from_rows(rows: Iterable[Sequence]) -> ReadinessCube:
             within[(team_id, role_id)] = values[6]
         elif kind == "pair":
             pairs[(role_id, skill_id)] = Readiness(*values[:6])
+        elif kind == "team":
+            teams[team_id] = values[0]
         else:
             calibration[team_id] = Calibration(values[0], values[2], values[3])
-    return ReadinessCube(groups, within, pairs, calibration)
+    return ReadinessCube(groups, within, pairs, calibration, teams or None)
 
 
 def readiness_cube(*, people: QuerySet[Person], today: dt.date | None = None) -> ReadinessCube:

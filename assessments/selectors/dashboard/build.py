@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import replace
 
 from django.db.models import Sum
@@ -17,7 +16,6 @@ from assessments.presenters.dashboard_charts import (
     percent_line_chart,
 )
 from assessments.selectors import (
-    EMPTY_CALIBRATION,
     EMPTY_READINESS,
     Calibration,
     ReadinessCube,
@@ -168,9 +166,7 @@ def groups_suppress(
     reveal hidden too."""
     by_audience = parts_hidden(total=total.people, parts={row.key: row.people for row in audiences})
     audiences = [replace(row, hidden=True) if row.key in by_audience else row for row in audiences]
-    teams = tree_hidden(
-        scope, {team: r.people for team, r in cube.readiness_by(lambda team, role: team).items()}
-    )
+    teams = tree_hidden(scope, cube.people_by_team())
     departments = [
         replace(row, hidden=True) if _department_key(row.key) in teams else row
         for row in departments
@@ -285,29 +281,30 @@ def calibration_rows(
     def row(label: str, figures: Calibration, key: tuple[str, int]) -> CalibrationRow:
         return CalibrationRow(label, figures, key in hidden or aggregate_hidden(figures.people))
 
-    per_root: dict[int | None, Calibration] = defaultdict(lambda: EMPTY_CALIBRATION)
-    total = EMPTY_CALIBRATION
+    # Added up as plain counts (thousands of teams at 100,000 people: no object per sum).
+    per_root: dict[int | None, list[int]] = {}
     for team_id, figures in cube.calibration.items():
-        per_root[scope.root(team_id)] += figures
-        total += figures
+        sums = per_root.setdefault(scope.root(team_id), [0, 0, 0])
+        sums[0] += figures.people
+        sums[1] += figures.compared
+        sums[2] += figures.flagged
+    total = Calibration(*(sum(sums[i] for sums in per_root.values()) for i in range(3)))
     departments = [
-        row(r.name, per_root.get(r.pk, EMPTY_CALIBRATION), (ROLLUP, r.pk)) for r in scope.roots
+        row(r.name, Calibration(*per_root.get(r.pk, (0, 0, 0))), (ROLLUP, r.pk))
+        for r in scope.roots
     ]
     if scope.leadership and None in per_root:
-        departments.append(row(NO_TEAM, per_root[None], (DIRECT, ORGANIZATION)))
-    teams = [
-        row(
-            NO_TEAM if team_id is None else scope.team_names.get(team_id, NO_TEAM),
-            figures,
-            _department_key(team_id) if team_id is None else (DIRECT, team_id),
-        )
-        for team_id, figures in cube.calibration.items()
-        if figures.compared
-    ]
-    shown = sorted(
-        (r for r in teams if not r.hidden), key=lambda r: (-(r.calibration.share or 0), r.label)
-    )
-    return row("Everyone in scope", total, (ROLLUP, ORGANIZATION)), departments, shown[:TOP_TEAMS]
+        departments.append(row(NO_TEAM, Calibration(*per_root[None]), (DIRECT, ORGANIZATION)))
+    # The teams shown: the rows are built for the first ones only, in the same order.
+    shown = []
+    for team_id, figures in cube.calibration.items():
+        key = _department_key(team_id) if team_id is None else (DIRECT, team_id)
+        if figures.compared and key not in hidden and not aggregate_hidden(figures.people):
+            label = NO_TEAM if team_id is None else scope.team_names.get(team_id, NO_TEAM)
+            shown.append((-(figures.share or 0), label, figures))
+    shown.sort(key=lambda item: item[:2])
+    teams = [CalibrationRow(label, figures, False) for _, label, figures in shown[:TOP_TEAMS]]
+    return row("Everyone in scope", total, (ROLLUP, ORGANIZATION)), departments, teams
 
 
 def dashboard_build(

@@ -4,6 +4,7 @@ page says as of when."""
 
 import datetime as dt
 import importlib
+from dataclasses import replace
 from unittest import mock
 
 import pytest
@@ -63,9 +64,15 @@ def test_kept_figures_equal_the_live_computation_for_leadership_and_managers(lea
     _varied(leadership_org)
     figure_set = dashboard_figures_refresh()
     organization = organization_scope()
-    assert kept_cube(scope=organization, figure_set=figure_set).cube == readiness_cube(
-        people=organization.people, today=TODAY
+    # The organization's cells come added up per department and role, with each team's people.
+    live = readiness_cube(people=organization.people, today=TODAY)
+    assert kept_cube(scope=organization, figure_set=figure_set).cube == replace(
+        live,
+        groups=live.readiness_by(lambda team, role: (organization.root(team), role)),
+        within_cadence=live.within_cadence_by(lambda team, role: (organization.root(team), role)),
+        team_people=live.people_by_team(),
     )
+    assert len(organization.roots) > 1 and len(organization.teams) > len(organization.roots)
     for manager in (leadership_org.manager, leadership_org.sales_manager):
         scope = dashboard_scope(user=manager)
         kept = kept_cube(scope=scope, figure_set=figure_set).cube
