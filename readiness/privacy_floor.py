@@ -248,6 +248,7 @@ def team_tree_hidden(
                 exempt[2 * t] = exempt[2 * t + 1] = 1
     floor = min_people()
     figures = len(people) if unteamed is not None else 2 * n
+    # ``aggregate_hidden``'s rule, its floor read once for the 5,580 figures of 2,790 teams.
     hidden = bytearray(not exempt[i] and people[i] < floor for i in range(figures))
     hidden += bytearray(len(people) - figures)
 

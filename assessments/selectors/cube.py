@@ -92,8 +92,11 @@ class ReadinessCube:
     """The rules' figures for a set of people, aggregated in the database to small groups that
     callers add up to any view (by audience, department, skill…) without touching a person:
 
-    - ``groups[(team_id, role_id)]``: readiness of the people of that team and role;
-    - ``within_cadence[(team_id, role_id)]``: how many of them are assessed within cadence;
+    - ``groups[(team_id, role_id)]``: readiness of the people of that team and role — in the
+      leadership's kept cube (``team_people`` given), of the *department* and role: its teams
+      added up in SQL (``selectors.dashboard.kept``), never one team's figure;
+    - ``within_cadence[(team_id, role_id)]``: how many of them are assessed within cadence
+      (keyed as ``groups``);
     - ``pairs[(role_id, skill_id)]``: per skill, the people it is required of (``required``)
       and those at target, with their gaps;
     - ``calibration[team_id]``: pairs rated by both self and manager, and those flagged.
