@@ -48,7 +48,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import Viewer, kept_value
+from readiness.caching import Shows, Viewer, kept_value
 from readiness.models import Audience, Level, Person, Skill, SkillCategory, Team
 from readiness.permissions import is_leadership
 from readiness.privacy_floor import aggregate_hidden, min_people
@@ -236,6 +236,7 @@ class TeamDetailView(TeamAccessMixin, View):
         html = kept_value(
             "team-map",
             viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
+            shows=Shows.team_members(team.pk),
             parts=_map_params(request),
             build=content,
         )
