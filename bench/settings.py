@@ -10,6 +10,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/readin
 
 from readiness.settings.dev import *  # noqa: E402, F403
 from readiness.settings.dev import DATABASES  # noqa: E402
+from readiness.settings.environment import env  # noqa: E402
 
 DEBUG = False
 SECRET_KEY = "bench-only-" + "x" * 60  # noqa: S105 - loopback benchmark, never deployed
@@ -23,6 +24,10 @@ CSRF_COOKIE_SECURE = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The kept pages in one cache shared by the server's workers, as in production
+# (docker-compose.yml: CACHE_URL=redis://redis:6379/1), on a Redis database of the bench's own;
+# BENCH_CACHE_URL=locmemcache://bench measures a cache per worker process instead.
+CACHES = {"default": env.cache_url("BENCH_CACHE_URL", default="redis://127.0.0.1:6379/14")}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

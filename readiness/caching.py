@@ -14,8 +14,11 @@ which kept copy that visitor's rights select.
 Every key carries the *data version* (``readiness/data_version.py``), which database triggers
 (installed by migration) move whenever a transaction that changed the data commits — whoever
 wrote and however — so nothing has to invalidate anything, and an entry is never served after
-the data it was computed from changed. The version is read *before* the data, so an entry is
-at worst fresher than its key, never older. Nothing is kept inside a transaction (``atomic``):
+the data it was computed from changed. A person's own rows (ratings, submissions, plan items…)
+move only that person's version, so every key also says which people's rows it shows — a
+:class:`Shows`, required like the viewer — and carries their versions. The versions are read
+*before* the data (the global one first thing in the request, the people's when the entry is
+looked up, before it is built), so an entry is at worst fresher than its key, never older. Nothing is kept inside a transaction (``atomic``):
 it may have written, and its own changes are not yet part of any version others see. Nor with
 ``READINESS_CACHE = False``.
 
@@ -44,6 +47,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from readiness.data_version import current as data_version_current
+from readiness.data_version import scoped_version
 from readiness.fragments import jinja2_fragment
 
 if TYPE_CHECKING:
@@ -157,12 +161,41 @@ class Viewer:
         return cls(("anyone",))
 
 
+@dataclass(frozen=True, slots=True)
+class Shows:
+    """Whose own rows (ratings, submissions, plan items…: ``data_version.PERSON_SCOPED_MODELS``)
+    a kept entry shows, so that its key carries their versions: a write of someone else's rows
+    leaves it kept. Everything else it shows moves the global version, always in the key."""
+
+    scope: tuple[str, int] | None
+
+    @classmethod
+    def person(cls, pk: int) -> Shows:
+        """One person's rows (their readiness page)."""
+        return cls(("person", pk))
+
+    @classmethod
+    def team_members(cls, pk: int) -> Shows:
+        """The rows of the team's members (its map)."""
+        return cls(("team", pk))
+
+    @classmethod
+    def nobodys_rows(cls) -> Shows:
+        """No person's own rows (the framework's lists): the global version only."""
+        return cls(None)
+
+
 def kept_value(
-    name: str, *, viewer: Viewer, parts: tuple[Hashable, ...] = (), build: Callable[[], T]
+    name: str,
+    *,
+    viewer: Viewer,
+    shows: Shows,
+    parts: tuple[Hashable, ...] = (),
+    build: Callable[[], T],
 ) -> T:
-    """``build()``'s result for ``viewer``, from the cache when the data has not changed since
-    it was kept. ``parts`` say what else it depends on (the filters, the URL)."""
-    key = _viewer_key(name, viewer, parts)
+    """``build()``'s result for ``viewer``, from the cache when the data it ``shows`` has not
+    changed since it was kept. ``parts`` say what else it depends on (the filters, the URL)."""
+    key = _viewer_key(name, viewer, shows, parts)
     if key is None:
         return build()
     value = cache.get(key, _MISSING)
@@ -176,6 +209,7 @@ def kept_fragment(
     name: str,
     *,
     viewer: Viewer,
+    shows: Shows,
     parts: tuple[Hashable, ...] = (),
     request: HttpRequest,
     template_name: str,
@@ -193,20 +227,24 @@ def kept_fragment(
             return _placeholders(jinja2_fragment(template_name, **context()))
         return _placeholders(render_to_string(template_name, context(), request=request))
 
-    html = kept_value(name, viewer=viewer, parts=parts, build=build)
+    html = kept_value(name, viewer=viewer, shows=shows, parts=parts, build=build)
     if CSRF_FIELD in html:
         html = csrf_filled(html, get_token(request))
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
 
 
-def _viewer_key(name: str, viewer: Viewer, parts: tuple[Hashable, ...]) -> str | None:
+def _viewer_key(name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, ...]) -> str | None:
     """The entry's key, or None when nothing may be kept now."""
     if not isinstance(viewer, Viewer):
         raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
+    if not isinstance(shows, Shows):
+        raise TypeError(f"{name}: say whose rows this shows with Shows, not {shows!r}")
     version = data_version()
     if version is None:
         return None
-    return _key(name, (viewer.scope, parts), version)
+    if shows.scope is not None:
+        version = f"{version}:{scoped_version(connection, *shows.scope)}"
+    return _key(name, (viewer.scope, shows.scope, parts), version)
 
 
 def csrf_filled(html: str, token: str) -> str:

@@ -14,6 +14,15 @@ session — and nothing in the application has to remember to invalidate anythin
 - **SQLite** (the local demo): one writer at a time, so a row-level trigger just adds one to
   the weight of the last row.
 
+**Scoped to a person.** A write of a person's own rows — their ratings (self or manager),
+submissions, plan items, certifications, completions, badges, cycle participation, transcript
+link — changes only that person's pages and their team's map. Those tables
+(``PERSON_SCOPED_MODELS``) move the *person's* version instead (``readiness_personchange``:
+one row per person and writing transaction, the same sum-and-largest-id scheme; SQLite: one
+counting row per person), so the other people's kept pages stay kept. Their ``TRUNCATE``
+still moves the global version. A kept page's key carries the global version and the versions
+of the people it shows (``scoped_version``: a person, or a team's members).
+
 Tracked: every table of the ``readiness``, ``assessments`` and ``catalog`` apps and the user
 and group tables, except those that do not change what pages show and are written all the
 time (reminders sent, import progress, API tokens), the audit history, and the users' last
@@ -22,7 +31,8 @@ sign-in time. ``TRUNCATE`` counts too (PostgreSQL). The triggers are created by 
 them). A new model of a tracked app needs a migration giving its table the same triggers, and
 on SQLite a migration that rebuilds a tracked table (most ``AlterField``) drops them, so it
 must create them again: ``tables_without_triggers`` lists the tables that lack them, and
-tests/readiness/test_caching.py fails while any does.
+tests/readiness/test_caching.py fails while any does (with the person triggers for the person
+tables: ``readiness/migrations/0015_person_data_versions.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +47,7 @@ TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 #: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
 UNTRACKED_MODELS = {
     "readiness.datachange",
+    "readiness.personchange",
     "readiness.apitoken",
     "assessments.reminder",
     "catalog.importrun",
@@ -57,8 +68,25 @@ UNTRACKED_MODELS = {
     "assessments.sweepbatch",
     "assessments.snapshotpart",
 }
+#: A person's own rows, each with a ``person_id``: shown on that person's pages and their team's
+#: map only, so a write moves that person's version, not the global one.
+PERSON_SCOPED_MODELS = {
+    "assessments.skillrating",
+    "assessments.assessmentsubmission",
+    "assessments.learningplanitem",
+    "assessments.cycleparticipation",
+    "assessments.verifiedcompletion",
+    "assessments.personcertification",
+    "assessments.badgeaward",
+    "assessments.transcriptlink",
+}
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"
+PERSON_TABLE = "readiness_personchange"
+PERSON_TRIGGER = "readiness_person_changed"
+#: The person triggers, one per operation (PostgreSQL: statement-level, each reading its own
+#: transition tables; SQLite: row-level).
+PERSON_OPERATIONS = ("insert", "update", "delete")
 
 VERSION_SQL = f"SELECT COALESCE(SUM(weight), 0), MAX(id) FROM {TABLE}"  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
 
@@ -66,6 +94,25 @@ COMPACT_SQL = f"""
 WITH gone AS (DELETE FROM {TABLE} WHERE id <= %s RETURNING weight)
 INSERT INTO {TABLE} (weight) SELECT SUM(weight) FROM gone HAVING COUNT(*) > 0
 """  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
+#: Each person's rows folded into one (only people with several: the others' versions stay).
+PERSON_COMPACT_SQL = f"""
+WITH gone AS (
+    DELETE FROM {PERSON_TABLE} WHERE id <= %s AND person_id IN (
+        SELECT person_id FROM {PERSON_TABLE} WHERE id <= %s
+        GROUP BY person_id HAVING COUNT(*) > 1
+    ) RETURNING person_id, weight
+)
+INSERT INTO {PERSON_TABLE} (person_id, weight) SELECT person_id, SUM(weight) FROM gone
+GROUP BY person_id
+"""  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
+#: The versions of the people a kept page shows, by what it shows (``readiness.caching.Shows``).
+SCOPED_VERSION_SQL = {
+    "person": f"SELECT COALESCE(SUM(weight), 0), MAX(id) FROM {PERSON_TABLE} WHERE person_id = %s",
+    "team": (
+        f"SELECT COALESCE(SUM(c.weight), 0), MAX(c.id) FROM {PERSON_TABLE} c WHERE c.person_id "
+        "IN (SELECT p.id FROM readiness_person p WHERE p.team_id = %s)"
+    ),
+}  # noqa: S608  # nosec B608 # module-constant table names; values as parameters
 #: Compactions one at a time (two at once could each fold part of the rows).
 COMPACT_LOCK = 7_201_453_118
 
@@ -87,24 +134,46 @@ def tracked_tables() -> list[str]:
     return sorted(tables)
 
 
+def person_tables() -> list[str]:
+    """The tracked tables of a person's own rows: they move that person's version."""
+    return sorted(apps.get_model(label)._meta.db_table for label in PERSON_SCOPED_MODELS)
+
+
 def tables_without_triggers(connection: BaseDatabaseWrapper) -> list[str]:
     """The tracked tables that lack their triggers (none once the migrations are applied):
-    on PostgreSQL the statement trigger, on SQLite its three row triggers."""
+    on PostgreSQL the statement trigger (for a person table: its ``TRUNCATE``) and a person
+    table's three person triggers; on SQLite three row triggers, global or person."""
+    person = set(person_tables())
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT c.relname FROM pg_trigger t JOIN pg_class c "
-                "ON c.oid = t.tgrelid WHERE t.tgname = %s",
-                [TRIGGER],
+                "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c "
+                "ON c.oid = t.tgrelid WHERE t.tgname = %s OR t.tgname LIKE %s",
+                [TRIGGER, f"{PERSON_TRIGGER}_%"],
             )
-            complete = {table for (table,) in cursor.fetchall()}
+            found: dict[str, set[str]] = {}
+            for table, name in cursor.fetchall():
+                found.setdefault(table, set()).add(name)
+            scoped = {TRIGGER} | {f"{PERSON_TRIGGER}_{op}" for op in PERSON_OPERATIONS}
+            complete = {
+                table
+                for table, names in found.items()
+                if names >= (scoped if table in person else {TRIGGER})
+            }
         elif connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s",
-                [f"{TRIGGER}_%"],
+                "SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger' "
+                "AND (name LIKE %s OR name LIKE %s)",
+                [f"{TRIGGER}_%", f"{PERSON_TRIGGER}_%"],
             )
-            counts = Counter(table for (table,) in cursor.fetchall())
-            complete = {table for table, count in counts.items() if count == 3}
+            counts = Counter(
+                (table, name.startswith(PERSON_TRIGGER)) for table, name in cursor.fetchall()
+            )
+            complete = {
+                table
+                for (table, scoped), n in counts.items()
+                if n == 3 and scoped == (table in person)
+            }
         else:
             return []
     return [table for table in tracked_tables() if table not in complete]
@@ -118,14 +187,28 @@ def current(connection: BaseDatabaseWrapper) -> str:
     return f"{weight}:{last}"
 
 
+def scoped_version(connection: BaseDatabaseWrapper, kind: str, pk: int) -> str:
+    """The version of the people a page shows: ``kind`` "person" (one person) or "team" (its
+    members), as ``connection`` sees it now."""
+    with connection.cursor() as cursor:
+        cursor.execute(SCOPED_VERSION_SQL[kind], [pk])
+        weight, last = cursor.fetchone()
+    return f"{weight}:{last}"
+
+
 def data_changes_compact(using: str = "default") -> int:
     """Fold the change rows into one of the same total weight: the sum stays, the version
-    moves once. One compaction at a time (an advisory lock)."""
+    moves once (and each person's rows into one per person). One compaction at a time (an
+    advisory lock). Returns the global rows folded."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return 0
     with transaction.atomic(using=using), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [COMPACT_LOCK])
+        cursor.execute(f"SELECT MAX(id) FROM {PERSON_TABLE}")  # noqa: S608  # nosec B608 # module-constant table name
+        (person_last,) = cursor.fetchone()
+        if person_last is not None:
+            cursor.execute(PERSON_COMPACT_SQL, [person_last, person_last])
         cursor.execute(f"SELECT MAX(id), COUNT(*) FROM {TABLE}")  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
         last, rows = cursor.fetchone()
         if rows < 2:

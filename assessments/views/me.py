@@ -40,7 +40,7 @@ from assessments.services.me import (
     self_assessment_version,
     submission_cycle,
 )
-from readiness.caching import Viewer, kept_fragment
+from readiness.caching import Shows, Viewer, kept_fragment
 from readiness.models import Person
 from readiness.selectors import people_managed_by, people_visible_to, person_get
 from readiness.typed import AuthenticatedHttpRequest
@@ -94,6 +94,7 @@ def _readiness_context(request: AuthenticatedHttpRequest, person: Person, *, is_
     content = kept_fragment(
         "person-readiness",
         viewer=Viewer.rights(person, is_self=is_self),
+        shows=Shows.person(person.pk),
         parts=(request.path,),
         request=request,
         template_name=CONTENT_TEMPLATE,

@@ -48,7 +48,7 @@ from assessments.services.teams import (
     CellEdit,
     team_ratings_record,
 )
-from readiness.caching import Viewer, kept_value
+from readiness.caching import Shows, Viewer, kept_value
 from readiness.fragments import PageContent, page_around
 from readiness.models import Level, Person, Skill, Team
 from readiness.permissions import is_leadership
@@ -244,6 +244,7 @@ class TeamDetailView(TeamAccessMixin, View):
         html = kept_value(
             "team-map",
             viewer=Viewer.rights(team, can_edit=self.can_edit, links_people=links_people),
+            shows=Shows.team_members(team.pk),
             parts=_map_params(request),
             build=content,
         )

@@ -13,7 +13,7 @@ from rest_framework import mixins
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from readiness.caching import Viewer, kept_value
+from readiness.caching import Shows, Viewer, kept_value
 
 
 class CachedListMixin(mixins.ListModelMixin):
@@ -27,6 +27,7 @@ class CachedListMixin(mixins.ListModelMixin):
             kept_value(
                 "api-list",
                 viewer=Viewer.anyone_let_in(),
+                shows=Shows.nobodys_rows(),
                 parts=(type(self).__name__, request.build_absolute_uri()),
                 build=build,
             )

@@ -35,7 +35,7 @@ from readiness.models.plans import (
     ReadinessPlan,
 )
 from readiness.models.tokens import ApiToken
-from readiness.models.versions import DataChange
+from readiness.models.versions import DataChange, PersonChange
 from readiness.scim.models import ScimGroup
 from readiness.webhooks.models import WebhookDelivery, WebhookEndpoint
 
@@ -57,6 +57,7 @@ __all__ = [
     "HrUpsertJobStatus",
     "Level",
     "Person",
+    "PersonChange",
     "PlanGoal",
     "PlanPartner",
     "PlanStatus",

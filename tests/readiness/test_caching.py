@@ -24,6 +24,7 @@ from assessments.models import Reminder
 from readiness.caching import (
     CSRF_FIELD,
     CSRF_PLACEHOLDER,
+    Shows,
     Viewer,
     csrf_filled,
     data_version,
@@ -160,15 +161,20 @@ def test_a_kept_entry_says_whose_view_it_is():
         built.append(1)
         return len(built)
 
+    shared = Shows.nobodys_rows()
     with pytest.raises(TypeError, match="Viewer"):
-        kept_value("scoped", viewer=UserFactory(), build=build)  # a user is not a scope
+        kept_value("scoped", viewer=UserFactory(), shows=shared, build=build)  # not a scope
     with pytest.raises(TypeError):
-        kept_value("scoped", build=build)  # type: ignore[call-arg]  # no viewer: refused
+        kept_value("scoped", shows=shared, build=build)  # type: ignore[call-arg]  # no viewer
+    with pytest.raises(TypeError, match="Shows"):
+        kept_value("scoped", viewer=Viewer.anyone_let_in(), shows=None, build=build)  # type: ignore[arg-type]
     manager = Viewer.rights(subject, can_edit=True)
-    assert kept_value("scoped", viewer=manager, build=build) == 1
-    assert kept_value("scoped", viewer=Viewer.rights(subject, can_edit=True), build=build) == 1
-    assert kept_value("scoped", viewer=Viewer.rights(subject, can_edit=False), build=build) == 2
-    assert kept_value("scoped", viewer=Viewer.anyone_let_in(), build=build) == 3
+    assert kept_value("scoped", viewer=manager, shows=shared, build=build) == 1
+    again = Viewer.rights(subject, can_edit=True)
+    assert kept_value("scoped", viewer=again, shows=shared, build=build) == 1
+    member = Viewer.rights(subject, can_edit=False)
+    assert kept_value("scoped", viewer=member, shows=shared, build=build) == 2
+    assert kept_value("scoped", viewer=Viewer.anyone_let_in(), shows=shared, build=build) == 3
     assert built == [1, 1, 1]
 
 
@@ -187,8 +193,8 @@ def test_the_team_map_is_kept_until_a_rating_changes_it(make_team_org, client):
     assert again == body
     # the data version, first, then session and user, then what is never kept — the persona
     # flags and the team's access (permission decisions), the cycle banner (one statement) —
-    # and the map from the cache
-    assert kept == 6 < built
+    # the versions of the members' own rows, and the map from the cache
+    assert kept == 7 < built
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert "readiness_datachange" in queries.captured_queries[0]["sql"]
