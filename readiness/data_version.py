@@ -56,6 +56,10 @@ UNTRACKED_MODELS = {
     "assessments.sweep",
     "assessments.sweepbatch",
     "assessments.snapshotpart",
+    # The latest ratings, derived from the ratings by triggers in the same statement as every
+    # write of them (assessments/models_latest.py): the ratings' own trigger already moves the
+    # version, in the same transaction.
+    "assessments.latestrating",
 }
 TABLE = "readiness_datachange"
 TRIGGER = "readiness_data_changed"
