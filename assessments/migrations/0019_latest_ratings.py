@@ -43,8 +43,9 @@ PIVOT = """x.person_id, x.skill_id,
        MAX(CASE WHEN x.source = 'manager' THEN x.id END)"""
 
 
-def _newest(rows: str) -> str:
-    """The rows of one row per (person, skill) of ``rows``: their newest self and manager."""
+def newest_sql(rows: str) -> str:
+    """One row per (person, skill) of the ratings ``rows`` (a table or a parenthesized query):
+    their newest self and manager rating."""
     return f"""SELECT {PIVOT}
   FROM (SELECT DISTINCT ON (r.person_id, r.skill_id, r.source)
                r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest, r.id
@@ -134,7 +135,7 @@ POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION {PREFIX}_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO {TABLE} ({COLUMNS})
-    {_newest("new_ratings")}
+    {newest_sql("new_ratings")}
     {UPSERT};
     RETURN NULL;
 END
@@ -173,7 +174,7 @@ POSTGRES_REVERSE = [
 ] + [f"DROP FUNCTION IF EXISTS {PREFIX}_{operation}()" for operation in OPERATIONS]
 #: Every (person, skill) of the ratings, read in the order of the ``rating_latest_lookup``
 #: index (an index-only scan, no sort). bench/multiply.py runs it for the people it copies.
-POSTGRES_BACKFILL = f"INSERT INTO {TABLE} ({COLUMNS})\n{_newest(RATINGS)}"
+POSTGRES_BACKFILL = f"INSERT INTO {TABLE} ({COLUMNS})\n{newest_sql(RATINGS)}"
 
 
 def _sqlite_recompute(key: str) -> str:
