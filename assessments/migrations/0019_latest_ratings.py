@@ -7,7 +7,10 @@ grouped upsert, not one per row:
 
 - ``INSERT``: the newest new rating of each (person, skill, source), pivoted to one row per
   (person, skill), upserted; an existing row keeps each side unless the new one is newer
-  (``created_at``, then the id).
+  (``created_at``, then the id). Rows are written in (person, skill) order, so two
+  transactions writing the same people's rows (a self-assessment, a manager's grid) lock them
+  in the same order and wait for each other rather than deadlock; a concurrent write of the
+  same pair waits for the first to commit and then compares with what it wrote.
 - ``UPDATE``: the pairs whose rows changed a column the ratings' latest depends on (an
   erasure's blanked note changes none) are read again from the ratings (the
   ``rating_latest_lookup`` index, a few entries each).
@@ -51,7 +54,8 @@ def newest_sql(rows: str) -> str:
                r.person_id, r.skill_id, r.source, r.level, r.created_at, r.interest, r.id
           FROM {rows} r
          ORDER BY r.person_id, r.skill_id, r.source, r.created_at DESC, r.id DESC) x
- GROUP BY x.person_id, x.skill_id"""
+ GROUP BY x.person_id, x.skill_id
+ ORDER BY x.person_id, x.skill_id"""
 
 
 def _side_newer(side: str) -> str:
@@ -99,9 +103,14 @@ PG_DELETED_PAIRS = f"""
 
 def _pg_recompute(pairs: str) -> str:
     """Read the rows of ``pairs`` again from the ratings (index lookups): rewritten, or deleted
-    when the pair has no rating left. One statement: the pairs are read once, before either
-    change, and the two changes touch different rows."""
+    when the pair has no rating left. Their rows are locked first, in order, so that a
+    concurrent write of the same pairs commits before they are read (each statement of the
+    function sees what committed before it started). Then one statement: the pairs are read
+    once, before either change, and the two changes touch different rows."""
     return f"""
+    PERFORM 1 FROM {TABLE} l JOIN ({pairs}) p
+        ON l.person_id = p.person_id AND l.skill_id = p.skill_id
+     ORDER BY l.person_id, l.skill_id FOR UPDATE OF l;
     WITH pairs AS ({pairs}),
     fresh AS (
         SELECT p.person_id, p.skill_id,
@@ -127,6 +136,7 @@ def _pg_recompute(pairs: str) -> str:
     INSERT INTO {TABLE} ({COLUMNS})
     SELECT {COLUMNS} FROM fresh
      WHERE self_rating_id IS NOT NULL OR manager_rating_id IS NOT NULL
+     ORDER BY person_id, skill_id
     ON CONFLICT (person_id, skill_id) DO UPDATE SET
         {", ".join(f"{c} = excluded.{c}" for c in COLUMNS.split(", ")[2:])};"""
 
