@@ -21,18 +21,18 @@ PIVOT = """MAX(CASE WHEN x.source = 'self' THEN x.level END) AS self_level,
            MAX(CASE WHEN x.source = 'manager' THEN x.level END) AS manager_level,
            MAX(CASE WHEN x.source = 'manager' THEN x.created_at END) AS manager_at"""
 
-#: The definition (``ranked_latest_sql``): the newest rating of each (person, skill, source)
-#: of ``people``, active skills only, pivoted to one row per (person, skill) (``PIVOT``). A tie
-#: on time goes to the row written last (the higher id). Two spellings of the same rule,
-#: because the access path decided the statement's cost. PostgreSQL reads each person's newest ratings straight off the ``rating_latest_lookup``
-#: index, (person, skill, source, -created_at, -id) covering level and interest, with
-#: ``DISTINCT ON`` per person (an index-only scan in index order, no sort: ~4x faster than
-#: ranking every rating of a 50-person team with a window, bench (1)), and pivots them per
-#: person too: the rows arrive in skill order, so a streaming group per person replaces one
+#: The definition (``ranked_latest_sql``): the newest rating of each (person, skill, source) of
+#: ``people``, active skills only, pivoted to one row per (person, skill) (``PIVOT``). A tie on
+#: time goes to the row written last (the higher id). Two spellings of the same rule, because the
+#: access path decided the statement's cost. PostgreSQL reads each person's newest ratings straight
+#: off the ``rating_latest_lookup`` index, (person, skill, source, -created_at, -id) covering level
+#: and interest, with ``DISTINCT ON`` per person (an index-only scan in index order, no sort: ~4x
+#: faster than ranking every rating of a 50-person team with a window, bench (1)), and pivots them
+#: per person too: the rows arrive in skill order, so a streaming group per person replaces one
 #: hash table over the whole team's rows (bench (1): the latest-ratings step 2.5 -> 2.1 ms).
 #: SQLite, which has neither ``LATERAL`` nor ``DISTINCT ON``, ranks them with a window (the
-#: property tests, run on PostgreSQL, hold the first to a naive version; the local SQLite run
-#: uses the second).
+#: property tests, run on PostgreSQL, hold the first to a naive version; the local SQLite run uses
+#: the second).
 LATEST_POSTGRESQL = Fragment("""
     SELECT people.id AS person_id, x.skill_id, x.self_level, x.self_at, x.interest,
            x.manager_level, x.manager_at
