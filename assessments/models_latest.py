@@ -14,6 +14,11 @@ Rows of skills no longer active stay (the readers filter on ``is_active``); the 
 ``PROTECT`` keeps a rated skill from being deleted, and deleting a person deletes their
 ratings first, which removes their rows. A writer that turns the triggers off
 (``session_replication_role = replica``, bench/multiply.py) fills it itself.
+
+On SQLite a migration that rebuilds ``assessments_skillrating`` (most ``AlterField``) drops
+its triggers, these with them, so it must create them again (``SQLITE`` of migration 0019):
+``test_the_triggers_are_installed`` (tests/assessments/selectors/test_latest_table.py) fails
+while any is missing.
 """
 
 from __future__ import annotations

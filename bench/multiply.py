@@ -118,10 +118,9 @@ SELECT r.level, r.source, r.interest, r.note, r.evidence_url, r.created_at, r.cy
 
 #: The copies' latest ratings: their triggers do not fire under ``session_replication_role =
 #: replica``, so the table (assessments/models_latest.py) is filled as the migration fills it,
-#: from the copies' ratings (the people created here have the highest ids).
+#: from the copies' ratings (those of the people created here).
 _COPIED_RATINGS = (
-    "(SELECT * FROM assessments_skillrating"
-    " WHERE person_id >= (SELECT MIN(new_id) FROM person_map))"
+    "(SELECT * FROM assessments_skillrating WHERE person_id IN (SELECT new_id FROM person_map))"
 )
 LATEST_SQL = f"""
 INSERT INTO {_LATEST.TABLE} ({_LATEST.COLUMNS})

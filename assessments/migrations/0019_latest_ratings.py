@@ -12,10 +12,18 @@ grouped upsert, not one per row:
   in the same order and wait for each other rather than deadlock; a concurrent write of the
   same pair waits for the first to commit and then compares with what it wrote.
 - ``UPDATE``: the pairs whose rows changed a column the ratings' latest depends on (an
-  erasure's blanked note changes none) are read again from the ratings (the
-  ``rating_latest_lookup`` index, a few entries each).
-- ``DELETE``: the same, for the pairs whose stored newest rating was deleted.
+  erasure's blanked note changes none), before and after, are locked (an empty row inserted
+  for a pair a rating moves into), then read again from the ratings (the
+  ``rating_latest_lookup`` index, a few entries each) by a later statement.
+- ``DELETE``: the pairs of the deleted ratings are locked; then a later statement reads again
+  those whose stored newest rating was deleted (seeing a concurrent writer's commit).
 - ``TRUNCATE``: the table emptied.
+
+Concurrency: every trigger locks its pairs' rows in (person, skill) order before it reads
+the ratings, so concurrent writers of the same pair wait for each other (the second reads
+after the first commits) and neither overwrites the other. Keep a transaction's rating
+writes to one statement (they are written in sorted order): two transactions each writing
+two statements could lock the same pairs in different orders and deadlock.
 
 SQLite (the local demo; one writer at a time): row-level triggers doing the same per row.
 
@@ -83,8 +91,8 @@ def _upsert_set() -> str:
 
 UPSERT = f"ON CONFLICT (person_id, skill_id) DO UPDATE SET\n    {_upsert_set()}"
 
-#: PostgreSQL: the pairs to read again after an update (a column of the latest changed) and
-#: after a delete (the stored newest rating of either side went).
+#: PostgreSQL: the pairs of an update's ratings, before and after, when a column the latest
+#: depends on changed (an erasure's blanked note changes none).
 PG_UPDATED_PAIRS = """
     SELECT o.person_id, o.skill_id FROM old_ratings o FULL JOIN new_ratings n ON n.id = o.id
      WHERE (o.person_id, o.skill_id, o.source, o.level, o.created_at, o.interest)
@@ -95,22 +103,45 @@ PG_UPDATED_PAIRS = """
      WHERE (o.person_id, o.skill_id, o.source, o.level, o.created_at, o.interest)
            IS DISTINCT FROM (n.person_id, n.skill_id, n.source, n.level, n.created_at, n.interest)
        AND n.id IS NOT NULL"""
+#: The pairs of the deleted ratings (all locked), and of those the pairs whose stored newest
+#: rating went (read again): decided after the locks, in a later statement, which sees what
+#: a concurrent writer of the pair committed (its newest may be a rating deleted here).
+PG_DELETED_ALL_PAIRS = "SELECT DISTINCT person_id, skill_id FROM old_ratings"
 PG_DELETED_PAIRS = f"""
     SELECT DISTINCT o.person_id, o.skill_id
       FROM old_ratings o JOIN {TABLE} l ON l.person_id = o.person_id AND l.skill_id = o.skill_id
      WHERE o.id = l.self_rating_id OR o.id = l.manager_rating_id"""
 
 
-def _pg_recompute(pairs: str) -> str:
-    """Read the rows of ``pairs`` again from the ratings (index lookups): rewritten, or deleted
-    when the pair has no rating left. Their rows are locked first, in order, so that a
-    concurrent write of the same pairs commits before they are read (each statement of the
-    function sees what committed before it started). Then one statement: the pairs are read
-    once, before either change, and the two changes touch different rows."""
+def _pg_lock_rows(pairs: str) -> str:
+    """Lock the rows of ``pairs``, in (person, skill) order (the insert trigger's order, so
+    writers wait for each other rather than deadlock); a concurrent writer's uncommitted
+    change of a row is waited for."""
     return f"""
     PERFORM 1 FROM {TABLE} l JOIN ({pairs}) p
         ON l.person_id = p.person_id AND l.skill_id = p.skill_id
-     ORDER BY l.person_id, l.skill_id FOR UPDATE OF l;
+     ORDER BY l.person_id, l.skill_id FOR UPDATE OF l;"""
+
+
+def _pg_lock_or_hold_rows(pairs: str) -> str:
+    """Lock the rows of ``pairs`` in one ordered pass, inserting an empty row for a pair with
+    none (the recompute fills or deletes it): a pair a rating moves into has a row to lock,
+    and a concurrent first insert of that pair is waited for (its uncommitted row conflicts)
+    instead of being overwritten. ``DO UPDATE … WHERE false`` locks the existing rows without
+    writing them."""
+    return f"""
+    INSERT INTO {TABLE} (person_id, skill_id)
+    SELECT p.person_id, p.skill_id FROM ({pairs}) p ORDER BY p.person_id, p.skill_id
+    ON CONFLICT (person_id, skill_id) DO UPDATE SET person_id = excluded.person_id WHERE false;"""
+
+
+def _pg_recompute(pairs: str) -> str:
+    """Read the rows of ``pairs`` again from the ratings (index lookups): rewritten, or deleted
+    when the pair has no rating left. Their rows are locked by an earlier statement of the
+    function, so this one (a fresh snapshot) sees every committed rating of the pairs and no
+    other writer changes them before this transaction ends. One statement: the pairs are read
+    once, before either change, and the two changes touch different rows."""
+    return f"""
     WITH pairs AS ({pairs}),
     fresh AS (
         SELECT p.person_id, p.skill_id,
@@ -152,12 +183,14 @@ END
 $$""",
     f"""CREATE OR REPLACE FUNCTION {PREFIX}_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    {_pg_lock_or_hold_rows(PG_UPDATED_PAIRS)}
     {_pg_recompute(PG_UPDATED_PAIRS)}
     RETURN NULL;
 END
 $$""",
     f"""CREATE OR REPLACE FUNCTION {PREFIX}_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    {_pg_lock_rows(PG_DELETED_ALL_PAIRS)}
     {_pg_recompute(PG_DELETED_PAIRS)}
     RETURN NULL;
 END

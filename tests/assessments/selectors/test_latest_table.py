@@ -1,8 +1,8 @@
 """``LatestRating``, kept by the database's triggers (migration assessments 0019), equals the
 ranking of the ratings (``ranked_latest_sql``, what the states read before the table) after
 any sequence of writes: inserts one at a time, ``bulk_create``, raw multi-row inserts, raw
-updates of level, time and interest, deletes (the newest rating too), an erasure, a person
-deleted, a skill deactivated. On PostgreSQL and on SQLite (the suite runs on both)."""
+updates of level, time and interest, a rating moved to another pair, deletes (the newest rating
+too), an erasure, a person deleted, a skill deactivated. On PostgreSQL and on SQLite (the suite runs on both)."""
 
 import datetime as dt
 import importlib
@@ -128,6 +128,14 @@ step = st.one_of(
     st.tuples(st.just("level"), st.integers(0, 30), st.integers(0, 4)),
     st.tuples(st.just("moved"), st.integers(0, 30), st.integers(0, 4)),
     st.tuples(st.just("interest"), st.integers(0, 30), st.none() | st.integers(0, 2)),
+    # A rating moved to another person, skill or source: the old pair read again too.
+    st.tuples(
+        st.just("repoint"),
+        st.integers(0, 30),
+        st.integers(0, 2),
+        st.integers(0, 2),
+        st.sampled_from(["self", "manager"]),
+    ),
     st.tuples(st.just("delete"), st.integers(0, 30)),
     st.tuples(st.just("delete_newest"), st.integers(0, 2), st.integers(0, 2)),
     st.tuples(st.just("delete_many"), st.integers(0, 2)),
@@ -189,6 +197,12 @@ def _apply(op, people, skills) -> None:  # noqa: C901 - one branch per kind of w
         _raw_update(
             f"UPDATE assessments_skillrating SET {column} = %s WHERE id = %s",  # noqa: S608
             [value, rating.pk],
+        )
+    elif kind == "repoint" and alive and (rating := _nth(op[1])):
+        _raw_update(
+            "UPDATE assessments_skillrating SET person_id = %s, skill_id = %s, source = %s "
+            "WHERE id = %s",
+            [alive[op[2] % len(alive)].pk, skills[op[3]].pk, op[4], rating.pk],
         )
     elif kind == "delete" and (rating := _nth(op[1])):
         SkillRating.objects.filter(pk=rating.pk).delete()
@@ -283,7 +297,7 @@ def test_the_table_is_not_tracked_the_ratings_are():
     assert "assessments_skillrating" in tracked_tables()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE: PostgreSQL")
+@pytest.mark.usefixtures("require_postgres")  # TRUNCATE: PostgreSQL
 def test_a_truncate_of_the_ratings_empties_it():
     _rating(PersonFactory(), SkillFactory(), 1, "manager", 0, 0, None).save()
     assert LatestRating.objects.exists()
