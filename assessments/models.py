@@ -27,6 +27,7 @@ from assessments.models_dashboard import (  # noqa: F401 - models of the app
     FigureKind,
     ReadinessSnapshot,
 )
+from assessments.models_latest import LatestRating  # noqa: F401 - a model of the app
 from assessments.sweeps.models import (  # noqa: F401 - models of the app
     SnapshotPart,
     Sweep,

@@ -14,11 +14,14 @@ take over an hour. Bench databases only.
 
 from __future__ import annotations
 
+import importlib
 import time
 
 from django.db import connection, transaction
 
 from bench.common import log
+
+_LATEST = importlib.import_module("assessments.migrations.0019_latest_ratings")
 
 MAPS_SQL = """
 CREATE TEMP TABLE team_map ON COMMIT DROP AS
@@ -113,6 +116,17 @@ SELECT r.level, r.source, r.interest, r.note, r.evidence_url, r.created_at, r.cy
   LEFT JOIN user_map um ON um.old_id = r.rated_by_id AND um.k = pm.k
 """
 
+#: The copies' latest ratings: their triggers do not fire under ``session_replication_role =
+#: replica``, so the table (assessments/models_latest.py) is filled as the migration fills it,
+#: from the copies' ratings (those of the people created here).
+_COPIED_RATINGS = (
+    "(SELECT * FROM assessments_skillrating WHERE person_id IN (SELECT new_id FROM person_map))"
+)
+LATEST_SQL = f"""
+INSERT INTO {_LATEST.TABLE} ({_LATEST.COLUMNS})
+{_LATEST.newest_sql(_COPIED_RATINGS)}
+"""  # nosec B608 # module-constant SQL
+
 
 def organization_multiply(*, factor: int) -> dict[str, float]:
     """Copy the organization ``factor − 1`` times (``factor`` 10: 10,000 → 100,000 people)."""
@@ -135,6 +149,9 @@ def organization_multiply(*, factor: int) -> dict[str, float]:
             log(
                 f"  copied ratings, copy {k}: {cursor.rowcount:,} ({time.perf_counter() - started:.0f} s)"
             )
+        cursor.execute(LATEST_SQL)
+        added["latest_ratings"] = cursor.rowcount
+        log(f"  latest ratings: {cursor.rowcount:,} ({time.perf_counter() - started:.0f} s)")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     added["seconds"] = round(time.perf_counter() - started, 1)

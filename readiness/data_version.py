@@ -67,6 +67,10 @@ UNTRACKED_MODELS = {
     "assessments.sweep",
     "assessments.sweepbatch",
     "assessments.snapshotpart",
+    # The latest ratings, derived from the ratings by triggers in the same statement as every
+    # write of them (assessments/models_latest.py): the ratings' own trigger already moves the
+    # version, in the same transaction.
+    "assessments.latestrating",
 }
 #: A person's own rows, each with a ``person_id``: shown on that person's pages and their team's
 #: map only, so a write moves that person's version, not the global one.
