@@ -111,12 +111,15 @@ GROUP BY person_id
 """  # noqa: S608  # nosec B608 # module-constant table name; values as parameters
 #: The versions of the people a kept page shows, by what it shows (``readiness.caching.Shows``).
 SCOPED_VERSION_SQL = {
-    "person": f"SELECT COALESCE(SUM(weight), 0), MAX(id) FROM {PERSON_TABLE} WHERE person_id = %s",
+    "person": (
+        f"SELECT COALESCE(SUM(weight), 0), MAX(id) FROM {PERSON_TABLE} "  # noqa: S608  # nosec B608 # module-constant table name
+        "WHERE person_id = %s"
+    ),
     "team": (
-        f"SELECT COALESCE(SUM(c.weight), 0), MAX(c.id) FROM {PERSON_TABLE} c WHERE c.person_id "
+        f"SELECT COALESCE(SUM(c.weight), 0), MAX(c.id) FROM {PERSON_TABLE} c WHERE c.person_id "  # noqa: S608  # nosec B608 # module-constant table name
         "IN (SELECT p.id FROM readiness_person p WHERE p.team_id = %s)"
     ),
-}  # noqa: S608  # nosec B608 # module-constant table names; values as parameters
+}
 #: Compactions one at a time (two at once could each fold part of the rows).
 COMPACT_LOCK = 7_201_453_118
 
