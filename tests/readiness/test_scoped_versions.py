@@ -200,12 +200,28 @@ def test_a_persons_rows_move_their_version_only_however_written(make_employee_or
     assert scoped_version(connection, "team", org.team.pk) != team
     assert scoped_version(connection, "team", org.other_team.pk) == other_team
     mine = scoped_version(connection, "person", org.person.pk)
-    with connection.cursor() as cursor:  # raw SQL counts too; an update moves both people
+    with connection.cursor() as cursor:  # raw SQL counts too
         cursor.execute(
             "UPDATE assessments_skillrating SET note = 'moved' WHERE person_id = %s",
             [org.person.pk],
         )
     assert scoped_version(connection, "person", org.person.pk) != mine
+    # A rating moved from one person to another moves both people's versions (the rows before
+    # and after the update), and a delete moves its person's.
+    moved = SkillRatingFactory(person=org.person, skill=org.skills[1], level=2)
+    mine = scoped_version(connection, "person", org.person.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE assessments_skillrating SET person_id = %s WHERE id = %s",
+            [org.teammate.pk, moved.pk],
+        )
+    assert scoped_version(connection, "person", org.person.pk) != mine
+    assert scoped_version(connection, "person", org.teammate.pk) != theirs
+    theirs = scoped_version(connection, "person", org.teammate.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM assessments_skillrating WHERE id = %s", [moved.pk])
+    assert scoped_version(connection, "person", org.teammate.pk) != theirs
+    theirs = scoped_version(connection, "person", org.teammate.pk)
     with transaction.atomic():  # a rolled-back write moves nothing
         SkillRatingFactory(person=org.teammate, skill=org.skills[0], level=3)
         transaction.set_rollback(True)
