@@ -23,8 +23,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from assessments.learning_records.models import PersonCertification
 from assessments.models import LearningPlanItem, SkillRating
 from assessments.services.me import self_assessment_version
+from catalog.models import Certification, CertificationSkill
 from readiness.caching import data_version
 from readiness.data_version import (
     PERSON_TRIGGER,
@@ -36,7 +38,7 @@ from readiness.data_version import (
 )
 from readiness.models import PersonChange
 from tests.assessments.team_posts import editor_form, editor_post
-from tests.factories import SkillRatingFactory
+from tests.factories import ProviderFactory, SkillRatingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -127,6 +129,32 @@ def certification_entered(org) -> None:  # noqa: ANN001
     assert response.status_code == 302, response.content.decode()[:2000]
 
 
+def counting_certification_entered(org) -> None:  # noqa: ANN001
+    """A certification the curators made count as a rating of a skill, entered by hand: it
+    counts once a manager verified it."""
+    curated = Certification.objects.create(
+        name="Certified Prompt Engineer",
+        provider=ProviderFactory(),
+        validity_months=60,
+        counts_as_rating=True,
+    )
+    CertificationSkill.objects.create(certification=curated, skill=org.skills[2], level=4)
+    response = _client(org.person.user).post(
+        reverse("assessments:my-certification-add"),
+        {"name": curated.name, "number": "P-1", "earned_on": "2026-01-05"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def certification_verified_by_the_manager(org) -> None:  # noqa: ANN001
+    row = PersonCertification.objects.get(person=org.person)
+    response = _client(org.manager).post(
+        reverse("assessments:person-certification-verify", args=[org.person.pk, row.pk])
+    )
+    assert response.status_code == 302
+    assert PersonCertification.objects.get(pk=row.pk).verified_at is not None
+
+
 ME, PERSON_PAGE, MAP = "me", "person page", "map"
 #: Each write and the kept pages of the person that show it (all of them are checked equal to
 #: the page built, whether or not they show it).
@@ -138,6 +166,12 @@ WRITES: list[tuple[Callable, set[str], Callable | None]] = [
     (plan_item_added, {ME}, None),  # "in your plan", on the person's own page
     (plan_item_started, set(), plan_item_added),  # still "in your plan"
     (certification_entered, {PERSON_PAGE}, None),  # shown to their manager
+    # Now a manager rating of its skill: the person's level, gap and the map's cell change.
+    (
+        certification_verified_by_the_manager,
+        {ME, PERSON_PAGE, MAP},
+        counting_certification_entered,
+    ),
 ]
 
 
