@@ -22,6 +22,9 @@ looked up, before it is built), so an entry is at worst fresher than its key, ne
 it may have written, and its own changes are not yet part of any version others see. Nor with
 ``READINESS_CACHE = False``.
 
+Looked up first in the process's own memory when the cache is shared (``near_cache``), then
+in the shared cache; kept in both.
+
 Keys also carry today's date (pages say "overdue" and "3 days ago"). Rendered HTML is stored
 with its CSRF tokens replaced by a placeholder and gets the visitor's own token when served.
 """
