@@ -22,8 +22,8 @@ looked up, before it is built), so an entry is at worst fresher than its key, ne
 it may have written, and its own changes are not yet part of any version others see. Nor with
 ``READINESS_CACHE = False``.
 
-Looked up first in the process's own memory when the cache is shared (``near_cache``), then
-in the shared cache; kept in both.
+Looked up first in the process's own copies when the cache is shared (``readiness.near_cache``),
+then in the shared cache.
 
 Keys also carry today's date (pages say "overdue" and "3 days ago"). Rendered HTML is stored
 with its CSRF tokens replaced by a placeholder and gets the visitor's own token when served.
@@ -34,15 +34,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -53,6 +53,7 @@ from django.utils.safestring import SafeString, mark_safe
 from readiness.data_version import current as data_version_current
 from readiness.data_version import scoped_version
 from readiness.fragments import jinja2_fragment
+from readiness.near_cache import near_clear, near_get, near_seen, near_set
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -65,8 +66,6 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 #: cannot produce (autoescape turns " into &quot;): a page showing the placeholder's text
 #: elsewhere (a title, a URL) never gets a token there.
 CSRF_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"'
-
-_MISSING = object()
 
 
 #: The data version read during the current GET or HEAD request (see DataVersionMiddleware).
@@ -131,7 +130,9 @@ class DataVersionMiddleware:
             return self.get_response(request)
         token = _request_version.set({})
         try:
-            data_version()
+            version = data_version()
+            if version is not None:
+                near_seen(version)  # the process's copies of older data go
             return self.get_response(request)
         finally:
             _request_version.reset(token)
@@ -198,51 +199,29 @@ def kept_value(
     build: Callable[[], T],
 ) -> T:
     """``build()``'s result for ``viewer``, from the cache when the data it ``shows`` has not
-    changed since it was kept. ``parts`` say what else it depends on (the filters, the URL)."""
-    key = _viewer_key(name, viewer, shows, parts)
-    if key is None:
+    changed since it was kept. ``parts`` say what else it depends on (the filters, the URL).
+    Looked up in the process's own copies first (``readiness.near_cache``, pages only)."""
+    found = _viewer_key(name, viewer, shows, parts)
+    if found is None:
         return build()
-    near = near_cache()
-    if near is not None:
-        value = near.get(key, _MISSING)
-        if value is not _MISSING:
-            return value
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, settings.READINESS_CACHE_SECONDS)
-    if near is not None:
-        near.set(key, value, settings.READINESS_CACHE_SECONDS)
+    key, version = found
+    page = near_get(key, version)
+    if page is not None:
+        return cast(T, page)
+    entry = cache.get(key)
+    if entry is None:
+        entry = (time.time(), build())
+        cache.set(key, entry, settings.READINESS_CACHE_SECONDS)
+    built_at, value = entry
+    near_set(key, version, value, built_at=built_at)
     return value
 
 
-_near_caches: dict[int, LocMemCache] = {}
-
-
-def near_cache() -> LocMemCache | None:
-    """The process's own memory in front of a shared cache (``READINESS_NEAR_CACHE_ENTRIES``
-    entries, the least recently used let go), or None. An entry is looked up there first, then
-    in the shared cache, and kept in both: its key carries the data versions, so a copy in a
-    worker's memory is exactly as fresh as the shared one, and a page a worker served is served
-    again without fetching it (a 50-person map is 469 kB from Redis, ~1.3 ms). A change of the
-    data makes new keys; the old copies age out. Clearing the shared cache does not reach the
-    workers' memory: after restoring a database backup, clear it *and* restart the workers."""
-    entries = settings.READINESS_NEAR_CACHE_ENTRIES
-    if not entries:
-        return None
-    near = _near_caches.get(entries)
-    if near is None:
-        near = _near_caches[entries] = LocMemCache(
-            f"readiness-near-{entries}", {"OPTIONS": {"MAX_ENTRIES": entries}}
-        )
-    return near
-
-
 def kept_clear() -> None:
-    """Forget everything kept: the shared cache and this process's copies."""
+    """Forget everything kept: the shared cache and this process's copies (the other
+    processes drop theirs when the data version moves)."""
     cache.clear()
-    for near in _near_caches.values():
-        near.clear()
+    near_clear()
 
 
 def kept_fragment(
@@ -273,8 +252,10 @@ def kept_fragment(
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
 
 
-def _viewer_key(name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, ...]) -> str | None:
-    """The entry's key, or None when nothing may be kept now."""
+def _viewer_key(
+    name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, ...]
+) -> tuple[str, str] | None:
+    """The entry's key and the global data version, or None when nothing may be kept now."""
     if not isinstance(viewer, Viewer):
         raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
     if not isinstance(shows, Shows):
@@ -282,9 +263,10 @@ def _viewer_key(name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, 
     version = data_version()
     if version is None:
         return None
+    scoped = version
     if shows.scope is not None:
-        version = f"{version}:{scoped_version(connection, *shows.scope)}"
-    return _key(name, (viewer.scope, shows.scope, parts), version)
+        scoped = f"{version}:{scoped_version(connection, *shows.scope)}"
+    return _key(name, (viewer.scope, shows.scope, parts), scoped), version
 
 
 def csrf_filled(html: str, token: str) -> str:
