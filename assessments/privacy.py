@@ -15,7 +15,6 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Model, Q, QuerySet, Value
 from django.db.models.functions import Left, Replace
@@ -29,6 +28,7 @@ from assessments.models import (
     Reminder,
     SkillRating,
 )
+from readiness.caching import kept_clear
 from readiness.models import ApiToken, Concern, Person, Team
 
 # Sent inside the erasing transaction with ``user_id``, ``names`` (the strings that named the
@@ -178,8 +178,9 @@ def person_erase(*, person: Person) -> None:
         model.objects.filter(username=old_username).delete()
     person_erased.send(sender=Person, user_id=user.pk, names=names, replacement=user.get_username())
     # Kept pages and exports (readiness/caching.py) are never served once the data changed, but
-    # stay in the cache until they expire, names and all: drop them once the erasure commits.
-    transaction.on_commit(cache.clear)
+    # stay in the cache until they expire, names and all: drop them once the erasure commits
+    # (the other processes drop their own copies at their next request: the version moved).
+    transaction.on_commit(kept_clear)
     person.refresh_from_db()
     person.user = user
 

@@ -28,6 +28,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # (docker-compose.yml: CACHE_URL=redis://redis:6379/1), on a Redis database of the bench's own;
 # BENCH_CACHE_URL=locmemcache://bench measures a cache per worker process instead.
 CACHES = {"default": env.cache_url("BENCH_CACHE_URL", default="redis://127.0.0.1:6379/14")}
+# Each worker's copies in front of the shared cache, as base.py sets them in front of
+# CACHE_URL's (BENCH_NEAR_CACHE_BYTES=0: the shared cache alone).
+READINESS_NEAR_CACHE_BYTES = env.int(
+    "BENCH_NEAR_CACHE_BYTES",
+    default=0 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")) else 32 << 20,
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -22,6 +22,9 @@ looked up, before it is built), so an entry is at worst fresher than its key, ne
 it may have written, and its own changes are not yet part of any version others see. Nor with
 ``READINESS_CACHE = False``.
 
+Looked up first in the process's own copies when the cache is shared (``readiness.near_cache``),
+then in the shared cache.
+
 Keys also carry today's date (pages say "overdue" and "3 days ago"). Rendered HTML is stored
 with its CSRF tokens replaced by a placeholder and gets the visitor's own token when served.
 """
@@ -31,11 +34,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import time
 from collections.abc import Callable, Hashable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -49,6 +53,7 @@ from django.utils.safestring import SafeString, mark_safe
 from readiness.data_version import current as data_version_current
 from readiness.data_version import scoped_version
 from readiness.fragments import jinja2_fragment
+from readiness.near_cache import near_clear, near_get, near_seen, near_set
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -61,8 +66,6 @@ CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 #: cannot produce (autoescape turns " into &quot;): a page showing the placeholder's text
 #: elsewhere (a title, a URL) never gets a token there.
 CSRF_FIELD = f'name="csrfmiddlewaretoken" value="{CSRF_PLACEHOLDER}"'
-
-_MISSING = object()
 
 
 #: The data version read during the current GET or HEAD request (see DataVersionMiddleware).
@@ -127,7 +130,9 @@ class DataVersionMiddleware:
             return self.get_response(request)
         token = _request_version.set({})
         try:
-            data_version()
+            version = data_version()
+            if version is not None:
+                near_seen(version)  # the process's copies of older data go
             return self.get_response(request)
         finally:
             _request_version.reset(token)
@@ -194,15 +199,29 @@ def kept_value(
     build: Callable[[], T],
 ) -> T:
     """``build()``'s result for ``viewer``, from the cache when the data it ``shows`` has not
-    changed since it was kept. ``parts`` say what else it depends on (the filters, the URL)."""
-    key = _viewer_key(name, viewer, shows, parts)
-    if key is None:
+    changed since it was kept. ``parts`` say what else it depends on (the filters, the URL).
+    Looked up in the process's own copies first (``readiness.near_cache``, pages only)."""
+    found = _viewer_key(name, viewer, shows, parts)
+    if found is None:
         return build()
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(key, value, settings.READINESS_CACHE_SECONDS)
+    key, version = found
+    page = near_get(key, version)
+    if page is not None:
+        return cast(T, page)
+    entry = cache.get(key)
+    if entry is None:
+        entry = (time.time(), build())
+        cache.set(key, entry, settings.READINESS_CACHE_SECONDS)
+    built_at, value = entry
+    near_set(key, version, value, built_at=built_at)
     return value
+
+
+def kept_clear() -> None:
+    """Forget everything kept: the shared cache and this process's copies (the other
+    processes drop theirs when the data version moves)."""
+    cache.clear()
+    near_clear()
 
 
 def kept_fragment(
@@ -233,8 +252,10 @@ def kept_fragment(
     return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there  # nosec B308 B703 # rendered and escaped by the template engine
 
 
-def _viewer_key(name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, ...]) -> str | None:
-    """The entry's key, or None when nothing may be kept now."""
+def _viewer_key(
+    name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, ...]
+) -> tuple[str, str] | None:
+    """The entry's key and the global data version, or None when nothing may be kept now."""
     if not isinstance(viewer, Viewer):
         raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
     if not isinstance(shows, Shows):
@@ -242,9 +263,10 @@ def _viewer_key(name: str, viewer: Viewer, shows: Shows, parts: tuple[Hashable, 
     version = data_version()
     if version is None:
         return None
+    scoped = version
     if shows.scope is not None:
-        version = f"{version}:{scoped_version(connection, *shows.scope)}"
-    return _key(name, (viewer.scope, shows.scope, parts), version)
+        scoped = f"{version}:{scoped_version(connection, *shows.scope)}"
+    return _key(name, (viewer.scope, shows.scope, parts), scoped), version
 
 
 def csrf_filled(html: str, token: str) -> str:

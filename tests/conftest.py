@@ -228,10 +228,10 @@ def _browser_tests_at_a_fixed_midday(request: pytest.FixtureRequest):
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
     """Every test starts with an empty cache: what one test kept must not show in the
-    next."""
-    from django.core.cache import cache
+    next (in the shared cache and in the process's copies)."""
+    from readiness.caching import kept_clear
 
-    cache.clear()
+    kept_clear()
 
 
 # --- The shared organizations (tests/orgs/), built with the factories ------------------------

@@ -142,6 +142,13 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
 READINESS_CACHE = env.bool("READINESS_CACHE", default=True)
 READINESS_CACHE_SECONDS = env.int("READINESS_CACHE_SECONDS", default=15 * 60)
+# In front of a shared cache, each process keeps copies of the pages it served in its own
+# memory, within this many bytes (readiness/near_cache.py): a 50-person map is 469 kB. 0: none
+# (the default when the cache is the process's memory already, or none).
+READINESS_NEAR_CACHE_BYTES = env.int(
+    "READINESS_NEAR_CACHE_BYTES",
+    default=0 if CACHES["default"]["BACKEND"].endswith(("LocMemCache", "DummyCache")) else 32 << 20,
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

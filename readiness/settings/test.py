@@ -26,3 +26,6 @@ BADGE_ALLOW_HTTP_LOOPBACK = True
 # of TRUNCATE, ten times faster (tests/postgresql/base.py).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "tests.postgresql"
+# Every kept page goes through the process's copies too (readiness/near_cache.py), as in
+# production in front of Redis: the kept-page tests cover both layers.
+READINESS_NEAR_CACHE_BYTES = 8 << 20

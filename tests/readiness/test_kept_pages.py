@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from readiness.caching import kept_clear
 from tests.factories import TeamFactory, UserFactory
 from tests.orgs import clear_framework
 
@@ -31,7 +31,7 @@ CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 def _cache_on(settings):
     """The cache on (it is by default) and empty: no entry of another test's database."""
     settings.READINESS_CACHE = True
-    cache.clear()
+    kept_clear()
 
 
 def visit(user, url: str) -> tuple[int, str, int]:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -27,7 +26,7 @@ from assessments.learning_records.models import PersonCertification
 from assessments.models import LearningPlanItem, SkillRating
 from assessments.services.me import self_assessment_version
 from catalog.models import Certification, CertificationSkill
-from readiness.caching import data_version
+from readiness.caching import data_version, kept_clear
 from readiness.data_version import (
     PERSON_TRIGGER,
     data_changes_compact,
@@ -49,7 +48,7 @@ CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+(")')
 def _cache_on(settings):
     settings.READINESS_CACHE = True
     settings.TEAM_MAP_VISIBLE_TO_MEMBERS = True
-    cache.clear()
+    kept_clear()
 
 
 def _client(user) -> Client:  # noqa: ANN001

@@ -136,9 +136,10 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
     import httpx
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection, transaction
+
+    from readiness.caching import kept_clear
 
     assert not settings.DEBUG
     # The static files (hashed and compressed for WhiteNoise) are collected meanwhile: the
@@ -152,7 +153,7 @@ def main() -> None:  # noqa: C901, PLR0915 (one straight script)
     print(f"migrated in {time.monotonic() - started:.0f} s")
     if collect.wait() != 0:
         fail("collectstatic failed")
-    cache.clear()
+    kept_clear()
 
     from importlib import import_module
 

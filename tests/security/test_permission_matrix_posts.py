@@ -26,7 +26,6 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
@@ -36,6 +35,7 @@ from assessments.learning_records.badges.selectors import badge_key
 from assessments.learning_records.models import BadgeAward
 from assessments.models import SkillRating
 from catalog.models import ResourceSource
+from readiness.caching import kept_clear
 from readiness.models import Person, Skill
 from tests.factories import PASSWORD, TrainingResourceFactory
 from tests.html_forms import page_post_body
@@ -332,7 +332,7 @@ def test_the_real_post_changes_nothing_for_refused_personas(security_org, name):
     for persona, want in zip(PERSONAS, expected, strict=True):
         if want in (CHANGES, ALLOWED):
             continue
-        cache.clear()
+        kept_clear()
         with transaction.atomic():
             got = outcome(clients[persona].post(url, _fresh(body)))
             changed = _diff(before, db_rows())
