@@ -40,8 +40,10 @@ from __future__ import annotations
 from collections import Counter
 
 from django.apps import apps
-from django.db import connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from readiness.sql import Fragment, fetch_prepared
 
 TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 #: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
@@ -208,13 +210,18 @@ def current(connection: BaseDatabaseWrapper) -> str:
 
 def scoped_version(connection: BaseDatabaseWrapper, kind: str, pk: int) -> str:
     """The version of the people a page shows: ``kind`` "person" (one person) or "team" (its
-    members), as ``connection`` sees it now."""
-    with connection.cursor() as cursor:
-        statements = (
-            SCOPED_VERSION_POSTGRES_SQL if connection.vendor == "postgresql" else SCOPED_VERSION_SQL
-        )
-        cursor.execute(statements[kind], [pk])
-        weight, last = cursor.fetchone()
+    members), as ``connection`` sees it now. Read at every visit of a kept page with the same
+    text, so prepared on the default connection (``readiness.sql.fetch_prepared``; SQLite:
+    an ordinary cursor)."""
+    statement = (
+        SCOPED_VERSION_POSTGRES_SQL if connection.vendor == "postgresql" else SCOPED_VERSION_SQL
+    )[kind]
+    if connection.alias == DEFAULT_DB_ALIAS:
+        ((weight, last),) = fetch_prepared(Fragment(statement, (pk,)))
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [pk])
+            weight, last = cursor.fetchone()
     return f"{weight}:{last}"
 
 

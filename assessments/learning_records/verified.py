@@ -12,7 +12,7 @@ certifications entered by hand.
 - **A certification expires** on the date its proof gives, else when the curated
   certification's validity (months) runs out from the date it was earned, else never.
   A date without a time (a badge's, one typed in a form) is earned at the start of its day and
-  expires at the end of it.
+  expires at the end of it: held through the day's last instant, lapsed at the next midnight.
 """
 
 from __future__ import annotations
@@ -38,11 +38,16 @@ def add_months(when: dt.datetime, months: int) -> dt.datetime:
 
 
 def day_start(day: dt.date) -> dt.datetime:
+    """The first instant of ``day`` (the organization's time zone)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time()))
 
 
 def day_end(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+    """The last instant of ``day`` (the organization's time zone; the last microsecond, what a
+    timestamp column holds): an expiry held while ``expires_at > now`` is then held the whole
+    day, and still falls on that day for every page, reminder and API that reads its date.
+    23:59 dropped the day's last minute."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
 
 
 def certification_expires_at(

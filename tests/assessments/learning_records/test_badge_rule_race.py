@@ -2,22 +2,19 @@
 "has a rule already" at the badge field, on the page and in the API — never an error page.
 
 These tests commit (``transaction=True``): the first curator's transaction stays open, the
-second curator's request runs on its own connection (a thread) and is let through by the
-first one's commit only once PostgreSQL shows it waiting for the first one's locks. No clock
-and no sleep decide the order; the database's lock table does."""
+second curator's request runs on its own connection (``tests.concurrency.while_uncommitted``)
+and is let through by the first one's commit only once PostgreSQL shows it waiting for the
+first one's locks."""
 
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -31,6 +28,7 @@ from assessments.learning_records.badges.services import (
 from assessments.learning_records.models import BadgeAward, BadgeRule
 from readiness.permissions import CURATORS_GROUP
 from tests.api.conftest import field_errors
+from tests.concurrency import while_uncommitted
 from tests.factories import PersonFactory, TrainingResourceFactory, UserFactory
 
 # PostgreSQL's lock table decides the order (SQLite has none to read).
@@ -49,53 +47,21 @@ def _waiting_award(badge_issuer) -> BadgeAward:  # noqa: ANN001
     return badge_upload(person=person, data=json.dumps(assertion).encode()).award
 
 
-def _waits_for_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND NOT granted", [pid])
-        return cursor.fetchone()[0] > 0
-
-
 def _while_the_first_rule_is_uncommitted(award: BadgeAward, second: Callable[[], Any]) -> Any:  # noqa: ANN401
-    """The first curator creates the rule and, before committing, lets ``second`` run in a
-    thread until PostgreSQL shows it waiting; then commits. What ``second`` returned (or
-    raised)."""
+    """The first curator creates the rule and, before committing, lets ``second`` run until
+    PostgreSQL shows it waiting (``tests.concurrency.while_uncommitted``); then commits. What
+    ``second`` returned (or raised)."""
     first = _curator("first-curator")
-    started = threading.Event()
-    result: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_backend_pid()")
-                result["pid"] = cursor.fetchone()[0]
-            started.set()
-            result["value"] = second()
-        except Exception as error:  # noqa: BLE001 - handed to the test
-            result["error"] = error
-        finally:
-            started.set()
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    with transaction.atomic():
-        badge_rule_create(
+    return while_uncommitted(
+        lambda: badge_rule_create(
             issuer_id=award.issuer_id,
             badge_class_id=award.badge_class_id,
             resource=TrainingResourceFactory(title="Prompting 101"),
             certification=None,
             user=first,
-        )
-        thread.start()
-        assert started.wait(30)
-        deadline = time.monotonic() + 30
-        while "pid" in result and not _waits_for_a_lock(result["pid"]):
-            assert thread.is_alive(), result  # it finished without waiting: no race made
-            assert time.monotonic() < deadline, "the second curator never waited"
-    thread.join(30)
-    assert not thread.is_alive()
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
+        ),
+        second,
+    )
 
 
 def test_the_service_says_the_rule_exists(badge_issuer) -> None:

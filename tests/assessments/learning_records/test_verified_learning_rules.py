@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -218,3 +219,17 @@ def test_a_certification_expires_by_the_same_rule(
     assert row.certification is not None and row.certification.name == "Agent Builder"
     assert timezone.localdate(row.earned_at) == dt.date(2026, 11, 2)
     assert (timezone.localdate(row.expires_at) if row.expires_at else None) == expected
+
+
+@pytest.mark.parametrize("record", [_by_badge, _by_hand], ids=["badge", "hand"])
+def test_a_dated_expiry_is_held_to_the_end_of_its_day(proofs, record) -> None:
+    """A badge's expiry and one typed by hand are dates: held to the day's last instant in
+    the organization's time zone, lapsed at the next midnight (``test_certification_day_end``
+    follows it through every reader)."""
+    Certification.objects.create(name="Agent Builder", provider=ProviderFactory())
+    row = record(proofs, "2028-01-31T10:00:00+00:00")
+    paris = ZoneInfo("Europe/Paris")
+    last_held = dt.datetime(2028, 1, 31, 23, 59, 59, 999_998, tzinfo=paris)
+    midnight = dt.datetime(2028, 2, 1, tzinfo=paris)
+    assert row.status_on(last_held, expiring_days=0) == "active"
+    assert row.status_on(midnight, expiring_days=0) == "expired"
