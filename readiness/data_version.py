@@ -208,14 +208,17 @@ def current(connection: BaseDatabaseWrapper) -> str:
     return f"{weight}:{last}"
 
 
+def scoped_version_sql(vendor: str, kind: str) -> str:
+    """The statement of ``kind``'s version (``scoped_version``) on a database of ``vendor``."""
+    return (SCOPED_VERSION_POSTGRES_SQL if vendor == "postgresql" else SCOPED_VERSION_SQL)[kind]
+
+
 def scoped_version(connection: BaseDatabaseWrapper, kind: str, pk: int) -> str:
     """The version of the people a page shows: ``kind`` "person" (one person) or "team" (its
     members), as ``connection`` sees it now. Read at every visit of a kept page with the same
     text, so prepared on the default connection (``readiness.sql.fetch_prepared``; SQLite:
     an ordinary cursor)."""
-    statement = (
-        SCOPED_VERSION_POSTGRES_SQL if connection.vendor == "postgresql" else SCOPED_VERSION_SQL
-    )[kind]
+    statement = scoped_version_sql(connection.vendor, kind)
     if connection.alias == DEFAULT_DB_ALIAS:
         ((weight, last),) = fetch_prepared(Fragment(statement, (pk,)))
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from readiness.data_version import SCOPED_VERSION_SQL, scoped_version
+from readiness.data_version import scoped_version, scoped_version_sql
 from tests.factories import SkillRatingFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _plain(kind: str, pk: int) -> str:
     with connection.cursor() as cursor:
-        cursor.execute(SCOPED_VERSION_SQL[kind], [pk])
+        cursor.execute(scoped_version_sql(connection.vendor, kind), [pk])
         weight, last = cursor.fetchone()
     return f"{weight}:{last}"
 
@@ -23,7 +23,7 @@ def _plain(kind: str, pk: int) -> str:
 def _prepared_runs(kind: str) -> int:
     """How many times the ``kind`` version statement ran prepared on this connection (its text
     as the server holds it: each ``%s`` numbered)."""
-    pieces = SCOPED_VERSION_SQL[kind].split("%s")
+    pieces = scoped_version_sql(connection.vendor, kind).split("%s")
     text = pieces[0] + "".join(f"${n}{piece}" for n, piece in enumerate(pieces[1:], start=1))
     with connection.cursor() as cursor:
         cursor.execute(
