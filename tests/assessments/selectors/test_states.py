@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentSubmission
 from assessments.selectors import (
+    SkillState,
     group_readiness,
     people_readiness,
     people_reassessment,
@@ -475,7 +476,10 @@ def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
     monkeypatch.setattr(connection.connection, "prepare_threshold", 0)
     for _ in range(4):  # past PostgreSQL's five custom plans: its generic plan too
         for person in people:
-            assert person_skill_states(person=person) == unprepared[person.pk]
+            states = person_skill_states(person=person)
+            assert states == unprepared[person.pk]
+            # Made states by psycopg as it reads them (the row factory), not tuples.
+            assert {type(state) for state in states.values()} == {SkillState}
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%%WITH people(id)%%'"
