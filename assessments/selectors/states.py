@@ -190,6 +190,30 @@ class SkillState(NamedTuple):
         return self.level is not None
 
 
+class GridState(NamedTuple):
+    """A ``SkillState`` as the team map and the grid editor read it (``grid_states``): the same
+    values, its moments (``self_at``, ``manager_at``, ``certification_until``) in Unix seconds,
+    what ``datetime.timestamp()`` gives of them — all the grids print of a moment (a cell's
+    detail and its stale-form token)."""
+
+    person_id: int
+    skill_id: int
+    target: int | None
+    level: int | None
+    self_level: int | None
+    self_at: float | None
+    manager_level: int | None
+    manager_at: float | None
+    interest: int | None
+    gap: int
+    not_assessed: bool
+    at_target: bool
+    awaiting_review: bool
+    calibration_flag: bool
+    certification: str | None = None
+    certification_until: float | None = None
+
+
 def _states(
     people: QuerySet[Person] | Sequence[int],
     *,
