@@ -21,6 +21,7 @@ from assessments.presenters.teams import (
     EDIT_CONTENT_TEMPLATE,
     _certified,
     _grid_context,
+    _grid_states,
     _map_shape,
 )
 from assessments.selectors.teams import TeamMap, moments_version
@@ -123,20 +124,22 @@ def team_editor_grid(
     """What the editor's table shows: headers, one row a member with its stale-form token, a
     select a cell pre-filled with the current manager rating (or ``values``, the manager's own unsaved
     choices after a conflict); and how many cells hold a change. Each row's cells in one
-    spelled-out loop, as ``_map_row_html`` (not escaped for the same reasons)."""
+    spelled-out loop, as ``_map_row_html`` (not escaped for the same reasons), from a map built
+    ``in_seconds``."""
     skill_ids = [column.skill.pk for column in team_map.columns]
+    states = _grid_states(team_map)
     shapes, never_shapes, number = _EDITOR_SHAPES.get, _EDITOR_NEVER_RATED.get, _NUMBER
     version_of, values = moments_version, values or {}
     changed = 0
     cells_html: list[str] = []
     versions: list[str] = []
-    for row in team_map.rows:
+    for row, row_states in zip(team_map.rows, states, strict=True):
         pk = row.person.pk
         select, label = f'><select name="c-{pk}-', f'" aria-labelledby="p{pk} s'
         tokens: list[str] = []
         parts: list[str] = []
         append = parts.append
-        for skill_id, state in zip(skill_ids, row.states, strict=True):
+        for skill_id, state in zip(skill_ids, row_states, strict=True):
             if state is None:
                 chosen = values.get((pk, skill_id)) if values else None
                 changed += chosen is not None
@@ -149,9 +152,9 @@ def team_editor_grid(
                 target,
                 level,
                 self_level,
-                self_at,
+                self_ts,
                 manager_level,
-                manager_at,
+                manager_ts,
                 interest,
                 gap,
                 _,
@@ -168,8 +171,6 @@ def team_editor_grid(
                 chosen = manager_level
             key = (target, level, gap, awaiting, calibration, interest, chosen, manager_level)
             start, flags, end = shapes(key) or _editor_shape(key)
-            self_ts = None if self_at is None else self_at.timestamp()
-            manager_ts = None if manager_at is None else manager_at.timestamp()
             append(
                 f"{start}{number[self_level]}|"
                 f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"

@@ -17,7 +17,8 @@ grid 4.35 -> 3.25 ms, editor 6.7 -> 4.7 ms of CPU). The grid is included in the 
 690 KB of text, and every copy of it counts (the grid rendered apart, made safe, then passed
 through the Django content template's blocks was copied six times). A cell's detail (its self
 and manager ratings with their dates) is not formatted per cell on the server: the cell
-carries the values (``data-d``) and ``static/js/team_map.js`` writes the sentence, in the
+carries the values (``data-d``, its moments as Unix seconds, as the grids read them:
+``team_map_reads.grid_states``) and ``static/js/team_map.js`` writes the sentence, in the
 server's time zone, into the cell's tip (the status in words is always in the tip, for screen
 readers and without JavaScript).
 """
@@ -34,6 +35,7 @@ from django.utils.safestring import SafeString
 
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
+from assessments.selectors.states import GridState
 from assessments.selectors.teams import TeamMap
 from readiness.fragments import PageContent, jinja2_page_content
 from readiness.models import Team
@@ -108,12 +110,12 @@ def _looks_of(
 _NEVER_RATED = _describe(None, None, 0)
 
 
-def _certified(state: SkillState) -> str:
+def _certified(state: GridState) -> str:
     """The detail's tail when the manager's level is a certification's: its name (escaped
     here, the cell loop is not autoescaped; "|" kept out of the fields) and its expiry."""
     until = state.certification_until
     name = escape((state.certification or "").replace("|", "/"))
-    return f"|{name}|{int(until.timestamp()) if until else ''}"
+    return f"|{name}|{'' if until is None else int(until)}"
 
 
 def _cells(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> list[MapCell]:
@@ -143,10 +145,13 @@ _FLAGS = {
 
 
 def team_map_present(team_map: TeamMap) -> TeamMap:
-    """Give every row of ``team_map`` its cells, in column order (for the exports)."""
+    """Give every row of ``team_map`` its cells, in column order (for the exports, which show
+    the moments as dates: a map not built ``in_seconds``)."""
+    if team_map.in_seconds:
+        raise ValueError("The exports show dates: a map built without in_seconds.")
     skill_ids = [column.skill.pk for column in team_map.columns]
     for row in team_map.rows:
-        row.cells = _cells(row.person.pk, skill_ids, row.states)
+        row.cells = _cells(row.person.pk, skill_ids, cast(list[SkillState | None], row.states))
     return team_map
 
 
@@ -164,6 +169,13 @@ def _person_url() -> tuple[str, str]:
     url = reverse("assessments:person-detail", args=[2_147_483_647])
     prefix, _, suffix = url.partition("2147483647")
     return prefix, suffix
+
+
+def _grid_states(team_map: TeamMap) -> list[list[GridState | None]]:
+    """Each row's states, as the grids draw them: a map built ``in_seconds``."""
+    if not team_map.in_seconds:
+        raise ValueError("The grids draw a map built in_seconds (team_map_build).")
+    return [cast(list[GridState | None], row.states) for row in team_map.rows]
 
 
 def _grid_context(team_map: TeamMap) -> dict[str, object]:
@@ -212,7 +224,7 @@ _NEVER_RATED_HTML = (
 )
 
 
-def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]) -> str:
+def _map_row_html(pk: int, skill_ids: list[int], states: list[GridState | None]) -> str:
     """A map row's cells as HTML, printed as given by ``team_map_grid.html``, straight from the
     row's states: each cell its shape (``_MAP_SHAPES``) around its ids and ratings, in one
     spelled-out loop (no call per cell: it runs 2,000 times a 50-person map; the cells as
@@ -234,9 +246,9 @@ def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]
             target,
             level,
             self_level,
-            self_at,
+            self_ts,
             manager_level,
-            manager_at,
+            manager_ts,
             interest,
             gap,
             _,
@@ -250,8 +262,8 @@ def _map_row_html(pk: int, skill_ids: list[int], states: list[SkillState | None]
         start, middle, flags, end = shapes(key) or _map_shape(key)
         append(
             f"{start}{ids}{skill_id}{middle}{number[self_level]}|"
-            f"{int(self_at.timestamp()) if self_at else ''}|{number[manager_level]}|"
-            f"{int(manager_at.timestamp()) if manager_at else ''}{flags}"
+            f"{'' if self_ts is None else int(self_ts)}|{number[manager_level]}|"
+            f"{'' if manager_ts is None else int(manager_ts)}{flags}"
             f"{'' if certification is None else _certified(state)}{end}"
         )
     return "".join(parts)
@@ -261,15 +273,18 @@ def team_map_grid(
     *, team_map: TeamMap, sorting: dict[str, dict[str, str]], links_people: bool
 ) -> dict[str, object]:
     """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
-    member, the totals) is drawn from, inside the map's content (``team_map_content``)."""
+    member, the totals) is drawn from, inside the map's content (``team_map_content``), from a
+    map built ``in_seconds``."""
     skill_ids = [column.skill.pk for column in team_map.columns]
+    states = _grid_states(team_map)
     return {
         **_grid_context(team_map),
         "sorting": sorting,
         "links_people": links_people,
         "person_url": _person_url(),
         "cells_html": [
-            _map_row_html(row.person.pk, skill_ids, row.states) for row in team_map.rows
+            _map_row_html(row.person.pk, skill_ids, row_states)
+            for row, row_states in zip(team_map.rows, states, strict=True)
         ],
     }
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from assessments.selectors.states import SkillState, _with_people
+from assessments.selectors.states import GridState, SkillState, _with_people
 from readiness.models import Person, Team
 from readiness.privacy_floor import parts_hidden
 from readiness.sql import fetch_prepared
@@ -146,7 +146,7 @@ def readiness_figures(
 
 
 def readiness_of_states(
-    states: Iterable[SkillState],
+    states: Iterable[SkillState | GridState],
 ) -> tuple[dict[int, Readiness], dict[int, Readiness], Readiness]:
     """``readiness_figures`` summed from states already read (``skill_states``), not from a
     second run of ``STATES_SQL``: a page that shows the states and their totals (the team

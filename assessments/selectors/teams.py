@@ -26,10 +26,12 @@ from assessments.selectors import (
     skill_states,
     team_rollup,
 )
+from assessments.selectors.states import GridState
 from assessments.selectors.team_map_reads import (
     MapCategory,
     MapMember,
     MapSkill,
+    grid_states,
     map_members,
     map_skills,
 )
@@ -207,7 +209,9 @@ class MapColumn:
 class MapRow:
     person: MapMember
     readiness: Readiness
-    states: list[SkillState | None]  # one per column, in column order (None: never rated)
+    #: One per column, in column order (None: never rated); ``GridState``s when the map was
+    #: built ``in_seconds``.
+    states: list[SkillState | GridState | None]
     # Filled by ``presenters.teams.team_map_present`` for the exports: each cell's looks.
     cells: list = field(default_factory=list)
 
@@ -225,9 +229,11 @@ class TeamMap:
     team_readiness: Readiness
     pending_reviews: int
     #: Every state of the members, by person then skill (the columns' and the others).
-    states: dict[int, dict[int, SkillState]] = field(default_factory=dict)
+    states: dict[int, dict[int, SkillState | GridState]] = field(default_factory=dict)
+    #: Its states are ``GridState``s, their moments in Unix seconds (``team_map_build``).
+    in_seconds: bool = False
 
-    def state_of(self, person_id: int, skill_id: int) -> SkillState | None:
+    def state_of(self, person_id: int, skill_id: int) -> SkillState | GridState | None:
         return self.states.get(person_id, {}).get(skill_id)
 
     @property
@@ -247,7 +253,7 @@ class TeamMap:
         return len(self.rows) * len(self.columns)
 
 
-def _row_sort_key(filters: MapFilters, states: dict[int, dict[int, SkillState]]):  # noqa: ANN202
+def _row_sort_key(filters: MapFilters, states: dict[int, dict[int, SkillState | GridState]]):  # noqa: ANN202
     skill_id = filters.sort_skill_id
 
     def name(row: MapRow) -> tuple:
@@ -279,10 +285,13 @@ def team_map_build(
     team: Team,
     filters: MapFilters | None = None,
     exclude_user: User | None = None,
+    in_seconds: bool = False,
 ) -> TeamMap:
     """The team skill map: active direct members as rows (filtered by their role's audience),
     active skills as columns (those required of or rated by a member, or all with
-    ``all_skills``; filtered by category), every cell's state, and the totals.
+    ``all_skills``; filtered by category), every cell's state, and the totals. With
+    ``in_seconds``, the states as the pages' grids read them (``grid_states``: the moments in
+    Unix seconds); the exports' are ``SkillState``s (dates and times).
 
     Queries: members, states (the readiness per person, per skill and the team's summed from
     them), skills — three, whatever the size of the team.
@@ -296,9 +305,12 @@ def team_map_build(
     # One run of the states statement: the totals are summed from the same states. In no
     # order (the database need not sort them): grouped here by person, each row's cells then
     # read in column order by ``map`` (2,000 look-ups by a (person, skill) key cost ~0.5 ms).
-    found = skill_states(people=[person.pk for person in people], ordered=False)
+    ids = [person.pk for person in people]
+    found: list[SkillState] | list[GridState] = (
+        grid_states(people=ids) if in_seconds else skill_states(people=ids, ordered=False)
+    )
     per_person, per_skill, overall = readiness_of_states(found)
-    states: dict[int, dict[int, SkillState]] = defaultdict(dict)
+    states: dict[int, dict[int, SkillState | GridState]] = defaultdict(dict)
     interested: dict[int, int] = defaultdict(int)
     pending = 0
     for state in found:
@@ -316,7 +328,7 @@ def team_map_build(
         for skill in skills
     ]
     skill_ids = [skill.pk for skill in skills]
-    never_rated: dict[int, SkillState] = {}
+    never_rated: dict[int, SkillState | GridState] = {}
     rows = [
         MapRow(
             person=person,
@@ -334,4 +346,5 @@ def team_map_build(
         team_readiness=overall,
         pending_reviews=pending,
         states=dict(states),
+        in_seconds=in_seconds,
     )

@@ -21,6 +21,7 @@ from django.utils import timezone
 from assessments.models import LearningPlanItem, PlanItemStatus, SkillRating
 from assessments.recommendations import Candidate
 from assessments.selectors import SkillState, skill_states
+from assessments.selectors.states import GridState
 from assessments.selectors.teams import state_version, team_can_edit, team_members
 from assessments.services.me import RatingInput, manager_ratings_record
 from assessments.services.plan_items import plan_items_add
@@ -49,7 +50,8 @@ class CellConflict:
     """A cell someone rated after the form was rendered: the manager decides."""
 
     edit: CellEdit
-    state: SkillState | None
+    #: The cell's state (as the grid editor read it, when it shows an undecided one again).
+    state: SkillState | GridState | None
     latest: SkillRating | None  # the newest rating of the cell, with who gave it
 
     @property

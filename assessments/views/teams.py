@@ -232,7 +232,7 @@ class TeamDetailView(TeamAccessMixin, View):
 
         def content() -> PageContent:
             form, filters = _filters(request)
-            team_map = team_map_build(team=team, filters=filters)
+            team_map = team_map_build(team=team, filters=filters, in_seconds=True)
             context = _map_context(request, team, team_map, form)
             context["grid"] = team_map_grid(
                 team_map=team_map, sorting=context["sorting"], links_people=links_people
@@ -325,7 +325,9 @@ class TeamEditView(TeamAccessMixin, View):
         conflict_keys: list | None = None,
     ) -> HttpResponse:
         form, filters = _filters(request)
-        team_map = team_map_build(team=team, filters=filters, exclude_user=request.user)
+        team_map = team_map_build(
+            team=team, filters=filters, exclude_user=request.user, in_seconds=True
+        )
         context = _map_context(request, team, team_map, form)
         context["grid"], changed = team_editor_grid(team_map=team_map, values=values)
         if conflict_keys:

@@ -22,7 +22,10 @@ def test_the_page_is_the_layouts_rendering_with_the_content(rf, admin_user, cont
     request.user = admin_user
     team = {"name": "<b>Team</b> & co", "pk": 1}
     built = page_around(
-        request, "assessments/team_detail.html", {"team": team}, content=PageContent(content)
+        request,
+        "assessments/team_detail.html",
+        {"team": team},
+        content=PageContent(content.encode()),
     )
     expected = render(
         request, "assessments/team_detail.html", {"team": team, "content": mark_safe(content)}
@@ -36,7 +39,7 @@ def test_a_layout_without_the_content_is_refused(rf, admin_user):
     request = rf.get("/")
     request.user = admin_user
     with pytest.raises(ValueError, match="must show its content exactly once"):
-        page_around(request, "403.html", {}, content=PageContent("<p>lost</p>"))
+        page_around(request, "403.html", {}, content=PageContent(b"<p>lost</p>"))
 
 
 def test_a_layout_showing_the_content_twice_is_refused(rf, admin_user, monkeypatch):
@@ -46,4 +49,23 @@ def test_a_layout_showing_the_content_twice_is_refused(rf, admin_user, monkeypat
     twice = lambda name, context, request: f"{context['content']}<hr>{context['content']}"  # noqa: E731
     monkeypatch.setattr(fragments, "render_to_string", twice)
     with pytest.raises(ValueError, match="must show its content exactly once"):
-        page_around(request, "any.html", {}, content=PageContent("<p>twice</p>"))
+        page_around(request, "any.html", {}, content=PageContent(b"<p>twice</p>"))
+
+
+def test_the_content_is_the_templates_rendering_encoded_a_piece_at_a_time():
+    """``jinja2_page_content`` encodes the template's output piece by piece: the bytes are the
+    whole rendering's, ASCII pieces beside pieces with wider characters (the legend's check
+    mark and minus sign, a name's accents and quotes, escaped)."""
+    from django.template import engines
+
+    from assessments.presenters.teams import LEGEND
+
+    legend = [*LEGEND, ("hm-x", "<é>", "“–”", "Zoë & co")]
+    levels = [(0, "None"), (1, "Aware — “basic”")]
+    template = engines["jinja2"].get_template("assessments/team_legend.html").template
+    expected = template.render(legend=legend, levels=levels)
+    assert "✓" in expected and "&lt;é&gt;" in expected and not expected.isascii()
+    content = fragments.jinja2_page_content(
+        "assessments/team_legend.html", legend=legend, levels=levels
+    )
+    assert content == expected.encode("utf-8")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from assessments.models import AssessmentSubmission
 from assessments.selectors import (
+    SkillState,
     group_readiness,
     people_readiness,
     people_reassessment,
@@ -19,6 +20,8 @@ from assessments.selectors import (
     skill_states_iter,
     team_rollup,
 )
+from assessments.selectors.states import GridState
+from assessments.selectors.team_map_reads import grid_states
 from readiness.models import Person, Team
 from tests.factories import (
     AssessmentCycleFactory,
@@ -460,24 +463,46 @@ def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
     CertificationSkill.objects.create(certification=certification, skill=skills[1], level=3)
     people = [PersonFactory(role=role), PersonFactory(role=role), PersonFactory(role=None)]
     rate(people[0], skills[0], 2)
-    rate(people[0], skills[0], 1, "manager", at=NOW - dt.timedelta(days=1))
+    rate(people[0], skills[0], 1, "manager", at=NOW - dt.timedelta(days=1, microseconds=123457))
     rate(people[1], skills[2], 4)
     rate(people[2], skills[1], 1, "manager")
     PersonCertification.objects.create(
-        person=people[1], certification=certification, source="transcript", earned_at=NOW
+        person=people[1],
+        certification=certification,
+        source="transcript",
+        earned_at=NOW,
+        expires_at=timezone.now() + dt.timedelta(days=400, microseconds=654321),
     )
 
     connection.ensure_connection()
     monkeypatch.setattr(connection.connection, "prepare_threshold", None)
     unprepared = {person.pk: person_skill_states(person=person) for person in people}
     assert unprepared[people[1].pk][skills[1].pk].certification == "Certified"
+    assert unprepared[people[1].pk][skills[1].pk].certification_until is not None
 
     monkeypatch.setattr(connection.connection, "prepare_threshold", 0)
     for _ in range(4):  # past PostgreSQL's five custom plans: its generic plan too
         for person in people:
-            assert person_skill_states(person=person) == unprepared[person.pk]
+            states = person_skill_states(person=person)
+            assert states == unprepared[person.pk]
+            # Made states by psycopg as it reads them (the row factory), not tuples.
+            assert {type(state) for state in states.values()} == {SkillState}
+            # The grids' read: the same, the moments in Unix seconds (``timestamp()``'s).
+            grid = {state.skill_id: state for state in grid_states(people=[person.pk])}
+            assert {type(state) for state in grid.values()} == {GridState}
+            assert grid == {
+                skill_id: state._replace(
+                    self_at=state.self_at and state.self_at.timestamp(),
+                    manager_at=state.manager_at and state.manager_at.timestamp(),
+                    certification_until=state.certification_until
+                    and state.certification_until.timestamp(),
+                )
+                for skill_id, state in states.items()
+            }
     with connection.cursor() as cursor:
+        # One prepared statement for every person's states, one for their grids' read.
         cursor.execute(
-            "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement LIKE '%%WITH people(id)%%'"
+            "SELECT statement LIKE '%%date_part%%', COUNT(*) FROM pg_prepared_statements"
+            " WHERE statement LIKE '%%WITH people(id)%%' GROUP BY 1 ORDER BY 1"
         )
-        assert cursor.fetchone()[0] == 1
+        assert cursor.fetchall() == [(False, 1), (True, 1)]

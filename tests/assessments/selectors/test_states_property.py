@@ -21,6 +21,8 @@ from assessments.selectors import (
     skill_states_iter,
 )
 from assessments.selectors.own_ratings import latest_self_ratings
+from assessments.selectors.states import GridState
+from assessments.selectors.team_map_reads import grid_states
 from catalog.certifications.models import Certification, CertificationSkill
 from readiness.models import (
     Audience,
@@ -119,6 +121,12 @@ organization = st.fixed_dictionaries(
         "as_of": st.integers(6, 9),
     }
 )
+
+
+def in_seconds(state):
+    """``state`` (a ``SkillState``) as ``grid_states`` reads it, spelled out naively."""
+    seconds = [None if m is None else m.timestamp() for m in (state[5], state[7], state[15])]
+    return GridState(*state[:5], seconds[0], state[6], seconds[1], *state[8:15], seconds[2])
 
 
 def _minute(offset):
@@ -388,6 +396,11 @@ def test_set_based_rules_equal_naive_rules(org, time_machine):
         # required ones.
         assert [(s.person_id, s.skill_id) for s in states] == sorted(actual)
         assert list(skill_states_iter(people=scope, chunk_size=2)) == states
+        # The team grids' read: the same states, each moment in Unix seconds as timestamp()
+        # gives it (PostgreSQL's date_part; elsewhere converted).
+        assert sorted(
+            grid_states(people=[person.pk for person in people]), key=lambda s: s[:2]
+        ) == [in_seconds(state) for state in states]
         assert skill_states(people=scope, required_only=True) == [
             s for s in states if s.target is not None
         ]

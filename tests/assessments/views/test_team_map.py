@@ -265,3 +265,37 @@ def test_members_and_skills_read_as_values_say_what_the_models_say(make_team_org
             skill.category.name,
             skill.category.order,
         )
+
+
+def test_the_grids_draw_the_states_in_seconds_and_the_exports_their_dates(make_team_org):
+    """The pages' grids draw a map built ``in_seconds`` (the states' moments as Unix seconds,
+    ``grid_states``), the exports one with dates: each refuses the other, and the two maps
+    hold the same states."""
+    from assessments.presenters.team_editor import team_editor_grid
+    from assessments.presenters.teams import team_map_grid, team_map_present
+
+    org = make_team_org(people=3, skills=2)
+    dates, seconds = team_map_build(team=org.team), team_map_build(team=org.team, in_seconds=True)
+    with pytest.raises(ValueError, match="in_seconds"):
+        team_map_grid(team_map=dates, sorting={}, links_people=True)
+    with pytest.raises(ValueError, match="in_seconds"):
+        team_editor_grid(team_map=dates)
+    with pytest.raises(ValueError, match="dates"):
+        team_map_present(seconds)
+    as_seconds = [
+        [
+            state
+            and state._replace(
+                self_at=state.self_at and state.self_at.timestamp(),
+                manager_at=state.manager_at and state.manager_at.timestamp(),
+            )
+            for state in row.states
+        ]
+        for row in dates.rows
+    ]
+    assert [row.states for row in seconds.rows] == as_seconds
+    assert any(state and state.manager_at for row in seconds.rows for state in row.states)
+    assert (seconds.team_readiness, seconds.pending_reviews) == (
+        dates.team_readiness,
+        dates.pending_reviews,
+    )
