@@ -9,9 +9,9 @@ which carries the data versions (the global one and those of the people it shows
 the page is built. It never outlives that entry (its time left is the entry's). When the
 global version moves, every key changes, so a process drops all its copies at its next request
 — a person erased (which moves it) leaves no copy of a page naming them behind, beyond that
-request of each worker. Only pages (text) are copied, never the API's lists (objects a caller
-could change), within a budget of ``READINESS_NEAR_CACHE_BYTES`` of memory, the least recently
-used dropped first; a page larger than the budget is not copied.
+request of each worker. Only pages (text, or content as bytes: immutable) are copied, never the
+API's lists (objects a caller could change), within a budget of ``READINESS_NEAR_CACHE_BYTES``
+of memory, the least recently used dropped first; a page larger than the budget is not copied.
 
 After restoring a database backup (its versions may repeat), clear the cache and restart the
 workers (``kept_clear`` does both for the process that calls it).
@@ -28,7 +28,7 @@ from cachetools import TLRUCache
 from django.conf import settings
 
 #: (the time it expires, as ``time.time()``: the shared entry's, the page)
-Copy = tuple[float, str]
+Copy = tuple[float, str | bytes]
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"copies": None, "version": None}
@@ -57,7 +57,7 @@ def _copies(version: str) -> TLRUCache | None:
     return copies
 
 
-def near_get(key: str, version: str) -> str | None:
+def near_get(key: str, version: str) -> str | bytes | None:
     """The page kept under ``key``, if this process has a copy (``version``: the global data
     version of the request)."""
     with _lock:
@@ -68,8 +68,9 @@ def near_get(key: str, version: str) -> str | None:
 
 def near_set(key: str, version: str, page: object, *, built_at: float) -> None:
     """Copy ``page`` (kept in the shared cache under ``key`` since ``built_at``, wall time) for
-    as long as the shared entry lives; only text, and only if it fits the budget."""
-    if not isinstance(page, str):
+    as long as the shared entry lives; only a page (text, or a page's content as bytes:
+    ``readiness.fragments.PageContent``), and only if it fits the budget."""
+    if not isinstance(page, (str, bytes)):
         return
     expires = built_at + settings.READINESS_CACHE_SECONDS
     with _lock:

@@ -147,6 +147,14 @@ def test_copies_stay_within_the_budget_and_only_pages_are_copied(settings, make_
         )
     assert 0 < near_size() <= 64 << 10
     kept_clear()
+    content = kept_value(  # a page's content as bytes (the team map's): copied
+        "near-bytes",
+        viewer=Viewer.anyone_let_in(),
+        shows=Shows.nobodys_rows(),
+        build=lambda: b"<table></table>",
+    )
+    assert content == b"<table></table>" and near_size() > 0
+    kept_clear()
     kept_value(  # larger than the whole budget: served, not copied
         "near-budget",
         viewer=Viewer.anyone_let_in(),
