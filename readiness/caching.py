@@ -103,6 +103,7 @@ def _fingerprint() -> str:
                 settings.REASSESSMENT_INTERVAL_DAYS,
                 settings.TIME_ZONE,
                 settings.LANGUAGE_CODE,
+                settings.DEFAULT_CHARSET,  # kept content is bytes in it
             )
         ).encode()
     )

@@ -209,8 +209,8 @@ def prepared_cursor(*, binary: bool = False) -> Iterator[CursorWrapper]:
     the other cursors give (SQLite: text).
 
     Through Django's cursor wrapper, so the query counts and ``execute_wrapper`` see it.
-    Elsewhere (SQLite), or with preparing turned off, Django's ordinary cursor (which binds
-    client-side and never prepares)."""
+    Elsewhere (SQLite), or with preparing turned off and rows in text, Django's ordinary cursor
+    (which binds client-side and never prepares)."""
     db = connections[DEFAULT_DB_ALIAS]
     if db.vendor != "postgresql":
         with db.cursor() as cursor:
@@ -221,7 +221,11 @@ def prepared_cursor(*, binary: bool = False) -> Iterator[CursorWrapper]:
     db.close_if_health_check_failed()
     db.ensure_connection()
     raw = db.connection
-    if raw.prepare_threshold is None:
+    # Preparing turned off: Django's cursor, unless the rows are asked in binary — a double's
+    # text depends on the session (``extra_float_digits = 0``, set by a role or a pooler, sends
+    # 15 digits: the grids' moments lost their microseconds), its binary form does not. That
+    # cursor binds on the server too, with psycopg's unnamed statements: it prepares nothing.
+    if raw.prepare_threshold is None and not binary:
         with db.cursor() as cursor:
             yield cursor
         return

@@ -46,22 +46,27 @@ def while_uncommitted(first: Callable[[], Any], second: Callable[[], T]) -> T:
                 result["pid"] = cursor.fetchone()[0]
             started.set()
             result["value"] = second()
-        except Exception as error:  # noqa: BLE001 - handed to the test
+        except BaseException as error:  # noqa: BLE001 - handed to the test (pytest.fail too)
             result["error"] = error
         finally:
             started.set()
             connection.close()
 
     thread = threading.Thread(target=run)
-    with transaction.atomic():
-        first()
-        thread.start()
-        assert started.wait(PATIENCE)
-        deadline = time.monotonic() + PATIENCE
-        while "pid" in result and not waits_for_a_lock(result["pid"]):
-            assert thread.is_alive(), result  # it finished without waiting: no race made
-            assert time.monotonic() < deadline, "the second writer never waited"
-    thread.join(PATIENCE)
+    try:
+        with transaction.atomic():
+            first()
+            thread.start()
+            assert started.wait(PATIENCE)
+            deadline = time.monotonic() + PATIENCE
+            while "pid" in result and not waits_for_a_lock(result["pid"]):
+                assert thread.is_alive(), result  # it finished without waiting: no race made
+                assert time.monotonic() < deadline, "the second writer never waited"
+    finally:
+        # Joined however the first transaction ended (its locks are gone): the thread's
+        # connection does not outlive the test into its flush.
+        if thread.is_alive():
+            thread.join(PATIENCE)
     assert not thread.is_alive()
     if "error" in result:
         raise result["error"]

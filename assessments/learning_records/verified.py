@@ -46,8 +46,10 @@ def day_end(day: dt.date) -> dt.datetime:
     """The last instant of ``day`` (the organization's time zone; the last microsecond, what a
     timestamp column holds): an expiry held while ``expires_at > now`` is then held the whole
     day, and still falls on that day for every page, reminder and API that reads its date.
-    23:59 dropped the day's last minute."""
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.max))
+    23:59 dropped the day's last minute. Worked out as the next day's first instant less a
+    microsecond, in UTC: where the clocks go back at midnight, 23:59:59.999999 happens twice,
+    and the wall clock's would be the first."""
+    return day_start(day + dt.timedelta(days=1)).astimezone(dt.UTC) - dt.timedelta(microseconds=1)
 
 
 def certification_expires_at(

@@ -17,6 +17,17 @@ OLD_END = dt.time(23, 59)
 DATED_SOURCES = ("manual", "badge")
 
 
+def _day_end(day: dt.date) -> dt.datetime:
+    """``learning_records.verified.day_end`` as of this migration: the next day's first
+    instant less a microsecond (in UTC: a wall clock's 23:59:59.999999 may happen twice)."""
+    start = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time()))
+    return start.astimezone(dt.UTC) - dt.timedelta(microseconds=1)
+
+
+def _at(day: dt.date, to: dt.time) -> dt.datetime:
+    return _day_end(day) if to == dt.time.max else timezone.make_aware(dt.datetime.combine(day, to))
+
+
 def _move(apps, frm: dt.time, to: dt.time) -> int:
     """Rows of the dated sources expiring at ``frm`` local time moved to ``to`` on the same
     day; how many. (A person holds a few certifications: their ids and expiries fit in
@@ -27,7 +38,7 @@ def _move(apps, frm: dt.time, to: dt.time) -> int:
     for pk, expires_at in rows.order_by("pk").values_list("pk", "expires_at"):
         local = timezone.localtime(expires_at)
         if local.time() == frm:
-            at = timezone.make_aware(dt.datetime.combine(local.date(), to))
+            at = _at(local.date(), to)
             moved.append(PersonCertification(pk=pk, expires_at=at))
     PersonCertification.objects.bulk_update(moved, ["expires_at"], batch_size=BATCH)
     return len(moved)

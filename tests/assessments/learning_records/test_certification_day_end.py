@@ -111,3 +111,16 @@ def test_a_reminder_goes_out_to_the_days_end(
             'Your certification "Agent Builder" expires on 15 January 2027'
         )
         assert "in 0 days" in mailoutbox[0].body
+
+
+def test_the_day_ends_at_the_next_midnight_where_the_clocks_go_back_then(settings) -> None:
+    """In Santiago the clocks go back at midnight on 4 April 2027 (-03 to -04): 23:59:59.999999
+    of the 3rd happens twice, and the day ends at the second (04:00 UTC), not an hour early."""
+    from assessments.learning_records.verified import day_end, day_start
+
+    settings.TIME_ZONE = "America/Santiago"
+    end = day_end(dt.date(2027, 4, 3))
+    assert end == dt.datetime(2027, 4, 4, 3, 59, 59, 999_999, tzinfo=dt.UTC)
+    assert day_start(dt.date(2027, 4, 4)) - end == dt.timedelta(microseconds=1)
+    settings.TIME_ZONE = "Europe/Paris"  # an ordinary day: its wall clock's last instant
+    assert day_end(LAST_DAY) == dt.datetime.combine(LAST_DAY, dt.time.max, tzinfo=PARIS)

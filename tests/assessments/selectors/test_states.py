@@ -479,6 +479,25 @@ def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
     unprepared = {person.pk: person_skill_states(person=person) for person in people}
     assert unprepared[people[1].pk][skills[1].pk].certification == "Certified"
     assert unprepared[people[1].pk][skills[1].pk].certification_until is not None
+    with connection.cursor() as cursor:
+        # A session sending doubles in 15 digits (a role's or a pooler's setting), preparing
+        # off: the grids' moments still arrive whole (binary), microseconds and all.
+        cursor.execute("SET extra_float_digits = 0")
+    try:
+        for person in people:
+            grid = {state.skill_id: state for state in grid_states(people=[person.pk])}
+            assert grid == {
+                skill_id: state._replace(
+                    self_at=state.self_at and state.self_at.timestamp(),
+                    manager_at=state.manager_at and state.manager_at.timestamp(),
+                    certification_until=state.certification_until
+                    and state.certification_until.timestamp(),
+                )
+                for skill_id, state in unprepared[person.pk].items()
+            }
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET extra_float_digits")
 
     monkeypatch.setattr(connection.connection, "prepare_threshold", 0)
     for _ in range(4):  # past PostgreSQL's five custom plans: its generic plan too
