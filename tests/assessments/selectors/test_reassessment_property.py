@@ -2,7 +2,9 @@
 submission) equals the due rule read literally off the full states of ``skill_states`` (the
 ``STATES_SQL`` machinery), person by person, on random organizations; and so does the
 overview's (``/me/``, the person page: ``reassessment_of_states`` over the states it read, the
-pending cycle of ``scope.pending_cycles``, which equals ``open_cycles_by_person``'s)."""
+pending cycle of ``scope.pending_cycles``, which equals ``open_cycles_by_person``'s). Its
+statement reads the last self ratings from the kept table (``REQUIRED_SELF_KEPT``): its rows
+equal those of the same statement over the ratings themselves (``REQUIRED_SELF_RANKED``)."""
 
 import datetime as dt
 from collections import defaultdict
@@ -22,6 +24,7 @@ from assessments.selectors import (
     skill_states,
 )
 from assessments.selectors.me_readiness import person_readiness_overview
+from assessments.selectors.reassessment import REQUIRED_SELF_RANKED, cadence_groups
 from assessments.services.me import self_assessment_confirm
 from readiness.models import (
     Audience,
@@ -244,6 +247,13 @@ def test_people_reassessment_equals_the_rule_on_full_states(org, time_machine):
         scope = Person.objects.filter(pk__in=[p.pk for p in people])
         expected = reference(scope, people, skills, submissions, TODAY)
         assert people_reassessment(people=scope, today=TODAY) == expected
+        # The kept latest ratings give the statement the rows the ratings themselves give
+        # (each person's groups in no particular order: one per cadence, sorted by it).
+        kept, ranked = (
+            {pk: sorted(rows) for pk, rows in cadence_groups(people=scope, **source).items()}
+            for source in ({}, {"required_self": REQUIRED_SELF_RANKED})
+        )
+        assert kept == ranked
         # /me/ and the person page: the same rule from the states they read, their pending
         # cycle in one statement (``scope.pending_cycles``) and the last submission.
         cycles = open_cycles_by_person(people=scope, today=TODAY)
