@@ -9,12 +9,19 @@ from celery import Celery
 
 
 @contextlib.contextmanager
-def celery_test_worker(redis_url: str, *, current: bool = False) -> Iterator[Celery]:
+def celery_test_worker(redis_url: str) -> Iterator[Celery]:
     """A Celery app on Redis (broker and results), on a queue of its own, with a two-thread
     worker consuming it (threads: the locmem outbox is shared with the test); every shared task
-    is registered on it. ``current``: made the current app while it runs (tasks that queue
-    more tasks queue them through it). Its threads open their own connections: the tests that
-    use it are transactional."""
+    is registered on it. Its threads open their own connections: the tests that use it are
+    transactional.
+
+    While it runs, its app is the current app and Celery's default (the app of any thread
+    that has none of its own): Celery's ``start_worker`` makes it so, and must, as its pool
+    threads find the task of each message through the default app. So every ``delay`` of any
+    thread goes to this worker meanwhile — the live server's request threads included, whatever
+    ``task_always_eager`` says on the project's app. Hence a worker lasts one module at most,
+    its tests the only ones to ask for it; the project's app is current again once it stops
+    (``tests/conftest.py::_project_celery_app`` checks that at every other test)."""
     import uuid
 
     from celery.contrib.testing.worker import start_worker
@@ -34,9 +41,6 @@ def celery_test_worker(redis_url: str, *, current: bool = False) -> Iterator[Cel
         task_default_queue=f"readiness-tests-{uuid.uuid4().hex[:12]}",
         worker_hijack_root_logger=False,
     )
-    if current:
-        app.set_current()
-        app.set_default()
     try:
         with start_worker(
             app,

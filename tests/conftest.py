@@ -105,12 +105,45 @@ def redis_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+#: The fixtures that run a worker (``tests/celery_worker.py``): its app is current meanwhile.
+WORKER_FIXTURES = frozenset({"celery_worker_app", "worker_app"})
+
+
+@pytest.fixture(scope="module")
 def celery_worker_app(redis_url, django_db_setup):
-    """``celery_test_worker`` started once for the session by the first test that asks (the
-    webhook worker tests), stopped before the test database goes."""
+    """``celery_test_worker`` for the module whose tests ask (the webhook worker tests). Not
+    one for the session: its app is Celery's current and default app while it runs, and a
+    session's worker took every task queued after it, the HR upsert jobs of the API tests (run
+    eagerly by the project's app, they went to this worker instead, and were read back still
+    "running")."""
     with celery_test_worker(redis_url) as app:
         yield app
+
+
+@pytest.fixture(autouse=True)
+def _project_celery_app(request: pytest.FixtureRequest) -> None:
+    """Outside the tests that run a worker, the project's app is Celery's current app, in this
+    thread and in a new one (the live server's request threads take the default app): a task
+    queued with ``delay`` goes through it (its ``task_always_eager``, its broker), never to a
+    test worker left running."""
+    if WORKER_FIXTURES & set(request.fixturenames):
+        return
+    import threading
+
+    from celery import current_app
+
+    from readiness.celery import app as project_app
+
+    in_a_new_thread = []
+    thread = threading.Thread(
+        target=lambda: in_a_new_thread.append(current_app._get_current_object())
+    )
+    thread.start()
+    thread.join()
+    apps = (current_app._get_current_object(), *in_a_new_thread)
+    assert apps == (project_app, project_app), (
+        f"Celery's current apps are {apps}, not the project's: a test worker was left running"
+    )
 
 
 @pytest.fixture(scope="session")
