@@ -440,6 +440,19 @@ def test_required_and_assessed_say_what_the_state_holds(clean_framework):
 # --- Prepared on PostgreSQL --------------------------------------------------------------------
 
 
+def _in_seconds(states: dict) -> dict:
+    """``states`` (by skill) as the grids' read gives them: the moments in ``timestamp()``'s
+    Unix seconds."""
+    return {
+        skill_id: state._replace(
+            self_at=state.self_at and state.self_at.timestamp(),
+            manager_at=state.manager_at and state.manager_at.timestamp(),
+            certification_until=state.certification_until and state.certification_until.timestamp(),
+        )
+        for skill_id, state in states.items()
+    }
+
+
 def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
     clean_framework, require_postgres, monkeypatch
 ):
@@ -486,15 +499,7 @@ def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
     try:
         for person in people:
             grid = {state.skill_id: state for state in grid_states(people=[person.pk])}
-            assert grid == {
-                skill_id: state._replace(
-                    self_at=state.self_at and state.self_at.timestamp(),
-                    manager_at=state.manager_at and state.manager_at.timestamp(),
-                    certification_until=state.certification_until
-                    and state.certification_until.timestamp(),
-                )
-                for skill_id, state in unprepared[person.pk].items()
-            }
+            assert grid == _in_seconds(unprepared[person.pk])
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET extra_float_digits")
@@ -509,15 +514,7 @@ def test_the_states_statement_prepared_reads_what_it_reads_unprepared(
             # The grids' read: the same, the moments in Unix seconds (``timestamp()``'s).
             grid = {state.skill_id: state for state in grid_states(people=[person.pk])}
             assert {type(state) for state in grid.values()} == {GridState}
-            assert grid == {
-                skill_id: state._replace(
-                    self_at=state.self_at and state.self_at.timestamp(),
-                    manager_at=state.manager_at and state.manager_at.timestamp(),
-                    certification_until=state.certification_until
-                    and state.certification_until.timestamp(),
-                )
-                for skill_id, state in states.items()
-            }
+            assert grid == _in_seconds(states)
     with connection.cursor() as cursor:
         # One prepared statement for every person's states, one for their grids' read.
         cursor.execute(
