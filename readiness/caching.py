@@ -35,7 +35,7 @@ import functools
 import hashlib
 import re
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +51,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from readiness.data_version import current as data_version_current
-from readiness.data_version import scoped_version
+from readiness.data_version import person_versions, scoped_version
 from readiness.fragments import jinja2_fragment
 from readiness.near_cache import near_clear, near_get, near_seen, near_set
 
@@ -216,6 +216,81 @@ def kept_value(
     built_at, value = entry
     near_set(key, version, value, built_at=built_at)
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleVersions:
+    """Some people's versions, read once (``people_versions``): the global data version and
+    each person's own. The values kept about them (``kept_of_people``: their states, then the
+    map rows drawn from those states) are keyed by the same reading, so that a value drawn from
+    another is never kept under versions newer than what it was drawn from."""
+
+    version: str
+    of: Mapping[int, str]
+
+
+def people_versions(people: Sequence[int]) -> PeopleVersions | None:
+    """``people``'s versions as the database has them now (one statement), or None when nothing
+    may be kept (see the module's docstring)."""
+    version = data_version()
+    if version is None:
+        return None
+    return PeopleVersions(version, person_versions(connection, people))
+
+
+def kept_of_people(
+    name: str,
+    *,
+    viewer: Viewer,
+    versions: PeopleVersions | None,
+    people: Sequence[int],
+    parts: tuple[Hashable, ...] = (),
+    build: Callable[[list[int]], Mapping[int, tuple]],
+) -> dict[int, tuple]:
+    """Each of ``people``'s value (``build(ids)[pk]``, a tuple immutable all the way down: a
+    person's states, a map row), each kept while that person's own rows and the global data are
+    as ``versions`` read them (``people_versions``, None: nothing kept): every value found is
+    served as kept, and the missing ones are built in one call of ``build`` with their ids (a
+    person ``build`` leaves out gets an empty tuple). So after one member of a team saved a
+    rating, its map reads that member's states and draws that member's row again, not the whole
+    team's. ``build`` must read nothing older than ``versions``: the database after they were
+    read, or values kept under them. ``parts``: what else the values depend on.
+
+    ``viewer``: whose view the values are (``Viewer.anyone_let_in()`` for the states, the same
+    for everyone the caller shows them to; who may see whom is the caller's, decided at each
+    visit). Looked up in the process's copies, then in the shared cache (``get_many``); stored
+    in both (``set_many``)."""
+    if not isinstance(viewer, Viewer):
+        raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
+    if versions is None:
+        built = build(list(people))
+        return {pk: tuple(built.get(pk, ())) for pk in people}
+    version = versions.version
+    # One digest for what the values share (a digest a person cost ~15 µs: 0.75 ms a map).
+    shared_key = _key(name, (viewer.scope, parts), version)
+    keys = {pk: f"{shared_key}:{pk}:{versions.of[pk]}" for pk in people}
+    found: dict[int, tuple] = {}
+    for pk, key in keys.items():
+        value = near_get(key, version)
+        if value is not None:
+            found[pk] = cast(tuple, value)
+    if len(found) < len(keys):
+        shared = cache.get_many([key for pk, key in keys.items() if pk not in found])
+        for pk, key in keys.items():
+            if key in shared:
+                built_at, value = shared[key]
+                found[pk] = value
+                near_set(key, version, value, built_at=built_at, frozen=True)
+    missing = [pk for pk in people if pk not in found]
+    if missing:
+        built = build(missing)
+        now = time.time()
+        entries = {keys[pk]: (now, tuple(built.get(pk, ()))) for pk in missing}
+        cache.set_many(entries, settings.READINESS_CACHE_SECONDS)
+        for pk in missing:
+            value = found[pk] = entries[keys[pk]][1]
+            near_set(keys[pk], version, value, built_at=now, frozen=True)
+    return found
 
 
 def kept_clear() -> None:

@@ -38,12 +38,13 @@ tables: ``readiness/migrations/0015_person_data_versions.py``).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from readiness.sql import Fragment, fetch_prepared
+from readiness.sql import Fragment, any_of, fetch_prepared
 
 TRACKED_APPS = ("readiness", "assessments", "catalog", "auth")
 #: Written all the time and shown on no kept page (reminders sent, import progress, tokens).
@@ -134,6 +135,12 @@ SCOPED_VERSION_POSTGRES_SQL = {
         "= ANY(ARRAY(SELECT p.id FROM readiness_person p WHERE p.team_id = %s))"
     ),
 }
+#: Each of some people's versions (``person_versions``): ``{people}`` is ``any_of``'s test of
+#: ``c.person_id``; a person without a row has none.
+PERSON_VERSIONS_SQL = (
+    f"SELECT c.person_id, COALESCE(SUM(c.weight), 0), MAX(c.id) FROM {PERSON_TABLE} c "  # noqa: S608  # nosec B608 # module-constant table name
+    "WHERE {people} GROUP BY c.person_id"
+)
 #: Compactions one at a time (two at once could each fold part of the rows).
 COMPACT_LOCK = 7_201_453_118
 
@@ -226,6 +233,19 @@ def scoped_version(connection: BaseDatabaseWrapper, kind: str, pk: int) -> str:
             cursor.execute(statement, [pk])
             weight, last = cursor.fetchone()
     return f"{weight}:{last}"
+
+
+def person_versions(connection: BaseDatabaseWrapper, people: Sequence[int]) -> dict[int, str]:
+    """Each of ``people``'s own version (``scoped_version``'s "person", each), as ``connection``
+    sees it now: one statement for them all (prepared on PostgreSQL, the ids as one array)."""
+    statement = Fragment(PERSON_VERSIONS_SQL).fill(people=any_of("c.person_id", list(people)))
+    rows = fetch_prepared(statement) if connection.alias == DEFAULT_DB_ALIAS else None
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(*statement.execute_args())
+            rows = cursor.fetchall()
+    found = {pk: f"{weight}:{last}" for pk, weight, last in rows}
+    return {pk: found.get(pk, "0:None") for pk in people}
 
 
 def data_changes_compact(using: str = "default") -> int:

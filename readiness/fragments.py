@@ -19,12 +19,13 @@ def jinja2_fragment(template_name: str, **context: object) -> SafeString:
     Django page. The bare Jinja2 template renders only the values given (no request context);
     the environment autoescapes (``settings.TEMPLATES``), so every value is escaped unless a
     template says otherwise — the team grids' cell loops, which say why in their own header."""
-    html = _jinja2_template(template_name).render(**context)
+    html = jinja2_template(template_name).render(**context)
     return mark_safe(html)  # noqa: S308 - rendered by an autoescaping Jinja2 template  # nosec B308 B703
 
 
-def _jinja2_template(template_name: str) -> Any:
-    # The bare Jinja2 template (the stubs do not know the backend's ``template`` attribute).
+def jinja2_template(template_name: str) -> Any:  # noqa: ANN401
+    """The bare Jinja2 template ``template_name`` (its macros: ``.module``); the stubs do not
+    know the backend's ``template`` attribute."""
     return engines["jinja2"].get_template(template_name).template  # type: ignore[attr-defined]
 
 
@@ -43,7 +44,7 @@ def jinja2_page_content(template_name: str, **context: object) -> PageContent:
     are ASCII, which encodes as a copy (the bench's editor: rendered and encoded 1.16 -> 0.79
     ms of CPU). Not marked safe, which copied the string."""
     charset = settings.DEFAULT_CHARSET
-    pieces = _jinja2_template(template_name).generate(**context)
+    pieces = jinja2_template(template_name).generate(**context)
     return PageContent(b"".join([piece.encode(charset) for piece in pieces]))
 
 

@@ -9,9 +9,11 @@ which carries the data versions (the global one and those of the people it shows
 the page is built. It never outlives that entry (its time left is the entry's). When the
 global version moves, every key changes, so a process drops all its copies at its next request
 — a person erased (which moves it) leaves no copy of a page naming them behind, beyond that
-request of each worker. Only pages (text, or content as bytes: immutable) are copied, never the
-API's lists (objects a caller could change), within a budget of ``READINESS_NEAR_CACHE_BYTES``
-of memory, the least recently used dropped first; a page larger than the budget is not copied.
+request of each worker. Only pages (text, or content as bytes: immutable) and a person's
+states (a tuple of named tuples of plain values: ``readiness.caching.kept_of_people``) are
+copied, never the API's lists (objects a caller could change), within a budget of
+``READINESS_NEAR_CACHE_BYTES`` of memory, the least recently used dropped first; a value larger
+than the budget is not copied.
 
 After restoring a database backup (its versions may repeat), clear the cache and restart the
 workers (``kept_clear`` does both for the process that calls it).
@@ -27,15 +29,25 @@ import time
 from cachetools import TLRUCache
 from django.conf import settings
 
-#: (the time it expires, as ``time.time()``: the shared entry's, the page)
-Copy = tuple[float, str | bytes]
+#: What is copied: a page, or a tuple of a person's states.
+Kept = str | bytes | tuple
+#: (the time it expires, as ``time.time()``: the shared entry's, the value, its size in bytes)
+Copy = tuple[float, Kept, int]
 
 _lock = threading.Lock()
 _state: dict[str, object] = {"copies": None, "version": None}
 
 
 def _size(copy: Copy) -> int:
-    return sys.getsizeof(copy[1])
+    return copy[2]
+
+
+def size_of(value: Kept) -> int:
+    """Bytes ``value`` takes: a page's own; a tuple's with its items' (its items' values are
+    small numbers, words and moments, mostly shared: not counted)."""
+    if isinstance(value, tuple):
+        return sys.getsizeof(value) + sum(map(sys.getsizeof, value))
+    return sys.getsizeof(value)
 
 
 def _expiry(_key: str, copy: Copy, _now: float) -> float:
@@ -57,7 +69,7 @@ def _copies(version: str) -> TLRUCache | None:
     return copies
 
 
-def near_get(key: str, version: str) -> str | bytes | None:
+def near_get(key: str, version: str) -> Kept | None:
     """The page kept under ``key``, if this process has a copy (``version``: the global data
     version of the request)."""
     with _lock:
@@ -66,19 +78,23 @@ def near_get(key: str, version: str) -> str | bytes | None:
     return copy[1] if copy is not None else None
 
 
-def near_set(key: str, version: str, page: object, *, built_at: float) -> None:
+def near_set(
+    key: str, version: str, page: object, *, built_at: float, frozen: bool = False
+) -> None:
     """Copy ``page`` (kept in the shared cache under ``key`` since ``built_at``, wall time) for
     as long as the shared entry lives; only a page (text, or a page's content as bytes:
-    ``readiness.fragments.PageContent``), and only if it fits the budget."""
-    if not isinstance(page, (str, bytes)):
+    ``readiness.fragments.PageContent``) or, ``frozen``, a tuple the caller vouches is
+    immutable all the way down (named tuples of plain values); only if it fits the budget."""
+    if not (isinstance(page, (str, bytes)) or (frozen and isinstance(page, tuple))):
         return
+    size = size_of(page)
     expires = built_at + settings.READINESS_CACHE_SECONDS
     with _lock:
         copies = _copies(version)
         if copies is None:
             return
         with contextlib.suppress(ValueError):  # larger than the whole budget: not copied
-            copies[key] = (expires, page)
+            copies[key] = (expires, page, size)
 
 
 def near_seen(version: str) -> None:

@@ -25,7 +25,7 @@ readers and without JavaScript).
 
 from __future__ import annotations
 
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,7 +37,8 @@ from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.states import GridState
 from assessments.selectors.teams import TeamMap
-from readiness.fragments import PageContent, jinja2_page_content
+from readiness.caching import Viewer, kept_of_people
+from readiness.fragments import PageContent, jinja2_page_content, jinja2_template
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -57,6 +58,7 @@ FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
 CONTENT_TEMPLATE = "assessments/team_map_content.html"
 EDIT_CONTENT_TEMPLATE = "assessments/team_edit_content.html"
+ROW_TEMPLATE = "assessments/team_map_row.html"
 
 
 class MapCell(NamedTuple):
@@ -274,18 +276,41 @@ def team_map_grid(
 ) -> dict[str, object]:
     """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
     member, the totals) is drawn from, inside the map's content (``team_map_content``), from a
-    map built ``in_seconds``."""
+    map built ``in_seconds``. Each member's row is kept (``readiness.caching.kept_of_people``)
+    under the versions the member's states were kept under (``team_map.versions``): after one
+    member saved a rating, the map draws that member's row again and reads the others' as they
+    were drawn (a row is what it shows of the member, the same in any order: the map's columns
+    and whether names link are its key)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
-    states = _grid_states(team_map)
+    person_url = _person_url()
+    rows = {
+        row.person.pk: (row, row_states)
+        for row, row_states in zip(team_map.rows, _grid_states(team_map), strict=True)
+    }
+
+    def draw(people: list[int]) -> dict[int, tuple[str]]:
+        row_html = cast(Any, jinja2_template(ROW_TEMPLATE).module).map_row
+        drawn = {}
+        for pk in people:
+            row, row_states = rows[pk]
+            cells = _map_row_html(pk, skill_ids, row_states)
+            drawn[pk] = (str(row_html(row, cells, links_people, person_url)),)
+        return drawn
+
+    kept = kept_of_people(
+        "team-map-row",
+        viewer=Viewer.rights(team_map.team, links_people=links_people),
+        versions=team_map.versions,
+        people=list(rows),
+        parts=(tuple(skill_ids),),
+        build=draw,
+    )
     return {
         **_grid_context(team_map),
         "sorting": sorting,
-        "links_people": links_people,
-        "person_url": _person_url(),
-        "cells_html": [
-            _map_row_html(row.person.pk, skill_ids, row_states)
-            for row, row_states in zip(team_map.rows, states, strict=True)
-        ],
+        # Printed as it is: each row drawn by ``team_map_row.html``, autoescaped but its cells
+        # (``_map_row_html``).
+        "rows_html": "".join(["\n" + kept[pk][0] for pk in rows]),
     }
 
 

@@ -143,7 +143,14 @@ def _with_people(people: QuerySet[Person] | Sequence[int], tail: Fragment | str)
     else:
         # The ids as one array on PostgreSQL (``any_of``): the same prepared statement for
         # every team and filter, where each query of them had its own text.
-        scope = _PEOPLE_BY_ID + any_of("id", list(people))
+        # One person (a kept map's member who saved): their own text, by a scalar, whose
+        # generic plan PostgreSQL takes once prepared. Planned for an array of one, the
+        # statement was planned again at every run (~2 ms: it estimated a generic plan for
+        # an array of unknown size dearer than a custom one for one person).
+        ids = list(people)
+        scope = _PEOPLE_BY_ID + (
+            Fragment("id = %s", (ids[0],)) if len(ids) == 1 else any_of("id", ids)
+        )
     return STATES_SQL.fill(people=scope, latest=latest_ratings_sql(), as_of=param(now)) + tail
 
 

@@ -26,6 +26,7 @@ from assessments.selectors.states import (
     _with_people,
     skill_states,
 )
+from readiness.caching import PeopleVersions, Viewer, kept_of_people, people_versions
 from readiness.models.org import display_name_of
 from readiness.sql import Fragment, fetch_prepared, prepared_cursor
 
@@ -178,6 +179,30 @@ def grid_states(*, people: Sequence[int]) -> list[GridState]:
         cursor.cursor.row_factory = _grid_rows
         cursor.execute(*statement.execute_args())
         return cursor.fetchall()
+
+
+def kept_grid_states(*, people: Sequence[int]) -> tuple[list[GridState], PeopleVersions | None]:
+    """``grid_states(people=people)``, each person's states kept until their own rows or the
+    global data change (``readiness.caching.kept_of_people``), and the versions they were kept
+    under (for what is drawn from them: the map's rows). After a member saved a rating, the
+    team map and the grid editor read that member's states again, not the whole team's. The
+    states are the same whoever looks (the views decide who may see the team first)."""
+    versions = people_versions(people)
+    kept = kept_of_people(
+        "grid-states",
+        viewer=Viewer.anyone_let_in(),
+        versions=versions,
+        people=people,
+        build=_grid_states_of,
+    )
+    return [state for pk in people for state in kept[pk]], versions
+
+
+def _grid_states_of(people: list[int]) -> dict[int, tuple[GridState, ...]]:
+    per_person: dict[int, list[GridState]] = {pk: [] for pk in people}
+    for state in grid_states(people=people):
+        per_person[state.person_id].append(state)
+    return {pk: tuple(states) for pk, states in per_person.items()}
 
 
 def _in_seconds(state: SkillState) -> GridState:

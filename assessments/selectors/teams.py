@@ -31,10 +31,11 @@ from assessments.selectors.team_map_reads import (
     MapCategory,
     MapMember,
     MapSkill,
-    grid_states,
+    kept_grid_states,
     map_members,
     map_skills,
 )
+from readiness.caching import PeopleVersions
 from readiness.models import Person, Team
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden
@@ -232,6 +233,9 @@ class TeamMap:
     states: dict[int, dict[int, SkillState | GridState]] = field(default_factory=dict)
     #: Its states are ``GridState``s, their moments in Unix seconds (``team_map_build``).
     in_seconds: bool = False
+    #: The versions its members' states were kept under (``kept_grid_states``), for what is
+    #: kept drawn from them (the map's rows); None when nothing may be kept.
+    versions: PeopleVersions | None = None
 
     def state_of(self, person_id: int, skill_id: int) -> SkillState | GridState | None:
         return self.states.get(person_id, {}).get(skill_id)
@@ -306,9 +310,12 @@ def team_map_build(
     # order (the database need not sort them): grouped here by person, each row's cells then
     # read in column order by ``map`` (2,000 look-ups by a (person, skill) key cost ~0.5 ms).
     ids = [person.pk for person in people]
-    found: list[SkillState] | list[GridState] = (
-        grid_states(people=ids) if in_seconds else skill_states(people=ids, ordered=False)
-    )
+    found: list[SkillState] | list[GridState]
+    versions = None
+    if in_seconds:
+        found, versions = kept_grid_states(people=ids)
+    else:
+        found = skill_states(people=ids, ordered=False)
     per_person, per_skill, overall = readiness_of_states(found)
     states: dict[int, dict[int, SkillState | GridState]] = defaultdict(dict)
     interested: dict[int, int] = defaultdict(int)
@@ -347,4 +354,5 @@ def team_map_build(
         pending_reviews=pending,
         states=dict(states),
         in_seconds=in_seconds,
+        versions=versions,
     )

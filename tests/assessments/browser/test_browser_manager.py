@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from openpyxl import load_workbook
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import LearningPlanItem
 from assessments.selectors import people_readiness, skill_states
@@ -250,3 +250,33 @@ def test_a_50_by_40_grid_stays_readable(make_team_org, live_server, page: Page):
     page.goto(f"{live_server.url}/teams/{org.team.pk}/edit/")
     expect(page.locator("td.hm select")).to_have_count(2000)
     photograph(page, "manager-big-editor", full_page=False)
+
+
+def test_without_javascript_the_last_rows_tips_open_upwards(
+    make_team_org, live_server, browser: Browser
+):
+    """The map's tips are placed against the window by team_map.js; without it, by the CSS
+    alone: under the cell, and above it in the last three rows — by their place in the table,
+    not by a class (a row is drawn and kept a member at a time, the same wherever it lands)."""
+    org = make_team_org(people=8, skills=3)
+    org.manager.set_password(PASSWORD)
+    org.manager.save()
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 1366, "height": 900}
+    )
+    page = context.new_page()
+    sign_in(page, live_server.url, org.manager.username, PASSWORD)
+    page.goto(f"{live_server.url}/teams/{org.team.pk}/")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(8)
+    for index, upwards in ((0, False), (4, False), (5, True), (7, True)):
+        cell = rows.nth(index).locator("td.hm").first
+        cell.hover()
+        tip = cell.locator(".hm-tip")
+        expect(tip).to_be_visible()
+        tip_box, cell_box = tip.bounding_box(), cell.bounding_box()
+        if upwards:
+            assert tip_box["y"] + tip_box["height"] <= cell_box["y"] + 1, (index, tip_box)
+        else:
+            assert tip_box["y"] >= cell_box["y"] + cell_box["height"] - 1, (index, tip_box)
+    context.close()
