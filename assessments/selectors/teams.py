@@ -298,7 +298,9 @@ def team_map_build(
     Unix seconds); the exports' are ``SkillState``s (dates and times).
 
     Queries: members, states (the readiness per person, per skill and the team's summed from
-    them), skills — three, whatever the size of the team.
+    them), skills — three, whatever the size of the team. ``in_seconds`` (the pages), each
+    member's states are kept (``kept_grid_states``): the members' versions, then the states
+    of those whose rows changed, if any — three or four.
     """
     filters = filters or MapFilters()
     people = map_members(
