@@ -1,13 +1,16 @@
 """The data migration that moves the dated expiries written as 23:59 (entered by hand, an
 Open Badge's) to the day's last instant, run with the historical models of its own state:
 only those sources and that time move; a transcript's instant and a curated validity's
-midnight stay; again it moves nothing; backwards restores 23:59."""
+midnight stay; again it moves nothing; backwards restores 23:59. And the command that does the
+same for rows an older worker wrote after it (``certifications_day_end``)."""
 
 import datetime as dt
 import importlib
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -55,3 +58,24 @@ def test_dated_expiries_move_to_the_days_last_instant(historical_apps):
     assert module.to_day_end(historical_apps, None) == 0  # re-runnable
     assert module.to_old_end(historical_apps, None) == 2
     assert expiries() == {by_hand: OLD_END, by_badge: OLD_END, **stays}
+
+
+def test_the_command_moves_rows_an_older_worker_wrote_after_the_migration():
+    from assessments.models import PersonCertification
+
+    person = PersonFactory()
+    late = PersonCertification.objects.create(
+        person=person, name="Written late", source="manual", expires_at=OLD_END
+    )
+    transcript = PersonCertification.objects.create(
+        person=person, name="Transcript", source="transcript", expires_at=TRANSCRIPT
+    )
+    out = io.StringIO()
+    call_command("certifications_day_end", stdout=out)
+    assert out.getvalue().strip() == "1 certification expiry moved."
+    late.refresh_from_db()
+    transcript.refresh_from_db()
+    assert (late.expires_at, transcript.expires_at) == (DAY_END, TRANSCRIPT)
+    out = io.StringIO()
+    call_command("certifications_day_end", stdout=out)
+    assert out.getvalue().strip() == "0 certification expiries moved."
