@@ -25,7 +25,10 @@ it may have written, and its own changes are not yet part of any version others 
 Looked up first in the process's own copies when the cache is shared (``readiness.near_cache``),
 then in the shared cache.
 
-Keys also carry today's date (pages say "overdue" and "3 days ago"). Rendered HTML is stored
+Keys also carry today's date (pages say "overdue" and "3 days ago"). What a kept value shows
+of the clock within the day (a certification that lapses at 14:00) is as of when it was built,
+or as of the oldest kept value it was made from (a map's rows drawn from its members' kept
+states): it lives ``READINESS_CACHE_SECONDS`` from that moment (``_built``), no longer. Rendered HTML is stored
 with its CSRF tokens replaced by a placeholder and gets the visitor's own token when served.
 """
 
@@ -53,7 +56,7 @@ from django.utils.safestring import SafeString, mark_safe
 from readiness.data_version import current as data_version_current
 from readiness.data_version import person_versions, scoped_version
 from readiness.fragments import jinja2_fragment
-from readiness.near_cache import near_clear, near_get, near_seen, near_set
+from readiness.near_cache import near_clear, near_lookup, near_seen, near_set
 
 if TYPE_CHECKING:
     from django.db.models import Model
@@ -206,16 +209,66 @@ def kept_value(
     if found is None:
         return build()
     key, version = found
-    page = near_get(key, version)
-    if page is not None:
-        return cast(T, page)
+    copy = near_lookup(key, version)
+    if copy is not None:
+        _used(copy[0])
+        return cast(T, copy[1])
     entry = cache.get(key)
     if entry is None:
-        entry = (time.time(), build())
-        cache.set(key, entry, settings.READINESS_CACHE_SECONDS)
+        entry = _built(build)
+        _keep({key: entry})
     built_at, value = entry
+    _used(built_at)
     near_set(key, version, value, built_at=built_at)
     return value
+
+
+#: While a kept value is built (``_built``): the oldest moment among the kept values the build
+#: used, which is when the clock-dependent parts of what it builds are as of.
+_oldest: ContextVar[list[float] | None] = ContextVar("readiness_oldest", default=None)
+
+
+def _used(built_at: float) -> None:
+    """A kept value built at ``built_at`` is used by what is being built, if anything: that is
+    as old as it."""
+    oldest = _oldest.get()
+    if oldest is not None and built_at < oldest[0]:
+        oldest[0] = built_at
+
+
+def _as_of() -> float:
+    """When what is built now is as of: now, or the oldest kept value that what encloses it
+    used (a map's rows are drawn from states read before them)."""
+    now = time.time()
+    oldest = _oldest.get()
+    return now if oldest is None else min(now, oldest[0])
+
+
+def _built(build: Callable[[], T]) -> tuple[float, T]:
+    """``(as of, build())``: a value is as old as the oldest kept value it was made from.
+    What a kept page shows of the clock (a certification that lapses at 14:00, "3 days ago")
+    is as of then, and a page drawn from rows drawn from states would otherwise live a
+    lifetime of each (``READINESS_CACHE_SECONDS`` three times over)."""
+    oldest = [_as_of()]
+    token = _oldest.set(oldest)
+    try:
+        value = build()
+    finally:
+        _oldest.reset(token)
+    _used(oldest[0])
+    return oldest[0], value
+
+
+def _keep(entries: Mapping[str, tuple[float, Any]]) -> None:
+    """Store each ``(built at, value)`` for what is left of its lifetime from ``built at``."""
+    now = time.time()
+    by_timeout: dict[int, dict[str, tuple[float, Any]]] = {}
+    for key, entry in entries.items():
+        left = int(settings.READINESS_CACHE_SECONDS - (now - entry[0]))
+        if left > 0:
+            by_timeout.setdefault(left, {})[key] = entry
+    for timeout, group in by_timeout.items():
+        cache.set_many(group, timeout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,25 +324,26 @@ def kept_of_people(
     keys = {pk: f"{shared_key}:{pk}:{versions.of[pk]}" for pk in people}
     found: dict[int, tuple] = {}
     for pk, key in keys.items():
-        value = near_get(key, version)
-        if value is not None:
-            found[pk] = cast(tuple, value)
+        copy = near_lookup(key, version)
+        if copy is not None:
+            _used(copy[0])
+            found[pk] = cast(tuple, copy[1])
     if len(found) < len(keys):
         shared = cache.get_many([key for pk, key in keys.items() if pk not in found])
         for pk, key in keys.items():
             if key in shared:
                 built_at, value = shared[key]
+                _used(built_at)
                 found[pk] = value
                 near_set(key, version, value, built_at=built_at, frozen=True)
     missing = [pk for pk in people if pk not in found]
     if missing:
-        built = build(missing)
-        now = time.time()
-        entries = {keys[pk]: (now, tuple(built.get(pk, ()))) for pk in missing}
-        cache.set_many(entries, settings.READINESS_CACHE_SECONDS)
+        as_of, built = _built(lambda: build(missing))
+        entries = {keys[pk]: (as_of, tuple(built.get(pk, ()))) for pk in missing}
+        _keep(entries)
         for pk in missing:
             value = found[pk] = entries[keys[pk]][1]
-            near_set(keys[pk], version, value, built_at=now, frozen=True)
+            near_set(keys[pk], version, value, built_at=as_of, frozen=True)
     return found
 
 

@@ -31,6 +31,7 @@ from assessments.selectors.team_map_reads import (
     MapCategory,
     MapMember,
     MapSkill,
+    grid_states,
     kept_grid_states,
     map_members,
     map_skills,
@@ -290,6 +291,7 @@ def team_map_build(
     filters: MapFilters | None = None,
     exclude_user: User | None = None,
     in_seconds: bool = False,
+    keep_states: bool = False,
 ) -> TeamMap:
     """The team skill map: active direct members as rows (filtered by their role's audience),
     active skills as columns (those required of or rated by a member, or all with
@@ -298,9 +300,12 @@ def team_map_build(
     Unix seconds); the exports' are ``SkillState``s (dates and times).
 
     Queries: members, states (the readiness per person, per skill and the team's summed from
-    them), skills — three, whatever the size of the team. ``in_seconds`` (the pages), each
-    member's states are kept (``kept_grid_states``): the members' versions, then the states
-    of those whose rows changed, if any — three or four.
+    them), skills — three, whatever the size of the team. With ``keep_states`` (the map page,
+    ``in_seconds``), each member's states are kept (``kept_grid_states``): the members'
+    versions, then the states of those whose rows changed, if any — three or four. Not the
+    grid editor's: its conflict check compares the states it drew with the database's at the
+    save, and kept states are as of when they were read (a certification that lapsed since
+    is still counted), which the check would call someone else's change at every try.
     """
     filters = filters or MapFilters()
     people = map_members(
@@ -314,8 +319,12 @@ def team_map_build(
     ids = [person.pk for person in people]
     found: list[SkillState] | list[GridState]
     versions = None
-    if in_seconds:
+    if keep_states:
+        if not in_seconds:
+            raise ValueError("Only the map page keeps its states: build it in_seconds.")
         found, versions = kept_grid_states(people=ids)
+    elif in_seconds:
+        found = grid_states(people=ids)
     else:
         found = skill_states(people=ids, ordered=False)
     per_person, per_skill, overall = readiness_of_states(found)

@@ -232,7 +232,7 @@ class TeamDetailView(TeamAccessMixin, View):
 
         def content() -> PageContent:
             form, filters = _filters(request)
-            team_map = team_map_build(team=team, filters=filters, in_seconds=True)
+            team_map = team_map_build(team=team, filters=filters, in_seconds=True, keep_states=True)
             context = _map_context(request, team, team_map, form)
             context["grid"] = team_map_grid(
                 team_map=team_map, sorting=context["sorting"], links_people=links_people

@@ -9,6 +9,7 @@ These tests commit (``transaction=True``): nothing is kept inside a transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -237,3 +238,101 @@ def test_a_member_shown_unlinked_has_a_row_of_their_own(settings, make_team_org)
     assert f'href="{link}"' in manager_map
     assert f'href="{link}"' not in teammate_map
     assert teammate_map == _from_nothing(org.people[0].user, url)
+
+
+# --- Lifetimes, and the editor's fresh states --------------------------------------------------
+
+
+def test_a_value_made_from_kept_values_lives_no_longer_than_the_oldest_of_them(
+    settings, time_machine
+):
+    """A page drawn from rows drawn from states shows the clock as of the oldest of them (a
+    certification that lapses at 14:00): it lives ``READINESS_CACHE_SECONDS`` from that, not
+    from its own build (which would make up to three lifetimes)."""
+    settings.READINESS_CACHE_SECONDS = 15 * 60
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False)
+    a, b = PersonFactory(), PersonFactory()
+    skill = SkillRatingFactory(person=a, level=1, source="self").skill
+    states, pages = Builds(), []
+
+    def page() -> str:
+        def build() -> str:
+            people = [a.pk, b.pk]
+            versions = people_versions(people)
+            kept_states = kept_of_people(
+                "states",
+                viewer=Viewer.anyone_let_in(),
+                versions=versions,
+                people=people,
+                build=states,
+            )
+            drawn = kept_of_people(
+                "rows",
+                viewer=Viewer.anyone_let_in(),
+                versions=versions,
+                people=people,
+                build=lambda missing: {pk: (f"row of {kept_states[pk]}",) for pk in missing},
+            )
+            pages.append(1)
+            return f"page {len(pages)}: {sorted(drawn.values())}"
+
+        return kept_value(
+            "page", viewer=Viewer.anyone_let_in(), shows=Shows.person(b.pk), build=build
+        )
+
+    assert page().startswith("page 1")
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 10, tzinfo=dt.UTC), tick=False)
+    SkillRatingFactory(person=b, skill=skill, level=2, source="self")  # b's version moves
+    assert page().startswith("page 2")  # b's rows shown: built again, a's states kept
+    assert states.calls == [sorted([a.pk, b.pk]), [b.pk]]  # a's states kept since 09:00
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 14, tzinfo=dt.UTC), tick=False)
+    assert page().startswith("page 2")  # kept
+    # 09:15:30: the page is as of a's states of 09:00, and goes with them; b's (09:10) too,
+    # drawn in that page's build.
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 15, 30, tzinfo=dt.UTC), tick=False)
+    assert page().startswith("page 3")
+    assert states.calls[-1] == sorted([a.pk, b.pk])
+
+
+def test_the_grid_editor_reads_its_states_fresh(make_team_org, time_machine):
+    """The editor's conflict check compares the states it drew with the database's at the
+    save: a certification that lapsed since the map kept the states must not be drawn (it
+    would be called someone else's change at every try)."""
+    from assessments.learning_records.services import (
+        person_certification_add,
+        person_certification_verify,
+    )
+    from catalog.models import Certification, CertificationSkill
+    from tests.assessments.team_posts import editor_form, editor_post
+    from tests.factories import ProviderFactory
+
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False)
+    org = make_team_org(people=2, skills=1, rated=False)
+    person, skill = org.people[0], org.skills[0]
+    curated = Certification.objects.create(
+        name="Agent Builder", provider=ProviderFactory(), counts_as_rating=True
+    )
+    CertificationSkill.objects.create(certification=curated, skill=skill, level=3)
+    row = person_certification_add(
+        person=person,
+        name="Agent Builder",
+        number="AB-1",
+        proof_url="",
+        earned_on=dt.date(2027, 1, 15),
+        expires_on=dt.date(2027, 3, 10),
+    )
+    person_certification_verify(certification=row, user=org.manager)
+    # It lapses at 09:05 today (as a transcript's exact expiry would).
+    type(row).objects.filter(pk=row.pk).update(
+        expires_at=dt.datetime(2027, 3, 3, 9, 5, tzinfo=dt.UTC)
+    )
+    client = Client()
+    client.force_login(org.manager)
+    url = reverse("assessments:team-detail", args=[org.team.pk])
+    assert f'data-cell="{person.pk}-{skill.pk}" data-d="3|' in _map(org.manager, url)
+
+    time_machine.move_to(dt.datetime(2027, 3, 3, 9, 10, tzinfo=dt.UTC), tick=False)
+    data = editor_form(client, org.team)
+    data[f"c-{person.pk}-{skill.pk}"] = "2"
+    response = editor_post(client, org.team, data)
+    assert response.status_code == 302, response.content.decode()[:2000]

@@ -252,13 +252,19 @@ def test_a_50_by_40_grid_stays_readable(make_team_org, live_server, page: Page):
     photograph(page, "manager-big-editor", full_page=False)
 
 
+@pytest.mark.parametrize(
+    ("people", "upwards"),
+    [(8, {0: False, 4: False, 5: True, 7: True}), (3, {0: False, 2: False})],
+    ids=["eight-rows", "three-rows"],
+)
 def test_without_javascript_the_last_rows_tips_open_upwards(
-    make_team_org, live_server, browser: Browser
+    make_team_org, live_server, browser: Browser, people, upwards
 ):
     """The map's tips are placed against the window by team_map.js; without it, by the CSS
-    alone: under the cell, and above it in the last three rows — by their place in the table,
-    not by a class (a row is drawn and kept a member at a time, the same wherever it lands)."""
-    org = make_team_org(people=8, skills=3)
+    alone: under the cell, and above it in the last three rows of a table of more than three
+    — by their place in the table, not by a class (a row is drawn and kept a member at a time,
+    the same wherever it lands)."""
+    org = make_team_org(people=people, skills=3)
     org.manager.set_password(PASSWORD)
     org.manager.save()
     context = browser.new_context(
@@ -268,14 +274,14 @@ def test_without_javascript_the_last_rows_tips_open_upwards(
     sign_in(page, live_server.url, org.manager.username, PASSWORD)
     page.goto(f"{live_server.url}/teams/{org.team.pk}/")
     rows = page.locator("tbody tr")
-    expect(rows).to_have_count(8)
-    for index, upwards in ((0, False), (4, False), (5, True), (7, True)):
+    expect(rows).to_have_count(people)
+    for index, up in upwards.items():
         cell = rows.nth(index).locator("td.hm").first
         cell.hover()
         tip = cell.locator(".hm-tip")
         expect(tip).to_be_visible()
         tip_box, cell_box = tip.bounding_box(), cell.bounding_box()
-        if upwards:
+        if up:
             assert tip_box["y"] + tip_box["height"] <= cell_box["y"] + 1, (index, tip_box)
         else:
             assert tip_box["y"] >= cell_box["y"] + cell_box["height"] - 1, (index, tip_box)
