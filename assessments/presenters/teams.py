@@ -25,20 +25,21 @@ readers and without JavaScript).
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, cast
+from typing import NamedTuple, cast
 
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from markupsafe import escape as markup_escape
 
 from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.states import GridState
-from assessments.selectors.teams import TeamMap
+from assessments.selectors.teams import MapRow, TeamMap
 from readiness.caching import Viewer, kept_of_people
-from readiness.fragments import PageContent, jinja2_page_content, jinja2_template
+from readiness.fragments import PageContent, jinja2_page_content
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -58,7 +59,6 @@ FLAG_AWAITING, FLAG_CALIBRATION, FLAG_GROW = "a", "c", "g"
 FILTERS_TEMPLATE = "assessments/team_filters.html"
 CONTENT_TEMPLATE = "assessments/team_map_content.html"
 EDIT_CONTENT_TEMPLATE = "assessments/team_edit_content.html"
-ROW_TEMPLATE = "assessments/team_map_row.html"
 
 
 class MapCell(NamedTuple):
@@ -271,6 +271,28 @@ def _map_row_html(pk: int, skill_ids: list[int], states: list[GridState | None])
     return "".join(parts)
 
 
+def _map_row(row: MapRow, cells: str, links_people: bool, person_url: tuple[str, str]) -> str:
+    """A member's row of the map: their name (linked to their page for a viewer who may open
+    it) and role, escaped here as Jinja2 escapes (``markupsafe``), their cells
+    (``_map_row_html``), their readiness and total gap. In Python like the cells: a Jinja2
+    macro called a row cost ~10 µs (0.5 ms of a map built from nothing)."""
+    person = row.person
+    pk = person.pk
+    name = str(markup_escape(person.display_name))
+    if links_people:
+        name = f'<a href="{person_url[0]}{pk}{person_url[1]}">{name}</a>'
+    role = person.role_name
+    if role is not None:
+        name += f'<span class="hm-role">{markup_escape(role)}</span>'
+    percent = row.readiness.percent
+    return (
+        f'<tr><th scope="row" id="p{pk}" class="hm-person">{name}</th>{cells}'
+        f'<td class="hm-total" data-testid="row-readiness">'
+        f"{'—' if percent is None else f'{percent}%'}</td>"
+        f'<td class="hm-total">{row.readiness.total_gap}</td></tr>'
+    )
+
+
 def team_map_grid(
     *, team_map: TeamMap, sorting: dict[str, dict[str, str]], links_people: bool
 ) -> dict[str, object]:
@@ -289,12 +311,11 @@ def team_map_grid(
     }
 
     def draw(people: list[int]) -> dict[int, tuple[str]]:
-        row_html = cast(Any, jinja2_template(ROW_TEMPLATE).module).map_row
         drawn = {}
         for pk in people:
             row, row_states = rows[pk]
             cells = _map_row_html(pk, skill_ids, row_states)
-            drawn[pk] = (str(row_html(row, cells, links_people, person_url)),)
+            drawn[pk] = (_map_row(row, cells, links_people, person_url),)
         return drawn
 
     kept = kept_of_people(
@@ -308,8 +329,7 @@ def team_map_grid(
     return {
         **_grid_context(team_map),
         "sorting": sorting,
-        # Printed as it is: each row drawn by ``team_map_row.html``, autoescaped but its cells
-        # (``_map_row_html``).
+        # Printed as it is: each row drawn by ``_map_row``, escaped there.
         "rows_html": "".join(["\n" + kept[pk][0] for pk in rows]),
     }
 
