@@ -304,7 +304,9 @@ def team_map_grid(
     were drawn (a row is what it shows of the member, the same in any order: the map's columns
     and whether names link are its key)."""
     skill_ids = [column.skill.pk for column in team_map.columns]
-    person_url = _person_url()
+    # Escaped once, as the template escaped it (a script prefix may hold "&" or "'").
+    before, after = _person_url()
+    person_url = (str(markup_escape(before)), str(markup_escape(after)))
     rows = {
         row.person.pk: (row, row_states)
         for row, row_states in zip(team_map.rows, _grid_states(team_map), strict=True)

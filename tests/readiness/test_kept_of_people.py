@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 
 import pytest
 from django.db import connection, transaction
@@ -336,3 +337,16 @@ def test_the_grid_editor_reads_its_states_fresh(make_team_org, time_machine):
     data[f"c-{person.pk}-{skill.pk}"] = "2"
     response = editor_post(client, org.team, data)
     assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_copied_tuple_counts_its_items_fields():
+    """The process's budget counts a person's states whole: the tuple, each state, and each
+    state's fields (a moment, a name), not the tuple's pointers alone."""
+    from readiness.near_cache import size_of
+
+    state = (1_000_001, 2_000_002, 1_712_345_678.25, "A certification's name")
+    pointers = sys.getsizeof((state, state))
+    whole = size_of((state, state))
+    assert whole == pointers + 2 * (sys.getsizeof(state) + sum(map(sys.getsizeof, state)))
+    assert size_of(("row",)) == sys.getsizeof(("row",)) + sys.getsizeof("row")
+    assert size_of("page") == sys.getsizeof("page")
