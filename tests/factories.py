@@ -182,3 +182,31 @@ class LearningPlanItemFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     resource = factory.SubFactory(TrainingResourceFactory)
     status = "planned"
+
+
+def certification_counted_as_rating(
+    *, person, skill, checked_by, earned_on, expires_on, level: int = 3, name: str = "Agent Builder"
+):  # noqa: ANN001, ANN201
+    """``person`` holds a certification entered by hand (``earned_on`` to ``expires_on``), its
+    proof checked by ``checked_by`` (their manager), that the curator made count as a level
+    ``level`` rating of ``skill``: the person's row."""
+    from assessments.learning_records.services import (
+        person_certification_add,
+        person_certification_verify,
+    )
+    from catalog.certifications.models import Certification, CertificationSkill
+
+    curated = Certification.objects.create(
+        name=name, provider=ProviderFactory(), counts_as_rating=True
+    )
+    CertificationSkill.objects.create(certification=curated, skill=skill, level=level)
+    row = person_certification_add(
+        person=person,
+        name=name,
+        number="AB-1",
+        proof_url="",
+        earned_on=earned_on,
+        expires_on=expires_on,
+    )
+    person_certification_verify(certification=row, user=checked_by)
+    return row

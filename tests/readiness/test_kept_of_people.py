@@ -299,30 +299,19 @@ def test_the_grid_editor_reads_its_states_fresh(make_team_org, time_machine):
     """The editor's conflict check compares the states it drew with the database's at the
     save: a certification that lapsed since the map kept the states must not be drawn (it
     would be called someone else's change at every try)."""
-    from assessments.learning_records.services import (
-        person_certification_add,
-        person_certification_verify,
-    )
-    from catalog.models import Certification, CertificationSkill
     from tests.assessments.team_posts import editor_form, editor_post
-    from tests.factories import ProviderFactory
+    from tests.factories import certification_counted_as_rating
 
     time_machine.move_to(dt.datetime(2027, 3, 3, 9, 0, tzinfo=dt.UTC), tick=False)
     org = make_team_org(people=2, skills=1, rated=False)
     person, skill = org.people[0], org.skills[0]
-    curated = Certification.objects.create(
-        name="Agent Builder", provider=ProviderFactory(), counts_as_rating=True
-    )
-    CertificationSkill.objects.create(certification=curated, skill=skill, level=3)
-    row = person_certification_add(
+    row = certification_counted_as_rating(
         person=person,
-        name="Agent Builder",
-        number="AB-1",
-        proof_url="",
+        skill=skill,
+        checked_by=org.manager,
         earned_on=dt.date(2027, 1, 15),
         expires_on=dt.date(2027, 3, 10),
     )
-    person_certification_verify(certification=row, user=org.manager)
     # It lapses at 09:05 today (as a transcript's exact expiry would).
     type(row).objects.filter(pk=row.pk).update(
         expires_at=dt.datetime(2027, 3, 3, 9, 5, tzinfo=dt.UTC)

@@ -14,13 +14,8 @@ from rest_framework.test import APIClient
 
 from assessments.learning_records.reminders import certification_reminders_send
 from assessments.learning_records.selectors import person_certifications
-from assessments.learning_records.services import (
-    person_certification_add,
-    person_certification_verify,
-)
 from assessments.selectors import person_skill_states, skill_states
-from catalog.certifications.models import Certification, CertificationSkill
-from tests.factories import ProviderFactory
+from tests.factories import certification_counted_as_rating
 
 pytestmark = pytest.mark.django_db
 
@@ -51,19 +46,13 @@ def held_until_last_day(make_team_org, settings) -> tuple:
     settings.CERTIFICATION_REMINDER_DAYS = [60, 30, 7]
     org = make_team_org(people=1, skills=1, rated=False)
     person, skill = org.people[0], org.skills[0]
-    curated = Certification.objects.create(
-        name="Agent Builder", provider=ProviderFactory(), counts_as_rating=True
-    )
-    CertificationSkill.objects.create(certification=curated, skill=skill, level=3)
-    row = person_certification_add(
+    certification_counted_as_rating(
         person=person,
-        name="Agent Builder",
-        number="AB-1",
-        proof_url="",
+        skill=skill,
+        checked_by=org.manager,
         earned_on=dt.date(2026, 1, 15),
         expires_on=LAST_DAY,
     )
-    person_certification_verify(certification=row, user=org.manager)
     return org, person, skill
 
 
