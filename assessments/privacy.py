@@ -8,9 +8,11 @@ and plan items (readiness may not import assessments).
 
 import datetime as dt
 import json
+import logging
 import re
 from typing import Any
 
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -30,6 +32,9 @@ from assessments.models import (
 )
 from readiness.caching import kept_clear
 from readiness.models import ApiToken, Concern, Person, Team
+from readiness.tasks import kept_clear_again
+
+logger = logging.getLogger(__name__)
 
 # Sent inside the erasing transaction with ``user_id``, ``names`` (the strings that named the
 # person: full name, email) and ``replacement`` (what to put in their place): apps that keep
@@ -179,10 +184,23 @@ def person_erase(*, person: Person) -> None:
     person_erased.send(sender=Person, user_id=user.pk, names=names, replacement=user.get_username())
     # Kept pages and exports (readiness/caching.py) are never served once the data changed, but
     # stay in the cache until they expire, names and all: drop them once the erasure commits
-    # (the other processes drop their own copies at their next request: the version moved).
-    transaction.on_commit(kept_clear)
+    # (the other processes drop their own copies at their next request: the version moved),
+    # and again once the requests under way then have ended.
+    transaction.on_commit(_kept_forget)
     person.refresh_from_db()
     person.user = user
+
+
+def _kept_forget() -> None:
+    """Everything kept forgotten now, and again after ``ERASURE_CLEAR_AGAIN_SECONDS``
+    (``readiness.tasks.kept_clear_again``): a request that read the data version before the
+    erasure committed may still store a page naming the person after this clear. The erasure
+    has committed: a broker out of reach is logged, not raised."""
+    kept_clear()
+    try:
+        kept_clear_again.apply_async(countdown=settings.ERASURE_CLEAR_AGAIN_SECONDS)
+    except Exception:  # noqa: BLE001 - kombu raises several kinds; the erasure has committed
+        logger.warning("Could not queue the second clear of the cache", exc_info=True)
 
 
 def _distinct(*values: str) -> list[str]:

@@ -7,6 +7,7 @@ from celery import shared_task
 from celery.exceptions import TimeLimitExceeded
 from celery.signals import task_failure
 
+from readiness.caching import kept_clear
 from readiness.hr.jobs import (
     HR_JOB_SOFT_TIME_LIMIT,
     HR_JOB_TIME_LIMIT,
@@ -57,3 +58,13 @@ def hr_upsert_job_stopped(
         hr_upsert_job_interrupt(
             job_id=job_id, detail=TIME_LIMIT_DETAIL if limit else INTERRUPTED_DETAIL
         )
+
+
+@shared_task(name="readiness.tasks.kept_clear_again", ignore_result=True)
+def kept_clear_again() -> None:
+    """Forget everything kept (``readiness.caching.kept_clear``) once more: queued by an
+    erasure to run when every request that was under way as it committed has ended
+    (``ERASURE_CLEAR_AGAIN_SECONDS``). Such a request read the data version before the
+    erasure and may have stored a page naming the person after the erasure's own clear, under
+    keys no later request asks for: never served, but in the cache's memory until it expired."""
+    kept_clear()

@@ -142,6 +142,10 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 500)
 READINESS_CACHE = env.bool("READINESS_CACHE", default=True)
 READINESS_CACHE_SECONDS = env.int("READINESS_CACHE_SECONDS", default=15 * 60)
+# An erasure clears the cache when it commits, and again this many seconds later, once every
+# request under way then has ended: longer than the web server's timeout (the image's
+# gunicorn: 120 s).
+ERASURE_CLEAR_AGAIN_SECONDS = env.int("ERASURE_CLEAR_AGAIN_SECONDS", default=150)
 # In front of a shared cache, each process keeps copies of the pages it served in its own
 # memory, within this many bytes (readiness/near_cache.py): a 50-person map is 469 kB. 0: none
 # (the default when the cache is the process's memory already, or none).
