@@ -23,7 +23,8 @@ it may have written, and its own changes are not yet part of any version others 
 ``READINESS_CACHE = False``.
 
 Looked up first in the process's own copies when the cache is shared (``readiness.near_cache``),
-then in the shared cache.
+then in the shared cache. Values about each of several people, kept a person at a time (a team
+map's members' states and rows): ``readiness.kept_people``.
 
 Keys also carry today's date (pages say "overdue" and "3 days ago"). What a kept value shows
 of the clock within the day (a certification that lapses at 14:00) is as of when it was built,
@@ -38,7 +39,7 @@ import functools
 import hashlib
 import re
 import time
-from collections.abc import Callable, Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from readiness.data_version import current as data_version_current
-from readiness.data_version import person_versions, scoped_version
+from readiness.data_version import scoped_version
 from readiness.fragments import jinja2_fragment
 from readiness.near_cache import near_clear, near_lookup, near_seen, near_set
 
@@ -269,82 +270,6 @@ def _keep(entries: Mapping[str, tuple[float, Any]]) -> None:
             by_timeout.setdefault(left, {})[key] = entry
     for timeout, group in by_timeout.items():
         cache.set_many(group, timeout)
-
-
-@dataclass(frozen=True, slots=True)
-class PeopleVersions:
-    """Some people's versions, read once (``people_versions``): the global data version and
-    each person's own. The values kept about them (``kept_of_people``: their states, then the
-    map rows drawn from those states) are keyed by the same reading, so that a value drawn from
-    another is never kept under versions newer than what it was drawn from."""
-
-    version: str
-    of: Mapping[int, str]
-
-
-def people_versions(people: Sequence[int]) -> PeopleVersions | None:
-    """``people``'s versions as the database has them now (one statement), or None when nothing
-    may be kept (see the module's docstring)."""
-    version = data_version()
-    if version is None:
-        return None
-    return PeopleVersions(version, person_versions(connection, people))
-
-
-def kept_of_people(
-    name: str,
-    *,
-    viewer: Viewer,
-    versions: PeopleVersions | None,
-    people: Sequence[int],
-    parts: tuple[Hashable, ...] = (),
-    build: Callable[[list[int]], Mapping[int, tuple]],
-) -> dict[int, tuple]:
-    """Each of ``people``'s value (``build(ids)[pk]``, a tuple immutable all the way down: a
-    person's states, a map row), each kept while that person's own rows and the global data are
-    as ``versions`` read them (``people_versions``, None: nothing kept): every value found is
-    served as kept, and the missing ones are built in one call of ``build`` with their ids (a
-    person ``build`` leaves out gets an empty tuple). So after one member of a team saved a
-    rating, its map reads that member's states and draws that member's row again, not the whole
-    team's. ``build`` must read nothing older than ``versions``: the database after they were
-    read, or values kept under them. ``parts``: what else the values depend on.
-
-    ``viewer``: whose view the values are (``Viewer.anyone_let_in()`` for the states, the same
-    for everyone the caller shows them to; who may see whom is the caller's, decided at each
-    visit). Looked up in the process's copies, then in the shared cache (``get_many``); stored
-    in both (``set_many``)."""
-    if not isinstance(viewer, Viewer):
-        raise TypeError(f"{name}: say whose view this is with a Viewer, not {viewer!r}")
-    if versions is None:
-        built = build(list(people))
-        return {pk: tuple(built.get(pk, ())) for pk in people}
-    version = versions.version
-    # One digest for what the values share (a digest a person cost ~15 µs: 0.75 ms a map).
-    shared_key = _key(name, (viewer.scope, parts), version)
-    keys = {pk: f"{shared_key}:{pk}:{versions.of[pk]}" for pk in people}
-    found: dict[int, tuple] = {}
-    for pk, key in keys.items():
-        copy = near_lookup(key, version)
-        if copy is not None:
-            _used(copy[0])
-            found[pk] = cast(tuple, copy[1])
-    if len(found) < len(keys):
-        shared = cache.get_many([key for pk, key in keys.items() if pk not in found])
-        for pk, key in keys.items():
-            if key in shared:
-                built_at, value = shared[key]
-                _used(built_at)
-                found[pk] = value
-                near_set(key, version, value, built_at=built_at, frozen=True)
-    missing = [pk for pk in people if pk not in found]
-    if missing:
-        as_of, built = _built(lambda: build(missing))
-        entries = {keys[pk]: (as_of, tuple(built.get(pk, ()))) for pk in missing}
-        _keep(entries)
-        for pk in missing:
-            value = found[pk] = entries[keys[pk]][1]
-            near_set(keys[pk], version, value, built_at=as_of, frozen=True)
-    return found
 
 
 def kept_clear() -> None:

@@ -239,8 +239,9 @@ def person_versions(connection: BaseDatabaseWrapper, people: Sequence[int]) -> d
     """Each of ``people``'s own version (``scoped_version``'s "person", each), as ``connection``
     sees it now: one statement for them all (prepared on PostgreSQL, the ids as one array)."""
     statement = Fragment(PERSON_VERSIONS_SQL).fill(people=any_of("c.person_id", list(people)))
-    rows = fetch_prepared(statement) if connection.alias == DEFAULT_DB_ALIAS else None
-    if rows is None:
+    if connection.alias == DEFAULT_DB_ALIAS:
+        rows = fetch_prepared(statement)
+    else:
         with connection.cursor() as cursor:
             cursor.execute(*statement.execute_args())
             rows = cursor.fetchall()

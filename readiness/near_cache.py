@@ -10,7 +10,7 @@ the page is built. It never outlives that entry (its time left is the entry's). 
 global version moves, every key changes, so a process drops all its copies at its next request
 — a person erased (which moves it) leaves no copy of a page naming them behind, beyond that
 request of each worker. Only pages (text, or content as bytes: immutable) and a person's
-states (a tuple of named tuples of plain values: ``readiness.caching.kept_of_people``) are
+states (a tuple of named tuples of plain values: ``readiness.kept_people.kept_of_people``) are
 copied, never the API's lists (objects a caller could change), within a budget of
 ``READINESS_NEAR_CACHE_BYTES`` of memory, the least recently used dropped first; a value larger
 than the budget is not copied.
@@ -74,13 +74,6 @@ def _copies(version: str) -> TLRUCache | None:
         copies.clear()
         _state["version"] = version
     return copies
-
-
-def near_get(key: str, version: str) -> Kept | None:
-    """The page kept under ``key``, if this process has a copy (``version``: the global data
-    version of the request)."""
-    found = near_lookup(key, version)
-    return found[1] if found is not None else None
 
 
 def near_lookup(key: str, version: str) -> tuple[float, Kept] | None:

@@ -38,8 +38,9 @@ from assessments.presenters import jinja2_fragment
 from assessments.selectors import SkillState
 from assessments.selectors.states import GridState
 from assessments.selectors.teams import MapRow, TeamMap
-from readiness.caching import Viewer, kept_of_people
+from readiness.caching import Viewer
 from readiness.fragments import PageContent, jinja2_page_content
+from readiness.kept_people import kept_of_people
 from readiness.models import Team
 
 CELL_AT_TARGET, CELL_GAP_1, CELL_GAP_2 = "hm-ok", "hm-g1", "hm-g2"
@@ -298,7 +299,7 @@ def team_map_grid(
 ) -> dict[str, object]:
     """What the map's table (``team_map_grid.html``: headers with their sort links, one row a
     member, the totals) is drawn from, inside the map's content (``team_map_content``), from a
-    map built ``in_seconds``. Each member's row is kept (``readiness.caching.kept_of_people``)
+    map built ``in_seconds``. Each member's row is kept (``readiness.kept_people.kept_of_people``)
     under the versions the member's states were kept under (``team_map.versions``): after one
     member saved a rating, the map draws that member's row again and reads the others' as they
     were drawn (a row is what it shows of the member, the same in any order: the map's columns

@@ -26,7 +26,8 @@ from assessments.selectors.states import (
     _with_people,
     skill_states,
 )
-from readiness.caching import PeopleVersions, Viewer, kept_of_people, people_versions
+from readiness.caching import Viewer
+from readiness.kept_people import PeopleVersions, kept_of_people, people_versions
 from readiness.models.org import display_name_of
 from readiness.sql import Fragment, fetch_prepared, prepared_cursor
 
@@ -183,10 +184,11 @@ def grid_states(*, people: Sequence[int]) -> list[GridState]:
 
 def kept_grid_states(*, people: Sequence[int]) -> tuple[list[GridState], PeopleVersions | None]:
     """``grid_states(people=people)``, each person's states kept until their own rows or the
-    global data change (``readiness.caching.kept_of_people``), and the versions they were kept
+    global data change (``readiness.kept_people.kept_of_people``), and the versions they were kept
     under (for what is drawn from them: the map's rows). After a member saved a rating, the
-    team map and the grid editor read that member's states again, not the whole team's. The
-    states are the same whoever looks (the views decide who may see the team first)."""
+    team map reads that member's states again, not the whole team's (the grid editor reads
+    its own fresh: ``team_map_build``). The states are the same whoever looks (the views
+    decide who may see the team first)."""
     versions = people_versions(people)
     kept = kept_of_people(
         "grid-states",

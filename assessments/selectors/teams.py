@@ -36,7 +36,7 @@ from assessments.selectors.team_map_reads import (
     map_members,
     map_skills,
 )
-from readiness.caching import PeopleVersions
+from readiness.kept_people import PeopleVersions
 from readiness.models import Person, Team
 from readiness.permissions import is_admin, is_leadership
 from readiness.privacy_floor import DIRECT, ROLLUP, team_tree_hidden

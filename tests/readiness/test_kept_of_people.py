@@ -1,4 +1,4 @@
-"""Values kept a person at a time (``readiness.caching.kept_of_people``): each person's value
+"""Values kept a person at a time (``readiness.kept_people.kept_of_people``): each person's value
 is built once and served until that person's own rows or the global data change, the missing
 ones built together in one call; and the team map that keeps its members' states and rows so:
 after one member saved a rating, its next build reads that member's states and draws that
@@ -19,17 +19,10 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from readiness.caching import (
-    PeopleVersions,
-    Shows,
-    Viewer,
-    kept_clear,
-    kept_of_people,
-    kept_value,
-    people_versions,
-)
+from readiness.caching import Shows, Viewer, kept_clear, kept_value
 from readiness.data_version import person_versions, scoped_version
-from readiness.near_cache import near_get, near_set
+from readiness.kept_people import PeopleVersions, kept_of_people, people_versions
+from readiness.near_cache import near_lookup, near_set
 from tests.factories import PersonFactory, SkillRatingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -151,9 +144,9 @@ def test_nothing_is_kept_with_the_cache_off_nor_inside_a_transaction(settings):
 
 def test_a_process_copies_a_tuple_only_when_told_it_is_frozen():
     near_set("k-list", "v", ("a", ["mutable"]), built_at=0.0)
-    assert near_get("k-list", "v") is None
+    assert near_lookup("k-list", "v") is None
     near_set("k-states", "v", ((1, "a"),), built_at=2e9, frozen=True)
-    assert near_get("k-states", "v") == ((1, "a"),)
+    assert near_lookup("k-states", "v")[1] == ((1, "a"),)
     # kept_value's values stay uncopied unless text: an API list is a caller's to change.
     a = PersonFactory()
     listed = kept_value(
